@@ -1,0 +1,22 @@
+package dev.berth.extender.state;
+
+import dev.berth.extender.placement.NodeFacts;
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * The extender's read view of the cluster. Two implementations: one backed by client-java
+ * informers (serve against a Kubernetes API), one backed by a static cluster file (what-if, demos).
+ * Both already merge in-flight reservations into each node's broker list.
+ */
+public interface ClusterState {
+
+    /** True once the caches have synced; before that filter answers 503. */
+    boolean synced();
+
+    /** Facts of one node, or empty when the cache has not seen it. */
+    Optional<NodeFacts> node(String name);
+
+    /** Every node known (used for cluster-wide facts such as brokers per rack). */
+    Collection<NodeFacts> nodes();
+}
