@@ -1,0 +1,40 @@
+package dev.berth.extender.state;
+
+/**
+ * The effect of the {@code bind} verb. The HTTP layer decides nothing here: it decodes the
+ * request, calls {@link #bind}, and writes the decision line and metrics around it.
+ *
+ * <p>An implementation must, in this order: stamp {@code berth.dev/rack} on the pod when it is
+ * missing (value {@code nodeRack}), create the Binding with the pod UID as precondition, record
+ * the reservation so the next filter sees the broker on the node, and post an Event on the pod
+ * whose message is {@code explanation}. It must be idempotent: a pod already bound to {@code node}
+ * is success; bound to another node is a {@link BindException}.
+ */
+public interface PodBinder {
+
+    void bind(BindTarget target) throws BindException;
+
+    /**
+     * @param namespace pod namespace
+     * @param podName pod name
+     * @param podUid pod UID, the Binding's precondition
+     * @param node the chosen node
+     * @param nodeRack the node's rack, or {@code null} when it has none
+     * @param explanation one sentence for the pod's Event: where it went and why
+     */
+    record BindTarget(
+            String namespace, String podName, String podUid, String node, String nodeRack, String explanation) {}
+
+    /** A bind that did not happen; {@code reason} is short and stable (it reaches the scheduler). */
+    final class BindException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public BindException(String reason) {
+            super(reason);
+        }
+
+        public BindException(String reason, Throwable cause) {
+            super(reason, cause);
+        }
+    }
+}
