@@ -51,11 +51,14 @@ final class ApiBridge implements AutoCloseable {
     private final MockConnection mock;
     private final WatchRelay watches;
     private final PodBindingEmulator binder;
+    private final Runnable afterRequest;
     private final Undertow server;
     private final int port;
 
-    ApiBridge(MockConnection mock) {
+    /** @param afterRequest runs after each request (the bed drops the mock's request log there) */
+    ApiBridge(MockConnection mock, Runnable afterRequest) {
         this.mock = mock;
+        this.afterRequest = afterRequest;
         this.watches = new WatchRelay(mock);
         this.binder = new PodBindingEmulator(mock);
         this.server = Undertow.builder()
@@ -102,6 +105,8 @@ final class ApiBridge implements AutoCloseable {
                 reply(ex, 500, "application/json",
                         ApiStatus.failure(500, "InternalError", "test bed bridge: " + e, null, null));
             }
+        } finally {
+            afterRequest.run();
         }
     }
 

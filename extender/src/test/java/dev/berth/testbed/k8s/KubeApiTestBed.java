@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -121,7 +122,8 @@ public final class KubeApiTestBed implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ApiBridge bridge = new ApiBridge(new MockConnection("http://127.0.0.1:" + mock.getPort(), mockCallTimeout));
+        ApiBridge bridge = new ApiBridge(new MockConnection("http://127.0.0.1:" + mock.getPort(), mockCallTimeout),
+                () -> dropRecordedRequests(mock));
         return new KubeApiTestBed(mock, bridge, Duration.ofNanos(System.nanoTime() - t0));
     }
 
@@ -227,6 +229,20 @@ public final class KubeApiTestBed implements AutoCloseable {
         for (ApiClient c : List.of(apiClient, informerClient)) {
             c.getHttpClient().dispatcher().executorService().shutdown();
             c.getHttpClient().connectionPool().evictAll();
+        }
+    }
+
+    /**
+     * The mock keeps every request it served (with its body) for {@code takeRequest}; nobody reads
+     * them here, and a long end-to-end run would hold them all.
+     */
+    private static void dropRecordedRequests(KubernetesMockServer mock) {
+        try {
+            while (mock.takeRequest(0, TimeUnit.MILLISECONDS) != null) {
+                // dropped
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
