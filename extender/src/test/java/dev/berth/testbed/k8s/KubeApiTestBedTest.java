@@ -1,6 +1,7 @@
 package dev.berth.testbed.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.gson.JsonObject;
@@ -8,6 +9,7 @@ import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
+import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Binding;
 import io.kubernetes.client.openapi.models.V1Container;
@@ -177,12 +179,54 @@ class KubeApiTestBedTest {
     }
 
     @Test
+    void bindingCopiesTheBindingsAnnotationsOntoThePod() throws Exception {
+        V1Pod created = podApi().create(pod("team-b", "annotated")).throwsApiException().getObject();
+        V1Binding b = binding("annotated", created.getMetadata().getUid(), "node-3");
+        b.getMetadata().setAnnotations(Map.of("berth.dev/rack", "rack-c"));
+        CoreV1Api core = new CoreV1Api(bed.apiClient());
+        try (Response r = core.createNamespacedPodBinding("annotated", "team-b", b).buildCall(null).execute()) {
+            assertThat(r.code()).isEqualTo(201);
+        }
+        assertThat(core.readNamespacedPod("annotated", "team-b").execute().getMetadata().getAnnotations())
+                .containsEntry("berth.dev/rack", "rack-c");
+    }
+
+    @Test
+    void bindingAPodBeingDeletedIsRefusedWith409() throws Exception {
+        V1Pod p = pod("team-b", "leaving");
+        p.getMetadata().setFinalizers(List.of("berth.dev/test")); // keeps it, marked, after delete
+        String uid = podApi().create(p).throwsApiException().getObject().getMetadata().getUid();
+        podApi().delete("team-b", "leaving").throwsApiException();
+        CoreV1Api core = new CoreV1Api(bed.apiClient());
+        assertThat(core.readNamespacedPod("leaving", "team-b").execute().getMetadata().getDeletionTimestamp()).isNotNull();
+        try (Response r = core.createNamespacedPodBinding("leaving", "team-b",
+                binding("leaving", uid, "node-1")).buildCall(null).execute()) {
+            assertThat(r.code()).isEqualTo(409);
+            assertThat(r.body().string()).contains("is being deleted");
+        }
+    }
+
+    @Test
     void bindingAMissingPodIsNotFound() throws Exception {
         try (Response r = new CoreV1Api(bed.apiClient()).createNamespacedPodBinding("ghost", "team-b",
                 binding("ghost", null, "node-1")).buildCall(null).execute()) {
             assertThat(r.code()).isEqualTo(404);
             assertThat(KubeApiTestBed.json(r.body().string()).get("reason").getAsString()).isEqualTo("NotFound");
         }
+    }
+
+    @Test
+    void duplicateCreatesAndStaleUpdatesAreRefusedWith409() throws Exception {
+        CoreV1Api core = new CoreV1Api(bed.apiClient());
+        V1Pod first = core.createNamespacedPod("team-c", pod("team-c", "twice")).execute();
+
+        assertThatThrownBy(() -> core.createNamespacedPod("team-c", pod("team-c", "twice")).execute())
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(409));
+
+        core.replaceNamespacedPod("twice", "team-c", first.metadata(first.getMetadata().labels(Map.of("v", "2")))).execute();
+        V1Pod stale = first.metadata(first.getMetadata().labels(Map.of("v", "stale"))); // still the first resourceVersion
+        assertThatThrownBy(() -> core.replaceNamespacedPod("twice", "team-c", stale).execute())
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(409));
     }
 
     @Test
