@@ -180,12 +180,20 @@ public final class ForkedKafkaCluster implements AutoCloseable {
         brokers.put(id, launch("broker-" + id, layout.brokerProperties(id)));
     }
 
-    /** Waits until the broker is registered; relaunches it on another port if its port was taken. */
+    /**
+     * Waits until the new process serves requests and is registered; relaunches it on another port if
+     * its port was taken. Asking the cluster alone is not enough: right after a SIGKILL the dead
+     * incarnation stays registered until the controller fences it (1.5 s). A broker only processes
+     * requests once its startup completed (registered and unfenced), so an Admin bootstrapped to this
+     * broker's address alone answers only then.
+     */
     private void awaitBrokerUp(int id) {
         for (int attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
             Process process = brokers.get(id);
-            KafkaAwait.polling("broker " + id + " registered or dead").until(() ->
-                    !process.isAlive() || KafkaAwait.registeredBrokers(admin).contains(id));
+            try (Admin direct = Admin.create(KafkaTestCluster.adminConfig(layout.broker(id).address()))) {
+                KafkaAwait.polling("broker " + id + " serving and registered, or dead").until(() ->
+                        !process.isAlive() || KafkaAwait.registeredBrokers(direct).contains(id));
+            }
             if (process.isAlive()) {
                 return;
             }

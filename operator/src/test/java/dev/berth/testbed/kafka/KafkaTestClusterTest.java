@@ -3,6 +3,8 @@ package dev.berth.testbed.kafka;
 import static dev.berth.testbed.kafka.KafkaAwait.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,6 +152,25 @@ class KafkaTestClusterTest {
         assertThat(KafkaAwait.registrationsIncludingFenced(admin)).doesNotContainKey(4);
         assertThat(KafkaAwait.registeredBrokers(admin)).doesNotContain(4);
         assertThat(kafka.brokerIds()).doesNotContain(4);
+    }
+
+    @Test
+    void brokerWhosePortWasTakenWhileItWasDownComesBackOnAnotherPort() throws Exception {
+        String before = kafka.address(0);
+        kafka.stopBroker(0);
+        int oldPort = Integer.parseInt(before.substring(before.indexOf(':') + 1));
+        try (ServerSocket squatter = new ServerSocket()) {
+            squatter.bind(new InetSocketAddress("127.0.0.1", oldPort));
+
+            kafka.restartBroker(0);
+
+            assertThat(kafka.address(0)).isNotEqualTo(before);
+            assertThat(kafka.bootstrapServers()).contains(kafka.address(0)).doesNotContain(before);
+            KafkaAwait.polling("broker 0 advertised on its new port").untilAsserted(() ->
+                    assertThat(get(admin.describeCluster().nodes()))
+                            .anySatisfy(node -> assertThat(node.id() + "@" + node.host() + ":" + node.port())
+                                    .isEqualTo("0@" + kafka.address(0))));
+        }
     }
 
     private static void produce(String topic, int first, int count) {
