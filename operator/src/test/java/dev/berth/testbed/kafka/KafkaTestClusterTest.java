@@ -5,25 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitionReassignment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -116,7 +109,7 @@ class KafkaTestClusterTest {
     void recordProducedWithAcksAllBeforeABrokerRestartIsConsumedAfterIt() throws Exception {
         KafkaAwait.createTopic(admin, "acks-all", Map.of(0, List.of(1, 2, 0)));
         RecordMetadata written;
-        try (KafkaProducer<String, String> producer = producer()) {
+        try (KafkaProducer<String, String> producer = KafkaRecords.producer(kafka.bootstrapServers())) {
             written = producer.send(new ProducerRecord<>("acks-all", 0, "key", "survives")).get();
         }
 
@@ -174,41 +167,10 @@ class KafkaTestClusterTest {
     }
 
     private static void produce(String topic, int first, int count) {
-        try (KafkaProducer<String, String> producer = producer()) {
-            for (int i = first; i < first + count; i++) {
-                producer.send(new ProducerRecord<>(topic, 0, "k" + i, "record-" + i));
-            }
-            producer.flush();
-        }
+        KafkaRecords.produce(kafka.bootstrapServers(), topic, 0, first, count);
     }
 
-    private static KafkaProducer<String, String> producer() {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10000,
-                ProducerConfig.LINGER_MS_CONFIG, 0),
-                new StringSerializer(), new StringSerializer());
-    }
-
-    /** Reads a partition from the beginning to its end offset, without a consumer group. */
     private static List<ConsumerRecord<String, String>> consumeAll(String topic, int partition) {
-        TopicPartition tp = new TopicPartition(topic, partition);
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), new StringDeserializer())) {
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(10)).get(tp);
-            List<ConsumerRecord<String, String>> records = new ArrayList<>();
-            KafkaAwait.polling("read " + tp + " up to offset " + end).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).records(tp).forEach(records::add);
-                return consumer.position(tp) >= end;
-            });
-            return records;
-        }
+        return KafkaRecords.consumeAll(kafka.bootstrapServers(), new TopicPartition(topic, partition));
     }
 }
