@@ -14,7 +14,8 @@ class KafkaBedBenchmark {
     @Test
     void inProcessCosts() {
         long rssBefore = ForkedKafkaCluster.rssKib(ProcessHandle.current().pid());
-        for (int round = 1; round <= 2; round++) {
+        int threadsBefore = Thread.activeCount();
+        for (int round = 1; round <= 3; round++) {
             long t0 = System.nanoTime();
             try (KafkaTestCluster kafka = KafkaTestCluster.builder()
                     .broker(0, "a").broker(1, "b").broker(2, "c").start()) {
@@ -29,9 +30,11 @@ class KafkaBedBenchmark {
                 kafka.close();
                 long closed = System.nanoTime();
                 System.out.printf("in-process round %d: start %d ms, restart %d ms, add %d ms, "
-                                + "stop+unregister %d ms, close %d ms, test JVM RSS %d MiB (before: %d MiB)%n",
+                                + "stop+unregister %d ms, close %d ms, test JVM RSS %d MiB (before: %d MiB), "
+                                + "live threads after close %d (before: %d)%n",
                         round, ms(started - t0), ms(restarted - started), ms(added - restarted),
-                        ms(unregistered - added), ms(closed - unregistered), rss / 1024, rssBefore / 1024);
+                        ms(unregistered - added), ms(closed - unregistered), rss / 1024, rssBefore / 1024,
+                        Thread.activeCount(), threadsBefore);
                 assertThat(kafka.fatalExits()).isEmpty();
             }
         }

@@ -74,8 +74,9 @@ public final class KafkaTestCluster implements AutoCloseable {
                 }));
             }
             CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
-            cluster.admin = Admin.create(adminConfig(cluster.bootstrapServers()));
-            KafkaAwait.awaitRegisteredBrokers(cluster.admin, cluster.brokerIds());
+            if (!cluster.running.isEmpty()) {
+                KafkaAwait.awaitRegisteredBrokers(cluster.admin(), cluster.brokerIds());
+            }
             return cluster;
         } catch (RuntimeException e) {
             cluster.close();
@@ -104,8 +105,17 @@ public final class KafkaTestCluster implements AutoCloseable {
         return ClusterLayout.bootstrap(up);
     }
 
-    /** One Admin shared by the tests of this cluster; closed with the cluster. Do not close it. */
-    public Admin admin() {
+    /**
+     * One Admin shared by the tests of this cluster; closed with the cluster. Do not close it.
+     * Created on first use (a cluster started without brokers has nothing to bootstrap from).
+     */
+    public synchronized Admin admin() {
+        if (admin == null) {
+            if (running.isEmpty()) {
+                throw new IllegalStateException("no broker is running: add one before asking for an Admin");
+            }
+            admin = Admin.create(adminConfig(bootstrapServers()));
+        }
         return admin;
     }
 
@@ -193,7 +203,7 @@ public final class KafkaTestCluster implements AutoCloseable {
         }
         KafkaAwait.polling("unregister broker " + id)
                 .until(() -> {
-                    KafkaAwait.get(admin.unregisterBroker(id).all());
+                    KafkaAwait.get(admin().unregisterBroker(id).all());
                     return true;
                 });
         layout.removeBroker(id);
@@ -202,12 +212,12 @@ public final class KafkaTestCluster implements AutoCloseable {
 
     /** Waits until describeCluster lists exactly the running brokers. */
     public void awaitRunningRegistered() {
-        KafkaAwait.awaitRegisteredBrokers(admin, running.keySet());
+        KafkaAwait.awaitRegisteredBrokers(admin(), running.keySet());
     }
 
     /** Waits until every partition of the topic has a leader and a full ISR. */
     public void awaitFullIsr(String topic) {
-        KafkaAwait.awaitFullIsr(admin, topic);
+        KafkaAwait.awaitFullIsr(admin(), topic);
     }
 
     private void startController() {

@@ -166,6 +166,18 @@ class KafkaTestClusterTest {
         }
     }
 
+    @Test
+    void clusterStartedWithoutBrokersTakesBrokersAddedLater() {
+        try (KafkaTestCluster empty = KafkaTestCluster.builder().controllerId(500).start()) {
+            assertThat(empty.brokerIds()).isEmpty();
+
+            empty.addBroker(0, "x");
+            empty.addBroker(1, "y");
+
+            assertThat(KafkaAwait.racks(empty.admin())).isEqualTo(Map.of(0, "x", 1, "y"));
+        }
+    }
+
     private static void produce(String topic, int first, int count) {
         KafkaRecords.produce(kafka.bootstrapServers(), topic, 0, first, count);
     }
