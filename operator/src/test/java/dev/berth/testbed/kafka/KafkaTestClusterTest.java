@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitionReassignment;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -107,7 +108,9 @@ class KafkaTestClusterTest {
 
     @Test
     void recordProducedWithAcksAllBeforeABrokerRestartIsConsumedAfterIt() throws Exception {
-        KafkaAwait.createTopic(admin, "acks-all", Map.of(0, List.of(1, 2, 0)));
+        // min.insync.replicas=2: the acknowledged record is on at least two brokers before the restart.
+        KafkaAwait.createTopic(admin, new NewTopic("acks-all", Map.of(0, List.of(1, 2, 0)))
+                .configs(Map.of("min.insync.replicas", "2")));
         RecordMetadata written;
         try (KafkaProducer<String, String> producer = KafkaRecords.producer(kafka.bootstrapServers())) {
             written = producer.send(new ProducerRecord<>("acks-all", 0, "key", "survives")).get();
