@@ -44,7 +44,7 @@ public final class KafkaTestCluster implements AutoCloseable {
     private final Map<Integer, KafkaRaftServer> running = new ConcurrentHashMap<>();
     private final Thread cleanupOnExit;
     private volatile KafkaRaftServer controller;
-    private volatile Admin admin;
+    private volatile SharedAdmin admin;
 
     private KafkaTestCluster(ClusterLayout layout) {
         this.layout = layout;
@@ -114,9 +114,9 @@ public final class KafkaTestCluster implements AutoCloseable {
             if (running.isEmpty()) {
                 throw new IllegalStateException("no broker is running: add one before asking for an Admin");
             }
-            admin = Admin.create(adminConfig(bootstrapServers()));
+            admin = new SharedAdmin(() -> Admin.create(adminConfig(bootstrapServers())));
         }
-        return admin;
+        return admin.handle();
     }
 
     public String clusterId() {
@@ -227,10 +227,15 @@ public final class KafkaTestCluster implements AutoCloseable {
 
     private void startBroker(int id) {
         ClusterLayout.BrokerSlot slot = layout.broker(id);
+        int before = slot.port;
         if (!LoopbackPorts.isFree(slot.port)) {
             slot.port = LoopbackPorts.next();
         }
         running.put(id, startNode("broker " + id, () -> layout.brokerProperties(id), () -> slot.port = LoopbackPorts.next()));
+        SharedAdmin shared = admin;
+        if (slot.port != before && shared != null) {
+            shared.renew();
+        }
     }
 
     /** Starts one node; when its port was taken in the meantime, takes another and tries again. */
@@ -267,7 +272,7 @@ public final class KafkaTestCluster implements AutoCloseable {
     @Override
     public void close() {
         if (admin != null) {
-            admin.close(java.time.Duration.ofSeconds(2));
+            admin.close();
         }
         List<CompletableFuture<Void>> stopping = new ArrayList<>();
         for (Integer id : new ArrayList<>(running.keySet())) {
