@@ -1,0 +1,199 @@
+package dev.berth.testbed.kafka;
+
+import static dev.berth.testbed.kafka.KafkaAwait.get;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitionReassignment;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Proves the in-process Kafka bed against Kafka's own answers. One cluster for the class: controller
+ * 1000 and brokers 0, 1, 2 on racks a, b, c. Every test leaves brokers 0-2 running and registered, and
+ * uses its own topic, so the tests do not depend on their order.
+ */
+class KafkaTestClusterTest {
+    private static KafkaTestCluster kafka;
+    private static Admin admin;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = KafkaTestCluster.builder().broker(0, "a").broker(1, "b").broker(2, "c").start();
+        admin = kafka.admin();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void describeClusterShowsEveryBrokerWithItsRackOnLoopback() {
+        assertThat(KafkaAwait.racks(admin)).containsAllEntriesOf(Map.of(0, "a", 1, "b", 2, "c"));
+        assertThat(kafka.bootstrapServers()).matches("127\\.0\\.0\\.1:\\d+(,127\\.0\\.0\\.1:\\d+)*");
+        assertThat(get(admin.describeCluster().clusterId())).isEqualTo(kafka.clusterId());
+        assertThat(kafka.fatalExits()).isEmpty();
+    }
+
+    @Test
+    void partitionReassignmentCompletesWithTargetReplicasAndFullIsr() {
+        KafkaAwait.createTopic(admin, "reassign", Map.of(0, List.of(0, 1)));
+        produce("reassign", 0, 200);
+        TopicPartition tp = new TopicPartition("reassign", 0);
+
+        get(admin.alterPartitionReassignments(
+                Map.of(tp, Optional.of(new NewPartitionReassignment(List.of(1, 2))))).all());
+
+        KafkaAwait.awaitReassignmentsComplete(admin, Map.of(tp, List.of(1, 2)));
+        assertThat(consumeAll("reassign", 0)).hasSize(200);
+    }
+
+    @Test
+    void preferredElectionMovesLeadershipToTheNewPreferredLeader() {
+        KafkaAwait.createTopic(admin, "elect", Map.of(0, List.of(0, 1, 2)));
+        TopicPartition tp = new TopicPartition("elect", 0);
+        KafkaAwait.awaitLeader(admin, tp, 0);
+
+        get(admin.alterPartitionReassignments(
+                Map.of(tp, Optional.of(new NewPartitionReassignment(List.of(1, 0, 2))))).all());
+        KafkaAwait.awaitReassignmentsComplete(admin, Map.of(tp, List.of(1, 0, 2)));
+        // Reordering alone does not move leadership (auto.leader.rebalance.enable=false in the bed).
+        assertThat(KafkaAwait.describePartition(admin, tp).leader().id()).isEqualTo(0);
+
+        get(admin.electLeaders(ElectionType.PREFERRED, Set.of(tp)).all());
+
+        KafkaAwait.awaitLeader(admin, tp, 1);
+    }
+
+    @Test
+    void brokerRestartedOnItsDataDirectoryRejoinsIsrWithItsDataIntact() throws Exception {
+        KafkaAwait.createTopic(admin, "restart-data", Map.of(0, List.of(2, 0, 1)));
+        TopicPartition tp = new TopicPartition("restart-data", 0);
+        produce("restart-data", 0, 100);
+        String metaPropertiesBefore = java.nio.file.Files.readString(kafka.dataDir(2).resolve("meta.properties"));
+
+        String addressBefore = kafka.address(2);
+
+        kafka.stopBroker(2);
+        KafkaAwait.awaitOutOfIsr(admin, "restart-data", 2);
+        produce("restart-data", 100, 50);
+        kafka.restartBroker(2);
+
+        assertThat(kafka.address(2)).as("same address after restart").isEqualTo(addressBefore);
+
+        kafka.awaitFullIsr("restart-data");
+        assertThat(java.nio.file.Files.readString(kafka.dataDir(2).resolve("meta.properties")))
+                .as("same, not reformatted, data directory").isEqualTo(metaPropertiesBefore);
+        // Make the restarted broker the leader, so that every record read below is served from its log.
+        get(admin.electLeaders(ElectionType.PREFERRED, Set.of(tp)).all());
+        KafkaAwait.awaitLeader(admin, tp, 2);
+        List<String> values = consumeAll("restart-data", 0).stream().map(ConsumerRecord::value).toList();
+        assertThat(values).hasSize(150);
+        assertThat(values.get(0)).isEqualTo("record-0");
+        assertThat(values.get(149)).isEqualTo("record-149");
+    }
+
+    @Test
+    void recordProducedWithAcksAllBeforeABrokerRestartIsConsumedAfterIt() throws Exception {
+        // min.insync.replicas=2: the acknowledged record is on at least two brokers before the restart.
+        KafkaAwait.createTopic(admin, new NewTopic("acks-all", Map.of(0, List.of(1, 2, 0)))
+                .configs(Map.of("min.insync.replicas", "2")));
+        RecordMetadata written;
+        try (KafkaProducer<String, String> producer = KafkaRecords.producer(kafka.bootstrapServers())) {
+            written = producer.send(new ProducerRecord<>("acks-all", 0, "key", "survives")).get();
+        }
+
+        kafka.restartBroker(1);
+        kafka.awaitFullIsr("acks-all");
+
+        List<ConsumerRecord<String, String>> records = consumeAll("acks-all", 0);
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0).offset()).isEqualTo(written.offset());
+        assertThat(records.get(0).value()).isEqualTo("survives");
+    }
+
+    @Test
+    void brokerAddedToTheRunningClusterRegistersWithItsRack() {
+        kafka.addBroker(3, "a");
+
+        assertThat(KafkaAwait.racks(admin)).containsEntry(3, "a");
+        assertThat(kafka.bootstrapServers()).contains(kafka.address(3));
+
+        kafka.stopAndUnregister(3);
+    }
+
+    @Test
+    void stoppedBrokerUnregisteredDisappearsFromDescribeCluster() {
+        kafka.addBroker(4, "b");
+        kafka.stopBroker(4);
+        // Stopped but still registered: the controller keeps it as fenced.
+        KafkaAwait.polling("broker 4 fenced").untilAsserted(() ->
+                assertThat(KafkaAwait.registrationsIncludingFenced(admin)).containsEntry(4, true));
+
+        kafka.stopAndUnregister(4);
+
+        assertThat(KafkaAwait.registrationsIncludingFenced(admin)).doesNotContainKey(4);
+        assertThat(KafkaAwait.registeredBrokers(admin)).doesNotContain(4);
+        assertThat(kafka.brokerIds()).doesNotContain(4);
+    }
+
+    @Test
+    void brokerWhosePortWasTakenWhileItWasDownComesBackOnAnotherPortAndTheSharedAdminFollows() throws Exception {
+        // Its own one-broker cluster: with the only broker moved, an Admin that kept the old address
+        // would have no live address left.
+        try (KafkaTestCluster single = KafkaTestCluster.builder().controllerId(600).broker(0, "a").start()) {
+            Admin heldAdmin = single.admin();
+            String before = single.address(0);
+            single.stopBroker(0);
+            int oldPort = Integer.parseInt(before.substring(before.indexOf(':') + 1));
+            try (ServerSocket squatter = new ServerSocket()) {
+                squatter.bind(new InetSocketAddress("127.0.0.1", oldPort));
+
+                single.restartBroker(0);
+
+                assertThat(single.address(0)).isNotEqualTo(before);
+                assertThat(single.bootstrapServers()).isEqualTo(single.address(0));
+                assertThat(get(heldAdmin.describeCluster().nodes()))
+                        .singleElement()
+                        .satisfies(node -> assertThat(node.host() + ":" + node.port()).isEqualTo(single.address(0)));
+            }
+        }
+    }
+
+    @Test
+    void clusterStartedWithoutBrokersTakesBrokersAddedLater() {
+        try (KafkaTestCluster empty = KafkaTestCluster.builder().controllerId(500).start()) {
+            assertThat(empty.brokerIds()).isEmpty();
+
+            empty.addBroker(0, "x");
+            empty.addBroker(1, "y");
+
+            assertThat(KafkaAwait.racks(empty.admin())).isEqualTo(Map.of(0, "x", 1, "y"));
+        }
+    }
+
+    private static void produce(String topic, int first, int count) {
+        KafkaRecords.produce(kafka.bootstrapServers(), topic, 0, first, count);
+    }
+
+    private static List<ConsumerRecord<String, String>> consumeAll(String topic, int partition) {
+        return KafkaRecords.consumeAll(kafka.bootstrapServers(), new TopicPartition(topic, partition));
+    }
+}
