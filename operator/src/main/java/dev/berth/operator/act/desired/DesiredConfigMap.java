@@ -34,13 +34,6 @@ public final class DesiredConfigMap {
     public static final String CONTROLLER_FILE = "controller.properties";
     public static final String START_SCRIPT = "start.sh";
 
-    /** Configuration keys berth writes itself; spec.config may not set them. */
-    public static final List<String> OWNED_KEYS = List.of(
-            "advertised.listeners", "broker.id", "broker.rack", "controller.listener.names",
-            "controller.quorum.bootstrap.servers", "controller.quorum.voters", "inter.broker.listener.name",
-            "listener.security.protocol.map", "listeners", "log.dir", "log.dirs", "metadata.log.dir", "node.id",
-            "process.roles");
-
     public static V1ConfigMap build(KafkaCluster c) {
         Map<String, String> data = new TreeMap<>();
         data.put(BROKER_FILE, brokerProperties(c));
