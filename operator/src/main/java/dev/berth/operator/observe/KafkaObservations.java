@@ -27,7 +27,8 @@ public final class KafkaObservations implements AutoCloseable {
     private final Duration interval;
     private final Function<String, KafkaObserver> connect;
     private final Consumer<String> onChange;
-    private final ScheduledExecutorService executor;
+    private final ScheduledExecutorService timer;
+    private final java.util.concurrent.ExecutorService workers;
     private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
 
     private static final class Tracked {
@@ -35,6 +36,7 @@ public final class KafkaObservations implements AutoCloseable {
         final KafkaObserver observer;
         volatile KafkaView view = KafkaView.NOT_YET;
         volatile java.util.concurrent.ScheduledFuture<?> task;
+        final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
 
         Tracked(String bootstrap, KafkaObserver observer) {
             this.bootstrap = bootstrap;
@@ -54,11 +56,10 @@ public final class KafkaObservations implements AutoCloseable {
         this.interval = interval;
         this.connect = connect;
         this.onChange = onChange;
-        this.executor = Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "berth-kafka-observe");
-            t.setDaemon(true);
-            return t;
-        });
+        // One timer thread; observations run on their own threads, so a cluster whose Admin calls time
+        // out never delays the observation of another.
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "berth-kafka-timer"));
+        this.workers = Executors.newCachedThreadPool(r -> daemon(r, "berth-kafka-observe"));
     }
 
     /** Starts observing {@code key} at {@code bootstrap} (idempotent; a new address replaces the old). */
@@ -70,7 +71,7 @@ public final class KafkaObservations implements AutoCloseable {
         forget(key);
         Tracked fresh = new Tracked(bootstrap, connect.apply(bootstrap));
         tracked.put(key, fresh);
-        fresh.task = executor.scheduleWithFixedDelay(() -> observe(key, fresh), 0, interval.toMillis(),
+        fresh.task = timer.scheduleWithFixedDelay(() -> start(key, fresh), 0, interval.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 
@@ -78,7 +79,7 @@ public final class KafkaObservations implements AutoCloseable {
     public void refresh(String key) {
         Tracked t = tracked.get(key);
         if (t != null) {
-            executor.execute(() -> observe(key, t));
+            start(key, t);
         }
     }
 
@@ -97,24 +98,45 @@ public final class KafkaObservations implements AutoCloseable {
         Tracked t = tracked.remove(key);
         if (t != null) {
             t.task.cancel(false);
-            executor.execute(t.observer::close);
+            workers.execute(t.observer::close);
         }
     }
 
-    private void observe(String key, Tracked t) {
-        synchronized (t) {
-            if (tracked.get(key) != t) {
-                return;
-            }
+    /** Starts an observation unless one of this cluster is already running (requests coalesce). */
+    private void start(String key, Tracked t) {
+        if (t.running.compareAndSet(false, true)) {
             try {
-                KafkaObservation o = t.observer.observe();
-                t.view = new KafkaView(o, null, clock.instant());
-            } catch (RuntimeException e) {
-                LOG.debug("kafka of {} unreachable: {}", key, e.getMessage());
-                KafkaObservation last = t.view.observation();
-                t.view = new KafkaView(last, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
-                        clock.instant());
+                workers.execute(() -> {
+                    try {
+                        observe(key, t);
+                    } finally {
+                        t.running.set(false);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                t.running.set(false);
             }
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private void observe(String key, Tracked t) {
+        if (tracked.get(key) != t) {
+            return;
+        }
+        try {
+            KafkaObservation o = t.observer.observe();
+            t.view = new KafkaView(o, null, clock.instant());
+        } catch (RuntimeException e) {
+            LOG.debug("kafka of {} unreachable: {}", key, e.getMessage());
+            KafkaObservation last = t.view.observation();
+            t.view = new KafkaView(last, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
+                    clock.instant());
         }
         onChange.accept(key);
     }
@@ -122,9 +144,10 @@ public final class KafkaObservations implements AutoCloseable {
     @Override
     public void close() {
         tracked.keySet().forEach(this::forget);
-        executor.shutdown();
+        timer.shutdownNow();
+        workers.shutdown();
         try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
+            workers.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

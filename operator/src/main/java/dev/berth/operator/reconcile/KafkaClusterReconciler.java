@@ -192,6 +192,7 @@ public final class KafkaClusterReconciler implements Reconciler {
     private void writeStatus(KafkaCluster c, StatusBuilder.Inputs in) throws ApiException {
         KafkaClusterStatus next = StatusBuilder.build(in, clock);
         if (!JSON.serialize(next).equals(JSON.serialize(c.getStatus()))) {
+            LOG.debug("status of {}/{}: {} -> {}", c.namespace(), c.name(), JSON.serialize(c.getStatus()), JSON.serialize(next));
             writer.patchStatus(c, next);
         }
     }
