@@ -180,4 +180,21 @@ class PublishedKafkaFactsTest {
             assertThat(c.getStatus().brokers()).extracting(BrokerStatus::rack).containsExactly("a", "b", "c");
         });
     }
+
+    @Test
+    void fewerBrokersThanATopicsReplicationFactorIsRefusedAndNothingIsDeleted() throws Exception {
+        OperatorFixture.create(bed, NS, "small", OperatorFixture.spec(1, 3, null));
+        KafkaAwait.createTopic(kafka.admin(), "payments", Map.of(0, List.of(0, 1, 2)));
+        await().atMost(WAIT).until(() -> OperatorFixture.pods(bed, NS, "small").size() == 4);
+        OperatorFixture.clusters(bed).patch(NS, "small", io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+                new io.kubernetes.client.custom.V1Patch("{\"spec\":{\"brokers\":{\"replicas\":2}}}")).throwsApiException();
+        await().atMost(WAIT).untilAsserted(() -> {
+            var valid = get(bed, NS, "small").getStatus().condition(ConditionType.SpecValid);
+            assertThat(valid).isNotNull();
+            assertThat(valid.status()).isEqualTo("False");
+            assertThat(valid.reason()).isEqualTo("ReplicationFactorExceedsBrokers");
+            assertThat(valid.message()).contains("topic payments has replication factor 3 but spec.brokers.replicas is 2");
+        });
+        assertThat(OperatorFixture.pods(bed, NS, "small")).hasSize(4);
+    }
 }
