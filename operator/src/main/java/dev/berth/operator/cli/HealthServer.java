@@ -10,9 +10,10 @@ import java.net.InetSocketAddress;
 import java.util.function.BooleanSupplier;
 
 /**
- * {@code /healthz} (the process answers), {@code /readyz} (informer caches synced; a standby replica
- * that does not lead answers 503 until it takes over) and {@code /metrics} (Prometheus text, the default
- * registry, where client-java's controllers record their work queues).
+ * {@code /healthz} (the process answers), {@code /readyz} (the leader's informer caches are synced; a
+ * standby replica is ready as it is, so that rolling updates do not wait for a Lease it cannot get) and
+ * {@code /metrics} (Prometheus text, the default registry, where client-java's controllers record their
+ * work queues).
  */
 final class HealthServer implements AutoCloseable {
     private final Undertow server;
