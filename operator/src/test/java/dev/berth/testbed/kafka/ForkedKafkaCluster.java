@@ -44,7 +44,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
     private final Map<Integer, Process> brokers = new ConcurrentHashMap<>();
     private final Thread killOnExit;
     private volatile Process controller;
-    private volatile Admin admin;
+    private volatile SharedAdmin admin;
 
     private ForkedKafkaCluster(ClusterLayout layout) {
         this.layout = layout;
@@ -65,11 +65,11 @@ public final class ForkedKafkaCluster implements AutoCloseable {
             cluster.layout.brokers().forEach(b -> cluster.layout.format(b.id, b.dir));
             cluster.startController();
             cluster.layout.brokers().forEach(b -> cluster.launchBroker(b.id));
-            cluster.admin = Admin.create(KafkaTestCluster.adminConfig(cluster.bootstrapServers()));
             for (ClusterLayout.BrokerSlot slot : cluster.layout.brokers()) {
                 cluster.awaitBrokerUp(slot.id);
             }
-            KafkaAwait.awaitRegisteredBrokers(cluster.admin, cluster.brokerIds());
+            cluster.admin = new SharedAdmin(() -> Admin.create(KafkaTestCluster.adminConfig(cluster.bootstrapServers())));
+            KafkaAwait.awaitRegisteredBrokers(cluster.admin(), cluster.brokerIds());
             return cluster;
         } catch (RuntimeException e) {
             cluster.close();
@@ -83,7 +83,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
 
     /** One Admin shared by the tests of this cluster; closed with the cluster. */
     public Admin admin() {
-        return admin;
+        return admin.handle();
     }
 
     public Set<Integer> brokerIds() {
@@ -141,8 +141,12 @@ public final class ForkedKafkaCluster implements AutoCloseable {
         if (brokers.containsKey(brokerId)) {
             throw new IllegalStateException("broker " + brokerId + " is already running");
         }
+        int before = layout.broker(brokerId).port;
         launchBroker(brokerId);
         awaitBrokerUp(brokerId);
+        if (layout.broker(brokerId).port != before) {
+            admin.renew();
+        }
     }
 
     private Process process(int brokerId) {
@@ -180,12 +184,24 @@ public final class ForkedKafkaCluster implements AutoCloseable {
         brokers.put(id, launch("broker-" + id, layout.brokerProperties(id)));
     }
 
-    /** Waits until the broker is registered; relaunches it on another port if its port was taken. */
+    /**
+     * Waits until the new process serves requests and is registered; relaunches it on another port if
+     * its port was taken. Asking the cluster alone is not enough: right after a SIGKILL the dead
+     * incarnation stays registered until the controller fences it (1.5 s). A broker only processes
+     * requests once its startup completed (registered and unfenced), so an Admin bootstrapped to this
+     * broker's address alone answers only then.
+     */
     private void awaitBrokerUp(int id) {
         for (int attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
             Process process = brokers.get(id);
-            KafkaAwait.polling("broker " + id + " registered or dead").until(() ->
-                    !process.isAlive() || KafkaAwait.registeredBrokers(admin).contains(id));
+            int port = layout.broker(id).port;
+            // First the listener (a plain TCP probe, silent), then Kafka itself: an Admin polling a
+            // JVM that is still booting logs a warning per attempt.
+            KafkaAwait.polling("broker " + id + " listening or dead").until(() -> !process.isAlive() || accepts(port));
+            try (Admin direct = Admin.create(KafkaTestCluster.adminConfig(layout.broker(id).address()))) {
+                KafkaAwait.polling("broker " + id + " serving and registered, or dead").until(() ->
+                        !process.isAlive() || KafkaAwait.registeredBrokers(direct).contains(id));
+            }
             if (process.isAlive()) {
                 return;
             }
@@ -276,7 +292,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
     @Override
     public void close() {
         if (admin != null) {
-            admin.close(java.time.Duration.ofSeconds(2));
+            admin.close();
         }
         killAll();
         layout.delete();
