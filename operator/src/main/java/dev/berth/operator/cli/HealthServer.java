@@ -22,9 +22,10 @@ final class HealthServer implements AutoCloseable {
         this.server = server;
     }
 
-    static HealthServer start(int port, BooleanSupplier ready) {
+    /** @param host {@code 0.0.0.0} in a pod (the kubelet probes the pod IP), {@code 127.0.0.1} in tests */
+    static HealthServer start(String host, int port, BooleanSupplier ready) {
         Undertow u = Undertow.builder()
-                .addHttpListener(port, "0.0.0.0")
+                .addHttpListener(port, host)
                 .setHandler(ex -> handle(ex, ready))
                 .build();
         u.start();

@@ -67,7 +67,7 @@ final class RunCommand {
         ApiClient watches = client(f.get("kubeconfig"), Duration.ZERO);
         Operator operator = new Operator(watches, calls, config, List.of(), Clock.systemUTC());
         int port = Integer.parseInt(f.getOrDefault("health-port", "8081"));
-        HealthServer health = port < 0 ? null : HealthServer.start(port, () -> !operator.isLeader() || operator.hasSynced());
+        HealthServer health = port < 0 ? null : HealthServer.start("0.0.0.0", port, () -> !operator.isLeader() || operator.hasSynced());
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             operator.close();

@@ -13,6 +13,7 @@ import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.api.SpecValidator;
 import dev.berth.operator.api.SpecValidator.Problem;
 import dev.berth.operator.api.TopicReplication;
+import dev.berth.operator.metrics.OperatorMetrics;
 import dev.berth.operator.observe.KafkaObservations;
 import dev.berth.operator.observe.KafkaView;
 import dev.berth.operator.observe.KubeInformers;
@@ -91,9 +92,11 @@ public final class KafkaClusterReconciler implements Reconciler {
         try {
             return reconcile(key, cluster);
         } catch (ApiException e) {
+            OperatorMetrics.RECONCILES.labels("error").inc();
             LOG.warn("reconcile {}: API {} {}", key, e.getCode(), e.getResponseBody());
             return new Result(true, Duration.ofSeconds(2));
         } catch (Exception e) {
+            OperatorMetrics.RECONCILES.labels("error").inc();
             LOG.warn("reconcile {} failed", key, e);
             return new Result(true, Duration.ofSeconds(5));
         }
@@ -105,6 +108,7 @@ public final class KafkaClusterReconciler implements Reconciler {
                 TopicReplication.of(seen.kafka().observation()), seen.kube().storageClasses());
         if (!problems.isEmpty()) {
             writeStatus(seen.status(problems, List.of(), seen.operation(), List.of()));
+            OperatorMetrics.RECONCILES.labels("invalid").inc();
             return new Result(true, interval);
         }
         owned.ensureShared(cluster, seen.kube());
@@ -116,6 +120,7 @@ public final class KafkaClusterReconciler implements Reconciler {
             kafka.refresh(key);
         }
         writeStatus(seen.status(List.of(), created, steps.operation(), steps.conditions()));
+        OperatorMetrics.RECONCILES.labels("ok").inc();
         return new Result(true, created.isEmpty() ? steps.requeue() : Duration.ofSeconds(1));
     }
 
@@ -213,6 +218,7 @@ public final class KafkaClusterReconciler implements Reconciler {
         if (!JSON.serialize(next).equals(JSON.serialize(c.getStatus()))) {
             LOG.debug("status of {}/{}: {} -> {}", c.namespace(), c.name(), JSON.serialize(c.getStatus()), JSON.serialize(next));
             writer.patchStatus(c, next);
+            OperatorMetrics.STATUS_WRITES.inc();
         }
     }
 }

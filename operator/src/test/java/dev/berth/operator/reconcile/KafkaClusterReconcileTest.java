@@ -11,6 +11,7 @@ import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.KafkaCluster;
 import dev.berth.operator.api.KafkaClusterSpec;
 import dev.berth.operator.api.StorageSpec;
+import dev.berth.operator.metrics.OperatorMetrics;
 import dev.berth.testbed.k8s.KubeApiTestBed;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -131,6 +132,7 @@ class KafkaClusterReconcileTest {
         await().atMost(WAIT).until(() -> get(bed, NS, "heal").getStatus().brokers().stream()
                 .anyMatch(b -> b.id() == 1 && "rack-b".equals(b.rack())));
         String oldUid = core.readNamespacedPod("heal-broker-1", NS).execute().getMetadata().getUid();
+        double recreatedBefore = OperatorMetrics.PODS_CREATED.labels("broker", "Recreate").get();
 
         core.deleteNamespacedPod("heal-broker-1", NS).execute();
 
@@ -145,6 +147,7 @@ class KafkaClusterReconcileTest {
             assertThat(e.getReason()).isEqualTo("PodRecreated");
             assertThat(e.getMessage()).contains("heal-broker-1").contains("rack-b");
         }));
+        assertThat(OperatorMetrics.PODS_CREATED.labels("broker", "Recreate").get()).isEqualTo(recreatedBefore + 1);
         assertThat(get(bed, NS, "heal").getStatus().brokers()).anySatisfy(b -> {
             assertThat(b.id()).isEqualTo(1);
             assertThat(b.rack()).isEqualTo("rack-b");
@@ -180,6 +183,20 @@ class KafkaClusterReconcileTest {
                 .isEqualTo(uids);
         assertThat(core.readNamespacedConfigMap("bad-config", NS).execute().getData().get("broker.properties"))
                 .isEqualTo(configBefore);
+    }
+
+    @Test
+    void configChangeIsRenderedIntoTheConfigMapAndPodsAreLeftAlone() throws Exception {
+        create(bed, NS, "conf", OperatorFixture.spec(1, 1, null));
+        await().atMost(WAIT).until(() -> pods(bed, NS, "conf").size() == 2);
+        Set<String> uids = pods(bed, NS, "conf").stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
+        OperatorFixture.clusters(bed).patch(NS, "conf", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+                new V1Patch("{\"spec\":{\"config\":{\"log.retention.hours\":\"72\"}}}")).throwsApiException();
+        await().atMost(WAIT).until(() -> core.readNamespacedConfigMap("conf-config", NS).execute().getData()
+                .get("broker.properties").endsWith("log.dirs=/var/lib/kafka/data\nlog.retention.hours=72\n"));
+        // Restarting brokers to pick it up is the day-2 configuration step's job, not this one's.
+        assertThat(pods(bed, NS, "conf").stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet()))
+                .isEqualTo(uids);
     }
 
     @Test
