@@ -76,6 +76,10 @@ final class RunCommand {
             }
             stop.countDown();
         }));
+        operator.onStoppedLeading(() -> {
+            System.err.println("berth-operator: lost the lease " + config.leaseName() + "; exiting so a restart starts clean");
+            System.exit(1);
+        });
         operator.start();
         System.err.println("berth-operator: running as " + identity + (health == null ? "" : ", health on port "
                 + health.port()));

@@ -265,6 +265,27 @@ class KafkaClusterReconcileTest {
         }
     }
 
+    @Test
+    void leaderThatLosesItsLeaseStopsAndSaysSo() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        try (Operator op = OperatorFixture.operator(bed, OperatorFixture.config("stolen", null, "stolen", "op-s"))) {
+            op.onStoppedLeading(() -> stopped.set(true));
+            op.start();
+            await().atMost(WAIT).until(op::isLeader);
+            // Someone else holds the Lease now (as after a network partition): renewals fail.
+            String now = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+                    .withZone(java.time.ZoneOffset.UTC).format(Instant.now());
+            io.kubernetes.client.openapi.apis.CoordinationV1Api coord =
+                    new io.kubernetes.client.openapi.apis.CoordinationV1Api(bed.apiClient());
+            io.kubernetes.client.util.PatchUtils.patch(io.kubernetes.client.openapi.models.V1Lease.class,
+                    () -> coord.patchNamespacedLease("stolen", "stolen", new V1Patch("{\"spec\":{\"holderIdentity\":"
+                            + "\"intruder\",\"renewTime\":\"" + now + "\",\"leaseDurationSeconds\":60}}")).buildCall(null),
+                    V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, bed.apiClient());
+            await().atMost(WAIT).until(stopped::get);
+            assertThat(op.isLeader()).isFalse();
+        }
+    }
+
     static List<CoreV1Event> events(String cluster) throws Exception {
         return core.listNamespacedEvent(NS).execute().getItems().stream()
                 .filter(e -> cluster.equals(e.getInvolvedObject().getName())).toList();
