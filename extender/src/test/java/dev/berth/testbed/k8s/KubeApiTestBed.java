@@ -59,6 +59,9 @@ import java.util.logging.Logger;
  *       and for custom resources whose CRD is stored; anything else without them gets 422.</li>
  *   <li>No strategic merge patch and no server-side apply (415): use JSON merge patch or JSON
  *       patch.</li>
+ *   <li>A JSON merge patch appends to lists instead of replacing them (RFC 7386 replaces): a
+ *       status whose {@code conditions} are merge-patched grows on every write. Replace lists
+ *       with a JSON patch {@code add} of the whole list, which means the same on a real server.</li>
  *   <li>Set-based label selectors ({@code in}, {@code notin}) are silently ignored: they match
  *       everything. Equality and existence selectors work.</li>
  *   <li>A JSON patch whose {@code test} op fails gets no answer from the mock. The bridge checks

@@ -125,6 +125,27 @@ class KubeApiTestBedGapsTest {
     }
 
     @Test
+    void aJsonMergePatchAppendsToListsInsteadOfReplacingThem() throws Exception {
+        CoreV1Api core = new CoreV1Api(bed.apiClient());
+        V1Pod p = KubeApiTestBedTest.pod("gaps", "listy");
+        p.getMetadata().setFinalizers(List.of("berth.dev/a"));
+        core.createNamespacedPod("gaps", p).execute();
+        String path = "/api/v1/namespaces/gaps/pods/listy";
+
+        HttpResponse<String> merged = send("PATCH", path, V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+                "{\"metadata\":{\"finalizers\":[\"berth.dev/b\"]}}");
+        assertThat(merged.statusCode()).isEqualTo(200);
+        assertThat(core.readNamespacedPod("listy", "gaps").execute().getMetadata().getFinalizers())
+                .containsExactly("berth.dev/a", "berth.dev/b"); // a real server (RFC 7386): only berth.dev/b
+
+        // A JSON patch "add" of the whole list replaces it, as it should: write lists (status conditions) that way.
+        send("PATCH", path, V1Patch.PATCH_FORMAT_JSON_PATCH,
+                "[{\"op\":\"add\",\"path\":\"/metadata/finalizers\",\"value\":[\"berth.dev/c\"]}]");
+        assertThat(core.readNamespacedPod("listy", "gaps").execute().getMetadata().getFinalizers())
+                .containsExactly("berth.dev/c");
+    }
+
+    @Test
     void customResourcesAreNotValidatedAgainstTheirSchema() {
         bed.loadYaml("""
                 apiVersion: apiextensions.k8s.io/v1
