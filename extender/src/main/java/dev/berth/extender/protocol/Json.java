@@ -20,6 +20,9 @@ public final class Json {
             }
             clean++;
         }
+        if (clean == n) {
+            return b.append('"').append(s).append('"'); // the common case: one bulk copy
+        }
         b.append('"').append(s, 0, clean);
         for (int i = clean; i < n; i++) {
             char c = s.charAt(i);

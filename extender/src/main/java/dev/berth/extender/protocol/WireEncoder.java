@@ -121,7 +121,7 @@ public final class WireEncoder {
     }
 
     public static String hostPriorities(List<HostPriority> list) {
-        StringBuilder b = new StringBuilder(32 + list.size() * 32).append('[');
+        StringBuilder b = new StringBuilder(32 + list.size() * 48).append('[');
         for (int i = 0; i < list.size(); i++) {
             if (i > 0) {
                 b.append(',');

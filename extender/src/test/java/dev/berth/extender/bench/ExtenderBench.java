@@ -67,16 +67,19 @@ public final class ExtenderBench {
         Path logFile = Path.of(args.length > 0 ? args[0] : "target/bench-decisions.log");
         Files.deleteIfExists(logFile);
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        boolean log = !Boolean.getBoolean("bench.noLog");
         try (Writer sink = Files.newBufferedWriter(logFile);
-                ExtenderServer server = ExtenderServer.builder().state(state).binder(state).rackLabel(RACK_LABEL).decisionSink(sink).start()) {
+                ExtenderServer server = ExtenderServer.builder().state(state).binder(state).rackLabel(RACK_LABEL)
+                        .decisionSink(log ? sink : null).start()) {
             Undertow echo = start(new BlockingHandler(ExtenderBench::echo));
-            System.out.println("server: decision log to " + logFile);
+            System.out.println("server: decision log " + (log ? "to " + logFile : "in memory only (-Dbench.noLog=true)"));
             Undertow clientJava = start(new BlockingHandler(new ClientJavaExtender(state, RACK_LABEL)));
             try {
                 String ext = "http://127.0.0.1:" + server.port() + "/scheduler";
                 String echoUrl = "http://127.0.0.1:" + port(echo);
                 String cj = "http://127.0.0.1:" + port(clientJava);
-                BodySource namesBodies = i -> SchedulerWire.namesArgs(pods.get(i % PODS), names).getBytes(StandardCharsets.UTF_8);
+                List<byte[]> namesPrebuilt = pods.stream().map(p -> SchedulerWire.namesArgs(p, names).getBytes(StandardCharsets.UTF_8)).toList();
+                BodySource namesBodies = i -> namesPrebuilt.get(i % PODS);
                 BodySource fullBodies = i -> ("{\"Pod\":" + pods.get(i % PODS) + ",\"Nodes\":{\"metadata\":{},\"items\":[" + items
                         + "]},\"NodeNames\":null}").getBytes(StandardCharsets.UTF_8);
                 run(client, "echo-names", echoUrl + "/filter", echoUrl + "/prioritize", namesBodies, 500, 1000);
@@ -98,6 +101,10 @@ public final class ExtenderBench {
 
     private static void run(HttpClient client, String name, String filter, String prioritize, BodySource bodies, int warmup, int ops)
             throws Exception {
+        String only = System.getProperty("bench.only", "");
+        if (!only.isEmpty() && !Arrays.asList(only.split(",")).contains(name)) {
+            return;
+        }
         System.gc();
         long[] samples = new long[ops];
         long busy = 0;
