@@ -18,6 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Lines are written by one daemon thread so the request path only enqueues a reference: a
  * prioritize decision over 5,000 nodes is a line of about 300 KB. When the queue is full (the
  * sink cannot keep up) the line is dropped and counted, rather than slowing the scheduler down.
+ * The queue is short (256) because each queued decision holds its per-node arrays: at 5,000 nodes
+ * a few hundred KB each.
  */
 public final class DecisionLog implements AutoCloseable {
     private static final Decision STOP = new Decision(null, null, null, null, null, null, null, null, null, null, null, null, 0, null);
@@ -25,7 +27,7 @@ public final class DecisionLog implements AutoCloseable {
     private final ArrayDeque<Decision> recent = new ArrayDeque<>();
     private final int kept;
     private final Writer sink;
-    private final BlockingQueue<Decision> queue = new ArrayBlockingQueue<>(4096);
+    private final BlockingQueue<Decision> queue = new ArrayBlockingQueue<>(256);
     private final AtomicLong dropped = new AtomicLong();
     private final Thread writer;
 

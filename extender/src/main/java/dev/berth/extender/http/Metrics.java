@@ -14,7 +14,8 @@ import java.io.StringWriter;
  *   <li>{@code berth_extender_request_seconds{verb}}: latency histogram per verb;
  *   <li>{@code berth_extender_decisions_total{verb,outcome,reason}}: decisions; {@code reason} is
  *       the enum name of the most frequent node refusal for a filter, or a short category;
- *   <li>{@code berth_extender_node_refusals_total{reason}}: every node refused by filter.
+ *   <li>{@code berth_extender_node_refusals_total{reason}}: every node refused by filter;
+ *   <li>{@code berth_extender_decision_log_dropped_lines}: lines the log sink could not keep up with.
  * </ul>
  */
 final class Metrics {
@@ -30,6 +31,10 @@ final class Metrics {
     final Counter refusals = Counter.build()
             .name("berth_extender_node_refusals_total").help("Nodes refused by filter, by reason.")
             .labelNames("reason").register(registry);
+
+    final io.prometheus.client.Gauge droppedLines = io.prometheus.client.Gauge.build()
+            .name("berth_extender_decision_log_dropped_lines").help("Decision lines dropped because the log sink fell behind.")
+            .register(registry);
 
     String scrape() throws IOException {
         StringWriter w = new StringWriter();

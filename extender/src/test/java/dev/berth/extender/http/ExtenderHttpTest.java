@@ -230,7 +230,8 @@ class ExtenderHttpTest {
         assertThat(metrics).contains("berth_extender_request_seconds_count{verb=\"filter\",} 2.0")
                 .contains("berth_extender_decisions_total{verb=\"filter\",outcome=\"fit\",reason=\"none\",} 1.0")
                 .contains("berth_extender_decisions_total{verb=\"filter\",outcome=\"bad-request\",reason=\"bad-request\",} 1.0")
-                .contains("berth_extender_node_refusals_total{reason=\"NO_RACK_LABEL\",} 1.0");
+                .contains("berth_extender_node_refusals_total{reason=\"NO_RACK_LABEL\",} 1.0")
+                .contains("berth_extender_decision_log_dropped_lines 0.0");
     }
 
     @Test
