@@ -12,7 +12,6 @@ import dev.berth.extender.protocol.ExtenderArgs;
 import dev.berth.extender.protocol.ExtenderBindingArgs;
 import dev.berth.extender.protocol.ExtenderBindingResult;
 import dev.berth.extender.protocol.Facts;
-import dev.berth.extender.protocol.HostPriority;
 import dev.berth.extender.protocol.WireDecoder;
 import dev.berth.extender.protocol.WireEncoder;
 import dev.berth.extender.protocol.WireNode;
@@ -21,7 +20,6 @@ import dev.berth.extender.state.PodBinder;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The three extender verbs: decode (once, {@link WireDecoder}), decide (the pure
@@ -74,7 +72,7 @@ final class Verbs {
         }
         List<Candidate> candidates = Candidates.of(args, state, rackLabel);
         Reason[] reasons = engine.filter(pod, candidates);
-        List<String> names = candidateNames(candidates);
+        List<String> names = args.fullNodes() ? candidateNames(candidates) : args.nodeNames();
         List<String> passedNames = args.fullNodes() ? null : new ArrayList<>(reasons.length);
         List<WireNode> passedNodes = args.fullNodes() ? new ArrayList<>(reasons.length) : null;
         int[] tally = new int[Reason.values().length];
@@ -122,12 +120,10 @@ final class Verbs {
         }
         List<Candidate> candidates = Candidates.of(args, state, rackLabel);
         NodeScore[] scores = engine.prioritize(pod, candidates, () -> RackCounts.of(pod, state.nodes()));
-        List<HostPriority> list = new ArrayList<>(scores.length);
-        for (NodeScore s : scores) {
-            list.add(new HostPriority(s.node(), s.total()));
-        }
-        record("prioritize", pod, "scored", "none", candidateNames(candidates), null, scores, null, null, startNanos);
-        return Reply.json(200, WireEncoder.hostPriorities(list));
+        String reply = WireEncoder.hostPriorities(scores);
+        record("prioritize", pod, "scored", "none", args.fullNodes() ? candidateNames(candidates) : args.nodeNames(),
+                null, scores, null, null, startNanos);
+        return Reply.json(200, reply);
     }
 
     Reply bind(String body, long startNanos) {

@@ -104,6 +104,23 @@ final class JsonCursor {
         return readString();
     }
 
+    /**
+     * Like {@link #nextStringOrNull(String)} for an element of an array or map: the name of the
+     * offending element ({@code where[index]} or {@code where[key]}) is only built when there is
+     * an error, which matters with thousands of node names per request.
+     */
+    String nextStringOrNull(String where, int index, String key) throws BadRequestException {
+        char c = peek();
+        if (c == '"') {
+            return readString();
+        }
+        if (c == 'n') {
+            literal("null");
+            return null;
+        }
+        throw error(where + "[" + (key != null ? key : String.valueOf(index)) + "] must be a string");
+    }
+
     /** Ends reading: only whitespace may follow the top-level value. */
     void finish() throws BadRequestException {
         skipWs();

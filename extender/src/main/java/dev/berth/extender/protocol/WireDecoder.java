@@ -141,7 +141,7 @@ public final class WireDecoder {
             c.beginObject();
             for (boolean f = true; c.hasNext(f, '}'); f = false) {
                 if (c.nextName().equalsIgnoreCase("metadata") && !c.nextIsNull()) {
-                    meta = meta(c, "Nodes.items[" + nodes.size() + "].metadata");
+                    meta = meta(c, "Nodes.items[].metadata");
                 } else {
                     c.skipValue();
                 }
@@ -184,7 +184,7 @@ public final class WireDecoder {
         c.beginObject();
         for (boolean first = true; c.hasNext(first, '}'); first = false) {
             String key = c.nextName();
-            String value = c.nextStringOrNull(where + "[" + key + "]");
+            String value = c.nextStringOrNull(where, -1, key);
             if (value != null) {
                 map.put(key, value);
             }
@@ -193,10 +193,10 @@ public final class WireDecoder {
     }
 
     private static List<String> stringArray(JsonCursor c, String where) throws BadRequestException {
-        List<String> out = new ArrayList<>();
+        List<String> out = new ArrayList<>(1024);
         c.beginArray();
         for (boolean first = true; c.hasNext(first, ']'); first = false) {
-            String v = c.nextStringOrNull(where + "[" + out.size() + "]");
+            String v = c.nextStringOrNull(where, out.size(), null);
             if (v == null || v.isEmpty()) {
                 throw new BadRequestException(where + "[" + out.size() + "] is empty");
             }

@@ -133,6 +133,20 @@ public final class WireEncoder {
         return b.append(']').toString();
     }
 
+    /** The prioritize reply straight from the engine's scores (the hot path). */
+    public static String hostPriorities(dev.berth.extender.placement.NodeScore[] scores) {
+        StringBuilder b = new StringBuilder(32 + scores.length * 48).append('[');
+        for (int i = 0; i < scores.length; i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            b.append("{\"Host\":");
+            Json.string(b, scores[i].node());
+            b.append(",\"Score\":").append(scores[i].total()).append('}');
+        }
+        return b.append(']').toString();
+    }
+
     public static String bindingResult(ExtenderBindingResult r) {
         StringBuilder b = new StringBuilder("{\"Error\":");
         Json.string(b, r.error() == null ? "" : r.error());
