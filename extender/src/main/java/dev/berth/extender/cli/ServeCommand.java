@@ -55,8 +55,9 @@ final class ServeCommand {
               --decisions-kept N        200: recent decisions kept in memory for /decisions
               --cluster-file FILE       none: Nodes and Pods as `kubectl get -o yaml` prints them; serve from
                                         this file with binds recorded in memory (no cluster needed)
-              --kubeconfig FILE         none: without --cluster-file, the Kubernetes backend uses this file,
-                                        else $KUBECONFIG, ~/.kube/config or the in-cluster service account
+              --kubeconfig FILE         none: without --cluster-file, the Kubernetes backend uses this file;
+                                        else the in-cluster service account when running in a pod, else
+                                        $KUBECONFIG or ~/.kube/config
             """ + "\n" + ScoringHelp.TEXT;
 
     private ServeCommand() {}

@@ -83,9 +83,13 @@ public final class ExtenderBench {
                 BodySource fullBodies = i -> ("{\"Pod\":" + pods.get(i % PODS) + ",\"Nodes\":{\"metadata\":{},\"items\":[" + items
                         + "]},\"NodeNames\":null}").getBytes(StandardCharsets.UTF_8);
                 run(client, "echo-names", echoUrl + "/filter", echoUrl + "/prioritize", namesBodies, 500, 1000);
-                run(client, "names", ext + "/filter", ext + "/prioritize", namesBodies, 500, 1000);
+                if (run(client, "names", ext + "/filter", ext + "/prioritize", namesBodies, 500, 1000)) {
+                    serverSide(server, "names");
+                }
                 run(client, "echo-full", echoUrl + "/filter", echoUrl + "/prioritize", fullBodies, 5, 30);
-                run(client, "full", ext + "/filter", ext + "/prioritize", fullBodies, 5, 30);
+                if (run(client, "full", ext + "/filter", ext + "/prioritize", fullBodies, 5, 30)) {
+                    serverSide(server, "full");
+                }
                 run(client, "full-clientjava", cj + "/filter", cj + "/prioritize", fullBodies, 3, 15);
             } finally {
                 echo.stop();
@@ -99,11 +103,11 @@ public final class ExtenderBench {
         byte[] body(int i);
     }
 
-    private static void run(HttpClient client, String name, String filter, String prioritize, BodySource bodies, int warmup, int ops)
+    private static boolean run(HttpClient client, String name, String filter, String prioritize, BodySource bodies, int warmup, int ops)
             throws Exception {
         String only = System.getProperty("bench.only", "");
         if (!only.isEmpty() && !Arrays.asList(only.split(",")).contains(name)) {
-            return;
+            return false;
         }
         System.gc();
         long[] samples = new long[ops];
@@ -122,8 +126,22 @@ public final class ExtenderBench {
         Arrays.sort(samples);
         long p50 = samples[(int) Math.ceil(ops * 0.50) - 1] / 1000;
         long p99 = samples[(int) Math.ceil(ops * 0.99) - 1] / 1000;
-        long perSecond = Math.round(ops / (busy / 1e9));
-        System.out.printf("bench %s p50_us=%d p99_us=%d ops_per_s=%d%n", name, p50, p99, perSecond);
+        double perSecond = ops / (busy / 1e9);
+        // whole numbers, except below 10 ops/s where a rounded 0 or 1 would hide a 3x difference
+        String rate = perSecond >= 10 ? String.valueOf(Math.round(perSecond)) : String.format("%.2f", perSecond);
+        System.out.printf("bench %s p50_us=%d p99_us=%d ops_per_s=%s%n", name, p50, p99, rate);
+        return true;
+    }
+
+    /** Informational: the server's own time per verb (decode to encoded reply), from the last 200 decisions. */
+    private static void serverSide(ExtenderServer server, String name) {
+        for (String verb : List.of("filter", "prioritize")) {
+            long[] us = server.decisions().recent(null, 200).stream().filter(d -> d.verb().equals(verb))
+                    .mapToLong(d -> d.latencyMicros()).sorted().toArray();
+            if (us.length > 0) {
+                System.out.printf("info %s server_%s_p50_us=%d max_us=%d (last %d)%n", name, verb, us[us.length / 2], us[us.length - 1], us.length);
+            }
+        }
     }
 
     private static void call(HttpClient client, String url, byte[] body) throws Exception {
