@@ -87,6 +87,7 @@ final class ServeCommand {
             err.println("serve: cannot start the cluster state: " + e);
             return 1;
         }
+        CountDownLatch closed = new CountDownLatch(1);
         try (StateBackend b = backend; Writer sink = sink(options)) {
             ExtenderServer.Builder builder = ExtenderServer.builder().state(b.state()).binder(b.binder())
                     .address(options.listen().address()).port(options.listen().port())
@@ -103,7 +104,16 @@ final class ServeCommand {
             try (ExtenderServer server = builder.start()) {
                 err.println("berth extender listening on " + (tls.enabled() ? "https" : "http") + "://"
                         + options.listen().address() + ":" + server.port() + options.listen().prefix());
-                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "berth-shutdown"));
+                // On SIGTERM the hook wakes this thread and waits (bounded) until the server, the
+                // backend and the decision log are closed, so the last lines reach the sink.
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    stop.countDown();
+                    try {
+                        closed.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "berth-shutdown"));
                 stop.await();
             }
             return 0;
@@ -113,6 +123,8 @@ final class ServeCommand {
         } catch (Exception e) {
             err.println("serve: " + e);
             return 1;
+        } finally {
+            closed.countDown();
         }
     }
 
