@@ -42,12 +42,28 @@ public final class Quantities {
         if (annotation == null) {
             return null;
         }
-        try {
-            return bytes(annotation);
-        } catch (IllegalArgumentException e) {
-            return dev.berth.extender.placement.NodeFacts.INVALID_CAPACITY;
+        Long cached = CAPACITIES.get(annotation);
+        if (cached != null) {
+            return cached;
         }
+        long value;
+        try {
+            value = bytes(annotation);
+        } catch (IllegalArgumentException e) {
+            value = dev.berth.extender.placement.NodeFacts.INVALID_CAPACITY;
+        }
+        if (CAPACITIES.size() < 4096) {
+            CAPACITIES.put(annotation, value);
+        }
+        return value;
     }
+
+    /**
+     * Full-mode requests carry every node's {@code berth.dev/disk-capacity} text, and clusters use
+     * a handful of distinct values: parsing each once saves a Quantity parse per node per request.
+     * Bounded, so odd values cannot grow it without limit.
+     */
+    private static final java.util.Map<String, Long> CAPACITIES = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A broker's {@code berth.dev/leaders} or {@code leader-bytes-in}: 0 when absent or not a quantity (it only steers a score). */
     public static long loadOrZero(String annotation) {

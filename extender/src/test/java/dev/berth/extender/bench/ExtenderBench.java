@@ -84,11 +84,11 @@ public final class ExtenderBench {
                         + "]},\"NodeNames\":null}").getBytes(StandardCharsets.UTF_8);
                 run(client, "echo-names", echoUrl + "/filter", echoUrl + "/prioritize", namesBodies, 500, 1000);
                 if (run(client, "names", ext + "/filter", ext + "/prioritize", namesBodies, 500, 1000)) {
-                    serverSide(server, "names");
+                    serverSide(server, "names", 1000);
                 }
                 run(client, "echo-full", echoUrl + "/filter", echoUrl + "/prioritize", fullBodies, 5, 30);
                 if (run(client, "full", ext + "/filter", ext + "/prioritize", fullBodies, 5, 30)) {
-                    serverSide(server, "full");
+                    serverSide(server, "full", 30);
                 }
                 run(client, "full-clientjava", cj + "/filter", cj + "/prioritize", fullBodies, 3, 15);
             } finally {
@@ -133,10 +133,10 @@ public final class ExtenderBench {
         return true;
     }
 
-    /** Informational: the server's own time per verb (decode to encoded reply), from the last 200 decisions. */
-    private static void serverSide(ExtenderServer server, String name) {
+    /** Informational: the server's own time per verb (decode to encoded reply), over the measured ops still kept. */
+    private static void serverSide(ExtenderServer server, String name, int ops) {
         for (String verb : List.of("filter", "prioritize")) {
-            long[] us = server.decisions().recent(null, 200).stream().filter(d -> d.verb().equals(verb))
+            long[] us = server.decisions().recent(null, Math.min(200, 2 * ops)).stream().filter(d -> d.verb().equals(verb))
                     .mapToLong(d -> d.latencyMicros()).sorted().toArray();
             if (us.length > 0) {
                 System.out.printf("info %s server_%s_p50_us=%d max_us=%d (last %d)%n", name, verb, us[us.length / 2], us[us.length - 1], us.length);
