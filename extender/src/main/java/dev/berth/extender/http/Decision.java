@@ -15,7 +15,7 @@ import java.util.List;
  * @param names candidate node names in request order (filter, prioritize)
  * @param reasons aligned with {@code names}: why each node failed, {@code null} when it passed
  * @param scores aligned with {@code names} (prioritize), or {@code null}
- * @param facts the decoded pod (not logged; bind reuses it to reserve the right disk and cluster)
+ * @param facts the decoded pod (not logged), or null
  * @param outcome short stable word: fit, no-fit, scored, bound, bind-failed, bad-request, not-synced
  */
 public record Decision(

@@ -36,6 +36,7 @@ final class Verbs {
     private final DecisionLog log;
     private final Metrics metrics;
     private final Clock clock;
+    private final RecentPods pods;
 
     Verbs(Wiring w) {
         this.state = w.state;
@@ -45,6 +46,7 @@ final class Verbs {
         this.log = w.log;
         this.metrics = w.metrics;
         this.clock = w.clock;
+        this.pods = w.pods;
     }
 
     /** What the verbs need, gathered by the server builder. */
@@ -56,6 +58,7 @@ final class Verbs {
         DecisionLog log;
         Metrics metrics;
         Clock clock;
+        RecentPods pods = new RecentPods(10_000);
     }
 
     Reply filter(String body, long startNanos) {
@@ -70,6 +73,7 @@ final class Verbs {
         } catch (BadRequestException e) {
             return refuse("filter", 400, e.getMessage(), "bad-request", startNanos, true);
         }
+        pods.remember(pod);
         List<Candidate> candidates = Candidates.of(args, state, rackLabel);
         Reason[] reasons = engine.filter(pod, candidates);
         List<String> names = args.fullNodes() ? candidateNames(candidates) : args.nodeNames();
@@ -118,6 +122,7 @@ final class Verbs {
         } catch (BadRequestException e) {
             return refuse("prioritize", 400, e.getMessage(), "bad-request", startNanos, false);
         }
+        pods.remember(pod);
         List<Candidate> candidates = Candidates.of(args, state, rackLabel);
         NodeScore[] scores = engine.prioritize(pod, candidates, () -> RackCounts.of(pod, state.nodes()));
         String reply = WireEncoder.hostPriorities(scores);
@@ -137,9 +142,8 @@ final class Verbs {
             return refuse("bind", 400, e.getMessage(), "bad-request", startNanos, false);
         }
         String key = args.podNamespace() + "/" + args.podName();
-        Decision filtered = log.latest(key, "filter");
         Decision scored = log.latest(key, "prioritize");
-        BrokerPod pod = filtered != null ? filtered.facts() : scored != null ? scored.facts() : null;
+        BrokerPod pod = pods.get(key);
         String rack = state.node(args.node()).map(NodeFacts::rack).orElse(null);
         String why = Explain.bind(args.node(), rack, scored);
         BrokerPod facts = pod == null ? null : new BrokerPod(args.podNamespace(), args.podName(), args.podUid(),

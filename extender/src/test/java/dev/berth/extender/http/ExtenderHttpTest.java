@@ -183,6 +183,18 @@ class ExtenderHttpTest {
     }
 
     @Test
+    void bindRemembersThePodBeyondTheDecisionRing() throws Exception {
+        server.close();
+        server = ExtenderServer.builder().state(state).binder(state.inner).decisionsKept(1).start();
+        post(server.port(), "/scheduler/filter", namesArgs(BROKER, List.of("b2")));
+        post(server.port(), "/scheduler/filter", namesArgs(pod("web", "w", "u", Map.of(), Map.of()), List.of("b2"))); // evicts it from the ring
+        assertThat(post(server.port(), "/scheduler/bind", bindArgs("kafka", "orders-broker-1", "uid-1", "b2")).body()).isEqualTo("{\"Error\":\"\"}");
+        assertThat(state.inner.node("b2").orElseThrow().brokers()).singleElement()
+                .satisfies(b -> assertThat(b.cluster()).isEqualTo("orders"))
+                .satisfies(b -> assertThat(b.localStorageBytes()).isEqualTo(100L << 30));
+    }
+
+    @Test
     void everyDecisionIsOneJsonLineWithCandidatesScoresAndChoice() throws Exception {
         post(port, "/scheduler/filter", namesArgs(BROKER, ALL));
         post(port, "/scheduler/prioritize", namesArgs(BROKER, List.of("a2", "b1", "b2")));
