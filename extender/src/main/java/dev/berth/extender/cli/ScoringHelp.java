@@ -16,7 +16,7 @@ final class ScoringHelp {
                                                                                      "node disk smaller than broker storage"
                 one per node  another broker of the same cluster bound or reserved -> "node already hosts a broker of this cluster"
                 free disk     C - U < R, U = local disk of other brokers on node  -> "not enough free local disk"
-              Permanent reasons go to FailedAndUnresolvableNodes, the cluster-of-one and free-disk
+              Permanent reasons go to FailedAndUnresolvableNodes, the one-broker-per-node and free-disk
               reasons to FailedNodes; a node the cache has not seen -> FailedNodes "node not in berth cache yet".
               Soft scores, each 0..10:
                 rack    = clamp(10 - 5 * (c(rack) - min_r c(r)), 0, 10)  c = brokers of the cluster per rack; 10 if pinned
