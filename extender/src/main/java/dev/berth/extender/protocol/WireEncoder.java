@@ -1,0 +1,175 @@
+package dev.berth.extender.protocol;
+
+import dev.berth.extender.placement.Reason;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Encodes replies with the capitalised keys kube-scheduler's Go types use (it matches keys
+ * case-insensitively, but capitalised is what it sends, so that is what berth answers). In full
+ * mode the accepted nodes are echoed from the request bytes, never re-encoded.
+ */
+public final class WireEncoder {
+    private WireEncoder() {}
+
+    public static String filterResult(ExtenderFilterResult r) {
+        int hint = 128;
+        if (r.nodes() != null) {
+            for (WireNode n : r.nodes()) {
+                hint += n.end() - n.start() + 1;
+            }
+        }
+        StringBuilder b = new StringBuilder(hint);
+        b.append("{\"Nodes\":");
+        if (r.nodes() == null) {
+            b.append("null");
+        } else {
+            b.append("{\"metadata\":{},\"items\":[");
+            for (int i = 0; i < r.nodes().size(); i++) {
+                if (i > 0) {
+                    b.append(',');
+                }
+                r.nodes().get(i).appendRaw(b);
+            }
+            b.append("]}");
+        }
+        b.append(",\"NodeNames\":");
+        if (r.nodeNames() == null) {
+            b.append("null");
+        } else {
+            b.append('[');
+            for (int i = 0; i < r.nodeNames().size(); i++) {
+                if (i > 0) {
+                    b.append(',');
+                }
+                Json.string(b, r.nodeNames().get(i));
+            }
+            b.append(']');
+        }
+        b.append(",\"FailedNodes\":");
+        map(b, r.failedNodes());
+        b.append(",\"FailedAndUnresolvableNodes\":");
+        map(b, r.failedAndUnresolvableNodes());
+        b.append(",\"Error\":");
+        Json.string(b, r.error() == null ? "" : r.error());
+        return b.append('}').toString();
+    }
+
+    private static final String[] QUOTED_REASONS = new String[Reason.values().length];
+
+    static {
+        for (Reason r : Reason.values()) {
+            QUOTED_REASONS[r.ordinal()] = Json.string(new StringBuilder(), r.text()).toString();
+        }
+    }
+
+    /**
+     * The filter reply straight from the engine's verdicts, without building maps: the hot path at
+     * thousands of nodes. {@code reasons} is aligned with {@code names}; exactly one of
+     * {@code passedNodes} (full mode) and {@code passedNames} is non-null.
+     */
+    public static String filterReply(List<WireNode> passedNodes, List<String> passedNames, List<String> names, Reason[] reasons) {
+        int hint = 128 + names.size() * 56;
+        if (passedNodes != null) {
+            for (WireNode n : passedNodes) {
+                hint += n.end() - n.start() + 1;
+            }
+        }
+        StringBuilder b = new StringBuilder(hint);
+        b.append("{\"Nodes\":");
+        if (passedNodes == null) {
+            b.append("null,\"NodeNames\":[");
+            for (int i = 0; i < passedNames.size(); i++) {
+                if (i > 0) {
+                    b.append(',');
+                }
+                Json.string(b, passedNames.get(i));
+            }
+            b.append(']');
+        } else {
+            b.append("{\"metadata\":{},\"items\":[");
+            for (int i = 0; i < passedNodes.size(); i++) {
+                if (i > 0) {
+                    b.append(',');
+                }
+                passedNodes.get(i).appendRaw(b);
+            }
+            b.append("]},\"NodeNames\":null");
+        }
+        b.append(",\"FailedNodes\":");
+        failures(b, names, reasons, false);
+        b.append(",\"FailedAndUnresolvableNodes\":");
+        failures(b, names, reasons, true);
+        return b.append(",\"Error\":\"\"}").toString();
+    }
+
+    private static void failures(StringBuilder b, List<String> names, Reason[] reasons, boolean permanent) {
+        b.append('{');
+        boolean first = true;
+        for (int i = 0; i < reasons.length; i++) {
+            Reason r = reasons[i];
+            if (r == null || r.permanent() != permanent) {
+                continue;
+            }
+            if (!first) {
+                b.append(',');
+            }
+            first = false;
+            Json.string(b, names.get(i)).append(':').append(QUOTED_REASONS[r.ordinal()]);
+        }
+        b.append('}');
+    }
+
+    public static String hostPriorities(List<HostPriority> list) {
+        StringBuilder b = new StringBuilder(32 + list.size() * 48).append('[');
+        for (int i = 0; i < list.size(); i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            b.append("{\"Host\":");
+            Json.string(b, list.get(i).host());
+            b.append(",\"Score\":").append(list.get(i).score()).append('}');
+        }
+        return b.append(']').toString();
+    }
+
+    /** The prioritize reply straight from the engine's scores (the hot path). */
+    public static String hostPriorities(dev.berth.extender.placement.NodeScore[] scores) {
+        StringBuilder b = new StringBuilder(32 + scores.length * 48).append('[');
+        for (int i = 0; i < scores.length; i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            b.append("{\"Host\":");
+            Json.string(b, scores[i].node());
+            b.append(",\"Score\":").append(scores[i].total()).append('}');
+        }
+        return b.append(']').toString();
+    }
+
+    public static String bindingResult(ExtenderBindingResult r) {
+        StringBuilder b = new StringBuilder("{\"Error\":");
+        Json.string(b, r.error() == null ? "" : r.error());
+        return b.append('}').toString();
+    }
+
+    /** A filter reply that decides nothing: used for 400/503 answers, which carry only {@code Error}. */
+    public static String filterError(String error) {
+        return filterResult(new ExtenderFilterResult(null, null, Map.of(), Map.of(), error));
+    }
+
+    private static void map(StringBuilder b, Map<String, String> m) {
+        b.append('{');
+        boolean first = true;
+        for (Map.Entry<String, String> e : m.entrySet()) {
+            if (!first) {
+                b.append(',');
+            }
+            first = false;
+            Json.string(b, e.getKey());
+            b.append(':');
+            Json.string(b, e.getValue());
+        }
+        b.append('}');
+    }
+}

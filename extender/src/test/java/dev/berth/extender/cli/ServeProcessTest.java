@@ -1,0 +1,81 @@
+package dev.berth.extender.cli;
+
+import static dev.berth.extender.testing.SchedulerWire.bindArgs;
+import static dev.berth.extender.testing.SchedulerWire.namesArgs;
+import static dev.berth.extender.testing.SchedulerWire.pod;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code serve --cluster-file} as a real process: it listens, decides, binds in memory, and flushes its log on SIGTERM. */
+class ServeProcessTest {
+
+    @Test
+    void serveFromTheExampleClusterFileAnswersTheSchedulerAndLogsDecisions(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("decisions.jsonl");
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "serve", "--cluster-file", "examples/cluster.yaml", "--address", "127.0.0.1", "--port", "0",
+                "--decision-log", log.toString()).redirectErrorStream(true).start();
+        try {
+            AtomicReference<Integer> port = new AtomicReference<>();
+            Pattern listening = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/scheduler");
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        Matcher m = listening.matcher(line);
+                        if (m.find()) {
+                            port.set(Integer.parseInt(m.group(1)));
+                        }
+                    }
+                } catch (java.io.IOException e) {
+                    // process ended
+                }
+            }, "serve-output");
+            reader.setDaemon(true);
+            reader.start();
+            await().atMost(Duration.ofSeconds(60)).until(() -> port.get() != null || !p.isAlive());
+            assertThat(p.isAlive()).isTrue();
+            HttpClient client = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + port.get();
+            assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .isEqualTo(200);
+            String broker = pod("kafka", "orders-broker-2", "uid-2", Map.of("berth.dev/cluster", "orders", "berth.dev/broker-id", "2"),
+                    Map.of("berth.dev/local-storage", "500Gi"));
+            HttpResponse<String> filter = client.send(HttpRequest.newBuilder(URI.create(base + "/scheduler/filter"))
+                    .POST(HttpRequest.BodyPublishers.ofString(namesArgs(broker, List.of("node-a1", "node-c2", "node-x1")))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(filter.body()).contains("\"NodeNames\":[\"node-c2\"]");
+            HttpResponse<String> bind = client.send(HttpRequest.newBuilder(URI.create(base + "/scheduler/bind"))
+                    .POST(HttpRequest.BodyPublishers.ofString(bindArgs("kafka", "orders-broker-2", "uid-2", "node-c2"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(bind.body()).isEqualTo("{\"Error\":\"\"}");
+        } finally {
+            p.destroy(); // SIGTERM: the shutdown hook stops the server and flushes the log
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(0)).contains("\"verb\":\"filter\"").contains("\"node-x1\":\"node has no rack label\"");
+        assertThat(lines.get(1)).contains("\"verb\":\"bind\"").contains("\"chosen\":\"node-c2\"");
+    }
+}
