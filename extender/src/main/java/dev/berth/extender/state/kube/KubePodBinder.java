@@ -4,6 +4,7 @@ import dev.berth.extender.state.PodBinder;
 import dev.berth.extender.state.ReservationLedger;
 import com.google.gson.Gson;
 import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.openapi.ApiCallback;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -19,6 +20,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import okhttp3.Response;
@@ -35,8 +37,8 @@ import org.slf4j.LoggerFactory;
  *   <li>POST the Binding with {@code metadata.uid} as precondition, read as a raw call and checked
  *       for 201 (a real apiserver answers with a Status, which the typed call cannot parse);
  *   <li>record the reservation, so the next filter sees the broker before the informer does;
- *   <li>post a {@code BrokerPlaced} Event on the pod whose message is the explanation. An Event that
- *       fails is logged, not fatal: the pod is bound by then.
+ *   <li>post a {@code BrokerPlaced} Event on the pod whose message is the explanation,
+ *       asynchronously. An Event that fails is logged, not fatal: the pod is bound by then.
  * </ol>
  * The {@link ApiClient} behind {@code api} must have finite timeouts: a hung call would hold the
  * scheduler's bind until its {@code httpTimeout}.
@@ -203,12 +205,25 @@ public final class KubePodBinder implements PodBinder {
                 .source(new V1EventSource().component(COMPONENT))
                 .reportingComponent(COMPONENT)
                 .reportingInstance(instance);
+        // Asynchronous: the scheduler's bind reply does not wait for the Event.
         try {
-            api.createNamespacedEvent(t.namespace(), event).execute();
-        } catch (ApiException e) {
-            LOG.warn("event for {}/{} not posted (HTTP {}): the pod is bound anyway", t.namespace(), t.podName(),
-                    e.getCode());
-        } catch (RuntimeException e) {
+            api.createNamespacedEvent(t.namespace(), event).executeAsync(new ApiCallback<>() {
+                @Override
+                public void onFailure(ApiException e, int code, Map<String, List<String>> headers) {
+                    LOG.warn("event for {}/{} not posted (HTTP {}): the pod is bound anyway", t.namespace(),
+                            t.podName(), code);
+                }
+
+                @Override
+                public void onSuccess(CoreV1Event result, int code, Map<String, List<String>> headers) {}
+
+                @Override
+                public void onUploadProgress(long done, long total, boolean finished) {}
+
+                @Override
+                public void onDownloadProgress(long done, long total, boolean finished) {}
+            });
+        } catch (ApiException | RuntimeException e) {
             LOG.warn("event for {}/{} not posted: {}", t.namespace(), t.podName(), e.toString());
         }
     }
