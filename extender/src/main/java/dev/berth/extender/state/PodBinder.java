@@ -21,9 +21,19 @@ public interface PodBinder {
      * @param node the chosen node
      * @param nodeRack the node's rack, or {@code null} when it has none
      * @param explanation one sentence for the pod's Event: where it went and why
+     * @param pod the pod's placement facts as last decoded by filter/prioritize (cluster, broker
+     *     id, local storage), or {@code null} when the extender has not seen the pod in this
+     *     process; lets a binder reserve without reading the pod back
      */
     record BindTarget(
-            String namespace, String podName, String podUid, String node, String nodeRack, String explanation) {}
+            String namespace, String podName, String podUid, String node, String nodeRack, String explanation,
+            dev.berth.extender.placement.BrokerPod pod) {
+
+        public BindTarget(String namespace, String podName, String podUid, String node, String nodeRack,
+                String explanation) {
+            this(namespace, podName, podUid, node, nodeRack, explanation, null);
+        }
+    }
 
     /** A bind that did not happen; {@code reason} is short and stable (it reaches the scheduler). */
     final class BindException extends Exception {

@@ -1,0 +1,100 @@
+package dev.berth.extender.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code --name value} and {@code --name=value} flags, checked against the names a command knows.
+ * {@code --help} is a flag without value.
+ */
+final class Flags {
+    private final Map<String, String> values = new LinkedHashMap<>();
+    private final boolean help;
+
+    private Flags(boolean help) {
+        this.help = help;
+    }
+
+    static Flags parse(String[] args, int from, Set<String> known) {
+        boolean help = false;
+        Flags f = new Flags(false);
+        for (int i = from; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help") || a.equals("-h")) {
+                help = true;
+                continue;
+            }
+            if (!a.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument: " + a);
+            }
+            String name;
+            String value;
+            int eq = a.indexOf('=');
+            if (eq > 0) {
+                name = a.substring(2, eq);
+                value = a.substring(eq + 1);
+            } else {
+                name = a.substring(2);
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("--" + name + " needs a value");
+                }
+                value = args[++i];
+            }
+            if (!known.contains(name)) {
+                throw new IllegalArgumentException("unknown flag: --" + name);
+            }
+            f.values.put(name, value);
+        }
+        if (help) {
+            Flags h = new Flags(true);
+            h.values.putAll(f.values);
+            return h;
+        }
+        return f;
+    }
+
+    boolean help() {
+        return help;
+    }
+
+    String get(String name, String fallback) {
+        return values.getOrDefault(name, fallback);
+    }
+
+    String get(String name) {
+        return values.get(name);
+    }
+
+    int integer(String name, int fallback, int min) {
+        String v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < min) {
+                throw new IllegalArgumentException("--" + name + " must be >= " + min + ", got " + v);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be an integer, got " + v);
+        }
+    }
+
+    long longValue(String name, long fallback, long min) {
+        String v = values.get(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n < min) {
+                throw new IllegalArgumentException("--" + name + " must be >= " + min + ", got " + v);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + name + " must be an integer, got " + v);
+        }
+    }
+}

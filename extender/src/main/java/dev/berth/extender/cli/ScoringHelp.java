@@ -1,0 +1,29 @@
+package dev.berth.extender.cli;
+
+/** The rules and the score formula, printed by {@code serve --help} and {@code what-if --help} (same text as the README). */
+final class ScoringHelp {
+    private ScoringHelp() {}
+
+    static final String TEXT = """
+            Placement (pods labelled berth.dev/cluster only; other pods pass every node with score 0):
+              Hard rules, in order (the first broken one is the node's reason):
+                avoid-node    pod annotation berth.dev/avoid-node names the node  -> "broker is moving off this node"
+                rack label    node has no rack label                              -> "node has no rack label"
+                pinned rack   pod berth.dev/rack set and differs from node's rack  -> "node rack differs from broker rack"
+                local disk    pod asks berth.dev/local-storage = R and node berth.dev/disk-capacity = C is
+                              missing / invalid / C < R                           -> "node offers no local disk" /
+                                                                                     "node disk capacity annotation is invalid" /
+                                                                                     "node disk smaller than broker storage"
+                one per node  another broker of the same cluster bound or reserved -> "node already hosts a broker of this cluster"
+                free disk     C - U < R, U = local disk of other brokers on node  -> "not enough free local disk"
+              Permanent reasons go to FailedAndUnresolvableNodes, the cluster-of-one and free-disk
+              reasons to FailedNodes; a node the cache has not seen -> FailedNodes "node not in berth cache yet".
+              Soft scores, each 0..10:
+                rack    = max(0, 10 - 5 * (c(rack) - min_r c(r)))   c = brokers of the cluster per rack; 10 if pinned
+                leaders = Lmax == 0 ? 10 : floor(10 * (Lmax - L) / Lmax)
+                          L = sum of berth.dev/leaders (or leader-bytes-in) of brokers on the node, Lmax over scored nodes
+                disk    = floor(10 * max(0, C - U - R) / C)          10 for network storage (no local-storage)
+              total = round_half_up((wr*rack + wl*leaders + wd*disk) / (wr + wl + wd)), 0 if all weights are 0
+              Example, weights 3/2/1: rack 10, leaders 5, disk 4 -> (30 + 10 + 4) / 6 = 7.33 -> 7.
+            """;
+}

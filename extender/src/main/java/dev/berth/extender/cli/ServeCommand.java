@@ -1,0 +1,183 @@
+package dev.berth.extender.cli;
+
+import dev.berth.extender.http.ExtenderServer;
+import dev.berth.extender.http.Tls;
+import dev.berth.extender.placement.LeaderMetric;
+import dev.berth.extender.placement.Weights;
+import dev.berth.extender.state.StateBackend;
+import dev.berth.extender.state.StateBackendFactory;
+import dev.berth.extender.state.file.FileBackend;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
+
+/** {@code serve}: run the extender HTTP service until the process is stopped. */
+final class ServeCommand {
+    static final Set<String> FLAGS = Set.of("address", "port", "prefix", "max-body-bytes", "tls-keystore",
+            "tls-password-file", "tls-client-ca", "tls-client-ca-password-file", "rack-label", "weight-rack",
+            "weight-leaders", "weight-disk", "score-leaders-by", "decision-log", "decisions-kept", "cluster-file",
+            "kubeconfig");
+
+    static final String HELP = """
+            Usage: java -jar berth-extender.jar serve [flags]
+
+            Runs the kube-scheduler extender (API v1): POST <prefix>/filter, <prefix>/prioritize, <prefix>/bind;
+            GET /healthz, /readyz (200 once caches synced), /metrics (Prometheus), /decisions?pod=ns/name&limit=N.
+
+            Flags (default, and why):
+              --address ADDR            0.0.0.0: kube-scheduler runs in another pod and must reach it
+              --port N                  8888: unprivileged; the port deploy/ and scheduler-config/ use
+              --prefix PATH             /scheduler: matches urlPrefix in scheduler-config/
+              --max-body-bytes N        67108864 (64 MiB): 5,000 full Nodes of ~4 KB are ~20 MB; bigger is refused (400)
+              --tls-keystore FILE       none (plain HTTP): a PKCS12 key store with the server key and certificate
+                                        chain turns on HTTPS (keytool or `openssl pkcs12 -export` write one)
+              --tls-password-file FILE  none: file holding the key store password (no secrets on the command line)
+              --tls-client-ca FILE      none: a PKCS12 trust store of client CAs; turns on required client
+                                        certificates (mTLS)
+              --tls-client-ca-password-file FILE  none: its password
+              --rack-label KEY          topology.kubernetes.io/zone: the well-known label cloud nodes already carry
+              --weight-rack N           3: rack spread is about availability, berth's first goal
+              --weight-leaders N        2: load matters, and the operator can still move leadership later
+              --weight-disk N           1: a tie-breaker; the hard rule already guarantees the request fits
+              --score-leaders-by M      leaders: berth.dev/leaders is always published; bytes-in
+                                        (berth.dev/leader-bytes-in) is an estimate
+              --decision-log FILE       stdout: one JSON line per decision, where container logs are collected
+              --decisions-kept N        200: recent decisions kept in memory for /decisions
+              --cluster-file FILE       none: Nodes and Pods as `kubectl get -o yaml` prints them; serve from
+                                        this file with binds recorded in memory (no cluster needed)
+              --kubeconfig FILE         none: without --cluster-file, the Kubernetes backend uses this file,
+                                        else $KUBECONFIG, ~/.kube/config or the in-cluster service account
+            """ + "\n" + ScoringHelp.TEXT;
+
+    private ServeCommand() {}
+
+    /** Blocks while serving; returns an exit code when it cannot start. */
+    static int run(String[] args, PrintStream out, PrintStream err, Supplier<Iterable<StateBackendFactory>> factories) {
+        ServeOptions options;
+        try {
+            Flags f = Flags.parse(args, 1, FLAGS);
+            if (f.help()) {
+                out.print(HELP);
+                return 0;
+            }
+            options = options(f);
+        } catch (IllegalArgumentException e) {
+            err.println("serve: " + e.getMessage());
+            err.println("run `serve --help` for the flags");
+            return 2;
+        }
+        StateBackend backend;
+        try {
+            backend = backend(options, factories);
+        } catch (NoBackend e) {
+            err.println("serve: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("serve: cannot start the cluster state: " + e);
+            return 1;
+        }
+        try (StateBackend b = backend; Writer sink = sink(options)) {
+            ExtenderServer.Builder builder = ExtenderServer.builder().state(b.state()).binder(b.binder())
+                    .address(options.listen().address()).port(options.listen().port())
+                    .prefix(options.listen().prefix()).maxBodyBytes(options.listen().maxBodyBytes())
+                    .rackLabel(options.scoring().rackLabel()).weights(options.scoring().weights())
+                    .leaderMetric(options.scoring().leaderMetric())
+                    .decisionSink(sink).decisionsKept(options.logging().decisionsKept());
+            ServeOptions.Tls tls = options.tls();
+            if (tls.enabled()) {
+                SSLContext ctx = Tls.context(tls.keystore(), tls.password(), tls.clientCa(), tls.clientCaPassword());
+                builder.tls(ctx, tls.clientCa() != null);
+            }
+            CountDownLatch stop = new CountDownLatch(1);
+            try (ExtenderServer server = builder.start()) {
+                err.println("berth extender listening on " + (tls.enabled() ? "https" : "http") + "://"
+                        + options.listen().address() + ":" + server.port() + options.listen().prefix());
+                Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "berth-shutdown"));
+                stop.await();
+            }
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        } catch (Exception e) {
+            err.println("serve: " + e);
+            return 1;
+        }
+    }
+
+    static ServeOptions options(Flags f) {
+        ServeOptions d = ServeOptions.defaults();
+        ServeOptions.Listen listen = new ServeOptions.Listen(f.get("address", d.listen().address()),
+                f.integer("port", d.listen().port(), 0), f.get("prefix", d.listen().prefix()),
+                f.longValue("max-body-bytes", d.listen().maxBodyBytes(), 1024));
+        ServeOptions.Tls tls = ServeOptions.Tls.NONE;
+        if (f.get("tls-keystore") != null) {
+            tls = new ServeOptions.Tls(Path.of(f.get("tls-keystore")), secret(f.get("tls-password-file")),
+                    f.get("tls-client-ca") == null ? null : Path.of(f.get("tls-client-ca")),
+                    secret(f.get("tls-client-ca-password-file")));
+        } else if (f.get("tls-client-ca") != null) {
+            throw new IllegalArgumentException("--tls-client-ca needs --tls-keystore");
+        }
+        ServeOptions.Scoring scoring = new ServeOptions.Scoring(f.get("rack-label", d.scoring().rackLabel()),
+                new Weights(f.integer("weight-rack", Weights.DEFAULT.rack(), 0),
+                        f.integer("weight-leaders", Weights.DEFAULT.leaders(), 0),
+                        f.integer("weight-disk", Weights.DEFAULT.disk(), 0)),
+                LeaderMetric.fromFlag(f.get("score-leaders-by", LeaderMetric.LEADERS.flag())));
+        ServeOptions.Sources sources = new ServeOptions.Sources(
+                f.get("cluster-file") == null ? null : Path.of(f.get("cluster-file")),
+                f.get("kubeconfig") == null ? null : Path.of(f.get("kubeconfig")));
+        ServeOptions.Logging logging = new ServeOptions.Logging(
+                f.get("decision-log") == null ? null : Path.of(f.get("decision-log")),
+                f.integer("decisions-kept", d.logging().decisionsKept(), 1));
+        return new ServeOptions(listen, tls, scoring, sources, logging);
+    }
+
+    private static char[] secret(String file) {
+        if (file == null) {
+            return new char[0];
+        }
+        try {
+            return Files.readString(Path.of(file)).strip().toCharArray();
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read password file " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static StateBackend backend(ServeOptions o, Supplier<Iterable<StateBackendFactory>> factories) throws Exception {
+        if (o.sources().clusterFile() != null) {
+            return FileBackend.open(o.sources().clusterFile(), o.scoring().rackLabel());
+        }
+        Iterator<StateBackendFactory> it = factories.get().iterator();
+        if (!it.hasNext()) {
+            throw new NoBackend("no Kubernetes backend in this build; pass --cluster-file FILE to serve from a file");
+        }
+        return it.next().start(o);
+    }
+
+    private static Writer sink(ServeOptions o) throws java.io.IOException {
+        if (o.logging().decisionLog() == null) {
+            return new BufferedWriter(new OutputStreamWriter(new java.io.FileOutputStream(java.io.FileDescriptor.out),
+                    StandardCharsets.UTF_8), 1 << 16);
+        }
+        return Files.newBufferedWriter(o.logging().decisionLog(), StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    private static final class NoBackend extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        NoBackend(String message) {
+            super(message);
+        }
+    }
+}

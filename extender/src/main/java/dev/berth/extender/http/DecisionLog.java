@@ -1,0 +1,126 @@
+package dev.berth.extender.http;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Keeps the most recent decisions in memory (for {@code GET /decisions}) and writes each as one
+ * JSON line to a sink (stdout or {@code --decision-log FILE}).
+ *
+ * <p>Lines are written by one daemon thread so the request path only enqueues a reference: a
+ * prioritize decision over 5,000 nodes is a line of about 300 KB. When the queue is full (the
+ * sink cannot keep up) the line is dropped and counted, rather than slowing the scheduler down.
+ */
+public final class DecisionLog implements AutoCloseable {
+    private static final Decision STOP = new Decision(null, null, null, null, null, null, null, null, null, null, null, null, 0, null);
+
+    private final ArrayDeque<Decision> recent = new ArrayDeque<>();
+    private final int kept;
+    private final Writer sink;
+    private final BlockingQueue<Decision> queue = new ArrayBlockingQueue<>(4096);
+    private final AtomicLong dropped = new AtomicLong();
+    private final Thread writer;
+
+    /** {@code sink} may be null: decisions are then only kept in memory. */
+    public DecisionLog(Writer sink, int kept) {
+        this.sink = sink;
+        this.kept = Math.max(1, kept);
+        if (sink != null) {
+            writer = new Thread(this::drain, "berth-decision-log");
+            writer.setDaemon(true);
+            writer.start();
+        } else {
+            writer = null;
+        }
+    }
+
+    public void record(Decision d) {
+        synchronized (recent) {
+            recent.addFirst(d);
+            while (recent.size() > kept) {
+                recent.removeLast();
+            }
+        }
+        if (writer != null && !queue.offer(d)) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    /** Newest first; {@code pod} ({@code ns/name}) filters when not null. */
+    public List<Decision> recent(String pod, int limit) {
+        List<Decision> out = new ArrayList<>();
+        synchronized (recent) {
+            Iterator<Decision> it = recent.iterator();
+            while (it.hasNext() && out.size() < limit) {
+                Decision d = it.next();
+                if (pod == null || pod.equals(d.pod())) {
+                    out.add(d);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The newest decision of a verb for a pod, if still kept. */
+    public Decision latest(String pod, String verb) {
+        synchronized (recent) {
+            for (Decision d : recent) {
+                if (pod.equals(d.pod()) && verb.equals(d.verb())) {
+                    return d;
+                }
+            }
+        }
+        return null;
+    }
+
+    public long dropped() {
+        return dropped.get();
+    }
+
+    public int capacity() {
+        return kept;
+    }
+
+    private void drain() {
+        try {
+            while (true) {
+                Decision d = queue.take();
+                if (d == STOP) {
+                    break;
+                }
+                sink.write(d.toJson());
+                sink.write('\n');
+                if (queue.isEmpty()) {
+                    sink.flush();
+                }
+            }
+            sink.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            System.err.println("berth: decision log write failed, no more lines will be written: " + e);
+        }
+    }
+
+    /** Writes what is queued, then stops the writer thread. */
+    @Override
+    public void close() {
+        if (writer == null) {
+            return;
+        }
+        try {
+            queue.put(STOP);
+            writer.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

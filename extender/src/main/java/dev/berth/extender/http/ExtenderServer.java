@@ -1,0 +1,192 @@
+package dev.berth.extender.http;
+
+import dev.berth.extender.placement.Keys;
+import dev.berth.extender.placement.LeaderMetric;
+import dev.berth.extender.placement.PlacementEngine;
+import dev.berth.extender.placement.Weights;
+import dev.berth.extender.state.ClusterState;
+import dev.berth.extender.state.PodBinder;
+import io.undertow.Undertow;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.BlockingHandler;
+import io.undertow.util.Headers;
+import java.io.Writer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import org.xnio.Options;
+import org.xnio.SslClientAuthMode;
+
+/**
+ * The extender HTTP service on Undertow: {@link BlockingHandler} outermost, then {@link Router}
+ * (which turns every exception into a reply), then the verbs.
+ *
+ * <pre>{@code
+ * ExtenderServer server = ExtenderServer.builder()
+ *         .state(clusterState).binder(podBinder)
+ *         .port(0)                       // 0 = any free port; server.port() tells which
+ *         .start();
+ * // POST http://127.0.0.1:<port>/scheduler/filter ...
+ * server.close();
+ * }</pre>
+ */
+public final class ExtenderServer implements AutoCloseable {
+    private final Undertow undertow;
+    private final DecisionLog log;
+    private final int port;
+
+    private ExtenderServer(Undertow undertow, DecisionLog log) {
+        this.undertow = undertow;
+        this.log = log;
+        this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The bound port (useful with {@code port(0)}). */
+    public int port() {
+        return port;
+    }
+
+    public DecisionLog decisions() {
+        return log;
+    }
+
+    @Override
+    public void close() {
+        undertow.stop();
+        log.close();
+    }
+
+    /** Settings of one server; every one has a default except the state and the binder. */
+    public static final class Builder {
+        private ClusterState state;
+        private PodBinder binder;
+        private Weights weights = Weights.DEFAULT;
+        private LeaderMetric metric = LeaderMetric.LEADERS;
+        private String rackLabel = Keys.DEFAULT_RACK_LABEL;
+        private String prefix = "/scheduler";
+        private String address = "127.0.0.1";
+        private int port = 0;
+        private long maxBodyBytes = 64L << 20;
+        private SSLContext ssl;
+        private boolean clientAuth;
+        private Writer decisionSink;
+        private int decisionsKept = 200;
+        private Clock clock = Clock.systemUTC();
+
+        public Builder state(ClusterState state) {
+            this.state = state;
+            return this;
+        }
+
+        public Builder binder(PodBinder binder) {
+            this.binder = binder;
+            return this;
+        }
+
+        public Builder weights(Weights weights) {
+            this.weights = weights;
+            return this;
+        }
+
+        public Builder leaderMetric(LeaderMetric metric) {
+            this.metric = metric;
+            return this;
+        }
+
+        public Builder rackLabel(String rackLabel) {
+            this.rackLabel = rackLabel;
+            return this;
+        }
+
+        /** Path prefix of the verbs, {@code /scheduler} by default; {@code ""} serves {@code /filter}. */
+        public Builder prefix(String prefix) {
+            String p = prefix == null ? "" : prefix.trim();
+            while (p.endsWith("/")) {
+                p = p.substring(0, p.length() - 1);
+            }
+            this.prefix = p.isEmpty() || p.startsWith("/") ? p : "/" + p;
+            return this;
+        }
+
+        public Builder address(String address) {
+            this.address = address;
+            return this;
+        }
+
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        public Builder maxBodyBytes(long maxBodyBytes) {
+            this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        /** Serve HTTPS; with {@code requireClientCert} the client must present a certificate the context trusts. */
+        public Builder tls(SSLContext ssl, boolean requireClientCert) {
+            this.ssl = ssl;
+            this.clientAuth = requireClientCert;
+            return this;
+        }
+
+        /** Where decision lines go; null keeps them only in memory. */
+        public Builder decisionSink(Writer sink) {
+            this.decisionSink = sink;
+            return this;
+        }
+
+        public Builder decisionsKept(int n) {
+            this.decisionsKept = n;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public ExtenderServer start() {
+            Verbs.Wiring w = new Verbs.Wiring();
+            w.state = Objects.requireNonNull(state, "state");
+            w.binder = Objects.requireNonNull(binder, "binder");
+            w.engine = new PlacementEngine(weights, metric);
+            w.rackLabel = rackLabel;
+            w.log = new DecisionLog(decisionSink, decisionsKept);
+            w.metrics = new Metrics();
+            w.clock = clock;
+            Router router = new Router(new Verbs(w), w, prefix, maxBodyBytes);
+            Undertow.Builder b = Undertow.builder().setHandler(new BlockingHandler(router));
+            if (ssl != null) {
+                b.addHttpsListener(port, address, ssl);
+                if (clientAuth) {
+                    b.setSocketOption(Options.SSL_CLIENT_AUTH_MODE, SslClientAuthMode.REQUIRED);
+                }
+            } else {
+                b.addHttpListener(port, address);
+            }
+            Undertow u = b.build();
+            try {
+                u.start();
+            } catch (RuntimeException e) {
+                w.log.close();
+                throw e;
+            }
+            return new ExtenderServer(u, w.log);
+        }
+    }
+
+    static void send(HttpServerExchange ex, Reply r) {
+        byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
+        ex.setStatusCode(r.status());
+        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, r.contentType());
+        ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, bytes.length);
+        ex.getResponseSender().send(java.nio.ByteBuffer.wrap(bytes));
+    }
+}

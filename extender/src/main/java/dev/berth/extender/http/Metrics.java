@@ -1,0 +1,39 @@
+package dev.berth.extender.http;
+
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.Counter;
+import io.prometheus.client.Histogram;
+import io.prometheus.client.exporter.common.TextFormat;
+import java.io.IOException;
+import java.io.StringWriter;
+
+/**
+ * The extender's Prometheus metrics, in a registry of its own (several servers can live in one
+ * JVM, as in tests):
+ * <ul>
+ *   <li>{@code berth_extender_request_seconds{verb}}: latency histogram per verb;
+ *   <li>{@code berth_extender_decisions_total{verb,outcome,reason}}: decisions; {@code reason} is
+ *       the enum name of the most frequent node refusal for a filter, or a short category;
+ *   <li>{@code berth_extender_node_refusals_total{reason}}: every node refused by filter.
+ * </ul>
+ */
+final class Metrics {
+    final CollectorRegistry registry = new CollectorRegistry();
+    final Histogram latency = Histogram.build()
+            .name("berth_extender_request_seconds").help("Extender request latency by verb.")
+            .labelNames("verb")
+            .buckets(0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
+            .register(registry);
+    final Counter decisions = Counter.build()
+            .name("berth_extender_decisions_total").help("Decisions by verb, outcome and reason.")
+            .labelNames("verb", "outcome", "reason").register(registry);
+    final Counter refusals = Counter.build()
+            .name("berth_extender_node_refusals_total").help("Nodes refused by filter, by reason.")
+            .labelNames("reason").register(registry);
+
+    String scrape() throws IOException {
+        StringWriter w = new StringWriter();
+        TextFormat.write004(w, registry.metricFamilySamples());
+        return w.toString();
+    }
+}

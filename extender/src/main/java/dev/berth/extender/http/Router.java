@@ -1,0 +1,144 @@
+package dev.berth.extender.http;
+
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Methods;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * Routes requests and owns the error boundary: whatever happens inside, the client gets an answer
+ * (400 for bodies that cannot be read or exceed the limit, 500 only for a bug, logged).
+ */
+final class Router implements HttpHandler {
+    private final Verbs verbs;
+    private final Verbs.Wiring wiring;
+    private final String filterPath;
+    private final String prioritizePath;
+    private final String bindPath;
+    private final long maxBodyBytes;
+
+    Router(Verbs verbs, Verbs.Wiring wiring, String prefix, long maxBodyBytes) {
+        this.verbs = verbs;
+        this.wiring = wiring;
+        this.filterPath = prefix + "/filter";
+        this.prioritizePath = prefix + "/prioritize";
+        this.bindPath = prefix + "/bind";
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange ex) {
+        long start = System.nanoTime();
+        Reply reply;
+        try {
+            reply = route(ex, start);
+        } catch (Exception | StackOverflowError e) {
+            System.err.println("berth: internal error on " + ex.getRequestPath() + ": " + e);
+            e.printStackTrace();
+            reply = Reply.text(500, "internal error\n");
+        }
+        ExtenderServer.send(ex, reply);
+    }
+
+    private Reply route(HttpServerExchange ex, long start) throws IOException {
+        String path = ex.getRequestPath();
+        boolean post = ex.getRequestMethod().equals(Methods.POST);
+        boolean get = ex.getRequestMethod().equals(Methods.GET);
+        if (path.equals(filterPath) || path.equals(prioritizePath) || path.equals(bindPath)) {
+            if (!post) {
+                return Reply.text(405, "use POST\n");
+            }
+            String body;
+            try {
+                body = readBody(ex);
+            } catch (BodyTooLarge e) {
+                System.err.println("berth: " + path + " answered 400: " + e.getMessage());
+                return Reply.json(400, "{\"Error\":\"" + e.getMessage() + "\"}");
+            }
+            if (path.equals(filterPath)) {
+                return verbs.filter(body, start);
+            }
+            if (path.equals(prioritizePath)) {
+                return verbs.prioritize(body, start);
+            }
+            return verbs.bind(body, start);
+        }
+        if (!get) {
+            return Reply.text(405, "use GET\n");
+        }
+        switch (path) {
+            case "/healthz":
+                return Reply.text(200, "ok\n");
+            case "/readyz":
+                return wiring.state.synced() ? Reply.text(200, "ready\n") : Reply.text(503, Verbs.NOT_SYNCED + "\n");
+            case "/metrics":
+                return new Reply(200, "text/plain; version=0.0.4; charset=utf-8", wiring.metrics.scrape());
+            case "/decisions":
+                return decisions(ex);
+            default:
+                return Reply.text(404, "not found\n");
+        }
+    }
+
+    private Reply decisions(HttpServerExchange ex) {
+        String pod = param(ex, "pod");
+        String limitText = param(ex, "limit");
+        int limit = 20;
+        if (limitText != null) {
+            try {
+                limit = Integer.parseInt(limitText);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1) {
+                return Reply.text(400, "limit must be a positive integer\n");
+            }
+        }
+        List<Decision> list = wiring.log.recent(pod, Math.min(limit, wiring.log.capacity()));
+        StringBuilder b = new StringBuilder("[");
+        for (int i = 0; i < list.size(); i++) {
+            if (i > 0) {
+                b.append(",\n");
+            }
+            b.append(list.get(i).toJson());
+        }
+        return Reply.json(200, b.append("]\n").toString());
+    }
+
+    private static String param(HttpServerExchange ex, String name) {
+        Deque<String> values = ex.getQueryParameters().get(name);
+        return values == null || values.isEmpty() ? null : values.getFirst();
+    }
+
+    private String readBody(HttpServerExchange ex) throws IOException, BodyTooLarge {
+        long declared = ex.getRequestContentLength();
+        if (declared > maxBodyBytes) {
+            throw new BodyTooLarge(declared);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
+        byte[] buf = new byte[65536];
+        InputStream in = ex.getInputStream();
+        long total = 0;
+        for (int n; (n = in.read(buf)) > 0; ) {
+            total += n;
+            if (total > maxBodyBytes) {
+                throw new BodyTooLarge(total);
+            }
+            out.write(buf, 0, n);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private final class BodyTooLarge extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BodyTooLarge(long size) {
+            super("body of " + size + "+ bytes exceeds the limit of " + maxBodyBytes + " bytes", null, false, false);
+        }
+    }
+}

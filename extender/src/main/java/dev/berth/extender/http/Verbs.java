@@ -1,0 +1,197 @@
+package dev.berth.extender.http;
+
+import dev.berth.extender.placement.BrokerPod;
+import dev.berth.extender.placement.Candidate;
+import dev.berth.extender.placement.NodeFacts;
+import dev.berth.extender.placement.NodeScore;
+import dev.berth.extender.placement.PlacementEngine;
+import dev.berth.extender.placement.RackCounts;
+import dev.berth.extender.placement.Reason;
+import dev.berth.extender.protocol.BadRequestException;
+import dev.berth.extender.protocol.ExtenderArgs;
+import dev.berth.extender.protocol.ExtenderBindingArgs;
+import dev.berth.extender.protocol.ExtenderBindingResult;
+import dev.berth.extender.protocol.ExtenderFilterResult;
+import dev.berth.extender.protocol.Facts;
+import dev.berth.extender.protocol.HostPriority;
+import dev.berth.extender.protocol.WireDecoder;
+import dev.berth.extender.protocol.WireEncoder;
+import dev.berth.extender.protocol.WireNode;
+import dev.berth.extender.state.ClusterState;
+import dev.berth.extender.state.PodBinder;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The three extender verbs: decode (once, {@link WireDecoder}), decide (the pure
+ * {@link PlacementEngine}), encode, and record the decision. Nothing here throws for bad input:
+ * a malformed body is a 400 with the reason, a cache that has not synced a 503 with {@code Error}.
+ */
+final class Verbs {
+    static final String NOT_SYNCED = "berth cache not synced yet";
+
+    private final ClusterState state;
+    private final PodBinder binder;
+    private final PlacementEngine engine;
+    private final String rackLabel;
+    private final DecisionLog log;
+    private final Metrics metrics;
+    private final Clock clock;
+
+    Verbs(Wiring w) {
+        this.state = w.state;
+        this.binder = w.binder;
+        this.engine = w.engine;
+        this.rackLabel = w.rackLabel;
+        this.log = w.log;
+        this.metrics = w.metrics;
+        this.clock = w.clock;
+    }
+
+    /** What the verbs need, gathered by the server builder. */
+    static final class Wiring {
+        ClusterState state;
+        PodBinder binder;
+        PlacementEngine engine;
+        String rackLabel;
+        DecisionLog log;
+        Metrics metrics;
+        Clock clock;
+    }
+
+    Reply filter(String body, long startNanos) {
+        if (!state.synced()) {
+            return refuse("filter", 503, NOT_SYNCED, "not-synced", startNanos, true);
+        }
+        ExtenderArgs args;
+        BrokerPod pod;
+        try {
+            args = WireDecoder.extenderArgs(body);
+            pod = Facts.brokerPod(args.pod());
+        } catch (BadRequestException e) {
+            return refuse("filter", 400, e.getMessage(), "bad-request", startNanos, true);
+        }
+        List<Candidate> candidates = Candidates.of(args, state, rackLabel);
+        Reason[] reasons = engine.filter(pod, candidates);
+        Map<String, String> failed = new LinkedHashMap<>();
+        Map<String, String> unresolvable = new LinkedHashMap<>();
+        List<String> passedNames = args.fullNodes() ? null : new ArrayList<>(reasons.length);
+        List<WireNode> passedNodes = args.fullNodes() ? new ArrayList<>(reasons.length) : null;
+        EnumMap<Reason, Integer> tally = new EnumMap<>(Reason.class);
+        for (int i = 0; i < reasons.length; i++) {
+            Reason r = reasons[i];
+            if (r == null) {
+                if (passedNodes != null) {
+                    passedNodes.add(args.nodes().get(i));
+                } else {
+                    passedNames.add(candidates.get(i).name());
+                }
+            } else {
+                (r.permanent() ? unresolvable : failed).put(candidates.get(i).name(), r.text());
+                tally.merge(r, 1, Integer::sum);
+                metrics.refusals.labels(r.name()).inc();
+            }
+        }
+        String reply = WireEncoder.filterResult(new ExtenderFilterResult(passedNodes, passedNames, failed, unresolvable, ""));
+        boolean fit = failed.size() + unresolvable.size() < reasons.length;
+        String reason = fit ? "none" : mostFrequent(tally);
+        record("filter", pod, fit ? "fit" : "no-fit", reason, candidateNames(candidates), reasons, null, null, null, startNanos);
+        return Reply.json(200, reply);
+    }
+
+    Reply prioritize(String body, long startNanos) {
+        if (!state.synced()) {
+            return refuse("prioritize", 503, NOT_SYNCED, "not-synced", startNanos, false);
+        }
+        ExtenderArgs args;
+        BrokerPod pod;
+        try {
+            args = WireDecoder.extenderArgs(body);
+            pod = Facts.brokerPod(args.pod());
+        } catch (BadRequestException e) {
+            return refuse("prioritize", 400, e.getMessage(), "bad-request", startNanos, false);
+        }
+        List<Candidate> candidates = Candidates.of(args, state, rackLabel);
+        NodeScore[] scores = engine.prioritize(pod, candidates, () -> RackCounts.of(pod, state.nodes()));
+        List<HostPriority> list = new ArrayList<>(scores.length);
+        for (NodeScore s : scores) {
+            list.add(new HostPriority(s.node(), s.total()));
+        }
+        record("prioritize", pod, "scored", "none", candidateNames(candidates), null, scores, null, null, startNanos);
+        return Reply.json(200, WireEncoder.hostPriorities(list));
+    }
+
+    Reply bind(String body, long startNanos) {
+        if (!state.synced()) {
+            return refuse("bind", 503, NOT_SYNCED, "not-synced", startNanos, false);
+        }
+        ExtenderBindingArgs args;
+        try {
+            args = WireDecoder.bindingArgs(body);
+        } catch (BadRequestException e) {
+            return refuse("bind", 400, e.getMessage(), "bad-request", startNanos, false);
+        }
+        String key = args.podNamespace() + "/" + args.podName();
+        Decision filtered = log.latest(key, "filter");
+        Decision scored = log.latest(key, "prioritize");
+        BrokerPod pod = filtered != null ? filtered.facts() : scored != null ? scored.facts() : null;
+        String rack = state.node(args.node()).map(NodeFacts::rack).orElse(null);
+        String why = Explain.bind(args.node(), rack, scored);
+        BrokerPod facts = pod == null ? null : new BrokerPod(args.podNamespace(), args.podName(), args.podUid(),
+                pod.cluster(), pod.brokerId(), pod.pinnedRack(), pod.avoidNode(), pod.localStorageBytes());
+        String error = "";
+        try {
+            binder.bind(new PodBinder.BindTarget(args.podNamespace(), args.podName(), args.podUid(), args.node(), rack, why, facts));
+        } catch (PodBinder.BindException e) {
+            error = e.getMessage() == null ? "bind failed" : e.getMessage();
+        }
+        BrokerPod logged = facts != null ? facts
+                : new BrokerPod(args.podNamespace(), args.podName(), args.podUid(), null, null, null, null, null);
+        record("bind", logged, error.isEmpty() ? "bound" : "bind-failed", error.isEmpty() ? "none" : "bind-error",
+                null, null, null, args.node(), error.isEmpty() ? null : error, startNanos);
+        return Reply.json(200, WireEncoder.bindingResult(new ExtenderBindingResult(error)));
+    }
+
+    private Reply refuse(String verb, int status, String error, String category, long startNanos, boolean filterShape) {
+        // filter answers carry the whole ExtenderFilterResult shape; prioritize and bind {"Error":...}
+        metrics.decisions.labels(verb, category, category).inc();
+        metrics.latency.labels(verb).observe((System.nanoTime() - startNanos) / 1e9);
+        if (status == 400) {
+            System.err.println("berth: " + verb + " answered 400: " + error);
+        }
+        String body = filterShape ? WireEncoder.filterError(error)
+                : WireEncoder.bindingResult(new ExtenderBindingResult(error));
+        return Reply.json(status, body);
+    }
+
+    private void record(String verb, BrokerPod pod, String outcome, String reason, List<String> names,
+            Reason[] reasons, NodeScore[] scores, String chosen, String error, long startNanos) {
+        long micros = (System.nanoTime() - startNanos) / 1000;
+        metrics.latency.labels(verb).observe(micros / 1e6);
+        metrics.decisions.labels(verb, outcome, reason).inc();
+        log.record(new Decision(clock.instant(), verb, pod.key(), pod.uid(), pod.cluster(), pod.brokerId(), outcome,
+                names, reasons, scores, chosen, error, micros, pod));
+    }
+
+    private static List<String> candidateNames(List<Candidate> candidates) {
+        String[] names = new String[candidates.size()];
+        for (int i = 0; i < names.length; i++) {
+            names[i] = candidates.get(i).name();
+        }
+        return List.of(names);
+    }
+
+    private static String mostFrequent(EnumMap<Reason, Integer> tally) {
+        Reason best = null;
+        for (Map.Entry<Reason, Integer> e : tally.entrySet()) {
+            if (best == null || e.getValue() > tally.get(best)) {
+                best = e.getKey();
+            }
+        }
+        return best == null ? "no-nodes" : best.name();
+    }
+}

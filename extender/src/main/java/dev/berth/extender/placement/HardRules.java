@@ -1,0 +1,89 @@
+package dev.berth.extender.placement;
+
+/**
+ * The hard placement rules (the {@code filter} verb) for one broker pod on one node.
+ *
+ * <p><b>Goals.</b> A broker lands only where it keeps the cluster rack-aware, never shares a node
+ * with another broker of its cluster (one node loss = at most one broker lost), and has the local
+ * disk it asked for.
+ *
+ * <p><b>Constraints, checked in this order</b> (permanent facts first, so a node that fails
+ * several rules is reported under the one preemption could never fix):
+ * <ol>
+ *   <li>{@code berth.dev/avoid-node} names this node: {@link Reason#AVOID_NODE};
+ *   <li>the node has no rack label: {@link Reason#NO_RACK_LABEL} (a broker there would have no
+ *       {@code broker.rack});
+ *   <li>the broker's rack is pinned ({@code berth.dev/rack}) and differs: {@link Reason#RACK_MISMATCH};
+ *   <li>the broker asks for local disk ({@code berth.dev/local-storage} = R bytes) and the node
+ *       has no {@code berth.dev/disk-capacity}: {@link Reason#NO_LOCAL_DISK}; one that is not a
+ *       quantity: {@link Reason#BAD_DISK_CAPACITY}; capacity C &lt; R:
+ *       {@link Reason#DISK_TOO_SMALL};
+ *   <li>another broker of the same cluster is bound or reserved on the node:
+ *       {@link Reason#SAME_CLUSTER_BROKER};
+ *   <li>C − U &lt; R where U is the local disk held by the other brokers on the node (bound or
+ *       reserved, of every cluster): {@link Reason#DISK_FULL}.
+ * </ol>
+ * The pod's own entry on a node (a retried filter after its bind was reserved) never counts
+ * against it. Pods without {@code berth.dev/cluster} pass every node.
+ *
+ * <p><b>Example.</b> Broker {@code kafka-a/2} pinned to rack {@code r1}, asking R = 100Gi. Node
+ * {@code n1} in {@code r1}, C = 500Gi, holding a broker of cluster {@code kafka-b} with 450Gi:
+ * C − U = 50Gi &lt; 100Gi, so {@code DISK_FULL}. Node {@code n2} in {@code r2}: {@code RACK_MISMATCH}.
+ * Node {@code n3} in {@code r1}, C = 1Ti, empty: passes.
+ */
+public final class HardRules {
+    private HardRules() {}
+
+    /** The first rule the node breaks, or {@code null} when the pod may go there. */
+    public static Reason check(BrokerPod pod, NodeFacts node) {
+        if (!pod.isBroker()) {
+            return null;
+        }
+        if (node.name().equals(pod.avoidNode())) {
+            return Reason.AVOID_NODE;
+        }
+        if (node.rack() == null || node.rack().isEmpty()) {
+            return Reason.NO_RACK_LABEL;
+        }
+        if (pod.pinnedRack() != null && !pod.pinnedRack().isEmpty() && !pod.pinnedRack().equals(node.rack())) {
+            return Reason.RACK_MISMATCH;
+        }
+        long request = pod.localStorageBytes() == null ? 0 : pod.localStorageBytes();
+        if (pod.localStorageBytes() != null) {
+            if (node.diskCapacityBytes() == null) {
+                return Reason.NO_LOCAL_DISK;
+            }
+            if (node.diskCapacityBytes() < 0) {
+                return Reason.BAD_DISK_CAPACITY;
+            }
+            if (node.diskCapacityBytes() < request) {
+                return Reason.DISK_TOO_SMALL;
+            }
+        }
+        long used = 0;
+        for (PlacedBroker other : node.brokers()) {
+            if (other.podKey().equals(pod.key())) {
+                continue;
+            }
+            if (pod.cluster().equals(other.cluster())) {
+                return Reason.SAME_CLUSTER_BROKER;
+            }
+            used += other.localStorageBytes();
+        }
+        if (pod.localStorageBytes() != null && node.diskCapacityBytes() - used < request) {
+            return Reason.DISK_FULL;
+        }
+        return null;
+    }
+
+    /** Local disk held on the node by brokers other than {@code pod}. */
+    public static long usedBytes(BrokerPod pod, NodeFacts node) {
+        long used = 0;
+        for (PlacedBroker other : node.brokers()) {
+            if (!other.podKey().equals(pod.key())) {
+                used += other.localStorageBytes();
+            }
+        }
+        return used;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.berth.extender.placement;
+
+/**
+ * Soft goal: spread a cluster's brokers evenly over racks.
+ *
+ * <p><b>Goal.</b> A broker without a rack yet goes to the rack that holds the fewest brokers of
+ * its cluster, so replicas can be spread rack-aware and a rack loss costs as few brokers as
+ * possible. A pinned broker ({@code berth.dev/rack} set) can only go to its own rack, so all its
+ * candidates score the same.
+ *
+ * <p><b>Formula.</b> With c(r) the brokers of the cluster in rack r (bound or reserved, every node
+ * the cache knows) and m the smallest c over all racks:
+ * <pre>rack = max(0, 10 − 5 × (c(node's rack) − m))</pre>
+ * and {@code rack = 10} for a pinned broker. The emptiest rack scores 10, one broker more 5, two
+ * or more 0.
+ *
+ * <p><b>Example.</b> Cluster {@code kafka} has racks a:2, b:1, c:1 brokers; m = 1. A node in rack a
+ * scores 10 − 5 × 1 = 5; nodes in racks b and c score 10.
+ */
+public final class RackBalanceScorer {
+    private RackBalanceScorer() {}
+
+    public static int score(BrokerPod pod, NodeFacts node, RackCounts counts) {
+        if (pod.pinnedRack() != null && !pod.pinnedRack().isEmpty()) {
+            return 10;
+        }
+        int excess = counts.count(node.rack()) - counts.min();
+        return Math.max(0, 10 - 5 * excess);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.berth.extender.placement;
+
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Brokers of one cluster per rack, over every node the cache knows (bound and reserved brokers,
+ * not counting the pod being placed). Every rack that has at least one node appears, with 0 when
+ * it holds no broker of the cluster, so an empty rack is seen as the emptiest.
+ */
+public final class RackCounts {
+    private final Map<String, Integer> perRack;
+    private final int min;
+
+    private RackCounts(Map<String, Integer> perRack) {
+        this.perRack = perRack;
+        int m = Integer.MAX_VALUE;
+        for (int c : perRack.values()) {
+            m = Math.min(m, c);
+        }
+        this.min = perRack.isEmpty() ? 0 : m;
+    }
+
+    public static RackCounts of(BrokerPod pod, Collection<NodeFacts> nodes) {
+        Map<String, Integer> perRack = new HashMap<>();
+        for (NodeFacts node : nodes) {
+            if (node.rack() == null || node.rack().isEmpty()) {
+                continue;
+            }
+            int count = 0;
+            for (PlacedBroker b : node.brokers()) {
+                if (pod.cluster() != null && pod.cluster().equals(b.cluster()) && !b.podKey().equals(pod.key())) {
+                    count++;
+                }
+            }
+            perRack.merge(node.rack(), count, Integer::sum);
+        }
+        return new RackCounts(perRack);
+    }
+
+    /** Brokers of the cluster in {@code rack} (0 for a rack never seen). */
+    public int count(String rack) {
+        return perRack.getOrDefault(rack, 0);
+    }
+
+    /** The smallest count over all racks. */
+    public int min() {
+        return min;
+    }
+
+    public Map<String, Integer> asMap() {
+        return Map.copyOf(perRack);
+    }
+}

@@ -1,0 +1,4 @@
+package dev.berth.extender.protocol;
+
+/** {@code ExtenderBindingResult}: {@code {"Error":""}} on success, else the reason. */
+public record ExtenderBindingResult(String error) {}

@@ -1,0 +1,36 @@
+package dev.berth.extender.protocol;
+
+/** JSON string escaping for the hand-assembled replies and decision lines. */
+public final class Json {
+    private Json() {}
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    /** Appends {@code s} as a quoted JSON string ({@code null} as {@code null}). */
+    public static StringBuilder string(StringBuilder b, String s) {
+        if (s == null) {
+            return b.append("null");
+        }
+        b.append('"');
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
+                        b.append("\\u").append(HEX[c >> 12 & 15]).append(HEX[c >> 8 & 15])
+                                .append(HEX[c >> 4 & 15]).append(HEX[c & 15]);
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"');
+    }
+}
