@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** deploy/extender.yaml and deploy/scheduler.yaml: least-privilege RBAC and consistent wiring. */
+@SuppressWarnings("unchecked") // YAML trees are untyped maps and lists
 class DeployManifestsTest {
     static List<Map<String, Object>> extender;
     static List<Map<String, Object>> scheduler;
@@ -34,7 +35,6 @@ class DeployManifestsTest {
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void noRoleAnywhereUsesAWildcard() {
         for (List<Map<String, Object>> file : List.of(extender, scheduler)) {
             for (Map<String, Object> doc : file) {

@@ -3,7 +3,17 @@ package dev.berth.extender.deploy;
 import static dev.berth.extender.deploy.Manifests.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.extender.cli.ServeOptions;
+import dev.berth.extender.http.ExtenderServer;
+import dev.berth.extender.placement.NodeFacts;
+import dev.berth.extender.state.ClusterState;
+import dev.berth.extender.state.PodBinder;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Collection;
+import java.util.Optional;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,9 +26,9 @@ import org.junit.jupiter.api.Test;
  * the extender serves.
  */
 class SchedulerConfigTest {
-    /** The extender's routes: {@code POST <prefix>/<verb>}, prefix {@code /scheduler} by default. */
-    static final String ROUTE_PREFIX = "/scheduler";
-    static final Set<String> ROUTE_VERBS = Set.of("filter", "prioritize", "bind");
+    /** What {@code serve} listens on by default (the Deployment does not override the prefix). */
+    static final String ROUTE_PREFIX = ServeOptions.Listen.DEFAULT.prefix();
+    static final int PORT = ServeOptions.Listen.DEFAULT.port();
 
     /** Field names of KubeSchedulerConfiguration v1 Extender (k8s.io/kube-scheduler/config/v1). */
     static final Set<String> EXTENDER_FIELDS = Set.of("urlPrefix", "filterVerb", "preemptVerb", "prioritizeVerb",
@@ -69,16 +79,55 @@ class SchedulerConfigTest {
     }
 
     @Test
-    void verbsMatchTheExtenderRoutesUnderItsPrefix() {
+    void urlPrefixIsTheExtenderServiceWithServesDefaultPrefixAndPort() {
         URI url = URI.create((String) extender.get("urlPrefix"));
-        assertThat(url.getPath()).isEqualTo(ROUTE_PREFIX);
+        assertThat(url.getScheme()).isEqualTo("http"); // enableHTTPS is off, see the commented tlsConfig
         assertThat(url.getHost()).isEqualTo("berth-extender.berth-system.svc");
-        assertThat(Set.of(extender.get("filterVerb"), extender.get("prioritizeVerb"), extender.get("bindVerb")))
-                .isEqualTo(Set.<Object>copyOf(ROUTE_VERBS));
-        assertThat(extender).containsEntry("filterVerb", "filter")
-                .containsEntry("prioritizeVerb", "prioritize")
-                .containsEntry("bindVerb", "bind")
-                .doesNotContainKey("preemptVerb");
+        assertThat(url.getPort()).isEqualTo(PORT);
+        assertThat(url.getPath()).isEqualTo(ROUTE_PREFIX);
+        assertThat(extender).doesNotContainKey("preemptVerb");
+    }
+
+    /** Every configured verb, POSTed as the scheduler would to a real extender, reaches a verb route. */
+    @Test
+    void eachConfiguredVerbIsARouteOfTheRealExtender() throws Exception {
+        ClusterState empty = new ClusterState() {
+            @Override
+            public boolean synced() {
+                return true;
+            }
+
+            @Override
+            public Optional<NodeFacts> node(String name) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Collection<NodeFacts> nodes() {
+                return List.of();
+            }
+        };
+        PodBinder noop = target -> { };
+        String pod = "{\"metadata\":{\"name\":\"p\",\"namespace\":\"d\",\"uid\":\"u\"}}";
+        Map<String, String> bodies = Map.of(
+                "filterVerb", "{\"Pod\":" + pod + ",\"Nodes\":null,\"NodeNames\":[\"n1\"]}",
+                "prioritizeVerb", "{\"Pod\":" + pod + ",\"Nodes\":null,\"NodeNames\":[\"n1\"]}",
+                "bindVerb", "{\"PodName\":\"p\",\"PodNamespace\":\"d\",\"PodUID\":\"u\",\"Node\":\"n1\"}");
+        HttpClient http = HttpClient.newHttpClient();
+        try (ExtenderServer server = ExtenderServer.builder().state(empty).binder(noop).prefix(ROUTE_PREFIX).port(0).start()) {
+            String base = "http://127.0.0.1:" + server.port() + URI.create((String) extender.get("urlPrefix")).getPath();
+            for (Map.Entry<String, String> verb : bodies.entrySet()) {
+                String path = base + "/" + extender.get(verb.getKey());
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(path))
+                        .POST(HttpRequest.BodyPublishers.ofString(verb.getValue())).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as("%s %s: %s", verb.getKey(), path, r.body()).isEqualTo(200);
+            }
+            HttpResponse<String> wrong = http.send(HttpRequest.newBuilder(URI.create(base + "/filterr"))
+                    .POST(HttpRequest.BodyPublishers.ofString(bodies.get("filterVerb"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(wrong.statusCode()).isNotEqualTo(200); // so the check above would notice a misspelt verb
+        }
     }
 
     @Test

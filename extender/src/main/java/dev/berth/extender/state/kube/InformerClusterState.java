@@ -1,5 +1,6 @@
 package dev.berth.extender.state.kube;
 
+import dev.berth.extender.placement.Keys;
 import dev.berth.extender.placement.NodeFacts;
 import dev.berth.extender.state.ClusterState;
 import dev.berth.extender.state.ReservationLedger;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class InformerClusterState implements ClusterState, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InformerClusterState.class);
     /** The informers' list/watch label selector: "has the label", whatever its value. */
-    public static final String POD_SELECTOR = KubeFacts.CLUSTER_LABEL;
+    public static final String POD_SELECTOR = Keys.CLUSTER;
 
     private final SharedInformerFactory factory;
     private final SharedIndexInformer<V1Node> nodeInformer;

@@ -1,6 +1,9 @@
 package dev.berth.extender.state.kube;
 
+import dev.berth.extender.placement.Keys;
+import dev.berth.extender.placement.NodeFacts;
 import dev.berth.extender.placement.PlacedBroker;
+import dev.berth.extender.protocol.Quantities;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -10,20 +13,14 @@ import java.util.Map;
 
 /**
  * Turns Node and Pod objects into the facts placement reads (DESIGN.md, "The contract between
- * operator and extender"). Quantities go through {@link Quantities}; a malformed one is reported in
- * {@code problems} and treated as absent (node: offers no local disk; pod: holds none, no leaders),
- * so one bad annotation affects only its own object.
+ * operator and extender"), with the same meaning as {@link dev.berth.extender.protocol.Facts} gives
+ * them for the wire and the cluster file, plus the reason whenever a value is unreadable, so the
+ * informer can log it. Quantities go through client-java ({@link Quantities}). An unreadable
+ * {@code berth.dev/disk-capacity} gives {@link NodeFacts#INVALID_CAPACITY} (the node then fails the
+ * disk rule with a reason); an unreadable pod value counts as 0 (it only steers scores). Either way
+ * one bad annotation affects only its own object.
  */
 public final class KubeFacts {
-    public static final String CLUSTER_LABEL = "berth.dev/cluster";
-    public static final String BROKER_ID_LABEL = "berth.dev/broker-id";
-    public static final String RACK_ANNOTATION = "berth.dev/rack";
-    public static final String LOCAL_STORAGE_ANNOTATION = "berth.dev/local-storage";
-    public static final String LEADERS_ANNOTATION = "berth.dev/leaders";
-    public static final String LEADER_BYTES_IN_ANNOTATION = "berth.dev/leader-bytes-in";
-    public static final String DISK_CAPACITY_ANNOTATION = "berth.dev/disk-capacity";
-    public static final String DEFAULT_RACK_LABEL = "topology.kubernetes.io/zone";
-
     private KubeFacts() {}
 
     /** A node's own facts, before brokers are attached. */
@@ -38,12 +35,16 @@ public final class KubeFacts {
     public static NodeBase node(V1Node node, String rackLabel) {
         V1ObjectMeta meta = node.getMetadata();
         String rack = blankToNull(get(meta.getLabels(), rackLabel));
-        List<String> problems = new ArrayList<>(1);
-        Quantities.Parsed disk = Quantities.parse(DISK_CAPACITY_ANNOTATION, get(meta.getAnnotations(), DISK_CAPACITY_ANNOTATION));
-        if (disk.malformed()) {
-            problems.add(disk.problem());
+        String raw = get(meta.getAnnotations(), Keys.DISK_CAPACITY);
+        if (raw == null) {
+            return new NodeBase(meta.getName(), rack, null, List.of());
         }
-        return new NodeBase(meta.getName(), rack, disk.value(), List.copyOf(problems));
+        try {
+            return new NodeBase(meta.getName(), rack, Quantities.bytes(raw), List.of());
+        } catch (IllegalArgumentException e) {
+            return new NodeBase(meta.getName(), rack, NodeFacts.INVALID_CAPACITY,
+                    List.of(Keys.DISK_CAPACITY + ": " + e.getMessage()));
+        }
     }
 
     public static String podKey(V1Pod pod) {
@@ -55,20 +56,20 @@ public final class KubeFacts {
         Map<String, String> labels = meta.getLabels();
         Map<String, String> annotations = meta.getAnnotations();
         List<String> problems = new ArrayList<>(0);
-        long storage = value(LOCAL_STORAGE_ANNOTATION, annotations, problems);
-        long leaders = value(LEADERS_ANNOTATION, annotations, problems);
-        long bytesIn = value(LEADER_BYTES_IN_ANNOTATION, annotations, problems);
+        long storage = value(Keys.LOCAL_STORAGE, annotations, problems);
+        long leaders = value(Keys.LEADERS, annotations, problems);
+        long bytesIn = value(Keys.LEADER_BYTES_IN, annotations, problems);
         Integer brokerId = null;
-        String rawId = get(labels, BROKER_ID_LABEL);
+        String rawId = get(labels, Keys.BROKER_ID);
         if (rawId != null) {
             try {
                 brokerId = Integer.valueOf(rawId.trim());
             } catch (NumberFormatException e) {
-                problems.add(BROKER_ID_LABEL + " is not an integer: \"" + rawId + "\"");
+                problems.add(Keys.BROKER_ID + ": not an integer: \"" + rawId + "\"");
             }
         }
         String key = podKey(pod);
-        PlacedBroker broker = new PlacedBroker(key, get(labels, CLUSTER_LABEL), brokerId, storage, leaders, bytesIn, false);
+        PlacedBroker broker = new PlacedBroker(key, get(labels, Keys.CLUSTER), brokerId, storage, leaders, bytesIn, false);
         return new PodPlacement(key, meta.getUid(), boundNode(pod), broker, List.copyOf(problems));
     }
 
@@ -89,12 +90,16 @@ public final class KubeFacts {
     }
 
     private static long value(String key, Map<String, String> annotations, List<String> problems) {
-        Quantities.Parsed p = Quantities.parse(key, get(annotations, key));
-        if (p.malformed()) {
-            problems.add(p.problem());
+        String raw = get(annotations, key);
+        if (raw == null) {
             return 0;
         }
-        return p.value() == null ? 0 : p.value();
+        try {
+            return Quantities.bytes(raw);
+        } catch (IllegalArgumentException e) {
+            problems.add(key + ": " + e.getMessage());
+            return 0;
+        }
     }
 
     private static String get(Map<String, String> map, String key) {

@@ -1,8 +1,9 @@
 package dev.berth.extender.state.kube;
 
+import com.google.gson.Gson;
+import dev.berth.extender.placement.Keys;
 import dev.berth.extender.state.PodBinder;
 import dev.berth.extender.state.ReservationLedger;
-import com.google.gson.Gson;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiCallback;
 import io.kubernetes.client.openapi.ApiClient;
@@ -111,7 +112,7 @@ public final class KubePodBinder implements PodBinder {
 
     private void stampRack(BindTarget t, V1Pod pod) throws BindException {
         Map<String, String> annotations = pod.getMetadata().getAnnotations();
-        String pinned = annotations == null ? null : annotations.get(KubeFacts.RACK_ANNOTATION);
+        String pinned = annotations == null ? null : annotations.get(Keys.RACK);
         if (pinned != null && !pinned.isEmpty()) {
             if (t.nodeRack() != null && !pinned.equals(t.nodeRack())) {
                 throw new BindException(RACK_MISMATCH);
@@ -121,7 +122,7 @@ public final class KubePodBinder implements PodBinder {
         if (t.nodeRack() == null || t.nodeRack().isEmpty()) {
             return;
         }
-        String patch = GSON.toJson(Map.of("metadata", Map.of("annotations", Map.of(KubeFacts.RACK_ANNOTATION, t.nodeRack()))));
+        String patch = GSON.toJson(Map.of("metadata", Map.of("annotations", Map.of(Keys.RACK, t.nodeRack()))));
         ApiClient client = api.getApiClient();
         try {
             PatchUtils.patch(

@@ -3,6 +3,7 @@ package dev.berth.extender.state.kube;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.berth.extender.placement.Keys;
 import dev.berth.extender.placement.NodeFacts;
 import dev.berth.extender.placement.PlacedBroker;
 import dev.berth.extender.state.MutableClock;
@@ -27,7 +28,7 @@ class InformerClusterStateTest {
     static void start() {
         bed = KubeApiTestBed.start();
         bed.load("testbed/three-racks.yaml");
-        state = new InformerClusterState(bed.informerClient(), KubeFacts.DEFAULT_RACK_LABEL,
+        state = new InformerClusterState(bed.informerClient(), Keys.DEFAULT_RACK_LABEL,
                 new ReservationLedger(new MutableClock(Instant.parse("2026-01-01T00:00:00Z"))));
         state.start();
         await().atMost(WAIT).until(state::synced);
@@ -49,7 +50,7 @@ class InformerClusterStateTest {
 
     @Test
     void notSyncedBeforeStartAndSyncedAfterBothInformersListed() {
-        try (InformerClusterState fresh = new InformerClusterState(bed.informerClient(), KubeFacts.DEFAULT_RACK_LABEL,
+        try (InformerClusterState fresh = new InformerClusterState(bed.informerClient(), Keys.DEFAULT_RACK_LABEL,
                 new ReservationLedger(new MutableClock(Instant.EPOCH)))) {
             assertThat(fresh.synced()).isFalse();
             assertThat(fresh.nodes()).isEmpty();
@@ -105,7 +106,7 @@ class InformerClusterStateTest {
     }
 
     @Test
-    void malformedDiskAnnotationIsReportedAndTreatedAsNoLocalDisk() {
+    void malformedDiskAnnotationIsReportedAndMarksTheNodeInvalid() {
         bed.loadYaml("""
                 apiVersion: v1
                 kind: Node
@@ -117,9 +118,9 @@ class InformerClusterStateTest {
         await().atMost(WAIT).until(() -> state.node("node-typo").isPresent());
         NodeFacts typo = state.node("node-typo").orElseThrow();
         assertThat(typo.rack()).isEqualTo("rack-a");
-        assertThat(typo.diskCapacityBytes()).isNull();
+        assertThat(typo.diskCapacityBytes()).isEqualTo(NodeFacts.INVALID_CAPACITY); // fails the disk rule
         assertThat(state.problems()).containsEntry("node/node-typo",
-                List.of("berth.dev/disk-capacity is not a quantity: \"2TB\""));
+                List.of("berth.dev/disk-capacity: not a Kubernetes quantity: 2TB"));
         assertThat(state.synced()).isTrue(); // one bad node does not take the cache down
     }
 }

@@ -2,6 +2,8 @@ package dev.berth.extender.state.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.extender.placement.Keys;
+import dev.berth.extender.placement.NodeFacts;
 import dev.berth.extender.placement.PlacedBroker;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
@@ -17,35 +19,34 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class KubeFactsTest {
 
-    record QuantityRow(String raw, Long bytes, boolean malformed) {}
+    record DiskRow(String raw, Long bytes, List<String> problems) {}
 
-    static Stream<QuantityRow> quantities() {
+    static Stream<DiskRow> disks() {
+        String key = "berth.dev/disk-capacity: ";
         return Stream.of(
-                new QuantityRow(null, null, false), // absent: network storage / no local disk
-                new QuantityRow("100Gi", 107_374_182_400L, false),
-                new QuantityRow("1.5Ti", 1_649_267_441_664L, false), // fraction of a binary suffix
-                new QuantityRow("500G", 500_000_000_000L, false), // decimal suffix
-                new QuantityRow("107374182400", 107_374_182_400L, false), // plain bytes
-                new QuantityRow("1e3", 1_000L, false), // exponent form
-                new QuantityRow(" 10Gi ", 10_737_418_240L, false), // stray spaces from hand-edited YAML
-                new QuantityRow("0", 0L, false), // boundary: zero is a valid capacity
-                new QuantityRow("1500m", 2L, false), // boundary: 1.5 bytes round up, never down
-                new QuantityRow("-1Gi", null, true), // negative disk makes no sense
-                new QuantityRow("lots", null, true), // not a quantity
-                new QuantityRow("10GB", null, true), // a common typo: GB is not a Kubernetes suffix
-                new QuantityRow("", null, true), // empty string
-                new QuantityRow("9Ei", null, true)); // boundary: 9 EiB exceeds a long
+                new DiskRow(null, null, List.of()), // absent: the node offers no local disk
+                new DiskRow("100Gi", 107_374_182_400L, List.of()),
+                new DiskRow("1.5Ti", 1_649_267_441_664L, List.of()), // fraction of a binary suffix
+                new DiskRow("500G", 500_000_000_000L, List.of()), // decimal suffix
+                new DiskRow("107374182400", 107_374_182_400L, List.of()), // plain bytes
+                new DiskRow("1e3", 1_000L, List.of()), // exponent form
+                new DiskRow("0", 0L, List.of()), // boundary: zero is a valid capacity
+                new DiskRow("1500m", 2L, List.of()), // boundary: 1.5 bytes round up, never down
+                new DiskRow("10GB", NodeFacts.INVALID_CAPACITY,
+                        List.of(key + "not a Kubernetes quantity: 10GB")), // common typo: GB is no suffix
+                new DiskRow("-1Gi", NodeFacts.INVALID_CAPACITY, List.of(key + "negative quantity: -1Gi")),
+                new DiskRow("9Ei", NodeFacts.INVALID_CAPACITY,
+                        List.of(key + "quantity too large: 9Ei"))); // boundary: 9 EiB exceeds a long
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("quantities")
-    void quantitiesParseWithClientJavaAndNeverThrow(QuantityRow row) {
-        Quantities.Parsed p = Quantities.parse("berth.dev/disk-capacity", row.raw());
-        assertThat(p.value()).isEqualTo(row.bytes());
-        assertThat(p.malformed()).isEqualTo(row.malformed());
-        if (row.malformed()) {
-            assertThat(p.problem()).startsWith("berth.dev/disk-capacity is");
-        }
+    @MethodSource("disks")
+    void nodeDiskCapacityParsesWithClientJavaAndAReasonWhenUnreadable(DiskRow row) {
+        V1Node node = new V1Node().metadata(new V1ObjectMeta().name("n1")
+                .annotations(row.raw() == null ? null : Map.of("berth.dev/disk-capacity", row.raw())));
+        KubeFacts.NodeBase base = KubeFacts.node(node, Keys.DEFAULT_RACK_LABEL);
+        assertThat(base.diskCapacityBytes()).isEqualTo(row.bytes());
+        assertThat(base.problems()).isEqualTo(row.problems());
     }
 
     @Test
@@ -62,20 +63,15 @@ class KubeFactsTest {
     @Test
     void nodeWithoutLabelsOrAnnotationsHasNoRackAndNoDisk() {
         V1Node node = new V1Node().metadata(new V1ObjectMeta().name("bare"));
-        assertThat(KubeFacts.node(node, KubeFacts.DEFAULT_RACK_LABEL))
+        assertThat(KubeFacts.node(node, Keys.DEFAULT_RACK_LABEL))
                 .isEqualTo(new KubeFacts.NodeBase("bare", null, null, List.of()));
     }
 
     @Test
-    void malformedNodeDiskIsAbsentWithAReason() {
-        V1Node node = new V1Node().metadata(new V1ObjectMeta()
-                .name("n1")
-                .labels(Map.of("topology.kubernetes.io/zone", ""))
-                .annotations(Map.of("berth.dev/disk-capacity", "huge")));
-        KubeFacts.NodeBase base = KubeFacts.node(node, KubeFacts.DEFAULT_RACK_LABEL);
-        assertThat(base.rack()).isNull(); // an empty label value is no rack
-        assertThat(base.diskCapacityBytes()).isNull();
-        assertThat(base.problems()).containsExactly("berth.dev/disk-capacity is not a quantity: \"huge\"");
+    void anEmptyRackLabelIsNoRack() {
+        V1Node node = new V1Node().metadata(new V1ObjectMeta().name("n1")
+                .labels(Map.of("topology.kubernetes.io/zone", "")));
+        assertThat(KubeFacts.node(node, Keys.DEFAULT_RACK_LABEL).rack()).isNull();
     }
 
     private static V1Pod pod(String node, String phase, Map<String, String> labels, Map<String, String> annotations) {
@@ -131,8 +127,8 @@ class KubeFactsTest {
         assertThat(p.broker().leaders()).isZero();
         assertThat(p.broker().brokerId()).isNull();
         assertThat(p.problems()).containsExactly(
-                "berth.dev/local-storage is not a quantity: \"100GB\"",
-                "berth.dev/leaders is negative: \"-4\"",
-                "berth.dev/broker-id is not an integer: \"three\"");
+                "berth.dev/local-storage: not a Kubernetes quantity: 100GB",
+                "berth.dev/leaders: negative quantity: -4",
+                "berth.dev/broker-id: not an integer: \"three\"");
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.berth.extender.placement.Keys;
 import dev.berth.extender.placement.PlacedBroker;
 import dev.berth.extender.state.MutableClock;
 import dev.berth.extender.state.PodBinder.BindException;
@@ -41,7 +42,7 @@ class KubePodBinderTest {
         core = new CoreV1Api(bed.apiClient());
         gate = new WatchGate();
         ledger = new ReservationLedger(new MutableClock(Instant.parse("2026-01-01T00:00:00Z")));
-        state = new InformerClusterState(gate.informerClient(bed.url()), KubeFacts.DEFAULT_RACK_LABEL, ledger);
+        state = new InformerClusterState(gate.informerClient(bed.url()), Keys.DEFAULT_RACK_LABEL, ledger);
         state.start();
         await().atMost(WAIT).until(state::synced);
         binder = new KubePodBinder(core, ledger, Clock.systemUTC(), "berth-extender-test");
