@@ -10,9 +10,10 @@ package dev.berth.extender.placement;
  *
  * <p><b>Formula.</b> With c(r) the brokers of the cluster in rack r (bound or reserved, every node
  * the cache knows) and m the smallest c over all racks:
- * <pre>rack = max(0, 10 − 5 × (c(node's rack) − m))</pre>
+ * <pre>rack = clamp(10 − 5 × (c(node's rack) − m), 0, 10)</pre>
  * and {@code rack = 10} for a pinned broker. The emptiest rack scores 10, one broker more 5, two
- * or more 0.
+ * or more 0. (A rack below m, possible when a full-mode request names a rack the cache has no
+ * node of yet, is clamped to 10.)
  *
  * <p><b>Example.</b> Cluster {@code kafka} has racks a:2, b:1, c:1 brokers; m = 1. A node in rack a
  * scores 10 − 5 × 1 = 5; nodes in racks b and c score 10.
@@ -25,6 +26,6 @@ public final class RackBalanceScorer {
             return 10;
         }
         int excess = counts.count(node.rack()) - counts.min();
-        return Math.max(0, 10 - 5 * excess);
+        return Math.max(0, Math.min(10, 10 - 5 * excess));
     }
 }

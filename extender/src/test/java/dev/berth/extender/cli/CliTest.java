@@ -1,0 +1,134 @@
+package dev.berth.extender.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CliTest {
+    private static final Path EXAMPLES = Path.of("examples");
+
+    record Run(int code, String out, String err) {}
+
+    private static Run main(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void whatIfOnTheShippedExampleChoosesTheEmptyNodeInTheRackWithoutABroker() {
+        Run r = main("what-if", "--cluster-file", EXAMPLES.resolve("cluster.yaml").toString(), "--pod", EXAMPLES.resolve("broker-pod.yaml").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> lines = r.out().lines().toList();
+        assertThat(lines.get(0)).startsWith("pod kafka/orders-broker-2: cluster orders, broker 2, rack not yet pinned");
+        assertThat(r.out())
+                .containsPattern("node-a1 +rack-a +reject .*node already hosts a broker of this cluster \\(transient\\)")
+                .containsPattern("node-b2 +rack-b +reject .*not enough free local disk \\(transient\\)")
+                .containsPattern("node-x1 +- +reject .*node has no rack label \\(permanent\\)")
+                .containsPattern("node-a2 +rack-a +pass +6 +5 +8 +3 +leader load 40")
+                .containsPattern("node-c1 +rack-c +pass +5 +10 +0 +2 +leader load 200")
+                .containsPattern("node-c2 +rack-c +pass +10 +10 +10 +7 +leader load 0");
+        assertThat(lines.get(lines.size() - 1)).isEqualTo("chosen: node-c2 (score 10/10)");
+    }
+
+    @Test
+    void whatIfWeightsChangeTheChoice(@TempDir Path dir) throws Exception {
+        // move the events broker (200 leaders, 300Gi) from c1 to c2: c1 is now the empty node of rack-c
+        String cluster = Files.readString(EXAMPLES.resolve("cluster.yaml")).replace("""
+                  spec: {nodeName: node-c1, schedulerName: berth-scheduler}""", """
+                  spec: {nodeName: node-c2, schedulerName: berth-scheduler}""");
+        Path file = dir.resolve("c.yaml");
+        Files.writeString(file, cluster);
+        Run r = main("what-if", "--cluster-file", file.toString(), "--pod", EXAMPLES.resolve("broker-pod.yaml").toString(),
+                "--weight-rack", "0", "--weight-disk", "0");
+        assertThat(r.out()).endsWith("chosen: node-c1 (score 10/10)\n"); // leadership only: the node that leads nothing
+        Run byRack = main("what-if", "--cluster-file", file.toString(), "--pod", EXAMPLES.resolve("broker-pod.yaml").toString(),
+                "--weight-leaders", "0", "--weight-disk", "0");
+        // rack balance only: c1 and c2 tie at 10 (rack-c has no orders broker), the first in the file wins; rack-a scores 5
+        assertThat(byRack.out()).endsWith("chosen: node-c1 (score 10/10)\n").contains("node-a2          rack-a     pass        5");
+    }
+
+    @Test
+    void whatIfWithNoFittingNodeExitsOne(@TempDir Path dir) throws Exception {
+        Path pod = dir.resolve("p.yaml");
+        Files.writeString(pod, """
+                kind: Pod
+                metadata: {name: big, namespace: kafka, labels: {berth.dev/cluster: orders}, annotations: {berth.dev/local-storage: 100Ti}}
+                """);
+        Run r = main("what-if", "--cluster-file", EXAMPLES.resolve("cluster.yaml").toString(), "--pod", pod.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("node disk smaller than broker storage (permanent)").endsWith("chosen: none (no node passes the hard rules)\n");
+    }
+
+    @Test
+    void everyCommandHasHelpWithTheFormula() {
+        Run top = main("--help");
+        assertThat(top.code()).isZero();
+        assertThat(top.out()).contains("serve").contains("what-if");
+        for (String cmd : List.of("serve", "what-if")) {
+            Run r = main(cmd, "--help");
+            assertThat(r.code()).isZero();
+            assertThat(r.out()).contains("Usage: java -jar berth-extender.jar " + cmd)
+                    .contains("total = round_half_up((wr*rack + wl*leaders + wd*disk) / (wr + wl + wd))")
+                    .contains("floor(10 * (Lmax - L) / Lmax)").contains("--rack-label KEY");
+        }
+        assertThat(main("serve", "--help").out()).contains("--port N                  8888").contains("--score-leaders-by M");
+    }
+
+    @Test
+    void usageErrorsExitTwoWithAMessage() {
+        assertThat(main().code()).isEqualTo(2);
+        Run unknown = main("launch");
+        assertThat(unknown.code()).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown command: launch");
+        Run flag = main("serve", "--colour", "blue");
+        assertThat(flag.code()).isEqualTo(2);
+        assertThat(flag.err()).contains("unknown flag: --colour");
+        Run weight = main("serve", "--weight-rack", "-1");
+        assertThat(weight.err()).contains("--weight-rack must be >= 0");
+        Run metric = main("serve", "--score-leaders-by", "cpu");
+        assertThat(metric.err()).contains("leaders or bytes-in");
+        Run whatIf = main("what-if", "--pod", "x.yaml");
+        assertThat(whatIf.code()).isEqualTo(2);
+        assertThat(whatIf.err()).contains("--cluster-file and --pod are required");
+    }
+
+    @Test
+    void serveWithoutClusterFileAndWithoutAKubernetesBackendExitsTwo() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = ServeCommand.run(new String[] {"serve", "--port", "0"}, System.out, new PrintStream(err, true, StandardCharsets.UTF_8), List::of);
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no Kubernetes backend in this build; pass --cluster-file FILE");
+    }
+
+    @Test
+    void serveFlagsBecomeOptions() {
+        ServeOptions o = ServeCommand.options(flags("--port", "9000", "--prefix", "/x", "--weight-disk", "5", "--score-leaders-by", "bytes-in",
+                "--rack-label", "rack", "--cluster-file", "c.yaml", "--decisions-kept", "7"));
+        assertThat(o.listen().port()).isEqualTo(9000);
+        assertThat(o.listen().prefix()).isEqualTo("/x");
+        assertThat(o.scoring().weights()).isEqualTo(new dev.berth.extender.placement.Weights(3, 2, 5));
+        assertThat(o.scoring().leaderMetric()).isEqualTo(dev.berth.extender.placement.LeaderMetric.BYTES_IN);
+        assertThat(o.scoring().rackLabel()).isEqualTo("rack");
+        assertThat(o.sources().clusterFile()).isEqualTo(Path.of("c.yaml"));
+        assertThat(o.logging().decisionsKept()).isEqualTo(7);
+        assertThat(o.tls().enabled()).isFalse();
+        ServeOptions defaults = ServeCommand.options(flags());
+        assertThat(defaults).usingRecursiveComparison().isEqualTo(ServeOptions.defaults());
+    }
+
+    private static Flags flags(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "serve";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return Flags.parse(all, 1, ServeCommand.FLAGS);
+    }
+}

@@ -1,0 +1,230 @@
+package dev.berth.extender.http;
+
+import static dev.berth.extender.http.HttpFixture.get;
+import static dev.berth.extender.http.HttpFixture.post;
+import static dev.berth.extender.testing.SchedulerWire.bindArgs;
+import static dev.berth.extender.testing.SchedulerWire.fullArgs;
+import static dev.berth.extender.testing.SchedulerWire.namesArgs;
+import static dev.berth.extender.testing.SchedulerWire.node;
+import static dev.berth.extender.testing.SchedulerWire.pod;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.StringWriter;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The extender over real HTTP, with bodies shaped exactly as kube-scheduler sends them. */
+class ExtenderHttpTest {
+    private static final Map<String, String> ORDERS = Map.of("berth.dev/cluster", "orders", "berth.dev/broker-id", "1");
+    private static final String BROKER = pod("kafka", "orders-broker-1", "uid-1", ORDERS, Map.of("berth.dev/local-storage", "100Gi"));
+    private static final List<String> ALL = List.of("a1", "a2", "b1", "b2", "c1", "c2", "x1", "ghost");
+
+    private HttpFixture.Switchable state;
+    private StringWriter log;
+    private ExtenderServer server;
+    private int port;
+
+    @BeforeEach
+    void start() {
+        state = HttpFixture.state();
+        log = new StringWriter();
+        server = ExtenderServer.builder().state(state).binder(state.inner).decisionSink(log).maxBodyBytes(1 << 20)
+                .clock(Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC)).start();
+        port = server.port();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private static JsonObject json(HttpResponse<String> r) {
+        return JsonParser.parseString(r.body()).getAsJsonObject();
+    }
+
+    @Test
+    void namesModeFilterPassesFitsAndSplitsRefusalsByPermanence() throws Exception {
+        HttpResponse<String> r = post(port, "/scheduler/filter", namesArgs(BROKER, ALL));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("{\"Nodes\":null,\"NodeNames\":[\"a2\",\"b1\",\"b2\"],"
+                + "\"FailedNodes\":{\"a1\":\"node already hosts a broker of this cluster\",\"ghost\":\"node not in berth cache yet\"},"
+                + "\"FailedAndUnresolvableNodes\":{\"c1\":\"node disk smaller than broker storage\","
+                + "\"c2\":\"node disk capacity annotation is invalid\",\"x1\":\"node has no rack label\"},\"Error\":\"\"}");
+    }
+
+    @Test
+    void fullModeFilterEchoesTheAcceptedNodeObjectsByteForByte() throws Exception {
+        String a2 = node("a2", Map.of("topology.kubernetes.io/zone", "rack-a"), Map.of("berth.dev/disk-capacity", "100Gi"), 4);
+        String b1 = node("b1", Map.of("topology.kubernetes.io/zone", "rack-b"), Map.of("berth.dev/disk-capacity", "500G"), 2);
+        String c1 = node("c1", Map.of("topology.kubernetes.io/zone", "rack-c"), Map.of("berth.dev/disk-capacity", "1e3"), 0);
+        String ghost = node("ghost", Map.of("topology.kubernetes.io/zone", "rack-c"), Map.of("berth.dev/disk-capacity", "1.5Ti"), 0);
+        HttpResponse<String> r = post(port, "/scheduler/filter", fullArgs(BROKER, List.of(a2, b1, c1, ghost)));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).startsWith("{\"Nodes\":{\"metadata\":{},\"items\":[" + a2 + "," + b1 + "]},\"NodeNames\":null,");
+        JsonObject reply = json(r);
+        assertThat(reply.getAsJsonObject("FailedAndUnresolvableNodes").get("c1").getAsString()).isEqualTo("node disk smaller than broker storage");
+        assertThat(reply.getAsJsonObject("FailedNodes").get("ghost").getAsString()).isEqualTo("node not in berth cache yet");
+    }
+
+    @Test
+    void fullModeTakesRackAndDiskFromTheRequestNode() throws Exception {
+        // the cache says a2 has 100Gi; the scheduler's newer Node object says 1e3 bytes and no rack
+        String a2 = node("a2", Map.of(), Map.of("berth.dev/disk-capacity", "1e3"), 0);
+        HttpResponse<String> r = post(port, "/scheduler/filter", fullArgs(BROKER, List.of(a2)));
+        assertThat(json(r).getAsJsonObject("FailedAndUnresolvableNodes").get("a2").getAsString()).isEqualTo("node has no rack label");
+    }
+
+    @Test
+    void emptyAndSingleNodeListsAreAnswered() throws Exception {
+        assertThat(post(port, "/scheduler/filter", namesArgs(BROKER, List.of())).body())
+                .isEqualTo("{\"Nodes\":null,\"NodeNames\":[],\"FailedNodes\":{},\"FailedAndUnresolvableNodes\":{},\"Error\":\"\"}");
+        assertThat(post(port, "/scheduler/filter", fullArgs(BROKER, List.of())).body())
+                .startsWith("{\"Nodes\":{\"metadata\":{},\"items\":[]},\"NodeNames\":null,");
+        assertThat(post(port, "/scheduler/filter", namesArgs(BROKER, List.of("b2"))).body()).contains("\"NodeNames\":[\"b2\"]");
+        assertThat(post(port, "/scheduler/prioritize", namesArgs(BROKER, List.of())).body()).isEqualTo("[]");
+    }
+
+    @Test
+    void lowerCaseKeysWork() throws Exception {
+        String body = "{\"pod\":{\"metadata\":{\"name\":\"orders-broker-1\",\"namespace\":\"kafka\",\"labels\":{\"berth.dev/cluster\":\"orders\"}}},"
+                + "\"nodes\":null,\"nodenames\":[\"a1\",\"b2\"]}";
+        assertThat(json(post(port, "/scheduler/filter", body)).getAsJsonArray("NodeNames").toString()).isEqualTo("[\"b2\"]");
+    }
+
+    @Test
+    void prioritizeScoresAreTheDocumentedFormula() throws Exception {
+        HttpResponse<String> r = post(port, "/scheduler/prioritize", namesArgs(BROKER, List.of("a2", "b1", "b2", "ghost")));
+        assertThat(r.statusCode()).isEqualTo(200);
+        // racks orders a:1 b:0 c:0; leader loads a2 0, b1 100, b2 0; disk free after 100Gi: a2 0, b1 6.78/10, b2 0
+        // a2: (3*5 + 2*10 + 1*0)/6 = 5.83 -> 6; b1: (30 + 0 + 6)/6 = 6; b2: (30 + 20 + 0)/6 = 8.33 -> 8; ghost unknown: 0
+        assertThat(r.body()).isEqualTo("[{\"Host\":\"a2\",\"Score\":6},{\"Host\":\"b1\",\"Score\":6},{\"Host\":\"b2\",\"Score\":8},{\"Host\":\"ghost\",\"Score\":0}]");
+    }
+
+    @Test
+    void podsWithoutClusterLabelPassEverythingWithScoreZero() throws Exception {
+        String web = pod("web", "web-0", "u", Map.of("app", "web"), Map.of("berth.dev/local-storage", "not-a-quantity"));
+        assertThat(json(post(port, "/scheduler/filter", namesArgs(web, ALL))).getAsJsonArray("NodeNames")).hasSize(ALL.size());
+        JsonArray scores = JsonParser.parseString(post(port, "/scheduler/prioritize", namesArgs(web, ALL)).body()).getAsJsonArray();
+        assertThat(scores).hasSize(ALL.size()).allSatisfy(e -> assertThat(e.getAsJsonObject().get("Score").getAsInt()).isZero());
+    }
+
+    @Test
+    void unparsablePodQuantityIsABadRequestWithTheReason() throws Exception {
+        String bad = pod("kafka", "orders-broker-1", "u", ORDERS, Map.of("berth.dev/local-storage", "100 gigs"));
+        HttpResponse<String> r = post(port, "/scheduler/filter", namesArgs(bad, ALL));
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r).get("Error").getAsString()).contains("berth.dev/local-storage").contains("100 gigs");
+    }
+
+    @Test
+    void beforeSyncFilterIs503WithErrorAndReadyzSaysSo() throws Exception {
+        state.synced = false;
+        HttpResponse<String> r = post(port, "/scheduler/filter", namesArgs(BROKER, ALL));
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(json(r).get("Error").getAsString()).isEqualTo("berth cache not synced yet");
+        assertThat(get(port, "/readyz").statusCode()).isEqualTo(503);
+        assertThat(get(port, "/healthz").statusCode()).isEqualTo(200);
+        state.synced = true;
+        assertThat(get(port, "/readyz").statusCode()).isEqualTo(200);
+        assertThat(post(port, "/scheduler/filter", namesArgs(BROKER, ALL)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void oversizedBodyIs400() throws Exception {
+        String huge = namesArgs(BROKER, java.util.Collections.nCopies(100_000, "node-with-a-long-name"));
+        HttpResponse<String> r = post(port, "/scheduler/filter", huge);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("exceeds the limit of 1048576 bytes");
+    }
+
+    @Test
+    void bindRecordsTheBrokerIsIdempotentAndRefusesAnotherNode() throws Exception {
+        post(port, "/scheduler/filter", namesArgs(BROKER, ALL));
+        post(port, "/scheduler/prioritize", namesArgs(BROKER, List.of("a2", "b1", "b2")));
+        HttpResponse<String> bound = post(port, "/scheduler/bind", bindArgs("kafka", "orders-broker-1", "uid-1", "b2"));
+        assertThat(bound.statusCode()).isEqualTo(200);
+        assertThat(bound.body()).isEqualTo("{\"Error\":\"\"}");
+        assertThat(post(port, "/scheduler/bind", bindArgs("kafka", "orders-broker-1", "uid-1", "b2")).body()).isEqualTo("{\"Error\":\"\"}");
+        assertThat(post(port, "/scheduler/bind", bindArgs("kafka", "orders-broker-1", "uid-1", "a2")).body())
+                .isEqualTo("{\"Error\":\"pod already bound to another node\"}");
+        assertThat(state.inner.stampedRack("kafka/orders-broker-1")).contains("rack-b");
+        // the next broker of the cluster no longer fits on b2, and b2's disk is now taken
+        String next = pod("kafka", "orders-broker-2", "uid-2", Map.of("berth.dev/cluster", "orders"), Map.of());
+        assertThat(json(post(port, "/scheduler/filter", namesArgs(next, List.of("b2")))).getAsJsonObject("FailedNodes").get("b2").getAsString())
+                .isEqualTo("node already hosts a broker of this cluster");
+        String other = pod("kafka", "events-broker-1", "uid-3", Map.of("berth.dev/cluster", "events"), Map.of("berth.dev/local-storage", "1Gi"));
+        assertThat(json(post(port, "/scheduler/filter", namesArgs(other, List.of("b2")))).getAsJsonObject("FailedNodes").get("b2").getAsString())
+                .isEqualTo("not enough free local disk");
+    }
+
+    @Test
+    void everyDecisionIsOneJsonLineWithCandidatesScoresAndChoice() throws Exception {
+        post(port, "/scheduler/filter", namesArgs(BROKER, ALL));
+        post(port, "/scheduler/prioritize", namesArgs(BROKER, List.of("a2", "b1", "b2")));
+        post(port, "/scheduler/bind", bindArgs("kafka", "orders-broker-1", "uid-1", "b2"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> log.toString().lines().count() == 3);
+        List<JsonObject> lines = log.toString().lines().map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+        JsonObject filter = lines.get(0);
+        assertThat(filter.get("verb").getAsString()).isEqualTo("filter");
+        assertThat(filter.get("ts").getAsString()).isEqualTo("2026-11-25T12:00:00Z");
+        assertThat(filter.get("pod").getAsString()).isEqualTo("kafka/orders-broker-1");
+        assertThat(filter.get("uid").getAsString()).isEqualTo("uid-1");
+        assertThat(filter.get("cluster").getAsString()).isEqualTo("orders");
+        assertThat(filter.get("brokerId").getAsInt()).isEqualTo(1);
+        assertThat(filter.get("candidates").getAsInt()).isEqualTo(8);
+        assertThat(filter.get("passed").getAsInt()).isEqualTo(3);
+        assertThat(filter.getAsJsonObject("failed").get("x1").getAsString()).isEqualTo("node has no rack label");
+        assertThat(filter.get("latencyUs").getAsLong()).isPositive();
+        JsonObject b2 = lines.get(1).getAsJsonObject("scores").getAsJsonObject("b2");
+        assertThat(b2.toString()).isEqualTo("{\"total\":8,\"rack\":10,\"leaders\":10,\"disk\":0,\"load\":0}");
+        JsonObject bind = lines.get(2);
+        assertThat(bind.get("verb").getAsString()).isEqualTo("bind");
+        assertThat(bind.get("chosen").getAsString()).isEqualTo("b2");
+        assertThat(bind.get("outcome").getAsString()).isEqualTo("bound");
+        assertThat(bind.get("cluster").getAsString()).isEqualTo("orders"); // remembered from filter
+    }
+
+    @Test
+    void decisionsEndpointFiltersByPodAndLimits() throws Exception {
+        post(port, "/scheduler/filter", namesArgs(BROKER, ALL));
+        post(port, "/scheduler/prioritize", namesArgs(BROKER, List.of("a2")));
+        post(port, "/scheduler/filter", namesArgs(pod("kafka", "other", "u", Map.of(), Map.of()), ALL));
+        JsonArray mine = JsonParser.parseString(get(port, "/decisions?pod=kafka/orders-broker-1").body()).getAsJsonArray();
+        assertThat(mine).extracting(e -> e.getAsJsonObject().get("verb").getAsString()).containsExactly("prioritize", "filter");
+        JsonArray one = JsonParser.parseString(get(port, "/decisions?limit=1").body()).getAsJsonArray();
+        assertThat(one).hasSize(1);
+        assertThat(one.get(0).getAsJsonObject().get("pod").getAsString()).isEqualTo("kafka/other");
+        assertThat(get(port, "/decisions?limit=zero").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void metricsCountDecisionsAndLatencyPerVerb() throws Exception {
+        post(port, "/scheduler/filter", namesArgs(BROKER, ALL));
+        post(port, "/scheduler/filter", "{\"Pod\":");
+        String metrics = get(port, "/metrics").body();
+        assertThat(metrics).contains("berth_extender_request_seconds_count{verb=\"filter\",} 2.0")
+                .contains("berth_extender_decisions_total{verb=\"filter\",outcome=\"fit\",reason=\"none\",} 1.0")
+                .contains("berth_extender_decisions_total{verb=\"filter\",outcome=\"bad-request\",reason=\"bad-request\",} 1.0")
+                .contains("berth_extender_node_refusals_total{reason=\"NO_RACK_LABEL\",} 1.0");
+    }
+
+    @Test
+    void wrongMethodsAndPathsAreRefusedPolitely() throws Exception {
+        assertThat(get(port, "/scheduler/filter").statusCode()).isEqualTo(405);
+        assertThat(get(port, "/nope").statusCode()).isEqualTo(404);
+        assertThat(post(port, "/healthz", "").statusCode()).isEqualTo(405);
+        assertThat(post(port, "/scheduler/bind", "").statusCode()).isEqualTo(400); // empty body
+    }
+}

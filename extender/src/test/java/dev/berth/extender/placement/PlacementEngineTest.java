@@ -1,0 +1,62 @@
+package dev.berth.extender.placement;
+
+import static dev.berth.extender.placement.Fixtures.broker;
+import static dev.berth.extender.placement.Fixtures.node;
+import static dev.berth.extender.placement.Fixtures.placed;
+import static dev.berth.extender.placement.Fixtures.plainPod;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PlacementEngineTest {
+    private final PlacementEngine engine = new PlacementEngine(Weights.DEFAULT, LeaderMetric.LEADERS);
+
+    @Test
+    void classCommentExampleHoldsExactly() {
+        BrokerPod pod = broker("orders", null, null, 100L);
+        NodeFacts n1 = node("n1", "a", 1024L, placed("kafka/o0", "orders-other-rack-filler", 0, 0, 0),
+                placed("kafka/e0", "events", 300, 200, 0));
+        NodeFacts n2 = node("n2", "b", 500L);
+        NodeFacts a0 = node("a0", "a", 10L, placed("kafka/o1", "orders", 0, 0, 0)); // racks a:1, b:0
+        List<Candidate> candidates = List.of(Candidate.known(n1), Candidate.known(n2));
+        NodeScore[] scores = engine.prioritize(pod, candidates, () -> RackCounts.of(pod, List.of(n1, n2, a0)));
+        assertThat(scores).containsExactly(
+                new NodeScore("n1", 4, 5, 0, 6, 200),
+                new NodeScore("n2", 10, 10, 10, 8, 0));
+    }
+
+    @Test
+    void podsWithoutClusterLabelPassEveryNodeWithScoreZero() {
+        List<Candidate> candidates = List.of(Candidate.known(node("n1", null, null)), Candidate.failed("ghost", Reason.UNKNOWN_NODE));
+        assertThat(engine.filter(plainPod(), candidates)).containsExactly(null, null);
+        assertThat(engine.prioritize(plainPod(), candidates, () -> { throw new AssertionError("not needed"); }))
+                .containsExactly(NodeScore.zero("n1"), NodeScore.zero("ghost"));
+    }
+
+    @Test
+    void everyCandidateIsAccountedForInOrder() {
+        BrokerPod pod = broker("orders", "a", null, 100L);
+        List<Candidate> candidates = List.of(
+                Candidate.failed("ghost", Reason.UNKNOWN_NODE),
+                Candidate.known(node("b1", "b", 500L)),
+                Candidate.known(node("a1", "a", 500L)),
+                Candidate.known(node("a2", "a", 500L, placed("kafka/o1", "orders", 1, 0, 0))));
+        assertThat(engine.filter(pod, candidates)).containsExactly(
+                Reason.UNKNOWN_NODE, Reason.RACK_MISMATCH, null, Reason.SAME_CLUSTER_BROKER);
+        NodeScore[] scores = engine.prioritize(pod, candidates, () -> { throw new AssertionError("pinned pods need no rack counts"); });
+        assertThat(scores).extracting(NodeScore::node).containsExactly("ghost", "b1", "a1", "a2");
+        assertThat(scores).extracting(NodeScore::total).containsExactly(0, 0, 10, 0); // rack 10, leaders 10, disk 8 -> 58/6 = 9.67 -> 10
+    }
+
+    @Test
+    void bytesInMetricChangesWhichNodeIsLighter() {
+        BrokerPod pod = broker("orders", "a", null, null);
+        NodeFacts manyLeaders = node("many", "a", null, placed("kafka/e0", "events", 0, 900, 1_000));
+        NodeFacts hotBytes = node("hot", "a", null, placed("kafka/e1", "events", 0, 10, 90_000_000));
+        List<Candidate> c = List.of(Candidate.known(manyLeaders), Candidate.known(hotBytes));
+        assertThat(engine.prioritize(pod, c, null)).extracting(NodeScore::leaders).containsExactly(0, 9);
+        PlacementEngine byBytes = new PlacementEngine(Weights.DEFAULT, LeaderMetric.BYTES_IN);
+        assertThat(byBytes.prioritize(pod, c, null)).extracting(NodeScore::leaders).containsExactly(9, 0);
+    }
+}

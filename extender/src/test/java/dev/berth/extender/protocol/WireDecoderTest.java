@@ -1,0 +1,139 @@
+package dev.berth.extender.protocol;
+
+import static dev.berth.extender.testing.SchedulerWire.fullArgs;
+import static dev.berth.extender.testing.SchedulerWire.namesArgs;
+import static dev.berth.extender.testing.SchedulerWire.node;
+import static dev.berth.extender.testing.SchedulerWire.pod;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.gson.JsonParser;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class WireDecoderTest {
+    private static final String POD = pod("kafka", "orders-broker-2", "uid-2",
+            Map.of("berth.dev/cluster", "orders", "berth.dev/broker-id", "2"),
+            Map.of("berth.dev/local-storage", "1.5Ti", "note", "a&b<c>"));
+
+    @Test
+    void namesModeBodyAsTheSchedulerSendsIt() throws Exception {
+        ExtenderArgs args = WireDecoder.extenderArgs(namesArgs(POD, List.of("n1", "n2")));
+        assertThat(args.fullNodes()).isFalse();
+        assertThat(args.nodeNames()).containsExactly("n1", "n2");
+        assertThat(args.pod().name()).isEqualTo("orders-broker-2");
+        assertThat(args.pod().namespace()).isEqualTo("kafka");
+        assertThat(args.pod().uid()).isEqualTo("uid-2");
+        assertThat(args.pod().labels()).containsEntry("berth.dev/cluster", "orders");
+        assertThat(args.pod().annotations()).containsEntry("note", "a&b<c>"); // Go's \u0026 \u003c \u003e decoded
+    }
+
+    @Test
+    void fullModeKeepsEachNodeRawAndSkipsManagedFields() throws Exception {
+        String n1 = node("n1", Map.of("topology.kubernetes.io/zone", "rack-a"), Map.of("berth.dev/disk-capacity", "500G"), 3);
+        String n2 = node("n2", Map.of(), Map.of(), 0);
+        ExtenderArgs args = WireDecoder.extenderArgs(fullArgs(POD, List.of(n1, n2)));
+        assertThat(args.fullNodes()).isTrue();
+        assertThat(args.nodes()).extracting(WireNode::name).containsExactly("n1", "n2");
+        assertThat(args.nodes().get(0).raw()).isEqualTo(n1); // byte for byte, escapes included
+        assertThat(args.nodes().get(1).raw()).isEqualTo(n2);
+        assertThat(args.nodes().get(0).labels()).containsEntry("topology.kubernetes.io/zone", "rack-a");
+        assertThat(args.nodes().get(0).annotations()).containsEntry("berth.dev/disk-capacity", "500G");
+        assertThat(n1).contains("managedFields").contains("\\u003c");
+    }
+
+    @Test
+    void lowerCaseAndMixedCaseKeysAreAcceptedAsGoDoes() throws Exception {
+        ExtenderArgs args = WireDecoder.extenderArgs("{\"pod\":{\"metadata\":{\"name\":\"p\"}},\"nodenames\":[\"a\"],\"NODES\":null}");
+        assertThat(args.nodeNames()).containsExactly("a");
+        ExtenderBindingArgs bind = WireDecoder.bindingArgs("{\"podName\":\"p\",\"podNamespace\":\"ns\",\"podUID\":\"u\",\"node\":\"n\"}");
+        assertThat(bind).isEqualTo(new ExtenderBindingArgs("p", "ns", "u", "n"));
+    }
+
+    @Test
+    void unknownFieldsAnywhereAreIgnored() throws Exception {
+        ExtenderArgs args = WireDecoder.extenderArgs("{\"Extra\":{\"deep\":[1,2.5e-3,true,false,null,\"x\"]},\"Pod\":{\"kind\":\"Pod\",\"metadata\":"
+                + "{\"name\":\"p\",\"generateName\":\"p-\",\"labels\":null}},\"NodeNames\":[],\"Nodes\":null}");
+        assertThat(args.nodeNames()).isEmpty();
+        assertThat(args.pod().labels()).isEmpty();
+    }
+
+    @Test
+    void bareArrayOfNodesIsAcceptedToo() throws Exception {
+        ExtenderArgs args = WireDecoder.extenderArgs("{\"Pod\":{\"metadata\":{\"name\":\"p\"}},\"Nodes\":[{\"metadata\":{\"name\":\"n1\"}}]}");
+        assertThat(args.nodes()).extracting(WireNode::name).containsExactly("n1");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "''|unexpected end of body",                                                        // empty body: Go would also fail
+        "null|body is null",
+        "[]|expected an object",
+        "{\"Pod\":null,\"NodeNames\":[]}|Pod is missing",
+        "{\"Pod\":{\"metadata\":{}},\"NodeNames\":[]}|Pod.metadata.name is missing",
+        "{\"Pod\":{\"metadata\":{\"name\":\"p\"}}}|neither Nodes nor NodeNames",
+        "{\"Pod\":{\"metadata\":{\"name\":\"p\"}},\"Nodes\":null,\"NodeNames\":null}|both Nodes and NodeNames are null",
+        "{\"Pod\":{\"metadata\":{\"name\":\"p\"}},\"Nodes\":[],\"NodeNames\":[]}|exactly one must be",
+        "{\"Pod\":{\"metadata\":{\"name\":\"p\"}},\"NodeNames\":[\"\"]}|NodeNames[0] is empty",
+        "{\"Pod\":{\"metadata\":{\"name\":\"p\"}},\"NodeNames\":[1]}|NodeNames[0] must be a string",
+        "{\"Pod\":{\"metadata\":{\"name\":\"p\"}},\"Nodes\":{\"items\":[{\"metadata\":{}}]}}|Nodes.items[0].metadata.name is missing",
+        "{\"Pod\":{\"metadata\":{\"name\":\"p\",\"labels\":{\"a\":1}}},\"NodeNames\":[]}|Pod.metadata.labels[a] must be a string",
+        "{\"Pod\":{\"metadata\":{\"name\":\"p\"}},\"NodeNames\":[]} x|trailing data",
+        "{\"Pod\":{\"metadata\":{\"name\":\"p\\q\"}},\"NodeNames\":[]}|invalid escape",
+        "{\"Pod\":{\"metadata\":{\"name\":\"p\"}},\"NodeNames\":[],\"x\":01}|expected ',' or '}'",   // leading zero ends the number early
+        "{\"Pod\":{\"metadata\":{\"name\":\"p\"}},\"NodeNames\":[],\"x\":tru}|invalid literal",
+        "{\"Pod\":{\"metadata\":{\"name\":\"p\"}} \"NodeNames\":[]}|expected ',' or '}'"
+    })
+    void malformedBodiesAreRefusedWithAReason(String body, String reason) {
+        assertThatThrownBy(() -> WireDecoder.extenderArgs(body)).isInstanceOf(BadRequestException.class).hasMessageContaining(reason);
+    }
+
+    @Test
+    void deepNestingIsRefusedNotAStackOverflow() {
+        String deep = "{\"x\":" + "[".repeat(100_000) + "]".repeat(100_000) + ",\"Pod\":{\"metadata\":{\"name\":\"p\"}},\"NodeNames\":[]}";
+        assertThatThrownBy(() -> WireDecoder.extenderArgs(deep)).hasMessageContaining("nesting deeper than");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"PodName\":\"p\",\"PodNamespace\":\"ns\",\"PodUID\":\"u\"}|Node is missing",
+        "{\"PodName\":\"\",\"PodNamespace\":\"ns\",\"Node\":\"n\"}|PodName is missing",
+        "{\"PodName\":\"p\",\"Node\":\"n\"}|PodNamespace is missing",
+        "{\"PodName\":5,\"PodNamespace\":\"ns\",\"Node\":\"n\"}|PodName must be a string"
+    })
+    void malformedBindBodiesAreRefused(String body, String reason) {
+        assertThatThrownBy(() -> WireDecoder.bindingArgs(body)).hasMessageContaining(reason);
+    }
+
+    @Test
+    void filterReplyUsesCapitalisedKeysAndEchoesNodesVerbatim() throws Exception {
+        String n1 = node("n1", Map.of("topology.kubernetes.io/zone", "a"), Map.of(), 1);
+        ExtenderArgs args = WireDecoder.extenderArgs(fullArgs(POD, List.of(n1)));
+        String reply = WireEncoder.filterResult(new ExtenderFilterResult(args.nodes(), null,
+                Map.of("n2", "not enough free local disk"), Map.of("n3", "node has no rack label \"x\""), ""));
+        assertThat(reply).startsWith("{\"Nodes\":{\"metadata\":{},\"items\":[" + n1 + "]},\"NodeNames\":null,");
+        var json = JsonParser.parseString(reply).getAsJsonObject();
+        assertThat(json.keySet()).containsExactly("Nodes", "NodeNames", "FailedNodes", "FailedAndUnresolvableNodes", "Error");
+        assertThat(json.getAsJsonObject("FailedAndUnresolvableNodes").get("n3").getAsString()).isEqualTo("node has no rack label \"x\"");
+        assertThat(WireEncoder.hostPriorities(List.of(new HostPriority("n1", 7)))).isEqualTo("[{\"Host\":\"n1\",\"Score\":7}]");
+        assertThat(WireEncoder.bindingResult(new ExtenderBindingResult(""))).isEqualTo("{\"Error\":\"\"}");
+    }
+
+    @Test
+    void podFactsParseQuantitiesAndRefuseBadOnes() throws Exception {
+        var pod = Facts.brokerPod(WireDecoder.extenderArgs(namesArgs(POD, List.of())).pod());
+        assertThat(pod.localStorageBytes()).isEqualTo(1_649_267_441_664L);
+        assertThat(pod.brokerId()).isEqualTo(2);
+        String bad = pod("kafka", "b", "u", Map.of("berth.dev/cluster", "orders"), Map.of("berth.dev/local-storage", "huge"));
+        assertThatThrownBy(() -> Facts.brokerPod(WireDecoder.extenderArgs(namesArgs(bad, List.of())).pod()))
+                .hasMessageContaining("berth.dev/local-storage").hasMessageContaining("huge");
+        String badId = pod("kafka", "b", "u", Map.of("berth.dev/cluster", "orders", "berth.dev/broker-id", "two"), Map.of());
+        assertThatThrownBy(() -> Facts.brokerPod(WireDecoder.extenderArgs(namesArgs(badId, List.of())).pod()))
+                .hasMessageContaining("berth.dev/broker-id");
+        String plain = pod("web", "w", "u", Map.of(), Map.of("berth.dev/local-storage", "huge"));
+        assertThat(Facts.brokerPod(WireDecoder.extenderArgs(namesArgs(plain, List.of())).pod()).isBroker()).isFalse(); // not ours: not validated
+    }
+}

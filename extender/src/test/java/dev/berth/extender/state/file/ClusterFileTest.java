@@ -1,0 +1,55 @@
+package dev.berth.extender.state.file;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.berth.extender.placement.NodeFacts;
+import dev.berth.extender.placement.PlacedBroker;
+import dev.berth.extender.state.PodBinder;
+import org.junit.jupiter.api.Test;
+
+class ClusterFileTest {
+
+    @Test
+    void severalDocumentsAndListsAreReadAndOtherKindsIgnored() {
+        ClusterFile f = ClusterFile.parse("""
+                apiVersion: v1
+                kind: Node
+                metadata: {name: n1, labels: {zone: a, size: 3}, annotations: {berth.dev/disk-capacity: 1Ti}}
+                ---
+                apiVersion: v1
+                kind: List
+                items:
+                - {kind: Node, metadata: {name: n2}}
+                - {kind: Service, metadata: {name: svc}}
+                - kind: Pod
+                  metadata: {name: b0, labels: {berth.dev/cluster: c, berth.dev/broker-id: 0}, annotations: {berth.dev/local-storage: 10Gi, berth.dev/leaders: 7}}
+                  spec: {nodeName: n1}
+                ---
+                """, "t");
+        assertThat(f.nodes()).extracting(ClusterFile.Obj::name).containsExactly("n1", "n2");
+        assertThat(f.nodes().get(0).labels()).containsEntry("size", "3"); // YAML numbers become label strings
+        assertThat(f.pods()).singleElement().satisfies(p -> {
+            assertThat(p.namespace()).isEqualTo("default");
+            assertThat(p.nodeName()).isEqualTo("n1");
+        });
+        FileClusterState state = new FileClusterState(f, "zone");
+        NodeFacts n1 = state.node("n1").orElseThrow();
+        assertThat(n1.rack()).isEqualTo("a");
+        assertThat(n1.diskCapacityBytes()).isEqualTo(1L << 40);
+        assertThat(n1.brokers()).containsExactly(new PlacedBroker("default/b0", "c", 0, 10L << 30, 7, 0, false));
+        assertThat(state.node("n2").orElseThrow().rack()).isNull();
+    }
+
+    @Test
+    void brokenFilesNameTheProblem() {
+        assertThatThrownBy(() -> ClusterFile.parse("kind: Node\nmetadata: {labels: {}}\n", "f.yaml")).hasMessageContaining("f.yaml document 1: metadata.name is missing");
+        assertThatThrownBy(() -> ClusterFile.parse("kind: [\n", "f.yaml")).hasMessageContaining("f.yaml: not valid YAML");
+    }
+
+    @Test
+    void bindToAnUnknownNodeFails() {
+        FileClusterState state = new FileClusterState(ClusterFile.parse("kind: Node\nmetadata: {name: n1}\n", "t"), "zone");
+        assertThatThrownBy(() -> state.bind(new PodBinder.BindTarget("ns", "p", "u", "n9", null, "x"))).hasMessage("node not found");
+    }
+}
