@@ -27,13 +27,15 @@ import java.util.regex.Pattern;
  *   <li>{@code GET ...?watch=true}: {@link WatchRelay} (chunked lines instead of WebSocket).</li>
  *   <li>{@code POST /api/v1/namespaces/{ns}/pods/{name}/binding}: {@link PodBindingEmulator}.</li>
  *   <li>everything else is forwarded as is (method, path, query, Content-Type, Accept, body),
- *       with three repairs:
+ *       with four repairs:
  *     <ul>
  *       <li>POST/PUT bodies without {@code kind}/{@code apiVersion} get them from the path (a real
  *           server infers them; the mock answers 422): built-in kinds from a table, custom
  *           resources from the CRDs stored in the mock;</li>
  *       <li>a 404 without a body gets a NotFound {@code Status} body, as a real server sends;</li>
- *       <li>a successful PATCH answers 200 (the mock says 202; a real server says 200).</li>
+ *       <li>a successful PATCH answers 200 (the mock says 202; a real server says 200);</li>
+ *       <li>a JSON patch whose leading {@code test} op fails answers 422, as a real server does
+ *           (the mock never answers it; see {@link JsonPatchTestOps}).</li>
  *     </ul></li>
  * </ol>
  */
@@ -49,11 +51,14 @@ final class ApiBridge implements AutoCloseable {
     private final MockConnection mock;
     private final WatchRelay watches;
     private final PodBindingEmulator binder;
+    private final Runnable afterRequest;
     private final Undertow server;
     private final int port;
 
-    ApiBridge(MockConnection mock) {
+    /** @param afterRequest runs after each request (the bed drops the mock's request log there) */
+    ApiBridge(MockConnection mock, Runnable afterRequest) {
         this.mock = mock;
+        this.afterRequest = afterRequest;
         this.watches = new WatchRelay(mock);
         this.binder = new PodBindingEmulator(mock);
         this.server = Undertow.builder()
@@ -100,6 +105,8 @@ final class ApiBridge implements AutoCloseable {
                 reply(ex, 500, "application/json",
                         ApiStatus.failure(500, "InternalError", "test bed bridge: " + e, null, null));
             }
+        } finally {
+            afterRequest.run();
         }
     }
 
@@ -109,6 +116,13 @@ final class ApiBridge implements AutoCloseable {
         String contentType = ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
         if ((method.equals("POST") || method.equals("PUT")) && target.isPresent() && body.length > 0) {
             body = withKind(target.get(), body);
+        }
+        if (method.equals("PATCH") && contentType != null && contentType.contains("json-patch") && target.isPresent()) {
+            Optional<String> failed = failedLeadingTest(target.get(), body);
+            if (failed.isPresent()) {
+                reply(ex, 422, "application/json", ApiStatus.failure(422, "Invalid", failed.get(), null, null));
+                return;
+            }
         }
         String uri = ex.getRequestURI() + (ex.getQueryString().isEmpty() ? "" : "?" + ex.getQueryString());
         HttpResponse<byte[]> r = mock.send(method, uri, contentType, body);
@@ -138,6 +152,22 @@ final class ApiBridge implements AutoCloseable {
             ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
         }
         ex.getOutputStream().write(out);
+    }
+
+    /** A JSON patch's leading {@code test} ops checked against the stored object (see JsonPatchTestOps). */
+    private Optional<String> failedLeadingTest(ResourcePaths.Target t, byte[] body) throws IOException, InterruptedException {
+        JsonElement patch;
+        try {
+            patch = JsonParser.parseString(new String(body, StandardCharsets.UTF_8));
+        } catch (RuntimeException notJson) {
+            return Optional.empty();
+        }
+        if (!patch.isJsonArray() || t.name() == null) {
+            return Optional.empty();
+        }
+        String objectPath = ResourcePaths.collectionPath(t.apiVersion(), t.namespace(), t.plural()) + "/" + t.name();
+        Optional<JsonObject> current = mock.getJson(objectPath);
+        return current.flatMap(o -> JsonPatchTestOps.firstFailure(patch.getAsJsonArray(), o));
     }
 
     /** Adds kind/apiVersion to a JSON object body that lacks them, when the path tells them. */

@@ -15,22 +15,33 @@ import java.util.Optional;
 
 /**
  * Plain HTTP/1.1 calls from the bridge to the fabric8 mock (loopback). Every call has a finite
- * timeout: the mock never answers some requests (a JSON patch whose {@code test} op fails), and
- * the bridge must not hang with it.
+ * timeout: the mock never answers some requests (a JSON patch whose {@code test} op fails after a
+ * mutating op), and the bridge must not hang with it.
  */
 final class MockConnection {
 
+    /** The mock answers a local call in milliseconds; 10 s means it will not answer. */
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
 
     private final String base;
+    private final Duration callTimeout;
     private final HttpClient http;
 
     MockConnection(String base) {
+        this(base, CALL_TIMEOUT);
+    }
+
+    MockConnection(String base, Duration callTimeout) {
         this.base = base;
+        this.callTimeout = callTimeout;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
+    }
+
+    Duration callTimeout() {
+        return callTimeout;
     }
 
     String base() {
@@ -44,7 +55,7 @@ final class MockConnection {
     /** Sends one request; {@code uri} is the path plus optional query, {@code body} may be empty. */
     HttpResponse<byte[]> send(String method, String uri, String contentType, byte[] body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + uri)).timeout(CALL_TIMEOUT);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + uri)).timeout(callTimeout);
         if (contentType != null) {
             b.header("Content-Type", contentType);
         }

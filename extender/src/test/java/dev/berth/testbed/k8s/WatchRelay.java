@@ -3,12 +3,14 @@ package dev.berth.testbed.k8s;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.undertow.server.AbstractServerConnection;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Deque;
@@ -46,6 +48,8 @@ final class WatchRelay {
 
     private static final String END = "\u0000end";
     private static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(30);
+    /** How often an idle watch checks that its client is still there. */
+    private static final Duration CHECK_CLIENT = Duration.ofMillis(200);
 
     private final MockConnection mock;
     private final Set<BlockingQueue<String>> open = ConcurrentHashMap.newKeySet();
@@ -87,7 +91,7 @@ final class WatchRelay {
         try {
             ws = mock.http().newWebSocketBuilder()
                     .buildAsync(URI.create(wsUri), new Collector(lines))
-                    .get(MockConnection.CALL_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                    .get(mock.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             ex.setStatusCode(500);
             ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
@@ -101,12 +105,20 @@ final class WatchRelay {
             ex.setStatusCode(200);
             ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
             ex.getResponseHeaders().put(Headers.TRANSFER_ENCODING, "chunked");
+            // clientGone() reads the raw socket; the connection must not serve another request after.
+            ex.getResponseHeaders().put(Headers.CONNECTION, "close");
             OutputStream out = ex.getOutputStream();
             out.flush(); // headers now: the client's watch call returns as soon as the server accepts
             while (true) {
                 long left = deadline - System.nanoTime();
-                String msg = left <= 0 ? END : lines.poll(left, TimeUnit.NANOSECONDS);
-                if (msg == null || END.equals(msg)) {
+                String msg = left <= 0 ? END : lines.poll(Math.min(left, CHECK_CLIENT.toNanos()), TimeUnit.NANOSECONDS);
+                if (msg == null) {
+                    if (clientGone(ex)) {
+                        break;
+                    }
+                    continue;
+                }
+                if (END.equals(msg)) {
                     break;
                 }
                 String line = keep(msg, sinceRv);
@@ -133,6 +145,22 @@ final class WatchRelay {
             }
         }
         return event.toString();
+    }
+
+    /**
+     * True when the watcher closed its connection. A blocked Undertow request never reads its
+     * socket again, so the relay peeks at the raw connection: -1 means the peer is gone. A client
+     * sends nothing on a watch connection, and the connection is closed after the watch anyway.
+     */
+    private static boolean clientGone(HttpServerExchange ex) {
+        if (!(ex.getConnection() instanceof AbstractServerConnection c)) {
+            return false;
+        }
+        try {
+            return c.getOriginalSourceConduit().read(ByteBuffer.allocate(1)) < 0;
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     private static String first(Map<String, Deque<String>> q, String key) {
