@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -95,6 +96,11 @@ public final class ReservationLedger {
             boolean informerKnows = nodeName != null && !nodeName.isEmpty();
             return (deleted || otherIncarnation || informerKnows) ? null : r;
         });
+    }
+
+    /** Drops the reservation of {@code podKey} made for {@code podUid}: its bind did not happen. */
+    public void release(String podKey, String podUid) {
+        byPod.computeIfPresent(podKey, (key, r) -> Objects.equals(r.podUid(), podUid) ? null : r);
     }
 
     /** Live reservations on {@code node}. */

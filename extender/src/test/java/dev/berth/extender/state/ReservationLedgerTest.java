@@ -130,6 +130,16 @@ class ReservationLedgerTest {
     }
 
     @Test
+    void aFailedBindReleasesItsOwnReservationOnly() {
+        ReservationLedger ledger = new ReservationLedger(new MutableClock(T0));
+        ledger.reserve("u1", "n1", broker("ns/b1", "orders", 100, false));
+        ledger.release("ns/b1", "u0"); // an older incarnation's failure must not drop it
+        assertThat(ledger.reservedOn("n1")).extracting(PlacedBroker::podKey).containsExactly("ns/b1");
+        ledger.release("ns/b1", "u1");
+        assertThat(ledger.reservedOn("n1")).isEmpty();
+    }
+
+    @Test
     void zeroTtlIsRefused() {
         assertThatThrownBy(() -> new ReservationLedger(new MutableClock(T0), Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -35,9 +35,12 @@ import org.slf4j.LoggerFactory;
  *       (a retried bind whose first reply was lost); bound elsewhere → refuse;
  *   <li>stamp {@code berth.dev/rack} with a JSON merge patch when it is missing and the node has a
  *       rack (a pinned rack that differs from the node's is refused: a broker never changes rack);
+ *   <li>record the reservation, so the next filter sees the broker before the informer does. It is
+ *       recorded just <i>before</i> the Binding (and released if the Binding fails), like
+ *       kube-scheduler's own "assume": recorded after, a fast informer event could arrive first,
+ *       find nothing to settle, and leave the reservation to expire instead;
  *   <li>POST the Binding with {@code metadata.uid} as precondition, read as a raw call and checked
  *       for 201 (a real apiserver answers with a Status, which the typed call cannot parse);
- *   <li>record the reservation, so the next filter sees the broker before the informer does;
  *   <li>post a {@code BrokerPlaced} Event on the pod whose message is the explanation,
  *       asynchronously. An Event that fails is logged, not fatal: the pod is bound by then.
  * </ol>
@@ -55,6 +58,8 @@ public final class KubePodBinder implements PodBinder {
     public static final String BOUND_ELSEWHERE = "pod already bound to another node";
     public static final String RACK_MISMATCH = "pod rack differs from node rack";
     public static final String API_UNREACHABLE = "API server unreachable";
+    /** The apiserver refused the Binding (e.g. the pod is being deleted) and the pod is still unbound. */
+    public static final String BINDING_CONFLICT = "binding conflict";
 
     private static final Gson GSON = new Gson();
 
@@ -84,12 +89,18 @@ public final class KubePodBinder implements PodBinder {
             if (!boundTo.equals(t.node())) {
                 throw new BindException(BOUND_ELSEWHERE);
             }
-            reserve(t, pod);
-            return;
+            return; // already bound here: the informer shows it (or soon will), nothing to reserve
         }
         stampRack(t, pod);
-        postBinding(t);
-        reserve(t, pod);
+        boolean reserved = reserve(t, pod);
+        try {
+            postBinding(t);
+        } catch (BindException e) {
+            if (reserved) {
+                ledger.release(KubeFacts.podKey(pod), pod.getMetadata().getUid());
+            }
+            throw e;
+        }
         postEvent(t, pod);
     }
 
@@ -163,7 +174,7 @@ public final class KubePodBinder implements PodBinder {
             if (t.node().equals(boundTo)) {
                 return;
             }
-            throw new BindException(boundTo == null || boundTo.isEmpty() ? "binding conflict" : BOUND_ELSEWHERE);
+            throw new BindException(boundTo == null || boundTo.isEmpty() ? BINDING_CONFLICT : BOUND_ELSEWHERE);
         }
         if (code == 404) {
             throw new BindException(POD_NOT_FOUND);
@@ -171,12 +182,15 @@ public final class KubePodBinder implements PodBinder {
         throw new BindException("binding rejected: HTTP " + code);
     }
 
-    private void reserve(BindTarget t, V1Pod pod) {
+    /** Reserves a broker pod on the node; false for pods that are not brokers. */
+    private boolean reserve(BindTarget t, V1Pod pod) {
         KubeFacts.PodPlacement placement = KubeFacts.pod(pod);
         String cluster = placement.broker().cluster();
-        if (cluster != null && !cluster.isEmpty()) {
-            ledger.reserve(t.podUid(), t.node(), placement.broker());
+        if (cluster == null || cluster.isEmpty()) {
+            return false;
         }
+        ledger.reserve(placement.uid(), t.node(), placement.broker());
+        return true;
     }
 
     private void postEvent(BindTarget t, V1Pod pod) {

@@ -160,6 +160,29 @@ class KubePodBinderTest {
     }
 
     @Test
+    void aRefusedBindingLeavesNoReservationBehind() throws Exception {
+        String uid = bed.loadYaml("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: bind-terminating
+                  namespace: kafka
+                  labels: {berth.dev/cluster: c7}
+                  finalizers: [test.berth.dev/hold]
+                spec: {containers: [{name: kafka, image: apache/kafka}]}
+                """).get(0).getAsJsonObject("metadata").get("uid").getAsString();
+        core.deleteNamespacedPod("bind-terminating", NS).execute(); // the finalizer keeps it, terminating
+        await().atMost(WAIT).until(() -> read("bind-terminating").getMetadata().getDeletionTimestamp() != null);
+
+        assertThatThrownBy(() -> binder.bind(target("bind-terminating", uid, "node-a", "rack-a")))
+                .isInstanceOf(BindException.class)
+                .hasMessage(KubePodBinder.BINDING_CONFLICT);
+        assertThat(ledger.reservedOn("node-a")).extracting(PlacedBroker::podKey)
+                .doesNotContain("kafka/bind-terminating");
+        assertThat(read("bind-terminating").getSpec().getNodeName()).isNull();
+    }
+
+    @Test
     void aMissingPodIsRefused() {
         assertThatThrownBy(() -> binder.bind(target("bind-ghost", "u-ghost", "node-a", "rack-a")))
                 .isInstanceOf(BindException.class)

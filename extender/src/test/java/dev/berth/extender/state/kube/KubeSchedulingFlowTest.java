@@ -139,7 +139,8 @@ class KubeSchedulingFlowTest {
             assertThat(pod.getMetadata().getAnnotations())
                     .containsEntry(Keys.RACK, backend.state().node(node).orElseThrow().rack());
         }
-        await().atMost(WAIT).until(() -> backend.informerState().ledger().size() == 0); // informer caught up
+        await().atMost(WAIT).until(() -> chosen.stream() // the informer caught up: no reservation left
+                .allMatch(n -> backend.informerState().ledger().reservedOn(n).isEmpty()));
         for (int i = 0; i < 3; i++) {
             String key = "kafka/orders-broker-" + i;
             assertThat(backend.state().node(chosen.get(i)).orElseThrow().brokers())
