@@ -153,12 +153,23 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
         }
     }
 
+    /** An event that cannot be read is logged and skipped: the informer thread must survive it. */
+    private static void guarded(String what, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.error("skipped {} event: {}", what, e.toString());
+        }
+    }
+
     private final class NodeHandler implements ResourceEventHandler<V1Node> {
         @Override
         public void onAdd(V1Node node) {
-            NodeBase base = KubeFacts.node(node, rackLabel);
-            report("node/" + base.name(), base.problems());
-            index.upsertNode(base);
+            guarded("node", () -> {
+                NodeBase base = KubeFacts.node(node, rackLabel);
+                report("node/" + base.name(), base.problems());
+                index.upsertNode(base);
+            });
         }
 
         @Override
@@ -168,20 +179,24 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
 
         @Override
         public void onDelete(V1Node node, boolean finalStateUnknown) {
-            String name = node.getMetadata().getName();
-            problems.remove("node/" + name);
-            index.removeNode(name);
+            guarded("node delete", () -> {
+                String name = node.getMetadata().getName();
+                problems.remove("node/" + name);
+                index.removeNode(name);
+            });
         }
     }
 
     private final class PodHandler implements ResourceEventHandler<V1Pod> {
         @Override
         public void onAdd(V1Pod pod) {
-            PodPlacement placement = KubeFacts.pod(pod);
-            report("pod/" + placement.podKey(), placement.problems());
-            // Index first, ledger second: the broker never disappears from both at once.
-            index.upsertPod(placement);
-            ledger.settle(placement.podKey(), placement.uid(), placement.nodeName(), false);
+            guarded("pod", () -> {
+                PodPlacement placement = KubeFacts.pod(pod);
+                report("pod/" + placement.podKey(), placement.problems());
+                // Index first, ledger second: the broker never disappears from both at once.
+                index.upsertPod(placement);
+                ledger.settle(placement.podKey(), placement.uid(), placement.nodeName(), false);
+            });
         }
 
         @Override
@@ -191,10 +206,12 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
 
         @Override
         public void onDelete(V1Pod pod, boolean finalStateUnknown) {
-            String key = KubeFacts.podKey(pod);
-            problems.remove("pod/" + key);
-            index.removePod(key);
-            ledger.settle(key, pod.getMetadata().getUid(), null, true);
+            guarded("pod delete", () -> {
+                String key = KubeFacts.podKey(pod);
+                problems.remove("pod/" + key);
+                index.removePod(key);
+                ledger.settle(key, pod.getMetadata().getUid(), null, true);
+            });
         }
     }
 }
