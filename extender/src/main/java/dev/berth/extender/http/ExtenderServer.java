@@ -7,6 +7,7 @@ import dev.berth.extender.placement.Weights;
 import dev.berth.extender.state.ClusterState;
 import dev.berth.extender.state.PodBinder;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.util.Headers;
@@ -162,7 +163,11 @@ public final class ExtenderServer implements AutoCloseable {
             w.metrics = new Metrics();
             w.clock = clock;
             Router router = new Router(new Verbs(w), w, prefix, maxBodyBytes);
-            Undertow.Builder b = Undertow.builder().setHandler(new BlockingHandler(router));
+            // Undertow refuses bodies over 2 MiB by default (413, before our code runs); full-mode
+            // requests are ~20 MB at 5,000 nodes. Its limit sits just above ours, so the Router's
+            // own check answers first, with a 400 and a reason.
+            Undertow.Builder b = Undertow.builder().setHandler(new BlockingHandler(router))
+                    .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, maxBodyBytes + 65536 + 1);
             if (ssl != null) {
                 b.addHttpsListener(port, address, ssl);
                 if (clientAuth) {

@@ -79,6 +79,19 @@ class ExtenderHttpTest {
     }
 
     @Test
+    void fullModeBodiesOfSeveralMegabytesAreServed() throws Exception {
+        // Undertow's own default limit is 2 MiB; a scheduler with 600 full Nodes already sends more
+        String b2 = node("b2", Map.of("topology.kubernetes.io/zone", "rack-b"), Map.of("berth.dev/disk-capacity", "100Gi"), 12);
+        String body = fullArgs(BROKER, java.util.Collections.nCopies(600, b2));
+        assertThat(body.length()).isGreaterThan(2_500_000);
+        server.close();
+        server = ExtenderServer.builder().state(state).binder(state.inner).start();
+        HttpResponse<String> r = post(server.port(), "/scheduler/filter", body);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(json(r).getAsJsonObject("Nodes").getAsJsonArray("items")).hasSize(600);
+    }
+
+    @Test
     void fullModeTakesRackAndDiskFromTheRequestNode() throws Exception {
         // the cache says a2 has 100Gi; the scheduler's newer Node object says 1e3 bytes and no rack
         String a2 = node("a2", Map.of(), Map.of("berth.dev/disk-capacity", "1e3"), 0);

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Benchmark of the extender (not a test): filter + prioritize at 5,000 nodes for 100 broker pods,
+# over real HTTP in one JVM, in names mode, full-Node mode, against an echo handler (the floor) and
+# against the same extender decoding with client-java's V1NodeList.
+# Prints: bench <case> p50_us=<n> p99_us=<n> ops_per_s=<n>
+# Usage: extender/bench.sh            (builds what it needs; add -o to MVN_FLAGS to stay offline)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MVN_FLAGS=${MVN_FLAGS:--B -ntp -q}
+mvn $MVN_FLAGS -pl extender -am test-compile
+mvn $MVN_FLAGS -pl extender dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+CP="extender/target/classes:extender/target/test-classes:$(cat extender/target/bench.classpath)"
+exec java -Xms2g -Xmx2g -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" \
+  dev.berth.extender.bench.ExtenderBench extender/target/bench-decisions.log
