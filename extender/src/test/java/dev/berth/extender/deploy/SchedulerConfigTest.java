@@ -39,6 +39,11 @@ class SchedulerConfigTest {
             "enableContentionProfiling", "percentageOfNodesToScore", "podInitialBackoffSeconds",
             "podMaxBackoffSeconds", "profiles", "extenders", "delayCacheUntilActive");
 
+    static final Set<String> PROFILE_FIELDS = Set.of("schedulerName", "percentageOfNodesToScore", "plugins",
+            "pluginConfig");
+    static final Set<String> LEADER_ELECTION_FIELDS = Set.of("leaderElect", "leaseDuration", "renewDeadline",
+            "retryPeriod", "resourceLock", "resourceName", "resourceNamespace");
+
     static Map<String, Object> config;
     static Map<String, Object> extender;
 
@@ -58,6 +63,10 @@ class SchedulerConfigTest {
                 .containsEntry("kind", "KubeSchedulerConfiguration");
         assertThat(TOP_FIELDS).containsAll(config.keySet());
         assertThat(EXTENDER_FIELDS).containsAll(extender.keySet()); // catches enableHttps and friends
+        assertThat(LEADER_ELECTION_FIELDS).containsAll(Manifests.map(config, "leaderElection").keySet());
+        for (Map<String, Object> profile : Manifests.list(config, "profiles")) {
+            assertThat(PROFILE_FIELDS).containsAll(profile.keySet());
+        }
     }
 
     @Test
