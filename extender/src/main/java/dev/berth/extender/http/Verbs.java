@@ -11,7 +11,6 @@ import dev.berth.extender.protocol.BadRequestException;
 import dev.berth.extender.protocol.ExtenderArgs;
 import dev.berth.extender.protocol.ExtenderBindingArgs;
 import dev.berth.extender.protocol.ExtenderBindingResult;
-import dev.berth.extender.protocol.ExtenderFilterResult;
 import dev.berth.extender.protocol.Facts;
 import dev.berth.extender.protocol.HostPriority;
 import dev.berth.extender.protocol.WireDecoder;
@@ -21,8 +20,6 @@ import dev.berth.extender.state.ClusterState;
 import dev.berth.extender.state.PodBinder;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -77,29 +74,37 @@ final class Verbs {
         }
         List<Candidate> candidates = Candidates.of(args, state, rackLabel);
         Reason[] reasons = engine.filter(pod, candidates);
-        Map<String, String> failed = new LinkedHashMap<>();
-        Map<String, String> unresolvable = new LinkedHashMap<>();
+        List<String> names = candidateNames(candidates);
         List<String> passedNames = args.fullNodes() ? null : new ArrayList<>(reasons.length);
         List<WireNode> passedNodes = args.fullNodes() ? new ArrayList<>(reasons.length) : null;
-        EnumMap<Reason, Integer> tally = new EnumMap<>(Reason.class);
+        int[] tally = new int[Reason.values().length];
+        int refused = 0;
         for (int i = 0; i < reasons.length; i++) {
             Reason r = reasons[i];
             if (r == null) {
                 if (passedNodes != null) {
                     passedNodes.add(args.nodes().get(i));
                 } else {
-                    passedNames.add(candidates.get(i).name());
+                    passedNames.add(names.get(i));
                 }
             } else {
-                (r.permanent() ? unresolvable : failed).put(candidates.get(i).name(), r.text());
-                tally.merge(r, 1, Integer::sum);
-                metrics.refusals.labels(r.name()).inc();
+                tally[r.ordinal()]++;
+                refused++;
             }
         }
-        String reply = WireEncoder.filterResult(new ExtenderFilterResult(passedNodes, passedNames, failed, unresolvable, ""));
-        boolean fit = failed.size() + unresolvable.size() < reasons.length;
-        String reason = fit ? "none" : mostFrequent(tally);
-        record("filter", pod, fit ? "fit" : "no-fit", reason, candidateNames(candidates), reasons, null, null, null, startNanos);
+        Reason most = null;
+        for (Reason r : Reason.values()) {
+            if (tally[r.ordinal()] > 0) {
+                metrics.refusals.labels(r.name()).inc(tally[r.ordinal()]);
+                if (most == null || tally[r.ordinal()] > tally[most.ordinal()]) {
+                    most = r;
+                }
+            }
+        }
+        String reply = WireEncoder.filterReply(passedNodes, passedNames, names, reasons);
+        boolean fit = refused < reasons.length;
+        String reason = fit ? "none" : most == null ? "no-nodes" : most.name();
+        record("filter", pod, fit ? "fit" : "no-fit", reason, names, reasons, null, null, null, startNanos);
         return Reply.json(200, reply);
     }
 
@@ -183,15 +188,5 @@ final class Verbs {
             names[i] = candidates.get(i).name();
         }
         return List.of(names);
-    }
-
-    private static String mostFrequent(EnumMap<Reason, Integer> tally) {
-        Reason best = null;
-        for (Map.Entry<Reason, Integer> e : tally.entrySet()) {
-            if (best == null || e.getValue() > tally.get(best)) {
-                best = e.getKey();
-            }
-        }
-        return best == null ? "no-nodes" : best.name();
     }
 }

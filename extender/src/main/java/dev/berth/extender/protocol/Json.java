@@ -11,9 +11,17 @@ public final class Json {
         if (s == null) {
             return b.append("null");
         }
-        b.append('"');
         int n = s.length();
-        for (int i = 0; i < n; i++) {
+        int clean = 0;
+        while (clean < n) {
+            char c = s.charAt(clean);
+            if (c < 0x20 || c == '"' || c == '\\' || c == '\u2028' || c == '\u2029') {
+                break;
+            }
+            clean++;
+        }
+        b.append('"').append(s, 0, clean);
+        for (int i = clean; i < n; i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '"' -> b.append("\\\"");

@@ -1,5 +1,6 @@
 package dev.berth.extender.protocol;
 
+import dev.berth.extender.placement.Reason;
 import java.util.List;
 import java.util.Map;
 
@@ -52,6 +53,71 @@ public final class WireEncoder {
         b.append(",\"Error\":");
         Json.string(b, r.error() == null ? "" : r.error());
         return b.append('}').toString();
+    }
+
+    private static final String[] QUOTED_REASONS = new String[Reason.values().length];
+
+    static {
+        for (Reason r : Reason.values()) {
+            QUOTED_REASONS[r.ordinal()] = Json.string(new StringBuilder(), r.text()).toString();
+        }
+    }
+
+    /**
+     * The filter reply straight from the engine's verdicts, without building maps: the hot path at
+     * thousands of nodes. {@code reasons} is aligned with {@code names}; exactly one of
+     * {@code passedNodes} (full mode) and {@code passedNames} is non-null.
+     */
+    public static String filterReply(List<WireNode> passedNodes, List<String> passedNames, List<String> names, Reason[] reasons) {
+        int hint = 128 + names.size() * 56;
+        if (passedNodes != null) {
+            for (WireNode n : passedNodes) {
+                hint += n.end() - n.start() + 1;
+            }
+        }
+        StringBuilder b = new StringBuilder(hint);
+        b.append("{\"Nodes\":");
+        if (passedNodes == null) {
+            b.append("null,\"NodeNames\":[");
+            for (int i = 0; i < passedNames.size(); i++) {
+                if (i > 0) {
+                    b.append(',');
+                }
+                Json.string(b, passedNames.get(i));
+            }
+            b.append(']');
+        } else {
+            b.append("{\"metadata\":{},\"items\":[");
+            for (int i = 0; i < passedNodes.size(); i++) {
+                if (i > 0) {
+                    b.append(',');
+                }
+                passedNodes.get(i).appendRaw(b);
+            }
+            b.append("]},\"NodeNames\":null");
+        }
+        b.append(",\"FailedNodes\":");
+        failures(b, names, reasons, false);
+        b.append(",\"FailedAndUnresolvableNodes\":");
+        failures(b, names, reasons, true);
+        return b.append(",\"Error\":\"\"}").toString();
+    }
+
+    private static void failures(StringBuilder b, List<String> names, Reason[] reasons, boolean permanent) {
+        b.append('{');
+        boolean first = true;
+        for (int i = 0; i < reasons.length; i++) {
+            Reason r = reasons[i];
+            if (r == null || r.permanent() != permanent) {
+                continue;
+            }
+            if (!first) {
+                b.append(',');
+            }
+            first = false;
+            Json.string(b, names.get(i)).append(':').append(QUOTED_REASONS[r.ordinal()]);
+        }
+        b.append('}');
     }
 
     public static String hostPriorities(List<HostPriority> list) {
