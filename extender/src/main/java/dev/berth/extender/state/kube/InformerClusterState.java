@@ -1,0 +1,217 @@
+package dev.berth.extender.state.kube;
+
+import dev.berth.extender.placement.Keys;
+import dev.berth.extender.placement.NodeFacts;
+import dev.berth.extender.state.ClusterState;
+import dev.berth.extender.state.ReservationLedger;
+import dev.berth.extender.state.kube.KubeFacts.NodeBase;
+import dev.berth.extender.state.kube.KubeFacts.PodPlacement;
+import io.kubernetes.client.informer.ResourceEventHandler;
+import io.kubernetes.client.informer.SharedIndexInformer;
+import io.kubernetes.client.informer.SharedInformerFactory;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1NodeList;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodList;
+import java.util.AbstractCollection;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link ClusterState} backed by client-java informers: one on Nodes, one on Pods that carry the
+ * {@code berth.dev/cluster} label (an existence selector, so a huge cluster's other pods never reach
+ * this process). Informer events feed a {@link NodeIndex} incrementally; reads merge the
+ * {@link ReservationLedger}'s in-flight binds into each node's brokers.
+ *
+ * <p>{@link #synced()} is true once both informers have listed. The informers need an
+ * {@link ApiClient} whose read timeout is 0 (a watch is a long read); use another client, with finite
+ * timeouts, for ordinary calls.
+ */
+public final class InformerClusterState implements ClusterState, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(InformerClusterState.class);
+    /** The informers' list/watch label selector: "has the label", whatever its value. */
+    public static final String POD_SELECTOR = Keys.CLUSTER;
+
+    private final SharedInformerFactory factory;
+    private final SharedIndexInformer<V1Node> nodeInformer;
+    private final SharedIndexInformer<V1Pod> podInformer;
+    private final NodeIndex index = new NodeIndex();
+    private final ReservationLedger ledger;
+    private final String rackLabel;
+    private final Map<String, List<String>> problems = new ConcurrentHashMap<>();
+
+    /**
+     * @param watchClient an {@link ApiClient} with read timeout 0
+     * @param rackLabel node label that names the rack
+     * @param ledger in-flight binds, shared with the binder
+     */
+    public InformerClusterState(ApiClient watchClient, String rackLabel, ReservationLedger ledger) {
+        this.ledger = ledger;
+        this.rackLabel = rackLabel;
+        this.factory = new SharedInformerFactory(watchClient);
+        CoreV1Api api = new CoreV1Api(watchClient);
+        this.nodeInformer = factory.sharedIndexInformerFor(
+                params -> api.listNode()
+                        .resourceVersion(params.resourceVersion)
+                        .timeoutSeconds(params.timeoutSeconds)
+                        .watch(params.watch)
+                        .buildCall(null),
+                V1Node.class,
+                V1NodeList.class,
+                0L,
+                (type, error) -> LOG.warn("node list/watch failed, the informer retries: {}", error.toString()));
+        this.podInformer = factory.sharedIndexInformerFor(
+                params -> api.listPodForAllNamespaces()
+                        .labelSelector(POD_SELECTOR)
+                        .resourceVersion(params.resourceVersion)
+                        .timeoutSeconds(params.timeoutSeconds)
+                        .watch(params.watch)
+                        .buildCall(null),
+                V1Pod.class,
+                V1PodList.class,
+                0L,
+                (type, error) -> LOG.warn("pod list/watch failed, the informer retries: {}", error.toString()));
+        nodeInformer.addEventHandler(new NodeHandler());
+        podInformer.addEventHandler(new PodHandler());
+    }
+
+    /** Starts listing and watching; returns at once. */
+    public void start() {
+        factory.startAllRegisteredInformers();
+    }
+
+    @Override
+    public boolean synced() {
+        return nodeInformer.hasSynced() && podInformer.hasSynced();
+    }
+
+    @Override
+    public Optional<NodeFacts> node(String name) {
+        return index.node(name).map(ledger::merge);
+    }
+
+    @Override
+    public Collection<NodeFacts> nodes() {
+        Collection<NodeFacts> base = index.nodes();
+        if (ledger.size() == 0) {
+            return base;
+        }
+        return new AbstractCollection<>() {
+            @Override
+            public Iterator<NodeFacts> iterator() {
+                Iterator<NodeFacts> it = base.iterator();
+                return new Iterator<>() {
+                    @Override
+                    public boolean hasNext() {
+                        return it.hasNext();
+                    }
+
+                    @Override
+                    public NodeFacts next() {
+                        return ledger.merge(it.next());
+                    }
+                };
+            }
+
+            @Override
+            public int size() {
+                return base.size();
+            }
+        };
+    }
+
+    /** Objects whose annotations could not be read, with the reason (diagnostics and tests). */
+    public Map<String, List<String>> problems() {
+        return Map.copyOf(problems);
+    }
+
+    public ReservationLedger ledger() {
+        return ledger;
+    }
+
+    @Override
+    public void close() {
+        factory.stopAllRegisteredInformers();
+    }
+
+    private void report(String object, List<String> found) {
+        if (found.isEmpty()) {
+            problems.remove(object);
+            return;
+        }
+        List<String> before = problems.put(object, found);
+        if (!found.equals(before)) {
+            LOG.warn("{}: {} (treated as absent)", object, String.join("; ", found));
+        }
+    }
+
+    /** An event that cannot be read is logged and skipped: the informer thread must survive it. */
+    private static void guarded(String what, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.error("skipped {} event: {}", what, e.toString());
+        }
+    }
+
+    private final class NodeHandler implements ResourceEventHandler<V1Node> {
+        @Override
+        public void onAdd(V1Node node) {
+            guarded("node", () -> {
+                NodeBase base = KubeFacts.node(node, rackLabel);
+                report("node/" + base.name(), base.problems());
+                index.upsertNode(base);
+            });
+        }
+
+        @Override
+        public void onUpdate(V1Node oldNode, V1Node newNode) {
+            onAdd(newNode);
+        }
+
+        @Override
+        public void onDelete(V1Node node, boolean finalStateUnknown) {
+            guarded("node delete", () -> {
+                String name = node.getMetadata().getName();
+                problems.remove("node/" + name);
+                index.removeNode(name);
+            });
+        }
+    }
+
+    private final class PodHandler implements ResourceEventHandler<V1Pod> {
+        @Override
+        public void onAdd(V1Pod pod) {
+            guarded("pod", () -> {
+                PodPlacement placement = KubeFacts.pod(pod);
+                report("pod/" + placement.podKey(), placement.problems());
+                // Index first, ledger second: the broker never disappears from both at once.
+                index.upsertPod(placement);
+                ledger.settle(placement.podKey(), placement.uid(), placement.nodeName(), false);
+            });
+        }
+
+        @Override
+        public void onUpdate(V1Pod oldPod, V1Pod newPod) {
+            onAdd(newPod);
+        }
+
+        @Override
+        public void onDelete(V1Pod pod, boolean finalStateUnknown) {
+            guarded("pod delete", () -> {
+                String key = KubeFacts.podKey(pod);
+                problems.remove("pod/" + key);
+                index.removePod(key);
+                ledger.settle(key, pod.getMetadata().getUid(), null, true);
+            });
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package dev.berth.extender.state.kube;
+
+import com.google.gson.Gson;
+import dev.berth.extender.placement.Keys;
+import dev.berth.extender.state.PodBinder;
+import dev.berth.extender.state.ReservationLedger;
+import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.openapi.ApiCallback;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.CoreV1Event;
+import io.kubernetes.client.openapi.models.V1Binding;
+import io.kubernetes.client.openapi.models.V1EventSource;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1ObjectReference;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.util.PatchUtils;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import okhttp3.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds a pod through the Kubernetes API, as DESIGN.md's "Bind" section orders:
+ * <ol>
+ *   <li>read the pod: gone or another UID → refuse; already bound to the chosen node → success
+ *       (a retried bind whose first reply was lost); bound elsewhere → refuse;
+ *   <li>stamp {@code berth.dev/rack} with a JSON merge patch when it is missing and the node has a
+ *       rack (a pinned rack that differs from the node's is refused: a broker never changes rack);
+ *   <li>record the reservation, so the next filter sees the broker before the informer does. It is
+ *       recorded just <i>before</i> the Binding (and released if the Binding fails), like
+ *       kube-scheduler's own "assume": recorded after, a fast informer event could arrive first,
+ *       find nothing to settle, and leave the reservation to expire instead;
+ *   <li>POST the Binding with {@code metadata.uid} as precondition, read as a raw call and checked
+ *       for 201 (a real apiserver answers with a Status, which the typed call cannot parse);
+ *   <li>post a {@code BrokerPlaced} Event on the pod whose message is the explanation,
+ *       asynchronously. An Event that fails is logged, not fatal: the pod is bound by then.
+ * </ol>
+ * The {@link ApiClient} behind {@code api} must have finite timeouts: a hung call would hold the
+ * scheduler's bind until its {@code httpTimeout}.
+ */
+public final class KubePodBinder implements PodBinder {
+    private static final Logger LOG = LoggerFactory.getLogger(KubePodBinder.class);
+    public static final String EVENT_REASON = "BrokerPlaced";
+    public static final String COMPONENT = "berth-extender";
+
+    /** Short, stable reasons: they reach the scheduler and the pod's events verbatim. */
+    public static final String POD_NOT_FOUND = "pod not found";
+    public static final String POD_UID_CHANGED = "pod UID changed";
+    public static final String BOUND_ELSEWHERE = "pod already bound to another node";
+    public static final String RACK_MISMATCH = "pod rack differs from node rack";
+    public static final String API_UNREACHABLE = "API server unreachable";
+    /** The apiserver refused the Binding (e.g. the pod is being deleted) and the pod is still unbound. */
+    public static final String BINDING_CONFLICT = "binding conflict";
+
+    private static final Gson GSON = new Gson();
+
+    private final CoreV1Api api;
+    private final ReservationLedger ledger;
+    private final Clock clock;
+    private final String instance;
+
+    /**
+     * @param api client with finite timeouts
+     * @param ledger where the bind is recorded (shared with the informer state)
+     * @param clock stamps Events
+     * @param instance this replica's name (the Event's reportingInstance), e.g. the pod name
+     */
+    public KubePodBinder(CoreV1Api api, ReservationLedger ledger, Clock clock, String instance) {
+        this.api = api;
+        this.ledger = ledger;
+        this.clock = clock;
+        this.instance = instance;
+    }
+
+    @Override
+    public void bind(BindTarget t) throws BindException {
+        V1Pod pod = read(t);
+        String boundTo = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+        if (boundTo != null && !boundTo.isEmpty()) {
+            if (!boundTo.equals(t.node())) {
+                throw new BindException(BOUND_ELSEWHERE);
+            }
+            return; // already bound here: the informer shows it (or soon will), nothing to reserve
+        }
+        stampRack(t, pod);
+        boolean reserved = reserve(t, pod);
+        try {
+            postBinding(t);
+        } catch (BindException e) {
+            if (reserved) {
+                ledger.release(KubeFacts.podKey(pod), pod.getMetadata().getUid());
+            }
+            throw e;
+        }
+        postEvent(t, pod);
+    }
+
+    private V1Pod read(BindTarget t) throws BindException {
+        V1Pod pod;
+        try {
+            pod = api.readNamespacedPod(t.podName(), t.namespace()).execute();
+        } catch (ApiException e) {
+            if (e.getCode() == 404) {
+                throw new BindException(POD_NOT_FOUND, e);
+            }
+            throw apiFailure("read pod", e);
+        }
+        String uid = pod.getMetadata() == null ? null : pod.getMetadata().getUid();
+        if (t.podUid() != null && !t.podUid().isEmpty() && !t.podUid().equals(uid)) {
+            throw new BindException(POD_UID_CHANGED);
+        }
+        return pod;
+    }
+
+    private void stampRack(BindTarget t, V1Pod pod) throws BindException {
+        Map<String, String> annotations = pod.getMetadata().getAnnotations();
+        String pinned = annotations == null ? null : annotations.get(Keys.RACK);
+        if (pinned != null && !pinned.isEmpty()) {
+            if (t.nodeRack() != null && !pinned.equals(t.nodeRack())) {
+                throw new BindException(RACK_MISMATCH);
+            }
+            return;
+        }
+        if (t.nodeRack() == null || t.nodeRack().isEmpty()) {
+            return;
+        }
+        String patch = GSON.toJson(Map.of("metadata", Map.of("annotations", Map.of(Keys.RACK, t.nodeRack()))));
+        ApiClient client = api.getApiClient();
+        try {
+            PatchUtils.patch(
+                    V1Pod.class,
+                    () -> api.patchNamespacedPod(t.podName(), t.namespace(), new V1Patch(patch)).buildCall(null),
+                    V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+                    client);
+        } catch (ApiException e) {
+            if (e.getCode() == 404) {
+                throw new BindException(POD_NOT_FOUND, e);
+            }
+            throw apiFailure("stamp rack", e);
+        }
+    }
+
+    private void postBinding(BindTarget t) throws BindException {
+        V1Binding binding = new V1Binding()
+                .apiVersion("v1")
+                .kind("Binding")
+                .metadata(new V1ObjectMeta().name(t.podName()).namespace(t.namespace()).uid(emptyToNull(t.podUid())))
+                .target(new V1ObjectReference().apiVersion("v1").kind("Node").name(t.node()));
+        int code;
+        try (Response response =
+                api.createNamespacedPodBinding(t.podName(), t.namespace(), binding).buildCall(null).execute()) {
+            code = response.code();
+        } catch (ApiException | IOException e) {
+            LOG.warn("binding {}/{} to {} failed: {}", t.namespace(), t.podName(), t.node(), e.toString());
+            throw new BindException(API_UNREACHABLE, e);
+        }
+        // 201 Created is what the apiserver answers; 200 is tolerated for proxies that rewrite it.
+        if (code == 201 || code == 200) {
+            return;
+        }
+        if (code == 409) {
+            // Lost a race, or a retry whose first attempt did land: the pod itself says which.
+            V1Pod now = read(t);
+            String boundTo = now.getSpec() == null ? null : now.getSpec().getNodeName();
+            if (t.node().equals(boundTo)) {
+                return;
+            }
+            throw new BindException(boundTo == null || boundTo.isEmpty() ? BINDING_CONFLICT : BOUND_ELSEWHERE);
+        }
+        if (code == 404) {
+            throw new BindException(POD_NOT_FOUND);
+        }
+        throw new BindException("binding rejected: HTTP " + code);
+    }
+
+    /** Reserves a broker pod on the node; false for pods that are not brokers. */
+    private boolean reserve(BindTarget t, V1Pod pod) {
+        KubeFacts.PodPlacement placement = KubeFacts.pod(pod);
+        String cluster = placement.broker().cluster();
+        if (cluster == null || cluster.isEmpty()) {
+            return false;
+        }
+        ledger.reserve(placement.uid(), t.node(), placement.broker());
+        return true;
+    }
+
+    private void postEvent(BindTarget t, V1Pod pod) {
+        Instant now = clock.instant();
+        OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+        long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        CoreV1Event event = new CoreV1Event()
+                .apiVersion("v1")
+                .kind("Event")
+                .metadata(new V1ObjectMeta()
+                        .name(t.podName() + "." + Long.toHexString(nanos))
+                        .namespace(t.namespace()))
+                .involvedObject(new V1ObjectReference()
+                        .apiVersion("v1")
+                        .kind("Pod")
+                        .name(t.podName())
+                        .namespace(t.namespace())
+                        .uid(pod.getMetadata().getUid())
+                        .resourceVersion(pod.getMetadata().getResourceVersion()))
+                .reason(EVENT_REASON)
+                .message(t.explanation())
+                .type("Normal")
+                .action("Binding")
+                .count(1)
+                .firstTimestamp(at)
+                .lastTimestamp(at)
+                .source(new V1EventSource().component(COMPONENT))
+                .reportingComponent(COMPONENT)
+                .reportingInstance(instance);
+        // Asynchronous: the scheduler's bind reply does not wait for the Event.
+        try {
+            api.createNamespacedEvent(t.namespace(), event).executeAsync(new ApiCallback<>() {
+                @Override
+                public void onFailure(ApiException e, int code, Map<String, List<String>> headers) {
+                    LOG.warn("event for {}/{} not posted (HTTP {}): the pod is bound anyway", t.namespace(),
+                            t.podName(), code);
+                }
+
+                @Override
+                public void onSuccess(CoreV1Event result, int code, Map<String, List<String>> headers) {}
+
+                @Override
+                public void onUploadProgress(long done, long total, boolean finished) {}
+
+                @Override
+                public void onDownloadProgress(long done, long total, boolean finished) {}
+            });
+        } catch (ApiException | RuntimeException e) {
+            LOG.warn("event for {}/{} not posted: {}", t.namespace(), t.podName(), e.toString());
+        }
+    }
+
+    private static BindException apiFailure(String step, ApiException e) {
+        if (e.getCode() == 0) {
+            return new BindException(API_UNREACHABLE, e);
+        }
+        return new BindException(step + " failed: HTTP " + e.getCode(), e);
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    @Override
+    public String toString() {
+        return "KubePodBinder[" + Objects.toString(api.getApiClient().getBasePath()) + "]";
+    }
+}

@@ -1,0 +1,126 @@
+package dev.berth.extender.state.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.berth.extender.placement.Keys;
+import dev.berth.extender.placement.NodeFacts;
+import dev.berth.extender.placement.PlacedBroker;
+import dev.berth.extender.state.MutableClock;
+import dev.berth.extender.state.ReservationLedger;
+import dev.berth.testbed.k8s.KubeApiTestBed;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The informer-backed state against the in-process API server: real HTTP, real informers. */
+class InformerClusterStateTest {
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private static KubeApiTestBed bed;
+    private static InformerClusterState state;
+
+    @BeforeAll
+    static void start() {
+        bed = KubeApiTestBed.start();
+        bed.load("testbed/three-racks.yaml");
+        state = new InformerClusterState(bed.informerClient(), Keys.DEFAULT_RACK_LABEL,
+                new ReservationLedger(new MutableClock(Instant.parse("2026-01-01T00:00:00Z"))));
+        state.start();
+        await().atMost(WAIT).until(state::synced);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (state != null) {
+            state.close();
+        }
+        if (bed != null) {
+            bed.close();
+        }
+    }
+
+    private static List<String> brokersOn(String node) {
+        return state.node(node).map(n -> n.brokers().stream().map(PlacedBroker::podKey).toList()).orElse(List.of());
+    }
+
+    @Test
+    void notSyncedBeforeStartAndSyncedAfterBothInformersListed() {
+        try (InformerClusterState fresh = new InformerClusterState(bed.informerClient(), Keys.DEFAULT_RACK_LABEL,
+                new ReservationLedger(new MutableClock(Instant.EPOCH)))) {
+            assertThat(fresh.synced()).isFalse();
+            assertThat(fresh.nodes()).isEmpty();
+            fresh.start();
+            await().atMost(WAIT).until(fresh::synced);
+            assertThat(fresh.node("node-a")).isPresent(); // a synced cache holds what was listed
+        }
+    }
+
+    @Test
+    void nodesCarryRackFromTheZoneLabelAndDiskFromTheAnnotation() {
+        assertThat(state.node("node-a")).contains(new NodeFacts("node-a", "rack-a", 536_870_912_000L, List.of()));
+        assertThat(state.node("node-b").orElseThrow().diskCapacityBytes()).isEqualTo(1_099_511_627_776L);
+        assertThat(state.node("node-c").orElseThrow().diskCapacityBytes()).isNull(); // no annotation
+        assertThat(state.nodes()).extracting(NodeFacts::name).contains("node-a", "node-b", "node-c");
+    }
+
+    @Test
+    void aNodeTheCacheHasNotSeenIsEmpty() {
+        assertThat(state.node("node-nobody-made")).isEmpty();
+    }
+
+    @Test
+    void unboundBrokerPodOccupiesNoNode() {
+        assertThat(brokersOn("node-a")).doesNotContain("kafka/demo-broker-0");
+        assertThat(state.nodes()).allSatisfy(n -> assertThat(n.brokers())
+                .extracting(PlacedBroker::podKey).doesNotContain("kafka/demo-broker-0"));
+    }
+
+    @Test
+    void boundBrokerAppearsOnItsNodeAndUnlabelledPodsAreNeverSeen() throws Exception {
+        bed.loadYaml("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: web-0, namespace: shop}
+                spec: {nodeName: node-b, containers: [{name: web, image: nginx}]}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: orders-broker-1
+                  namespace: kafka
+                  labels: {berth.dev/cluster: orders, berth.dev/broker-id: "1"}
+                  annotations: {berth.dev/local-storage: 200Gi, berth.dev/leaders: "17"}
+                spec: {nodeName: node-b, containers: [{name: kafka, image: apache/kafka}]}
+                """);
+        await().atMost(WAIT).until(() -> brokersOn("node-b").contains("kafka/orders-broker-1"));
+        assertThat(state.node("node-b").orElseThrow().brokers()).containsExactly(
+                new PlacedBroker("kafka/orders-broker-1", "orders", 1, 214_748_364_800L, 17, 0, false));
+
+        new CoreV1Api(bed.apiClient()).deleteNamespacedPod("orders-broker-1", "kafka").execute();
+        await().atMost(WAIT).until(() -> brokersOn("node-b").isEmpty()); // web-0 never counted
+    }
+
+    @Test
+    void malformedDiskAnnotationIsReportedAndMarksTheNodeInvalid() {
+        bed.loadYaml("""
+                apiVersion: v1
+                kind: Node
+                metadata:
+                  name: node-typo
+                  labels: {topology.kubernetes.io/zone: rack-a}
+                  annotations: {berth.dev/disk-capacity: 2TB}
+                """);
+        await().atMost(WAIT).until(() -> state.node("node-typo").isPresent());
+        NodeFacts typo = state.node("node-typo").orElseThrow();
+        assertThat(typo.rack()).isEqualTo("rack-a");
+        assertThat(typo.diskCapacityBytes()).isEqualTo(NodeFacts.INVALID_CAPACITY); // fails the disk rule
+        assertThat(state.problems()).containsEntry("node/node-typo",
+                List.of("berth.dev/disk-capacity: not a Kubernetes quantity: 2TB"));
+        assertThat(state.synced()).isTrue(); // one bad node does not take the cache down
+    }
+}

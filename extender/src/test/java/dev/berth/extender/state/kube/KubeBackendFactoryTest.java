@@ -1,0 +1,85 @@
+package dev.berth.extender.state.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.berth.extender.cli.ServeOptions;
+import dev.berth.extender.state.StateBackend;
+import dev.berth.extender.state.StateBackendFactory;
+import dev.berth.extender.state.kube.ClientSource.Kind;
+import dev.berth.testbed.k8s.KubeApiTestBed;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class KubeBackendFactoryTest {
+
+    record SourceRow(String name, Path flag, Map<String, String> env, boolean tokenExists, ClientSource expected) {}
+
+    static Stream<SourceRow> sources() {
+        Path flag = Path.of("/etc/berth/kubeconfig");
+        Map<String, String> inPod = Map.of("KUBERNETES_SERVICE_HOST", "10.0.0.1");
+        return Stream.of(
+                new SourceRow("flag wins over everything", flag, inPod, true, new ClientSource(Kind.KUBECONFIG_FLAG, flag)),
+                new SourceRow("in a pod: service account", null, inPod, true, new ClientSource(Kind.IN_CLUSTER, null)),
+                new SourceRow("service host but no token: not really in a pod", null, inPod, false,
+                        new ClientSource(Kind.STANDARD, null)), // e.g. a dev shell exporting the variable
+                new SourceRow("empty service host is unset", null, Map.of("KUBERNETES_SERVICE_HOST", ""), true,
+                        new ClientSource(Kind.STANDARD, null)),
+                new SourceRow("laptop: $KUBECONFIG or ~/.kube/config", null, Map.of(), false,
+                        new ClientSource(Kind.STANDARD, null)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sources")
+    void theApiIsFoundFromTheFlagThenInClusterThenTheStandardFiles(SourceRow row) {
+        assertThat(ClientSource.choose(row.flag(), row.env(), p -> row.tokenExists())).isEqualTo(row.expected());
+    }
+
+    @Test
+    void serveFindsTheKubernetesBackendThroughServiceLoader() {
+        List<StateBackendFactory> found = StreamSupport
+                .stream(ServiceLoader.load(StateBackendFactory.class).spliterator(), false).toList();
+        assertThat(found).extracting(StateBackendFactory::name).containsExactly("kubernetes");
+        assertThat(found.get(0)).isInstanceOf(KubeBackendFactory.class);
+    }
+
+    @Test
+    void aKubeconfigFlagConnectsTheInformersToThatServer(@TempDir Path dir) throws Exception {
+        try (KubeApiTestBed bed = KubeApiTestBed.start()) {
+            bed.load("testbed/three-racks.yaml");
+            Path kubeconfig = dir.resolve("kubeconfig");
+            Files.writeString(kubeconfig, """
+                    apiVersion: v1
+                    kind: Config
+                    clusters:
+                    - name: bed
+                      cluster: {server: "%s"}
+                    users:
+                    - name: tester
+                      user: {token: not-checked-by-the-bed}
+                    contexts:
+                    - name: bed
+                      context: {cluster: bed, user: tester}
+                    current-context: bed
+                    """.formatted(bed.url()));
+            ServeOptions d = ServeOptions.defaults();
+            ServeOptions options = new ServeOptions(d.listen(), d.tls(), d.scoring(),
+                    new ServeOptions.Sources(null, kubeconfig), d.logging());
+            try (StateBackend backend = new KubeBackendFactory().start(options)) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> backend.state().synced());
+                assertThat(backend.state().node("node-b").orElseThrow().rack()).isEqualTo("rack-b");
+                assertThat(backend.binder()).isInstanceOf(KubePodBinder.class);
+            }
+        }
+    }
+}
