@@ -19,15 +19,17 @@ import java.util.TreeMap;
  *   <li>at least one broker remains ({@code INVALID_INTENT});
  *   <li>for every topic, remaining brokers &ge; its replication factor ({@code NOT_ENOUGH_BROKERS});
  *   <li>for every topic that is rack-aware now (racks &ge; RF), remaining racks &ge; RF
- *       ({@code NOT_ENOUGH_RACKS}): a removal never silently gives up rack-awareness.
+ *       ({@code NOT_ENOUGH_RACKS}): a removal never silently gives up rack-awareness (not
+ *       repeated when too few brokers remain anyway).
  * </ol>
  * The replication factor of a topic is the largest replica count among its partitions (a partition
  * mid-reassignment may list more), else the topic's declared one. A broker without a rack counts
  * as a rack of its own.
  *
  * <p><b>Example.</b> Brokers 1,2,3 in racks a,b,c, topic {@code orders} RF 3. Removing 3 gives
- * "remaining 2 brokers cannot hold RF 3 of topic orders" and "topic orders needs 3 racks for RF 3,
- * found 2 among the remaining brokers".
+ * "remaining 2 brokers cannot hold RF 3 of topic orders". With brokers 1..6 in racks a,b,c,a,b,c,
+ * removing 3 and 6 gives "topic orders needs 3 racks for RF 3, found 2 among the remaining
+ * brokers".
  */
 public final class CapacityCheck {
     private CapacityCheck() {}
@@ -60,7 +62,7 @@ public final class CapacityCheck {
                         + remaining.size() + " brokers cannot hold RF " + rf + " of topic "
                         + e.getKey()));
             }
-            if (racksBefore >= rf && racksAfter < rf) {
+            if (remaining.size() >= rf && racksBefore >= rf && racksAfter < rf) {
                 out.add(new Problem(RefusalReason.NOT_ENOUGH_RACKS, "topic " + e.getKey()
                         + " needs " + rf + " racks for RF " + rf + ", found " + racksAfter
                         + " among the remaining brokers"));

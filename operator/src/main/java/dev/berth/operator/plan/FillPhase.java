@@ -26,6 +26,8 @@ import java.util.stream.IntStream;
  *   <li>from the donor with the largest excess (for a leader: the largest leader excess), take the
  *       eligible replica of that kind whose size is closest to the wanted size but at most
  *       {@code min(need(r), excess(donor))}; if none, the next donor, then the other kind;
+ *   <li>if nothing fits, one last replica under twice the cap (both ends get closer to their
+ *       share), which ends that receiver;
  *   <li>move it (same position in the replica list: a leader replica makes r preferred leader);
  *       repeat until every receiver is full or nothing fits.
  * </ol>
@@ -94,9 +96,13 @@ final class FillPhase {
             double want = countNeed >= 1 ? need[i] / countNeed : need[i];
             boolean leader = m.leaders[r] < meanLeaders
                     && takenLeaders[i] < leaderShare[i] * (taken[i] + 1);
-            long pick = find(r, need[i], want, leader, exhausted[i]);
+            long pick = find(r, need[i], want, leader, true, exhausted[i]);
             if (pick < 0) {
-                pick = find(r, need[i], want, !leader, exhausted[i]);
+                pick = find(r, need[i], want, !leader, false, exhausted[i]);
+            }
+            // Stage 2, only when nothing fits: a bounded overshoot (see overshoot()).
+            if (pick < 0) {
+                pick = overshoot(r, need[i]);
             }
             if (pick < 0) {
                 full[i] = true;
@@ -114,8 +120,13 @@ final class FillPhase {
         return minimum;
     }
 
-    /** Returns (partition << 32 | donor broker index), or -1. */
-    private long find(int r, double need, double want, boolean leader, boolean[] exhausted) {
+    /**
+     * Returns (partition &lt;&lt; 32 | donor broker index), or -1. With {@code leaderGoal} a leader
+     * replica is only taken from a donor above the mean leaders; as a fallback (bytes come first)
+     * from any donor.
+     */
+    private long find(int r, double need, double want, boolean leader, boolean leaderGoal,
+            boolean[] exhausted) {
         boolean[] tried = new boolean[donors.length];
         while (true) {
             int best = -1;
@@ -124,7 +135,7 @@ final class FillPhase {
                 if (tried[d] || exhausted[d * 2 + (leader ? 1 : 0)] || m.bytes[b] <= shareBytes[b]) {
                     continue;
                 }
-                if (leader && m.leaders[b] <= meanLeaders) {
+                if (leader && leaderGoal && m.leaders[b] <= meanLeaders) {
                     continue;
                 }
                 if (best < 0 || better(b, donors[best], leader)) {
@@ -145,6 +156,30 @@ final class FillPhase {
         }
     }
 
+    /**
+     * Nothing fits under the cap: the replica closest to the cap but under twice of it, so the
+     * receiver and the donor both end closer to their shares than before. Returns as {@link #find}.
+     */
+    private long overshoot(int r, double need) {
+        long best = -1;
+        double bestGap = Double.MAX_VALUE;
+        for (int d = 0; d < donors.length; d++) {
+            int b = donors[d];
+            double cap = Math.min(need, m.bytes[b] - shareBytes[b]);
+            if (cap <= 0) {
+                continue;
+            }
+            for (int kind = 0; kind < 2; kind++) {
+                int p = closest(lists[d][kind], b, r, Math.nextDown(2 * cap), cap, kind == 1);
+                if (p >= 0 && Math.abs(m.size[p] - cap) < bestGap) {
+                    bestGap = Math.abs(m.size[p] - cap);
+                    best = ((long) p << 32) | b;
+                }
+            }
+        }
+        return best;
+    }
+
     private boolean better(int b, int than, boolean leader) {
         if (leader && m.leaders[b] != m.leaders[than]) {
             return m.leaders[b] > m.leaders[than];
@@ -152,7 +187,10 @@ final class FillPhase {
         return m.bytes[b] - shareBytes[b] > m.bytes[than] - shareBytes[than];
     }
 
-    /** The eligible entry of a size-sorted list closest to {@code want}, at most {@code cap}. */
+    /**
+     * The eligible entry of a size-sorted list closest to {@code want}, at most {@code cap}.
+     * Entries whose replica already left the donor are skipped (lazy deletion).
+     */
     private int closest(int[] list, int donor, int r, double cap, double want, boolean leader) {
         int hi = upperBound(list, cap) - 1;
         if (hi < 0) {
