@@ -1,0 +1,283 @@
+package dev.berth.testbed.kafka;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * A real KRaft Kafka cluster inside the test JVM, on loopback: one dedicated controller
+ * ({@code process.roles=controller}) and brokers with caller-chosen ids and {@code broker.rack}.
+ * Each node is the same {@link KafkaRaftServer} that {@code kafka.Kafka} runs, on a storage directory
+ * formatted by Kafka's own {@code Formatter}.
+ *
+ * <p>Share one cluster per test class (it starts in about 3 s):
+ * <pre>{@code
+ * static KafkaTestCluster kafka;
+ * @BeforeAll static void startKafka() { kafka = KafkaTestCluster.builder().broker(0, "a").broker(1, "b").start(); }
+ * @AfterAll static void stopKafka() { kafka.close(); }
+ * ... KafkaAwait.createTopic(kafka.admin(), "t", 3, (short) 2); kafka.restartBroker(1); ...
+ * }</pre>
+ *
+ * <p>Operations: stop and restart a broker on its own data directory (and its port when still free),
+ * add a broker to the running cluster, stop a broker and unregister it. Every operation returns once
+ * Kafka itself reports the result ({@code describeCluster} polled through the shared {@link #admin()}).
+ * Settings and their reasons: {@code KafkaNodeProperties}. A crash (SIGKILL) cannot be had in-process:
+ * use {@link KafkaClusterBuilder#startForked()} for that.
+ */
+public final class KafkaTestCluster implements AutoCloseable {
+    private static final int BIND_ATTEMPTS = 4;
+
+    private final ClusterLayout layout;
+    private final Map<Integer, KafkaRaftServer> running = new ConcurrentHashMap<>();
+    private final Thread cleanupOnExit;
+    private volatile KafkaRaftServer controller;
+    private volatile Admin admin;
+
+    private KafkaTestCluster(ClusterLayout layout) {
+        this.layout = layout;
+        this.cleanupOnExit = new Thread(layout::delete, "kafka-test-cluster-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanupOnExit);
+    }
+
+    public static KafkaClusterBuilder builder() {
+        return new KafkaClusterBuilder();
+    }
+
+    static KafkaTestCluster start(KafkaClusterBuilder spec) {
+        KafkaExitGuard.install();
+        KafkaTestCluster cluster = new KafkaTestCluster(
+                new ClusterLayout(spec.controllerId, spec.brokers.size(), spec.brokerOverrides));
+        try {
+            spec.brokers.forEach(cluster.layout::addBroker);
+            cluster.layout.format(cluster.layout.controllerId, cluster.layout.controllerDir);
+            cluster.layout.brokers().forEach(b -> cluster.layout.format(b.id, b.dir));
+            cluster.startController();
+            List<CompletableFuture<Void>> starting = new ArrayList<>();
+            for (ClusterLayout.BrokerSlot slot : cluster.layout.brokers()) {
+                starting.add(CompletableFuture.runAsync(() -> cluster.startBroker(slot.id), command -> {
+                    Thread thread = new Thread(command, "start-broker-" + slot.id);
+                    thread.setDaemon(true);
+                    thread.start();
+                }));
+            }
+            CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
+            cluster.admin = Admin.create(adminConfig(cluster.bootstrapServers()));
+            KafkaAwait.awaitRegisteredBrokers(cluster.admin, cluster.brokerIds());
+            return cluster;
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e instanceof CompletionException && e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+    }
+
+    /** Admin client settings: short timeouts so that a broken bed fails a test quickly. */
+    static Map<String, Object> adminConfig(String bootstrap) {
+        return Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000,
+                AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 100,
+                AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1000);
+    }
+
+    /** {@code 127.0.0.1:port,...} of the running brokers. */
+    public String bootstrapServers() {
+        List<ClusterLayout.BrokerSlot> up = new ArrayList<>();
+        for (ClusterLayout.BrokerSlot slot : layout.brokers()) {
+            if (running.containsKey(slot.id)) {
+                up.add(slot);
+            }
+        }
+        return ClusterLayout.bootstrap(up);
+    }
+
+    /** One Admin shared by the tests of this cluster; closed with the cluster. Do not close it. */
+    public Admin admin() {
+        return admin;
+    }
+
+    public String clusterId() {
+        return layout.clusterId;
+    }
+
+    public int controllerId() {
+        return layout.controllerId;
+    }
+
+    /** Broker ids of this cluster, running or stopped, minus those unregistered. */
+    public Set<Integer> brokerIds() {
+        Set<Integer> ids = new TreeSet<>();
+        layout.brokers().forEach(b -> ids.add(b.id));
+        return ids;
+    }
+
+    public Set<Integer> runningBrokerIds() {
+        return new TreeSet<>(running.keySet());
+    }
+
+    /** broker id -> rack, as configured. */
+    public Map<Integer, String> racks() {
+        Map<Integer, String> racks = new TreeMap<>();
+        layout.brokers().forEach(b -> racks.put(b.id, b.rack));
+        return racks;
+    }
+
+    /** The broker's {@code log.dirs} (also its metadata log directory). */
+    public Path dataDir(int brokerId) {
+        return layout.broker(brokerId).dir;
+    }
+
+    /** {@code 127.0.0.1:port} of one broker. */
+    public String address(int brokerId) {
+        return layout.broker(brokerId).address();
+    }
+
+    /** Kafka's requests to exit or halt the JVM that the bed refused (empty when healthy). */
+    public List<String> fatalExits() {
+        return KafkaExitGuard.requests();
+    }
+
+    /** Shuts a broker down cleanly (controlled shutdown moves its leaderships away first). */
+    public void stopBroker(int id) {
+        layout.broker(id);
+        KafkaRaftServer server = running.remove(id);
+        if (server == null) {
+            throw new IllegalStateException("broker " + id + " is not running");
+        }
+        server.shutdown();
+        server.awaitShutdown();
+    }
+
+    /**
+     * Starts a broker again on its data directory, stopping it first if it runs, and waits until it is
+     * registered and unfenced. Its replicas then catch up and rejoin the ISR by themselves (wait with
+     * {@link KafkaAwait#awaitFullIsr}).
+     */
+    public void restartBroker(int id) {
+        if (running.containsKey(id)) {
+            stopBroker(id);
+        }
+        startBroker(id);
+        awaitRunningRegistered();
+    }
+
+    /** Adds a new broker to the running cluster and waits until it is registered. */
+    public void addBroker(int id, String rack) {
+        ClusterLayout.BrokerSlot slot = layout.addBroker(id, rack);
+        layout.format(slot.id, slot.dir);
+        startBroker(id);
+        awaitRunningRegistered();
+    }
+
+    /**
+     * Stops a broker and removes its registration ({@code Admin.unregisterBroker}), as scale-down does
+     * once the broker is empty; waits until {@code describeCluster} no longer lists it. Its data
+     * directory is kept until {@link #close()}.
+     */
+    public void stopAndUnregister(int id) {
+        if (running.containsKey(id)) {
+            stopBroker(id);
+        }
+        KafkaAwait.polling("unregister broker " + id)
+                .until(() -> {
+                    KafkaAwait.get(admin.unregisterBroker(id).all());
+                    return true;
+                });
+        layout.removeBroker(id);
+        awaitRunningRegistered();
+    }
+
+    /** Waits until describeCluster lists exactly the running brokers. */
+    public void awaitRunningRegistered() {
+        KafkaAwait.awaitRegisteredBrokers(admin, running.keySet());
+    }
+
+    /** Waits until every partition of the topic has a leader and a full ISR. */
+    public void awaitFullIsr(String topic) {
+        KafkaAwait.awaitFullIsr(admin, topic);
+    }
+
+    private void startController() {
+        controller = startNode("controller " + layout.controllerId,
+                layout::controllerProperties, () -> layout.controllerPort = LoopbackPorts.next());
+    }
+
+    private void startBroker(int id) {
+        ClusterLayout.BrokerSlot slot = layout.broker(id);
+        if (!LoopbackPorts.isFree(slot.port)) {
+            slot.port = LoopbackPorts.next();
+        }
+        running.put(id, startNode("broker " + id, () -> layout.brokerProperties(id), () -> slot.port = LoopbackPorts.next()));
+    }
+
+    /** Starts one node; when its port was taken in the meantime, takes another and tries again. */
+    private static KafkaRaftServer startNode(String name, java.util.function.Supplier<Properties> properties,
+                                             Runnable newPort) {
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
+            KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(properties.get(), false), Time.SYSTEM);
+            try {
+                server.startup();
+                return server;
+            } catch (RuntimeException e) {
+                last = e;
+                shutdownQuietly(server);
+                if (!LoopbackPorts.isBindFailure(e)) {
+                    break;
+                }
+                newPort.run();
+            }
+        }
+        throw new IllegalStateException(name + " failed to start", last);
+    }
+
+    private static void shutdownQuietly(KafkaRaftServer server) {
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } catch (RuntimeException ignored) {
+            // It never fully started; what matters is that its sockets and threads are released.
+        }
+    }
+
+    /** Stops every node (brokers first, in parallel, then the controller) and deletes the directories. */
+    @Override
+    public void close() {
+        if (admin != null) {
+            admin.close(java.time.Duration.ofSeconds(2));
+        }
+        List<CompletableFuture<Void>> stopping = new ArrayList<>();
+        for (Integer id : new ArrayList<>(running.keySet())) {
+            KafkaRaftServer server = running.remove(id);
+            stopping.add(CompletableFuture.runAsync(() -> shutdownQuietly(server), command -> {
+                Thread thread = new Thread(command, "stop-broker-" + id);
+                thread.setDaemon(true);
+                thread.start();
+            }));
+        }
+        CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)).join();
+        if (controller != null) {
+            shutdownQuietly(controller);
+            controller = null;
+        }
+        layout.delete();
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
+        } catch (IllegalStateException alreadyExiting) {
+            // The hook runs anyway.
+        }
+    }
+}
