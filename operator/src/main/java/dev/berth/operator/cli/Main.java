@@ -10,21 +10,32 @@ public final class Main {
             Usage: java -jar berth-operator.jar <command> [flags]
 
             Commands:
-              --help     print this help
+              run        reconcile KafkaClusters until stopped (run --help for flags)
+              snapshot   dump a live cluster's brokers, racks, partitions and sizes as JSON
               plan       dry run: print the reassignment plan for a snapshot file (plan --help)
+              --help     print this help
             """;
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
             System.out.print(USAGE);
             System.exit(args.length == 0 ? 2 : 0);
         }
         String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
-        if (args[0].equals("plan")) {
-            System.exit(new PlanCommand().run(rest, System.out, System.err));
+        try {
+            switch (args[0]) {
+                case "run" -> System.exit(RunCommand.run(args));
+                case "plan" -> System.exit(new PlanCommand().run(rest, System.out, System.err));
+                case "snapshot" -> System.exit(new SnapshotCommand().run(rest, System.out, System.err));
+                default -> {
+                    System.err.println("unknown command: " + args[0]);
+                    System.err.print(USAGE);
+                    System.exit(2);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("berth-operator " + args[0] + ": " + e.getMessage());
+            System.exit(2);
         }
-        System.err.println("unknown command: " + args[0]);
-        System.err.print(USAGE);
-        System.exit(2);
     }
 }

@@ -1,0 +1,255 @@
+package dev.berth.testbed.k8s;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.util.ClientBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * An in-process Kubernetes API server for tests, reached over real HTTP by client-java: the fabric8
+ * {@code kubernetes-server-mock} in CRUD mode behind a small Undertow bridge ({@link ApiBridge}).
+ * Start one per test class: a start takes about 15 ms, plus about 2 s once per JVM to load the
+ * mock's classes (Vert.x, Jackson, the fabric8 model).
+ *
+ * <pre>{@code
+ * static final KubeApiTestBed bed = KubeApiTestBed.start();      // @AfterAll: bed.close()
+ * bed.load("testbed/three-nodes.yaml");                            // classpath resource or file path
+ * CoreV1Api core = new CoreV1Api(bed.apiClient());                 // finite timeouts: ordinary calls
+ * SharedInformerFactory f = new SharedInformerFactory(bed.informerClient()); // read timeout 0
+ * }</pre>
+ *
+ * <h2>What the bridge adds to the mock</h2>
+ * <ul>
+ *   <li><b>Watches over chunked HTTP</b> ({@code ?watch=true}), which client-java informers use;
+ *       the mock only speaks WebSocket. resourceVersion, label selectors and timeoutSeconds are
+ *       honoured ({@link WatchRelay}). Informer events arrive in milliseconds.</li>
+ *   <li><b>Pod binding</b>: {@code POST pods/{name}/binding} checks the pod, its UID precondition
+ *       and that it has no node yet (else 409), sets {@code spec.nodeName}, the Binding's
+ *       annotations and {@code PodScheduled=True}, and answers 201 with a {@code Status}
+ *       ({@link PodBindingEmulator}).</li>
+ *   <li><b>kind/apiVersion</b> added to POST/PUT bodies that lack them, from the path (client-java's
+ *       {@code LeaseLock} leaves them out; the mock alone answers 422).</li>
+ *   <li><b>404 with a NotFound Status body</b> (the mock's 404 has no body), so
+ *       {@code GenericKubernetesApi.get} returns a 404 response instead of throwing; <b>200 for
+ *       PATCH</b> (the mock says 202); <b>422 for a JSON patch whose leading {@code test} op
+ *       fails</b>.</li>
+ * </ul>
+ *
+ * <h2>Known gaps versus a real apiserver</h2>
+ * Each is pinned by {@code KubeApiTestBedGapsTest}, so a change of behaviour is noticed.
+ * <ul>
+ *   <li>{@code kind}/{@code apiVersion}: the bridge infers them for built-in kinds in its table
+ *       and for custom resources whose CRD is stored; anything else without them gets 422.</li>
+ *   <li>No strategic merge patch and no server-side apply (415): use JSON merge patch or JSON
+ *       patch.</li>
+ *   <li>Set-based label selectors ({@code in}, {@code notin}) are silently ignored: they match
+ *       everything. Equality and existence selectors work.</li>
+ *   <li>A JSON patch whose {@code test} op fails gets no answer from the mock. The bridge checks
+ *       the leading {@code test} ops itself (422, as a real server); a {@code test} after a
+ *       mutating op still goes unanswered, and the bridge gives up after 10 s with a 500.</li>
+ *   <li>No schema validation, defaulting or admission: a custom resource is stored as sent.</li>
+ *   <li>Watches: no BOOKMARK events, never 410 Gone (any resourceVersion is accepted), and an
+ *       object deleted between a list and the watch that follows it is never reported.</li>
+ *   <li>No controllers: no garbage collection (ownerReferences are not followed), no scheduler,
+ *       no kubelet: a pod never runs, its status changes only when a test writes it.</li>
+ * </ul>
+ *
+ * <p>Verified API groups: core v1 (pods, nodes, events, binding), {@code coordination.k8s.io/v1}
+ * leases, {@code events.k8s.io/v1} events, {@code apiextensions.k8s.io/v1} CRDs and custom
+ * resources.
+ */
+public final class KubeApiTestBed implements AutoCloseable {
+
+    /** Ordinary calls give up after this; an unanswered call must fail a test, not hang it. */
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(15);
+
+    /**
+     * The mock logs every request at INFO through java.util.logging, Undertow its start and stop:
+     * a line per call drowns test output. Held here because JUL keeps loggers weakly.
+     */
+    private static final List<Logger> QUIET = List.of(
+            Logger.getLogger("io.fabric8.mockwebserver"), Logger.getLogger("io.undertow"), Logger.getLogger("org.xnio"));
+
+    static {
+        QUIET.forEach(l -> l.setLevel(Level.WARNING));
+    }
+
+    private final KubernetesMockServer mockServer;
+    private final ApiBridge bridge;
+    private final ManifestLoader loader;
+    private final ApiClient apiClient;
+    private final ApiClient informerClient;
+    private final Duration startTime;
+
+    private KubeApiTestBed(KubernetesMockServer mockServer, ApiBridge bridge, Duration startTime) {
+        this.mockServer = mockServer;
+        this.bridge = bridge;
+        this.loader = new ManifestLoader(new MockConnection(bridge.url()));
+        this.apiClient = client(bridge.url(), CALL_TIMEOUT);
+        this.informerClient = client(bridge.url(), Duration.ZERO);
+        this.startTime = startTime;
+    }
+
+    /** Starts the mock (CRUD mode) and the bridge, both on 127.0.0.1 with free ports. */
+    public static KubeApiTestBed start() {
+        return start(MockConnection.CALL_TIMEOUT);
+    }
+
+    /** As {@link #start()}, with the bridge giving up on an unanswered mock call sooner (gap tests). */
+    static KubeApiTestBed start(Duration mockCallTimeout) {
+        long t0 = System.nanoTime();
+        KubernetesMockServer mock = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+                new KubernetesCrudDispatcher(), false);
+        try {
+            mock.init(InetAddress.getByName("127.0.0.1"), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ApiBridge bridge = new ApiBridge(new MockConnection("http://127.0.0.1:" + mock.getPort(), mockCallTimeout),
+                () -> dropRecordedRequests(mock));
+        return new KubeApiTestBed(mock, bridge, Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    /** The bridge's base URL ({@code http://127.0.0.1:port}); point any client here. */
+    public String url() {
+        return bridge.url();
+    }
+
+    /** A client for ordinary calls: connect, read and write timeouts of {@link #CALL_TIMEOUT}. */
+    public ApiClient apiClient() {
+        return apiClient;
+    }
+
+    /** A client with read timeout 0, as {@code SharedInformerFactory} requires for its watches. */
+    public ApiClient informerClient() {
+        return informerClient;
+    }
+
+    /** How long {@link #start()} took. */
+    public Duration startTime() {
+        return startTime;
+    }
+
+    /**
+     * Creates every object of a YAML file: a file path if such a file exists, else a classpath
+     * resource. Several documents and {@code kind: List} both work; CRDs are created first.
+     *
+     * @return the objects as the server stored them (uid, resourceVersion filled in)
+     */
+    public List<JsonObject> load(String pathOrClasspathResource) {
+        Path file = Path.of(pathOrClasspathResource);
+        if (Files.isRegularFile(file)) {
+            return load(file);
+        }
+        String resource = pathOrClasspathResource.replaceFirst("^/", "");
+        try (InputStream in = Thread.currentThread().getContextClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no file and no classpath resource: " + pathOrClasspathResource);
+            }
+            return loadYaml(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Creates every object of a YAML file. */
+    public List<JsonObject> load(Path file) {
+        try {
+            return loadYaml(Files.readString(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Creates every object of a YAML text (documents separated by {@code ---}, or a List). */
+    public List<JsonObject> loadYaml(String yaml) {
+        try {
+            return loader.load(yaml);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Registers a custom resource type by creating a minimal {@code apiextensions.k8s.io/v1} CRD:
+     * one served and stored version, an open schema, the status subresource (so status is written
+     * only through {@code /status}, as real CRDs usually do).
+     *
+     * @return the stored CRD
+     */
+    public JsonObject registerCrd(String group, String version, String kind, String plural, boolean namespaced) {
+        String crd = """
+                {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+                 "metadata":{"name":"%4$s.%1$s"},
+                 "spec":{"group":"%1$s","scope":"%5$s",
+                   "names":{"kind":"%3$s","plural":"%4$s","singular":"%6$s","listKind":"%3$sList"},
+                   "versions":[{"name":"%2$s","served":true,"storage":true,
+                     "subresources":{"status":{}},
+                     "schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}}
+                """.formatted(group, version, kind, plural, namespaced ? "Namespaced" : "Cluster",
+                kind.toLowerCase(java.util.Locale.ROOT));
+        return loadYaml(crd).get(0); // JSON is YAML
+    }
+
+    /** Watches the bridge is streaming right now (a broken watch path shows up as 0 here). */
+    public int openWatches() {
+        return bridge.watches().openWatches();
+    }
+
+    /** Parses a JSON text into a Gson object; convenient for asserting on raw answers. */
+    public static JsonObject json(String text) {
+        return JsonParser.parseString(text).getAsJsonObject();
+    }
+
+    /** Ends open watches, stops the bridge and the mock, and releases the clients' threads. */
+    @Override
+    public void close() {
+        bridge.close();
+        mockServer.destroy();
+        for (ApiClient c : List.of(apiClient, informerClient)) {
+            c.getHttpClient().dispatcher().executorService().shutdown();
+            c.getHttpClient().connectionPool().evictAll();
+        }
+    }
+
+    /**
+     * The mock keeps every request it served (with its body) for {@code takeRequest}; nobody reads
+     * them here, and a long end-to-end run would hold them all.
+     */
+    private static void dropRecordedRequests(KubernetesMockServer mock) {
+        try {
+            while (mock.takeRequest(0, TimeUnit.MILLISECONDS) != null) {
+                // dropped
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ApiClient client(String url, Duration readTimeout) {
+        ApiClient c = new ClientBuilder().setBasePath(url).setReadTimeout(readTimeout).build();
+        c.setConnectTimeout((int) CALL_TIMEOUT.toMillis());
+        c.setWriteTimeout((int) CALL_TIMEOUT.toMillis());
+        return c;
+    }
+}

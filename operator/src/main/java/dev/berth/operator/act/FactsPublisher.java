@@ -1,0 +1,55 @@
+package dev.berth.operator.act;
+
+import dev.berth.operator.act.desired.Names;
+import dev.berth.operator.model.BrokerFacts;
+import dev.berth.operator.model.KafkaObservation;
+import dev.berth.operator.observe.KubeView;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Publishes each broker's Kafka facts on its pod, where the extender reads them:
+ * {@code berth.dev/leaders} (partitions it leads) and {@code berth.dev/leader-bytes-in} (bytes/s into
+ * them, an integer). A pod is patched only when a value changed.
+ */
+public final class FactsPublisher {
+    private final KubeWriter kube;
+
+    public FactsPublisher(KubeWriter kube) {
+        this.kube = kube;
+    }
+
+    /** The annotations a broker pod should carry for these facts. */
+    public static Map<String, String> annotations(BrokerFacts f) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(Names.ANN_LEADERS, Integer.toString(f.leaders()));
+        m.put(Names.ANN_LEADER_BYTES_IN, Long.toString(f.leaderBytesIn()));
+        return m;
+    }
+
+    /** Returns how many pods were patched. */
+    public int publish(KubeView view, KafkaObservation observation) throws ApiException {
+        if (observation == null) {
+            return 0;
+        }
+        Map<Integer, V1Pod> pods = view.podsByNodeId(Names.ROLE_BROKER);
+        int patched = 0;
+        for (BrokerFacts f : BrokerFacts.compute(observation)) {
+            V1Pod pod = pods.get(f.brokerId());
+            if (pod == null || KubeView.isTerminating(pod)) {
+                continue;
+            }
+            Map<String, String> want = annotations(f);
+            boolean same = want.entrySet().stream()
+                    .allMatch(e -> e.getValue().equals(KubeView.annotation(pod, e.getKey())));
+            if (!same) {
+                kube.annotate(pod, want);
+                patched++;
+            }
+        }
+        return patched;
+    }
+
+}

@@ -1,0 +1,146 @@
+package dev.berth.operator.act;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import dev.berth.operator.api.KafkaCluster;
+import dev.berth.operator.api.KafkaClusterStatus;
+import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.JSON;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.apis.CustomObjectsApi;
+import io.kubernetes.client.openapi.models.CoreV1Event;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1EventSource;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1ObjectReference;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.util.PatchUtils;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Every Kubernetes write the operator makes, each a small step with no decisions in it. Creates treat
+ * 409 (already exists) as success, so a step that is repeated after a crash is harmless.
+ */
+public final class KubeWriter {
+    public static final String COMPONENT = "berth-operator";
+
+    private final ApiClient client;
+    private final CoreV1Api core;
+    private final CustomObjectsApi custom;
+    private final Clock clock;
+
+    /** @param client an ApiClient with finite timeouts (not the informers' one) */
+    public KubeWriter(ApiClient client, Clock clock) {
+        this.client = client;
+        this.core = new CoreV1Api(client);
+        this.custom = new CustomObjectsApi(client);
+        this.clock = clock;
+    }
+
+    public CoreV1Api core() {
+        return core;
+    }
+
+    public void create(V1Pod pod) throws ApiException {
+        ignoreConflict(() -> core.createNamespacedPod(pod.getMetadata().getNamespace(), pod).execute());
+    }
+
+    public void create(V1PersistentVolumeClaim pvc) throws ApiException {
+        ignoreConflict(() -> core.createNamespacedPersistentVolumeClaim(pvc.getMetadata().getNamespace(), pvc).execute());
+    }
+
+    public void create(V1Service svc) throws ApiException {
+        ignoreConflict(() -> core.createNamespacedService(svc.getMetadata().getNamespace(), svc).execute());
+    }
+
+    public void create(V1ConfigMap cm) throws ApiException {
+        ignoreConflict(() -> core.createNamespacedConfigMap(cm.getMetadata().getNamespace(), cm).execute());
+    }
+
+    /** Replaces the data of an existing ConfigMap (optimistic: a stale resourceVersion gives 409). */
+    public void replaceData(V1ConfigMap existing, Map<String, String> data) throws ApiException {
+        V1ConfigMap next = JSON.deserialize(JSON.serialize(existing), V1ConfigMap.class);
+        next.setData(data);
+        core.replaceNamespacedConfigMap(next.getMetadata().getName(), next.getMetadata().getNamespace(), next).execute();
+    }
+
+    /** Merge-patches annotations of a pod ({@code null} values remove a key). */
+    public void annotate(V1Pod pod, Map<String, String> annotations) throws ApiException {
+        JsonObject ann = new JsonObject();
+        annotations.forEach((k, v) -> ann.add(k, v == null ? JsonNull.INSTANCE : new com.google.gson.JsonPrimitive(v)));
+        JsonObject meta = new JsonObject();
+        meta.add("annotations", ann);
+        JsonObject body = new JsonObject();
+        body.add("metadata", meta);
+        PatchUtils.patch(V1Pod.class, () -> core.patchNamespacedPod(pod.getMetadata().getName(),
+                        pod.getMetadata().getNamespace(), new V1Patch(body.toString())).buildCall(null),
+                V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
+    }
+
+    /**
+     * Writes status with a JSON merge patch to the status subresource, from a fresh document holding only
+     * {@code status}. {@code operation} is sent as {@code null} when absent, so a finished operation is
+     * cleared; lists are replaced whole, as merge patch does.
+     */
+    public void patchStatus(KafkaCluster c, KafkaClusterStatus status) throws ApiException {
+        JsonObject st = JSON.getGson().toJsonTree(status).getAsJsonObject();
+        if (!st.has("operation")) {
+            st.add("operation", JsonNull.INSTANCE);
+        }
+        JsonObject body = new JsonObject();
+        body.add("status", st);
+        String json = JSON.getGson().newBuilder().serializeNulls().create().toJson((JsonElement) body);
+        PatchUtils.patch(Object.class, () -> custom.patchNamespacedCustomObjectStatus(KafkaCluster.GROUP,
+                        KafkaCluster.VERSION, c.namespace(), KafkaCluster.PLURAL, c.name(), new V1Patch(json))
+                .buildCall(null), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
+    }
+
+    /** Records an Event on the KafkaCluster ({@code type} Normal or Warning, {@code reason} CamelCase). */
+    public void event(KafkaCluster c, String type, String reason, String message) throws ApiException {
+        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        CoreV1Event e = new CoreV1Event()
+                .apiVersion("v1")
+                .kind("Event")
+                .metadata(new V1ObjectMeta()
+                        .name(c.name() + "." + UUID.randomUUID().toString().substring(0, 13).replace("-", ""))
+                        .namespace(c.namespace()))
+                .involvedObject(new V1ObjectReference()
+                        .apiVersion(KafkaCluster.API_VERSION)
+                        .kind(KafkaCluster.KIND)
+                        .name(c.name())
+                        .namespace(c.namespace())
+                        .uid(c.getMetadata().getUid()))
+                .type(type)
+                .reason(reason)
+                .message(message)
+                .source(new V1EventSource().component(COMPONENT))
+                .reportingComponent(COMPONENT)
+                .firstTimestamp(now)
+                .lastTimestamp(now)
+                .count(1);
+        core.createNamespacedEvent(c.namespace(), e).execute();
+    }
+
+    private interface Call {
+        void run() throws ApiException;
+    }
+
+    private static void ignoreConflict(Call call) throws ApiException {
+        try {
+            call.run();
+        } catch (ApiException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
+    }
+}

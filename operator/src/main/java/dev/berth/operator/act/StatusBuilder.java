@@ -1,0 +1,223 @@
+package dev.berth.operator.act;
+
+import dev.berth.operator.act.desired.Names;
+import dev.berth.operator.api.BrokerStatus;
+import dev.berth.operator.api.Condition;
+import dev.berth.operator.api.ConditionType;
+import dev.berth.operator.api.Conditions;
+import dev.berth.operator.api.KafkaCluster;
+import dev.berth.operator.api.KafkaClusterStatus;
+import dev.berth.operator.api.KafkaClusterStatus.Phase;
+import dev.berth.operator.api.NodeStatus;
+import dev.berth.operator.api.OperationStatus;
+import dev.berth.operator.api.SpecValidator.Problem;
+import dev.berth.operator.model.BrokerFacts;
+import dev.berth.operator.model.BrokerState;
+import dev.berth.operator.observe.KafkaView;
+import dev.berth.operator.observe.KubeView;
+import dev.berth.operator.plan.PodAction;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Computes the whole status of a KafkaCluster from what this reconcile saw and did. Pure: the same
+ * inputs give the same status, and an unchanged cluster gives an unchanged status (so nothing is written).
+ *
+ * <p>Conditions:
+ * <ul>
+ *   <li>{@code SpecValid}: False with the first problem's reason and every message, else True {@code SpecAccepted};
+ *   <li>{@code Degraded}: True {@code KafkaUnreachable} with the Admin error, Unknown {@code KafkaNotObservedYet}
+ *       before the first observation, else False {@code KafkaReachable};
+ *   <li>{@code Reconciling}: True while pods are created ({@code CreatingPods}), healed ({@code RecreatingPods}),
+ *       not ready ({@code WaitingForPods}) or an operation runs ({@code <Type>InProgress}), else False {@code Idle};
+ *   <li>{@code Ready}: True {@code AllBrokersReady} when every pod is ready and Kafka reports every desired
+ *       broker, else False with the first blocking reason.
+ * </ul>
+ * Rows keep each broker's rack: the pod's {@code berth.dev/rack}, else the previous row's, else Kafka's.
+ */
+public final class StatusBuilder {
+    private StatusBuilder() {}
+
+    /** Everything one reconcile contributes to status. */
+    public record Inputs(
+            KafkaCluster cluster,
+            KubeView kube,
+            KafkaView kafka,
+            SortedSet<Integer> desiredBrokers,
+            Set<Integer> leavingBrokers,
+            List<Problem> problems,
+            List<PodAction> actions,
+            OperationStatus operation,
+            List<Condition> extraConditions) {}
+
+    public static KafkaClusterStatus build(Inputs in, Clock clock) {
+        KafkaCluster c = in.cluster();
+        KafkaClusterStatus prev = c.getStatus();
+        Map<Integer, BrokerFacts> facts = in.kafka().observation() == null ? Map.of()
+                : BrokerFacts.compute(in.kafka().observation()).stream()
+                        .collect(Collectors.toMap(BrokerFacts::brokerId, Function.identity()));
+        Map<Integer, String> kafkaRacks = new TreeMap<>();
+        if (in.kafka().observation() != null) {
+            for (BrokerState b : in.kafka().observation().snapshot().brokers()) {
+                if (b.rack() != null) {
+                    kafkaRacks.put(b.id(), b.rack());
+                }
+            }
+        }
+        Set<Integer> creating = in.actions().stream().filter(a -> a.role().equals(Names.ROLE_BROKER))
+                .map(PodAction::index).collect(Collectors.toSet());
+        Map<Integer, V1Pod> brokerPods = in.kube().podsByNodeId(Names.ROLE_BROKER);
+        Map<Integer, String> prevRacks = new TreeMap<>();
+        prev.brokers().forEach(b -> prevRacks.put(b.id(), b.rack()));
+        SortedSet<Integer> rowIds = new TreeSet<>(in.desiredBrokers());
+        brokerPods.keySet().stream().filter(id -> !in.leavingBrokers().contains(id)).forEach(rowIds::add);
+        List<BrokerStatus> brokers = new ArrayList<>();
+        int readyBrokers = 0;
+        for (int id : rowIds) {
+            V1Pod pod = brokerPods.get(id);
+            BrokerFacts f = facts.getOrDefault(id, new BrokerFacts(id, 0, 0, 0, 0));
+            String rack = firstNonNull(pod == null ? null : KubeView.annotation(pod, Names.ANN_RACK), prevRacks.get(id),
+                    kafkaRacks.get(id));
+            if (pod != null && KubeView.isReady(pod) && !KubeView.isTerminating(pod)) {
+                readyBrokers++;
+            }
+            brokers.add(new BrokerStatus(id, Names.brokerPod(c.name(), id), node(pod), rack,
+                    phase(pod, creating.contains(id)), f.leaders(), f.replicas(), f.bytes(), f.leaderBytesIn()));
+        }
+
+        int controllerCount = c.getSpec().controllers().replicas();
+        Map<Integer, V1Pod> controllerPods = in.kube().podsByNodeId(Names.ROLE_CONTROLLER);
+        Map<Integer, String> prevControllerRacks = new TreeMap<>();
+        prev.controllers().forEach(n -> prevControllerRacks.put(n.id(), n.rack()));
+        Set<Integer> creatingControllers = in.actions().stream().filter(a -> a.role().equals(Names.ROLE_CONTROLLER))
+                .map(a -> Names.controllerId(a.index())).collect(Collectors.toSet());
+        List<NodeStatus> controllers = new ArrayList<>();
+        int readyControllers = 0;
+        for (int i = 0; i < controllerCount; i++) {
+            int id = Names.controllerId(i);
+            V1Pod pod = controllerPods.get(id);
+            if (pod != null && KubeView.isReady(pod) && !KubeView.isTerminating(pod)) {
+                readyControllers++;
+            }
+            controllers.add(new NodeStatus(id, Names.controllerPod(c.name(), i), node(pod),
+                    firstNonNull(pod == null ? null : KubeView.annotation(pod, Names.ANN_RACK), prevControllerRacks.get(id)),
+                    phase(pod, creatingControllers.contains(id))));
+        }
+
+        boolean podsReady = readyBrokers == in.desiredBrokers().size() && readyControllers == controllerCount;
+        Set<Integer> registered = in.kafka().observation() == null ? Set.of()
+                : in.kafka().observation().snapshot().brokers().stream().map(BrokerState::id).collect(Collectors.toSet());
+        boolean allRegistered = in.kafka().reachable() && registered.containsAll(in.desiredBrokers());
+
+        List<Condition> fresh = new ArrayList<>();
+        Phase phase;
+        if (!in.problems().isEmpty()) {
+            Problem first = in.problems().get(0);
+            String msg = in.problems().stream().map(Problem::message).collect(Collectors.joining("; "));
+            fresh.add(Condition.of(ConditionType.SpecValid, false, first.reason().name(), msg));
+            fresh.add(Condition.of(ConditionType.Ready, false, "SpecInvalid", "The spec cannot be applied: " + msg));
+            fresh.add(Condition.of(ConditionType.Reconciling, false, "SpecInvalid",
+                    "Nothing is changed until the spec is fixed."));
+            phase = Phase.Invalid;
+        } else {
+            fresh.add(Condition.of(ConditionType.SpecValid, true, "SpecAccepted", "The spec is valid."));
+            fresh.add(reconciling(in, podsReady));
+            if (!podsReady) {
+                fresh.add(Condition.of(ConditionType.Ready, false, "PodsNotReady", (readyBrokers) + " of "
+                        + in.desiredBrokers().size() + " brokers and " + readyControllers + " of " + controllerCount
+                        + " controllers are ready."));
+                phase = Phase.Creating;
+            } else if (!in.kafka().reachable()) {
+                fresh.add(Condition.of(ConditionType.Ready, false, "KafkaUnreachable",
+                        "Every pod is ready but Kafka does not answer."));
+                phase = Phase.Degraded;
+            } else if (!allRegistered) {
+                SortedSet<Integer> missing = new TreeSet<>(in.desiredBrokers());
+                missing.removeAll(registered);
+                fresh.add(Condition.of(ConditionType.Ready, false, "BrokersNotRegistered",
+                        "Kafka does not list brokers " + missing + " yet."));
+                phase = Phase.Creating;
+            } else {
+                fresh.add(Condition.of(ConditionType.Ready, true, "AllBrokersReady", "All " + in.desiredBrokers().size()
+                        + " brokers and " + controllerCount + " controllers are ready and registered."));
+                phase = Phase.Running;
+            }
+        }
+        fresh.add(degraded(in.kafka()));
+        fresh.addAll(in.extraConditions());
+        List<Condition> conditions = Conditions.merge(prev.conditions(), fresh, c.generation(), clock);
+        return new KafkaClusterStatus(c.generation(), phase.name(),
+                readyBrokers + "/" + c.getSpec().brokers().replicas(), conditions, brokers, controllers, in.operation());
+    }
+
+    private static Condition reconciling(Inputs in, boolean podsReady) {
+        long recreated = in.actions().stream().filter(a -> a.kind() == PodAction.Kind.Recreate).count();
+        if (recreated > 0) {
+            return Condition.of(ConditionType.Reconciling, true, "RecreatingPods", "Recreated " + describe(in.actions()
+                    .stream().filter(a -> a.kind() == PodAction.Kind.Recreate).toList()) + " with the same id, PVC and rack.");
+        }
+        if (!in.actions().isEmpty()) {
+            return Condition.of(ConditionType.Reconciling, true, "CreatingPods", "Created " + describe(in.actions()) + ".");
+        }
+        if (in.operation() != null && in.operation().type() != null) {
+            return Condition.of(ConditionType.Reconciling, true, in.operation().type() + "InProgress",
+                    in.operation().message() == null ? in.operation().type() + " is " + in.operation().phase()
+                            : in.operation().message());
+        }
+        if (!podsReady) {
+            return Condition.of(ConditionType.Reconciling, true, "WaitingForPods", "Waiting for pods to become ready.");
+        }
+        return Condition.of(ConditionType.Reconciling, false, "Idle", "Nothing to do.");
+    }
+
+    private static Condition degraded(KafkaView k) {
+        if (k.unreachable() != null) {
+            return Condition.of(ConditionType.Degraded, true, "KafkaUnreachable",
+                    "Kafka Admin calls fail: " + k.unreachable());
+        }
+        if (k.observation() == null) {
+            return Condition.unknown(ConditionType.Degraded, "KafkaNotObservedYet", "Kafka has not been observed yet.");
+        }
+        return Condition.of(ConditionType.Degraded, false, "KafkaReachable", "Kafka answers Admin calls.");
+    }
+
+    static String describe(Collection<PodAction> actions) {
+        return actions.stream().map(a -> a.role() + " " + (a.role().equals(Names.ROLE_BROKER) ? a.index()
+                : Names.controllerId(a.index())) + (a.rack() == null ? "" : " (rack " + a.rack() + ")"))
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String node(V1Pod pod) {
+        return pod == null || pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+    }
+
+    private static String phase(V1Pod pod, boolean creating) {
+        if (pod == null) {
+            return creating ? "Creating" : "Missing";
+        }
+        if (KubeView.isTerminating(pod)) {
+            return "Terminating";
+        }
+        return pod.getStatus() == null || pod.getStatus().getPhase() == null ? "Pending" : pod.getStatus().getPhase();
+    }
+
+    @SafeVarargs
+    private static <T> T firstNonNull(T... values) {
+        for (T v : values) {
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

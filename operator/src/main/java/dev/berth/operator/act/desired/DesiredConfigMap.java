@@ -1,0 +1,116 @@
+package dev.berth.operator.act.desired;
+
+import dev.berth.operator.api.KafkaCluster;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Builds the ConfigMap {@code <c>-config} from the spec: one server.properties per role plus the start
+ * script every pod runs.
+ *
+ * <p>Role files hold what is the same for every pod of the role: roles, listeners, the fixed
+ * controller quorum ({@code controller.quorum.voters}, ids 1000+), the data dir, and (brokers only)
+ * {@code spec.config} sorted by key. The start script appends what differs per pod ({@code node.id},
+ * {@code advertised.listeners}, {@code broker.rack} from the downward API), formats the data dir once
+ * and execs Kafka. Example for cluster {@code demo} in namespace {@code kafka} with one controller:
+ *
+ * <pre>
+ * process.roles=broker
+ * listeners=PLAINTEXT://:9092
+ * ...
+ * controller.quorum.voters=1000@demo-controller-0.demo-nodes.kafka.svc:9093
+ * </pre>
+ */
+public final class DesiredConfigMap {
+    private DesiredConfigMap() {}
+
+    public static final String BROKER_FILE = "broker.properties";
+    public static final String CONTROLLER_FILE = "controller.properties";
+    public static final String START_SCRIPT = "start.sh";
+
+    public static V1ConfigMap build(KafkaCluster c) {
+        Map<String, String> data = new TreeMap<>();
+        data.put(BROKER_FILE, brokerProperties(c));
+        data.put(CONTROLLER_FILE, controllerProperties(c));
+        data.put(START_SCRIPT, startScript());
+        return new V1ConfigMap()
+                .apiVersion("v1")
+                .kind("ConfigMap")
+                .metadata(Owned.meta(c, Names.configMap(c.name()), Owned.clusterLabels(c)))
+                .data(data);
+    }
+
+    static String brokerProperties(KafkaCluster c) {
+        StringBuilder b = new StringBuilder("# Rendered by berth from KafkaCluster ").append(c.name())
+                .append("; per-pod keys are appended by start.sh.\n");
+        b.append("process.roles=broker\n");
+        b.append("listeners=PLAINTEXT://:").append(Names.CLIENT_PORT).append('\n');
+        b.append("listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT\n");
+        b.append("inter.broker.listener.name=PLAINTEXT\n");
+        b.append("controller.listener.names=CONTROLLER\n");
+        b.append("controller.quorum.voters=").append(voters(c)).append('\n');
+        b.append("log.dirs=").append(Names.DATA_DIR).append('\n');
+        for (Map.Entry<String, String> e : c.getSpec().config().entrySet()) {
+            b.append(e.getKey()).append('=').append(e.getValue()).append('\n');
+        }
+        return b.toString();
+    }
+
+    static String controllerProperties(KafkaCluster c) {
+        return "# Rendered by berth from KafkaCluster " + c.name() + "; per-pod keys are appended by start.sh.\n"
+                + "process.roles=controller\n"
+                + "listeners=CONTROLLER://:" + Names.CONTROLLER_PORT + "\n"
+                + "listener.security.protocol.map=CONTROLLER:PLAINTEXT\n"
+                + "controller.listener.names=CONTROLLER\n"
+                + "controller.quorum.voters=" + voters(c) + "\n"
+                + "log.dirs=" + Names.DATA_DIR + "\n";
+    }
+
+    /** The fixed quorum: {@code 1000@<c>-controller-0.<headless>:9093,1001@...}. */
+    public static String voters(KafkaCluster c) {
+        List<String> v = new ArrayList<>();
+        for (int i = 0; i < c.getSpec().controllers().replicas(); i++) {
+            v.add(Names.controllerId(i) + "@" + Names.podHost(c.name(), c.namespace(), Names.controllerPod(c.name(), i))
+                    + ":" + Names.CONTROLLER_PORT);
+        }
+        return String.join(",", v);
+    }
+
+    /**
+     * The Kafka cluster id, derived from the KafkaCluster's uid (a UUID) in Kafka's own encoding
+     * (URL-safe base64 of the 16 bytes, no padding): stable across operator restarts, unique per
+     * resource, and needs no extra state.
+     */
+    public static String kafkaClusterId(KafkaCluster c) {
+        UUID u = UUID.fromString(c.getMetadata().getUid());
+        ByteBuffer buf = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(buf.array());
+    }
+
+    /**
+     * The start script. Env (set by {@link DesiredPods}): ROLE, NODE_ID, ADVERTISED_LISTENERS,
+     * CLUSTER_ID and, for brokers, BROKER_RACK from the pod's {@code berth.dev/rack} annotation
+     * (empty when the pod has none; then broker.rack is not set).
+     */
+    static String startScript() {
+        return """
+                #!/bin/bash
+                # Rendered by berth: per-pod Kafka configuration, one-time format, then Kafka itself.
+                set -euo pipefail
+                cp "%s/${ROLE}.properties" /tmp/server.properties
+                {
+                  echo "node.id=${NODE_ID}"
+                  echo "advertised.listeners=${ADVERTISED_LISTENERS}"
+                  if [ -n "${BROKER_RACK:-}" ]; then echo "broker.rack=${BROKER_RACK}"; fi
+                } >> /tmp/server.properties
+                /opt/kafka/bin/kafka-storage.sh format --ignore-formatted -t "${CLUSTER_ID}" -c /tmp/server.properties
+                exec /opt/kafka/bin/kafka-server-start.sh /tmp/server.properties
+                """.formatted(Names.CONFIG_DIR);
+    }
+}

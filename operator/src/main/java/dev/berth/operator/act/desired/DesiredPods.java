@@ -1,0 +1,129 @@
+package dev.berth.operator.act.desired;
+
+import dev.berth.operator.api.KafkaCluster;
+import dev.berth.operator.api.KafkaClusterSpec;
+import dev.berth.operator.api.ResourcesSpec;
+import io.kubernetes.client.custom.Quantity;
+import io.kubernetes.client.openapi.models.V1ConfigMapVolumeSource;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1ContainerPort;
+import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1EnvVarSource;
+import io.kubernetes.client.openapi.models.V1ObjectFieldSelector;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimVolumeSource;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodSpec;
+import io.kubernetes.client.openapi.models.V1Probe;
+import io.kubernetes.client.openapi.models.V1ResourceRequirements;
+import io.kubernetes.client.openapi.models.V1TCPSocketAction;
+import io.kubernetes.client.openapi.models.V1Volume;
+import io.kubernetes.client.openapi.models.V1VolumeMount;
+import io.kubernetes.client.custom.IntOrString;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Builds broker and controller pods: one pod per Kafka node id, no StatefulSet (any broker must be
+ * removable on its own).
+ *
+ * <p>Every pod: the contract labels ({@code berth.dev/cluster}, {@code berth.dev/broker-id},
+ * {@code berth.dev/role}); {@code hostname}/{@code subdomain} so that it has a stable DNS name under the
+ * headless Service; the official image running {@code start.sh} from the ConfigMap; its own PVC at
+ * {@code /var/lib/kafka/data}. A pod that had a rack before (remembered in status) is created with the
+ * same {@code berth.dev/rack}, so the extender puts it back into that rack.
+ *
+ * <p>Broker pods also carry {@code spec.schedulerName} (the berth scheduler), {@code berth.dev/local-storage}
+ * when storage is local, and {@code BROKER_RACK} from {@code metadata.annotations['berth.dev/rack']} through
+ * the downward API (the extender stamps it at bind, before the container starts). Controllers use the
+ * default scheduler: the extender places brokers only.
+ */
+public final class DesiredPods {
+    private DesiredPods() {}
+
+    public static V1Pod broker(KafkaCluster c, int id, String rememberedRack) {
+        KafkaClusterSpec spec = c.getSpec();
+        String name = Names.brokerPod(c.name(), id);
+        V1Pod pod = base(c, name, Names.ROLE_BROKER, id, spec.brokers().resources(),
+                "PLAINTEXT://" + Names.podHost(c.name(), c.namespace(), name) + ":" + Names.CLIENT_PORT,
+                Names.CLIENT_PORT, rememberedRack);
+        pod.getSpec().schedulerName(spec.placement().schedulerName());
+        if (spec.brokers().storage().isLocal()) {
+            pod.getMetadata().putAnnotationsItem(Names.ANN_LOCAL_STORAGE, spec.brokers().storage().size());
+        }
+        pod.getSpec().getContainers().get(0).addEnvItem(new V1EnvVar().name("BROKER_RACK")
+                .valueFrom(new V1EnvVarSource().fieldRef(new V1ObjectFieldSelector()
+                        .fieldPath("metadata.annotations['" + Names.ANN_RACK + "']"))));
+        return pod;
+    }
+
+    public static V1Pod controller(KafkaCluster c, int ordinal, String rememberedRack) {
+        String name = Names.controllerPod(c.name(), ordinal);
+        return base(c, name, Names.ROLE_CONTROLLER, Names.controllerId(ordinal), new ResourcesSpec(null, null),
+                "CONTROLLER://" + Names.podHost(c.name(), c.namespace(), name) + ":" + Names.CONTROLLER_PORT,
+                Names.CONTROLLER_PORT, rememberedRack);
+    }
+
+    private static V1Pod base(KafkaCluster c, String name, String role, int nodeId, ResourcesSpec res,
+            String advertised, int port, String rememberedRack) {
+        Map<String, String> annotations = new TreeMap<>();
+        if (rememberedRack != null && !rememberedRack.isBlank()) {
+            annotations.put(Names.ANN_RACK, rememberedRack);
+        }
+        List<V1EnvVar> env = new ArrayList<>(List.of(
+                new V1EnvVar().name("ROLE").value(role),
+                new V1EnvVar().name("NODE_ID").value(Integer.toString(nodeId)),
+                new V1EnvVar().name("ADVERTISED_LISTENERS").value(advertised),
+                new V1EnvVar().name("CLUSTER_ID").value(DesiredConfigMap.kafkaClusterId(c))));
+        V1Container kafka = new V1Container()
+                .name("kafka")
+                .image(c.getSpec().image())
+                .command(List.of("/bin/bash", Names.CONFIG_DIR + "/" + DesiredConfigMap.START_SCRIPT))
+                .env(env)
+                .ports(List.of(new V1ContainerPort().name(role.equals(Names.ROLE_BROKER) ? "client" : "controller")
+                        .containerPort(port)))
+                .readinessProbe(new V1Probe().tcpSocket(new V1TCPSocketAction().port(new IntOrString(port)))
+                        .periodSeconds(5))
+                .resources(resources(res))
+                .volumeMounts(List.of(
+                        new V1VolumeMount().name("data").mountPath(Names.DATA_DIR),
+                        new V1VolumeMount().name("config").mountPath(Names.CONFIG_DIR).readOnly(true)));
+        V1Pod pod = new V1Pod()
+                .apiVersion("v1")
+                .kind("Pod")
+                .metadata(Owned.meta(c, name, Owned.nodeLabels(c, role, nodeId)).annotations(annotations))
+                .spec(new V1PodSpec()
+                        .hostname(name)
+                        .subdomain(Names.headlessService(c.name()))
+                        .restartPolicy("Always")
+                        .terminationGracePeriodSeconds(60L)
+                        .containers(new ArrayList<>(List.of(kafka)))
+                        .volumes(List.of(
+                                new V1Volume().name("data").persistentVolumeClaim(
+                                        new V1PersistentVolumeClaimVolumeSource().claimName(Names.pvc(name))),
+                                new V1Volume().name("config").configMap(
+                                        new V1ConfigMapVolumeSource().name(Names.configMap(c.name()))))));
+        return pod;
+    }
+
+    private static V1ResourceRequirements resources(ResourcesSpec r) {
+        if (r.requests().isEmpty() && r.limits().isEmpty()) {
+            return null;
+        }
+        V1ResourceRequirements out = new V1ResourceRequirements();
+        if (!r.requests().isEmpty()) {
+            out.requests(quantities(r.requests()));
+        }
+        if (!r.limits().isEmpty()) {
+            out.limits(quantities(r.limits()));
+        }
+        return out;
+    }
+
+    private static Map<String, Quantity> quantities(Map<String, String> m) {
+        Map<String, Quantity> out = new TreeMap<>();
+        m.forEach((k, v) -> out.put(k, Quantity.fromString(v)));
+        return out;
+    }
+}

@@ -1,0 +1,76 @@
+package dev.berth.operator.act.desired;
+
+/**
+ * Names of every object berth creates for a cluster {@code c}, and the contract keys.
+ *
+ * <pre>
+ * broker pod       c-broker-&lt;id&gt;          PVC data-c-broker-&lt;id&gt;
+ * controller pod   c-controller-&lt;ordinal&gt;  PVC data-c-controller-&lt;ordinal&gt;, node id 1000 + ordinal
+ * headless Service c-nodes       (per-pod DNS: &lt;pod&gt;.c-nodes.&lt;ns&gt;.svc)
+ * client Service   c-bootstrap   (port 9092)
+ * ConfigMap        c-config      (broker.properties, controller.properties, start.sh)
+ * </pre>
+ *
+ * <p>Controller node ids start at {@value #CONTROLLER_ID_BASE} so that they can never collide with
+ * broker ids, which the CRD limits to 0..999.
+ */
+public final class Names {
+    private Names() {}
+
+    public static final String PREFIX = "berth.dev/";
+    public static final String LABEL_CLUSTER = PREFIX + "cluster";
+    public static final String LABEL_BROKER_ID = PREFIX + "broker-id";
+    public static final String LABEL_ROLE = PREFIX + "role";
+    public static final String ANN_RACK = PREFIX + "rack";
+    public static final String ANN_LOCAL_STORAGE = PREFIX + "local-storage";
+    public static final String ANN_LEADERS = PREFIX + "leaders";
+    public static final String ANN_LEADER_BYTES_IN = PREFIX + "leader-bytes-in";
+    public static final String ANN_AVOID_NODE = PREFIX + "avoid-node";
+    public static final String ROLE_BROKER = "broker";
+    public static final String ROLE_CONTROLLER = "controller";
+
+    public static final int CONTROLLER_ID_BASE = 1000;
+    public static final int MAX_BROKER_ID = CONTROLLER_ID_BASE - 1;
+    public static final int CLIENT_PORT = 9092;
+    public static final int CONTROLLER_PORT = 9093;
+    public static final String DATA_DIR = "/var/lib/kafka/data";
+    public static final String CONFIG_DIR = "/etc/berth";
+
+    public static String brokerPod(String cluster, int id) {
+        return cluster + "-broker-" + id;
+    }
+
+    public static String controllerPod(String cluster, int ordinal) {
+        return cluster + "-controller-" + ordinal;
+    }
+
+    public static int controllerId(int ordinal) {
+        return CONTROLLER_ID_BASE + ordinal;
+    }
+
+    public static String pvc(String podName) {
+        return "data-" + podName;
+    }
+
+    public static String headlessService(String cluster) {
+        return cluster + "-nodes";
+    }
+
+    public static String bootstrapService(String cluster) {
+        return cluster + "-bootstrap";
+    }
+
+    public static String configMap(String cluster) {
+        return cluster + "-config";
+    }
+
+    /** Stable DNS name of a pod through the headless Service. */
+    public static String podHost(String cluster, String namespace, String pod) {
+        return pod + "." + headlessService(cluster) + "." + namespace + ".svc";
+    }
+
+    /** In-cluster bootstrap address of the client Service. */
+    public static String bootstrapAddress(String cluster, String namespace) {
+        return bootstrapService(cluster) + "." + namespace + ".svc:" + CLIENT_PORT;
+    }
+}

@@ -1,0 +1,23 @@
+package dev.berth.operator.api;
+
+/**
+ * Condition types of a KafkaCluster. Ready, Reconciling and Degraded follow the usual Kubernetes
+ * meaning; every other type is one blocked operation or check, so a person sees at a glance what is
+ * stuck and why.
+ */
+public enum ConditionType {
+    /** True when every desired broker and controller pod is ready and Kafka reports every broker. */
+    Ready,
+    /** True while the operator is creating, healing or changing something. */
+    Reconciling,
+    /** True when Kafka cannot be reached or the cluster is otherwise unhealthy. */
+    Degraded,
+    /** False when the spec cannot be applied; the message says what to fix. Nothing is deleted. */
+    SpecValid,
+    /** True when a scale down is refused (for example the remaining brokers cannot hold a topic). */
+    ScaleDownBlocked,
+    /** True when a scale up cannot proceed. */
+    ScaleUpBlocked,
+    /** True when a leader-aware restart is waiting for a safe moment. */
+    RestartBlocked
+}

@@ -1,0 +1,152 @@
+package dev.berth.operator.api;
+
+import io.kubernetes.client.custom.Quantity;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Checks what the CRD schema cannot: a spec that passes the API server but that berth must not apply.
+ * An invalid spec gets the condition {@code SpecValid=False} with the first problem's reason and every
+ * problem's message, and the operator changes nothing (in particular it deletes nothing).
+ *
+ * <p>Rules, each with its {@link Reason}:
+ * <ol>
+ *   <li>{@code spec.config} may not set keys berth owns (node.id, listeners, ...);
+ *   <li>known numeric and boolean keys must parse;
+ *   <li>replication settings in {@code spec.config} may not exceed {@code brokers.replicas};
+ *   <li>no existing topic may have a replication factor above {@code brokers.replicas};
+ *   <li>storage sizes and resource quantities must be Kubernetes quantities;
+ *   <li>a named storage class must exist;
+ *   <li>broker ids to remove must be 0..999.
+ * </ol>
+ * Example: {@code brokers.replicas: 2} while topic {@code orders} has 3 replicas gives
+ * {@code ReplicationFactorExceedsBrokers: "topic orders has replication factor 3 but spec.brokers.replicas
+ * is 2; set replicas to at least 3 or lower the topic's replication factor"}.
+ */
+public final class SpecValidator {
+    private SpecValidator() {}
+
+    /** Why a spec is refused. */
+    public enum Reason {
+        ConfigKeyOwnedByBerth,
+        InvalidConfigValue,
+        ReplicationFactorExceedsBrokers,
+        InvalidQuantity,
+        UnknownStorageClass,
+        InvalidBrokerId
+    }
+
+    /** One problem: a stable reason and a message that says what to fix. */
+    public record Problem(Reason reason, String message) {}
+
+    /** Configuration keys berth writes itself (see DesiredConfigMap); spec.config may not set them. */
+    public static final Set<String> OWNED_KEYS = Set.of(
+            "advertised.listeners", "broker.id", "broker.rack", "controller.listener.names",
+            "controller.quorum.bootstrap.servers", "controller.quorum.voters", "inter.broker.listener.name",
+            "listener.security.protocol.map", "listeners", "log.dir", "log.dirs", "metadata.log.dir", "node.id",
+            "process.roles");
+
+    static final Set<String> INT_KEYS = Set.of(
+            "num.partitions", "default.replication.factor", "min.insync.replicas", "offsets.topic.replication.factor",
+            "transaction.state.log.replication.factor", "transaction.state.log.min.isr", "num.network.threads",
+            "num.io.threads", "num.replica.fetchers", "message.max.bytes", "log.segment.bytes", "log.retention.hours",
+            "log.retention.ms", "log.retention.bytes", "replica.lag.time.max.ms", "group.initial.rebalance.delay.ms");
+
+    static final Set<String> BOOLEAN_KEYS = Set.of(
+            "auto.create.topics.enable", "auto.leader.rebalance.enable", "delete.topic.enable",
+            "unclean.leader.election.enable");
+
+    /** Keys whose value is a replica count and may not exceed the broker count. */
+    static final Set<String> REPLICA_COUNT_KEYS = Set.of(
+            "default.replication.factor", "min.insync.replicas", "offsets.topic.replication.factor",
+            "transaction.state.log.replication.factor", "transaction.state.log.min.isr");
+
+    /**
+     * @param spec the spec to check
+     * @param topicReplicationFactors replication factor of every existing topic, or {@code null} when Kafka
+     *     has not been observed (the rule is then skipped)
+     * @param storageClasses names of existing storage classes, or {@code null} when unknown (skipped)
+     */
+    public static List<Problem> validate(KafkaClusterSpec spec, Map<String, Integer> topicReplicationFactors,
+            Set<String> storageClasses) {
+        List<Problem> out = new ArrayList<>();
+        int brokers = spec.brokers().replicas();
+        List<String> owned = spec.config().keySet().stream().filter(OWNED_KEYS::contains).sorted().toList();
+        if (!owned.isEmpty()) {
+            out.add(new Problem(Reason.ConfigKeyOwnedByBerth, "spec.config sets " + String.join(", ", owned)
+                    + ", which berth manages itself; remove " + (owned.size() == 1 ? "it" : "them")));
+        }
+        for (Map.Entry<String, String> e : spec.config().entrySet()) {
+            String k = e.getKey();
+            String v = e.getValue() == null ? "" : e.getValue().trim();
+            if (INT_KEYS.contains(k)) {
+                Long n = parseLong(v);
+                if (n == null) {
+                    out.add(new Problem(Reason.InvalidConfigValue,
+                            "spec.config." + k + " is \"" + v + "\" but must be an integer"));
+                } else if (REPLICA_COUNT_KEYS.contains(k) && n > brokers) {
+                    out.add(new Problem(Reason.ReplicationFactorExceedsBrokers, "spec.config." + k + " is " + n
+                            + " but spec.brokers.replicas is " + brokers + "; lower it or add brokers"));
+                }
+            } else if (BOOLEAN_KEYS.contains(k) && !v.equals("true") && !v.equals("false")) {
+                out.add(new Problem(Reason.InvalidConfigValue,
+                        "spec.config." + k + " is \"" + v + "\" but must be true or false"));
+            }
+        }
+        if (topicReplicationFactors != null) {
+            new TreeMap<>(topicReplicationFactors).forEach((topic, rf) -> {
+                if (rf > brokers) {
+                    out.add(new Problem(Reason.ReplicationFactorExceedsBrokers, "topic " + topic
+                            + " has replication factor " + rf + " but spec.brokers.replicas is " + brokers
+                            + "; set replicas to at least " + rf + " or lower the topic's replication factor"));
+                }
+            });
+        }
+        checkQuantity(out, "spec.brokers.storage.size", spec.brokers().storage().size());
+        checkQuantity(out, "spec.controllers.storage.size", spec.controllers().storage().size());
+        spec.brokers().resources().requests().forEach((k, v) -> checkQuantity(out, "spec.brokers.resources.requests." + k, v));
+        spec.brokers().resources().limits().forEach((k, v) -> checkQuantity(out, "spec.brokers.resources.limits." + k, v));
+        if (storageClasses != null) {
+            checkClass(out, "spec.brokers.storage.storageClassName", spec.brokers().storage().storageClassName(), storageClasses);
+            checkClass(out, "spec.controllers.storage.storageClassName", spec.controllers().storage().storageClassName(),
+                    storageClasses);
+        }
+        for (int id : spec.brokers().remove()) {
+            if (id < 0 || id > 999) {
+                out.add(new Problem(Reason.InvalidBrokerId,
+                        "spec.brokers.remove names " + id + " but broker ids are 0..999"));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static void checkQuantity(List<Problem> out, String field, String value) {
+        try {
+            if (value == null) {
+                throw new IllegalArgumentException("missing");
+            }
+            Quantity.fromString(value);
+        } catch (RuntimeException e) {
+            out.add(new Problem(Reason.InvalidQuantity,
+                    field + " is \"" + value + "\" but must be a Kubernetes quantity such as 100Gi"));
+        }
+    }
+
+    private static void checkClass(List<Problem> out, String field, String name, Set<String> known) {
+        if (name != null && !name.isEmpty() && !known.contains(name)) {
+            out.add(new Problem(Reason.UnknownStorageClass, field + " names storage class " + name
+                    + ", which does not exist; create it or use one of " + new java.util.TreeSet<>(known)));
+        }
+    }
+
+    private static Long parseLong(String v) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.berth.operator.api;
+
+/**
+ * One node's data volume.
+ *
+ * @param size a Kubernetes quantity such as {@code 100Gi}; default set by the owner (controllers or brokers)
+ * @param storageClassName storage class of the PVC; {@code null} uses the cluster's default class
+ * @param local {@code true} when the volume is node-local disk: broker pods then carry
+ *     {@code berth.dev/local-storage} and the extender checks the node's disk; default false
+ */
+public record StorageSpec(String size, String storageClassName, Boolean local) {
+    public StorageSpec {
+        local = local != null && local;
+    }
+
+    public boolean isLocal() {
+        return local;
+    }
+}

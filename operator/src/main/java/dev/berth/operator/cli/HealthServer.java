@@ -1,0 +1,61 @@
+package dev.berth.operator.cli;
+
+import io.prometheus.client.CollectorRegistry;
+import io.prometheus.client.exporter.common.TextFormat;
+import io.undertow.Undertow;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.util.function.BooleanSupplier;
+
+/**
+ * {@code /healthz} (the process answers), {@code /readyz} (informer caches synced; a standby replica
+ * that does not lead answers 503 until it takes over) and {@code /metrics} (Prometheus text, the default
+ * registry, where client-java's controllers record their work queues).
+ */
+final class HealthServer implements AutoCloseable {
+    private final Undertow server;
+
+    private HealthServer(Undertow server) {
+        this.server = server;
+    }
+
+    static HealthServer start(int port, BooleanSupplier ready) {
+        Undertow u = Undertow.builder()
+                .addHttpListener(port, "0.0.0.0")
+                .setHandler(ex -> handle(ex, ready))
+                .build();
+        u.start();
+        return new HealthServer(u);
+    }
+
+    private static void handle(HttpServerExchange ex, BooleanSupplier ready) throws Exception {
+        switch (ex.getRequestPath()) {
+            case "/healthz" -> text(ex, 200, "ok\n");
+            case "/readyz" -> text(ex, ready.getAsBoolean() ? 200 : 503, ready.getAsBoolean() ? "ready\n" : "caches not synced\n");
+            case "/metrics" -> {
+                StringWriter w = new StringWriter();
+                TextFormat.write004(w, CollectorRegistry.defaultRegistry.metricFamilySamples());
+                ex.getResponseHeaders().put(Headers.CONTENT_TYPE, TextFormat.CONTENT_TYPE_004);
+                ex.getResponseSender().send(w.toString());
+            }
+            default -> text(ex, 404, "not found\n");
+        }
+    }
+
+    private static void text(HttpServerExchange ex, int status, String body) {
+        ex.setStatusCode(status);
+        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; charset=utf-8");
+        ex.getResponseSender().send(body);
+    }
+
+    int port() {
+        return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

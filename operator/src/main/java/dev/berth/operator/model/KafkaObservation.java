@@ -1,0 +1,18 @@
+package dev.berth.operator.model;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One observation of a Kafka cluster: the {@link ClusterSnapshot} every planner reads, plus the bytes
+ * each broker holds on its log dirs as describeLogDirs reports them (replicas of one partition differ in
+ * size, so per-broker bytes cannot be derived from {@link PartitionState#sizeBytes()} exactly).
+ *
+ * @param snapshot partitions, leaders, ISR, sizes and estimated bytes-in
+ * @param bytesByBroker bytes on each broker's log dirs, by broker id
+ */
+public record KafkaObservation(ClusterSnapshot snapshot, Map<Integer, Long> bytesByBroker) {
+    public KafkaObservation {
+        bytesByBroker = java.util.Collections.unmodifiableMap(new TreeMap<>(bytesByBroker));
+    }
+}

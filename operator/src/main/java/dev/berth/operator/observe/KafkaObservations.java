@@ -1,0 +1,155 @@
+package dev.berth.operator.observe;
+
+import dev.berth.operator.model.KafkaObservation;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Observes every tracked Kafka cluster in the background, on an interval and on demand after a
+ * change, so that a reconcile never blocks on Kafka. Each finished observation calls {@code onChange}
+ * with the cluster key (the reconciler enqueues it). A failure is recorded as the reason in
+ * {@link KafkaView#unreachable()}; it never escapes.
+ */
+public final class KafkaObservations implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaObservations.class);
+
+    private final Clock clock;
+    private final Duration interval;
+    private final Function<String, KafkaObserver> connect;
+    private final Consumer<String> onChange;
+    private final ScheduledExecutorService timer;
+    private final java.util.concurrent.ExecutorService workers;
+    private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
+
+    private static final class Tracked {
+        final String bootstrap;
+        final KafkaObserver observer;
+        volatile KafkaView view = KafkaView.NOT_YET;
+        volatile java.util.concurrent.ScheduledFuture<?> task;
+        final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Tracked(String bootstrap, KafkaObserver observer) {
+            this.bootstrap = bootstrap;
+            this.observer = observer;
+        }
+    }
+
+    /**
+     * @param clock time source for snapshots and rates
+     * @param interval time between observations of one cluster
+     * @param connect opens an observer for a bootstrap address
+     * @param onChange called with the cluster key after every observation
+     */
+    public KafkaObservations(Clock clock, Duration interval, Function<String, KafkaObserver> connect,
+            Consumer<String> onChange) {
+        this.clock = clock;
+        this.interval = interval;
+        this.connect = connect;
+        this.onChange = onChange;
+        // One timer thread; observations run on their own threads, so a cluster whose Admin calls time
+        // out never delays the observation of another.
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "berth-kafka-timer"));
+        this.workers = Executors.newCachedThreadPool(r -> daemon(r, "berth-kafka-observe"));
+    }
+
+    /** Starts observing {@code key} at {@code bootstrap} (idempotent; a new address replaces the old). */
+    public void track(String key, String bootstrap) {
+        Tracked t = tracked.get(key);
+        if (t != null && t.bootstrap.equals(bootstrap)) {
+            return;
+        }
+        forget(key);
+        Tracked fresh = new Tracked(bootstrap, connect.apply(bootstrap));
+        tracked.put(key, fresh);
+        fresh.task = timer.scheduleWithFixedDelay(() -> start(key, fresh), 0, interval.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /** Observes {@code key} again soon, e.g. after pods were created. */
+    public void refresh(String key) {
+        Tracked t = tracked.get(key);
+        if (t != null) {
+            start(key, t);
+        }
+    }
+
+    public KafkaView latest(String key) {
+        Tracked t = tracked.get(key);
+        return t == null ? KafkaView.NOT_YET : t.view;
+    }
+
+    /** The Admin client of a tracked cluster, or {@code null}: day-2 steps act through it. */
+    public Admin admin(String key) {
+        Tracked t = tracked.get(key);
+        return t == null ? null : t.observer.admin();
+    }
+
+    public void forget(String key) {
+        Tracked t = tracked.remove(key);
+        if (t != null) {
+            t.task.cancel(false);
+            workers.execute(t.observer::close);
+        }
+    }
+
+    /** Starts an observation unless one of this cluster is already running (requests coalesce). */
+    private void start(String key, Tracked t) {
+        if (t.running.compareAndSet(false, true)) {
+            try {
+                workers.execute(() -> {
+                    try {
+                        observe(key, t);
+                    } finally {
+                        t.running.set(false);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                t.running.set(false);
+            }
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private void observe(String key, Tracked t) {
+        if (tracked.get(key) != t) {
+            return;
+        }
+        try {
+            KafkaObservation o = t.observer.observe();
+            t.view = new KafkaView(o, null, clock.instant());
+        } catch (RuntimeException e) {
+            LOG.debug("kafka of {} unreachable: {}", key, e.getMessage());
+            KafkaObservation last = t.view.observation();
+            t.view = new KafkaView(last, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
+                    clock.instant());
+        }
+        onChange.accept(key);
+    }
+
+    @Override
+    public void close() {
+        tracked.keySet().forEach(this::forget);
+        timer.shutdownNow();
+        workers.shutdown();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

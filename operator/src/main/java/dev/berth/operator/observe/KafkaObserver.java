@@ -1,0 +1,194 @@
+package dev.berth.operator.observe;
+
+import dev.berth.operator.model.BrokerState;
+import dev.berth.operator.model.ClusterSnapshot;
+import dev.berth.operator.model.KafkaObservation;
+import dev.berth.operator.model.PartitionState;
+import dev.berth.operator.model.TopicState;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.DescribeLogDirsResult;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.LogDirDescription;
+import org.apache.kafka.clients.admin.ReplicaInfo;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
+
+/**
+ * Reads a live Kafka cluster through the Admin API into an immutable {@link ClusterSnapshot}
+ * (read-only: it never changes Kafka).
+ *
+ * <p>One {@link #observe()} makes five calls: describeCluster (brokers, racks), listTopics (internal
+ * topics included), describeTopics (replicas, leader, ISR), describeConfigs of every topic
+ * ({@code min.insync.replicas}) and describeLogDirs of every broker (sizes). Partition sizes feed the
+ * {@link BytesInEstimator}, so call it on an interval to get rates.
+ *
+ * <p>Usage: {@code try (KafkaObserver o = KafkaObserver.connect("localhost:9092", Clock.systemUTC()))
+ * { ClusterSnapshot s = o.snapshot(); }}
+ */
+public final class KafkaObserver implements AutoCloseable {
+    /** How long one Admin call may take before the cluster counts as unreachable. */
+    public static final long CALL_TIMEOUT_MS = 5_000;
+
+    private final Admin admin;
+    private final Clock clock;
+    private final BytesInEstimator estimator;
+
+    public KafkaObserver(Admin admin, Clock clock) {
+        this.admin = admin;
+        this.clock = clock;
+        this.estimator = new BytesInEstimator(clock);
+    }
+
+    /** An observer with its own Admin client for {@code bootstrap} (host:port[,host:port]). */
+    public static KafkaObserver connect(String bootstrap, Clock clock) {
+        return new KafkaObserver(Admin.create(adminProperties(bootstrap)), clock);
+    }
+
+    /** Admin settings: short timeouts, so an unreachable cluster is reported within seconds. */
+    public static Properties adminProperties(String bootstrap) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000");
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(CALL_TIMEOUT_MS));
+        p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+        p.put(AdminClientConfig.CLIENT_ID_CONFIG, "berth-operator");
+        return p;
+    }
+
+    /** The Admin client this observer reads with (day-2 steps act through the same connection). */
+    public Admin admin() {
+        return admin;
+    }
+
+    /** Reads the cluster. Throws {@link KafkaUnreachableException} when Kafka does not answer in time. */
+    public ClusterSnapshot snapshot() {
+        return observe().snapshot();
+    }
+
+    /** Reads the cluster, including the bytes on each broker's log dirs. */
+    public KafkaObservation observe() {
+        try {
+            Collection<Node> nodes = get(admin.describeCluster().nodes());
+            List<BrokerState> brokers = nodes.stream()
+                    .map(n -> new BrokerState(n.id(), n.rack(), n.host(), n.port()))
+                    .sorted(Comparator.comparingInt(BrokerState::id))
+                    .toList();
+            Set<String> names = get(admin.listTopics(new ListTopicsOptions().listInternal(true)).names());
+            Map<String, TopicDescription> described = names.isEmpty()
+                    ? Map.of()
+                    : get(admin.describeTopics(names).allTopicNames());
+            Map<String, Integer> minIsr = minInsync(names);
+            Map<Integer, Long> bytesByBroker = new TreeMap<>();
+            Map<TopicPartition, Long> sizes = logSizes(brokers, bytesByBroker);
+
+            Map<String, Long> sizeByName = new HashMap<>();
+            List<PartitionState> rows = new ArrayList<>();
+            Map<String, TopicState> topics = new TreeMap<>();
+            for (TopicDescription t : described.values()) {
+                List<TopicPartitionInfo> ps = t.partitions();
+                int rf = ps.isEmpty() ? 0 : ps.get(0).replicas().size();
+                topics.put(t.name(), new TopicState(t.name(), rf, minIsr.getOrDefault(t.name(), 1)));
+                for (TopicPartitionInfo p : ps) {
+                    long size = sizes.getOrDefault(new TopicPartition(t.name(), p.partition()), 0L);
+                    sizeByName.put(t.name() + "-" + p.partition(), size);
+                    rows.add(new PartitionState(t.name(), p.partition(), ids(p.replicas()),
+                            p.leader() == null ? -1 : p.leader().id(), ids(p.isr()), size, 0));
+                }
+            }
+            Map<String, Double> rates = estimator.update(sizeByName);
+            List<PartitionState> partitions = rows.stream()
+                    .map(p -> new PartitionState(p.topic(), p.partition(), p.replicas(), p.leader(), p.isr(),
+                            p.sizeBytes(), rates.getOrDefault(p.name(), 0.0)))
+                    .sorted(Comparator.comparing(PartitionState::topic).thenComparingInt(PartitionState::partition))
+                    .toList();
+            return new KafkaObservation(new ClusterSnapshot(clock.instant(), brokers, topics, partitions), bytesByBroker);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaUnreachableException("interrupted", e);
+        }
+    }
+
+    private Map<String, Integer> minInsync(Set<String> topics) throws InterruptedException {
+        if (topics.isEmpty()) {
+            return Map.of();
+        }
+        List<ConfigResource> resources = topics.stream()
+                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
+                .toList();
+        Map<ConfigResource, Config> configs = get(admin.describeConfigs(resources).all());
+        Map<String, Integer> out = new HashMap<>();
+        configs.forEach((r, c) -> {
+            ConfigEntry e = c.get("min.insync.replicas");
+            if (e != null && e.value() != null) {
+                out.put(r.name(), Integer.parseInt(e.value()));
+            }
+        });
+        return out;
+    }
+
+    /** Per-partition size (largest replica) and, into {@code bytesByBroker}, each broker's total. */
+    private Map<TopicPartition, Long> logSizes(List<BrokerState> brokers, Map<Integer, Long> bytesByBroker)
+            throws InterruptedException {
+        Map<TopicPartition, Long> sizes = new HashMap<>();
+        if (brokers.isEmpty()) {
+            return sizes;
+        }
+        DescribeLogDirsResult r = admin.describeLogDirs(brokers.stream().map(BrokerState::id).toList());
+        Map<Integer, Map<String, LogDirDescription>> all = get(r.allDescriptions());
+        all.forEach((broker, dirs) -> {
+            long total = 0;
+            for (LogDirDescription d : dirs.values()) {
+                if (d.error() != null) {
+                    continue;
+                }
+                for (Map.Entry<TopicPartition, ReplicaInfo> e : d.replicaInfos().entrySet()) {
+                    long size = e.getValue().size();
+                    total += size;
+                    sizes.merge(e.getKey(), size, Math::max);
+                }
+            }
+            bytesByBroker.put(broker, total);
+        });
+        return sizes;
+    }
+
+    private static List<Integer> ids(List<Node> nodes) {
+        return nodes.stream().map(Node::id).collect(Collectors.toList());
+    }
+
+    private static <T> T get(org.apache.kafka.common.KafkaFuture<T> f) throws InterruptedException {
+        try {
+            return f.get(CALL_TIMEOUT_MS + 1_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new KafkaUnreachableException(cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            throw new KafkaUnreachableException("no answer within " + (CALL_TIMEOUT_MS + 1_000) + " ms", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        admin.close(java.time.Duration.ofSeconds(2));
+    }
+}

@@ -1,0 +1,147 @@
+package dev.berth.operator.observe;
+
+import dev.berth.operator.act.desired.Names;
+import dev.berth.operator.api.KafkaCluster;
+import dev.berth.operator.api.KafkaClusterList;
+import io.kubernetes.client.common.KubernetesListObject;
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.informer.ListerWatcher;
+import io.kubernetes.client.informer.SharedIndexInformer;
+import io.kubernetes.client.informer.SharedInformerFactory;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1ConfigMapList;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimList;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodList;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServiceList;
+import io.kubernetes.client.openapi.models.V1StorageClass;
+import io.kubernetes.client.openapi.models.V1StorageClassList;
+import io.kubernetes.client.util.CallGeneratorParams;
+import io.kubernetes.client.util.Watchable;
+import io.kubernetes.client.util.generic.GenericKubernetesApi;
+import io.kubernetes.client.util.generic.options.ListOptions;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The operator's informer caches: KafkaClusters, and the Pods, PVCs, Services and ConfigMaps that carry
+ * {@code berth.dev/cluster} (an existence selector, so the operator never caches unrelated pods), plus
+ * StorageClasses to validate {@code storageClassName}. One {@link SharedInformerFactory}; the
+ * {@link ApiClient} must have read timeout 0 (watches are long-lived).
+ */
+public final class KubeInformers {
+    private final SharedInformerFactory factory;
+    public final SharedIndexInformer<KafkaCluster> clusters;
+    public final SharedIndexInformer<V1Pod> pods;
+    public final SharedIndexInformer<V1PersistentVolumeClaim> pvcs;
+    public final SharedIndexInformer<V1Service> services;
+    public final SharedIndexInformer<V1ConfigMap> configMaps;
+    public final SharedIndexInformer<V1StorageClass> storageClasses;
+
+    /**
+     * @param watchClient an ApiClient with read timeout 0
+     * @param namespace namespace to watch, or {@code null} for all namespaces
+     * @param resync informer resync period in ms (a periodic level-based pass)
+     */
+    public KubeInformers(ApiClient watchClient, String namespace, long resync) {
+        factory = new SharedInformerFactory(watchClient);
+        clusters = factory.sharedIndexInformerFor(watcher(new GenericKubernetesApi<>(KafkaCluster.class,
+                KafkaClusterList.class, KafkaCluster.GROUP, KafkaCluster.VERSION, KafkaCluster.PLURAL, watchClient),
+                namespace, null), KafkaCluster.class, resync);
+        String owned = Names.LABEL_CLUSTER;
+        pods = factory.sharedIndexInformerFor(watcher(core(V1Pod.class, V1PodList.class, "pods", watchClient),
+                namespace, owned), V1Pod.class, resync);
+        pvcs = factory.sharedIndexInformerFor(watcher(core(V1PersistentVolumeClaim.class,
+                V1PersistentVolumeClaimList.class, "persistentvolumeclaims", watchClient), namespace, owned),
+                V1PersistentVolumeClaim.class, resync);
+        services = factory.sharedIndexInformerFor(watcher(core(V1Service.class, V1ServiceList.class, "services",
+                watchClient), namespace, owned), V1Service.class, resync);
+        configMaps = factory.sharedIndexInformerFor(watcher(core(V1ConfigMap.class, V1ConfigMapList.class,
+                "configmaps", watchClient), namespace, owned), V1ConfigMap.class, resync);
+        storageClasses = factory.sharedIndexInformerFor(watcher(new GenericKubernetesApi<>(V1StorageClass.class,
+                V1StorageClassList.class, "storage.k8s.io", "v1", "storageclasses", watchClient), null, null),
+                V1StorageClass.class, resync);
+    }
+
+    public SharedInformerFactory factory() {
+        return factory;
+    }
+
+    public void start() {
+        factory.startAllRegisteredInformers();
+    }
+
+    public void stop() {
+        factory.stopAllRegisteredInformers(true);
+    }
+
+    /** Caches needed to decide are synced (StorageClasses are optional: without them the check is skipped). */
+    public boolean hasSynced() {
+        return clusters.hasSynced() && pods.hasSynced() && pvcs.hasSynced() && services.hasSynced()
+                && configMaps.hasSynced();
+    }
+
+    public KafkaCluster cluster(String namespace, String name) {
+        return clusters.getIndexer().getByKey(namespace + "/" + name);
+    }
+
+    /** The owned objects of {@code c} as the caches hold them now. */
+    public KubeView view(KafkaCluster c) {
+        Set<String> classes = storageClasses.hasSynced()
+                ? storageClasses.getIndexer().list().stream().map(s -> s.getMetadata().getName())
+                        .collect(Collectors.toSet())
+                : null;
+        return new KubeView(owned(pods, c), owned(pvcs, c), owned(services, c), owned(configMaps, c), classes);
+    }
+
+    private static <T extends KubernetesObject> Map<String, T> owned(SharedIndexInformer<T> inf, KafkaCluster c) {
+        Map<String, T> out = new TreeMap<>();
+        for (T o : inf.getIndexer().list()) {
+            Map<String, String> labels = o.getMetadata().getLabels();
+            if (c.namespace().equals(o.getMetadata().getNamespace()) && labels != null
+                    && c.name().equals(labels.get(Names.LABEL_CLUSTER))) {
+                out.put(o.getMetadata().getName(), o);
+            }
+        }
+        return out;
+    }
+
+    private static <T extends KubernetesObject, L extends KubernetesListObject> GenericKubernetesApi<T, L> core(
+            Class<T> type, Class<L> list, String plural, ApiClient client) {
+        return new GenericKubernetesApi<>(type, list, "", "v1", plural, client);
+    }
+
+    /** A ListerWatcher over one namespace (or all) with an optional label selector. */
+    static <T extends KubernetesObject, L extends KubernetesListObject> ListerWatcher<T, L> watcher(
+            GenericKubernetesApi<T, L> api, String namespace, String labelSelector) {
+        Function<CallGeneratorParams, ListOptions> options = p -> {
+            ListOptions o = new ListOptions();
+            o.setResourceVersion(p.resourceVersion);
+            o.setTimeoutSeconds(p.timeoutSeconds);
+            if (labelSelector != null) {
+                o.setLabelSelector(labelSelector);
+            }
+            return o;
+        };
+        return new ListerWatcher<>() {
+            @Override
+            public L list(CallGeneratorParams p) throws ApiException {
+                return (namespace == null ? api.list(options.apply(p)) : api.list(namespace, options.apply(p)))
+                        .throwsApiException()
+                        .getObject();
+            }
+
+            @Override
+            public Watchable<T> watch(CallGeneratorParams p) throws ApiException {
+                return namespace == null ? api.watch(options.apply(p)) : api.watch(namespace, options.apply(p));
+            }
+        };
+    }
+}

@@ -1,0 +1,65 @@
+package dev.berth.operator.observe;
+
+import dev.berth.operator.act.desired.Names;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1Service;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The Kubernetes objects of one KafkaCluster, as the informer caches hold them at the start of a
+ * reconcile. Read-only.
+ *
+ * @param pods owned pods by name
+ * @param pvcs owned PVCs by name
+ * @param services owned Services by name
+ * @param configMaps owned ConfigMaps by name
+ * @param storageClasses names of storage classes, or {@code null} when they cannot be listed
+ */
+public record KubeView(
+        Map<String, V1Pod> pods,
+        Map<String, V1PersistentVolumeClaim> pvcs,
+        Map<String, V1Service> services,
+        Map<String, V1ConfigMap> configMaps,
+        Set<String> storageClasses) {
+
+    public KubeView {
+        pods = java.util.Collections.unmodifiableMap(new TreeMap<>(pods));
+        pvcs = java.util.Collections.unmodifiableMap(new TreeMap<>(pvcs));
+        services = java.util.Collections.unmodifiableMap(new TreeMap<>(services));
+        configMaps = java.util.Collections.unmodifiableMap(new TreeMap<>(configMaps));
+    }
+
+    /** Node ids of the pods of a role (terminating pods included), by id. */
+    public Map<Integer, V1Pod> podsByNodeId(String role) {
+        Map<Integer, V1Pod> out = new TreeMap<>();
+        for (V1Pod p : pods.values()) {
+            Map<String, String> l = p.getMetadata().getLabels();
+            if (l != null && role.equals(l.get(Names.LABEL_ROLE)) && l.get(Names.LABEL_BROKER_ID) != null) {
+                try {
+                    out.put(Integer.parseInt(l.get(Names.LABEL_BROKER_ID)), p);
+                } catch (NumberFormatException ignored) {
+                    // not ours to judge: a pod with a broken label is left alone
+                }
+            }
+        }
+        return out;
+    }
+
+    public static boolean isTerminating(V1Pod p) {
+        return p.getMetadata().getDeletionTimestamp() != null;
+    }
+
+    public static boolean isReady(V1Pod p) {
+        return p.getStatus() != null && p.getStatus().getConditions() != null && p.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    public static String annotation(V1Pod p, String key) {
+        Map<String, String> a = p.getMetadata().getAnnotations();
+        return a == null ? null : a.get(key);
+    }
+}

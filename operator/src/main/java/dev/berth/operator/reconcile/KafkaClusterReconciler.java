@@ -1,0 +1,199 @@
+package dev.berth.operator.reconcile;
+
+import dev.berth.operator.act.FactsPublisher;
+import dev.berth.operator.act.KubeWriter;
+import dev.berth.operator.act.OwnedObjects;
+import dev.berth.operator.act.StatusBuilder;
+import dev.berth.operator.act.desired.Names;
+import dev.berth.operator.api.Condition;
+import dev.berth.operator.api.KafkaCluster;
+import dev.berth.operator.api.KafkaClusterStatus;
+import dev.berth.operator.api.NodeStatus;
+import dev.berth.operator.api.OperationStatus;
+import dev.berth.operator.api.SpecValidator;
+import dev.berth.operator.api.SpecValidator.Problem;
+import dev.berth.operator.api.TopicReplication;
+import dev.berth.operator.observe.KafkaObservations;
+import dev.berth.operator.observe.KafkaView;
+import dev.berth.operator.observe.KubeInformers;
+import dev.berth.operator.observe.KubeView;
+import dev.berth.operator.plan.BrokerIds;
+import dev.berth.operator.plan.PodAction;
+import dev.berth.operator.plan.PodPlanner;
+import io.kubernetes.client.extended.controller.reconciler.Reconciler;
+import io.kubernetes.client.extended.controller.reconciler.Request;
+import io.kubernetes.client.extended.controller.reconciler.Result;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.JSON;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reconciles one KafkaCluster, level-based: it reads the current state, compares it with the spec, takes
+ * the next safe steps and writes status. It never reacts to the event that woke it.
+ *
+ * <ol>
+ *   <li>observe: the cluster and its owned objects (informer caches), the latest Kafka observation;
+ *   <li>validate: an invalid spec gets {@code SpecValid=False} and nothing else happens;
+ *   <li>plan: which broker ids should exist, which pods to create or recreate;
+ *   <li>act: Services, ConfigMap, PVCs, pods; Kafka facts onto broker pods;
+ *   <li>operation steps: the day-2 hook ({@link OperationStep});
+ *   <li>status: one merge patch of the status subresource, only when it changed.
+ * </ol>
+ */
+public final class KafkaClusterReconciler implements Reconciler {
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaClusterReconciler.class);
+
+    private final KubeInformers informers;
+    private final KafkaObservations kafka;
+    private final Function<KafkaCluster, String> bootstrap;
+    private final KubeWriter writer;
+    private final OwnedObjects owned;
+    private final FactsPublisher publisher;
+    private final List<OperationStep> steps;
+    private final Duration interval;
+    private final Clock clock;
+
+    /** Wiring of a reconciler; {@code bootstrap} picks the Kafka address of a cluster. */
+    public record Parts(KubeInformers informers, KafkaObservations kafka, Function<KafkaCluster, String> bootstrap,
+            KubeWriter writer, List<OperationStep> steps, Duration interval, Clock clock) {}
+
+    public KafkaClusterReconciler(Parts p) {
+        this.informers = p.informers();
+        this.kafka = p.kafka();
+        this.bootstrap = p.bootstrap();
+        this.writer = p.writer();
+        this.owned = new OwnedObjects(writer);
+        this.publisher = new FactsPublisher(writer);
+        this.steps = List.copyOf(p.steps());
+        this.interval = p.interval();
+        this.clock = p.clock();
+    }
+
+    @Override
+    public Result reconcile(Request request) {
+        String key = request.getNamespace() + "/" + request.getName();
+        KafkaCluster cluster = informers.cluster(request.getNamespace(), request.getName());
+        if (cluster == null) {
+            kafka.forget(key); // deleted: owner references let the garbage collector remove the rest
+            return new Result(false);
+        }
+        try {
+            return reconcile(key, cluster);
+        } catch (ApiException e) {
+            LOG.warn("reconcile {}: API {} {}", key, e.getCode(), e.getResponseBody());
+            return new Result(true, Duration.ofSeconds(2));
+        } catch (Exception e) {
+            LOG.warn("reconcile {} failed", key, e);
+            return new Result(true, Duration.ofSeconds(5));
+        }
+    }
+
+    private Result reconcile(String key, KafkaCluster cluster) throws Exception {
+        kafka.track(key, bootstrap.apply(cluster));
+        KubeView view = informers.view(cluster);
+        KafkaView kafkaView = kafka.latest(key);
+        OperationStatus operation = cluster.getStatus().operation();
+        Set<Integer> leaving = leaving(cluster, operation);
+        SortedSet<Integer> desired = BrokerIds.desired(cluster.getSpec().brokers().replicas(), known(cluster, view), leaving);
+
+        List<Problem> problems = SpecValidator.validate(cluster.getSpec(), TopicReplication.of(kafkaView.observation()),
+                view.storageClasses());
+        if (!problems.isEmpty()) {
+            writeStatus(cluster, new StatusBuilder.Inputs(cluster, view, kafkaView, desired, leaving, problems,
+                    List.of(), operation, List.of()));
+            return new Result(true, interval);
+        }
+
+        owned.ensureShared(cluster, view);
+        List<PodAction> actions = planPods(cluster, view, desired);
+        owned.createPods(cluster, view, actions);
+        publisher.publish(view, kafkaView.observation());
+
+        List<Condition> stepConditions = new ArrayList<>();
+        Duration requeue = actions.isEmpty() ? interval : Duration.ofSeconds(1);
+        StepContext ctx = new StepContext(cluster, view, kafkaView, kafka.admin(key), desired, operation, writer, clock);
+        for (OperationStep step : steps) {
+            StepResult r = step.step(ctx);
+            if (r.applies()) {
+                ctx = ctx.withOperation(r.operation());
+                stepConditions.addAll(r.conditions());
+                if (r.requeueAfter() != null && r.requeueAfter().compareTo(requeue) < 0) {
+                    requeue = r.requeueAfter();
+                }
+            }
+        }
+        if (!actions.isEmpty()) {
+            kafka.refresh(key);
+        }
+        writeStatus(cluster, new StatusBuilder.Inputs(cluster, view, kafkaView, desired, leaving, List.of(), actions,
+                ctx.operation(), stepConditions));
+        return new Result(true, requeue);
+    }
+
+    /** Broker ids with a status row or a live pod. */
+    private static Set<Integer> known(KafkaCluster c, KubeView view) {
+        Set<Integer> ids = new HashSet<>();
+        c.getStatus().brokers().forEach(b -> ids.add(b.id()));
+        view.podsByNodeId(Names.ROLE_BROKER).forEach((id, pod) -> {
+            if (!KubeView.isTerminating(pod)) {
+                ids.add(id);
+            }
+        });
+        return ids;
+    }
+
+    private static Set<Integer> leaving(KafkaCluster c, OperationStatus op) {
+        Set<Integer> out = new HashSet<>(c.getSpec().brokers().remove());
+        if (op != null) {
+            out.addAll(op.leavingBrokers());
+        }
+        return out;
+    }
+
+    private static List<PodAction> planPods(KafkaCluster c, KubeView view, SortedSet<Integer> desired) {
+        Map<Integer, String> brokerRacks = new HashMap<>();
+        c.getStatus().brokers().forEach(b -> brokerRacks.put(b.id(), b.rack()));
+        List<PodAction> out = new ArrayList<>(PodPlanner.plan(Names.ROLE_CONTROLLER,
+                controllerOrdinals(c), view.podsByNodeId(Names.ROLE_CONTROLLER).keySet().stream()
+                        .map(id -> id - Names.CONTROLLER_ID_BASE).collect(java.util.stream.Collectors.toSet()),
+                controllerRacks(c)));
+        out.addAll(PodPlanner.plan(Names.ROLE_BROKER, desired, view.podsByNodeId(Names.ROLE_BROKER).keySet(),
+                brokerRacks));
+        return out;
+    }
+
+    private static List<Integer> controllerOrdinals(KafkaCluster c) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < c.getSpec().controllers().replicas(); i++) {
+            out.add(i);
+        }
+        return out;
+    }
+
+    private static Map<Integer, String> controllerRacks(KafkaCluster c) {
+        Map<Integer, String> out = new HashMap<>();
+        for (NodeStatus n : c.getStatus().controllers()) {
+            out.put(n.id() - Names.CONTROLLER_ID_BASE, n.rack());
+        }
+        return out;
+    }
+
+    private void writeStatus(KafkaCluster c, StatusBuilder.Inputs in) throws ApiException {
+        KafkaClusterStatus next = StatusBuilder.build(in, clock);
+        if (!JSON.serialize(next).equals(JSON.serialize(c.getStatus()))) {
+            LOG.debug("status of {}/{}: {} -> {}", c.namespace(), c.name(), JSON.serialize(c.getStatus()), JSON.serialize(next));
+            writer.patchStatus(c, next);
+        }
+    }
+}

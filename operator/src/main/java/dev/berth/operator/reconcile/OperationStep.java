@@ -1,0 +1,18 @@
+package dev.berth.operator.reconcile;
+
+/**
+ * The hook for day-2 operations (scale up, scale down, restarts, rebalancing): one planner/act pair per
+ * operation, plugged into {@link KafkaClusterReconciler} without changing it.
+ *
+ * <p>On every reconcile of a valid spec, after owned objects exist and facts are published, the
+ * reconciler calls each step in order with a {@link StepContext} that holds the cluster, the Kubernetes
+ * view, the latest Kafka observation, the Admin client, and the operation in flight (from status, or
+ * as the previous step left it). A step that has nothing to do returns {@link StepResult#NOTHING}.
+ * Otherwise it takes the next safe action and returns the operation's new state (written to
+ * {@code status.operation}; {@code null} clears it), any blocked-operation conditions, and how soon to
+ * come back. A step must be level-based: it recomputes from the observation, never from memory.
+ */
+@FunctionalInterface
+public interface OperationStep {
+    StepResult step(StepContext ctx) throws Exception;
+}

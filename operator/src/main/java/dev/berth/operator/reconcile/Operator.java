@@ -1,0 +1,137 @@
+package dev.berth.operator.reconcile;
+
+import dev.berth.operator.act.KubeWriter;
+import dev.berth.operator.act.desired.Names;
+import dev.berth.operator.api.KafkaCluster;
+import dev.berth.operator.observe.KafkaObservations;
+import dev.berth.operator.observe.KafkaObserver;
+import dev.berth.operator.observe.KubeInformers;
+import io.kubernetes.client.common.KubernetesObject;
+import io.kubernetes.client.extended.controller.Controller;
+import io.kubernetes.client.extended.controller.ControllerManager;
+import io.kubernetes.client.extended.controller.LeaderElectingController;
+import io.kubernetes.client.extended.controller.builder.ControllerBuilder;
+import io.kubernetes.client.extended.controller.builder.DefaultControllerBuilder;
+import io.kubernetes.client.extended.controller.reconciler.Request;
+import io.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
+import io.kubernetes.client.extended.leaderelection.LeaderElector;
+import io.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.kubernetes.client.extended.workqueue.DefaultRateLimitingQueue;
+import io.kubernetes.client.extended.workqueue.RateLimitingQueue;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1Service;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wiring of the operator, in the order client-java's controller examples use: one informer factory,
+ * the informers, a reconciler reading through them, a controller with {@code withReadyFunc}, a
+ * {@link ControllerManager} inside a {@link LeaderElectingController} with a {@link LeaseLock}. Only the
+ * replica holding the Lease reconciles, so two replicas are safe. Owned objects (found by their
+ * {@code berth.dev/cluster} label) wake their cluster up; the Kafka observer wakes it after every
+ * observation.
+ */
+public final class Operator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Operator.class);
+
+    private final KubeInformers informers;
+    private final KafkaObservations kafka;
+    private final LeaderElectingController elected;
+    private final AtomicBoolean leader = new AtomicBoolean();
+    private Thread thread;
+
+    /**
+     * @param watchClient ApiClient with read timeout 0 (informers)
+     * @param callClient ApiClient with finite timeouts (writes, Lease)
+     * @param steps day-2 operation steps, in order (empty for this issue)
+     */
+    public Operator(ApiClient watchClient, ApiClient callClient, OperatorConfig config, List<OperationStep> steps,
+            Clock clock) {
+        informers = new KubeInformers(watchClient, config.namespace(), config.observeInterval().toMillis() * 6);
+        RateLimitingQueue<Request> queue = new DefaultRateLimitingQueue<>();
+        kafka = new KafkaObservations(clock, config.observeInterval(), b -> KafkaObserver.connect(b, clock),
+                key -> queue.add(request(key)));
+        KafkaClusterReconciler reconciler = new KafkaClusterReconciler(new KafkaClusterReconciler.Parts(informers,
+                kafka, c -> config.bootstrapOverride() != null ? config.bootstrapOverride()
+                        : Names.bootstrapAddress(c.name(), c.namespace()),
+                new KubeWriter(callClient, clock), steps, config.observeInterval(), clock));
+        DefaultControllerBuilder builder = ControllerBuilder.defaultBuilder(informers.factory())
+                .withName("kafkacluster")
+                .withWorkQueue(queue)
+                .withWorkerCount(2)
+                .withReadyFunc(informers::hasSynced)
+                .withReconciler(reconciler)
+                .watch(q -> ControllerBuilder.controllerWatchBuilder(KafkaCluster.class, q).build());
+        builder = watchOwned(builder, V1Pod.class);
+        builder = watchOwned(builder, V1PersistentVolumeClaim.class);
+        builder = watchOwned(builder, V1Service.class);
+        builder = watchOwned(builder, V1ConfigMap.class);
+        Controller controller = builder.build();
+        ControllerManager manager = new ControllerManager(informers.factory(), controller);
+        LeaseLock lock = new LeaseLock(config.leaseNamespace(), config.leaseName(), config.identity(), callClient);
+        LeaderElector elector = new LeaderElector(new LeaderElectionConfig(lock, config.leaseDuration(),
+                config.renewDeadline(), config.retryPeriod()));
+        elected = new LeaderElectingController(elector, new Controller() {
+            @Override
+            public void run() {
+                leader.set(true);
+                LOG.info("{} leads {}", config.identity(), config.leaseName());
+                manager.run();
+            }
+
+            @Override
+            public void shutdown() {
+                leader.set(false);
+                manager.shutdown();
+            }
+        });
+    }
+
+    private static <T extends KubernetesObject> DefaultControllerBuilder watchOwned(DefaultControllerBuilder b,
+            Class<T> type) {
+        return b.watch(q -> ControllerBuilder.controllerWatchBuilder(type, q)
+                .withWorkQueueKeyFunc(o -> {
+                    Map<String, String> labels = o.getMetadata().getLabels();
+                    return new Request(o.getMetadata().getNamespace(), labels == null ? "" : labels.get(Names.LABEL_CLUSTER));
+                })
+                .build());
+    }
+
+    private static Request request(String key) {
+        int slash = key.indexOf('/');
+        return new Request(key.substring(0, slash), key.substring(slash + 1));
+    }
+
+    /** Starts leader election in a background thread; the controller runs while this replica leads. */
+    public void start() {
+        thread = new Thread(elected::run, "berth-operator");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public boolean isLeader() {
+        return leader.get();
+    }
+
+    /** True once the informer caches are synced (only the leader starts them). */
+    public boolean hasSynced() {
+        return informers.hasSynced();
+    }
+
+    @Override
+    public void close() {
+        elected.shutdown();
+        kafka.close();
+        informers.stop();
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+}

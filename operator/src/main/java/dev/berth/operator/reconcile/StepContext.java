@@ -1,0 +1,37 @@
+package dev.berth.operator.reconcile;
+
+import dev.berth.operator.act.KubeWriter;
+import dev.berth.operator.api.KafkaCluster;
+import dev.berth.operator.api.OperationStatus;
+import dev.berth.operator.observe.KafkaView;
+import dev.berth.operator.observe.KubeView;
+import java.time.Clock;
+import java.util.SortedSet;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * What an {@link OperationStep} sees.
+ *
+ * @param cluster the KafkaCluster (spec and previous status)
+ * @param kube its owned objects from the informer caches
+ * @param kafka the latest Kafka observation (check {@link KafkaView#reachable()})
+ * @param admin the Admin client of this cluster, or {@code null} when not connected
+ * @param desiredBrokers broker ids that should have a pod now
+ * @param operation the operation in flight, or {@code null}
+ * @param writer Kubernetes writes (pods, annotations, events)
+ * @param clock time
+ */
+public record StepContext(
+        KafkaCluster cluster,
+        KubeView kube,
+        KafkaView kafka,
+        Admin admin,
+        SortedSet<Integer> desiredBrokers,
+        OperationStatus operation,
+        KubeWriter writer,
+        Clock clock) {
+
+    public StepContext withOperation(OperationStatus op) {
+        return new StepContext(cluster, kube, kafka, admin, desiredBrokers, op, writer, clock);
+    }
+}

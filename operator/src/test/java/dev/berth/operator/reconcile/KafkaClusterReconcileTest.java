@@ -1,0 +1,256 @@
+package dev.berth.operator.reconcile;
+
+import static dev.berth.operator.reconcile.OperatorFixture.create;
+import static dev.berth.operator.reconcile.OperatorFixture.get;
+import static dev.berth.operator.reconcile.OperatorFixture.pods;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.berth.operator.api.BrokersSpec;
+import dev.berth.operator.api.Condition;
+import dev.berth.operator.api.ConditionType;
+import dev.berth.operator.api.KafkaCluster;
+import dev.berth.operator.api.KafkaClusterSpec;
+import dev.berth.operator.api.StorageSpec;
+import dev.berth.testbed.k8s.KubeApiTestBed;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.CoreV1Event;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1Service;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator against the in-process Kubernetes API (real HTTP, real informers and watches, the real
+ * CRD from deploy/). Kafka is deliberately unreachable here (port 1): these tests are about Kubernetes.
+ */
+class KafkaClusterReconcileTest {
+    static final String NS = "kafka";
+    static final Duration WAIT = Duration.ofSeconds(20);
+    static KubeApiTestBed bed;
+    static Operator operator;
+    static CoreV1Api core;
+
+    @BeforeAll
+    static void start() {
+        bed = KubeApiTestBed.start();
+        bed.load(OperatorFixture.CRD);
+        bed.loadYaml("""
+                apiVersion: storage.k8s.io/v1
+                kind: StorageClass
+                metadata: {name: local-nvme}
+                provisioner: kubernetes.io/no-provisioner
+                """);
+        core = new CoreV1Api(bed.apiClient());
+        operator = OperatorFixture.operator(bed, OperatorFixture.config(NS, "127.0.0.1:1", "berth-operator", "op-main"));
+        operator.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        operator.close();
+        bed.close();
+    }
+
+    @Test
+    void kafkaClusterYieldsPodsPvcsServicesAndConfigMapWithTheContract() throws Exception {
+        KafkaCluster c = create(bed, NS, "demo", OperatorFixture.spec(3, 3, new StorageSpec("50Gi", "local-nvme", true)));
+        await().atMost(WAIT).until(() -> pods(bed, NS, "demo").size() == 6);
+
+        Map<String, V1Pod> pods = pods(bed, NS, "demo").stream()
+                .collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p));
+        assertThat(pods.keySet()).containsExactlyInAnyOrder("demo-broker-0", "demo-broker-1", "demo-broker-2",
+                "demo-controller-0", "demo-controller-1", "demo-controller-2");
+        for (int id = 0; id < 3; id++) {
+            V1Pod b = pods.get("demo-broker-" + id);
+            assertThat(b.getSpec().getSchedulerName()).isEqualTo("berth-scheduler");
+            assertThat(b.getMetadata().getLabels()).containsEntry("berth.dev/cluster", "demo")
+                    .containsEntry("berth.dev/broker-id", Integer.toString(id))
+                    .containsEntry("berth.dev/role", "broker");
+            assertThat(b.getMetadata().getAnnotations()).containsEntry("berth.dev/local-storage", "50Gi");
+            assertThat(b.getMetadata().getOwnerReferences()).singleElement()
+                    .satisfies(o -> assertThat(o.getUid()).isEqualTo(c.getMetadata().getUid()));
+            V1EnvVar rack = b.getSpec().getContainers().get(0).getEnv().stream()
+                    .filter(e -> e.getName().equals("BROKER_RACK")).findFirst().orElseThrow();
+            assertThat(rack.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.annotations['berth.dev/rack']");
+            assertThat(b.getSpec().getContainers().get(0).getImage()).isEqualTo("apache/kafka:4.4.0");
+            assertThat(b.getSpec().getSubdomain()).isEqualTo("demo-nodes");
+            String claim = "data-demo-broker-" + id;
+            assertThat(b.getSpec().getVolumes()).anySatisfy(v -> assertThat(v.getPersistentVolumeClaim().getClaimName())
+                    .isEqualTo(claim));
+        }
+        assertThat(pods.get("demo-controller-1").getMetadata().getLabels())
+                .containsEntry("berth.dev/role", "controller").containsEntry("berth.dev/broker-id", "1001");
+        assertThat(pods.get("demo-controller-1").getSpec().getSchedulerName()).isNull();
+
+        List<V1PersistentVolumeClaim> pvcs = core.listNamespacedPersistentVolumeClaim(NS)
+                .labelSelector("berth.dev/cluster=demo").execute().getItems();
+        assertThat(pvcs).extracting(p -> p.getMetadata().getName()).containsExactlyInAnyOrder("data-demo-broker-0",
+                "data-demo-broker-1", "data-demo-broker-2", "data-demo-controller-0", "data-demo-controller-1",
+                "data-demo-controller-2");
+        assertThat(pvcs).filteredOn(p -> p.getMetadata().getName().contains("broker")).allSatisfy(p -> {
+            assertThat(p.getSpec().getStorageClassName()).isEqualTo("local-nvme");
+            assertThat(p.getSpec().getResources().getRequests().get("storage").toSuffixedString()).isEqualTo("50Gi");
+            assertThat(p.getMetadata().getOwnerReferences()).hasSize(1);
+        });
+
+        await().atMost(WAIT).until(() -> core.listNamespacedService(NS).labelSelector("berth.dev/cluster=demo")
+                .execute().getItems().size() == 2);
+        Map<String, V1Service> svcs = core.listNamespacedService(NS).labelSelector("berth.dev/cluster=demo").execute()
+                .getItems().stream().collect(Collectors.toMap(s -> s.getMetadata().getName(), s -> s));
+        assertThat(svcs.get("demo-nodes").getSpec().getClusterIP()).isEqualTo("None");
+        assertThat(svcs.get("demo-nodes").getSpec().getPublishNotReadyAddresses()).isTrue();
+        assertThat(svcs.get("demo-bootstrap").getSpec().getSelector())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("berth.dev/cluster", "demo", "berth.dev/role", "broker"));
+
+        V1ConfigMap cm = core.readNamespacedConfigMap("demo-config", NS).execute();
+        assertThat(cm.getData().get("broker.properties")).contains("process.roles=broker\n")
+                .contains("controller.quorum.voters=1000@demo-controller-0.demo-nodes.kafka.svc:9093,"
+                        + "1001@demo-controller-1.demo-nodes.kafka.svc:9093,1002@demo-controller-2.demo-nodes.kafka.svc:9093\n");
+        assertThat(cm.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(o -> assertThat(o.getKind()).isEqualTo("KafkaCluster"));
+    }
+
+    @Test
+    void deletedBrokerPodIsRecreatedWithSameIdPvcAndRack() throws Exception {
+        create(bed, NS, "heal", OperatorFixture.spec(1, 2, null));
+        await().atMost(WAIT).until(() -> pods(bed, NS, "heal").size() == 3);
+        // What the extender does at bind: stamp the rack.
+        OperatorFixture.patchPod(bed, NS, "heal-broker-1", "{\"metadata\":{\"annotations\":{\"berth.dev/rack\":\"rack-b\"}}}");
+        await().atMost(WAIT).until(() -> get(bed, NS, "heal").getStatus().brokers().stream()
+                .anyMatch(b -> b.id() == 1 && "rack-b".equals(b.rack())));
+        String oldUid = core.readNamespacedPod("heal-broker-1", NS).execute().getMetadata().getUid();
+
+        core.deleteNamespacedPod("heal-broker-1", NS).execute();
+
+        await().atMost(WAIT).until(() -> pods(bed, NS, "heal").stream().anyMatch(p ->
+                p.getMetadata().getName().equals("heal-broker-1") && !p.getMetadata().getUid().equals(oldUid)));
+        V1Pod healed = core.readNamespacedPod("heal-broker-1", NS).execute();
+        assertThat(healed.getMetadata().getLabels()).containsEntry("berth.dev/broker-id", "1");
+        assertThat(healed.getMetadata().getAnnotations()).containsEntry("berth.dev/rack", "rack-b");
+        assertThat(healed.getSpec().getVolumes()).anySatisfy(v -> assertThat(v.getPersistentVolumeClaim().getClaimName())
+                .isEqualTo("data-heal-broker-1"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events("heal")).anySatisfy(e -> {
+            assertThat(e.getReason()).isEqualTo("PodRecreated");
+            assertThat(e.getMessage()).contains("heal-broker-1").contains("rack-b");
+        }));
+        assertThat(get(bed, NS, "heal").getStatus().brokers()).anySatisfy(b -> {
+            assertThat(b.id()).isEqualTo(1);
+            assertThat(b.rack()).isEqualTo("rack-b");
+        });
+        // The controller is healed too.
+        core.deleteNamespacedPod("heal-controller-0", NS).execute();
+        await().atMost(WAIT).until(() -> events("heal").stream().anyMatch(e -> e.getMessage().contains("heal-controller-0")));
+        assertThat(pods(bed, NS, "heal")).hasSize(3);
+    }
+
+    @Test
+    void invalidSpecYieldsItsConditionAndDeletesNothing() throws Exception {
+        create(bed, NS, "bad", OperatorFixture.spec(1, 2, null));
+        await().atMost(WAIT).until(() -> pods(bed, NS, "bad").size() == 3);
+        Set<String> uids = pods(bed, NS, "bad").stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
+        String configBefore = core.readNamespacedConfigMap("bad-config", NS).execute().getData().get("broker.properties");
+
+        KafkaCluster c = get(bed, NS, "bad");
+        c.setSpec(c.getSpec().withConfig(Map.of("node.id", "7", "num.partitions", "many"))
+                .withBrokers(new BrokersSpec(1, null, null, null)));
+        OperatorFixture.clusters(bed).update(c).throwsApiException();
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            Condition valid = get(bed, NS, "bad").getStatus().condition(ConditionType.SpecValid);
+            assertThat(valid).isNotNull();
+            assertThat(valid.status()).isEqualTo("False");
+            assertThat(valid.reason()).isEqualTo("ConfigKeyOwnedByBerth");
+            assertThat(valid.message()).contains("node.id").contains("spec.config.num.partitions is \"many\"");
+        });
+        KafkaCluster after = get(bed, NS, "bad");
+        assertThat(after.getStatus().phase()).isEqualTo("Invalid");
+        assertThat(after.getStatus().condition(ConditionType.Ready).reason()).isEqualTo("SpecInvalid");
+        assertThat(pods(bed, NS, "bad").stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet()))
+                .isEqualTo(uids);
+        assertThat(core.readNamespacedConfigMap("bad-config", NS).execute().getData().get("broker.properties"))
+                .isEqualTo(configBefore);
+    }
+
+    @Test
+    void unknownStorageClassCreatesNothing() throws Exception {
+        create(bed, NS, "nostore", OperatorFixture.spec(1, 1, new StorageSpec("10Gi", "gold", false)));
+        await().atMost(WAIT).untilAsserted(() -> {
+            Condition valid = get(bed, NS, "nostore").getStatus().condition(ConditionType.SpecValid);
+            assertThat(valid).isNotNull();
+            assertThat(valid.reason()).isEqualTo("UnknownStorageClass");
+            assertThat(valid.message()).contains("gold").contains("local-nvme");
+        });
+        assertThat(pods(bed, NS, "nostore")).isEmpty();
+    }
+
+    @Test
+    void statusAndConditionsFollowTheApiConventions() throws Exception {
+        KafkaCluster c = create(bed, NS, "conv", OperatorFixture.spec(1, 1, null));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(get(bed, NS, "conv").getStatus().condition(ConditionType.Degraded))
+                .isNotNull().extracting(Condition::reason).isEqualTo("KafkaUnreachable"));
+        KafkaCluster seen = get(bed, NS, "conv");
+        assertThat(seen.getStatus().observedGeneration()).isEqualTo(seen.generation());
+        assertThat(seen.getStatus().conditions()).extracting(Condition::type)
+                .containsExactly("Degraded", "Ready", "Reconciling", "SpecValid"); // sorted, no duplicates
+        Set<String> types = Arrays.stream(ConditionType.values()).map(Enum::name).collect(Collectors.toSet());
+        for (Condition cond : seen.getStatus().conditions()) {
+            assertThat(types).contains(cond.type());
+            assertThat(cond.status()).isIn("True", "False", "Unknown");
+            assertThat(cond.reason()).matches("[A-Z][A-Za-z0-9]*");
+            assertThat(cond.message()).isNotBlank();
+            assertThat(Instant.parse(cond.lastTransitionTime())).isBeforeOrEqualTo(Instant.now());
+            assertThat(cond.observedGeneration()).isEqualTo(seen.generation());
+        }
+        assertThat(seen.getStatus().condition(ConditionType.Degraded).message()).startsWith("Kafka Admin calls fail: ");
+        assertThat(seen.getStatus().ready()).isEqualTo("0/1");
+        assertThat(seen.getStatus().phase()).isEqualTo("Creating");
+
+        // A kubelet makes the pods ready: with Kafka still unreachable the cluster is Degraded, not Ready.
+        for (V1Pod p : pods(bed, NS, "conv")) {
+            OperatorFixture.markReady(bed, p);
+        }
+        await().atMost(WAIT).until(() -> "Degraded".equals(get(bed, NS, "conv").getStatus().phase()));
+        KafkaCluster degraded = get(bed, NS, "conv");
+        assertThat(degraded.getStatus().ready()).isEqualTo("1/1");
+        assertThat(degraded.getStatus().condition(ConditionType.Ready).status()).isEqualTo("False");
+        assertThat(degraded.getStatus().condition(ConditionType.Ready).reason()).isEqualTo("KafkaUnreachable");
+        assertThat(degraded.getStatus().brokers()).singleElement().satisfies(b -> assertThat(b.phase()).isEqualTo("Running"));
+        // Degraded stayed True the whole time: its transition time did not move.
+        assertThat(degraded.getStatus().condition(ConditionType.Degraded).lastTransitionTime())
+                .isEqualTo(seen.getStatus().condition(ConditionType.Degraded).lastTransitionTime());
+        assertThat(c.getMetadata().getUid()).isEqualTo(degraded.getMetadata().getUid());
+    }
+
+    @Test
+    void twoOperatorInstancesElectOneLeader() {
+        try (Operator a = OperatorFixture.operator(bed, OperatorFixture.config("election", null, "election", "op-a"));
+                Operator b = OperatorFixture.operator(bed, OperatorFixture.config("election", null, "election", "op-b"))) {
+            a.start();
+            b.start();
+            await().atMost(WAIT).until(() -> a.isLeader() || b.isLeader());
+            // Several renewals later there is still exactly one.
+            await().pollDelay(Duration.ofSeconds(3)).atMost(WAIT).until(() -> a.isLeader() ^ b.isLeader());
+            Operator leader = a.isLeader() ? a : b;
+            Operator standby = leader == a ? b : a;
+            leader.close();
+            await().atMost(WAIT).until(standby::isLeader);
+        }
+    }
+
+    static List<CoreV1Event> events(String cluster) throws Exception {
+        return core.listNamespacedEvent(NS).execute().getItems().stream()
+                .filter(e -> cluster.equals(e.getInvolvedObject().getName())).toList();
+    }
+}

@@ -1,0 +1,78 @@
+package dev.berth.operator.reconcile;
+
+import dev.berth.operator.api.BrokersSpec;
+import dev.berth.operator.api.ControllersSpec;
+import dev.berth.operator.api.KafkaCluster;
+import dev.berth.operator.api.KafkaClusterList;
+import dev.berth.operator.api.KafkaClusterSpec;
+import dev.berth.operator.api.StorageSpec;
+import dev.berth.testbed.k8s.KubeApiTestBed;
+import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.util.PatchUtils;
+import io.kubernetes.client.util.generic.GenericKubernetesApi;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/** Shared helpers of the operator tests on the Kubernetes API test bed. */
+final class OperatorFixture {
+    private OperatorFixture() {}
+
+    /** The real CRD, from deploy/ (surefire runs in the operator module directory). */
+    static final Path CRD = Path.of("..", "deploy", "crd", "kafkacluster.yaml");
+
+    static OperatorConfig config(String namespace, String bootstrap, String lease, String identity) {
+        return new OperatorConfig(namespace, bootstrap, Duration.ofMillis(500), lease, namespace, identity,
+                Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(200));
+    }
+
+    static Operator operator(KubeApiTestBed bed, OperatorConfig config) {
+        return new Operator(bed.informerClient(), bed.apiClient(), config, List.of(), Clock.systemUTC());
+    }
+
+    static GenericKubernetesApi<KafkaCluster, KafkaClusterList> clusters(KubeApiTestBed bed) {
+        return new GenericKubernetesApi<>(KafkaCluster.class, KafkaClusterList.class, KafkaCluster.GROUP,
+                KafkaCluster.VERSION, KafkaCluster.PLURAL, bed.apiClient());
+    }
+
+    static KafkaClusterSpec spec(int controllers, int brokers, StorageSpec brokerStorage) {
+        return KafkaClusterSpec.defaults()
+                .withControllers(new ControllersSpec(controllers, null))
+                .withBrokers(new BrokersSpec(brokers, brokerStorage, null, null));
+    }
+
+    static KafkaCluster create(KubeApiTestBed bed, String ns, String name, KafkaClusterSpec spec) throws ApiException {
+        return clusters(bed).create(new KafkaCluster(new V1ObjectMeta().name(name).namespace(ns), spec))
+                .throwsApiException().getObject();
+    }
+
+    static KafkaCluster get(KubeApiTestBed bed, String ns, String name) throws ApiException {
+        return clusters(bed).get(ns, name).throwsApiException().getObject();
+    }
+
+    static List<V1Pod> pods(KubeApiTestBed bed, String ns, String cluster) throws ApiException {
+        return new CoreV1Api(bed.apiClient()).listNamespacedPod(ns).labelSelector("berth.dev/cluster=" + cluster)
+                .execute().getItems();
+    }
+
+    /** What a kubelet would do: mark the pod Running and Ready. */
+    static void markReady(KubeApiTestBed bed, V1Pod pod) throws ApiException {
+        CoreV1Api core = new CoreV1Api(bed.apiClient());
+        String body = "{\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}}";
+        PatchUtils.patch(V1Pod.class, () -> core.patchNamespacedPodStatus(pod.getMetadata().getName(),
+                        pod.getMetadata().getNamespace(), new V1Patch(body)).buildCall(null),
+                V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, bed.apiClient());
+    }
+
+    /** Merge-patches a pod's metadata (what the extender does at bind). */
+    static void patchPod(KubeApiTestBed bed, String ns, String name, String json) throws ApiException {
+        CoreV1Api core = new CoreV1Api(bed.apiClient());
+        PatchUtils.patch(V1Pod.class, () -> core.patchNamespacedPod(name, ns, new V1Patch(json)).buildCall(null),
+                V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, bed.apiClient());
+    }
+}
