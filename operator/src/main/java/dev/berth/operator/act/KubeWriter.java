@@ -1,6 +1,5 @@
 package dev.berth.operator.act;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import dev.berth.operator.api.KafkaCluster;
@@ -87,21 +86,21 @@ public final class KubeWriter {
     }
 
     /**
-     * Writes status with a JSON merge patch to the status subresource, from a fresh document holding only
-     * {@code status}. {@code operation} is sent as {@code null} when absent, so a finished operation is
-     * cleared; lists are replaced whole, as merge patch does.
+     * Writes status to the status subresource, from a fresh document holding only {@code status}: a JSON
+     * patch {@code add /status}, which replaces the whole status in one step (lists and a finished
+     * {@code operation} included) and never touches spec. A JSON merge patch would do the same on a real
+     * apiserver, but the in-process test API server concatenates lists in merge patches.
      */
     public void patchStatus(KafkaCluster c, KafkaClusterStatus status) throws ApiException {
-        JsonObject st = JSON.getGson().toJsonTree(status).getAsJsonObject();
-        if (!st.has("operation")) {
-            st.add("operation", JsonNull.INSTANCE);
-        }
-        JsonObject body = new JsonObject();
-        body.add("status", st);
-        String json = JSON.getGson().newBuilder().serializeNulls().create().toJson((JsonElement) body);
+        JsonObject op = new JsonObject();
+        op.addProperty("op", "add");
+        op.addProperty("path", "/status");
+        op.add("value", JSON.getGson().toJsonTree(status));
+        com.google.gson.JsonArray body = new com.google.gson.JsonArray();
+        body.add(op);
         PatchUtils.patch(Object.class, () -> custom.patchNamespacedCustomObjectStatus(KafkaCluster.GROUP,
-                        KafkaCluster.VERSION, c.namespace(), KafkaCluster.PLURAL, c.name(), new V1Patch(json))
-                .buildCall(null), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
+                        KafkaCluster.VERSION, c.namespace(), KafkaCluster.PLURAL, c.name(), new V1Patch(body.toString()))
+                .buildCall(null), V1Patch.PATCH_FORMAT_JSON_PATCH, client);
     }
 
     /** Records an Event on the KafkaCluster ({@code type} Normal or Warning, {@code reason} CamelCase). */

@@ -6,13 +6,13 @@ import static dev.berth.operator.reconcile.OperatorFixture.pods;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.berth.operator.api.BrokersSpec;
 import dev.berth.operator.api.Condition;
 import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.KafkaCluster;
 import dev.berth.operator.api.KafkaClusterSpec;
 import dev.berth.operator.api.StorageSpec;
 import dev.berth.testbed.k8s.KubeApiTestBed;
+import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
@@ -162,10 +162,9 @@ class KafkaClusterReconcileTest {
         Set<String> uids = pods(bed, NS, "bad").stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
         String configBefore = core.readNamespacedConfigMap("bad-config", NS).execute().getData().get("broker.properties");
 
-        KafkaCluster c = get(bed, NS, "bad");
-        c.setSpec(c.getSpec().withConfig(Map.of("node.id", "7", "num.partitions", "many"))
-                .withBrokers(new BrokersSpec(1, null, null, null)));
-        OperatorFixture.clusters(bed).update(c).throwsApiException();
+        OperatorFixture.clusters(bed).patch(NS, "bad", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, new V1Patch(
+                "{\"spec\":{\"config\":{\"node.id\":\"7\",\"num.partitions\":\"many\"},\"brokers\":{\"replicas\":1}}}"))
+                .throwsApiException();
 
         await().atMost(WAIT).untilAsserted(() -> {
             Condition valid = get(bed, NS, "bad").getStatus().condition(ConditionType.SpecValid);

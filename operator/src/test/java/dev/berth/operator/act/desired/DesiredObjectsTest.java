@@ -1,0 +1,200 @@
+package dev.berth.operator.act.desired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.operator.api.BrokersSpec;
+import dev.berth.operator.api.ControllersSpec;
+import dev.berth.operator.api.KafkaCluster;
+import dev.berth.operator.api.KafkaClusterSpec;
+import dev.berth.operator.api.PlacementSpec;
+import dev.berth.operator.api.ResourcesSpec;
+import dev.berth.operator.api.StorageSpec;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1EnvVar;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1OwnerReference;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1Service;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** Exact outputs of every pure desired… builder for one small cluster. */
+class DesiredObjectsTest {
+    static final String UID = "6f1c2b7e-3d4a-4b5c-8d9e-0f1a2b3c4d5e";
+
+    static KafkaCluster cluster(KafkaClusterSpec spec) {
+        return new KafkaCluster(new V1ObjectMeta().name("demo").namespace("kafka").uid(UID).generation(1L), spec);
+    }
+
+    static final KafkaCluster LOCAL = cluster(KafkaClusterSpec.defaults()
+            .withControllers(new ControllersSpec(1, null))
+            .withBrokers(new BrokersSpec(3, new StorageSpec("200Gi", "local-nvme", true),
+                    new ResourcesSpec(Map.of("cpu", "2", "memory", "8Gi"), Map.of("memory", "8Gi")), null))
+            .withConfig(Map.of("num.partitions", "6", "auto.create.topics.enable", "false")));
+
+    static Map<String, String> env(V1Container c) {
+        return c.getEnv().stream().filter(e -> e.getValue() != null)
+                .collect(Collectors.toMap(V1EnvVar::getName, V1EnvVar::getValue));
+    }
+
+    @Test
+    void brokerPodCarriesTheContract() {
+        V1Pod pod = DesiredPods.broker(LOCAL, 2, null);
+        assertThat(pod.getMetadata().getName()).isEqualTo("demo-broker-2");
+        assertThat(pod.getMetadata().getNamespace()).isEqualTo("kafka");
+        assertThat(pod.getMetadata().getLabels()).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "berth.dev/cluster", "demo", "berth.dev/broker-id", "2", "berth.dev/role", "broker",
+                "app.kubernetes.io/name", "kafka", "app.kubernetes.io/managed-by", "berth"));
+        assertThat(pod.getMetadata().getAnnotations()).containsExactlyEntriesOf(Map.of("berth.dev/local-storage", "200Gi"));
+        assertThat(pod.getMetadata().getOwnerReferences()).containsExactly(new V1OwnerReference().apiVersion("berth.dev/v1alpha1")
+                .kind("KafkaCluster").name("demo").uid(UID).controller(true).blockOwnerDeletion(true));
+        assertThat(pod.getSpec().getSchedulerName()).isEqualTo("berth-scheduler");
+        assertThat(pod.getSpec().getHostname()).isEqualTo("demo-broker-2");
+        assertThat(pod.getSpec().getSubdomain()).isEqualTo("demo-nodes");
+        V1Container kafka = pod.getSpec().getContainers().get(0);
+        assertThat(kafka.getImage()).isEqualTo("apache/kafka:4.4.0");
+        assertThat(kafka.getCommand()).containsExactly("/bin/bash", "/etc/berth/start.sh");
+        assertThat(env(kafka)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                "ROLE", "broker",
+                "NODE_ID", "2",
+                "ADVERTISED_LISTENERS", "PLAINTEXT://demo-broker-2.demo-nodes.kafka.svc:9092",
+                "CLUSTER_ID", "bxwrfj1KS1yNng8aKzxNXg"));
+        assertThat(kafka.getEnv()).filteredOn(e -> e.getName().equals("BROKER_RACK")).singleElement()
+                .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath())
+                        .isEqualTo("metadata.annotations['berth.dev/rack']"));
+        assertThat(kafka.getResources().getRequests()).containsOnlyKeys("cpu", "memory");
+        assertThat(kafka.getResources().getRequests().get("memory").toSuffixedString()).isEqualTo("8Gi");
+        assertThat(kafka.getResources().getLimits()).containsOnlyKeys("memory");
+        assertThat(kafka.getPorts()).singleElement().satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(9092));
+        assertThat(pod.getSpec().getVolumes()).extracting(v -> v.getName()).containsExactly("data", "config");
+        assertThat(pod.getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName()).isEqualTo("data-demo-broker-2");
+        assertThat(pod.getSpec().getVolumes().get(1).getConfigMap().getName()).isEqualTo("demo-config");
+    }
+
+    @Test
+    void recreatedBrokerPodIsStampedWithItsRememberedRack() {
+        assertThat(DesiredPods.broker(LOCAL, 1, "zone-b").getMetadata().getAnnotations())
+                .containsExactlyInAnyOrderEntriesOf(Map.of("berth.dev/rack", "zone-b", "berth.dev/local-storage", "200Gi"));
+    }
+
+    @Test
+    void networkStorageBrokerHasNoLocalStorageAnnotationAndCustomSchedulerIsUsed() {
+        KafkaCluster c = cluster(KafkaClusterSpec.defaults().withControllers(new ControllersSpec(1, null)));
+        c.setSpec(new KafkaClusterSpec(null, "registry.local/kafka:4.4.0", null, null, null,
+                new PlacementSpec("my-scheduler", null), null));
+        V1Pod pod = DesiredPods.broker(c, 0, null);
+        assertThat(pod.getMetadata().getAnnotations()).isEmpty();
+        assertThat(pod.getSpec().getSchedulerName()).isEqualTo("my-scheduler");
+        assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo("registry.local/kafka:4.4.0");
+        assertThat(pod.getSpec().getContainers().get(0).getResources()).isNull(); // no requests: LimitRange decides
+    }
+
+    @Test
+    void controllerPodUsesIdsFromOneThousandAndTheDefaultScheduler() {
+        V1Pod pod = DesiredPods.controller(LOCAL, 0, null);
+        assertThat(pod.getMetadata().getName()).isEqualTo("demo-controller-0");
+        assertThat(pod.getMetadata().getLabels()).containsEntry("berth.dev/role", "controller")
+                .containsEntry("berth.dev/broker-id", "1000");
+        assertThat(pod.getMetadata().getAnnotations()).isEmpty(); // local-storage is a broker contract
+        assertThat(pod.getSpec().getSchedulerName()).isNull();
+        assertThat(env(pod.getSpec().getContainers().get(0))).containsEntry("NODE_ID", "1000")
+                .containsEntry("ROLE", "controller")
+                .containsEntry("ADVERTISED_LISTENERS", "CONTROLLER://demo-controller-0.demo-nodes.kafka.svc:9093");
+        assertThat(pod.getSpec().getContainers().get(0).getEnv()).noneMatch(e -> e.getName().equals("BROKER_RACK"));
+    }
+
+    @Test
+    void pvcsFollowTheirRolesStorage() {
+        V1PersistentVolumeClaim b = DesiredPvcs.broker(LOCAL, 2);
+        assertThat(b.getMetadata().getName()).isEqualTo("data-demo-broker-2");
+        assertThat(b.getMetadata().getLabels()).containsEntry("berth.dev/broker-id", "2");
+        assertThat(b.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
+        assertThat(b.getSpec().getStorageClassName()).isEqualTo("local-nvme");
+        assertThat(b.getSpec().getResources().getRequests().get("storage").toSuffixedString()).isEqualTo("200Gi");
+        assertThat(b.getMetadata().getOwnerReferences()).hasSize(1);
+        V1PersistentVolumeClaim c = DesiredPvcs.controller(LOCAL, 0);
+        assertThat(c.getMetadata().getName()).isEqualTo("data-demo-controller-0");
+        assertThat(c.getSpec().getStorageClassName()).isNull(); // default class
+        assertThat(c.getSpec().getResources().getRequests().get("storage").toSuffixedString()).isEqualTo("10Gi");
+    }
+
+    @Test
+    void servicesAreHeadlessForPodDnsAndClusterIpForClients() {
+        V1Service h = DesiredServices.headless(LOCAL);
+        assertThat(h.getMetadata().getName()).isEqualTo("demo-nodes");
+        assertThat(h.getSpec().getClusterIP()).isEqualTo("None");
+        assertThat(h.getSpec().getPublishNotReadyAddresses()).isTrue();
+        assertThat(h.getSpec().getSelector()).containsExactlyEntriesOf(Map.of("berth.dev/cluster", "demo"));
+        assertThat(h.getSpec().getPorts()).extracting(p -> p.getName() + ":" + p.getPort())
+                .containsExactly("client:9092", "controller:9093");
+        V1Service b = DesiredServices.bootstrap(LOCAL);
+        assertThat(b.getMetadata().getName()).isEqualTo("demo-bootstrap");
+        assertThat(b.getSpec().getType()).isEqualTo("ClusterIP");
+        assertThat(b.getSpec().getSelector()).containsExactlyInAnyOrderEntriesOf(
+                Map.of("berth.dev/cluster", "demo", "berth.dev/role", "broker"));
+        assertThat(b.getSpec().getPorts()).extracting(p -> p.getName() + ":" + p.getPort()).containsExactly("client:9092");
+        assertThat(Names.bootstrapAddress("demo", "kafka")).isEqualTo("demo-bootstrap.kafka.svc:9092");
+    }
+
+    @Test
+    void configMapRendersOneFilePerRoleFromSpec() {
+        V1ConfigMap cm = DesiredConfigMap.build(cluster(LOCAL.getSpec().withControllers(new ControllersSpec(3, null))));
+        assertThat(cm.getMetadata().getName()).isEqualTo("demo-config");
+        assertThat(cm.getData()).containsOnlyKeys("broker.properties", "controller.properties", "start.sh");
+        String voters = "1000@demo-controller-0.demo-nodes.kafka.svc:9093,1001@demo-controller-1.demo-nodes.kafka.svc:9093,"
+                + "1002@demo-controller-2.demo-nodes.kafka.svc:9093";
+        assertThat(cm.getData().get("broker.properties")).isEqualTo("""
+                # Rendered by berth from KafkaCluster demo; per-pod keys are appended by start.sh.
+                process.roles=broker
+                listeners=PLAINTEXT://:9092
+                listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+                inter.broker.listener.name=PLAINTEXT
+                controller.listener.names=CONTROLLER
+                controller.quorum.voters=%s
+                log.dirs=/var/lib/kafka/data
+                auto.create.topics.enable=false
+                num.partitions=6
+                """.formatted(voters));
+        assertThat(cm.getData().get("controller.properties")).isEqualTo("""
+                # Rendered by berth from KafkaCluster demo; per-pod keys are appended by start.sh.
+                process.roles=controller
+                listeners=CONTROLLER://:9093
+                listener.security.protocol.map=CONTROLLER:PLAINTEXT
+                controller.listener.names=CONTROLLER
+                controller.quorum.voters=%s
+                log.dirs=/var/lib/kafka/data
+                """.formatted(voters));
+        assertThat(cm.getData().get("start.sh"))
+                .contains("cp \"/etc/berth/${ROLE}.properties\" /tmp/server.properties")
+                .contains("if [ -n \"${BROKER_RACK:-}\" ]; then echo \"broker.rack=${BROKER_RACK}\"; fi")
+                .contains("kafka-storage.sh format --ignore-formatted -t \"${CLUSTER_ID}\"")
+                .endsWith("exec /opt/kafka/bin/kafka-server-start.sh /tmp/server.properties\n");
+    }
+
+    @Test
+    void kafkaClusterIdIsTheUidInKafkasEncoding() {
+        // 6f1c2b7e-3d4a-4b5c-8d9e-0f1a2b3c4d5e as 16 bytes, URL-safe base64 without padding: 22 characters.
+        assertThat(DesiredConfigMap.kafkaClusterId(LOCAL)).isEqualTo("bxwrfj1KS1yNng8aKzxNXg").hasSize(22);
+        assertThat(org.apache.kafka.common.Uuid.fromString(DesiredConfigMap.kafkaClusterId(LOCAL)).toString())
+                .isEqualTo("bxwrfj1KS1yNng8aKzxNXg");
+    }
+
+    @Test
+    void everyOwnedObjectHasKindAndOneControllerOwner() {
+        List<Object> all = List.of(DesiredPods.broker(LOCAL, 0, null), DesiredPods.controller(LOCAL, 0, null),
+                DesiredPvcs.broker(LOCAL, 0), DesiredPvcs.controller(LOCAL, 0), DesiredServices.headless(LOCAL),
+                DesiredServices.bootstrap(LOCAL), DesiredConfigMap.build(LOCAL));
+        for (Object o : all) {
+            io.kubernetes.client.common.KubernetesObject k = (io.kubernetes.client.common.KubernetesObject) o;
+            assertThat(k.getApiVersion()).isEqualTo("v1");
+            assertThat(k.getKind()).isNotBlank();
+            assertThat(k.getMetadata().getOwnerReferences()).singleElement()
+                    .satisfies(r -> assertThat(r.getController()).isTrue());
+            assertThat(k.getMetadata().getLabels()).containsEntry("berth.dev/cluster", "demo");
+        }
+    }
+}

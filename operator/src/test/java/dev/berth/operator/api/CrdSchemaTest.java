@@ -1,0 +1,135 @@
+package dev.berth.operator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.kubernetes.client.openapi.JSON;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/** deploy/crd/kafkacluster.yaml is a structural schema, documented everywhere, and matches the Java model. */
+class CrdSchemaTest {
+    static Map<String, Object> crd;
+    static Map<String, Object> version;
+    static Map<String, Object> schema;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void load() throws IOException {
+        crd = new Yaml().load(Files.readString(Path.of("..", "deploy", "crd", "kafkacluster.yaml")));
+        Map<String, Object> spec = (Map<String, Object>) crd.get("spec");
+        version = ((List<Map<String, Object>>) spec.get("versions")).get(0);
+        schema = (Map<String, Object>) ((Map<String, Object>) version.get("schema")).get("openAPIV3Schema");
+    }
+
+    @SuppressWarnings("unchecked")
+    static void walk(String path, Map<String, Object> node, List<String> problems) {
+        if (!node.containsKey("type")) {
+            problems.add(path + ": no type (structural schemas need one everywhere)");
+        }
+        if (!node.containsKey("description")) {
+            problems.add(path + ": no description (kubectl explain shows nothing)");
+        }
+        for (String banned : List.of("$ref", "definitions", "anyOf", "oneOf", "allOf")) {
+            if (node.containsKey(banned)) {
+                problems.add(path + ": " + banned + " is not allowed here");
+            }
+        }
+        if (node.containsKey("properties") && node.containsKey("additionalProperties")) {
+            problems.add(path + ": properties and additionalProperties are mutually exclusive");
+        }
+        Map<String, Object> props = (Map<String, Object>) node.get("properties");
+        if (props != null) {
+            props.forEach((k, v) -> walk(path + "." + k, (Map<String, Object>) v, problems));
+        }
+        if (node.get("items") instanceof Map<?, ?> items) {
+            walk(path + "[]", (Map<String, Object>) items, problems);
+        }
+        if (node.get("additionalProperties") instanceof Map<?, ?> ap) {
+            walk(path + "{}", (Map<String, Object>) ap, problems);
+        }
+    }
+
+    @Test
+    void schemaIsStructuralAndEveryFieldHasADescription() {
+        List<String> problems = new ArrayList<>();
+        walk("", schema, problems);
+        assertThat(problems).isEmpty();
+        assertThat(crd.get("apiVersion")).isEqualTo("apiextensions.k8s.io/v1");
+        assertThat(((Map<?, ?>) crd.get("metadata")).get("name")).isEqualTo("kafkaclusters.berth.dev");
+        assertThat(version.get("name")).isEqualTo("v1alpha1");
+        assertThat(((Map<?, ?>) version.get("subresources")).containsKey("status")).isTrue();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void printerColumnsShowBrokersPhaseOperationAndAge() {
+        List<Map<String, Object>> cols = (List<Map<String, Object>>) version.get("additionalPrinterColumns");
+        assertThat(cols).extracting(c -> c.get("name") + "=" + c.get("jsonPath")).containsExactly(
+                "Brokers=.status.ready", "Phase=.status.phase", "Operation=.status.operation.type",
+                "Age=.metadata.creationTimestamp");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void validationHasMinimumsEnumsAndRequired() {
+        Map<String, Object> spec = (Map<String, Object>) ((Map<String, Object>) schema.get("properties")).get("spec");
+        Map<String, Object> p = (Map<String, Object>) spec.get("properties");
+        Map<String, Object> brokers = (Map<String, Object>) ((Map<String, Object>) p.get("brokers")).get("properties");
+        assertThat(((Map<String, Object>) brokers.get("replicas")).get("minimum")).isEqualTo(1);
+        Map<String, Object> controllers = (Map<String, Object>) ((Map<String, Object>) p.get("controllers")).get("properties");
+        assertThat(((Map<String, Object>) controllers.get("replicas")).get("enum")).isEqualTo(List.of(1, 3, 5));
+        assertThat((List<String>) schema.get("required")).containsExactly("spec");
+    }
+
+    /** Every field the operator writes or reads exists in the schema (a real apiserver would prune the rest). */
+    @Test
+    void everyFieldOfTheJavaModelIsInTheSchema() {
+        KafkaClusterSpec spec = new KafkaClusterSpec("4.4.0", "apache/kafka:4.4.0", Map.of("a", "b"),
+                new ControllersSpec(3, new StorageSpec("1Gi", "x", false)),
+                new BrokersSpec(3, new StorageSpec("1Gi", "x", true), new ResourcesSpec(Map.of("cpu", "1"), Map.of("cpu", "1")),
+                        List.of(1)),
+                new PlacementSpec("s", "r"), new RebalanceSpec(1L << 21, RebalanceSpec.OnScale.None));
+        KafkaCluster c = new KafkaCluster(new V1ObjectMeta().name("x"), spec);
+        c.setStatus(new KafkaClusterStatus(1L, "Running", "3/3",
+                List.of(new Condition("Ready", "True", "R", "m", "2026-01-01T00:00:00Z", 1L)),
+                List.of(new BrokerStatus(0, "p", "n", "r", "Running", 1, 2, 3, 4)),
+                List.of(new NodeStatus(1000, "p", "n", "r", "Running")),
+                new OperationStatus("ScaleUp", "Moving", List.of(3), 1L, 2L, 3, 4, "2026-01-01T00:00:00Z", "m",
+                        Map.of("k", "v"))));
+        JsonObject json = JSON.getGson().toJsonTree(c).getAsJsonObject();
+        json.remove("metadata");
+        List<String> missing = new ArrayList<>();
+        check("", json, schema, missing);
+        assertThat(missing).isEmpty();
+    }
+
+    @SuppressWarnings("unchecked")
+    static void check(String path, JsonElement value, Map<String, Object> node, List<String> missing) {
+        if (value.isJsonObject()) {
+            Map<String, Object> props = (Map<String, Object>) node.get("properties");
+            Map<String, Object> ap = node.get("additionalProperties") instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
+            for (Map.Entry<String, JsonElement> e : value.getAsJsonObject().entrySet()) {
+                Map<String, Object> child = props != null ? (Map<String, Object>) props.get(e.getKey()) : ap;
+                if (child == null) {
+                    missing.add(path + "." + e.getKey());
+                } else {
+                    check(path + "." + e.getKey(), e.getValue(), child, missing);
+                }
+            }
+        } else if (value.isJsonArray()) {
+            for (JsonElement item : value.getAsJsonArray()) {
+                check(path + "[]", item, (Map<String, Object>) node.get("items"), missing);
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.berth.operator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.operator.api.SpecValidator.Problem;
+import dev.berth.operator.api.SpecValidator.Reason;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SpecValidatorTest {
+    static final KafkaClusterSpec BASE = KafkaClusterSpec.defaults(); // 3 brokers, default classes
+
+    record Row(KafkaClusterSpec spec, Map<String, Integer> topics, Set<String> classes, List<Problem> expected) {}
+
+    static KafkaClusterSpec config(Map<String, String> c) {
+        return BASE.withConfig(c);
+    }
+
+    static KafkaClusterSpec brokerStorage(StorageSpec s) {
+        return BASE.withBrokers(BASE.brokers().withStorage(s));
+    }
+
+    @Test
+    void refusesWhatKafkaOrKubernetesCannotApply() {
+        Row[] rows = {
+            new Row(BASE, Map.of("orders", 3), Set.of("standard"), List.of()), // defaults are valid
+            new Row(BASE, null, null, List.of()), // Kafka and storage classes unknown: those checks are skipped
+            new Row(BASE, Map.of("orders", 4), null, List.of(new Problem(Reason.ReplicationFactorExceedsBrokers,
+                    "topic orders has replication factor 4 but spec.brokers.replicas is 3; set replicas to at least 4"
+                            + " or lower the topic's replication factor"))), // one broker short
+            new Row(config(Map.of("node.id", "1", "listeners", "X://:1")), null, null, List.of(new Problem(
+                    Reason.ConfigKeyOwnedByBerth, "spec.config sets listeners, node.id, which berth manages itself;"
+                            + " remove them"))),
+            new Row(config(Map.of("num.partitions", "six")), null, null, List.of(new Problem(Reason.InvalidConfigValue,
+                    "spec.config.num.partitions is \"six\" but must be an integer"))),
+            new Row(config(Map.of("auto.create.topics.enable", "yes")), null, null, List.of(new Problem(
+                    Reason.InvalidConfigValue, "spec.config.auto.create.topics.enable is \"yes\" but must be true or false"))),
+            new Row(config(Map.of("min.insync.replicas", "3")), null, null, List.of()), // equal to brokers: allowed
+            new Row(config(Map.of("default.replication.factor", "4")), null, null, List.of(new Problem(
+                    Reason.ReplicationFactorExceedsBrokers, "spec.config.default.replication.factor is 4 but"
+                            + " spec.brokers.replicas is 3; lower it or add brokers"))), // just above the broker count
+            new Row(brokerStorage(new StorageSpec("lots", null, false)), null, null, List.of(new Problem(
+                    Reason.InvalidQuantity, "spec.brokers.storage.size is \"lots\" but must be a Kubernetes quantity"
+                            + " such as 100Gi"))),
+            new Row(brokerStorage(new StorageSpec("1.5Ti", "gold", true)), null, Set.of("standard"), List.of(new Problem(
+                    Reason.UnknownStorageClass, "spec.brokers.storage.storageClassName names storage class gold, which"
+                            + " does not exist; create it or use one of [standard]"))),
+            new Row(brokerStorage(new StorageSpec("1.5Ti", "gold", true)), null, Set.of("gold"), List.of()), // class exists
+            new Row(BASE.withBrokers(BASE.brokers().withRemove(List.of(1000))), null, null, List.of(new Problem(
+                    Reason.InvalidBrokerId, "spec.brokers.remove names 1000 but broker ids are 0..999"))), // controller range
+        };
+        for (Row r : rows) {
+            assertThat(SpecValidator.validate(r.spec(), r.topics(), r.classes())).as("%s", r.spec().config())
+                    .containsExactlyElementsOf(r.expected());
+        }
+    }
+}
