@@ -65,10 +65,10 @@ public final class ForkedKafkaCluster implements AutoCloseable {
             cluster.layout.brokers().forEach(b -> cluster.layout.format(b.id, b.dir));
             cluster.startController();
             cluster.layout.brokers().forEach(b -> cluster.launchBroker(b.id));
-            cluster.admin = Admin.create(KafkaTestCluster.adminConfig(cluster.bootstrapServers()));
             for (ClusterLayout.BrokerSlot slot : cluster.layout.brokers()) {
                 cluster.awaitBrokerUp(slot.id);
             }
+            cluster.admin = Admin.create(KafkaTestCluster.adminConfig(cluster.bootstrapServers()));
             KafkaAwait.awaitRegisteredBrokers(cluster.admin, cluster.brokerIds());
             return cluster;
         } catch (RuntimeException e) {
@@ -180,12 +180,24 @@ public final class ForkedKafkaCluster implements AutoCloseable {
         brokers.put(id, launch("broker-" + id, layout.brokerProperties(id)));
     }
 
-    /** Waits until the broker is registered; relaunches it on another port if its port was taken. */
+    /**
+     * Waits until the new process serves requests and is registered; relaunches it on another port if
+     * its port was taken. Asking the cluster alone is not enough: right after a SIGKILL the dead
+     * incarnation stays registered until the controller fences it (1.5 s). A broker only processes
+     * requests once its startup completed (registered and unfenced), so an Admin bootstrapped to this
+     * broker's address alone answers only then.
+     */
     private void awaitBrokerUp(int id) {
         for (int attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
             Process process = brokers.get(id);
-            KafkaAwait.polling("broker " + id + " registered or dead").until(() ->
-                    !process.isAlive() || KafkaAwait.registeredBrokers(admin).contains(id));
+            int port = layout.broker(id).port;
+            // First the listener (a plain TCP probe, silent), then Kafka itself: an Admin polling a
+            // JVM that is still booting logs a warning per attempt.
+            KafkaAwait.polling("broker " + id + " listening or dead").until(() -> !process.isAlive() || accepts(port));
+            try (Admin direct = Admin.create(KafkaTestCluster.adminConfig(layout.broker(id).address()))) {
+                KafkaAwait.polling("broker " + id + " serving and registered, or dead").until(() ->
+                        !process.isAlive() || KafkaAwait.registeredBrokers(direct).contains(id));
+            }
             if (process.isAlive()) {
                 return;
             }

@@ -9,12 +9,8 @@ import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,14 +27,7 @@ class ForkedKafkaClusterTest {
             assertThat(KafkaAwait.racks(admin)).isEqualTo(Map.of(0, "a", 1, "b"));
             KafkaAwait.createTopic(admin, "crash", Map.of(0, List.of(1, 0)));
             TopicPartition tp = new TopicPartition("crash", 0);
-            try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
-                for (int i = 0; i < 50; i++) {
-                    producer.send(new ProducerRecord<>("crash", 0, "k", "v" + i));
-                }
-                producer.flush();
-            }
+            KafkaRecords.produce(kafka.bootstrapServers(), "crash", 0, 0, 50);
             long pid = kafka.pid(1);
 
             kafka.kill(1);
@@ -55,6 +44,9 @@ class ForkedKafkaClusterTest {
             ListOffsetsResult.ListOffsetsResultInfo end =
                     get(admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp));
             assertThat(end.offset()).as("end offset served by the restarted leader").isEqualTo(50);
+            assertThat(KafkaRecords.consumeAll(kafka.bootstrapServers(), tp))
+                    .extracting(record -> record.value())
+                    .hasSize(50).startsWith("record-0").endsWith("record-49");
         }
     }
 }

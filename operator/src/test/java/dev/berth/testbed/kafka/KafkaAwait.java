@@ -117,6 +117,15 @@ public final class KafkaAwait {
         awaitFullIsr(admin, topic);
     }
 
+    /**
+     * Creates any topic (e.g. with {@code min.insync.replicas} in {@link NewTopic#configs}) and waits
+     * until every partition has a leader and a full ISR.
+     */
+    public static void createTopic(Admin admin, NewTopic topic) {
+        get(admin.createTopics(List.of(topic)).all());
+        awaitFullIsr(admin, topic.name());
+    }
+
     /** Waits until every partition of the topic has a leader and ISR == replicas. */
     public static void awaitFullIsr(Admin admin, String topic) {
         polling("full ISR on " + topic).untilAsserted(() -> {

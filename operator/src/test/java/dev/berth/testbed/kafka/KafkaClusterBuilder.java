@@ -49,7 +49,12 @@ public final class KafkaClusterBuilder {
         return this;
     }
 
-    /** Starts the cluster in this JVM and waits until every broker is registered and unfenced. */
+    /**
+     * Starts the cluster in this JVM and waits until every broker is registered and unfenced. Zero
+     * brokers is allowed (the controller alone, brokers come later with {@code addBroker}, as pods of
+     * an end-to-end test get bound); then set the internal topics' replication factor yourself, e.g.
+     * {@code brokerConfig("offsets.topic.replication.factor", "3")}.
+     */
     public KafkaTestCluster start() {
         validate();
         return KafkaTestCluster.start(this);
@@ -58,13 +63,13 @@ public final class KafkaClusterBuilder {
     /** Starts every node as its own {@code kafka.Kafka} JVM and waits until every broker is registered. */
     public ForkedKafkaCluster startForked() {
         validate();
+        if (brokers.isEmpty()) {
+            throw new IllegalArgumentException("a forked test cluster needs at least one broker");
+        }
         return ForkedKafkaCluster.start(this);
     }
 
     private void validate() {
-        if (brokers.isEmpty()) {
-            throw new IllegalArgumentException("a test cluster needs at least one broker");
-        }
         if (brokers.containsKey(controllerId)) {
             throw new IllegalArgumentException("controller id " + controllerId + " collides with a broker id");
         }

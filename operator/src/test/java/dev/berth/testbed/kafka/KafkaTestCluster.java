@@ -44,7 +44,7 @@ public final class KafkaTestCluster implements AutoCloseable {
     private final Map<Integer, KafkaRaftServer> running = new ConcurrentHashMap<>();
     private final Thread cleanupOnExit;
     private volatile KafkaRaftServer controller;
-    private volatile Admin admin;
+    private volatile SharedAdmin admin;
 
     private KafkaTestCluster(ClusterLayout layout) {
         this.layout = layout;
@@ -74,8 +74,9 @@ public final class KafkaTestCluster implements AutoCloseable {
                 }));
             }
             CompletableFuture.allOf(starting.toArray(CompletableFuture[]::new)).join();
-            cluster.admin = Admin.create(adminConfig(cluster.bootstrapServers()));
-            KafkaAwait.awaitRegisteredBrokers(cluster.admin, cluster.brokerIds());
+            if (!cluster.running.isEmpty()) {
+                KafkaAwait.awaitRegisteredBrokers(cluster.admin(), cluster.brokerIds());
+            }
             return cluster;
         } catch (RuntimeException e) {
             cluster.close();
@@ -104,9 +105,18 @@ public final class KafkaTestCluster implements AutoCloseable {
         return ClusterLayout.bootstrap(up);
     }
 
-    /** One Admin shared by the tests of this cluster; closed with the cluster. Do not close it. */
-    public Admin admin() {
-        return admin;
+    /**
+     * One Admin shared by the tests of this cluster; closed with the cluster. Do not close it.
+     * Created on first use (a cluster started without brokers has nothing to bootstrap from).
+     */
+    public synchronized Admin admin() {
+        if (admin == null) {
+            if (running.isEmpty()) {
+                throw new IllegalStateException("no broker is running: add one before asking for an Admin");
+            }
+            admin = new SharedAdmin(() -> Admin.create(adminConfig(bootstrapServers())));
+        }
+        return admin.handle();
     }
 
     public String clusterId() {
@@ -193,7 +203,7 @@ public final class KafkaTestCluster implements AutoCloseable {
         }
         KafkaAwait.polling("unregister broker " + id)
                 .until(() -> {
-                    KafkaAwait.get(admin.unregisterBroker(id).all());
+                    KafkaAwait.get(admin().unregisterBroker(id).all());
                     return true;
                 });
         layout.removeBroker(id);
@@ -202,12 +212,12 @@ public final class KafkaTestCluster implements AutoCloseable {
 
     /** Waits until describeCluster lists exactly the running brokers. */
     public void awaitRunningRegistered() {
-        KafkaAwait.awaitRegisteredBrokers(admin, running.keySet());
+        KafkaAwait.awaitRegisteredBrokers(admin(), running.keySet());
     }
 
     /** Waits until every partition of the topic has a leader and a full ISR. */
     public void awaitFullIsr(String topic) {
-        KafkaAwait.awaitFullIsr(admin, topic);
+        KafkaAwait.awaitFullIsr(admin(), topic);
     }
 
     private void startController() {
@@ -217,10 +227,15 @@ public final class KafkaTestCluster implements AutoCloseable {
 
     private void startBroker(int id) {
         ClusterLayout.BrokerSlot slot = layout.broker(id);
+        int before = slot.port;
         if (!LoopbackPorts.isFree(slot.port)) {
             slot.port = LoopbackPorts.next();
         }
         running.put(id, startNode("broker " + id, () -> layout.brokerProperties(id), () -> slot.port = LoopbackPorts.next()));
+        SharedAdmin shared = admin;
+        if (slot.port != before && shared != null) {
+            shared.renew();
+        }
     }
 
     /** Starts one node; when its port was taken in the meantime, takes another and tries again. */
@@ -257,7 +272,7 @@ public final class KafkaTestCluster implements AutoCloseable {
     @Override
     public void close() {
         if (admin != null) {
-            admin.close(java.time.Duration.ofSeconds(2));
+            admin.close();
         }
         List<CompletableFuture<Void>> stopping = new ArrayList<>();
         for (Integer id : new ArrayList<>(running.keySet())) {

@@ -3,25 +3,21 @@ package dev.berth.testbed.kafka;
 import static dev.berth.testbed.kafka.KafkaAwait.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.ArrayList;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitionReassignment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,10 +89,14 @@ class KafkaTestClusterTest {
         produce("restart-data", 0, 100);
         String metaPropertiesBefore = java.nio.file.Files.readString(kafka.dataDir(2).resolve("meta.properties"));
 
+        String addressBefore = kafka.address(2);
+
         kafka.stopBroker(2);
         KafkaAwait.awaitOutOfIsr(admin, "restart-data", 2);
         produce("restart-data", 100, 50);
         kafka.restartBroker(2);
+
+        assertThat(kafka.address(2)).as("same address after restart").isEqualTo(addressBefore);
 
         kafka.awaitFullIsr("restart-data");
         assertThat(java.nio.file.Files.readString(kafka.dataDir(2).resolve("meta.properties")))
@@ -112,9 +112,11 @@ class KafkaTestClusterTest {
 
     @Test
     void recordProducedWithAcksAllBeforeABrokerRestartIsConsumedAfterIt() throws Exception {
-        KafkaAwait.createTopic(admin, "acks-all", Map.of(0, List.of(1, 2, 0)));
+        // min.insync.replicas=2: the acknowledged record is on at least two brokers before the restart.
+        KafkaAwait.createTopic(admin, new NewTopic("acks-all", Map.of(0, List.of(1, 2, 0)))
+                .configs(Map.of("min.insync.replicas", "2")));
         RecordMetadata written;
-        try (KafkaProducer<String, String> producer = producer()) {
+        try (KafkaProducer<String, String> producer = KafkaRecords.producer(kafka.bootstrapServers())) {
             written = producer.send(new ProducerRecord<>("acks-all", 0, "key", "survives")).get();
         }
 
@@ -152,42 +154,46 @@ class KafkaTestClusterTest {
         assertThat(kafka.brokerIds()).doesNotContain(4);
     }
 
-    private static void produce(String topic, int first, int count) {
-        try (KafkaProducer<String, String> producer = producer()) {
-            for (int i = first; i < first + count; i++) {
-                producer.send(new ProducerRecord<>(topic, 0, "k" + i, "record-" + i));
+    @Test
+    void brokerWhosePortWasTakenWhileItWasDownComesBackOnAnotherPortAndTheSharedAdminFollows() throws Exception {
+        // Its own one-broker cluster: with the only broker moved, an Admin that kept the old address
+        // would have no live address left.
+        try (KafkaTestCluster single = KafkaTestCluster.builder().controllerId(600).broker(0, "a").start()) {
+            Admin heldAdmin = single.admin();
+            String before = single.address(0);
+            single.stopBroker(0);
+            int oldPort = Integer.parseInt(before.substring(before.indexOf(':') + 1));
+            try (ServerSocket squatter = new ServerSocket()) {
+                squatter.bind(new InetSocketAddress("127.0.0.1", oldPort));
+
+                single.restartBroker(0);
+
+                assertThat(single.address(0)).isNotEqualTo(before);
+                assertThat(single.bootstrapServers()).isEqualTo(single.address(0));
+                assertThat(get(heldAdmin.describeCluster().nodes()))
+                        .singleElement()
+                        .satisfies(node -> assertThat(node.host() + ":" + node.port()).isEqualTo(single.address(0)));
             }
-            producer.flush();
         }
     }
 
-    private static KafkaProducer<String, String> producer() {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10000,
-                ProducerConfig.LINGER_MS_CONFIG, 0),
-                new StringSerializer(), new StringSerializer());
+    @Test
+    void clusterStartedWithoutBrokersTakesBrokersAddedLater() {
+        try (KafkaTestCluster empty = KafkaTestCluster.builder().controllerId(500).start()) {
+            assertThat(empty.brokerIds()).isEmpty();
+
+            empty.addBroker(0, "x");
+            empty.addBroker(1, "y");
+
+            assertThat(KafkaAwait.racks(empty.admin())).isEqualTo(Map.of(0, "x", 1, "y"));
+        }
     }
 
-    /** Reads a partition from the beginning to its end offset, without a consumer group. */
+    private static void produce(String topic, int first, int count) {
+        KafkaRecords.produce(kafka.bootstrapServers(), topic, 0, first, count);
+    }
+
     private static List<ConsumerRecord<String, String>> consumeAll(String topic, int partition) {
-        TopicPartition tp = new TopicPartition(topic, partition);
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), new StringDeserializer())) {
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp), Duration.ofSeconds(10)).get(tp);
-            List<ConsumerRecord<String, String>> records = new ArrayList<>();
-            KafkaAwait.polling("read " + tp + " up to offset " + end).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).records(tp).forEach(records::add);
-                return consumer.position(tp) >= end;
-            });
-            return records;
-        }
+        return KafkaRecords.consumeAll(kafka.bootstrapServers(), new TopicPartition(topic, partition));
     }
 }

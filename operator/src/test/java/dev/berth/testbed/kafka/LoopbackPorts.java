@@ -46,10 +46,15 @@ final class LoopbackPorts {
         throw new IllegalStateException("no free loopback port in [" + LOW + ", " + HIGH + ") after 500 tries");
     }
 
-    /** Whether a listener could bind {@code 127.0.0.1:port} right now. */
+    /**
+     * Whether a listener could bind {@code 127.0.0.1:port} right now. The probe binds with
+     * {@code SO_REUSEADDR}, as Kafka's own listener does: a port whose previous broker just stopped
+     * still has connections in TIME_WAIT, which block a plain bind but not Kafka's, and the broker must
+     * get its port back on restart.
+     */
     static boolean isFree(int port) {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
+            socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             return true;
         } catch (IOException e) {
