@@ -179,6 +179,15 @@ class ScaleUpAndDownTest {
         // Really mid-drain: Kafka still has replicas on the leaving broker when the operator stops.
         assertThat(replicas().values()).anyMatch(r -> r.contains(gone));
         assertThat(core.readNamespacedPod(NAME + "-broker-" + gone, NS).execute()).isNotNull();
+        // While no operator runs, a topic lands on the leaving broker: the drain must catch it.
+        List<Integer> lateReplicas = new ArrayList<>(List.of(gone));
+        for (int b : new TreeSet<>(KafkaAwait.registeredBrokers(kafka.admin()))) {
+            if (lateReplicas.stream().map(RACKS::get).noneMatch(r -> r.equals(RACKS.get(b)))) {
+                lateReplicas.add(b);
+            }
+        }
+        KafkaAwait.createTopic(kafka.admin(), "late", Map.of(0, lateReplicas));
+        KafkaRecords.produce(bootstrap, "late", 0, 0, 50);
         operator = newOperator("op-2");
         operator.start();
 
@@ -192,6 +201,9 @@ class ScaleUpAndDownTest {
                 .extracting(p -> p.getMetadata().getName())
                 .doesNotContain("data-" + NAME + "-broker-" + gone);
         assertThat(replicas().values()).allSatisfy(r -> assertThat(r).doesNotContain(gone).hasSize(3));
+        assertThat(KafkaAwait.ids(KafkaAwait.describePartition(kafka.admin(),
+                new TopicPartition("late", 0)).replicas())).hasSize(3).doesNotContain(gone);
+        assertThat(KafkaRecords.consumeAll(bootstrap, new TopicPartition("late", 0))).hasSize(50);
         assertThat(glue.log).contains("pod of broker " + gone + " deleted: stop broker " + gone);
         assertThat(eventReasons()).contains("ScaleDownStarted", "ScaleDownComplete");
     }
