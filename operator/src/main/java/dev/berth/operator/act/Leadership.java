@@ -51,7 +51,8 @@ public final class Leadership {
         Set<Integer> brokers = new TreeSet<>();
         s.brokers().stream().map(BrokerState::id).forEach(brokers::add);
         Map<String, String> topics = new TreeMap<>();
-        s.topics().keySet().forEach(t -> topics.put(t, ""));
+        s.topics().keySet().stream().filter(t -> !ThrottlePlan.internal(t))
+                .forEach(t -> topics.put(t, ""));
         new Throttles(admin).clearThrottles(new ThrottlePlan(brokers, topics, Map.of()),
                 List.copyOf(topics.keySet()));
     }

@@ -57,14 +57,13 @@ final class FillPhase {
      * @return the minimum bytes any plan must move: the receivers' total shortfall to the mean
      */
     long run(int[] receivers, boolean[] mayDonate, MoveReason why) {
-        int active = m.activeCount();
         shareBytes = m.fairShare(m.bytes);
         shareCount = m.fairShare(m.countsAsLongs());
         long leaderTotal = 0;
         for (int b = 0; b < m.brokers(); b++) {
             leaderTotal += m.leaders[b];
         }
-        meanLeaders = (double) leaderTotal / active;
+        meanLeaders = (double) leaderTotal / m.activeCount();
 
         long minimum = 0;
         double[] need = new double[receivers.length];

@@ -13,7 +13,9 @@ import java.util.stream.Collectors;
  * sets them: the rate on every broker involved, and per topic the replicas that send (leader side:
  * every replica the partition has now) and the replicas that receive (follower side: the added
  * ones). Only replication of the moving partitions is throttled; producers and ISR followers of
- * other partitions are not slowed.
+ * other partitions are not slowed. Kafka's internal topics ({@code __consumer_offsets},
+ * {@code __transaction_state}, ...) are small and their configs are Kafka's own: they move
+ * unthrottled and their configs are never touched.
  *
  * <p><b>Example.</b> t-0 [1,2] -&gt; [3,2], t-1 [2,3] -&gt; [2,4]: brokers {1,2,3,4};
  * topic t leader replicas {@code 0:1,0:2,1:2,1:3}, follower replicas {@code 0:3,1:4}.
@@ -30,7 +32,7 @@ public record ThrottlePlan(
         Map<String, List<String>> leader = new TreeMap<>();
         Map<String, List<String>> follower = new TreeMap<>();
         for (Move m : moves) {
-            if (m.leaderOnly()) {
+            if (m.leaderOnly() || internal(m.topic())) {
                 continue;
             }
             brokers.addAll(m.oldReplicas());
@@ -43,6 +45,11 @@ public record ThrottlePlan(
             }
         }
         return new ThrottlePlan(brokers, join(leader), join(follower));
+    }
+
+    /** Kafka's internal topics start with two underscores. */
+    public static boolean internal(String topic) {
+        return topic.startsWith("__");
     }
 
     private static Map<String, String> join(Map<String, List<String>> lists) {

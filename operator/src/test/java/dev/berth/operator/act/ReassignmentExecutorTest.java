@@ -32,12 +32,16 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.PartitionReassignment;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,6 +135,7 @@ class ReassignmentExecutorTest {
         KafkaAwait.createTopic(admin, "drain", Map.of(0, List.of(3, 0), 1, List.of(1, 3),
                 2, List.of(2, 3)));
         produce("drain", 3, 100);
+        commitOffsets("drain-readers", tp("drain", 0)); // creates __consumer_offsets, RF 3 of 4
         DrainVerifier verifier = new DrainVerifier(admin);
         assertThat(verifier.verify(3).findings()).contains("replica drain-0", "replica drain-1");
 
@@ -138,6 +143,7 @@ class ReassignmentExecutorTest {
         ReassignmentPlan plan = new ReassignmentPlanner(new Random(1))
                 .plan(snapshot, new PlanIntent.RemoveBrokers(Set.of(3)));
         assertThat(plan.moves()).extracting(Move::name).contains("drain-0", "drain-1", "drain-2");
+        assertThat(snapshot.topics()).containsKey("__consumer_offsets");
         new ReassignmentExecutor(admin, new ExecutionPolicy(10_000_000, 5))
                 .runToCompletion(plan.moves(), Duration.ofSeconds(60), Duration.ofMillis(200));
 
@@ -192,6 +198,18 @@ class ReassignmentExecutorTest {
                 }
             }
             producer.flush();
+        }
+    }
+
+    /** A committed group offset: Kafka creates its internal __consumer_offsets topic for it. */
+    private static void commitOffsets(String group, TopicPartition tp) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        try (KafkaConsumer<String, String> c =
+                new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            c.assign(List.of(tp));
+            c.commitSync(Map.of(tp, new OffsetAndMetadata(1)), Duration.ofSeconds(20));
         }
     }
 

@@ -35,7 +35,8 @@ class ReassignmentStepsTest {
         ThrottlePlan t = ThrottlePlan.of(List.of(
                 new Move("t", 0, List.of(1, 2), List.of(3, 2), MoveReason.SCALE_UP, 10),
                 new Move("t", 1, List.of(2, 3), List.of(2, 4), MoveReason.SCALE_UP, 10),
-                new Move("u", 0, List.of(5, 6), List.of(6, 5), MoveReason.LEADER_BALANCE, 10)));
+                new Move("u", 0, List.of(5, 6), List.of(6, 5), MoveReason.LEADER_BALANCE, 10),
+                new Move("__consumer_offsets", 0, List.of(1, 2), List.of(7, 2), MoveReason.DRAIN, 10)));
 
         assertThat(t.brokers()).containsExactly(1, 2, 3, 4);
         assertThat(t.leaderReplicas()).containsExactlyEntriesOf(java.util.Map.of("t", "0:1,0:2,1:2,1:3"));
