@@ -29,7 +29,7 @@ import java.util.logging.Logger;
  * mock's classes (Vert.x, Jackson, the fabric8 model).
  *
  * <pre>{@code
- * static final KubeApiTestBed bed = KubeApiTestBed.start();      // @AfterAll: bed.close()
+ * @AutoClose static final KubeApiTestBed bed = KubeApiTestBed.start(); // JUnit closes it after the class
  * bed.load("testbed/three-nodes.yaml");                            // classpath resource or file path
  * CoreV1Api core = new CoreV1Api(bed.apiClient());                 // finite timeouts: ordinary calls
  * SharedInformerFactory f = new SharedInformerFactory(bed.informerClient()); // read timeout 0

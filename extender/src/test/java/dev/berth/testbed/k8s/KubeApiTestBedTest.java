@@ -1,6 +1,7 @@
 package dev.berth.testbed.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.gson.JsonObject;
@@ -8,6 +9,7 @@ import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
+import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Binding;
 import io.kubernetes.client.openapi.models.V1Container;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import okhttp3.Response;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -85,15 +88,21 @@ class KubeApiTestBedTest {
         GenericKubernetesApi<V1Pod, V1PodList> pods = podApi();
         String name = "informer-pod";
 
+        long t0 = System.nanoTime();
         pods.create(pod("team-a", name)).throwsApiException();
-        await().atMost(EVENT_BOUND).until(() -> podEvents.contains("ADD team-a/" + name));
+        withinASecond().until(() -> podEvents.contains("ADD team-a/" + name));
+        long t1 = System.nanoTime();
 
         pods.patch("team-a", name, V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
                 new V1Patch("{\"metadata\":{\"labels\":{\"phase\":\"two\"}}}")).throwsApiException();
-        await().atMost(EVENT_BOUND).until(() -> podEvents.contains("UPDATE team-a/" + name + " phase=two"));
+        withinASecond().until(() -> podEvents.contains("UPDATE team-a/" + name + " phase=two"));
+        long t2 = System.nanoTime();
 
         pods.delete("team-a", name).throwsApiException();
-        await().atMost(EVENT_BOUND).until(() -> podEvents.contains("DELETE team-a/" + name));
+        withinASecond().until(() -> podEvents.contains("DELETE team-a/" + name));
+        long t3 = System.nanoTime();
+        System.out.printf("pod informer: add %d ms, update %d ms, delete %d ms (call + event)%n",
+                (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
 
         // Served by a real watch (a relist fallback would also add spurious updates).
         assertThat(podEvents.stream().filter(e -> e.contains(" team-a/" + name)))
@@ -109,14 +118,14 @@ class KubeApiTestBedTest {
                  "metadata":{"name":"informer-kc","namespace":"kafka"},"spec":{"brokers":{"replicas":3}}}"""));
 
         clusters.create(kc).throwsApiException();
-        await().atMost(EVENT_BOUND).until(() -> clusterEvents.contains("ADD kafka/informer-kc"));
+        withinASecond().until(() -> clusterEvents.contains("ADD kafka/informer-kc"));
 
         clusters.patch("kafka", "informer-kc", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
                 new V1Patch("{\"metadata\":{\"labels\":{\"phase\":\"two\"}}}")).throwsApiException();
-        await().atMost(EVENT_BOUND).until(() -> clusterEvents.contains("UPDATE kafka/informer-kc phase=two"));
+        withinASecond().until(() -> clusterEvents.contains("UPDATE kafka/informer-kc phase=two"));
 
         clusters.delete("kafka", "informer-kc").throwsApiException();
-        await().atMost(EVENT_BOUND).until(() -> clusterEvents.contains("DELETE kafka/informer-kc"));
+        withinASecond().until(() -> clusterEvents.contains("DELETE kafka/informer-kc"));
 
         assertThat(clusterEvents.stream().filter(e -> e.contains(" kafka/informer-kc")))
                 .containsExactly("ADD kafka/informer-kc", "UPDATE kafka/informer-kc phase=two", "DELETE kafka/informer-kc");
@@ -177,12 +186,54 @@ class KubeApiTestBedTest {
     }
 
     @Test
+    void bindingCopiesTheBindingsAnnotationsOntoThePod() throws Exception {
+        V1Pod created = podApi().create(pod("team-b", "annotated")).throwsApiException().getObject();
+        V1Binding b = binding("annotated", created.getMetadata().getUid(), "node-3");
+        b.getMetadata().setAnnotations(Map.of("berth.dev/rack", "rack-c"));
+        CoreV1Api core = new CoreV1Api(bed.apiClient());
+        try (Response r = core.createNamespacedPodBinding("annotated", "team-b", b).buildCall(null).execute()) {
+            assertThat(r.code()).isEqualTo(201);
+        }
+        assertThat(core.readNamespacedPod("annotated", "team-b").execute().getMetadata().getAnnotations())
+                .containsEntry("berth.dev/rack", "rack-c");
+    }
+
+    @Test
+    void bindingAPodBeingDeletedIsRefusedWith409() throws Exception {
+        V1Pod p = pod("team-b", "leaving");
+        p.getMetadata().setFinalizers(List.of("berth.dev/test")); // keeps it, marked, after delete
+        String uid = podApi().create(p).throwsApiException().getObject().getMetadata().getUid();
+        podApi().delete("team-b", "leaving").throwsApiException();
+        CoreV1Api core = new CoreV1Api(bed.apiClient());
+        assertThat(core.readNamespacedPod("leaving", "team-b").execute().getMetadata().getDeletionTimestamp()).isNotNull();
+        try (Response r = core.createNamespacedPodBinding("leaving", "team-b",
+                binding("leaving", uid, "node-1")).buildCall(null).execute()) {
+            assertThat(r.code()).isEqualTo(409);
+            assertThat(r.body().string()).contains("is being deleted");
+        }
+    }
+
+    @Test
     void bindingAMissingPodIsNotFound() throws Exception {
         try (Response r = new CoreV1Api(bed.apiClient()).createNamespacedPodBinding("ghost", "team-b",
                 binding("ghost", null, "node-1")).buildCall(null).execute()) {
             assertThat(r.code()).isEqualTo(404);
             assertThat(KubeApiTestBed.json(r.body().string()).get("reason").getAsString()).isEqualTo("NotFound");
         }
+    }
+
+    @Test
+    void duplicateCreatesAndStaleUpdatesAreRefusedWith409() throws Exception {
+        CoreV1Api core = new CoreV1Api(bed.apiClient());
+        V1Pod first = core.createNamespacedPod("team-c", pod("team-c", "twice")).execute();
+
+        assertThatThrownBy(() -> core.createNamespacedPod("team-c", pod("team-c", "twice")).execute())
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(409));
+
+        core.replaceNamespacedPod("twice", "team-c", first.metadata(first.getMetadata().labels(Map.of("v", "2")))).execute();
+        V1Pod stale = first.metadata(first.getMetadata().labels(Map.of("v", "stale"))); // still the first resourceVersion
+        assertThatThrownBy(() -> core.replaceNamespacedPod("twice", "team-c", stale).execute())
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getCode()).isEqualTo(409));
     }
 
     @Test
@@ -207,6 +258,11 @@ class KubeApiTestBedTest {
             assertThat(kc.getRaw().getAsJsonObject("spec").getAsJsonObject("brokers").get("replicas").getAsInt()).isEqualTo(3);
             assertThat(kc.getRaw().getAsJsonObject("status").get("observedGeneration").getAsInt()).isEqualTo(1);
         }
+    }
+
+    /** The informer latency bound, polled finely so that the printed latencies mean something. */
+    private static ConditionFactory withinASecond() {
+        return await().atMost(EVENT_BOUND).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5));
     }
 
     private static GenericKubernetesApi<V1Pod, V1PodList> podApi() {

@@ -1,6 +1,5 @@
 package dev.berth.testbed.k8s;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -103,10 +102,6 @@ final class ResourcePaths {
         return slash < 0 ? "" : apiVersion.substring(0, slash);
     }
 
-    static String versionOf(String apiVersion) {
-        return apiVersion.substring(apiVersion.indexOf('/') + 1);
-    }
-
     /** The plural of a built-in kind, if the table knows it. */
     static Optional<String> builtinPlural(String group, String kind) {
         String prefix = group + "/";
@@ -119,18 +114,6 @@ final class ResourcePaths {
 
     static boolean builtinClusterScoped(String group, String kind) {
         return CLUSTER_SCOPED.contains(group + "/" + kind);
-    }
-
-    /** The English plural a CRD would most likely declare, the last resort for unknown kinds. */
-    static String guessPlural(String kind) {
-        String k = kind.toLowerCase(Locale.ROOT);
-        if (k.endsWith("s") || k.endsWith("x") || k.endsWith("ch") || k.endsWith("sh")) {
-            return k + "es";
-        }
-        if (k.endsWith("y") && k.length() > 1 && "aeiou".indexOf(k.charAt(k.length() - 2)) < 0) {
-            return k.substring(0, k.length() - 1) + "ies";
-        }
-        return k + "s";
     }
 
     /** The collection path objects of this kind are created at. */

@@ -67,16 +67,4 @@ class ResourcePathsTest {
         assertThat(ResourcePaths.collectionPath(apiVersion, "-".equals(namespace) ? null : namespace, plural))
                 .isEqualTo(expected);
     }
-
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({
-            "KafkaCluster,kafkaclusters",
-            "Policy,policies",  // consonant + y
-            "Gateway,gateways", // vowel + y keeps the y
-            "Ingress,ingresses", // ends in s
-            "Box,boxes",
-    })
-    void guessesPluralsLikeCrdAuthorsWrite(String kind, String plural) {
-        assertThat(ResourcePaths.guessPlural(kind)).isEqualTo(plural);
-    }
 }

@@ -1,6 +1,7 @@
 package dev.berth.operator.act;
 
 import dev.berth.operator.act.desired.Names;
+import dev.berth.operator.metrics.OperatorMetrics;
 import dev.berth.operator.model.BrokerFacts;
 import dev.berth.operator.model.KafkaObservation;
 import dev.berth.operator.observe.KubeView;
@@ -46,6 +47,7 @@ public final class FactsPublisher {
                     .allMatch(e -> e.getValue().equals(KubeView.annotation(pod, e.getKey())));
             if (!same) {
                 kube.annotate(pod, want);
+                OperatorMetrics.FACTS_PUBLISHED.inc();
                 patched++;
             }
         }

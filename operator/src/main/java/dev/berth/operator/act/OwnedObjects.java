@@ -6,6 +6,7 @@ import dev.berth.operator.act.desired.DesiredPvcs;
 import dev.berth.operator.act.desired.DesiredServices;
 import dev.berth.operator.act.desired.Names;
 import dev.berth.operator.api.KafkaCluster;
+import dev.berth.operator.metrics.OperatorMetrics;
 import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.PodAction;
 import io.kubernetes.client.openapi.ApiException;
@@ -51,6 +52,7 @@ public final class OwnedObjects {
             if (!view.pvcs().containsKey(pvc.getMetadata().getName())) {
                 kube.create(pvc);
             }
+            OperatorMetrics.PODS_CREATED.labels(a.role(), a.kind().name()).inc();
             kube.create(broker ? DesiredPods.broker(c, a.index(), a.rack()) : DesiredPods.controller(c, a.index(), a.rack()));
             if (a.kind() == PodAction.Kind.Recreate) {
                 kube.event(c, "Normal", "PodRecreated", "Recreated " + a.role() + " pod "

@@ -10,9 +10,10 @@ import java.net.InetSocketAddress;
 import java.util.function.BooleanSupplier;
 
 /**
- * {@code /healthz} (the process answers), {@code /readyz} (informer caches synced; a standby replica
- * that does not lead answers 503 until it takes over) and {@code /metrics} (Prometheus text, the default
- * registry, where client-java's controllers record their work queues).
+ * {@code /healthz} (the process answers), {@code /readyz} (the leader's informer caches are synced; a
+ * standby replica is ready as it is, so that rolling updates do not wait for a Lease it cannot get) and
+ * {@code /metrics} (Prometheus text, the default registry, where client-java's controllers record their
+ * work queues).
  */
 final class HealthServer implements AutoCloseable {
     private final Undertow server;
@@ -21,9 +22,10 @@ final class HealthServer implements AutoCloseable {
         this.server = server;
     }
 
-    static HealthServer start(int port, BooleanSupplier ready) {
+    /** @param host {@code 0.0.0.0} in a pod (the kubelet probes the pod IP), {@code 127.0.0.1} in tests */
+    static HealthServer start(String host, int port, BooleanSupplier ready) {
         Undertow u = Undertow.builder()
-                .addHttpListener(port, "0.0.0.0")
+                .addHttpListener(port, host)
                 .setHandler(ex -> handle(ex, ready))
                 .build();
         u.start();

@@ -71,7 +71,7 @@ final class RunCommand {
         Operator operator = new Operator(watches, calls, config,
                 List.of(new ScaleDownStep(), new ScaleUpStep()), Clock.systemUTC());
         int port = Integer.parseInt(f.getOrDefault("health-port", "8081"));
-        HealthServer health = port < 0 ? null : HealthServer.start(port, operator::hasSynced);
+        HealthServer health = port < 0 ? null : HealthServer.start("0.0.0.0", port, () -> !operator.isLeader() || operator.hasSynced());
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             operator.close();
@@ -80,6 +80,10 @@ final class RunCommand {
             }
             stop.countDown();
         }));
+        operator.onStoppedLeading(() -> {
+            System.err.println("berth-operator: lost the lease " + config.leaseName() + "; exiting so a restart starts clean");
+            System.exit(1);
+        });
         operator.start();
         System.err.println("berth-operator: running as " + identity + (health == null ? "" : ", health on port "
                 + health.port()));

@@ -1,5 +1,6 @@
 package dev.berth.operator.observe;
 
+import dev.berth.operator.metrics.OperatorMetrics;
 import dev.berth.operator.model.KafkaObservation;
 import java.time.Clock;
 import java.time.Duration;
@@ -132,8 +133,10 @@ public final class KafkaObservations implements AutoCloseable {
         try {
             KafkaObservation o = t.observer.observe();
             t.view = new KafkaView(o, null, clock.instant());
+            OperatorMetrics.KAFKA_OBSERVATIONS.labels("ok").inc();
         } catch (RuntimeException e) {
             LOG.debug("kafka of {} unreachable: {}", key, e.getMessage());
+            OperatorMetrics.KAFKA_OBSERVATIONS.labels("unreachable").inc();
             KafkaObservation last = t.view.observation();
             t.view = new KafkaView(last, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
                     clock.instant());

@@ -13,6 +13,7 @@ import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.api.SpecValidator;
 import dev.berth.operator.api.SpecValidator.Problem;
 import dev.berth.operator.api.TopicReplication;
+import dev.berth.operator.metrics.OperatorMetrics;
 import dev.berth.operator.observe.KafkaObservations;
 import dev.berth.operator.observe.KafkaView;
 import dev.berth.operator.observe.KubeInformers;
@@ -91,54 +92,76 @@ public final class KafkaClusterReconciler implements Reconciler {
         try {
             return reconcile(key, cluster);
         } catch (ApiException e) {
+            OperatorMetrics.RECONCILES.labels("error").inc();
             LOG.warn("reconcile {}: API {} {}", key, e.getCode(), e.getResponseBody());
             return new Result(true, Duration.ofSeconds(2));
         } catch (Exception e) {
+            OperatorMetrics.RECONCILES.labels("error").inc();
             LOG.warn("reconcile {} failed", key, e);
             return new Result(true, Duration.ofSeconds(5));
         }
     }
 
     private Result reconcile(String key, KafkaCluster cluster) throws Exception {
+        Observed seen = observe(key, cluster);
+        List<Problem> problems = SpecValidator.validate(cluster.getSpec(),
+                TopicReplication.of(seen.kafka().observation()), seen.kube().storageClasses());
+        if (!problems.isEmpty()) {
+            writeStatus(seen.status(problems, List.of(), seen.operation(), List.of()));
+            OperatorMetrics.RECONCILES.labels("invalid").inc();
+            return new Result(true, interval);
+        }
+        owned.ensureShared(cluster, seen.kube());
+        List<PodAction> created = planPods(cluster, seen.kube(), seen.desired());
+        owned.createPods(cluster, seen.kube(), created);
+        publisher.publish(seen.kube(), seen.kafka().observation());
+        Steps steps = runOperationSteps(key, seen);
+        if (!created.isEmpty()) {
+            kafka.refresh(key);
+        }
+        writeStatus(seen.status(List.of(), created, steps.operation(), steps.conditions()));
+        OperatorMetrics.RECONCILES.labels("ok").inc();
+        return new Result(true, created.isEmpty() ? steps.requeue() : Duration.ofSeconds(1));
+    }
+
+    /** What one reconcile reads before deciding anything. */
+    private record Observed(KafkaCluster cluster, KubeView kube, KafkaView kafka, OperationStatus operation,
+            Set<Integer> leaving, SortedSet<Integer> desired) {
+
+        StatusBuilder.Inputs status(List<Problem> problems, List<PodAction> created, OperationStatus op,
+                List<Condition> extra) {
+            return new StatusBuilder.Inputs(cluster, kube, kafka, desired, leaving, problems, created, op, extra);
+        }
+    }
+
+    private Observed observe(String key, KafkaCluster cluster) {
         kafka.track(key, bootstrap.apply(cluster));
         KubeView view = informers.view(cluster);
-        KafkaView kafkaView = kafka.latest(key);
         OperationStatus operation = cluster.getStatus().operation();
         Set<Integer> leaving = leaving(cluster, operation);
         SortedSet<Integer> desired = BrokerIds.desired(cluster.getSpec().brokers().replicas(), known(cluster, view), leaving);
+        return new Observed(cluster, view, kafka.latest(key), operation, leaving, desired);
+    }
 
-        List<Problem> problems = SpecValidator.validate(cluster.getSpec(), TopicReplication.of(kafkaView.observation()),
-                view.storageClasses());
-        if (!problems.isEmpty()) {
-            writeStatus(cluster, new StatusBuilder.Inputs(cluster, view, kafkaView, desired, leaving, problems,
-                    List.of(), operation, List.of()));
-            return new Result(true, interval);
-        }
+    private record Steps(OperationStatus operation, List<Condition> conditions, Duration requeue) {}
 
-        owned.ensureShared(cluster, view);
-        List<PodAction> actions = planPods(cluster, view, desired);
-        owned.createPods(cluster, view, actions);
-        publisher.publish(view, kafkaView.observation());
-
-        List<Condition> stepConditions = new ArrayList<>();
-        Duration requeue = actions.isEmpty() ? interval : Duration.ofSeconds(1);
-        StepContext ctx = new StepContext(cluster, view, kafkaView, kafka.admin(key), desired, operation, writer, clock);
+    /** The day-2 hook: each step sees the operation as the previous one left it. */
+    private Steps runOperationSteps(String key, Observed seen) throws Exception {
+        StepContext ctx = new StepContext(seen.cluster(), seen.kube(), seen.kafka(), kafka.admin(key), seen.desired(),
+                seen.operation(), writer, clock);
+        List<Condition> conditions = new ArrayList<>();
+        Duration requeue = interval;
         for (OperationStep step : steps) {
             StepResult r = step.step(ctx);
             if (r.applies()) {
                 ctx = ctx.withOperation(r.operation());
-                stepConditions.addAll(r.conditions());
+                conditions.addAll(r.conditions());
                 if (r.requeueAfter() != null && r.requeueAfter().compareTo(requeue) < 0) {
                     requeue = r.requeueAfter();
                 }
             }
         }
-        if (!actions.isEmpty()) {
-            kafka.refresh(key);
-        }
-        writeStatus(cluster, new StatusBuilder.Inputs(cluster, view, kafkaView, desired, leaving, List.of(), actions,
-                ctx.operation(), stepConditions));
-        return new Result(true, requeue);
+        return new Steps(ctx.operation(), conditions, requeue);
     }
 
     /** Broker ids with a status row or a live pod. */
@@ -189,11 +212,13 @@ public final class KafkaClusterReconciler implements Reconciler {
         return out;
     }
 
-    private void writeStatus(KafkaCluster c, StatusBuilder.Inputs in) throws ApiException {
+    private void writeStatus(StatusBuilder.Inputs in) throws ApiException {
+        KafkaCluster c = in.cluster();
         KafkaClusterStatus next = StatusBuilder.build(in, clock);
         if (!JSON.serialize(next).equals(JSON.serialize(c.getStatus()))) {
             LOG.debug("status of {}/{}: {} -> {}", c.namespace(), c.name(), JSON.serialize(c.getStatus()), JSON.serialize(next));
             writer.patchStatus(c, next);
+            OperatorMetrics.STATUS_WRITES.inc();
         }
     }
 }

@@ -45,6 +45,8 @@ public final class Operator implements AutoCloseable {
     private final KafkaObservations kafka;
     private final LeaderElectingController elected;
     private final AtomicBoolean leader = new AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile Runnable onStoppedLeading = () -> {};
     private Thread thread;
 
     /**
@@ -88,8 +90,12 @@ public final class Operator implements AutoCloseable {
 
             @Override
             public void shutdown() {
-                leader.set(false);
+                boolean wasLeader = leader.getAndSet(false);
                 manager.shutdown();
+                if (wasLeader && !closing.get()) {
+                    LOG.warn("{} lost the lease {}", config.identity(), config.leaseName());
+                    onStoppedLeading.run();
+                }
             }
         });
     }
@@ -116,6 +122,14 @@ public final class Operator implements AutoCloseable {
         thread.start();
     }
 
+    /**
+     * What to do when this replica loses the Lease while running. {@code run} exits the process (as
+     * client-go operators do): a fresh start rebuilds every cache instead of trusting one that stopped.
+     */
+    public void onStoppedLeading(Runnable action) {
+        this.onStoppedLeading = action;
+    }
+
     public boolean isLeader() {
         return leader.get();
     }
@@ -127,6 +141,7 @@ public final class Operator implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.set(true);
         elected.shutdown();
         kafka.close();
         informers.stop();

@@ -11,6 +11,7 @@ import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.KafkaCluster;
 import dev.berth.operator.api.KafkaClusterSpec;
 import dev.berth.operator.api.StorageSpec;
+import dev.berth.operator.metrics.OperatorMetrics;
 import dev.berth.testbed.k8s.KubeApiTestBed;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
@@ -131,6 +132,7 @@ class KafkaClusterReconcileTest {
         await().atMost(WAIT).until(() -> get(bed, NS, "heal").getStatus().brokers().stream()
                 .anyMatch(b -> b.id() == 1 && "rack-b".equals(b.rack())));
         String oldUid = core.readNamespacedPod("heal-broker-1", NS).execute().getMetadata().getUid();
+        double recreatedBefore = OperatorMetrics.PODS_CREATED.labels("broker", "Recreate").get();
 
         core.deleteNamespacedPod("heal-broker-1", NS).execute();
 
@@ -145,6 +147,7 @@ class KafkaClusterReconcileTest {
             assertThat(e.getReason()).isEqualTo("PodRecreated");
             assertThat(e.getMessage()).contains("heal-broker-1").contains("rack-b");
         }));
+        assertThat(OperatorMetrics.PODS_CREATED.labels("broker", "Recreate").get()).isEqualTo(recreatedBefore + 1);
         assertThat(get(bed, NS, "heal").getStatus().brokers()).anySatisfy(b -> {
             assertThat(b.id()).isEqualTo(1);
             assertThat(b.rack()).isEqualTo("rack-b");
@@ -180,6 +183,20 @@ class KafkaClusterReconcileTest {
                 .isEqualTo(uids);
         assertThat(core.readNamespacedConfigMap("bad-config", NS).execute().getData().get("broker.properties"))
                 .isEqualTo(configBefore);
+    }
+
+    @Test
+    void configChangeIsRenderedIntoTheConfigMapAndPodsAreLeftAlone() throws Exception {
+        create(bed, NS, "conf", OperatorFixture.spec(1, 1, null));
+        await().atMost(WAIT).until(() -> pods(bed, NS, "conf").size() == 2);
+        Set<String> uids = pods(bed, NS, "conf").stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
+        OperatorFixture.clusters(bed).patch(NS, "conf", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+                new V1Patch("{\"spec\":{\"config\":{\"log.retention.hours\":\"72\"}}}")).throwsApiException();
+        await().atMost(WAIT).until(() -> core.readNamespacedConfigMap("conf-config", NS).execute().getData()
+                .get("broker.properties").endsWith("log.dirs=/var/lib/kafka/data\nlog.retention.hours=72\n"));
+        // Restarting brokers to pick it up is the day-2 configuration step's job, not this one's.
+        assertThat(pods(bed, NS, "conf").stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet()))
+                .isEqualTo(uids);
     }
 
     @Test
@@ -245,6 +262,27 @@ class KafkaClusterReconcileTest {
             Operator standby = leader == a ? b : a;
             leader.close();
             await().atMost(WAIT).until(standby::isLeader);
+        }
+    }
+
+    @Test
+    void leaderThatLosesItsLeaseStopsAndSaysSo() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+        try (Operator op = OperatorFixture.operator(bed, OperatorFixture.config("stolen", null, "stolen", "op-s"))) {
+            op.onStoppedLeading(() -> stopped.set(true));
+            op.start();
+            await().atMost(WAIT).until(op::isLeader);
+            // Someone else holds the Lease now (as after a network partition): renewals fail.
+            String now = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
+                    .withZone(java.time.ZoneOffset.UTC).format(Instant.now());
+            io.kubernetes.client.openapi.apis.CoordinationV1Api coord =
+                    new io.kubernetes.client.openapi.apis.CoordinationV1Api(bed.apiClient());
+            io.kubernetes.client.util.PatchUtils.patch(io.kubernetes.client.openapi.models.V1Lease.class,
+                    () -> coord.patchNamespacedLease("stolen", "stolen", new V1Patch("{\"spec\":{\"holderIdentity\":"
+                            + "\"intruder\",\"renewTime\":\"" + now + "\",\"leaseDurationSeconds\":60}}")).buildCall(null),
+                    V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, bed.apiClient());
+            await().atMost(WAIT).until(stopped::get);
+            assertThat(op.isLeader()).isFalse();
         }
     }
 

@@ -184,7 +184,7 @@ class PublishedKafkaFactsTest {
     @Test
     void fewerBrokersThanATopicsReplicationFactorIsRefusedAndNothingIsDeleted() throws Exception {
         OperatorFixture.create(bed, NS, "small", OperatorFixture.spec(1, 3, null));
-        KafkaAwait.createTopic(kafka.admin(), "payments", Map.of(0, List.of(0, 1, 2)));
+        KafkaAwait.createTopic(kafka.admin(), "payments", Map.of(0, List.of(2, 1, 0))); // led by 2: the other test counts 0 and 1
         await().atMost(WAIT).until(() -> OperatorFixture.pods(bed, NS, "small").size() == 4);
         OperatorFixture.clusters(bed).patch(NS, "small", io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
                 new io.kubernetes.client.custom.V1Patch("{\"spec\":{\"brokers\":{\"replicas\":2}}}")).throwsApiException();

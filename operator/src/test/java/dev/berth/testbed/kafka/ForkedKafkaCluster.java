@@ -44,7 +44,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
     private final Map<Integer, Process> brokers = new ConcurrentHashMap<>();
     private final Thread killOnExit;
     private volatile Process controller;
-    private volatile Admin admin;
+    private volatile SharedAdmin admin;
 
     private ForkedKafkaCluster(ClusterLayout layout) {
         this.layout = layout;
@@ -68,8 +68,8 @@ public final class ForkedKafkaCluster implements AutoCloseable {
             for (ClusterLayout.BrokerSlot slot : cluster.layout.brokers()) {
                 cluster.awaitBrokerUp(slot.id);
             }
-            cluster.admin = Admin.create(KafkaTestCluster.adminConfig(cluster.bootstrapServers()));
-            KafkaAwait.awaitRegisteredBrokers(cluster.admin, cluster.brokerIds());
+            cluster.admin = new SharedAdmin(() -> Admin.create(KafkaTestCluster.adminConfig(cluster.bootstrapServers())));
+            KafkaAwait.awaitRegisteredBrokers(cluster.admin(), cluster.brokerIds());
             return cluster;
         } catch (RuntimeException e) {
             cluster.close();
@@ -83,7 +83,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
 
     /** One Admin shared by the tests of this cluster; closed with the cluster. */
     public Admin admin() {
-        return admin;
+        return admin.handle();
     }
 
     public Set<Integer> brokerIds() {
@@ -141,8 +141,12 @@ public final class ForkedKafkaCluster implements AutoCloseable {
         if (brokers.containsKey(brokerId)) {
             throw new IllegalStateException("broker " + brokerId + " is already running");
         }
+        int before = layout.broker(brokerId).port;
         launchBroker(brokerId);
         awaitBrokerUp(brokerId);
+        if (layout.broker(brokerId).port != before) {
+            admin.renew();
+        }
     }
 
     private Process process(int brokerId) {
@@ -288,7 +292,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
     @Override
     public void close() {
         if (admin != null) {
-            admin.close(java.time.Duration.ofSeconds(2));
+            admin.close();
         }
         killAll();
         layout.delete();

@@ -17,26 +17,34 @@ class KafkaBedBenchmark {
         int threadsBefore = Thread.activeCount();
         for (int round = 1; round <= 3; round++) {
             long t0 = System.nanoTime();
-            try (KafkaTestCluster kafka = KafkaTestCluster.builder()
-                    .broker(0, "a").broker(1, "b").broker(2, "c").start()) {
-                long started = System.nanoTime();
+            KafkaTestCluster kafka = KafkaTestCluster.builder()
+                    .broker(0, "a").broker(1, "b").broker(2, "c").start();
+            long closed;
+            long started;
+            long restarted;
+            long added;
+            long unregistered;
+            long rss;
+            try {
+                started = System.nanoTime();
                 kafka.restartBroker(1);
-                long restarted = System.nanoTime();
+                restarted = System.nanoTime();
                 kafka.addBroker(3, "a");
-                long added = System.nanoTime();
+                added = System.nanoTime();
                 kafka.stopAndUnregister(3);
-                long unregistered = System.nanoTime();
-                long rss = ForkedKafkaCluster.rssKib(ProcessHandle.current().pid());
-                kafka.close();
-                long closed = System.nanoTime();
-                System.out.printf("in-process round %d: start %d ms, restart %d ms, add %d ms, "
-                                + "stop+unregister %d ms, close %d ms, test JVM RSS %d MiB (before: %d MiB), "
-                                + "live threads after close %d (before: %d)%n",
-                        round, ms(started - t0), ms(restarted - started), ms(added - restarted),
-                        ms(unregistered - added), ms(closed - unregistered), rss / 1024, rssBefore / 1024,
-                        Thread.activeCount(), threadsBefore);
+                unregistered = System.nanoTime();
+                rss = ForkedKafkaCluster.rssKib(ProcessHandle.current().pid());
                 assertThat(kafka.fatalExits()).isEmpty();
+            } finally {
+                kafka.close();
             }
+            closed = System.nanoTime();
+            System.out.printf("in-process round %d: start %d ms, restart %d ms, add %d ms, "
+                            + "stop+unregister %d ms, close %d ms, test JVM RSS %d MiB (before: %d MiB), "
+                            + "live threads after close %d (before: %d)%n",
+                    round, ms(started - t0), ms(restarted - started), ms(added - restarted),
+                    ms(unregistered - added), ms(closed - unregistered), rss / 1024, rssBefore / 1024,
+                    Thread.activeCount(), threadsBefore);
         }
     }
 

@@ -1,0 +1,31 @@
+package dev.berth.operator.metrics;
+
+import io.prometheus.client.Counter;
+
+/**
+ * The operator's own Prometheus counters, in the default registry that {@code /metrics} serves (next to
+ * client-java's work-queue metrics). Label values are short stable strings.
+ */
+public final class OperatorMetrics {
+    private OperatorMetrics() {}
+
+    /** Reconcile passes by outcome: {@code ok}, {@code invalid} (spec refused), {@code error} (requeued). */
+    public static final Counter RECONCILES = Counter.build("berth_operator_reconciles_total",
+            "Reconcile passes of KafkaClusters by outcome.").labelNames("outcome").register();
+
+    /** Pods created, by role and kind ({@code Create} or {@code Recreate} for healing). */
+    public static final Counter PODS_CREATED = Counter.build("berth_operator_pods_created_total",
+            "Broker and controller pods created, by role and kind (Create, Recreate).").labelNames("role", "kind").register();
+
+    /** Kafka observations by outcome: {@code ok} or {@code unreachable}. */
+    public static final Counter KAFKA_OBSERVATIONS = Counter.build("berth_operator_kafka_observations_total",
+            "Kafka Admin observations by outcome (ok, unreachable).").labelNames("outcome").register();
+
+    /** Status subresource writes (only changed statuses are written). */
+    public static final Counter STATUS_WRITES = Counter.build("berth_operator_status_writes_total",
+            "KafkaCluster status patches.").register();
+
+    /** Broker pods whose berth.dev/leaders or berth.dev/leader-bytes-in annotation was updated. */
+    public static final Counter FACTS_PUBLISHED = Counter.build("berth_operator_facts_published_total",
+            "Broker pods whose leadership annotations were patched.").register();
+}

@@ -1,0 +1,77 @@
+package dev.berth.operator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubernetes.client.openapi.JSON;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/** deploy/operator.yaml and deploy/sample-kafkacluster.yaml say what the operator needs and nothing more. */
+class DeployManifestsTest {
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> docs(String file) throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Object o : new Yaml().loadAll(Files.readString(Path.of("..", "deploy", file)))) {
+            out.add((Map<String, Object>) o);
+        }
+        return out;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void rbacHasNoWildcardsAndGrantsWhatTheOperatorCalls() throws IOException {
+        List<String> grants = new ArrayList<>();
+        for (Map<String, Object> d : docs("operator.yaml")) {
+            if (!List.of("ClusterRole", "Role").contains(d.get("kind"))) {
+                continue;
+            }
+            for (Map<String, Object> rule : (List<Map<String, Object>>) d.get("rules")) {
+                for (String key : List.of("apiGroups", "resources", "verbs")) {
+                    assertThat((List<String>) rule.get(key)).as("%s %s", d.get("kind"), key).doesNotContain("*");
+                }
+                for (String res : (List<String>) rule.get("resources")) {
+                    for (String verb : (List<String>) rule.get("verbs")) {
+                        grants.add(res + ":" + verb);
+                    }
+                }
+            }
+        }
+        assertThat(grants).contains("kafkaclusters:watch", "kafkaclusters/status:patch", "pods:create", "pods:patch",
+                "persistentvolumeclaims:create", "services:create", "configmaps:update", "events:create",
+                "storageclasses:list", "leases:create", "leases:update", "leases:get");
+        assertThat(grants).doesNotContain("kafkaclusters:update", "secrets:get", "services:delete");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void deploymentRunsTwoReplicasWithTheRunCommandAndProbes() throws IOException {
+        Map<String, Object> dep = docs("operator.yaml").stream().filter(d -> "Deployment".equals(d.get("kind")))
+                .findFirst().orElseThrow();
+        Map<String, Object> spec = (Map<String, Object>) dep.get("spec");
+        assertThat(spec.get("replicas")).isEqualTo(2);
+        Map<String, Object> pod = (Map<String, Object>) ((Map<String, Object>) spec.get("template")).get("spec");
+        Map<String, Object> c = ((List<Map<String, Object>>) pod.get("containers")).get(0);
+        assertThat(c.get("image")).isEqualTo("ghcr.io/berth/berth-operator:0.1.0");
+        assertThat((List<String>) c.get("args")).startsWith("run");
+        assertThat(c).containsKeys("livenessProbe", "readinessProbe");
+        assertThat(pod.get("serviceAccountName")).isEqualTo("berth-operator");
+    }
+
+    @Test
+    void sampleKafkaClusterReadsIntoTheModelAndIsValid() throws IOException {
+        Map<String, Object> doc = docs("sample-kafkacluster.yaml").get(0);
+        KafkaCluster c = JSON.deserialize(JSON.serialize(doc), KafkaCluster.class);
+        assertThat(c.getSpec().brokers().replicas()).isEqualTo(3);
+        assertThat(c.getSpec().brokers().storage().isLocal()).isTrue();
+        assertThat(c.getSpec().image()).isEqualTo("apache/kafka:4.4.0");
+        assertThat(c.getSpec().brokers().resources().requests()).containsEntry("memory", "4Gi");
+        assertThat(SpecValidator.validate(c.getSpec(), Map.of(), Set.of("local-nvme"))).isEmpty();
+    }
+}

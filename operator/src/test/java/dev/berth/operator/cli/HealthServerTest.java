@@ -1,0 +1,34 @@
+package dev.berth.operator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.operator.metrics.OperatorMetrics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class HealthServerTest {
+    static HttpResponse<String> get(HealthServer s, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void healthReadinessAndMetricsAnswer() throws Exception {
+        AtomicBoolean ready = new AtomicBoolean(false);
+        OperatorMetrics.RECONCILES.labels("ok").inc();
+        try (HealthServer s = HealthServer.start("127.0.0.1", 0, ready::get)) {
+            assertThat(get(s, "/healthz").statusCode()).isEqualTo(200);
+            assertThat(get(s, "/readyz").statusCode()).isEqualTo(503);
+            ready.set(true);
+            assertThat(get(s, "/readyz").statusCode()).isEqualTo(200);
+            HttpResponse<String> m = get(s, "/metrics");
+            assertThat(m.statusCode()).isEqualTo(200);
+            assertThat(m.body()).contains("berth_operator_reconciles_total{outcome=\"ok\",}");
+            assertThat(get(s, "/nope").statusCode()).isEqualTo(404);
+        }
+    }
+}
