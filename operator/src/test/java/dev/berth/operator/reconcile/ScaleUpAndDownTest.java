@@ -72,6 +72,9 @@ class ScaleUpAndDownTest {
     static final AtomicInteger sendFailures = new AtomicInteger();
     static final List<String> underMinIsr = new CopyOnWriteArrayList<>();
     static Map<Integer, List<Integer>> before;
+    /** Every distinct "Reconciling reason" and "operation type/phase" the status showed, in order. */
+    static final List<String> statusSeen = new CopyOnWriteArrayList<>();
+    static volatile String lastPhase;
 
     @BeforeAll
     static void start() throws Exception {
@@ -91,7 +94,7 @@ class ScaleUpAndDownTest {
         operator = newOperator("op-1");
         operator.start();
         producer = KafkaRecords.producer(bootstrap);
-        background = Executors.newScheduledThreadPool(2);
+        background = Executors.newScheduledThreadPool(3);
         AtomicInteger seq = new AtomicInteger();
         background.scheduleWithFixedDelay(() -> {
             String v = "live-" + seq.getAndIncrement();
@@ -104,6 +107,7 @@ class ScaleUpAndDownTest {
             });
         }, 0, 5, TimeUnit.MILLISECONDS);
         background.scheduleWithFixedDelay(ScaleUpAndDownTest::monitor, 0, 100, TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(ScaleUpAndDownTest::watchStatus, 0, 50, TimeUnit.MILLISECONDS);
         OperatorFixture.create(bed, NS, NAME, spec(3));
         await("3 brokers ready").atMost(WAIT).until(() -> ready(get(bed, NS, NAME)));
     }
@@ -141,6 +145,7 @@ class ScaleUpAndDownTest {
         });
 
         assertThat(eventReasons()).contains("ScaleUpStarted", "ScaleUpBalanced");
+        assertThat(statusSeen).contains("Reconciling=ScaleUpInProgress", "ScaleUp/Reassigning");
         Map<Integer, List<Integer>> after = replicas();
         int onNew = 0;
         for (int p = 0; p < PARTITIONS; p++) {
@@ -206,6 +211,8 @@ class ScaleUpAndDownTest {
         assertThat(KafkaRecords.consumeAll(bootstrap, new TopicPartition("late", 0))).hasSize(50);
         assertThat(glue.log).contains("pod of broker " + gone + " deleted: stop broker " + gone);
         assertThat(eventReasons()).contains("ScaleDownStarted", "ScaleDownComplete");
+        assertThat(statusSeen.stream().filter(x -> x.startsWith("ScaleDown/")).toList())
+                .containsSubsequence("ScaleDown/Draining", "ScaleDown/Verifying", "ScaleDown/Removing");
     }
 
     @Test
@@ -251,6 +258,26 @@ class ScaleUpAndDownTest {
         assertThat(read).containsAll(acked);
         assertThat(underMinIsr).isEmpty();
         assertThat(glue.log).noneMatch(l -> l.startsWith("glue error"));
+    }
+
+    private static void watchStatus() {
+        try {
+            KafkaCluster c = get(bed, NS, NAME);
+            if (c.getStatus() == null) {
+                return;
+            }
+            c.getStatus().conditions().stream().filter(x -> x.type().equals("Reconciling"))
+                    .map(x -> "Reconciling=" + x.reason())
+                    .filter(x -> !statusSeen.contains(x)).forEach(statusSeen::add);
+            OperationStatus op = c.getStatus().operation();
+            String phase = op == null ? null : op.type() + "/" + op.phase();
+            if (phase != null && !phase.equals(lastPhase)) {
+                statusSeen.add(phase);
+            }
+            lastPhase = phase;
+        } catch (Exception e) {
+            // the next poll counts
+        }
     }
 
     private static void monitor() {
