@@ -99,7 +99,7 @@ public final class ScaleDownStep implements OperationStep {
         OperationStatus op = new OperationStatus(OperationStatus.SCALE_DOWN, DRAINING,
                 List.copyOf(chosen), 0L, null, 0, null, Reshuffle.now(ctx),
                 "Draining brokers " + chosen + ".", Map.of());
-        ctx.writer().event(ctx.cluster(), "Normal", "ScaleDownStarted", op.message());
+        ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_DOWN_STARTED.reason(), op.message());
         return new StepResult(true, op, List.of(notBlocked()), Duration.ofSeconds(1));
     }
 
@@ -178,8 +178,9 @@ public final class ScaleDownStep implements OperationStep {
             }
         }
         if (left.isEmpty()) {
-            ctx.writer().event(ctx.cluster(), "Normal", "ScaleDownComplete", "Brokers " + op.brokers()
-                    + " drained, verified empty, unregistered; pods and PVCs deleted.");
+            ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_DOWN_COMPLETE.reason(),
+                    "Brokers " + op.brokers()
+                            + " drained, verified empty, unregistered; pods and PVCs deleted.");
             return StepResult.of(null, Duration.ofSeconds(1));
         }
         return StepResult.of(Reshuffle.phase(op, REMOVING, "Removing brokers " + left

@@ -50,7 +50,7 @@ public final class ScaleUpStep implements OperationStep {
             if (op == null) {
                 return StepResult.NOTHING;
             }
-            ctx.writer().event(ctx.cluster(), "Normal", "ScaleUpStarted", op.message());
+            ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_UP_STARTED.reason(), op.message());
         }
         ClusterSnapshot known = ctx.kafka().observation().snapshot();
         Map<Integer, String> racks = new java.util.HashMap<>();
@@ -60,9 +60,9 @@ public final class ScaleUpStep implements OperationStep {
         Reshuffle.Pass pass = Reshuffle.pass(ctx.admin(), ctx.clock(), ctx.cluster(),
                 new PlanIntent.AddBrokers(receivers), Reshuffle.BALANCED_SHARE);
         if (pass.done()) {
-            ctx.writer().event(ctx.cluster(), "Normal", "ScaleUpBalanced", "Brokers " + op.brokers()
-                    + " hold their share; " + (op.bytesMoved() == null ? 0 : op.bytesMoved())
-                    + " bytes moved.");
+            ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_UP_BALANCED.reason(),
+                    "Brokers " + op.brokers() + " hold their share; "
+                            + (op.bytesMoved() == null ? 0 : op.bytesMoved()) + " bytes moved.");
             return StepResult.of(null, Duration.ofSeconds(1));
         }
         if (pass.waiting()) {
