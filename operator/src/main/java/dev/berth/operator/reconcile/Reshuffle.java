@@ -11,9 +11,16 @@ import dev.berth.operator.observe.KafkaObserver;
 import dev.berth.operator.plan.PlanIntent;
 import dev.berth.operator.plan.ReassignmentPlan;
 import dev.berth.operator.plan.ReassignmentPlanner;
+import dev.berth.operator.model.BrokerState;
+import dev.berth.operator.plan.PlanRefusedException;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -40,13 +47,18 @@ final class Reshuffle {
 
     private Reshuffle() {}
 
+    /**
+     * @param offline brokers to plan with although describeCluster does not list them (a leaving
+     *     broker that crashed still has replicas to move away; Kafka can reassign away from it)
+     * @throws PlanRefusedException when a hard goal forbids the plan; nothing was submitted
+     */
     static Pass pass(Admin admin, Clock clock, KafkaCluster cluster, PlanIntent intent,
-            double doneBelowShare) {
+            double doneBelowShare, Set<Integer> offline) {
         Map<?, ?> running = ReassignmentExecutorAccess.running(admin);
         if (!running.isEmpty()) {
             return new Pass(false, true, null, null);
         }
-        ClusterSnapshot s = new KafkaObserver(admin, clock).snapshot();
+        ClusterSnapshot s = withBrokers(new KafkaObserver(admin, clock).snapshot(), offline);
         ReassignmentPlan plan = new ReassignmentPlanner(new Random(SEED)).plan(s, intent);
         long total = s.partitions().stream()
                 .mapToLong(p -> p.sizeBytes() * p.replicas().size()).sum();
@@ -61,6 +73,23 @@ final class Reshuffle {
                 ExecutionPolicy.DEFAULT.maxPartitionsInFlight());
         ReassignmentProgress progress = new ReassignmentExecutor(admin, policy).advance(plan.moves());
         return new Pass(false, false, plan, progress);
+    }
+
+    /** The snapshot plus brokers it does not list (without rack: they only give replicas away). */
+    static ClusterSnapshot withBrokers(ClusterSnapshot s, Set<Integer> ids) {
+        Set<Integer> known = new TreeSet<>();
+        s.brokers().forEach(b -> known.add(b.id()));
+        List<BrokerState> brokers = new ArrayList<>(s.brokers());
+        for (int id : ids) {
+            if (!known.contains(id)) {
+                brokers.add(new BrokerState(id, null, null, 0));
+            }
+        }
+        if (brokers.size() == s.brokers().size()) {
+            return s;
+        }
+        brokers.sort(Comparator.comparingInt(BrokerState::id));
+        return new ClusterSnapshot(s.takenAt(), brokers, s.topics(), s.partitions());
     }
 
     /** The operation with progress from this pass: totals only grow, moved = total - left. */

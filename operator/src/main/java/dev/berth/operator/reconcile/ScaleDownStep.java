@@ -8,7 +8,6 @@ import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.model.BrokerState;
 import dev.berth.operator.model.ClusterSnapshot;
-import dev.berth.operator.observe.KafkaObserver;
 import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.CapacityCheck;
 import dev.berth.operator.plan.PlanIntent;
@@ -35,7 +34,10 @@ import java.util.stream.Collectors;
  *       if the remaining brokers cannot hold every topic's RF or rack-awareness, nothing starts and
  *       {@code ScaleDownBlocked=True} says why, with numbers.
  *   <li><b>Draining</b>: {@link Reshuffle} passes for {@code RemoveBrokers}: exactly the leaving
- *       brokers' replicas move. A partition created on them meanwhile is in the next plan.
+ *       brokers' replicas move. A partition created on them meanwhile is in the next plan. A
+ *       leaving broker that went offline is still drained (Kafka reassigns away from it). If
+ *       the plan becomes impossible meanwhile (say a new topic of a higher RF), the drain pauses
+ *       with {@code ScaleDownBlocked=True} and the reason.
  *   <li><b>Verifying</b>: {@link DrainVerifier} asks Kafka (describeTopics, describeLogDirs,
  *       listPartitionReassignments); anything found sends the operation back to Draining.
  *   <li><b>Removing</b>: per broker, verified empty again right before its pod is deleted (the
@@ -105,24 +107,23 @@ public final class ScaleDownStep implements OperationStep {
 
     private StepResult drain(StepContext ctx, OperationStatus op) {
         Set<Integer> leaving = new TreeSet<>(op.brokers());
-        ClusterSnapshot s = new KafkaObserver(ctx.admin(), ctx.clock()).snapshot();
-        Set<Integer> stillRegistered = s.brokers().stream().map(BrokerState::id)
-                .filter(leaving::contains).collect(Collectors.toSet());
-        List<Problem> problems = CapacityCheck.problems(s, stillRegistered);
-        if (!problems.isEmpty() && !stillRegistered.isEmpty()) {
-            return new StepResult(true, op, List.of(Condition.of(ConditionType.ScaleDownBlocked, true,
-                    camel(problems.get(0).reason().name()), "Drain paused: "
-                            + new PlanRefusedException(problems).getMessage() + ".")), AGAIN);
+        Reshuffle.Pass pass;
+        try {
+            pass = Reshuffle.pass(ctx.admin(), ctx.clock(), ctx.cluster(),
+                    new PlanIntent.RemoveBrokers(leaving), 0, leaving);
+        } catch (PlanRefusedException e) {
+            return new StepResult(true, Reshuffle.phase(op, DRAINING, "Drain paused: "
+                    + e.getMessage() + "."), List.of(Condition.of(ConditionType.ScaleDownBlocked,
+                    true, camel(e.reason().name()), "Drain paused: " + e.getMessage() + ".")),
+                    Duration.ofSeconds(10));
         }
-        Reshuffle.Pass pass = Reshuffle.pass(ctx.admin(), ctx.clock(), ctx.cluster(),
-                new PlanIntent.RemoveBrokers(stillRegistered), 0);
         if (pass.waiting()) {
             return StepResult.of(op, AGAIN);
         }
         if (pass.done()) {
-            return StepResult.of(Reshuffle.progress(op, VERIFYING, pass.plan(),
+            return new StepResult(true, Reshuffle.progress(op, VERIFYING, pass.plan(),
                     "Verifying against Kafka that brokers " + leaving + " hold nothing."),
-                    Duration.ofMillis(500));
+                    List.of(notBlocked()), Duration.ofMillis(500));
         }
         OperationStatus next = Reshuffle.progress(op, DRAINING, pass.plan(), null);
         return StepResult.of(Reshuffle.phase(next, DRAINING, "Draining brokers " + leaving + ": "
@@ -130,12 +131,9 @@ public final class ScaleDownStep implements OperationStep {
                 + pass.plan().moves().size() + " partitions left."), AGAIN);
     }
 
-    private StepResult verify(StepContext ctx, OperationStatus op) {
+    private StepResult verify(StepContext ctx, OperationStatus op) throws Exception {
         DrainVerifier verifier = new DrainVerifier(ctx.admin());
         for (int id : op.brokers()) {
-            if (!registered(ctx, id)) {
-                continue;
-            }
             DrainVerifier.DrainReport r = verifier.verify(id);
             if (!r.empty()) {
                 return StepResult.of(Reshuffle.phase(op, DRAINING, "Broker " + id
@@ -143,8 +141,10 @@ public final class ScaleDownStep implements OperationStep {
                         Duration.ofSeconds(1));
             }
         }
-        return StepResult.of(Reshuffle.phase(op, REMOVING, "Brokers " + op.brokers()
-                + " verified empty by Kafka; removing them."), Duration.ofMillis(500));
+        String message = "Brokers " + op.brokers() + " verified empty by Kafka (describeTopics, "
+                + "describeLogDirs, no reassignment in flight); removing them.";
+        ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_DOWN_VERIFIED.reason(), message);
+        return StepResult.of(Reshuffle.phase(op, REMOVING, message), Duration.ofMillis(500));
     }
 
     private StepResult remove(StepContext ctx, OperationStatus op) throws Exception {
@@ -185,10 +185,6 @@ public final class ScaleDownStep implements OperationStep {
         }
         return StepResult.of(Reshuffle.phase(op, REMOVING, "Removing brokers " + left
                 + ": stopping, unregistering, deleting PVCs."), Duration.ofSeconds(1));
-    }
-
-    private static boolean registered(StepContext ctx, int id) {
-        return aliveInKafka(ctx, id);
     }
 
     /** describeCluster (fresh): unfenced brokers only, so a stopped broker drops out after its session. */

@@ -8,6 +8,8 @@ public enum ScaleEvent {
     SCALE_UP_BALANCED("ScaleUpBalanced"),
     /** Brokers chosen, the rest can hold every topic: draining them. */
     SCALE_DOWN_STARTED("ScaleDownStarted"),
+    /** Kafka confirmed the leaving brokers empty (describeTopics, describeLogDirs, no reassignment). */
+    SCALE_DOWN_VERIFIED("ScaleDownVerified"),
     /** Drained, verified empty by Kafka, unregistered; pods and PVCs deleted. */
     SCALE_DOWN_COMPLETE("ScaleDownComplete");
 

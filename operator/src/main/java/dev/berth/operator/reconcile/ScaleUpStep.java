@@ -1,6 +1,8 @@
 package dev.berth.operator.reconcile;
 
 import dev.berth.operator.act.desired.Names;
+import dev.berth.operator.api.Condition;
+import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.api.RebalanceSpec;
 import dev.berth.operator.model.BrokerState;
@@ -8,6 +10,7 @@ import dev.berth.operator.model.ClusterSnapshot;
 import dev.berth.operator.model.PartitionState;
 import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.PlanIntent;
+import dev.berth.operator.plan.PlanRefusedException;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Duration;
 import java.util.HashSet;
@@ -57,13 +60,21 @@ public final class ScaleUpStep implements OperationStep {
         known.brokers().forEach(b -> racks.put(b.id(), b.rack()));
         List<BrokerState> receivers = op.brokers().stream()
                 .map(id -> new BrokerState(id, racks.get(id), null, 0)).toList();
-        Reshuffle.Pass pass = Reshuffle.pass(ctx.admin(), ctx.clock(), ctx.cluster(),
-                new PlanIntent.AddBrokers(receivers), Reshuffle.BALANCED_SHARE);
+        Reshuffle.Pass pass;
+        try {
+            pass = Reshuffle.pass(ctx.admin(), ctx.clock(), ctx.cluster(),
+                    new PlanIntent.AddBrokers(receivers), Reshuffle.BALANCED_SHARE, Set.of());
+        } catch (PlanRefusedException e) {
+            return new StepResult(true, Reshuffle.phase(op, PHASE, "Paused: " + e.getMessage() + "."),
+                    List.of(Condition.of(ConditionType.ScaleUpBlocked, true,
+                            ScaleDownStep.camel(e.reason().name()), e.getMessage() + ".")),
+                    Duration.ofSeconds(10));
+        }
         if (pass.done()) {
             ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_UP_BALANCED.reason(),
                     "Brokers " + op.brokers() + " hold their share; "
                             + (op.bytesMoved() == null ? 0 : op.bytesMoved()) + " bytes moved.");
-            return StepResult.of(null, Duration.ofSeconds(1));
+            return new StepResult(true, null, List.of(notBlocked()), Duration.ofSeconds(1));
         }
         if (pass.waiting()) {
             return StepResult.of(op, AGAIN);
@@ -72,7 +83,13 @@ public final class ScaleUpStep implements OperationStep {
         String message = "Moving replicas onto brokers " + op.brokers() + ": "
                 + next.bytesMoved() + " of " + next.bytesTotal() + " bytes, "
                 + pass.plan().moves().size() + " partitions left.";
-        return StepResult.of(Reshuffle.phase(next, PHASE, message), AGAIN);
+        return new StepResult(true, Reshuffle.phase(next, PHASE, message), List.of(notBlocked()),
+                AGAIN);
+    }
+
+    private static Condition notBlocked() {
+        return Condition.of(ConditionType.ScaleUpBlocked, false, "NotBlocked",
+                "No scale-up is paused.");
     }
 
     /** The operation to start, or null when there is nothing to spread. */

@@ -210,9 +210,12 @@ class ScaleUpAndDownTest {
                 new TopicPartition("late", 0)).replicas())).hasSize(3).doesNotContain(gone);
         assertThat(KafkaRecords.consumeAll(bootstrap, new TopicPartition("late", 0))).hasSize(50);
         assertThat(glue.log).contains("pod of broker " + gone + " deleted: stop broker " + gone);
-        assertThat(eventReasons()).contains("ScaleDownStarted", "ScaleDownComplete");
+        assertThat(eventReasons()).contains("ScaleDownStarted", "ScaleDownVerified",
+                "ScaleDownComplete");
+        // Verifying is brief (the status write itself triggers the next reconcile): its Event
+        // above proves it; the longer phases show in status.
         assertThat(statusSeen.stream().filter(x -> x.startsWith("ScaleDown/")).toList())
-                .containsSubsequence("ScaleDown/Draining", "ScaleDown/Verifying", "ScaleDown/Removing");
+                .containsSubsequence("ScaleDown/Draining", "ScaleDown/Removing");
     }
 
     @Test
