@@ -22,7 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
 /**
  * Scale-down without data loss, as a state machine whose state is {@code status.operation}
@@ -41,8 +43,9 @@ import java.util.stream.Collectors;
  *   <li><b>Verifying</b>: {@link DrainVerifier} asks Kafka (describeTopics, describeLogDirs,
  *       listPartitionReassignments); anything found sends the operation back to Draining.
  *   <li><b>Removing</b>: per broker, verified empty again right before its pod is deleted (the
- *       broker stops); once Kafka no longer lists it alive, {@code unregisterBroker}; then its PVC
- *       is deleted. Done when no pod, PVC or registration is left.
+ *       broker stops); once Kafka shows it fenced (stopped), {@code unregisterBroker}; once Kafka
+ *       no longer lists it at all, its PVC is deleted. Done when no pod, registration or PVC is
+ *       left.
  * </ol>
  * Every phase re-reads Kafka, so an operator stopped anywhere resumes from status, and no pod is
  * deleted unless Kafka said, moments before, that its broker holds nothing.
@@ -74,8 +77,18 @@ public final class ScaleDownStep implements OperationStep {
 
     private StepResult start(StepContext ctx) throws Exception {
         ClusterSnapshot s = ctx.kafka().observation().snapshot();
+        // Brokers that exist: registered in Kafka AND backed by a live pod of this cluster (a
+        // registration without a pod is a broker on its way out, not one to drain).
+        Set<Integer> withPods = new TreeSet<>();
+        ctx.kube().podsByNodeId(Names.ROLE_BROKER).forEach((id, pod) -> {
+            if (!KubeView.isTerminating(pod)) {
+                withPods.add(id);
+            }
+        });
         Set<Integer> registered = s.brokers().stream().map(BrokerState::id)
-                .collect(Collectors.toCollection(TreeSet::new));
+                .filter(withPods::contains).collect(Collectors.toCollection(TreeSet::new));
+        Set<Integer> notCandidates = s.brokers().stream().map(BrokerState::id)
+                .filter(id -> !registered.contains(id)).collect(Collectors.toCollection(TreeSet::new));
         Set<Integer> named = new TreeSet<>(ctx.cluster().getSpec().brokers().remove());
         named.retainAll(registered);
         int excess = registered.size() - named.size() - ctx.cluster().getSpec().brokers().replicas();
@@ -86,7 +99,8 @@ public final class ScaleDownStep implements OperationStep {
         try {
             chosen = new TreeSet<>(named);
             if (excess > 0) {
-                ClusterSnapshot without = withoutBrokers(s, named);
+                notCandidates.addAll(named);
+                ClusterSnapshot without = withoutBrokers(s, notCandidates);
                 chosen.addAll(RemovalChooser.choose(without, Set.of(), excess));
             }
             List<Problem> problems = CapacityCheck.problems(s, chosen);
@@ -167,11 +181,16 @@ public final class ScaleDownStep implements OperationStep {
                 left.add(id);
                 continue;
             }
-            if (pod != null || aliveInKafka(ctx, id)) {
-                left.add(id);
+            Registration reg = registration(ctx, id);
+            if (pod != null || reg == Registration.ALIVE) {
+                left.add(id); // the broker is still stopping
                 continue;
             }
-            remover.unregisterBroker(id);
+            if (reg == Registration.FENCED) {
+                remover.unregisterBroker(id);
+                left.add(id); // confirmed gone on the next pass
+                continue;
+            }
             remover.deletePvc(ns, Names.pvc(podName));
             if (ctx.kube().pvcs().containsKey(Names.pvc(podName))) {
                 left.add(id);
@@ -187,13 +206,21 @@ public final class ScaleDownStep implements OperationStep {
                 + ": stopping, unregistering, deleting PVCs."), Duration.ofSeconds(1));
     }
 
-    /** describeCluster (fresh): unfenced brokers only, so a stopped broker drops out after its session. */
-    private static boolean aliveInKafka(StepContext ctx, int id) {
+    enum Registration { ALIVE, FENCED, GONE }
+
+    /**
+     * describeCluster with fenced brokers (fresh, not the observation): ALIVE while the broker
+     * heartbeats, FENCED once it stopped (only then is it unregistered), GONE when unregistered.
+     * An unanswered call counts as ALIVE: nothing irreversible happens on a guess.
+     */
+    private static Registration registration(StepContext ctx, int id) {
         try {
-            return ctx.admin().describeCluster().nodes().get(10, java.util.concurrent.TimeUnit.SECONDS)
-                    .stream().anyMatch(n -> n.id() == id);
+            return ctx.admin().describeCluster(new DescribeClusterOptions().includeFencedBrokers(true))
+                    .nodes().get(10, TimeUnit.SECONDS).stream().filter(n -> n.id() == id)
+                    .map(n -> n.isFenced() ? Registration.FENCED : Registration.ALIVE)
+                    .findFirst().orElse(Registration.GONE);
         } catch (Exception e) {
-            return true;
+            return Registration.ALIVE;
         }
     }
 

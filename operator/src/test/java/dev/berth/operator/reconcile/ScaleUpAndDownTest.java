@@ -75,6 +75,7 @@ class ScaleUpAndDownTest {
     /** Every distinct "Reconciling reason" and "operation type/phase" the status showed, in order. */
     static final List<String> statusSeen = new CopyOnWriteArrayList<>();
     static volatile String lastPhase;
+    static final List<String> timeline = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -114,6 +115,9 @@ class ScaleUpAndDownTest {
 
     @AfterAll
     static void stop() {
+        System.out.println("glue: " + (glue == null ? "-" : glue.log));
+        System.out.println("status seen: " + statusSeen);
+        System.out.println("timeline: " + timeline);
         if (background != null) {
             background.shutdownNow();
         }
@@ -223,6 +227,7 @@ class ScaleUpAndDownTest {
     void aScaleDownBelowTheReplicationFactorIsRefusedAndChangesNothing() throws Exception {
         Set<Integer> brokers = KafkaAwait.registeredBrokers(kafka.admin());
         assertThat(brokers).hasSize(3);
+        timeline.add(java.time.Instant.now() + " test 3 starts");
         setReplicas(3, 2);
 
         // The spec check refuses it before any step runs: SpecValid=False says why and what to fix.
@@ -270,12 +275,16 @@ class ScaleUpAndDownTest {
                 return;
             }
             c.getStatus().conditions().stream().filter(x -> x.type().equals("Reconciling"))
-                    .map(x -> "Reconciling=" + x.reason())
-                    .filter(x -> !statusSeen.contains(x)).forEach(statusSeen::add);
+                    .filter(x -> !statusSeen.contains("Reconciling=" + x.reason())).forEach(x -> {
+                        statusSeen.add("Reconciling=" + x.reason());
+                        timeline.add(java.time.Instant.now() + " Reconciling=" + x.reason() + ": "
+                                + x.message());
+                    });
             OperationStatus op = c.getStatus().operation();
             String phase = op == null ? null : op.type() + "/" + op.phase();
             if (phase != null && !phase.equals(lastPhase)) {
                 statusSeen.add(phase);
+                timeline.add(java.time.Instant.now() + " " + phase + " " + op.brokers());
             }
             lastPhase = phase;
         } catch (Exception e) {
