@@ -13,7 +13,7 @@ import java.util.TreeMap;
 
 /** Named clusters for planner tests and the benchmark. Sizes are in GB-like units. */
 public final class Clusters {
-    static final long GB = 1_000_000_000L;
+    public static final long GB = 1_000_000_000L;
     private static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
     private Clusters() {}
