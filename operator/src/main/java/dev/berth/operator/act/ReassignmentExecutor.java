@@ -129,6 +129,7 @@ public final class ReassignmentExecutor {
             admin.alterPartitionReassignments(submit).values().forEach((tp, f) ->
                     error(tp, f, "reassign").ifPresent(errors::add));
         }
+        int submitted = submit.size() - errors.size();
         if (!elect.isEmpty()) {
             var partitions = get(admin.electLeaders(ElectionType.PREFERRED, elect).partitions(),
                     "electLeaders");
@@ -144,7 +145,7 @@ public final class ReassignmentExecutor {
             throttled = false;
         }
         return new ReassignmentProgress(bytesDone, bytesTotal, done, moves.size(),
-                inFlight + submit.size() - errors.size(), complete, errors);
+                inFlight + submitted, complete, errors);
     }
 
     /**
