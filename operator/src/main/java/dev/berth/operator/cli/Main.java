@@ -11,6 +11,8 @@ public final class Main {
 
             Commands:
               run        reconcile KafkaClusters until stopped (run --help for flags)
+              snapshot   dump a live cluster's brokers, racks, partitions and sizes as JSON
+              plan       dry run: print the reassignment plan for a snapshot file (plan --help)
               --help     print this help
             """;
 
@@ -19,9 +21,12 @@ public final class Main {
             System.out.print(USAGE);
             System.exit(args.length == 0 ? 2 : 0);
         }
+        String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
         try {
             switch (args[0]) {
                 case "run" -> System.exit(RunCommand.run(args));
+                case "plan" -> System.exit(new PlanCommand().run(rest, System.out, System.err));
+                case "snapshot" -> System.exit(new SnapshotCommand().run(rest, System.out, System.err));
                 default -> {
                     System.err.println("unknown command: " + args[0]);
                     System.err.print(USAGE);

@@ -2,6 +2,8 @@ package dev.berth.operator.cli;
 
 import dev.berth.operator.reconcile.Operator;
 import dev.berth.operator.reconcile.OperatorConfig;
+import dev.berth.operator.reconcile.ScaleDownStep;
+import dev.berth.operator.reconcile.ScaleUpStep;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
@@ -65,7 +67,9 @@ final class RunCommand {
                 leaseNs, identity, Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
         ApiClient calls = client(f.get("kubeconfig"), Duration.ofSeconds(30));
         ApiClient watches = client(f.get("kubeconfig"), Duration.ZERO);
-        Operator operator = new Operator(watches, calls, config, List.of(), Clock.systemUTC());
+        // Day-2 steps, in order: a scale-down in flight or due runs before a scale-up may start.
+        Operator operator = new Operator(watches, calls, config,
+                List.of(new ScaleDownStep(), new ScaleUpStep()), Clock.systemUTC());
         int port = Integer.parseInt(f.getOrDefault("health-port", "8081"));
         HealthServer health = port < 0 ? null : HealthServer.start("0.0.0.0", port, () -> !operator.isLeader() || operator.hasSynced());
         CountDownLatch stop = new CountDownLatch(1);

@@ -1,0 +1,224 @@
+package dev.berth.operator.act;
+
+import dev.berth.operator.plan.Move;
+import dev.berth.operator.plan.ReassignmentSteps;
+import dev.berth.operator.plan.ThrottlePlan;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitionReassignment;
+import org.apache.kafka.clients.admin.PartitionReassignment;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.ElectionNotNeededException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/**
+ * Executes a reassignment plan against Kafka, one level-based pass at a time.
+ *
+ * <p><b>Algorithm</b> of {@link #advance} (each pass reads Kafka first, so a restarted operator
+ * resumes where Kafka is, never where its memory was):
+ * <ol>
+ *   <li>describeTopics of the plan's topics and listPartitionReassignments;
+ *   <li>per move: in flight (Kafka lists it), done (replicas equal the target in order, ISR full,
+ *       preferred leader leads), waiting for the ISR or a preferred election, or ready for its
+ *       next step ({@link ReassignmentSteps#next}: at most one added replica);
+ *   <li>while anything is left: throttles on (the rate on every broker involved, the moving
+ *       replicas on their topics, see {@link ThrottlePlan});
+ *   <li>submit next steps until {@code maxPartitionsInFlight} reassignments run;
+ *   <li>preferred election for partitions whose replicas are in place but whose leader is not
+ *       the target's first replica;
+ *   <li>when every partition is done, clear the throttles and report complete.
+ * </ol>
+ * A partition whose topic was deleted meanwhile counts as done (nothing left to move).
+ */
+public final class ReassignmentExecutor {
+    private static final long TIMEOUT_SECONDS = 10;
+
+    private final Admin admin;
+    private final ExecutionPolicy policy;
+    private final Throttles throttles;
+    private boolean throttled;
+
+    public ReassignmentExecutor(Admin admin, ExecutionPolicy policy) {
+        this.admin = admin;
+        this.policy = policy;
+        this.throttles = new Throttles(admin);
+    }
+
+    /** One pass: read Kafka, submit what may start, report progress. Never blocks on data. */
+    public ReassignmentProgress advance(List<Move> moves) {
+        Set<String> topics = new TreeSet<>();
+        moves.forEach(m -> topics.add(m.topic()));
+        Map<TopicPartition, TopicPartitionInfo> now = describe(topics);
+        Map<TopicPartition, PartitionReassignment> running =
+                get(admin.listPartitionReassignments().reassignments(), "listPartitionReassignments");
+
+        long bytesTotal = 0;
+        long bytesDone = 0;
+        int done = 0;
+        int inFlight = 0;
+        Map<TopicPartition, List<Integer>> ready = new LinkedHashMap<>();
+        Set<TopicPartition> elect = new HashSet<>();
+        Set<String> existing = new HashSet<>();
+        for (Move m : moves) {
+            TopicPartition tp = new TopicPartition(m.topic(), m.partition());
+            int adds = m.adding().size();
+            bytesTotal += m.sizeBytes() * adds;
+            TopicPartitionInfo info = now.get(tp);
+            if (info == null) {
+                done++;
+                bytesDone += m.sizeBytes() * adds;
+                continue;
+            }
+            existing.add(m.topic());
+            List<Integer> current = ids(info.replicas());
+            PartitionReassignment r = running.get(tp);
+            List<Integer> settled = new ArrayList<>(current);
+            if (r != null) {
+                settled.removeAll(r.addingReplicas());
+                inFlight++;
+            }
+            int missing = (int) m.newReplicas().stream().filter(b -> !settled.contains(b)).count();
+            bytesDone += m.sizeBytes() * Math.max(0, adds - Math.min(adds, missing));
+            if (r != null) {
+                continue;
+            }
+            if (!current.equals(m.newReplicas())) {
+                ready.put(tp, ReassignmentSteps.next(current, m.newReplicas()));
+                continue;
+            }
+            boolean fullIsr = new HashSet<>(ids(info.isr())).containsAll(m.newReplicas());
+            Node leader = info.leader();
+            if (fullIsr && leader != null && leader.id() == m.newReplicas().get(0)) {
+                done++;
+            } else if (fullIsr) {
+                elect.add(tp);
+            }
+        }
+        ThrottlePlan throttle = ThrottlePlan.of(moves);
+        List<String> errors = new ArrayList<>();
+        boolean left = done < moves.size();
+        if (left && policy.throttleBytesPerSec() > 0 && !throttled && !throttle.isEmpty()) {
+            throttles.alterThrottles(throttle, policy.throttleBytesPerSec());
+            throttled = true;
+        }
+        Map<TopicPartition, Optional<NewPartitionReassignment>> submit = new LinkedHashMap<>();
+        for (Map.Entry<TopicPartition, List<Integer>> e : ready.entrySet()) {
+            if (inFlight + submit.size() >= policy.maxPartitionsInFlight()) {
+                break;
+            }
+            submit.put(e.getKey(), Optional.of(new NewPartitionReassignment(e.getValue())));
+        }
+        if (!submit.isEmpty()) {
+            admin.alterPartitionReassignments(submit).values().forEach((tp, f) ->
+                    error(tp, f, "reassign").ifPresent(errors::add));
+        }
+        int submitted = submit.size() - errors.size();
+        if (!elect.isEmpty()) {
+            var partitions = get(admin.electLeaders(ElectionType.PREFERRED, elect).partitions(),
+                    "electLeaders");
+            partitions.forEach((tp, failure) -> failure
+                    .filter(t -> !(t instanceof ElectionNotNeededException))
+                    .ifPresent(t -> errors.add(tp + ": elect " + t.getClass().getSimpleName())));
+        }
+        boolean complete = done == moves.size();
+        // Cleared on every complete pass, not only by the instance that set them: an operator that
+        // restarted mid-plan must not leave a throttle behind.
+        if (complete && policy.throttleBytesPerSec() > 0 && !throttle.isEmpty()) {
+            throttles.clearThrottles(throttle, existing);
+            throttled = false;
+        }
+        return new ReassignmentProgress(bytesDone, bytesTotal, done, moves.size(),
+                inFlight + submitted, complete, errors);
+    }
+
+    /**
+     * Passes until complete, {@code poll} apart. For the CLI and tests; the operator calls
+     * {@link #advance} once per reconcile instead.
+     */
+    public ReassignmentProgress runToCompletion(List<Move> moves, Duration timeout, Duration poll)
+            throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            ReassignmentProgress p = advance(moves);
+            if (p.complete()) {
+                return p;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("plan not complete after " + timeout + ": " + p);
+            }
+            Thread.sleep(poll.toMillis());
+        }
+    }
+
+    private Map<TopicPartition, TopicPartitionInfo> describe(Set<String> topics) {
+        Map<TopicPartition, TopicPartitionInfo> out = new HashMap<>();
+        if (topics.isEmpty()) {
+            return out;
+        }
+        admin.describeTopics(topics).topicNameValues().forEach((name, future) -> {
+            try {
+                TopicDescription d = future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                d.partitions().forEach(p -> out.put(new TopicPartition(name, p.partition()), p));
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw new KafkaCallException("describeTopics " + name, e);
+                }
+            } catch (TimeoutException e) {
+                throw new KafkaCallException("describeTopics " + name, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        });
+        return out;
+    }
+
+    private static Optional<String> error(TopicPartition tp, Future<?> f, String what) {
+        try {
+            f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            Throwable t = e.getCause() == null ? e : e.getCause();
+            return Optional.of(tp + ": " + what + " " + t.getClass().getSimpleName());
+        } catch (TimeoutException e) {
+            return Optional.of(tp + ": " + what + " timed out");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of(tp + ": interrupted");
+        }
+    }
+
+    static <T> T get(org.apache.kafka.common.KafkaFuture<T> f, String call) {
+        try {
+            return f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during " + call, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaCallException(call, e);
+        }
+    }
+
+    static List<Integer> ids(List<Node> nodes) {
+        List<Integer> out = new ArrayList<>(nodes.size());
+        nodes.forEach(n -> out.add(n.id()));
+        return out;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.berth.operator.act;
+
+import dev.berth.operator.plan.ThrottlePlan;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+
+/** Sets and clears replication throttles through incrementalAlterConfigs. */
+public final class Throttles {
+    public static final String LEADER_RATE = "leader.replication.throttled.rate";
+    public static final String FOLLOWER_RATE = "follower.replication.throttled.rate";
+    public static final String LEADER_REPLICAS = "leader.replication.throttled.replicas";
+    public static final String FOLLOWER_REPLICAS = "follower.replication.throttled.replicas";
+    static final long TIMEOUT_SECONDS = 10;
+
+    private final Admin admin;
+
+    public Throttles(Admin admin) {
+        this.admin = admin;
+    }
+
+    /** Throttle the plan's brokers at {@code bytesPerSec} and its moving replicas. */
+    public void alterThrottles(ThrottlePlan plan, long bytesPerSec) {
+        Map<ConfigResource, Collection<AlterConfigOp>> ops = new HashMap<>();
+        String rate = Long.toString(bytesPerSec);
+        for (int b : plan.brokers()) {
+            ops.put(broker(b), List.of(set(LEADER_RATE, rate), set(FOLLOWER_RATE, rate)));
+        }
+        for (String topic : plan.topics()) {
+            List<AlterConfigOp> t = new ArrayList<>();
+            if (plan.leaderReplicas().containsKey(topic)) {
+                t.add(set(LEADER_REPLICAS, plan.leaderReplicas().get(topic)));
+            }
+            if (plan.followerReplicas().containsKey(topic)) {
+                t.add(set(FOLLOWER_REPLICAS, plan.followerReplicas().get(topic)));
+            }
+            ops.put(new ConfigResource(ConfigResource.Type.TOPIC, topic), t);
+        }
+        apply(ops);
+    }
+
+    /** Remove the four throttle settings from the plan's brokers and topics. */
+    public void clearThrottles(ThrottlePlan plan, Collection<String> existingTopics) {
+        Map<ConfigResource, Collection<AlterConfigOp>> ops = new HashMap<>();
+        for (int b : plan.brokers()) {
+            ops.put(broker(b), List.of(delete(LEADER_RATE), delete(FOLLOWER_RATE)));
+        }
+        for (String topic : plan.topics()) {
+            if (existingTopics.contains(topic)) {
+                ops.put(new ConfigResource(ConfigResource.Type.TOPIC, topic),
+                        List.of(delete(LEADER_REPLICAS), delete(FOLLOWER_REPLICAS)));
+            }
+        }
+        apply(ops);
+    }
+
+    private void apply(Map<ConfigResource, Collection<AlterConfigOp>> ops) {
+        if (ops.isEmpty()) {
+            return;
+        }
+        try {
+            admin.incrementalAlterConfigs(ops).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while altering throttles", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaCallException("incrementalAlterConfigs (throttles)", e);
+        }
+    }
+
+    private static ConfigResource broker(int id) {
+        return new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(id));
+    }
+
+    private static AlterConfigOp set(String key, String value) {
+        return new AlterConfigOp(new ConfigEntry(key, value), AlterConfigOp.OpType.SET);
+    }
+
+    private static AlterConfigOp delete(String key) {
+        return new AlterConfigOp(new ConfigEntry(key, ""), AlterConfigOp.OpType.DELETE);
+    }
+}

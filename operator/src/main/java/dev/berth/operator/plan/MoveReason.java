@@ -1,0 +1,25 @@
+package dev.berth.operator.plan;
+
+/** Why a partition's replica list changes. The notes feed logs, Events and the plan CLI. */
+public enum MoveReason {
+    /** A replica leaves a broker that is being removed (scale-down). */
+    DRAIN("replica leaves a broker being removed"),
+    /** Two replicas shared a rack although enough racks exist: one moves to a free rack. */
+    RACK_REPAIR("two replicas shared a rack"),
+    /** A replica moves onto a new broker to even replica bytes, counts and leaders (scale-up). */
+    SCALE_UP("replica moves onto a new broker"),
+    /** A replica moves from a broker above the mean to one below it (rebalance). */
+    BALANCE_BYTES("replica moves from a loaded broker to a light one"),
+    /** Only the replica order changes: another in-sync replica becomes the preferred leader. */
+    LEADER_BALANCE("preferred leader changes within the replica set");
+
+    private final String note;
+
+    MoveReason(String note) {
+        this.note = note;
+    }
+
+    public String note() {
+        return note;
+    }
+}

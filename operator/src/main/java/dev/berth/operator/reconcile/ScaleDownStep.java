@@ -1,0 +1,258 @@
+package dev.berth.operator.reconcile;
+
+import dev.berth.operator.act.BrokerRemover;
+import dev.berth.operator.act.DrainVerifier;
+import dev.berth.operator.act.desired.Names;
+import dev.berth.operator.api.Condition;
+import dev.berth.operator.api.ConditionType;
+import dev.berth.operator.api.OperationStatus;
+import dev.berth.operator.model.BrokerState;
+import dev.berth.operator.model.ClusterSnapshot;
+import dev.berth.operator.observe.KubeView;
+import dev.berth.operator.plan.CapacityCheck;
+import dev.berth.operator.plan.PlanIntent;
+import dev.berth.operator.plan.PlanRefusedException;
+import dev.berth.operator.plan.Problem;
+import dev.berth.operator.plan.RemovalChooser;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+
+/**
+ * Scale-down without data loss, as a state machine whose state is {@code status.operation}
+ * (type {@code ScaleDown}, its {@code brokers} the leaving ones; op-core's healer leaves them alone).
+ *
+ * <ol>
+ *   <li><b>Start</b>: brokers named in {@code spec.brokers.remove}, or more brokers than
+ *       {@code spec.brokers.replicas}. {@link RemovalChooser} picks them (named, else fewest bytes);
+ *       if the remaining brokers cannot hold every topic's RF or rack-awareness, nothing starts and
+ *       {@code ScaleDownBlocked=True} says why, with numbers.
+ *   <li><b>Draining</b>: {@link Reshuffle} passes for {@code RemoveBrokers}: exactly the leaving
+ *       brokers' replicas move. A partition created on them meanwhile is in the next plan. A
+ *       leaving broker that went offline is still drained (Kafka reassigns away from it). If
+ *       the plan becomes impossible meanwhile (say a new topic of a higher RF), the drain pauses
+ *       with {@code ScaleDownBlocked=True} and the reason.
+ *   <li><b>Verifying</b>: {@link DrainVerifier} asks Kafka (describeTopics, describeLogDirs,
+ *       listPartitionReassignments); anything found sends the operation back to Draining.
+ *   <li><b>Removing</b>: per broker, verified empty again right before its pod is deleted (the
+ *       broker stops); once Kafka shows it fenced (stopped), {@code unregisterBroker}; once Kafka
+ *       no longer lists it at all, its PVC is deleted. Done when no pod, registration or PVC is
+ *       left.
+ * </ol>
+ * Every phase re-reads Kafka, so an operator stopped anywhere resumes from status, and no pod is
+ * deleted unless Kafka said, moments before, that its broker holds nothing.
+ */
+public final class ScaleDownStep implements OperationStep {
+    static final String DRAINING = "Draining";
+    static final String VERIFYING = "Verifying";
+    static final String REMOVING = "Removing";
+    private static final Duration AGAIN = Duration.ofSeconds(2);
+
+    @Override
+    public StepResult step(StepContext ctx) throws Exception {
+        OperationStatus op = ctx.operation();
+        if (op != null && !OperationStatus.SCALE_DOWN.equals(op.type())) {
+            return StepResult.NOTHING;
+        }
+        if (!ctx.kafka().reachable() || ctx.admin() == null) {
+            return op == null ? StepResult.NOTHING : StepResult.of(op, AGAIN);
+        }
+        if (op == null) {
+            return start(ctx);
+        }
+        return switch (op.phase()) {
+            case VERIFYING -> verify(ctx, op);
+            case REMOVING -> remove(ctx, op);
+            default -> drain(ctx, op);
+        };
+    }
+
+    private StepResult start(StepContext ctx) throws Exception {
+        ClusterSnapshot s = ctx.kafka().observation().snapshot();
+        // Brokers that exist: registered in Kafka AND backed by a live pod of this cluster (a
+        // registration without a pod is a broker on its way out, not one to drain).
+        Set<Integer> withPods = new TreeSet<>();
+        ctx.kube().podsByNodeId(Names.ROLE_BROKER).forEach((id, pod) -> {
+            if (!KubeView.isTerminating(pod)) {
+                withPods.add(id);
+            }
+        });
+        Set<Integer> registered = s.brokers().stream().map(BrokerState::id)
+                .filter(withPods::contains).collect(Collectors.toCollection(TreeSet::new));
+        Set<Integer> notCandidates = s.brokers().stream().map(BrokerState::id)
+                .filter(id -> !registered.contains(id)).collect(Collectors.toCollection(TreeSet::new));
+        Set<Integer> named = new TreeSet<>(ctx.cluster().getSpec().brokers().remove());
+        named.retainAll(registered);
+        int excess = registered.size() - named.size() - ctx.cluster().getSpec().brokers().replicas();
+        if (named.isEmpty() && excess <= 0) {
+            return unblocked(ctx);
+        }
+        Set<Integer> chosen;
+        try {
+            chosen = new TreeSet<>(named);
+            if (excess > 0) {
+                notCandidates.addAll(named);
+                ClusterSnapshot without = withoutBrokers(s, notCandidates);
+                chosen.addAll(RemovalChooser.choose(without, Set.of(), excess));
+            }
+            List<Problem> problems = CapacityCheck.problems(s, chosen);
+            if (!problems.isEmpty()) {
+                throw new PlanRefusedException(problems);
+            }
+        } catch (PlanRefusedException e) {
+            return new StepResult(true, null, List.of(Condition.of(ConditionType.ScaleDownBlocked,
+                    true, camel(e.reason().name()), "Scale-down refused, nothing changed: "
+                            + e.getMessage() + ".")), Duration.ofSeconds(30));
+        }
+        OperationStatus op = new OperationStatus(OperationStatus.SCALE_DOWN, DRAINING,
+                List.copyOf(chosen), 0L, null, 0, null, Reshuffle.now(ctx),
+                "Draining brokers " + chosen + ".", Map.of());
+        ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_DOWN_STARTED.reason(), op.message());
+        return new StepResult(true, op, List.of(notBlocked()), Duration.ofSeconds(1));
+    }
+
+    private StepResult drain(StepContext ctx, OperationStatus op) {
+        Set<Integer> leaving = new TreeSet<>(op.brokers());
+        Reshuffle.Pass pass;
+        try {
+            pass = Reshuffle.pass(ctx.admin(), ctx.clock(), ctx.cluster(),
+                    new PlanIntent.RemoveBrokers(leaving), 0, leaving);
+        } catch (PlanRefusedException e) {
+            return new StepResult(true, Reshuffle.phase(op, DRAINING, "Drain paused: "
+                    + e.getMessage() + "."), List.of(Condition.of(ConditionType.ScaleDownBlocked,
+                    true, camel(e.reason().name()), "Drain paused: " + e.getMessage() + ".")),
+                    Duration.ofSeconds(10));
+        }
+        if (pass.waiting()) {
+            return StepResult.of(op, AGAIN);
+        }
+        if (pass.done()) {
+            return new StepResult(true, Reshuffle.progress(op, VERIFYING, pass.plan(),
+                    "Verifying against Kafka that brokers " + leaving + " hold nothing."),
+                    List.of(notBlocked()), Duration.ofMillis(500));
+        }
+        OperationStatus next = Reshuffle.progress(op, DRAINING, pass.plan(), null);
+        return StepResult.of(Reshuffle.phase(next, DRAINING, "Draining brokers " + leaving + ": "
+                + next.bytesMoved() + " of " + next.bytesTotal() + " bytes moved, "
+                + pass.plan().moves().size() + " partitions left."), AGAIN);
+    }
+
+    private StepResult verify(StepContext ctx, OperationStatus op) throws Exception {
+        DrainVerifier verifier = new DrainVerifier(ctx.admin());
+        for (int id : op.brokers()) {
+            DrainVerifier.DrainReport r = verifier.verify(id);
+            if (!r.empty()) {
+                return StepResult.of(Reshuffle.phase(op, DRAINING, "Broker " + id
+                        + " still holds data (" + String.join(", ", r.findings()) + "); draining again."),
+                        Duration.ofSeconds(1));
+            }
+        }
+        String message = "Brokers " + op.brokers() + " verified empty by Kafka (describeTopics, "
+                + "describeLogDirs, no reassignment in flight); removing them.";
+        ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_DOWN_VERIFIED.reason(), message);
+        return StepResult.of(Reshuffle.phase(op, REMOVING, message), Duration.ofMillis(500));
+    }
+
+    private StepResult remove(StepContext ctx, OperationStatus op) throws Exception {
+        BrokerRemover remover = new BrokerRemover(ctx.writer().core(), ctx.admin());
+        DrainVerifier verifier = new DrainVerifier(ctx.admin());
+        Map<Integer, V1Pod> pods = ctx.kube().podsByNodeId(Names.ROLE_BROKER);
+        String ns = ctx.cluster().namespace();
+        List<Integer> left = new ArrayList<>();
+        for (int id : op.brokers()) {
+            String podName = Names.brokerPod(ctx.cluster().name(), id);
+            V1Pod pod = pods.get(id);
+            if (pod != null && !KubeView.isTerminating(pod)) {
+                DrainVerifier.DrainReport r = verifier.verify(id);
+                if (!r.empty()) {
+                    return StepResult.of(Reshuffle.phase(op, DRAINING, "Broker " + id
+                            + " holds data again (" + String.join(", ", r.findings())
+                            + "); draining again before removal."), Duration.ofSeconds(1));
+                }
+                remover.deletePod(ns, podName);
+                left.add(id);
+                continue;
+            }
+            Registration reg = registration(ctx, id);
+            if (pod != null || reg == Registration.ALIVE) {
+                left.add(id); // the broker is still stopping
+                continue;
+            }
+            if (reg == Registration.FENCED) {
+                remover.unregisterBroker(id);
+                left.add(id); // confirmed gone on the next pass
+                continue;
+            }
+            remover.deletePvc(ns, Names.pvc(podName));
+            if (ctx.kube().pvcs().containsKey(Names.pvc(podName))) {
+                left.add(id);
+            }
+        }
+        if (left.isEmpty()) {
+            ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_DOWN_COMPLETE.reason(),
+                    "Brokers " + op.brokers()
+                            + " drained, verified empty, unregistered; pods and PVCs deleted.");
+            return StepResult.of(null, Duration.ofSeconds(1));
+        }
+        return StepResult.of(Reshuffle.phase(op, REMOVING, "Removing brokers " + left
+                + ": stopping, unregistering, deleting PVCs."), Duration.ofSeconds(1));
+    }
+
+    enum Registration { ALIVE, FENCED, GONE }
+
+    /**
+     * describeCluster with fenced brokers (fresh, not the observation): ALIVE while the broker
+     * heartbeats, FENCED once it stopped (only then is it unregistered), GONE when unregistered.
+     * An unanswered call counts as ALIVE: nothing irreversible happens on a guess.
+     */
+    private static Registration registration(StepContext ctx, int id) {
+        try {
+            return ctx.admin().describeCluster(new DescribeClusterOptions().includeFencedBrokers(true))
+                    .nodes().get(10, TimeUnit.SECONDS).stream().filter(n -> n.id() == id)
+                    .map(n -> n.isFenced() ? Registration.FENCED : Registration.ALIVE)
+                    .findFirst().orElse(Registration.GONE);
+        } catch (Exception e) {
+            return Registration.ALIVE;
+        }
+    }
+
+    private static StepResult unblocked(StepContext ctx) {
+        boolean wasBlocked = ctx.cluster().getStatus().conditions().stream()
+                .anyMatch(c -> c.type().equals(ConditionType.ScaleDownBlocked.name()) && c.isTrue());
+        return wasBlocked ? new StepResult(true, ctx.operation(), List.of(notBlocked()), null)
+                : StepResult.NOTHING;
+    }
+
+    private static Condition notBlocked() {
+        return Condition.of(ConditionType.ScaleDownBlocked, false, "NotBlocked",
+                "No scale-down is refused.");
+    }
+
+    /** NOT_ENOUGH_BROKERS -> NotEnoughBrokers (condition reasons are CamelCase). */
+    static String camel(String enumName) {
+        StringBuilder out = new StringBuilder();
+        for (String part : enumName.toLowerCase(java.util.Locale.ROOT).split("_")) {
+            out.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+        }
+        return out.toString();
+    }
+
+    private static ClusterSnapshot withoutBrokers(ClusterSnapshot s, Set<Integer> ids) {
+        if (ids.isEmpty()) {
+            return s;
+        }
+        Set<Integer> keep = new HashSet<>();
+        s.brokers().forEach(b -> keep.add(b.id()));
+        keep.removeAll(ids);
+        return new ClusterSnapshot(s.takenAt(), s.brokers().stream().filter(b -> keep.contains(b.id()))
+                .toList(), s.topics(), s.partitions());
+    }
+}

@@ -1,0 +1,26 @@
+package dev.berth.operator.reconcile;
+
+/** Event reasons of the scale operations; the notes say when each is emitted. */
+public enum ScaleEvent {
+    /** Registered, ready brokers hold nothing while others hold data: spreading onto them. */
+    SCALE_UP_STARTED("ScaleUpStarted"),
+    /** What is left to move is under 2 % of all bytes: elections done, throttles cleared. */
+    SCALE_UP_BALANCED("ScaleUpBalanced"),
+    /** Brokers chosen, the rest can hold every topic: draining them. */
+    SCALE_DOWN_STARTED("ScaleDownStarted"),
+    /** Kafka confirmed the leaving brokers empty (describeTopics, describeLogDirs, no reassignment). */
+    SCALE_DOWN_VERIFIED("ScaleDownVerified"),
+    /** Drained, verified empty by Kafka, unregistered; pods and PVCs deleted. */
+    SCALE_DOWN_COMPLETE("ScaleDownComplete");
+
+    private final String reason;
+
+    ScaleEvent(String reason) {
+        this.reason = reason;
+    }
+
+    /** The CamelCase Event reason. */
+    public String reason() {
+        return reason;
+    }
+}

@@ -1,0 +1,126 @@
+package dev.berth.operator.reconcile;
+
+import dev.berth.operator.act.desired.Names;
+import dev.berth.operator.api.Condition;
+import dev.berth.operator.api.ConditionType;
+import dev.berth.operator.api.OperationStatus;
+import dev.berth.operator.api.RebalanceSpec;
+import dev.berth.operator.model.BrokerState;
+import dev.berth.operator.model.ClusterSnapshot;
+import dev.berth.operator.model.PartitionState;
+import dev.berth.operator.observe.KubeView;
+import dev.berth.operator.plan.PlanIntent;
+import dev.berth.operator.plan.PlanRefusedException;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Scale-up with data reshuffle, as a state machine whose state is {@code status.operation}.
+ *
+ * <ol>
+ *   <li><b>Start</b> (no operation in flight, {@code rebalance.onScale: Rebalance}): every desired
+ *       broker's pod is ready and Kafka lists it, some desired brokers hold no replica while
+ *       others do. Those empty brokers become the operation's {@code brokers} (phase
+ *       {@code Reassigning}), kept until the end even once they hold data.
+ *   <li><b>Reassigning</b>: each reconcile runs one {@link Reshuffle} pass for
+ *       {@code AddBrokers(brokers)}: replicas move only onto them, rack-aware, the least bytes that
+ *       even the load. {@code Reconciling} stays True (reason {@code ScaleUpInProgress}) with
+ *       bytes moved / total in the message and in status.
+ *   <li><b>Done</b> when what is left is under 2 % of all bytes: preferred elections, throttles
+ *       cleared, operation cleared.
+ * </ol>
+ */
+public final class ScaleUpStep implements OperationStep {
+    static final String PHASE = "Reassigning";
+    private static final Duration AGAIN = Duration.ofSeconds(2);
+
+    @Override
+    public StepResult step(StepContext ctx) throws Exception {
+        OperationStatus op = ctx.operation();
+        if (op != null && !OperationStatus.SCALE_UP.equals(op.type())) {
+            return StepResult.NOTHING;
+        }
+        if (!ctx.kafka().reachable() || ctx.admin() == null) {
+            return op == null ? StepResult.NOTHING : StepResult.of(op, AGAIN);
+        }
+        if (op == null) {
+            op = start(ctx);
+            if (op == null) {
+                return StepResult.NOTHING;
+            }
+            ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_UP_STARTED.reason(), op.message());
+        }
+        ClusterSnapshot known = ctx.kafka().observation().snapshot();
+        Map<Integer, String> racks = new java.util.HashMap<>();
+        known.brokers().forEach(b -> racks.put(b.id(), b.rack()));
+        List<BrokerState> receivers = op.brokers().stream()
+                .map(id -> new BrokerState(id, racks.get(id), null, 0)).toList();
+        Reshuffle.Pass pass;
+        try {
+            pass = Reshuffle.pass(ctx.admin(), ctx.clock(), ctx.cluster(),
+                    new PlanIntent.AddBrokers(receivers), Reshuffle.BALANCED_SHARE, Set.of());
+        } catch (PlanRefusedException e) {
+            return new StepResult(true, Reshuffle.phase(op, PHASE, "Paused: " + e.getMessage() + "."),
+                    List.of(Condition.of(ConditionType.ScaleUpBlocked, true,
+                            ScaleDownStep.camel(e.reason().name()), e.getMessage() + ".")),
+                    Duration.ofSeconds(10));
+        }
+        if (pass.done()) {
+            ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_UP_BALANCED.reason(),
+                    "Brokers " + op.brokers() + " hold their share; "
+                            + (op.bytesMoved() == null ? 0 : op.bytesMoved()) + " bytes moved.");
+            return new StepResult(true, null, List.of(notBlocked()), Duration.ofSeconds(1));
+        }
+        if (pass.waiting()) {
+            return StepResult.of(op, AGAIN);
+        }
+        OperationStatus next = Reshuffle.progress(op, PHASE, pass.plan(), null);
+        String message = "Moving replicas onto brokers " + op.brokers() + ": "
+                + next.bytesMoved() + " of " + next.bytesTotal() + " bytes, "
+                + pass.plan().moves().size() + " partitions left.";
+        return new StepResult(true, Reshuffle.phase(next, PHASE, message), List.of(notBlocked()),
+                AGAIN);
+    }
+
+    private static Condition notBlocked() {
+        return Condition.of(ConditionType.ScaleUpBlocked, false, "NotBlocked",
+                "No scale-up is paused.");
+    }
+
+    /** The operation to start, or null when there is nothing to spread. */
+    private static OperationStatus start(StepContext ctx) {
+        if (ctx.cluster().getSpec().rebalance().onScale() != RebalanceSpec.OnScale.Rebalance) {
+            return null;
+        }
+        ClusterSnapshot s = ctx.kafka().observation().snapshot();
+        Set<Integer> registered = new HashSet<>();
+        s.brokers().forEach(b -> registered.add(b.id()));
+        if (!registered.containsAll(ctx.desiredBrokers())) {
+            return null;
+        }
+        Map<Integer, V1Pod> pods = ctx.kube().podsByNodeId(Names.ROLE_BROKER);
+        for (int id : ctx.desiredBrokers()) {
+            V1Pod pod = pods.get(id);
+            if (pod == null || !KubeView.isReady(pod) || KubeView.isTerminating(pod)) {
+                return null;
+            }
+        }
+        Set<Integer> holding = new HashSet<>();
+        for (PartitionState p : s.partitions()) {
+            holding.addAll(p.replicas());
+        }
+        TreeSet<Integer> empty = new TreeSet<>(ctx.desiredBrokers());
+        empty.removeAll(holding);
+        if (empty.isEmpty() || holding.isEmpty()) {
+            return null;
+        }
+        return new OperationStatus(OperationStatus.SCALE_UP, PHASE, List.copyOf(empty), 0L, null,
+                0, null, Reshuffle.now(ctx), "Spreading data onto new brokers " + empty + ".",
+                Map.of());
+    }
+}

@@ -1,0 +1,219 @@
+package dev.berth.operator.act;
+
+import static dev.berth.testbed.kafka.KafkaAwait.get;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.berth.operator.model.BrokerState;
+import dev.berth.operator.model.ClusterSnapshot;
+import dev.berth.operator.model.PartitionState;
+import dev.berth.operator.model.TopicState;
+import dev.berth.operator.plan.Move;
+import dev.berth.operator.plan.MoveReason;
+import dev.berth.operator.plan.PlanIntent;
+import dev.berth.operator.plan.ReassignmentPlan;
+import dev.berth.operator.plan.ReassignmentPlanner;
+import dev.berth.testbed.kafka.KafkaAwait;
+import dev.berth.testbed.kafka.KafkaTestCluster;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.PartitionReassignment;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The act layer against real KRaft brokers: controller 1000, brokers 0..3 in racks a, b, c, a.
+ * Each test uses its own topics.
+ */
+class ReassignmentExecutorTest {
+    private static KafkaTestCluster kafka;
+    private static Admin admin;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = KafkaTestCluster.builder().broker(0, "a").broker(1, "b").broker(2, "c")
+                .broker(3, "a").start();
+        admin = kafka.admin();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void aPlanExecutesToCompletionWithThrottlesDuringAndClearedAfter() {
+        KafkaAwait.createTopic(admin, "exec", Map.of(0, List.of(0, 1), 1, List.of(1, 2),
+                2, List.of(2, 0)));
+        produce("exec", 3, 300);
+        List<Move> moves = List.of(
+                new Move("exec", 0, List.of(0, 1), List.of(3, 2), MoveReason.SCALE_UP, 1000),
+                new Move("exec", 1, List.of(1, 2), List.of(1, 3), MoveReason.SCALE_UP, 1000),
+                new Move("exec", 2, List.of(2, 0), List.of(0, 2), MoveReason.LEADER_BALANCE, 1000));
+        ReassignmentExecutor executor =
+                new ReassignmentExecutor(admin, new ExecutionPolicy(10_000_000, 2));
+
+        ReassignmentProgress first = executor.advance(moves);
+
+        assertThat(first.complete()).isFalse();
+        assertThat(first.bytesTotal()).isEqualTo(3000); // 2 + 1 added replicas of 1000 bytes
+        await("throttles set").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            for (int b = 0; b <= 3; b++) {
+                assertThat(config(ConfigResource.Type.BROKER, "" + b,
+                        Throttles.LEADER_RATE)).isEqualTo("10000000");
+                assertThat(config(ConfigResource.Type.BROKER, "" + b,
+                        Throttles.FOLLOWER_RATE)).isEqualTo("10000000");
+            }
+            assertThat(config(ConfigResource.Type.TOPIC, "exec", Throttles.LEADER_REPLICAS))
+                    .isEqualTo("0:0,0:1,1:1,1:2");
+            assertThat(config(ConfigResource.Type.TOPIC, "exec", Throttles.FOLLOWER_REPLICAS))
+                    .isEqualTo("0:3,0:2,1:3");
+        });
+        AtomicInteger maxAdding = new AtomicInteger();
+        AtomicReference<ReassignmentProgress> last = new AtomicReference<>(first);
+        await("plan complete").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    for (PartitionReassignment r : get(admin.listPartitionReassignments()
+                            .reassignments()).values()) {
+                        maxAdding.accumulateAndGet(r.addingReplicas().size(), Math::max);
+                    }
+                    last.set(executor.advance(moves));
+                    return last.get().complete();
+                });
+
+        assertThat(maxAdding.get()).isLessThanOrEqualTo(1);
+        ReassignmentProgress done = last.get();
+        assertThat(done.bytesDone()).isEqualTo(done.bytesTotal()).isEqualTo(3000);
+        assertThat(done.partitionsDone()).isEqualTo(done.partitionsTotal()).isEqualTo(3);
+        TopicDescription exec = KafkaAwait.describeTopic(admin, "exec");
+        assertThat(exec.partitions()).extracting(p -> KafkaAwait.ids(p.replicas()))
+                .containsExactly(List.of(3, 2), List.of(1, 3), List.of(0, 2));
+        assertThat(exec.partitions()).extracting(p -> p.leader().id()).containsExactly(3, 1, 0);
+        await("throttles cleared").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            for (int b = 0; b <= 3; b++) {
+                assertThat(config(ConfigResource.Type.BROKER, "" + b, Throttles.LEADER_RATE))
+                        .isNull();
+            }
+            assertThat(config(ConfigResource.Type.TOPIC, "exec", Throttles.LEADER_REPLICAS))
+                    .isNull();
+            assertThat(config(ConfigResource.Type.TOPIC, "exec", Throttles.FOLLOWER_REPLICAS))
+                    .isNull();
+        });
+    }
+
+    @Test
+    void aDrainedBrokerVerifiesEmptyAndAPartitionCreatedOnItAfterwardsFailsVerification()
+            throws Exception {
+        KafkaAwait.createTopic(admin, "drain", Map.of(0, List.of(3, 0), 1, List.of(1, 3),
+                2, List.of(2, 3)));
+        produce("drain", 3, 100);
+        commitOffsets("drain-readers", tp("drain", 0)); // creates __consumer_offsets, RF 3 of 4
+        DrainVerifier verifier = new DrainVerifier(admin);
+        assertThat(verifier.verify(3).findings()).contains("replica drain-0", "replica drain-1");
+
+        ClusterSnapshot snapshot = snapshot(admin);
+        ReassignmentPlan plan = new ReassignmentPlanner(new Random(1))
+                .plan(snapshot, new PlanIntent.RemoveBrokers(Set.of(3)));
+        assertThat(plan.moves()).extracting(Move::name).contains("drain-0", "drain-1", "drain-2");
+        assertThat(snapshot.topics()).containsKey("__consumer_offsets");
+        new ReassignmentExecutor(admin, new ExecutionPolicy(10_000_000, 5))
+                .runToCompletion(plan.moves(), Duration.ofSeconds(60), Duration.ofMillis(200));
+
+        await("broker 3 verifies empty").atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(verifier.verify(3).findings()).isEmpty());
+        assertThat(verifier.verify(3).empty()).isTrue();
+
+        KafkaAwait.createTopic(admin, "late", Map.of(0, List.of(3, 1)));
+        await("late partition caught").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            DrainVerifier.DrainReport report = verifier.verify(3);
+            assertThat(report.empty()).isFalse();
+            assertThat(report.findings()).contains("replica late-0")
+                    .anyMatch(f -> f.startsWith("log late-0 ("));
+        });
+    }
+
+    /** What the observe layer reads, minimally: brokers with racks and every partition. */
+    static ClusterSnapshot snapshot(Admin admin) {
+        List<BrokerState> brokers = new ArrayList<>();
+        KafkaAwait.racks(admin).forEach((id, rack) -> brokers.add(new BrokerState(id, rack, "", 0)));
+        brokers.sort((a, b) -> Integer.compare(a.id(), b.id()));
+        Set<String> names = get(admin.listTopics(new ListTopicsOptions().listInternal(true)).names());
+        Map<String, TopicState> topics = new TreeMap<>();
+        List<PartitionState> parts = new ArrayList<>();
+        for (TopicDescription t : get(admin.describeTopics(names).allTopicNames()).values()) {
+            topics.put(t.name(), new TopicState(t.name(), t.partitions().get(0).replicas().size(), 1));
+            for (TopicPartitionInfo p : t.partitions()) {
+                parts.add(new PartitionState(t.name(), p.partition(), KafkaAwait.ids(p.replicas()),
+                        p.leader() == null ? -1 : p.leader().id(), KafkaAwait.ids(p.isr()), 1000, 0));
+            }
+        }
+        return new ClusterSnapshot(Instant.now(), brokers, topics, parts);
+    }
+
+    private static String config(ConfigResource.Type type, String name, String key) {
+        ConfigResource r = new ConfigResource(type, name);
+        Config c = get(admin.describeConfigs(List.of(r)).all()).get(r);
+        ConfigEntry e = c.get(key);
+        return e == null || e.source() == ConfigEntry.ConfigSource.DEFAULT_CONFIG
+                || e.value() == null || e.value().isEmpty() ? null : e.value();
+    }
+
+    private static void produce(String topic, int partitions, int perPartition) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            for (int part = 0; part < partitions; part++) {
+                for (int i = 0; i < perPartition; i++) {
+                    producer.send(new ProducerRecord<>(topic, part, "k" + i, "v".repeat(100) + i));
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    /** A committed group offset: Kafka creates its internal __consumer_offsets topic for it. */
+    private static void commitOffsets(String group, TopicPartition tp) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        try (KafkaConsumer<String, String> c =
+                new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            c.assign(List.of(tp));
+            c.commitSync(Map.of(tp, new OffsetAndMetadata(1)), Duration.ofSeconds(20));
+        }
+    }
+
+    static TopicPartition tp(String topic, int p) {
+        return new TopicPartition(topic, p);
+    }
+}

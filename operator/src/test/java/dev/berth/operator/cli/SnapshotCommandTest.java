@@ -1,0 +1,114 @@
+package dev.berth.operator.cli;
+
+import static dev.berth.testbed.kafka.KafkaAwait.get;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.operator.model.ClusterSnapshot;
+import dev.berth.operator.model.PartitionState;
+import dev.berth.testbed.kafka.KafkaAwait;
+import dev.berth.testbed.kafka.KafkaTestCluster;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code snapshot} against real brokers 0, 1, 2 in racks a, b, c; then {@code plan} on its file. */
+class SnapshotCommandTest {
+    private static KafkaTestCluster kafka;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = KafkaTestCluster.builder().broker(0, "a").broker(1, "b").broker(2, "c").start();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void snapshotDumpsWhatDescribeTopicsShowsAndPlanReadsItWithoutTouchingKafka() throws Exception {
+        KafkaAwait.createTopic(kafka.admin(), "orders", Map.of(0, List.of(0, 1, 2),
+                1, List.of(1, 2, 0), 2, List.of(2, 0, 1)));
+        produce("orders", 0, 500);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+        int code = new SnapshotCommand().run(new String[] {"--bootstrap", kafka.bootstrapServers()},
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        String json = out.toString(StandardCharsets.UTF_8);
+        ClusterSnapshot s = SnapshotJson.read(json);
+        assertThat(s.brokers()).extracting(b -> b.id() + ":" + b.rack())
+                .containsExactly("0:a", "1:b", "2:c");
+        TopicDescription orders = KafkaAwait.describeTopic(kafka.admin(), "orders");
+        List<PartitionState> dumped = s.partitions().stream()
+                .filter(p -> p.topic().equals("orders")).toList();
+        assertThat(dumped).hasSize(3);
+        for (TopicPartitionInfo p : orders.partitions()) {
+            PartitionState d = dumped.get(p.partition());
+            assertThat(d.replicas()).isEqualTo(KafkaAwait.ids(p.replicas()));
+            assertThat(d.leader()).isEqualTo(p.leader().id());
+            assertThat(d.isr()).containsExactlyInAnyOrderElementsOf(KafkaAwait.ids(p.isr()));
+        }
+        assertThat(dumped.get(0).sizeBytes()).isGreaterThan(500L * 100);
+        assertThat(s.topics().get("orders").replicationFactor()).isEqualTo(3);
+
+        Path file = dir.resolve("cluster.json");
+        Files.writeString(file, json);
+        ByteArrayOutputStream planOut = new ByteArrayOutputStream();
+        int planCode = new PlanCommand().run(new String[] {"--snapshot", file.toString(),
+                "--add-brokers", "1", "--racks", "a"},
+                new PrintStream(planOut, true, StandardCharsets.UTF_8), System.err);
+        assertThat(planCode).isZero();
+        assertThat(planOut.toString(StandardCharsets.UTF_8)).contains("plan: add-brokers 3");
+        assertThat(get(kafka.admin().listPartitionReassignments().reassignments())).isEmpty();
+        assertThat(KafkaAwait.describeTopic(kafka.admin(), "orders").partitions())
+                .extracting(p -> KafkaAwait.ids(p.replicas()))
+                .containsExactly(List.of(0, 1, 2), List.of(1, 2, 0), List.of(2, 0, 1));
+    }
+
+    @Test
+    void anUnreachableClusterExitsOneWithTheReason() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = new SnapshotCommand().run(new String[] {"--bootstrap", "127.0.0.1:1"},
+                System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("snapshot: cannot read 127.0.0.1:1");
+    }
+
+    private static void produce(String topic, int partition, int n) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < n; i++) {
+                producer.send(new ProducerRecord<>(topic, partition, "k" + i, "v".repeat(100)));
+            }
+            producer.flush();
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.berth.operator.reconcile;
+
+import dev.berth.testbed.k8s.KubeApiTestBed;
+import dev.berth.testbed.kafka.KafkaTestCluster;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the kubelet and the extender would do in a real cluster, for one KafkaCluster on the test
+ * beds: a broker pod that the operator creates gets a rack (the extender's bind stamp), a real
+ * Kafka broker is started for it in the Kafka bed, and it is marked Ready; when the pod is deleted,
+ * that broker is stopped. Controller pods are only marked Ready (the bed has its own controller).
+ * Polls every 200 ms on its own thread (no sleeps).
+ */
+final class BrokerPodGlue implements AutoCloseable {
+    private final KubeApiTestBed bed;
+    private final KafkaTestCluster kafka;
+    private final String namespace;
+    private final String cluster;
+    private final Map<Integer, String> racks;
+    private final Set<Integer> running = ConcurrentHashMap.newKeySet();
+    /** Broker ids whose pod the glue has seen: only those are stopped when their pod goes. */
+    private final Set<Integer> seen = ConcurrentHashMap.newKeySet();
+    final List<String> log = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "broker-pod-glue");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** @param racks rack of each broker id the operator may create */
+    BrokerPodGlue(KubeApiTestBed bed, KafkaTestCluster kafka, String namespace, String cluster,
+            Map<Integer, String> racks) {
+        this.bed = bed;
+        this.kafka = kafka;
+        this.namespace = namespace;
+        this.cluster = cluster;
+        this.racks = racks;
+        running.addAll(kafka.runningBrokerIds());
+        loop.scheduleWithFixedDelay(this::syncSafely, 0, 200, TimeUnit.MILLISECONDS);
+    }
+
+    private void syncSafely() {
+        try {
+            sync();
+        } catch (Exception e) {
+            log.add("glue error: " + e);
+        }
+    }
+
+    private void sync() throws Exception {
+        List<V1Pod> pods = new CoreV1Api(bed.apiClient()).listNamespacedPod(namespace)
+                .labelSelector("berth.dev/cluster=" + cluster).execute().getItems();
+        Set<Integer> brokerPods = ConcurrentHashMap.newKeySet();
+        for (V1Pod pod : pods) {
+            Map<String, String> labels = pod.getMetadata().getLabels();
+            boolean terminating = pod.getMetadata().getDeletionTimestamp() != null;
+            if ("broker".equals(labels.get("berth.dev/role")) && !terminating) {
+                int id = Integer.parseInt(labels.get("berth.dev/broker-id"));
+                brokerPods.add(id);
+                seen.add(id);
+                String rack = racks.get(id);
+                Map<String, String> ann = pod.getMetadata().getAnnotations();
+                if (rack != null && (ann == null || !rack.equals(ann.get("berth.dev/rack")))) {
+                    OperatorFixture.patchPod(bed, namespace, pod.getMetadata().getName(),
+                            "{\"metadata\":{\"annotations\":{\"berth.dev/rack\":\"" + rack + "\"}}}");
+                }
+                if (!running.contains(id)) {
+                    log.add("start broker " + id + " (rack " + rack + ")");
+                    kafka.addBroker(id, rack);
+                    running.add(id);
+                }
+            }
+            if (!terminating && !ready(pod)) {
+                OperatorFixture.markReady(bed, pod);
+            }
+        }
+        for (int id : Set.copyOf(running)) {
+            if (seen.contains(id) && !brokerPods.contains(id)) {
+                log.add("pod of broker " + id + " deleted: stop broker " + id);
+                kafka.stopBroker(id);
+                running.remove(id);
+            }
+        }
+    }
+
+    private static boolean ready(V1Pod p) {
+        return p.getStatus() != null && p.getStatus().getConditions() != null && p.getStatus()
+                .getConditions().stream().anyMatch(c -> "Ready".equals(c.getType())
+                        && "True".equals(c.getStatus()));
+    }
+
+    @Override
+    public void close() {
+        loop.shutdownNow();
+    }
+}

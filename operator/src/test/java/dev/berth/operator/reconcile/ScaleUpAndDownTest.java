@@ -1,0 +1,350 @@
+package dev.berth.operator.reconcile;
+
+import static dev.berth.operator.reconcile.OperatorFixture.get;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.berth.operator.api.BrokersSpec;
+import dev.berth.operator.api.ConditionType;
+import dev.berth.operator.api.ControllersSpec;
+import dev.berth.operator.api.KafkaCluster;
+import dev.berth.operator.api.KafkaClusterSpec;
+import dev.berth.operator.api.OperationStatus;
+import dev.berth.operator.api.RebalanceSpec;
+import dev.berth.testbed.k8s.KubeApiTestBed;
+import dev.berth.testbed.kafka.KafkaAwait;
+import dev.berth.testbed.kafka.KafkaRecords;
+import dev.berth.testbed.kafka.KafkaTestCluster;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Scale 3 -&gt; 4 -&gt; 3 and a refused 3 -&gt; 2, end to end: the operator (with the scale steps) on
+ * the Kubernetes API bed, real KRaft brokers started and stopped for the broker pods it creates and
+ * deletes ({@link BrokerPodGlue}), and a producer writing with acks=all to topic {@code orders}
+ * (RF 3, min.insync.replicas 2) the whole time while a monitor polls describeTopics.
+ * The operator is stopped mid-drain and a fresh one finishes the scale-down.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ScaleUpAndDownTest {
+    static final String NS = "kafka";
+    static final String NAME = "kc";
+    static final Duration WAIT = Duration.ofSeconds(90);
+    static final int PARTITIONS = 6;
+    static final Map<Integer, String> RACKS = Map.of(0, "a", 1, "b", 2, "c", 3, "a", 4, "b");
+
+    static KafkaTestCluster kafka;
+    static KubeApiTestBed bed;
+    static Operator operator;
+    static BrokerPodGlue glue;
+    static String bootstrap;
+    static CoreV1Api core;
+    static ScheduledExecutorService background;
+    static KafkaProducer<String, String> producer;
+    static final Set<String> acked = new ConcurrentSkipListSet<>();
+    static final AtomicInteger sendFailures = new AtomicInteger();
+    static final List<String> underMinIsr = new CopyOnWriteArrayList<>();
+    static Map<Integer, List<Integer>> before;
+    /** Every distinct "Reconciling reason" and "operation type/phase" the status showed, in order. */
+    static final List<String> statusSeen = new CopyOnWriteArrayList<>();
+    static volatile String lastPhase;
+    static final List<String> timeline = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = KafkaTestCluster.builder().broker(0, "a").broker(1, "b").broker(2, "c").start();
+        bootstrap = kafka.bootstrapServers();
+        KafkaAwait.get(kafka.admin().createTopics(List.of(new NewTopic("orders", PARTITIONS, (short) 3)
+                .configs(Map.of("min.insync.replicas", "2")))).all());
+        kafka.awaitFullIsr("orders");
+        for (int p = 0; p < PARTITIONS; p++) {
+            KafkaRecords.produce(bootstrap, "orders", p, 0, 800, 500); // ~400 KB per partition
+        }
+        before = replicas();
+        bed = KubeApiTestBed.start();
+        bed.load(OperatorFixture.CRD);
+        core = new CoreV1Api(bed.apiClient());
+        glue = new BrokerPodGlue(bed, kafka, NS, NAME, RACKS);
+        operator = newOperator("op-1");
+        operator.start();
+        producer = KafkaRecords.producer(bootstrap);
+        background = Executors.newScheduledThreadPool(3);
+        AtomicInteger seq = new AtomicInteger();
+        background.scheduleWithFixedDelay(() -> {
+            String v = "live-" + seq.getAndIncrement();
+            producer.send(new ProducerRecord<>("orders", v, v), (md, e) -> {
+                if (e == null) {
+                    acked.add(md.partition() + "/" + v);
+                } else {
+                    sendFailures.incrementAndGet();
+                }
+            });
+        }, 0, 5, TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(ScaleUpAndDownTest::monitor, 0, 100, TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(ScaleUpAndDownTest::watchStatus, 0, 50, TimeUnit.MILLISECONDS);
+        OperatorFixture.create(bed, NS, NAME, spec(3));
+        await("3 brokers ready").atMost(WAIT).until(() -> ready(get(bed, NS, NAME)));
+    }
+
+    @AfterAll
+    static void stop() {
+        System.out.println("glue: " + (glue == null ? "-" : glue.log));
+        System.out.println("status seen: " + statusSeen);
+        System.out.println("timeline: " + timeline);
+        if (background != null) {
+            background.shutdownNow();
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(2));
+        }
+        if (operator != null) {
+            operator.close();
+        }
+        if (glue != null) {
+            glue.close();
+        }
+        if (bed != null) {
+            bed.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void scaleUpMovesReplicasOnlyOntoTheNewBrokerUntilBalanced() throws Exception {
+        setReplicas(3, 4);
+
+        await("broker 3 holds data and the scale-up finished").atMost(WAIT).until(() -> {
+            KafkaCluster c = get(bed, NS, NAME);
+            return eventReasons().contains("ScaleUpBalanced") && c.getStatus().operation() == null;
+        });
+
+        assertThat(eventReasons()).contains("ScaleUpStarted", "ScaleUpBalanced");
+        assertThat(statusSeen).contains("Reconciling=ScaleUpInProgress", "ScaleUp/Reassigning");
+        Map<Integer, List<Integer>> after = replicas();
+        int onNew = 0;
+        for (int p = 0; p < PARTITIONS; p++) {
+            List<Integer> gone = new ArrayList<>(before.get(p));
+            gone.removeAll(after.get(p));
+            List<Integer> added = new ArrayList<>(after.get(p));
+            added.removeAll(before.get(p));
+            assertThat(added).as("partition %d: %s -> %s", p, before.get(p), after.get(p))
+                    .isSubsetOf(3).hasSameSizeAs(gone);
+            onNew += added.size();
+            assertThat(after.get(p).stream().map(RACKS::get).distinct().count()).isEqualTo(3);
+        }
+        // 18 replicas over 4 brokers: broker 3 takes about a quarter, only from rack a (broker 0).
+        assertThat(onNew).isBetween(2, 6);
+        assertThat(get(bed, NS, NAME).getStatus().conditions())
+                .anySatisfy(x -> assertThat(x.type() + "=" + x.reason())
+                        .isEqualTo("Reconciling=Idle"));
+    }
+
+    @Test
+    @Order(2)
+    void scaleDownDrainsVerifiesAndRemovesTheBrokerEvenWhenTheOperatorStopsMidDrain()
+            throws Exception {
+        setReplicas(4, 3);
+        await("draining").atMost(WAIT).until(() -> {
+            OperationStatus op = get(bed, NS, NAME).getStatus().operation();
+            return op != null && "ScaleDown".equals(op.type()) && "Draining".equals(op.phase());
+        });
+        List<Integer> leaving = get(bed, NS, NAME).getStatus().operation().brokers();
+        assertThat(leaving).hasSize(1);
+        int gone = leaving.get(0);
+
+        operator.close();
+        OperationStatus frozen = get(bed, NS, NAME).getStatus().operation();
+        assertThat(frozen.type()).isEqualTo("ScaleDown");
+        // Really mid-drain: Kafka still has replicas on the leaving broker when the operator stops.
+        assertThat(replicas().values()).anyMatch(r -> r.contains(gone));
+        assertThat(core.readNamespacedPod(NAME + "-broker-" + gone, NS).execute()).isNotNull();
+        // While no operator runs, a topic lands on the leaving broker: the drain must catch it.
+        List<Integer> lateReplicas = new ArrayList<>(List.of(gone));
+        for (int b : new TreeSet<>(KafkaAwait.registeredBrokers(kafka.admin()))) {
+            if (lateReplicas.stream().map(RACKS::get).noneMatch(r -> r.equals(RACKS.get(b)))) {
+                lateReplicas.add(b);
+            }
+        }
+        KafkaAwait.createTopic(kafka.admin(), "late", Map.of(0, lateReplicas));
+        KafkaRecords.produce(bootstrap, "late", 0, 0, 50);
+        operator = newOperator("op-2");
+        operator.start();
+
+        await("scale-down complete").atMost(WAIT).until(() ->
+                eventReasons().contains("ScaleDownComplete")
+                        && get(bed, NS, NAME).getStatus().operation() == null
+                        && !KafkaAwait.registrationsIncludingFenced(kafka.admin()).containsKey(gone));
+        assertThat(OperatorFixture.pods(bed, NS, NAME)).extracting(p -> p.getMetadata().getName())
+                .doesNotContain(NAME + "-broker-" + gone).contains(NAME + "-controller-0");
+        assertThat(core.listNamespacedPersistentVolumeClaim(NS).execute().getItems())
+                .extracting(p -> p.getMetadata().getName())
+                .doesNotContain("data-" + NAME + "-broker-" + gone);
+        assertThat(replicas().values()).allSatisfy(r -> assertThat(r).doesNotContain(gone).hasSize(3));
+        assertThat(KafkaAwait.ids(KafkaAwait.describePartition(kafka.admin(),
+                new TopicPartition("late", 0)).replicas())).hasSize(3).doesNotContain(gone);
+        assertThat(KafkaRecords.consumeAll(bootstrap, new TopicPartition("late", 0))).hasSize(50);
+        assertThat(glue.log).contains("pod of broker " + gone + " deleted: stop broker " + gone);
+        assertThat(eventReasons()).contains("ScaleDownStarted", "ScaleDownVerified",
+                "ScaleDownComplete");
+        // Verifying is brief (the status write itself triggers the next reconcile): its Event
+        // above proves it; the longer phases show in status.
+        assertThat(statusSeen.stream().filter(x -> x.startsWith("ScaleDown/")).toList())
+                .containsSubsequence("ScaleDown/Draining", "ScaleDown/Removing");
+    }
+
+    @Test
+    @Order(3)
+    void aScaleDownBelowTheReplicationFactorIsRefusedAndChangesNothing() throws Exception {
+        Set<Integer> brokers = KafkaAwait.registeredBrokers(kafka.admin());
+        assertThat(brokers).hasSize(3);
+        timeline.add(java.time.Instant.now() + " test 3 starts");
+        setReplicas(3, 2);
+
+        // The spec check refuses it before any step runs: SpecValid=False says why and what to fix.
+        await("refused").atMost(WAIT).untilAsserted(() -> assertThat(
+                get(bed, NS, NAME).getStatus().conditions()).anySatisfy(c -> {
+                    assertThat(c.type()).isEqualTo(ConditionType.SpecValid.name());
+                    assertThat(c.isTrue()).isFalse();
+                    assertThat(c.reason()).isEqualTo("ReplicationFactorExceedsBrokers");
+                    assertThat(c.message()).contains("topic orders has replication factor 3 but "
+                            + "spec.brokers.replicas is 2");
+                }));
+        assertThat(get(bed, NS, NAME).getStatus().operation()).isNull();
+        assertThat(KafkaAwait.registeredBrokers(kafka.admin())).isEqualTo(brokers);
+        assertThat(OperatorFixture.pods(bed, NS, NAME)).filteredOn(p -> p.getMetadata().getName()
+                .contains("-broker-")).hasSize(3);
+        assertThat(replicas().values()).allSatisfy(r -> assertThat(r).hasSize(3));
+
+        setReplicas(2, 3);
+        await("valid again").atMost(WAIT).until(() -> get(bed, NS, NAME).getStatus().conditions()
+                .stream().anyMatch(c -> c.type().equals("SpecValid") && c.isTrue()));
+    }
+
+    @Test
+    @Order(4)
+    void everyAckedRecordIsConsumedAndNoPartitionWentBelowMinIsr() throws Exception {
+        background.shutdownNow();
+        producer.flush();
+        Set<String> read = new TreeSet<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            for (ConsumerRecord<String, String> r : KafkaRecords.consumeAll(bootstrap,
+                    new TopicPartition("orders", p))) {
+                read.add(p + "/" + r.value());
+            }
+        }
+        assertThat(acked).hasSizeGreaterThan(500);
+        assertThat(read).containsAll(acked);
+        assertThat(underMinIsr).isEmpty();
+        assertThat(glue.log).noneMatch(l -> l.startsWith("glue error"));
+    }
+
+    private static void watchStatus() {
+        try {
+            KafkaCluster c = get(bed, NS, NAME);
+            if (c.getStatus() == null) {
+                return;
+            }
+            c.getStatus().conditions().stream().filter(x -> x.type().equals("Reconciling"))
+                    .filter(x -> !statusSeen.contains("Reconciling=" + x.reason())).forEach(x -> {
+                        statusSeen.add("Reconciling=" + x.reason());
+                        timeline.add(java.time.Instant.now() + " Reconciling=" + x.reason() + ": "
+                                + x.message());
+                    });
+            OperationStatus op = c.getStatus().operation();
+            String phase = op == null ? null : op.type() + "/" + op.phase();
+            if (phase != null && !phase.equals(lastPhase)) {
+                statusSeen.add(phase);
+                timeline.add(java.time.Instant.now() + " " + phase + " " + op.brokers());
+            }
+            lastPhase = phase;
+        } catch (Exception e) {
+            // the next poll counts
+        }
+    }
+
+    private static void monitor() {
+        try {
+            TopicDescription d = KafkaAwait.describeTopic(kafka.admin(), "orders");
+            for (TopicPartitionInfo p : d.partitions()) {
+                if (p.isr().size() < 2) {
+                    underMinIsr.add(p.partition() + ":" + KafkaAwait.ids(p.isr()));
+                }
+            }
+        } catch (RuntimeException e) {
+            // a broker stopping may fail one poll; the next one counts
+        }
+    }
+
+    static Set<String> eventReasons() throws Exception {
+        Set<String> out = new TreeSet<>();
+        core.listNamespacedEvent(NS).execute().getItems().forEach(e -> out.add(e.getReason()));
+        return out;
+    }
+
+    static Map<Integer, List<Integer>> replicas() {
+        Map<Integer, List<Integer>> out = new HashMap<>();
+        for (TopicPartitionInfo p : KafkaAwait.describeTopic(kafka.admin(), "orders").partitions()) {
+            out.put(p.partition(), KafkaAwait.ids(p.replicas()));
+        }
+        return out;
+    }
+
+    static Operator newOperator(String identity) {
+        return new Operator(bed.informerClient(), bed.apiClient(),
+                OperatorFixture.config(NS, bootstrap, "berth-operator", identity),
+                List.of(new ScaleDownStep(), new ScaleUpStep()), Clock.systemUTC());
+    }
+
+    static KafkaClusterSpec spec(int brokers) {
+        // 100 KB/s (Kafka lets a burst through first: its quota window is 11 s): slow enough
+        // that a drain is still running when the operator is stopped.
+        return new KafkaClusterSpec(null, null, null, new ControllersSpec(1, null),
+                new BrokersSpec(brokers, null, null, null), null,
+                new RebalanceSpec(100_000L, RebalanceSpec.OnScale.Rebalance));
+    }
+
+    static void setReplicas(int from, int to) throws Exception {
+        KafkaCluster c = get(bed, NS, NAME);
+        assertThat(c.getSpec().brokers().replicas()).isEqualTo(from);
+        OperatorFixture.clusters(bed).patch(NS, NAME,
+                io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+                new io.kubernetes.client.custom.V1Patch(
+                        "{\"spec\":{\"brokers\":{\"replicas\":" + to + "}}}")).throwsApiException();
+    }
+
+    static boolean ready(KafkaCluster c) {
+        return c.getStatus() != null && c.getStatus().conditions().stream()
+                .anyMatch(x -> x.type().equals("Ready") && x.isTrue());
+    }
+
+}
