@@ -20,9 +20,12 @@ import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@code serve}: run the extender HTTP service until the process is stopped. */
 final class ServeCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
     static final Set<String> FLAGS = Set.of("address", "port", "prefix", "max-body-bytes", "tls-keystore",
             "tls-password-file", "tls-client-ca", "tls-client-ca-password-file", "rack-label", "weight-rack",
             "weight-leaders", "weight-disk", "score-leaders-by", "decision-log", "decisions-kept", "cluster-file",
@@ -84,7 +87,7 @@ final class ServeCommand {
             err.println("serve: " + e.getMessage());
             return 2;
         } catch (Exception e) {
-            err.println("serve: cannot start the cluster state: " + e);
+            LOG.error("cannot start the cluster state", e);
             return 1;
         }
         CountDownLatch closed = new CountDownLatch(1);
@@ -102,8 +105,8 @@ final class ServeCommand {
             }
             CountDownLatch stop = new CountDownLatch(1);
             try (ExtenderServer server = builder.start()) {
-                err.println("berth extender listening on " + (tls.enabled() ? "https" : "http") + "://"
-                        + options.listen().address() + ":" + server.port() + options.listen().prefix());
+                LOG.info("berth extender listening on {}://{}:{}{}", tls.enabled() ? "https" : "http",
+                        options.listen().address(), server.port(), options.listen().prefix());
                 // On SIGTERM the hook wakes this thread and waits (bounded) until the server, the
                 // backend and the decision log are closed, so the last lines reach the sink.
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -121,7 +124,7 @@ final class ServeCommand {
             Thread.currentThread().interrupt();
             return 0;
         } catch (Exception e) {
-            err.println("serve: " + e);
+            LOG.error("serve stopped on an error", e);
             return 1;
         } finally {
             closed.countDown();

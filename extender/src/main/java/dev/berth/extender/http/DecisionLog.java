@@ -108,7 +108,7 @@ public final class DecisionLog implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
-            System.err.println("berth: decision log write failed, no more lines will be written: " + e);
+            HttpLog.LOG.error("decision log write failed, no more lines will be written", e);
         }
     }
 

@@ -38,8 +38,7 @@ final class Router implements HttpHandler {
         try {
             reply = route(ex, start);
         } catch (Exception | StackOverflowError e) {
-            System.err.println("berth: internal error on " + ex.getRequestPath() + ": " + e);
-            e.printStackTrace();
+            HttpLog.LOG.error("internal error on {}", ex.getRequestPath(), e);
             reply = Reply.text(500, "internal error\n");
         }
         ExtenderServer.send(ex, reply);
@@ -57,7 +56,7 @@ final class Router implements HttpHandler {
             try {
                 body = readBody(ex);
             } catch (BodyTooLarge e) {
-                System.err.println("berth: " + path + " answered 400: " + e.getMessage());
+                HttpLog.LOG.warn("{} answered 400: {}", path, e.getMessage());
                 return Reply.json(400, "{\"Error\":\"" + e.getMessage() + "\"}");
             }
             if (path.equals(filterPath)) {

@@ -166,7 +166,7 @@ final class Verbs {
         metrics.decisions.labels(verb, category, category).inc();
         metrics.latency.labels(verb).observe((System.nanoTime() - startNanos) / 1e9);
         if (status == 400) {
-            System.err.println("berth: " + verb + " answered 400: " + error);
+            HttpLog.LOG.warn("{} answered 400: {}", verb, error);
         }
         String body = filterShape ? WireEncoder.filterError(error)
                 : WireEncoder.bindingResult(new ExtenderBindingResult(error));

@@ -17,9 +17,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@code berth-operator run}: reconciles KafkaClusters until stopped. Wiring only. */
 final class RunCommand {
+    private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
     private RunCommand() {}
 
     static final String HELP = """
@@ -81,12 +84,11 @@ final class RunCommand {
             stop.countDown();
         }));
         operator.onStoppedLeading(() -> {
-            System.err.println("berth-operator: lost the lease " + config.leaseName() + "; exiting so a restart starts clean");
+            LOG.error("lost the lease {}; exiting so a restart starts clean", config.leaseName());
             System.exit(1);
         });
         operator.start();
-        System.err.println("berth-operator: running as " + identity + (health == null ? "" : ", health on port "
-                + health.port()));
+        LOG.info("berth-operator running as {}{}", identity, health == null ? "" : ", health on port " + health.port());
         stop.await();
         return 0;
     }
