@@ -20,7 +20,7 @@ import org.slf4j.MDC;
  * libraries WARN, overridable by BERTH_LOG_LEVEL / BERTH_LIBRARY_LOG_LEVEL.
  */
 class RuntimeLoggingTest {
-    private static final URL CONFIG = RuntimeLogConfig.find("extender");
+    private static final URL CONFIG = RuntimeLogConfig.find(Main.class);
 
     @Test
     void eachEventIsOneJsonLineWithTimestampLevelLoggerThreadAndFormattedMessage() {

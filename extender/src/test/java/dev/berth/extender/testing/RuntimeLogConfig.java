@@ -44,18 +44,20 @@ public final class RuntimeLogConfig implements AutoCloseable {
         return new RuntimeLogConfig(config);
     }
 
-    /** The runtime {@code logback.xml} from the class path entry whose location contains {@code marker}. */
-    public static URL find(String marker) {
+    /** The {@code logback.xml} shipped beside {@code owner}: in the same class path entry (directory or jar). */
+    public static URL find(Class<?> owner) {
+        String home = owner.getProtectionDomain().getCodeSource().getLocation().toString();
         try {
-            for (URL url : Collections.list(RuntimeLogConfig.class.getClassLoader().getResources("logback.xml"))) {
-                if (url.toString().contains(marker)) {
+            for (URL url : Collections.list(owner.getClassLoader().getResources("logback.xml"))) {
+                String u = url.toString();
+                if (u.startsWith(home) || u.startsWith("jar:" + home + "!")) {
                     return url;
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        throw new IllegalStateException("no logback.xml on the class path under " + marker);
+        throw new IllegalStateException("no logback.xml beside " + owner.getName() + " in " + home);
     }
 
     public org.slf4j.Logger logger(String name) {

@@ -223,7 +223,6 @@ public final class ForkedKafkaCluster implements AutoCloseable {
             List<String> command = new ArrayList<>(List.of(java.toString(),
                     // Small and quick to start: the bed's data is tiny and the cores are shared.
                     "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
                     "-cp", CLASSPATH, ForkedKafkaMain.class.getName(), config.toString()));
             return new ProcessBuilder(command)
                     .redirectErrorStream(true)

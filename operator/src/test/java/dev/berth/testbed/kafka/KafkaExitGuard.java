@@ -11,7 +11,7 @@ import org.apache.kafka.common.utils.internals.Exit;
  * controller that cannot continue). In a test JVM that would end the whole Surefire run without a
  * report. Installed once, the guard turns such calls into an {@link IllegalStateException} in the
  * calling Kafka thread and records the request, so a test can see it in
- * {@link KafkaTestCluster#fatalExits()}. It also quiets one known source of log noise (see below).
+ * {@link KafkaTestCluster#fatalExits()}.
  */
 final class KafkaExitGuard {
     private static final List<String> REQUESTS = new CopyOnWriteArrayList<>();
@@ -23,11 +23,6 @@ final class KafkaExitGuard {
     static synchronized void install() {
         if (installed) {
             return;
-        }
-        // Several brokers in one JVM share Kafka's static Yammer registry, so their JMX beans collide
-        // with harmless InstanceAlreadyExists warnings: keep those out of the test output.
-        if (System.getProperty("org.slf4j.simpleLogger.log.com.yammer.metrics") == null) {
-            System.setProperty("org.slf4j.simpleLogger.log.com.yammer.metrics", "error");
         }
         Exit.setExitProcedure((code, message) -> refuse("exit", code, message));
         Exit.setHaltProcedure((code, message) -> refuse("halt", code, message));
