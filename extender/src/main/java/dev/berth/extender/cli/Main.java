@@ -20,6 +20,7 @@ public final class Main {
             """;
 
     public static void main(String[] args) {
+        JavaUtilLogging.routeToSlf4j();
         int code = run(args, System.out, System.err);
         System.out.flush();
         System.exit(code);

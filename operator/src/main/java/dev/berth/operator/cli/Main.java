@@ -17,6 +17,7 @@ public final class Main {
             """;
 
     public static void main(String[] args) throws Exception {
+        dev.berth.extender.cli.JavaUtilLogging.routeToSlf4j();
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
             System.out.print(USAGE);
             System.exit(args.length == 0 ? 2 : 0);
