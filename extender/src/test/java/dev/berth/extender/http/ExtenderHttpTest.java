@@ -167,9 +167,13 @@ class ExtenderHttpTest {
     @Test
     void unparsablePodQuantityIsABadRequestWithTheReason() throws Exception {
         String bad = pod("kafka", "orders-broker-1", "u", ORDERS, Map.of("berth.dev/local-storage", "100 gigs"));
-        HttpResponse<String> r = post(port, "/scheduler/filter", namesArgs(bad, ALL));
+        List<HttpResponse<String>> replies = new java.util.ArrayList<>();
+        String stderr = PrintStreamMute.capture(() -> replies.add(post(port, "/scheduler/filter", namesArgs(bad, ALL))));
+        HttpResponse<String> r = replies.get(0);
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(json(r).get("Error").getAsString()).contains("berth.dev/local-storage").contains("100 gigs");
+        String reason = json(r).get("Error").getAsString();
+        assertThat(reason).contains("berth.dev/local-storage").contains("100 gigs");
+        assertThat(stderr).contains("berth: filter answered 400: " + reason); // and it is logged
     }
 
     @Test
