@@ -67,34 +67,34 @@ final class Flags {
     }
 
     int integer(String name, int fallback, int min) {
-        String v = values.get(name);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(v.trim());
-            if (n < min) {
-                throw new IllegalArgumentException("--" + name + " must be >= " + min + ", got " + v);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be an integer, got " + v);
-        }
+        return integer(name, fallback, min, Integer.MAX_VALUE);
+    }
+
+    int integer(String name, int fallback, int min, int max) {
+        return (int) number(name, fallback, min, max);
     }
 
     long longValue(String name, long fallback, long min) {
+        return number(name, fallback, min, Long.MAX_VALUE);
+    }
+
+    private long number(String name, long fallback, long min, long max) {
         String v = values.get(name);
         if (v == null) {
             return fallback;
         }
+        long n;
         try {
-            long n = Long.parseLong(v.trim());
-            if (n < min) {
-                throw new IllegalArgumentException("--" + name + " must be >= " + min + ", got " + v);
-            }
-            return n;
+            n = Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + name + " must be an integer, got " + v);
         }
+        if (n < min) {
+            throw new IllegalArgumentException("--" + name + " must be >= " + min + ", got " + v);
+        }
+        if (n > max) {
+            throw new IllegalArgumentException("--" + name + " must be <= " + max + ", got " + v);
+        }
+        return n;
     }
 }

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Supplier;
@@ -92,20 +93,10 @@ final class ServeCommand {
         }
         CountDownLatch closed = new CountDownLatch(1);
         try (StateBackend b = backend; Writer sink = sink(options)) {
-            ExtenderServer.Builder builder = ExtenderServer.builder().state(b.state()).binder(b.binder())
-                    .address(options.listen().address()).port(options.listen().port())
-                    .prefix(options.listen().prefix()).maxBodyBytes(options.listen().maxBodyBytes())
-                    .rackLabel(options.scoring().rackLabel()).weights(options.scoring().weights())
-                    .leaderMetric(options.scoring().leaderMetric())
-                    .decisionSink(sink).decisionsKept(options.logging().decisionsKept());
-            ServeOptions.Tls tls = options.tls();
-            if (tls.enabled()) {
-                SSLContext ctx = Tls.context(tls.keystore(), tls.password(), tls.clientCa(), tls.clientCaPassword());
-                builder.tls(ctx, tls.clientCa() != null);
-            }
+            ExtenderServer.Builder builder = server(options, b, sink);
             CountDownLatch stop = new CountDownLatch(1);
             try (ExtenderServer server = builder.start()) {
-                LOG.info("berth extender listening on {}://{}:{}{}", tls.enabled() ? "https" : "http",
+                LOG.info("berth extender listening on {}://{}:{}{}", options.tls().enabled() ? "https" : "http",
                         options.listen().address(), server.port(), options.listen().prefix());
                 // On SIGTERM the hook wakes this thread and waits (bounded) until the server, the
                 // backend and the decision log are closed, so the last lines reach the sink.
@@ -131,18 +122,39 @@ final class ServeCommand {
         }
     }
 
+    /** The server as the options describe it (listen address, TLS, scoring, decision log), not started yet. */
+    static ExtenderServer.Builder server(ServeOptions options, StateBackend backend, Writer sink)
+            throws java.io.IOException, java.security.GeneralSecurityException {
+        ExtenderServer.Builder builder = ExtenderServer.builder().state(backend.state()).binder(backend.binder())
+                .address(options.listen().address()).port(options.listen().port())
+                .prefix(options.listen().prefix()).maxBodyBytes(options.listen().maxBodyBytes())
+                .rackLabel(options.scoring().rackLabel()).weights(options.scoring().weights())
+                .leaderMetric(options.scoring().leaderMetric())
+                .decisionSink(sink).decisionsKept(options.logging().decisionsKept());
+        ServeOptions.Tls tls = options.tls();
+        if (tls.enabled()) {
+            SSLContext ctx = Tls.context(tls.keystore(), tls.password(), tls.clientCa(), tls.clientCaPassword());
+            builder.tls(ctx, tls.clientCa() != null);
+        }
+        return builder;
+    }
+
     static ServeOptions options(Flags f) {
         ServeOptions d = ServeOptions.defaults();
         ServeOptions.Listen listen = new ServeOptions.Listen(f.get("address", d.listen().address()),
-                f.integer("port", d.listen().port(), 0), f.get("prefix", d.listen().prefix()),
+                f.integer("port", d.listen().port(), 0, 65535), f.get("prefix", d.listen().prefix()),
                 f.longValue("max-body-bytes", d.listen().maxBodyBytes(), 1024));
         ServeOptions.Tls tls = ServeOptions.Tls.NONE;
         if (f.get("tls-keystore") != null) {
             tls = new ServeOptions.Tls(Path.of(f.get("tls-keystore")), secret(f.get("tls-password-file")),
                     f.get("tls-client-ca") == null ? null : Path.of(f.get("tls-client-ca")),
                     secret(f.get("tls-client-ca-password-file")));
-        } else if (f.get("tls-client-ca") != null) {
-            throw new IllegalArgumentException("--tls-client-ca needs --tls-keystore");
+        } else {
+            for (String flag : List.of("tls-client-ca", "tls-password-file", "tls-client-ca-password-file")) {
+                if (f.get(flag) != null) { // silently serving plain HTTP would hide the mistake
+                    throw new IllegalArgumentException("--" + flag + " needs --tls-keystore");
+                }
+            }
         }
         ServeOptions.Scoring scoring = new ServeOptions.Scoring(f.get("rack-label", d.scoring().rackLabel()),
                 new Weights(f.integer("weight-rack", Weights.DEFAULT.rack(), 0),

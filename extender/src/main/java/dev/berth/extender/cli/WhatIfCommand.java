@@ -59,8 +59,10 @@ final class WhatIfCommand {
             }
             String rackLabel = f.get("rack-label", ServeOptions.Scoring.DEFAULT.rackLabel());
             PlacementEngine engine = new PlacementEngine(
-                    new Weights(f.integer("weight-rack", 3, 0), f.integer("weight-leaders", 2, 0), f.integer("weight-disk", 1, 0)),
-                    LeaderMetric.fromFlag(f.get("score-leaders-by", "leaders")));
+                    new Weights(f.integer("weight-rack", Weights.DEFAULT.rack(), 0),
+                            f.integer("weight-leaders", Weights.DEFAULT.leaders(), 0),
+                            f.integer("weight-disk", Weights.DEFAULT.disk(), 0)),
+                    LeaderMetric.fromFlag(f.get("score-leaders-by", LeaderMetric.LEADERS.flag())));
             ClusterFile cluster = ClusterFile.read(Path.of(f.get("cluster-file")));
             ClusterFile podFile = ClusterFile.read(Path.of(f.get("pod")));
             if (podFile.pods().isEmpty()) {
@@ -71,6 +73,7 @@ final class WhatIfCommand {
             return report(pod, cluster, new FileClusterState(cluster, rackLabel), engine, out);
         } catch (IllegalArgumentException | BadRequestException e) {
             err.println("what-if: " + e.getMessage());
+            err.println("run `what-if --help` for the flags");
             return 2;
         } catch (IOException e) {
             err.println("what-if: cannot read " + e.getMessage());

@@ -56,7 +56,14 @@ final class Router implements HttpHandler {
             try {
                 body = readBody(ex);
             } catch (BodyTooLarge e) {
+                // counted like the verbs' own 400s, so a scheduler hitting the limit shows in /metrics
+                String verb = path.substring(path.lastIndexOf('/') + 1);
+                wiring.metrics.decisions.labels(verb, "bad-request", "body-too-large").inc();
+                wiring.metrics.latency.labels(verb).observe((System.nanoTime() - start) / 1e9);
                 HttpLog.LOG.warn("{} answered 400: {}", path, e.getMessage());
+                // The rest of the body is unread: close the connection after this reply, or the
+                // client's next request on it would be parsed from the middle of this body.
+                ex.setPersistent(false);
                 return Reply.json(400, "{\"Error\":\"" + e.getMessage() + "\"}");
             }
             if (path.equals(filterPath)) {
@@ -85,13 +92,27 @@ final class Router implements HttpHandler {
         }
     }
 
+    /**
+     * {@code GET /decisions?pod=ns/name&limit=N}: newest first, {@code limit} 20 by default and at
+     * most what the ring keeps. A query berth cannot answer as asked (unknown parameter, a pod that
+     * is not {@code namespace/name}, a limit that is not a positive integer) is a 400 saying so,
+     * rather than an empty list that looks like "no decisions".
+     */
     private Reply decisions(HttpServerExchange ex) {
+        for (String name : ex.getQueryParameters().keySet()) {
+            if (!name.equals("pod") && !name.equals("limit")) {
+                return Reply.text(400, "unknown parameter " + name + "; use pod=namespace/name and limit=N\n");
+            }
+        }
         String pod = param(ex, "pod");
+        if (pod != null && !pod.matches("[^/]+/[^/]+")) {
+            return Reply.text(400, "pod must be namespace/name\n");
+        }
         String limitText = param(ex, "limit");
-        int limit = 20;
+        long limit = 20;
         if (limitText != null) {
             try {
-                limit = Integer.parseInt(limitText);
+                limit = Long.parseLong(limitText);
             } catch (NumberFormatException e) {
                 limit = -1;
             }
@@ -99,7 +120,7 @@ final class Router implements HttpHandler {
                 return Reply.text(400, "limit must be a positive integer\n");
             }
         }
-        List<Decision> list = wiring.log.recent(pod, Math.min(limit, wiring.log.capacity()));
+        List<Decision> list = wiring.log.recent(pod, (int) Math.min(limit, wiring.log.capacity()));
         StringBuilder b = new StringBuilder("[");
         for (int i = 0; i < list.size(); i++) {
             if (i > 0) {

@@ -93,7 +93,22 @@ class CliTest {
         assertThat(flag.code()).isEqualTo(2);
         assertThat(flag.err()).contains("unknown flag: --colour");
         Run weight = main("serve", "--weight-rack", "-1");
+        assertThat(weight.code()).isEqualTo(2);
         assertThat(weight.err()).contains("--weight-rack must be >= 0");
+        Run port = main("serve", "--port", "70000");
+        assertThat(port.code()).isEqualTo(2);
+        assertThat(port.err()).contains("--port must be <= 65535");
+        for (String tlsFlag : List.of("--tls-client-ca", "--tls-password-file", "--tls-client-ca-password-file")) {
+            Run tls = main("serve", tlsFlag, "x.p12"); // would otherwise serve plain HTTP without a word
+            assertThat(tls.code()).isEqualTo(2);
+            assertThat(tls.err()).contains(tlsFlag + " needs --tls-keystore");
+        }
+        Run noValue = main("serve", "--port");
+        assertThat(noValue.code()).isEqualTo(2);
+        assertThat(noValue.err()).contains("--port needs a value");
+        Run whatIfFlag = main("what-if", "--cluster-file", "c.yaml", "--pod", "p.yaml", "--port", "1");
+        assertThat(whatIfFlag.code()).isEqualTo(2);
+        assertThat(whatIfFlag.err()).contains("unknown flag: --port").contains("what-if --help");
         Run metric = main("serve", "--score-leaders-by", "cpu");
         assertThat(metric.err()).contains("leaders or bytes-in");
         Run whatIf = main("what-if", "--pod", "x.yaml");

@@ -2,6 +2,19 @@ package dev.berth.extender.deploy;
 
 import static dev.berth.extender.deploy.Manifests.at;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.gson.Gson;
+import io.kubernetes.client.openapi.JSON;
+import io.kubernetes.client.openapi.models.V1ClusterRole;
+import io.kubernetes.client.openapi.models.V1ClusterRoleBinding;
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1Deployment;
+import io.kubernetes.client.openapi.models.V1Namespace;
+import io.kubernetes.client.openapi.models.V1Role;
+import io.kubernetes.client.openapi.models.V1RoleBinding;
+import io.kubernetes.client.openapi.models.V1Service;
+import io.kubernetes.client.openapi.models.V1ServiceAccount;
 
 import java.util.List;
 import java.util.Map;
@@ -22,6 +35,36 @@ class DeployManifestsTest {
 
     private static Map<String, Object> rule(List<String> groups, List<String> resources, List<String> verbs) {
         return Map.of("apiGroups", groups, "resources", resources, "verbs", verbs);
+    }
+
+    /**
+     * The apiserver decodes manifests strictly (kubectl apply fails on an unknown field, and a
+     * misspelt one such as {@code readOnlyRootFileSystem} would otherwise be dropped silently).
+     * client-java's generated models reject unknown fields too, so each document must decode into
+     * the model of its kind.
+     */
+    @Test
+    void everyDocumentDecodesStrictlyIntoTheModelOfItsKind() {
+        Map<String, Class<?>> models = Map.of("Namespace", V1Namespace.class, "ServiceAccount", V1ServiceAccount.class,
+                "ClusterRole", V1ClusterRole.class, "ClusterRoleBinding", V1ClusterRoleBinding.class,
+                "Role", V1Role.class, "RoleBinding", V1RoleBinding.class, "Service", V1Service.class,
+                "ConfigMap", V1ConfigMap.class, "Deployment", V1Deployment.class);
+        JSON json = new JSON();
+        Gson gson = new Gson();
+        List<Map<String, Object>> all = new java.util.ArrayList<>(extender);
+        all.addAll(scheduler);
+        all.addAll(Manifests.documents(Manifests.read("deploy/namespace.yaml")));
+        for (Map<String, Object> doc : all) {
+            Class<?> model = models.get((String) doc.get("kind"));
+            assertThat(model).as("a model for kind %s", doc.get("kind")).isNotNull();
+            Object decoded = json.deserialize(gson.toJson(doc), model); // throws on an unknown or misspelt field
+            assertThat(decoded).as("%s %s", doc.get("kind"), at(doc, "metadata", "name")).isNotNull();
+        }
+        // and the check is live: a misspelt field is refused
+        Map<String, Object> typo = Map.of("apiVersion", "v1", "kind", "ServiceAccount",
+                "metadata", Map.of("name", "x"), "automountServiceAccounttoken", false);
+        assertThatThrownBy(() -> json.deserialize(gson.toJson(typo), V1ServiceAccount.class))
+                .hasMessageContaining("automountServiceAccounttoken");
     }
 
     @Test

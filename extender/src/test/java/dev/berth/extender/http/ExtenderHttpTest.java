@@ -13,6 +13,7 @@ import static org.awaitility.Awaitility.await;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.berth.extender.state.PodBinder;
 import java.io.StringWriter;
 import java.net.http.HttpResponse;
 import java.time.Clock;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,7 @@ class ExtenderHttpTest {
     private static final List<String> ALL = List.of("a1", "a2", "b1", "b2", "c1", "c2", "x1", "ghost");
 
     private HttpFixture.Switchable state;
+    private final List<PodBinder.BindTarget> binds = new CopyOnWriteArrayList<>();
     private StringWriter log;
     private ExtenderServer server;
     private int port;
@@ -40,7 +43,11 @@ class ExtenderHttpTest {
     void start() {
         state = HttpFixture.state();
         log = new StringWriter();
-        server = ExtenderServer.builder().state(state).binder(state.inner).decisionSink(log).maxBodyBytes(1 << 20)
+        PodBinder recording = t -> {
+            binds.add(t);
+            state.inner.bind(t);
+        };
+        server = ExtenderServer.builder().state(state).binder(recording).decisionSink(log).maxBodyBytes(1 << 20)
                 .clock(Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC)).start();
         port = server.port();
     }
@@ -110,6 +117,30 @@ class ExtenderHttpTest {
     }
 
     @Test
+    void everyInputNodeIsAccountedForExactlyOnceInBothModes() throws Exception {
+        List<String> full = new java.util.ArrayList<>();
+        for (String name : ALL) {
+            full.add(node(name, name.equals("x1") ? Map.of() : Map.of("topology.kubernetes.io/zone", "rack-" + name.charAt(0)),
+                    Map.of("berth.dev/disk-capacity", name.equals("c1") ? "1e3" : "1.5Ti"), 0));
+        }
+        for (String body : List.of(namesArgs(BROKER, ALL), fullArgs(BROKER, full))) {
+            JsonObject reply = json(post(port, "/scheduler/filter", body));
+            List<String> seen = new java.util.ArrayList<>();
+            if (reply.get("Nodes").isJsonNull()) {
+                reply.getAsJsonArray("NodeNames").forEach(e -> seen.add(e.getAsString()));
+            } else {
+                assertThat(reply.get("NodeNames").isJsonNull()).as("full mode answers Nodes, not NodeNames").isTrue();
+                reply.getAsJsonObject("Nodes").getAsJsonArray("items")
+                        .forEach(e -> seen.add(e.getAsJsonObject().getAsJsonObject("metadata").get("name").getAsString()));
+            }
+            assertThat(seen).as("some pass, so the check below is not vacuous").isNotEmpty();
+            seen.addAll(reply.getAsJsonObject("FailedNodes").keySet());
+            seen.addAll(reply.getAsJsonObject("FailedAndUnresolvableNodes").keySet());
+            assertThat(seen).containsExactlyInAnyOrderElementsOf(ALL); // each once: no node lost, none twice
+        }
+    }
+
+    @Test
     void lowerCaseKeysWork() throws Exception {
         String body = "{\"pod\":{\"metadata\":{\"name\":\"orders-broker-1\",\"namespace\":\"kafka\",\"labels\":{\"berth.dev/cluster\":\"orders\"}}},"
                 + "\"nodes\":null,\"nodenames\":[\"a1\",\"b2\"]}";
@@ -136,9 +167,14 @@ class ExtenderHttpTest {
     @Test
     void unparsablePodQuantityIsABadRequestWithTheReason() throws Exception {
         String bad = pod("kafka", "orders-broker-1", "u", ORDERS, Map.of("berth.dev/local-storage", "100 gigs"));
-        HttpResponse<String> r = post(port, "/scheduler/filter", namesArgs(bad, ALL));
+        List<HttpResponse<String>> replies = new java.util.ArrayList<>();
+        String stderr = PrintStreamMute.capture(() -> replies.add(post(port, "/scheduler/filter", namesArgs(bad, ALL))));
+        HttpResponse<String> r = replies.get(0);
         assertThat(r.statusCode()).isEqualTo(400);
-        assertThat(json(r).get("Error").getAsString()).contains("berth.dev/local-storage").contains("100 gigs");
+        String reason = json(r).get("Error").getAsString();
+        assertThat(reason).contains("berth.dev/local-storage").contains("100 gigs");
+        // and it is logged (WARN, logger dev.berth.extender.http; plain in tests, JSON in the jar)
+        assertThat(stderr).contains("WARN").contains("filter answered 400: " + reason);
     }
 
     @Test
@@ -160,6 +196,9 @@ class ExtenderHttpTest {
         HttpResponse<String> r = post(port, "/scheduler/filter", huge);
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("exceeds the limit of 1048576 bytes");
+        // the unread rest of the body must not poison the connection for the next request
+        assertThat(r.headers().firstValue("Connection")).contains("close");
+        assertThat(post(port, "/scheduler/filter", namesArgs(BROKER, List.of("b2"))).statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -199,7 +238,8 @@ class ExtenderHttpTest {
         post(port, "/scheduler/filter", namesArgs(BROKER, ALL));
         post(port, "/scheduler/prioritize", namesArgs(BROKER, List.of("a2", "b1", "b2")));
         post(port, "/scheduler/bind", bindArgs("kafka", "orders-broker-1", "uid-1", "b2"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> log.toString().lines().count() == 3);
+        post(port, "/scheduler/bind", bindArgs("kafka", "orders-broker-1", "uid-1", "a2"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> log.toString().lines().count() == 4);
         List<JsonObject> lines = log.toString().lines().map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
         JsonObject filter = lines.get(0);
         assertThat(filter.get("verb").getAsString()).isEqualTo("filter");
@@ -219,6 +259,30 @@ class ExtenderHttpTest {
         assertThat(bind.get("chosen").getAsString()).isEqualTo("b2");
         assertThat(bind.get("outcome").getAsString()).isEqualTo("bound");
         assertThat(bind.get("cluster").getAsString()).isEqualTo("orders"); // remembered from filter
+        assertThat(bind.get("brokerId").getAsInt()).isEqualTo(1);
+        assertThat(bind.get("uid").getAsString()).isEqualTo("uid-1");
+        assertThat(bind.get("error").isJsonNull()).isTrue();
+        assertThat(bind.get("latencyUs").getAsLong()).isPositive();
+        JsonObject refused = lines.get(3);
+        assertThat(refused.get("outcome").getAsString()).isEqualTo("bind-failed");
+        assertThat(refused.get("chosen").getAsString()).isEqualTo("a2");
+        assertThat(refused.get("error").getAsString()).isEqualTo("pod already bound to another node");
+        assertThat(refused.get("latencyUs").getAsLong()).isPositive();
+    }
+
+    @Test
+    void bindHandsTheBinderOneSentenceSayingWhereTheBrokerWentAndWhy() throws Exception {
+        post(port, "/scheduler/filter", namesArgs(BROKER, ALL));
+        post(port, "/scheduler/prioritize", namesArgs(BROKER, List.of("a2", "b1", "b2")));
+        post(port, "/scheduler/bind", bindArgs("kafka", "orders-broker-1", "uid-1", "b2"));
+        // prioritize is skipped when one node is left: the sentence then says only that it passed
+        String single = pod("kafka", "orders-broker-2", "uid-2", Map.of("berth.dev/cluster", "orders"), Map.of());
+        post(port, "/scheduler/filter", namesArgs(single, List.of("c2")));
+        post(port, "/scheduler/bind", bindArgs("kafka", "orders-broker-2", "uid-2", "c2"));
+        assertThat(binds).extracting(PodBinder.BindTarget::explanation).containsExactly(
+                "Placed on node b2 (rack rack-b): score 8/10 (rack balance 10, leadership load 10, disk headroom 0), among 3 scored node(s).",
+                "Placed on node c2 (rack rack-c): it passed every berth placement rule.");
+        assertThat(binds).extracting(PodBinder.BindTarget::nodeRack).containsExactly("rack-b", "rack-c");
     }
 
     @Test
@@ -231,18 +295,48 @@ class ExtenderHttpTest {
         JsonArray one = JsonParser.parseString(get(port, "/decisions?limit=1").body()).getAsJsonArray();
         assertThat(one).hasSize(1);
         assertThat(one.get(0).getAsJsonObject().get("pod").getAsString()).isEqualTo("kafka/other");
-        assertThat(get(port, "/decisions?limit=zero").statusCode()).isEqualTo(400);
+        JsonArray mineLast = JsonParser.parseString(get(port, "/decisions?pod=kafka/orders-broker-1&limit=1").body()).getAsJsonArray();
+        assertThat(mineLast).extracting(e -> e.getAsJsonObject().get("verb").getAsString()).containsExactly("prioritize");
+        assertThat(JsonParser.parseString(get(port, "/decisions?pod=kafka/nobody").body()).getAsJsonArray()).isEmpty();
+        assertThat(JsonParser.parseString(get(port, "/decisions?limit=99999999999").body()).getAsJsonArray()).hasSize(3);
+        for (String bad : List.of("limit=zero", "limit=0", "limit=-3", "limit=", "pod=", "pod=orders-broker-1", "pod=a/b/c", "pods=kafka/other")) {
+            HttpResponse<String> r = get(port, "/decisions?" + bad);
+            assertThat(r.statusCode()).as(bad).isEqualTo(400);
+            assertThat(r.body()).as(bad).containsAnyOf("limit must be a positive integer", "pod must be namespace/name", "unknown parameter pods");
+        }
     }
 
     @Test
-    void metricsCountDecisionsAndLatencyPerVerb() throws Exception {
+    void metricsHaveLatencyHistogramsPerVerbAndDecisionsByOutcomeAndReason() throws Exception {
         post(port, "/scheduler/filter", namesArgs(BROKER, ALL));
+        String pinnedToC = pod("kafka", "orders-broker-5", "uid-5", ORDERS, Map.of("berth.dev/local-storage", "100Gi", "berth.dev/rack", "rack-c"));
+        post(port, "/scheduler/filter", namesArgs(pinnedToC, List.of("a1", "a2", "b1", "b2", "c1", "c2", "x1"))); // no node fits
         post(port, "/scheduler/filter", "{\"Pod\":");
+        post(port, "/scheduler/filter", namesArgs(BROKER, java.util.Collections.nCopies(100_000, "node-with-a-long-name")));
+        post(port, "/scheduler/prioritize", namesArgs(BROKER, List.of("a2", "b2")));
+        post(port, "/scheduler/bind", bindArgs("kafka", "orders-broker-1", "uid-1", "b2"));
+        post(port, "/scheduler/bind", bindArgs("kafka", "orders-broker-1", "uid-1", "a2"));
         String metrics = get(port, "/metrics").body();
-        assertThat(metrics).contains("berth_extender_request_seconds_count{verb=\"filter\",} 2.0")
+        for (String verb : List.of("filter", "prioritize", "bind")) {
+            // a histogram, not just a counter: cumulative buckets up to +Inf, then count and sum
+            assertThat(metrics).contains("berth_extender_request_seconds_bucket{verb=\"" + verb + "\",le=\"0.001\",}")
+                    .contains("berth_extender_request_seconds_sum{verb=\"" + verb + "\",}");
+        }
+        assertThat(metrics).contains("berth_extender_request_seconds_bucket{verb=\"filter\",le=\"+Inf\",} 4.0")
+                .contains("berth_extender_request_seconds_count{verb=\"filter\",} 4.0")
+                .contains("berth_extender_request_seconds_count{verb=\"prioritize\",} 1.0")
+                .contains("berth_extender_request_seconds_count{verb=\"bind\",} 2.0")
                 .contains("berth_extender_decisions_total{verb=\"filter\",outcome=\"fit\",reason=\"none\",} 1.0")
+                // no fit: the reason is the most frequent refusal (4 nodes outside rack-c, 1 each for c1, c2, x1)
+                .contains("berth_extender_decisions_total{verb=\"filter\",outcome=\"no-fit\",reason=\"RACK_MISMATCH\",} 1.0")
                 .contains("berth_extender_decisions_total{verb=\"filter\",outcome=\"bad-request\",reason=\"bad-request\",} 1.0")
-                .contains("berth_extender_node_refusals_total{reason=\"NO_RACK_LABEL\",} 1.0")
+                .contains("berth_extender_decisions_total{verb=\"filter\",outcome=\"bad-request\",reason=\"body-too-large\",} 1.0")
+                .contains("berth_extender_decisions_total{verb=\"prioritize\",outcome=\"scored\",reason=\"none\",} 1.0")
+                .contains("berth_extender_decisions_total{verb=\"bind\",outcome=\"bound\",reason=\"none\",} 1.0")
+                .contains("berth_extender_decisions_total{verb=\"bind\",outcome=\"bind-failed\",reason=\"bind-error\",} 1.0")
+                .contains("berth_extender_node_refusals_total{reason=\"NO_RACK_LABEL\",} 2.0")
+                .contains("berth_extender_node_refusals_total{reason=\"RACK_MISMATCH\",} 4.0")
+                .contains("berth_extender_node_refusals_total{reason=\"SAME_CLUSTER_BROKER\",} 1.0")
                 .contains("berth_extender_decision_log_dropped_lines 0.0");
     }
 

@@ -228,7 +228,14 @@ public final class KubeApiTestBed implements AutoCloseable {
     @Override
     public void close() {
         bridge.close();
-        mockServer.destroy();
+        try {
+            mockServer.destroy();
+        } catch (RuntimeException e) {
+            // Seen under heavy load: the mock's event loop is still inside a 10 s watch-failure
+            // callback and its shutdown times out. The test is over; its port is freed at JVM exit.
+            System.getLogger(KubeApiTestBed.class.getName())
+                    .log(System.Logger.Level.WARNING, "mock API server did not stop in time: " + e.getMessage());
+        }
         for (ApiClient c : List.of(apiClient, informerClient)) {
             c.getHttpClient().dispatcher().executorService().shutdown();
             c.getHttpClient().connectionPool().evictAll();

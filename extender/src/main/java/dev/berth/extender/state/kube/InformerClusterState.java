@@ -6,6 +6,7 @@ import dev.berth.extender.state.ClusterState;
 import dev.berth.extender.state.ReservationLedger;
 import dev.berth.extender.state.kube.KubeFacts.NodeBase;
 import dev.berth.extender.state.kube.KubeFacts.PodPlacement;
+import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,8 +81,8 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
                 V1PodList.class,
                 0L,
                 (type, error) -> LOG.warn("pod list/watch failed, the informer retries: {}", error.toString()));
-        nodeInformer.addEventHandler(new NodeHandler());
-        podInformer.addEventHandler(new PodHandler());
+        nodeInformer.addEventHandler(new Handler<>("node", this::upsertNode, this::removeNode));
+        podInformer.addEventHandler(new Handler<>("pod", this::upsertPod, this::removePod));
     }
 
     /** Starts listing and watching; returns at once. */
@@ -153,65 +155,69 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
         }
     }
 
-    /** An event that cannot be read is logged and skipped: the informer thread must survive it. */
-    private static void guarded(String what, Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            LOG.error("skipped {} event: {}", what, e.toString());
-        }
+    private void upsertNode(V1Node node) {
+        NodeBase base = KubeFacts.node(node, rackLabel);
+        report("node/" + base.name(), base.problems());
+        index.upsertNode(base);
     }
 
-    private final class NodeHandler implements ResourceEventHandler<V1Node> {
-        @Override
-        public void onAdd(V1Node node) {
-            guarded("node", () -> {
-                NodeBase base = KubeFacts.node(node, rackLabel);
-                report("node/" + base.name(), base.problems());
-                index.upsertNode(base);
-            });
-        }
-
-        @Override
-        public void onUpdate(V1Node oldNode, V1Node newNode) {
-            onAdd(newNode);
-        }
-
-        @Override
-        public void onDelete(V1Node node, boolean finalStateUnknown) {
-            guarded("node delete", () -> {
-                String name = node.getMetadata().getName();
-                problems.remove("node/" + name);
-                index.removeNode(name);
-            });
-        }
+    private void removeNode(V1Node node) {
+        String name = node.getMetadata().getName();
+        problems.remove("node/" + name);
+        index.removeNode(name);
     }
 
-    private final class PodHandler implements ResourceEventHandler<V1Pod> {
-        @Override
-        public void onAdd(V1Pod pod) {
-            guarded("pod", () -> {
-                PodPlacement placement = KubeFacts.pod(pod);
-                report("pod/" + placement.podKey(), placement.problems());
-                // Index first, ledger second: the broker never disappears from both at once.
-                index.upsertPod(placement);
-                ledger.settle(placement.podKey(), placement.uid(), placement.nodeName(), false);
-            });
+    private void upsertPod(V1Pod pod) {
+        PodPlacement placement = KubeFacts.pod(pod);
+        report("pod/" + placement.podKey(), placement.problems());
+        // Index first, ledger second: the broker never disappears from both at once.
+        index.upsertPod(placement);
+        ledger.settle(placement.podKey(), placement.uid(), placement.nodeName(), false);
+    }
+
+    private void removePod(V1Pod pod) {
+        String key = KubeFacts.podKey(pod);
+        problems.remove("pod/" + key);
+        index.removePod(key);
+        ledger.settle(key, pod.getMetadata().getUid(), null, true);
+    }
+
+    /**
+     * Level-based: an add and an update both upsert the object's current facts, a delete removes
+     * them. An event that cannot be read is logged and skipped: the informer thread must survive it.
+     */
+    private static final class Handler<T extends KubernetesObject> implements ResourceEventHandler<T> {
+        private final String kind;
+        private final Consumer<T> upsert;
+        private final Consumer<T> remove;
+
+        Handler(String kind, Consumer<T> upsert, Consumer<T> remove) {
+            this.kind = kind;
+            this.upsert = upsert;
+            this.remove = remove;
         }
 
         @Override
-        public void onUpdate(V1Pod oldPod, V1Pod newPod) {
-            onAdd(newPod);
+        public void onAdd(T obj) {
+            guarded(kind, upsert, obj);
         }
 
         @Override
-        public void onDelete(V1Pod pod, boolean finalStateUnknown) {
-            guarded("pod delete", () -> {
-                String key = KubeFacts.podKey(pod);
-                problems.remove("pod/" + key);
-                index.removePod(key);
-                ledger.settle(key, pod.getMetadata().getUid(), null, true);
-            });
+        public void onUpdate(T oldObj, T newObj) {
+            guarded(kind, upsert, newObj);
+        }
+
+        @Override
+        public void onDelete(T obj, boolean finalStateUnknown) {
+            guarded(kind + " delete", remove, obj);
+        }
+
+        private static <T> void guarded(String what, Consumer<T> action, T obj) {
+            try {
+                action.accept(obj);
+            } catch (RuntimeException e) {
+                LOG.error("skipped {} event: {}", what, e.toString());
+            }
         }
     }
 }

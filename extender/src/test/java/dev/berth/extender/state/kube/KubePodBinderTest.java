@@ -18,8 +18,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,21 +28,22 @@ class KubePodBinderTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String NS = "kafka";
 
+    @AutoClose
+    private static GatedBed env;
     private static KubeApiTestBed bed;
     private static CoreV1Api core;
-    private static WatchGate gate;
     private static ReservationLedger ledger;
     private static InformerClusterState state;
     private static KubePodBinder binder;
 
     @BeforeAll
     static void start() {
-        bed = KubeApiTestBed.start();
+        env = new GatedBed();
+        bed = env.bed;
+        core = env.core;
         bed.load("testbed/three-racks.yaml");
-        core = new CoreV1Api(bed.apiClient());
-        gate = new WatchGate();
         ledger = new ReservationLedger(new MutableClock(Instant.parse("2026-01-01T00:00:00Z")));
-        state = new InformerClusterState(gate.informerClient(bed.url()), Keys.DEFAULT_RACK_LABEL, ledger);
+        state = env.own(new InformerClusterState(env.informerClient(), Keys.DEFAULT_RACK_LABEL, ledger));
         state.start();
         await().atMost(WAIT).until(state::synced);
         binder = new KubePodBinder(core, ledger, Clock.systemUTC(), "berth-extender-test");
@@ -50,18 +51,7 @@ class KubePodBinderTest {
 
     @AfterEach
     void openGate() {
-        gate.open();
-    }
-
-    @AfterAll
-    static void stop() {
-        gate.open();
-        if (state != null) {
-            state.close();
-        }
-        if (bed != null) {
-            bed.close();
-        }
+        env.gate.open();
     }
 
     private static String createBroker(String name, String cluster, String rack) {
@@ -193,14 +183,14 @@ class KubePodBinderTest {
     void whileTheInformerLagsTheLedgerShowsTheBrokerOnItsNode() throws Exception {
         String uid = createBroker("bind-lag", "c6", null);
         await().atMost(WAIT).until(() -> state.node("node-a").isPresent());
-        gate.close(); // from here the informer does not see pod changes
+        env.gate.close(); // from here the informer does not see pod changes
         binder.bind(target("bind-lag", uid, "node-a", "rack-a"));
 
         assertThat(state.node("node-a").orElseThrow().brokers())
                 .filteredOn(b -> b.podKey().equals("kafka/bind-lag"))
                 .containsExactly(new PlacedBroker("kafka/bind-lag", "c6", 7, 107_374_182_400L, 0, 0, true));
 
-        gate.open(); // the informer catches up: it shows the broker itself and the reservation ends
+        env.gate.open(); // the informer catches up: it shows the broker itself and the reservation ends
         await().atMost(WAIT).until(() -> ledger.reservedOn("node-a").stream()
                 .noneMatch(b -> b.podKey().equals("kafka/bind-lag")));
         assertThat(state.node("node-a").orElseThrow().brokers())

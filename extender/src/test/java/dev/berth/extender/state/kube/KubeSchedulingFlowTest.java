@@ -19,8 +19,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,16 +33,18 @@ class KubeSchedulingFlowTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final List<String> NODES = List.of("flow-a", "flow-b", "flow-c");
 
+    @AutoClose
+    private static GatedBed env;
     private static KubeApiTestBed bed;
     private static CoreV1Api core;
-    private static WatchGate gate;
     private static KubeBackend backend;
-    private static ExtenderServer server;
     private static SchedulerClient scheduler;
 
     @BeforeAll
     static void start() {
-        bed = KubeApiTestBed.start();
+        env = new GatedBed();
+        bed = env.bed;
+        core = env.core;
         for (int i = 0; i < NODES.size(); i++) {
             bed.loadYaml("""
                     apiVersion: v1
@@ -53,11 +55,9 @@ class KubeSchedulingFlowTest {
                       annotations: {berth.dev/disk-capacity: 1Ti}
                     """.formatted(NODES.get(i), (char) ('a' + i)));
         }
-        core = new CoreV1Api(bed.apiClient());
-        gate = new WatchGate();
-        backend = KubeBackendFactory.start(gate.informerClient(bed.url()), bed.apiClient(), Keys.DEFAULT_RACK_LABEL,
-                Clock.systemUTC(), "flow-test");
-        server = ExtenderServer.builder().state(backend.state()).binder(backend.binder()).port(0).start();
+        backend = env.own(KubeBackendFactory.start(env.informerClient(), bed.apiClient(), Keys.DEFAULT_RACK_LABEL,
+                Clock.systemUTC(), "flow-test"));
+        ExtenderServer server = env.own(ExtenderServer.builder().state(backend.state()).binder(backend.binder()).port(0).start());
         scheduler = new SchedulerClient("http://127.0.0.1:" + server.port() + "/scheduler");
         await().atMost(WAIT).until(() -> backend.state().synced()
                 && NODES.stream().allMatch(n -> backend.state().node(n).isPresent()));
@@ -65,21 +65,7 @@ class KubeSchedulingFlowTest {
 
     @AfterEach
     void openGate() {
-        gate.open();
-    }
-
-    @AfterAll
-    static void stop() {
-        gate.open();
-        if (server != null) {
-            server.close();
-        }
-        if (backend != null) {
-            backend.close();
-        }
-        if (bed != null) {
-            bed.close();
-        }
+        env.gate.open();
     }
 
     private static JsonObject broker(String cluster, int id) {
@@ -105,7 +91,7 @@ class KubeSchedulingFlowTest {
     @Test
     void brokersOfOneClusterScheduledBackToBackWhileTheInformerLagsNeverShareANode() throws Exception {
         List<JsonObject> brokers = List.of(broker("orders", 0), broker("orders", 1), broker("orders", 2));
-        gate.close(); // the informer sees none of the binds below until the end
+        env.gate.close(); // the informer sees none of the binds below until the end
 
         List<String> chosen = new ArrayList<>();
         for (JsonObject pod : brokers) {
@@ -131,7 +117,7 @@ class KubeSchedulingFlowTest {
         assertThat(none.chosen()).isNull();
         assertThat(none.filtered().failed()).hasSize(3).containsValue(Reason.SAME_CLUSTER_BROKER.text());
 
-        gate.open();
+        env.gate.open();
         for (int i = 0; i < 3; i++) {
             V1Pod pod = read(brokers.get(i));
             String node = chosen.get(i);
@@ -157,7 +143,8 @@ class KubeSchedulingFlowTest {
         await().atMost(WAIT).until(() -> !events("events-broker-0").isEmpty());
         CoreV1Event event = events("events-broker-0").get(0);
         assertThat(event.getReason()).isEqualTo(KubePodBinder.EVENT_REASON);
-        assertThat(event.getMessage()).startsWith("Placed on node " + attempt.chosen() + " (rack " + rack + "): score ");
+        assertThat(event.getMessage()).matches(java.util.regex.Pattern.quote("Placed on node " + attempt.chosen() + " (rack " + rack + "): score ")
+                + "\\d+/10 \\(rack balance \\d+, leadership load \\d+, disk headroom \\d+\\), among 3 scored node\\(s\\)\\.");
         assertThat(event.getInvolvedObject().getUid()).isEqualTo(read(pod).getMetadata().getUid());
     }
 
