@@ -110,7 +110,8 @@ public final class ScaleDownStep implements OperationStep {
         } catch (PlanRefusedException e) {
             return new StepResult(true, null, List.of(Condition.of(ConditionType.ScaleDownBlocked,
                     true, camel(e.reason().name()), "Scale-down refused, nothing changed: "
-                            + e.getMessage() + ".")), Duration.ofSeconds(30));
+                            + e.getMessage() + ". To fix: " + e.reason().remedy() + ".")),
+                    Duration.ofSeconds(30));
         }
         OperationStatus op = new OperationStatus(OperationStatus.SCALE_DOWN, DRAINING,
                 List.copyOf(chosen), 0L, null, 0, null, Reshuffle.now(ctx),
@@ -128,11 +129,13 @@ public final class ScaleDownStep implements OperationStep {
         } catch (PlanRefusedException e) {
             return new StepResult(true, Reshuffle.phase(op, DRAINING, "Drain paused: "
                     + e.getMessage() + "."), List.of(Condition.of(ConditionType.ScaleDownBlocked,
-                    true, camel(e.reason().name()), "Drain paused: " + e.getMessage() + ".")),
+                    true, camel(e.reason().name()), "Drain paused: " + e.getMessage() + ". To fix: "
+                    + e.reason().remedy() + ".")),
                     Duration.ofSeconds(10));
         }
         if (pass.waiting()) {
-            return StepResult.of(op, AGAIN);
+            OperationStatus next = Reshuffle.inFlight(op, pass.running(), Reshuffle.sizes(ctx.kafka().observation()));
+            return StepResult.of(next == op ? op : Reshuffle.phase(next, DRAINING, draining(next)), AGAIN);
         }
         if (pass.done()) {
             return new StepResult(true, Reshuffle.progress(op, VERIFYING, pass.plan(),
@@ -140,9 +143,12 @@ public final class ScaleDownStep implements OperationStep {
                     List.of(notBlocked()), Duration.ofMillis(500));
         }
         OperationStatus next = Reshuffle.progress(op, DRAINING, pass.plan(), null);
-        return StepResult.of(Reshuffle.phase(next, DRAINING, "Draining brokers " + leaving + ": "
-                + next.bytesMoved() + " of " + next.bytesTotal() + " bytes moved, "
-                + pass.plan().moves().size() + " partitions left."), AGAIN);
+        return StepResult.of(Reshuffle.phase(next, DRAINING, draining(next)), AGAIN);
+    }
+
+    private static String draining(OperationStatus op) {
+        return "Draining brokers " + op.brokers() + ": " + op.bytesMoved() + " of " + op.bytesTotal()
+                + " bytes moved, " + (op.partitionsTotal() - op.partitionsDone()) + " partitions left.";
     }
 
     private StepResult verify(StepContext ctx, OperationStatus op) throws Exception {
