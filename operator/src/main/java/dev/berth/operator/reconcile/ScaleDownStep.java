@@ -58,13 +58,11 @@ public final class ScaleDownStep implements OperationStep {
 
     @Override
     public StepResult step(StepContext ctx) throws Exception {
+        StepResult gated = OperationStep.gate(ctx, OperationStatus.SCALE_DOWN, AGAIN);
+        if (gated != null) {
+            return gated;
+        }
         OperationStatus op = ctx.operation();
-        if (op != null && !OperationStatus.SCALE_DOWN.equals(op.type())) {
-            return StepResult.NOTHING;
-        }
-        if (!ctx.kafka().reachable() || ctx.admin() == null) {
-            return op == null ? StepResult.NOTHING : StepResult.of(op, AGAIN);
-        }
         if (op == null) {
             return start(ctx);
         }
@@ -108,10 +106,16 @@ public final class ScaleDownStep implements OperationStep {
                 throw new PlanRefusedException(problems);
             }
         } catch (PlanRefusedException e) {
+            String reason = camel(e.reason().name());
+            String message = "Scale-down refused, nothing changed: " + e.getMessage() + ". To fix: "
+                    + e.reason().remedy() + ".";
+            boolean known = ctx.cluster().getStatus().conditions().stream().anyMatch(c -> c.isTrue()
+                    && c.type().equals(ConditionType.ScaleDownBlocked.name()) && c.reason().equals(reason));
+            if (!known) {
+                ctx.writer().event(ctx.cluster(), "Warning", ScaleEvent.SCALE_DOWN_REFUSED.reason(), message);
+            }
             return new StepResult(true, null, List.of(Condition.of(ConditionType.ScaleDownBlocked,
-                    true, camel(e.reason().name()), "Scale-down refused, nothing changed: "
-                            + e.getMessage() + ". To fix: " + e.reason().remedy() + ".")),
-                    Duration.ofSeconds(30));
+                    true, reason, message)), Duration.ofSeconds(30));
         }
         OperationStatus op = new OperationStatus(OperationStatus.SCALE_DOWN, DRAINING,
                 List.copyOf(chosen), 0L, null, 0, null, Reshuffle.now(ctx),

@@ -41,13 +41,11 @@ public final class ScaleUpStep implements OperationStep {
 
     @Override
     public StepResult step(StepContext ctx) throws Exception {
+        StepResult gated = OperationStep.gate(ctx, OperationStatus.SCALE_UP, AGAIN);
+        if (gated != null) {
+            return gated;
+        }
         OperationStatus op = ctx.operation();
-        if (op != null && !OperationStatus.SCALE_UP.equals(op.type())) {
-            return StepResult.NOTHING;
-        }
-        if (!ctx.kafka().reachable() || ctx.admin() == null) {
-            return op == null ? StepResult.NOTHING : StepResult.of(op, AGAIN);
-        }
         if (op == null) {
             op = start(ctx);
             if (op == null) {
