@@ -13,6 +13,7 @@ import dev.berth.operator.model.PartitionState;
 import dev.berth.operator.plan.Move;
 import dev.berth.operator.plan.MoveReason;
 import dev.berth.testbed.kafka.KafkaAwait;
+import dev.berth.testbed.kafka.KafkaBed;
 import dev.berth.testbed.kafka.KafkaRecords;
 import dev.berth.testbed.kafka.KafkaTestCluster;
 import java.time.Clock;
@@ -21,29 +22,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The observe layer against real KRaft brokers: controller 1000, brokers 0..3 in racks a, b, c, a. */
 class KafkaObserverTest {
-    private static KafkaTestCluster kafka;
-    private static Admin admin;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = KafkaTestCluster.builder().broker(0, "a").broker(1, "b").broker(2, "c").broker(3, "a").start();
-        admin = kafka.admin();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaBed KAFKA = new KafkaBed(KafkaTestCluster.builder().broker(0, "a").broker(1, "b").broker(2, "c").broker(3, "a"));
 
     /**
      * While a reassignment adds a replica, describeTopics lists 4 replicas for an RF 3 partition. The
@@ -51,24 +37,24 @@ class KafkaObserverTest {
      */
     @Test
     void aReplicaBeingAddedDoesNotRaiseTheObservedReplicationFactor() {
-        KafkaAwait.createTopic(admin, "moving", Map.of(0, List.of(0, 1, 2)));
+        KafkaAwait.createTopic(KAFKA.admin(), "moving", Map.of(0, List.of(0, 1, 2)));
         // 3 MB: more than one replica fetch (1 MB) can copy before the 1 byte/s throttle holds it back.
-        KafkaRecords.produce(kafka.bootstrapServers(), "moving", 0, 0, 3_000, 1_000);
+        KafkaRecords.produce(KAFKA.bootstrapServers(), "moving", 0, 0, 3_000, 1_000);
         TopicPartition tp = new TopicPartition("moving", 0);
-        new ReassignmentExecutor(admin, new ExecutionPolicy(1, 1)).advance(List.of(
+        new ReassignmentExecutor(KAFKA.admin(), new ExecutionPolicy(1, 1)).advance(List.of(
                 new Move("moving", 0, List.of(0, 1, 2), List.of(3, 1, 2), MoveReason.SCALE_UP, 3_000_000)));
 
         AtomicReference<KafkaObservation> seen = new AtomicReference<>();
-        try (KafkaObserver observer = KafkaObserver.connect(kafka.bootstrapServers(), Clock.systemUTC())) {
+        try (KafkaObserver observer = KafkaObserver.connect(KAFKA.bootstrapServers(), Clock.systemUTC())) {
             KafkaAwait.polling("the move shows as in flight").untilAsserted(() -> {
-                assertThat(get(admin.listPartitionReassignments(Set.of(tp)).reassignments())).containsKey(tp);
+                assertThat(get(KAFKA.admin().listPartitionReassignments(Set.of(tp)).reassignments())).containsKey(tp);
                 seen.set(observer.observe());
                 PartitionState p = seen.get().snapshot().partitions().stream()
                         .filter(x -> x.name().equals("moving-0")).findFirst().orElseThrow();
                 assertThat(p.replicas()).hasSize(4); // the adding replica is listed: the case under test
             });
         } finally {
-            get(admin.alterPartitionReassignments(Map.of(tp, Optional.empty())).all()); // cancel
+            get(KAFKA.admin().alterPartitionReassignments(Map.of(tp, Optional.empty())).all()); // cancel
         }
 
         assertThat(seen.get().snapshot().topics().get("moving").replicationFactor()).isEqualTo(3);

@@ -62,8 +62,7 @@ class KafkaClusterReconcileTest {
 
     @AfterAll
     static void stop() {
-        operator.close();
-        bed.close();
+        OperatorFixture.closeAll(operator, bed);
     }
 
     @Test
@@ -127,7 +126,7 @@ class KafkaClusterReconcileTest {
 
     @Test
     void deletedBrokerPodIsRecreatedWithSameIdPvcAndRack() throws Exception {
-        create(bed, NS, "heal", OperatorFixture.spec(1, 2, null));
+        KafkaCluster cluster = create(bed, NS, "heal", OperatorFixture.spec(1, 2, null));
         eventually().until(() -> pods(bed, NS, "heal").size() == 3);
         // What the extender does at bind: stamp the rack.
         OperatorFixture.patchPod(bed, NS, "heal-broker-1", "{\"metadata\":{\"annotations\":{\"berth.dev/rack\":\"rack-b\"}}}");
@@ -148,6 +147,12 @@ class KafkaClusterReconcileTest {
         eventually().untilAsserted(() -> assertThat(events("heal")).anySatisfy(e -> {
             assertThat(e.getReason()).isEqualTo("PodRecreated");
             assertThat(e.getMessage()).contains("heal-broker-1").contains("rack-b");
+            // What kubectl describe kafkacluster heal matches events on.
+            assertThat(e.getInvolvedObject().getKind()).isEqualTo("KafkaCluster");
+            assertThat(e.getInvolvedObject().getApiVersion()).isEqualTo("berth.dev/v1alpha1");
+            assertThat(e.getInvolvedObject().getNamespace()).isEqualTo(NS);
+            assertThat(e.getInvolvedObject().getUid()).isEqualTo(cluster.getMetadata().getUid());
+            assertThat(e.getType()).isEqualTo("Normal");
         }));
         assertThat(OperatorMetrics.PODS_CREATED.labels("broker", "Recreate").get()).isEqualTo(recreatedBefore + 1);
         assertThat(get(bed, NS, "heal").getStatus().brokers()).anySatisfy(b -> {

@@ -85,6 +85,28 @@ final class OperatorFixture {
                 V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, bed.apiClient());
     }
 
+    /**
+     * Closes what a test class started, in the order given, skipping what never started ({@code null}).
+     * Every resource gets its close even if an earlier one failed; the first failure is rethrown.
+     */
+    static void closeAll(AutoCloseable... resources) {
+        RuntimeException first = null;
+        for (AutoCloseable r : resources) {
+            try {
+                if (r != null) {
+                    r.close();
+                }
+            } catch (Exception e) {
+                if (first == null) {
+                    first = new IllegalStateException("closing test resources failed", e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
     /** Merge-patches a pod's metadata (what the extender does at bind). */
     static void patchPod(KubeApiTestBed bed, String ns, String name, String json) throws ApiException {
         CoreV1Api core = new CoreV1Api(bed.apiClient());

@@ -121,24 +121,8 @@ class ScaleUpAndDownTest {
         System.out.println("glue: " + (glue == null ? "-" : glue.log));
         System.out.println("status seen: " + statusSeen);
         System.out.println("timeline: " + timeline);
-        if (background != null) {
-            background.shutdownNow();
-        }
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(2));
-        }
-        if (operator != null) {
-            operator.close();
-        }
-        if (glue != null) {
-            glue.close();
-        }
-        if (bed != null) {
-            bed.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
+        OperatorFixture.closeAll(background == null ? null : background::shutdownNow,
+                producer == null ? null : () -> producer.close(Duration.ofSeconds(2)), operator, glue, bed, kafka);
     }
 
     @Test
@@ -200,6 +184,7 @@ class ScaleUpAndDownTest {
                     .contains("topic orders needs 3 racks for RF 3, found 2 among the remaining brokers")
                     .contains("To fix: name in spec.brokers.remove a broker whose rack keeps another broker");
         });
+        assertThat(eventReasons()).contains("ScaleDownRefused"); // a Warning for kubectl describe
         KafkaCluster refused = get(bed, NS, NAME);
         assertThat(refused.getStatus().operation()).isNull();
         assertThat(refused.getStatus().condition(ConditionType.SpecValid).isTrue()).isTrue();
