@@ -26,6 +26,7 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeLogDirsResult;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.LogDirDescription;
+import org.apache.kafka.clients.admin.PartitionReassignment;
 import org.apache.kafka.clients.admin.ReplicaInfo;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
@@ -37,9 +38,10 @@ import org.apache.kafka.common.config.ConfigResource;
  * Reads a live Kafka cluster through the Admin API into an immutable {@link ClusterSnapshot}
  * (read-only: it never changes Kafka).
  *
- * <p>One {@link #observe()} makes five calls: describeCluster (brokers, racks), listTopics (internal
+ * <p>One {@link #observe()} makes six calls: describeCluster (brokers, racks), listTopics (internal
  * topics included), describeTopics (replicas, leader, ISR), describeConfigs of every topic
- * ({@code min.insync.replicas}) and describeLogDirs of every broker (sizes). Partition sizes feed the
+ * ({@code min.insync.replicas}), listPartitionReassignments (so replicas still being added do not count
+ * toward a topic's replication factor) and describeLogDirs of every broker (sizes). Partition sizes feed the
  * {@link BytesInEstimator}, so call it on an interval to get rates.
  *
  * <p>Usage: {@code try (KafkaObserver o = KafkaObserver.connect("localhost:9092", Clock.systemUTC()))
@@ -98,6 +100,9 @@ public final class KafkaObserver implements AutoCloseable {
                     ? Map.of()
                     : get(admin.describeTopics(names).allTopicNames());
             Map<String, Integer> minIsr = minInsync(names);
+            Map<TopicPartition, PartitionReassignment> inFlight = names.isEmpty()
+                    ? Map.of()
+                    : get(admin.listPartitionReassignments().reassignments());
             Map<Integer, Long> bytesByBroker = new TreeMap<>();
             Map<TopicPartition, Long> sizes = logSizes(brokers, bytesByBroker);
 
@@ -106,7 +111,7 @@ public final class KafkaObserver implements AutoCloseable {
             Map<String, TopicState> topics = new TreeMap<>();
             for (TopicDescription t : described.values()) {
                 List<TopicPartitionInfo> ps = t.partitions();
-                int rf = ps.isEmpty() ? 0 : ps.get(0).replicas().size();
+                int rf = replicationFactor(t.name(), ps, inFlight);
                 topics.put(t.name(), new TopicState(t.name(), rf, minIsr.getOrDefault(t.name(), 1)));
                 for (TopicPartitionInfo p : ps) {
                     long size = sizes.getOrDefault(new TopicPartition(t.name(), p.partition()), 0L);
@@ -126,6 +131,22 @@ public final class KafkaObserver implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new KafkaUnreachableException("interrupted", e);
         }
+    }
+
+    /**
+     * A topic's replication factor: per partition, its replicas minus those a reassignment is still adding
+     * (describeTopics lists them while they catch up, so RF 3 moving one replica shows 4 replicas), the
+     * largest over the partitions. Example: replicas [0,1,2,3] with adding [3] count 3.
+     */
+    static int replicationFactor(String topic, List<TopicPartitionInfo> partitions,
+            Map<TopicPartition, PartitionReassignment> inFlight) {
+        int rf = 0;
+        for (TopicPartitionInfo p : partitions) {
+            PartitionReassignment r = inFlight.get(new TopicPartition(topic, p.partition()));
+            int adding = r == null ? 0 : r.addingReplicas().size();
+            rf = Math.max(rf, p.replicas().size() - adding);
+        }
+        return rf;
     }
 
     private Map<String, Integer> minInsync(Set<String> topics) throws InterruptedException {

@@ -22,8 +22,10 @@ import java.util.TreeMap;
  *       ({@code NOT_ENOUGH_RACKS}): a removal never silently gives up rack-awareness (not
  *       repeated when too few brokers remain anyway).
  * </ol>
- * The replication factor of a topic is the largest replica count among its partitions (a partition
- * mid-reassignment may list more), else the topic's declared one. A broker without a rack counts
+ * The replication factor of a topic is the one the snapshot declares (the observe layer does not count
+ * replicas a reassignment is still adding); only a topic the snapshot does not declare falls back to the
+ * largest replica count among its partitions. Counting a partition mid-reassignment (RF 3 listing 4
+ * replicas) would refuse a safe removal. A broker without a rack counts
  * as a rack of its own.
  *
  * <p><b>Example.</b> Brokers 1,2,3 in racks a,b,c, topic {@code orders} RF 3. Removing 3 gives
@@ -83,9 +85,13 @@ public final class CapacityCheck {
     static Map<String, Integer> replicationFactors(ClusterSnapshot snapshot) {
         Map<String, Integer> rf = new TreeMap<>();
         snapshot.topics().forEach((name, t) -> rf.put(name, t.replicationFactor()));
+        Map<String, Integer> undeclared = new TreeMap<>();
         for (PartitionState p : snapshot.partitions()) {
-            rf.merge(p.topic(), p.replicas().size(), Math::max);
+            if (!snapshot.topics().containsKey(p.topic())) {
+                undeclared.merge(p.topic(), p.replicas().size(), Math::max);
+            }
         }
+        rf.putAll(undeclared);
         return rf;
     }
 }

@@ -1,15 +1,31 @@
 package dev.berth.operator.plan;
 
-/** Why a plan cannot be made. Each value feeds the refused operation's status condition. */
+/**
+ * Why a plan cannot be made. Each value feeds the refused operation's status condition, together with
+ * its {@link #remedy()}: what the user can change so that the plan becomes possible.
+ */
 public enum RefusalReason {
     /** Fewer brokers would remain than a topic's replication factor. */
-    NOT_ENOUGH_BROKERS,
+    NOT_ENOUGH_BROKERS("keep spec.brokers.replicas at least at every topic's replication factor,"
+            + " or lower the topic's replication factor first"),
     /** Removing brokers would leave fewer racks than a rack-aware topic's replication factor. */
-    NOT_ENOUGH_RACKS,
+    NOT_ENOUGH_RACKS("name in spec.brokers.remove a broker whose rack keeps another broker,"
+            + " or add a broker in another rack first"),
     /** The intent names a broker id the snapshot does not know (remove) or already knows (add). */
-    UNKNOWN_BROKER,
+    UNKNOWN_BROKER("name only registered brokers in spec.brokers.remove"),
     /** A replica has no broker it may move to without breaking rack-awareness. */
-    NO_ELIGIBLE_TARGET,
+    NO_ELIGIBLE_TARGET("add a broker in a rack that holds no replica of that partition"),
     /** The intent itself is malformed (nothing to add, remove all brokers, ...). */
-    INVALID_INTENT
+    INVALID_INTENT("keep at least one broker");
+
+    private final String remedy;
+
+    RefusalReason(String remedy) {
+        this.remedy = remedy;
+    }
+
+    /** What to change in the spec or the cluster, a lower-case clause. */
+    public String remedy() {
+        return remedy;
+    }
 }

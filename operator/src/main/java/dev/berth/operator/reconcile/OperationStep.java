@@ -15,4 +15,20 @@ package dev.berth.operator.reconcile;
 @FunctionalInterface
 public interface OperationStep {
     StepResult step(StepContext ctx) throws Exception;
+
+    /**
+     * The gate every Kafka-moving step of operation {@code type} passes first: while another operation is
+     * in flight it does nothing; while Kafka cannot be reached it starts nothing and keeps its own operation
+     * as it is, coming back after {@code again}. {@code null} means: go on.
+     */
+    static StepResult gate(StepContext ctx, String type, java.time.Duration again) {
+        dev.berth.operator.api.OperationStatus op = ctx.operation();
+        if (op != null && !type.equals(op.type())) {
+            return StepResult.NOTHING;
+        }
+        if (!ctx.kafka().reachable() || ctx.admin() == null) {
+            return op == null ? StepResult.NOTHING : StepResult.of(op, again);
+        }
+        return null;
+    }
 }

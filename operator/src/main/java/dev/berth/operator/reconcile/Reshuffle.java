@@ -20,8 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.PartitionReassignment;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * One level-based pass of a data move shared by scale-up and scale-down. No plan is kept in
@@ -43,7 +46,20 @@ final class Reshuffle {
     static final double BALANCED_SHARE = 0.02;
     static final long SEED = 1;
 
-    record Pass(boolean done, boolean waiting, ReassignmentPlan plan, ReassignmentProgress progress) {}
+    /**
+     * Details keys of the progress while Kafka runs a batch: bytes / partitions done at the last plan, and
+     * what the batch held when first seen running. Kept in status, so a restarted operator keeps counting.
+     */
+    static final String BASE_BYTES = "progressBaseBytesMoved";
+    static final String BASE_PARTITIONS = "progressBasePartitionsDone";
+    static final String BATCH_BYTES = "progressBatchBytes";
+    static final String BATCH_PARTITIONS = "progressBatchPartitions";
+
+    /**
+     * @param running reassignments Kafka runs (waiting passes only): partition name to replicas being added
+     */
+    record Pass(boolean done, boolean waiting, ReassignmentPlan plan, ReassignmentProgress progress,
+            Map<String, Integer> running) {}
 
     private Reshuffle() {}
 
@@ -54,9 +70,11 @@ final class Reshuffle {
      */
     static Pass pass(Admin admin, Clock clock, KafkaCluster cluster, PlanIntent intent,
             double doneBelowShare, Set<Integer> offline) {
-        Map<?, ?> running = ReassignmentExecutorAccess.running(admin);
+        Map<TopicPartition, PartitionReassignment> running = ReassignmentExecutorAccess.running(admin);
         if (!running.isEmpty()) {
-            return new Pass(false, true, null, null);
+            Map<String, Integer> adding = new TreeMap<>();
+            running.forEach((tp, r) -> adding.put(tp.topic() + "-" + tp.partition(), r.addingReplicas().size()));
+            return new Pass(false, true, null, null, adding);
         }
         ClusterSnapshot s = withBrokers(new KafkaObserver(admin, clock).snapshot(), offline);
         ReassignmentPlan plan = new ReassignmentPlanner(new Random(SEED)).plan(s, intent);
@@ -66,13 +84,13 @@ final class Reshuffle {
         if (plan.isEmpty() || small) {
             Leadership.electPreferred(admin, Leadership.notPreferred(s));
             Leadership.clearAllThrottles(admin, s);
-            return new Pass(true, false, plan, null);
+            return new Pass(true, false, plan, null, Map.of());
         }
         ExecutionPolicy policy = new ExecutionPolicy(
                 Math.max(0, cluster.getSpec().rebalance().throttleBytesPerSec()),
                 ExecutionPolicy.DEFAULT.maxPartitionsInFlight());
         ReassignmentProgress progress = new ReassignmentExecutor(admin, policy).advance(plan.moves());
-        return new Pass(false, false, plan, progress);
+        return new Pass(false, false, plan, progress, Map.of());
     }
 
     /** The snapshot plus brokers it does not list (without rack: they only give replicas away). */
@@ -102,9 +120,57 @@ final class Reshuffle {
         int partsDone = op.partitionsDone() == null ? 0 : op.partitionsDone();
         int partsTotal = Math.max(op.partitionsTotal() == null ? 0 : op.partitionsTotal(),
                 partsDone + partsLeft);
-        return new OperationStatus(op.type(), phase, op.brokers(), Math.max(moved, total - left),
-                total, Math.max(partsDone, partsTotal - partsLeft), partsTotal, op.startedAt(),
-                message, op.details());
+        long movedNow = Math.max(moved, total - left);
+        int doneNow = Math.max(partsDone, partsTotal - partsLeft);
+        Map<String, String> details = new TreeMap<>(op.details());
+        details.remove(BATCH_BYTES);
+        details.remove(BATCH_PARTITIONS);
+        details.put(BASE_BYTES, Long.toString(movedNow));
+        details.put(BASE_PARTITIONS, Integer.toString(doneNow));
+        return new OperationStatus(op.type(), phase, op.brokers(), movedNow, total, doneNow, partsTotal,
+                op.startedAt(), message, details);
+    }
+
+    /**
+     * Progress while Kafka runs the batch the last plan submitted (no re-plan happens then): a partition
+     * that left Kafka's list of running reassignments counts as done, with its size times the replicas
+     * it added. Example: base 0 of 3,000 bytes, batch first seen as 3 partitions of 1,000 bytes adding one
+     * replica each; with one still running, 2,000 bytes and 2 partitions are done. Never goes back, never
+     * passes the totals; an operation without totals (no plan yet) is returned unchanged.
+     *
+     * @param running partition name to replicas it is adding, as listPartitionReassignments reports
+     * @param sizes partition name to its size in bytes (the last observation)
+     */
+    static OperationStatus inFlight(OperationStatus op, Map<String, Integer> running, Map<String, Long> sizes) {
+        if (op.bytesTotal() == null || op.partitionsTotal() == null) {
+            return op;
+        }
+        long runningBytes = 0;
+        for (Map.Entry<String, Integer> e : running.entrySet()) {
+            runningBytes += sizes.getOrDefault(e.getKey(), 0L) * e.getValue();
+        }
+        Map<String, String> details = new TreeMap<>(op.details());
+        details.putIfAbsent(BATCH_BYTES, Long.toString(runningBytes));
+        details.putIfAbsent(BATCH_PARTITIONS, Integer.toString(running.size()));
+        long moved = op.bytesMoved() == null ? 0 : op.bytesMoved();
+        int done = op.partitionsDone() == null ? 0 : op.partitionsDone();
+        long base = Long.parseLong(details.getOrDefault(BASE_BYTES, Long.toString(moved)));
+        int baseParts = Integer.parseInt(details.getOrDefault(BASE_PARTITIONS, Integer.toString(done)));
+        long finishedBytes = Math.max(0, Long.parseLong(details.get(BATCH_BYTES)) - runningBytes);
+        int finishedParts = Math.max(0, Integer.parseInt(details.get(BATCH_PARTITIONS)) - running.size());
+        return new OperationStatus(op.type(), op.phase(), op.brokers(),
+                Math.min(op.bytesTotal(), Math.max(moved, base + finishedBytes)), op.bytesTotal(),
+                Math.min(op.partitionsTotal(), Math.max(done, baseParts + finishedParts)), op.partitionsTotal(),
+                op.startedAt(), op.message(), details);
+    }
+
+    /** Partition name to size in bytes, from the last observation ({@code null}: none yet). */
+    static Map<String, Long> sizes(dev.berth.operator.model.KafkaObservation o) {
+        Map<String, Long> out = new java.util.HashMap<>();
+        if (o != null) {
+            o.snapshot().partitions().forEach(p -> out.put(p.name(), p.sizeBytes()));
+        }
+        return out;
     }
 
     static String now(StepContext ctx) {

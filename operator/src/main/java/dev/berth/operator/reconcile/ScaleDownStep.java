@@ -58,13 +58,11 @@ public final class ScaleDownStep implements OperationStep {
 
     @Override
     public StepResult step(StepContext ctx) throws Exception {
+        StepResult gated = OperationStep.gate(ctx, OperationStatus.SCALE_DOWN, AGAIN);
+        if (gated != null) {
+            return gated;
+        }
         OperationStatus op = ctx.operation();
-        if (op != null && !OperationStatus.SCALE_DOWN.equals(op.type())) {
-            return StepResult.NOTHING;
-        }
-        if (!ctx.kafka().reachable() || ctx.admin() == null) {
-            return op == null ? StepResult.NOTHING : StepResult.of(op, AGAIN);
-        }
         if (op == null) {
             return start(ctx);
         }
@@ -108,9 +106,16 @@ public final class ScaleDownStep implements OperationStep {
                 throw new PlanRefusedException(problems);
             }
         } catch (PlanRefusedException e) {
+            String reason = camel(e.reason().name());
+            String message = "Scale-down refused, nothing changed: " + e.getMessage() + ". To fix: "
+                    + e.reason().remedy() + ".";
+            boolean known = ctx.cluster().getStatus().conditions().stream().anyMatch(c -> c.isTrue()
+                    && c.type().equals(ConditionType.ScaleDownBlocked.name()) && c.reason().equals(reason));
+            if (!known) {
+                ctx.writer().event(ctx.cluster(), "Warning", ScaleEvent.SCALE_DOWN_REFUSED.reason(), message);
+            }
             return new StepResult(true, null, List.of(Condition.of(ConditionType.ScaleDownBlocked,
-                    true, camel(e.reason().name()), "Scale-down refused, nothing changed: "
-                            + e.getMessage() + ".")), Duration.ofSeconds(30));
+                    true, reason, message)), Duration.ofSeconds(30));
         }
         OperationStatus op = new OperationStatus(OperationStatus.SCALE_DOWN, DRAINING,
                 List.copyOf(chosen), 0L, null, 0, null, Reshuffle.now(ctx),
@@ -128,11 +133,13 @@ public final class ScaleDownStep implements OperationStep {
         } catch (PlanRefusedException e) {
             return new StepResult(true, Reshuffle.phase(op, DRAINING, "Drain paused: "
                     + e.getMessage() + "."), List.of(Condition.of(ConditionType.ScaleDownBlocked,
-                    true, camel(e.reason().name()), "Drain paused: " + e.getMessage() + ".")),
+                    true, camel(e.reason().name()), "Drain paused: " + e.getMessage() + ". To fix: "
+                    + e.reason().remedy() + ".")),
                     Duration.ofSeconds(10));
         }
         if (pass.waiting()) {
-            return StepResult.of(op, AGAIN);
+            OperationStatus next = Reshuffle.inFlight(op, pass.running(), Reshuffle.sizes(ctx.kafka().observation()));
+            return StepResult.of(next == op ? op : Reshuffle.phase(next, DRAINING, draining(next)), AGAIN);
         }
         if (pass.done()) {
             return new StepResult(true, Reshuffle.progress(op, VERIFYING, pass.plan(),
@@ -140,9 +147,12 @@ public final class ScaleDownStep implements OperationStep {
                     List.of(notBlocked()), Duration.ofMillis(500));
         }
         OperationStatus next = Reshuffle.progress(op, DRAINING, pass.plan(), null);
-        return StepResult.of(Reshuffle.phase(next, DRAINING, "Draining brokers " + leaving + ": "
-                + next.bytesMoved() + " of " + next.bytesTotal() + " bytes moved, "
-                + pass.plan().moves().size() + " partitions left."), AGAIN);
+        return StepResult.of(Reshuffle.phase(next, DRAINING, draining(next)), AGAIN);
+    }
+
+    private static String draining(OperationStatus op) {
+        return "Draining brokers " + op.brokers() + ": " + op.bytesMoved() + " of " + op.bytesTotal()
+                + " bytes moved, " + (op.partitionsTotal() - op.partitionsDone()) + " partitions left.";
     }
 
     private StepResult verify(StepContext ctx, OperationStatus op) throws Exception {

@@ -6,6 +6,11 @@ public enum ScaleEvent {
     SCALE_UP_STARTED("ScaleUpStarted"),
     /** What is left to move is under 2 % of all bytes: elections done, throttles cleared. */
     SCALE_UP_BALANCED("ScaleUpBalanced"),
+    /**
+     * A Warning: the remaining brokers could not hold every topic's RF or rack-awareness, nothing
+     * changed. Emitted when the refusal starts or its reason changes, not on every retry.
+     */
+    SCALE_DOWN_REFUSED("ScaleDownRefused"),
     /** Brokers chosen, the rest can hold every topic: draining them. */
     SCALE_DOWN_STARTED("ScaleDownStarted"),
     /** Kafka confirmed the leaving brokers empty (describeTopics, describeLogDirs, no reassignment). */

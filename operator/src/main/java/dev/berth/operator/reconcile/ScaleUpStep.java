@@ -41,13 +41,11 @@ public final class ScaleUpStep implements OperationStep {
 
     @Override
     public StepResult step(StepContext ctx) throws Exception {
+        StepResult gated = OperationStep.gate(ctx, OperationStatus.SCALE_UP, AGAIN);
+        if (gated != null) {
+            return gated;
+        }
         OperationStatus op = ctx.operation();
-        if (op != null && !OperationStatus.SCALE_UP.equals(op.type())) {
-            return StepResult.NOTHING;
-        }
-        if (!ctx.kafka().reachable() || ctx.admin() == null) {
-            return op == null ? StepResult.NOTHING : StepResult.of(op, AGAIN);
-        }
         if (op == null) {
             op = start(ctx);
             if (op == null) {
@@ -67,24 +65,28 @@ public final class ScaleUpStep implements OperationStep {
         } catch (PlanRefusedException e) {
             return new StepResult(true, Reshuffle.phase(op, PHASE, "Paused: " + e.getMessage() + "."),
                     List.of(Condition.of(ConditionType.ScaleUpBlocked, true,
-                            ScaleDownStep.camel(e.reason().name()), e.getMessage() + ".")),
+                            ScaleDownStep.camel(e.reason().name()), e.getMessage() + ". To fix: "
+                            + e.reason().remedy() + ".")),
                     Duration.ofSeconds(10));
         }
         if (pass.done()) {
+            OperationStatus last = Reshuffle.progress(op, PHASE, pass.plan(), null);
             ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_UP_BALANCED.reason(),
-                    "Brokers " + op.brokers() + " hold their share; "
-                            + (op.bytesMoved() == null ? 0 : op.bytesMoved()) + " bytes moved.");
+                    "Brokers " + op.brokers() + " hold their share; " + last.bytesMoved() + " bytes moved.");
             return new StepResult(true, null, List.of(notBlocked()), Duration.ofSeconds(1));
         }
         if (pass.waiting()) {
-            return StepResult.of(op, AGAIN);
+            OperationStatus next = Reshuffle.inFlight(op, pass.running(), Reshuffle.sizes(ctx.kafka().observation()));
+            return StepResult.of(next == op ? op : Reshuffle.phase(next, PHASE, moving(next)), AGAIN);
         }
         OperationStatus next = Reshuffle.progress(op, PHASE, pass.plan(), null);
-        String message = "Moving replicas onto brokers " + op.brokers() + ": "
-                + next.bytesMoved() + " of " + next.bytesTotal() + " bytes, "
-                + pass.plan().moves().size() + " partitions left.";
-        return new StepResult(true, Reshuffle.phase(next, PHASE, message), List.of(notBlocked()),
+        return new StepResult(true, Reshuffle.phase(next, PHASE, moving(next)), List.of(notBlocked()),
                 AGAIN);
+    }
+
+    private static String moving(OperationStatus op) {
+        return "Moving replicas onto brokers " + op.brokers() + ": " + op.bytesMoved() + " of " + op.bytesTotal()
+                + " bytes, " + (op.partitionsTotal() - op.partitionsDone()) + " partitions left.";
     }
 
     private static Condition notBlocked() {

@@ -14,6 +14,7 @@ import dev.berth.operator.plan.PlanIntent;
 import dev.berth.operator.plan.ReassignmentPlan;
 import dev.berth.operator.plan.ReassignmentPlanner;
 import dev.berth.testbed.kafka.KafkaAwait;
+import dev.berth.testbed.kafka.KafkaBed;
 import dev.berth.testbed.kafka.KafkaTestCluster;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,35 +44,21 @@ import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The act layer against real KRaft brokers: controller 1000, brokers 0..3 in racks a, b, c, a.
  * Each test uses its own topics.
  */
 class ReassignmentExecutorTest {
-    private static KafkaTestCluster kafka;
-    private static Admin admin;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = KafkaTestCluster.builder().broker(0, "a").broker(1, "b").broker(2, "c")
-                .broker(3, "a").start();
-        admin = kafka.admin();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaBed KAFKA = new KafkaBed(KafkaTestCluster.builder().broker(0, "a").broker(1, "b").broker(2, "c")
+                .broker(3, "a"));
 
     @Test
     void aPlanExecutesToCompletionWithThrottlesDuringAndClearedAfter() {
-        KafkaAwait.createTopic(admin, "exec", Map.of(0, List.of(0, 1), 1, List.of(1, 2),
+        KafkaAwait.createTopic(KAFKA.admin(), "exec", Map.of(0, List.of(0, 1), 1, List.of(1, 2),
                 2, List.of(2, 0)));
         produce("exec", 3, 300);
         List<Move> moves = List.of(
@@ -79,7 +66,7 @@ class ReassignmentExecutorTest {
                 new Move("exec", 1, List.of(1, 2), List.of(1, 3), MoveReason.SCALE_UP, 1000),
                 new Move("exec", 2, List.of(2, 0), List.of(0, 2), MoveReason.LEADER_BALANCE, 1000));
         ReassignmentExecutor executor =
-                new ReassignmentExecutor(admin, new ExecutionPolicy(10_000_000, 2));
+                new ReassignmentExecutor(KAFKA.admin(), new ExecutionPolicy(10_000_000, 2));
 
         ReassignmentProgress first = executor.advance(moves);
 
@@ -101,7 +88,7 @@ class ReassignmentExecutorTest {
         AtomicReference<ReassignmentProgress> last = new AtomicReference<>(first);
         await("plan complete").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> {
-                    for (PartitionReassignment r : get(admin.listPartitionReassignments()
+                    for (PartitionReassignment r : get(KAFKA.admin().listPartitionReassignments()
                             .reassignments()).values()) {
                         maxAdding.accumulateAndGet(r.addingReplicas().size(), Math::max);
                     }
@@ -113,7 +100,7 @@ class ReassignmentExecutorTest {
         ReassignmentProgress done = last.get();
         assertThat(done.bytesDone()).isEqualTo(done.bytesTotal()).isEqualTo(3000);
         assertThat(done.partitionsDone()).isEqualTo(done.partitionsTotal()).isEqualTo(3);
-        TopicDescription exec = KafkaAwait.describeTopic(admin, "exec");
+        TopicDescription exec = KafkaAwait.describeTopic(KAFKA.admin(), "exec");
         assertThat(exec.partitions()).extracting(p -> KafkaAwait.ids(p.replicas()))
                 .containsExactly(List.of(3, 2), List.of(1, 3), List.of(0, 2));
         assertThat(exec.partitions()).extracting(p -> p.leader().id()).containsExactly(3, 1, 0);
@@ -132,26 +119,26 @@ class ReassignmentExecutorTest {
     @Test
     void aDrainedBrokerVerifiesEmptyAndAPartitionCreatedOnItAfterwardsFailsVerification()
             throws Exception {
-        KafkaAwait.createTopic(admin, "drain", Map.of(0, List.of(3, 0), 1, List.of(1, 3),
+        KafkaAwait.createTopic(KAFKA.admin(), "drain", Map.of(0, List.of(3, 0), 1, List.of(1, 3),
                 2, List.of(2, 3)));
         produce("drain", 3, 100);
         commitOffsets("drain-readers", tp("drain", 0)); // creates __consumer_offsets, RF 3 of 4
-        DrainVerifier verifier = new DrainVerifier(admin);
+        DrainVerifier verifier = new DrainVerifier(KAFKA.admin());
         assertThat(verifier.verify(3).findings()).contains("replica drain-0", "replica drain-1");
 
-        ClusterSnapshot snapshot = snapshot(admin);
+        ClusterSnapshot snapshot = snapshot(KAFKA.admin());
         ReassignmentPlan plan = new ReassignmentPlanner(new Random(1))
                 .plan(snapshot, new PlanIntent.RemoveBrokers(Set.of(3)));
         assertThat(plan.moves()).extracting(Move::name).contains("drain-0", "drain-1", "drain-2");
         assertThat(snapshot.topics()).containsKey("__consumer_offsets");
-        new ReassignmentExecutor(admin, new ExecutionPolicy(10_000_000, 5))
+        new ReassignmentExecutor(KAFKA.admin(), new ExecutionPolicy(10_000_000, 5))
                 .runToCompletion(plan.moves(), Duration.ofSeconds(60), Duration.ofMillis(200));
 
         await("broker 3 verifies empty").atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(verifier.verify(3).findings()).isEmpty());
         assertThat(verifier.verify(3).empty()).isTrue();
 
-        KafkaAwait.createTopic(admin, "late", Map.of(0, List.of(3, 1)));
+        KafkaAwait.createTopic(KAFKA.admin(), "late", Map.of(0, List.of(3, 1)));
         await("late partition caught").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             DrainVerifier.DrainReport report = verifier.verify(3);
             assertThat(report.empty()).isFalse();
@@ -180,7 +167,7 @@ class ReassignmentExecutorTest {
 
     private static String config(ConfigResource.Type type, String name, String key) {
         ConfigResource r = new ConfigResource(type, name);
-        Config c = get(admin.describeConfigs(List.of(r)).all()).get(r);
+        Config c = get(KAFKA.admin().describeConfigs(List.of(r)).all()).get(r);
         ConfigEntry e = c.get(key);
         return e == null || e.source() == ConfigEntry.ConfigSource.DEFAULT_CONFIG
                 || e.value() == null || e.value().isEmpty() ? null : e.value();
@@ -188,7 +175,7 @@ class ReassignmentExecutorTest {
 
     private static void produce(String topic, int partitions, int perPartition) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         try (KafkaProducer<String, String> producer =
                 new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
@@ -204,7 +191,7 @@ class ReassignmentExecutorTest {
     /** A committed group offset: Kafka creates its internal __consumer_offsets topic for it. */
     private static void commitOffsets(String group, TopicPartition tp) {
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         try (KafkaConsumer<String, String> c =
                 new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {

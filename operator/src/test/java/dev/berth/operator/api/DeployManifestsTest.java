@@ -26,6 +26,22 @@ class DeployManifestsTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void kustomizationInstallsTheCrdTheExtenderTheSecondSchedulerAndTheOperator() throws IOException {
+        Map<String, Object> k = docs("kustomization.yaml").get(0);
+        List<String> kinds = new ArrayList<>();
+        for (String file : (List<String>) k.get("resources")) {
+            assertThat(Path.of("..", "deploy", file)).as("kustomization resource %s", file).isRegularFile();
+            for (Map<String, Object> d : docs(file)) {
+                kinds.add(d.get("kind") + "/" + ((Map<String, Object>) d.get("metadata")).get("name"));
+            }
+        }
+        assertThat(kinds).contains("CustomResourceDefinition/kafkaclusters.berth.dev",
+                "Deployment/berth-extender", "Deployment/berth-scheduler", "ConfigMap/berth-scheduler-config",
+                "Deployment/berth-operator");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void rbacHasNoWildcardsAndGrantsWhatTheOperatorCalls() throws IOException {
         List<String> grants = new ArrayList<>();
         for (Map<String, Object> d : docs("operator.yaml")) {

@@ -6,8 +6,11 @@ import static dev.berth.operator.plan.Clusters.partition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.operator.model.BrokerState;
 import dev.berth.operator.model.ClusterSnapshot;
+import dev.berth.operator.model.TopicState;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +43,20 @@ class CapacityCheckTest {
                     .as("remove %s", row.remove())
                     .extracting(Problem::toString).containsExactlyElementsOf(row.problems());
         }
+    }
+
+    @Test
+    void aReplicaBeingAddedDoesNotCountTowardTheReplicationFactor() {
+        // RF 3 moving 3 -> 4: Kafka lists 4 replicas until the move completes; 3 brokers remain for RF 3.
+        List<BrokerState> brokers = List.of(broker(1, null), broker(2, null), broker(3, null), broker(4, null),
+                broker(5, null));
+        ClusterSnapshot moving = new ClusterSnapshot(java.time.Instant.EPOCH, brokers,
+                Map.of("t", new TopicState("t", 3, 2)), List.of(partition("t", 0, GB, 1, 2, 3, 4)));
+        assertThat(CapacityCheck.problems(moving, Set.of(4, 5))).isEmpty();
+        ClusterSnapshot undeclared = new ClusterSnapshot(java.time.Instant.EPOCH, brokers, Map.of(),
+                List.of(partition("t", 0, GB, 1, 2, 3, 4)));
+        assertThat(CapacityCheck.problems(undeclared, Set.of(4, 5))).extracting(Problem::toString).containsExactly(
+                "NOT_ENOUGH_BROKERS: remaining 3 brokers cannot hold RF 4 of topic t"); // no declaration: widest
     }
 
     @Test

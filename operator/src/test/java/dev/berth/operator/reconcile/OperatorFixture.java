@@ -26,9 +26,25 @@ final class OperatorFixture {
     /** The real CRD, from deploy/ (surefire runs in the operator module directory). */
     static final Path CRD = Path.of("..", "deploy", "crd", "kafkacluster.yaml");
 
+    /**
+     * The operator a test class runs for all its tests. Its Lease tolerates an API server that stalls for
+     * seconds (six builds share two cores in CI): with a 1.5 s renew deadline a single slow renewal made it
+     * give up the Lease, and client-java's LeaderElector never campaigns again, so every later test of the
+     * class waited on an operator that no longer reconciled. The cost: a successor started after
+     * {@link Operator#close()} waits up to the 10 s lease duration.
+     */
     static OperatorConfig config(String namespace, String bootstrap, String lease, String identity) {
         return new OperatorConfig(namespace, bootstrap, Duration.ofMillis(500), lease, namespace, identity,
-                Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofMillis(200));
+                Duration.ofSeconds(10), Duration.ofSeconds(8), Duration.ofMillis(250));
+    }
+
+    /**
+     * An operator whose election is what the test is about: short enough that fail-over and a stolen Lease
+     * show within seconds, with a 3 s renew deadline so that one slow call does not flip the leader.
+     */
+    static OperatorConfig electionConfig(String namespace, String lease, String identity) {
+        return new OperatorConfig(namespace, null, Duration.ofMillis(500), lease, namespace, identity,
+                Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(200));
     }
 
     static Operator operator(KubeApiTestBed bed, OperatorConfig config) {
@@ -67,6 +83,28 @@ final class OperatorFixture {
         PatchUtils.patch(V1Pod.class, () -> core.patchNamespacedPodStatus(pod.getMetadata().getName(),
                         pod.getMetadata().getNamespace(), new V1Patch(body)).buildCall(null),
                 V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, bed.apiClient());
+    }
+
+    /**
+     * Closes what a test class started, in the order given, skipping what never started ({@code null}).
+     * Every resource gets its close even if an earlier one failed; the first failure is rethrown.
+     */
+    static void closeAll(AutoCloseable... resources) {
+        RuntimeException first = null;
+        for (AutoCloseable r : resources) {
+            try {
+                if (r != null) {
+                    r.close();
+                }
+            } catch (Exception e) {
+                if (first == null) {
+                    first = new IllegalStateException("closing test resources failed", e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 
     /** Merge-patches a pod's metadata (what the extender does at bind). */

@@ -65,18 +65,8 @@ class PublishedKafkaFactsTest {
 
     @AfterAll
     static void stop() {
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(2));
-        }
-        if (operator != null) {
-            operator.close();
-        }
-        if (bed != null) {
-            bed.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
+        OperatorFixture.closeAll(producer == null ? null : () -> producer.close(Duration.ofSeconds(2)), operator, bed,
+                kafka);
     }
 
     /** Per broker: [leaders, replicas, bytes], straight from Kafka. */

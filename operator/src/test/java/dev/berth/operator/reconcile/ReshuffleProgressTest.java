@@ -45,6 +45,35 @@ class ReshuffleProgressTest {
     }
 
     @Test
+    void whileKafkaRunsABatchEachPartitionThatLeavesItsListCountsAsDone() {
+        OperationStatus planned = new OperationStatus("ScaleUp", "Reassigning", List.of(3), 1_000L, 5_000L, 1, 5,
+                "2026-01-01T00:00:00Z", "m", Map.of("progressBaseBytesMoved", "1000", "progressBasePartitionsDone", "1"));
+        Map<String, Long> sizes = Map.of("t-0", 1_000L, "t-1", 1_000L, "t-2", 500L, "t-3", 500L);
+        Map<String, Integer> batch = Map.of("t-0", 1, "t-1", 1, "t-2", 2); // 3,000 bytes of 4,000 left running
+
+        OperationStatus first = Reshuffle.inFlight(planned, batch, sizes);
+        assertThat(first.bytesMoved()).isEqualTo(1_000L); // just submitted: nothing of the batch is done yet
+        assertThat(first.partitionsDone()).isEqualTo(1);
+
+        OperationStatus later = Reshuffle.inFlight(first, Map.of("t-1", 1), sizes); // t-0 and t-2 finished
+        assertThat(later.bytesMoved()).isEqualTo(1_000L + 2_000L);
+        assertThat(later.partitionsDone()).isEqualTo(3);
+        assertThat(later.bytesTotal()).isEqualTo(5_000L);
+
+        OperationStatus stale = Reshuffle.inFlight(later, batch, sizes); // an older view never moves it back
+        assertThat(stale.bytesMoved()).isEqualTo(3_000L);
+        assertThat(stale.partitionsDone()).isEqualTo(3);
+
+        OperationStatus replanned = Reshuffle.progress(later, "Reassigning", null, null); // next plan: empty
+        assertThat(replanned.bytesMoved()).isEqualTo(5_000L);
+        assertThat(replanned.details()).doesNotContainKey("progressBatchBytes")
+                .containsEntry("progressBaseBytesMoved", "5000");
+        OperationStatus noPlanYet = new OperationStatus("ScaleDown", "Draining", List.of(6), 0L, null, 0, null,
+                "2026-01-01T00:00:00Z", null, Map.of());
+        assertThat(Reshuffle.inFlight(noPlanYet, batch, sizes)).isSameAs(noPlanYet); // no totals to count against
+    }
+
+    @Test
     void refusalReasonsBecomeCamelCaseConditionReasons() {
         assertThat(ScaleDownStep.camel("NOT_ENOUGH_BROKERS")).isEqualTo("NotEnoughBrokers");
         assertThat(ScaleDownStep.camel("NOT_ENOUGH_RACKS")).isEqualTo("NotEnoughRacks");

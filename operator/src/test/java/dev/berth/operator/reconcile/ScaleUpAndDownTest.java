@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.berth.operator.api.BrokersSpec;
+import dev.berth.operator.api.Condition;
 import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.ControllersSpec;
 import dev.berth.operator.api.KafkaCluster;
@@ -75,6 +76,8 @@ class ScaleUpAndDownTest {
     /** Every distinct "Reconciling reason" and "operation type/phase" the status showed, in order. */
     static final List<String> statusSeen = new CopyOnWriteArrayList<>();
     static volatile String lastPhase;
+    /** Every distinct operation status seen, to check its progress fields. */
+    static final List<OperationStatus> operationsSeen = new CopyOnWriteArrayList<>();
     static final List<String> timeline = new CopyOnWriteArrayList<>();
 
     @BeforeAll
@@ -118,24 +121,8 @@ class ScaleUpAndDownTest {
         System.out.println("glue: " + (glue == null ? "-" : glue.log));
         System.out.println("status seen: " + statusSeen);
         System.out.println("timeline: " + timeline);
-        if (background != null) {
-            background.shutdownNow();
-        }
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(2));
-        }
-        if (operator != null) {
-            operator.close();
-        }
-        if (glue != null) {
-            glue.close();
-        }
-        if (bed != null) {
-            bed.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
+        OperatorFixture.closeAll(background == null ? null : background::shutdownNow,
+                producer == null ? null : () -> producer.close(Duration.ofSeconds(2)), operator, glue, bed, kafka);
     }
 
     @Test
@@ -150,6 +137,16 @@ class ScaleUpAndDownTest {
 
         assertThat(eventReasons()).contains("ScaleUpStarted", "ScaleUpBalanced");
         assertThat(statusSeen).contains("Reconciling=ScaleUpInProgress", "ScaleUp/Reassigning");
+        // Progress is in status while data moves.
+        List<OperationStatus> ups = operationsSeen.stream().filter(o -> "ScaleUp".equals(o.type())).toList();
+        assertThat(ups).anySatisfy(o -> {
+            assertThat(o.bytesTotal()).isPositive();
+            assertThat(o.partitionsTotal()).isPositive();
+        });
+        assertThat(ups).filteredOn(o -> o.bytesTotal() != null).allSatisfy(o -> {
+            assertThat(o.bytesMoved()).isBetween(0L, o.bytesTotal());
+            assertThat(o.partitionsDone()).isBetween(0, o.partitionsTotal());
+        });
         Map<Integer, List<Integer>> after = replicas();
         int onNew = 0;
         for (int p = 0; p < PARTITIONS; p++) {
@@ -171,6 +168,40 @@ class ScaleUpAndDownTest {
 
     @Test
     @Order(2)
+    void aScaleDownThatWouldBreakRackAwarenessIsRefusedByTheStepAndSaysWhatToFix() throws Exception {
+        // Brokers 0..3 in racks a, b, c, a: broker 1 is rack b's only broker, so without it RF 3 topics
+        // would have 2 racks. The spec itself is valid (3 brokers for RF 3): the scale-down step refuses.
+        Map<Integer, List<Integer>> replicasBefore = replicas();
+        Set<String> podsBefore = brokerPodUids();
+        patchBrokers("{\"replicas\":3,\"remove\":[1]}");
+
+        await("refused by the scale-down step").atMost(WAIT).untilAsserted(() -> {
+            Condition blocked = get(bed, NS, NAME).getStatus().condition(ConditionType.ScaleDownBlocked);
+            assertThat(blocked).isNotNull();
+            assertThat(blocked.isTrue()).isTrue();
+            assertThat(blocked.reason()).isEqualTo("NotEnoughRacks");
+            assertThat(blocked.message()).startsWith("Scale-down refused, nothing changed: ")
+                    .contains("topic orders needs 3 racks for RF 3, found 2 among the remaining brokers")
+                    .contains("To fix: name in spec.brokers.remove a broker whose rack keeps another broker");
+        });
+        assertThat(eventReasons()).contains("ScaleDownRefused"); // a Warning for kubectl describe
+        KafkaCluster refused = get(bed, NS, NAME);
+        assertThat(refused.getStatus().operation()).isNull();
+        assertThat(refused.getStatus().condition(ConditionType.SpecValid).isTrue()).isTrue();
+        assertThat(KafkaAwait.registeredBrokers(kafka.admin())).containsExactlyInAnyOrder(0, 1, 2, 3);
+        assertThat(brokerPodUids()).isEqualTo(podsBefore);
+        assertThat(replicas()).isEqualTo(replicasBefore);
+
+        // null removes the list (JSON merge patch); an empty list would leave broker 1 named, and the
+        // operator would then add a broker 4 to keep 4 and drain broker 1.
+        patchBrokers("{\"replicas\":4,\"remove\":null}");
+        assertThat(get(bed, NS, NAME).getSpec().brokers().remove()).isEmpty();
+        await("no longer refused").atMost(WAIT).until(() -> !get(bed, NS, NAME).getStatus()
+                .condition(ConditionType.ScaleDownBlocked).isTrue());
+    }
+
+    @Test
+    @Order(3)
     void scaleDownDrainsVerifiesAndRemovesTheBrokerEvenWhenTheOperatorStopsMidDrain()
             throws Exception {
         setReplicas(4, 3);
@@ -223,7 +254,7 @@ class ScaleUpAndDownTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aScaleDownBelowTheReplicationFactorIsRefusedAndChangesNothing() throws Exception {
         Set<Integer> brokers = KafkaAwait.registeredBrokers(kafka.admin());
         assertThat(brokers).hasSize(3);
@@ -251,7 +282,7 @@ class ScaleUpAndDownTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void everyAckedRecordIsConsumedAndNoPartitionWentBelowMinIsr() throws Exception {
         background.shutdownNow();
         producer.flush();
@@ -281,6 +312,9 @@ class ScaleUpAndDownTest {
                                 + x.message());
                     });
             OperationStatus op = c.getStatus().operation();
+            if (op != null && !operationsSeen.contains(op)) {
+                operationsSeen.add(op);
+            }
             String phase = op == null ? null : op.type() + "/" + op.phase();
             if (phase != null && !phase.equals(lastPhase)) {
                 statusSeen.add(phase);
@@ -309,6 +343,20 @@ class ScaleUpAndDownTest {
         Set<String> out = new TreeSet<>();
         core.listNamespacedEvent(NS).execute().getItems().forEach(e -> out.add(e.getReason()));
         return out;
+    }
+
+    static Set<String> brokerPodUids() throws Exception {
+        Set<String> out = new TreeSet<>();
+        OperatorFixture.pods(bed, NS, NAME).stream().filter(p -> p.getMetadata().getName().contains("-broker-"))
+                .forEach(p -> out.add(p.getMetadata().getName() + "/" + p.getMetadata().getUid()));
+        return out;
+    }
+
+    static void patchBrokers(String json) throws Exception {
+        OperatorFixture.clusters(bed).patch(NS, NAME,
+                io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+                new io.kubernetes.client.custom.V1Patch("{\"spec\":{\"brokers\":" + json + "}}"))
+                .throwsApiException();
     }
 
     static Map<Integer, List<Integer>> replicas() {

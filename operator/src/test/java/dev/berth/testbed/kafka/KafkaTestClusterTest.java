@@ -18,9 +18,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Proves the in-process Kafka bed against Kafka's own answers. One cluster for the class: controller
@@ -28,82 +27,69 @@ import org.junit.jupiter.api.Test;
  * uses its own topic, so the tests do not depend on their order.
  */
 class KafkaTestClusterTest {
-    private static KafkaTestCluster kafka;
-    private static Admin admin;
-
-    @BeforeAll
-    static void startKafka() {
-        kafka = KafkaTestCluster.builder().broker(0, "a").broker(1, "b").broker(2, "c").start();
-        admin = kafka.admin();
-    }
-
-    @AfterAll
-    static void stopKafka() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final KafkaBed KAFKA = new KafkaBed(KafkaTestCluster.builder().broker(0, "a").broker(1, "b").broker(2, "c"));
 
     @Test
     void describeClusterShowsEveryBrokerWithItsRackOnLoopback() {
-        assertThat(KafkaAwait.racks(admin)).containsAllEntriesOf(Map.of(0, "a", 1, "b", 2, "c"));
-        assertThat(kafka.bootstrapServers()).matches("127\\.0\\.0\\.1:\\d+(,127\\.0\\.0\\.1:\\d+)*");
-        assertThat(get(admin.describeCluster().clusterId())).isEqualTo(kafka.clusterId());
-        assertThat(kafka.fatalExits()).isEmpty();
+        assertThat(KafkaAwait.racks(KAFKA.admin())).containsAllEntriesOf(Map.of(0, "a", 1, "b", 2, "c"));
+        assertThat(KAFKA.bootstrapServers()).matches("127\\.0\\.0\\.1:\\d+(,127\\.0\\.0\\.1:\\d+)*");
+        assertThat(get(KAFKA.admin().describeCluster().clusterId())).isEqualTo(KAFKA.cluster().clusterId());
+        assertThat(KAFKA.cluster().fatalExits()).isEmpty();
     }
 
     @Test
     void partitionReassignmentCompletesWithTargetReplicasAndFullIsr() {
-        KafkaAwait.createTopic(admin, "reassign", Map.of(0, List.of(0, 1)));
+        KafkaAwait.createTopic(KAFKA.admin(), "reassign", Map.of(0, List.of(0, 1)));
         produce("reassign", 0, 200);
         TopicPartition tp = new TopicPartition("reassign", 0);
 
-        get(admin.alterPartitionReassignments(
+        get(KAFKA.admin().alterPartitionReassignments(
                 Map.of(tp, Optional.of(new NewPartitionReassignment(List.of(1, 2))))).all());
 
-        KafkaAwait.awaitReassignmentsComplete(admin, Map.of(tp, List.of(1, 2)));
+        KafkaAwait.awaitReassignmentsComplete(KAFKA.admin(), Map.of(tp, List.of(1, 2)));
         assertThat(consumeAll("reassign", 0)).hasSize(200);
     }
 
     @Test
     void preferredElectionMovesLeadershipToTheNewPreferredLeader() {
-        KafkaAwait.createTopic(admin, "elect", Map.of(0, List.of(0, 1, 2)));
+        KafkaAwait.createTopic(KAFKA.admin(), "elect", Map.of(0, List.of(0, 1, 2)));
         TopicPartition tp = new TopicPartition("elect", 0);
-        KafkaAwait.awaitLeader(admin, tp, 0);
+        KafkaAwait.awaitLeader(KAFKA.admin(), tp, 0);
 
-        get(admin.alterPartitionReassignments(
+        get(KAFKA.admin().alterPartitionReassignments(
                 Map.of(tp, Optional.of(new NewPartitionReassignment(List.of(1, 0, 2))))).all());
-        KafkaAwait.awaitReassignmentsComplete(admin, Map.of(tp, List.of(1, 0, 2)));
+        KafkaAwait.awaitReassignmentsComplete(KAFKA.admin(), Map.of(tp, List.of(1, 0, 2)));
         // Reordering alone does not move leadership (auto.leader.rebalance.enable=false in the bed).
-        assertThat(KafkaAwait.describePartition(admin, tp).leader().id()).isEqualTo(0);
+        assertThat(KafkaAwait.describePartition(KAFKA.admin(), tp).leader().id()).isEqualTo(0);
 
-        get(admin.electLeaders(ElectionType.PREFERRED, Set.of(tp)).all());
+        get(KAFKA.admin().electLeaders(ElectionType.PREFERRED, Set.of(tp)).all());
 
-        KafkaAwait.awaitLeader(admin, tp, 1);
+        KafkaAwait.awaitLeader(KAFKA.admin(), tp, 1);
     }
 
     @Test
     void brokerRestartedOnItsDataDirectoryRejoinsIsrWithItsDataIntact() throws Exception {
-        KafkaAwait.createTopic(admin, "restart-data", Map.of(0, List.of(2, 0, 1)));
+        KafkaAwait.createTopic(KAFKA.admin(), "restart-data", Map.of(0, List.of(2, 0, 1)));
         TopicPartition tp = new TopicPartition("restart-data", 0);
         produce("restart-data", 0, 100);
-        String metaPropertiesBefore = java.nio.file.Files.readString(kafka.dataDir(2).resolve("meta.properties"));
+        String metaPropertiesBefore = java.nio.file.Files.readString(KAFKA.cluster().dataDir(2).resolve("meta.properties"));
 
-        String addressBefore = kafka.address(2);
+        String addressBefore = KAFKA.cluster().address(2);
 
-        kafka.stopBroker(2);
-        KafkaAwait.awaitOutOfIsr(admin, "restart-data", 2);
+        KAFKA.cluster().stopBroker(2);
+        KafkaAwait.awaitOutOfIsr(KAFKA.admin(), "restart-data", 2);
         produce("restart-data", 100, 50);
-        kafka.restartBroker(2);
+        KAFKA.cluster().restartBroker(2);
 
-        assertThat(kafka.address(2)).as("same address after restart").isEqualTo(addressBefore);
+        assertThat(KAFKA.cluster().address(2)).as("same address after restart").isEqualTo(addressBefore);
 
-        kafka.awaitFullIsr("restart-data");
-        assertThat(java.nio.file.Files.readString(kafka.dataDir(2).resolve("meta.properties")))
+        KAFKA.cluster().awaitFullIsr("restart-data");
+        assertThat(java.nio.file.Files.readString(KAFKA.cluster().dataDir(2).resolve("meta.properties")))
                 .as("same, not reformatted, data directory").isEqualTo(metaPropertiesBefore);
         // Make the restarted broker the leader, so that every record read below is served from its log.
-        get(admin.electLeaders(ElectionType.PREFERRED, Set.of(tp)).all());
-        KafkaAwait.awaitLeader(admin, tp, 2);
+        get(KAFKA.admin().electLeaders(ElectionType.PREFERRED, Set.of(tp)).all());
+        KafkaAwait.awaitLeader(KAFKA.admin(), tp, 2);
         List<String> values = consumeAll("restart-data", 0).stream().map(ConsumerRecord::value).toList();
         assertThat(values).hasSize(150);
         assertThat(values.get(0)).isEqualTo("record-0");
@@ -113,15 +99,15 @@ class KafkaTestClusterTest {
     @Test
     void recordProducedWithAcksAllBeforeABrokerRestartIsConsumedAfterIt() throws Exception {
         // min.insync.replicas=2: the acknowledged record is on at least two brokers before the restart.
-        KafkaAwait.createTopic(admin, new NewTopic("acks-all", Map.of(0, List.of(1, 2, 0)))
+        KafkaAwait.createTopic(KAFKA.admin(), new NewTopic("acks-all", Map.of(0, List.of(1, 2, 0)))
                 .configs(Map.of("min.insync.replicas", "2")));
         RecordMetadata written;
-        try (KafkaProducer<String, String> producer = KafkaRecords.producer(kafka.bootstrapServers())) {
+        try (KafkaProducer<String, String> producer = KafkaRecords.producer(KAFKA.bootstrapServers())) {
             written = producer.send(new ProducerRecord<>("acks-all", 0, "key", "survives")).get();
         }
 
-        kafka.restartBroker(1);
-        kafka.awaitFullIsr("acks-all");
+        KAFKA.cluster().restartBroker(1);
+        KAFKA.cluster().awaitFullIsr("acks-all");
 
         List<ConsumerRecord<String, String>> records = consumeAll("acks-all", 0);
         assertThat(records).hasSize(1);
@@ -131,27 +117,27 @@ class KafkaTestClusterTest {
 
     @Test
     void brokerAddedToTheRunningClusterRegistersWithItsRack() {
-        kafka.addBroker(3, "a");
+        KAFKA.cluster().addBroker(3, "a");
 
-        assertThat(KafkaAwait.racks(admin)).containsEntry(3, "a");
-        assertThat(kafka.bootstrapServers()).contains(kafka.address(3));
+        assertThat(KafkaAwait.racks(KAFKA.admin())).containsEntry(3, "a");
+        assertThat(KAFKA.bootstrapServers()).contains(KAFKA.cluster().address(3));
 
-        kafka.stopAndUnregister(3);
+        KAFKA.cluster().stopAndUnregister(3);
     }
 
     @Test
     void stoppedBrokerUnregisteredDisappearsFromDescribeCluster() {
-        kafka.addBroker(4, "b");
-        kafka.stopBroker(4);
+        KAFKA.cluster().addBroker(4, "b");
+        KAFKA.cluster().stopBroker(4);
         // Stopped but still registered: the controller keeps it as fenced.
         KafkaAwait.polling("broker 4 fenced").untilAsserted(() ->
-                assertThat(KafkaAwait.registrationsIncludingFenced(admin)).containsEntry(4, true));
+                assertThat(KafkaAwait.registrationsIncludingFenced(KAFKA.admin())).containsEntry(4, true));
 
-        kafka.stopAndUnregister(4);
+        KAFKA.cluster().stopAndUnregister(4);
 
-        assertThat(KafkaAwait.registrationsIncludingFenced(admin)).doesNotContainKey(4);
-        assertThat(KafkaAwait.registeredBrokers(admin)).doesNotContain(4);
-        assertThat(kafka.brokerIds()).doesNotContain(4);
+        assertThat(KafkaAwait.registrationsIncludingFenced(KAFKA.admin())).doesNotContainKey(4);
+        assertThat(KafkaAwait.registeredBrokers(KAFKA.admin())).doesNotContain(4);
+        assertThat(KAFKA.cluster().brokerIds()).doesNotContain(4);
     }
 
     @Test
@@ -190,10 +176,10 @@ class KafkaTestClusterTest {
     }
 
     private static void produce(String topic, int first, int count) {
-        KafkaRecords.produce(kafka.bootstrapServers(), topic, 0, first, count);
+        KafkaRecords.produce(KAFKA.bootstrapServers(), topic, 0, first, count);
     }
 
     private static List<ConsumerRecord<String, String>> consumeAll(String topic, int partition) {
-        return KafkaRecords.consumeAll(kafka.bootstrapServers(), new TopicPartition(topic, partition));
+        return KafkaRecords.consumeAll(KAFKA.bootstrapServers(), new TopicPartition(topic, partition));
     }
 }

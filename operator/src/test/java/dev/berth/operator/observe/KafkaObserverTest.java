@@ -1,0 +1,64 @@
+package dev.berth.operator.observe;
+
+import static dev.berth.testbed.kafka.KafkaAwait.get;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.operator.act.ExecutionPolicy;
+import dev.berth.operator.act.ReassignmentExecutor;
+import dev.berth.operator.api.KafkaClusterSpec;
+import dev.berth.operator.api.SpecValidator;
+import dev.berth.operator.api.TopicReplication;
+import dev.berth.operator.model.KafkaObservation;
+import dev.berth.operator.model.PartitionState;
+import dev.berth.operator.plan.Move;
+import dev.berth.operator.plan.MoveReason;
+import dev.berth.testbed.kafka.KafkaAwait;
+import dev.berth.testbed.kafka.KafkaBed;
+import dev.berth.testbed.kafka.KafkaRecords;
+import dev.berth.testbed.kafka.KafkaTestCluster;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The observe layer against real KRaft brokers: controller 1000, brokers 0..3 in racks a, b, c, a. */
+class KafkaObserverTest {
+    @RegisterExtension
+    static final KafkaBed KAFKA = new KafkaBed(KafkaTestCluster.builder().broker(0, "a").broker(1, "b").broker(2, "c").broker(3, "a"));
+
+    /**
+     * While a reassignment adds a replica, describeTopics lists 4 replicas for an RF 3 partition. The
+     * observed replication factor must stay 3, or the spec check pauses every step for the whole move.
+     */
+    @Test
+    void aReplicaBeingAddedDoesNotRaiseTheObservedReplicationFactor() {
+        KafkaAwait.createTopic(KAFKA.admin(), "moving", Map.of(0, List.of(0, 1, 2)));
+        // 3 MB: more than one replica fetch (1 MB) can copy before the 1 byte/s throttle holds it back.
+        KafkaRecords.produce(KAFKA.bootstrapServers(), "moving", 0, 0, 3_000, 1_000);
+        TopicPartition tp = new TopicPartition("moving", 0);
+        new ReassignmentExecutor(KAFKA.admin(), new ExecutionPolicy(1, 1)).advance(List.of(
+                new Move("moving", 0, List.of(0, 1, 2), List.of(3, 1, 2), MoveReason.SCALE_UP, 3_000_000)));
+
+        AtomicReference<KafkaObservation> seen = new AtomicReference<>();
+        try (KafkaObserver observer = KafkaObserver.connect(KAFKA.bootstrapServers(), Clock.systemUTC())) {
+            KafkaAwait.polling("the move shows as in flight").untilAsserted(() -> {
+                assertThat(get(KAFKA.admin().listPartitionReassignments(Set.of(tp)).reassignments())).containsKey(tp);
+                seen.set(observer.observe());
+                PartitionState p = seen.get().snapshot().partitions().stream()
+                        .filter(x -> x.name().equals("moving-0")).findFirst().orElseThrow();
+                assertThat(p.replicas()).hasSize(4); // the adding replica is listed: the case under test
+            });
+        } finally {
+            get(KAFKA.admin().alterPartitionReassignments(Map.of(tp, Optional.empty())).all()); // cancel
+        }
+
+        assertThat(seen.get().snapshot().topics().get("moving").replicationFactor()).isEqualTo(3);
+        KafkaClusterSpec threeBrokers = KafkaClusterSpec.defaults(); // brokers.replicas 3
+        assertThat(SpecValidator.validate(threeBrokers, TopicReplication.of(seen.get()), null)).isEmpty();
+    }
+}
