@@ -116,8 +116,11 @@ public final class ExtenderBench {
                         return utf8(SchedulerWire.fullArgs(pods.get(i % PODS), passed.get(i % PODS).stream().map(jsonOf::get).toList()));
                     }
                 };
-                run(client, "echo-names", echoUrl + "/filter", echoUrl + "/prioritize", namesBodies, 500, 1000);
-                if (run(client, "names", ext + "/filter", ext + "/prioritize", namesBodies, 500, 1000)) {
+                // Warm-up: on 2 shared cores C2 was still compiling the request path (and taking a core
+                // for it) after 500 ops; 3,000 ops (about 15 s) let the JIT settle before measuring.
+                int warmup = Integer.getInteger("bench.warmup", 3000);
+                run(client, "echo-names", echoUrl + "/filter", echoUrl + "/prioritize", namesBodies, warmup, 1000);
+                if (run(client, "names", ext + "/filter", ext + "/prioritize", namesBodies, warmup, 1000)) {
                     serverSide(server, "names", 1000);
                 }
                 run(client, "echo-full", echoUrl + "/filter", echoUrl + "/prioritize", fullBodies, 5, 30);
@@ -161,7 +164,11 @@ public final class ExtenderBench {
         System.gc();
         long[] samples = new long[ops];
         long busy = 0;
+        long cpuStart = 0;
         for (int i = 0; i < warmup + ops; i++) {
+            if (i == warmup) {
+                cpuStart = processCpuNanos();
+            }
             byte[] filterBody = bodies.filter(i);
             byte[] prioritizeBody = bodies.prioritize(i);
             long t0 = System.nanoTime();
@@ -173,6 +180,7 @@ public final class ExtenderBench {
                 busy += t;
             }
         }
+        long cpuPerOp = (processCpuNanos() - cpuStart) / ops / 1000;
         Arrays.sort(samples);
         long p50 = samples[(int) Math.ceil(ops * 0.50) - 1] / 1000;
         long p99 = samples[(int) Math.ceil(ops * 0.99) - 1] / 1000;
@@ -180,6 +188,9 @@ public final class ExtenderBench {
         // whole numbers, except below 10 ops/s where a rounded 0 or 1 would hide a 3x difference
         String rate = perSecond >= 10 ? String.valueOf(Math.round(perSecond)) : String.format("%.2f", perSecond);
         System.out.printf("bench %s p50_us=%d p99_us=%d ops_per_s=%s%n", name, p50, p99, rate);
+        // CPU of the whole JVM (client, server, log writer, GC) per op: unlike latency, it hardly
+        // depends on what else the machine runs, so it compares cases fairly on a shared box
+        System.out.printf("info %s cpu_us_per_op=%d%n", name, cpuPerOp);
         return true;
     }
 
@@ -201,6 +212,10 @@ public final class ExtenderBench {
             throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + new String(r.body(), 0, Math.min(300, r.body().length)));
         }
         return r.body();
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** The floor: read the body, send the same bytes back. */
