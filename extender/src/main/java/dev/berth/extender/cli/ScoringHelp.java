@@ -9,7 +9,7 @@ final class ScoringHelp {
               Hard rules, in order (the first broken one is the node's reason):
                 avoid-node    pod annotation berth.dev/avoid-node names the node  -> "broker is moving off this node"
                 rack label    node has no rack label                              -> "node has no rack label"
-                pinned rack   pod berth.dev/rack set and differs from node's rack  -> "node rack differs from broker rack"
+                pinned rack   pod berth.dev/rack set and differs from node's rack  -> "broker rack mismatch"
                 local disk    pod asks berth.dev/local-storage = R and node berth.dev/disk-capacity = C is
                               missing / invalid / C < R                           -> "node offers no local disk" /
                                                                                      "node disk capacity annotation is invalid" /

@@ -4,6 +4,7 @@ import dev.berth.extender.placement.BrokerPod;
 import dev.berth.extender.placement.NodeScore;
 import dev.berth.extender.placement.Reason;
 import dev.berth.extender.protocol.Json;
+import dev.berth.extender.protocol.NameList;
 import java.time.Instant;
 import java.util.List;
 
@@ -35,7 +36,15 @@ public record Decision(
         BrokerPod facts) {
 
     public String toJson() {
-        StringBuilder b = new StringBuilder(256 + (names == null ? 0 : names.size() * 48));
+        return appendJson(new StringBuilder(256 + (names == null ? 0 : names.size() * 64))).toString();
+    }
+
+    /**
+     * Appends the JSON line (without newline) to {@code b}. The log writer reuses one builder for
+     * every line: a 5,000-node line is a few hundred KB, and building it afresh each time (with the
+     * builder doubling as it grows) was the largest allocation of the whole extender.
+     */
+    public StringBuilder appendJson(StringBuilder b) {
         b.append("{\"ts\":");
         Json.string(b, time.toString());
         b.append(",\"verb\":");
@@ -52,22 +61,28 @@ public record Decision(
         if (names != null) {
             b.append(",\"candidates\":").append(names.size());
         }
+        boolean plain = NameList.plain(names); // score nodes carry the same names
         if (names != null && reasons != null) {
             int passed = 0;
-            StringBuilder failed = new StringBuilder("{");
             for (int i = 0; i < names.size(); i++) {
-                Reason r = reasons == null ? null : reasons[i];
-                if (r == null) {
+                if (reasons[i] == null) {
                     passed++;
+                }
+            }
+            b.append(",\"passed\":").append(passed).append(",\"failed\":{");
+            boolean first = true;
+            for (int i = 0; i < names.size(); i++) {
+                Reason r = reasons[i];
+                if (r == null) {
                     continue;
                 }
-                if (failed.length() > 1) {
-                    failed.append(',');
+                if (!first) {
+                    b.append(',');
                 }
-                Json.string(failed, names.get(i)).append(':');
-                Json.string(failed, r.text());
+                first = false;
+                Json.string(b, names.get(i), plain).append(':').append(QUOTED_REASONS[r.ordinal()]);
             }
-            b.append(",\"passed\":").append(passed).append(",\"failed\":").append(failed).append('}');
+            b.append('}');
         }
         if (scores != null) {
             b.append(",\"scores\":{");
@@ -76,7 +91,7 @@ public record Decision(
                 if (i > 0) {
                     b.append(',');
                 }
-                Json.string(b, s.node()).append(":{\"total\":").append(s.total()).append(",\"rack\":").append(s.rack())
+                Json.string(b, s.node(), plain).append(":{\"total\":").append(s.total()).append(",\"rack\":").append(s.rack())
                         .append(",\"leaders\":").append(s.leaders()).append(",\"disk\":").append(s.disk())
                         .append(",\"load\":").append(s.load()).append('}');
             }
@@ -86,6 +101,14 @@ public record Decision(
         Json.string(b, chosen);
         b.append(",\"error\":");
         Json.string(b, error);
-        return b.append(",\"latencyUs\":").append(latencyMicros).append('}').toString();
+        return b.append(",\"latencyUs\":").append(latencyMicros).append('}');
+    }
+
+    private static final String[] QUOTED_REASONS = new String[Reason.values().length];
+
+    static {
+        for (Reason r : Reason.values()) {
+            QUOTED_REASONS[r.ordinal()] = Json.string(new StringBuilder(), r.text()).toString();
+        }
     }
 }

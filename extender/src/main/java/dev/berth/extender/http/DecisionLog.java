@@ -92,14 +92,22 @@ public final class DecisionLog implements AutoCloseable {
     }
 
     private void drain() {
+        // one builder and one char buffer for every line, grown to the largest line seen
+        StringBuilder line = new StringBuilder(1 << 16);
+        char[] chars = new char[1 << 16];
         try {
             while (true) {
                 Decision d = queue.take();
                 if (d == STOP) {
                     break;
                 }
-                sink.write(d.toJson());
-                sink.write('\n');
+                line.setLength(0);
+                d.appendJson(line).append('\n');
+                if (chars.length < line.length()) {
+                    chars = new char[Math.max(line.length(), 2 * chars.length)];
+                }
+                line.getChars(0, line.length(), chars, 0);
+                sink.write(chars, 0, line.length());
                 if (queue.isEmpty()) {
                     sink.flush();
                 }

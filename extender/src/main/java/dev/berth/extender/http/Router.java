@@ -141,9 +141,15 @@ final class Router implements HttpHandler {
         if (declared > maxBodyBytes) {
             throw new BodyTooLarge(declared);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 8192);
-        byte[] buf = new byte[65536];
         InputStream in = ex.getInputStream();
+        if (declared >= 0) {
+            // the usual case (kube-scheduler sends Content-Length): read straight into one array
+            byte[] body = new byte[(int) declared];
+            int n = in.readNBytes(body, 0, body.length);
+            return new String(body, 0, n, StandardCharsets.UTF_8); // a short body fails decoding: 400
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        byte[] buf = new byte[65536];
         long total = 0;
         for (int n; (n = in.read(buf)) > 0; ) {
             total += n;

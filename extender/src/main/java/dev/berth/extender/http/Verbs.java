@@ -12,6 +12,7 @@ import dev.berth.extender.protocol.ExtenderArgs;
 import dev.berth.extender.protocol.ExtenderBindingArgs;
 import dev.berth.extender.protocol.ExtenderBindingResult;
 import dev.berth.extender.protocol.Facts;
+import dev.berth.extender.protocol.NameList;
 import dev.berth.extender.protocol.WireDecoder;
 import dev.berth.extender.protocol.WireEncoder;
 import dev.berth.extender.protocol.WireNode;
@@ -125,7 +126,8 @@ final class Verbs {
         pods.remember(pod);
         List<Candidate> candidates = Candidates.of(args, state, rackLabel);
         NodeScore[] scores = engine.prioritize(pod, candidates, () -> RackCounts.of(pod, state.nodes()));
-        String reply = WireEncoder.hostPriorities(scores);
+        // names mode: every score's node is a requested name (the cache is looked up by it)
+        String reply = WireEncoder.hostPriorities(scores, !args.fullNodes() && NameList.plain(args.nodeNames()));
         record("prioritize", pod, "scored", "none", args.fullNodes() ? candidateNames(candidates) : args.nodeNames(),
                 null, scores, null, null, startNanos);
         return Reply.json(200, reply);

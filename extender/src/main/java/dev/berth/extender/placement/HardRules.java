@@ -1,5 +1,7 @@
 package dev.berth.extender.placement;
 
+import java.util.List;
+
 /**
  * The hard placement rules (the {@code filter} verb) for one broker pod on one node.
  *
@@ -61,8 +63,10 @@ public final class HardRules {
             }
         }
         long used = 0;
-        for (PlacedBroker other : node.brokers()) {
-            if (other.podKey().equals(pod.key())) {
+        List<PlacedBroker> brokers = node.brokers();
+        for (int i = 0, n = brokers.size(); i < n; i++) {
+            PlacedBroker other = brokers.get(i);
+            if (isSelf(pod, other)) {
                 continue;
             }
             if (pod.cluster().equals(other.cluster())) {
@@ -79,11 +83,27 @@ public final class HardRules {
     /** Local disk held on the node by brokers other than {@code pod}. */
     public static long usedBytes(BrokerPod pod, NodeFacts node) {
         long used = 0;
-        for (PlacedBroker other : node.brokers()) {
-            if (!other.podKey().equals(pod.key())) {
+        List<PlacedBroker> brokers = node.brokers();
+        for (int i = 0, n = brokers.size(); i < n; i++) {
+            PlacedBroker other = brokers.get(i);
+            if (!isSelf(pod, other)) {
                 used += other.localStorageBytes();
             }
         }
         return used;
+    }
+
+    /**
+     * True when {@code other} is the pod being placed ({@code podKey} equals
+     * {@code namespace/name}), compared in place: this runs for every broker of every candidate
+     * node, and building {@link BrokerPod#key()} each time was measurable garbage.
+     */
+    static boolean isSelf(BrokerPod pod, PlacedBroker other) {
+        String key = other.podKey();
+        String ns = pod.namespace() == null ? "null" : pod.namespace();
+        String name = pod.name() == null ? "null" : pod.name();
+        int n = ns.length();
+        return key.length() == n + 1 + name.length() && key.startsWith(ns) && key.charAt(n) == '/'
+                && key.startsWith(name, n + 1);
     }
 }

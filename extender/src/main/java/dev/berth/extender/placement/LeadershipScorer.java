@@ -23,8 +23,10 @@ public final class LeadershipScorer {
     /** L(n): the load already on the node. */
     public static long load(BrokerPod pod, NodeFacts node, LeaderMetric metric) {
         long sum = 0;
-        for (PlacedBroker b : node.brokers()) {
-            if (!b.podKey().equals(pod.key())) {
+        java.util.List<PlacedBroker> brokers = node.brokers();
+        for (int i = 0, n = brokers.size(); i < n; i++) {
+            PlacedBroker b = brokers.get(i);
+            if (!HardRules.isSelf(pod, b)) {
                 sum += Math.max(0, metric.of(b));
             }
         }

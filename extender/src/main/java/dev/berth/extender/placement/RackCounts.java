@@ -29,8 +29,10 @@ public final class RackCounts {
                 continue;
             }
             int count = 0;
-            for (PlacedBroker b : node.brokers()) {
-                if (pod.cluster() != null && pod.cluster().equals(b.cluster()) && !b.podKey().equals(pod.key())) {
+            java.util.List<PlacedBroker> brokers = node.brokers();
+            for (int i = 0, n = brokers.size(); i < n; i++) {
+                PlacedBroker b = brokers.get(i);
+                if (pod.cluster() != null && pod.cluster().equals(b.cluster()) && !HardRules.isSelf(pod, b)) {
                     count++;
                 }
             }

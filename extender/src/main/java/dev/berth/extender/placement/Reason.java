@@ -15,7 +15,7 @@ public enum Reason {
     /** The node carries no rack label: a broker there would have no rack, breaking rack-aware replicas. */
     NO_RACK_LABEL("node has no rack label", true),
     /** The broker's rack is pinned ({@code berth.dev/rack}) and this node is in another rack. */
-    RACK_MISMATCH("node rack differs from broker rack", true),
+    RACK_MISMATCH("broker rack mismatch", true),
     /** The operator is moving this broker off the node ({@code berth.dev/avoid-node}). */
     AVOID_NODE("broker is moving off this node", true),
     /** Another broker of the same cluster already runs (or is reserved) on the node. */

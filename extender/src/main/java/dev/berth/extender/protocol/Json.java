@@ -6,6 +6,14 @@ public final class Json {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
+    /**
+     * Appends {@code s} quoted; when {@code plain} (the caller knows it holds nothing to escape, see
+     * {@link NameList}) it is copied without the per-character scan.
+     */
+    public static StringBuilder string(StringBuilder b, String s, boolean plain) {
+        return plain ? b.append('"').append(s).append('"') : string(b, s);
+    }
+
     /** Appends {@code s} as a quoted JSON string ({@code null} as {@code null}). */
     public static StringBuilder string(StringBuilder b, String s) {
         if (s == null) {

@@ -17,6 +17,8 @@ final class JsonCursor {
     private final String s;
     private final int end;
     private int pos;
+    /** Whether the last {@link #nextNameStringOrNull} returned a name that JSON output copies verbatim. */
+    private boolean lastPlain;
 
     JsonCursor(String s) {
         this.s = s;
@@ -119,6 +121,46 @@ final class JsonCursor {
             return null;
         }
         throw error(where + "[" + (key != null ? key : String.valueOf(index)) + "] must be a string");
+    }
+
+    /**
+     * Like {@link #nextStringOrNull(String, int, String)} for node names: an unescaped name comes
+     * back as its canonical instance from {@link NameTable}, so repeated requests share one String
+     * per node.
+     */
+    String nextNameStringOrNull(String where, int index) throws BadRequestException {
+        lastPlain = false;
+        if (peek() != '"') {
+            return nextStringOrNull(where, index, null);
+        }
+        int start = pos + 1;
+        int close = s.indexOf('"', start);
+        if (close < 0) {
+            return readString(); // unterminated: the general path reports it
+        }
+        String known = NameTable.lookup(s, start, close);
+        if (known != null) {
+            pos = close + 1; // a stored name is plain, so the range was exactly that name
+            lastPlain = true;
+            return known;
+        }
+        for (int i = start; i < close; i++) {
+            char c = s.charAt(i);
+            if (c == '\\' || c < 0x20) {
+                return readString(); // escapes and errors take the general path
+            }
+            if (c == '\u2028' || c == '\u2029') {
+                pos = close + 1; // valid, but escaped on output: not plain, not stored
+                return s.substring(start, close);
+            }
+        }
+        pos = close + 1;
+        lastPlain = true;
+        return NameTable.store(s, start, close);
+    }
+
+    boolean lastPlain() {
+        return lastPlain;
     }
 
     /** Ends reading: only whitespace may follow the top-level value. */

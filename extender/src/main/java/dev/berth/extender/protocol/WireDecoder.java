@@ -193,16 +193,22 @@ public final class WireDecoder {
     }
 
     private static List<String> stringArray(JsonCursor c, String where) throws BadRequestException {
-        List<String> out = new ArrayList<>(1024);
+        String[] out = new String[1024];
+        int n = 0;
+        boolean plain = true;
         c.beginArray();
         for (boolean first = true; c.hasNext(first, ']'); first = false) {
-            String v = c.nextStringOrNull(where, out.size(), null);
+            String v = c.nextNameStringOrNull(where, n);
             if (v == null || v.isEmpty()) {
-                throw new BadRequestException(where + "[" + out.size() + "] is empty");
+                throw new BadRequestException(where + "[" + n + "] is empty");
             }
-            out.add(v);
+            plain &= c.lastPlain();
+            if (n == out.length) {
+                out = java.util.Arrays.copyOf(out, 2 * n);
+            }
+            out[n++] = v;
         }
-        return out;
+        return new NameList(out, n, plain);
     }
 
     private static final class Meta {

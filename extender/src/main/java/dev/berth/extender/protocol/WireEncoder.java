@@ -69,6 +69,7 @@ public final class WireEncoder {
      * {@code passedNodes} (full mode) and {@code passedNames} is non-null.
      */
     public static String filterReply(List<WireNode> passedNodes, List<String> passedNames, List<String> names, Reason[] reasons) {
+        boolean plain = NameList.plain(names); // passedNames are a subset of names
         int hint = 128 + names.size() * 56;
         if (passedNodes != null) {
             for (WireNode n : passedNodes) {
@@ -83,7 +84,7 @@ public final class WireEncoder {
                 if (i > 0) {
                     b.append(',');
                 }
-                Json.string(b, passedNames.get(i));
+                Json.string(b, passedNames.get(i), plain);
             }
             b.append(']');
         } else {
@@ -97,13 +98,13 @@ public final class WireEncoder {
             b.append("]},\"NodeNames\":null");
         }
         b.append(",\"FailedNodes\":");
-        failures(b, names, reasons, false);
+        failures(b, names, reasons, false, plain);
         b.append(",\"FailedAndUnresolvableNodes\":");
-        failures(b, names, reasons, true);
+        failures(b, names, reasons, true, plain);
         return b.append(",\"Error\":\"\"}").toString();
     }
 
-    private static void failures(StringBuilder b, List<String> names, Reason[] reasons, boolean permanent) {
+    private static void failures(StringBuilder b, List<String> names, Reason[] reasons, boolean permanent, boolean plain) {
         b.append('{');
         boolean first = true;
         for (int i = 0; i < reasons.length; i++) {
@@ -115,7 +116,7 @@ public final class WireEncoder {
                 b.append(',');
             }
             first = false;
-            Json.string(b, names.get(i)).append(':').append(QUOTED_REASONS[r.ordinal()]);
+            Json.string(b, names.get(i), plain).append(':').append(QUOTED_REASONS[r.ordinal()]);
         }
         b.append('}');
     }
@@ -135,13 +136,18 @@ public final class WireEncoder {
 
     /** The prioritize reply straight from the engine's scores (the hot path). */
     public static String hostPriorities(dev.berth.extender.placement.NodeScore[] scores) {
+        return hostPriorities(scores, false);
+    }
+
+    /** As {@link #hostPriorities(dev.berth.extender.placement.NodeScore[])}; {@code plain}: see {@link NameList}. */
+    public static String hostPriorities(dev.berth.extender.placement.NodeScore[] scores, boolean plain) {
         StringBuilder b = new StringBuilder(32 + scores.length * 48).append('[');
         for (int i = 0; i < scores.length; i++) {
             if (i > 0) {
                 b.append(',');
             }
             b.append("{\"Host\":");
-            Json.string(b, scores[i].node());
+            Json.string(b, scores[i].node(), plain);
             b.append(",\"Score\":").append(scores[i].total()).append('}');
         }
         return b.append(']').toString();

@@ -32,6 +32,36 @@ class WireDecoderTest {
     }
 
     @Test
+    void repeatedNodeNamesDecodeToOneSharedInstance() throws Exception {
+        List<String> first = WireDecoder.extenderArgs(namesArgs(POD, List.of("shared-node-1", "shared-node-2"))).nodeNames();
+        List<String> second = WireDecoder.extenderArgs(namesArgs(POD, List.of("shared-node-2", "shared-node-1"))).nodeNames();
+        assertThat(second.get(1)).isSameAs(first.get(0)); // canonical: the decision ring keeps one String per node
+        assertThat(second.get(0)).isSameAs(first.get(1));
+        assertThat(NameList.plain(first)).isTrue();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "'[\"n-1\",\"n-2\"]'              | n-1;n-2         | true",  // DNS names: copied verbatim into replies
+        "'[ \"n-1\" , \"n-2\" ]'          | n-1;n-2         | true",  // whitespace between elements
+        "'[\"a\\\"b\",\"n-2\"]'        | a\"b;n-2       | false", // escaped quote: decoded, and escaped again on output
+        "'[\"n-2\",\"a\\u0041\"]'       | n-2;aA          | false", // \\u escape in the last name
+        "'[\"x\u2028y\"]'                  | x\u2028y       | false", // valid raw, but JSON output escapes U+2028
+        })
+    void nodeNamesAreDecodedExactlyAndPlainOnlyWhenNothingNeedsEscaping(String array, String expected, boolean plain) throws Exception {
+        List<String> names = WireDecoder.extenderArgs("{\"Pod\":{\"metadata\":{\"name\":\"p\"}},\"Nodes\":null,\"NodeNames\":" + array + "}").nodeNames();
+        assertThat(names).containsExactly(expected.split(";"));
+        assertThat(NameList.plain(names)).isEqualTo(plain);
+    }
+
+    @Test
+    void plainAndScannedEncodingsOfANameAreTheSame() {
+        for (String name : List.of("node-1", "ip-10-0-0-1.ec2.internal")) {
+            assertThat(Json.string(new StringBuilder(), name, true).toString()).isEqualTo(Json.string(new StringBuilder(), name).toString());
+        }
+    }
+
+    @Test
     void fullModeKeepsEachNodeRawAndSkipsManagedFields() throws Exception {
         String n1 = node("n1", Map.of("topology.kubernetes.io/zone", "rack-a"), Map.of("berth.dev/disk-capacity", "500G"), 3);
         String n2 = node("n2", Map.of(), Map.of(), 0);
