@@ -63,8 +63,12 @@ class WatchChurnTest {
         AtomicInteger gets = new AtomicInteger();
         AtomicInteger writes = new AtomicInteger();
         Future<?> writer = threads.submit(() -> {
-            while (!stop.get()) { // every write is an event for every open watch: sends are always in flight
-                core.createNamespacedPod(NS, KubeApiTestBedTest.pod(NS, "w-" + writes.incrementAndGet())).execute();
+            // Every write is an event for every open watch, so sends are always in flight. Create and
+            // delete the same pod: the store stays small, so each new watch's replay stays short.
+            while (!stop.get()) {
+                core.createNamespacedPod(NS, KubeApiTestBedTest.pod(NS, "churner")).execute();
+                core.deleteNamespacedPod("churner", NS).execute();
+                writes.addAndGet(2);
             }
             return null;
         });
