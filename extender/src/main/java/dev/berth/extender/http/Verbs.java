@@ -62,20 +62,36 @@ final class Verbs {
         RecentPods pods = new RecentPods(10_000);
     }
 
-    Reply filter(String body, long startNanos) {
+    /**
+     * The opening that filter and prioritize share: refuse before sync (503) or on a malformed
+     * body (400), else decode once, remember the pod for bind, and look the nodes up.
+     */
+    private record Request(ExtenderArgs args, BrokerPod pod, List<Candidate> candidates, Reply refusal) {}
+
+    private Request decode(String verb, String body, long startNanos, boolean errorReplyIsFilterShaped) {
         if (!state.synced()) {
-            return refuse("filter", 503, NOT_SYNCED, "not-synced", startNanos, true);
+            return new Request(null, null, null,
+                    refuse(verb, 503, NOT_SYNCED, "not-synced", startNanos, errorReplyIsFilterShaped));
         }
-        ExtenderArgs args;
-        BrokerPod pod;
         try {
-            args = WireDecoder.extenderArgs(body);
-            pod = Facts.brokerPod(args.pod());
+            ExtenderArgs args = WireDecoder.extenderArgs(body);
+            BrokerPod pod = Facts.brokerPod(args.pod());
+            pods.remember(pod);
+            return new Request(args, pod, Candidates.of(args, state, rackLabel), null);
         } catch (BadRequestException e) {
-            return refuse("filter", 400, e.getMessage(), "bad-request", startNanos, true);
+            return new Request(null, null, null,
+                    refuse(verb, 400, e.getMessage(), "bad-request", startNanos, errorReplyIsFilterShaped));
         }
-        pods.remember(pod);
-        List<Candidate> candidates = Candidates.of(args, state, rackLabel);
+    }
+
+    Reply filter(String body, long startNanos) {
+        Request request = decode("filter", body, startNanos, true);
+        if (request.refusal() != null) {
+            return request.refusal();
+        }
+        ExtenderArgs args = request.args();
+        BrokerPod pod = request.pod();
+        List<Candidate> candidates = request.candidates();
         Reason[] reasons = engine.filter(pod, candidates);
         List<String> names = args.fullNodes() ? candidateNames(candidates) : args.nodeNames();
         List<String> passedNames = args.fullNodes() ? null : new ArrayList<>(reasons.length);
@@ -112,19 +128,13 @@ final class Verbs {
     }
 
     Reply prioritize(String body, long startNanos) {
-        if (!state.synced()) {
-            return refuse("prioritize", 503, NOT_SYNCED, "not-synced", startNanos, false);
+        Request request = decode("prioritize", body, startNanos, false);
+        if (request.refusal() != null) {
+            return request.refusal();
         }
-        ExtenderArgs args;
-        BrokerPod pod;
-        try {
-            args = WireDecoder.extenderArgs(body);
-            pod = Facts.brokerPod(args.pod());
-        } catch (BadRequestException e) {
-            return refuse("prioritize", 400, e.getMessage(), "bad-request", startNanos, false);
-        }
-        pods.remember(pod);
-        List<Candidate> candidates = Candidates.of(args, state, rackLabel);
+        ExtenderArgs args = request.args();
+        BrokerPod pod = request.pod();
+        List<Candidate> candidates = request.candidates();
         NodeScore[] scores = engine.prioritize(pod, candidates, () -> RackCounts.of(pod, state.nodes()));
         // names mode: every score's node is a requested name (the cache is looked up by it)
         String reply = WireEncoder.hostPriorities(scores, !args.fullNodes() && NameList.plain(args.nodeNames()));
