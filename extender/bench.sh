@@ -11,5 +11,5 @@ MVN_FLAGS=${MVN_FLAGS:--B -ntp -q}
 mvn $MVN_FLAGS -pl extender -am test-compile
 mvn $MVN_FLAGS -pl extender dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 CP="extender/target/classes:extender/target/test-classes:$(cat extender/target/bench.classpath)"
-exec java ${BENCH_JAVA_OPTS:-} -Xms2g -Xmx2g -XX:+UseParallelGC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" \
+exec java ${BENCH_JAVA_OPTS:-} -Xms2g -Xmx2g -XX:+UseParallelGC -cp "$CP" \
   dev.berth.extender.bench.ExtenderBench extender/target/bench-decisions.log
