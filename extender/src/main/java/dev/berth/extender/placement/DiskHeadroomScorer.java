@@ -19,14 +19,21 @@ public final class DiskHeadroomScorer {
     private DiskHeadroomScorer() {}
 
     public static int score(BrokerPod pod, NodeFacts node) {
-        if (pod.localStorageBytes() == null) {
+        Long capacity = node.diskCapacityBytes();
+        return score(pod.localStorageBytes(), capacity == null ? NodeTable.NO_CAPACITY : capacity, HardRules.usedBytes(pod, node));
+    }
+
+    /**
+     * The formula on plain values: {@code request} is R ({@code null} for network storage),
+     * {@code capacity} is C ({@link NodeTable#NO_CAPACITY} when absent), {@code usedByOthers} is U.
+     */
+    static int score(Long request, long capacity, long usedByOthers) {
+        if (request == null) {
             return 10;
         }
-        Long capacity = node.diskCapacityBytes();
-        if (capacity == null || capacity <= 0) {
-            return 0;
+        if (capacity <= 0) {
+            return 0; // absent (NO_CAPACITY is negative), invalid or zero: nothing to keep free
         }
-        long free = capacity - HardRules.usedBytes(pod, node) - pod.localStorageBytes();
-        return (int) LeadershipScorer.fraction10(free, capacity);
+        return (int) LeadershipScorer.fraction10(capacity - usedByOthers - request, capacity);
     }
 }

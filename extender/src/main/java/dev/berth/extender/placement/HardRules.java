@@ -41,27 +41,7 @@ public final class HardRules {
         if (!pod.isBroker()) {
             return null;
         }
-        if (node.name().equals(pod.avoidNode())) {
-            return Reason.AVOID_NODE;
-        }
-        if (node.rack() == null || node.rack().isEmpty()) {
-            return Reason.NO_RACK_LABEL;
-        }
-        if (pod.pinnedRack() != null && !pod.pinnedRack().isEmpty() && !pod.pinnedRack().equals(node.rack())) {
-            return Reason.RACK_MISMATCH;
-        }
-        long request = pod.localStorageBytes() == null ? 0 : pod.localStorageBytes();
-        if (pod.localStorageBytes() != null) {
-            if (node.diskCapacityBytes() == null) {
-                return Reason.NO_LOCAL_DISK;
-            }
-            if (node.diskCapacityBytes() < 0) {
-                return Reason.BAD_DISK_CAPACITY;
-            }
-            if (node.diskCapacityBytes() < request) {
-                return Reason.DISK_TOO_SMALL;
-            }
-        }
+        boolean sameCluster = false;
         long used = 0;
         List<PlacedBroker> brokers = node.brokers();
         for (int i = 0, n = brokers.size(); i < n; i++) {
@@ -69,12 +49,53 @@ public final class HardRules {
             if (isSelf(pod, other)) {
                 continue;
             }
-            if (pod.cluster().equals(other.cluster())) {
-                return Reason.SAME_CLUSTER_BROKER;
-            }
+            sameCluster |= pod.cluster().equals(other.cluster());
             used += other.localStorageBytes();
         }
-        if (pod.localStorageBytes() != null && node.diskCapacityBytes() - used < request) {
+        long capacity = node.diskCapacityBytes() == null ? NodeTable.NO_CAPACITY : node.diskCapacityBytes();
+        return check(pod, node.name().equals(pod.avoidNode()), node.rack(), capacity, sameCluster, used);
+    }
+
+    /**
+     * The rules on plain values, in the order above: every caller (a {@link NodeFacts} record, a
+     * {@link NodeTable} row) goes through here.
+     *
+     * @param avoided the node is the pod's {@code berth.dev/avoid-node}
+     * @param rack the node's rack, {@code null} or empty when it has no rack label
+     * @param capacity the node's disk capacity, {@link NodeTable#NO_CAPACITY} or
+     *     {@link NodeFacts#INVALID_CAPACITY}
+     * @param sameCluster another broker of the pod's cluster is bound or reserved on the node
+     * @param usedByOthers local disk held on the node by brokers other than the pod
+     */
+    static Reason check(BrokerPod pod, boolean avoided, String rack, long capacity, boolean sameCluster, long usedByOthers) {
+        if (!pod.isBroker()) {
+            return null;
+        }
+        if (avoided) {
+            return Reason.AVOID_NODE;
+        }
+        if (rack == null || rack.isEmpty()) {
+            return Reason.NO_RACK_LABEL;
+        }
+        if (pod.pinnedRack() != null && !pod.pinnedRack().isEmpty() && !pod.pinnedRack().equals(rack)) {
+            return Reason.RACK_MISMATCH;
+        }
+        Long request = pod.localStorageBytes();
+        if (request != null) {
+            if (capacity == NodeTable.NO_CAPACITY) {
+                return Reason.NO_LOCAL_DISK;
+            }
+            if (capacity < 0) {
+                return Reason.BAD_DISK_CAPACITY;
+            }
+            if (capacity < request) {
+                return Reason.DISK_TOO_SMALL;
+            }
+        }
+        if (sameCluster) {
+            return Reason.SAME_CLUSTER_BROKER;
+        }
+        if (request != null && capacity - usedByOthers < request) {
             return Reason.DISK_FULL;
         }
         return null;

@@ -1,5 +1,6 @@
 package dev.berth.extender.placement;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -36,63 +37,108 @@ public final class PlacementEngine {
         return metric;
     }
 
-    /** One entry per candidate: {@code null} when the node passes, else why not. */
-    public Reason[] filter(BrokerPod pod, List<Candidate> candidates) {
-        Reason[] out = new Reason[candidates.size()];
+    /**
+     * One entry per requested node: {@code null} when the node passes, else why not. {@code ids}
+     * are rows of {@code table}, -1 for a node it does not know ({@link Reason#UNKNOWN_NODE}).
+     */
+    public Reason[] filter(BrokerPod pod, NodeTable table, int[] ids) {
+        Reason[] out = new Reason[ids.length];
         if (!pod.isBroker()) {
             return out;
         }
-        for (int i = 0; i < out.length; i++) {
-            out[i] = verdict(pod, candidates.get(i));
+        PodOnTable on = new PodOnTable(pod, table);
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = ids[i] < 0 ? Reason.UNKNOWN_NODE : on.verdict(ids[i]);
         }
         return out;
     }
 
     /**
-     * One score per candidate. Nodes that fail a hard rule (the scheduler does not send them, but
-     * a stale request might) score 0. {@code counts} is only asked for when the pod has no rack yet.
+     * One score per requested node ({@code ids} as in {@link #filter(BrokerPod, NodeTable, int[])}).
+     * Nodes that fail a hard rule (the scheduler does not send them, but a stale request might)
+     * score 0. {@code counts} is only asked for when the pod has no rack yet.
      */
-    public NodeScore[] prioritize(BrokerPod pod, List<Candidate> candidates, Supplier<RackCounts> counts) {
-        NodeScore[] out = new NodeScore[candidates.size()];
+    public Scores prioritize(BrokerPod pod, NodeTable table, int[] ids, Supplier<RackCounts> counts) {
+        Scores out = new Scores(ids.length);
         if (!pod.isBroker()) {
-            for (int i = 0; i < out.length; i++) {
-                out[i] = NodeScore.zero(candidates.get(i).name());
-            }
             return out;
         }
-        RackCounts rackCounts = pod.pinnedRack() == null || pod.pinnedRack().isEmpty() ? counts.get() : null;
-        long[] loads = new long[out.length];
-        boolean[] ok = new boolean[out.length];
+        PodOnTable on = new PodOnTable(pod, table);
+        boolean pinned = pod.pinnedRack() != null && !pod.pinnedRack().isEmpty();
+        RackCounts rackCounts = pinned ? null : counts.get();
+        int[] rackScore = new int[table.rackCount()];
+        for (int r = 0; r < rackScore.length; r++) {
+            rackScore[r] = pinned ? 10 : RackBalanceScorer.score(false, rackCounts.count(table.rackName(r)), rackCounts.min());
+        }
+        boolean[] ok = new boolean[ids.length];
         long maxLoad = 0;
-        for (int i = 0; i < out.length; i++) {
-            Candidate c = candidates.get(i);
-            ok[i] = verdict(pod, c) == null;
+        for (int i = 0; i < ids.length; i++) {
+            ok[i] = ids[i] >= 0 && on.verdict(ids[i]) == null;
             if (ok[i]) {
-                loads[i] = LeadershipScorer.load(pod, c.facts(), metric);
-                maxLoad = Math.max(maxLoad, loads[i]);
+                out.load[i] = on.load(ids[i], metric);
+                maxLoad = Math.max(maxLoad, out.load[i]);
             }
         }
-        for (int i = 0; i < out.length; i++) {
-            Candidate c = candidates.get(i);
+        for (int i = 0; i < ids.length; i++) {
             if (!ok[i]) {
-                out[i] = NodeScore.zero(c.name());
+                out.load[i] = 0;
                 continue;
             }
-            int rack = RackBalanceScorer.score(pod, c.facts(), rackCounts);
-            int leaders = LeadershipScorer.score(loads[i], maxLoad);
-            int disk = DiskHeadroomScorer.score(pod, c.facts());
-            out[i] = new NodeScore(c.name(), weights.combine(rack, leaders, disk), rack, leaders, disk, loads[i]);
+            int id = ids[i];
+            int rack = rackScore[table.rack(id)]; // a passing node has a rack
+            int leaders = LeadershipScorer.score(out.load[i], maxLoad);
+            int disk = DiskHeadroomScorer.score(pod.localStorageBytes(), table.capacity(id), on.usedByOthers(id));
+            out.rack[i] = rack;
+            out.leaders[i] = leaders;
+            out.disk[i] = disk;
+            out.total[i] = weights.combine(rack, leaders, disk);
         }
         return out;
     }
 
-    private static Reason verdict(BrokerPod pod, Candidate c) {
-        if (c.preset() != null) {
-            return c.preset();
+    /** {@link #filter(BrokerPod, NodeTable, int[])} over candidates, each with its own facts. */
+    public Reason[] filter(BrokerPod pod, List<Candidate> candidates) {
+        Rows rows = Rows.of(candidates);
+        Reason[] out = filter(pod, rows.table, rows.ids);
+        for (int i = 0; i < out.length; i++) {
+            if (candidates.get(i).preset() != null && pod.isBroker()) {
+                out[i] = candidates.get(i).preset();
+            }
         }
-        if (c.facts() == null) {
-            return Reason.UNKNOWN_NODE;
+        return out;
+    }
+
+    /** {@link #prioritize(BrokerPod, NodeTable, int[], Supplier)} over candidates. */
+    public Scores score(BrokerPod pod, List<Candidate> candidates, Supplier<RackCounts> counts) {
+        Rows rows = Rows.of(candidates);
+        return prioritize(pod, rows.table, rows.ids, counts);
+    }
+
+    /** As {@link #score}, one record per candidate. */
+    public NodeScore[] prioritize(BrokerPod pod, List<Candidate> candidates, Supplier<RackCounts> counts) {
+        Scores scores = score(pod, candidates, counts);
+        NodeScore[] out = new NodeScore[candidates.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = scores.at(i, candidates.get(i).name());
         }
-        return HardRules.check(pod, c.facts());
+        return out;
+    }
+
+    /** Candidates as table rows: one row per candidate with facts, in order; -1 for the others. */
+    private record Rows(NodeTable table, int[] ids) {
+        static Rows of(List<Candidate> candidates) {
+            List<NodeFacts> facts = new ArrayList<>(candidates.size());
+            int[] ids = new int[candidates.size()];
+            for (int i = 0; i < ids.length; i++) {
+                Candidate c = candidates.get(i);
+                if (c.facts() == null || c.preset() != null) {
+                    ids[i] = -1;
+                } else {
+                    ids[i] = facts.size();
+                    facts.add(c.facts());
+                }
+            }
+            return new Rows(NodeTable.of(facts), ids);
+        }
     }
 }

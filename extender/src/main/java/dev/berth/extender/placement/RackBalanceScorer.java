@@ -22,10 +22,15 @@ public final class RackBalanceScorer {
     private RackBalanceScorer() {}
 
     public static int score(BrokerPod pod, NodeFacts node, RackCounts counts) {
-        if (pod.pinnedRack() != null && !pod.pinnedRack().isEmpty()) {
+        boolean pinned = pod.pinnedRack() != null && !pod.pinnedRack().isEmpty();
+        return pinned ? 10 : score(false, counts.count(node.rack()), counts.min());
+    }
+
+    /** The formula on plain values: c(node's rack) is {@code count}, m is {@code min}. */
+    static int score(boolean pinned, int count, int min) {
+        if (pinned) {
             return 10;
         }
-        int excess = counts.count(node.rack()) - counts.min();
-        return Math.max(0, Math.min(10, 10 - 5 * excess));
+        return Math.max(0, Math.min(10, 10 - 5 * (count - min)));
     }
 }

@@ -22,6 +22,11 @@ public final class RackCounts {
         this.min = perRack.isEmpty() ? 0 : m;
     }
 
+    /** Counts already made: rack → brokers of the cluster (every rack with a node, 0 included). */
+    static RackCounts of(Map<String, Integer> perRack) {
+        return new RackCounts(perRack);
+    }
+
     public static RackCounts of(BrokerPod pod, Collection<NodeFacts> nodes) {
         Map<String, Integer> perRack = new HashMap<>();
         for (NodeFacts node : nodes) {

@@ -1,0 +1,138 @@
+package dev.berth.extender.placement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The names-mode path ({@link NodeTable} rows, {@link PodOnTable}) must decide exactly what the
+ * rules and scorers decide on {@link NodeFacts} records, which walk each node's broker list. Random
+ * clusters cover what the table handles specially: the pod's own bound or reserved entries, other
+ * brokers of its cluster, avoid-node, pinned racks, nodes without rack or capacity, invalid
+ * capacity, a name requested twice and names the table does not know.
+ */
+class NodeTableEquivalenceTest {
+    private static final Weights WEIGHTS = new Weights(3, 2, 1);
+
+    @ParameterizedTest
+    @EnumSource(LeaderMetric.class)
+    void tableVerdictsAndScoresEqualTheRecordBasedRules(LeaderMetric metric) {
+        Random random = new Random(20261125L + metric.ordinal());
+        PlacementEngine engine = new PlacementEngine(WEIGHTS, metric);
+        int checkedNodes = 0;
+        int passed = 0;
+        for (int round = 0; round < 1000; round++) {
+            List<NodeFacts> nodes = cluster(random);
+            NodeTable table = NodeTable.of(nodes);
+            BrokerPod pod = pod(random, nodes);
+            int[] ids = request(random, nodes.size());
+
+            Reason[] verdicts = engine.filter(pod, table, ids);
+            RackCounts counts = RackCounts.of(pod, nodes);
+            assertThat(table.rackCounts(pod).asMap()).isEqualTo(counts.asMap());
+            Scores scores = engine.prioritize(pod, table, ids, () -> counts);
+
+            long maxLoad = 0;
+            for (int id : ids) {
+                if (id >= 0 && HardRules.check(pod, nodes.get(id)) == null) {
+                    maxLoad = Math.max(maxLoad, LeadershipScorer.load(pod, nodes.get(id), metric));
+                }
+            }
+            for (int i = 0; i < ids.length; i++) {
+                checkedNodes++;
+                if (ids[i] < 0) {
+                    assertThat(verdicts[i]).isEqualTo(pod.isBroker() ? Reason.UNKNOWN_NODE : null);
+                    assertThat(scores.total(i)).isZero();
+                    continue;
+                }
+                NodeFacts node = nodes.get(ids[i]);
+                Reason expected = HardRules.check(pod, node);
+                assertThat(verdicts[i]).as("round %d node %s pod %s", round, node, pod).isEqualTo(expected);
+                if (expected != null || !pod.isBroker()) {
+                    assertThat(scores.total(i)).isZero();
+                    continue;
+                }
+                passed++;
+                int rack = RackBalanceScorer.score(pod, node, counts);
+                long load = LeadershipScorer.load(pod, node, metric);
+                int leaders = LeadershipScorer.score(load, maxLoad);
+                int disk = DiskHeadroomScorer.score(pod, node);
+                assertThat(scores.at(i, node.name())).as("round %d node %s pod %s", round, node, pod)
+                        .isEqualTo(new NodeScore(node.name(), WEIGHTS.combine(rack, leaders, disk), rack, leaders, disk, load));
+            }
+        }
+        assertThat(checkedNodes).isGreaterThan(3000);
+        assertThat(passed).as("enough nodes pass for the scores to be compared").isGreaterThan(300);
+    }
+
+    @Test
+    void namesResolveToTheirFirstRowAndUnknownNamesToMinusOne() {
+        NodeTable table = NodeTable.of(List.of(
+                new NodeFacts("n1", "a", null, List.of()),
+                new NodeFacts("n2", null, null, List.of()),
+                new NodeFacts("n1", "b", null, List.of())));
+        byte[] body = "[\"n2\",\"n1\",\"n3\",\"n\"]".getBytes();
+        assertThat(table.find(body, 2, 4)).isEqualTo(1);
+        assertThat(table.find(body, 7, 9)).isEqualTo(0); // a repeated name: its first row
+        assertThat(table.find(body, 12, 14)).isEqualTo(-1);
+        assertThat(table.find(body, 17, 18)).isEqualTo(-1); // a prefix of known names
+        assertThat(table.idOf("n1")).isZero();
+        assertThat(table.idOf("n3")).isEqualTo(-1);
+        assertThat(table.rack(2)).isEqualTo(1);
+        assertThat(table.racks()).containsExactly("a", "b");
+        assertThat(table.rack(1)).isEqualTo(-1);
+    }
+
+    @Test
+    void longNamesThatShareEverythingButOneByteAreToldApart() {
+        List<NodeFacts> nodes = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            nodes.add(new NodeFacts("ip-10-0-" + (i / 250) + "-" + (i % 250) + ".eu-west-1.compute.internal", "a", null, List.of()));
+        }
+        NodeTable table = NodeTable.of(nodes);
+        for (int i = 0; i < nodes.size(); i++) {
+            byte[] name = nodes.get(i).name().getBytes();
+            assertThat(table.find(name, 0, name.length)).isEqualTo(i);
+        }
+    }
+
+    private static List<NodeFacts> cluster(Random r) {
+        int n = 1 + r.nextInt(14);
+        List<NodeFacts> nodes = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String rack = r.nextInt(8) == 0 ? null : r.nextInt(10) == 0 ? "" : "rack-" + r.nextInt(3);
+            Long capacity = r.nextInt(8) == 0 ? null : r.nextInt(15) == 0 ? NodeFacts.INVALID_CAPACITY : (long) (50 + r.nextInt(1000));
+            List<PlacedBroker> brokers = new ArrayList<>();
+            for (int b = r.nextInt(4); b > 0; b--) {
+                String cluster = "c" + r.nextInt(3);
+                // pod names repeat across nodes on purpose: the pod being placed may be among them
+                brokers.add(new PlacedBroker("kafka/" + cluster + "-b" + r.nextInt(4), cluster, r.nextInt(4),
+                        r.nextInt(300), r.nextInt(50) - 5, r.nextInt(1000), r.nextBoolean()));
+            }
+            nodes.add(new NodeFacts(r.nextInt(12) == 0 && i > 0 ? nodes.get(0).name() : "node-" + i, rack, capacity, brokers));
+        }
+        return nodes;
+    }
+
+    private static BrokerPod pod(Random r, List<NodeFacts> nodes) {
+        String cluster = r.nextInt(10) == 0 ? null : "c" + r.nextInt(3);
+        String avoid = r.nextInt(4) == 0 ? nodes.get(r.nextInt(nodes.size())).name() : null;
+        String rack = r.nextInt(3) == 0 ? "rack-" + r.nextInt(3) : null;
+        Long storage = r.nextInt(5) == 0 ? null : (long) r.nextInt(400);
+        return new BrokerPod("kafka", (cluster == null ? "x" : cluster) + "-b" + r.nextInt(4), "uid", cluster, 1, rack, avoid, storage);
+    }
+
+    /** Row ids as a request names them: some twice, some unknown (-1), in any order. */
+    private static int[] request(Random r, int size) {
+        int[] ids = new int[1 + r.nextInt(size + 3)];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = r.nextInt(10) == 0 ? -1 : r.nextInt(size);
+        }
+        return ids;
+    }
+}
