@@ -1,6 +1,7 @@
 package dev.berth.extender.state;
 
 import dev.berth.extender.placement.NodeFacts;
+import dev.berth.extender.placement.NodeTable;
 import java.util.Collection;
 import java.util.Optional;
 
@@ -19,4 +20,12 @@ public interface ClusterState {
 
     /** Every node known (used for cluster-wide facts such as brokers per rack). */
     Collection<NodeFacts> nodes();
+
+    /**
+     * {@link #nodes()} as a dense table, what filter and prioritize read in names mode. The
+     * backends keep one until something changes ({@link TableCache}); this default builds afresh.
+     */
+    default NodeTable table() {
+        return NodeTable.of(nodes());
+    }
 }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * In-flight binds that the informer cache has not shown yet.
@@ -55,6 +56,7 @@ public final class ReservationLedger {
     private final Clock clock;
     private final Duration ttl;
     private final Map<String, Reservation> byPod = new ConcurrentHashMap<>();
+    private final AtomicLong changes = new AtomicLong();
 
     /** One in-flight bind. {@code broker.podKey()} is the key. */
     public record Reservation(String podUid, String node, PlacedBroker broker, Instant expiresAt) {}
@@ -82,6 +84,7 @@ public final class ReservationLedger {
                 broker.leaderBytesIn(),
                 true);
         byPod.put(broker.podKey(), new Reservation(podUid, node, asReserved, clock.instant().plus(ttl)));
+        changes.incrementAndGet();
     }
 
     /**
@@ -91,16 +94,47 @@ public final class ReservationLedger {
      * A sighting of the same pod still unbound keeps the reservation: the informer lags.
      */
     public void settle(String podKey, String podUid, String nodeName, boolean deleted) {
-        byPod.computeIfPresent(podKey, (key, r) -> {
+        if (!byPod.containsKey(podKey)) {
+            return; // the usual case: every broker pod event settles, few pods have a reservation
+        }
+        Reservation after = byPod.computeIfPresent(podKey, (key, r) -> {
             boolean otherIncarnation = podUid != null && r.podUid() != null && !podUid.equals(r.podUid());
             boolean informerKnows = nodeName != null && !nodeName.isEmpty();
             return (deleted || otherIncarnation || informerKnows) ? null : r;
         });
+        if (after == null) {
+            changes.incrementAndGet();
+        }
     }
 
     /** Drops the reservation of {@code podKey} made for {@code podUid}: its bind did not happen. */
     public void release(String podKey, String podUid) {
-        byPod.computeIfPresent(podKey, (key, r) -> Objects.equals(r.podUid(), podUid) ? null : r);
+        if (byPod.computeIfPresent(podKey, (key, r) -> Objects.equals(r.podUid(), podUid) ? null : r) == null) {
+            changes.incrementAndGet();
+        }
+    }
+
+    /**
+     * Counts every write (reserve, settle, release); with {@link #earliestExpiry()} it tells a
+     * cached {@link dev.berth.extender.placement.NodeTable} whether it still holds.
+     */
+    public long changes() {
+        return changes.get();
+    }
+
+    /** When the first live reservation expires, or null when there is none. */
+    public Instant earliestExpiry() {
+        Instant first = null;
+        for (Reservation r : byPod.values()) {
+            if (first == null || r.expiresAt().isBefore(first)) {
+                first = r.expiresAt();
+            }
+        }
+        return first;
+    }
+
+    public Instant now() {
+        return clock.instant();
     }
 
     /** Live reservations on {@code node}. */

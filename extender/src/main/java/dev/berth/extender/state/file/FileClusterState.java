@@ -1,6 +1,10 @@
 package dev.berth.extender.state.file;
 
 import dev.berth.extender.placement.NodeFacts;
+import dev.berth.extender.placement.NodeTable;
+import dev.berth.extender.state.TableCache;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import dev.berth.extender.placement.PlacedBroker;
 import dev.berth.extender.protocol.Facts;
 import dev.berth.extender.state.ClusterState;
@@ -24,6 +28,8 @@ public final class FileClusterState implements ClusterState, PodBinder {
     private final Map<String, NodeFacts> nodes = new ConcurrentHashMap<>();
     private final Map<String, String> boundTo = new ConcurrentHashMap<>();
     private final Map<String, String> stampedRack = new ConcurrentHashMap<>();
+    private final TableCache tables = new TableCache();
+    private final AtomicLong changes = new AtomicLong();
 
     public FileClusterState(ClusterFile file, String rackLabel) {
         Map<String, List<PlacedBroker>> brokers = new java.util.HashMap<>();
@@ -58,6 +64,11 @@ public final class FileClusterState implements ClusterState, PodBinder {
         return nodes.values();
     }
 
+    @Override
+    public NodeTable table() {
+        return tables.get(changes.get(), Instant.EPOCH, () -> new TableCache.Built(NodeTable.of(nodes()), null));
+    }
+
     /** The rack stamped at bind on a pod that had none, as the Kubernetes binder would patch it. */
     public Optional<String> stampedRack(String podKey) {
         return Optional.ofNullable(stampedRack.get(podKey));
@@ -89,6 +100,7 @@ public final class FileClusterState implements ClusterState, PodBinder {
             List<PlacedBroker> list = new ArrayList<>(node.brokers());
             list.add(Facts.placedBroker(t.pod(), false));
             nodes.put(node.name(), new NodeFacts(node.name(), node.rack(), node.diskCapacityBytes(), list));
+            changes.incrementAndGet();
         }
     }
 }

@@ -2,6 +2,9 @@ package dev.berth.extender.state.kube;
 
 import dev.berth.extender.placement.Keys;
 import dev.berth.extender.placement.NodeFacts;
+import dev.berth.extender.placement.NodeTable;
+import dev.berth.extender.state.TableCache;
+import java.time.Instant;
 import dev.berth.extender.state.ClusterState;
 import dev.berth.extender.state.ReservationLedger;
 import dev.berth.extender.state.kube.KubeFacts.NodeBase;
@@ -47,6 +50,7 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     private final SharedIndexInformer<V1Pod> podInformer;
     private final NodeIndex index = new NodeIndex();
     private final ReservationLedger ledger;
+    private final TableCache tables = new TableCache();
     private final String rackLabel;
     private final Map<String, List<String>> problems = new ConcurrentHashMap<>();
 
@@ -128,6 +132,16 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
                 return base.size();
             }
         };
+    }
+
+    @Override
+    public NodeTable table() {
+        // counters first, then the build: a change racing with it makes the next call build again
+        long version = index.changes() + ledger.changes();
+        return tables.get(version, ledger.now(), () -> {
+            Instant until = ledger.earliestExpiry();
+            return new TableCache.Built(NodeTable.of(nodes()), until);
+        });
     }
 
     /** Objects whose annotations could not be read, with the reason (diagnostics and tests). */

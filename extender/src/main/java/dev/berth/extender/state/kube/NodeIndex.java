@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The per-node view that filter and prioritize read, kept up to date event by event.
@@ -34,6 +35,7 @@ final class NodeIndex {
     private final Map<String, Map<String, PlacedBroker>> brokersByNode = new HashMap<>();
     private final Map<String, String> nodeOfPod = new HashMap<>();
     private final Map<String, NodeFacts> facts = new ConcurrentHashMap<>();
+    private final AtomicLong changes = new AtomicLong();
     private final Collection<NodeFacts> factsView = Collections.unmodifiableCollection(facts.values());
 
     void upsertNode(NodeBase base) {
@@ -47,6 +49,7 @@ final class NodeIndex {
         synchronized (lock) {
             bases.remove(name);
             facts.remove(name);
+            changes.incrementAndGet();
         }
     }
 
@@ -85,6 +88,11 @@ final class NodeIndex {
         return factsView;
     }
 
+    /** Counts every change to the facts (see {@link dev.berth.extender.state.TableCache}). */
+    long changes() {
+        return changes.get();
+    }
+
     int size() {
         return facts.size();
     }
@@ -107,6 +115,9 @@ final class NodeIndex {
         }
         Map<String, PlacedBroker> onNode = brokersByNode.get(node);
         List<PlacedBroker> brokers = onNode == null ? List.of() : List.copyOf(onNode.values());
-        facts.put(node, new NodeFacts(base.name(), base.rack(), base.diskCapacityBytes(), brokers));
+        NodeFacts next = new NodeFacts(base.name(), base.rack(), base.diskCapacityBytes(), brokers);
+        if (!next.equals(facts.put(node, next))) {
+            changes.incrementAndGet(); // pod status churn that changes no fact keeps cached tables
+        }
     }
 }
