@@ -7,11 +7,11 @@ import dev.berth.extender.placement.Weights;
 import dev.berth.extender.state.StateBackend;
 import dev.berth.extender.state.StateBackendFactory;
 import dev.berth.extender.state.file.FileBackend;
-import java.io.BufferedWriter;
-import java.io.OutputStreamWriter;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -92,7 +92,7 @@ final class ServeCommand {
             return 1;
         }
         CountDownLatch closed = new CountDownLatch(1);
-        try (StateBackend b = backend; Writer sink = sink(options)) {
+        try (StateBackend b = backend; OutputStream sink = sink(options)) {
             ExtenderServer.Builder builder = server(options, b, sink);
             CountDownLatch stop = new CountDownLatch(1);
             try (ExtenderServer server = builder.start()) {
@@ -123,7 +123,7 @@ final class ServeCommand {
     }
 
     /** The server as the options describe it (listen address, TLS, scoring, decision log), not started yet. */
-    static ExtenderServer.Builder server(ServeOptions options, StateBackend backend, Writer sink)
+    static ExtenderServer.Builder server(ServeOptions options, StateBackend backend, OutputStream sink)
             throws java.io.IOException, java.security.GeneralSecurityException {
         ExtenderServer.Builder builder = ExtenderServer.builder().state(backend.state()).binder(backend.binder())
                 .address(options.listen().address()).port(options.listen().port())
@@ -192,13 +192,13 @@ final class ServeCommand {
         return it.next().start(o);
     }
 
-    private static Writer sink(ServeOptions o) throws java.io.IOException {
+    /** Decision lines are UTF-8 bytes (the log builds them so), buffered: a line can be 300 KB. */
+    private static OutputStream sink(ServeOptions o) throws java.io.IOException {
         if (o.logging().decisionLog() == null) {
-            return new BufferedWriter(new OutputStreamWriter(new java.io.FileOutputStream(java.io.FileDescriptor.out),
-                    StandardCharsets.UTF_8), 1 << 16);
+            return new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
         }
-        return Files.newBufferedWriter(o.logging().decisionLog(), StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        return new BufferedOutputStream(Files.newOutputStream(o.logging().decisionLog(),
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND), 1 << 16);
     }
 
     private static final class NoBackend extends Exception {

@@ -1,10 +1,12 @@
 package dev.berth.extender.http;
 
 import dev.berth.extender.placement.BrokerPod;
-import dev.berth.extender.placement.NodeScore;
+import dev.berth.extender.placement.Scores;
 import dev.berth.extender.placement.Reason;
+import dev.berth.extender.protocol.ByteBuilder;
 import dev.berth.extender.protocol.Json;
 import dev.berth.extender.protocol.NameList;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
@@ -29,39 +31,37 @@ public record Decision(
         String outcome,
         List<String> names,
         Reason[] reasons,
-        NodeScore[] scores,
+        Scores scores,
         String chosen,
         String error,
         long latencyMicros,
         BrokerPod facts) {
 
     public String toJson() {
-        return appendJson(new StringBuilder(256 + (names == null ? 0 : names.size() * 64))).toString();
+        return appendJson(new ByteBuilder(256 + (names == null ? 0 : names.size() * 64))).toString();
     }
 
     /**
-     * Appends the JSON line (without newline) to {@code b}. The log writer reuses one builder for
-     * every line: a 5,000-node line is a few hundred KB, and building it afresh each time (with the
-     * builder doubling as it grows) was the largest allocation of the whole extender.
+     * Appends the JSON line (without newline) to {@code b}, as UTF-8. The log writer reuses one
+     * builder for every line: a 5,000-node line is a few hundred KB. Node names the cache's table
+     * knows are copied as bytes from it ({@link NameList#appendQuoted}), never as Strings.
      */
-    public StringBuilder appendJson(StringBuilder b) {
-        b.append("{\"ts\":");
-        Json.string(b, time.toString());
-        b.append(",\"verb\":");
-        Json.string(b, verb);
-        b.append(",\"pod\":");
-        Json.string(b, pod);
-        b.append(",\"uid\":");
-        Json.string(b, uid);
-        b.append(",\"cluster\":");
-        Json.string(b, cluster);
-        b.append(",\"brokerId\":").append(brokerId);
-        b.append(",\"outcome\":");
-        Json.string(b, outcome);
-        if (names != null) {
-            b.append(",\"candidates\":").append(names.size());
+    public ByteBuilder appendJson(ByteBuilder b) {
+        b.ascii("{\"ts\":").jsonString(time.toString());
+        b.ascii(",\"verb\":").jsonString(verb);
+        b.ascii(",\"pod\":").jsonString(pod);
+        b.ascii(",\"uid\":").jsonString(uid);
+        b.ascii(",\"cluster\":").jsonString(cluster);
+        b.ascii(",\"brokerId\":");
+        if (brokerId == null) {
+            b.ascii("null");
+        } else {
+            b.integer(brokerId);
         }
-        boolean plain = NameList.plain(names); // score nodes carry the same names
+        b.ascii(",\"outcome\":").jsonString(outcome);
+        if (names != null) {
+            b.ascii(",\"candidates\":").integer(names.size());
+        }
         if (names != null && reasons != null) {
             int passed = 0;
             for (int i = 0; i < names.size(); i++) {
@@ -69,7 +69,7 @@ public record Decision(
                     passed++;
                 }
             }
-            b.append(",\"passed\":").append(passed).append(",\"failed\":{");
+            b.ascii(",\"passed\":").integer(passed).ascii(",\"failed\":{");
             boolean first = true;
             for (int i = 0; i < names.size(); i++) {
                 Reason r = reasons[i];
@@ -77,38 +77,53 @@ public record Decision(
                     continue;
                 }
                 if (!first) {
-                    b.append(',');
+                    b.ascii(',');
                 }
                 first = false;
-                Json.string(b, names.get(i), plain).append(':').append(QUOTED_REASONS[r.ordinal()]);
+                name(b, i).bytes(COLON_REASONS[r.ordinal()]);
             }
-            b.append('}');
+            b.ascii('}');
         }
         if (scores != null) {
-            b.append(",\"scores\":{");
-            for (int i = 0; i < scores.length; i++) {
-                NodeScore s = scores[i];
+            b.ascii(",\"scores\":{");
+            for (int i = 0; i < scores.size(); i++) {
                 if (i > 0) {
-                    b.append(',');
+                    b.ascii(',');
                 }
-                Json.string(b, s.node(), plain).append(":{\"total\":").append(s.total()).append(",\"rack\":").append(s.rack())
-                        .append(",\"leaders\":").append(s.leaders()).append(",\"disk\":").append(s.disk())
-                        .append(",\"load\":").append(s.load()).append('}');
+                name(b, i).bytes(TOTAL).integer(scores.total(i)).bytes(RACK).integer(scores.rack(i))
+                        .bytes(LEADERS).integer(scores.leaders(i)).bytes(DISK).integer(scores.disk(i))
+                        .bytes(LOAD).integer(scores.load(i)).ascii('}');
             }
-            b.append('}');
+            b.ascii('}');
         }
-        b.append(",\"chosen\":");
-        Json.string(b, chosen);
-        b.append(",\"error\":");
-        Json.string(b, error);
-        return b.append(",\"latencyUs\":").append(latencyMicros).append('}');
+        b.ascii(",\"chosen\":").jsonString(chosen);
+        b.ascii(",\"error\":").jsonString(error);
+        return b.ascii(",\"latencyUs\":").integer(latencyMicros).ascii('}');
     }
 
-    private static final String[] QUOTED_REASONS = new String[Reason.values().length];
+    private ByteBuilder name(ByteBuilder b, int i) {
+        if (names instanceof NameList list) {
+            list.appendQuoted(i, b);
+        } else {
+            b.jsonString(names.get(i));
+        }
+        return b;
+    }
+
+    private static final byte[] TOTAL = ascii(":{\"total\":");
+    private static final byte[] RACK = ascii(",\"rack\":");
+    private static final byte[] LEADERS = ascii(",\"leaders\":");
+    private static final byte[] DISK = ascii(",\"disk\":");
+    private static final byte[] LOAD = ascii(",\"load\":");
+    private static final byte[][] COLON_REASONS = new byte[Reason.values().length][];
 
     static {
         for (Reason r : Reason.values()) {
-            QUOTED_REASONS[r.ordinal()] = Json.string(new StringBuilder(), r.text()).toString();
+            COLON_REASONS[r.ordinal()] = (":" + Json.string(new StringBuilder(), r.text())).getBytes(StandardCharsets.UTF_8);
         }
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

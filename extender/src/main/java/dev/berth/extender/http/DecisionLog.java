@@ -1,7 +1,8 @@
 package dev.berth.extender.http;
 
+import dev.berth.extender.protocol.ByteBuilder;
 import java.io.IOException;
-import java.io.Writer;
+import java.io.OutputStream;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -26,13 +27,13 @@ public final class DecisionLog implements AutoCloseable {
 
     private final ArrayDeque<Decision> recent = new ArrayDeque<>();
     private final int kept;
-    private final Writer sink;
+    private final OutputStream sink;
     private final BlockingQueue<Decision> queue = new ArrayBlockingQueue<>(256);
     private final AtomicLong dropped = new AtomicLong();
     private final Thread writer;
 
     /** {@code sink} may be null: decisions are then only kept in memory. */
-    public DecisionLog(Writer sink, int kept) {
+    public DecisionLog(OutputStream sink, int kept) {
         this.sink = sink;
         this.kept = Math.max(1, kept);
         if (sink != null) {
@@ -92,22 +93,17 @@ public final class DecisionLog implements AutoCloseable {
     }
 
     private void drain() {
-        // one builder and one char buffer for every line, grown to the largest line seen
-        StringBuilder line = new StringBuilder(1 << 16);
-        char[] chars = new char[1 << 16];
+        // one builder for every line, grown to the largest line seen
+        ByteBuilder line = new ByteBuilder(1 << 16);
         try {
             while (true) {
                 Decision d = queue.take();
                 if (d == STOP) {
                     break;
                 }
-                line.setLength(0);
-                d.appendJson(line).append('\n');
-                if (chars.length < line.length()) {
-                    chars = new char[Math.max(line.length(), 2 * chars.length)];
-                }
-                line.getChars(0, line.length(), chars, 0);
-                sink.write(chars, 0, line.length());
+                line.clear();
+                d.appendJson(line).ascii('\n');
+                sink.write(line.array(), 0, line.length());
                 if (queue.isEmpty()) {
                     sink.flush();
                 }

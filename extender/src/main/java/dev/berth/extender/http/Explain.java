@@ -1,6 +1,6 @@
 package dev.berth.extender.http;
 
-import dev.berth.extender.placement.NodeScore;
+import dev.berth.extender.placement.Scores;
 
 /** The one sentence of the bind Event: where the broker went and why. */
 final class Explain {
@@ -9,11 +9,11 @@ final class Explain {
     static String bind(String node, String rack, Decision scored) {
         String where = "Placed on node " + node + (rack == null ? "" : " (rack " + rack + ")");
         if (scored != null && scored.scores() != null) {
-            for (NodeScore s : scored.scores()) {
-                if (s.node().equals(node)) {
-                    return where + ": score " + s.total() + "/10 (rack balance " + s.rack() + ", leadership load "
-                            + s.leaders() + ", disk headroom " + s.disk() + "), among " + scored.scores().length
-                            + " scored node(s).";
+            Scores s = scored.scores();
+            for (int i = 0; i < s.size(); i++) {
+                if (scored.names().get(i).equals(node)) {
+                    return where + ": score " + s.total(i) + "/10 (rack balance " + s.rack(i) + ", leadership load "
+                            + s.leaders(i) + ", disk headroom " + s.disk(i) + "), among " + s.size() + " scored node(s).";
                 }
             }
         }

@@ -11,9 +11,8 @@ import io.undertow.UndertowOptions;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.util.Headers;
-import java.io.Writer;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
@@ -76,7 +75,7 @@ public final class ExtenderServer implements AutoCloseable {
         private long maxBodyBytes = 64L << 20;
         private SSLContext ssl;
         private boolean clientAuth;
-        private Writer decisionSink;
+        private OutputStream decisionSink;
         private int decisionsKept = 200;
         private Clock clock = Clock.systemUTC();
 
@@ -137,8 +136,8 @@ public final class ExtenderServer implements AutoCloseable {
             return this;
         }
 
-        /** Where decision lines go; null keeps them only in memory. */
-        public Builder decisionSink(Writer sink) {
+        /** Where decision lines go (UTF-8, one JSON object per line); null keeps them only in memory. */
+        public Builder decisionSink(OutputStream sink) {
             this.decisionSink = sink;
             return this;
         }
@@ -188,10 +187,9 @@ public final class ExtenderServer implements AutoCloseable {
     }
 
     static void send(HttpServerExchange ex, Reply r) {
-        byte[] bytes = r.body().getBytes(StandardCharsets.UTF_8);
         ex.setStatusCode(r.status());
         ex.getResponseHeaders().put(Headers.CONTENT_TYPE, r.contentType());
-        ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, bytes.length);
-        ex.getResponseSender().send(java.nio.ByteBuffer.wrap(bytes));
+        ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, r.length());
+        ex.getResponseSender().send(java.nio.ByteBuffer.wrap(r.body(), 0, r.length()));
     }
 }

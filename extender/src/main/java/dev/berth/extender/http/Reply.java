@@ -1,15 +1,35 @@
 package dev.berth.extender.http;
 
-/** An HTTP answer: status, content type and body. */
-record Reply(int status, String contentType, String body) {
+import dev.berth.extender.protocol.ByteBuilder;
+import java.nio.charset.StandardCharsets;
+
+/** An HTTP answer: status, content type and the first {@code length} bytes of {@code body}. */
+record Reply(int status, String contentType, byte[] body, int length) {
     static final String JSON = "application/json";
     static final String TEXT = "text/plain; charset=utf-8";
+
+    Reply(int status, String contentType, String body) {
+        this(status, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Reply(int status, String contentType, byte[] body) {
+        this(status, contentType, body, body.length);
+    }
 
     static Reply json(int status, String body) {
         return new Reply(status, JSON, body);
     }
 
+    static Reply json(int status, ByteBuilder body) {
+        return new Reply(status, JSON, body.array(), body.length());
+    }
+
     static Reply text(int status, String body) {
         return new Reply(status, TEXT, body);
+    }
+
+    /** The body as text (tests and logs). */
+    String text() {
+        return new String(body, 0, length, StandardCharsets.UTF_8);
     }
 }

@@ -3,9 +3,9 @@ package dev.berth.extender.http;
 import dev.berth.extender.placement.BrokerPod;
 import dev.berth.extender.placement.Candidate;
 import dev.berth.extender.placement.NodeFacts;
-import dev.berth.extender.placement.NodeScore;
+import dev.berth.extender.placement.NodeTable;
+import dev.berth.extender.placement.Scores;
 import dev.berth.extender.placement.PlacementEngine;
-import dev.berth.extender.placement.RackCounts;
 import dev.berth.extender.placement.Reason;
 import dev.berth.extender.protocol.BadRequestException;
 import dev.berth.extender.protocol.ExtenderArgs;
@@ -64,24 +64,34 @@ final class Verbs {
 
     /**
      * The opening that filter and prioritize share: refuse before sync (503) or on a malformed
-     * body (400), else decode once, remember the pod for bind, and look the nodes up.
+     * body (400), else decode once and remember the pod for bind. Names mode resolves every name
+     * to a row of the cache's {@link NodeTable} while decoding; full mode builds one candidate per
+     * Node object sent ({@link Candidates}).
      */
-    private record Request(ExtenderArgs args, BrokerPod pod, List<Candidate> candidates, Reply refusal) {}
+    private record Request(ExtenderArgs args, BrokerPod pod, NameList names, List<Candidate> candidates, Reply refusal) {
+        List<String> nodeNames() {
+            return names != null ? names : candidateNames(candidates);
+        }
+    }
 
     private Request decode(String verb, String body, long startNanos, boolean errorReplyIsFilterShaped) {
         if (!state.synced()) {
-            return new Request(null, null, null,
-                    refuse(verb, 503, NOT_SYNCED, "not-synced", startNanos, errorReplyIsFilterShaped));
+            return refused(refuse(verb, 503, NOT_SYNCED, "not-synced", startNanos, errorReplyIsFilterShaped));
         }
         try {
-            ExtenderArgs args = WireDecoder.extenderArgs(body);
+            ExtenderArgs args = WireDecoder.extenderArgs(body, state.table());
             BrokerPod pod = Facts.brokerPod(args.pod());
             pods.remember(pod);
-            return new Request(args, pod, Candidates.of(args, state, rackLabel), null);
+            return args.fullNodes()
+                    ? new Request(args, pod, null, Candidates.of(args, state, rackLabel), null)
+                    : new Request(args, pod, (NameList) args.nodeNames(), null, null);
         } catch (BadRequestException e) {
-            return new Request(null, null, null,
-                    refuse(verb, 400, e.getMessage(), "bad-request", startNanos, errorReplyIsFilterShaped));
+            return refused(refuse(verb, 400, e.getMessage(), "bad-request", startNanos, errorReplyIsFilterShaped));
         }
+    }
+
+    private static Request refused(Reply refusal) {
+        return new Request(null, null, null, null, refusal);
     }
 
     Reply filter(String body, long startNanos) {
@@ -89,24 +99,15 @@ final class Verbs {
         if (request.refusal() != null) {
             return request.refusal();
         }
-        ExtenderArgs args = request.args();
         BrokerPod pod = request.pod();
-        List<Candidate> candidates = request.candidates();
-        Reason[] reasons = engine.filter(pod, candidates);
-        List<String> names = args.fullNodes() ? candidateNames(candidates) : args.nodeNames();
-        List<String> passedNames = args.fullNodes() ? null : new ArrayList<>(reasons.length);
-        List<WireNode> passedNodes = args.fullNodes() ? new ArrayList<>(reasons.length) : null;
+        NameList names = request.names();
+        Reason[] reasons = names != null
+                ? engine.filter(pod, names.table(), names.ids())
+                : engine.filter(pod, request.candidates());
         int[] tally = new int[Reason.values().length];
         int refused = 0;
-        for (int i = 0; i < reasons.length; i++) {
-            Reason r = reasons[i];
-            if (r == null) {
-                if (passedNodes != null) {
-                    passedNodes.add(args.nodes().get(i));
-                } else {
-                    passedNames.add(names.get(i));
-                }
-            } else {
+        for (Reason r : reasons) {
+            if (r != null) {
                 tally[r.ordinal()]++;
                 refused++;
             }
@@ -120,11 +121,24 @@ final class Verbs {
                 }
             }
         }
-        String reply = WireEncoder.filterReply(passedNodes, passedNames, names, reasons);
+        Reply reply = names != null
+                ? Reply.json(200, WireEncoder.filterReply(names, reasons))
+                : Reply.json(200, fullFilterReply(request, reasons));
         boolean fit = refused < reasons.length;
         String reason = fit ? "none" : most == null ? "no-nodes" : most.name();
-        record("filter", pod, fit ? "fit" : "no-fit", reason, names, reasons, null, null, null, startNanos);
-        return Reply.json(200, reply);
+        record("filter", pod, fit ? "fit" : "no-fit", reason, request.nodeNames(), reasons, null, null, null, startNanos);
+        return reply;
+    }
+
+    /** Full mode: the accepted Node objects, echoed as the scheduler sent them. */
+    private static String fullFilterReply(Request request, Reason[] reasons) {
+        List<WireNode> passed = new ArrayList<>(reasons.length);
+        for (int i = 0; i < reasons.length; i++) {
+            if (reasons[i] == null) {
+                passed.add(request.args().nodes().get(i));
+            }
+        }
+        return WireEncoder.filterReply(passed, null, request.nodeNames(), reasons);
     }
 
     Reply prioritize(String body, long startNanos) {
@@ -132,15 +146,20 @@ final class Verbs {
         if (request.refusal() != null) {
             return request.refusal();
         }
-        ExtenderArgs args = request.args();
         BrokerPod pod = request.pod();
-        List<Candidate> candidates = request.candidates();
-        NodeScore[] scores = engine.prioritize(pod, candidates, () -> RackCounts.of(pod, state.nodes()));
-        // names mode: every score's node is a requested name (the cache is looked up by it)
-        String reply = WireEncoder.hostPriorities(scores, !args.fullNodes() && NameList.plain(args.nodeNames()));
-        record("prioritize", pod, "scored", "none", args.fullNodes() ? candidateNames(candidates) : args.nodeNames(),
-                null, scores, null, null, startNanos);
-        return Reply.json(200, reply);
+        NameList names = request.names();
+        Reply reply;
+        Scores scores;
+        if (names != null) {
+            NodeTable table = names.table();
+            scores = engine.prioritize(pod, table, names.ids(), () -> table.rackCounts(pod));
+            reply = Reply.json(200, WireEncoder.hostPriorities(names, scores));
+        } else {
+            scores = engine.score(pod, request.candidates(), () -> state.table().rackCounts(pod));
+            reply = Reply.json(200, WireEncoder.hostPriorities(request.nodeNames(), scores));
+        }
+        record("prioritize", pod, "scored", "none", request.nodeNames(), null, scores, null, null, startNanos);
+        return reply;
     }
 
     Reply bind(String body, long startNanos) {
@@ -186,7 +205,7 @@ final class Verbs {
     }
 
     private void record(String verb, BrokerPod pod, String outcome, String reason, List<String> names,
-            Reason[] reasons, NodeScore[] scores, String chosen, String error, long startNanos) {
+            Reason[] reasons, Scores scores, String chosen, String error, long startNanos) {
         long micros = (System.nanoTime() - startNanos) / 1000;
         metrics.latency.labels(verb).observe(micros / 1e6);
         metrics.decisions.labels(verb, outcome, reason).inc();

@@ -1,5 +1,8 @@
 package dev.berth.extender.protocol;
 
+import dev.berth.extender.placement.NodeTable;
+import java.nio.charset.StandardCharsets;
+
 /**
  * A strict, streaming JSON reader over a request body held as a String, that also reports
  * positions: the filter reply in {@code nodeCacheCapable: false} mode echoes each accepted Node
@@ -17,8 +20,11 @@ final class JsonCursor {
     private final String s;
     private final int end;
     private int pos;
-    /** Whether the last {@link #nextNameStringOrNull} returned a name that JSON output copies verbatim. */
+    /** Whether the last {@link #nextNodeName} read a name that JSON output copies verbatim. */
     private boolean lastPlain;
+    private String lastName;
+    /** The body one byte per character, made on the first node name looked up in a table. */
+    private byte[] latin1;
 
     JsonCursor(String s) {
         this.s = s;
@@ -124,39 +130,78 @@ final class JsonCursor {
     }
 
     /**
-     * Like {@link #nextStringOrNull(String, int, String)} for node names: an unescaped name comes
-     * back as its canonical instance from {@link NameTable}, so repeated requests share one String
-     * per node.
+     * Reads one element of a {@code NodeNames} array and returns its row in {@code table} (which
+     * may be null), or -1 when the table does not know it. The decoded name is then in
+     * {@link #lastName()} ({@code null} for a JSON null). A name the table knows is matched on the
+     * body's characters, without building a String: a match proves the element held exactly that
+     * name, because the table only indexes names that JSON writes without escapes.
      */
-    String nextNameStringOrNull(String where, int index) throws BadRequestException {
+    int nextNodeName(String where, int index, NodeTable table) throws BadRequestException {
         lastPlain = false;
+        lastName = null;
+        if (table != null) {
+            int id = knownName(table);
+            if (id >= 0) {
+                return id;
+            }
+        }
         if (peek() != '"') {
-            return nextStringOrNull(where, index, null);
+            lastName = nextStringOrNull(where, index, null);
+            return -1;
         }
         int start = pos + 1;
         int close = s.indexOf('"', start);
         if (close < 0) {
-            return readString(); // unterminated: the general path reports it
+            lastName = readString(); // unterminated: the general path reports it
+            return -1;
         }
-        String known = NameTable.lookup(s, start, close);
-        if (known != null) {
-            pos = close + 1; // a stored name is plain, so the range was exactly that name
-            lastPlain = true;
-            return known;
-        }
+        lastPlain = true;
         for (int i = start; i < close; i++) {
             char c = s.charAt(i);
             if (c == '\\' || c < 0x20) {
-                return readString(); // escapes and errors take the general path
+                lastPlain = false;
+                lastName = readString(); // escapes and errors take the general path
+                return table == null ? -1 : table.idOf(lastName);
             }
             if (c == '\u2028' || c == '\u2029') {
-                pos = close + 1; // valid, but escaped on output: not plain, not stored
-                return s.substring(start, close);
+                lastPlain = false; // valid, but escaped on output
             }
         }
         pos = close + 1;
-        lastPlain = true;
-        return NameTable.store(s, start, close);
+        lastName = s.substring(start, close);
+        return table == null ? -1 : table.idOf(lastName);
+    }
+
+    /**
+     * The fast path of {@link #nextNodeName}: when the cursor is at a string of plain characters
+     * that {@code table} knows, consumes it and returns its row; else consumes nothing and
+     * returns -1. The range up to the next quote is matched as is: a range holding an escape or a
+     * control character matches no indexed name, so it falls to the general path.
+     */
+    private int knownName(NodeTable table) {
+        if (latin1 == null) {
+            latin1 = s.getBytes(StandardCharsets.ISO_8859_1); // one byte per char: positions stay
+        }
+        byte[] b = latin1;
+        int p = pos;
+        if (p >= end || b[p] != '"') {
+            return -1; // whitespace first, or not a string: the general path decides
+        }
+        int q = s.indexOf('"', p + 1); // an escaped quote ends the range early: then no name matches
+        if (q < 0) {
+            return -1;
+        }
+        int id = table.find(b, p + 1, q);
+        if (id >= 0) {
+            pos = q + 1;
+            lastPlain = true;
+        }
+        return id;
+    }
+
+    /** The name decoded by the last {@link #nextNodeName} that returned -1 or went the slow way. */
+    String lastName() {
+        return lastName;
     }
 
     boolean lastPlain() {

@@ -1,23 +1,34 @@
 package dev.berth.extender.protocol;
 
+import dev.berth.extender.placement.NodeTable;
 import java.util.AbstractList;
 import java.util.RandomAccess;
 
 /**
- * The {@code NodeNames} of a request, as an immutable list that also knows whether every name is
- * plain: no character that JSON output would escape (control characters, {@code "}, {@code \},
- * U+2028, U+2029). Replies and decision lines then copy the names between quotes without scanning
- * each one again ({@link Json#string(StringBuilder, String, boolean)}). Real node names are DNS
- * subdomains, so in practice every list is plain; an odd name only turns the flag off.
+ * The {@code NodeNames} of a request, as an immutable list that also carries, per name, its row in
+ * the {@link NodeTable} the request was decoded against (-1 when the table does not know it), and
+ * whether every name is plain: no character that JSON output would escape (control characters,
+ * {@code "}, {@code \}, U+2028, U+2029).
+ *
+ * <p>Known names are not copied out of the body at all: {@link #get} returns the table's String,
+ * and {@link #appendQuoted} copies the table's bytes into a reply. Only names the table does not
+ * know are kept as decoded Strings. Real node names are DNS subdomains, so in practice every list
+ * is plain; an odd name only turns the flag off.
  */
 public final class NameList extends AbstractList<String> implements RandomAccess {
+    private final NodeTable table;
+    private final int[] ids;
     private final String[] names;
-    private final int size;
     private final boolean plain;
 
-    NameList(String[] names, int size, boolean plain) {
+    /**
+     * {@code ids} has exactly the list's length; {@code names} too, with {@code names[i]} set where
+     * {@code ids[i] < 0}, or is null when every name is known.
+     */
+    NameList(NodeTable table, int[] ids, String[] names, boolean plain) {
+        this.table = table;
+        this.ids = ids;
         this.names = names;
-        this.size = size;
         this.plain = plain;
     }
 
@@ -26,16 +37,32 @@ public final class NameList extends AbstractList<String> implements RandomAccess
         return list instanceof NameList n && n.plain;
     }
 
+    /** The table the ids refer to, or null when the request was decoded without one. */
+    public NodeTable table() {
+        return table;
+    }
+
+    /** A copy of the rows, aligned with the list; -1 where the table does not know the name. */
+    public int[] ids() {
+        return ids.clone();
+    }
+
     @Override
     public String get(int index) {
-        if (index < 0 || index >= size) {
-            throw new IndexOutOfBoundsException(index);
+        int id = ids[index];
+        return id >= 0 ? table.name(id) : names[index];
+    }
+
+    /** Appends name {@code index} as a quoted JSON string. */
+    public void appendQuoted(int index, ByteBuilder out) {
+        int id = ids[index];
+        if (id < 0 || !table.appendQuotedName(id, out)) {
+            out.jsonString(get(index));
         }
-        return names[index];
     }
 
     @Override
     public int size() {
-        return size;
+        return ids.length;
     }
 }

@@ -1,6 +1,8 @@
 package dev.berth.extender.protocol;
 
+import dev.berth.extender.placement.NodeTable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +22,14 @@ public final class WireDecoder {
     private WireDecoder() {}
 
     public static ExtenderArgs extenderArgs(String body) throws BadRequestException {
+        return extenderArgs(body, null);
+    }
+
+    /**
+     * As {@link #extenderArgs(String)}, resolving {@code NodeNames} against {@code table} (may be
+     * null) on the way: the returned {@link NameList} carries each name's row.
+     */
+    public static ExtenderArgs extenderArgs(String body, NodeTable table) throws BadRequestException {
         JsonCursor c = new JsonCursor(body);
         if (c.nextIsNull()) {
             throw new BadRequestException("body is null, expected ExtenderArgs");
@@ -38,7 +48,7 @@ public final class WireDecoder {
                 nodes = c.nextIsNull() ? null : nodeList(c);
                 nodesSeen = true;
             } else if (key.equalsIgnoreCase("NodeNames")) {
-                names = c.nextIsNull() ? null : stringArray(c, "NodeNames");
+                names = c.nextIsNull() ? null : nameArray(c, "NodeNames", table);
                 namesSeen = true;
             } else {
                 c.skipValue();
@@ -192,23 +202,34 @@ public final class WireDecoder {
         return map;
     }
 
-    private static List<String> stringArray(JsonCursor c, String where) throws BadRequestException {
-        String[] out = new String[1024];
+    private static NameList nameArray(JsonCursor c, String where, NodeTable table) throws BadRequestException {
+        int[] ids = new int[table == null ? 1024 : Math.max(16, table.size())];
+        String[] unknown = null; // made on the first name the table does not know
         int n = 0;
         boolean plain = true;
         c.beginArray();
         for (boolean first = true; c.hasNext(first, ']'); first = false) {
-            String v = c.nextNameStringOrNull(where, n);
-            if (v == null || v.isEmpty()) {
-                throw new BadRequestException(where + "[" + n + "] is empty");
+            int id = c.nextNodeName(where, n, table);
+            if (n == ids.length) {
+                ids = Arrays.copyOf(ids, 2 * n);
+            }
+            ids[n] = id;
+            if (id < 0) {
+                String name = c.lastName();
+                if (name == null || name.isEmpty()) {
+                    throw new BadRequestException(where + "[" + n + "] is empty");
+                }
+                if (unknown == null) {
+                    unknown = new String[ids.length];
+                } else if (unknown.length < ids.length) {
+                    unknown = Arrays.copyOf(unknown, ids.length);
+                }
+                unknown[n] = name;
             }
             plain &= c.lastPlain();
-            if (n == out.length) {
-                out = java.util.Arrays.copyOf(out, 2 * n);
-            }
-            out[n++] = v;
+            n++;
         }
-        return new NameList(out, n, plain);
+        return new NameList(table, Arrays.copyOf(ids, n), unknown == null ? null : Arrays.copyOf(unknown, n), plain);
     }
 
     private static final class Meta {

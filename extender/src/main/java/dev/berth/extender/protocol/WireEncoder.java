@@ -1,6 +1,7 @@
 package dev.berth.extender.protocol;
 
 import dev.berth.extender.placement.Reason;
+import dev.berth.extender.placement.Scores;
 import java.util.List;
 import java.util.Map;
 
@@ -56,11 +57,72 @@ public final class WireEncoder {
     }
 
     private static final String[] QUOTED_REASONS = new String[Reason.values().length];
+    /** {@code :"reason text"} per reason, in UTF-8, for the byte replies. */
+    private static final byte[][] COLON_REASONS = new byte[Reason.values().length][];
 
     static {
         for (Reason r : Reason.values()) {
             QUOTED_REASONS[r.ordinal()] = Json.string(new StringBuilder(), r.text()).toString();
+            COLON_REASONS[r.ordinal()] = (":" + QUOTED_REASONS[r.ordinal()]).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         }
+    }
+
+    /**
+     * The names-mode filter reply, written as bytes straight from the engine's verdicts: the hot
+     * path at thousands of nodes. {@code reasons} is aligned with {@code names}; a {@code null}
+     * reason means the node passed.
+     */
+    public static ByteBuilder filterReply(NameList names, Reason[] reasons) {
+        ByteBuilder b = new ByteBuilder(128 + names.size() * 48);
+        b.ascii("{\"Nodes\":null,\"NodeNames\":[");
+        boolean first = true;
+        for (int i = 0; i < reasons.length; i++) {
+            if (reasons[i] == null) {
+                if (!first) {
+                    b.ascii(',');
+                }
+                first = false;
+                names.appendQuoted(i, b);
+            }
+        }
+        b.ascii("],\"FailedNodes\":");
+        failures(b, names, reasons, false);
+        b.ascii(",\"FailedAndUnresolvableNodes\":");
+        failures(b, names, reasons, true);
+        return b.ascii(",\"Error\":\"\"}");
+    }
+
+    private static void failures(ByteBuilder b, NameList names, Reason[] reasons, boolean permanent) {
+        b.ascii('{');
+        boolean first = true;
+        for (int i = 0; i < reasons.length; i++) {
+            Reason r = reasons[i];
+            if (r == null || r.permanent() != permanent) {
+                continue;
+            }
+            if (!first) {
+                b.ascii(',');
+            }
+            first = false;
+            names.appendQuoted(i, b);
+            b.bytes(COLON_REASONS[r.ordinal()]);
+        }
+        b.ascii('}');
+    }
+
+    private static final byte[] HOST = "{\"Host\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] NEXT_HOST = ",{\"Host\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] SCORE = ",\"Score\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** The names-mode prioritize reply as bytes: {@code [{"Host":"n1","Score":7},...]}. */
+    public static ByteBuilder hostPriorities(NameList names, Scores scores) {
+        ByteBuilder b = new ByteBuilder(32 + names.size() * 40).ascii('[');
+        for (int i = 0; i < scores.size(); i++) {
+            b.bytes(i == 0 ? HOST : NEXT_HOST);
+            names.appendQuoted(i, b);
+            b.bytes(SCORE).integer(scores.total(i)).ascii('}');
+        }
+        return b.ascii(']');
     }
 
     /**
@@ -134,21 +196,16 @@ public final class WireEncoder {
         return b.append(']').toString();
     }
 
-    /** The prioritize reply straight from the engine's scores (the hot path). */
-    public static String hostPriorities(dev.berth.extender.placement.NodeScore[] scores) {
-        return hostPriorities(scores, false);
-    }
-
-    /** As {@link #hostPriorities(dev.berth.extender.placement.NodeScore[])}; {@code plain}: see {@link NameList}. */
-    public static String hostPriorities(dev.berth.extender.placement.NodeScore[] scores, boolean plain) {
-        StringBuilder b = new StringBuilder(32 + scores.length * 48).append('[');
-        for (int i = 0; i < scores.length; i++) {
+    /** The full-mode prioritize reply: {@code names} aligned with {@code scores}. */
+    public static String hostPriorities(List<String> names, Scores scores) {
+        StringBuilder b = new StringBuilder(32 + scores.size() * 48).append('[');
+        for (int i = 0; i < scores.size(); i++) {
             if (i > 0) {
                 b.append(',');
             }
             b.append("{\"Host\":");
-            Json.string(b, scores[i].node(), plain);
-            b.append(",\"Score\":").append(scores[i].total()).append('}');
+            Json.string(b, names.get(i));
+            b.append(",\"Score\":").append(scores.total(i)).append('}');
         }
         return b.append(']').toString();
     }

@@ -14,7 +14,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.berth.extender.state.PodBinder;
-import java.io.StringWriter;
+import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,14 +35,14 @@ class ExtenderHttpTest {
 
     private HttpFixture.Switchable state;
     private final List<PodBinder.BindTarget> binds = new CopyOnWriteArrayList<>();
-    private StringWriter log;
+    private ByteArrayOutputStream log;
     private ExtenderServer server;
     private int port;
 
     @BeforeEach
     void start() {
         state = HttpFixture.state();
-        log = new StringWriter();
+        log = new ByteArrayOutputStream();
         PodBinder recording = t -> {
             binds.add(t);
             state.inner.bind(t);
@@ -239,8 +239,8 @@ class ExtenderHttpTest {
         post(port, "/scheduler/prioritize", namesArgs(BROKER, List.of("a2", "b1", "b2")));
         post(port, "/scheduler/bind", bindArgs("kafka", "orders-broker-1", "uid-1", "b2"));
         post(port, "/scheduler/bind", bindArgs("kafka", "orders-broker-1", "uid-1", "a2"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> log.toString().lines().count() == 4);
-        List<JsonObject> lines = log.toString().lines().map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+        await().atMost(Duration.ofSeconds(5)).until(() -> log.toString(java.nio.charset.StandardCharsets.UTF_8).lines().count() == 4);
+        List<JsonObject> lines = log.toString(java.nio.charset.StandardCharsets.UTF_8).lines().map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
         JsonObject filter = lines.get(0);
         assertThat(filter.get("verb").getAsString()).isEqualTo("filter");
         assertThat(filter.get("ts").getAsString()).isEqualTo("2026-11-25T12:00:00Z");

@@ -1,5 +1,7 @@
 package dev.berth.extender.protocol;
 
+import dev.berth.extender.placement.NodeFacts;
+import dev.berth.extender.placement.NodeTable;
 import static dev.berth.extender.testing.SchedulerWire.fullArgs;
 import static dev.berth.extender.testing.SchedulerWire.namesArgs;
 import static dev.berth.extender.testing.SchedulerWire.node;
@@ -31,13 +33,40 @@ class WireDecoderTest {
         assertThat(args.pod().annotations()).containsEntry("note", "a&b<c>"); // Go's \u0026 \u003c \u003e decoded
     }
 
+    private static final NodeTable TABLE = NodeTable.of(List.of(
+            new NodeFacts("shared-node-1", "a", null, List.of()),
+            new NodeFacts("shared-node-2", "b", null, List.of()),
+            new NodeFacts("ip-10-0-0-1.eu-west-1.compute.internal", "a", null, List.of()),
+            new NodeFacts("odd?name", "a", null, List.of())));
+
     @Test
-    void repeatedNodeNamesDecodeToOneSharedInstance() throws Exception {
-        List<String> first = WireDecoder.extenderArgs(namesArgs(POD, List.of("shared-node-1", "shared-node-2"))).nodeNames();
-        List<String> second = WireDecoder.extenderArgs(namesArgs(POD, List.of("shared-node-2", "shared-node-1"))).nodeNames();
-        assertThat(second.get(1)).isSameAs(first.get(0)); // canonical: the decision ring keeps one String per node
-        assertThat(second.get(0)).isSameAs(first.get(1));
-        assertThat(NameList.plain(first)).isTrue();
+    void namesTheTableKnowsResolveToTheirRowsAndTheTablesStrings() throws Exception {
+        NameList names = (NameList) WireDecoder.extenderArgs(namesArgs(POD,
+                List.of("shared-node-2", "ghost", "ip-10-0-0-1.eu-west-1.compute.internal", "shared-node-1")), TABLE).nodeNames();
+        assertThat(names.ids()).containsExactly(1, -1, 2, 0);
+        assertThat(names).containsExactly("shared-node-2", "ghost", "ip-10-0-0-1.eu-west-1.compute.internal", "shared-node-1");
+        assertThat(names.get(0)).isSameAs(TABLE.name(1)); // not a copy out of the body
+        assertThat(names.table()).isSameAs(TABLE);
+        assertThat(NameList.plain(names)).isTrue();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "'[\"shared\\u002dnode-1\"]' | 0",  // an escaped spelling of a known name: found the slow way
+        "'[\"shared-node-1\\\"\"]'   | -1", // the known name plus an escaped quote is another name
+        "'[\"odd?name\"]'              | 0",  // '?' stays out of the byte index (other characters read as '?'), found by name
+        "'[\"odd\u4e2dname\"]'         | -1", // a character outside Latin-1 that reads as '?' must not match odd?name
+        "'[ \"shared-node-2\" ]'       | 1",  // whitespace around the element
+        })
+    void everySpellingResolvesToTheRowOfTheNameItDecodesTo(String array, int expectedId) throws Exception {
+        NodeTable table = NodeTable.of(List.of(new NodeFacts(expectedId == 0 && array.contains("odd") ? "odd?name" : "shared-node-1", "a", null, List.of()),
+                new NodeFacts("shared-node-2", "b", null, List.of())));
+        NameList names = (NameList) WireDecoder.extenderArgs(
+                "{\"Pod\":{\"metadata\":{\"name\":\"p\"}},\"NodeNames\":" + array + "}", table).nodeNames();
+        assertThat(names.ids()).containsExactly(expectedId);
+        if (expectedId >= 0) {
+            assertThat(names.get(0)).isEqualTo(table.name(expectedId));
+        }
     }
 
     @ParameterizedTest

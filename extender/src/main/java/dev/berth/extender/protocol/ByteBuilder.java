@@ -1,0 +1,101 @@
+package dev.berth.extender.protocol;
+
+import dev.berth.extender.placement.NodeTable;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * A growable UTF-8 byte buffer for the names-mode replies, written once and sent as is: no
+ * {@link StringBuilder}, no String, no second encoding pass. Node names the {@link NodeTable}
+ * knows are copied from its packed bytes; anything else goes through {@link Json} escaping.
+ */
+public final class ByteBuilder implements NodeTable.ByteSink {
+    private byte[] buf;
+    private int length;
+
+    public ByteBuilder(int capacity) {
+        buf = new byte[Math.max(16, capacity)];
+    }
+
+    /** Appends {@code s}, which the caller knows is ASCII (JSON punctuation and keys). */
+    public ByteBuilder ascii(String s) {
+        int n = s.length();
+        ensure(n);
+        for (int i = 0; i < n; i++) {
+            buf[length++] = (byte) s.charAt(i);
+        }
+        return this;
+    }
+
+    public ByteBuilder ascii(char c) {
+        ensure(1);
+        buf[length++] = (byte) c;
+        return this;
+    }
+
+    public ByteBuilder bytes(byte[] b) {
+        ensure(b.length);
+        System.arraycopy(b, 0, buf, length, b.length);
+        length += b.length;
+        return this;
+    }
+
+    @Override
+    public void quoted(byte[] b, int from, int n) {
+        ensure(n + 2);
+        buf[length++] = '"';
+        System.arraycopy(b, from, buf, length, n);
+        length += n;
+        buf[length++] = '"';
+    }
+
+    public ByteBuilder integer(long v) {
+        if (v >= 0 && v < 10) {
+            return ascii((char) ('0' + v)); // scores 0..10 are most of what is written
+        }
+        if (v < 0) {
+            return ascii(Long.toString(v));
+        }
+        int digits = 1;
+        for (long t = v; t >= 10; t /= 10) {
+            digits++;
+        }
+        ensure(digits);
+        for (int i = length + digits - 1; i >= length; i--) {
+            buf[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        length += digits;
+        return this;
+    }
+
+    /** {@code s} as a quoted, escaped JSON string in UTF-8 ({@code null} as {@code null}). */
+    public ByteBuilder jsonString(String s) {
+        return bytes(Json.string(new StringBuilder(s == null ? 4 : s.length() + 2), s).toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Empties the builder, keeping its capacity. */
+    public void clear() {
+        length = 0;
+    }
+
+    public int length() {
+        return length;
+    }
+
+    /** The backing array; bytes {@code [0, length())} are the content. */
+    public byte[] array() {
+        return buf;
+    }
+
+    @Override
+    public String toString() {
+        return new String(buf, 0, length, StandardCharsets.UTF_8);
+    }
+
+    private void ensure(int more) {
+        if (length + more > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(length + more, 2 * buf.length));
+        }
+    }
+}
