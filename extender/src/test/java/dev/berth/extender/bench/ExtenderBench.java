@@ -8,7 +8,6 @@ import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.BlockingHandler;
-import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -67,15 +66,18 @@ public final class ExtenderBench {
         Files.deleteIfExists(logFile);
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         boolean log = !Boolean.getBoolean("bench.noLog");
-        try (Writer sink = Files.newBufferedWriter(logFile);
+        try (java.io.OutputStream sink = new java.io.BufferedOutputStream(Files.newOutputStream(logFile), 1 << 16);
                 ExtenderServer server = ExtenderServer.builder().state(state).binder(state).rackLabel(RACK_LABEL)
                         .decisionSink(log ? sink : null).start()) {
             Undertow echo = start(new BlockingHandler(ExtenderBench::echo));
+            Canned canned = new Canned();
+            Undertow cannedServer = start(new BlockingHandler(canned));
             System.out.println("server: decision log " + (log ? "to " + logFile : "in memory only (-Dbench.noLog=true)"));
             Undertow clientJava = start(new BlockingHandler(new ClientJavaExtender(state, RACK_LABEL)));
             try {
                 String ext = "http://127.0.0.1:" + server.port() + "/scheduler";
                 String echoUrl = "http://127.0.0.1:" + port(echo);
+                String cannedUrl = "http://127.0.0.1:" + port(cannedServer);
                 String cj = "http://127.0.0.1:" + port(clientJava);
                 // what each pod's filter passes: the real extender's answer, taken once, outside the measurement
                 List<List<String>> passed = new ArrayList<>(PODS);
@@ -86,10 +88,16 @@ public final class ExtenderBench {
                         passed.stream().mapToInt(List::size).min().orElse(0), passed.stream().mapToInt(List::size).max().orElse(0),
                         NODES, (int) passed.stream().mapToInt(List::size).average().orElse(0));
                 List<byte[]> namesFilter = pods.stream().map(p -> utf8(SchedulerWire.namesArgs(p, names))).toList();
+                // the extender's real replies, for the canned floor (taken before its log has lines to write)
+                List<byte[]> filterReplies = new ArrayList<>(PODS);
+                List<byte[]> prioritizeReplies = new ArrayList<>(PODS);
                 List<byte[]> namesPrioritize = new ArrayList<>(PODS);
                 for (int p = 0; p < PODS; p++) {
                     namesPrioritize.add(utf8(SchedulerWire.namesArgs(pods.get(p), passed.get(p))));
+                    filterReplies.add(call(client, ext + "/filter", namesFilter.get(p)));
+                    prioritizeReplies.add(call(client, ext + "/prioritize", namesPrioritize.get(p)));
                 }
+                canned.start(filterReplies, prioritizeReplies);
                 Bodies namesBodies = new Bodies() {
                     @Override
                     public byte[] filter(int i) {
@@ -116,10 +124,10 @@ public final class ExtenderBench {
                         return utf8(SchedulerWire.fullArgs(pods.get(i % PODS), passed.get(i % PODS).stream().map(jsonOf::get).toList()));
                     }
                 };
-                // Warm-up: on 2 shared cores C2 was still compiling the request path (and taking a core
-                // for it) after 500 ops; 3,000 ops (about 15 s) let the JIT settle before measuring.
+                // Warm-up floor per case; run() goes on until the JIT is quiet (see there)
                 int warmup = Integer.getInteger("bench.warmup", 3000);
                 run(client, "echo-names", echoUrl + "/filter", echoUrl + "/prioritize", namesBodies, warmup, 1000);
+                run(client, "canned-names", cannedUrl + "/filter", cannedUrl + "/prioritize", namesBodies, warmup, 1000);
                 if (run(client, "names", ext + "/filter", ext + "/prioritize", namesBodies, warmup, 1000)) {
                     serverSide(server, "names", 1000);
                 }
@@ -130,6 +138,7 @@ public final class ExtenderBench {
                 run(client, "full-clientjava", cj + "/filter", cj + "/prioritize", fullBodies, 3, 15);
             } finally {
                 echo.stop();
+                cannedServer.stop();
                 clientJava.stop();
             }
         }
@@ -161,26 +170,43 @@ public final class ExtenderBench {
         if (!only.isEmpty() && !Arrays.asList(only.split(",")).contains(name)) {
             return false;
         }
+        // Warm-up: at least `warmup` ops, then on until the JIT has compiled nothing for a whole
+        // round of `quiet` ops (capped). On 2 cores a C2 compile of HttpClient or Undertow code
+        // takes one core for 100-400 ms, and every op it overlaps is delayed by milliseconds: a
+        // fixed count that was enough when ops were slow left compiles running into the measurement.
+        int quiet = Math.max(warmup / 6, 5);
+        int warmed = 0;
+        long compiled = compileMillis();
+        for (int quietFor = 0; warmed < warmup || (quietFor < quiet && warmed < 20 * warmup); warmed++) {
+            call(client, filter, bodies.filter(warmed));
+            call(client, prioritize, bodies.prioritize(warmed));
+            long now = compileMillis();
+            quietFor = now == compiled ? quietFor + 1 : 0;
+            compiled = now;
+        }
         System.gc();
         long[] samples = new long[ops];
         long busy = 0;
-        long cpuStart = 0;
-        for (int i = 0; i < warmup + ops; i++) {
-            if (i == warmup) {
-                cpuStart = processCpuNanos();
-            }
-            byte[] filterBody = bodies.filter(i);
-            byte[] prioritizeBody = bodies.prioritize(i);
+        long cpuStart = processCpuNanos();
+        for (int i = 0; i < ops; i++) {
+            byte[] filterBody = bodies.filter(warmed + i);
+            byte[] prioritizeBody = bodies.prioritize(warmed + i);
             long t0 = System.nanoTime();
             call(client, filter, filterBody);
             call(client, prioritize, prioritizeBody);
             long t = System.nanoTime() - t0;
-            if (i >= warmup) {
-                samples[i - warmup] = t;
-                busy += t;
+            samples[i] = t;
+            busy += t;
+        }
+        System.out.printf("info %s warmup_ops=%d jit_compile_ms_during_run=%d%n", name, warmed, compileMillis() - compiled);
+        long cpuPerOp = (processCpuNanos() - cpuStart) / ops / 1000;
+        if (System.getProperty("bench.dump") != null) {
+            try (java.io.PrintWriter w = new java.io.PrintWriter(System.getProperty("bench.dump") + "-" + name)) {
+                for (long t : samples) {
+                    w.println(t / 1000);
+                }
             }
         }
-        long cpuPerOp = (processCpuNanos() - cpuStart) / ops / 1000;
         Arrays.sort(samples);
         long p50 = samples[(int) Math.ceil(ops * 0.50) - 1] / 1000;
         long p99 = samples[(int) Math.ceil(ops * 0.99) - 1] / 1000;
@@ -214,6 +240,11 @@ public final class ExtenderBench {
         return r.body();
     }
 
+    /** Milliseconds the JIT has spent compiling so far, in this JVM. */
+    private static long compileMillis() {
+        return java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    }
+
     private static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
@@ -223,6 +254,33 @@ public final class ExtenderBench {
         byte[] body = ex.getInputStream().readAllBytes();
         ex.getResponseHeaders().put(io.undertow.util.Headers.CONTENT_TYPE, "application/json");
         ex.getResponseSender().send(ByteBuffer.wrap(body));
+    }
+
+    /**
+     * A second floor, informational: reads the body and answers with the reply the real extender
+     * gave for that pod, precomputed, so the transport carries exactly the names case's bytes (its
+     * replies are about twice the size of its requests, which the echo does not move). Requests
+     * come strictly in op order, so the n-th filter (prioritize) call gets pod n % 100's reply.
+     */
+    private static final class Canned implements HttpHandler {
+        private List<byte[]> filter;
+        private List<byte[]> prioritize;
+        private final java.util.concurrent.atomic.AtomicInteger filters = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger prioritizes = new java.util.concurrent.atomic.AtomicInteger();
+
+        void start(List<byte[]> filterReplies, List<byte[]> prioritizeReplies) {
+            filter = filterReplies;
+            prioritize = prioritizeReplies;
+        }
+
+        @Override
+        public void handleRequest(HttpServerExchange ex) throws Exception {
+            ex.getInputStream().readAllBytes();
+            boolean isFilter = ex.getRequestPath().endsWith("/filter");
+            byte[] reply = isFilter ? filter.get(filters.getAndIncrement() % PODS) : prioritize.get(prioritizes.getAndIncrement() % PODS);
+            ex.getResponseHeaders().put(io.undertow.util.Headers.CONTENT_TYPE, "application/json");
+            ex.getResponseSender().send(ByteBuffer.wrap(reply));
+        }
     }
 
     private static Undertow start(HttpHandler handler) {
@@ -237,7 +295,7 @@ public final class ExtenderBench {
     }
 
     /** 5,000 nodes over 10 racks, 1-4 Ti disks; 1,000 brokers of 50 clusters already placed with uneven leader loads. */
-    static ClusterFile cluster(Random r) {
+    public static ClusterFile cluster(Random r) {
         List<ClusterFile.Obj> nodes = new ArrayList<>();
         for (int i = 0; i < NODES; i++) {
             Map<String, String> labels = i % 500 == 499 ? Map.of() : Map.of(RACK_LABEL, "rack-" + (i % 10));
@@ -257,7 +315,7 @@ public final class ExtenderBench {
     }
 
     /** 100 broker pods to place: half pinned to a rack, sizes 100-500 Gi, some of clusters that already have brokers. */
-    static List<String> pods(Random r) {
+    public static List<String> pods(Random r) {
         List<String> pods = new ArrayList<>();
         for (int p = 0; p < PODS; p++) {
             String cluster = p % 2 == 0 ? "existing-" + (p % 50) : "new-" + (p % 20);
