@@ -1,11 +1,11 @@
 package dev.berth.extender.http;
 
 import dev.berth.extender.placement.BrokerPod;
-import dev.berth.extender.placement.Scores;
 import dev.berth.extender.placement.Reason;
+import dev.berth.extender.placement.Scores;
 import dev.berth.extender.protocol.ByteBuilder;
-import dev.berth.extender.protocol.Json;
 import dev.berth.extender.protocol.NameList;
+import dev.berth.extender.protocol.WireEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -80,7 +80,7 @@ public record Decision(
                     b.ascii(',');
                 }
                 first = false;
-                name(b, i).bytes(COLON_REASONS[r.ordinal()]);
+                name(b, i).bytes(WireEncoder.colonReason(r));
             }
             b.ascii('}');
         }
@@ -115,14 +115,6 @@ public record Decision(
     private static final byte[] LEADERS = ascii(",\"leaders\":");
     private static final byte[] DISK = ascii(",\"disk\":");
     private static final byte[] LOAD = ascii(",\"load\":");
-    private static final byte[][] COLON_REASONS = new byte[Reason.values().length][];
-
-    static {
-        for (Reason r : Reason.values()) {
-            COLON_REASONS[r.ordinal()] = (":" + Json.string(new StringBuilder(), r.text())).getBytes(StandardCharsets.UTF_8);
-        }
-    }
-
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }

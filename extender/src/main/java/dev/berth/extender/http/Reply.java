@@ -27,9 +27,4 @@ record Reply(int status, String contentType, byte[] body, int length) {
     static Reply text(int status, String body) {
         return new Reply(status, TEXT, body);
     }
-
-    /** The body as text (tests and logs). */
-    String text() {
-        return new String(body, 0, length, StandardCharsets.UTF_8);
-    }
 }

@@ -6,7 +6,6 @@ import io.undertow.util.Methods;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Deque;
 import java.util.List;
 
@@ -52,7 +51,7 @@ final class Router implements HttpHandler {
             if (!post) {
                 return Reply.text(405, "use POST\n");
             }
-            String body;
+            Body body;
             try {
                 body = readBody(ex);
             } catch (BodyTooLarge e) {
@@ -136,7 +135,10 @@ final class Router implements HttpHandler {
         return values == null || values.isEmpty() ? null : values.getFirst();
     }
 
-    private String readBody(HttpServerExchange ex) throws IOException, BodyTooLarge {
+    /** A request body as it arrived: {@code bytes[0, length)}, UTF-8 JSON, decoded only where read. */
+    record Body(byte[] bytes, int length) {}
+
+    private Body readBody(HttpServerExchange ex) throws IOException, BodyTooLarge {
         long declared = ex.getRequestContentLength();
         if (declared > maxBodyBytes) {
             throw new BodyTooLarge(declared);
@@ -145,8 +147,7 @@ final class Router implements HttpHandler {
         if (declared >= 0) {
             // the usual case (kube-scheduler sends Content-Length): read straight into one array
             byte[] body = new byte[(int) declared];
-            int n = in.readNBytes(body, 0, body.length);
-            return new String(body, 0, n, StandardCharsets.UTF_8); // a short body fails decoding: 400
+            return new Body(body, in.readNBytes(body, 0, body.length)); // a short body fails decoding: 400
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
         byte[] buf = new byte[65536];
@@ -158,7 +159,8 @@ final class Router implements HttpHandler {
             }
             out.write(buf, 0, n);
         }
-        return out.toString(StandardCharsets.UTF_8);
+        byte[] body = out.toByteArray();
+        return new Body(body, body.length);
     }
 
     private final class BodyTooLarge extends Exception {

@@ -4,9 +4,9 @@ import dev.berth.extender.placement.BrokerPod;
 import dev.berth.extender.placement.Candidate;
 import dev.berth.extender.placement.NodeFacts;
 import dev.berth.extender.placement.NodeTable;
-import dev.berth.extender.placement.Scores;
 import dev.berth.extender.placement.PlacementEngine;
 import dev.berth.extender.placement.Reason;
+import dev.berth.extender.placement.Scores;
 import dev.berth.extender.protocol.BadRequestException;
 import dev.berth.extender.protocol.ExtenderArgs;
 import dev.berth.extender.protocol.ExtenderBindingArgs;
@@ -68,33 +68,33 @@ final class Verbs {
      * to a row of the cache's {@link NodeTable} while decoding; full mode builds one candidate per
      * Node object sent ({@link Candidates}).
      */
-    private record Request(ExtenderArgs args, BrokerPod pod, NameList names, List<Candidate> candidates, Reply refusal) {
-        List<String> nodeNames() {
-            return names != null ? names : candidateNames(candidates);
-        }
-    }
+    private record Request(ExtenderArgs args, BrokerPod pod, NameList names, List<Candidate> candidates,
+            List<String> nodeNames, Reply refusal) {}
 
-    private Request decode(String verb, String body, long startNanos, boolean errorReplyIsFilterShaped) {
+    private Request decode(String verb, Router.Body body, long startNanos, boolean errorReplyIsFilterShaped) {
         if (!state.synced()) {
             return refused(refuse(verb, 503, NOT_SYNCED, "not-synced", startNanos, errorReplyIsFilterShaped));
         }
         try {
-            ExtenderArgs args = WireDecoder.extenderArgs(body, state.table());
+            ExtenderArgs args = WireDecoder.extenderArgs(body.bytes(), body.length(), state.table());
             BrokerPod pod = Facts.brokerPod(args.pod());
             pods.remember(pod);
-            return args.fullNodes()
-                    ? new Request(args, pod, null, Candidates.of(args, state, rackLabel), null)
-                    : new Request(args, pod, (NameList) args.nodeNames(), null, null);
+            if (args.fullNodes()) {
+                List<Candidate> candidates = Candidates.of(args, state, rackLabel);
+                return new Request(args, pod, null, candidates, candidateNames(candidates), null);
+            }
+            NameList names = (NameList) args.nodeNames();
+            return new Request(args, pod, names, null, names, null);
         } catch (BadRequestException e) {
             return refused(refuse(verb, 400, e.getMessage(), "bad-request", startNanos, errorReplyIsFilterShaped));
         }
     }
 
     private static Request refused(Reply refusal) {
-        return new Request(null, null, null, null, refusal);
+        return new Request(null, null, null, null, null, refusal);
     }
 
-    Reply filter(String body, long startNanos) {
+    Reply filter(Router.Body body, long startNanos) {
         Request request = decode("filter", body, startNanos, true);
         if (request.refusal() != null) {
             return request.refusal();
@@ -121,9 +121,7 @@ final class Verbs {
                 }
             }
         }
-        Reply reply = names != null
-                ? Reply.json(200, WireEncoder.filterReply(names, reasons))
-                : Reply.json(200, fullFilterReply(request, reasons));
+        Reply reply = Reply.json(200, WireEncoder.filterReply(request.nodeNames(), reasons, names != null ? null : passedNodes(request, reasons)));
         boolean fit = refused < reasons.length;
         String reason = fit ? "none" : most == null ? "no-nodes" : most.name();
         record("filter", pod, fit ? "fit" : "no-fit", reason, request.nodeNames(), reasons, null, null, null, startNanos);
@@ -131,44 +129,42 @@ final class Verbs {
     }
 
     /** Full mode: the accepted Node objects, echoed as the scheduler sent them. */
-    private static String fullFilterReply(Request request, Reason[] reasons) {
+    private static List<WireNode> passedNodes(Request request, Reason[] reasons) {
         List<WireNode> passed = new ArrayList<>(reasons.length);
         for (int i = 0; i < reasons.length; i++) {
             if (reasons[i] == null) {
                 passed.add(request.args().nodes().get(i));
             }
         }
-        return WireEncoder.filterReply(passed, null, request.nodeNames(), reasons);
+        return passed;
     }
 
-    Reply prioritize(String body, long startNanos) {
+    Reply prioritize(Router.Body body, long startNanos) {
         Request request = decode("prioritize", body, startNanos, false);
         if (request.refusal() != null) {
             return request.refusal();
         }
         BrokerPod pod = request.pod();
         NameList names = request.names();
-        Reply reply;
         Scores scores;
         if (names != null) {
             NodeTable table = names.table();
             scores = engine.prioritize(pod, table, names.ids(), () -> table.rackCounts(pod));
-            reply = Reply.json(200, WireEncoder.hostPriorities(names, scores));
         } else {
             scores = engine.score(pod, request.candidates(), () -> state.table().rackCounts(pod));
-            reply = Reply.json(200, WireEncoder.hostPriorities(request.nodeNames(), scores));
         }
+        Reply reply = Reply.json(200, WireEncoder.hostPriorities(request.nodeNames(), scores));
         record("prioritize", pod, "scored", "none", request.nodeNames(), null, scores, null, null, startNanos);
         return reply;
     }
 
-    Reply bind(String body, long startNanos) {
+    Reply bind(Router.Body body, long startNanos) {
         if (!state.synced()) {
             return refuse("bind", 503, NOT_SYNCED, "not-synced", startNanos, false);
         }
         ExtenderBindingArgs args;
         try {
-            args = WireDecoder.bindingArgs(body);
+            args = WireDecoder.bindingArgs(body.bytes(), body.length());
         } catch (BadRequestException e) {
             return refuse("bind", 400, e.getMessage(), "bad-request", startNanos, false);
         }

@@ -34,9 +34,13 @@ public final class ByteBuilder implements NodeTable.ByteSink {
     }
 
     public ByteBuilder bytes(byte[] b) {
-        ensure(b.length);
-        System.arraycopy(b, 0, buf, length, b.length);
-        length += b.length;
+        return bytes(b, 0, b.length);
+    }
+
+    public ByteBuilder bytes(byte[] b, int from, int n) {
+        ensure(n);
+        System.arraycopy(b, from, buf, length, n);
+        length += n;
         return this;
     }
 
@@ -53,17 +57,24 @@ public final class ByteBuilder implements NodeTable.ByteSink {
         if (v >= 0 && v < 10) {
             return ascii((char) ('0' + v)); // scores 0..10 are most of what is written
         }
-        if (v < 0) {
+        if (v >= 10 && v < 100) {
+            int x = (int) v;
+            ensure(2);
+            buf[length++] = (byte) ('0' + x / 10);
+            buf[length++] = (byte) ('0' + x % 10);
+            return this;
+        }
+        if (v < 0 || v > Integer.MAX_VALUE) {
             return ascii(Long.toString(v));
         }
-        int digits = 1;
-        for (long t = v; t >= 10; t /= 10) {
-            digits++;
-        }
+        int x = (int) v; // int division by a constant compiles to a multiply; long division does not
+        int digits = x < 100 ? 2 : x < 1000 ? 3 : x < 10_000 ? 4 : x < 100_000 ? 5 : x < 1_000_000 ? 6
+                : x < 10_000_000 ? 7 : x < 100_000_000 ? 8 : x < 1_000_000_000 ? 9 : 10;
         ensure(digits);
         for (int i = length + digits - 1; i >= length; i--) {
-            buf[i] = (byte) ('0' + v % 10);
-            v /= 10;
+            int q = x / 10;
+            buf[i] = (byte) ('0' + x - 10 * q);
+            x = q;
         }
         length += digits;
         return this;

@@ -6,12 +6,16 @@ public final class Json {
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    /**
-     * Appends {@code s} quoted; when {@code plain} (the caller knows it holds nothing to escape, see
-     * {@link NameList}) it is copied without the per-character scan.
-     */
-    public static StringBuilder string(StringBuilder b, String s, boolean plain) {
-        return plain ? b.append('"').append(s).append('"') : string(b, s);
+    /** Length of the longest prefix of {@code s} that needs no escaping. */
+    private static int plainPrefix(String s) {
+        int n = s.length();
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || c == '\u2028' || c == '\u2029') {
+                return i;
+            }
+        }
+        return n;
     }
 
     /** Appends {@code s} as a quoted JSON string ({@code null} as {@code null}). */
@@ -20,14 +24,7 @@ public final class Json {
             return b.append("null");
         }
         int n = s.length();
-        int clean = 0;
-        while (clean < n) {
-            char c = s.charAt(clean);
-            if (c < 0x20 || c == '"' || c == '\\' || c == '\u2028' || c == '\u2029') {
-                break;
-            }
-            clean++;
-        }
+        int clean = plainPrefix(s);
         if (clean == n) {
             return b.append('"').append(s).append('"'); // the common case: one bulk copy
         }

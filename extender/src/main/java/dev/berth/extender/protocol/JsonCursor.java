@@ -4,35 +4,34 @@ import dev.berth.extender.placement.NodeTable;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A strict, streaming JSON reader over a request body held as a String, that also reports
+ * A strict, streaming JSON reader over a request body as it arrived, UTF-8 bytes, that also reports
  * positions: the filter reply in {@code nodeCacheCapable: false} mode echoes each accepted Node
- * exactly as the scheduler sent it, which needs the source span of every Node object. Gson's
- * {@code JsonReader} streams just as well but does not expose positions, hence this class.
+ * exactly as the scheduler sent it, which needs the byte span of every Node object. Gson's
+ * {@code JsonReader} streams just as well but does not expose positions, hence this class. Reading
+ * bytes rather than a decoded String saves decoding the whole body: only the strings berth keeps
+ * are decoded, and node names the cache knows are matched on their bytes without being decoded.
  *
  * <p>It reads only what the caller asks for and skips the rest with {@link #skipValue()}, which
  * validates (so a reply never echoes invalid JSON) without building anything. Nesting deeper than
  * {@value #MAX_DEPTH} is refused instead of risking the stack. Every error is a
- * {@link BadRequestException} naming the offset.
+ * {@link BadRequestException} naming the byte offset. Invalid UTF-8 inside a string decodes to
+ * U+FFFD, as decoding the whole body did.
  */
 final class JsonCursor {
     static final int MAX_DEPTH = 200;
 
-    private final String s;
+    private final byte[] b;
     private final int end;
     private int pos;
-    /** Whether the last {@link #nextNodeName} read a name that JSON output copies verbatim. */
-    private boolean lastPlain;
-    private String lastName;
-    /** The body one byte per character, made on the first node name looked up in a table. */
-    private byte[] latin1;
 
-    JsonCursor(String s) {
-        this.s = s;
-        this.end = s.length();
+    /** Reads {@code body[0, length)}. */
+    JsonCursor(byte[] body, int length) {
+        this.b = body;
+        this.end = length;
     }
 
-    String source() {
-        return s;
+    byte[] source() {
+        return b;
     }
 
     int position() {
@@ -45,7 +44,7 @@ final class JsonCursor {
         if (pos >= end) {
             throw error("unexpected end of body");
         }
-        return s.charAt(pos);
+        return (char) (b[pos] & 0xff);
     }
 
     /** Consumes a {@code null} literal if one is next. */
@@ -130,83 +129,35 @@ final class JsonCursor {
     }
 
     /**
-     * Reads one element of a {@code NodeNames} array and returns its row in {@code table} (which
-     * may be null), or -1 when the table does not know it. The decoded name is then in
-     * {@link #lastName()} ({@code null} for a JSON null). A name the table knows is matched on the
-     * body's characters, without building a String: a match proves the element held exactly that
-     * name, because the table only indexes names that JSON writes without escapes.
+     * Reads one element of a {@code NodeNames} array: its row in {@code table} when the table (may
+     * be null) knows the name, else -1, with the decoded name in {@link #lastName()} ({@code null}
+     * for a JSON null). A known name is matched on the body's bytes, without decoding: a match
+     * proves the element held exactly that name, because the table only indexes names that JSON
+     * writes without escapes, in ASCII, so an escape or a multi-byte character never matches.
      */
     int nextNodeName(String where, int index, NodeTable table) throws BadRequestException {
-        lastPlain = false;
         lastName = null;
-        if (table != null) {
-            int id = knownName(table);
+        if (table != null && pos < end && b[pos] == '"') {
+            int close = pos + 1;
+            while (close < end && b[close] != '"') {
+                close++;
+            }
+            int id = close < end ? table.find(b, pos + 1, close) : -1;
             if (id >= 0) {
+                pos = close + 1;
                 return id;
             }
         }
-        if (peek() != '"') {
-            lastName = nextStringOrNull(where, index, null);
-            return -1;
-        }
-        int start = pos + 1;
-        int close = s.indexOf('"', start);
-        if (close < 0) {
-            lastName = readString(); // unterminated: the general path reports it
-            return -1;
-        }
-        lastPlain = true;
-        for (int i = start; i < close; i++) {
-            char c = s.charAt(i);
-            if (c == '\\' || c < 0x20) {
-                lastPlain = false;
-                lastName = readString(); // escapes and errors take the general path
-                return table == null ? -1 : table.idOf(lastName);
-            }
-            if (c == '\u2028' || c == '\u2029') {
-                lastPlain = false; // valid, but escaped on output
-            }
-        }
-        pos = close + 1;
-        lastName = s.substring(start, close);
-        return table == null ? -1 : table.idOf(lastName);
+        lastName = nextStringOrNull(where, index, null);
+        return table == null || lastName == null ? -1 : table.idOf(lastName);
     }
 
-    /**
-     * The fast path of {@link #nextNodeName}: when the cursor is at a string of plain characters
-     * that {@code table} knows, consumes it and returns its row; else consumes nothing and
-     * returns -1. The range up to the next quote is matched as is: a range holding an escape or a
-     * control character matches no indexed name, so it falls to the general path.
-     */
-    private int knownName(NodeTable table) {
-        if (latin1 == null) {
-            latin1 = s.getBytes(StandardCharsets.ISO_8859_1); // one byte per char: positions stay
-        }
-        byte[] b = latin1;
-        int p = pos;
-        if (p >= end || b[p] != '"') {
-            return -1; // whitespace first, or not a string: the general path decides
-        }
-        int q = s.indexOf('"', p + 1); // an escaped quote ends the range early: then no name matches
-        if (q < 0) {
-            return -1;
-        }
-        int id = table.find(b, p + 1, q);
-        if (id >= 0) {
-            pos = q + 1;
-            lastPlain = true;
-        }
-        return id;
-    }
-
-    /** The name decoded by the last {@link #nextNodeName} that returned -1 or went the slow way. */
+    /** The name decoded by the last {@link #nextNodeName} that returned -1. */
     String lastName() {
         return lastName;
     }
 
-    boolean lastPlain() {
-        return lastPlain;
-    }
+    private String lastName;
 
     /** Ends reading: only whitespace may follow the top-level value. */
     void finish() throws BadRequestException {
@@ -265,15 +216,21 @@ final class JsonCursor {
     }
 
     private void literal(String word) throws BadRequestException {
-        if (!s.startsWith(word, pos)) {
+        int n = word.length();
+        if (pos + n > end) {
             throw error("invalid literal");
         }
-        pos += word.length();
+        for (int i = 0; i < n; i++) {
+            if (b[pos + i] != word.charAt(i)) {
+                throw error("invalid literal");
+            }
+        }
+        pos += n;
     }
 
     private void skipWs() {
         while (pos < end) {
-            char c = s.charAt(pos);
+            byte c = b[pos];
             if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
                 pos++;
             } else {
@@ -284,23 +241,23 @@ final class JsonCursor {
 
     private void skipNumber() throws BadRequestException {
         int start = pos;
-        if (pos < end && s.charAt(pos) == '-') {
+        if (pos < end && b[pos] == '-') {
             pos++;
         }
-        if (pos < end && s.charAt(pos) == '0') {
+        if (pos < end && b[pos] == '0') {
             pos++;
         } else if (!digits()) {
             throw errorAt(start, "invalid number");
         }
-        if (pos < end && s.charAt(pos) == '.') {
+        if (pos < end && b[pos] == '.') {
             pos++;
             if (!digits()) {
                 throw errorAt(start, "invalid number");
             }
         }
-        if (pos < end && (s.charAt(pos) == 'e' || s.charAt(pos) == 'E')) {
+        if (pos < end && (b[pos] == 'e' || b[pos] == 'E')) {
             pos++;
-            if (pos < end && (s.charAt(pos) == '+' || s.charAt(pos) == '-')) {
+            if (pos < end && (b[pos] == '+' || b[pos] == '-')) {
                 pos++;
             }
             if (!digits()) {
@@ -311,7 +268,7 @@ final class JsonCursor {
 
     private boolean digits() {
         int start = pos;
-        while (pos < end && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
+        while (pos < end && b[pos] >= '0' && b[pos] <= '9') {
             pos++;
         }
         return pos > start;
@@ -320,35 +277,42 @@ final class JsonCursor {
     /** At an opening quote: returns the decoded string and moves past the closing quote. */
     private String readString() throws BadRequestException {
         int start = ++pos;
+        boolean ascii = true;
         while (pos < end) {
-            char c = s.charAt(pos);
+            byte c = b[pos];
             if (c == '"') {
-                return s.substring(start, pos++);
+                return new String(b, start, pos++ - start, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
             }
             if (c == '\\') {
                 return readEscaped(start);
             }
-            if (c < 0x20) {
+            if (c >= 0 && c < 0x20) {
                 throw error("control character in string");
             }
+            ascii &= c >= 0;
             pos++;
         }
         throw errorAt(start - 1, "unterminated string");
     }
 
+    /** Decodes runs of raw bytes as UTF-8 and escapes as chars, so surrogate pairs join up. */
     private String readEscaped(int start) throws BadRequestException {
-        StringBuilder b = new StringBuilder(pos - start + 16).append(s, start, pos);
+        StringBuilder out = new StringBuilder(pos - start + 16);
+        int run = start;
         while (pos < end) {
-            char c = s.charAt(pos++);
-            if (c == '"') {
-                return b.toString();
-            }
-            if (c == '\\') {
-                b.append(escape());
-            } else if (c < 0x20) {
-                throw errorAt(pos - 1, "control character in string");
+            byte c = b[pos];
+            if (c == '"' || c == '\\') {
+                out.append(new String(b, run, pos - run, StandardCharsets.UTF_8));
+                pos++;
+                if (c == '"') {
+                    return out.toString();
+                }
+                out.append(escape());
+                run = pos;
+            } else if (c >= 0 && c < 0x20) {
+                throw error("control character in string");
             } else {
-                b.append(c);
+                pos++;
             }
         }
         throw errorAt(start - 1, "unterminated string");
@@ -357,13 +321,13 @@ final class JsonCursor {
     private void skipString() throws BadRequestException {
         int start = pos++;
         while (pos < end) {
-            char c = s.charAt(pos++);
+            byte c = b[pos++];
             if (c == '"') {
                 return;
             }
             if (c == '\\') {
                 escape();
-            } else if (c < 0x20) {
+            } else if (c >= 0 && c < 0x20) {
                 throw errorAt(pos - 1, "control character in string");
             }
         }
@@ -375,7 +339,7 @@ final class JsonCursor {
         if (pos >= end) {
             throw error("unterminated escape");
         }
-        char c = s.charAt(pos++);
+        char c = (char) (b[pos++] & 0xff);
         switch (c) {
             case '"', '\\', '/':
                 return c;
@@ -395,7 +359,7 @@ final class JsonCursor {
                 }
                 int v = 0;
                 for (int i = 0; i < 4; i++) {
-                    int d = Character.digit(s.charAt(pos++), 16);
+                    int d = Character.digit((char) (b[pos++] & 0xff), 16);
                     if (d < 0) {
                         throw errorAt(pos - 1, "invalid \\u escape");
                     }
@@ -417,6 +381,6 @@ final class JsonCursor {
     }
 
     private static String printable(char c) {
-        return c < 0x20 || c > 0x7e ? String.format("\\u%04x", (int) c) : String.valueOf(c);
+        return c < 0x20 || c > 0x7e ? String.format("0x%02x", (int) c) : String.valueOf(c);
     }
 }

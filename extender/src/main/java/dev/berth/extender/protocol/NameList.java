@@ -6,35 +6,25 @@ import java.util.RandomAccess;
 
 /**
  * The {@code NodeNames} of a request, as an immutable list that also carries, per name, its row in
- * the {@link NodeTable} the request was decoded against (-1 when the table does not know it), and
- * whether every name is plain: no character that JSON output would escape (control characters,
- * {@code "}, {@code \}, U+2028, U+2029).
+ * the {@link NodeTable} the request was decoded against (-1 when the table does not know it).
  *
  * <p>Known names are not copied out of the body at all: {@link #get} returns the table's String,
  * and {@link #appendQuoted} copies the table's bytes into a reply. Only names the table does not
- * know are kept as decoded Strings. Real node names are DNS subdomains, so in practice every list
- * is plain; an odd name only turns the flag off.
+ * know are kept as decoded Strings, and escaped again when written.
  */
 public final class NameList extends AbstractList<String> implements RandomAccess {
     private final NodeTable table;
     private final int[] ids;
     private final String[] names;
-    private final boolean plain;
 
     /**
      * {@code ids} has exactly the list's length; {@code names} too, with {@code names[i]} set where
      * {@code ids[i] < 0}, or is null when every name is known.
      */
-    NameList(NodeTable table, int[] ids, String[] names, boolean plain) {
+    NameList(NodeTable table, int[] ids, String[] names) {
         this.table = table;
         this.ids = ids;
         this.names = names;
-        this.plain = plain;
-    }
-
-    /** True when {@code list} is a NameList whose names need no JSON escaping. */
-    public static boolean plain(java.util.List<String> list) {
-        return list instanceof NameList n && n.plain;
     }
 
     /** The table the ids refer to, or null when the request was decoded without one. */

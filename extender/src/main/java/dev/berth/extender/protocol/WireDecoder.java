@@ -1,6 +1,7 @@
 package dev.berth.extender.protocol;
 
 import dev.berth.extender.placement.NodeTable;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,12 +26,17 @@ public final class WireDecoder {
         return extenderArgs(body, null);
     }
 
+    public static ExtenderArgs extenderArgs(String body, NodeTable table) throws BadRequestException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return extenderArgs(bytes, bytes.length, table);
+    }
+
     /**
-     * As {@link #extenderArgs(String)}, resolving {@code NodeNames} against {@code table} (may be
+     * Decodes {@code body[0, length)}, resolving {@code NodeNames} against {@code table} (may be
      * null) on the way: the returned {@link NameList} carries each name's row.
      */
-    public static ExtenderArgs extenderArgs(String body, NodeTable table) throws BadRequestException {
-        JsonCursor c = new JsonCursor(body);
+    public static ExtenderArgs extenderArgs(byte[] body, int length, NodeTable table) throws BadRequestException {
+        JsonCursor c = new JsonCursor(body, length);
         if (c.nextIsNull()) {
             throw new BadRequestException("body is null, expected ExtenderArgs");
         }
@@ -72,7 +78,12 @@ public final class WireDecoder {
     }
 
     public static ExtenderBindingArgs bindingArgs(String body) throws BadRequestException {
-        JsonCursor c = new JsonCursor(body);
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return bindingArgs(bytes, bytes.length);
+    }
+
+    public static ExtenderBindingArgs bindingArgs(byte[] body, int length) throws BadRequestException {
+        JsonCursor c = new JsonCursor(body, length);
         if (c.nextIsNull()) {
             throw new BadRequestException("body is null, expected ExtenderBindingArgs");
         }
@@ -206,7 +217,6 @@ public final class WireDecoder {
         int[] ids = new int[table == null ? 1024 : Math.max(16, table.size())];
         String[] unknown = null; // made on the first name the table does not know
         int n = 0;
-        boolean plain = true;
         c.beginArray();
         for (boolean first = true; c.hasNext(first, ']'); first = false) {
             int id = c.nextNodeName(where, n, table);
@@ -226,10 +236,9 @@ public final class WireDecoder {
                 }
                 unknown[n] = name;
             }
-            plain &= c.lastPlain();
             n++;
         }
-        return new NameList(table, Arrays.copyOf(ids, n), unknown == null ? null : Arrays.copyOf(unknown, n), plain);
+        return new NameList(table, Arrays.copyOf(ids, n), unknown == null ? null : Arrays.copyOf(unknown, n));
     }
 
     private static final class Meta {

@@ -1,21 +1,22 @@
 package dev.berth.extender.protocol;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
  * A Node from {@code Nodes.items} of an extender request ({@code nodeCacheCapable: false}):
  * {@code metadata.name}, {@code labels} and {@code annotations}, plus where its JSON sits in the
- * request body so an accepted node is echoed byte for byte in the filter reply.
+ * request body's bytes, so an accepted node is echoed byte for byte in the filter reply.
  */
 public record WireNode(String name, Map<String, String> labels, Map<String, String> annotations,
-        String source, int start, int end) {
+        byte[] source, int start, int end) {
 
     /** Appends the node's JSON exactly as it arrived. */
-    public void appendRaw(StringBuilder out) {
-        out.append(source, start, end);
+    public void appendRaw(ByteBuilder out) {
+        out.bytes(source, start, end - start);
     }
 
     public String raw() {
-        return source.substring(start, end);
+        return new String(source, start, end - start, StandardCharsets.UTF_8);
     }
 }

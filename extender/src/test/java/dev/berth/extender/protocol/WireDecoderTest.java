@@ -47,15 +47,14 @@ class WireDecoderTest {
         assertThat(names).containsExactly("shared-node-2", "ghost", "ip-10-0-0-1.eu-west-1.compute.internal", "shared-node-1");
         assertThat(names.get(0)).isSameAs(TABLE.name(1)); // not a copy out of the body
         assertThat(names.table()).isSameAs(TABLE);
-        assertThat(NameList.plain(names)).isTrue();
     }
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "'[\"shared\\u002dnode-1\"]' | 0",  // an escaped spelling of a known name: found the slow way
         "'[\"shared-node-1\\\"\"]'   | -1", // the known name plus an escaped quote is another name
-        "'[\"odd?name\"]'              | 0",  // '?' stays out of the byte index (other characters read as '?'), found by name
-        "'[\"odd\u4e2dname\"]'         | -1", // a character outside Latin-1 that reads as '?' must not match odd?name
+        "'[\"odd?name\"]'              | 0",  // printable ASCII is matched on its bytes
+        "'[\"odd\u4e2dname\"]'         | -1", // a multi-byte UTF-8 character is not '?': no match on bytes, none by name
         "'[ \"shared-node-2\" ]'       | 1",  // whitespace around the element
         })
     void everySpellingResolvesToTheRowOfTheNameItDecodesTo(String array, int expectedId) throws Exception {
@@ -74,20 +73,17 @@ class WireDecoderTest {
         "'[\"n-1\",\"n-2\"]'              | n-1;n-2         | true",  // DNS names: copied verbatim into replies
         "'[ \"n-1\" , \"n-2\" ]'          | n-1;n-2         | true",  // whitespace between elements
         "'[\"a\\\"b\",\"n-2\"]'        | a\"b;n-2       | false", // escaped quote: decoded, and escaped again on output
-        "'[\"n-2\",\"a\\u0041\"]'       | n-2;aA          | false", // \\u escape in the last name
+        "'[\"a\\u0041\",\"n-2\"]'       | aA;n-2          | true",  // \\u escape: decoded, aA needs no escaping
         "'[\"x\u2028y\"]'                  | x\u2028y       | false", // valid raw, but JSON output escapes U+2028
         })
-    void nodeNamesAreDecodedExactlyAndPlainOnlyWhenNothingNeedsEscaping(String array, String expected, boolean plain) throws Exception {
+    void nodeNamesAreDecodedExactlyAndEscapedAgainInReplies(String array, String expected, boolean verbatim) throws Exception {
         List<String> names = WireDecoder.extenderArgs("{\"Pod\":{\"metadata\":{\"name\":\"p\"}},\"Nodes\":null,\"NodeNames\":" + array + "}").nodeNames();
         assertThat(names).containsExactly(expected.split(";"));
-        assertThat(NameList.plain(names)).isEqualTo(plain);
-    }
-
-    @Test
-    void plainAndScannedEncodingsOfANameAreTheSame() {
-        for (String name : List.of("node-1", "ip-10-0-0-1.ec2.internal")) {
-            assertThat(Json.string(new StringBuilder(), name, true).toString()).isEqualTo(Json.string(new StringBuilder(), name).toString());
-        }
+        String reply = WireEncoder.filterReply(names, new dev.berth.extender.placement.Reason[names.size()], null).toString();
+        List<String> back = new java.util.ArrayList<>();
+        com.google.gson.JsonParser.parseString(reply).getAsJsonObject().getAsJsonArray("NodeNames").forEach(e -> back.add(e.getAsString()));
+        assertThat(back).isEqualTo(names);
+        assertThat(reply.contains("\"" + names.get(0) + "\"")).as("first name copied verbatim").isEqualTo(verbatim);
     }
 
     @Test
@@ -118,6 +114,16 @@ class WireDecoderTest {
                 + "{\"name\":\"p\",\"generateName\":\"p-\",\"labels\":null}},\"NodeNames\":[],\"Nodes\":null}");
         assertThat(args.nodeNames()).isEmpty();
         assertThat(args.pod().labels()).isEmpty();
+    }
+
+    @Test
+    void multiByteCharactersDecodeAndEchoByteForByte() throws Exception {
+        String node = "{\"metadata\":{\"name\":\"n1\",\"labels\":{\"zone\":\"z\u00fcrich-\u00e4\ud83d\ude00\",\"esc\":\"\\u00fc\\ud83d\\ude00\"}}}";
+        ExtenderArgs args = WireDecoder.extenderArgs("{\"Pod\":{\"metadata\":{\"name\":\"p\"}},\"Nodes\":[" + node + "]}");
+        assertThat(args.nodes().get(0).labels()).containsEntry("zone", "z\u00fcrich-\u00e4\ud83d\ude00")
+                .containsEntry("esc", "\u00fc\ud83d\ude00"); // an escaped surrogate pair joins into one code point
+        ByteBuilder reply = WireEncoder.filterReply(List.of("n1"), new dev.berth.extender.placement.Reason[1], args.nodes());
+        assertThat(reply.toString()).contains(node);
     }
 
     @Test
