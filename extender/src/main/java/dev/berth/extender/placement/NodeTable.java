@@ -28,10 +28,11 @@ import java.util.Map;
  * also indexed by cluster and by pod, so the rules can leave out the pod being placed (its own
  * reservation never counts against it) without scanning every node.
  *
- * <p><b>Name index.</b> Open addressing over {@code 2^k ≥ 2n} slots, keyed by a hash of the name's
- * characters. Names are stored packed, one byte per character, in id order; only names that JSON
+ * <p><b>Name index.</b> Open addressing over {@code 2^k ≥ 1.5n} slots, keyed by a hash of the name's
+ * bytes. Each slot is one long holding the name's offset, length and row, so a lookup touches the
+ * slot and then the name's bytes, nothing else. Names are stored packed, one byte per character, in id order; only names that JSON
  * copies verbatim (printable ASCII without {@code "} or {@code \}) are in it, so a match on the raw
- * characters between two quotes of a body proves the body held exactly that name. Any other
+ * bytes between two quotes of a body proves the body held exactly that name. Any other
  * spelling (escapes, unusual characters) is decoded the slow way and found with {@link #idOf}.
  *
  * <p><b>Example.</b> Nodes {@code n1} (rack a, 1Ti, broker {@code kafka/b0} of cluster {@code c}
@@ -55,7 +56,7 @@ public final class NodeTable {
     private final long[] bytesIn;
     private final byte[] packed;
     private final int[] packedStart;
-    private final int[] slots;
+    private final long[] slots;
     private final Map<String, Integer> byName;
     private final Map<String, List<Placement>> byCluster;
     private final Map<String, List<Placement>> byPod;
@@ -107,12 +108,12 @@ public final class NodeTable {
         racks = rackList.toArray(String[]::new);
         packed = new byte[packedLength];
         packedStart = new int[id + 1];
-        slots = new int[Math.max(16, Integer.highestOneBit(Math.max(1, 2 * id - 1)) << 1)];
+        slots = new long[Math.max(16, Integer.highestOneBit(Math.max(1, 3 * id / 2)) << 1)];
         int at = 0;
         for (int i = 0; i < id; i++) {
             packedStart[i] = at;
             String name = names[i];
-            if (verbatim(name) && byName.get(name) == i) {
+            if (verbatim(name) && byName.get(name) == i && name.length() <= MAX_INDEXED && i < MAX_ROWS) {
                 for (int k = 0; k < name.length(); k++) {
                     packed[at++] = (byte) name.charAt(k);
                 }
@@ -121,7 +122,7 @@ public final class NodeTable {
                 while (slots[slot] != 0) {
                     slot = (slot + 1) & mask;
                 }
-                slots[slot] = i + 1;
+                slots[slot] = (long) packedStart[i] << 32 | (long) name.length() << 24 | (i + 1);
             }
         }
         packedStart[id] = at;
@@ -233,23 +234,20 @@ public final class NodeTable {
     }
 
     /**
-     * The id of the node whose name is exactly {@code latin1[start, end)}, the bytes of a request
-     * body read one byte per character (ISO-8859-1, where a character outside it reads as
-     * {@code ?}, which no indexed name contains), or -1: unknown, or spelled with escapes or
-     * characters outside the index (then ask {@link #idOf} with the decoded name).
+     * The id of the node whose name is exactly the bytes {@code body[start, end)} of a UTF-8
+     * request body, or -1: unknown, or spelled with escapes or non-ASCII characters, which the
+     * index does not hold (then ask {@link #idOf} with the decoded name).
      */
-    public int find(byte[] latin1, int start, int end) {
+    public int find(byte[] body, int start, int end) {
         int length = end - start;
         int mask = slots.length - 1;
-        for (int slot = hash(latin1, start, end) & mask; ; slot = (slot + 1) & mask) {
-            int entry = slots[slot];
+        for (int slot = hash(body, start, end) & mask; ; slot = (slot + 1) & mask) {
+            long entry = slots[slot];
             if (entry == 0) {
                 return -1;
             }
-            int id = entry - 1;
-            int from = packedStart[id];
-            if (packedStart[id + 1] - from == length && sameBytes(latin1, start, packed, from, length)) {
-                return id;
+            if ((int) (entry >>> 24 & 0xff) == length && sameBytes(body, start, packed, (int) (entry >>> 32), length)) {
+                return (int) (entry & 0xffffff) - 1;
             }
         }
     }
@@ -274,22 +272,24 @@ public final class NodeTable {
         void quoted(byte[] bytes, int from, int length);
     }
 
-    /**
-     * Printable ASCII without {@code "} and {@code \\} (a JSON string copies it unchanged) and
-     * without {@code ?} (what {@link #find}'s one-byte reading makes of other characters).
-     */
+    /** Printable ASCII without {@code "} and {@code \\}: a JSON string holds it unchanged, byte for byte. */
     private static boolean verbatim(String name) {
         if (name.isEmpty()) {
             return false;
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
-            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '?') {
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
                 return false;
             }
         }
         return true;
     }
+
+    /** Longest name in the byte index (DNS names stop at 253); longer ones are found by {@link #idOf}. */
+    private static final int MAX_INDEXED = 255;
+    /** Rows the byte index can name (24 bits in a slot). */
+    private static final int MAX_ROWS = (1 << 24) - 2;
 
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final long K = 0x9E3779B97F4A7C15L;

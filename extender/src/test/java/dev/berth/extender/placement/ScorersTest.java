@@ -122,4 +122,26 @@ class ScorersTest {
     void negativeWeightsAreRefusedWithTheValues() {
         assertThatThrownBy(() -> new Weights(-1, 2, 1)).hasMessageContaining("rack=-1");
     }
+
+    @Test
+    void fraction10IsTheExactFloorAtEveryMagnitude() {
+        java.util.Random r = new java.util.Random(11);
+        for (int i = 0; i < 200_000; i++) {
+            int bits = 1 + r.nextInt(63);
+            long den = 1 + (r.nextLong() >>> (64 - bits));
+            long num = r.nextInt(4) == 0 ? den - r.nextInt(3) : (long) (r.nextDouble() * den); // edges near den too
+            long expected = num <= 0 ? 0 : num >= den ? 10
+                    : java.math.BigInteger.valueOf(num).multiply(java.math.BigInteger.TEN).divide(java.math.BigInteger.valueOf(den)).longValue();
+            org.assertj.core.api.Assertions.assertThat(LeadershipScorer.fraction10(num, den)).as("%d / %d", num, den).isEqualTo(expected);
+        }
+        // exact multiples, where a double quotient may land just below the integer
+        for (long den : new long[] {3, 7, 10, 1L << 40, 3L << 40, 999_999_999_999L}) {
+            for (long k = 1; k < 10; k++) {
+                long num = den * k / 10;
+                if (num * 10 == den * k) {
+                    org.assertj.core.api.Assertions.assertThat(LeadershipScorer.fraction10(num, den)).isEqualTo(k);
+                }
+            }
+        }
+    }
 }
