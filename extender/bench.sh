@@ -5,6 +5,7 @@
 # Prints: bench <case> p50_us=<n> p99_us=<n> ops_per_s=<n>
 # Usage: extender/bench.sh            (builds what it needs; MVN_FLAGS="-B -ntp -q -o" stays offline)
 #        BENCH_JAVA_OPTS="-Dbench.only=names,echo-names -Dbench.noLog=true" extender/bench.sh
+#        BENCH_LOG=/dev/shm/bench-decisions.log extender/bench.sh   (decision log elsewhere)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MVN_FLAGS=${MVN_FLAGS:--B -ntp -q}
@@ -12,4 +13,4 @@ mvn $MVN_FLAGS -pl extender -am test-compile
 mvn $MVN_FLAGS -pl extender dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 CP="extender/target/classes:extender/target/test-classes:$(cat extender/target/bench.classpath)"
 exec java ${BENCH_JAVA_OPTS:-} -Xms2g -Xmx2g -XX:+UseParallelGC -cp "$CP" \
-  dev.berth.extender.bench.ExtenderBench extender/target/bench-decisions.log
+  dev.berth.extender.bench.ExtenderBench "${BENCH_LOG:-extender/target/bench-decisions.log}"
