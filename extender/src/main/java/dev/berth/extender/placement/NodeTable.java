@@ -57,6 +57,7 @@ public final class NodeTable {
     private final byte[] packed;
     private final int[] packedStart;
     private final long[] slots;
+    private final int[] follows;
     private final Map<String, Integer> byName;
     private final Map<String, List<Placement>> byCluster;
     private final Map<String, List<Placement>> byPod;
@@ -126,6 +127,10 @@ public final class NodeTable {
             }
         }
         packedStart[id] = at;
+        follows = new int[id + 1];
+        for (int i = 0; i <= id; i++) {
+            follows[i] = i; // before any request: table order
+        }
     }
 
     private final int size;
@@ -250,6 +255,44 @@ public final class NodeTable {
                 return (int) (entry & 0xffffff) - 1;
             }
         }
+    }
+
+    /**
+     * The row that followed {@code previous} (the row of the name just before; -1 for a list's
+     * first name) the last time a request named it, when {@code body} at {@code start} holds
+     * exactly that row's name and then a closing quote; else -1 (then {@link #find}, and
+     * {@link #learn} the answer).
+     *
+     * <p>kube-scheduler lists nodes in its snapshot's order, which only changes when nodes come
+     * or go, so consecutive requests name the same rows in the same order, in runs (its parallel
+     * filter shuffles chunks of consecutive nodes). A right guess costs one comparison of the name's
+     * bytes instead of scanning for the quote, hashing, probing and comparing. Indexed names hold no
+     * {@code "} or {@code \}, so the name's bytes followed by a quote are exactly that JSON string.
+     *
+     * <p>The hints are the table's one mutable part, shared by request threads without locks: a
+     * stale hint only costs a miss, because every guess is checked against the bytes.
+     */
+    public int guessAfter(int previous, byte[] body, int start, int end) {
+        int guess = follows[previous + 1];
+        if (guess >= size) {
+            return -1;
+        }
+        int at = packedStart[guess];
+        int length = packedStart[guess + 1] - at;
+        return length > 0 && start + length < end && body[start + length] == '"'
+                && sameBytes(body, start, packed, at, length) ? guess : -1;
+    }
+
+    /** Records that {@code row} followed {@code previous} in a request: the next {@link #guessAfter}. */
+    public void learn(int previous, int row) {
+        if (follows[previous + 1] != row) {
+            follows[previous + 1] = row;
+        }
+    }
+
+    /** Length of row {@code id}'s name in the byte index (0 when the index does not hold it). */
+    public int indexedLength(int id) {
+        return packedStart[id + 1] - packedStart[id];
     }
 
     /**

@@ -134,16 +134,24 @@ final class JsonCursor {
      * for a JSON null). A known name is matched on the body's bytes, without decoding: a match
      * proves the element held exactly that name, because the table only indexes names that JSON
      * writes without escapes, in ASCII, so an escape or a multi-byte character never matches.
+     * {@code previous} is the row of the element before (-1 at the first): the table guesses that
+     * the same row follows it as last time ({@link NodeTable#guessAfter}).
      */
-    int nextNodeName(String where, int index, NodeTable table) throws BadRequestException {
+    int nextNodeName(String where, int index, NodeTable table, int previous) throws BadRequestException {
         lastName = null;
         if (table != null && pos < end && b[pos] == '"') {
+            int guess = table.guessAfter(previous, b, pos + 1, end);
+            if (guess >= 0) {
+                pos += table.indexedLength(guess) + 2;
+                return guess;
+            }
             int close = pos + 1;
             while (close < end && b[close] != '"') {
                 close++;
             }
             int id = close < end ? table.find(b, pos + 1, close) : -1;
             if (id >= 0) {
+                table.learn(previous, id);
                 pos = close + 1;
                 return id;
             }

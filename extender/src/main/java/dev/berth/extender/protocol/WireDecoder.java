@@ -217,9 +217,13 @@ public final class WireDecoder {
         int[] ids = new int[table == null ? 1024 : Math.max(16, table.size())];
         String[] unknown = null; // made on the first name the table does not know
         int n = 0;
+        int previous = -1; // the last name's row: the guess for this one (NodeTable.findAfter)
         c.beginArray();
         for (boolean first = true; c.hasNext(first, ']'); first = false) {
-            int id = c.nextNodeName(where, n, table);
+            int id = c.nextNodeName(where, n, table, previous);
+            if (id >= 0) {
+                previous = id;
+            }
             if (n == ids.length) {
                 ids = Arrays.copyOf(ids, 2 * n);
             }

@@ -49,6 +49,48 @@ class WireDecoderTest {
         assertThat(names.table()).isSameAs(TABLE);
     }
 
+    @Test
+    void aGuessFromTheLastRequestOnlyCountsWhenTheWholeNameMatches() throws Exception {
+        NodeTable table = NodeTable.of(List.of(new NodeFacts("n1", "a", null, List.of()), new NodeFacts("n2", "a", null, List.of()),
+                new NodeFacts("n2x", "a", null, List.of()), new NodeFacts("node-000001", "a", null, List.of()),
+                new NodeFacts("node-000002", "a", null, List.of())));
+        assertThat(ids(table, "[\"n1\",\"n2\"]")).containsExactly(0, 1); // n2 now follows n1
+        assertThat(ids(table, "[\"n1\",\"n2x\"]")).containsExactly(0, 2); // the guess n2 is a prefix: not it
+        assertThat(ids(table, "[\"n1\",\"n\"]")).containsExactly(0, -1);   // a prefix of the guess n2x
+        assertThat(ids(table, "[\"n1\",\"n2\\u0078\"]")).containsExactly(0, 2); // n2x escaped: found by name
+        assertThat(ids(table, "[\"node-000001\",\"node-000002\"]")).containsExactly(3, 4);
+        assertThat(ids(table, "[\"node-000001\",\"node-000001\"]")).containsExactly(3, 3); // same first 8 bytes as the guess
+    }
+
+    @Test
+    void namesResolveTheSameWhateverTheOrderOfEarlierRequests() throws Exception {
+        List<String> known = new java.util.ArrayList<>();
+        List<NodeFacts> facts = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String name = i % 4 == 0 ? "n" + i : i % 4 == 1 ? "node-" + String.format("%08d", i) : i % 4 == 2 ? "n" + i + "x" : "n" + (i - 3);
+            facts.add(new NodeFacts(name, "a", null, List.of())); // i % 4 == 3 repeats a name: its first row
+            known.add(name);
+        }
+        NodeTable table = NodeTable.of(facts);
+        java.util.Random random = new java.util.Random(11);
+        for (int request = 0; request < 300; request++) {
+            List<String> names = new java.util.ArrayList<>();
+            for (int k = random.nextInt(30); k >= 0; k--) {
+                String name = known.get(random.nextInt(known.size()));
+                names.add(random.nextInt(10) == 0 ? name.substring(0, name.length() - 1) : random.nextInt(10) == 0 ? name + "0" : name);
+            }
+            NameList resolved = (NameList) WireDecoder.extenderArgs(namesArgs(POD, names), table).nodeNames();
+            for (int k = 0; k < names.size(); k++) {
+                assertThat(resolved.ids()[k]).as("request %d name %s", request, names.get(k)).isEqualTo(table.idOf(names.get(k)));
+            }
+        }
+    }
+
+    private static int[] ids(NodeTable table, String array) throws Exception {
+        return ((NameList) WireDecoder.extenderArgs("{\"Pod\":{\"metadata\":{\"name\":\"p\"}},\"NodeNames\":" + array + "}", table)
+                .nodeNames()).ids();
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "'[\"shared\\u002dnode-1\"]' | 0",  // an escaped spelling of a known name: found the slow way
