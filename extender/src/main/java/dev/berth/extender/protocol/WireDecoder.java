@@ -217,9 +217,17 @@ public final class WireDecoder {
         int[] ids = new int[table == null ? 1024 : Math.max(16, table.size())];
         String[] unknown = null; // made on the first name the table does not know
         int n = 0;
-        int previous = -1; // the last name's row: the guess for this one (NodeTable.findAfter)
+        int previous = -1; // the last name's row: the guess for this one (NodeTable.guessAfter)
         c.beginArray();
         for (boolean first = true; c.hasNext(first, ']'); first = false) {
+            if (table != null) {
+                int before = n;
+                n = c.guessedNodeNames(table, ids, n, previous);
+                if (n > before) {
+                    previous = ids[n - 1];
+                    continue;
+                }
+            }
             int id = c.nextNodeName(where, n, table, previous);
             if (id >= 0) {
                 previous = id;

@@ -188,6 +188,7 @@ public final class ExtenderBench {
         long[] samples = new long[ops];
         long busy = 0;
         long cpuStart = processCpuNanos();
+        Map<String, Long> threadsStart = cpuByThreadGroup();
         for (int i = 0; i < ops; i++) {
             byte[] filterBody = bodies.filter(warmed + i);
             byte[] prioritizeBody = bodies.prioritize(warmed + i);
@@ -200,6 +201,7 @@ public final class ExtenderBench {
         }
         System.out.printf("info %s warmup_ops=%d jit_compile_ms_during_run=%d%n", name, warmed, compileMillis() - compiled);
         long cpuPerOp = (processCpuNanos() - cpuStart) / ops / 1000;
+        Map<String, Long> threadsEnd = cpuByThreadGroup();
         if (System.getProperty("bench.dump") != null) {
             try (java.io.PrintWriter w = new java.io.PrintWriter(System.getProperty("bench.dump") + "-" + name)) {
                 for (long t : samples) {
@@ -217,6 +219,14 @@ public final class ExtenderBench {
         // CPU of the whole JVM (client, server, log writer, GC) per op: unlike latency, it hardly
         // depends on what else the machine runs, so it compares cases fairly on a shared box
         System.out.printf("info %s cpu_us_per_op=%d%n", name, cpuPerOp);
+        StringBuilder byGroup = new StringBuilder();
+        threadsEnd.forEach((group, nanos) -> {
+            long us = (nanos - threadsStart.getOrDefault(group, 0L)) / ops / 1000;
+            if (us > 0) {
+                byGroup.append(' ').append(group).append('=').append(us);
+            }
+        });
+        System.out.printf("info %s cpu_us_per_op_by_thread:%s%n", name, byGroup);
         return true;
     }
 
@@ -243,6 +253,22 @@ public final class ExtenderBench {
     /** Milliseconds the JIT has spent compiling so far, in this JVM. */
     private static long compileMillis() {
         return java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+    }
+
+    /**
+     * CPU time so far of the JVM's threads, summed by name with digits dropped (XNIO-1 task-3 and
+     * XNIO-1 task-4 count together): which side of the wire, and which of its threads, used it.
+     */
+    private static Map<String, Long> cpuByThreadGroup() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+            long nanos = t == null ? -1 : threads.getThreadCpuTime(t.getThreadId());
+            if (nanos > 0) {
+                out.merge(t.getThreadName().replaceAll("[0-9]+", "").replace(' ', '_'), nanos, Long::sum);
+            }
+        }
+        return out;
     }
 
     private static long processCpuNanos() {

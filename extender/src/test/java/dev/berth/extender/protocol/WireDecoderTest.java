@@ -79,7 +79,11 @@ class WireDecoderTest {
                 String name = known.get(random.nextInt(known.size()));
                 names.add(random.nextInt(10) == 0 ? name.substring(0, name.length() - 1) : random.nextInt(10) == 0 ? name + "0" : name);
             }
-            NameList resolved = (NameList) WireDecoder.extenderArgs(namesArgs(POD, names), table).nodeNames();
+            String body = namesArgs(POD, names);
+            if (request % 3 == 1) {
+                body = body.replace("\",\"", "\", \""); // whitespace between elements: off the fast path
+            }
+            NameList resolved = (NameList) WireDecoder.extenderArgs(body, table).nodeNames();
             for (int k = 0; k < names.size(); k++) {
                 assertThat(resolved.ids()[k]).as("request %d name %s", request, names.get(k)).isEqualTo(table.idOf(names.get(k)));
             }
