@@ -5,8 +5,6 @@ import dev.berth.extender.placement.Reason;
 import dev.berth.extender.placement.Scores;
 import dev.berth.extender.protocol.ByteBuilder;
 import dev.berth.extender.protocol.NameList;
-import dev.berth.extender.protocol.WireEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 
@@ -43,8 +41,20 @@ public record Decision(
 
     /**
      * Appends the JSON line (without newline) to {@code b}, as UTF-8. The log writer reuses one
-     * builder for every line: a 5,000-node line is a few hundred KB. Node names the cache's table
-     * knows are copied as bytes from it ({@link NameList#appendQuoted}), never as Strings.
+     * builder for every line. Node names the cache's table knows are copied as bytes from it,
+     * never as Strings.
+     *
+     * <p>The per-node parts are written compactly, because at 5,000 nodes they are the whole line
+     * and the log's cost (formatting, copying, storing) grows with its bytes:
+     * <ul>
+     *   <li>{@code failed} groups nodes by reason, in {@link Reason} order:
+     *       {@code {"node has no rack label":["x1"],"broker rack mismatch":["a1","a2"]}}; this is
+     *       also how kube-scheduler's own FailedScheduling message counts them;
+     *   <li>{@code scores} gives each node an array in the order {@code scoreParts} names, once per
+     *       line: {@code "scoreParts":["total","rack","leaders","disk","load"],"scores":{"b2":[8,10,10,0,0]}}.
+     * </ul>
+     * A filter over 5,000 nodes of which 4,500 fail on rack, and a prioritize over 2,700, take
+     * about 60 KB and 80 KB instead of 160 KB and 175 KB as one object per node.
      */
     public ByteBuilder appendJson(ByteBuilder b) {
         b.ascii("{\"ts\":").jsonString(time.toString());
@@ -63,36 +73,55 @@ public record Decision(
             b.ascii(",\"candidates\":").integer(names.size());
         }
         if (names != null && reasons != null) {
+            int[] perReason = new int[Reason.values().length];
             int passed = 0;
             for (int i = 0; i < names.size(); i++) {
                 if (reasons[i] == null) {
                     passed++;
+                } else {
+                    perReason[reasons[i].ordinal()]++;
                 }
             }
             b.ascii(",\"passed\":").integer(passed).ascii(",\"failed\":{");
-            boolean first = true;
-            for (int i = 0; i < names.size(); i++) {
-                Reason r = reasons[i];
-                if (r == null) {
+            boolean firstReason = true;
+            for (Reason r : Reason.values()) {
+                if (perReason[r.ordinal()] == 0) {
                     continue;
                 }
-                if (!first) {
+                if (!firstReason) {
                     b.ascii(',');
                 }
-                first = false;
-                name(b, i).bytes(WireEncoder.colonReason(r));
+                firstReason = false;
+                b.jsonString(r.text()).ascii(":[");
+                boolean first = true;
+                for (int i = 0; i < names.size(); i++) {
+                    if (reasons[i] == r) {
+                        name(b, i, !first);
+                        first = false;
+                    }
+                }
+                b.ascii(']');
             }
             b.ascii('}');
         }
         if (scores != null) {
-            b.ascii(",\"scores\":{");
+            b.ascii(",\"scoreParts\":[\"total\",\"rack\",\"leaders\",\"disk\",\"load\"],\"scores\":{");
             for (int i = 0; i < scores.size(); i++) {
-                if (i > 0) {
-                    b.ascii(',');
-                }
-                name(b, i).bytes(TOTAL).integer(scores.total(i)).bytes(RACK).integer(scores.rack(i))
-                        .bytes(LEADERS).integer(scores.leaders(i)).bytes(DISK).integer(scores.disk(i))
-                        .bytes(LOAD).integer(scores.load(i)).ascii('}');
+                name(b, i, i > 0);
+                int at = b.reserve(SCORE_ROOM);
+                byte[] out = b.array();
+                out[at] = ':';
+                out[at + 1] = '[';
+                at = ByteBuilder.putSmall(out, at + 2, scores.total(i));
+                out[at] = ',';
+                at = ByteBuilder.putSmall(out, at + 1, scores.rack(i));
+                out[at] = ',';
+                at = ByteBuilder.putSmall(out, at + 1, scores.leaders(i));
+                out[at] = ',';
+                at = ByteBuilder.putSmall(out, at + 1, scores.disk(i));
+                out[at] = ',';
+                b.advanceTo(at + 1);
+                b.integer(scores.load(i)).ascii(']');
             }
             b.ascii('}');
         }
@@ -101,21 +130,33 @@ public record Decision(
         return b.ascii(",\"latencyUs\":").integer(latencyMicros).ascii('}');
     }
 
-    private ByteBuilder name(ByteBuilder b, int i) {
-        if (names instanceof NameList list) {
+    /**
+     * Appends name {@code i} as a JSON string, after a comma when {@code comma}. A name of the
+     * cache's table is copied from its bytes with one capacity check: this runs once per node.
+     */
+    private void name(ByteBuilder b, int i, boolean comma) {
+        NameList list = names instanceof NameList l ? l : null;
+        int id = list == null ? -1 : list.id(i);
+        int length = id < 0 ? 0 : list.table().indexedLength(id);
+        if (length > 0) {
+            int at = b.reserve(length + 3);
+            byte[] out = b.array();
+            if (comma) {
+                out[at++] = ',';
+            }
+            b.advanceTo(list.table().putQuotedName(id, out, at));
+            return;
+        }
+        if (comma) {
+            b.ascii(',');
+        }
+        if (list != null) {
             list.appendQuoted(i, b);
         } else {
             b.jsonString(names.get(i));
         }
-        return b;
     }
 
-    private static final byte[] TOTAL = ascii(":{\"total\":");
-    private static final byte[] RACK = ascii(",\"rack\":");
-    private static final byte[] LEADERS = ascii(",\"leaders\":");
-    private static final byte[] DISK = ascii(",\"disk\":");
-    private static final byte[] LOAD = ascii(",\"load\":");
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
-    }
+    /** Room for {@code :[t,r,l,d,} with four scores of at most two digits. */
+    private static final int SCORE_ROOM = 16;
 }

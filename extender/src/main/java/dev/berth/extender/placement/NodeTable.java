@@ -310,6 +310,20 @@ public final class NodeTable {
         return true;
     }
 
+    /**
+     * Writes node {@code id}'s name as a JSON string (quotes included) into {@code out} at
+     * {@code at}, where the caller reserved {@link #indexedLength}{@code (id) + 2} bytes; returns the
+     * end. Only for names the byte index holds ({@link #indexedLength} &gt; 0).
+     */
+    public int putQuotedName(int id, byte[] out, int at) {
+        int from = packedStart[id];
+        int length = packedStart[id + 1] - from;
+        out[at] = '"';
+        System.arraycopy(packed, from, out, at + 1, length);
+        out[at + length + 1] = '"';
+        return at + length + 2;
+    }
+
     /** Where a byte reply can copy names from: implemented by the protocol's byte builder. */
     public interface ByteSink {
         void quoted(byte[] bytes, int from, int length);

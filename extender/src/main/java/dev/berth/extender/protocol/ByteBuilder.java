@@ -85,6 +85,35 @@ public final class ByteBuilder implements NodeTable.ByteSink {
         return bytes(Json.string(new StringBuilder(s == null ? 4 : s.length() + 2), s).toString().getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Makes room for {@code n} more bytes and returns where they start in {@link #array()}: for
+     * loops that write thousands of short entries, one capacity check per entry instead of one
+     * per piece. Finish with {@link #advanceTo}.
+     */
+    public int reserve(int n) {
+        ensure(n);
+        return length;
+    }
+
+    /** Ends a write started by {@link #reserve}: the content now ends at {@code end}. */
+    public void advanceTo(int end) {
+        if (end < length || end > buf.length) {
+            throw new IllegalArgumentException("end " + end + " outside [" + length + ", " + buf.length + "]");
+        }
+        length = end;
+    }
+
+    /** Writes {@code 0 <= v <= 99} in decimal into {@code out} at {@code at} (room reserved); returns the end. */
+    public static int putSmall(byte[] out, int at, int v) {
+        if (v < 10) {
+            out[at] = (byte) ('0' + v);
+            return at + 1;
+        }
+        out[at] = (byte) ('0' + v / 10);
+        out[at + 1] = (byte) ('0' + v % 10);
+        return at + 2;
+    }
+
     /** Empties the builder, keeping its capacity. */
     public void clear() {
         length = 0;

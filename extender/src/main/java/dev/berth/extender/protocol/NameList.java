@@ -37,6 +37,11 @@ public final class NameList extends AbstractList<String> implements RandomAccess
         return ids.clone();
     }
 
+    /** Row of name {@code index} in {@link #table()}, or -1. */
+    public int id(int index) {
+        return ids[index];
+    }
+
     @Override
     public String get(int index) {
         int id = ids[index];

@@ -250,10 +250,13 @@ class ExtenderHttpTest {
         assertThat(filter.get("brokerId").getAsInt()).isEqualTo(1);
         assertThat(filter.get("candidates").getAsInt()).isEqualTo(8);
         assertThat(filter.get("passed").getAsInt()).isEqualTo(3);
-        assertThat(filter.getAsJsonObject("failed").get("x1").getAsString()).isEqualTo("node has no rack label");
+        // grouped by reason, in the order of the Reason enum
+        assertThat(filter.getAsJsonObject("failed").toString()).isEqualTo("{\"node not in berth cache yet\":[\"ghost\"],"
+                + "\"node has no rack label\":[\"x1\"],\"node already hosts a broker of this cluster\":[\"a1\"],"
+                + "\"node disk capacity annotation is invalid\":[\"c2\"],\"node disk smaller than broker storage\":[\"c1\"]}");
         assertThat(filter.get("latencyUs").getAsLong()).isPositive();
-        JsonObject b2 = lines.get(1).getAsJsonObject("scores").getAsJsonObject("b2");
-        assertThat(b2.toString()).isEqualTo("{\"total\":8,\"rack\":10,\"leaders\":10,\"disk\":0,\"load\":0}");
+        assertThat(lines.get(1).get("scoreParts").toString()).isEqualTo("[\"total\",\"rack\",\"leaders\",\"disk\",\"load\"]");
+        assertThat(lines.get(1).getAsJsonObject("scores").get("b2").toString()).isEqualTo("[8,10,10,0,0]");
         JsonObject bind = lines.get(2);
         assertThat(bind.get("verb").getAsString()).isEqualTo("bind");
         assertThat(bind.get("chosen").getAsString()).isEqualTo("b2");

@@ -1,0 +1,86 @@
+package dev.berth.extender.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.berth.extender.placement.BrokerPod;
+import dev.berth.extender.placement.LeaderMetric;
+import dev.berth.extender.placement.NodeFacts;
+import dev.berth.extender.placement.NodeTable;
+import dev.berth.extender.placement.PlacedBroker;
+import dev.berth.extender.placement.PlacementEngine;
+import dev.berth.extender.placement.Reason;
+import dev.berth.extender.placement.Scores;
+import dev.berth.extender.placement.Weights;
+import dev.berth.extender.protocol.NameList;
+import dev.berth.extender.protocol.WireDecoder;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The per-node parts of a decision line: failures grouped by reason, scores as arrays in the order
+ * {@code scoreParts} names. Names come three ways (copied from the table's bytes, a name the table
+ * does not know and that needs escaping, and a full-mode list of Strings) and must read the same.
+ */
+class DecisionLineTest {
+    private static final NodeTable TABLE = NodeTable.of(List.of(
+            new NodeFacts("n1", "a", 1L << 40, List.of()),
+            new NodeFacts("n2", null, 1L << 40, List.of()),
+            new NodeFacts("n3", "b", 1L << 40, List.of(new PlacedBroker("kafka/other-0", "other", 0, 1L << 30, 123_456_789L, 0, false)))));
+    private static final BrokerPod POD = new BrokerPod("kafka", "orders-0", "u0", "orders", 0, null, null, 1L << 30);
+    private static final String BODY = "{\"Pod\":{\"metadata\":{\"name\":\"orders-0\"}},\"NodeNames\":[\"n1\",\"ghost\",\"a\\\"b\",\"n2\",\"n3\"]}";
+
+    @Test
+    void failuresAreGroupedByReasonInEnumOrderWhereverTheNamesComeFrom() throws Exception {
+        NameList resolved = (NameList) WireDecoder.extenderArgs(BODY, TABLE).nodeNames();
+        assertThat(resolved.ids()).containsExactly(0, -1, -1, 1, 2);
+        Reason[] reasons = {null, Reason.UNKNOWN_NODE, Reason.UNKNOWN_NODE, Reason.NO_RACK_LABEL, null};
+        for (List<String> names : List.of(resolved, List.of("n1", "ghost", "a\"b", "n2", "n3"))) {
+            JsonObject line = line(filter(names, reasons, null));
+            assertThat(line.get("candidates").getAsInt()).isEqualTo(5);
+            assertThat(line.get("passed").getAsInt()).isEqualTo(2);
+            assertThat(line.getAsJsonObject("failed").toString())
+                    .isEqualTo("{\"node not in berth cache yet\":[\"ghost\",\"a\\\"b\"],\"node has no rack label\":[\"n2\"]}");
+        }
+    }
+
+    @Test
+    void aFilterThatRefusesNothingHasAnEmptyFailedObject() throws Exception {
+        JsonObject line = line(filter(List.of("n1", "n3"), new Reason[2], null));
+        assertThat(line.get("passed").getAsInt()).isEqualTo(2);
+        assertThat(line.getAsJsonObject("failed").size()).isZero();
+    }
+
+    @Test
+    void scoresAreOneArrayPerNodeInTheOrderScorePartsNames() throws Exception {
+        NameList resolved = (NameList) WireDecoder.extenderArgs(BODY, TABLE).nodeNames();
+        Scores scores = new PlacementEngine(Weights.DEFAULT, LeaderMetric.LEADERS).prioritize(POD, TABLE, resolved.ids(),
+                () -> TABLE.rackCounts(POD));
+        JsonObject line = line(filter(resolved, null, scores));
+        assertThat(line.get("scoreParts").toString()).isEqualTo("[\"total\",\"rack\",\"leaders\",\"disk\",\"load\"]");
+        JsonObject byNode = line.getAsJsonObject("scores");
+        assertThat(byNode.keySet()).containsExactly("n1", "ghost", "a\"b", "n2", "n3");
+        for (int i = 0; i < resolved.size(); i++) {
+            JsonArray parts = byNode.getAsJsonArray(resolved.get(i));
+            assertThat(List.of(parts.get(0).getAsInt(), parts.get(1).getAsInt(), parts.get(2).getAsInt(), parts.get(3).getAsInt()))
+                    .as(resolved.get(i)).containsExactly(scores.total(i), scores.rack(i), scores.leaders(i), scores.disk(i));
+            assertThat(parts.get(4).getAsLong()).isEqualTo(scores.load(i));
+        }
+        // n3 carries the load, n1 (rack a, nothing on it) the best score: real values, not zeros
+        assertThat(byNode.get("n3").toString()).endsWith(",123456789]");
+        assertThat(byNode.getAsJsonArray("n1").get(0).getAsInt()).isEqualTo(10);
+        assertThat(byNode.get("ghost").toString()).isEqualTo("[0,0,0,0,0]");
+    }
+
+    private static Decision filter(List<String> names, Reason[] reasons, Scores scores) {
+        return new Decision(Instant.parse("2026-11-25T12:00:00Z"), reasons != null ? "filter" : "prioritize", POD.key(), POD.uid(),
+                POD.cluster(), POD.brokerId(), "fit", names, reasons, scores, null, null, 7, POD);
+    }
+
+    private static JsonObject line(Decision d) {
+        return JsonParser.parseString(d.toJson()).getAsJsonObject();
+    }
+}
