@@ -75,7 +75,7 @@ class ServeProcessTest {
         }
         List<String> lines = Files.readAllLines(log);
         assertThat(lines).hasSize(2);
-        assertThat(lines.get(0)).contains("\"verb\":\"filter\"").contains("\"node-x1\":\"node has no rack label\"");
+        assertThat(lines.get(0)).contains("\"verb\":\"filter\"").contains("\"node has no rack label\":[\"node-x1\"]");
         assertThat(lines.get(1)).contains("\"verb\":\"bind\"").contains("\"chosen\":\"node-c2\"");
     }
 }
