@@ -174,7 +174,9 @@ public final class ExtenderBench {
         // round of `quiet` ops (capped). On 2 cores a C2 compile of HttpClient or Undertow code
         // takes one core for 100-400 ms, and every op it overlaps is delayed by milliseconds: a
         // fixed count that was enough when ops were slow left compiles running into the measurement.
-        int quiet = Math.max(warmup / 6, 5);
+        // The quiet window is half the floor (1,500 ops by default): with 500, late compiles still
+        // reached the measured ops in about one run of three.
+        int quiet = Math.max(warmup / 2, 5);
         int warmed = 0;
         long compiled = compileMillis();
         for (int quietFor = 0; warmed < warmup || (quietFor < quiet && warmed < 20 * warmup); warmed++) {
