@@ -191,6 +191,7 @@ public final class ExtenderBench {
         long busy = 0;
         long cpuStart = processCpuNanos();
         Map<String, Long> threadsStart = cpuByThreadGroup();
+        Map<String, Long> allocStart = allocatedByThreadGroup();
         for (int i = 0; i < ops; i++) {
             byte[] filterBody = bodies.filter(warmed + i);
             byte[] prioritizeBody = bodies.prioritize(warmed + i);
@@ -204,6 +205,7 @@ public final class ExtenderBench {
         System.out.printf("info %s warmup_ops=%d jit_compile_ms_during_run=%d%n", name, warmed, compileMillis() - compiled);
         long cpuPerOp = (processCpuNanos() - cpuStart) / ops / 1000;
         Map<String, Long> threadsEnd = cpuByThreadGroup();
+        Map<String, Long> allocEnd = allocatedByThreadGroup();
         if (System.getProperty("bench.dump") != null) {
             try (java.io.PrintWriter w = new java.io.PrintWriter(System.getProperty("bench.dump") + "-" + name)) {
                 for (long t : samples) {
@@ -229,6 +231,14 @@ public final class ExtenderBench {
             }
         });
         System.out.printf("info %s cpu_us_per_op_by_thread:%s%n", name, byGroup);
+        StringBuilder allocs = new StringBuilder();
+        allocEnd.forEach((group, bytes) -> {
+            long kb = (bytes - allocStart.getOrDefault(group, 0L)) / ops / 1024;
+            if (kb > 0) {
+                allocs.append(' ').append(group).append('=').append(kb);
+            }
+        });
+        System.out.printf("info %s alloc_kb_per_op_by_thread:%s%n", name, allocs);
         return true;
     }
 
@@ -268,6 +278,19 @@ public final class ExtenderBench {
             long nanos = t == null ? -1 : threads.getThreadCpuTime(t.getThreadId());
             if (nanos > 0) {
                 out.merge(t.getThreadName().replaceAll("[0-9]+", "").replace(' ', '_'), nanos, Long::sum);
+            }
+        }
+        return out;
+    }
+
+    /** Heap bytes allocated so far, summed like {@link #cpuByThreadGroup}: what drives young collections. */
+    private static Map<String, Long> allocatedByThreadGroup() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+            long bytes = t == null ? -1 : threads.getThreadAllocatedBytes(t.getThreadId());
+            if (bytes > 0) {
+                out.merge(t.getThreadName().replaceAll("[0-9]+", "").replace(' ', '_'), bytes, Long::sum);
             }
         }
         return out;
