@@ -192,7 +192,7 @@ final class ServeCommand {
         return it.next().start(o);
     }
 
-    /** Decision lines are UTF-8 bytes (the log builds them so), buffered: a line can be 300 KB. */
+    /** Decision lines are UTF-8 bytes (the log builds them so), buffered: a line can be 150 KB. */
     private static OutputStream sink(ServeOptions o) throws java.io.IOException {
         if (o.logging().decisionLog() == null) {
             return new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);

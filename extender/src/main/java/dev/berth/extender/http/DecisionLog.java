@@ -17,10 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * JSON line to a sink (stdout or {@code --decision-log FILE}).
  *
  * <p>Lines are written by one daemon thread so the request path only enqueues a reference: a
- * prioritize decision over 5,000 nodes is a line of about 300 KB. When the queue is full (the
+ * prioritize decision over 5,000 nodes is a line of up to about 150 KB. When the queue is full (the
  * sink cannot keep up) the line is dropped and counted, rather than slowing the scheduler down.
  * The queue is short (256) because each queued decision holds its per-node arrays: at 5,000 nodes
- * a few hundred KB each.
+ * tens of KB each.
  */
 public final class DecisionLog implements AutoCloseable {
     private static final Decision STOP = new Decision(null, null, null, null, null, null, null, null, null, null, null, null, 0, null);

@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An immutable, dense snapshot of the nodes the cache knows: every node gets an integer id, and
- * its facts sit in primitive arrays indexed by it. This is what {@code filter} and
- * {@code prioritize} read in names mode.
+ * A dense snapshot of the nodes the cache knows: every node gets an integer id, and its facts sit
+ * in primitive arrays indexed by it. This is what {@code filter} and {@code prioritize} read in
+ * names mode. The facts never change; the one mutable part is a hint per row, which row the last
+ * request named after it ({@link #guessAfter}), so a name is usually resolved by one comparison.
  *
  * <p><b>Why.</b> A names-mode request lists up to 5,000 node names, and the scheduler sends two of
  * them per pod. Looking each name up in a map of {@link NodeFacts} records and walking each node's

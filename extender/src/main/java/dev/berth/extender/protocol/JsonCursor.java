@@ -1,6 +1,5 @@
 package dev.berth.extender.protocol;
 
-import dev.berth.extender.placement.NodeTable;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -36,6 +35,22 @@ final class JsonCursor {
 
     int position() {
         return pos;
+    }
+
+    /** End of the body: {@link #source()} holds it in {@code [0, limit())}. */
+    int limit() {
+        return end;
+    }
+
+    /**
+     * Moves forward to {@code position}, for a caller that read bytes from {@link #source()} itself
+     * ({@link NodeNameReader}) and checked them.
+     */
+    void seek(int position) {
+        if (position < pos || position > end) {
+            throw new IllegalArgumentException("seek to " + position + " outside [" + pos + ", " + end + "]");
+        }
+        pos = position;
     }
 
     /** Skips whitespace and returns the next character without consuming it. */
@@ -127,75 +142,6 @@ final class JsonCursor {
         }
         throw error(where + "[" + (key != null ? key : String.valueOf(index)) + "] must be a string");
     }
-
-    /**
-     * Reads one element of a {@code NodeNames} array: its row in {@code table} when the table (may
-     * be null) knows the name, else -1, with the decoded name in {@link #lastName()} ({@code null}
-     * for a JSON null). A known name is matched on the body's bytes, without decoding: a match
-     * proves the element held exactly that name, because the table only indexes names that JSON
-     * writes without escapes, in ASCII, so an escape or a multi-byte character never matches.
-     * {@code previous} is the row of the element before (-1 at the first): the table guesses that
-     * the same row follows it as last time ({@link NodeTable#guessAfter}).
-     */
-    int nextNodeName(String where, int index, NodeTable table, int previous) throws BadRequestException {
-        lastName = null;
-        if (table != null && pos < end && b[pos] == '"') {
-            int guess = table.guessAfter(previous, b, pos + 1, end);
-            if (guess >= 0) {
-                pos += table.indexedLength(guess) + 2;
-                return guess;
-            }
-            int close = pos + 1;
-            while (close < end && b[close] != '"') {
-                close++;
-            }
-            int id = close < end ? table.find(b, pos + 1, close) : -1;
-            if (id >= 0) {
-                table.learn(previous, id);
-                pos = close + 1;
-                return id;
-            }
-        }
-        lastName = nextStringOrNull(where, index, null);
-        return table == null || lastName == null ? -1 : table.idOf(lastName);
-    }
-
-    /**
-     * The fast path through a {@code NodeNames} array, at the start of an element: takes elements
-     * while each is a name whose row {@code table} guesses right ({@link NodeTable#guessAfter}) and
-     * the next one follows after a bare comma, storing rows into {@code ids} from {@code n} (while
-     * room is left). Stops after the last element taken, before its comma or the closing bracket,
-     * so the general path goes on from there; takes nothing when the first element does not
-     * qualify. Returns the new {@code n}. This is what a scheduler's request looks like from the
-     * second request on: one comparison per name, no whitespace or escape handling.
-     */
-    int guessedNodeNames(NodeTable table, int[] ids, int n, int previous) {
-        byte[] bytes = b;
-        int limit = end;
-        int p = pos;
-        while (n < ids.length && p < limit && bytes[p] == '"') {
-            int row = table.guessAfter(previous, bytes, p + 1, limit);
-            if (row < 0) {
-                break;
-            }
-            ids[n++] = row;
-            previous = row;
-            p += table.indexedLength(row) + 2;
-            pos = p;
-            if (p + 1 >= limit || bytes[p] != ',') {
-                break;
-            }
-            p++;
-        }
-        return n;
-    }
-
-    /** The name decoded by the last {@link #nextNodeName} that returned -1. */
-    String lastName() {
-        return lastName;
-    }
-
-    private String lastName;
 
     /** Ends reading: only whitespace may follow the top-level value. */
     void finish() throws BadRequestException {

@@ -3,7 +3,6 @@ package dev.berth.extender.protocol;
 import dev.berth.extender.placement.NodeTable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +53,7 @@ public final class WireDecoder {
                 nodes = c.nextIsNull() ? null : nodeList(c);
                 nodesSeen = true;
             } else if (key.equalsIgnoreCase("NodeNames")) {
-                names = c.nextIsNull() ? null : nameArray(c, "NodeNames", table);
+                names = c.nextIsNull() ? null : NodeNameReader.read(c, "NodeNames", table);
                 namesSeen = true;
             } else {
                 c.skipValue();
@@ -211,46 +210,6 @@ public final class WireDecoder {
             }
         }
         return map;
-    }
-
-    private static NameList nameArray(JsonCursor c, String where, NodeTable table) throws BadRequestException {
-        int[] ids = new int[table == null ? 1024 : Math.max(16, table.size())];
-        String[] unknown = null; // made on the first name the table does not know
-        int n = 0;
-        int previous = -1; // the last name's row: the guess for this one (NodeTable.guessAfter)
-        c.beginArray();
-        for (boolean first = true; c.hasNext(first, ']'); first = false) {
-            if (table != null) {
-                int before = n;
-                n = c.guessedNodeNames(table, ids, n, previous);
-                if (n > before) {
-                    previous = ids[n - 1];
-                    continue;
-                }
-            }
-            int id = c.nextNodeName(where, n, table, previous);
-            if (id >= 0) {
-                previous = id;
-            }
-            if (n == ids.length) {
-                ids = Arrays.copyOf(ids, 2 * n);
-            }
-            ids[n] = id;
-            if (id < 0) {
-                String name = c.lastName();
-                if (name == null || name.isEmpty()) {
-                    throw new BadRequestException(where + "[" + n + "] is empty");
-                }
-                if (unknown == null) {
-                    unknown = new String[ids.length];
-                } else if (unknown.length < ids.length) {
-                    unknown = Arrays.copyOf(unknown, ids.length);
-                }
-                unknown[n] = name;
-            }
-            n++;
-        }
-        return new NameList(table, Arrays.copyOf(ids, n), unknown == null ? null : Arrays.copyOf(unknown, n));
     }
 
     private static final class Meta {
