@@ -1,5 +1,6 @@
 package dev.berth.extender.protocol;
 
+import dev.berth.extender.placement.NameIndex;
 import dev.berth.extender.placement.NodeTable;
 import java.util.Arrays;
 
@@ -14,11 +15,11 @@ import java.util.Arrays;
  * <p><b>Algorithm,</b> per element, cheapest first:
  * <ol>
  *   <li>Guess: the row that followed the previous element's row last time
- *       ({@link NodeTable#guessAfter}). kube-scheduler lists nodes in a stable order, so from the
+ *       ({@link NameIndex#guessAfter}). kube-scheduler lists nodes in a stable order, so from the
  *       second request on nearly every guess is right. A run of right guesses separated by bare
  *       commas is taken in one tight loop ({@link #guessedRun}).
  *   <li>Find: scan to the closing quote and look the bytes up in the table's hash index
- *       ({@link NodeTable#find}); the answer becomes the next guess ({@link NodeTable#learn}).
+ *       ({@link NameIndex#find}); the answer becomes the next guess ({@link NameIndex#learn}).
  *   <li>Decode: anything else (escapes, non-ASCII, whitespace oddities, a name the table does not
  *       know) is decoded as a JSON string and looked up by value, or kept as an unknown name.
  * </ol>
@@ -39,17 +40,18 @@ final class NodeNameReader {
         String[] unknown = null; // made on the first name the table does not know
         int n = 0;
         int previous = -1; // the last known name's row: the guess for the next one
+        NameIndex index = table == null ? null : table.names();
         c.beginArray();
         for (boolean first = true; c.hasNext(first, ']'); first = false) {
-            if (table != null) {
+            if (index != null) {
                 int before = n;
-                n = guessedRun(c, table, ids, n, previous);
+                n = guessedRun(c, index, ids, n, previous);
                 if (n > before) {
                     previous = ids[n - 1];
                     continue;
                 }
             }
-            int id = table == null ? -1 : found(c, table, previous);
+            int id = index == null ? -1 : found(c, index, previous);
             String name = null;
             if (id < 0) {
                 name = c.nextStringOrNull(where, n, null);
@@ -83,24 +85,26 @@ final class NodeNameReader {
      * is left). Leaves the cursor after the last element taken, before its comma or the closing
      * bracket, so the general loop goes on from there. Returns the new {@code n}.
      */
-    private static int guessedRun(JsonCursor c, NodeTable table, int[] ids, int n, int previous) {
+    private static int guessedRun(JsonCursor c, NameIndex index, int[] ids, int n, int previous) {
         byte[] b = c.source();
         int limit = c.limit();
         int p = c.position();
+        int taken = p; // just after the last element taken
         while (n < ids.length && p < limit && b[p] == '"') {
-            int row = table.guessAfter(previous, b, p + 1, limit);
+            int row = index.guessAfter(previous, b, p + 1, limit);
             if (row < 0) {
                 break;
             }
             ids[n++] = row;
             previous = row;
-            p += table.indexedLength(row) + 2;
-            c.seek(p);
+            p += index.indexedLength(row) + 2;
+            taken = p;
             if (p + 1 >= limit || b[p] != ',') {
                 break;
             }
             p++;
         }
+        c.seek(taken);
         return n;
     }
 
@@ -108,25 +112,25 @@ final class NodeNameReader {
      * Steps 1 and 2 for one element: its row when the element is a plain string the table indexes
      * (the cursor then moves past it), else -1 with the cursor where it was.
      */
-    private static int found(JsonCursor c, NodeTable table, int previous) {
+    private static int found(JsonCursor c, NameIndex index, int previous) {
         byte[] b = c.source();
         int limit = c.limit();
         int p = c.position();
         if (p >= limit || b[p] != '"') {
             return -1;
         }
-        int guess = table.guessAfter(previous, b, p + 1, limit);
+        int guess = index.guessAfter(previous, b, p + 1, limit);
         if (guess >= 0) {
-            c.seek(p + table.indexedLength(guess) + 2);
+            c.seek(p + index.indexedLength(guess) + 2);
             return guess;
         }
         int close = p + 1;
         while (close < limit && b[close] != '"') {
             close++;
         }
-        int id = close < limit ? table.find(b, p + 1, close) : -1;
+        int id = close < limit ? index.find(b, p + 1, close) : -1;
         if (id >= 0) {
-            table.learn(previous, id);
+            index.learn(previous, id);
             c.seek(close + 1);
         }
         return id;
