@@ -86,7 +86,11 @@ final class BrokerPodGlue implements AutoCloseable {
         for (int id : Set.copyOf(running)) {
             if (seen.contains(id) && !brokerPods.contains(id)) {
                 log.add("pod of broker " + id + " deleted: stop broker " + id);
+                long started = System.nanoTime();
                 kafka.stopBroker(id);
+                // how long Kafka's controlled shutdown took: the first thing to read when a
+                // scale-down test times out in Removing (the broker stays ALIVE until it returns)
+                log.add("broker " + id + " stopped after " + (System.nanoTime() - started) / 1_000_000 + " ms");
                 running.remove(id);
             }
         }
