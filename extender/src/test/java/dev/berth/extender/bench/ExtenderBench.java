@@ -190,8 +190,8 @@ public final class ExtenderBench {
         long[] samples = new long[ops];
         long busy = 0;
         long cpuStart = processCpuNanos();
-        Map<String, Long> threadsStart = cpuByThreadGroup();
-        Map<String, Long> allocStart = allocatedByThreadGroup();
+        Map<String, Long> threadsStart = byThreadGroup(false);
+        Map<String, Long> allocStart = byThreadGroup(true);
         for (int i = 0; i < ops; i++) {
             byte[] filterBody = bodies.filter(warmed + i);
             byte[] prioritizeBody = bodies.prioritize(warmed + i);
@@ -204,8 +204,8 @@ public final class ExtenderBench {
         }
         System.out.printf("info %s warmup_ops=%d jit_compile_ms_during_run=%d%n", name, warmed, compileMillis() - compiled);
         long cpuPerOp = (processCpuNanos() - cpuStart) / ops / 1000;
-        Map<String, Long> threadsEnd = cpuByThreadGroup();
-        Map<String, Long> allocEnd = allocatedByThreadGroup();
+        Map<String, Long> threadsEnd = byThreadGroup(false);
+        Map<String, Long> allocEnd = byThreadGroup(true);
         if (System.getProperty("bench.dump") != null) {
             try (java.io.PrintWriter w = new java.io.PrintWriter(System.getProperty("bench.dump") + "-" + name)) {
                 for (long t : samples) {
@@ -223,22 +223,8 @@ public final class ExtenderBench {
         // CPU of the whole JVM (client, server, log writer, GC) per op: unlike latency, it hardly
         // depends on what else the machine runs, so it compares cases fairly on a shared box
         System.out.printf("info %s cpu_us_per_op=%d%n", name, cpuPerOp);
-        StringBuilder byGroup = new StringBuilder();
-        threadsEnd.forEach((group, nanos) -> {
-            long us = (nanos - threadsStart.getOrDefault(group, 0L)) / ops / 1000;
-            if (us > 0) {
-                byGroup.append(' ').append(group).append('=').append(us);
-            }
-        });
-        System.out.printf("info %s cpu_us_per_op_by_thread:%s%n", name, byGroup);
-        StringBuilder allocs = new StringBuilder();
-        allocEnd.forEach((group, bytes) -> {
-            long kb = (bytes - allocStart.getOrDefault(group, 0L)) / ops / 1024;
-            if (kb > 0) {
-                allocs.append(' ').append(group).append('=').append(kb);
-            }
-        });
-        System.out.printf("info %s alloc_kb_per_op_by_thread:%s%n", name, allocs);
+        System.out.printf("info %s cpu_us_per_op_by_thread:%s%n", name, perOp(threadsStart, threadsEnd, ops * 1000L));
+        System.out.printf("info %s alloc_kb_per_op_by_thread:%s%n", name, perOp(allocStart, allocEnd, ops * 1024L));
         return true;
     }
 
@@ -268,32 +254,33 @@ public final class ExtenderBench {
     }
 
     /**
-     * CPU time so far of the JVM's threads, summed by name with digits dropped (XNIO-1 task-3 and
-     * XNIO-1 task-4 count together): which side of the wire, and which of its threads, used it.
+     * CPU nanoseconds ({@code allocated} false) or heap bytes allocated ({@code allocated} true) so
+     * far by the JVM's threads, summed by name with digits dropped (XNIO-1 task-3 and XNIO-1 task-4
+     * count together): which side of the wire, and which of its threads, used it. Allocation is what
+     * drives young collections, which pause every op they land on.
      */
-    private static Map<String, Long> cpuByThreadGroup() {
-        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    private static Map<String, Long> byThreadGroup(boolean allocated) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         Map<String, Long> out = new java.util.TreeMap<>();
         for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
-            long nanos = t == null ? -1 : threads.getThreadCpuTime(t.getThreadId());
-            if (nanos > 0) {
-                out.merge(t.getThreadName().replaceAll("[0-9]+", "").replace(' ', '_'), nanos, Long::sum);
+            long v = t == null ? -1 : allocated ? threads.getThreadAllocatedBytes(t.getThreadId()) : threads.getThreadCpuTime(t.getThreadId());
+            if (v > 0) {
+                out.merge(t.getThreadName().replaceAll("[0-9]+", "").replace(' ', '_'), v, Long::sum);
             }
         }
         return out;
     }
 
-    /** Heap bytes allocated so far, summed like {@link #cpuByThreadGroup}: what drives young collections. */
-    private static Map<String, Long> allocatedByThreadGroup() {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        Map<String, Long> out = new java.util.TreeMap<>();
-        for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
-            long bytes = t == null ? -1 : threads.getThreadAllocatedBytes(t.getThreadId());
-            if (bytes > 0) {
-                out.merge(t.getThreadName().replaceAll("[0-9]+", "").replace(' ', '_'), bytes, Long::sum);
+    /** {@code " group=n ..."}: each group's growth from {@code start} to {@code end}, divided by {@code per}; zeros left out. */
+    private static String perOp(Map<String, Long> start, Map<String, Long> end, long per) {
+        StringBuilder out = new StringBuilder();
+        end.forEach((group, v) -> {
+            long x = (v - start.getOrDefault(group, 0L)) / per;
+            if (x > 0) {
+                out.append(' ').append(group).append('=').append(x);
             }
-        }
-        return out;
+        });
+        return out.toString();
     }
 
     private static long processCpuNanos() {
