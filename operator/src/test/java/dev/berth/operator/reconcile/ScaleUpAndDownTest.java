@@ -9,6 +9,7 @@ import dev.berth.operator.api.Condition;
 import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.ControllersSpec;
 import dev.berth.operator.api.KafkaCluster;
+import dev.berth.operator.api.KafkaClusterList;
 import dev.berth.operator.api.KafkaClusterSpec;
 import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.api.RebalanceSpec;
@@ -16,7 +17,11 @@ import dev.berth.testbed.k8s.KubeApiTestBed;
 import dev.berth.testbed.kafka.KafkaAwait;
 import dev.berth.testbed.kafka.KafkaRecords;
 import dev.berth.testbed.kafka.KafkaTestCluster;
+import io.kubernetes.client.informer.ResourceEventHandler;
+import io.kubernetes.client.informer.SharedIndexInformer;
+import io.kubernetes.client.informer.SharedInformerFactory;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.util.generic.GenericKubernetesApi;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,6 +84,7 @@ class ScaleUpAndDownTest {
     /** Every distinct operation status seen, to check its progress fields. */
     static final List<OperationStatus> operationsSeen = new CopyOnWriteArrayList<>();
     static final List<String> timeline = new CopyOnWriteArrayList<>();
+    static SharedInformerFactory statusWatch;
 
     @BeforeAll
     static void start() throws Exception {
@@ -111,7 +117,7 @@ class ScaleUpAndDownTest {
             });
         }, 0, 5, TimeUnit.MILLISECONDS);
         background.scheduleWithFixedDelay(ScaleUpAndDownTest::monitor, 0, 100, TimeUnit.MILLISECONDS);
-        background.scheduleWithFixedDelay(ScaleUpAndDownTest::watchStatus, 0, 50, TimeUnit.MILLISECONDS);
+        startStatusWatch();
         OperatorFixture.create(bed, NS, NAME, spec(3));
         await("3 brokers ready").atMost(WAIT).until(() -> ready(get(bed, NS, NAME)));
     }
@@ -121,7 +127,8 @@ class ScaleUpAndDownTest {
         System.out.println("glue: " + (glue == null ? "-" : glue.log));
         System.out.println("status seen: " + statusSeen);
         System.out.println("timeline: " + timeline);
-        OperatorFixture.closeAll(background == null ? null : background::shutdownNow,
+        OperatorFixture.closeAll(statusWatch == null ? null : statusWatch::stopAllRegisteredInformers,
+                background == null ? null : background::shutdownNow,
                 producer == null ? null : () -> producer.close(Duration.ofSeconds(2)), operator, glue, bed, kafka);
     }
 
@@ -299,10 +306,36 @@ class ScaleUpAndDownTest {
         assertThat(glue.log).noneMatch(l -> l.startsWith("glue error"));
     }
 
-    private static void watchStatus() {
+    /**
+     * Records every status the operator writes, through a watch (an informer without resync): a
+     * short-lived state, such as scale-up progress when reassignment is quick, is seen even when a
+     * loaded machine would have let a poller miss it.
+     */
+    private static void startStatusWatch() {
+        statusWatch = new SharedInformerFactory(bed.informerClient());
+        SharedIndexInformer<KafkaCluster> informer = statusWatch.sharedIndexInformerFor(new GenericKubernetesApi<>(
+                KafkaCluster.class, KafkaClusterList.class, KafkaCluster.GROUP, KafkaCluster.VERSION, KafkaCluster.PLURAL,
+                bed.informerClient()), KafkaCluster.class, 0);
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(KafkaCluster c) {
+                recordStatus(c);
+            }
+
+            @Override
+            public void onUpdate(KafkaCluster before, KafkaCluster c) {
+                recordStatus(c);
+            }
+
+            @Override
+            public void onDelete(KafkaCluster c, boolean unknownFinalState) {}
+        });
+        statusWatch.startAllRegisteredInformers();
+    }
+
+    private static synchronized void recordStatus(KafkaCluster c) {
         try {
-            KafkaCluster c = get(bed, NS, NAME);
-            if (c.getStatus() == null) {
+            if (!NAME.equals(c.getMetadata().getName()) || c.getStatus() == null) {
                 return;
             }
             c.getStatus().conditions().stream().filter(x -> x.type().equals("Reconciling"))
@@ -321,8 +354,8 @@ class ScaleUpAndDownTest {
                 timeline.add(java.time.Instant.now() + " " + phase + " " + op.brokers());
             }
             lastPhase = phase;
-        } catch (Exception e) {
-            // the next poll counts
+        } catch (RuntimeException e) {
+            timeline.add(java.time.Instant.now() + " status not recorded: " + e);
         }
     }
 
