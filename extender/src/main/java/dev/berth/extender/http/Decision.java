@@ -137,14 +137,14 @@ public record Decision(
     private void name(ByteBuilder b, int i, boolean comma) {
         NameList list = names instanceof NameList l ? l : null;
         int id = list == null ? -1 : list.id(i);
-        int length = id < 0 ? 0 : list.table().indexedLength(id);
+        int length = id < 0 ? 0 : list.table().names().indexedLength(id);
         if (length > 0) {
             int at = b.reserve(length + 3);
             byte[] out = b.array();
             if (comma) {
                 out[at++] = ',';
             }
-            b.advanceTo(list.table().putQuotedName(id, out, at));
+            b.advanceTo(list.table().names().putQuotedName(id, out, at));
             return;
         }
         if (comma) {

@@ -134,7 +134,7 @@ public final class NameIndex {
      * true, when the name is in the packed index (it then needs no escaping); else returns false
      * and appends nothing.
      */
-    public boolean appendQuotedName(int id, NodeTable.ByteSink out) {
+    public boolean appendQuotedName(int id, ByteSink out) {
         int from = packedStart[id];
         int length = packedStart[id + 1] - from;
         if (length == 0) {
@@ -224,5 +224,10 @@ public final class NameIndex {
             }
         }
         return k == n || (long) LONGS.get(a, from + n - 8) == (long) LONGS.get(b, at + n - 8);
+    }
+
+    /** Where a byte reply can copy names from: implemented by the protocol's byte builder. */
+    public interface ByteSink {
+        void quoted(byte[] bytes, int from, int length);
     }
 }

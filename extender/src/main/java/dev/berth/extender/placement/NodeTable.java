@@ -28,7 +28,7 @@ import java.util.Map;
  * <p><b>Example.</b> Nodes {@code n1} (rack a, 1Ti, broker {@code kafka/b0} of cluster {@code c}
  * with 100Gi and 30 leaders) and {@code n2} (no rack label): ids 0 and 1, racks {@code [a]},
  * {@code rack = [0, -1]}, {@code used = [100Gi, 0]}, {@code leaders = [30, 0]}; cluster {@code c}
- * has one placement, on node 0; {@code find("n2")} is 1.
+ * has one placement, on node 0; {@code names().find("n2")} is 1.
  */
 public final class NodeTable {
     /** {@link #capacity} of a node without {@code berth.dev/disk-capacity}. */
@@ -99,7 +99,7 @@ public final class NodeTable {
 
     /**
      * A table of {@code nodes}, ids in iteration order. A repeated name (a full-mode request may
-     * list a node twice) gets a row each; {@link #find} and {@link #idOf} return the first.
+     * list a node twice) gets a row each; {@link NameIndex#find} and {@link #idOf} return the first.
      */
     public static NodeTable of(Collection<NodeFacts> nodes) {
         return new NodeTable(nodes);
@@ -203,30 +203,5 @@ public final class NodeTable {
     /** The names' byte index: resolving request bytes to ids, and copying names into replies. */
     public NameIndex names() {
         return index;
-    }
-
-    /** {@link NameIndex#find}. */
-    public int find(byte[] body, int start, int end) {
-        return index.find(body, start, end);
-    }
-
-    /** {@link NameIndex#indexedLength}. */
-    public int indexedLength(int id) {
-        return index.indexedLength(id);
-    }
-
-    /** {@link NameIndex#appendQuotedName}. */
-    public boolean appendQuotedName(int id, ByteSink out) {
-        return index.appendQuotedName(id, out);
-    }
-
-    /** {@link NameIndex#putQuotedName}. */
-    public int putQuotedName(int id, byte[] out, int at) {
-        return index.putQuotedName(id, out, at);
-    }
-
-    /** Where a byte reply can copy names from: implemented by the protocol's byte builder. */
-    public interface ByteSink {
-        void quoted(byte[] bytes, int from, int length);
     }
 }

@@ -1,5 +1,6 @@
 package dev.berth.extender.protocol;
 
+import dev.berth.extender.placement.NameIndex;
 import dev.berth.extender.placement.NodeTable;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -9,7 +10,7 @@ import java.util.Arrays;
  * {@link StringBuilder}, no String, no second encoding pass. Node names the {@link NodeTable}
  * knows are copied from its packed bytes; anything else goes through {@link Json} escaping.
  */
-public final class ByteBuilder implements NodeTable.ByteSink {
+public final class ByteBuilder implements NameIndex.ByteSink {
     private byte[] buf;
     private int length;
 

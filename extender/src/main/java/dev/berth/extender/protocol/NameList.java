@@ -51,7 +51,7 @@ public final class NameList extends AbstractList<String> implements RandomAccess
     /** Appends name {@code index} as a quoted JSON string. */
     public void appendQuoted(int index, ByteBuilder out) {
         int id = ids[index];
-        if (id < 0 || !table.appendQuotedName(id, out)) {
+        if (id < 0 || !table.names().appendQuotedName(id, out)) {
             out.jsonString(get(index));
         }
     }

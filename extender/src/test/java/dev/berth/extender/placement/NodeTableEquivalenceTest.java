@@ -77,10 +77,10 @@ class NodeTableEquivalenceTest {
                 new NodeFacts("n2", null, null, List.of()),
                 new NodeFacts("n1", "b", null, List.of())));
         byte[] body = "[\"n2\",\"n1\",\"n3\",\"n\"]".getBytes();
-        assertThat(table.find(body, 2, 4)).isEqualTo(1);
-        assertThat(table.find(body, 7, 9)).isEqualTo(0); // a repeated name: its first row
-        assertThat(table.find(body, 12, 14)).isEqualTo(-1);
-        assertThat(table.find(body, 17, 18)).isEqualTo(-1); // a prefix of known names
+        assertThat(table.names().find(body, 2, 4)).isEqualTo(1);
+        assertThat(table.names().find(body, 7, 9)).isEqualTo(0); // a repeated name: its first row
+        assertThat(table.names().find(body, 12, 14)).isEqualTo(-1);
+        assertThat(table.names().find(body, 17, 18)).isEqualTo(-1); // a prefix of known names
         assertThat(table.idOf("n1")).isZero();
         assertThat(table.idOf("n3")).isEqualTo(-1);
         assertThat(table.rack(2)).isEqualTo(1);
@@ -97,7 +97,7 @@ class NodeTableEquivalenceTest {
         NodeTable table = NodeTable.of(nodes);
         for (int i = 0; i < nodes.size(); i++) {
             byte[] name = nodes.get(i).name().getBytes();
-            assertThat(table.find(name, 0, name.length)).isEqualTo(i);
+            assertThat(table.names().find(name, 0, name.length)).isEqualTo(i);
         }
     }
 
