@@ -37,6 +37,7 @@ public final class NameIndex {
     private final int[] packedStart;
     private final long[] slots;
     private final int[] follows;
+    private volatile WrittenNames written;
 
     /** {@code names} in row order; {@code firstRow} maps each name to the first row that has it. */
     NameIndex(String[] names, Map<String, Integer> firstRow) {
@@ -122,6 +123,44 @@ public final class NameIndex {
         if (follows[previous + 1] != row) {
             follows[previous + 1] = row;
         }
+    }
+
+    /**
+     * A names array berth wrote in a reply, from {@code [} to {@code ]}, and the rows it names in
+     * order. Neither array is modified after it is made.
+     */
+    public record WrittenNames(byte[] bytes, int[] rows) {}
+
+    /**
+     * Remembers the names array a filter reply just wrote ({@code reply[from, to)}, naming
+     * {@code rows}), for {@link #recallWritten}. Only a list whose every name is in the byte index
+     * is kept: then its bytes decode to exactly these rows.
+     *
+     * <p>kube-scheduler sends prioritize exactly the nodes the extender's filter passed, in the
+     * order of its {@code NodeNames}, re-encoded by Go's JSON encoder, which spells the indexed
+     * names byte for byte as berth does. So the prioritize that follows a filter for the same pod
+     * usually carries this array verbatim, and one comparison resolves all of it.
+     */
+    public void rememberWritten(byte[] reply, int from, int to, int[] rows) {
+        for (int row : rows) {
+            if (row < 0 || row >= size || indexedLength(row) == 0) {
+                return;
+            }
+        }
+        written = new WrittenNames(java.util.Arrays.copyOfRange(reply, from, to), rows);
+    }
+
+    /**
+     * The last written names array when {@code body} at {@code start} (before {@code end}) holds
+     * exactly its bytes, else null. Threads share the one slot without locks: a newer filter
+     * replacing it only costs the older prioritize the usual decoding.
+     */
+    public WrittenNames recallWritten(byte[] body, int start, int end) {
+        WrittenNames w = written;
+        if (w == null || end - start < w.bytes.length) {
+            return null;
+        }
+        return java.util.Arrays.equals(body, start, start + w.bytes.length, w.bytes, 0, w.bytes.length) ? w : null;
     }
 
     /** Length of row {@code id}'s name in the byte index (0 when the index does not hold it). */

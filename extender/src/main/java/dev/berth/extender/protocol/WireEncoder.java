@@ -3,6 +3,7 @@ package dev.berth.extender.protocol;
 import dev.berth.extender.placement.Reason;
 import dev.berth.extender.placement.Scores;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -72,18 +73,28 @@ public final class WireEncoder {
         b.ascii("{\"Nodes\":");
         nodes(b, passedNodes);
         if (passedNodes == null) {
-            b.ascii(",\"NodeNames\":[");
-            boolean first = true;
+            b.ascii(",\"NodeNames\":");
+            int open = b.length();
+            b.ascii('[');
+            int[] rows = quoted.resolved() != null ? new int[reasons.length] : null;
+            int passed = 0;
             for (int i = 0; i < reasons.length; i++) {
                 if (reasons[i] == null) {
-                    if (!first) {
+                    if (passed > 0) {
                         b.ascii(',');
                     }
-                    first = false;
                     quoted.append(i, b);
+                    if (rows != null) {
+                        rows[passed] = quoted.resolved().id(i);
+                    }
+                    passed++;
                 }
             }
             b.ascii(']');
+            if (rows != null && quoted.resolved().table() != null) {
+                // the array prioritize will most likely be sent next (NameIndex#rememberWritten)
+                quoted.resolved().table().names().rememberWritten(b.array(), open, b.length(), Arrays.copyOf(rows, passed));
+            }
         } else {
             b.ascii(",\"NodeNames\":null");
         }

@@ -2,6 +2,7 @@ package dev.berth.extender.protocol;
 
 import dev.berth.extender.placement.NodeFacts;
 import dev.berth.extender.placement.NodeTable;
+import dev.berth.extender.placement.Reason;
 import static dev.berth.extender.testing.SchedulerWire.fullArgs;
 import static dev.berth.extender.testing.SchedulerWire.namesArgs;
 import static dev.berth.extender.testing.SchedulerWire.node;
@@ -88,6 +89,50 @@ class WireDecoderTest {
                 assertThat(resolved.ids()[k]).as("request %d name %s", request, names.get(k)).isEqualTo(table.idOf(names.get(k)));
             }
         }
+    }
+
+    @Test
+    void prioritizeResolvesTheArrayTheFilterReplyWroteWithOneComparison() throws Exception {
+        NodeTable table = NodeTable.of(List.of(new NodeFacts("n1", "a", null, List.of()), new NodeFacts("n2", "a", null, List.of()),
+                new NodeFacts("n3", "a", null, List.of()), new NodeFacts("n22", "a", null, List.of())));
+        NameList filtered = (NameList) WireDecoder.extenderArgs(namesArgs(POD, List.of("n3", "n1", "n2", "n22")), table).nodeNames();
+        ByteBuilder reply = WireEncoder.filterReply(filtered, new Reason[] {null, Reason.RACK_MISMATCH, null, null}, null);
+        List<String> passed = nodeNames(reply.toString());
+        assertThat(passed).containsExactly("n3", "n2", "n22");
+
+        String prioritize = namesArgs(POD, passed); // what kube-scheduler sends next: the passed names, in order
+        byte[] body = prioritize.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(table.names().recallWritten(body, prioritize.indexOf("[\"n3\""), body.length)).isNotNull();
+        assertThat(ids(table, "[\"n3\",\"n2\",\"n22\"]")).containsExactly(2, 1, 3);
+        // anything else is read name by name, and only a byte-identical array is recalled
+        for (String other : List.of("[\"n3\",\"n2\",\"n22\",\"n1\"]", "[\"n3\",\"n2\"]", "[\"n3\",\"n2\",\"n2\"]",
+                "[\"n3\", \"n2\",\"n22\"]", "[\"n3\",\"n2\",\"n\\u0032\\u0032\"]", "[\"n3\",\"n2\",\"n21\"]")) {
+            byte[] bytes = other.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(table.names().recallWritten(bytes, 0, bytes.length)).as(other).isNull();
+            int[] ids = ids(table, other);
+            List<String> names = JsonParser.parseString(other).getAsJsonArray().asList().stream().map(e -> e.getAsString()).toList();
+            for (int k = 0; k < names.size(); k++) {
+                assertThat(ids[k]).as("%s name %d", other, k).isEqualTo(table.idOf(names.get(k)));
+            }
+        }
+    }
+
+    @Test
+    void aWrittenArrayWithANameTheByteIndexDoesNotHoldIsNotRemembered() throws Exception {
+        // row 2 repeats row 0's name: its bytes decode to row 0, so recalling "row 2" would be wrong
+        NodeTable table = NodeTable.of(List.of(new NodeFacts("n1", "a", null, List.of()), new NodeFacts("n2", "a", null, List.of()),
+                new NodeFacts("n1", "b", null, List.of())));
+        NameList rows = new NameList(table, new int[] {1, 2}, null);
+        ByteBuilder reply = WireEncoder.filterReply(rows, new Reason[2], null);
+        assertThat(nodeNames(reply.toString())).containsExactly("n2", "n1");
+        byte[] array = "[\"n2\",\"n1\"]".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(table.names().recallWritten(array, 0, array.length)).isNull();
+        assertThat(ids(table, "[\"n2\",\"n1\"]")).containsExactly(1, 0);
+    }
+
+    private static List<String> nodeNames(String filterReply) {
+        return JsonParser.parseString(filterReply).getAsJsonObject().getAsJsonArray("NodeNames").asList().stream()
+                .map(e -> e.getAsString()).toList();
     }
 
     private static int[] ids(NodeTable table, String array) throws Exception {
