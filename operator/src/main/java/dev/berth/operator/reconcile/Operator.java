@@ -44,6 +44,10 @@ public final class Operator implements AutoCloseable {
     private final KubeInformers informers;
     private final KafkaObservations kafka;
     private final LeaderElectingController elected;
+    private final LeaderElector elector;
+    private final LeaseLock lock;
+    private final String identity;
+    private final Clock clock;
     private final AtomicBoolean leader = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile Runnable onStoppedLeading = () -> {};
@@ -77,8 +81,10 @@ public final class Operator implements AutoCloseable {
         builder = watchOwned(builder, V1ConfigMap.class);
         Controller controller = builder.build();
         ControllerManager manager = new ControllerManager(informers.factory(), controller);
-        LeaseLock lock = new LeaseLock(config.leaseNamespace(), config.leaseName(), config.identity(), callClient);
-        LeaderElector elector = new LeaderElector(new LeaderElectionConfig(lock, config.leaseDuration(),
+        this.identity = config.identity();
+        this.clock = clock;
+        lock = new LeaseLock(config.leaseNamespace(), config.leaseName(), config.identity(), callClient);
+        elector = new LeaderElector(new LeaderElectionConfig(lock, config.leaseDuration(),
                 config.renewDeadline(), config.retryPeriod()));
         elected = new LeaderElectingController(elector, new Controller() {
             @Override
@@ -139,14 +145,49 @@ public final class Operator implements AutoCloseable {
         return informers.hasSynced();
     }
 
+    /**
+     * Stops reconciling, stops the election (no renewal after this) and, when this replica led,
+     * hands the Lease back, so that a standby takes over within its retry period instead of
+     * waiting out the lease duration: a rolling update of the operator then pauses reconciling
+     * for about a second, not fifteen.
+     */
     @Override
     public void close() {
         closing.set(true);
+        boolean wasLeader = leader.get();
         elected.shutdown();
-        kafka.close();
-        informers.stop();
+        elector.close();
         if (thread != null) {
             thread.interrupt();
+        }
+        if (wasLeader) {
+            release();
+        }
+        kafka.close();
+        informers.stop();
+    }
+
+    /**
+     * Empties the Lease's holder if this replica still holds it. client-java's elector takes a Lease
+     * without a holder at once (client-go's also reads a 1 s duration as expired). A failed release
+     * is only logged: the Lease then expires as it would after a crash.
+     */
+    private void release() {
+        try {
+            io.kubernetes.client.extended.leaderelection.LeaderElectionRecord held = lock.get();
+            if (held == null || !identity.equals(held.getHolderIdentity())) {
+                return;
+            }
+            java.util.Date now = java.util.Date.from(clock.instant());
+            boolean released = lock.update(new io.kubernetes.client.extended.leaderelection.LeaderElectionRecord(
+                    null, 1, now, now, held.getLeaderTransitions(), held.getOwnerReference()));
+            if (released) {
+                LOG.info("{} released the lease", identity);
+            } else {
+                LOG.warn("{} could not release the lease; it expires by itself", identity);
+            }
+        } catch (Exception e) {
+            LOG.warn("{} could not release the lease ({}); it expires by itself", identity, e.toString());
         }
     }
 }

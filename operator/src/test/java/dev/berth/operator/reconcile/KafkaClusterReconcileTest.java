@@ -273,6 +273,29 @@ class KafkaClusterReconcileTest {
     }
 
     @Test
+    void aLeaderThatClosesHandsItsLeaseToTheStandbyAtOnce() throws Exception {
+        // a 60 s lease: had the leader not released it, the standby would wait about that long
+        try (Operator first = OperatorFixture.operator(bed, longLease("op-first"));
+                Operator second = OperatorFixture.operator(bed, longLease("op-second"))) {
+            first.start();
+            eventually().until(first::isLeader);
+            second.start();
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> !second.isLeader());
+            first.close();
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(second::isLeader);
+            io.kubernetes.client.openapi.models.V1Lease lease = new io.kubernetes.client.openapi.apis.CoordinationV1Api(bed.apiClient())
+                    .readNamespacedLease("handover", "handover").execute();
+            assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("op-second");
+            assertThat(first.isLeader()).isFalse();
+        }
+    }
+
+    private static OperatorConfig longLease(String identity) {
+        return new OperatorConfig("handover", null, Duration.ofMillis(500), "handover", "handover", identity,
+                Duration.ofSeconds(60), Duration.ofSeconds(45), Duration.ofMillis(200));
+    }
+
+    @Test
     void leaderThatLosesItsLeaseStopsAndSaysSo() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
         try (Operator op = OperatorFixture.operator(bed, OperatorFixture.electionConfig("stolen", "stolen", "op-s"))) {
