@@ -72,12 +72,17 @@ public final class DecisionLog implements AutoCloseable {
         return out;
     }
 
-    /** The newest decision of a verb for a pod, if still kept. */
-    public Decision latest(String pod, String verb) {
+    /**
+     * The prioritize decision of the pod's current scheduling cycle, if still kept: its newest
+     * filter or prioritize decision, when that is a prioritize. kube-scheduler skips prioritize when
+     * one node is left, so a newer filter means this cycle was not scored, and an older prioritize
+     * would explain the bind with another cycle's scores.
+     */
+    public Decision scoredThisCycle(String pod) {
         synchronized (recent) {
             for (Decision d : recent) {
-                if (pod.equals(d.pod()) && verb.equals(d.verb())) {
-                    return d;
+                if (pod.equals(d.pod()) && !d.verb().equals("bind")) {
+                    return d.verb().equals("prioritize") ? d : null;
                 }
             }
         }

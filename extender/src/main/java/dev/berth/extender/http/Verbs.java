@@ -169,7 +169,7 @@ final class Verbs {
             return refuse("bind", 400, e.getMessage(), "bad-request", startNanos, false);
         }
         String key = args.podNamespace() + "/" + args.podName();
-        Decision scored = log.latest(key, "prioritize");
+        Decision scored = log.scoredThisCycle(key);
         BrokerPod pod = pods.get(key);
         String rack = state.node(args.node()).map(NodeFacts::rack).orElse(null);
         String why = Explain.bind(args.node(), rack, scored);

@@ -282,10 +282,17 @@ class ExtenderHttpTest {
         String single = pod("kafka", "orders-broker-2", "uid-2", Map.of("berth.dev/cluster", "orders"), Map.of());
         post(port, "/scheduler/filter", namesArgs(single, List.of("c2")));
         post(port, "/scheduler/bind", bindArgs("kafka", "orders-broker-2", "uid-2", "c2"));
+        // a pod scored in one cycle and left with one node in the next: that bind was not scored
+        String retried = pod("kafka", "orders-broker-3", "uid-3", Map.of("berth.dev/cluster", "orders"), Map.of());
+        post(port, "/scheduler/filter", namesArgs(retried, ALL));
+        post(port, "/scheduler/prioritize", namesArgs(retried, List.of("a2", "b1", "b2")));
+        post(port, "/scheduler/filter", namesArgs(retried, List.of("b1")));
+        post(port, "/scheduler/bind", bindArgs("kafka", "orders-broker-3", "uid-3", "b1"));
         assertThat(binds).extracting(PodBinder.BindTarget::explanation).containsExactly(
                 "Placed on node b2 (rack rack-b): score 8/10 (rack balance 10, leadership load 10, disk headroom 0), among 3 scored node(s).",
-                "Placed on node c2 (rack rack-c): it passed every berth placement rule.");
-        assertThat(binds).extracting(PodBinder.BindTarget::nodeRack).containsExactly("rack-b", "rack-c");
+                "Placed on node c2 (rack rack-c): it passed every berth placement rule.",
+                "Placed on node b1 (rack rack-b): it passed every berth placement rule.");
+        assertThat(binds).extracting(PodBinder.BindTarget::nodeRack).containsExactly("rack-b", "rack-c", "rack-b");
     }
 
     @Test
