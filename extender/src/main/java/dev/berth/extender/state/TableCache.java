@@ -2,7 +2,7 @@ package dev.berth.extender.state;
 
 import dev.berth.extender.placement.NodeTable;
 import java.time.Instant;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Keeps the last {@link NodeTable} built from a cache until the cache changes.
@@ -31,14 +31,16 @@ public final class TableCache {
 
     /**
      * The cached table when it was built at {@code version} and is still valid at {@code now},
-     * else a new one from {@code build}, which the caller runs after reading {@code version}.
+     * else a new one from {@code build}, which the caller runs after reading {@code version}. The
+     * builder gets the last table (null at first), whose names it may share
+     * ({@link NodeTable#of(java.util.Collection, NodeTable)}).
      */
-    public NodeTable get(long version, Instant now, Supplier<Built> build) {
+    public NodeTable get(long version, Instant now, Function<NodeTable, Built> build) {
         Entry e = entry;
         if (e != null && e.version == version && (e.validUntil == null || now.isBefore(e.validUntil))) {
             return e.table;
         }
-        Built b = build.get();
+        Built b = build.apply(e == null ? null : e.table);
         entry = new Entry(b.table(), version, b.validUntil());
         return b.table();
     }

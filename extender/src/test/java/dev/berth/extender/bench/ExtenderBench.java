@@ -62,6 +62,8 @@ public final class ExtenderBench {
         System.out.printf("setup: %d nodes, %d broker pods, full node ~%d bytes, names body %d bytes, full body %d bytes%n",
                 NODES, PODS, fullBytes / NODES, SchedulerWire.namesArgs(pods.get(0), names).length(), fullBytes + 1500);
 
+        tableBuilds(state);
+
         Path logFile = Path.of(args.length > 0 ? args[0] : "target/bench-decisions.log");
         Files.deleteIfExists(logFile);
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
@@ -226,6 +228,32 @@ public final class ExtenderBench {
         System.out.printf("info %s cpu_us_per_op_by_thread:%s%n", name, perOp(threadsStart, threadsEnd, ops * 1000L));
         System.out.printf("info %s alloc_kb_per_op_by_thread:%s%n", name, perOp(allocStart, allocEnd, ops * 1024L));
         return true;
+    }
+
+    /**
+     * Informational: building the names-mode table of the 5,000 nodes, fresh (first request, or
+     * after nodes came or went) and sharing the last table's names (the rebuild after a bind,
+     * a reservation or a leader-count change). Not part of the ops: nothing changes during them.
+     */
+    private static void tableBuilds(FileClusterState state) {
+        java.util.Collection<dev.berth.extender.placement.NodeFacts> nodes = state.nodes();
+        dev.berth.extender.placement.NodeTable last = dev.berth.extender.placement.NodeTable.of(nodes);
+        long[] fresh = new long[500];
+        long[] sharing = new long[500];
+        for (int round = 0; round < 4; round++) { // the first rounds warm the JIT up
+            for (int i = 0; i < fresh.length; i++) {
+                long t0 = System.nanoTime();
+                dev.berth.extender.placement.NodeTable.of(nodes);
+                long t1 = System.nanoTime();
+                last = dev.berth.extender.placement.NodeTable.of(nodes, last);
+                fresh[i] = t1 - t0;
+                sharing[i] = System.nanoTime() - t1;
+            }
+        }
+        Arrays.sort(fresh);
+        Arrays.sort(sharing);
+        System.out.printf("info table_build p50_us fresh=%d sharing_names=%d%n", fresh[fresh.length / 2] / 1000,
+                sharing[sharing.length / 2] / 1000);
     }
 
     /** Informational: the server's own time per verb (decode to encoded reply), over the measured ops still kept. */

@@ -26,9 +26,11 @@ class NodeTableEquivalenceTest {
         PlacementEngine engine = new PlacementEngine(WEIGHTS, metric);
         int checkedNodes = 0;
         int passed = 0;
+        NodeTable last = null;
         for (int round = 0; round < 1000; round++) {
             List<NodeFacts> nodes = cluster(random);
-            NodeTable table = NodeTable.of(nodes);
+            NodeTable table = built(random, nodes, last);
+            last = table;
             BrokerPod pod = pod(random, nodes);
             int[] ids = request(random, nodes.size());
 
@@ -68,6 +70,35 @@ class NodeTableEquivalenceTest {
         }
         assertThat(checkedNodes).isGreaterThan(3000);
         assertThat(passed).as("enough nodes pass for the scores to be compared").isGreaterThan(300);
+    }
+
+    /**
+     * The table of {@code nodes} as a backend builds it: fresh; rebuilt from a table of the same
+     * names with other facts, sharing its names; or rebuilt from the last round's table, sharing
+     * only when the names happen to match, in order.
+     */
+    private static NodeTable built(Random r, List<NodeFacts> nodes, NodeTable last) {
+        int how = r.nextInt(3);
+        if (how == 0) {
+            return NodeTable.of(nodes);
+        }
+        if (how == 1) {
+            List<NodeFacts> before = new ArrayList<>();
+            for (NodeFacts f : nodes) {
+                before.add(new NodeFacts(f.name(), "rack-9", 1L, List.of()));
+            }
+            NodeTable previous = NodeTable.of(before);
+            NodeTable table = NodeTable.of(nodes, previous);
+            assertThat(table.names()).isSameAs(previous.names());
+            return table;
+        }
+        NodeTable table = NodeTable.of(nodes, last);
+        boolean sameNames = last != null && last.size() == nodes.size();
+        for (int i = 0; sameNames && i < nodes.size(); i++) {
+            sameNames = nodes.get(i).name().equals(last.name(i));
+        }
+        assertThat(last != null && table.names() == last.names()).isEqualTo(sameNames);
+        return table;
     }
 
     @Test

@@ -20,7 +20,9 @@ class TableCacheTest {
     void aTableIsReusedUntilTheCounterMovesOrItsValidityEnds() {
         TableCache cache = new TableCache();
         AtomicInteger builds = new AtomicInteger();
-        java.util.function.Supplier<TableCache.Built> build = () -> {
+        java.util.List<NodeTable> given = new java.util.ArrayList<>();
+        java.util.function.Function<NodeTable, TableCache.Built> build = last -> {
+            given.add(last);
             builds.incrementAndGet();
             return new TableCache.Built(NodeTable.of(List.of(new NodeFacts("n" + builds.get(), "a", null, List.of()))),
                     T0.plusSeconds(120));
@@ -33,6 +35,7 @@ class TableCacheTest {
         assertThat(second.name(0)).isEqualTo("n2");
         assertThat(cache.get(8, T0.plusSeconds(120), build)).isNotSameAs(second); // a reservation in it expired
         assertThat(builds).hasValue(3);
+        assertThat(given).containsExactly(null, first, second); // each build may share the last table's names
     }
 
     @Test

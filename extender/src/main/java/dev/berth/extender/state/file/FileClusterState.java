@@ -66,7 +66,7 @@ public final class FileClusterState implements ClusterState, PodBinder {
 
     @Override
     public NodeTable table() {
-        return tables.get(changes.get(), Instant.EPOCH, () -> new TableCache.Built(NodeTable.of(nodes()), null));
+        return tables.get(changes.get(), Instant.EPOCH, last -> new TableCache.Built(NodeTable.of(nodes(), last), null));
     }
 
     /** The rack stamped at bind on a pod that had none, as the Kubernetes binder would patch it. */

@@ -138,9 +138,9 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     public NodeTable table() {
         // counters first, then the build: a change racing with it makes the next call build again
         long version = index.changes() + ledger.changes();
-        return tables.get(version, ledger.now(), () -> {
+        return tables.get(version, ledger.now(), last -> {
             Instant until = ledger.earliestExpiry();
-            return new TableCache.Built(NodeTable.of(nodes()), until);
+            return new TableCache.Built(NodeTable.of(nodes(), last), until);
         });
     }
 
