@@ -36,6 +36,12 @@ final class BrokerPodGlue implements AutoCloseable {
         return t;
     });
 
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "broker-pod-glue-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+
     /** @param racks rack of each broker id the operator may create */
     BrokerPodGlue(KubeApiTestBed bed, KafkaTestCluster kafka, String namespace, String cluster,
             Map<Integer, String> racks) {
@@ -89,7 +95,15 @@ final class BrokerPodGlue implements AutoCloseable {
             if (seen.contains(id) && !brokerPods.contains(id)) {
                 log.add("pod of broker " + id + " deleted: stop broker " + id);
                 long started = System.nanoTime();
-                kafka.stopBroker(id);
+                // a stop that hangs leaves the broker ALIVE and the scale-down waiting in Removing:
+                // after 15 s, record where Kafka's threads are, for whoever reads the failure
+                java.util.concurrent.ScheduledFuture<?> dump = watchdog.schedule(
+                        () -> log.add("broker " + id + " still stopping after 15 s; threads: " + kafkaThreads()), 15, TimeUnit.SECONDS);
+                try {
+                    kafka.stopBroker(id);
+                } finally {
+                    dump.cancel(false);
+                }
                 // how long Kafka's controlled shutdown took: the first thing to read when a
                 // scale-down test times out in Removing (the broker stays ALIVE until it returns)
                 log.add("broker " + id + " stopped after " + (System.nanoTime() - started) / 1_000_000 + " ms");
@@ -104,8 +118,24 @@ final class BrokerPodGlue implements AutoCloseable {
                         && "True".equals(c.getStatus()));
     }
 
+    /** Stacks of the threads whose names say Kafka, broker or raft, top frames only. */
+    private static String kafkaThreads() {
+        StringBuilder b = new StringBuilder();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            String name = t.getName().toLowerCase(java.util.Locale.ROOT);
+            if (name.contains("kafka") || name.contains("broker") || name.contains("raft")) {
+                b.append("\n  ").append(t.getName()).append(" ").append(t.getState());
+                for (int i = 0; i < Math.min(8, stack.length); i++) {
+                    b.append("\n    at ").append(stack[i]);
+                }
+            }
+        });
+        return b.toString();
+    }
+
     @Override
     public void close() {
+        watchdog.shutdownNow();
         loop.shutdownNow();
     }
 }
