@@ -34,7 +34,10 @@ import java.util.Random;
  * set is fixed: it is taken once, in setup, from the real extender's filter reply, and every case
  * sends exactly the same request bytes per op (the echo floor included). Cases:
  * <ul>
- *   <li>{@code names}: {@code nodeCacheCapable: true}, 5,000 names (~66 KB body);
+ *   <li>{@code names}: {@code nodeCacheCapable: true}, 5,000 names (~66 KB body), in the same
+ *       order for every pod (kube-scheduler's snapshot order, as with one filter worker);
+ *   <li>{@code names-interleaved} (informational): the same, with each pod's nodes in the order
+ *       kube-scheduler's 16 parallel filter workers produce ({@link BenchData#schedulerOrder});
  *   <li>{@code full}: {@code nodeCacheCapable: false}, 5,000 Node objects of ~4 KB (~20 MB body);
  *   <li>{@code echo-names}, {@code echo-full}: an Undertow handler that returns the same bytes,
  *       the floor for transport and copying;
@@ -44,16 +47,16 @@ import java.util.Random;
  * Prints {@code bench <case> p50_us=<n> p99_us=<n> ops_per_s=<n>}.
  */
 public final class ExtenderBench {
-    static final int NODES = 5_000;
-    static final int PODS = 100;
-    static final String RACK_LABEL = "topology.kubernetes.io/zone";
+    static final int NODES = BenchData.NODES;
+    static final int PODS = BenchData.PODS;
+    static final String RACK_LABEL = BenchData.RACK_LABEL;
 
     public static void main(String[] args) throws Exception {
         Random random = new Random(7);
-        ClusterFile cluster = cluster(random);
+        ClusterFile cluster = BenchData.cluster(random);
         FileClusterState state = new FileClusterState(cluster, RACK_LABEL);
         List<String> names = cluster.nodes().stream().map(ClusterFile.Obj::name).toList();
-        List<String> pods = pods(random);
+        List<String> pods = BenchData.pods(random);
         List<String> nodeJson = new ArrayList<>(NODES);
         for (ClusterFile.Obj n : cluster.nodes()) {
             nodeJson.add(SchedulerWire.node(n.name(), n.labels(), n.annotations(), 12));
@@ -100,17 +103,17 @@ public final class ExtenderBench {
                     prioritizeReplies.add(call(client, ext + "/prioritize", namesPrioritize.get(p)));
                 }
                 canned.start(filterReplies, prioritizeReplies);
-                Bodies namesBodies = new Bodies() {
-                    @Override
-                    public byte[] filter(int i) {
-                        return namesFilter.get(i % PODS);
-                    }
-
-                    @Override
-                    public byte[] prioritize(int i) {
-                        return namesPrioritize.get(i % PODS);
-                    }
-                };
+                Bodies namesBodies = Bodies.cycling(namesFilter, namesPrioritize);
+                // the same pods, the nodes listed as kube-scheduler's parallel filter lists them
+                // (BenchData.schedulerOrder), one order per pod; prioritize gets what filter passed
+                List<byte[]> interleavedFilter = new ArrayList<>(PODS);
+                List<byte[]> interleavedPrioritize = new ArrayList<>(PODS);
+                Random orders = new Random(11);
+                for (String pod : pods) {
+                    String body = SchedulerWire.namesArgs(pod, BenchData.schedulerOrder(names, BenchData.SCHEDULER_PARALLELISM, orders));
+                    interleavedFilter.add(utf8(body));
+                    interleavedPrioritize.add(utf8(SchedulerWire.namesArgs(pod, passedNames(client, ext + "/filter", body))));
+                }
                 Map<String, String> jsonOf = new java.util.HashMap<>();
                 for (int n = 0; n < NODES; n++) {
                     jsonOf.put(names.get(n), nodeJson.get(n));
@@ -133,6 +136,10 @@ public final class ExtenderBench {
                 if (run(client, "names", ext + "/filter", ext + "/prioritize", namesBodies, warmup, 1000)) {
                     serverSide(server, "names", 1000);
                 }
+                if (run(client, "names-interleaved", ext + "/filter", ext + "/prioritize",
+                        Bodies.cycling(interleavedFilter, interleavedPrioritize), warmup, 1000)) {
+                    serverSide(server, "names-interleaved", 1000);
+                }
                 run(client, "echo-full", echoUrl + "/filter", echoUrl + "/prioritize", fullBodies, 5, 30);
                 if (run(client, "full", ext + "/filter", ext + "/prioritize", fullBodies, 5, 30)) {
                     serverSide(server, "full", 30);
@@ -152,6 +159,21 @@ public final class ExtenderBench {
         byte[] filter(int i);
 
         byte[] prioritize(int i);
+
+        /** Op {@code i} sends pod {@code i % PODS}'s bodies, made in setup. */
+        static Bodies cycling(List<byte[]> filters, List<byte[]> prioritizes) {
+            return new Bodies() {
+                @Override
+                public byte[] filter(int i) {
+                    return filters.get(i % PODS);
+                }
+
+                @Override
+                public byte[] prioritize(int i) {
+                    return prioritizes.get(i % PODS);
+                }
+            };
+        }
     }
 
     private static byte[] utf8(String s) {
@@ -358,41 +380,6 @@ public final class ExtenderBench {
 
     private static int port(Undertow u) {
         return ((InetSocketAddress) u.getListenerInfo().get(0).getAddress()).getPort();
-    }
-
-    /** 5,000 nodes over 10 racks, 1-4 Ti disks; 1,000 brokers of 50 clusters already placed with uneven leader loads. */
-    public static ClusterFile cluster(Random r) {
-        List<ClusterFile.Obj> nodes = new ArrayList<>();
-        for (int i = 0; i < NODES; i++) {
-            Map<String, String> labels = i % 500 == 499 ? Map.of() : Map.of(RACK_LABEL, "rack-" + (i % 10));
-            nodes.add(new ClusterFile.Obj(null, String.format("node-%05d", i), "uid-" + i, labels,
-                    Map.of("berth.dev/disk-capacity", (1 + r.nextInt(4)) + "Ti"), null));
-        }
-        List<ClusterFile.Obj> brokers = new ArrayList<>();
-        for (int b = 0; b < 1000; b++) {
-            String cluster = "existing-" + (b % 50);
-            brokers.add(new ClusterFile.Obj("kafka", cluster + "-broker-" + b, "u" + b,
-                    Map.of("berth.dev/cluster", cluster, "berth.dev/broker-id", String.valueOf(b)),
-                    Map.of("berth.dev/local-storage", (100 + r.nextInt(900)) + "Gi", "berth.dev/leaders", String.valueOf(r.nextInt(2000)),
-                            "berth.dev/leader-bytes-in", r.nextInt(100) + "Mi"),
-                    String.format("node-%05d", r.nextInt(NODES))));
-        }
-        return new ClusterFile(nodes, brokers);
-    }
-
-    /** 100 broker pods to place: half pinned to a rack, sizes 100-500 Gi, some of clusters that already have brokers. */
-    public static List<String> pods(Random r) {
-        List<String> pods = new ArrayList<>();
-        for (int p = 0; p < PODS; p++) {
-            String cluster = p % 2 == 0 ? "existing-" + (p % 50) : "new-" + (p % 20);
-            Map<String, String> ann = new java.util.HashMap<>(Map.of("berth.dev/local-storage", (100 + r.nextInt(400)) + "Gi"));
-            if (p % 4 < 2) {
-                ann.put("berth.dev/rack", "rack-" + r.nextInt(10));
-            }
-            pods.add(SchedulerWire.pod("kafka", cluster + "-broker-" + (100 + p), "uid-p" + p,
-                    Map.of("berth.dev/cluster", cluster, "berth.dev/broker-id", String.valueOf(100 + p)), ann));
-        }
-        return pods;
     }
 
     private ExtenderBench() {}
