@@ -98,10 +98,10 @@ public final class NameIndex {
      * exactly that row's name and then a closing quote; else -1 (then {@link #find}, and
      * {@link #learn} the answer).
      *
-     * <p>kube-scheduler lists nodes in its snapshot's order, which only changes when nodes come
-     * or go, so consecutive requests name the same rows in the same order, in runs (its parallel
-     * filter shuffles chunks of consecutive nodes). A right guess costs one comparison of the name's
-     * bytes instead of scanning for the quote, hashing, probing and comparing. Indexed names hold no
+     * <p>A list in the same order as the last one is all right guesses: one comparison of the
+     * name's bytes each, instead of scanning for the quote, hashing, probing and comparing.
+     * kube-scheduler's filter lists are rarely like that (its parallel workers interleave their
+     * chunks of nodes), and the reader stops guessing while guesses keep missing. Indexed names hold no
      * {@code "} or {@code \}, so the name's bytes followed by a quote are exactly that JSON string.
      *
      * <p>The hints are the index's one mutable part, shared by request threads without locks: a
