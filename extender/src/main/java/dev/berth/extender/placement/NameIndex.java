@@ -101,8 +101,9 @@ public final class NameIndex {
      * <p>A list in the same order as the last one is all right guesses: one comparison of the
      * name's bytes each, instead of scanning for the quote, hashing, probing and comparing.
      * kube-scheduler's filter lists are rarely like that (its parallel workers interleave their
-     * chunks of nodes), and the reader stops guessing while guesses keep missing. Indexed names hold no
-     * {@code "} or {@code \}, so the name's bytes followed by a quote are exactly that JSON string.
+     * chunks of nodes), and the reader stops guessing while guesses keep missing. Indexed names
+     * hold no {@code "} or {@code \}, so the name's bytes followed by a quote are exactly that JSON
+     * string.
      *
      * <p>The hints are the index's one mutable part, shared by request threads without locks: a
      * stale hint only costs a miss, because every guess is checked against the bytes.

@@ -29,8 +29,9 @@ import java.util.Arrays;
  *       know) is decoded as a JSON string and looked up by value, or kept as an unknown name.
  * </ol>
  * Steps 1 and 2 run in one tight loop over elements separated by bare commas ({@link #fastRun});
- * the general loop handles the element that stops it and starts the next run. Steps 1 and 2 only ever match names the table indexed, which contain no {@code "} or {@code \}
- * and are ASCII: such a name followed by a quote is exactly that JSON string.
+ * the general loop handles the element that stops it and starts the next run. Steps 1 and 2 only
+ * ever match names the table indexed, which contain no {@code "} or {@code \} and are ASCII: such a
+ * name followed by a quote is exactly that JSON string.
  *
  * <p><b>Example.</b> Table rows {@code n1, n2, n3}. Request {@code ["n1","n2","n3"]}: with fresh
  * hints (table order) all three are guesses. Request {@code ["n1","n3"]}: {@code n1} is guessed,

@@ -149,7 +149,7 @@ public final class Operator implements AutoCloseable {
      * Stops reconciling, stops the election (no renewal after this) and, when this replica led,
      * hands the Lease back, so that a standby takes over within its retry period instead of
      * waiting out the lease duration: a rolling update of the operator then pauses reconciling
-     * for about a second, not fifteen.
+     * for about two seconds (the retry period), not fifteen.
      */
     @Override
     public void close() {
