@@ -1,0 +1,129 @@
+package dev.berth.operator.act.desired;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1Container;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs the rendered {@code start.sh} with bash, as a pod's container would, against Kafka's real
+ * storage tool (from the test classpath; the image's {@code kafka-storage.sh} wraps the same class).
+ * Only the server start is a stub that records its argument: the script ends by exec'ing it.
+ * Absolute paths of the image ({@code /etc/berth}, {@code /opt/kafka/bin}, the data directory and
+ * {@code /tmp/server.properties}) are moved under a temporary directory; nothing else changes.
+ */
+class StartScriptTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aBrokerGetsItsKeysAndAFormattedVolumeOnceAndKafkaStartsOnThatFile() throws Exception {
+        Map<String, String> env = podEnv(DesiredPods.broker(DesiredObjectsTest.LOCAL, 2, null).getSpec().getContainers().get(0));
+        env.put("BROKER_RACK", "rack-a"); // from the pod's berth.dev/rack annotation (downward API)
+
+        Run first = run(env);
+        assertThat(first.exit).as(first.output).isZero();
+        assertThat(first.startedWith).isEqualTo(path("server.properties").toString());
+        String rendered = DesiredConfigMap.build(DesiredObjectsTest.LOCAL).getData().get("broker.properties");
+        assertThat(Files.readString(path("server.properties"))).isEqualTo(relocated(rendered)
+                + "node.id=2\nadvertised.listeners=PLAINTEXT://demo-broker-2.demo-nodes.kafka.svc:9092\nbroker.rack=rack-a\n");
+        String meta = Files.readString(path("data").resolve("meta.properties"));
+        assertThat(meta).contains("cluster.id=" + DesiredConfigMap.kafkaClusterId(DesiredObjectsTest.LOCAL), "node.id=2");
+
+        // a restarted pod finds its volume formatted: the format is skipped, the data kept
+        Run again = run(env);
+        assertThat(again.exit).as(again.output).isZero();
+        assertThat(Files.readString(path("data").resolve("meta.properties"))).isEqualTo(meta);
+    }
+
+    @Test
+    void aBrokerWithoutARackGetsNoRackKey() throws Exception {
+        Map<String, String> env = podEnv(DesiredPods.broker(DesiredObjectsTest.LOCAL, 1, null).getSpec().getContainers().get(0));
+        env.put("BROKER_RACK", ""); // the annotation is missing: the downward API gives an empty value
+        Run r = run(env);
+        assertThat(r.exit).as(r.output).isZero();
+        assertThat(Files.readString(path("server.properties"))).contains("node.id=1\n").doesNotContain("broker.rack");
+    }
+
+    @Test
+    void aControllerIsFormattedWithItsNodeId() throws Exception {
+        Map<String, String> env = podEnv(DesiredPods.controller(DesiredObjectsTest.LOCAL, 0, null).getSpec().getContainers().get(0));
+        Run r = run(env);
+        assertThat(r.exit).as(r.output).isZero();
+        assertThat(Files.readString(path("server.properties"))).startsWith(relocated(
+                DesiredConfigMap.build(DesiredObjectsTest.LOCAL).getData().get("controller.properties")));
+        assertThat(Files.readString(path("data").resolve("meta.properties"))).contains("node.id=1000");
+    }
+
+    @Test
+    void aMissingVariableStopsTheScriptBeforeKafkaStarts() throws Exception {
+        Map<String, String> env = podEnv(DesiredPods.broker(DesiredObjectsTest.LOCAL, 2, null).getSpec().getContainers().get(0));
+        env.remove("NODE_ID");
+        Run r = run(env);
+        assertThat(r.exit).isNotZero();
+        assertThat(r.output).contains("NODE_ID");
+        assertThat(r.startedWith).isNull();
+        assertThat(path("data").resolve("meta.properties")).doesNotExist();
+    }
+
+    private record Run(int exit, String output, String startedWith) {}
+
+    /** The container's literal env values (BROKER_RACK comes from the downward API: the caller sets it). */
+    private static Map<String, String> podEnv(V1Container c) {
+        assertThat(c.getCommand()).containsExactly("/bin/bash", Names.CONFIG_DIR + "/" + DesiredConfigMap.START_SCRIPT);
+        return new HashMap<>(DesiredObjectsTest.env(c));
+    }
+
+    private Path path(String name) {
+        return dir.resolve(name);
+    }
+
+    /** The image's absolute paths, moved under the temporary directory. */
+    private String relocated(String text) {
+        return text.replace(Names.CONFIG_DIR, path("etc").toString())
+                .replace(Names.DATA_DIR, path("data").toString())
+                .replace("/opt/kafka/bin", path("bin").toString())
+                .replace("/tmp/server.properties", path("server.properties").toString());
+    }
+
+    private Run run(Map<String, String> podEnv) throws IOException, InterruptedException {
+        V1ConfigMap cm = DesiredConfigMap.build(DesiredObjectsTest.LOCAL);
+        Files.createDirectories(path("etc"));
+        Files.createDirectories(path("bin"));
+        for (Map.Entry<String, String> e : cm.getData().entrySet()) {
+            Files.writeString(path("etc").resolve(e.getKey()), relocated(e.getValue()));
+        }
+        write("kafka-storage.sh", "#!/bin/bash\nexec \"$JAVA\" -cp \"$KAFKA_CP\" kafka.tools.StorageTool \"$@\"\n");
+        write("kafka-server-start.sh", "#!/bin/bash\necho -n \"$1\" > \"$(dirname \"$0\")/started-with\"\n");
+        Files.deleteIfExists(path("bin").resolve("started-with"));
+
+        ProcessBuilder pb = new ProcessBuilder("bash", path("etc").resolve(DesiredConfigMap.START_SCRIPT).toString())
+                .redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.keySet().retainAll(List.of("PATH", "HOME"));
+        env.putAll(podEnv);
+        env.put("JAVA", ProcessHandle.current().info().command().orElse("java"));
+        env.put("KAFKA_CP", System.getProperty("java.class.path"));
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("start.sh finished").isTrue();
+        Path started = path("bin").resolve("started-with");
+        return new Run(p.exitValue(), output, Files.exists(started) ? Files.readString(started) : null);
+    }
+
+    private void write(String name, String script) throws IOException {
+        Path f = path("bin").resolve(name);
+        Files.writeString(f, script);
+        assertThat(f.toFile().setExecutable(true)).isTrue();
+    }
+}
