@@ -1,6 +1,8 @@
 package dev.berth.extender.bench;
 
 import dev.berth.extender.http.ExtenderServer;
+import dev.berth.extender.placement.NodeFacts;
+import dev.berth.extender.placement.NodeTable;
 import dev.berth.extender.state.file.ClusterFile;
 import dev.berth.extender.state.file.FileClusterState;
 import dev.berth.extender.testing.SchedulerWire;
@@ -20,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -258,16 +261,16 @@ public final class ExtenderBench {
      * a reservation or a leader-count change). Not part of the ops: nothing changes during them.
      */
     private static void tableBuilds(FileClusterState state) {
-        java.util.Collection<dev.berth.extender.placement.NodeFacts> nodes = state.nodes();
-        dev.berth.extender.placement.NodeTable last = dev.berth.extender.placement.NodeTable.of(nodes);
+        Collection<NodeFacts> nodes = state.nodes();
+        NodeTable last = NodeTable.of(nodes);
         long[] fresh = new long[500];
         long[] sharing = new long[500];
         for (int round = 0; round < 4; round++) { // the first rounds warm the JIT up
             for (int i = 0; i < fresh.length; i++) {
                 long t0 = System.nanoTime();
-                dev.berth.extender.placement.NodeTable.of(nodes);
+                NodeTable.of(nodes);
                 long t1 = System.nanoTime();
-                last = dev.berth.extender.placement.NodeTable.of(nodes, last);
+                last = NodeTable.of(nodes, last);
                 fresh[i] = t1 - t0;
                 sharing[i] = System.nanoTime() - t1;
             }
