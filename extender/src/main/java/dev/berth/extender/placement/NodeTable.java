@@ -107,11 +107,11 @@ public final class NodeTable {
         }
         int i = 0;
         for (NodeFacts f : nodes) {
-            if (i == names.length || !f.name().equals(names[i++])) {
+            if (!f.name().equals(names[i++])) {
                 return false;
             }
         }
-        return i == names.length;
+        return true;
     }
 
     private final int size;

@@ -1,5 +1,6 @@
 package dev.berth.extender.protocol;
 
+import dev.berth.extender.placement.NameIndex;
 import dev.berth.extender.placement.Reason;
 import dev.berth.extender.placement.Scores;
 import java.nio.charset.StandardCharsets;
@@ -76,7 +77,10 @@ public final class WireEncoder {
             b.ascii(",\"NodeNames\":");
             int open = b.length();
             b.ascii('[');
-            int[] rows = quoted.resolved() != null ? new int[reasons.length] : null;
+            // the array prioritize will most likely be sent next (NameIndex#rememberWritten)
+            NameIndex index = quoted.resolved() == null || quoted.resolved().table() == null ? null
+                    : quoted.resolved().table().names();
+            int[] rows = index != null ? new int[reasons.length] : null;
             int passed = 0;
             for (int i = 0; i < reasons.length; i++) {
                 if (reasons[i] == null) {
@@ -91,9 +95,8 @@ public final class WireEncoder {
                 }
             }
             b.ascii(']');
-            if (rows != null && quoted.resolved().table() != null) {
-                // the array prioritize will most likely be sent next (NameIndex#rememberWritten)
-                quoted.resolved().table().names().rememberWritten(b.array(), open, b.length(), Arrays.copyOf(rows, passed));
+            if (index != null) {
+                index.rememberWritten(b.array(), open, b.length(), Arrays.copyOf(rows, passed));
             }
         } else {
             b.ascii(",\"NodeNames\":null");
