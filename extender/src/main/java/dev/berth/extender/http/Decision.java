@@ -1,6 +1,7 @@
 package dev.berth.extender.http;
 
 import dev.berth.extender.placement.BrokerPod;
+import dev.berth.extender.placement.NameIndex;
 import dev.berth.extender.placement.Reason;
 import dev.berth.extender.placement.Scores;
 import dev.berth.extender.protocol.ByteBuilder;
@@ -73,90 +74,110 @@ public record Decision(
             b.ascii(",\"candidates\":").integer(names.size());
         }
         if (names != null && reasons != null) {
-            int[] perReason = new int[Reason.values().length];
-            int passed = 0;
-            for (int i = 0; i < names.size(); i++) {
-                if (reasons[i] == null) {
-                    passed++;
-                } else {
-                    perReason[reasons[i].ordinal()]++;
-                }
-            }
-            b.ascii(",\"passed\":").integer(passed).ascii(",\"failed\":{");
-            boolean firstReason = true;
-            for (Reason r : Reason.values()) {
-                if (perReason[r.ordinal()] == 0) {
-                    continue;
-                }
-                if (!firstReason) {
-                    b.ascii(',');
-                }
-                firstReason = false;
-                b.jsonString(r.text()).ascii(":[");
-                boolean first = true;
-                for (int i = 0; i < names.size(); i++) {
-                    if (reasons[i] == r) {
-                        name(b, i, !first);
-                        first = false;
-                    }
-                }
-                b.ascii(']');
-            }
-            b.ascii('}');
+            appendFailed(b);
         }
         if (scores != null) {
-            b.ascii(",\"scoreParts\":[\"total\",\"rack\",\"leaders\",\"disk\",\"load\"],\"scores\":{");
-            for (int i = 0; i < scores.size(); i++) {
-                name(b, i, i > 0);
-                int at = b.reserve(SCORE_ROOM);
-                byte[] out = b.array();
-                out[at] = ':';
-                out[at + 1] = '[';
-                at = ByteBuilder.putSmall(out, at + 2, scores.total(i));
-                out[at] = ',';
-                at = ByteBuilder.putSmall(out, at + 1, scores.rack(i));
-                out[at] = ',';
-                at = ByteBuilder.putSmall(out, at + 1, scores.leaders(i));
-                out[at] = ',';
-                at = ByteBuilder.putSmall(out, at + 1, scores.disk(i));
-                out[at] = ',';
-                b.advanceTo(at + 1);
-                b.integer(scores.load(i)).ascii(']');
-            }
-            b.ascii('}');
+            appendScores(b);
         }
         b.ascii(",\"chosen\":").jsonString(chosen);
         b.ascii(",\"error\":").jsonString(error);
         return b.ascii(",\"latencyUs\":").integer(latencyMicros).ascii('}');
     }
 
+    /** {@code ,"passed":n,"failed":{"reason":["node",...],...}}: failed nodes grouped by reason. */
+    private void appendFailed(ByteBuilder b) {
+        int[] perReason = new int[Reason.values().length];
+        int passed = 0;
+        for (int i = 0; i < names.size(); i++) {
+            if (reasons[i] == null) {
+                passed++;
+            } else {
+                perReason[reasons[i].ordinal()]++;
+            }
+        }
+        b.ascii(",\"passed\":").integer(passed).ascii(",\"failed\":{");
+        boolean firstReason = true;
+        for (Reason r : Reason.values()) {
+            if (perReason[r.ordinal()] == 0) {
+                continue;
+            }
+            if (!firstReason) {
+                b.ascii(',');
+            }
+            firstReason = false;
+            b.jsonString(r.text()).ascii(":[");
+            boolean first = true;
+            for (int i = 0; i < names.size(); i++) {
+                if (reasons[i] == r) {
+                    name(b, i, !first);
+                    first = false;
+                }
+            }
+            b.ascii(']');
+        }
+        b.ascii('}');
+    }
+
     /**
-     * Appends name {@code i} as a JSON string, after a comma when {@code comma}. A name of the
-     * cache's table is copied from its bytes with one capacity check: this runs once per node.
+     * {@code ,"scoreParts":[...],"scores":{"node":[total,rack,leaders,disk,load],...}}. A node the
+     * table's byte index holds is written with one capacity check: its name word-copied, then the
+     * parts as digits.
      */
-    private void name(ByteBuilder b, int i, boolean comma) {
-        NameList list = names instanceof NameList l ? l : null;
-        int id = list == null ? -1 : list.id(i);
-        int length = id < 0 ? 0 : list.table().names().indexedLength(id);
-        if (length > 0) {
-            int at = b.reserve(length + 3);
+    private void appendScores(ByteBuilder b) {
+        b.ascii(",\"scoreParts\":[\"total\",\"rack\",\"leaders\",\"disk\",\"load\"],\"scores\":{");
+        NameList list = names instanceof NameList l && l.table() != null ? l : null;
+        NameIndex index = list == null ? null : list.table().names();
+        for (int i = 0; i < scores.size(); i++) {
+            int id = list == null ? -1 : list.id(i);
+            int length = id < 0 ? 0 : index.indexedLength(id);
+            if (length == 0) {
+                name(b, i, i > 0);
+                b.ascii(':');
+                parts(b, i);
+                continue;
+            }
+            int at = b.reserve(1 + length + NameIndex.WORD_SLACK + SCORE_ROOM);
             byte[] out = b.array();
-            if (comma) {
+            if (i > 0) {
                 out[at++] = ',';
             }
-            b.advanceTo(list.table().names().putQuotedName(id, out, at));
+            at = index.putQuotedName(id, out, at);
+            out[at] = ':';
+            b.advanceTo(at + 1);
+            parts(b, i);
+        }
+        b.ascii('}');
+    }
+
+    /** {@code [t,r,l,d,load]} of node {@code i}. */
+    private void parts(ByteBuilder b, int i) {
+        int at = b.reserve(SCORE_ROOM);
+        byte[] out = b.array();
+        out[at] = '[';
+        at = ByteBuilder.putSmall(out, at + 1, scores.total(i));
+        out[at] = ',';
+        at = ByteBuilder.putSmall(out, at + 1, scores.rack(i));
+        out[at] = ',';
+        at = ByteBuilder.putSmall(out, at + 1, scores.leaders(i));
+        out[at] = ',';
+        at = ByteBuilder.putSmall(out, at + 1, scores.disk(i));
+        out[at] = ',';
+        b.advanceTo(at + 1);
+        b.integer(scores.load(i)).ascii(']');
+    }
+
+    /** Appends name {@code i} as a JSON string, after a comma when {@code comma}. */
+    private void name(ByteBuilder b, int i, boolean comma) {
+        if (names instanceof NameList list) {
+            list.appendQuoted(i, b, comma);
             return;
         }
         if (comma) {
             b.ascii(',');
         }
-        if (list != null) {
-            list.appendQuoted(i, b);
-        } else {
-            b.jsonString(names.get(i));
-        }
+        b.jsonString(names.get(i));
     }
 
-    /** Room for {@code :[t,r,l,d,} with four scores of at most two digits. */
+    /** Room for {@code [t,r,l,d,} with four scores of at most two digits. */
     private static final int SCORE_ROOM = 16;
 }

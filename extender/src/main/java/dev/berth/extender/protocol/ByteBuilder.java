@@ -1,7 +1,9 @@
 package dev.berth.extender.protocol;
 
-import dev.berth.extender.placement.NameIndex;
 import dev.berth.extender.placement.NodeTable;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -10,7 +12,7 @@ import java.util.Arrays;
  * {@link StringBuilder}, no String, no second encoding pass. Node names the {@link NodeTable}
  * knows are copied from its packed bytes; anything else goes through {@link Json} escaping.
  */
-public final class ByteBuilder implements NameIndex.ByteSink {
+public final class ByteBuilder {
     private byte[] buf;
     private int length;
 
@@ -43,15 +45,6 @@ public final class ByteBuilder implements NameIndex.ByteSink {
         System.arraycopy(b, from, buf, length, n);
         length += n;
         return this;
-    }
-
-    @Override
-    public void quoted(byte[] b, int from, int n) {
-        ensure(n + 2);
-        buf[length++] = '"';
-        System.arraycopy(b, from, buf, length, n);
-        length += n;
-        buf[length++] = '"';
     }
 
     public ByteBuilder integer(long v) {
@@ -114,6 +107,42 @@ public final class ByteBuilder implements NameIndex.ByteSink {
         out[at + 1] = (byte) ('0' + v % 10);
         return at + 2;
     }
+
+    /**
+     * Writes a constant made by {@link #words} into {@code out} at {@code at}, as 8-byte stores, and
+     * returns its end. Reserve its length rounded up to 8 (at least 8): the last store may write
+     * past the constant, where the next write goes.
+     */
+    public static int putWords(byte[] out, int at, long[] words) {
+        int n = words.length - 1;
+        LONGS.set(out, at, words[0]);
+        if (n > 1) {
+            LONGS.set(out, at + 8, words[1]);
+            for (int k = 2; k < n; k++) {
+                LONGS.set(out, at + 8 * k, words[k]);
+            }
+        }
+        return at + (int) words[n];
+    }
+
+    /** An ASCII or UTF-8 constant for {@link #putWords}: its bytes as 8-byte words, then its length. */
+    public static long[] words(byte[] bytes) {
+        int n = Math.max(1, (bytes.length + 7) / 8);
+        byte[] padded = Arrays.copyOf(bytes, 8 * n);
+        long[] words = new long[n + 1];
+        for (int k = 0; k < n; k++) {
+            words[k] = (long) LONGS.get(padded, 8 * k);
+        }
+        words[n] = bytes.length;
+        return words;
+    }
+
+    /** {@link #words} of an ASCII string. */
+    public static long[] words(String ascii) {
+        return words(ascii.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** Empties the builder, keeping its capacity. */
     public void clear() {

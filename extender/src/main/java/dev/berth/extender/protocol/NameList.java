@@ -1,5 +1,6 @@
 package dev.berth.extender.protocol;
 
+import dev.berth.extender.placement.NameIndex;
 import dev.berth.extender.placement.NodeTable;
 import java.util.AbstractList;
 import java.util.RandomAccess;
@@ -48,12 +49,28 @@ public final class NameList extends AbstractList<String> implements RandomAccess
         return id >= 0 ? table.name(id) : names[index];
     }
 
-    /** Appends name {@code index} as a quoted JSON string. */
-    public void appendQuoted(int index, ByteBuilder out) {
+    /**
+     * Appends name {@code index} as a quoted JSON string, after a comma when {@code comma}. A name
+     * the table's byte index holds is word-copied from it with one capacity check
+     * ({@link NameIndex#putQuotedName}): replies and decision lines do this once per node.
+     */
+    public void appendQuoted(int index, ByteBuilder out, boolean comma) {
         int id = ids[index];
-        if (id < 0 || !table.names().appendQuotedName(id, out)) {
-            out.jsonString(get(index));
+        NameIndex bytes = id < 0 ? null : table.names();
+        int length = bytes == null ? 0 : bytes.indexedLength(id);
+        if (length > 0) {
+            int at = out.reserve(length + 1 + NameIndex.WORD_SLACK);
+            byte[] array = out.array();
+            if (comma) {
+                array[at++] = ',';
+            }
+            out.advanceTo(bytes.putQuotedName(id, array, at));
+            return;
         }
+        if (comma) {
+            out.ascii(',');
+        }
+        out.jsonString(get(index));
     }
 
     @Override

@@ -18,16 +18,30 @@ import java.util.Map;
 public final class WireEncoder {
     private WireEncoder() {}
 
-    /** {@code :"reason text"} per reason. */
+    /** {@code :"reason text"} per reason, as bytes and as words ({@link ByteBuilder#putWords}). */
     private static final byte[][] COLON_REASONS = new byte[Reason.values().length][];
+    private static final long[][] COLON_REASON_WORDS = new long[Reason.values().length][];
+    /** Room for the longest of them, rounded up to whole words. */
+    private static final int COLON_REASON_ROOM;
     private static final byte[] HOST = ascii("{\"Host\":");
     private static final byte[] NEXT_HOST = ascii(",{\"Host\":");
     private static final byte[] SCORE = ascii(",\"Score\":");
+    private static final long[] HOST_WORDS = ByteBuilder.words("{\"Host\":");
+    private static final long[] NEXT_HOST_WORDS = ByteBuilder.words(",{\"Host\":");
+    /** {@code ,"Score":s}} for the scores 0..10 a prioritize reply carries. */
+    private static final long[][] SCORE_WORDS = new long[11][];
 
     static {
+        for (int score = 0; score < SCORE_WORDS.length; score++) {
+            SCORE_WORDS[score] = ByteBuilder.words(",\"Score\":" + score + "}");
+        }
+        int room = 0;
         for (Reason r : Reason.values()) {
             COLON_REASONS[r.ordinal()] = (":" + Json.string(new StringBuilder(), r.text())).getBytes(StandardCharsets.UTF_8);
+            COLON_REASON_WORDS[r.ordinal()] = ByteBuilder.words(COLON_REASONS[r.ordinal()]);
+            room = Math.max(room, 8 * (COLON_REASON_WORDS[r.ordinal()].length - 1));
         }
+        COLON_REASON_ROOM = room;
     }
 
     /** A whole {@link ExtenderFilterResult} (tests and error replies); the verbs use {@link #filterReply}. */
@@ -84,10 +98,7 @@ public final class WireEncoder {
             int passed = 0;
             for (int i = 0; i < reasons.length; i++) {
                 if (reasons[i] == null) {
-                    if (passed > 0) {
-                        b.ascii(',');
-                    }
-                    quoted.append(i, b);
+                    quoted.append(i, b, passed > 0);
                     if (rows != null) {
                         rows[passed] = quoted.resolved().id(i);
                     }
@@ -108,14 +119,35 @@ public final class WireEncoder {
         return b.ascii(",\"Error\":\"\"}");
     }
 
-    /** The prioritize reply: {@code [{"Host":"n1","Score":7},...]}, {@code names} aligned with {@code scores}. */
+    /**
+     * The prioritize reply: {@code [{"Host":"n1","Score":7},...]}, {@code names} aligned with
+     * {@code scores}. An entry whose name the table holds and whose score is 0..10 (every entry,
+     * in practice) is written with one capacity check and word stores: its constant parts are
+     * precomputed words, its name is word-copied from the table.
+     */
     public static ByteBuilder hostPriorities(List<String> names, Scores scores) {
         ByteBuilder b = new ByteBuilder(32 + names.size() * 40).ascii('[');
-        Names quoted = new Names(names);
+        NameList resolved = names instanceof NameList l && l.table() != null ? l : null;
+        NameIndex index = resolved == null ? null : resolved.table().names();
         for (int i = 0; i < scores.size(); i++) {
+            int id = resolved == null ? -1 : resolved.id(i);
+            int length = id < 0 ? 0 : index.indexedLength(id);
+            int score = scores.total(i);
+            if (length > 0 && score >= 0 && score < SCORE_WORDS.length) {
+                int at = b.reserve(16 + length + NameIndex.WORD_SLACK + 16);
+                byte[] out = b.array();
+                at = ByteBuilder.putWords(out, at, i == 0 ? HOST_WORDS : NEXT_HOST_WORDS);
+                at = index.putQuotedName(id, out, at);
+                b.advanceTo(ByteBuilder.putWords(out, at, SCORE_WORDS[score]));
+                continue;
+            }
             b.bytes(i == 0 ? HOST : NEXT_HOST);
-            quoted.append(i, b);
-            b.bytes(SCORE).integer(scores.total(i)).ascii('}');
+            if (resolved != null) {
+                resolved.appendQuoted(i, b, false);
+            } else {
+                b.jsonString(names.get(i));
+            }
+            b.bytes(SCORE).integer(score).ascii('}');
         }
         return b.ascii(']');
     }
@@ -143,12 +175,15 @@ public final class WireEncoder {
             this(names, names instanceof NameList n ? n : null);
         }
 
-        void append(int i, ByteBuilder b) {
+        void append(int i, ByteBuilder b, boolean comma) {
             if (resolved != null) {
-                resolved.appendQuoted(i, b);
-            } else {
-                b.jsonString(names.get(i));
+                resolved.appendQuoted(i, b, comma);
+                return;
             }
+            if (comma) {
+                b.ascii(',');
+            }
+            b.jsonString(names.get(i));
         }
     }
 
@@ -175,12 +210,10 @@ public final class WireEncoder {
             if (r == null || r.permanent() != permanent) {
                 continue;
             }
-            if (!first) {
-                b.ascii(',');
-            }
+            names.append(i, b, !first);
             first = false;
-            names.append(i, b);
-            b.bytes(COLON_REASONS[r.ordinal()]);
+            int at = b.reserve(COLON_REASON_ROOM);
+            b.advanceTo(ByteBuilder.putWords(b.array(), at, COLON_REASON_WORDS[r.ordinal()]));
         }
         b.ascii('}');
     }
@@ -196,11 +229,6 @@ public final class WireEncoder {
             b.jsonString(e.getKey()).ascii(':').jsonString(e.getValue());
         }
         b.ascii('}');
-    }
-
-    /** {@code :"reason text"} as UTF-8: what follows a node name in a reason map (replies, decision lines). */
-    public static byte[] colonReason(Reason r) {
-        return COLON_REASONS[r.ordinal()];
     }
 
     private static byte[] ascii(String s) {

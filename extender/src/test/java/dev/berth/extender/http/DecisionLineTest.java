@@ -75,6 +75,33 @@ class DecisionLineTest {
         assertThat(byNode.get("ghost").toString()).isEqualTo("[0,0,0,0,0]");
     }
 
+    @Test
+    void namesCopiedInWordsFromTheTableReadExactlyAsNamesWrittenFromStrings() throws Exception {
+        List<String> wide = List.of("a", "node-07", "node-007", "node-00000000007", "node-000000000007",
+                "ip-10-0-0-1.eu-west-1.compute.internal", "w".repeat(253), "odd\"name", "z");
+        List<NodeFacts> nodes = new java.util.ArrayList<>();
+        for (int i = 0; i < wide.size(); i++) {
+            nodes.add(new NodeFacts(wide.get(i), i % 3 == 0 ? null : "r" + i % 2, (long) (i + 1) << 36,
+                    List.of(new PlacedBroker("kafka/x-" + i, "x", i, 1L << 30, 1000L * i + 7, i, false))));
+        }
+        NodeTable table = NodeTable.of(nodes);
+        List<String> order = new java.util.ArrayList<>(wide);
+        order.add(3, "ghost");
+        java.util.Collections.reverse(order);
+        NameList resolved = (NameList) WireDecoder.extenderArgs(dev.berth.extender.testing.SchedulerWire.namesArgs(
+                "{\"metadata\":{\"name\":\"orders-0\"}}", order), table).nodeNames();
+        Reason[] reasons = new Reason[order.size()];
+        for (int i = 0; i < reasons.length; i++) {
+            reasons[i] = i % 3 == 0 ? null : Reason.values()[i % Reason.values().length];
+        }
+        Scores scores = new PlacementEngine(Weights.DEFAULT, LeaderMetric.LEADERS).prioritize(POD, table, resolved.ids(),
+                () -> table.rackCounts(POD));
+        List<String> plain = List.copyOf(resolved);
+        assertThat(filter(resolved, reasons, null).toJson()).isEqualTo(filter(plain, reasons, null).toJson());
+        assertThat(filter(resolved, null, scores).toJson()).isEqualTo(filter(plain, null, scores).toJson())
+                .contains("\"node-000000000007\":[", "\"z\":[", "\"odd\\\"name\":[");
+    }
+
     private static Decision filter(List<String> names, Reason[] reasons, Scores scores) {
         return new Decision(Instant.parse("2026-11-25T12:00:00Z"), reasons != null ? "filter" : "prioritize", POD.key(), POD.uid(),
                 POD.cluster(), POD.brokerId(), "fit", names, reasons, scores, null, null, 7, POD);
