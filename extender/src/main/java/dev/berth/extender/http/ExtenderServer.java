@@ -163,10 +163,11 @@ public final class ExtenderServer implements AutoCloseable {
             w.clock = clock;
             Router router = new Router(new Verbs(w), w, prefix, maxBodyBytes);
             // Undertow refuses bodies over 2 MiB by default (413, before our code runs); full-mode
-            // requests are ~20 MB at 5,000 nodes. Its limit sits just above ours, so the Router's
-            // own check answers first, with a 400 and a reason.
+            // requests are ~20 MB at 5,000 nodes. Its limit sits above ours, so the Router's own
+            // check answers first, with a 400 and a reason, and can read a refused body of up to
+            // twice the limit to its end (Router#drain).
             Undertow.Builder b = Undertow.builder().setHandler(new BlockingHandler(router))
-                    .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, maxBodyBytes + 65536 + 1);
+                    .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 2 * maxBodyBytes + 65536 + 1);
             if (ssl != null) {
                 b.addHttpsListener(port, address, ssl);
                 if (clientAuth) {

@@ -15,6 +15,8 @@ import java.io.StringWriter;
  *   <li>{@code berth_extender_decisions_total{verb,outcome,reason}}: decisions; {@code reason} is
  *       the enum name of the most frequent node refusal for a filter, or a short category;
  *   <li>{@code berth_extender_node_refusals_total{reason}}: every node refused by filter;
+ *   <li>{@code berth_extender_prioritize_prepared_total{result}}: names-mode prioritize requests
+ *       answered from the scores prepared after their filter ({@code hit}) or computed ({@code miss});
  *   <li>{@code berth_extender_decision_log_dropped_lines}: lines the log sink could not keep up with.
  * </ul>
  */
@@ -31,6 +33,11 @@ final class Metrics {
     final Counter refusals = Counter.build()
             .name("berth_extender_node_refusals_total").help("Nodes refused by filter, by reason.")
             .labelNames("reason").register(registry);
+
+    final Counter prepared = Counter.build()
+            .name("berth_extender_prioritize_prepared_total")
+            .help("Names-mode prioritize requests answered from the scores prepared after their filter (hit) or computed (miss).")
+            .labelNames("result").register(registry);
 
     final io.prometheus.client.Gauge droppedLines = io.prometheus.client.Gauge.build()
             .name("berth_extender_decision_log_dropped_lines").help("Decision lines dropped because the log sink fell behind.")

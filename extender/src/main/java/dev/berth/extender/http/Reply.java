@@ -3,8 +3,11 @@ package dev.berth.extender.http;
 import dev.berth.extender.protocol.ByteBuilder;
 import java.nio.charset.StandardCharsets;
 
-/** An HTTP answer: status, content type and the first {@code length} bytes of {@code body}. */
-record Reply(int status, String contentType, byte[] body, int length) {
+/**
+ * An HTTP answer: status, content type and the first {@code length} bytes of {@code body}, and
+ * optionally work to run once it is sent ({@code afterSent}, null for none).
+ */
+record Reply(int status, String contentType, byte[] body, int length, Runnable afterSent) {
     static final String JSON = "application/json";
     static final String TEXT = "text/plain; charset=utf-8";
 
@@ -13,7 +16,12 @@ record Reply(int status, String contentType, byte[] body, int length) {
     }
 
     private Reply(int status, String contentType, byte[] body) {
-        this(status, contentType, body, body.length);
+        this(status, contentType, body, body.length, null);
+    }
+
+    /** This reply, then {@code work} once the client has it. */
+    Reply then(Runnable work) {
+        return new Reply(status, contentType, body, length, work);
     }
 
     static Reply json(int status, String body) {
@@ -21,7 +29,7 @@ record Reply(int status, String contentType, byte[] body, int length) {
     }
 
     static Reply json(int status, ByteBuilder body) {
-        return new Reply(status, JSON, body.array(), body.length());
+        return new Reply(status, JSON, body.array(), body.length(), null);
     }
 
     static Reply text(int status, String body) {

@@ -40,7 +40,18 @@ final class Router implements HttpHandler {
             HttpLog.LOG.error("internal error on {}", ex.getRequestPath(), e);
             reply = Reply.text(500, "internal error\n");
         }
-        ExtenderServer.send(ex, reply);
+        try {
+            ExtenderServer.send(ex, reply);
+        } finally {
+            // even when sending failed: whoever waits for this work must not wait for nothing
+            if (reply.afterSent() != null) {
+                try {
+                    reply.afterSent().run();
+                } catch (RuntimeException e) {
+                    HttpLog.LOG.error("work after the reply to {} failed", ex.getRequestPath(), e);
+                }
+            }
+        }
     }
 
     private Reply route(HttpServerExchange ex, long start) throws IOException {
@@ -60,9 +71,11 @@ final class Router implements HttpHandler {
                 wiring.metrics.decisions.labels(verb, "bad-request", "body-too-large").inc();
                 wiring.metrics.latency.labels(verb).observe((System.nanoTime() - start) / 1e9);
                 HttpLog.LOG.warn("{} answered 400: {}", path, e.getMessage());
-                // The rest of the body is unread: close the connection after this reply, or the
-                // client's next request on it would be parsed from the middle of this body.
-                ex.setPersistent(false);
+                if (!drain(ex)) {
+                    // The rest of the body is unread: close the connection after this reply, or the
+                    // client's next request on it would be parsed from the middle of this body.
+                    ex.setPersistent(false);
+                }
                 return Reply.json(400, "{\"Error\":\"" + e.getMessage() + "\"}");
             }
             if (path.equals(filterPath)) {
@@ -161,6 +174,34 @@ final class Router implements HttpHandler {
         }
         byte[] body = out.toByteArray();
         return new Body(body, body.length);
+    }
+
+    /**
+     * Reads and discards the rest of a refused body, when it ends within twice the limit; returns
+     * whether it did. Closing a connection whose request is still arriving makes the kernel reset
+     * it, and the client, still sending, then loses the 400 and its reason (seen as "header parser
+     * received no bytes"). Past twice the limit the connection is closed instead: reading on would
+     * cost more than the lost reason.
+     */
+    private boolean drain(HttpServerExchange ex) {
+        long declared = ex.getRequestContentLength();
+        if (declared > 2 * maxBodyBytes) {
+            return false;
+        }
+        byte[] sink = new byte[65536];
+        long total = 0;
+        try {
+            InputStream in = ex.getInputStream();
+            for (int n; (n = in.read(sink)) > 0; ) {
+                total += n;
+                if (total > 2 * maxBodyBytes) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private final class BodyTooLarge extends Exception {

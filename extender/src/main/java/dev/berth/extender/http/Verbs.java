@@ -8,6 +8,7 @@ import dev.berth.extender.placement.PlacementEngine;
 import dev.berth.extender.placement.Reason;
 import dev.berth.extender.placement.Scores;
 import dev.berth.extender.protocol.BadRequestException;
+import dev.berth.extender.protocol.ByteBuilder;
 import dev.berth.extender.protocol.ExtenderArgs;
 import dev.berth.extender.protocol.ExtenderBindingArgs;
 import dev.berth.extender.protocol.ExtenderBindingResult;
@@ -38,6 +39,7 @@ final class Verbs {
     private final Metrics metrics;
     private final Clock clock;
     private final RecentPods pods;
+    private final PreparedPrioritize prepared;
 
     Verbs(Wiring w) {
         this.state = w.state;
@@ -48,6 +50,7 @@ final class Verbs {
         this.metrics = w.metrics;
         this.clock = w.clock;
         this.pods = w.pods;
+        this.prepared = new PreparedPrioritize(w.engine);
     }
 
     /** What the verbs need, gathered by the server builder. */
@@ -125,6 +128,10 @@ final class Verbs {
         boolean fit = refused < reasons.length;
         String reason = fit ? "none" : most == null ? "no-nodes" : most.name();
         record("filter", pod, fit ? "fit" : "no-fit", reason, request.nodeNames(), reasons, null, null, null, startNanos);
+        if (names != null && names.table() != null && refused <= reasons.length - 2 && pod.isBroker()) {
+            // kube-scheduler prioritizes only when two or more nodes are left
+            return reply.then(prepared.expect(pod, names, reasons));
+        }
         return reply;
     }
 
@@ -147,13 +154,22 @@ final class Verbs {
         BrokerPod pod = request.pod();
         NameList names = request.names();
         Scores scores;
-        if (names != null) {
+        ByteBuilder encoded = null;
+        PreparedPrioritize.Answer ahead = names != null && pod.isBroker() ? prepared.answer(names.table(), pod, names) : null;
+        if (ahead != null) {
+            scores = ahead.scores();
+            encoded = ahead.reply();
+            metrics.prepared.labels("hit").inc();
+        } else if (names != null) {
             NodeTable table = names.table();
             scores = engine.prioritize(pod, table, names.ids(), () -> table.rackCounts(pod));
+            if (pod.isBroker()) {
+                metrics.prepared.labels("miss").inc();
+            }
         } else {
             scores = engine.score(pod, request.candidates(), () -> state.table().rackCounts(pod));
         }
-        Reply reply = Reply.json(200, WireEncoder.hostPriorities(request.nodeNames(), scores));
+        Reply reply = Reply.json(200, encoded != null ? encoded : WireEncoder.hostPriorities(request.nodeNames(), scores));
         record("prioritize", pod, "scored", "none", request.nodeNames(), null, scores, null, null, startNanos);
         return reply;
     }

@@ -28,6 +28,16 @@ public final class NameList extends AbstractList<String> implements RandomAccess
         this.names = names;
     }
 
+    /** The list naming rows {@code rows} of {@code table} (all known), in that order. */
+    public static NameList ofRows(NodeTable table, int[] rows) {
+        return new NameList(table, rows.clone(), null);
+    }
+
+    /** True when the list names exactly rows {@code rows} of its table, in that order. */
+    public boolean namesRows(int[] rows) {
+        return java.util.Arrays.equals(ids, rows);
+    }
+
     /** The table the ids refer to, or null when the request was decoded without one. */
     public NodeTable table() {
         return table;

@@ -215,6 +215,8 @@ public final class ExtenderBench {
         }
         System.gc();
         long[] samples = new long[ops];
+        long[] filterCalls = new long[ops]; // each call alone: which verb the time goes to
+        long[] prioritizeCalls = new long[ops];
         long busy = 0;
         long cpuStart = processCpuNanos();
         Map<String, Long> threadsStart = byThreadGroup(false);
@@ -224,8 +226,11 @@ public final class ExtenderBench {
             byte[] prioritizeBody = bodies.prioritize(warmed + i);
             long t0 = System.nanoTime();
             call(client, filter, filterBody);
+            long t1 = System.nanoTime();
             call(client, prioritize, prioritizeBody);
             long t = System.nanoTime() - t0;
+            filterCalls[i] = t1 - t0;
+            prioritizeCalls[i] = t - filterCalls[i];
             samples[i] = t;
             busy += t;
         }
@@ -241,6 +246,8 @@ public final class ExtenderBench {
             }
         }
         Arrays.sort(samples);
+        Arrays.sort(filterCalls);
+        Arrays.sort(prioritizeCalls);
         long p50 = samples[(int) Math.ceil(ops * 0.50) - 1] / 1000;
         long p99 = samples[(int) Math.ceil(ops * 0.99) - 1] / 1000;
         double perSecond = ops / (busy / 1e9);
@@ -250,6 +257,7 @@ public final class ExtenderBench {
         // CPU of the whole JVM (client, server, log writer, GC) per op: unlike latency, it hardly
         // depends on what else the machine runs, so it compares cases fairly on a shared box
         System.out.printf("info %s cpu_us_per_op=%d%n", name, cpuPerOp);
+        System.out.printf("info %s call_p50_us filter=%d prioritize=%d%n", name, filterCalls[ops / 2] / 1000, prioritizeCalls[ops / 2] / 1000);
         System.out.printf("info %s cpu_us_per_op_by_thread:%s%n", name, perOp(threadsStart, threadsEnd, ops * 1000L));
         System.out.printf("info %s alloc_kb_per_op_by_thread:%s%n", name, perOp(allocStart, allocEnd, ops * 1024L));
         return true;

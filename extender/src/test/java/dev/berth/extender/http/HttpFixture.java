@@ -1,6 +1,7 @@
 package dev.berth.extender.http;
 
 import dev.berth.extender.placement.NodeFacts;
+import dev.berth.extender.placement.NodeTable;
 import dev.berth.extender.state.ClusterState;
 import dev.berth.extender.state.file.ClusterFile;
 import dev.berth.extender.state.file.FileClusterState;
@@ -58,6 +59,11 @@ final class HttpFixture {
         @Override
         public Collection<NodeFacts> nodes() {
             return inner.nodes();
+        }
+
+        @Override
+        public NodeTable table() {
+            return inner.table(); // the file state's cached table, as the server really gets it
         }
     }
 
