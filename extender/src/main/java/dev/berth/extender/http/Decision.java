@@ -1,7 +1,6 @@
 package dev.berth.extender.http;
 
 import dev.berth.extender.placement.BrokerPod;
-import dev.berth.extender.placement.NameIndex;
 import dev.berth.extender.placement.Reason;
 import dev.berth.extender.placement.Scores;
 import dev.berth.extender.protocol.ByteBuilder;
@@ -118,32 +117,12 @@ public record Decision(
         b.ascii('}');
     }
 
-    /**
-     * {@code ,"scoreParts":[...],"scores":{"node":[total,rack,leaders,disk,load],...}}. A node the
-     * table's byte index holds is written with one capacity check: its name word-copied, then the
-     * parts as digits.
-     */
+    /** {@code ,"scoreParts":[...],"scores":{"node":[total,rack,leaders,disk,load],...}}. */
     private void appendScores(ByteBuilder b) {
         b.ascii(",\"scoreParts\":[\"total\",\"rack\",\"leaders\",\"disk\",\"load\"],\"scores\":{");
-        NameList list = names instanceof NameList l && l.table() != null ? l : null;
-        NameIndex index = list == null ? null : list.table().names();
         for (int i = 0; i < scores.size(); i++) {
-            int id = list == null ? -1 : list.id(i);
-            int length = id < 0 ? 0 : index.indexedLength(id);
-            if (length == 0) {
-                name(b, i, i > 0);
-                b.ascii(':');
-                parts(b, i);
-                continue;
-            }
-            int at = b.reserve(1 + length + NameIndex.WORD_SLACK + SCORE_ROOM);
-            byte[] out = b.array();
-            if (i > 0) {
-                out[at++] = ',';
-            }
-            at = index.putQuotedName(id, out, at);
-            out[at] = ':';
-            b.advanceTo(at + 1);
+            name(b, i, i > 0);
+            b.ascii(':');
             parts(b, i);
         }
         b.ascii('}');

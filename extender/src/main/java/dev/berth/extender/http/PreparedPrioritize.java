@@ -105,12 +105,10 @@ final class PreparedPrioritize {
         int[] rows = new int[passed];
         for (int i = 0, k = 0; i < reasons.length; i++) {
             if (reasons[i] == null) {
-                rows[k++] = filtered.id(i);
-            }
-        }
-        for (int row : rows) {
-            if (row < 0) {
-                return null; // a node the table does not know never passes; nothing to prepare if one did
+                rows[k] = filtered.id(i);
+                if (rows[k++] < 0) {
+                    return null; // a node the table does not know never passes; nothing to prepare if one did
+                }
             }
         }
         Scores scores = engine.prioritize(pod, table, rows, () -> table.rackCounts(pod));
