@@ -1,6 +1,7 @@
 package dev.berth.extender.http;
 
 import dev.berth.extender.placement.BrokerPod;
+import dev.berth.extender.placement.NameIndex;
 import dev.berth.extender.placement.Reason;
 import dev.berth.extender.placement.Scores;
 import dev.berth.extender.protocol.ByteBuilder;
@@ -83,21 +84,35 @@ public record Decision(
         return b.ascii(",\"latencyUs\":").integer(latencyMicros).ascii('}');
     }
 
-    /** {@code ,"passed":n,"failed":{"reason":["node",...],...}}: failed nodes grouped by reason. */
+    /**
+     * {@code ,"passed":n,"failed":{"reason":["node",...],...}}: failed nodes grouped by reason.
+     * The failed indices are sorted by reason first (a counting sort, one pass over the nodes), so
+     * each group is written from its own run of indices instead of one pass per reason.
+     */
     private void appendFailed(ByteBuilder b) {
-        int[] perReason = new int[Reason.values().length];
-        int passed = 0;
-        for (int i = 0; i < names.size(); i++) {
-            if (reasons[i] == null) {
-                passed++;
-            } else {
-                perReason[reasons[i].ordinal()]++;
+        Reason[] kinds = Reason.values();
+        int[] start = new int[kinds.length + 1];
+        for (Reason r : reasons) {
+            if (r != null) {
+                start[r.ordinal() + 1]++;
             }
         }
-        b.ascii(",\"passed\":").integer(passed).ascii(",\"failed\":{");
+        for (int k = 0; k < kinds.length; k++) {
+            start[k + 1] += start[k];
+        }
+        int[] byReason = new int[start[kinds.length]];
+        int[] next = java.util.Arrays.copyOf(start, kinds.length);
+        for (int i = 0; i < reasons.length; i++) {
+            if (reasons[i] != null) {
+                byReason[next[reasons[i].ordinal()]++] = i;
+            }
+        }
+        b.ascii(",\"passed\":").integer(names.size() - byReason.length).ascii(",\"failed\":{");
         boolean firstReason = true;
-        for (Reason r : Reason.values()) {
-            if (perReason[r.ordinal()] == 0) {
+        for (Reason r : kinds) {
+            int from = start[r.ordinal()];
+            int to = start[r.ordinal() + 1];
+            if (from == to) {
                 continue;
             }
             if (!firstReason) {
@@ -105,22 +120,44 @@ public record Decision(
             }
             firstReason = false;
             b.jsonString(r.text()).ascii(":[");
-            boolean first = true;
-            for (int i = 0; i < names.size(); i++) {
-                if (reasons[i] == r) {
-                    name(b, i, !first);
-                    first = false;
-                }
+            for (int k = from; k < to; k++) {
+                name(b, byReason[k], k > from);
             }
             b.ascii(']');
         }
         b.ascii('}');
     }
 
-    /** {@code ,"scoreParts":[...],"scores":{"node":[total,rack,leaders,disk,load],...}}. */
+    /**
+     * {@code ,"scoreParts":[...],"scores":{"node":[total,rack,leaders,disk,load],...}}. An entry
+     * whose name the table holds and whose parts are 0..10 (every entry, in practice) is written
+     * with one capacity check: the name word-copied from the table, then {@code :[t,r,} and
+     * {@code l,d,} as one precomputed word each, then the load's digits.
+     */
     private void appendScores(ByteBuilder b) {
         b.ascii(",\"scoreParts\":[\"total\",\"rack\",\"leaders\",\"disk\",\"load\"],\"scores\":{");
+        NameList known = names instanceof NameList list && list.table() != null ? list : null;
+        NameIndex index = known == null ? null : known.table().names();
         for (int i = 0; i < scores.size(); i++) {
+            int id = known == null ? -1 : known.id(i);
+            int length = id < 0 ? 0 : index.indexedLength(id);
+            int pair = PartWords.pair(scores.total(i), scores.rack(i));
+            int pair2 = PartWords.pair(scores.leaders(i), scores.disk(i));
+            long load = scores.load(i);
+            if (length > 0 && pair >= 0 && pair2 >= 0 && load >= 0 && load <= Integer.MAX_VALUE) {
+                int at = b.reserve(1 + length + NameIndex.WORD_SLACK + 8 + 8 + 11);
+                byte[] out = b.array();
+                if (i > 0) {
+                    out[at++] = ',';
+                }
+                at = index.putQuotedName(id, out, at);
+                at = ByteBuilder.putWord(out, at, PartWords.OPEN[pair], PartWords.OPEN_LENGTH[pair]);
+                at = ByteBuilder.putWord(out, at, PartWords.MIDDLE[pair2], PartWords.MIDDLE_LENGTH[pair2]);
+                at = ByteBuilder.putDigits(out, at, (int) load);
+                out[at] = ']';
+                b.advanceTo(at + 1);
+                continue;
+            }
             name(b, i, i > 0);
             b.ascii(':');
             parts(b, i);
@@ -130,19 +167,38 @@ public record Decision(
 
     /** {@code [t,r,l,d,load]} of node {@code i}. */
     private void parts(ByteBuilder b, int i) {
-        int at = b.reserve(SCORE_ROOM);
-        byte[] out = b.array();
-        out[at] = '[';
-        at = ByteBuilder.putSmall(out, at + 1, scores.total(i));
-        out[at] = ',';
-        at = ByteBuilder.putSmall(out, at + 1, scores.rack(i));
-        out[at] = ',';
-        at = ByteBuilder.putSmall(out, at + 1, scores.leaders(i));
-        out[at] = ',';
-        at = ByteBuilder.putSmall(out, at + 1, scores.disk(i));
-        out[at] = ',';
-        b.advanceTo(at + 1);
-        b.integer(scores.load(i)).ascii(']');
+        b.ascii('[').integer(scores.total(i)).ascii(',').integer(scores.rack(i)).ascii(',').integer(scores.leaders(i))
+                .ascii(',').integer(scores.disk(i)).ascii(',').integer(scores.load(i)).ascii(']');
+    }
+
+    /**
+     * The score parts of a decision line as words: {@code :[t,r,} and {@code l,d,} for every pair
+     * of parts in 0..10, at most 8 bytes each, indexed by {@link #pair}.
+     */
+    private static final class PartWords {
+        static final int SIZE = 11;
+        static final long[] OPEN = new long[SIZE * SIZE];
+        static final int[] OPEN_LENGTH = new int[SIZE * SIZE];
+        static final long[] MIDDLE = new long[SIZE * SIZE];
+        static final int[] MIDDLE_LENGTH = new int[SIZE * SIZE];
+
+        static {
+            for (int x = 0; x < SIZE; x++) {
+                for (int y = 0; y < SIZE; y++) {
+                    String open = ":[" + x + "," + y + ",";
+                    String middle = x + "," + y + ",";
+                    OPEN[x * SIZE + y] = ByteBuilder.words(open)[0];
+                    OPEN_LENGTH[x * SIZE + y] = open.length();
+                    MIDDLE[x * SIZE + y] = ByteBuilder.words(middle)[0];
+                    MIDDLE_LENGTH[x * SIZE + y] = middle.length();
+                }
+            }
+        }
+
+        /** The index of parts {@code (x, y)}, or -1 when either is outside 0..10. */
+        static int pair(int x, int y) {
+            return x >= 0 && x < SIZE && y >= 0 && y < SIZE ? x * SIZE + y : -1;
+        }
     }
 
     /** Appends name {@code i} as a JSON string, after a comma when {@code comma}. */
@@ -156,7 +212,4 @@ public record Decision(
         }
         b.jsonString(names.get(i));
     }
-
-    /** Room for {@code [t,r,l,d,} with four scores of at most two digits. */
-    private static final int SCORE_ROOM = 16;
 }

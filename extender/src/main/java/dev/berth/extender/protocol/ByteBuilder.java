@@ -61,17 +61,25 @@ public final class ByteBuilder {
         if (v < 0 || v > Integer.MAX_VALUE) {
             return ascii(Long.toString(v));
         }
-        int x = (int) v; // int division by a constant compiles to a multiply; long division does not
-        int digits = x < 100 ? 2 : x < 1000 ? 3 : x < 10_000 ? 4 : x < 100_000 ? 5 : x < 1_000_000 ? 6
+        ensure(10);
+        length = putDigits(buf, length, (int) v);
+        return this;
+    }
+
+    /**
+     * Writes {@code 0 <= x} in decimal into {@code out} at {@code at}, where the caller reserved
+     * room for its digits (at most 10); returns the end.
+     */
+    public static int putDigits(byte[] out, int at, int x) {
+        // int division by a constant compiles to a multiply; long division does not
+        int digits = x < 10 ? 1 : x < 100 ? 2 : x < 1000 ? 3 : x < 10_000 ? 4 : x < 100_000 ? 5 : x < 1_000_000 ? 6
                 : x < 10_000_000 ? 7 : x < 100_000_000 ? 8 : x < 1_000_000_000 ? 9 : 10;
-        ensure(digits);
-        for (int i = length + digits - 1; i >= length; i--) {
+        for (int i = at + digits - 1; i >= at; i--) {
             int q = x / 10;
-            buf[i] = (byte) ('0' + x - 10 * q);
+            out[i] = (byte) ('0' + x - 10 * q);
             x = q;
         }
-        length += digits;
-        return this;
+        return at + digits;
     }
 
     /** {@code s} as a quoted, escaped JSON string in UTF-8 ({@code null} as {@code null}). */
@@ -123,6 +131,16 @@ public final class ByteBuilder {
             }
         }
         return at + (int) words[n];
+    }
+
+    /**
+     * Writes the first {@code length} (at most 8) bytes of {@code word}, made by {@link #words},
+     * into {@code out} at {@code at} as one 8-byte store; returns the end. Reserve 8 bytes: the
+     * store may write past the constant, where the next write goes.
+     */
+    public static int putWord(byte[] out, int at, long word, int length) {
+        LONGS.set(out, at, word);
+        return at + length;
     }
 
     /** An ASCII or UTF-8 constant for {@link #putWords}: its bytes as 8-byte words, then its length. */

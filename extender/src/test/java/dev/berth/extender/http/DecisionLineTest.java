@@ -82,7 +82,7 @@ class DecisionLineTest {
         List<NodeFacts> nodes = new java.util.ArrayList<>();
         for (int i = 0; i < wide.size(); i++) {
             nodes.add(new NodeFacts(wide.get(i), i % 3 == 0 ? null : "r" + i % 2, (long) (i + 1) << 36,
-                    List.of(new PlacedBroker("kafka/x-" + i, "x", i, 1L << 30, 1000L * i + 7, i, false))));
+                    List.of(new PlacedBroker("kafka/x-" + i, "x", i, 1L << 30, 1000L * i + 7, (1L << 33) * i + 5, false))));
         }
         NodeTable table = NodeTable.of(nodes);
         List<String> order = new java.util.ArrayList<>(wide);
@@ -94,12 +94,18 @@ class DecisionLineTest {
         for (int i = 0; i < reasons.length; i++) {
             reasons[i] = i % 3 == 0 ? null : Reason.values()[i % Reason.values().length];
         }
-        Scores scores = new PlacementEngine(Weights.DEFAULT, LeaderMetric.LEADERS).prioritize(POD, table, resolved.ids(),
-                () -> table.rackCounts(POD));
         List<String> plain = List.copyOf(resolved);
         assertThat(filter(resolved, reasons, null).toJson()).isEqualTo(filter(plain, reasons, null).toJson());
-        assertThat(filter(resolved, null, scores).toJson()).isEqualTo(filter(plain, null, scores).toJson())
-                .contains("\"node-000000000007\":[", "\"z\":[", "\"odd\\\"name\":[");
+        // leaders loads fit an int and take the word path; bytes-in loads past 2^31 take the plain one
+        for (LeaderMetric metric : LeaderMetric.values()) {
+            Scores scores = new PlacementEngine(Weights.DEFAULT, metric).prioritize(POD, table, resolved.ids(),
+                    () -> table.rackCounts(POD));
+            assertThat(filter(resolved, null, scores).toJson()).as(metric.name()).isEqualTo(filter(plain, null, scores).toJson())
+                    .contains("\"node-000000000007\":[", "\"z\":[", "\"odd\\\"name\":[");
+        }
+        Scores bytesIn = new PlacementEngine(Weights.DEFAULT, LeaderMetric.BYTES_IN).prioritize(POD, table, resolved.ids(),
+                () -> table.rackCounts(POD));
+        assertThat(filter(resolved, null, bytesIn).toJson()).contains(",68719476741]");
     }
 
     private static Decision filter(List<String> names, Reason[] reasons, Scores scores) {
