@@ -11,12 +11,13 @@ import java.nio.file.StandardOpenOption;
  * The bench's decision-log file, emptied whenever it passes a size cap, as a rotated log would be.
  *
  * <p>Why: the bench logs about 100 MB/s, a thousand times what a real scheduler makes berth write.
- * Left to grow, the file piles up gigabytes of dirty page cache, and past about 2.3 GB on this 24 GiB
- * machine the kernel's writeback makes every {@code write()} several times dearer in system time
- * ({@code dd} of 1 GB chunks: 0.3 s of system time each for the first two, then 1.1 and 2.2 s). The
- * runs that crossed it measured the kernel's writeback, not berth. Truncating drops the dirty pages
- * unwritten. Each {@code write} call gets whole lines (the server's writer writes line by line
- * through a buffer that never splits a call), so the file always holds whole lines.
+ * Left to grow, the file's page cache takes gigabytes of memory the machine has not touched for a
+ * while, and on this virtual machine such memory is several times dearer per page ({@code dd} of
+ * 1 GB chunks, to a file or to {@code /dev/shm}: 0.3 s of system time each for the first two,
+ * then 1.2 s and 2.2 to 2.6 s). The runs that went past it measured the machine's memory, not
+ * berth: the log writer took 350 µs of CPU per op instead of about 140. Truncating frees the pages,
+ * and the next lines reuse them. Each {@code write} call gets whole lines (the server's writer writes
+ * line by line through a buffer that never splits a call), so the file always holds whole lines.
  */
 final class CappedLogFile extends OutputStream {
     private final FileChannel channel;
