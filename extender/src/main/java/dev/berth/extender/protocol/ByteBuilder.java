@@ -105,17 +105,6 @@ public final class ByteBuilder {
         length = end;
     }
 
-    /** Writes {@code 0 <= v <= 99} in decimal into {@code out} at {@code at} (room reserved); returns the end. */
-    public static int putSmall(byte[] out, int at, int v) {
-        if (v < 10) {
-            out[at] = (byte) ('0' + v);
-            return at + 1;
-        }
-        out[at] = (byte) ('0' + v / 10);
-        out[at + 1] = (byte) ('0' + v % 10);
-        return at + 2;
-    }
-
     /**
      * Writes a constant made by {@link #words} into {@code out} at {@code at}, as 8-byte stores, and
      * returns its end. Reserve its length rounded up to 8 (at least 8): the last store may write

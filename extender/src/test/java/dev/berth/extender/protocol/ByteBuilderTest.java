@@ -9,12 +9,26 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class ByteBuilderTest {
     @ParameterizedTest
-    @CsvSource({"0,0", "7,7", "9,9", "10,10", "42,42", "99,99"})
-    void smallNumbersAreWrittenInDecimalWhereReserved(int value, String expected) {
+    @CsvSource({"0,0", "7,7", "9,9", "10,10", "42,42", "99,99", "100,100", "999,999", "1000,1000", "65536,65536",
+            "999999999,999999999", "1000000000,1000000000", "2147483647,2147483647"})
+    void digitsAreWrittenInDecimalWhereReservedAndNothingAfterThem(int value, String expected) {
         ByteBuilder b = new ByteBuilder(16).ascii('[');
-        int at = b.reserve(2);
-        b.advanceTo(ByteBuilder.putSmall(b.array(), at, value));
+        int at = b.reserve(10);
+        java.util.Arrays.fill(b.array(), at, at + 10, (byte) '#');
+        int end = ByteBuilder.putDigits(b.array(), at, value);
+        assertThat(end - at).isEqualTo(expected.length());
+        b.advanceTo(end);
         assertThat(b.ascii(']').toString()).isEqualTo("[" + expected + "]");
+    }
+
+    @Test
+    void aWordStoreAdvancesByTheConstantsLengthOnly() {
+        ByteBuilder b = new ByteBuilder(32).ascii('<');
+        int at = b.reserve(16);
+        at = ByteBuilder.putWord(b.array(), at, ByteBuilder.words(":[10,7,")[0], 7);
+        at = ByteBuilder.putWord(b.array(), at, ByteBuilder.words("3,")[0], 2);
+        b.advanceTo(at);
+        assertThat(b.ascii('>').toString()).isEqualTo("<:[10,7,3,>");
     }
 
     @ParameterizedTest
