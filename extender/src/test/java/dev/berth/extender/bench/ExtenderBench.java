@@ -208,11 +208,11 @@ public final class ExtenderBench {
         // reached the measured ops in about one run of three.
         int quiet = Math.max(warmup / 2, 5);
         int warmed = 0;
-        long compiled = compileMillis();
+        long compiled = JvmCounters.compileMillis();
         for (int quietFor = 0; warmed < warmup || (quietFor < quiet && warmed < 20 * warmup); warmed++) {
             call(client, filter, bodies.filter(warmed));
             call(client, prioritize, bodies.prioritize(warmed));
-            long now = compileMillis();
+            long now = JvmCounters.compileMillis();
             quietFor = now == compiled ? quietFor + 1 : 0;
             compiled = now;
         }
@@ -221,9 +221,9 @@ public final class ExtenderBench {
         long[] filterCalls = new long[ops]; // each call alone: which verb the time goes to
         long[] prioritizeCalls = new long[ops];
         long busy = 0;
-        long cpuStart = processCpuNanos();
-        Map<String, Long> threadsStart = byThreadGroup(false);
-        Map<String, Long> allocStart = byThreadGroup(true);
+        long cpuStart = JvmCounters.processCpuNanos();
+        Map<String, Long> threadsStart = JvmCounters.byThreadGroup(false);
+        Map<String, Long> allocStart = JvmCounters.byThreadGroup(true);
         for (int i = 0; i < ops; i++) {
             byte[] filterBody = bodies.filter(warmed + i);
             byte[] prioritizeBody = bodies.prioritize(warmed + i);
@@ -237,10 +237,10 @@ public final class ExtenderBench {
             samples[i] = t;
             busy += t;
         }
-        System.out.printf("info %s warmup_ops=%d jit_compile_ms_during_run=%d%n", name, warmed, compileMillis() - compiled);
-        long cpuPerOp = (processCpuNanos() - cpuStart) / ops / 1000;
-        Map<String, Long> threadsEnd = byThreadGroup(false);
-        Map<String, Long> allocEnd = byThreadGroup(true);
+        System.out.printf("info %s warmup_ops=%d jit_compile_ms_during_run=%d%n", name, warmed, JvmCounters.compileMillis() - compiled);
+        long cpuPerOp = (JvmCounters.processCpuNanos() - cpuStart) / ops / 1000;
+        Map<String, Long> threadsEnd = JvmCounters.byThreadGroup(false);
+        Map<String, Long> allocEnd = JvmCounters.byThreadGroup(true);
         if (System.getProperty("bench.dump") != null) {
             try (java.io.PrintWriter w = new java.io.PrintWriter(System.getProperty("bench.dump") + "-" + name)) {
                 for (long t : samples) {
@@ -261,8 +261,8 @@ public final class ExtenderBench {
         // depends on what else the machine runs, so it compares cases fairly on a shared box
         System.out.printf("info %s cpu_us_per_op=%d%n", name, cpuPerOp);
         System.out.printf("info %s call_p50_us filter=%d prioritize=%d%n", name, filterCalls[ops / 2] / 1000, prioritizeCalls[ops / 2] / 1000);
-        System.out.printf("info %s cpu_us_per_op_by_thread:%s%n", name, perOp(threadsStart, threadsEnd, ops * 1000L));
-        System.out.printf("info %s alloc_kb_per_op_by_thread:%s%n", name, perOp(allocStart, allocEnd, ops * 1024L));
+        System.out.printf("info %s cpu_us_per_op_by_thread:%s%n", name, JvmCounters.perOp(threadsStart, threadsEnd, ops * 1000L));
+        System.out.printf("info %s alloc_kb_per_op_by_thread:%s%n", name, JvmCounters.perOp(allocStart, allocEnd, ops * 1024L));
         return true;
     }
 
@@ -312,45 +312,6 @@ public final class ExtenderBench {
             throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + new String(r.body(), 0, Math.min(300, r.body().length)));
         }
         return r.body();
-    }
-
-    /** Milliseconds the JIT has spent compiling so far, in this JVM. */
-    private static long compileMillis() {
-        return java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
-    }
-
-    /**
-     * CPU nanoseconds ({@code allocated} false) or heap bytes allocated ({@code allocated} true) so
-     * far by the JVM's threads, summed by name with digits dropped (XNIO-1 task-3 and XNIO-1 task-4
-     * count together): which side of the wire, and which of its threads, used it. Allocation is what
-     * drives young collections, which pause every op they land on.
-     */
-    private static Map<String, Long> byThreadGroup(boolean allocated) {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
-        Map<String, Long> out = new java.util.TreeMap<>();
-        for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
-            long v = t == null ? -1 : allocated ? threads.getThreadAllocatedBytes(t.getThreadId()) : threads.getThreadCpuTime(t.getThreadId());
-            if (v > 0) {
-                out.merge(t.getThreadName().replaceAll("[0-9]+", "").replace(' ', '_'), v, Long::sum);
-            }
-        }
-        return out;
-    }
-
-    /** {@code " group=n ..."}: each group's growth from {@code start} to {@code end}, divided by {@code per}; zeros left out. */
-    private static String perOp(Map<String, Long> start, Map<String, Long> end, long per) {
-        StringBuilder out = new StringBuilder();
-        end.forEach((group, v) -> {
-            long x = (v - start.getOrDefault(group, 0L)) / per;
-            if (x > 0) {
-                out.append(' ').append(group).append('=').append(x);
-            }
-        });
-        return out.toString();
-    }
-
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** The floor: read the body, send the same bytes back. */
