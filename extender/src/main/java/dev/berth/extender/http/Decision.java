@@ -84,35 +84,21 @@ public record Decision(
         return b.ascii(",\"latencyUs\":").integer(latencyMicros).ascii('}');
     }
 
-    /**
-     * {@code ,"passed":n,"failed":{"reason":["node",...],...}}: failed nodes grouped by reason.
-     * The failed indices are sorted by reason first (a counting sort, one pass over the nodes), so
-     * each group is written from its own run of indices instead of one pass per reason.
-     */
+    /** {@code ,"passed":n,"failed":{"reason":["node",...],...}}: failed nodes grouped by reason. */
     private void appendFailed(ByteBuilder b) {
-        Reason[] kinds = Reason.values();
-        int[] start = new int[kinds.length + 1];
-        for (Reason r : reasons) {
-            if (r != null) {
-                start[r.ordinal() + 1]++;
+        int[] perReason = new int[Reason.values().length];
+        int passed = 0;
+        for (int i = 0; i < names.size(); i++) {
+            if (reasons[i] == null) {
+                passed++;
+            } else {
+                perReason[reasons[i].ordinal()]++;
             }
         }
-        for (int k = 0; k < kinds.length; k++) {
-            start[k + 1] += start[k];
-        }
-        int[] byReason = new int[start[kinds.length]];
-        int[] next = java.util.Arrays.copyOf(start, kinds.length);
-        for (int i = 0; i < reasons.length; i++) {
-            if (reasons[i] != null) {
-                byReason[next[reasons[i].ordinal()]++] = i;
-            }
-        }
-        b.ascii(",\"passed\":").integer(names.size() - byReason.length).ascii(",\"failed\":{");
+        b.ascii(",\"passed\":").integer(passed).ascii(",\"failed\":{");
         boolean firstReason = true;
-        for (Reason r : kinds) {
-            int from = start[r.ordinal()];
-            int to = start[r.ordinal() + 1];
-            if (from == to) {
+        for (Reason r : Reason.values()) {
+            if (perReason[r.ordinal()] == 0) {
                 continue;
             }
             if (!firstReason) {
@@ -120,8 +106,12 @@ public record Decision(
             }
             firstReason = false;
             b.jsonString(r.text()).ascii(":[");
-            for (int k = from; k < to; k++) {
-                name(b, byReason[k], k > from);
+            boolean first = true;
+            for (int i = 0; i < names.size(); i++) {
+                if (reasons[i] == r) {
+                    name(b, i, !first);
+                    first = false;
+                }
             }
             b.ascii(']');
         }
