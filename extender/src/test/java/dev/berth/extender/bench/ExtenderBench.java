@@ -1,8 +1,10 @@
 package dev.berth.extender.bench;
 
+import dev.berth.extender.http.Decision;
 import dev.berth.extender.http.ExtenderServer;
 import dev.berth.extender.placement.NodeFacts;
 import dev.berth.extender.placement.NodeTable;
+import dev.berth.extender.protocol.ByteBuilder;
 import dev.berth.extender.state.file.ClusterFile;
 import dev.berth.extender.state.file.FileClusterState;
 import dev.berth.extender.testing.SchedulerWire;
@@ -108,6 +110,7 @@ public final class ExtenderBench {
                     prioritizeReplies.add(call(client, ext + "/prioritize", namesPrioritize.get(p)));
                 }
                 canned.start(filterReplies, prioritizeReplies);
+                decisionLines(server);
                 Bodies namesBodies = Bodies.cycling(namesFilter, namesPrioritize);
                 // the same pods, the nodes listed as kube-scheduler's parallel filter lists them
                 // (BenchData.schedulerOrder), one order per pod; prioritize gets what filter passed
@@ -290,6 +293,33 @@ public final class ExtenderBench {
         Arrays.sort(sharing);
         System.out.printf("info table_build p50_us fresh=%d sharing_names=%d%n", fresh[fresh.length / 2] / 1000,
                 sharing[sharing.length / 2] / 1000);
+    }
+
+    /**
+     * Informational: formatting the decision lines of setup's filter and prioritize calls (one per
+     * pod each), in-process, as the log writer does: one reused builder, no I/O. The p50 over 20
+     * rounds of each round's mean per line, after 30 rounds of warm-up.
+     */
+    private static void decisionLines(ExtenderServer server) {
+        for (String verb : List.of("filter", "prioritize")) {
+            List<Decision> lines = server.decisions().recent(null, 4 * PODS).stream().filter(d -> d.verb().equals(verb)).toList();
+            ByteBuilder b = new ByteBuilder(1 << 16);
+            long bytes = 0;
+            long[] perLine = new long[20];
+            for (int round = -30; round < perLine.length; round++) {
+                long t0 = System.nanoTime();
+                for (Decision d : lines) {
+                    b.clear();
+                    bytes += d.appendJson(b).length();
+                }
+                if (round >= 0) {
+                    perLine[round] = (System.nanoTime() - t0) / lines.size();
+                }
+            }
+            Arrays.sort(perLine);
+            System.out.printf("info decision_line %s p50_us=%.1f mean_bytes=%d (%d lines, in-process)%n", verb,
+                    perLine[perLine.length / 2] / 1000.0, bytes / 50 / lines.size(), lines.size());
+        }
     }
 
     /** Informational: the server's own time per verb (decode to encoded reply), over the measured ops still kept. */
