@@ -227,6 +227,7 @@ public final class ExtenderBench {
         long cpuStart = JvmCounters.processCpuNanos();
         Map<String, Long> threadsStart = JvmCounters.byThreadGroup(false);
         Map<String, Long> allocStart = JvmCounters.byThreadGroup(true);
+        long[] gcStart = JvmCounters.gc();
         for (int i = 0; i < ops; i++) {
             byte[] filterBody = bodies.filter(warmed + i);
             byte[] prioritizeBody = bodies.prioritize(warmed + i);
@@ -244,6 +245,7 @@ public final class ExtenderBench {
         long cpuPerOp = (JvmCounters.processCpuNanos() - cpuStart) / ops / 1000;
         Map<String, Long> threadsEnd = JvmCounters.byThreadGroup(false);
         Map<String, Long> allocEnd = JvmCounters.byThreadGroup(true);
+        long[] gcEnd = JvmCounters.gc();
         if (System.getProperty("bench.dump") != null) {
             try (java.io.PrintWriter w = new java.io.PrintWriter(System.getProperty("bench.dump") + "-" + name)) {
                 for (long t : samples) {
@@ -266,6 +268,8 @@ public final class ExtenderBench {
         System.out.printf("info %s call_p50_us filter=%d prioritize=%d%n", name, filterCalls[ops / 2] / 1000, prioritizeCalls[ops / 2] / 1000);
         System.out.printf("info %s cpu_us_per_op_by_thread:%s%n", name, JvmCounters.perOp(threadsStart, threadsEnd, ops * 1000L));
         System.out.printf("info %s alloc_kb_per_op_by_thread:%s%n", name, JvmCounters.perOp(allocStart, allocEnd, ops * 1024L));
+        // a collection pauses every op it lands on: how many landed in the measured ops
+        System.out.printf("info %s gc_during_run count=%d ms=%d%n", name, gcEnd[0] - gcStart[0], gcEnd[1] - gcStart[1]);
         return true;
     }
 

@@ -2,7 +2,7 @@ package dev.berth.extender.bench;
 
 import java.util.Map;
 
-/** What the bench reads off its own JVM per case: JIT time, and CPU and allocation by thread. */
+/** What the bench reads off its own JVM per case: JIT time, CPU and allocation by thread, and GC. */
 final class JvmCounters {
     private JvmCounters() {}
 
@@ -43,5 +43,16 @@ final class JvmCounters {
 
     static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Collections so far and the milliseconds they took, summed over the JVM's collectors. */
+    static long[] gc() {
+        long count = 0;
+        long millis = 0;
+        for (java.lang.management.GarbageCollectorMXBean c : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            count += Math.max(0, c.getCollectionCount());
+            millis += Math.max(0, c.getCollectionTime());
+        }
+        return new long[] {count, millis};
     }
 }
