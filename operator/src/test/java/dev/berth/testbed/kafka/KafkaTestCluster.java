@@ -206,6 +206,11 @@ public final class KafkaTestCluster implements AutoCloseable {
                     KafkaAwait.get(admin().unregisterBroker(id).all());
                     return true;
                 });
+        // The controller has committed the unregistration; the broker answering describeCluster
+        // may apply it a moment later. A stopped broker is already absent from the default view
+        // (it is fenced), so wait on the view that includes fenced brokers.
+        KafkaAwait.polling("broker " + id + " gone from describeCluster, fenced brokers included")
+                .until(() -> !KafkaAwait.registrationsIncludingFenced(admin()).containsKey(id));
         layout.removeBroker(id);
         awaitRunningRegistered();
     }
