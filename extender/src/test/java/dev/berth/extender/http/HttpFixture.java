@@ -1,5 +1,7 @@
 package dev.berth.extender.http;
 
+import static dev.berth.extender.testing.SchedulerWire.pod;
+
 import dev.berth.extender.placement.NodeFacts;
 import dev.berth.extender.placement.NodeTable;
 import dev.berth.extender.state.ClusterState;
@@ -12,10 +14,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** A real server on 127.0.0.1:0 over a cluster file, and a real HTTP client. */
 final class HttpFixture {
+    /** Labels of broker 1 of cluster {@code orders}, which has broker 0 on a1 in {@link #CLUSTER}. */
+    static final Map<String, String> ORDERS = Map.of("berth.dev/cluster", "orders", "berth.dev/broker-id", "1");
+    /** That broker's pod, asking for 100Gi of local disk. */
+    static final String BROKER = pod("kafka", "orders-broker-1", "uid-1", ORDERS, Map.of("berth.dev/local-storage", "100Gi"));
+    /** Every node of {@link #CLUSTER}, and one it does not have. */
+    static final List<String> ALL = List.of("a1", "a2", "b1", "b2", "c1", "c2", "x1", "ghost");
+
     static final String CLUSTER = """
             apiVersion: v1
             kind: List

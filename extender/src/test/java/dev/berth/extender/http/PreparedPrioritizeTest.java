@@ -1,5 +1,8 @@
 package dev.berth.extender.http;
 
+import static dev.berth.extender.http.HttpFixture.ALL;
+import static dev.berth.extender.http.HttpFixture.BROKER;
+import static dev.berth.extender.http.HttpFixture.ORDERS;
 import static dev.berth.extender.http.HttpFixture.get;
 import static dev.berth.extender.http.HttpFixture.post;
 import static dev.berth.extender.testing.SchedulerWire.namesArgs;
@@ -24,9 +27,6 @@ import org.junit.jupiter.api.Test;
  * is worked through in {@code ExtenderHttpTest.prioritizeScoresAreTheDocumentedFormula}).
  */
 class PreparedPrioritizeTest {
-    private static final Map<String, String> ORDERS = Map.of("berth.dev/cluster", "orders", "berth.dev/broker-id", "1");
-    private static final String BROKER = pod("kafka", "orders-broker-1", "uid-1", ORDERS, Map.of("berth.dev/local-storage", "100Gi"));
-    private static final List<String> ALL = List.of("a1", "a2", "b1", "b2", "c1", "c2", "x1", "ghost");
     private static final String SCORED = "[{\"Host\":\"a2\",\"Score\":6},{\"Host\":\"b1\",\"Score\":6},{\"Host\":\"b2\",\"Score\":8}]";
 
     private HttpFixture.Switchable state;
