@@ -13,10 +13,7 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.BlockingHandler;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -106,8 +103,8 @@ public final class ExtenderBench {
                 List<byte[]> namesPrioritize = new ArrayList<>(PODS);
                 for (int p = 0; p < PODS; p++) {
                     namesPrioritize.add(utf8(SchedulerWire.namesArgs(pods.get(p), passed.get(p))));
-                    filterReplies.add(call(client, ext + "/filter", namesFilter.get(p)));
-                    prioritizeReplies.add(call(client, ext + "/prioritize", namesPrioritize.get(p)));
+                    filterReplies.add(CaseRun.call(client, ext + "/filter", namesFilter.get(p)));
+                    prioritizeReplies.add(CaseRun.call(client, ext + "/prioritize", namesPrioritize.get(p)));
                 }
                 canned.start(filterReplies, prioritizeReplies);
                 decisionLines(server);
@@ -137,52 +134,31 @@ public final class ExtenderBench {
                         return utf8(SchedulerWire.fullArgs(pods.get(i % PODS), passed.get(i % PODS).stream().map(jsonOf::get).toList()));
                     }
                 };
-                // Warm-up floor per case; run() goes on until the JIT is quiet (see there)
+                // Warm-up floor per case; CaseRun.run goes on until the JIT is quiet (see there)
                 int warmup = Integer.getInteger("bench.warmup", 3000);
-                run(client, "echo-names", echoUrl + "/filter", echoUrl + "/prioritize", namesBodies, warmup, 1000);
-                run(client, "canned-names", cannedUrl + "/filter", cannedUrl + "/prioritize", namesBodies, warmup, 1000);
-                if (run(client, "names", ext + "/filter", ext + "/prioritize", namesBodies, warmup, 1000)) {
+                CaseRun cases = new CaseRun(client, file);
+                cases.run("echo-names", echoUrl + "/filter", echoUrl + "/prioritize", namesBodies, warmup, 1000);
+                cases.run("canned-names", cannedUrl + "/filter", cannedUrl + "/prioritize", namesBodies, warmup, 1000);
+                if (cases.run("names", ext + "/filter", ext + "/prioritize", namesBodies, warmup, 1000)) {
                     serverSide(server, "names", 1000);
                 }
-                if (run(client, "names-interleaved", ext + "/filter", ext + "/prioritize",
+                if (cases.run("names-interleaved", ext + "/filter", ext + "/prioritize",
                         Bodies.cycling(interleavedFilter, interleavedPrioritize), warmup, 1000)) {
                     serverSide(server, "names-interleaved", 1000);
                 }
-                run(client, "echo-full", echoUrl + "/filter", echoUrl + "/prioritize", fullBodies, 5, 30);
-                if (run(client, "full", ext + "/filter", ext + "/prioritize", fullBodies, 5, 30)) {
+                cases.run("echo-full", echoUrl + "/filter", echoUrl + "/prioritize", fullBodies, 5, 30);
+                if (cases.run("full", ext + "/filter", ext + "/prioritize", fullBodies, 5, 30)) {
                     serverSide(server, "full", 30);
                 }
-                run(client, "full-clientjava", cj + "/filter", cj + "/prioritize", fullBodies, 3, 15);
+                cases.run("full-clientjava", cj + "/filter", cj + "/prioritize", fullBodies, 3, 15);
             } finally {
                 echo.stop();
                 cannedServer.stop();
                 clientJava.stop();
             }
         }
-        System.out.printf("decision log: %s, %d bytes written, emptied %d times at the cap, %d bytes left%n",
+        System.out.printf("decision log: %s, %d bytes written, emptied %d times (at the cap, and before each case's measured ops), %d bytes left%n",
                 logFile, file.written(), file.truncations(), Files.size(logFile));
-    }
-
-    /** The two request bodies of op {@code i}, built before its clock starts. */
-    interface Bodies {
-        byte[] filter(int i);
-
-        byte[] prioritize(int i);
-
-        /** Op {@code i} sends pod {@code i % PODS}'s bodies, made in setup. */
-        static Bodies cycling(List<byte[]> filters, List<byte[]> prioritizes) {
-            return new Bodies() {
-                @Override
-                public byte[] filter(int i) {
-                    return filters.get(i % PODS);
-                }
-
-                @Override
-                public byte[] prioritize(int i) {
-                    return prioritizes.get(i % PODS);
-                }
-            };
-        }
     }
 
     private static byte[] utf8(String s) {
@@ -191,86 +167,10 @@ public final class ExtenderBench {
 
     /** The NodeNames of a names-mode filter reply. */
     private static List<String> passedNames(HttpClient client, String url, String body) throws Exception {
-        String reply = new String(call(client, url, utf8(body)), StandardCharsets.UTF_8);
+        String reply = new String(CaseRun.call(client, url, utf8(body)), StandardCharsets.UTF_8);
         List<String> out = new ArrayList<>();
         com.google.gson.JsonParser.parseString(reply).getAsJsonObject().getAsJsonArray("NodeNames").forEach(e -> out.add(e.getAsString()));
         return out;
-    }
-
-    private static boolean run(HttpClient client, String name, String filter, String prioritize, Bodies bodies, int warmup, int ops)
-            throws Exception {
-        String only = System.getProperty("bench.only", "");
-        if (!only.isEmpty() && !Arrays.asList(only.split(",")).contains(name)) {
-            return false;
-        }
-        // Warm-up: at least `warmup` ops, then on until the JIT has compiled nothing for a whole
-        // round of `quiet` ops (capped). On 2 cores a C2 compile of HttpClient or Undertow code
-        // takes one core for 100-400 ms, and every op it overlaps is delayed by milliseconds: a
-        // fixed count that was enough when ops were slow left compiles running into the measurement.
-        // The quiet window is half the floor (1,500 ops by default): with 500, late compiles still
-        // reached the measured ops in about one run of three.
-        int quiet = Math.max(warmup / 2, 5);
-        int warmed = 0;
-        long compiled = JvmCounters.compileMillis();
-        for (int quietFor = 0; warmed < warmup || (quietFor < quiet && warmed < 20 * warmup); warmed++) {
-            call(client, filter, bodies.filter(warmed));
-            call(client, prioritize, bodies.prioritize(warmed));
-            long now = JvmCounters.compileMillis();
-            quietFor = now == compiled ? quietFor + 1 : 0;
-            compiled = now;
-        }
-        System.gc();
-        long[] samples = new long[ops];
-        long[] filterCalls = new long[ops]; // each call alone: which verb the time goes to
-        long[] prioritizeCalls = new long[ops];
-        long busy = 0;
-        long cpuStart = JvmCounters.processCpuNanos();
-        Map<String, Long> threadsStart = JvmCounters.byThreadGroup(false);
-        Map<String, Long> allocStart = JvmCounters.byThreadGroup(true);
-        long[] gcStart = JvmCounters.gc();
-        for (int i = 0; i < ops; i++) {
-            byte[] filterBody = bodies.filter(warmed + i);
-            byte[] prioritizeBody = bodies.prioritize(warmed + i);
-            long t0 = System.nanoTime();
-            call(client, filter, filterBody);
-            long t1 = System.nanoTime();
-            call(client, prioritize, prioritizeBody);
-            long t = System.nanoTime() - t0;
-            filterCalls[i] = t1 - t0;
-            prioritizeCalls[i] = t - filterCalls[i];
-            samples[i] = t;
-            busy += t;
-        }
-        System.out.printf("info %s warmup_ops=%d jit_compile_ms_during_run=%d%n", name, warmed, JvmCounters.compileMillis() - compiled);
-        long cpuPerOp = (JvmCounters.processCpuNanos() - cpuStart) / ops / 1000;
-        Map<String, Long> threadsEnd = JvmCounters.byThreadGroup(false);
-        Map<String, Long> allocEnd = JvmCounters.byThreadGroup(true);
-        long[] gcEnd = JvmCounters.gc();
-        if (System.getProperty("bench.dump") != null) {
-            try (java.io.PrintWriter w = new java.io.PrintWriter(System.getProperty("bench.dump") + "-" + name)) {
-                for (long t : samples) {
-                    w.println(t / 1000);
-                }
-            }
-        }
-        Arrays.sort(samples);
-        Arrays.sort(filterCalls);
-        Arrays.sort(prioritizeCalls);
-        long p50 = samples[(int) Math.ceil(ops * 0.50) - 1] / 1000;
-        long p99 = samples[(int) Math.ceil(ops * 0.99) - 1] / 1000;
-        double perSecond = ops / (busy / 1e9);
-        // whole numbers, except below 10 ops/s where a rounded 0 or 1 would hide a 3x difference
-        String rate = perSecond >= 10 ? String.valueOf(Math.round(perSecond)) : String.format("%.2f", perSecond);
-        System.out.printf("bench %s p50_us=%d p99_us=%d ops_per_s=%s%n", name, p50, p99, rate);
-        // CPU of the whole JVM (client, server, log writer, GC) per op: unlike latency, it hardly
-        // depends on what else the machine runs, so it compares cases fairly on a shared box
-        System.out.printf("info %s cpu_us_per_op=%d%n", name, cpuPerOp);
-        System.out.printf("info %s call_p50_us filter=%d prioritize=%d%n", name, filterCalls[ops / 2] / 1000, prioritizeCalls[ops / 2] / 1000);
-        System.out.printf("info %s cpu_us_per_op_by_thread:%s%n", name, JvmCounters.perOp(threadsStart, threadsEnd, ops * 1000L));
-        System.out.printf("info %s alloc_kb_per_op_by_thread:%s%n", name, JvmCounters.perOp(allocStart, allocEnd, ops * 1024L));
-        // a collection pauses every op it lands on: how many landed in the measured ops
-        System.out.printf("info %s gc_during_run count=%d ms=%d%n", name, gcEnd[0] - gcStart[0], gcEnd[1] - gcStart[1]);
-        return true;
     }
 
     /**
@@ -337,15 +237,6 @@ public final class ExtenderBench {
         }
         // a line dropped is log work not done: a case that drops lines measured less than berth does
         System.out.printf("info %s decision_lines_dropped_so_far=%d%n", name, server.decisions().dropped());
-    }
-
-    private static byte[] call(HttpClient client, String url, byte[] body) throws Exception {
-        HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
-        if (r.statusCode() != 200 || r.body().length == 0) {
-            throw new IllegalStateException(url + " answered " + r.statusCode() + ": " + new String(r.body(), 0, Math.min(300, r.body().length)));
-        }
-        return r.body();
     }
 
     /** The floor: read the body, send the same bytes back. */
