@@ -32,8 +32,7 @@ final class CaseRun {
      */
     boolean run(String name, String filter, String prioritize, Bodies bodies, int warmup, int ops)
             throws Exception {
-        String only = System.getProperty("bench.only", "");
-        if (!only.isEmpty() && !Arrays.asList(only.split(",")).contains(name)) {
+        if (!ran(name)) {
             return false;
         }
         // Warm-up: at least `warmup` ops, then on until the JIT has compiled nothing for a whole
@@ -109,6 +108,12 @@ final class CaseRun {
         return true;
     }
 
+
+    /** Whether {@code -Dbench.only} (a comma-separated list of cases; empty for all) lets case {@code name} run. */
+    boolean ran(String name) {
+        String only = System.getProperty("bench.only", "");
+        return only.isEmpty() || Arrays.asList(only.split(",")).contains(name);
+    }
 
     /** One POST; anything but a non-empty 200 stops the bench. */
     static byte[] call(HttpClient client, String url, byte[] body) throws Exception {

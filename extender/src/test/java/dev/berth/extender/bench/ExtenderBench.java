@@ -141,6 +141,9 @@ public final class ExtenderBench {
                 cases.run("canned-names", cannedUrl + "/filter", cannedUrl + "/prioritize", namesBodies, warmup, 1000);
                 if (cases.run("names", ext + "/filter", ext + "/prioritize", namesBodies, warmup, 1000)) {
                     serverSide(server, "names", 1000);
+                    if (cases.ran("echo-names")) {
+                        new PairedRun(client, file).run("names", ext, "echo-names", echoUrl, namesBodies, 60, 20);
+                    }
                 }
                 if (cases.run("names-interleaved", ext + "/filter", ext + "/prioritize",
                         Bodies.cycling(interleavedFilter, interleavedPrioritize), warmup, 1000)) {
