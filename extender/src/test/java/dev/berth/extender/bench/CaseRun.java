@@ -32,7 +32,7 @@ final class CaseRun {
      */
     boolean run(String name, String filter, String prioritize, Bodies bodies, int warmup, int ops)
             throws Exception {
-        if (!ran(name)) {
+        if (!selected(name)) {
             return false;
         }
         // Warm-up: at least `warmup` ops, then on until the JIT has compiled nothing for a whole
@@ -108,9 +108,8 @@ final class CaseRun {
         return true;
     }
 
-
     /** Whether {@code -Dbench.only} (a comma-separated list of cases; empty for all) lets case {@code name} run. */
-    boolean ran(String name) {
+    boolean selected(String name) {
         String only = System.getProperty("bench.only", "");
         return only.isEmpty() || Arrays.asList(only.split(",")).contains(name);
     }

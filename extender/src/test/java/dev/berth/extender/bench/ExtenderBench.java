@@ -46,7 +46,9 @@ import java.util.Random;
  *   <li>{@code full-clientjava}: the same full bodies decoded into client-java's {@code V1Pod} and
  *       {@code V1NodeList} with its {@code JSON}, the same engine, and the reply re-encoded with it.
  * </ul>
- * Prints {@code bench <case> p50_us=<n> p99_us=<n> ops_per_s=<n>}.
+ * Prints {@code bench <case> p50_us=<n> p99_us=<n> ops_per_s=<n>}, and after {@code names}, when
+ * {@code echo-names} ran too, one {@code info paired} line: the two again in alternating blocks
+ * ({@link PairedRun}).
  */
 public final class ExtenderBench {
     static final int NODES = BenchData.NODES;
@@ -141,7 +143,7 @@ public final class ExtenderBench {
                 cases.run("canned-names", cannedUrl + "/filter", cannedUrl + "/prioritize", namesBodies, warmup, 1000);
                 if (cases.run("names", ext + "/filter", ext + "/prioritize", namesBodies, warmup, 1000)) {
                     serverSide(server, "names", 1000);
-                    if (cases.ran("echo-names")) {
+                    if (cases.selected("echo-names")) {
                         new PairedRun(client, file).run("names", ext, "echo-names", echoUrl, namesBodies, 60, 20);
                     }
                 }
