@@ -19,7 +19,7 @@ import java.nio.file.StandardOpenOption;
  * and the next lines reuse them. Each {@code write} call gets whole lines (the server's writer writes
  * line by line through a buffer that never splits a call), so the file always holds whole lines.
  *
- * <p>Truncating 512 MB takes 45-70 ms of system time on this VM, on whichever thread writes. So
+ * <p>Truncating up to 512 MB takes 45-75 ms of system time on this VM, on whichever thread writes. So
  * {@link CaseRun} empties the file just before a case's measured ops and holds the cap during
  * them ({@link #emptyAndHoldCap}). Before that, a names run's 1,000 measured ops (about 1.1 s)
  * overlapped a truncation (one every 5-6 s) in roughly one run of five: a burst of 3-13 ms ops.
