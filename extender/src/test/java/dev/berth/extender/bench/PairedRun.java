@@ -19,7 +19,8 @@ import java.util.Arrays;
  * kept: with 20-op blocks, the kept ops start more than 5 ms after the switch.
  *
  * <p><b>Algorithm.</b> For {@code blocks} rounds: a block of echo ops, then a block of names ops,
- * over the same request bodies (op {@code i} of each sends pod {@code i % 100}'s). The p50 and p99
+ * over the same request bodies. The op count runs on across blocks, so over 60 blocks both cases
+ * send every pod's bodies equally often. The p50 and p99
  * of each case's kept ops, and their ratios, are printed as one {@code info paired} line.
  *
  * <p><b>Example.</b> 60 blocks of 20 ops: 960 kept ops per case. Names kept ops p50 1,047 µs, echo
