@@ -20,8 +20,8 @@ import java.util.Arrays;
  *
  * <p><b>Algorithm.</b> For {@code blocks} rounds: a block of echo ops, then a block of names ops,
  * over the same request bodies. The op count runs on across blocks, so over 60 blocks both cases
- * send every pod's bodies equally often. The p50 and p99
- * of each case's kept ops, and their ratios, are printed as one {@code info paired} line.
+ * send every pod's bodies equally often. The p50 and p99 of each case's kept ops, and their
+ * ratios, are printed as one {@code info paired} line.
  *
  * <p><b>Example.</b> 60 blocks of 20 ops: 960 kept ops per case. Names kept ops p50 1,047 µs, echo
  * 563 µs: {@code ratio_p50=1.86}.
