@@ -81,7 +81,7 @@ public final class ExtenderBench {
                 ExtenderServer server = ExtenderServer.builder().state(state).binder(state).rackLabel(RACK_LABEL)
                         .decisionSink(log ? sink : null).start()) {
             Undertow echo = start(new BlockingHandler(ExtenderBench::echo));
-            Canned canned = new Canned();
+            CannedReplies canned = new CannedReplies();
             Undertow cannedServer = start(new BlockingHandler(canned));
             System.out.println("server: decision log " + (log ? "to " + logFile : "in memory only (-Dbench.noLog=true)"));
             Undertow clientJava = start(new BlockingHandler(new ClientJavaExtender(state, RACK_LABEL)));
@@ -145,6 +145,9 @@ public final class ExtenderBench {
                     serverSide(server, "names", 1000);
                     if (cases.selected("echo-names")) {
                         new PairedRun(client, file).run("names", ext, "echo-names", echoUrl, namesBodies, 60, 20);
+                    }
+                    if (cases.selected("canned-names")) {
+                        new PairedRun(client, file).run("names", ext, "canned-names", cannedUrl, namesBodies, 60, 20);
                     }
                 }
                 if (cases.run("names-interleaved", ext + "/filter", ext + "/prioritize",
@@ -249,33 +252,6 @@ public final class ExtenderBench {
         byte[] body = ex.getInputStream().readAllBytes();
         ex.getResponseHeaders().put(io.undertow.util.Headers.CONTENT_TYPE, "application/json");
         ex.getResponseSender().send(ByteBuffer.wrap(body));
-    }
-
-    /**
-     * A second floor, informational: reads the body and answers with the reply the real extender
-     * gave for that pod, precomputed, so the transport carries exactly the names case's bytes (its
-     * replies are about twice the size of its requests, which the echo does not move). Requests
-     * come strictly in op order, so the n-th filter (prioritize) call gets pod n % 100's reply.
-     */
-    private static final class Canned implements HttpHandler {
-        private List<byte[]> filter;
-        private List<byte[]> prioritize;
-        private final java.util.concurrent.atomic.AtomicInteger filters = new java.util.concurrent.atomic.AtomicInteger();
-        private final java.util.concurrent.atomic.AtomicInteger prioritizes = new java.util.concurrent.atomic.AtomicInteger();
-
-        void start(List<byte[]> filterReplies, List<byte[]> prioritizeReplies) {
-            filter = filterReplies;
-            prioritize = prioritizeReplies;
-        }
-
-        @Override
-        public void handleRequest(HttpServerExchange ex) throws Exception {
-            ex.getInputStream().readAllBytes();
-            boolean isFilter = ex.getRequestPath().endsWith("/filter");
-            byte[] reply = isFilter ? filter.get(filters.getAndIncrement() % PODS) : prioritize.get(prioritizes.getAndIncrement() % PODS);
-            ex.getResponseHeaders().put(io.undertow.util.Headers.CONTENT_TYPE, "application/json");
-            ex.getResponseSender().send(ByteBuffer.wrap(reply));
-        }
     }
 
     private static Undertow start(HttpHandler handler) {
