@@ -91,8 +91,8 @@ final class CaseRun {
         Arrays.sort(samples);
         Arrays.sort(filterCalls);
         Arrays.sort(prioritizeCalls);
-        long p50 = samples[(int) Math.ceil(ops * 0.50) - 1] / 1000;
-        long p99 = samples[(int) Math.ceil(ops * 0.99) - 1] / 1000;
+        long p50 = percentile(samples, 0.50) / 1000;
+        long p99 = percentile(samples, 0.99) / 1000;
         double perSecond = ops / (busy / 1e9);
         // whole numbers, except below 10 ops/s where a rounded 0 or 1 would hide a 3x difference
         String rate = perSecond >= 10 ? String.valueOf(Math.round(perSecond)) : String.format("%.2f", perSecond);
@@ -106,6 +106,11 @@ final class CaseRun {
         // a collection pauses every op it lands on: how many landed in the measured ops
         System.out.printf("info %s gc_during_run count=%d ms=%d%n", name, gcEnd[0] - gcStart[0], gcEnd[1] - gcStart[1]);
         return true;
+    }
+
+    /** The {@code q} quantile of ascending {@code sorted}: the smallest value at least a {@code q} share of them reach. */
+    static long percentile(long[] sorted, double q) {
+        return sorted[(int) Math.ceil(sorted.length * q) - 1];
     }
 
     /** Whether {@code -Dbench.only} (a comma-separated list of cases; empty for all) lets case {@code name} run. */

@@ -139,15 +139,16 @@ public final class ExtenderBench {
                 // Warm-up floor per case; CaseRun.run goes on until the JIT is quiet (see there)
                 int warmup = Integer.getInteger("bench.warmup", 3000);
                 CaseRun cases = new CaseRun(client, file);
+                PairedRun paired = new PairedRun(client, file);
                 cases.run("echo-names", echoUrl + "/filter", echoUrl + "/prioritize", namesBodies, warmup, 1000);
                 cases.run("canned-names", cannedUrl + "/filter", cannedUrl + "/prioritize", namesBodies, warmup, 1000);
                 if (cases.run("names", ext + "/filter", ext + "/prioritize", namesBodies, warmup, 1000)) {
                     serverSide(server, "names", 1000);
                     if (cases.selected("echo-names")) {
-                        new PairedRun(client, file).run("names", ext, "echo-names", echoUrl, namesBodies, 60, 20);
+                        paired.run("names", ext, "echo-names", echoUrl, namesBodies, 60, 20);
                     }
                     if (cases.selected("canned-names")) {
-                        new PairedRun(client, file).run("names", ext, "canned-names", cannedUrl, namesBodies, 60, 20);
+                        paired.run("names", ext, "canned-names", cannedUrl, namesBodies, 60, 20);
                     }
                 }
                 if (cases.run("names-interleaved", ext + "/filter", ext + "/prioritize",

@@ -4,8 +4,8 @@ import java.net.http.HttpClient;
 import java.util.Arrays;
 
 /**
- * Informational: {@code names} against {@code echo-names} in alternating blocks of ops, so that both
- * see the same neighbours.
+ * Informational: {@code names} against a floor ({@code echo-names}, or {@code canned-names}) in
+ * alternating blocks of ops, so that both see the same neighbours.
  *
  * <p><b>Why.</b> The {@code bench} lines measure each case in a window of its own, about a second
  * long, tens of seconds apart. On this shared machine the echo's own p50 moved from 540 to 730 µs
@@ -18,7 +18,7 @@ import java.util.Arrays;
  * run with caches the other case filled. So the first {@link #SKIPPED} ops of every block are not
  * kept: with 20-op blocks, the kept ops start more than 5 ms after the switch.
  *
- * <p><b>Algorithm.</b> For {@code blocks} rounds: a block of echo ops, then a block of names ops,
+ * <p><b>Algorithm.</b> For {@code blocks} rounds: a block of floor ops, then a block of names ops,
  * over the same request bodies. The op count runs on across blocks, so over 60 blocks both cases
  * send every pod's bodies equally often. The p50 and p99 of each case's kept ops, and their
  * ratios, are printed as one {@code info paired} line. Compare the p50s: the blocks span about
@@ -47,28 +47,28 @@ final class PairedRun {
     }
 
     /** Both cases must already be warm ({@link CaseRun#run} of each). */
-    void run(String names, String namesUrl, String echo, String echoUrl, Bodies bodies, int blocks, int blockOps)
+    void run(String names, String namesUrl, String floor, String floorUrl, Bodies bodies, int blocks, int blockOps)
             throws Exception {
         int kept = blockOps - SKIPPED;
         long[] namesOps = new long[blocks * kept];
-        long[] echoOps = new long[blocks * kept];
+        long[] floorOps = new long[blocks * kept];
         System.gc();
         log.emptyAndHoldCap();
         int op = 0;
         for (int b = 0; b < blocks; b++) {
-            op = block(echoUrl, bodies, op, blockOps, echoOps, b * kept);
+            op = block(floorUrl, bodies, op, blockOps, floorOps, b * kept);
             op = block(namesUrl, bodies, op, blockOps, namesOps, b * kept);
         }
         log.releaseCap();
         Arrays.sort(namesOps);
-        Arrays.sort(echoOps);
-        long n50 = percentile(namesOps, 0.50);
-        long n99 = percentile(namesOps, 0.99);
-        long e50 = percentile(echoOps, 0.50);
-        long e99 = percentile(echoOps, 0.99);
+        Arrays.sort(floorOps);
+        long n50 = CaseRun.percentile(namesOps, 0.50);
+        long n99 = CaseRun.percentile(namesOps, 0.99);
+        long f50 = CaseRun.percentile(floorOps, 0.50);
+        long f99 = CaseRun.percentile(floorOps, 0.99);
         System.out.printf("info paired %s p50_us=%d p99_us=%d %s p50_us=%d p99_us=%d ratio_p50=%.2f ratio_p99=%.2f"
                 + " (%d blocks of %d ops each, alternating, the first %d of each block not kept)%n",
-                names, n50, n99, echo, e50, e99, (double) n50 / e50, (double) n99 / e99, blocks, blockOps, SKIPPED);
+                names, n50, n99, floor, f50, f99, (double) n50 / f50, (double) n99 / f99, blocks, blockOps, SKIPPED);
     }
 
     /** One block of {@code ops} ops from op number {@code op}; keeps all but the first {@link #SKIPPED} at {@code into[at..]}. */
@@ -85,9 +85,5 @@ final class PairedRun {
             }
         }
         return op;
-    }
-
-    private static long percentile(long[] sorted, double q) {
-        return sorted[(int) Math.ceil(sorted.length * q) - 1];
     }
 }
