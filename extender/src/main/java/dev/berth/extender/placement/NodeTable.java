@@ -50,7 +50,11 @@ public final class NodeTable {
     private final Map<String, List<Placement>> byPod;
     private boolean repeatsNames;
 
-    private NodeTable(Collection<NodeFacts> nodes, NodeTable previous) {
+    private NodeTable(Collection<NodeFacts> live, NodeTable previous) {
+        // One pass over the collection first: a cache's view may gain or lose a node while the
+        // table is built (an informer event), and toArray copes with that where size() then a
+        // second iteration would not.
+        List<NodeFacts> nodes = Arrays.asList(live.toArray(NodeFacts[]::new));
         int n = nodes.size();
         boolean sameNames = previous != null && sameNames(nodes, previous.names);
         names = sameNames ? previous.names : new String[n];
