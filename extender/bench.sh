@@ -6,11 +6,15 @@
 # Usage: extender/bench.sh            (builds what it needs; MVN_FLAGS="-B -ntp -q -o" stays offline)
 #        BENCH_JAVA_OPTS="-Dbench.only=names,echo-names -Dbench.noLog=true" extender/bench.sh
 #        BENCH_LOG=/dev/shm/bench-decisions.log extender/bench.sh   (decision log elsewhere)
+#        extender/bench.sh heap   (the heap of the Kubernetes caches at 5,000 nodes: InformerHeapBench)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MVN_FLAGS=${MVN_FLAGS:--B -ntp -q}
 mvn $MVN_FLAGS -pl extender -am test-compile
 mvn $MVN_FLAGS -pl extender dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 CP="extender/target/classes:extender/target/test-classes:$(cat extender/target/bench.classpath)"
+if [ "${1:-}" = heap ]; then
+  exec java ${BENCH_JAVA_OPTS:-} -Xmx1g -XX:+UseParallelGC -cp "$CP" dev.berth.extender.bench.InformerHeapBench
+fi
 exec java ${BENCH_JAVA_OPTS:-} -Xms2g -Xmx2g -XX:+UseParallelGC -cp "$CP" \
   dev.berth.extender.bench.ExtenderBench "${BENCH_LOG:-extender/target/bench-decisions.log}"

@@ -29,19 +29,20 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@link ClusterState} backed by client-java informers: one on Nodes, one on Pods that carry the
  * {@code berth.dev/cluster} label (an existence selector, so a huge cluster's other pods never reach
- * this process). Informer events feed a {@link NodeIndex} incrementally; reads merge the
- * {@link ReservationLedger}'s in-flight binds into each node's brokers.
+ * this process). Both caches keep slim copies ({@link SlimObjects}). Informer events feed a
+ * {@link NodeIndex} incrementally; reads merge the {@link ReservationLedger}'s in-flight binds into
+ * each node's brokers.
  *
  * <p>{@link #synced()} is true once both informers have listed and the handlers have applied the
- * lists. The informers need an
- * {@link ApiClient} whose read timeout is 0 (a watch is a long read); use another client, with finite
- * timeouts, for ordinary calls.
+ * lists. The informers need an {@link ApiClient} whose read timeout is 0 (a watch is a long read);
+ * use another client, with finite timeouts, for ordinary calls.
  */
 public final class InformerClusterState implements ClusterState, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InformerClusterState.class);
@@ -71,27 +72,34 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
         this.rackLabel = rackLabel;
         this.factory = new SharedInformerFactory(watchClient);
         CoreV1Api api = new CoreV1Api(watchClient);
+        UnaryOperator<KubernetesObject> slim = SlimObjects.slimmer(rackLabel);
         this.nodeInformer = factory.sharedIndexInformerFor(
-                params -> api.listNode()
-                        .resourceVersion(params.resourceVersion)
-                        .timeoutSeconds(params.timeoutSeconds)
-                        .watch(params.watch)
-                        .buildCall(null),
+                new SlimListerWatcher<>(watchClient,
+                        params -> api.listNode()
+                                .resourceVersion(params.resourceVersion)
+                                .timeoutSeconds(params.timeoutSeconds)
+                                .watch(params.watch)
+                                .buildCall(null),
+                        V1Node.class, V1NodeList.class, slim),
                 V1Node.class,
-                V1NodeList.class,
                 0L,
                 (type, error) -> LOG.warn("node list/watch failed, the informer retries: {}", error.toString()));
         this.podInformer = factory.sharedIndexInformerFor(
-                params -> api.listPodForAllNamespaces()
-                        .labelSelector(POD_SELECTOR)
-                        .resourceVersion(params.resourceVersion)
-                        .timeoutSeconds(params.timeoutSeconds)
-                        .watch(params.watch)
-                        .buildCall(null),
+                new SlimListerWatcher<>(watchClient,
+                        params -> api.listPodForAllNamespaces()
+                                .labelSelector(POD_SELECTOR)
+                                .resourceVersion(params.resourceVersion)
+                                .timeoutSeconds(params.timeoutSeconds)
+                                .watch(params.watch)
+                                .buildCall(null),
+                        V1Pod.class, V1PodList.class, slim),
                 V1Pod.class,
-                V1PodList.class,
                 0L,
                 (type, error) -> LOG.warn("pod list/watch failed, the informer retries: {}", error.toString()));
+        // lists arrive slim (SlimListerWatcher), watch events are slimmed here: the informers keep
+        // only what KubeFacts reads
+        nodeInformer.setTransform(slim::apply);
+        podInformer.setTransform(slim::apply);
         nodeInformer.addEventHandler(new Handler<>("node", this::upsertNode, this::removeNode, handledNodes));
         podInformer.addEventHandler(new Handler<>("pod", this::upsertPod, this::removePod, handledPods));
     }
@@ -173,6 +181,11 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     /** Objects whose annotations could not be read, with the reason (diagnostics and tests). */
     public Map<String, List<String>> problems() {
         return Map.copyOf(problems);
+    }
+
+    /** The node informer's cached copy of a node, or null: what the cache keeps (tests, diagnostics). */
+    V1Node cachedNode(String name) {
+        return nodeInformer.getIndexer().getByKey(name);
     }
 
     public ReservationLedger ledger() {

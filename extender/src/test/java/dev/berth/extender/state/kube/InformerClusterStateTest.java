@@ -69,6 +69,16 @@ class InformerClusterStateTest {
     }
 
     @Test
+    void theInformerCacheKeepsOnlyWhatPlacementReads() {
+        // node-a was created with status.allocatable; the cache keeps the rack label and the disk
+        var cached = state.cachedNode("node-a");
+        assertThat(cached.getStatus()).isNull();
+        assertThat(cached.getMetadata().getLabels()).isEqualTo(java.util.Map.of(Keys.DEFAULT_RACK_LABEL, "rack-a"));
+        assertThat(cached.getMetadata().getAnnotations()).isEqualTo(java.util.Map.of(Keys.DISK_CAPACITY, "500Gi"));
+        assertThat(cached.getMetadata().getResourceVersion()).isNotBlank();
+    }
+
+    @Test
     void aNodeTheCacheHasNotSeenIsEmpty() {
         assertThat(state.node("node-nobody-made")).isEmpty();
     }
