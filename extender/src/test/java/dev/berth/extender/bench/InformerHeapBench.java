@@ -37,7 +37,8 @@ import java.util.function.BooleanSupplier;
  * ({@link SchedulerWire#node}: 12 images, conditions, nodeInfo; about 4.3 KB of JSON each, where a
  * kubelet reports up to 50 images by default, so real nodes are often bigger) and the broker pods
  * ({@link SchedulerWire#pod}, bound). Then it measures each case in a JVM of its own (512 MB heap,
- * parallel GC): the heap after full collections before the case starts and once it has synced.
+ * serial GC, as {@code deploy/} runs the extender): the heap after full collections before the case
+ * starts and once it has synced.
  * The cases:
  * <ul>
  *   <li>{@code berth}: {@link InformerClusterState} as {@code serve} runs it, with the
@@ -47,18 +48,22 @@ import java.util.function.BooleanSupplier;
  *       {@code SlimObjects}.
  * </ul>
  *
- * <p>Prints {@code bench informer-heap-<case> retained_mb=<n> bytes_per_node=<n> sync_ms=<n>}.
+ * <p>Prints {@code bench informer-heap-<case> retained_mb=<n> bytes_per_node=<n> sync_ms=<n>}, then
+ * {@code bench informer-heap-<case> smallest_xmx_mb=<n>}: the smallest heap of 64, 96, 128, 160, 192,
+ * 256 and 384 MB in which the case syncs, with the serial collector that {@code deploy/} runs.
  * Run: {@code extender/bench.sh heap}.
  */
 public final class InformerHeapBench {
     private static final int NODES = 5_000;
     private static final int PODS = 1_000;
-    private static final Duration SYNC = Duration.ofMinutes(2);
+    private static final Duration SYNC = Duration.ofMinutes(1);
+    private static final String[] CASES = {"berth", "stock"};
+    private static final int[] HEAPS_MB = {64, 96, 128, 160, 192, 256, 384};
 
     private InformerHeapBench() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 3 && args[0].equals("measure")) {
+        if (args.length == 4 && args[0].equals("measure")) {
             measure(args[1], args[2]);
             return;
         }
@@ -66,26 +71,46 @@ public final class InformerHeapBench {
             int nodeJson = create(bed, new Random(7));
             System.out.printf("info informer-heap nodes=%d pods=%d node_json_bytes=%d (created in the API test bed)%n",
                     NODES, PODS, nodeJson);
-            for (String name : new String[] {"berth", "stock"}) {
-                inChildJvm(name, bed.url());
+            for (String name : CASES) {
+                if (inChildJvm(name, bed.url(), 512) != 0) {
+                    throw new IllegalStateException("case " + name + " failed");
+                }
+            }
+            for (String name : CASES) {
+                System.out.printf("bench informer-heap-%s smallest_xmx_mb=%s%n", name, smallestHeap(name, bed.url()));
             }
         }
     }
 
     /**
-     * Runs one case in a JVM of its own, so that its heap holds the informers and nothing of the
-     * API test bed (whose stored objects and buffers would swamp the figure) or of the other case.
+     * The smallest of {@link #HEAPS_MB} in which the case lists and syncs without running out of
+     * heap: the figure a memory limit must cover, since the first list is decoded whole, as the API
+     * server sends it, before anything is made slim.
      */
-    private static void inChildJvm(String name, String url) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-Xmx512m", "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
-                InformerHeapBench.class.getName(), "measure", name, url)
-                .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                .redirectError(ProcessBuilder.Redirect.DISCARD) // the informers' stop logs
-                .start();
-        if (child.waitFor() != 0) {
-            throw new IllegalStateException("case " + name + " failed with exit code " + child.exitValue());
+    private static String smallestHeap(String name, String url) throws Exception {
+        for (int mb : HEAPS_MB) {
+            if (inChildJvm(name + " quiet", url, mb) == 0) {
+                return String.valueOf(mb);
+            }
         }
+        return "over " + HEAPS_MB[HEAPS_MB.length - 1];
+    }
+
+    /**
+     * Runs one case in a JVM of its own with an {@code xmxMb} heap, so that its heap holds the
+     * informers and nothing of the API test bed (whose stored objects and buffers would swamp the
+     * figure) or of the other case. Returns its exit code: 3 when it ran out of heap.
+     */
+    private static int inChildJvm(String nameAndMode, String url, int xmxMb) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String[] parts = nameAndMode.split(" ");
+        Process child = new ProcessBuilder(java, "-Xmx" + xmxMb + "m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
+                "-cp", System.getProperty("java.class.path"), InformerHeapBench.class.getName(), "measure", parts[0], url,
+                parts.length > 1 ? parts[1] : "print")
+                .redirectOutput(parts.length > 1 ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.INHERIT)
+                .redirectError(ProcessBuilder.Redirect.DISCARD) // the informers' stop logs, the OOM message
+                .start();
+        return child.waitFor();
     }
 
     /** Something that syncs, can be measured while it holds its caches, and stops. */
