@@ -17,7 +17,12 @@ import java.io.StringWriter;
  *   <li>{@code berth_extender_node_refusals_total{reason}}: every node refused by filter;
  *   <li>{@code berth_extender_prioritize_prepared_total{result}}: names-mode prioritize requests
  *       answered from the scores prepared after their filter ({@code hit}) or computed ({@code miss});
- *   <li>{@code berth_extender_decision_log_dropped_lines}: lines the log sink could not keep up with.
+ *   <li>{@code berth_extender_decision_log_dropped_lines}: lines the log sink could not keep up with;
+ *   <li>{@code berth_extender_cache_synced}: 1 once the cluster state is complete (what {@code /readyz}
+ *       answers), else 0;
+ *   <li>{@code berth_extender_cache_nodes} and {@code berth_extender_cache_brokers{state}} (bound,
+ *       reserved): what the cluster state holds, read when scraped, once synced. Nodes that drop
+ *       while the cluster does not shrink, or reservations that stay, are what to look at first.
  * </ul>
  */
 final class Metrics {
@@ -42,6 +47,16 @@ final class Metrics {
     final io.prometheus.client.Gauge droppedLines = io.prometheus.client.Gauge.build()
             .name("berth_extender_decision_log_dropped_lines").help("Decision lines dropped because the log sink fell behind.")
             .register(registry);
+
+    final io.prometheus.client.Gauge cacheSynced = io.prometheus.client.Gauge.build()
+            .name("berth_extender_cache_synced").help("1 once the cluster state has listed and applied every node and broker pod, else 0.")
+            .register(registry);
+    final io.prometheus.client.Gauge cacheNodes = io.prometheus.client.Gauge.build()
+            .name("berth_extender_cache_nodes").help("Nodes in the cluster state.")
+            .register(registry);
+    final io.prometheus.client.Gauge cacheBrokers = io.prometheus.client.Gauge.build()
+            .name("berth_extender_cache_brokers").help("Broker pods on nodes: bound, or reserved by an in-flight bind.")
+            .labelNames("state").register(registry);
 
     String scrape() throws IOException {
         StringWriter w = new StringWriter();

@@ -1,5 +1,6 @@
 package dev.berth.extender.http;
 
+import dev.berth.extender.placement.NodeTable;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Methods;
@@ -96,6 +97,7 @@ final class Router implements HttpHandler {
                 return wiring.state.synced() ? Reply.text(200, "ready\n") : Reply.text(503, Verbs.NOT_SYNCED + "\n");
             case "/metrics":
                 wiring.metrics.droppedLines.set(wiring.log.dropped());
+                cacheGauges();
                 return new Reply(200, "text/plain; version=0.0.4; charset=utf-8", wiring.metrics.scrape());
             case "/decisions":
                 return decisions(ex);
@@ -201,6 +203,18 @@ final class Router implements HttpHandler {
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** The cluster state's gauges, read at scrape time; sizes only once synced (a partial cache would mislead). */
+    private void cacheGauges() {
+        boolean synced = wiring.state.synced();
+        wiring.metrics.cacheSynced.set(synced ? 1 : 0);
+        if (synced) {
+            NodeTable table = wiring.state.table();
+            wiring.metrics.cacheNodes.set(table.size());
+            wiring.metrics.cacheBrokers.labels("bound").set(table.boundBrokers());
+            wiring.metrics.cacheBrokers.labels("reserved").set(table.reservedBrokers());
         }
     }
 

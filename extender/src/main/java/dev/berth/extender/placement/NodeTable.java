@@ -49,6 +49,8 @@ public final class NodeTable {
     private final Map<String, List<Placement>> byCluster;
     private final Map<String, List<Placement>> byPod;
     private boolean repeatsNames;
+    private int boundBrokers;
+    private int reservedBrokers;
 
     private NodeTable(Collection<NodeFacts> live, NodeTable previous) {
         // One pass over the collection first: a cache's view may gain or lose a node while the
@@ -91,6 +93,8 @@ public final class NodeTable {
                 used[id] += broker.localStorageBytes();
                 leaders[id] += Math.max(0, broker.leaders());
                 bytesIn[id] += Math.max(0, broker.leaderBytesIn());
+                reservedBrokers += broker.reserved() ? 1 : 0;
+                boundBrokers += broker.reserved() ? 0 : 1;
                 Placement p = new Placement(id, broker);
                 byCluster.computeIfAbsent(broker.cluster(), c -> new ArrayList<>(4)).add(p);
                 byPod.computeIfAbsent(broker.podKey(), k -> new ArrayList<>(1)).add(p);
@@ -142,6 +146,16 @@ public final class NodeTable {
 
     public int size() {
         return size;
+    }
+
+    /** Brokers on the table's nodes whose pods are bound there ({@code reserved} false). */
+    public int boundBrokers() {
+        return boundBrokers;
+    }
+
+    /** Brokers held on a node by an in-flight bind the cache has not shown yet. */
+    public int reservedBrokers() {
+        return reservedBrokers;
     }
 
     public String name(int id) {

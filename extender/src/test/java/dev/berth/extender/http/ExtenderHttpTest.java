@@ -191,6 +191,21 @@ class ExtenderHttpTest {
     }
 
     @Test
+    void metricsTellWhetherTheCacheIsCompleteAndWhatItHolds() throws Exception {
+        state.synced = false;
+        assertThat(get(port, "/metrics").body()).contains("berth_extender_cache_synced 0.0")
+                .doesNotContain("berth_extender_cache_brokers{"); // no sizes from a partial cache
+        state.synced = true;
+        assertThat(get(port, "/metrics").body()).contains("berth_extender_cache_synced 1.0")
+                .contains("berth_extender_cache_nodes 7.0")
+                .contains("berth_extender_cache_brokers{state=\"bound\",} 2.0")
+                .contains("berth_extender_cache_brokers{state=\"reserved\",} 0.0");
+        post(port, "/scheduler/filter", namesArgs(BROKER, ALL)); // the scheduler's cycle: bind knows the pod from it
+        post(port, "/scheduler/bind", bindArgs("kafka", "orders-broker-1", "uid-1", "b2"));
+        assertThat(get(port, "/metrics").body()).contains("berth_extender_cache_brokers{state=\"bound\",} 3.0");
+    }
+
+    @Test
     void oversizedBodyIs400AndTheConnectionStaysUsable() throws Exception {
         String huge = namesArgs(BROKER, java.util.Collections.nCopies(60_000, "node-with-a-long-name")); // ~1.4 MB
         assertThat(huge.length()).isBetween(1 << 20, 2 << 20);

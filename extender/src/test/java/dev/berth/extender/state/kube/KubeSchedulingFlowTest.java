@@ -110,6 +110,7 @@ class KubeSchedulingFlowTest {
             assertThat(backend.state().node(chosen.get(i)).orElseThrow().brokers())
                     .filteredOn(b -> b.podKey().equals(key)).extracting(PlacedBroker::reserved).containsExactly(true);
         }
+        assertThat(scheduler.get("/metrics").body()).contains("berth_extender_cache_brokers{state=\"reserved\",} 3.0");
 
         // a fourth broker finds every node taken: FailedNodes, no bind
         JsonObject fourth = broker("orders", 3);
