@@ -86,7 +86,11 @@ public final class KafkaAwait {
         return racks(admin).keySet();
     }
 
-    /** Waits until {@code describeCluster} lists exactly these broker ids. */
+    /**
+     * Waits until {@code describeCluster} lists exactly these broker ids, as the broker that answered
+     * sees them. Registrations reach each broker's metadata on their own, so another broker may still
+     * list the old set for a moment: a test that asserts on the new broker right away polls too.
+     */
     public static void awaitRegisteredBrokers(Admin admin, Collection<Integer> expected) {
         Set<Integer> want = new TreeSet<>(expected);
         polling("registered brokers == " + want)

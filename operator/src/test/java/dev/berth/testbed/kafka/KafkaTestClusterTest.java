@@ -119,7 +119,10 @@ class KafkaTestClusterTest {
     void brokerAddedToTheRunningClusterRegistersWithItsRack() {
         KAFKA.cluster().addBroker(3, "a");
 
-        assertThat(KafkaAwait.racks(KAFKA.admin())).containsEntry(3, "a");
+        // addBroker waited until one broker's view listed broker 3; the broker that answers next may
+        // apply the registration a moment later (metadata reaches each broker on its own)
+        KafkaAwait.polling("broker 3 with rack a in describeCluster")
+                .untilAsserted(() -> assertThat(KafkaAwait.racks(KAFKA.admin())).containsEntry(3, "a"));
         assertThat(KAFKA.bootstrapServers()).contains(KAFKA.cluster().address(3));
 
         KAFKA.cluster().stopAndUnregister(3);
