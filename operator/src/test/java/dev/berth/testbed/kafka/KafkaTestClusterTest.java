@@ -178,7 +178,8 @@ class KafkaTestClusterTest {
             empty.addBroker(0, "x");
             empty.addBroker(1, "y");
 
-            assertThat(KafkaAwait.racks(empty.admin())).isEqualTo(Map.of(0, "x", 1, "y"));
+            KafkaAwait.polling("brokers 0 and 1 with their racks") // each broker applies registrations on its own
+                    .untilAsserted(() -> assertThat(KafkaAwait.racks(empty.admin())).isEqualTo(Map.of(0, "x", 1, "y")));
         }
     }
 
