@@ -49,7 +49,7 @@ import java.util.function.BooleanSupplier;
  * </ul>
  *
  * <p>Prints {@code bench informer-heap-<case> retained_mb=<n> bytes_per_node=<n> sync_ms=<n>}, then
- * {@code bench informer-heap-<case> smallest_xmx_mb=<n>}: the smallest heap of 64, 96, 128, 160, 192,
+ * {@code bench informer-heap-<case> smallest_xmx_mb=<n>}: the smallest heap of 32, 48, 64, 96, 128, 160, 192,
  * 256 and 384 MB in which the case syncs, with the serial collector that {@code deploy/} runs.
  * Run: {@code extender/bench.sh heap}.
  */
@@ -58,7 +58,7 @@ public final class InformerHeapBench {
     private static final int PODS = 1_000;
     private static final Duration SYNC = Duration.ofMinutes(1);
     private static final String[] CASES = {"berth", "stock"};
-    private static final int[] HEAPS_MB = {64, 96, 128, 160, 192, 256, 384};
+    private static final int[] HEAPS_MB = {32, 48, 64, 96, 128, 160, 192, 256, 384};
 
     private InformerHeapBench() {}
 
@@ -84,8 +84,8 @@ public final class InformerHeapBench {
 
     /**
      * The smallest of {@link #HEAPS_MB} in which the case lists and syncs without running out of
-     * heap: the figure a memory limit must cover, since the first list is decoded whole, as the API
-     * server sends it, before anything is made slim.
+     * heap: the start-up peak, which a memory limit must cover. Stock client-java holds the whole
+     * response body and every full object of the list at once; berth decodes item by item.
      */
     private static String smallestHeap(String name, String url) throws Exception {
         for (int mb : HEAPS_MB) {

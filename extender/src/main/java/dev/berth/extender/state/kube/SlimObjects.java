@@ -21,7 +21,7 @@ import java.util.function.UnaryOperator;
  * capacity. Applied to every listed item ({@link SlimListerWatcher}) and, as the informers'
  * transform ({@link io.kubernetes.client.informer.SharedInformer#setTransform}), to every watched
  * object, this class makes the extender keep a few hundred bytes per object instead. With 5,000
- * nodes and 1,000 broker pods, client-java's stock informers hold 59 to 72 MB; berth's whole
+ * nodes and 1,000 broker pods, client-java's stock informers hold 58 to 72 MB; berth's whole
  * Kubernetes state, slim caches, index and table, holds 12 MB ({@code extender/bench.sh heap}).
  *
  * <p><b>Constraints.</b>

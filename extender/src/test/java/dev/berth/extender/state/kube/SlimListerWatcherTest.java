@@ -1,18 +1,24 @@
 package dev.berth.extender.state.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.extender.placement.Keys;
 import dev.berth.testbed.k8s.KubeApiTestBed;
+import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1NodeList;
 import io.kubernetes.client.util.CallGeneratorParams;
 import io.kubernetes.client.util.Watch;
 import io.kubernetes.client.util.Watchable;
+import java.io.StringReader;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The informer's list arrives slim from the API server; its watch still delivers events. */
 class SlimListerWatcherTest {
@@ -37,6 +43,47 @@ class SlimListerWatcherTest {
         assertThat(a.getStatus()).isNull();
         assertThat(a.getMetadata().getLabels()).isEqualTo(Map.of(Keys.DEFAULT_RACK_LABEL, "rack-a"));
         assertThat(a.getMetadata().getAnnotations()).isEqualTo(Map.of(Keys.DISK_CAPACITY, "500Gi"));
+    }
+
+    @Test
+    void anErrorStatusIsAnApiExceptionWithTheStatusAsClientJavaWouldThrow() {
+        CoreV1Api api = new CoreV1Api(bed.informerClient());
+        SlimListerWatcher<V1Node, V1NodeList> missing = new SlimListerWatcher<>(bed.informerClient(),
+                p -> api.readNode("no-such-node").buildCall(null), V1Node.class, V1NodeList.class,
+                SlimObjects.slimmer(Keys.DEFAULT_RACK_LABEL));
+        assertThatThrownBy(() -> missing.list(new CallGeneratorParams(false, null, null)))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(404);
+                    assertThat(e.getResponseBody()).contains("NotFound");
+                });
+    }
+
+    record Body(String what, String json, String resourceVersion, int items) {
+        @Override
+        public String toString() {
+            return what;
+        }
+    }
+
+    static Stream<Body> bodies() {
+        String node = "{\"metadata\":{\"name\":\"n1\",\"labels\":{\"topology.kubernetes.io/zone\":\"r\",\"x\":\"y\"}},"
+                + "\"status\":{\"images\":[{\"names\":[\"a\"],\"sizeBytes\":1}]}}";
+        return Stream.of(
+                new Body("metadata first", "{\"kind\":\"NodeList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"81\"},\"items\":[" + node + "," + node + "]}", "81", 2),
+                new Body("items first", "{\"items\":[" + node + "],\"metadata\":{\"resourceVersion\":\"82\"},\"kind\":\"NodeList\"}", "82", 1),
+                new Body("no items", "{\"kind\":\"NodeList\",\"metadata\":{\"resourceVersion\":\"83\"},\"items\":[]}", "83", 0),
+                new Body("items null", "{\"kind\":\"NodeList\",\"metadata\":{\"resourceVersion\":\"84\"},\"items\":null}", "84", 0));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("bodies")
+    void decodesTheListItemByItemWithItsMetadata(Body body) throws Exception {
+        V1NodeList list = nodes().decode(new StringReader(body.json()));
+        assertThat(list.getMetadata().getResourceVersion()).isEqualTo(body.resourceVersion());
+        assertThat(list.getItems()).hasSize(body.items()).allSatisfy(n -> {
+            assertThat(n.getStatus()).isNull();
+            assertThat(n.getMetadata().getLabels()).isEqualTo(Map.of(Keys.DEFAULT_RACK_LABEL, "r"));
+        });
     }
 
     @Test
