@@ -222,6 +222,11 @@ public final class KubeApiTestBed implements AutoCloseable {
         return bridge.watches().openWatches();
     }
 
+    /** Watches the bridge has opened on the mock since it started, ended or not. */
+    public long servedWatches() {
+        return bridge.watches().servedWatches();
+    }
+
     /** Parses a JSON text into a Gson object; convenient for asserting on raw answers. */
     public static JsonObject json(String text) {
         return JsonParser.parseString(text).getAsJsonObject();

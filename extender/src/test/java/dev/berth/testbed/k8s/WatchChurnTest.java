@@ -84,6 +84,7 @@ class WatchChurnTest {
         try {
             for (int round = 0; round < ROUNDS; round++) {
                 String rv = core.listNamespacedPod(NS).execute().getMetadata().getResourceVersion();
+                long servedBefore = bed.servedWatches();
                 List<Call> open = new ArrayList<>();
                 for (int i = 0; i < WATCHES; i++) { // informer-style: from the list's resourceVersion
                     Call call = watching.listNamespacedPod(NS).watch(true).resourceVersion(rv).timeoutSeconds(300)
@@ -93,7 +94,11 @@ class WatchChurnTest {
                     open.add(call);
                     threads.submit(() -> drain(w));
                 }
-                await().atMost(Duration.ofSeconds(10)).until(() -> bed.openWatches() == WATCHES);
+                // each watch call returned its headers, so the bridge opened all of them on the mock;
+                // under this churn the mock may end one by itself now and then, so do not wait for
+                // all of them to be open still: what matters is that the rest are dropped mid-stream
+                assertThat(bed.servedWatches() - servedBefore).isEqualTo(WATCHES);
+                assertThat(bed.openWatches()).isPositive();
 
                 for (Call call : open) {
                     call.cancel(); // abrupt: the client hangs up mid-stream (the reader then closes its Watch)
