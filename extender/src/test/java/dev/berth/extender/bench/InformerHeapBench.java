@@ -63,7 +63,7 @@ public final class InformerHeapBench {
     private InformerHeapBench() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 4 && args[0].equals("measure")) {
+        if (args.length == 3 && args[0].equals("measure")) {
             measure(args[1], args[2]);
             return;
         }
@@ -72,7 +72,7 @@ public final class InformerHeapBench {
             System.out.printf("info informer-heap nodes=%d pods=%d node_json_bytes=%d (created in the API test bed)%n",
                     NODES, PODS, nodeJson);
             for (String name : CASES) {
-                if (inChildJvm(name, bed.url(), 512) != 0) {
+                if (inChildJvm(name, bed.url(), 512, true) != 0) {
                     throw new IllegalStateException("case " + name + " failed");
                 }
             }
@@ -89,7 +89,7 @@ public final class InformerHeapBench {
      */
     private static String smallestHeap(String name, String url) throws Exception {
         for (int mb : HEAPS_MB) {
-            if (inChildJvm(name + " quiet", url, mb) == 0) {
+            if (inChildJvm(name, url, mb, false) == 0) {
                 return String.valueOf(mb);
             }
         }
@@ -99,15 +99,14 @@ public final class InformerHeapBench {
     /**
      * Runs one case in a JVM of its own with an {@code xmxMb} heap, so that its heap holds the
      * informers and nothing of the API test bed (whose stored objects and buffers would swamp the
-     * figure) or of the other case. Returns its exit code: 3 when it ran out of heap.
+     * figure) or of the other case. Its figures are printed when {@code print}. Returns its exit
+     * code: 3 when it ran out of heap.
      */
-    private static int inChildJvm(String nameAndMode, String url, int xmxMb) throws Exception {
+    private static int inChildJvm(String name, String url, int xmxMb, boolean print) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String[] parts = nameAndMode.split(" ");
         Process child = new ProcessBuilder(java, "-Xmx" + xmxMb + "m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError",
-                "-cp", System.getProperty("java.class.path"), InformerHeapBench.class.getName(), "measure", parts[0], url,
-                parts.length > 1 ? parts[1] : "print")
-                .redirectOutput(parts.length > 1 ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.INHERIT)
+                "-cp", System.getProperty("java.class.path"), InformerHeapBench.class.getName(), "measure", name, url)
+                .redirectOutput(print ? ProcessBuilder.Redirect.INHERIT : ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD) // the informers' stop logs, the OOM message
                 .start();
         return child.waitFor();

@@ -13,11 +13,11 @@ import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.informer.ResourceEventHandler;
 import io.kubernetes.client.informer.SharedIndexInformer;
 import io.kubernetes.client.informer.SharedInformerFactory;
+import io.kubernetes.client.informer.cache.Caches;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1NodeList;
-import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1PodList;
 import java.util.AbstractCollection;
@@ -272,13 +272,12 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
             track(obj, true);
         }
 
-        /** Until caught up: the object's informer key ({@code name} or {@code namespace/name}) is applied. */
+        /** Until caught up: the object's event is applied, under the key the informer's cache uses. */
         private void track(T obj, boolean deleted) {
-            V1ObjectMeta m = obj.getMetadata();
-            if (caughtUp || m == null) {
+            if (caughtUp || obj.getMetadata() == null) {
                 return;
             }
-            String key = m.getNamespace() == null || m.getNamespace().isEmpty() ? m.getName() : m.getNamespace() + "/" + m.getName();
+            String key = Caches.metaNamespaceKeyFunc(obj);
             if (deleted) {
                 handled.remove(key);
             } else {
