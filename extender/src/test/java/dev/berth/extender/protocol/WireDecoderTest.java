@@ -258,10 +258,17 @@ class WireDecoderTest {
         "{\"PodName\":\"p\",\"PodNamespace\":\"ns\",\"PodUID\":\"u\"}|Node is missing",
         "{\"PodName\":\"\",\"PodNamespace\":\"ns\",\"Node\":\"n\"}|PodName is missing",
         "{\"PodName\":\"p\",\"Node\":\"n\"}|PodNamespace is missing",
-        "{\"PodName\":5,\"PodNamespace\":\"ns\",\"Node\":\"n\"}|PodName must be a string"
+        "{\"PodName\":5,\"PodNamespace\":\"ns\",\"Node\":\"n\"}|PodName must be a string",
+        "{\"PodName\":\"p\",\"PodNamespace\":\"ns\",\"Node\":\"n\"}{}|trailing data"
     })
     void malformedBindBodiesAreRefused(String body, String reason) {
         assertThatThrownBy(() -> WireDecoder.bindingArgs(body)).hasMessageContaining(reason);
+    }
+
+    @Test
+    void aBindBodyMayEndInWhitespaceAsAFileWrittenByHandDoes() throws Exception {
+        assertThat(WireDecoder.bindingArgs("{\"PodName\":\"p\",\"PodNamespace\":\"ns\",\"PodUID\":\"u\",\"Node\":\"n\"}\r\n\t "))
+                .isEqualTo(new ExtenderBindingArgs("p", "ns", "u", "n"));
     }
 
     @Test
