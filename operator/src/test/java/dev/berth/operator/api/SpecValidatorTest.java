@@ -22,6 +22,11 @@ class SpecValidatorTest {
         return BASE.withBrokers(BASE.brokers().withStorage(s));
     }
 
+    static KafkaClusterSpec resources(Map<String, String> requests, Map<String, String> limits) {
+        BrokersSpec b = BASE.brokers();
+        return BASE.withBrokers(new BrokersSpec(b.replicas(), b.storage(), new ResourcesSpec(requests, limits), b.remove()));
+    }
+
     @Test
     void refusesWhatKafkaOrKubernetesCannotApply() {
         Row[] rows = {
@@ -50,6 +55,22 @@ class SpecValidatorTest {
             new Row(brokerStorage(new StorageSpec("1.5Ti", "gold", true)), null, Set.of("gold"), List.of()), // class exists
             new Row(BASE.withBrokers(BASE.brokers().withRemove(List.of(1000))), null, null, List.of(new Problem(
                     Reason.InvalidBrokerId, "spec.brokers.remove names 1000 but broker ids are 0..999"))), // controller range
+            new Row(BASE.withBrokers(BASE.brokers().withRemove(List.of(-1))), null, null, List.of(new Problem(
+                    Reason.InvalidBrokerId, "spec.brokers.remove names -1 but broker ids are 0..999"))), // below the range
+            new Row(BASE.withBrokers(BASE.brokers().withRemove(List.of(0, 999))), null, null, List.of()), // both ends allowed
+            new Row(BASE.withControllers(new ControllersSpec(3, new StorageSpec("10 Gi", null, false))), null, null,
+                    List.of(new Problem(Reason.InvalidQuantity, "spec.controllers.storage.size is \"10 Gi\" but must be a"
+                            + " Kubernetes quantity such as 100Gi"))), // the controllers' volume is checked too
+            new Row(BASE.withControllers(new ControllersSpec(3, new StorageSpec("10Gi", "fast", false))), null,
+                    Set.of("standard"), List.of(new Problem(Reason.UnknownStorageClass, "spec.controllers.storage"
+                            + ".storageClassName names storage class fast, which does not exist; create it or use one of"
+                            + " [standard]"))),
+            new Row(resources(Map.of("cpu", "2", "memory", "eight"), Map.of("memory", "8GB")), null, null, List.of(
+                    new Problem(Reason.InvalidQuantity, "spec.brokers.resources.requests.memory is \"eight\" but must be"
+                            + " a Kubernetes quantity such as 100Gi"),
+                    new Problem(Reason.InvalidQuantity, "spec.brokers.resources.limits.memory is \"8GB\" but must be"
+                            + " a Kubernetes quantity such as 100Gi"))), // GB is not a suffix: G or Gi
+            new Row(resources(Map.of("cpu", "500m", "memory", "8Gi"), Map.of("memory", "8G")), null, null, List.of()),
         };
         for (Row r : rows) {
             assertThat(SpecValidator.validate(r.spec(), r.topics(), r.classes())).as("%s", r.spec().config())
