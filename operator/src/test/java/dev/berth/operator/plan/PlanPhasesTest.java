@@ -194,6 +194,35 @@ class PlanPhasesTest {
         assertThat(lists(barred)).as("no allowed target: left as it is").isEqualTo("[1,4,2] [1,2,3]");
     }
 
+    // ---- FillPhase ----------------------------------------------------------------------------
+
+    @Test
+    void fillTakesReplicasNearTheWantedSizeFromTheMostLoadedDonorUntilTheNewBrokerIsFull() {
+        // the class comment's example with RF 1: brokers 1,2,3 hold 10,1,8,2,5,4 GB (30 GB, 6 leaders)
+        // each; 4 is new. Mean 22.5 GB and 4.5 leaders; want 22.5 / 4.5 = 5 GB.
+        // 5 GB from 1, 2 and 3 in turn (each leads most); need 7.5, count short 1.5: want 5, but a
+        // donor's excess is now 2.5, so the 2 GB ones follow, from 1, 2, 3. Need 1.5 is left, and no
+        // replica fits under a donor's 0.5 GB excess, nor under twice it: broker 4 is full at 21 GB.
+        List<BrokerState> brokers = List.of(broker(1, null), broker(2, null), broker(3, null), broker(4, null));
+        long[] sizes = {10, 1, 8, 2, 5, 4};
+        List<PartitionState> parts = new ArrayList<>();
+        for (int b = 1; b <= 3; b++) {
+            for (int i = 0; i < sizes.length; i++) {
+                parts.add(partition("b" + b, i, sizes[i] * GB, b));
+            }
+        }
+        WorkingModel m = new WorkingModel(snapshot(brokers, parts), List.of(), Set.of());
+        int four = m.index(4);
+        boolean[] donate = {true, true, true, false};
+        long minimum = new FillPhase(m).run(new int[] {four}, donate, MoveReason.SCALE_UP);
+        assertThat(minimum).isEqualTo(22_500_000_000L);
+        assertThat(lists(m)).isEqualTo(
+                "[1] [1] [1] [4] [4] [1] " + "[2] [2] [2] [4] [4] [2] " + "[3] [3] [3] [4] [4] [3]");
+        assertThat(m.bytes).containsExactly(23 * GB, 23 * GB, 23 * GB, 21 * GB);
+        assertThat(m.leaders).containsExactly(4, 4, 4, 6);
+        assertThat(m.reason[4]).isEqualTo(MoveReason.SCALE_UP);
+    }
+
     /** Every partition's replica list as broker ids, e.g. {@code [1,2] [3,1]}. */
     private static String lists(WorkingModel m) {
         List<String> out = new ArrayList<>();
