@@ -109,7 +109,9 @@ public final class ReservationLedger {
 
     /** Drops the reservation of {@code podKey} made for {@code podUid}: its bind did not happen. */
     public void release(String podKey, String podUid) {
-        if (byPod.computeIfPresent(podKey, (key, r) -> Objects.equals(r.podUid(), podUid) ? null : r) == null) {
+        Reservation held = byPod.get(podKey);
+        // remove(key, value): only that reservation, and only a real removal counts as a change
+        if (held != null && Objects.equals(held.podUid(), podUid) && byPod.remove(podKey, held)) {
             changes.incrementAndGet();
         }
     }
