@@ -1,0 +1,100 @@
+package dev.berth.extender.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The decision log's promise to the request path: recording never waits for the sink. A sink that
+ * stalls costs log lines, each one counted (the {@code berth_extender_decision_log_dropped_lines}
+ * gauge), never a slower filter; what was queued is written once the sink moves again, in order.
+ */
+class DecisionLogTest {
+    private static final Instant T0 = Instant.parse("2026-11-26T09:00:00Z");
+
+    @Test
+    void aStalledSinkCostsCountedLinesNotAWaitingCaller() throws Exception {
+        CountDownLatch writerStuck = new CountDownLatch(1);
+        CountDownLatch unblock = new CountDownLatch(1);
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        OutputStream stalling = new OutputStream() {
+            @Override
+            public void write(int b) {
+                throw new UnsupportedOperationException("lines are written in one call");
+            }
+
+            @Override
+            public synchronized void write(byte[] b, int off, int len) throws IOException {
+                writerStuck.countDown();
+                try {
+                    if (!unblock.await(30, TimeUnit.SECONDS)) {
+                        throw new IOException("test never unblocked the sink");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
+                }
+                written.write(b, off, len);
+            }
+        };
+        DecisionLog log = new DecisionLog(stalling, 10);
+        log.record(decision(0));
+        assertThat(writerStuck.await(10, TimeUnit.SECONDS)).as("the writer took line 0 and is stuck in the sink").isTrue();
+
+        int more = 400;
+        // a caller that waited for the sink would wait until the sink gives up (30 s), so finishing at
+        // all while it is stuck is the check; the bound only keeps a regression from hanging the build
+        CompletableFuture.runAsync(() -> {
+            for (int i = 1; i <= more; i++) {
+                log.record(decision(i));
+            }
+        }).get(20, TimeUnit.SECONDS);
+        assertThat(log.dropped()).as("256 queue behind the stuck line, the rest are dropped").isEqualTo(more - 256);
+        assertThat(log.recent(null, 3)).extracting(Decision::pod).containsExactly("ns/p-400", "ns/p-399", "ns/p-398");
+        assertThat(log.recent(null, 100)).as("memory keeps its own count").hasSize(10);
+
+        unblock.countDown();
+        log.close();
+        String[] lines = written.toString(StandardCharsets.UTF_8).split("\n");
+        assertThat(lines).hasSize(1 + 256);
+        for (int i = 0; i <= 256; i++) {
+            assertThat(lines[i]).as("line %d, in order", i).contains("\"pod\":\"ns/p-" + i + "\"");
+        }
+    }
+
+    @Test
+    void withoutASinkDecisionsAreOnlyKeptInMemoryAndNothingIsDropped() {
+        DecisionLog log = new DecisionLog(null, 3);
+        for (int i = 0; i < 1000; i++) {
+            log.record(decision(i));
+        }
+        assertThat(log.dropped()).isZero();
+        assertThat(log.recent("ns/p-998", 5)).extracting(Decision::pod).containsExactly("ns/p-998");
+        assertThat(log.recent("ns/p-5", 5)).as("long gone from the ring of 3").isEmpty();
+        log.close();
+    }
+
+    @Test
+    void closeWritesEverythingQueued() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        DecisionLog log = new DecisionLog(out, 5);
+        for (int i = 0; i < 200; i++) {
+            log.record(decision(i));
+        }
+        log.close();
+        assertThat(out.toString(StandardCharsets.UTF_8).split("\n")).hasSize(200);
+    }
+
+    private static Decision decision(int i) {
+        return new Decision(T0.plusMillis(i), "bind", "ns/p-" + i, "uid-" + i, "orders", i, "bound", null, null, null,
+                "n" + i, null, 10, null);
+    }
+}
