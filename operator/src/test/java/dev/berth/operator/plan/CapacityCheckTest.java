@@ -68,6 +68,16 @@ class CapacityCheckTest {
         assertThat(CapacityCheck.problems(twoRacks, Set.of(4))).isEmpty();
     }
 
+    @Test
+    void fourRacksMayLoseOneForRf3ButNotTwo() {
+        ClusterSnapshot fourRacks = Clusters.snapshot(
+                List.of(broker(1, "a"), broker(2, "b"), broker(3, "c"), broker(4, "d"), broker(5, "a")),
+                List.of(partition("t", 0, GB, 1, 2, 3)));
+        assertThat(CapacityCheck.problems(fourRacks, Set.of(4))).as("three racks remain for RF 3").isEmpty();
+        assertThat(CapacityCheck.problems(fourRacks, Set.of(3, 4))).extracting(Problem::toString).containsExactly(
+                "NOT_ENOUGH_RACKS: topic t needs 3 racks for RF 3, found 2 among the remaining brokers");
+    }
+
     record ChoiceRow(ClusterSnapshot cluster, Set<Integer> named, int count, Set<Integer> chosen) {}
 
     @Test
@@ -88,6 +98,10 @@ class CapacityCheckTest {
     void choosingMoreBrokersThanCanSafelyGoIsRefusedWithNumbers() {
         assertThatThrownBy(() -> RemovalChooser.choose(SIX, Set.of(), 4))
                 .isInstanceOf(PlanRefusedException.class)
-                .hasMessageStartingWith("only 3 of 6 brokers can be removed safely, 4 asked");
+                .hasMessageStartingWith("only 3 of 6 brokers can be removed safely, 4 asked")
+                .extracting(e -> ((PlanRefusedException) e).problems().stream().map(Problem::toString).toList())
+                .isEqualTo(List.of("NOT_ENOUGH_BROKERS: only 3 of 6 brokers can be removed safely, 4 asked",
+                        // what stopped the first broker that could not go: the condition's second line
+                        "NOT_ENOUGH_BROKERS: remaining 2 brokers cannot hold RF 3 of topic t"));
     }
 }
