@@ -81,6 +81,15 @@ final class ServeCommand {
             err.println("run `serve --help` for the flags");
             return 2;
         }
+        if (options.tls().enabled()) {
+            try { // before the cluster state: a bad TLS file is a usage error, and found without waiting on a sync
+                ServeOptions.Tls tls = options.tls();
+                Tls.context(tls.keystore(), tls.password(), tls.clientCa(), tls.clientCaPassword());
+            } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+                err.println("serve: " + e.getMessage());
+                return 2;
+            }
+        }
         StateBackend backend;
         try {
             backend = backend(options, factories);

@@ -26,6 +26,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -51,6 +52,11 @@ class ServeTlsTest {
         }
         trustStore("server.p12", "server", "trust.p12");
         trustStore("scheduler.p12", "scheduler", "client-ca.p12");
+        KeyStore empty = KeyStore.getInstance("PKCS12"); // what the JDK reads from an openssl -nokeys export
+        empty.load(null, PASS);
+        try (var os = Files.newOutputStream(dir.resolve("empty.p12"))) {
+            empty.store(os, PASS);
+        }
         Files.writeString(dir.resolve("password"), "changeit\n"); // a trailing newline, as `echo` writes it
     }
 
@@ -125,6 +131,40 @@ class ServeTlsTest {
             assertThat(r.body()).contains("\"NodeNames\":[\"node-c2\"]");
             assertThatThrownBy(() -> filter(HttpClient.newHttpClient(), "http", server.port())).isInstanceOf(IOException.class);
         }
+    }
+
+    /** {@code serve}'s exit code and error output for these TLS flags, with the example cluster file. */
+    private static Map.Entry<Integer, String> serveExit(String... tlsFlags) {
+        List<String> args = new ArrayList<>(List.of("serve", "--address", "127.0.0.1", "--port", "0",
+                "--cluster-file", "examples/cluster.yaml"));
+        args.addAll(List.of(tlsFlags));
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = ServeCommand.run(args.toArray(String[]::new), System.out,
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8), List::of);
+        return Map.entry(code, err.toString(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
+    @Timeout(60) // a serve that accepted one of these files would run until interrupted
+    void tlsFilesThatCouldNeverCompleteAHandshakeStopServeWithTheFix() {
+        // each of these used to start a server that logged "listening on https" and failed every handshake
+        assertThat(serveExit("--tls-keystore", file("trust.p12"), "--tls-password-file", file("password")))
+                .satisfies(r -> assertThat(r.getKey()).isEqualTo(2))
+                .satisfies(r -> assertThat(r.getValue()).contains("--tls-keystore " + file("trust.p12")
+                        + " holds no private key (1 entries)").contains("keytool -genkeypair"));
+        assertThat(serveExit("--tls-keystore", file("server.p12"), "--tls-password-file", file("password"),
+                "--tls-client-ca", file("empty.p12"), "--tls-client-ca-password-file", file("password")))
+                .satisfies(r -> assertThat(r.getKey()).isEqualTo(2))
+                .satisfies(r -> assertThat(r.getValue()).contains("--tls-client-ca " + file("empty.p12")
+                        + " holds no certificate the JDK trusts").contains("keytool -importcert"));
+        assertThat(serveExit("--tls-keystore", file("server.p12"), "--tls-password-file", file("password"),
+                "--tls-client-ca", file("client-ca.p12"))) // its password file forgotten
+                .satisfies(r -> assertThat(r.getKey()).isEqualTo(2))
+                .satisfies(r -> assertThat(r.getValue()).contains("--tls-client-ca " + file("client-ca.p12")
+                        + " cannot be read as PKCS12"));
+        assertThat(serveExit("--tls-keystore", file("missing.p12"), "--tls-password-file", file("password")))
+                .satisfies(r -> assertThat(r.getKey()).isEqualTo(2))
+                .satisfies(r -> assertThat(r.getValue()).contains("cannot be read as PKCS12: no such file"));
     }
 
     @Test
