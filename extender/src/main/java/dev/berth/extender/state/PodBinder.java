@@ -11,6 +11,10 @@ package dev.berth.extender.state;
  * is success; bound to another node is a {@link BindException}.
  */
 public interface PodBinder {
+    /** Short, stable refusals every binder gives alike: they reach the scheduler and the pod's events. */
+    String POD_NOT_FOUND = "pod not found";
+    String POD_UID_CHANGED = "pod UID changed";
+    String BOUND_ELSEWHERE = "pod already bound to another node";
 
     void bind(BindTarget target) throws BindException;
 

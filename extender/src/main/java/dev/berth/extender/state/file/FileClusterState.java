@@ -1,11 +1,13 @@
 package dev.berth.extender.state.file;
 
+import dev.berth.extender.placement.BrokerPod;
 import dev.berth.extender.placement.NodeFacts;
 import dev.berth.extender.placement.NodeTable;
 import dev.berth.extender.state.TableCache;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import dev.berth.extender.placement.PlacedBroker;
+import dev.berth.extender.protocol.BadRequestException;
 import dev.berth.extender.protocol.Facts;
 import dev.berth.extender.state.ClusterState;
 import dev.berth.extender.state.PodBinder;
@@ -22,11 +24,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code spec.nodeName}; a bind is recorded in memory only, and the next filter sees it (same
  * effect as the reservation ledger of the Kubernetes backend).
  *
- * <p>Bind is idempotent: the same pod on the same node again succeeds, on another node fails.
+ * <p>Bind is idempotent: the same pod on the same node again succeeds, on another node fails. The
+ * pods it may bind are those of the file and those a filter or prioritize of this process decoded
+ * (the pod being scheduled is usually not in the file). A pod the file lists must carry the file's
+ * UID, as the Binding's precondition would require; any other pod is {@code pod not found}, since
+ * nothing would tell the next filter which cluster's broker it is.
  */
 public final class FileClusterState implements ClusterState, PodBinder {
     private final Map<String, NodeFacts> nodes = new ConcurrentHashMap<>();
     private final Map<String, String> boundTo = new ConcurrentHashMap<>();
+    private final Map<String, ClusterFile.Obj> filePods = new ConcurrentHashMap<>();
     private final Map<String, String> stampedRack = new ConcurrentHashMap<>();
     private final TableCache tables = new TableCache();
     private final AtomicLong changes = new AtomicLong();
@@ -34,6 +41,7 @@ public final class FileClusterState implements ClusterState, PodBinder {
     public FileClusterState(ClusterFile file, String rackLabel) {
         Map<String, List<PlacedBroker>> brokers = new java.util.HashMap<>();
         for (ClusterFile.Obj pod : file.pods()) {
+            filePods.put(pod.namespace() + "/" + pod.name(), pod);
             if (pod.nodeName() == null) {
                 continue;
             }
@@ -81,26 +89,49 @@ public final class FileClusterState implements ClusterState, PodBinder {
     @Override
     public synchronized void bind(BindTarget t) throws BindException {
         String key = t.namespace() + "/" + t.podName();
+        BrokerPod pod = t.pod();
+        ClusterFile.Obj listed = filePods.get(key);
+        if (listed != null) {
+            if (notEmpty(listed.uid()) && notEmpty(t.podUid()) && !listed.uid().equals(t.podUid())) {
+                throw new BindException(POD_UID_CHANGED);
+            }
+            pod = pod != null ? pod : fromFile(listed);
+        } else if (pod == null) {
+            throw new BindException(POD_NOT_FOUND);
+        }
         String existing = boundTo.get(key);
         if (existing != null) {
             if (existing.equals(t.node())) {
                 return;
             }
-            throw new BindException("pod already bound to another node");
+            throw new BindException(BOUND_ELSEWHERE);
         }
         NodeFacts node = nodes.get(t.node());
         if (node == null) {
             throw new BindException("node not found");
         }
         boundTo.put(key, t.node());
-        if (t.pod() != null && t.pod().isBroker()) {
-            if (t.pod().pinnedRack() == null && t.nodeRack() != null) {
+        if (pod != null && pod.isBroker()) {
+            if (pod.pinnedRack() == null && t.nodeRack() != null) {
                 stampedRack.put(key, t.nodeRack());
             }
             List<PlacedBroker> list = new ArrayList<>(node.brokers());
-            list.add(Facts.placedBroker(t.pod(), false));
+            list.add(Facts.placedBroker(pod, false));
             nodes.put(node.name(), new NodeFacts(node.name(), node.rack(), node.diskCapacityBytes(), list));
             changes.incrementAndGet();
         }
+    }
+
+    /** The file's pod as placement facts; one with unreadable contract values places as no broker. */
+    private static BrokerPod fromFile(ClusterFile.Obj p) {
+        try {
+            return Facts.brokerPod(p.namespace(), p.name(), p.uid(), p.labels(), p.annotations());
+        } catch (BadRequestException e) {
+            return null;
+        }
+    }
+
+    private static boolean notEmpty(String s) {
+        return s != null && !s.isEmpty();
     }
 }

@@ -53,9 +53,9 @@ public final class KubePodBinder implements PodBinder {
     public static final String COMPONENT = "berth-extender";
 
     /** Short, stable reasons: they reach the scheduler and the pod's events verbatim. */
-    public static final String POD_NOT_FOUND = "pod not found";
-    public static final String POD_UID_CHANGED = "pod UID changed";
-    public static final String BOUND_ELSEWHERE = "pod already bound to another node";
+    public static final String POD_NOT_FOUND = PodBinder.POD_NOT_FOUND;
+    public static final String POD_UID_CHANGED = PodBinder.POD_UID_CHANGED;
+    public static final String BOUND_ELSEWHERE = PodBinder.BOUND_ELSEWHERE;
     public static final String RACK_MISMATCH = "pod rack differs from node rack";
     public static final String API_UNREACHABLE = "API server unreachable";
     /** The apiserver refused the Binding (e.g. the pod is being deleted) and the pod is still unbound. */

@@ -3,6 +3,7 @@ package dev.berth.extender.state.file;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.berth.extender.placement.BrokerPod;
 import dev.berth.extender.placement.NodeFacts;
 import dev.berth.extender.placement.PlacedBroker;
 import dev.berth.extender.state.PodBinder;
@@ -50,6 +51,45 @@ class ClusterFileTest {
     @Test
     void bindToAnUnknownNodeFails() {
         FileClusterState state = new FileClusterState(ClusterFile.parse("kind: Node\nmetadata: {name: n1}\n", "t"), "zone");
-        assertThatThrownBy(() -> state.bind(new PodBinder.BindTarget("ns", "p", "u", "n9", null, "x"))).hasMessage("node not found");
+        BrokerPod seen = new BrokerPod("ns", "p", "u", "c", 0, null, null, null);
+        assertThatThrownBy(() -> state.bind(new PodBinder.BindTarget("ns", "p", "u", "n9", null, "x", seen))).hasMessage("node not found");
+    }
+
+    private static final String TWO_NODES_ONE_PENDING_BROKER = """
+            kind: List
+            items:
+            - {kind: Node, metadata: {name: n1, labels: {zone: a}}}
+            - {kind: Node, metadata: {name: n2, labels: {zone: b}}}
+            - kind: Pod
+              metadata: {name: b1, namespace: kafka, uid: uid-b1, labels: {berth.dev/cluster: c, berth.dev/broker-id: 1}}
+            """;
+
+    @Test
+    void aPodOfTheFileIsBoundOnlyWithItsUidAndThenCountsOnItsNode() throws Exception {
+        FileClusterState state = new FileClusterState(ClusterFile.parse(TWO_NODES_ONE_PENDING_BROKER, "t"), "zone");
+        assertThatThrownBy(() -> state.bind(new PodBinder.BindTarget("kafka", "b1", "uid-other", "n1", "a", "x")))
+                .hasMessage("pod UID changed");
+        assertThat(state.boundNode("kafka/b1")).isEmpty();
+
+        // bound without a filter of this process before it (facts null): the file's labels say what it is
+        state.bind(new PodBinder.BindTarget("kafka", "b1", "uid-b1", "n1", "a", "x"));
+        assertThat(state.node("n1").orElseThrow().brokers())
+                .containsExactly(new PlacedBroker("kafka/b1", "c", 1, 0, 0, 0, false));
+        assertThat(state.table().brokersOf("c")).as("the next filter's table sees it").extracting(p -> p.broker().podKey())
+                .containsExactly("kafka/b1");
+        assertThat(state.stampedRack("kafka/b1")).contains("a");
+    }
+
+    @Test
+    void aPodNeitherInTheFileNorSeenByAFilterIsNotFound() throws Exception {
+        FileClusterState state = new FileClusterState(ClusterFile.parse(TWO_NODES_ONE_PENDING_BROKER, "t"), "zone");
+        assertThatThrownBy(() -> state.bind(new PodBinder.BindTarget("kafka", "ghost", "u", "n1", "a", "x")))
+                .hasMessage("pod not found");
+        assertThat(state.boundNode("kafka/ghost")).isEmpty();
+
+        // the pod a filter decoded (the usual demo: the example broker pod is not in the cluster file)
+        BrokerPod seen = new BrokerPod("kafka", "b2", "uid-b2", "c", 2, null, null, null);
+        state.bind(new PodBinder.BindTarget("kafka", "b2", "uid-b2", "n2", "b", "x", seen));
+        assertThat(state.node("n2").orElseThrow().brokers()).extracting(PlacedBroker::podKey).containsExactly("kafka/b2");
     }
 }
