@@ -106,7 +106,7 @@ final class ServeCommand {
             CountDownLatch stop = new CountDownLatch(1);
             try (ExtenderServer server = builder.start()) {
                 LOG.info("berth extender listening on {}://{}:{}{}", options.tls().enabled() ? "https" : "http",
-                        options.listen().address(), server.port(), options.listen().prefix());
+                        options.listen().address(), server.port(), ExtenderServer.normalizePrefix(options.listen().prefix()));
                 // On SIGTERM the hook wakes this thread and waits (bounded) until the server, the
                 // backend and the decision log are closed, so the last lines reach the sink.
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -43,6 +43,18 @@ public final class ExtenderServer implements AutoCloseable {
         this.port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
     }
 
+    /**
+     * The verbs' path prefix as served: leading slash added, trailing slashes dropped, so
+     * {@code scheduler/} serves {@code /scheduler/filter} and {@code ""} serves {@code /filter}.
+     */
+    public static String normalizePrefix(String prefix) {
+        String p = prefix == null ? "" : prefix.trim();
+        while (p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        return p.isEmpty() || p.startsWith("/") ? p : "/" + p;
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -106,11 +118,7 @@ public final class ExtenderServer implements AutoCloseable {
 
         /** Path prefix of the verbs, {@code /scheduler} by default; {@code ""} serves {@code /filter}. */
         public Builder prefix(String prefix) {
-            String p = prefix == null ? "" : prefix.trim();
-            while (p.endsWith("/")) {
-                p = p.substring(0, p.length() - 1);
-            }
-            this.prefix = p.isEmpty() || p.startsWith("/") ? p : "/" + p;
+            this.prefix = normalizePrefix(prefix);
             return this;
         }
 

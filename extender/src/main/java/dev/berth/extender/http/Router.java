@@ -3,6 +3,7 @@ package dev.berth.extender.http;
 import dev.berth.extender.placement.NodeTable;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,6 +22,8 @@ final class Router implements HttpHandler {
     private final String prioritizePath;
     private final String bindPath;
     private final long maxBodyBytes;
+
+    private static final java.util.Set<String> READ_PATHS = java.util.Set.of("/healthz", "/readyz", "/metrics", "/decisions");
 
     Router(Verbs verbs, Verbs.Wiring wiring, String prefix, long maxBodyBytes) {
         this.verbs = verbs;
@@ -61,6 +64,7 @@ final class Router implements HttpHandler {
         boolean get = ex.getRequestMethod().equals(Methods.GET);
         if (path.equals(filterPath) || path.equals(prioritizePath) || path.equals(bindPath)) {
             if (!post) {
+                ex.getResponseHeaders().put(Headers.ALLOW, "POST"); // RFC 9110: a 405 names what is allowed
                 return Reply.text(405, "use POST\n");
             }
             Body body;
@@ -87,7 +91,11 @@ final class Router implements HttpHandler {
             }
             return verbs.bind(body, start);
         }
+        if (!READ_PATHS.contains(path)) {
+            return Reply.text(404, "not found\n"); // whatever the method: no such resource
+        }
         if (!get) {
+            ex.getResponseHeaders().put(Headers.ALLOW, "GET");
             return Reply.text(405, "use GET\n");
         }
         switch (path) {

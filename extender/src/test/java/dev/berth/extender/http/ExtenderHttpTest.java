@@ -382,11 +382,31 @@ class ExtenderHttpTest {
                 .contains("berth_extender_decision_log_dropped_lines 0.0");
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "/scheduler  | /scheduler",
+        "scheduler   | /scheduler",   // --prefix without its slash: served, and logged, with it
+        "/scheduler/ | /scheduler",
+        "' x/ '      | /x",
+        "/           | ''",           // the verbs at the root: /filter
+        "''          | ''",
+    })
+    void thePrefixIsServedAsAPathFromTheRoot(String given, String served) {
+        assertThat(ExtenderServer.normalizePrefix(given)).isEqualTo(served);
+    }
+
     @Test
     void wrongMethodsAndPathsAreRefusedPolitely() throws Exception {
-        assertThat(get(port, "/scheduler/filter").statusCode()).isEqualTo(405);
+        HttpResponse<String> getFilter = get(port, "/scheduler/filter");
+        assertThat(getFilter.statusCode()).isEqualTo(405);
+        assertThat(getFilter.headers().firstValue("Allow")).as("RFC 9110: a 405 says what is allowed").contains("POST");
+        HttpResponse<String> postHealth = post(port, "/healthz", "");
+        assertThat(postHealth.statusCode()).isEqualTo(405);
+        assertThat(postHealth.headers().firstValue("Allow")).contains("GET");
         assertThat(get(port, "/nope").statusCode()).isEqualTo(404);
-        assertThat(post(port, "/healthz", "").statusCode()).isEqualTo(405);
+        // a verb berth does not serve (kube-scheduler's preempt) is not found, whatever the method
+        assertThat(post(port, "/scheduler/preempt", "{}").statusCode()).isEqualTo(404);
+        assertThat(post(port, "/nope", "").statusCode()).isEqualTo(404);
         assertThat(post(port, "/scheduler/bind", "").statusCode()).isEqualTo(400); // empty body
     }
 }
