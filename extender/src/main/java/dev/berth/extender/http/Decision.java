@@ -123,13 +123,33 @@ public record Decision(
      * whose name the table holds and whose parts are 0..10 (every entry, in practice) is written
      * with one capacity check: the name word-copied from the table, then {@code :[t,r,} and
      * {@code l,d,} as one precomputed word each, then the load's digits.
+     *
+     * <p>A node the request named twice is written once: its two entries score alike, and a JSON
+     * object with a key twice loses one of them in most readers (jq keeps the last) anyway.
      */
     private void appendScores(ByteBuilder b) {
         b.ascii(",\"scoreParts\":[\"total\",\"rack\",\"leaders\",\"disk\",\"load\"],\"scores\":{");
         NameList known = names instanceof NameList list && list.table() != null ? list : null;
         NameIndex index = known == null ? null : known.table().names();
+        long[] seenRows = known == null ? null : new long[(known.table().size() + 63) >>> 6];
+        java.util.Set<String> seenNames = null; // names the table does not hold: rare
+        boolean first = true;
         for (int i = 0; i < scores.size(); i++) {
             int id = known == null ? -1 : known.id(i);
+            if (id >= 0) {
+                long bit = 1L << id;
+                if ((seenRows[id >>> 6] & bit) != 0) {
+                    continue;
+                }
+                seenRows[id >>> 6] |= bit;
+            } else {
+                seenNames = seenNames == null ? new java.util.HashSet<>() : seenNames;
+                if (!seenNames.add(names.get(i))) {
+                    continue;
+                }
+            }
+            boolean comma = !first;
+            first = false;
             int length = id < 0 ? 0 : index.indexedLength(id);
             int pair = PartWords.pair(scores.total(i), scores.rack(i));
             int pair2 = PartWords.pair(scores.leaders(i), scores.disk(i));
@@ -137,7 +157,7 @@ public record Decision(
             if (length > 0 && pair >= 0 && pair2 >= 0 && load >= 0 && load <= Integer.MAX_VALUE) {
                 int at = b.reserve(1 + length + NameIndex.WORD_SLACK + 8 + 8 + 11);
                 byte[] out = b.array();
-                if (i > 0) {
+                if (comma) {
                     out[at++] = ',';
                 }
                 at = index.putQuotedName(id, out, at);
@@ -148,7 +168,7 @@ public record Decision(
                 b.advanceTo(at + 1);
                 continue;
             }
-            name(b, i, i > 0);
+            name(b, i, comma);
             b.ascii(':');
             parts(b, i);
         }

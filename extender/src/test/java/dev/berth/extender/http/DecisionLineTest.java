@@ -108,6 +108,23 @@ class DecisionLineTest {
         assertThat(filter(resolved, null, bytesIn).toJson()).contains(",68719476741]");
     }
 
+    @Test
+    void aNodeNamedTwiceIsScoredOnceInTheLineSoNoReaderLosesAnEntry() throws Exception {
+        String twice = "{\"Pod\":{\"metadata\":{\"name\":\"orders-0\"}},\"NodeNames\":[\"n3\",\"ghost\",\"n1\",\"n3\",\"ghost\",\"n1\"]}";
+        NameList resolved = (NameList) WireDecoder.extenderArgs(twice, TABLE).nodeNames();
+        Scores scores = new PlacementEngine(Weights.DEFAULT, LeaderMetric.LEADERS).prioritize(POD, TABLE, resolved.ids(),
+                () -> TABLE.rackCounts(POD));
+        for (List<String> names : List.of(resolved, List.copyOf(resolved))) { // table rows, and plain strings
+            String json = filter(names, null, scores).toJson();
+            String object = json.substring(json.indexOf("\"scores\":{"));
+            assertThat(object).startsWith("\"scores\":{\"n3\":[").contains(",\"ghost\":[0,0,0,0,0],\"n1\":[");
+            for (String name : List.of("n3", "ghost", "n1")) {
+                assertThat(object.split("\"" + name + "\":\\[", -1)).as(name + " once").hasSize(2);
+            }
+            assertThat(line(filter(names, null, scores)).getAsJsonObject("scores").keySet()).containsExactly("n3", "ghost", "n1");
+        }
+    }
+
     private static Decision filter(List<String> names, Reason[] reasons, Scores scores) {
         return new Decision(Instant.parse("2026-11-25T12:00:00Z"), reasons != null ? "filter" : "prioritize", POD.key(), POD.uid(),
                 POD.cluster(), POD.brokerId(), "fit", names, reasons, scores, null, null, 7, POD);
