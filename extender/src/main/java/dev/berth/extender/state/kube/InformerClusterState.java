@@ -188,6 +188,11 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
         return nodeInformer.getIndexer().getByKey(name);
     }
 
+    /** The pod informer's cached copy of pod {@code namespace/name}, or null (tests, diagnostics). */
+    V1Pod cachedPod(String key) {
+        return podInformer.getIndexer().getByKey(key);
+    }
+
     public ReservationLedger ledger() {
         return ledger;
     }

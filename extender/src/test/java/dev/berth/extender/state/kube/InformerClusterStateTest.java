@@ -23,13 +23,14 @@ class InformerClusterStateTest {
 
     private static KubeApiTestBed bed;
     private static InformerClusterState state;
+    private static ReservationLedger ledger;
 
     @BeforeAll
     static void start() {
         bed = KubeApiTestBed.start();
         bed.load("testbed/three-racks.yaml");
-        state = new InformerClusterState(bed.informerClient(), Keys.DEFAULT_RACK_LABEL,
-                new ReservationLedger(new MutableClock(Instant.parse("2026-01-01T00:00:00Z"))));
+        ledger = new ReservationLedger(new MutableClock(Instant.parse("2026-01-01T00:00:00Z")));
+        state = new InformerClusterState(bed.informerClient(), Keys.DEFAULT_RACK_LABEL, ledger);
         state.start();
         await().atMost(WAIT).until(state::synced);
     }
@@ -132,5 +133,51 @@ class InformerClusterStateTest {
         assertThat(state.problems()).containsEntry("node/node-typo",
                 List.of("berth.dev/disk-capacity: not a Kubernetes quantity: 2TB"));
         assertThat(state.synced()).isTrue(); // one bad node does not take the cache down
+    }
+
+    @Test
+    void aNodeThatJoinsIsSlimAndANodeThatLeavesIsGoneFromTheTable() throws Exception {
+        bed.loadYaml("""
+                apiVersion: v1
+                kind: Node
+                metadata:
+                  name: node-late
+                  labels: {topology.kubernetes.io/zone: rack-b, kubernetes.io/os: linux}
+                  annotations: {berth.dev/disk-capacity: 1Ti, node.alpha.kubernetes.io/ttl: "0"}
+                status: {allocatable: {cpu: "8"}}
+                """);
+        await().atMost(WAIT).until(() -> state.node("node-late").isPresent());
+        // a watch event, not the first list: slimmed by the informer's transform
+        var cached = state.cachedNode("node-late");
+        assertThat(cached.getStatus()).isNull();
+        assertThat(cached.getMetadata().getLabels()).isEqualTo(java.util.Map.of(Keys.DEFAULT_RACK_LABEL, "rack-b"));
+        assertThat(state.table().idOf("node-late")).isNotNegative();
+
+        new CoreV1Api(bed.apiClient()).deleteNode("node-late").execute();
+        await().atMost(WAIT).until(() -> state.node("node-late").isEmpty());
+        assertThat(state.nodes()).extracting(NodeFacts::name).doesNotContain("node-late");
+        assertThat(state.table().idOf("node-late")).as("the next filter says: not in berth cache").isNegative();
+    }
+
+    @Test
+    void aReservedPodThatIsDeletedGivesItsNodeBack() throws Exception {
+        String uid = bed.loadYaml("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: reserved-broker-0
+                  namespace: kafka
+                  labels: {berth.dev/cluster: payments, berth.dev/broker-id: "0"}
+                spec: {containers: [{name: kafka, image: apache/kafka}]}
+                """).get(0).getAsJsonObject("metadata").get("uid").getAsString();
+        await().atMost(WAIT).until(() -> state.cachedPod("kafka/reserved-broker-0") != null);
+        ledger.reserve(uid, "node-c", new PlacedBroker("kafka/reserved-broker-0", "payments", 0, 0, 0, 0, true));
+        assertThat(state.node("node-c").orElseThrow().brokers()).extracting(PlacedBroker::podKey)
+                .contains("kafka/reserved-broker-0");
+
+        new CoreV1Api(bed.apiClient()).deleteNamespacedPod("reserved-broker-0", "kafka").execute();
+        await().atMost(WAIT).until(() -> ledger.reservedOn("node-c").isEmpty());
+        assertThat(state.node("node-c").orElseThrow().brokers()).extracting(PlacedBroker::podKey)
+                .doesNotContain("kafka/reserved-broker-0");
     }
 }
