@@ -13,7 +13,7 @@ import java.util.List;
 public record BrokersSpec(Integer replicas, StorageSpec storage, ResourcesSpec resources, List<Integer> remove) {
     public BrokersSpec {
         replicas = replicas == null ? 3 : replicas;
-        storage = storage == null ? new StorageSpec("100Gi", null, false) : storage;
+        storage = StorageSpec.withDefaultSize(storage, "100Gi");
         resources = resources == null ? new ResourcesSpec(null, null) : resources;
         remove = remove == null ? List.of() : List.copyOf(remove);
     }

@@ -10,7 +10,7 @@ package dev.berth.operator.api;
 public record ControllersSpec(Integer replicas, StorageSpec storage) {
     public ControllersSpec {
         replicas = replicas == null ? 3 : replicas;
-        storage = storage == null ? new StorageSpec("10Gi", null, false) : storage;
+        storage = StorageSpec.withDefaultSize(storage, "10Gi");
     }
 
     public static ControllersSpec defaults() {

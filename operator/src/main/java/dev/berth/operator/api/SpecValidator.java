@@ -105,8 +105,8 @@ public final class SpecValidator {
                 }
             });
         }
-        checkQuantity(out, "spec.brokers.storage.size", spec.brokers().storage().size());
-        checkQuantity(out, "spec.controllers.storage.size", spec.controllers().storage().size());
+        checkSize(out, "spec.brokers.storage.size", spec.brokers().storage().size());
+        checkSize(out, "spec.controllers.storage.size", spec.controllers().storage().size());
         spec.brokers().resources().requests().forEach((k, v) -> checkQuantity(out, "spec.brokers.resources.requests." + k, v));
         spec.brokers().resources().limits().forEach((k, v) -> checkQuantity(out, "spec.brokers.resources.limits." + k, v));
         if (storageClasses != null) {
@@ -121,6 +121,18 @@ public final class SpecValidator {
             }
         }
         return List.copyOf(out);
+    }
+
+    /** The smallest volume berth accepts: a size below 1Mi is a slip (a zero, or m for milli), not a Kafka volume. */
+    static final long MIN_VOLUME_BYTES = 1L << 20;
+
+    private static void checkSize(List<Problem> out, String field, String value) {
+        int before = out.size();
+        checkQuantity(out, field, value);
+        if (out.size() == before && Quantity.fromString(value).getNumber().compareTo(java.math.BigDecimal.valueOf(MIN_VOLUME_BYTES)) < 0) {
+            out.add(new Problem(Reason.InvalidQuantity, field + " is \"" + value
+                    + "\" but a volume must be at least 1Mi; sizes are bytes (a suffix m means thousandths)"));
+        }
     }
 
     private static void checkQuantity(List<Problem> out, String field, String value) {

@@ -13,6 +13,17 @@ public record StorageSpec(String size, String storageClassName, Boolean local) {
         local = local != null && local;
     }
 
+    /**
+     * {@code spec} with {@code size} filled in when absent: a block that only sets the class or
+     * {@code local} keeps its owner's default size rather than losing it.
+     */
+    static StorageSpec withDefaultSize(StorageSpec spec, String size) {
+        if (spec == null) {
+            return new StorageSpec(size, null, false);
+        }
+        return spec.size() == null ? new StorageSpec(size, spec.storageClassName(), spec.local()) : spec;
+    }
+
     public boolean isLocal() {
         return local;
     }

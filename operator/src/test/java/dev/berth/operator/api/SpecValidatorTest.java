@@ -28,6 +28,15 @@ class SpecValidatorTest {
     }
 
     @Test
+    void aStorageBlockWithoutASizeKeepsItsOwnersDefault() {
+        StorageSpec onlyClass = new StorageSpec(null, "local-nvme", true);
+        assertThat(new BrokersSpec(null, onlyClass, null, null).storage()).isEqualTo(new StorageSpec("100Gi", "local-nvme", true));
+        assertThat(new ControllersSpec(null, onlyClass).storage()).isEqualTo(new StorageSpec("10Gi", "local-nvme", true));
+        assertThat(new BrokersSpec(null, null, null, null).storage()).isEqualTo(new StorageSpec("100Gi", null, false));
+        assertThat(new BrokersSpec(null, new StorageSpec("2Ti", null, null), null, null).storage().size()).isEqualTo("2Ti");
+    }
+
+    @Test
     void refusesWhatKafkaOrKubernetesCannotApply() {
         Row[] rows = {
             new Row(BASE, Map.of("orders", 3), Set.of("standard"), List.of()), // defaults are valid
@@ -71,6 +80,14 @@ class SpecValidatorTest {
                     new Problem(Reason.InvalidQuantity, "spec.brokers.resources.limits.memory is \"8GB\" but must be"
                             + " a Kubernetes quantity such as 100Gi"))), // GB is not a suffix: G or Gi
             new Row(resources(Map.of("cpu", "500m", "memory", "8Gi"), Map.of("memory", "8G")), null, null, List.of()),
+            new Row(brokerStorage(new StorageSpec("0", null, false)), null, null, List.of(new Problem(
+                    Reason.InvalidQuantity, "spec.brokers.storage.size is \"0\" but a volume must be at least 1Mi; sizes are"
+                            + " bytes (a suffix m means thousandths)"))),
+            new Row(brokerStorage(new StorageSpec("100m", null, false)), null, null, List.of(new Problem(
+                    Reason.InvalidQuantity, "spec.brokers.storage.size is \"100m\" but a volume must be at least 1Mi; sizes"
+                            + " are bytes (a suffix m means thousandths)"))), // 0.1 byte, a slip for 100Mi
+            new Row(brokerStorage(new StorageSpec("1Mi", null, false)), null, null, List.of()), // the smallest accepted
+            new Row(brokerStorage(new StorageSpec(null, "local-nvme", true)), null, Set.of("local-nvme"), List.of()),
         };
         for (Row r : rows) {
             assertThat(SpecValidator.validate(r.spec(), r.topics(), r.classes())).as("%s", r.spec().config())
