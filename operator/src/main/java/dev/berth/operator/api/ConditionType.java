@@ -18,6 +18,6 @@ public enum ConditionType {
     ScaleDownBlocked,
     /** True when a scale up cannot proceed. */
     ScaleUpBlocked,
-    /** True when a leader-aware restart is waiting for a safe moment. */
+    /** Reserved: true when a leader-aware restart waits for a safe moment. Restarts are not built yet, so never set. */
     RestartBlocked
 }
