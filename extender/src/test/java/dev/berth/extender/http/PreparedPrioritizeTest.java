@@ -80,6 +80,17 @@ class PreparedPrioritizeTest {
     }
 
     @Test
+    void twoNodesLeftArePreparedForAndOneIsNot() throws Exception {
+        // kube-scheduler calls prioritize only when at least two nodes pass: preparing for one is waste
+        post(port, "/scheduler/filter", namesArgs(BROKER, List.of("a2", "b1")));
+        assertThat(prioritize(BROKER, List.of("a2", "b1"))).isEqualTo("[{\"Host\":\"a2\",\"Score\":6},{\"Host\":\"b1\",\"Score\":6}]");
+        assertThat(counts()).isEqualTo("hit=1 miss=0");
+        post(port, "/scheduler/filter", namesArgs(BROKER, List.of("b2")));
+        assertThat(prioritize(BROKER, List.of("b2"))).isEqualTo("[{\"Host\":\"b2\",\"Score\":8}]");
+        assertThat(counts()).as("nothing was prepared for a single node").isEqualTo("hit=1 miss=1");
+    }
+
+    @Test
     void anotherOrderAnotherSetOrAnotherPodIsScoredAfresh() throws Exception {
         post(port, "/scheduler/filter", namesArgs(BROKER, ALL));
         assertThat(prioritize(BROKER, List.of("b2", "a2", "b1")))
