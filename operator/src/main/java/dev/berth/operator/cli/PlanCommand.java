@@ -37,7 +37,8 @@ public final class PlanCommand {
             touching any cluster: every move, bytes moved against the minimum, balance before/after.
 
               --snapshot FILE     snapshot JSON (see README, "Snapshot JSON")
-              --add-brokers N     plan a scale-up onto N new brokers (next free ids)
+              --add-brokers N     plan a scale-up onto N new brokers, named as the operator names
+                                  them: the lowest ids in 0..999 that no broker or replica uses
               --racks a,b,c       racks of the new brokers, round-robin; default: the racks with the
                                   fewest brokers, so racks stay even
               --remove-brokers IDS  plan a scale-down removing these broker ids (comma-separated)

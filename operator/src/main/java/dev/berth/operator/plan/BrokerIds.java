@@ -1,6 +1,10 @@
 package dev.berth.operator.plan;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
@@ -15,10 +19,14 @@ import java.util.TreeSet;
  * {@code spec.brokers.remove} or leaving in a running ScaleDown is never desired.
  *
  * <p>Algorithm: desired = known − leaving; while |desired| &lt; replicas add the lowest id that is in
- * neither known nor leaving. When |desired| &gt; replicas nothing is dropped here: choosing which
- * broker to drain is the scale-down planner's job, and this planner must not delete data.
+ * neither known nor leaving ({@link #lowestFree}). When |desired| &gt; replicas nothing is dropped
+ * here: choosing which broker to drain is the scale-down planner's job, and this planner must not
+ * delete data. When 0..{@value #MAX_ID} has no free id left, desired stays short of replicas.
  *
  * <p>Example: known {0,1,2}, remove {1}, replicas 3 gives {0,2,3}; known {}, replicas 3 gives {0,1,2}.
+ *
+ * <p>{@link #lowestFree} is the one rule for naming new brokers: the operator creates them with it and
+ * {@code plan --add-brokers} names them with it, so the dry run shows the ids the operator would use.
  */
 public final class BrokerIds {
     private BrokerIds() {}
@@ -28,12 +36,24 @@ public final class BrokerIds {
     public static SortedSet<Integer> desired(int replicas, Collection<Integer> known, Collection<Integer> leaving) {
         SortedSet<Integer> out = new TreeSet<>(known);
         out.removeAll(leaving);
-        int next = 0;
-        while (out.size() < replicas && next <= MAX_ID) {
-            if (!known.contains(next) && !leaving.contains(next)) {
-                out.add(next);
+        Set<Integer> taken = new HashSet<>(known);
+        taken.addAll(leaving);
+        out.addAll(lowestFree(replicas - out.size(), taken));
+        return out;
+    }
+
+    /**
+     * The {@code n} lowest ids in 0..{@value #MAX_ID} that are not taken, ascending; fewer when the
+     * range runs out (the caller decides whether that is an error). Taken ids outside the range are
+     * ignored. Example: n 2, taken {0,2,3} gives [1,4].
+     */
+    public static List<Integer> lowestFree(int n, Collection<Integer> taken) {
+        Set<Integer> used = new HashSet<>(taken);
+        List<Integer> out = new ArrayList<>();
+        for (int id = 0; id <= MAX_ID && out.size() < n; id++) {
+            if (!used.contains(id)) {
+                out.add(id);
             }
-            next++;
         }
         return out;
     }

@@ -4,6 +4,7 @@ import dev.berth.operator.model.BrokerState;
 import dev.berth.operator.model.ClusterSnapshot;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -56,16 +57,30 @@ public sealed interface PlanIntent {
     }
 
     /**
-     * {@code n} new brokers with the next free ids. Racks: the given ones round-robin; without any,
-     * each goes to the rack that has the fewest brokers (ties: rack name order), so racks stay even;
-     * a cluster without racks gets brokers without racks.
+     * {@code n} new brokers named as the operator names them ({@link BrokerIds#lowestFree}): the lowest
+     * ids in 0..{@value BrokerIds#MAX_ID} that no broker of the snapshot has and no replica names (a
+     * broker that is down still owns its id). Racks: the given ones round-robin; without any, each
+     * goes to the rack that has the fewest brokers (ties: rack name order), so racks stay even; a
+     * cluster without racks gets brokers without racks.
+     *
+     * <p>Example: brokers {0,2,3,4,5}, n 2 gives 1 and 6; no brokers, n 1 gives 0.
+     *
+     * @throws PlanRefusedException {@code NO_FREE_BROKER_ID} when fewer than {@code n} ids are free
      */
     static AddBrokers addBrokers(ClusterSnapshot snapshot, int n, List<String> racks) {
         if (n < 1) {
             throw new PlanRefusedException(RefusalReason.INVALID_INTENT,
                     "add-brokers needs at least 1 broker, got " + n);
         }
-        int next = snapshot.brokers().stream().mapToInt(BrokerState::id).max().orElse(0) + 1;
+        Set<Integer> taken = new HashSet<>();
+        snapshot.brokers().forEach(b -> taken.add(b.id()));
+        snapshot.partitions().forEach(p -> taken.addAll(p.replicas()));
+        List<Integer> ids = BrokerIds.lowestFree(n, taken);
+        if (ids.size() < n) {
+            throw new PlanRefusedException(RefusalReason.NO_FREE_BROKER_ID, "add-brokers " + n
+                    + " needs " + n + " free broker ids, but only " + ids.size() + " of 0.."
+                    + BrokerIds.MAX_ID + " are free");
+        }
         Map<String, Integer> perRack = new TreeMap<>();
         for (BrokerState b : snapshot.brokers()) {
             if (b.rack() != null) {
@@ -86,7 +101,7 @@ public sealed interface PlanIntent {
                         .orElseThrow().getKey();
                 perRack.merge(rack, 1, Integer::sum);
             }
-            out.add(new BrokerState(next + i, rack, null, 0));
+            out.add(new BrokerState(ids.get(i), rack, null, 0));
         }
         out.sort(Comparator.comparingInt(BrokerState::id));
         return new AddBrokers(out);

@@ -15,6 +15,8 @@ public enum RefusalReason {
     UNKNOWN_BROKER("name only registered brokers in spec.brokers.remove"),
     /** A replica has no broker it may move to without breaking rack-awareness. */
     NO_ELIGIBLE_TARGET("add a broker in a rack that holds no replica of that partition"),
+    /** Every broker id of 0..999 is taken, so no new broker can be named. */
+    NO_FREE_BROKER_ID("remove brokers that are gone for good to free their ids: broker ids are 0..999"),
     /** The intent itself is malformed (nothing to add, remove all brokers, ...). */
     INVALID_INTENT("keep at least one broker");
 

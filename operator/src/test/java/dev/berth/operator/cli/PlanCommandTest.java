@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.berth.operator.model.ClusterSnapshot;
+import dev.berth.operator.model.BrokerState;
+import dev.berth.operator.plan.BrokerIds;
 import dev.berth.operator.plan.Clusters;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,6 +14,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,15 +49,15 @@ class PlanCommandTest {
                 "--add-brokers", "1", "--racks", "a");
 
         assertThat(r.code()).isZero();
-        assertThat(r.out()).contains("plan: add-brokers 7 (seed 1)", "moves: 4")
-                .containsPattern("t-3 +\\[4, 5, 6\\] +-> \\[7, 5, 6\\] +SCALE_UP +4.0 GB")
-                .containsPattern("t-5 +\\[6, 1, 2\\] +-> \\[6, 7, 2\\] +SCALE_UP +6.0 GB")
-                .containsPattern("t-6 +\\[1, 5, 6\\] +-> \\[7, 5, 6\\] +SCALE_UP +7.0 GB")
-                .containsPattern("t-7 +\\[2, 6, 4\\] +-> \\[2, 6, 7\\] +SCALE_UP +8.0 GB")
+        assertThat(r.out()).contains("plan: add-brokers 0 (seed 1)", "moves: 4")
+                .containsPattern("t-3 +\\[4, 5, 6\\] +-> \\[0, 5, 6\\] +SCALE_UP +4.0 GB")
+                .containsPattern("t-5 +\\[6, 1, 2\\] +-> \\[6, 0, 2\\] +SCALE_UP +6.0 GB")
+                .containsPattern("t-6 +\\[1, 5, 6\\] +-> \\[0, 5, 6\\] +SCALE_UP +7.0 GB")
+                .containsPattern("t-7 +\\[2, 6, 4\\] +-> \\[2, 6, 0\\] +SCALE_UP +8.0 GB")
                 .contains("bytes moved: 25.0 GB in 4 replicas; minimum needed: 26.0 GB; "
                         + "moved/min: 0.962")
                 .containsPattern("replica bytes +1.256 +1.256")
-                .containsPattern("7 +a +NEW +0 B -> 25.0 GB");
+                .containsPattern("0 +a +NEW +0 B -> 25.0 GB");
     }
 
     @Test
@@ -60,17 +67,51 @@ class PlanCommandTest {
 
         assertThat(r.code()).isZero();
         JsonObject json = JsonParser.parseString(r.out()).getAsJsonObject();
-        assertThat(json.get("intent").getAsString()).isEqualTo("add-brokers 5");
+        assertThat(json.get("intent").getAsString()).isEqualTo("add-brokers 0");
         assertThat(json.getAsJsonArray("moves")).hasSize(2);
         JsonObject first = json.getAsJsonArray("moves").get(0).getAsJsonObject();
         assertThat(first.get("topic").getAsString()).isEqualTo("t");
         assertThat(first.get("oldReplicas").toString()).isEqualTo("[2,3]");
-        assertThat(first.get("newReplicas").toString()).isEqualTo("[5,3]");
+        assertThat(first.get("newReplicas").toString()).isEqualTo("[0,3]");
         assertThat(first.get("reason").getAsString()).isEqualTo("SCALE_UP");
         assertThat(json.getAsJsonObject("stats").get("bytesMoved").getAsLong())
                 .isEqualTo(4_000_000_000L);
         assertThat(json.getAsJsonObject("after").get("bytesMaxOverMean").getAsDouble())
                 .isEqualTo(1.25);
+    }
+
+    record IdRow(List<Integer> brokers, int add, int code, String expected) {}
+
+    @Test
+    void newBrokersGetTheIdsTheOperatorWouldCreate() throws IOException {
+        List<Integer> all = IntStream.rangeClosed(0, BrokerIds.MAX_ID).boxed().toList();
+        IdRow[] rows = {
+            new IdRow(List.of(0, 2, 3, 4, 5), 1, 0, "plan: add-brokers 1 "), // the gap, not highest + 1
+            new IdRow(List.of(), 1, 0, "plan: add-brokers 0 "), // an empty cluster starts at 0
+            new IdRow(List.of(0, 2), 2, 0, "plan: add-brokers 1,3 "), // gap first, then past the top
+            new IdRow(List.of(Integer.MAX_VALUE), 1, 0, "plan: add-brokers 0 "), // no overflow to -2147483648
+            new IdRow(all.subList(0, 999), 1, 0, "plan: add-brokers 999 "), // MAX_ID itself is usable
+            new IdRow(all, 1, 3, "plan refused: NO_FREE_BROKER_ID: add-brokers 1 needs 1 free broker ids, "
+                    + "but only 0 of 0..999 are free"), // never an id past MAX_ID
+            new IdRow(all.subList(0, 999), 2, 3, "plan refused: NO_FREE_BROKER_ID: add-brokers 2 needs 2 "
+                    + "free broker ids, but only 1 of 0..999 are free"), // all or nothing
+        };
+        for (IdRow row : rows) {
+            List<BrokerState> brokers = row.brokers().stream().map(id -> Clusters.broker(id, null)).toList();
+            Result r = run("--snapshot", file(Clusters.snapshot(brokers, List.of())),
+                    "--add-brokers", String.valueOf(row.add()));
+
+            assertThat(r.code()).as("%s", row).isEqualTo(row.code());
+            assertThat(row.code() == 0 ? r.out() : r.err()).as("%s", row).contains(row.expected());
+            if (row.code() == 0) {
+                // The operator's rule, asked directly: replicas = known + added, nothing leaving.
+                Set<Integer> created = new TreeSet<>(BrokerIds.desired(row.brokers().size() + row.add(),
+                        row.brokers(), Set.of()));
+                created.removeAll(row.brokers());
+                assertThat(r.out()).as("%s", row).contains("plan: add-brokers "
+                        + created.stream().map(String::valueOf).collect(Collectors.joining(",")) + " ");
+            }
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.berth.operator.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class BrokerIdsTest {
@@ -20,10 +21,36 @@ class BrokerIdsTest {
             new Row(3, List.of(0, 2, 5), List.of(), List.of(0, 2, 5)), // gaps are kept, ids are identities
             new Row(4, List.of(0, 2), List.of(), List.of(0, 1, 2, 3)), // gaps are filled first
             new Row(0, List.of(), List.of(), List.of()), // zero is allowed by the algorithm (CRD forbids it)
+            new Row(2, List.of(998), List.of(999), List.of(0, 998)), // a leaving id is never refilled, even at the top
         };
         for (Row r : rows) {
             assertThat(BrokerIds.desired(r.replicas(), r.known(), r.leaving()))
                     .as("%s", r)
+                    .containsExactlyElementsOf(r.expected());
+        }
+    }
+
+    record FreeRow(int n, List<Integer> taken, List<Integer> expected) {}
+
+    @Test
+    void lowestFreeIdsFillGapsAndNeverLeaveZeroTo999() {
+        List<Integer> all = IntStream.rangeClosed(0, BrokerIds.MAX_ID).boxed().toList();
+        List<Integer> allBut7 = all.stream().filter(i -> i != 7).toList();
+        FreeRow[] rows = {
+            new FreeRow(1, List.of(), List.of(0)), // empty cluster starts at 0, not 1
+            new FreeRow(1, List.of(0, 2, 3, 4, 5), List.of(1)), // the gap first, not highest + 1
+            new FreeRow(2, List.of(0, 2, 3), List.of(1, 4)), // gap, then past the top
+            new FreeRow(1, List.of(Integer.MAX_VALUE), List.of(0)), // a huge id never overflows into a negative one
+            new FreeRow(2, List.of(-5, 1000, 0), List.of(1, 2)), // taken ids outside 0..999 change nothing
+            new FreeRow(2, List.of(998), List.of(0, 1)), // n is a count, not an upper id
+            new FreeRow(1, all.subList(0, 999), List.of(999)), // the last id is usable
+            new FreeRow(3, allBut7, List.of(7)), // fewer than asked when the range runs out
+            new FreeRow(1, all, List.of()), // none past MAX_ID, ever
+            new FreeRow(0, List.of(), List.of()), // nothing asked
+        };
+        for (FreeRow r : rows) {
+            assertThat(BrokerIds.lowestFree(r.n(), r.taken()))
+                    .as("n %d, %d ids taken", r.n(), r.taken().size())
                     .containsExactlyElementsOf(r.expected());
         }
     }

@@ -60,8 +60,8 @@ class ReassignmentPlannerTest {
                 PlanIntent.addBrokers(Clusters.fourBrokersNoRacks(), 1, List.of()));
 
         assertThat(moves(plan)).containsExactly(
-                "t-1 [2, 3] -> [5, 3] SCALE_UP",
-                "t-3 [4, 1] -> [4, 5] SCALE_UP");
+                "t-1 [2, 3] -> [0, 3] SCALE_UP",
+                "t-3 [4, 1] -> [4, 0] SCALE_UP");
         assertThat(plan.stats().bytesMoved()).isEqualTo(4 * GB);
         assertThat(plan.stats().minBytesNeeded()).isEqualTo(4 * GB);
         assertThat(plan.stats().after().maxBytes()).isEqualTo(5 * GB);
@@ -215,7 +215,8 @@ class ReassignmentPlannerTest {
         List<BrokerState> added = PlanIntent.addBrokers(s, 3, List.of()).brokers();
 
         // b and c have one broker each (b first by name), then every rack has two: a first.
-        assertThat(added).extracting(BrokerState::id).containsExactly(6, 7, 8);
+        // Ids are the operator's: the lowest free ones (0, 4, 6), not highest + 1.
+        assertThat(added).extracting(BrokerState::id).containsExactly(0, 4, 6);
         assertThat(added).extracting(BrokerState::rack).containsExactly("b", "c", "a");
         assertThat(PlanIntent.addBrokers(s, 2, List.of("z")).brokers())
                 .extracting(BrokerState::rack).containsExactly("z", "z"); // named racks win
