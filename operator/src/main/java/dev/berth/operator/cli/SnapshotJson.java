@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +25,13 @@ import java.util.Map;
  * {@code plan --snapshot}. Field names are the record components (see README, "Snapshot JSON");
  * {@code takenAt} is an ISO-8601 instant, a broker without a rack has no {@code rack} key.
  *
- * <p>Reading validates once, here: a missing list, a partition of an unknown topic shape or a
- * negative size is an {@link IllegalArgumentException} naming the field.
+ * <p>Reading validates once, here: a missing list, or any problem {@link SnapshotCheck} finds
+ * (duplicate ids, a broker without id, negative numbers, sizes whose total overflows, ...) is an
+ * {@link IllegalArgumentException} naming the field to fix.
  */
 public final class SnapshotJson {
+    private static final int SHOWN = 20;
+
     private SnapshotJson() {}
 
     /** Gson with ISO-8601 instants, pretty-printed; also used for the plan's {@code --json}. */
@@ -61,50 +65,48 @@ public final class SnapshotJson {
         if (raw.partitions == null) {
             throw new IllegalArgumentException("snapshot has no \"partitions\" list");
         }
-        List<BrokerState> brokers = new ArrayList<>();
-        for (BrokerState b : raw.brokers) {
-            if (b == null) {
-                throw new IllegalArgumentException("snapshot has a null broker");
-            }
-            brokers.add(b);
+        List<String> problems = SnapshotCheck.problems(raw.brokers, raw.partitions);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(describe(problems));
         }
+        List<BrokerState> brokers = new ArrayList<>();
+        for (SnapshotCheck.RawBroker b : raw.brokers) {
+            brokers.add(new BrokerState(b.id(), b.rack(), b.host(), b.port() == null ? 0 : b.port()));
+        }
+        brokers.sort(Comparator.comparingInt(BrokerState::id));
         List<PartitionState> partitions = new ArrayList<>();
         Map<String, TopicState> topics = new HashMap<>(raw.topics == null ? Map.of() : raw.topics);
-        for (int i = 0; i < raw.partitions.size(); i++) {
-            RawPartition p = raw.partitions.get(i);
-            if (p == null || p.topic == null || p.replicas == null || p.replicas.isEmpty()) {
-                throw new IllegalArgumentException("partitions[" + i
-                        + "] needs \"topic\", \"partition\" and a non-empty \"replicas\" list");
-            }
-            if (p.sizeBytes < 0) {
-                throw new IllegalArgumentException("partitions[" + i + "] (" + p.topic + "-"
-                        + p.partition + ") has a negative sizeBytes: " + p.sizeBytes);
-            }
-            partitions.add(new PartitionState(p.topic, p.partition, p.replicas,
-                    p.leader == null ? p.replicas.get(0) : p.leader,
-                    p.isr == null ? p.replicas : p.isr, p.sizeBytes, p.bytesInPerSec));
-            topics.putIfAbsent(p.topic, new TopicState(p.topic, p.replicas.size(), 1));
+        for (SnapshotCheck.RawPartition p : raw.partitions) {
+            partitions.add(new PartitionState(p.topic(), p.partition(), p.replicas(),
+                    p.leader() == null ? p.replicas().get(0) : p.leader(),
+                    p.isr() == null ? p.replicas() : p.isr(),
+                    p.sizeBytes() == null ? 0 : p.sizeBytes(),
+                    p.bytesInPerSec() == null ? 0 : p.bytesInPerSec()));
+            topics.putIfAbsent(p.topic(), new TopicState(p.topic(), p.replicas().size(), 1));
         }
         return new ClusterSnapshot(raw.takenAt == null ? Instant.EPOCH : raw.takenAt, brokers,
                 topics, partitions);
     }
 
+    /** One problem as it is; several one per line, at most {@value #SHOWN}, then a count. */
+    static String describe(List<String> problems) {
+        if (problems.size() == 1) {
+            return problems.get(0);
+        }
+        StringBuilder out = new StringBuilder(problems.size() + " problems, fix these fields:");
+        problems.stream().limit(SHOWN).forEach(p -> out.append("\n  ").append(p));
+        if (problems.size() > SHOWN) {
+            out.append("\n  ... and ").append(problems.size() - SHOWN).append(" more");
+        }
+        return out.toString();
+    }
+
     /** Lenient shape for reading: optional fields may be absent. */
     private static final class Raw {
         Instant takenAt;
-        List<BrokerState> brokers;
+        List<SnapshotCheck.RawBroker> brokers;
         Map<String, TopicState> topics;
-        List<RawPartition> partitions;
-    }
-
-    private static final class RawPartition {
-        String topic;
-        int partition;
-        List<Integer> replicas;
-        Integer leader;
-        List<Integer> isr;
-        long sizeBytes;
-        double bytesInPerSec;
+        List<SnapshotCheck.RawPartition> partitions;
     }
 
     private static final class InstantAdapter extends TypeAdapter<Instant> {

@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.berth.operator.model.ClusterSnapshot;
 import dev.berth.operator.model.BrokerState;
+import dev.berth.operator.model.PartitionState;
 import dev.berth.operator.plan.BrokerIds;
 import dev.berth.operator.plan.Clusters;
 import java.io.ByteArrayOutputStream;
@@ -144,6 +145,34 @@ class PlanCommandTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("snapshot has no \"partitions\" list");
         assertThat(run("--help").out()).contains("Usage: berth-operator plan");
+    }
+
+    @Test
+    void badSnapshotContentExitsTwoNamingTheField() throws IOException {
+        Path dup = dir.resolve("dup.json");
+        Files.writeString(dup, "{\"brokers\": [{\"id\": 1}, {\"id\": 1}], \"partitions\": []}");
+        Result r = run("--snapshot", dup.toString(), "--rebalance");
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("plan: cannot read snapshot " + dup + ": brokers[1]: \"id\" 1 is listed "
+                + "twice (also brokers[0]); list each broker once" + System.lineSeparator());
+    }
+
+    @Test
+    void sizesWhoseTotalOverflowsAreRefusedNotMisprinted() throws IOException {
+        // Every partition at Long.MAX_VALUE used to print wrapped totals and max/mean 3.000.
+        List<PartitionState> huge = Clusters.threeBrokersRf3().partitions().stream()
+                .map(p -> new PartitionState(p.topic(), p.partition(), p.replicas(), p.leader(), p.isr(),
+                        Long.MAX_VALUE, 0))
+                .toList();
+        ClusterSnapshot s = Clusters.snapshot(Clusters.threeBrokersRf3().brokers(), huge);
+
+        Result r = run("--snapshot", file(s), "--rebalance");
+
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("partitions[0] (orders-0): \"sizeBytes\" 9223372036854775807 × 3 replicas "
+                + "takes the cluster's replica bytes past 9223372036854775807");
     }
 
     @Test
