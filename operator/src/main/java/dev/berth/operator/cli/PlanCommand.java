@@ -32,6 +32,7 @@ public final class PlanCommand {
             Usage: berth-operator plan --snapshot FILE
                      (--add-brokers N [--racks a,b,c] | --remove-brokers IDS | --remove-count N
                       | --rebalance) [--json] [--seed N]
+            A flag's value follows it or an equals sign: --add-brokers 2 or --add-brokers=2.
 
             Prints the reassignment plan for a snapshot (from `berth-operator snapshot`) without
             touching any cluster: every move, bytes moved against the minimum, balance before/after.
@@ -120,8 +121,12 @@ public final class PlanCommand {
         boolean json;
         long seed = 1;
 
-        static Options parse(String[] args) {
+        /** Flags that take no value; every other flag takes one, as {@code --flag V} or {@code --flag=V}. */
+        private static final Set<String> SWITCHES = Set.of("--help", "-h", "--rebalance", "--json");
+
+        static Options parse(String[] given) {
             Options o = new Options();
+            String[] args = splitEquals(given);
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -154,6 +159,25 @@ public final class PlanCommand {
                 throw new IllegalArgumentException("--racks only goes with --add-brokers");
             }
             return o;
+        }
+
+        /** {@code --flag=value} becomes {@code --flag value}; a switch given a value is an error. */
+        static String[] splitEquals(String[] args) {
+            List<String> out = new java.util.ArrayList<>();
+            for (String a : args) {
+                int eq = a.indexOf('=');
+                if (!a.startsWith("--") || eq < 0) {
+                    out.add(a);
+                    continue;
+                }
+                String flag = a.substring(0, eq);
+                if (SWITCHES.contains(flag)) {
+                    throw new IllegalArgumentException(flag + " takes no value, got \"" + a + "\"");
+                }
+                out.add(flag);
+                out.add(a.substring(eq + 1));
+            }
+            return out.toArray(String[]::new);
         }
 
         PlanIntent intent(ClusterSnapshot s) {

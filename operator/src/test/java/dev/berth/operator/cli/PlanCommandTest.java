@@ -176,6 +176,22 @@ class PlanCommandTest {
     }
 
     @Test
+    void aFlagTakesItsValueAfterASpaceOrAnEqualsSign() throws IOException {
+        String f = file(Clusters.fourBrokersNoRacks());
+        Result spaced = run("--snapshot", f, "--add-brokers", "1", "--seed", "3");
+        Result equals = run("--snapshot=" + f, "--add-brokers=1", "--seed=3");
+
+        assertThat(equals.code()).as(equals.err()).isZero();
+        assertThat(equals.out()).isEqualTo(spaced.out()).contains("plan: add-brokers 0 (seed 3)");
+        assertThat(run("--snapshot=" + f, "--remove-brokers=1,2").out()).contains("plan: remove-brokers 1,2 ");
+        assertThat(run("--snapshot=" + f, "--rebalance", "--json=true").err())
+                .startsWith("plan: --json takes no value, got \"--json=true\""); // a switch has no value
+        assertThat(run("--snapshot=" + f, "--add-brokers=").err())
+                .startsWith("plan: --add-brokers needs a number, got \"\""); // empty value is not a default
+        assertThat(run("--help").out()).contains("--add-brokers 2 or --add-brokers=2");
+    }
+
+    @Test
     void snapshotJsonRoundTripsExactly() {
         ClusterSnapshot s = Clusters.threeRacksSixBrokers();
 
