@@ -88,7 +88,9 @@ final class WorkingModel {
                 if (idx == null) {
                     throw new PlanRefusedException(RefusalReason.UNKNOWN_BROKER, "partition "
                             + ps.name() + " has a replica on broker " + ps.replicas().get(k)
-                            + ", which is not registered");
+                            + ", which is not registered (down): berth plans only with every replica"
+                            + " holder registered, so bring broker " + ps.replicas().get(k) + " back (the"
+                            + " operator recreates its pod) and plan again");
                 }
                 r[k] = idx;
                 bytes[idx] += size[q];

@@ -126,6 +126,23 @@ class PlanCommandTest {
     }
 
     @Test
+    void aSnapshotWithABrokerDownIsRefusedAsTheOperatorRefusesItSayingWhatToDo() throws IOException {
+        // describeCluster leaves a broker that is down out, while t-0 still names it: the operator
+        // pauses its operation with UNKNOWN_BROKER and heals the pod; the dry run says the same
+        ClusterSnapshot down = Clusters.snapshot(List.of(Clusters.broker(1, "a"), Clusters.broker(2, "b"),
+                Clusters.broker(3, "c")), List.of(Clusters.partition("t", 0, Clusters.GB, 9, 1, 2)));
+        for (String[] intent : List.of(new String[] {"--add-brokers", "1"}, new String[] {"--rebalance"})) {
+            List<String> args = new java.util.ArrayList<>(List.of("--snapshot", file(down)));
+            args.addAll(List.of(intent));
+            Result r = run(args.toArray(String[]::new));
+            assertThat(r.code()).as(String.join(" ", intent)).isEqualTo(3);
+            assertThat(r.err()).contains("plan refused: UNKNOWN_BROKER: partition t-0 has a replica on broker 9, which"
+                    + " is not registered (down): berth plans only with every replica holder registered, so bring"
+                    + " broker 9 back (the operator recreates its pod) and plan again");
+        }
+    }
+
+    @Test
     void removeCountPicksTheCheapestBroker() throws IOException {
         Result r = run("--snapshot", file(Clusters.threeRacksSixBrokers()), "--remove-count", "1");
 
