@@ -45,8 +45,9 @@ final class RunCommand {
               --health-port PORT       port of /healthz, /readyz and /metrics (default 8081; 0 picks a
                                        free port; -1 disables)
               --lease-name NAME        Lease for leader election (default berth-operator)
-              --lease-namespace NS     namespace of the Lease (default: --namespace, else the pod's
-                                       namespace from POD_NAMESPACE, else berth-system)
+              --lease-namespace NS     namespace of the Lease (default: the operator's own namespace,
+                                       $POD_NAMESPACE, else --namespace, else berth-system: the shipped
+                                       RBAC grants Leases only in the operator's own namespace)
               --identity NAME          this replica's identity in the Lease (default: $POD_NAME, else
                                        the host name: unique per replica)
               --help                   print this help
@@ -62,8 +63,7 @@ final class RunCommand {
             return 0;
         }
         String namespace = f.get("namespace");
-        String leaseNs = f.getOrDefault("lease-namespace",
-                namespace != null ? namespace : envOr("POD_NAMESPACE", "berth-system"));
+        String leaseNs = LeaseNamespace.resolve(f.get("lease-namespace"), System.getenv("POD_NAMESPACE"), namespace);
         String identity = f.getOrDefault("identity", envOr("POD_NAME", InetAddress.getLocalHost().getHostName()));
         OperatorConfig config = new OperatorConfig(namespace, f.get("bootstrap"),
                 duration(f.getOrDefault("observe-interval", "15s")), f.getOrDefault("lease-name", "berth-operator"),

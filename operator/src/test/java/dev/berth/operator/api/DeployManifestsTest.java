@@ -83,6 +83,29 @@ class DeployManifestsTest {
         assertThat(pod.get("serviceAccountName")).isEqualTo("berth-operator");
     }
 
+    /**
+     * {@code run} puts its Lease in {@code POD_NAMESPACE} before the watched namespace, and the leases
+     * Role exists only in the operator's namespace: without the downward-API variable a
+     * {@code --namespace kafka} install would ask for a Lease in kafka and be Forbidden.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theOperatorKnowsItsOwnNamespaceWhereTheLeaseRoleIs() throws IOException {
+        List<Map<String, Object>> all = docs("operator.yaml");
+        Map<String, Object> dep = all.stream().filter(d -> "Deployment".equals(d.get("kind"))).findFirst().orElseThrow();
+        Map<String, Object> pod = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) dep.get("spec"))
+                .get("template")).get("spec");
+        Map<String, Object> c = ((List<Map<String, Object>>) pod.get("containers")).get(0);
+        Map<String, Object> podNamespace = ((List<Map<String, Object>>) c.get("env")).stream()
+                .filter(e -> "POD_NAMESPACE".equals(e.get("name"))).findFirst().orElseThrow();
+        assertThat(podNamespace).extracting("valueFrom").extracting("fieldRef").extracting("fieldPath")
+                .isEqualTo("metadata.namespace");
+        assertThat((List<String>) c.get("args")).doesNotContain("--lease-namespace");
+        Map<String, Object> leaseRole = all.stream().filter(d -> "Role".equals(d.get("kind"))).findFirst().orElseThrow();
+        assertThat(((Map<String, Object>) leaseRole.get("metadata")).get("namespace"))
+                .isEqualTo(((Map<String, Object>) dep.get("metadata")).get("namespace"));
+    }
+
     @Test
     void sampleKafkaClusterReadsIntoTheModelAndIsValid() throws IOException {
         Map<String, Object> doc = docs("sample-kafkacluster.yaml").get(0);
