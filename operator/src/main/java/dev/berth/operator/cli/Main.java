@@ -25,7 +25,7 @@ public final class Main {
         String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
         try {
             switch (args[0]) {
-                case "run" -> System.exit(RunCommand.run(args));
+                case "run" -> System.exit(RunCommand.run(rest, System.out, System.err));
                 case "plan" -> System.exit(new PlanCommand().run(rest, System.out, System.err));
                 case "snapshot" -> System.exit(new SnapshotCommand().run(rest, System.out, System.err));
                 default -> {

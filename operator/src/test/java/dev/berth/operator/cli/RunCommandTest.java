@@ -2,42 +2,137 @@ package dev.berth.operator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RunCommandTest {
+    /** What {@code run} returned and printed. */
+    record Outcome(int code, String out, String err) {}
+
+    /**
+     * Runs the command in-process. A usage error returns at once; the timeout turns a regression that
+     * would start the operator and block into a failure instead of a hung build.
+     */
+    static Outcome run(String... args) {
+        return assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = RunCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        });
+    }
+
+    static RunOptions parse(Map<String, String> env, String... args) {
+        return RunOptions.parse(args, env::get, () -> "laptop");
+    }
+
     @Test
     void helpIsRecognisedAnywhereAndDocumentsEveryFlagWithItsDefault() {
-        assertThat(RunCommand.parse(new String[] {"run", "--namespace", "x", "--help"})).isNull();
+        assertThat(parse(Map.of(), "--namespace", "x", "--help")).isNull();
+        assertThat(parse(Map.of(), "-h", "--bogus")).isNull();
+        Outcome help = run("--namespace", "kafka", "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).isEqualTo(RunCommand.HELP);
         for (String flag : new String[] {"--kubeconfig", "--namespace", "--bootstrap", "--observe-interval",
                 "--health-port", "--lease-name", "--lease-namespace", "--identity", "--help"}) {
             assertThat(RunCommand.HELP).contains(flag);
         }
-        assertThat(RunCommand.HELP).contains("default 15s").contains("default berth-operator");
+        assertThat(RunCommand.HELP).contains("default 15s").contains("default berth-operator")
+                .contains("--flag value or --flag=value").contains("-1 disables").contains("-1 to 65535")
+                .contains("$POD_NAMESPACE, else --namespace, else berth-system");
     }
 
     @Test
     void flagsParseInBothForms() {
-        assertThat(RunCommand.parse(new String[] {"run", "--bootstrap=127.0.0.1:9092", "--namespace", "kafka"}))
-                .containsEntry("bootstrap", "127.0.0.1:9092").containsEntry("namespace", "kafka");
+        RunOptions o = parse(Map.of(), "--bootstrap=127.0.0.1:9092", "--namespace", "kafka", "--health-port=0",
+                "--observe-interval", "500ms");
+        assertThat(o.bootstrap()).isEqualTo("127.0.0.1:9092");
+        assertThat(o.namespace()).isEqualTo("kafka");
+        assertThat(o.healthPort()).isZero();
+        assertThat(o.observeInterval()).isEqualTo(Duration.ofMillis(500));
     }
 
     @Test
-    void badInputIsRefusedWithAReason() {
-        assertThatThrownBy(() -> RunCommand.parse(new String[] {"run", "--colour", "red"}))
-                .hasMessage("unknown flag: --colour");
-        assertThatThrownBy(() -> RunCommand.parse(new String[] {"run", "--namespace"}))
-                .hasMessage("--namespace needs a value");
-        assertThatThrownBy(() -> RunCommand.parse(new String[] {"run", "--observe-interval", "soon"}))
-                .hasMessage("bad duration \"soon\": use e.g. 500ms, 15s, 2m");
+    void defaultsComeFromTheHelpAndThePod() {
+        RunOptions bare = parse(Map.of());
+        assertThat(bare.config()).extracting("namespace", "bootstrapOverride", "observeInterval", "leaseName",
+                        "leaseNamespace", "identity")
+                .containsExactly(null, null, Duration.ofSeconds(15), "berth-operator", "berth-system", "laptop");
+        assertThat(bare.healthPort()).isEqualTo(8081);
+        RunOptions inPod = parse(Map.of("POD_NAME", "berth-operator-7f9c", "POD_NAMESPACE", "berth-system"),
+                "--namespace", "kafka");
+        assertThat(inPod.identity()).isEqualTo("berth-operator-7f9c");
+        assertThat(inPod.leaseNamespace()).isEqualTo("berth-system");
+        assertThat(parse(Map.of("POD_NAME", " "), "--namespace", "kafka").identity()).isEqualTo("laptop");
+    }
+
+    /** arguments after {@code run}, the one line {@code run} prints on stderr; all exit 2. */
+    private static final Object[][] USAGE_ERRORS = {
+        {new String[] {"--bogus"}, "unknown flag --bogus (run --help lists the flags)"},       // last: the name is checked before the value
+        {new String[] {"--colour", "red"}, "unknown flag --colour (run --help lists the flags)"},
+        {new String[] {"--bogus=1"}, "unknown flag --bogus (run --help lists the flags)"},
+        {new String[] {"kafka"}, "unexpected argument \"kafka\": flags start with --"},
+        {new String[] {"--namespace"}, "--namespace needs a value"},
+        {new String[] {"--namespace", "--identity", "me"}, "--namespace needs a value"},      // a flag is not a value
+        {new String[] {"--health-port", "x"}, "--health-port must be an integer, got \"x\""},
+        {new String[] {"--health-port", "70000"},
+            "--health-port must be between -1 and 65535 (-1 disables, 0 picks a free port), got 70000"},
+        {new String[] {"--health-port", "65536"},                                              // one past the last port
+            "--health-port must be between -1 and 65535 (-1 disables, 0 picks a free port), got 65536"},
+        {new String[] {"--health-port", "-2"},                                                 // only -1 disables
+            "--health-port must be between -1 and 65535 (-1 disables, 0 picks a free port), got -2"},
+        {new String[] {"--observe-interval", "0s"},
+            "--observe-interval must be positive, got 0s: it paces Kafka polling and the informers' resync"},
+        {new String[] {"--observe-interval", "0ms"},                                           // zero in the smallest unit
+            "--observe-interval must be positive, got 0ms: it paces Kafka polling and the informers' resync"},
+        {new String[] {"--observe-interval=-5s"},
+            "--observe-interval must be positive, got -5s: it paces Kafka polling and the informers' resync"},
+        {new String[] {"--observe-interval", "soon"},
+            "--observe-interval must be a duration such as 500ms, 15s, 2m or 1h, got \"soon\""},
+        {new String[] {"--observe-interval", "15"},                                            // no unit
+            "--observe-interval must be a duration such as 500ms, 15s, 2m or 1h, got \"15\""},
+        {new String[] {"--lease-name", ""}, "--lease-name must not be empty (leave the flag out for its default)"},
+        {new String[] {"--namespace", ""}, "--namespace must not be empty (leave the flag out for its default)"},
+        {new String[] {"--identity", ""}, "--identity must not be empty (leave the flag out for its default)"},
+        {new String[] {"--lease-namespace="}, "--lease-namespace must not be empty (leave the flag out for its default)"},
+        {new String[] {"--namespace", "  "}, "--namespace must not be empty (leave the flag out for its default)"}, // blank is empty
+    };
+
+    @Test
+    void badUsageExitsTwoWithOneLineNamingTheFlag() {
+        for (Object[] row : USAGE_ERRORS) {
+            String[] args = (String[]) row[0];
+            Outcome o = run(args);
+            assertThat(o.code()).as("run %s", String.join(" ", args)).isEqualTo(2);
+            assertThat(o.err()).as("run %s", String.join(" ", args)).isEqualTo("run: " + row[1] + System.lineSeparator());
+            assertThat(o.out()).isEmpty();
+        }
+    }
+
+    /** Flags at the edges of what is accepted. */
+    @Test
+    void edgesOfTheAcceptedRangesAreAccepted() {
+        assertThat(parse(Map.of(), "--health-port", "-1").healthPort()).isEqualTo(RunOptions.HEALTH_DISABLED);
+        assertThat(parse(Map.of(), "--health-port", "0").healthPort()).isZero();          // a free port
+        assertThat(parse(Map.of(), "--health-port", "65535").healthPort()).isEqualTo(65535);
+        assertThat(parse(Map.of(), "--observe-interval", "1ms").observeInterval()).isEqualTo(Duration.ofMillis(1));
+        assertThatThrownBy(() -> parse(Map.of(), "--observe-interval", "0h")).hasMessageContaining("must be positive");
     }
 
     @Test
     void durationsUseTheUsualSuffixes() {
-        assertThat(RunCommand.duration("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(RunCommand.duration("15s")).isEqualTo(Duration.ofSeconds(15));
-        assertThat(RunCommand.duration("2m")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(RunCommand.duration("1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(RunOptions.duration("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(RunOptions.duration("15s")).isEqualTo(Duration.ofSeconds(15));
+        assertThat(RunOptions.duration("2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(RunOptions.duration("1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(RunOptions.duration("1d")).isNull();
+        assertThat(RunOptions.duration("")).isNull();
     }
 }
