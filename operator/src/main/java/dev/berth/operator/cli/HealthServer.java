@@ -6,6 +6,7 @@ import io.undertow.Undertow;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.io.StringWriter;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.function.BooleanSupplier;
 
@@ -22,13 +23,26 @@ final class HealthServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** @param host {@code 0.0.0.0} in a pod (the kubelet probes the pod IP), {@code 127.0.0.1} in tests */
-    static HealthServer start(String host, int port, BooleanSupplier ready) {
+    /**
+     * @param host {@code 0.0.0.0} in a pod (the kubelet probes the pod IP), {@code 127.0.0.1} in tests
+     * @throws BindException when the port is taken (Undertow has then stopped its threads again)
+     */
+    static HealthServer start(String host, int port, BooleanSupplier ready) throws BindException {
         Undertow u = Undertow.builder()
                 .addHttpListener(port, host)
                 .setHandler(ex -> handle(ex, ready))
                 .build();
-        u.start();
+        try {
+            u.start();
+        } catch (RuntimeException e) {
+            // Undertow wraps what went wrong; a taken port is the one failure a user can fix alone.
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof BindException bind) {
+                    throw bind;
+                }
+            }
+            throw e;
+        }
         return new HealthServer(u);
     }
 

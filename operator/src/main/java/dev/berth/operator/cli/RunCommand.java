@@ -1,7 +1,6 @@
 package dev.berth.operator.cli;
 
 import dev.berth.operator.reconcile.Operator;
-import dev.berth.operator.reconcile.OperatorConfig;
 import dev.berth.operator.reconcile.ScaleDownStep;
 import dev.berth.operator.reconcile.ScaleUpStep;
 import io.kubernetes.client.openapi.ApiClient;
@@ -9,14 +8,18 @@ import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
 import java.io.FileReader;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.PrintStream;
+import java.io.Reader;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,8 +64,11 @@ final class RunCommand {
             Exit codes: 0 stopped (SIGTERM) or --help, 1 could not start or lost the Lease, 2 bad usage.
             """;
 
-    /** Blocks while running; returns an exit code: 0 after SIGTERM or --help, 2 for bad usage. */
-    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    /**
+     * Blocks while running. Exit codes: 0 after SIGTERM or --help, 2 for bad usage (nothing was
+     * started), 1 when it could not start (nothing is left running: the caller may exit at once).
+     */
+    static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
         RunOptions o;
         try {
             o = RunOptions.parse(args, System::getenv, RunCommand::hostName);
@@ -74,14 +80,51 @@ final class RunCommand {
             out.print(HELP);
             return 0;
         }
-        OperatorConfig config = o.config();
-        ApiClient calls = client(o.kubeconfig(), Duration.ofSeconds(30));
-        ApiClient watches = client(o.kubeconfig(), Duration.ZERO);
-        // Day-2 steps, in order: a scale-down in flight or due runs before a scale-up may start.
-        Operator operator = new Operator(watches, calls, config,
-                List.of(new ScaleDownStep(), new ScaleUpStep()), Clock.systemUTC());
-        HealthServer health = o.healthPort() == RunOptions.HEALTH_DISABLED ? null
-                : HealthServer.start("0.0.0.0", o.healthPort(), () -> !operator.isLeader() || operator.hasSynced());
+        String kubeconfigProblem = o.kubeconfig() == null ? null : fileProblem(Path.of(o.kubeconfig()));
+        if (kubeconfigProblem != null) {
+            err.println("run: --kubeconfig " + o.kubeconfig() + ": " + kubeconfigProblem);
+            return 2;
+        }
+        ApiClient calls;
+        ApiClient watches;
+        try { // client-java only reads files here: no connection yet, no thread
+            calls = client(o.kubeconfig(), Duration.ofSeconds(30));
+            watches = client(o.kubeconfig(), Duration.ZERO);
+        } catch (IOException | RuntimeException e) {
+            if (o.kubeconfig() != null) {
+                err.println("run: --kubeconfig " + o.kubeconfig() + ": not a usable kubeconfig: " + rootCause(e));
+                return 2;
+            }
+            LOG.error("cannot load the Kubernetes client configuration", e);
+            return 1;
+        }
+        // The health port before the operator: a taken port then fails before any operator thread exists.
+        AtomicReference<Operator> started = new AtomicReference<>();
+        HealthServer health;
+        try {
+            health = o.healthPort() == RunOptions.HEALTH_DISABLED ? null
+                    : HealthServer.start("0.0.0.0", o.healthPort(), () -> ready(started.get()));
+        } catch (BindException e) {
+            err.println("run: --health-port " + o.healthPort() + ": " + bindProblem(e));
+            return 1;
+        } catch (RuntimeException e) {
+            err.println("run: --health-port " + o.healthPort() + ": cannot listen: " + rootCause(e));
+            return 1;
+        }
+        Operator operator;
+        try {
+            // Day-2 steps, in order: a scale-down in flight or due runs before a scale-up may start.
+            operator = new Operator(watches, calls, o.config(), List.of(new ScaleDownStep(), new ScaleUpStep()),
+                    Clock.systemUTC());
+        } catch (RuntimeException e) {
+            // Unexpected, so logged with its stack trace: one JSON line, as the extender's serve does.
+            LOG.error("cannot start", e);
+            if (health != null) {
+                health.close();
+            }
+            return 1;
+        }
+        started.set(operator);
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             operator.close();
@@ -91,13 +134,46 @@ final class RunCommand {
             stop.countDown();
         }));
         operator.onStoppedLeading(() -> {
-            LOG.error("lost the lease {}; exiting so a restart starts clean", config.leaseName());
+            LOG.error("lost the lease {}; exiting so a restart starts clean", o.leaseName());
             System.exit(1);
         });
         operator.start();
         LOG.info("berth-operator running as {}{}", o.identity(), health == null ? "" : ", health on port " + health.port());
         stop.await();
         return 0;
+    }
+
+    /** A standby replica is ready as it is; the leader once its caches are synced. */
+    private static boolean ready(Operator operator) {
+        return operator != null && (!operator.isLeader() || operator.hasSynced());
+    }
+
+    /** Why a file named on the command line cannot be read, or {@code null} if it can. */
+    static String fileProblem(Path file) {
+        if (Files.isDirectory(file)) {
+            return "is a directory";
+        }
+        if (!Files.exists(file)) {
+            return "no such file";
+        }
+        return Files.isReadable(file) ? null : "not readable";
+    }
+
+    /** The port is taken (the usual case), or the bind failed otherwise, e.g. a port below 1024 without privilege. */
+    static String bindProblem(BindException e) {
+        String m = String.valueOf(e.getMessage());
+        return m.contains("in use")
+                ? "port in use by another process (choose another port, 0 for a free one, or -1 to disable the health server)"
+                : "cannot listen: " + m;
+    }
+
+    /** The innermost cause on one line (YAML parser messages span several). */
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.toString().strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     private static String hostName() {

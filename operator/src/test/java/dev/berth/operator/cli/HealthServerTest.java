@@ -1,8 +1,12 @@
 package dev.berth.operator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.operator.metrics.OperatorMetrics;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +18,14 @@ class HealthServerTest {
     static HttpResponse<String> get(HealthServer s, String path) throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + s.port() + path))
                 .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aTakenPortIsABindExceptionNotAWrappedRuntimeException() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> HealthServer.start("0.0.0.0", taken.getLocalPort(), () -> true))
+                    .isInstanceOf(BindException.class).hasMessageContaining("in use");
+        }
     }
 
     @Test

@@ -6,10 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RunCommandTest {
     /** What {@code run} returned and printed. */
@@ -124,6 +130,65 @@ class RunCommandTest {
         assertThat(parse(Map.of(), "--health-port", "65535").healthPort()).isEqualTo(65535);
         assertThat(parse(Map.of(), "--observe-interval", "1ms").observeInterval()).isEqualTo(Duration.ofMillis(1));
         assertThatThrownBy(() -> parse(Map.of(), "--observe-interval", "0h")).hasMessageContaining("must be positive");
+    }
+
+    /** A kubeconfig that loads, so that a test does not depend on the machine's ~/.kube/config. */
+    static Path kubeconfig(Path dir) throws Exception {
+        return Files.writeString(dir.resolve("kubeconfig"), """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: c, cluster: {server: "http://127.0.0.1:1"}}]
+                users: [{name: u, user: {token: t}}]
+                contexts: [{name: x, context: {cluster: c, user: u}}]
+                current-context: x
+                """);
+    }
+
+    @Test
+    void aHealthPortTakenByAnotherProcessExitsOneWithOneLineInsteadOfHanging(@TempDir Path dir) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Outcome o = run("--health-port", String.valueOf(taken.getLocalPort()), "--identity", "test",
+                    "--kubeconfig", kubeconfig(dir).toString());
+            assertThat(o.code()).as(o.err()).isEqualTo(1);
+            assertThat(o.err()).isEqualTo("run: --health-port " + taken.getLocalPort() + ": port in use by another"
+                    + " process (choose another port, 0 for a free one, or -1 to disable the health server)"
+                    + System.lineSeparator());
+        }
+    }
+
+    @Test
+    void otherBindFailuresAreNotCalledAPortInUse() {
+        assertThat(RunCommand.bindProblem(new BindException("Permission denied"))).isEqualTo("cannot listen: Permission denied");
+        assertThat(RunCommand.bindProblem(new BindException("Address already in use"))).startsWith("port in use");
+    }
+
+    @Test
+    void aKubeconfigThatCannotBeReadIsAUsageErrorWithoutAStackTrace(@TempDir Path dir) throws Exception {
+        Path readable = Files.writeString(dir.resolve("config"), "apiVersion: v1\n");
+        // --kubeconfig, the line run prints
+        String[][] rows = {
+            {"/nonexistent", "run: --kubeconfig /nonexistent: no such file"},                    // the probe's case
+            {dir.resolve("missing").toString(), "run: --kubeconfig " + dir.resolve("missing") + ": no such file"},
+            {dir.toString(), "run: --kubeconfig " + dir + ": is a directory"},                   // exists, but is no file
+        };
+        for (String[] row : rows) {
+            Outcome o = run("--kubeconfig", row[0]);
+            assertThat(o.code()).as(row[0]).isEqualTo(2);
+            assertThat(o.err()).as(row[0]).isEqualTo(row[1] + System.lineSeparator());
+        }
+        assertThat(RunCommand.fileProblem(readable)).isNull();
+        // contents, why: exit 2 with one line, no stack trace
+        String[][] unusable = {
+            {"[not, a, kubeconfig]\n", "YAML, but a list"},
+            {"clusters: [\n  - name: a\n", "broken YAML, whose parser message spans lines"},
+        };
+        for (String[] row : unusable) {
+            Path file = Files.writeString(dir.resolve("unusable"), row[0]);
+            Outcome o = run("--kubeconfig", file.toString());
+            assertThat(o.code()).as(row[1] + ": " + o.err()).isEqualTo(2);
+            assertThat(o.err()).as(row[1]).startsWith("run: --kubeconfig " + file + ": not a usable kubeconfig: ")
+                    .doesNotContain("\tat ").hasLineCount(1);
+        }
     }
 
     @Test

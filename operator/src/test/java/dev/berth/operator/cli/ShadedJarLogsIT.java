@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The shipped {@code berth-operator.jar} (run by Failsafe after {@code package}): help is plain text
  * on stdout with nothing on stderr, and {@code run} writes only JSON events to stderr, a library's
- * error with its exception included, each on its own single line.
+ * error with its exception included, each on its own single line. A {@code run} that cannot start
+ * exits with one plain line instead of hanging.
  */
 class ShadedJarLogsIT {
     private static final Path JAR = Path.of("target", "berth-operator.jar");
@@ -34,6 +35,28 @@ class ShadedJarLogsIT {
             assertThat(p.out().get(0)).as(String.join(" ", args)).doesNotStartWith("{").contains("berth-operator");
             assertThat(p.err()).as(String.join(" ", args)).isEmpty();
         }
+    }
+
+    /**
+     * The probe's hang: a health port already taken threw out of main while non-daemon threads
+     * lived on, so the JVM never exited. JarProcess.run fails the test if the child outlives 60 s.
+     */
+    @Test
+    void runThatCannotStartExitsWithOnePlainLineInsteadOfHanging(@TempDir Path dir) throws Exception {
+        Path kubeconfig = RunCommandTest.kubeconfig(dir);
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String port = String.valueOf(taken.getLocalPort());
+            JarProcess busy = JarProcess.run(JAR, "run", "--health-port", port, "--identity", "it-1",
+                    "--kubeconfig", kubeconfig.toString());
+            assertThat(busy.exitCode()).as(String.join("\n", busy.err())).isEqualTo(1);
+            assertThat(busy.err()).containsExactly("run: --health-port " + port + ": port in use by another process"
+                    + " (choose another port, 0 for a free one, or -1 to disable the health server)");
+        }
+        JarProcess usage = JarProcess.run(JAR, "run", "--health-port", "70000");
+        assertThat(usage.exitCode()).isEqualTo(2);
+        assertThat(usage.err()).containsExactly(
+                "run: --health-port must be between -1 and 65535 (-1 disables, 0 picks a free port), got 70000");
+        assertThat(usage.out()).isEmpty();
     }
 
     @Test
