@@ -36,13 +36,16 @@ final class Flags {
                 value = a.substring(eq + 1);
             } else {
                 name = a.substring(2);
+                value = null;
+            }
+            if (!known.contains(name)) { // the name first: a misspelt last flag is unknown, not valueless
+                throw new IllegalArgumentException("unknown flag: --" + name);
+            }
+            if (value == null) {
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException("--" + name + " needs a value");
                 }
                 value = args[++i];
-            }
-            if (!known.contains(name)) {
-                throw new IllegalArgumentException("unknown flag: --" + name);
             }
             f.values.put(name, value);
         }

@@ -106,6 +106,9 @@ class CliTest {
         Run noValue = main("serve", "--port");
         assertThat(noValue.code()).isEqualTo(2);
         assertThat(noValue.err()).contains("--port needs a value");
+        Run lastMisspelt = main("serve", "--cluster-file", "c.yaml", "--colour"); // named as unknown, not as valueless
+        assertThat(lastMisspelt.code()).isEqualTo(2);
+        assertThat(lastMisspelt.err()).contains("unknown flag: --colour").doesNotContain("needs a value");
         Run whatIfFlag = main("what-if", "--cluster-file", "c.yaml", "--pod", "p.yaml", "--port", "1");
         assertThat(whatIfFlag.code()).isEqualTo(2);
         assertThat(whatIfFlag.err()).contains("unknown flag: --port").contains("what-if --help");
