@@ -28,6 +28,7 @@ final class HealthServer implements AutoCloseable {
      * @throws BindException when the port is taken (Undertow has then stopped its threads again)
      */
     static HealthServer start(String host, int port, BooleanSupplier ready) throws BindException {
+        dev.berth.operator.metrics.OperatorMetrics.register(); // berth's series from the first scrape
         Undertow u = Undertow.builder()
                 .addHttpListener(port, host)
                 .setHandler(ex -> handle(ex, ready))

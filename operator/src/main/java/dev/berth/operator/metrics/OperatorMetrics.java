@@ -9,6 +9,15 @@ import io.prometheus.client.Counter;
 public final class OperatorMetrics {
     private OperatorMetrics() {}
 
+    /**
+     * Registers the counters now. They register when this class is first used, which is the first
+     * reconcile; until then a scrape would not show berth's series at all, and an alert on
+     * {@code absent(berth_operator_reconciles_total)} would fire on a healthy standby.
+     */
+    public static void register() {
+        // loading the class ran the static initialisers: nothing more to do
+    }
+
     /** Reconcile passes by outcome: {@code ok}, {@code invalid} (spec refused), {@code error} (requeued). */
     public static final Counter RECONCILES = Counter.build("berth_operator_reconciles_total",
             "Reconcile passes of KafkaClusters by outcome.").labelNames("outcome").register();
