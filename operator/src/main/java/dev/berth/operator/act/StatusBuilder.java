@@ -88,7 +88,8 @@ public final class StatusBuilder {
             BrokerFacts f = facts.getOrDefault(id, new BrokerFacts(id, 0, 0, 0, 0));
             String rack = firstNonNull(pod == null ? null : KubeView.annotation(pod, Names.ANN_RACK), prevRacks.get(id),
                     kafkaRacks.get(id));
-            if (pod != null && KubeView.isReady(pod) && !KubeView.isTerminating(pod)) {
+            // only desired brokers count: a ready pod of another id must not stand in for a desired one
+            if (pod != null && KubeView.isReady(pod) && !KubeView.isTerminating(pod) && in.desiredBrokers().contains(id)) {
                 readyBrokers++;
             }
             brokers.add(new BrokerStatus(id, Names.brokerPod(c.name(), id), node(pod), rack,

@@ -116,4 +116,70 @@ class StatusBuilderTest {
         assertThat(s.condition(ConditionType.Reconciling).reason()).isEqualTo("ScaleUpInProgress");
         assertThat(s.condition(ConditionType.Reconciling).message()).isEqualTo("moving 10 partitions onto broker 2");
     }
+
+    static V1Pod terminating(V1Pod p) {
+        p.getMetadata().setDeletionTimestamp(java.time.OffsetDateTime.parse("2026-01-01T09:59:00Z"));
+        return p;
+    }
+
+    static KafkaView unreachable() {
+        return new KafkaView(null, "TimeoutException: describeCluster", Instant.EPOCH);
+    }
+
+    record ConditionRow(String why, KafkaView kafka, boolean brokerOneTerminating, String phase, String ready,
+            String readyReason, String degraded, String degradedReason) {}
+
+    @Test
+    void readyAndDegradedSayWhatBlocksInTheOrderAPersonChecks() {
+        ConditionRow[] rows = {
+            new ConditionRow("all well", kafka(0, 1), false, "Running", "2/2", "AllBrokersReady", "False", "KafkaReachable"),
+            new ConditionRow("a pod being deleted is not ready, even with Ready=True", kafka(0, 1), true, "Creating", "1/2",
+                    "PodsNotReady", "False", "KafkaReachable"),
+            new ConditionRow("pods ready, Admin calls fail", unreachable(), false, "Degraded", "2/2", "KafkaUnreachable",
+                    "True", "KafkaUnreachable"),
+            new ConditionRow("pods ready, broker 1 not registered yet", kafka(0), false, "Creating", "2/2",
+                    "BrokersNotRegistered", "False", "KafkaReachable"),
+            new ConditionRow("not observed yet", new KafkaView(null, null, Instant.EPOCH), false, "Degraded", "2/2",
+                    "KafkaUnreachable", "Unknown", "KafkaNotObservedYet"),
+        };
+        for (ConditionRow row : rows) {
+            KafkaCluster c = cluster();
+            V1Pod b1 = ready(DesiredPods.broker(c, 1, null), "n2");
+            KafkaClusterStatus s = build(c, view(ready(DesiredPods.broker(c, 0, null), "n1"),
+                    row.brokerOneTerminating() ? terminating(b1) : b1, ready(DesiredPods.controller(c, 0, null), "n3")),
+                    row.kafka(), List.of(), null);
+            assertThat(s.phase()).as(row.why()).isEqualTo(row.phase());
+            assertThat(s.ready()).as(row.why()).isEqualTo(row.ready());
+            assertThat(s.condition(ConditionType.Ready).reason()).as(row.why()).isEqualTo(row.readyReason());
+            assertThat(s.condition(ConditionType.Degraded).status()).as(row.why()).isEqualTo(row.degraded());
+            assertThat(s.condition(ConditionType.Degraded).reason()).as(row.why()).isEqualTo(row.degradedReason());
+        }
+        KafkaCluster c = cluster();
+        KafkaClusterStatus down = build(c, view(ready(DesiredPods.broker(c, 0, null), "n1"), ready(DesiredPods.broker(c, 1,
+                null), "n2"), ready(DesiredPods.controller(c, 0, null), "n3")), unreachable(), List.of(), null);
+        assertThat(down.condition(ConditionType.Degraded).message())
+                .isEqualTo("Kafka Admin calls fail: TimeoutException: describeCluster");
+        assertThat(down.brokers().get(1).phase()).isEqualTo("Running");
+    }
+
+    @Test
+    void aBrokerPodBeyondTheSpecIsARowAndALeavingOneIsNot() {
+        KafkaCluster c = cluster();
+        V1Pod extra = ready(DesiredPods.broker(c, 2, null), "n4"); // left over: still a row, so a person sees it
+        V1Pod leaving = terminating(ready(DesiredPods.broker(c, 3, null), "n5")); // being removed by a ScaleDown
+        KafkaClusterStatus s = StatusBuilder.build(new StatusBuilder.Inputs(c, view(ready(DesiredPods.broker(c, 0, null), "n1"),
+                ready(DesiredPods.broker(c, 1, null), "n2"), extra, leaving, ready(DesiredPods.controller(c, 0, null), "n3")),
+                kafka(0, 1), new TreeSet<>(List.of(0, 1)), Set.of(3), List.of(), List.of(), null, List.of()), CLOCK);
+        assertThat(s.brokers()).extracting(BrokerStatus::id).containsExactly(0, 1, 2);
+        assertThat(s.brokers().get(2).phase()).isEqualTo("Running");
+        assertThat(s.ready()).as("ready counts the spec's brokers").isEqualTo("2/2");
+
+        // and a ready pod of another id never stands in for a desired broker that is not ready
+        V1Pod notReady = DesiredPods.broker(c, 1, null);
+        KafkaClusterStatus waiting = StatusBuilder.build(new StatusBuilder.Inputs(c, view(ready(DesiredPods.broker(c, 0, null),
+                "n1"), notReady, extra, ready(DesiredPods.controller(c, 0, null), "n3")), kafka(0, 1), new TreeSet<>(List.of(0, 1)),
+                Set.of(), List.of(), List.of(), null, List.of()), CLOCK);
+        assertThat(waiting.ready()).isEqualTo("1/2");
+        assertThat(waiting.condition(ConditionType.Ready).reason()).isEqualTo("PodsNotReady");
+    }
 }
