@@ -18,7 +18,7 @@ public final class SnapshotCommand {
             JSON (see README, "Snapshot JSON"): brokers with racks, topics with RF and
             min.insync.replicas, partitions with replicas, leader, ISR and size (describeLogDirs).
 
-              --bootstrap HOST:PORT  any broker(s) of the cluster
+              --bootstrap HOST:PORT  any broker(s) of the cluster (also --bootstrap=HOST:PORT)
               --help                 print this help
             Exit codes: 0 written, 1 Kafka did not answer, 2 bad usage.
             """;
@@ -36,6 +36,10 @@ public final class SnapshotCommand {
     public int run(String[] args, PrintStream out, PrintStream err) {
         String bootstrap = null;
         for (int i = 0; i < args.length; i++) {
+            if (args[i].startsWith("--bootstrap=")) { // --flag=value, as plan and run take it too
+                bootstrap = args[i].substring("--bootstrap=".length());
+                continue;
+            }
             switch (args[i]) {
                 case "--help", "-h" -> {
                     out.print(USAGE);

@@ -92,7 +92,8 @@ class SnapshotCommandTest {
     @Test
     void anUnreachableClusterExitsOneWithTheReason() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = new SnapshotCommand().run(new String[] {"--bootstrap", "127.0.0.1:1"},
+        // the --flag=value form here; the test above uses --flag value
+        int code = new SnapshotCommand().run(new String[] {"--bootstrap=127.0.0.1:1"},
                 System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
 
         assertThat(code).isEqualTo(1);
