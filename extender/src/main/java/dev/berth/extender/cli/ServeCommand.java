@@ -81,14 +81,12 @@ final class ServeCommand {
             err.println("run `serve --help` for the flags");
             return 2;
         }
-        if (options.tls().enabled()) {
-            try { // before the cluster state: a bad TLS file is a usage error, and found without waiting on a sync
-                ServeOptions.Tls tls = options.tls();
-                Tls.context(tls.keystore(), tls.password(), tls.clientCa(), tls.clientCaPassword());
-            } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-                err.println("serve: " + e.getMessage());
-                return 2;
-            }
+        SSLContext tls;
+        try { // before the cluster state: a bad TLS file is a usage error, and found without waiting on a sync
+            tls = tlsContext(options);
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            err.println("serve: " + e.getMessage());
+            return 2;
         }
         StateBackend backend;
         try {
@@ -102,7 +100,7 @@ final class ServeCommand {
         }
         CountDownLatch closed = new CountDownLatch(1);
         try (StateBackend b = backend; OutputStream sink = sink(options)) {
-            ExtenderServer.Builder builder = server(options, b, sink);
+            ExtenderServer.Builder builder = server(options, b, sink, tls);
             CountDownLatch stop = new CountDownLatch(1);
             try (ExtenderServer server = builder.start()) {
                 LOG.info("berth extender listening on {}://{}:{}{}", options.tls().enabled() ? "https" : "http",
@@ -134,16 +132,24 @@ final class ServeCommand {
     /** The server as the options describe it (listen address, TLS, scoring, decision log), not started yet. */
     static ExtenderServer.Builder server(ServeOptions options, StateBackend backend, OutputStream sink)
             throws java.io.IOException, java.security.GeneralSecurityException {
+        return server(options, backend, sink, tlsContext(options));
+    }
+
+    /** The TLS context the options ask for, or {@code null} for plain HTTP. */
+    static SSLContext tlsContext(ServeOptions options) throws java.io.IOException, java.security.GeneralSecurityException {
+        ServeOptions.Tls tls = options.tls();
+        return tls.enabled() ? Tls.context(tls.keystore(), tls.password(), tls.clientCa(), tls.clientCaPassword()) : null;
+    }
+
+    private static ExtenderServer.Builder server(ServeOptions options, StateBackend backend, OutputStream sink, SSLContext tls) {
         ExtenderServer.Builder builder = ExtenderServer.builder().state(backend.state()).binder(backend.binder())
                 .address(options.listen().address()).port(options.listen().port())
                 .prefix(options.listen().prefix()).maxBodyBytes(options.listen().maxBodyBytes())
                 .rackLabel(options.scoring().rackLabel()).weights(options.scoring().weights())
                 .leaderMetric(options.scoring().leaderMetric())
                 .decisionSink(sink).decisionsKept(options.logging().decisionsKept());
-        ServeOptions.Tls tls = options.tls();
-        if (tls.enabled()) {
-            SSLContext ctx = Tls.context(tls.keystore(), tls.password(), tls.clientCa(), tls.clientCaPassword());
-            builder.tls(ctx, tls.clientCa() != null);
+        if (tls != null) {
+            builder.tls(tls, options.tls().clientCa() != null);
         }
         return builder;
     }
