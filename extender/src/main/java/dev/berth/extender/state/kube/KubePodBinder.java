@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  *       kube-scheduler's own "assume": recorded after, a fast informer event could arrive first,
  *       find nothing to settle, and leave the reservation to expire instead;
  *   <li>POST the Binding with {@code metadata.uid} as precondition, read as a raw call and checked
- *       for 201 (a real apiserver answers with a Status, which the typed call cannot parse);
+ *       for 201 (a real apiserver answers with a Status, which the typed call cannot parse). If it
+ *       fails, the reservation is released and the rack stamp of step 2 taken back, unless the pod
+ *       changed since (then the Binding may have landed after all);
  *   <li>post a {@code BrokerPlaced} Event on the pod whose message is the explanation,
  *       asynchronously. An Event that fails is logged, not fatal: the pod is bound by then.
  * </ol>
@@ -91,13 +93,16 @@ public final class KubePodBinder implements PodBinder {
             }
             return; // already bound here: the informer shows it (or soon will), nothing to reserve
         }
-        stampRack(t, pod);
+        String stampedAt = stampRack(t, pod);
         boolean reserved = reserve(t, pod);
         try {
             postBinding(t);
         } catch (BindException e) {
             if (reserved) {
                 ledger.release(KubeFacts.podKey(pod), pod.getMetadata().getUid());
+            }
+            if (stampedAt != null) {
+                unstampRack(t, stampedAt);
             }
             throw e;
         }
@@ -121,31 +126,60 @@ public final class KubePodBinder implements PodBinder {
         return pod;
     }
 
-    private void stampRack(BindTarget t, V1Pod pod) throws BindException {
+    /**
+     * Stamps the node's rack on a pod that has none.
+     *
+     * @return the pod's resourceVersion right after the stamp, or null when nothing was stamped
+     */
+    private String stampRack(BindTarget t, V1Pod pod) throws BindException {
         Map<String, String> annotations = pod.getMetadata().getAnnotations();
         String pinned = annotations == null ? null : annotations.get(Keys.RACK);
         if (pinned != null && !pinned.isEmpty()) {
             if (t.nodeRack() != null && !pinned.equals(t.nodeRack())) {
                 throw new BindException(RACK_MISMATCH);
             }
-            return;
+            return null;
         }
         if (t.nodeRack() == null || t.nodeRack().isEmpty()) {
-            return;
+            return null;
         }
         String patch = GSON.toJson(Map.of("metadata", Map.of("annotations", Map.of(Keys.RACK, t.nodeRack()))));
-        ApiClient client = api.getApiClient();
         try {
-            PatchUtils.patch(
+            V1Pod stamped = PatchUtils.patch(
                     V1Pod.class,
                     () -> api.patchNamespacedPod(t.podName(), t.namespace(), new V1Patch(patch)).buildCall(null),
                     V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-                    client);
+                    api.getApiClient());
+            return stamped == null || stamped.getMetadata() == null ? null : stamped.getMetadata().getResourceVersion();
         } catch (ApiException e) {
             if (e.getCode() == 404) {
                 throw new BindException(POD_NOT_FOUND, e);
             }
             throw apiFailure("stamp rack", e);
+        }
+    }
+
+    /**
+     * Takes back a rack stamp whose Binding failed, so that a transient error does not pin a broker
+     * that never ran to that rack (DESIGN.md: a broker never changes rack <i>by accident</i>). It is
+     * a JSON patch whose leading {@code test} is the resourceVersion the stamp left: if anything
+     * wrote the pod since (a Binding that landed after all, a second scheduler, the operator), the
+     * apiserver refuses it with 422 and the stamp stays, which is what berth did before.
+     */
+    private void unstampRack(BindTarget t, String stampedAt) {
+        String patch = "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":"
+                + GSON.toJson(stampedAt) + "},{\"op\":\"remove\",\"path\":\"/metadata/annotations/"
+                + Keys.RACK.replace("~", "~0").replace("/", "~1") + "\"}]";
+        try {
+            PatchUtils.patch(
+                    V1Pod.class,
+                    () -> api.patchNamespacedPod(t.podName(), t.namespace(), new V1Patch(patch)).buildCall(null),
+                    V1Patch.PATCH_FORMAT_JSON_PATCH,
+                    api.getApiClient());
+        } catch (ApiException e) {
+            // 422: the pod changed since the stamp; 0: the API is unreachable. Either way it stays.
+            LOG.info("rack stamp on {}/{} kept after its binding failed (HTTP {})", t.namespace(), t.podName(),
+                    e.getCode());
         }
     }
 

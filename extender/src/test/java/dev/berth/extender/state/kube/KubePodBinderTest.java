@@ -170,6 +170,42 @@ class KubePodBinderTest {
         assertThat(ledger.reservedOn("node-a")).extracting(PlacedBroker::podKey)
                 .doesNotContain("kafka/bind-terminating");
         assertThat(read("bind-terminating").getSpec().getNodeName()).isNull();
+        // The rack stamped for node-a is taken back: the pod never ran there.
+        assertThat(read("bind-terminating").getMetadata().getAnnotations()).doesNotContainKey("berth.dev/rack");
+    }
+
+    @Test
+    void aBindingThatFailsOnceDoesNotPinTheRack() throws Exception {
+        String uid = createBroker("bind-transient", "c8", null);
+        FaultyBinding fault = FaultyBinding.refuseOnce(503);
+        KubePodBinder flaky = new KubePodBinder(fault.api(bed.url()), ledger, Clock.systemUTC(), "berth-extender-test");
+
+        assertThatThrownBy(() -> flaky.bind(target("bind-transient", uid, "node-a", "rack-a")))
+                .isInstanceOf(BindException.class)
+                .hasMessage("binding rejected: HTTP 503");
+        V1Pod after = read("bind-transient");
+        assertThat(after.getSpec().getNodeName()).isNull();
+        assertThat(after.getMetadata().getAnnotations()).doesNotContainKey("berth.dev/rack");
+
+        // The scheduler's next attempt may pick another rack, and it is stamped then.
+        flaky.bind(target("bind-transient", uid, "node-b", "rack-b"));
+        assertThat(read("bind-transient").getSpec().getNodeName()).isEqualTo("node-b");
+        assertThat(read("bind-transient").getMetadata().getAnnotations()).containsEntry("berth.dev/rack", "rack-b");
+    }
+
+    @Test
+    void aBindingThatLandedDespiteTheErrorKeepsItsRack() throws Exception {
+        String uid = createBroker("bind-lost-reply", "c9", null);
+        FaultyBinding fault = FaultyBinding.loseReplyOnce();
+        KubePodBinder flaky = new KubePodBinder(fault.api(bed.url()), ledger, Clock.systemUTC(), "berth-extender-test");
+
+        assertThatThrownBy(() -> flaky.bind(target("bind-lost-reply", uid, "node-a", "rack-a")))
+                .isInstanceOf(BindException.class)
+                .hasMessage(KubePodBinder.API_UNREACHABLE);
+        // The Binding reached the apiserver, so the pod changed after the stamp: it keeps its rack.
+        V1Pod after = read("bind-lost-reply");
+        assertThat(after.getSpec().getNodeName()).isEqualTo("node-a");
+        assertThat(after.getMetadata().getAnnotations()).containsEntry("berth.dev/rack", "rack-a");
     }
 
     @Test

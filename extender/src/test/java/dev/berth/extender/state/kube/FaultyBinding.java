@@ -1,0 +1,69 @@
+package dev.berth.extender.state.kube;
+
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.util.ClientBuilder;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import okhttp3.Interceptor;
+import okhttp3.MediaType;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * A network fault on the first {@code POST .../pods/NAME/binding} a client sends, for the binder's
+ * failure paths; every other call, and the Bindings after the first, reach the test bed unchanged.
+ * <ul>
+ *   <li>{@link #refuseOnce(int)}: the Binding never reaches the apiserver, and the client gets that
+ *       status (an overloaded or restarting apiserver);
+ *   <li>{@link #loseReplyOnce()}: the Binding reaches the apiserver and lands, then the connection
+ *       breaks before the reply (the case where the client cannot know the outcome).
+ * </ul>
+ */
+final class FaultyBinding implements Interceptor {
+    private final int refuseWith;
+    private final AtomicBoolean armed = new AtomicBoolean(true);
+
+    private FaultyBinding(int refuseWith) {
+        this.refuseWith = refuseWith;
+    }
+
+    static FaultyBinding refuseOnce(int status) {
+        return new FaultyBinding(status);
+    }
+
+    static FaultyBinding loseReplyOnce() {
+        return new FaultyBinding(0);
+    }
+
+    /** A client of the bed at {@code baseUrl} with this fault in front of it. */
+    CoreV1Api api(String baseUrl) {
+        ApiClient client = new ClientBuilder().setBasePath(baseUrl).setReadTimeout(Duration.ofSeconds(15)).build();
+        client.setHttpClient(client.getHttpClient().newBuilder().addInterceptor(this).build());
+        return new CoreV1Api(client);
+    }
+
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+        Request request = chain.request();
+        boolean binding = "POST".equals(request.method()) && request.url().encodedPath().endsWith("/binding");
+        if (!binding || !armed.compareAndSet(true, false)) {
+            return chain.proceed(request);
+        }
+        if (refuseWith == 0) {
+            chain.proceed(request).close();
+            throw new IOException("connection reset (injected after the Binding landed)");
+        }
+        return new Response.Builder()
+                .request(request)
+                .protocol(Protocol.HTTP_1_1)
+                .code(refuseWith)
+                .message("injected")
+                .body(ResponseBody.create("{\"kind\":\"Status\",\"code\":" + refuseWith + "}",
+                        MediaType.get("application/json")))
+                .build();
+    }
+}
