@@ -20,10 +20,14 @@ import okhttp3.ResponseBody;
  *   <li>{@link #refuseOnce(int)}: the Binding never reaches the apiserver, and the client gets that
  *       status (an overloaded or restarting apiserver);
  *   <li>{@link #loseReplyOnce()}: the Binding reaches the apiserver and lands, then the connection
- *       breaks before the reply (the case where the client cannot know the outcome).
+ *       breaks before the reply (the case where the client cannot know the outcome);
+ *   <li>{@link #raceOnce()}: an identical Binding lands just before this one, which the apiserver
+ *       then refuses with 409 (an earlier attempt of the same bind that was slow to arrive).
  * </ul>
  */
 final class FaultyBinding implements Interceptor {
+    private static final int LOSE_REPLY = 0;
+    private static final int RACE = -1;
     private final int refuseWith;
     private final AtomicBoolean armed = new AtomicBoolean(true);
 
@@ -36,7 +40,11 @@ final class FaultyBinding implements Interceptor {
     }
 
     static FaultyBinding loseReplyOnce() {
-        return new FaultyBinding(0);
+        return new FaultyBinding(LOSE_REPLY);
+    }
+
+    static FaultyBinding raceOnce() {
+        return new FaultyBinding(RACE);
     }
 
     /** A client of the bed at {@code baseUrl} with this fault in front of it. */
@@ -53,9 +61,13 @@ final class FaultyBinding implements Interceptor {
         if (!binding || !armed.compareAndSet(true, false)) {
             return chain.proceed(request);
         }
-        if (refuseWith == 0) {
+        if (refuseWith == LOSE_REPLY) {
             chain.proceed(request).close();
             throw new IOException("connection reset (injected after the Binding landed)");
+        }
+        if (refuseWith == RACE) {
+            chain.proceed(request).close(); // the earlier twin lands...
+            return chain.proceed(request); // ...so this one gets the apiserver's own 409
         }
         return new Response.Builder()
                 .request(request)

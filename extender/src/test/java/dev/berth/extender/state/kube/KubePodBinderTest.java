@@ -194,6 +194,19 @@ class KubePodBinderTest {
     }
 
     @Test
+    void aBindingThatLosesARaceToItsOwnTwinIsSuccess() throws Exception {
+        String uid = createBroker("bind-twin", "c10", null);
+        FaultyBinding fault = FaultyBinding.raceOnce();
+        KubePodBinder racing = new KubePodBinder(fault.api(bed.url()), ledger, Clock.systemUTC(), "berth-extender-test");
+
+        racing.bind(target("bind-twin", uid, "node-c", "rack-c")); // the 409 re-reads: bound here, so success
+        V1Pod after = read("bind-twin");
+        assertThat(after.getSpec().getNodeName()).isEqualTo("node-c");
+        assertThat(after.getMetadata().getAnnotations()).containsEntry("berth.dev/rack", "rack-c");
+        await().atMost(WAIT).until(() -> !eventsOf("bind-twin").isEmpty());
+    }
+
+    @Test
     void aBindingThatLandedDespiteTheErrorKeepsItsRack() throws Exception {
         String uid = createBroker("bind-lost-reply", "c9", null);
         FaultyBinding fault = FaultyBinding.loseReplyOnce();
