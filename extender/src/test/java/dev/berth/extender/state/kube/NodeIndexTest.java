@@ -23,6 +23,43 @@ class NodeIndexTest {
         return index.node(node).orElseThrow().brokers().stream().map(PlacedBroker::podKey).toList();
     }
 
+    /**
+     * The change counter tells {@link dev.berth.extender.state.TableCache} to rebuild: it must move
+     * on every event that changes a node's facts (else filters read a stale table: a second broker
+     * of a cluster could land beside the first), and stay on churn that changes none (else every
+     * pod status update costs a 5,000-node rebuild). Each row is one event after the same start:
+     * n1 and n2, broker b1 on n1.
+     */
+    @Test
+    void theChangeCounterMovesExactlyWhenFactsChange() {
+        record Row(String event, java.util.function.Consumer<NodeIndex> apply, boolean moves) {}
+        List<Row> rows = List.of(
+                new Row("same broker seen again (status churn)", i -> i.upsertPod(pod("ns/b1", "orders", "n1")), false),
+                new Row("same node seen again", i -> i.upsertNode(node("n1")), false),
+                new Row("unbound broker of another pod", i -> i.upsertPod(pod("ns/b9", "orders", null)), false),
+                new Row("pod that is not a broker", i -> i.upsertPod(pod("ns/web", "", "n2")), false),
+                new Row("removal of a pod never seen", i -> i.removePod("ns/ghost"), false),
+                new Row("a broker bound to n2", i -> i.upsertPod(pod("ns/b2", "orders", "n2")), true),
+                new Row("b1 moves to n2", i -> i.upsertPod(pod("ns/b1", "orders", "n2")), true),
+                new Row("b1 deleted", i -> i.removePod("ns/b1"), true),
+                new Row("b1 finished (no node)", i -> i.upsertPod(pod("ns/b1", "orders", null)), true),
+                new Row("b1's leaders change", i -> i.upsertPod(new PodPlacement("ns/b1", "uid-ns/b1", "n1",
+                        new PlacedBroker("ns/b1", "orders", 1, 10, 7, 0, false), List.of())), true),
+                new Row("n1's disk changes", i -> i.upsertNode(new NodeBase("n1", "zone-n1", 2000L, List.of())), true),
+                new Row("n1's rack changes", i -> i.upsertNode(new NodeBase("n1", "zone-x", 1000L, List.of())), true),
+                new Row("a new node", i -> i.upsertNode(node("n3")), true),
+                new Row("n2 deleted", i -> i.removeNode("n2"), true));
+        for (Row row : rows) {
+            NodeIndex index = new NodeIndex();
+            index.upsertNode(node("n1"));
+            index.upsertNode(node("n2"));
+            index.upsertPod(pod("ns/b1", "orders", "n1"));
+            long before = index.changes();
+            row.apply().accept(index);
+            assertThat(index.changes() > before).as(row.event()).isEqualTo(row.moves());
+        }
+    }
+
     @Test
     void boundBrokerAppearsOnItsNodeOnly() {
         NodeIndex index = new NodeIndex();
