@@ -186,19 +186,19 @@ final class Verbs {
         }
         String key = args.podNamespace() + "/" + args.podName();
         Decision scored = log.scoredThisCycle(key);
-        BrokerPod pod = pods.get(key);
+        BrokerPod pod = pods.get(key); // as the filter decoded it, with the UID it had then
         String rack = state.node(args.node()).map(NodeFacts::rack).orElse(null);
         String why = Explain.bind(args.node(), rack, scored);
-        BrokerPod facts = pod == null ? null : new BrokerPod(args.podNamespace(), args.podName(), args.podUid(),
-                pod.cluster(), pod.brokerId(), pod.pinnedRack(), pod.avoidNode(), pod.localStorageBytes());
         String error = "";
         try {
-            binder.bind(new PodBinder.BindTarget(args.podNamespace(), args.podName(), args.podUid(), args.node(), rack, why, facts));
+            binder.bind(new PodBinder.BindTarget(args.podNamespace(), args.podName(), args.podUid(), args.node(), rack, why, pod));
         } catch (PodBinder.BindException e) {
             error = e.getMessage() == null ? "bind failed" : e.getMessage();
         }
-        BrokerPod logged = facts != null ? facts
-                : new BrokerPod(args.podNamespace(), args.podName(), args.podUid(), null, null, null, null, null);
+        BrokerPod logged = pod == null
+                ? new BrokerPod(args.podNamespace(), args.podName(), args.podUid(), null, null, null, null, null)
+                : new BrokerPod(args.podNamespace(), args.podName(), args.podUid(), pod.cluster(), pod.brokerId(),
+                        pod.pinnedRack(), pod.avoidNode(), pod.localStorageBytes());
         record("bind", logged, error.isEmpty() ? "bound" : "bind-failed", error.isEmpty() ? "none" : "bind-error",
                 null, null, null, args.node(), error.isEmpty() ? null : error, startNanos);
         return Reply.json(200, WireEncoder.bindingResult(new ExtenderBindingResult(error)));

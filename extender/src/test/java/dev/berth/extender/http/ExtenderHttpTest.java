@@ -254,6 +254,23 @@ class ExtenderHttpTest {
     }
 
     @Test
+    void whenTwoBrokersFiltersPassedOneNodeBeforeEitherBindTheSecondBindIsRefused() throws Exception {
+        // kube-scheduler's binding cycle is asynchronous: the next pod is filtered before this one binds
+        String second = pod("kafka", "orders-broker-2", "uid-2", Map.of("berth.dev/cluster", "orders"), Map.of());
+        assertThat(json(post(port, "/scheduler/filter", namesArgs(BROKER, List.of("b2")))).get("NodeNames").toString())
+                .isEqualTo("[\"b2\"]");
+        assertThat(json(post(port, "/scheduler/filter", namesArgs(second, List.of("b2")))).get("NodeNames").toString())
+                .isEqualTo("[\"b2\"]");
+        assertThat(post(port, "/scheduler/bind", bindArgs("kafka", "orders-broker-1", "uid-1", "b2")).body())
+                .isEqualTo("{\"Error\":\"\"}");
+        assertThat(post(port, "/scheduler/bind", bindArgs("kafka", "orders-broker-2", "uid-2", "b2")).body())
+                .isEqualTo("{\"Error\":\"node already hosts a broker of this cluster\"}");
+        assertThat(state.inner.boundNode("kafka/orders-broker-2")).isEmpty();
+        assertThat(state.inner.node("b2").orElseThrow().brokers()).extracting(b -> b.podKey())
+                .containsExactly("kafka/orders-broker-1");
+    }
+
+    @Test
     void bindRemembersThePodBeyondTheDecisionRing() throws Exception {
         server.close();
         server = ExtenderServer.builder().state(state).binder(state.inner).decisionsKept(1).start();

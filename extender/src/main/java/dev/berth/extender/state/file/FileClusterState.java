@@ -1,22 +1,24 @@
 package dev.berth.extender.state.file;
 
 import dev.berth.extender.placement.BrokerPod;
+import dev.berth.extender.placement.HardRules;
 import dev.berth.extender.placement.NodeFacts;
 import dev.berth.extender.placement.NodeTable;
-import dev.berth.extender.state.TableCache;
-import java.time.Instant;
-import java.util.concurrent.atomic.AtomicLong;
 import dev.berth.extender.placement.PlacedBroker;
+import dev.berth.extender.placement.Reason;
 import dev.berth.extender.protocol.BadRequestException;
 import dev.berth.extender.protocol.Facts;
 import dev.berth.extender.state.ClusterState;
 import dev.berth.extender.state.PodBinder;
+import dev.berth.extender.state.TableCache;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link ClusterState} and {@link PodBinder} over a static {@link ClusterFile}, for what-if,
@@ -27,8 +29,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Bind is idempotent: the same pod on the same node again succeeds, on another node fails. The
  * pods it may bind are those of the file and those a filter or prioritize of this process decoded
  * (the pod being scheduled is usually not in the file). A pod the file lists must carry the file's
- * UID, as the Binding's precondition would require; any other pod is {@code pod not found}, since
- * nothing would tell the next filter which cluster's broker it is.
+ * UID, as the Binding's precondition would require, and so must one a filter decoded; any other pod
+ * is {@code pod not found}, since nothing would tell the next filter which cluster's broker it is.
+ * A broker is bound only if the hard rules still hold on the node with every earlier bind, as the
+ * Kubernetes binder checks them against its cache and ledger.
  */
 public final class FileClusterState implements ClusterState, PodBinder {
     private final Map<String, NodeFacts> nodes = new ConcurrentHashMap<>();
@@ -98,6 +102,8 @@ public final class FileClusterState implements ClusterState, PodBinder {
             pod = pod != null ? pod : fromFile(listed);
         } else if (pod == null) {
             throw new BindException(POD_NOT_FOUND);
+        } else if (notEmpty(pod.uid()) && notEmpty(t.podUid()) && !pod.uid().equals(t.podUid())) {
+            throw new BindException(POD_UID_CHANGED); // the filter saw another incarnation
         }
         String existing = boundTo.get(key);
         if (existing != null) {
@@ -110,6 +116,7 @@ public final class FileClusterState implements ClusterState, PodBinder {
         if (node == null) {
             throw new BindException("node not found");
         }
+        checkRules(pod, node);
         boundTo.put(key, t.node());
         if (pod != null && pod.isBroker()) {
             if (pod.pinnedRack() == null && t.nodeRack() != null) {
@@ -119,6 +126,23 @@ public final class FileClusterState implements ClusterState, PodBinder {
             list.add(Facts.placedBroker(pod, false));
             nodes.put(node.name(), new NodeFacts(node.name(), node.rack(), node.diskCapacityBytes(), list));
             changes.incrementAndGet();
+        }
+    }
+
+    /**
+     * The hard rules again, against the node with every bind so far: the scheduler binds
+     * asynchronously, so two brokers' filters may both have passed this node.
+     */
+    private static void checkRules(BrokerPod pod, NodeFacts node) throws BindException {
+        if (pod == null || !pod.isBroker()) {
+            return;
+        }
+        if (pod.pinnedRack() != null && node.rack() != null && !pod.pinnedRack().equals(node.rack())) {
+            throw new BindException(RACK_MISMATCH);
+        }
+        Reason refused = HardRules.check(pod, node);
+        if (refused != null) {
+            throw new BindException(refused.text());
         }
     }
 

@@ -57,7 +57,7 @@ public final class KubeBackendFactory implements StateBackendFactory {
             String instance) {
         ReservationLedger ledger = new ReservationLedger(clock);
         InformerClusterState state = new InformerClusterState(watchClient, rackLabel, ledger);
-        KubePodBinder binder = new KubePodBinder(new CoreV1Api(callClient), ledger, clock, instance);
+        KubePodBinder binder = new KubePodBinder(new CoreV1Api(callClient), ledger, state::node, clock, instance);
         state.start();
         return new KubeBackend(state, binder, List.of(watchClient, callClient));
     }

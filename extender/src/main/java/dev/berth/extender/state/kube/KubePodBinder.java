@@ -1,7 +1,13 @@
 package dev.berth.extender.state.kube;
 
 import com.google.gson.Gson;
+import dev.berth.extender.placement.BrokerPod;
+import dev.berth.extender.placement.HardRules;
 import dev.berth.extender.placement.Keys;
+import dev.berth.extender.placement.NodeFacts;
+import dev.berth.extender.placement.Reason;
+import dev.berth.extender.protocol.BadRequestException;
+import dev.berth.extender.protocol.Facts;
 import dev.berth.extender.state.PodBinder;
 import dev.berth.extender.state.ReservationLedger;
 import io.kubernetes.client.custom.V1Patch;
@@ -24,6 +30,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 import okhttp3.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,10 +43,14 @@ import org.slf4j.LoggerFactory;
  *       (a retried bind whose first reply was lost); bound elsewhere → refuse;
  *   <li>stamp {@code berth.dev/rack} with a JSON merge patch when it is missing and the node has a
  *       rack (a pinned rack that differs from the node's is refused: a broker never changes rack);
- *   <li>record the reservation, so the next filter sees the broker before the informer does. It is
- *       recorded just <i>before</i> the Binding (and released if the Binding fails), like
- *       kube-scheduler's own "assume": recorded after, a fast informer event could arrive first,
- *       find nothing to settle, and leave the reservation to expire instead;
+ *   <li>check the hard rules again against the node as the cache and the ledger show it now, and
+ *       record the reservation, in one step that no other bind interleaves with. kube-scheduler
+ *       binds asynchronously (PreBind can wait seconds for a volume), so the filter of the next
+ *       broker can pass a node before this bind is reserved; if both chose that node, the second
+ *       bind is refused with the rule's reason and the scheduler retries the pod, whose next filter
+ *       sees the first. The reservation is recorded just <i>before</i> the Binding (and released
+ *       if it fails), like kube-scheduler's own "assume": recorded after, a fast informer event
+ *       could arrive first, find nothing to settle, and leave the reservation to expire instead;
  *   <li>POST the Binding with {@code metadata.uid} as precondition, read as a raw call and checked
  *       for 201 (a real apiserver answers with a Status, which the typed call cannot parse). If it
  *       fails, the reservation is released and the rack stamp of step 2 taken back, unless the pod
@@ -58,7 +70,7 @@ public final class KubePodBinder implements PodBinder {
     public static final String POD_NOT_FOUND = PodBinder.POD_NOT_FOUND;
     public static final String POD_UID_CHANGED = PodBinder.POD_UID_CHANGED;
     public static final String BOUND_ELSEWHERE = PodBinder.BOUND_ELSEWHERE;
-    public static final String RACK_MISMATCH = "pod rack differs from node rack";
+    public static final String RACK_MISMATCH = PodBinder.RACK_MISMATCH;
     public static final String API_UNREACHABLE = "API server unreachable";
     /** The apiserver refused the Binding (e.g. the pod is being deleted) and the pod is still unbound. */
     public static final String BINDING_CONFLICT = "binding conflict";
@@ -67,18 +79,24 @@ public final class KubePodBinder implements PodBinder {
 
     private final CoreV1Api api;
     private final ReservationLedger ledger;
+    private final Function<String, Optional<NodeFacts>> nodes;
+    private final Object reserving = new Object();
     private final Clock clock;
     private final String instance;
 
     /**
      * @param api client with finite timeouts
      * @param ledger where the bind is recorded (shared with the informer state)
+     * @param nodes a node's facts as filters see them, the ledger's reservations included
+     *     ({@link InformerClusterState#node})
      * @param clock stamps Events
      * @param instance this replica's name (the Event's reportingInstance), e.g. the pod name
      */
-    public KubePodBinder(CoreV1Api api, ReservationLedger ledger, Clock clock, String instance) {
+    public KubePodBinder(CoreV1Api api, ReservationLedger ledger, Function<String, Optional<NodeFacts>> nodes,
+            Clock clock, String instance) {
         this.api = api;
         this.ledger = ledger;
+        this.nodes = nodes;
         this.clock = clock;
         this.instance = instance;
     }
@@ -93,9 +111,11 @@ public final class KubePodBinder implements PodBinder {
             }
             return; // already bound here: the informer shows it (or soon will), nothing to reserve
         }
-        String stampedAt = stampRack(t, pod);
-        boolean reserved = reserve(t, pod);
+        checkPinnedRack(t, pod);
+        boolean reserved = reserveIfItFits(t, pod);
+        String stampedAt = null;
         try {
+            stampedAt = stampRack(t, pod);
             postBinding(t);
         } catch (BindException e) {
             if (reserved) {
@@ -126,21 +146,27 @@ public final class KubePodBinder implements PodBinder {
         return pod;
     }
 
+    /** A pinned rack that differs from the node's is refused: a broker never changes rack. */
+    private static void checkPinnedRack(BindTarget t, V1Pod pod) throws BindException {
+        String pinned = pinnedRack(pod);
+        if (pinned != null && t.nodeRack() != null && !pinned.equals(t.nodeRack())) {
+            throw new BindException(RACK_MISMATCH);
+        }
+    }
+
+    private static String pinnedRack(V1Pod pod) {
+        Map<String, String> annotations = pod.getMetadata().getAnnotations();
+        String pinned = annotations == null ? null : annotations.get(Keys.RACK);
+        return pinned == null || pinned.isEmpty() ? null : pinned;
+    }
+
     /**
      * Stamps the node's rack on a pod that has none.
      *
      * @return the pod's resourceVersion right after the stamp, or null when nothing was stamped
      */
     private String stampRack(BindTarget t, V1Pod pod) throws BindException {
-        Map<String, String> annotations = pod.getMetadata().getAnnotations();
-        String pinned = annotations == null ? null : annotations.get(Keys.RACK);
-        if (pinned != null && !pinned.isEmpty()) {
-            if (t.nodeRack() != null && !pinned.equals(t.nodeRack())) {
-                throw new BindException(RACK_MISMATCH);
-            }
-            return null;
-        }
-        if (t.nodeRack() == null || t.nodeRack().isEmpty()) {
+        if (pinnedRack(pod) != null || t.nodeRack() == null || t.nodeRack().isEmpty()) {
             return null;
         }
         String patch = GSON.toJson(Map.of("metadata", Map.of("annotations", Map.of(Keys.RACK, t.nodeRack()))));
@@ -216,15 +242,39 @@ public final class KubePodBinder implements PodBinder {
         throw new BindException("binding rejected: HTTP " + code);
     }
 
-    /** Reserves a broker pod on the node; false for pods that are not brokers. */
-    private boolean reserve(BindTarget t, V1Pod pod) {
+    /**
+     * Reserves a broker pod on the node if the hard rules still let it go there; false for pods that
+     * are not brokers (nothing to check or reserve). The check and the reservation are one step
+     * for all binds of this process, so two binds racing for one node cannot both pass.
+     */
+    private boolean reserveIfItFits(BindTarget t, V1Pod pod) throws BindException {
         KubeFacts.PodPlacement placement = KubeFacts.pod(pod);
         String cluster = placement.broker().cluster();
         if (cluster == null || cluster.isEmpty()) {
             return false;
         }
-        ledger.reserve(placement.uid(), t.node(), placement.broker());
+        BrokerPod broker = brokerPod(pod);
+        synchronized (reserving) {
+            Optional<NodeFacts> node = nodes.apply(t.node());
+            Reason refused = node.isEmpty() ? Reason.UNKNOWN_NODE : HardRules.check(broker, node.get());
+            if (refused != null) {
+                throw new BindException(refused.text());
+            }
+            ledger.reserve(placement.uid(), t.node(), placement.broker());
+        }
         return true;
+    }
+
+    /** The live pod's placement facts, read as a filter reads them. */
+    private static BrokerPod brokerPod(V1Pod pod) throws BindException {
+        V1ObjectMeta m = pod.getMetadata();
+        try {
+            return Facts.brokerPod(m.getNamespace(), m.getName(), m.getUid(),
+                    m.getLabels() == null ? Map.of() : m.getLabels(),
+                    m.getAnnotations() == null ? Map.of() : m.getAnnotations());
+        } catch (BadRequestException e) {
+            throw new BindException(e.getMessage());
+        }
     }
 
     private void postEvent(BindTarget t, V1Pod pod) {

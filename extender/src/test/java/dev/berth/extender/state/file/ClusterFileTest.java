@@ -7,6 +7,7 @@ import dev.berth.extender.placement.BrokerPod;
 import dev.berth.extender.placement.NodeFacts;
 import dev.berth.extender.placement.PlacedBroker;
 import dev.berth.extender.state.PodBinder;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ClusterFileTest {
@@ -91,5 +92,48 @@ class ClusterFileTest {
         BrokerPod seen = new BrokerPod("kafka", "b2", "uid-b2", "c", 2, null, null, null);
         state.bind(new PodBinder.BindTarget("kafka", "b2", "uid-b2", "n2", "b", "x", seen));
         assertThat(state.node("n2").orElseThrow().brokers()).extracting(PlacedBroker::podKey).containsExactly("kafka/b2");
+    }
+
+    /**
+     * The bind checks the hard rules again, with every earlier bind: kube-scheduler binds
+     * asynchronously, so two filters may pass one node before either bind. Each row binds
+     * {@code second} after {@code first} (same node n1: zone a, 1Ti) and expects its refusal.
+     */
+    @Test
+    void aBindThatBreaksAHardRuleNowIsRefusedAndChangesNothing() throws Exception {
+        record Row(String why, BrokerPod second, String refusal) {}
+        BrokerPod first = new BrokerPod("kafka", "a0", "u-a0", "a", 0, null, null, 600L << 30);
+        List<Row> rows = List.of(
+                new Row("same cluster as the first", new BrokerPod("kafka", "a1", "u-a1", "a", 1, null, null, null),
+                        "node already hosts a broker of this cluster"),
+                new Row("disk: 600Gi + 600Gi > 1Ti", new BrokerPod("kafka", "b0", "u-b0", "b", 0, null, null, 600L << 30),
+                        "not enough free local disk"),
+                new Row("pinned to another rack", new BrokerPod("kafka", "c0", "u-c0", "c", 0, "b", null, null),
+                        "pod rack differs from node rack"),
+                new Row("moving off n1", new BrokerPod("kafka", "d0", "u-d0", "d", 0, null, "n1", null),
+                        "broker is moving off this node"));
+        for (Row row : rows) {
+            FileClusterState state = new FileClusterState(ClusterFile.parse("""
+                    kind: Node
+                    metadata: {name: n1, labels: {zone: a}, annotations: {berth.dev/disk-capacity: 1Ti}}
+                    """, "t"), "zone");
+            state.bind(new PodBinder.BindTarget("kafka", "a0", "u-a0", "n1", "a", "x", first));
+            BrokerPod p = row.second();
+            assertThatThrownBy(() -> state.bind(new PodBinder.BindTarget("kafka", p.name(), p.uid(), "n1", "a", "x", p)))
+                    .as(row.why()).hasMessage(row.refusal());
+            assertThat(state.boundNode("kafka/" + p.name())).as(row.why()).isEmpty();
+            assertThat(state.stampedRack("kafka/" + p.name())).as(row.why()).isEmpty();
+            assertThat(state.node("n1").orElseThrow().brokers()).as(row.why())
+                    .extracting(PlacedBroker::podKey).containsExactly("kafka/a0");
+        }
+    }
+
+    @Test
+    void aPodAFilterDecodedIsBoundOnlyWithTheUidItHadThen() throws Exception {
+        FileClusterState state = new FileClusterState(ClusterFile.parse(TWO_NODES_ONE_PENDING_BROKER, "t"), "zone");
+        BrokerPod seen = new BrokerPod("kafka", "b2", "uid-b2", "c", 2, null, null, null);
+        assertThatThrownBy(() -> state.bind(new PodBinder.BindTarget("kafka", "b2", "uid-new", "n2", "b", "x", seen)))
+                .hasMessage("pod UID changed");
+        assertThat(state.boundNode("kafka/b2")).isEmpty();
     }
 }

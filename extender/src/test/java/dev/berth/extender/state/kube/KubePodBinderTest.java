@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.berth.extender.placement.Keys;
 import dev.berth.extender.placement.PlacedBroker;
+import dev.berth.extender.placement.Reason;
 import dev.berth.extender.state.MutableClock;
 import dev.berth.extender.state.PodBinder.BindException;
 import dev.berth.extender.state.PodBinder.BindTarget;
@@ -46,7 +47,7 @@ class KubePodBinderTest {
         state = env.own(new InformerClusterState(env.informerClient(), Keys.DEFAULT_RACK_LABEL, ledger));
         state.start();
         await().atMost(WAIT).until(state::synced);
-        binder = new KubePodBinder(core, ledger, Clock.systemUTC(), "berth-extender-test");
+        binder = new KubePodBinder(core, ledger, state::node, Clock.systemUTC(), "berth-extender-test");
     }
 
     @AfterEach
@@ -55,8 +56,11 @@ class KubePodBinderTest {
     }
 
     private static String createBroker(String name, String cluster, String rack) {
-        String annotations = rack == null ? "{berth.dev/local-storage: 100Gi}"
-                : "{berth.dev/local-storage: 100Gi, berth.dev/rack: " + rack + "}";
+        return createBrokerAnnotated(name, cluster, rack == null ? "{berth.dev/local-storage: 100Gi}"
+                : "{berth.dev/local-storage: 100Gi, berth.dev/rack: " + rack + "}");
+    }
+
+    private static String createBrokerAnnotated(String name, String cluster, String annotations) {
         return bed.loadYaml("""
                 apiVersion: v1
                 kind: Pod
@@ -103,12 +107,29 @@ class KubePodBinderTest {
     }
 
     @Test
-    void nodeWithoutARackBindsWithoutStampingOne() throws Exception {
-        String uid = createBroker("bind-norack", "c2", null);
-        binder.bind(target("bind-norack", uid, "node-c", null));
-        V1Pod pod = read("bind-norack");
-        assertThat(pod.getSpec().getNodeName()).isEqualTo("node-c");
-        assertThat(pod.getMetadata().getAnnotations()).doesNotContainKey("berth.dev/rack");
+    void aNodeWithoutARackTakesNoBrokerAndStampsNoRackOnOtherPods() throws Exception {
+        bed.loadYaml("""
+                apiVersion: v1
+                kind: Node
+                metadata: {name: node-norack, annotations: {berth.dev/disk-capacity: 1Ti}}
+                """);
+        await().atMost(WAIT).until(() -> state.node("node-norack").isPresent());
+        String broker = createBroker("bind-norack", "c2", null);
+        assertThatThrownBy(() -> binder.bind(target("bind-norack", broker, "node-norack", null)))
+                .isInstanceOf(BindException.class)
+                .hasMessage(Reason.NO_RACK_LABEL.text());
+        assertThat(read("bind-norack").getSpec().getNodeName()).isNull();
+
+        String other = bed.loadYaml("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: bind-norack-tool, namespace: kafka}
+                spec: {schedulerName: berth-scheduler, containers: [{name: tool, image: busybox}]}
+                """).get(0).getAsJsonObject("metadata").get("uid").getAsString();
+        binder.bind(target("bind-norack-tool", other, "node-norack", null));
+        V1Pod pod = read("bind-norack-tool");
+        assertThat(pod.getSpec().getNodeName()).isEqualTo("node-norack");
+        assertThat(pod.getMetadata().getAnnotations()).isNullOrEmpty();
     }
 
     @Test
@@ -137,6 +158,105 @@ class KubePodBinderTest {
         V1Pod pod = read("bind-pinned");
         assertThat(pod.getSpec().getNodeName()).isEqualTo("node-b");
         assertThat(pod.getMetadata().getAnnotations()).containsEntry("berth.dev/rack", "rack-b");
+    }
+
+    /** A node of its own for a test that counts what is on it. */
+    private static void createNode(String name, String rack, String disk) {
+        bed.loadYaml("""
+                apiVersion: v1
+                kind: Node
+                metadata:
+                  name: %s
+                  labels: {topology.kubernetes.io/zone: %s}
+                  annotations: {berth.dev/disk-capacity: %s}
+                """.formatted(name, rack, disk));
+        await().atMost(WAIT).until(() -> state.node(name).isPresent());
+    }
+
+    @Test
+    void aSecondBrokerOfTheClusterIsRefusedOnTheNodeItsFirstWasJustBoundTo() throws Exception {
+        // kube-scheduler binds asynchronously: both filters passed node-d before either bind
+        createNode("node-d", "rack-d", "1Ti");
+        String first = createBroker("bind-first", "c11", null);
+        String second = createBroker("bind-second", "c11", null);
+        binder.bind(target("bind-first", first, "node-d", "rack-d"));
+
+        assertThatThrownBy(() -> binder.bind(target("bind-second", second, "node-d", "rack-d")))
+                .isInstanceOf(BindException.class)
+                .hasMessage(Reason.SAME_CLUSTER_BROKER.text());
+        V1Pod refused = read("bind-second");
+        assertThat(refused.getSpec().getNodeName()).isNull();
+        assertThat(refused.getMetadata().getAnnotations()).doesNotContainKey("berth.dev/rack");
+        assertThat(ledger.reservedOn("node-d")).extracting(PlacedBroker::podKey).doesNotContain("kafka/bind-second");
+        assertThat(read("bind-first").getSpec().getNodeName()).isEqualTo("node-d");
+    }
+
+    @Test
+    void aNodesDiskIsNotBookedTwiceByBindsThatRaced() throws Exception {
+        createNode("node-e", "rack-e", "1Ti");
+        String first = createBrokerAnnotated("bind-disk-1", "c12", "{berth.dev/local-storage: 600Gi}");
+        String second = createBrokerAnnotated("bind-disk-2", "c13", "{berth.dev/local-storage: 600Gi}");
+        binder.bind(target("bind-disk-1", first, "node-e", "rack-e"));
+
+        assertThatThrownBy(() -> binder.bind(target("bind-disk-2", second, "node-e", "rack-e")))
+                .isInstanceOf(BindException.class)
+                .hasMessage(Reason.DISK_FULL.text());
+        assertThat(read("bind-disk-2").getSpec().getNodeName()).isNull();
+    }
+
+    @Test
+    void ofEightBindsOfOneClusterToOneNodeAtOnceExactlyOneLands() throws Exception {
+        createNode("node-f", "rack-f", "10Ti");
+        List<String> uids = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            uids.add(createBroker("bind-rush-" + i, "c14", null));
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<String>> outcomes = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                String name = "bind-rush-" + i;
+                String uid = uids.get(i);
+                outcomes.add(pool.submit(() -> {
+                    go.await();
+                    try {
+                        binder.bind(target(name, uid, "node-f", "rack-f"));
+                        return "bound";
+                    } catch (BindException e) {
+                        return e.getMessage();
+                    }
+                }));
+            }
+            go.countDown();
+            List<String> results = new java.util.ArrayList<>();
+            for (java.util.concurrent.Future<String> f : outcomes) {
+                results.add(f.get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertThat(results).filteredOn("bound"::equals).hasSize(1);
+            assertThat(results).filteredOn(Reason.SAME_CLUSTER_BROKER.text()::equals).hasSize(7);
+        } finally {
+            pool.shutdownNow();
+        }
+        long onNode = core.listNamespacedPod(NS).execute().getItems().stream()
+                .filter(p -> p.getMetadata().getName().startsWith("bind-rush-"))
+                .filter(p -> "node-f".equals(p.getSpec().getNodeName()))
+                .count();
+        assertThat(onNode).isEqualTo(1);
+    }
+
+    @Test
+    void aNodeTheBrokerIsMovingOffOrThatTheCacheLacksIsRefused() throws Exception {
+        String leaving = createBrokerAnnotated("bind-avoid", "c15",
+                "{berth.dev/local-storage: 1Gi, berth.dev/avoid-node: node-a}");
+        assertThatThrownBy(() -> binder.bind(target("bind-avoid", leaving, "node-a", "rack-a")))
+                .isInstanceOf(BindException.class)
+                .hasMessage(Reason.AVOID_NODE.text());
+        assertThatThrownBy(() -> binder.bind(target("bind-avoid", leaving, "node-gone", "rack-a")))
+                .isInstanceOf(BindException.class)
+                .hasMessage(Reason.UNKNOWN_NODE.text());
+        assertThat(read("bind-avoid").getSpec().getNodeName()).isNull();
+        assertThat(read("bind-avoid").getMetadata().getAnnotations()).doesNotContainKey("berth.dev/rack");
     }
 
     @Test
@@ -178,7 +298,7 @@ class KubePodBinderTest {
     void aBindingThatFailsOnceDoesNotPinTheRack() throws Exception {
         String uid = createBroker("bind-transient", "c8", null);
         FaultyBinding fault = FaultyBinding.refuseOnce(503);
-        KubePodBinder flaky = new KubePodBinder(fault.api(bed.url()), ledger, Clock.systemUTC(), "berth-extender-test");
+        KubePodBinder flaky = new KubePodBinder(fault.api(bed.url()), ledger, state::node, Clock.systemUTC(), "berth-extender-test");
 
         assertThatThrownBy(() -> flaky.bind(target("bind-transient", uid, "node-a", "rack-a")))
                 .isInstanceOf(BindException.class)
@@ -197,12 +317,12 @@ class KubePodBinderTest {
     void aBindingThatLosesARaceToItsOwnTwinIsSuccess() throws Exception {
         String uid = createBroker("bind-twin", "c10", null);
         FaultyBinding fault = FaultyBinding.raceOnce();
-        KubePodBinder racing = new KubePodBinder(fault.api(bed.url()), ledger, Clock.systemUTC(), "berth-extender-test");
+        KubePodBinder racing = new KubePodBinder(fault.api(bed.url()), ledger, state::node, Clock.systemUTC(), "berth-extender-test");
 
-        racing.bind(target("bind-twin", uid, "node-c", "rack-c")); // the 409 re-reads: bound here, so success
+        racing.bind(target("bind-twin", uid, "node-b", "rack-b")); // the 409 re-reads: bound here, so success
         V1Pod after = read("bind-twin");
-        assertThat(after.getSpec().getNodeName()).isEqualTo("node-c");
-        assertThat(after.getMetadata().getAnnotations()).containsEntry("berth.dev/rack", "rack-c");
+        assertThat(after.getSpec().getNodeName()).isEqualTo("node-b");
+        assertThat(after.getMetadata().getAnnotations()).containsEntry("berth.dev/rack", "rack-b");
         await().atMost(WAIT).until(() -> !eventsOf("bind-twin").isEmpty());
     }
 
@@ -210,7 +330,7 @@ class KubePodBinderTest {
     void aBindingThatLandedDespiteTheErrorKeepsItsRack() throws Exception {
         String uid = createBroker("bind-lost-reply", "c9", null);
         FaultyBinding fault = FaultyBinding.loseReplyOnce();
-        KubePodBinder flaky = new KubePodBinder(fault.api(bed.url()), ledger, Clock.systemUTC(), "berth-extender-test");
+        KubePodBinder flaky = new KubePodBinder(fault.api(bed.url()), ledger, state::node, Clock.systemUTC(), "berth-extender-test");
 
         assertThatThrownBy(() -> flaky.bind(target("bind-lost-reply", uid, "node-a", "rack-a")))
                 .isInstanceOf(BindException.class)

@@ -185,7 +185,7 @@ class KubeSchedulingFlowTest {
         InformerClusterState unsynced = new InformerClusterState(bed.informerClient(), Keys.DEFAULT_RACK_LABEL,
                 new dev.berth.extender.state.ReservationLedger(Clock.systemUTC()));
         try (ExtenderServer second = ExtenderServer.builder().state(unsynced)
-                        .binder(new KubePodBinder(core, unsynced.ledger(), Clock.systemUTC(), "unsynced"))
+                        .binder(new KubePodBinder(core, unsynced.ledger(), unsynced::node, Clock.systemUTC(), "unsynced"))
                         .port(0).start();
                 unsynced) {
             SchedulerClient client = new SchedulerClient("http://127.0.0.1:" + second.port() + "/scheduler");
