@@ -88,21 +88,41 @@ final class ServeCommand {
             err.println("serve: " + e.getMessage());
             return 2;
         }
+        OutputStream sink;
+        try { // before the cluster state too: a decision log that cannot be opened is a usage error
+            sink = sink(options);
+        } catch (java.io.IOException e) {
+            String why = e instanceof java.nio.file.NoSuchFileException ? "its directory does not exist"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.toString();
+            err.println("serve: cannot open --decision-log " + options.logging().decisionLog() + ": " + why);
+            return 2;
+        }
         StateBackend backend;
         try {
             backend = backend(options, factories);
-        } catch (NoBackend e) {
+        } catch (NoBackend | java.io.IOException | IllegalArgumentException e) {
+            // no backend in this build, or a --cluster-file that cannot be read or is not one
             err.println("serve: " + e.getMessage());
+            closeQuietly(sink);
             return 2;
         } catch (Exception e) {
             LOG.error("cannot start the cluster state", e);
+            closeQuietly(sink);
             return 1;
         }
         CountDownLatch closed = new CountDownLatch(1);
-        try (StateBackend b = backend; OutputStream sink = sink(options)) {
+        try (StateBackend b = backend; sink) {
             ExtenderServer.Builder builder = server(options, b, sink, tls);
             CountDownLatch stop = new CountDownLatch(1);
-            try (ExtenderServer server = builder.start()) {
+            ExtenderServer started;
+            try {
+                started = builder.start();
+            } catch (RuntimeException e) { // the address is not this host's, or the port is taken
+                err.println("serve: cannot listen on " + options.listen().address() + ":" + options.listen().port()
+                        + ": " + rootMessage(e));
+                return 1;
+            }
+            try (ExtenderServer server = started) {
                 LOG.info("berth extender listening on {}://{}:{}{}", options.tls().enabled() ? "https" : "http",
                         options.listen().address(), server.port(), ExtenderServer.normalizePrefix(options.listen().prefix()));
                 // On SIGTERM the hook wakes this thread and waits (bounded) until the server, the
@@ -171,7 +191,7 @@ final class ServeCommand {
                 }
             }
         }
-        ServeOptions.Scoring scoring = new ServeOptions.Scoring(f.get("rack-label", d.scoring().rackLabel()),
+        ServeOptions.Scoring scoring = new ServeOptions.Scoring(rackLabel(f, d.scoring().rackLabel()),
                 new Weights(f.integer("weight-rack", Weights.DEFAULT.rack(), 0),
                         f.integer("weight-leaders", Weights.DEFAULT.leaders(), 0),
                         f.integer("weight-disk", Weights.DEFAULT.disk(), 0)),
@@ -183,6 +203,16 @@ final class ServeCommand {
                 f.get("decision-log") == null ? null : Path.of(f.get("decision-log")),
                 f.integer("decisions-kept", d.logging().decisionsKept(), 1));
         return new ServeOptions(listen, tls, scoring, sources, logging);
+    }
+
+    /** {@code --rack-label}, checked: a key no node can carry would leave every broker pending. */
+    static String rackLabel(Flags f, String byDefault) {
+        String key = f.get("rack-label", byDefault);
+        String problem = LabelKeys.problem(key);
+        if (problem != null) {
+            throw new IllegalArgumentException("--rack-label '" + key + "': " + problem);
+        }
+        return key;
     }
 
     private static char[] secret(String file) {
@@ -207,10 +237,37 @@ final class ServeCommand {
         return it.next().start(o);
     }
 
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.toString();
+    }
+
+    private static void closeQuietly(OutputStream sink) {
+        try {
+            sink.close();
+        } catch (java.io.IOException e) {
+            LOG.warn("closing the decision log: {}", e.toString());
+        }
+    }
+
     /** Decision lines are UTF-8 bytes (the log builds them so), buffered: a line can be 150 KB. */
     private static OutputStream sink(ServeOptions o) throws java.io.IOException {
         if (o.logging().decisionLog() == null) {
-            return new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+            // closing the log flushes it but leaves the process's stdout open
+            return new BufferedOutputStream(new java.io.FilterOutputStream(new FileOutputStream(FileDescriptor.out)) {
+                @Override
+                public void write(byte[] b, int off, int len) throws java.io.IOException {
+                    out.write(b, off, len); // FilterOutputStream would write byte by byte
+                }
+
+                @Override
+                public void close() throws java.io.IOException {
+                    flush();
+                }
+            }, 1 << 16);
         }
         return new BufferedOutputStream(Files.newOutputStream(o.logging().decisionLog(),
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND), 1 << 16);

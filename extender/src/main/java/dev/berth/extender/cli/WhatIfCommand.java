@@ -57,13 +57,13 @@ final class WhatIfCommand {
             if (f.get("cluster-file") == null || f.get("pod") == null) {
                 throw new IllegalArgumentException("--cluster-file and --pod are required");
             }
-            String rackLabel = f.get("rack-label", ServeOptions.Scoring.DEFAULT.rackLabel());
+            String rackLabel = ServeCommand.rackLabel(f, ServeOptions.Scoring.DEFAULT.rackLabel());
             PlacementEngine engine = new PlacementEngine(
                     new Weights(f.integer("weight-rack", Weights.DEFAULT.rack(), 0),
                             f.integer("weight-leaders", Weights.DEFAULT.leaders(), 0),
                             f.integer("weight-disk", Weights.DEFAULT.disk(), 0)),
                     LeaderMetric.fromFlag(f.get("score-leaders-by", LeaderMetric.LEADERS.flag())));
-            ClusterFile cluster = ClusterFile.read(Path.of(f.get("cluster-file")));
+            ClusterFile cluster = ClusterFile.read(Path.of(f.get("cluster-file"))).requireNodes(f.get("cluster-file"));
             ClusterFile podFile = ClusterFile.read(Path.of(f.get("pod")));
             if (podFile.pods().isEmpty()) {
                 throw new IllegalArgumentException(f.get("pod") + ": no Pod in the file");

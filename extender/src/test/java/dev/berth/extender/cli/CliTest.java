@@ -128,6 +128,75 @@ class CliTest {
     }
 
     @Test
+    void badClusterFilesAndSinksAreUsageErrorsThatNameTheProblem(@TempDir Path dir) throws Exception {
+        Path pod = EXAMPLES.resolve("broker-pod.yaml");
+        Path empty = Files.writeString(dir.resolve("empty.yaml"), "");
+        Path twice = Files.writeString(dir.resolve("twice.yaml"),
+                "kind: Node\nmetadata: {name: n1}\n---\nkind: Node\nmetadata: {name: n1}\n");
+        Path binary = Files.write(dir.resolve("binary.yaml"), new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
+        record Row(String file, String says) {}
+        List<Row> rows = List.of(
+                new Row(dir.resolve("missing.yaml").toString(), "missing.yaml: no such file"),
+                new Row(dir.toString(), ": is a directory"),
+                new Row(empty.toString(), "empty.yaml: no Node in the file"),
+                new Row(twice.toString(), "twice.yaml: node n1 is listed twice"),
+                new Row(binary.toString(), "binary.yaml: not UTF-8 text"));
+        for (Row row : rows) {
+            Run whatIf = main("what-if", "--cluster-file", row.file(), "--pod", pod.toString());
+            assertThat(whatIf.code()).as(row.file()).isEqualTo(2);
+            assertThat(whatIf.err()).as(row.file()).contains(row.says()).doesNotContain("Exception");
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = ServeCommand.run(new String[] {"serve", "--port", "0", "--cluster-file", row.file()}, System.out,
+                    new PrintStream(err, true, StandardCharsets.UTF_8), List::of);
+            assertThat(code).as(row.file()).isEqualTo(2);
+            assertThat(err.toString(StandardCharsets.UTF_8)).as(row.file()).startsWith("serve: ").contains(row.says());
+        }
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = ServeCommand.run(new String[] {"serve", "--port", "0", "--cluster-file", EXAMPLES.resolve("cluster.yaml").toString(),
+                "--decision-log", dir.resolve("no/such/dir/d.log").toString()}, System.out, new PrintStream(err, true, StandardCharsets.UTF_8), List::of);
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot open --decision-log").contains("its directory does not exist");
+    }
+
+    @Test
+    void aPortThatAnotherProcessHoldsIsOneLineAndExitOne() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = ServeCommand.run(new String[] {"serve", "--address", "127.0.0.1", "--port", String.valueOf(taken.getLocalPort()),
+                    "--cluster-file", EXAMPLES.resolve("cluster.yaml").toString()}, System.out, new PrintStream(err, true, StandardCharsets.UTF_8), List::of);
+            assertThat(code).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8).strip())
+                    .startsWith("serve: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": java.net.BindException")
+                    .doesNotContain("\n");
+        }
+    }
+
+    @Test
+    void aRackLabelNoNodeCouldCarryIsRefused() {
+        for (String command : List.of("serve", "what-if")) {
+            Run r = main(command, "--cluster-file", "c.yaml", "--pod", "p.yaml", "--rack-label", "");
+            if (command.equals("serve")) {
+                r = main(command, "--cluster-file", "c.yaml", "--rack-label", "");
+            }
+            assertThat(r.code()).as(command).isEqualTo(2);
+            assertThat(r.err()).as(command).contains("--rack-label '': a label key cannot be empty");
+        }
+    }
+
+    @Test
+    void aTypedNodeListFromTheApiIsReadAsNodes(@TempDir Path dir) throws Exception {
+        Path raw = Files.writeString(dir.resolve("nodes.yaml"), """
+                kind: NodeList
+                apiVersion: v1
+                items:
+                - metadata: {name: n1, labels: {topology.kubernetes.io/zone: a}, annotations: {berth.dev/disk-capacity: 1Ti}}
+                """);
+        Run r = main("what-if", "--cluster-file", raw.toString(), "--pod", EXAMPLES.resolve("broker-pod.yaml").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("chosen: n1");
+    }
+
+    @Test
     void serveFlagsBecomeOptions() {
         ServeOptions o = ServeCommand.options(flags("--port", "9000", "--prefix", "/x", "--weight-disk", "5", "--score-leaders-by", "bytes-in",
                 "--rack-label", "rack", "--cluster-file", "c.yaml", "--decisions-kept", "7"));

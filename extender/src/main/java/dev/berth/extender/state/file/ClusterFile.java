@@ -12,8 +12,10 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Nodes and Pods read from YAML as {@code kubectl get nodes,pods -o yaml} prints them: a
- * {@code List} (its {@code items}), or several {@code ---} documents, or both. Objects of other
- * kinds are ignored. Only names, labels, annotations and (for pods) {@code spec.nodeName} are read.
+ * {@code List} (its {@code items}), or several {@code ---} documents, or both. The API's own
+ * {@code NodeList} and {@code PodList}, whose items carry no {@code kind}, are read too. Objects of
+ * other kinds are ignored. Only names, labels, annotations and (for pods) {@code spec.nodeName} are
+ * read. A node, or a pod (namespace and name), listed twice is an error: which copy is meant?
  * Uses the SnakeYAML that client-java already ships, with its safe constructor (plain maps and
  * lists, no arbitrary types).
  */
@@ -23,8 +25,31 @@ public record ClusterFile(List<Obj> nodes, List<Obj> pods) {
     public record Obj(String namespace, String name, String uid, Map<String, String> labels,
             Map<String, String> annotations, String nodeName) {}
 
+    /**
+     * Reads and parses {@code file}. An unreadable file is an {@link IOException} whose message
+     * names the file and says why in words ("no such file", "is a directory", "not UTF-8 text").
+     */
     public static ClusterFile read(Path file) throws IOException {
-        return parse(Files.readString(file), file.toString());
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException(file + ": no such file", e);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IOException(file + ": not UTF-8 text (a YAML file was expected)", e);
+        } catch (IOException e) {
+            throw new IOException(file + ": " + (Files.isDirectory(file) ? "is a directory" : e.toString()), e);
+        }
+        return parse(text, file.toString());
+    }
+
+    /** This file, when it lists at least one Node; {@code origin} names it in the error. */
+    public ClusterFile requireNodes(String origin) {
+        if (nodes.isEmpty()) {
+            throw new IllegalArgumentException(origin + ": no Node in the file (a List or documents of kind Node,"
+                    + " as `kubectl get nodes,pods -o yaml` prints them)");
+        }
+        return this;
     }
 
     /** {@code origin} names the source in error messages. */
@@ -44,17 +69,35 @@ public record ClusterFile(List<Obj> nodes, List<Obj> pods) {
             }
             throw new IllegalArgumentException(origin + ": not valid YAML: " + e.getMessage(), e);
         }
+        requireUnique(nodes, "node", origin);
+        requireUnique(pods, "pod", origin);
         return new ClusterFile(List.copyOf(nodes), List.copyOf(pods));
     }
 
+    private static void requireUnique(List<Obj> objs, String what, String origin) {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Obj o : objs) {
+            String key = o.namespace() == null ? o.name() : o.namespace() + "/" + o.name();
+            if (!seen.add(key)) {
+                throw new IllegalArgumentException(origin + ": " + what + " " + key + " is listed twice");
+            }
+        }
+    }
+
     private static void collect(Object o, List<Obj> nodes, List<Obj> pods, String where) {
+        collect(o, null, nodes, pods, where);
+    }
+
+    /** {@code itemKind}: the kind a typed list ({@code NodeList}, {@code PodList}) gives its items. */
+    private static void collect(Object o, String itemKind, List<Obj> nodes, List<Obj> pods, String where) {
         if (!(o instanceof Map<?, ?> map)) {
             return;
         }
-        Object kind = map.get("kind");
+        Object kind = map.get("kind") == null ? itemKind : map.get("kind");
         if (map.get("items") instanceof List<?> items) {
+            String typed = "NodeList".equals(kind) ? "Node" : "PodList".equals(kind) ? "Pod" : null;
             for (int i = 0; i < items.size(); i++) {
-                collect(items.get(i), nodes, pods, where + " item " + i);
+                collect(items.get(i), typed, nodes, pods, where + " item " + i);
             }
             return;
         }

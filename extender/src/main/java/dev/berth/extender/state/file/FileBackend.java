@@ -14,8 +14,12 @@ public final class FileBackend implements StateBackend {
         this.state = state;
     }
 
+    /**
+     * @throws IOException the file cannot be read (the message names it and says why)
+     * @throws IllegalArgumentException it is not a cluster file: bad YAML, no Node, a name twice
+     */
     public static FileBackend open(Path file, String rackLabel) throws IOException {
-        return new FileBackend(new FileClusterState(ClusterFile.read(file), rackLabel));
+        return new FileBackend(new FileClusterState(ClusterFile.read(file).requireNodes(file.toString()), rackLabel));
     }
 
     @Override
