@@ -19,7 +19,7 @@ public final class Quantities {
         }
         BigDecimal number;
         try {
-            number = new Quantity(text.trim()).getNumber();
+            number = number(text.trim());
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a Kubernetes quantity: " + text);
         }
@@ -32,6 +32,25 @@ public final class Quantities {
             throw new IllegalArgumentException("quantity too large: " + text);
         }
     }
+
+    /**
+     * client-java 27 computes the {@code Ei} suffix through a {@code double} (2^60 comes out as
+     * 1152921504606847000, 424 bytes over), so {@code Ei} is taken off and applied exactly; the
+     * number before it is still parsed by {@link Quantity}. Every other suffix is exact there.
+     */
+    private static BigDecimal number(String text) {
+        if (text.endsWith("Ei")) {
+            String plain = text.substring(0, text.length() - 2);
+            if (plain.indexOf('e') >= 0 || plain.indexOf('E') >= 0) {
+                throw new IllegalArgumentException("a suffix and an exponent together"); // as 1e3Gi
+            }
+            BigDecimal mantissa = new Quantity(plain).getNumber();
+            return mantissa.multiply(EXBI);
+        }
+        return new Quantity(text).getNumber();
+    }
+
+    private static final BigDecimal EXBI = new BigDecimal(java.math.BigInteger.ONE.shiftLeft(60));
 
     /**
      * A node's {@code berth.dev/disk-capacity}: {@code null} when absent,
