@@ -191,7 +191,9 @@ final class Verbs {
         String why = Explain.bind(args.node(), rack, scored);
         String error = "";
         try {
-            binder.bind(new PodBinder.BindTarget(args.podNamespace(), args.podName(), args.podUid(), args.node(), rack, why, pod));
+            BrokerPod known = binder.bind(new PodBinder.BindTarget(args.podNamespace(), args.podName(), args.podUid(),
+                    args.node(), rack, why, pod));
+            pod = pod != null ? pod : known; // a pod no filter of this process saw: the binder read it
         } catch (PodBinder.BindException e) {
             error = e.getMessage() == null ? "bind failed" : e.getMessage();
         }

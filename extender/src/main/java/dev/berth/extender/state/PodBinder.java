@@ -20,7 +20,14 @@ public interface PodBinder {
     String BOUND_ELSEWHERE = "pod already bound to another node";
     String RACK_MISMATCH = "pod rack differs from node rack";
 
-    void bind(BindTarget target) throws BindException;
+    /**
+     * Binds, or finds the pod already bound to {@code target.node()}.
+     *
+     * @return the pod's placement facts as the binder knows them (read from the API, from the file,
+     *     or {@code target.pod()}), for the decision line when no filter of this process saw the
+     *     pod; {@code null} when it knows none
+     */
+    dev.berth.extender.placement.BrokerPod bind(BindTarget target) throws BindException;
 
     /**
      * @param namespace pod namespace

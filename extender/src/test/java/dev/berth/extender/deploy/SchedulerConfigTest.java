@@ -116,7 +116,7 @@ class SchedulerConfigTest {
                 return List.of();
             }
         };
-        PodBinder noop = target -> { };
+        PodBinder noop = target -> null;
         String pod = "{\"metadata\":{\"name\":\"p\",\"namespace\":\"d\",\"uid\":\"u\"}}";
         Map<String, String> bodies = Map.of(
                 "filterVerb", "{\"Pod\":" + pod + ",\"Nodes\":null,\"NodeNames\":[\"n1\"]}",

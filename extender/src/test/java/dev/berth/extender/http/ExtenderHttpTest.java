@@ -45,7 +45,7 @@ class ExtenderHttpTest {
         log = new ByteArrayOutputStream();
         PodBinder recording = t -> {
             binds.add(t);
-            state.inner.bind(t);
+            return state.inner.bind(t);
         };
         server = ExtenderServer.builder().state(state).binder(recording).decisionSink(log).maxBodyBytes(1 << 20)
                 .clock(Clock.fixed(Instant.parse("2026-11-25T12:00:00Z"), ZoneOffset.UTC)).start();
@@ -268,6 +268,17 @@ class ExtenderHttpTest {
         assertThat(state.inner.boundNode("kafka/orders-broker-2")).isEmpty();
         assertThat(state.inner.node("b2").orElseThrow().brokers()).extracting(b -> b.podKey())
                 .containsExactly("kafka/orders-broker-1");
+    }
+
+    @Test
+    void aBindLineNamesTheClusterAndBrokerEvenWithoutAFilterBeforeIt() throws Exception {
+        // a pending pod of the cluster file, bound with no filter of this process (as after a restart)
+        post(port, "/scheduler/bind", bindArgs("kafka", "orders-broker-9", "uid-9", "c2"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> log.toString(java.nio.charset.StandardCharsets.UTF_8).lines().count() == 1);
+        JsonObject bind = JsonParser.parseString(log.toString(java.nio.charset.StandardCharsets.UTF_8).strip()).getAsJsonObject();
+        assertThat(bind.get("outcome").getAsString()).as(bind.toString()).isEqualTo("bound");
+        assertThat(bind.get("cluster").getAsString()).isEqualTo("orders");
+        assertThat(bind.get("brokerId").getAsInt()).isEqualTo(9);
     }
 
     @Test

@@ -46,6 +46,8 @@ final class HttpFixture {
               metadata: {name: events-broker-0, namespace: kafka, labels: {berth.dev/cluster: events, berth.dev/broker-id: "0"},
                          annotations: {berth.dev/rack: rack-b, berth.dev/local-storage: 50Gi, berth.dev/leaders: "100"}}
               spec: {nodeName: b1}
+            - kind: Pod
+              metadata: {name: orders-broker-9, namespace: kafka, uid: uid-9, labels: {berth.dev/cluster: orders, berth.dev/broker-id: "9"}}
             """;
 
     /** The file state with a switch for "not synced yet". */

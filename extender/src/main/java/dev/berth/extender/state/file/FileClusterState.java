@@ -91,7 +91,7 @@ public final class FileClusterState implements ClusterState, PodBinder {
     }
 
     @Override
-    public synchronized void bind(BindTarget t) throws BindException {
+    public synchronized BrokerPod bind(BindTarget t) throws BindException {
         String key = t.namespace() + "/" + t.podName();
         BrokerPod pod = t.pod();
         ClusterFile.Obj listed = filePods.get(key);
@@ -108,7 +108,7 @@ public final class FileClusterState implements ClusterState, PodBinder {
         String existing = boundTo.get(key);
         if (existing != null) {
             if (existing.equals(t.node())) {
-                return;
+                return pod;
             }
             throw new BindException(BOUND_ELSEWHERE);
         }
@@ -127,6 +127,7 @@ public final class FileClusterState implements ClusterState, PodBinder {
             nodes.put(node.name(), new NodeFacts(node.name(), node.rack(), node.diskCapacityBytes(), list));
             changes.incrementAndGet();
         }
+        return pod;
     }
 
     /**

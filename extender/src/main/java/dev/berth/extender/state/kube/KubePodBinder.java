@@ -102,14 +102,14 @@ public final class KubePodBinder implements PodBinder {
     }
 
     @Override
-    public void bind(BindTarget t) throws BindException {
+    public BrokerPod bind(BindTarget t) throws BindException {
         V1Pod pod = read(t);
         String boundTo = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
         if (boundTo != null && !boundTo.isEmpty()) {
             if (!boundTo.equals(t.node())) {
                 throw new BindException(BOUND_ELSEWHERE);
             }
-            return; // already bound here: the informer shows it (or soon will), nothing to reserve
+            return factsOf(pod, t); // already bound here: the informer shows it (or soon will), nothing to reserve
         }
         checkPinnedRack(t, pod);
         boolean reserved = reserveIfItFits(t, pod);
@@ -127,6 +127,16 @@ public final class KubePodBinder implements PodBinder {
             throw e;
         }
         postEvent(t, pod);
+        return factsOf(pod, t);
+    }
+
+    /** The pod's facts for the decision line: as read, or as the filter saw them if unreadable. */
+    private static BrokerPod factsOf(V1Pod pod, BindTarget t) {
+        try {
+            return brokerPod(pod);
+        } catch (BindException unreadable) {
+            return t.pod();
+        }
     }
 
     private V1Pod read(BindTarget t) throws BindException {
