@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Routes requests and owns the error boundary: whatever happens inside, the client gets an answer
@@ -61,7 +62,8 @@ final class Router implements HttpHandler {
     private Reply route(HttpServerExchange ex, long start) throws IOException {
         String path = ex.getRequestPath();
         boolean post = ex.getRequestMethod().equals(Methods.POST);
-        boolean get = ex.getRequestMethod().equals(Methods.GET);
+        // HEAD is GET without the body (RFC 9110), which Undertow drops from HEAD replies itself
+        boolean get = ex.getRequestMethod().equals(Methods.GET) || ex.getRequestMethod().equals(Methods.HEAD);
         if (path.equals(filterPath) || path.equals(prioritizePath) || path.equals(bindPath)) {
             if (!post) {
                 ex.getResponseHeaders().put(Headers.ALLOW, "POST"); // RFC 9110: a 405 names what is allowed
@@ -95,7 +97,7 @@ final class Router implements HttpHandler {
             return Reply.text(404, "not found\n"); // whatever the method: no such resource
         }
         if (!get) {
-            ex.getResponseHeaders().put(Headers.ALLOW, "GET");
+            ex.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD");
             return Reply.text(405, "use GET\n");
         }
         switch (path) {
@@ -117,13 +119,18 @@ final class Router implements HttpHandler {
     /**
      * {@code GET /decisions?pod=ns/name&limit=N}: newest first, {@code limit} 20 by default and at
      * most what the ring keeps. A query berth cannot answer as asked (unknown parameter, a pod that
-     * is not {@code namespace/name}, a limit that is not a positive integer) is a 400 saying so,
+     * is not {@code namespace/name}, a limit that is not a positive integer, a parameter given twice)
+     * is a 400 saying so,
      * rather than an empty list that looks like "no decisions".
      */
     private Reply decisions(HttpServerExchange ex) {
-        for (String name : ex.getQueryParameters().keySet()) {
+        for (Map.Entry<String, Deque<String>> p : ex.getQueryParameters().entrySet()) {
+            String name = p.getKey();
             if (!name.equals("pod") && !name.equals("limit")) {
                 return Reply.text(400, "unknown parameter " + name + "; use pod=namespace/name and limit=N\n");
+            }
+            if (p.getValue().size() > 1) { // which one was meant? answering for the first would guess
+                return Reply.text(400, name + " is given " + p.getValue().size() + " times; give it once\n");
             }
         }
         String pod = param(ex, "pod");

@@ -369,10 +369,12 @@ class ExtenderHttpTest {
         assertThat(mineLast).extracting(e -> e.getAsJsonObject().get("verb").getAsString()).containsExactly("prioritize");
         assertThat(JsonParser.parseString(get(port, "/decisions?pod=kafka/nobody").body()).getAsJsonArray()).isEmpty();
         assertThat(JsonParser.parseString(get(port, "/decisions?limit=99999999999").body()).getAsJsonArray()).hasSize(3);
-        for (String bad : List.of("limit=zero", "limit=0", "limit=-3", "limit=", "pod=", "pod=orders-broker-1", "pod=a/b/c", "pods=kafka/other")) {
+        for (String bad : List.of("limit=zero", "limit=0", "limit=-3", "limit=", "pod=", "pod=orders-broker-1", "pod=a/b/c", "pods=kafka/other",
+                "pod=kafka/a&pod=kafka/b", "limit=1&limit=2")) {
             HttpResponse<String> r = get(port, "/decisions?" + bad);
             assertThat(r.statusCode()).as(bad).isEqualTo(400);
-            assertThat(r.body()).as(bad).containsAnyOf("limit must be a positive integer", "pod must be namespace/name", "unknown parameter pods");
+            assertThat(r.body()).as(bad).containsAnyOf("limit must be a positive integer", "pod must be namespace/name", "unknown parameter pods",
+                    "pod is given 2 times; give it once", "limit is given 2 times; give it once");
         }
     }
 
@@ -430,7 +432,15 @@ class ExtenderHttpTest {
         assertThat(getFilter.headers().firstValue("Allow")).as("RFC 9110: a 405 says what is allowed").contains("POST");
         HttpResponse<String> postHealth = post(port, "/healthz", "");
         assertThat(postHealth.statusCode()).isEqualTo(405);
-        assertThat(postHealth.headers().firstValue("Allow")).contains("GET");
+        assertThat(postHealth.headers().firstValue("Allow")).contains("GET, HEAD");
+        for (String read : List.of("/healthz", "/readyz", "/metrics", "/decisions")) { // RFC 9110: GET implies HEAD
+            HttpResponse<String> head = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + read))
+                            .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(head.statusCode()).as(read).isEqualTo(200);
+            assertThat(head.body()).as(read).isEmpty();
+        }
         assertThat(get(port, "/nope").statusCode()).isEqualTo(404);
         // a verb berth does not serve (kube-scheduler's preempt) is not found, whatever the method
         assertThat(post(port, "/scheduler/preempt", "{}").statusCode()).isEqualTo(404);
