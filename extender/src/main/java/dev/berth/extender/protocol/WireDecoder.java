@@ -122,8 +122,8 @@ public final class WireDecoder {
         Meta meta = null;
         c.beginObject();
         for (boolean first = true; c.hasNext(first, '}'); first = false) {
-            if (c.nextName().equalsIgnoreCase("metadata") && !c.nextIsNull()) {
-                meta = meta(c, "Pod.metadata");
+            if (c.nextName().equalsIgnoreCase("metadata")) {
+                meta = c.nextIsNull() ? null : meta(c, "Pod.metadata"); // null: as absent
             } else {
                 c.skipValue();
             }
@@ -160,8 +160,8 @@ public final class WireDecoder {
             Meta meta = null;
             c.beginObject();
             for (boolean f = true; c.hasNext(f, '}'); f = false) {
-                if (c.nextName().equalsIgnoreCase("metadata") && !c.nextIsNull()) {
-                    meta = meta(c, "Nodes.items[].metadata");
+                if (c.nextName().equalsIgnoreCase("metadata")) {
+                    meta = c.nextIsNull() ? null : meta(c, "Nodes.items[].metadata"); // null: as absent
                 } else {
                     c.skipValue();
                 }

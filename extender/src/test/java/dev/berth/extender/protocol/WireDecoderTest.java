@@ -230,6 +230,9 @@ class WireDecoderTest {
         "[]|expected an object",
         "{\"Pod\":null,\"NodeNames\":[]}|Pod is missing",
         "{\"Pod\":{\"metadata\":{}},\"NodeNames\":[]}|Pod.metadata.name is missing",
+        "{\"Pod\":{\"metadata\":null},\"NodeNames\":[]}|Pod.metadata.name is missing",           // valid JSON: null is absent
+        "{\"Pod\":{\"metadata\":null,\"spec\":{}},\"NodeNames\":[]}|Pod.metadata.name is missing",
+        "{\"Pod\":{\"metadata\":{\"name\":\"p\"}},\"Nodes\":{\"items\":[{\"metadata\":null,\"spec\":{}}]}}|Nodes.items[0].metadata.name is missing",
         "{\"Pod\":{\"metadata\":{\"name\":\"p\"}}}|neither Nodes nor NodeNames",
         "{\"Pod\":{\"metadata\":{\"name\":\"p\"}},\"Nodes\":null,\"NodeNames\":null}|both Nodes and NodeNames are null",
         "{\"Pod\":{\"metadata\":{\"name\":\"p\"}},\"Nodes\":[],\"NodeNames\":[]}|exactly one must be",
