@@ -55,7 +55,7 @@ public final class DesiredConfigMap {
         b.append("inter.broker.listener.name=PLAINTEXT\n");
         b.append("controller.listener.names=CONTROLLER\n");
         b.append("controller.quorum.voters=").append(voters(c)).append('\n');
-        b.append("log.dirs=").append(Names.DATA_DIR).append('\n');
+        b.append("log.dirs=").append(Names.LOG_DIR).append('\n');
         for (Map.Entry<String, String> e : c.getSpec().config().entrySet()) {
             b.append(e.getKey()).append('=').append(e.getValue()).append('\n');
         }
@@ -69,7 +69,7 @@ public final class DesiredConfigMap {
                 + "listener.security.protocol.map=CONTROLLER:PLAINTEXT\n"
                 + "controller.listener.names=CONTROLLER\n"
                 + "controller.quorum.voters=" + voters(c) + "\n"
-                + "log.dirs=" + Names.DATA_DIR + "\n";
+                + "log.dirs=" + Names.LOG_DIR + "\n";
     }
 
     /** The fixed quorum: {@code 1000@<c>-controller-0.<headless>:9093,1001@...}. */

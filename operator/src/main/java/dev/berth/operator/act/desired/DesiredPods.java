@@ -12,6 +12,7 @@ import io.kubernetes.client.openapi.models.V1EnvVarSource;
 import io.kubernetes.client.openapi.models.V1ObjectFieldSelector;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimVolumeSource;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodSecurityContext;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1Probe;
 import io.kubernetes.client.openapi.models.V1ResourceRequirements;
@@ -31,7 +32,8 @@ import java.util.TreeMap;
  * <p>Every pod: the contract labels ({@code berth.dev/cluster}, {@code berth.dev/broker-id},
  * {@code berth.dev/role}); {@code hostname}/{@code subdomain} so that it has a stable DNS name under the
  * headless Service; the official image running {@code start.sh} from the ConfigMap; its own PVC at
- * {@code /var/lib/kafka/data}. A pod that had a rack before (remembered in status) is created with the
+ * {@code /var/lib/kafka/data} (Kafka's log dir is {@code kafka/} inside it: {@link Names#LOG_DIR}),
+ * writable by the image's non-root user through {@code fsGroup}. A pod that had a rack before (remembered in status) is created with the
  * same {@code berth.dev/rack}, so the extender puts it back into that rack.
  *
  * <p>Broker pods also carry {@code spec.schedulerName} (the berth scheduler), {@code berth.dev/local-storage}
@@ -40,6 +42,14 @@ import java.util.TreeMap;
  * default scheduler: the extender places brokers only.
  */
 public final class DesiredPods {
+    /**
+     * The group of the {@code apache/kafka} image's user ({@code appuser}, uid and gid 1000), as the
+     * pod's {@code fsGroup}: many provisioners hand out a volume owned by root with mode 0755, where
+     * a non-root Kafka could not write. {@code OnRootMismatch} changes ownership once, not on every
+     * start of a pod with a large volume.
+     */
+    static final long KAFKA_GID = 1000L;
+
     private DesiredPods() {}
 
     public static V1Pod broker(KafkaCluster c, int id, String rememberedRack) {
@@ -98,6 +108,9 @@ public final class DesiredPods {
                         .subdomain(Names.headlessService(c.name()))
                         .restartPolicy("Always")
                         .terminationGracePeriodSeconds(60L)
+                        .securityContext(new V1PodSecurityContext()
+                                .fsGroup(KAFKA_GID)
+                                .fsGroupChangePolicy("OnRootMismatch"))
                         .containers(new ArrayList<>(List.of(kafka)))
                         .volumes(List.of(
                                 new V1Volume().name("data").persistentVolumeClaim(

@@ -33,7 +33,15 @@ public final class Names {
     public static final int MAX_BROKER_ID = CONTROLLER_ID_BASE - 1;
     public static final int CLIENT_PORT = 9092;
     public static final int CONTROLLER_PORT = 9093;
+    /** Where the pod's data volume is mounted. */
     public static final String DATA_DIR = "/var/lib/kafka/data";
+    /**
+     * Kafka's {@code log.dirs}: a directory <i>inside</i> the volume, never its root. An ext4 volume
+     * (most block-storage CSI drivers) has {@code lost+found} at its root, and Kafka refuses to start
+     * on a log dir holding a directory that is not a partition ("'lost+found' is not in the form of
+     * topic-partition"). Kafka's storage format creates it.
+     */
+    public static final String LOG_DIR = DATA_DIR + "/kafka";
     public static final String CONFIG_DIR = "/etc/berth";
 
     public static String brokerPod(String cluster, int id) {

@@ -73,6 +73,9 @@ class DesiredObjectsTest {
         assertThat(pod.getSpec().getVolumes()).extracting(v -> v.getName()).containsExactly("data", "config");
         assertThat(pod.getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName()).isEqualTo("data-demo-broker-2");
         assertThat(pod.getSpec().getVolumes().get(1).getConfigMap().getName()).isEqualTo("demo-config");
+        // the image runs as appuser (uid/gid 1000): its volume must be writable by that group
+        assertThat(pod.getSpec().getSecurityContext().getFsGroup()).isEqualTo(1000L);
+        assertThat(pod.getSpec().getSecurityContext().getFsGroupChangePolicy()).isEqualTo("OnRootMismatch");
     }
 
     @Test
@@ -101,6 +104,7 @@ class DesiredObjectsTest {
                 .containsEntry("berth.dev/broker-id", "1000");
         assertThat(pod.getMetadata().getAnnotations()).isEmpty(); // local-storage is a broker contract
         assertThat(pod.getSpec().getSchedulerName()).isNull();
+        assertThat(pod.getSpec().getSecurityContext().getFsGroup()).isEqualTo(1000L);
         assertThat(env(pod.getSpec().getContainers().get(0))).containsEntry("NODE_ID", "1000")
                 .containsEntry("ROLE", "controller")
                 .containsEntry("ADVERTISED_LISTENERS", "CONTROLLER://demo-controller-0.demo-nodes.kafka.svc:9093");
@@ -155,7 +159,7 @@ class DesiredObjectsTest {
                 inter.broker.listener.name=PLAINTEXT
                 controller.listener.names=CONTROLLER
                 controller.quorum.voters=%s
-                log.dirs=/var/lib/kafka/data
+                log.dirs=/var/lib/kafka/data/kafka
                 auto.create.topics.enable=false
                 num.partitions=6
                 """.formatted(voters));
@@ -166,7 +170,7 @@ class DesiredObjectsTest {
                 listener.security.protocol.map=CONTROLLER:PLAINTEXT
                 controller.listener.names=CONTROLLER
                 controller.quorum.voters=%s
-                log.dirs=/var/lib/kafka/data
+                log.dirs=/var/lib/kafka/data/kafka
                 """.formatted(voters));
         assertThat(cm.getData().get("start.sh"))
                 .contains("cp \"/etc/berth/${ROLE}.properties\" /tmp/server.properties")

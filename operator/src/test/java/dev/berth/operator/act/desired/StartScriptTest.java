@@ -37,13 +37,27 @@ class StartScriptTest {
         String rendered = DesiredConfigMap.build(DesiredObjectsTest.LOCAL).getData().get("broker.properties");
         assertThat(Files.readString(path("server.properties"))).isEqualTo(relocated(rendered)
                 + "node.id=2\nadvertised.listeners=PLAINTEXT://demo-broker-2.demo-nodes.kafka.svc:9092\nbroker.rack=rack-a\n");
-        String meta = Files.readString(path("data").resolve("meta.properties"));
+        String meta = Files.readString(path("data").resolve("kafka/meta.properties"));
         assertThat(meta).contains("cluster.id=" + DesiredConfigMap.kafkaClusterId(DesiredObjectsTest.LOCAL), "node.id=2");
 
         // a restarted pod finds its volume formatted: the format is skipped, the data kept
         Run again = run(env);
         assertThat(again.exit).as(again.output).isZero();
-        assertThat(Files.readString(path("data").resolve("meta.properties"))).isEqualTo(meta);
+        assertThat(Files.readString(path("data").resolve("kafka/meta.properties"))).isEqualTo(meta);
+    }
+
+    @Test
+    void aVolumeWhoseRootHoldsLostAndFoundIsFormattedInsideItsKafkaDirectory() throws Exception {
+        // ext4 volumes come with lost+found at the root; Kafka refuses a log dir holding it
+        Files.createDirectories(path("data").resolve("lost+found"));
+        Map<String, String> env = podEnv(DesiredPods.broker(DesiredObjectsTest.LOCAL, 3, null).getSpec().getContainers().get(0));
+        Run r = run(env);
+        assertThat(r.exit).as(r.output).isZero();
+        assertThat(path("data").resolve("kafka/meta.properties")).exists();
+        assertThat(Files.readString(path("server.properties"))).contains("log.dirs=" + path("data").resolve("kafka") + "\n");
+        V1Container c = DesiredPods.broker(DesiredObjectsTest.LOCAL, 3, null).getSpec().getContainers().get(0);
+        String mount = c.getVolumeMounts().stream().filter(m -> m.getName().equals("data")).findFirst().orElseThrow().getMountPath();
+        assertThat(Names.LOG_DIR).as("log.dirs is inside the volume, not its root").startsWith(mount + "/");
     }
 
     @Test
@@ -62,7 +76,7 @@ class StartScriptTest {
         assertThat(r.exit).as(r.output).isZero();
         assertThat(Files.readString(path("server.properties"))).startsWith(relocated(
                 DesiredConfigMap.build(DesiredObjectsTest.LOCAL).getData().get("controller.properties")));
-        assertThat(Files.readString(path("data").resolve("meta.properties"))).contains("node.id=1000");
+        assertThat(Files.readString(path("data").resolve("kafka/meta.properties"))).contains("node.id=1000");
     }
 
     @Test
@@ -73,7 +87,7 @@ class StartScriptTest {
         assertThat(r.exit).isNotZero();
         assertThat(r.output).contains("NODE_ID");
         assertThat(r.startedWith).isNull();
-        assertThat(path("data").resolve("meta.properties")).doesNotExist();
+        assertThat(path("data").resolve("kafka/meta.properties")).doesNotExist();
     }
 
     private record Run(int exit, String output, String startedWith) {}
