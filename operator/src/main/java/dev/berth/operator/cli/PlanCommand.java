@@ -68,7 +68,14 @@ public final class PlanCommand {
         ClusterSnapshot snapshot;
         try {
             snapshot = SnapshotJson.read(Files.readString(Path.of(o.snapshot)));
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (java.nio.file.NoSuchFileException e) {
+            err.println("plan: cannot read snapshot " + o.snapshot + ": no such file");
+            return 2;
+        } catch (IOException e) {
+            err.println("plan: cannot read snapshot " + o.snapshot + ": "
+                    + (Files.isDirectory(Path.of(o.snapshot)) ? "is a directory" : e.toString()));
+            return 2;
+        } catch (IllegalArgumentException e) {
             err.println("plan: cannot read snapshot " + o.snapshot + ": " + e.getMessage());
             return 2;
         }
@@ -220,7 +227,11 @@ public final class PlanCommand {
             Set<Integer> out = new TreeSet<>();
             for (String s : v.split(",")) {
                 if (!s.isBlank()) {
-                    out.add((int) number(s, "--remove-brokers"));
+                    long id = number(s, "--remove-brokers");
+                    if (id < 0 || id > Integer.MAX_VALUE) { // a cast would wrap 4294967296 onto broker 0
+                        throw new IllegalArgumentException("--remove-brokers: " + id + " is not a broker id (0 or more)");
+                    }
+                    out.add((int) id);
                 }
             }
             if (out.isEmpty()) {

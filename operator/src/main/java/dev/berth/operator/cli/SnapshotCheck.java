@@ -22,7 +22,12 @@ import java.util.Set;
  *       {@code leader} is -1 (none) or 0 or more;
  *   <li>{@code sizeBytes} is 0 or more, {@code bytesInPerSec} a finite number of 0 or more;
  *   <li>the replica bytes of the whole cluster (size × replicas, summed) fit in a long, so every
- *       per-broker total and ratio the planner prints is exact (they are all parts of that sum).
+ *       per-broker total and ratio the planner prints is exact (they are all parts of that sum);
+ *   <li>a {@code topics} entry is an object; its {@code name}, when given, is its key; its
+ *       {@code replicationFactor}, when given, is 1 or more and no more than the longest replica
+ *       list of its partitions (Kafka lists RF replicas, more only while a reassignment adds some);
+ *       its {@code minInsyncReplicas}, when given, is 1 or more. A missing RF is taken from the
+ *       partitions, a missing min.insync.replicas is 1.
  * </ol>
  *
  * <p>Example: brokers {@code [{"id": 1}, {"id": 1}]} give
@@ -34,16 +39,51 @@ final class SnapshotCheck {
     /** A broker as written in the file. */
     record RawBroker(Integer id, String rack, String host, Integer port) {}
 
+    /** A {@code topics} entry as written in the file; each field is {@code null} when absent. */
+    record RawTopic(String name, Integer replicationFactor, Integer minInsyncReplicas) {}
+
     /** A partition as written in the file; optional fields are {@code null} when absent. */
     record RawPartition(String topic, Integer partition, List<Integer> replicas, Integer leader,
             List<Integer> isr, Long sizeBytes, Double bytesInPerSec) {}
 
     /** Every problem, in file order (brokers first); empty means the snapshot may be planned. */
-    static List<String> problems(List<RawBroker> brokers, List<RawPartition> partitions) {
+    static List<String> problems(List<RawBroker> brokers, Map<String, RawTopic> topics, List<RawPartition> partitions) {
         List<String> out = new ArrayList<>();
         checkBrokers(brokers, out);
         checkPartitions(partitions, out);
+        checkTopics(topics, partitions, out);
         return out;
+    }
+
+    private static void checkTopics(Map<String, RawTopic> topics, List<RawPartition> partitions, List<String> out) {
+        Map<String, Integer> longest = new HashMap<>();
+        for (RawPartition p : partitions) {
+            if (p != null && p.topic() != null && p.replicas() != null) {
+                longest.merge(p.topic(), p.replicas().size(), Math::max);
+            }
+        }
+        for (Map.Entry<String, RawTopic> e : new java.util.TreeMap<>(topics).entrySet()) {
+            String at = "topics[\"" + e.getKey() + "\"]";
+            RawTopic t = e.getValue();
+            if (t == null) {
+                out.add(at + ": is null; write {\"replicationFactor\": N} or remove the entry");
+                continue;
+            }
+            if (t.name() != null && !t.name().equals(e.getKey())) {
+                out.add(at + ": \"name\" \"" + t.name() + "\" is not its key; a topic is listed under its own name");
+            }
+            Integer rf = t.replicationFactor();
+            Integer most = longest.get(e.getKey());
+            if (rf != null && rf < 1) {
+                out.add(at + ": \"replicationFactor\" " + rf + " is not 1 or more");
+            } else if (rf != null && most != null && rf > most) {
+                out.add(at + ": \"replicationFactor\" " + rf + " but its partitions list at most " + most
+                        + " replicas; write the RF its partitions have");
+            }
+            if (t.minInsyncReplicas() != null && t.minInsyncReplicas() < 1) {
+                out.add(at + ": \"minInsyncReplicas\" " + t.minInsyncReplicas() + " is not 1 or more");
+            }
+        }
     }
 
     private static void checkBrokers(List<RawBroker> brokers, List<String> out) {

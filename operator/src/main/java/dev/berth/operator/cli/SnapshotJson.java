@@ -45,11 +45,20 @@ public final class SnapshotJson {
     }
 
     public static String write(ClusterSnapshot snapshot) {
-        return gson().toJson(snapshot);
+        // topics by name, so that two snapshots of one cluster diff line by line
+        com.google.gson.JsonObject tree = gson().toJsonTree(snapshot).getAsJsonObject();
+        com.google.gson.JsonObject sorted = new com.google.gson.JsonObject();
+        new java.util.TreeMap<>(tree.getAsJsonObject("topics").asMap()).forEach(sorted::add);
+        tree.add("topics", sorted);
+        return gson().toJson(tree);
     }
 
     /** Parses and validates; the message names what is wrong. */
     public static ClusterSnapshot read(String json) {
+        String start = json.stripLeading();
+        if (!start.isEmpty() && start.charAt(0) != '{') {
+            throw new IllegalArgumentException("a snapshot is a JSON object with \"brokers\" and \"partitions\"");
+        }
         Raw raw;
         try {
             raw = gson().fromJson(json, Raw.class);
@@ -65,7 +74,8 @@ public final class SnapshotJson {
         if (raw.partitions == null) {
             throw new IllegalArgumentException("snapshot has no \"partitions\" list");
         }
-        List<String> problems = SnapshotCheck.problems(raw.brokers, raw.partitions);
+        Map<String, SnapshotCheck.RawTopic> declared = raw.topics == null ? Map.of() : raw.topics;
+        List<String> problems = SnapshotCheck.problems(raw.brokers, declared, raw.partitions);
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(describe(problems));
         }
@@ -75,14 +85,21 @@ public final class SnapshotJson {
         }
         brokers.sort(Comparator.comparingInt(BrokerState::id));
         List<PartitionState> partitions = new ArrayList<>();
-        Map<String, TopicState> topics = new HashMap<>(raw.topics == null ? Map.of() : raw.topics);
+        Map<String, Integer> longest = new HashMap<>();
+        for (SnapshotCheck.RawPartition p : raw.partitions) {
+            longest.merge(p.topic(), p.replicas().size(), Math::max);
+        }
+        Map<String, TopicState> topics = new HashMap<>();
+        declared.forEach((name, t) -> topics.put(name, new TopicState(name,
+                t.replicationFactor() != null ? t.replicationFactor() : longest.getOrDefault(name, 1),
+                t.minInsyncReplicas() != null ? t.minInsyncReplicas() : 1)));
         for (SnapshotCheck.RawPartition p : raw.partitions) {
             partitions.add(new PartitionState(p.topic(), p.partition(), p.replicas(),
                     p.leader() == null ? p.replicas().get(0) : p.leader(),
                     p.isr() == null ? p.replicas() : p.isr(),
                     p.sizeBytes() == null ? 0 : p.sizeBytes(),
                     p.bytesInPerSec() == null ? 0 : p.bytesInPerSec()));
-            topics.putIfAbsent(p.topic(), new TopicState(p.topic(), p.replicas().size(), 1));
+            topics.putIfAbsent(p.topic(), new TopicState(p.topic(), longest.get(p.topic()), 1));
         }
         return new ClusterSnapshot(raw.takenAt == null ? Instant.EPOCH : raw.takenAt, brokers,
                 topics, partitions);
@@ -105,7 +122,7 @@ public final class SnapshotJson {
     private static final class Raw {
         Instant takenAt;
         List<SnapshotCheck.RawBroker> brokers;
-        Map<String, TopicState> topics;
+        Map<String, SnapshotCheck.RawTopic> topics;
         List<SnapshotCheck.RawPartition> partitions;
     }
 

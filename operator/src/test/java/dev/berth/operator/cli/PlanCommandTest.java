@@ -165,6 +165,29 @@ class PlanCommandTest {
     }
 
     @Test
+    void brokerIdsBeyondAnIntAndUnreadableFilesAreUsageErrors() throws IOException {
+        String f = file(Clusters.fourBrokersNoRacks());
+        for (String id : List.of("4294967296", "4294967299", "-1")) { // a cast would have wrapped the first two onto 0 and 3
+            Result r = run("--snapshot", f, "--remove-brokers", id);
+            assertThat(r.code()).as(id).isEqualTo(2);
+            assertThat(r.err()).as(id).contains("--remove-brokers: " + id + " is not a broker id (0 or more)");
+            assertThat(r.out()).as(id).isEmpty();
+        }
+        Path array = dir.resolve("array.json");
+        Files.writeString(array, "[{\"id\": 0}]");
+        record Row(String file, String says) {}
+        for (Row row : List.of(
+                new Row(dir.resolve("missing.json").toString(), ": no such file"),
+                new Row(dir.toString(), ": is a directory"),
+                new Row(array.toString(), ": a snapshot is a JSON object with \"brokers\" and \"partitions\""))) {
+            Result r = run("--snapshot", row.file(), "--rebalance");
+            assertThat(r.code()).as(row.file()).isEqualTo(2);
+            assertThat(r.err()).as(row.file()).isEqualTo("plan: cannot read snapshot " + row.file() + row.says()
+                    + System.lineSeparator());
+        }
+    }
+
+    @Test
     void badSnapshotContentExitsTwoNamingTheField() throws IOException {
         Path dup = dir.resolve("dup.json");
         Files.writeString(dup, "{\"brokers\": [{\"id\": 1}, {\"id\": 1}], \"partitions\": []}");
@@ -213,5 +236,18 @@ class PlanCommandTest {
         ClusterSnapshot s = Clusters.threeRacksSixBrokers();
 
         assertThat(SnapshotJson.read(SnapshotJson.write(s))).isEqualTo(s);
+    }
+
+    @Test
+    void snapshotTopicsAreWrittenByNameSoThatTwoSnapshotsDiff() {
+        java.util.Map<String, dev.berth.operator.model.TopicState> topics = new java.util.HashMap<>();
+        for (String t : List.of("zeta", "alpha", "mu", "beta", "omega", "kappa")) {
+            topics.put(t, new dev.berth.operator.model.TopicState(t, 1, 1));
+        }
+        ClusterSnapshot s = new ClusterSnapshot(java.time.Instant.EPOCH, Clusters.threeRacksSixBrokers().brokers(), topics, List.of());
+        String json = SnapshotJson.write(s);
+        List<Integer> at = List.of("alpha", "beta", "kappa", "mu", "omega", "zeta").stream()
+                .map(t -> json.indexOf("\"" + t + "\": {")).toList();
+        assertThat(at).doesNotContain(-1).isSorted();
     }
 }

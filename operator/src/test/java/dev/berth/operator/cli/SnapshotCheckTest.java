@@ -84,6 +84,39 @@ class SnapshotCheckTest {
         }
     }
 
+    /** The {@code topics} map: a row is its JSON and the exact problem (null: accepted). */
+    @Test
+    void topicEntriesAreCheckedToo() {
+        String[][] rows = {
+            {"{\"t\": {\"name\": \"t\", \"replicationFactor\": 3, \"minInsyncReplicas\": 2}}", null},
+            {"{\"t\": {\"replicationFactor\": 3}}", null}, // name and min.insync.replicas may be left out
+            {"{\"t\": {}}", null}, // RF from the partitions
+            {"{\"t\": null}", "topics[\"t\"]: is null; write {\"replicationFactor\": N} or remove the entry"},
+            {"{\"t\": {\"name\": \"u\"}}", "topics[\"t\"]: \"name\" \"u\" is not its key; a topic is listed under its own name"},
+            {"{\"t\": {\"replicationFactor\": -3}}", "topics[\"t\"]: \"replicationFactor\" -3 is not 1 or more"},
+            {"{\"t\": {\"replicationFactor\": 0}}", "topics[\"t\"]: \"replicationFactor\" 0 is not 1 or more"},
+            {"{\"t\": {\"replicationFactor\": 4}}",
+                "topics[\"t\"]: \"replicationFactor\" 4 but its partitions list at most 3 replicas; write the RF its partitions have"},
+            {"{\"t\": {\"minInsyncReplicas\": 0}}", "topics[\"t\"]: \"minInsyncReplicas\" 0 is not 1 or more"},
+            {"{\"other\": {\"replicationFactor\": 2}}", null}, // a topic without partitions: nothing to check it against
+        };
+        for (String[] row : rows) {
+            String json = "{\"brokers\": " + B + ", \"topics\": " + row[0] + ", \"partitions\": " + part("") + "}";
+            if (row[1] == null) {
+                assertThat(SnapshotJson.read(json)).as(json).isNotNull();
+            } else {
+                assertThatThrownBy(() -> SnapshotJson.read(json)).as(json)
+                        .isInstanceOf(IllegalArgumentException.class).hasMessage(row[1]);
+            }
+        }
+        // what is left out is filled in: RF from the partitions, min.insync.replicas 1
+        var t = SnapshotJson.read("{\"brokers\": " + B + ", \"topics\": {\"t\": {}}, \"partitions\": " + part("") + "}")
+                .topics().get("t");
+        assertThat(t.name()).isEqualTo("t");
+        assertThat(t.replicationFactor()).isEqualTo(3);
+        assertThat(t.minInsyncReplicas()).isEqualTo(1);
+    }
+
     @Test
     void severalProblemsAreListedOnePerLineInFileOrder() {
         String json = "{\"brokers\": [{\"id\": 1}, {\"id\": 1}], \"partitions\": ["
