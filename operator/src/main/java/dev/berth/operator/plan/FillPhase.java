@@ -29,7 +29,9 @@ import java.util.stream.IntStream;
  *   <li>if nothing fits, one last replica under twice the cap (both ends get closer to their
  *       share), which ends that receiver;
  *   <li>move it (same position in the replica list: a leader replica makes r preferred leader);
- *       repeat until every receiver is full or nothing fits.
+ *       repeat until every receiver is full or nothing fits. An empty (0-byte) replica is eligible
+ *       only while it evens replica counts: it never lowers a receiver's need, so it would
+ *       otherwise be taken again and again.
  * </ol>
  *
  * <p><b>Worked example.</b> Brokers 1,2,3 (no racks) hold 30, 30, 30 GB, 6 replicas each; 4 is new.
@@ -201,11 +203,20 @@ final class FillPhase {
             boolean takeUp = down < 0 || (up <= hi
                     && m.size[list[up]] - want <= want - m.size[list[down]]);
             int p = takeUp ? list[up++] : list[down--];
-            if (stillThere(p, donor, leader) && m.canMove(p, donor, r)) {
+            if (stillThere(p, donor, leader) && m.canMove(p, donor, r) && (m.size[p] > 0 || evensCounts(donor, r))) {
                 return p;
             }
         }
         return -1;
+    }
+
+    /**
+     * An empty replica moves no bytes and never lowers the receiver's need, so without this test
+     * every eligible one would be taken: it moves only while it evens replica counts (goal 2), the
+     * receiver a whole replica below its share and the donor a whole replica above.
+     */
+    private boolean evensCounts(int donor, int r) {
+        return shareCount[r] - m.count[r] >= 1 && m.count[donor] - shareCount[donor] >= 1;
     }
 
     private boolean stillThere(int p, int donor, boolean leader) {

@@ -54,6 +54,36 @@ class ReassignmentPlannerTest {
                 });
     }
 
+    /**
+     * Empty partitions move no bytes, so they move only to even replica counts: before, every
+     * eligible one was taken (an empty replica never lowers a receiver's need).
+     */
+    @Test
+    void emptyPartitionsMoveOnlyToEvenReplicaCounts() {
+        // RF 1, no racks: broker 0 holds 2000 B and two empty partitions, 1 holds 1000 B in three, 2 holds 1000 B
+        ClusterSnapshot s = Clusters.snapshot(List.of(broker(0, null), broker(1, null), broker(2, null)), List.of(
+                Clusters.partition("big", 0, 2000, 0),
+                Clusters.partition("e", 0, 0, 0), Clusters.partition("e", 1, 0, 0),
+                Clusters.partition("m", 0, 300, 1), Clusters.partition("m", 1, 300, 1), Clusters.partition("m", 2, 400, 1),
+                Clusters.partition("one", 0, 1000, 2)));
+        ReassignmentPlan rebalance = plan(s, new PlanIntent.Rebalance());
+        assertThat(rebalance.moves()).as("broker 1 is at its replica share already")
+                .noneMatch(m -> m.name().startsWith("e-") && m.newReplicas().contains(1));
+        assertThat(rebalance.moves()).filteredOn(m -> m.name().startsWith("e-")).hasSizeLessThanOrEqualTo(1);
+
+        // scale-up: ten empty partitions on two brokers, one new broker: it gets about its share, not all ten
+        List<PartitionState> parts = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            parts.add(Clusters.partition("z", i, 0, i % 2));
+        }
+        parts.add(Clusters.partition("data", 0, 900, 0));
+        parts.add(Clusters.partition("data", 1, 900, 1));
+        ClusterSnapshot z = Clusters.snapshot(List.of(broker(0, null), broker(1, null)), parts);
+        ReassignmentPlan up = plan(z, new PlanIntent.AddBrokers(List.of(broker(2, null))));
+        long emptyToNew = up.moves().stream().filter(m -> m.name().startsWith("z-") && m.newReplicas().contains(2)).count();
+        assertThat(emptyToNew).as("12 replicas over 3 brokers: a share of 4").isLessThanOrEqualTo(4);
+    }
+
     @Test
     void scaleUpWithoutRacksMovesExactlyTheMinimum() {
         ReassignmentPlan plan = plan(Clusters.fourBrokersNoRacks(),
