@@ -132,4 +132,33 @@ class CrdSchemaTest {
             }
         }
     }
+
+    /**
+     * The storage {@code size} patterns follow Kubernetes' quantity grammar without the milli suffix
+     * and signs (a size is at least 1Mi, checked by SpecValidator): every accepted value is a
+     * quantity client-java parses, and the CRD refuses what is no quantity at admission.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void storageSizePatternsFollowTheQuantityGrammar() {
+        Map<String, Object> spec = (Map<String, Object>) ((Map<String, Object>) schema.get("properties")).get("spec");
+        List<String> patterns = new ArrayList<>();
+        for (String role : List.of("brokers", "controllers")) {
+            Map<String, Object> r = (Map<String, Object>) ((Map<String, Object>) spec.get("properties")).get(role);
+            Map<String, Object> storage = (Map<String, Object>) ((Map<String, Object>) r.get("properties")).get("storage");
+            Map<String, Object> size = (Map<String, Object>) ((Map<String, Object>) storage.get("properties")).get("size");
+            patterns.add((String) size.get("pattern"));
+        }
+        assertThat(patterns).hasSize(2).doesNotContainNull();
+        for (String pattern : patterns) {
+            java.util.regex.Pattern re = java.util.regex.Pattern.compile(pattern);
+            for (String ok : List.of("100Gi", "1.5Ti", "500G", "107374182400", "1e3", "1e+3", "1E9", ".5Gi", "1.", "10k", "2Ei", "5M")) {
+                assertThat(re.matcher(ok).find()).as("%s accepts %s", pattern, ok).isTrue();
+                assertThat(new io.kubernetes.client.custom.Quantity(ok).getNumber().signum()).as(ok).isPositive();
+            }
+            for (String bad : List.of("10K", "100m", "-1Gi", "+1Gi", "10GB", "", "1.2.3", "Gi", "1 Gi", "1Gi ", "e3", "1ki")) {
+                assertThat(re.matcher(bad).find()).as("%s refuses %s", pattern, bad).isFalse();
+            }
+        }
+    }
 }

@@ -65,7 +65,8 @@ class DeployManifestsTest {
                 "kafkaclusters/finalizers:update"); // owner references with blockOwnerDeletion (desired.Owned)
         // least privilege: nothing the code does not call (no node informer: cordoned-node moves are not built yet)
         assertThat(grants).doesNotContain("kafkaclusters:update", "secrets:get", "services:delete", "nodes:get",
-                "nodes:list", "nodes:watch");
+                "nodes:list", "nodes:watch", "kafkaclusters/status:get", "kafkaclusters/status:update",
+                "events:patch"); // status is one JSON patch; each Event is created, never updated
     }
 
     @Test
