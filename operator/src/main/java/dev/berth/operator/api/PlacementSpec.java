@@ -6,7 +6,8 @@ package dev.berth.operator.api;
  * @param schedulerName the scheduler of broker pods; default {@value #DEFAULT_SCHEDULER}, the second
  *     kube-scheduler that calls the berth extender (deploy/scheduler.yaml)
  * @param rackLabel node label that names a node's rack; default {@value #DEFAULT_RACK_LABEL}, the
- *     well-known label every cloud sets
+ *     well-known label every cloud sets. The operator spreads controllers over its values; brokers
+ *     are placed by the extender, whose {@code --rack-label} must name the same label
  */
 public record PlacementSpec(String schedulerName, String rackLabel) {
     public static final String DEFAULT_SCHEDULER = "berth-scheduler";

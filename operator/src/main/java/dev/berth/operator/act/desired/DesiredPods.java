@@ -12,7 +12,13 @@ import io.kubernetes.client.openapi.models.V1EnvVarSource;
 import io.kubernetes.client.openapi.models.V1ObjectFieldSelector;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimVolumeSource;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1Affinity;
+import io.kubernetes.client.openapi.models.V1LabelSelector;
+import io.kubernetes.client.openapi.models.V1PodAffinityTerm;
+import io.kubernetes.client.openapi.models.V1PodAntiAffinity;
 import io.kubernetes.client.openapi.models.V1PodSecurityContext;
+import io.kubernetes.client.openapi.models.V1TopologySpreadConstraint;
+import io.kubernetes.client.openapi.models.V1WeightedPodAffinityTerm;
 import io.kubernetes.client.openapi.models.V1PodSpec;
 import io.kubernetes.client.openapi.models.V1Probe;
 import io.kubernetes.client.openapi.models.V1ResourceRequirements;
@@ -39,7 +45,8 @@ import java.util.TreeMap;
  * <p>Broker pods also carry {@code spec.schedulerName} (the berth scheduler), {@code berth.dev/local-storage}
  * when storage is local, and {@code BROKER_RACK} from {@code metadata.annotations['berth.dev/rack']} through
  * the downward API (the extender stamps it at bind, before the container starts). Controllers use the
- * default scheduler: the extender places brokers only.
+ * default scheduler (the extender places brokers only), spread over nodes and over the racks of
+ * {@code spec.placement.rackLabel} as preferences.
  */
 public final class DesiredPods {
     /**
@@ -70,10 +77,40 @@ public final class DesiredPods {
 
     public static V1Pod controller(KafkaCluster c, int ordinal, String rememberedRack) {
         String name = Names.controllerPod(c.name(), ordinal);
-        return base(c, name, Names.ROLE_CONTROLLER, Names.controllerId(ordinal), new ResourcesSpec(null, null),
+        V1Pod pod = base(c, name, Names.ROLE_CONTROLLER, Names.controllerId(ordinal), new ResourcesSpec(null, null),
                 "CONTROLLER://" + Names.podHost(c.name(), c.namespace(), name) + ":" + Names.CONTROLLER_PORT,
                 Names.CONTROLLER_PORT, rememberedRack);
+        spreadControllers(c, pod.getSpec());
+        return pod;
     }
+
+    /**
+     * Controllers go through the default scheduler, so they are spread the Kubernetes way: a quorum
+     * of three survives one lost controller only if no two share a node or, better, a rack. Each
+     * controller prefers (weight 100) a node without another controller of its cluster, and the
+     * controllers spread over the values of {@code spec.placement.rackLabel} with skew 1. Both are
+     * preferences, not requirements: on a cluster with fewer nodes or racks than controllers (a
+     * one-node trial) a required rule would leave controllers pending and the quorum without a
+     * majority, where a shared node still gives a working, if less safe, quorum.
+     */
+    private static void spreadControllers(KafkaCluster c, V1PodSpec spec) {
+        V1LabelSelector controllers = new V1LabelSelector().matchLabels(Map.of(
+                Names.LABEL_CLUSTER, c.name(), Names.LABEL_ROLE, Names.ROLE_CONTROLLER));
+        spec.affinity(new V1Affinity().podAntiAffinity(new V1PodAntiAffinity()
+                .preferredDuringSchedulingIgnoredDuringExecution(List.of(new V1WeightedPodAffinityTerm()
+                        .weight(100)
+                        .podAffinityTerm(new V1PodAffinityTerm()
+                                .topologyKey(HOSTNAME_LABEL)
+                                .labelSelector(controllers))))));
+        spec.topologySpreadConstraints(List.of(new V1TopologySpreadConstraint()
+                .maxSkew(1)
+                .topologyKey(c.getSpec().placement().rackLabel())
+                .whenUnsatisfiable("ScheduleAnyway")
+                .labelSelector(controllers)));
+    }
+
+    /** The well-known label with a node's name, which every kubelet sets. */
+    static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
 
     private static V1Pod base(KafkaCluster c, String name, String role, int nodeId, ResourcesSpec res,
             String advertised, int port, String rememberedRack) {

@@ -97,6 +97,37 @@ class DesiredObjectsTest {
     }
 
     @Test
+    void controllersAreSpreadOverNodesAndOverTheRacksOfTheRackLabel() {
+        KafkaClusterSpec base = KafkaClusterSpec.defaults();
+        KafkaCluster custom = cluster(new KafkaClusterSpec(base.kafkaVersion(), base.image(), base.config(), base.controllers(),
+                base.brokers(), new dev.berth.operator.api.PlacementSpec(null, "example.com/rack"), base.rebalance()));
+        for (KafkaCluster c : List.of(LOCAL, custom)) {
+            V1Pod pod = DesiredPods.controller(c, 1, null);
+            Map<String, String> controllers = Map.of("berth.dev/cluster", "demo", "berth.dev/role", "controller");
+            assertThat(pod.getMetadata().getLabels()).containsAllEntriesOf(controllers); // the selector finds its peers
+            var preferred = pod.getSpec().getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution();
+            assertThat(preferred).singleElement().satisfies(t -> {
+                assertThat(t.getWeight()).isEqualTo(100);
+                assertThat(t.getPodAffinityTerm().getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+                assertThat(t.getPodAffinityTerm().getLabelSelector().getMatchLabels()).isEqualTo(controllers);
+            });
+            assertThat(pod.getSpec().getAffinity().getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution())
+                    .as("a one-node trial must still run its quorum").isNullOrEmpty();
+            assertThat(pod.getSpec().getTopologySpreadConstraints()).singleElement().satisfies(t -> {
+                assertThat(t.getTopologyKey()).isEqualTo(c.getSpec().placement().rackLabel());
+                assertThat(t.getMaxSkew()).isEqualTo(1);
+                assertThat(t.getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway");
+                assertThat(t.getLabelSelector().getMatchLabels()).isEqualTo(controllers);
+            });
+        }
+        assertThat(DesiredPods.controller(custom, 0, null).getSpec().getTopologySpreadConstraints().get(0).getTopologyKey())
+                .isEqualTo("example.com/rack");
+        // brokers are the extender's: no affinity of berth's own that could fight its rules
+        assertThat(DesiredPods.broker(LOCAL, 1, null).getSpec().getAffinity()).isNull();
+        assertThat(DesiredPods.broker(LOCAL, 1, null).getSpec().getTopologySpreadConstraints()).isNullOrEmpty();
+    }
+
+    @Test
     void controllerPodUsesIdsFromOneThousandAndTheDefaultScheduler() {
         V1Pod pod = DesiredPods.controller(LOCAL, 0, null);
         assertThat(pod.getMetadata().getName()).isEqualTo("demo-controller-0");
