@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.PartitionReassignment;
@@ -24,7 +26,11 @@ import org.apache.kafka.common.TopicPartitionInfo;
  *   <li>listPartitionReassignments: nothing is in flight at all (a running reassignment may still
  *       add the broker, or still read from it);
  *   <li>describeLogDirs of the broker itself: no partition log on any of its directories. A broker
- *       that does not answer is not verified empty.
+ *       that does not answer is not verified empty, unless Kafka itself says it is not running
+ *       (fenced, or no longer registered: describeCluster with fenced brokers). Such a broker serves
+ *       nothing, and whatever its disk holds no replica list names (witness 1), so it is no data
+ *       Kafka has: a broker lost with its node can be removed, which it could not be if this
+ *       witness waited for an answer that never comes.
  * </ol>
  * Findings are short stable texts: {@code replica t-0}, {@code reassignment t-0},
  * {@code log t-0 (123 bytes)}, {@code describeLogDirs failed}.
@@ -67,6 +73,9 @@ public final class DrainVerifier {
         Map<TopicPartition, PartitionReassignment> running = ReassignmentExecutor.get(
                 admin.listPartitionReassignments().reassignments(), "listPartitionReassignments");
         running.keySet().stream().map(tp -> "reassignment " + tp).sorted().forEach(findings::add);
+        if (!running(brokerId)) {
+            return report(brokerId, findings);
+        }
         try {
             Map<Integer, Map<String, LogDirDescription>> dirs = ReassignmentExecutor.get(
                     admin.describeLogDirs(List.of(brokerId)).allDescriptions(), "describeLogDirs");
@@ -77,11 +86,31 @@ public final class DrainVerifier {
         } catch (KafkaCallException e) {
             findings.add("describeLogDirs failed");
         }
+        return report(brokerId, findings);
+    }
+
+    private static DrainReport report(int brokerId, List<String> findings) {
         if (findings.size() > 20) {
             int rest = findings.size() - 20;
             findings = new ArrayList<>(findings.subList(0, 20));
             findings.add("and " + rest + " more");
         }
         return new DrainReport(brokerId, findings.isEmpty(), findings);
+    }
+
+    /**
+     * False only when Kafka answers that the broker is fenced or not registered; a failed call
+     * counts as running, so the log-dir witness still has to answer.
+     */
+    private boolean running(int brokerId) {
+        try {
+            return admin.describeCluster(new DescribeClusterOptions().includeFencedBrokers(true)).nodes()
+                    .get(10, TimeUnit.SECONDS).stream().anyMatch(n -> n.id() == brokerId && !n.isFenced());
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return true;
+        }
     }
 }

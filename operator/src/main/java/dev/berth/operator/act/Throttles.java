@@ -4,8 +4,10 @@ import dev.berth.operator.plan.ThrottlePlan;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -64,6 +66,7 @@ public final class Throttles {
     }
 
     private void apply(Map<ConfigResource, Collection<AlterConfigOp>> ops) {
+        dropBrokersThatAreDown(ops);
         if (ops.isEmpty()) {
             return;
         }
@@ -75,6 +78,29 @@ public final class Throttles {
         } catch (ExecutionException | TimeoutException e) {
             throw new KafkaCallException("incrementalAlterConfigs (throttles)", e);
         }
+    }
+
+    /**
+     * A broker's own config goes to that broker, so one that is down (a leaving broker that crashed,
+     * drained anyway) would time the whole call out, and the drain with it. It sends nothing while
+     * down, so its rate needs no throttle: broker entries are kept only for brokers describeCluster
+     * lists as live. If that call fails, every entry is kept (the call then fails as before).
+     */
+    private void dropBrokersThatAreDown(Map<ConfigResource, Collection<AlterConfigOp>> ops) {
+        if (ops.keySet().stream().noneMatch(r -> r.type() == ConfigResource.Type.BROKER)) {
+            return;
+        }
+        Set<String> live = new HashSet<>();
+        try {
+            admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .forEach(n -> live.add(Integer.toString(n.id())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (ExecutionException | TimeoutException e) {
+            return;
+        }
+        ops.keySet().removeIf(r -> r.type() == ConfigResource.Type.BROKER && !live.contains(r.name()));
     }
 
     private static ConfigResource broker(int id) {

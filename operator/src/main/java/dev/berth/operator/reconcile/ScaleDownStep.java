@@ -31,8 +31,9 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
  * (type {@code ScaleDown}, its {@code brokers} the leaving ones; op-core's healer leaves them alone).
  *
  * <ol>
- *   <li><b>Start</b>: brokers named in {@code spec.brokers.remove}, or more brokers than
- *       {@code spec.brokers.replicas}. {@link RemovalChooser} picks them (named, else fewest bytes);
+ *   <li><b>Start</b>: brokers named in {@code spec.brokers.remove} (also one that is down but left
+ *       replicas, a PVC or a pod behind), or more brokers than {@code spec.brokers.replicas}.
+ *       {@link RemovalChooser} picks them (named, else fewest bytes);
  *       if the remaining brokers cannot hold every topic's RF or rack-awareness, nothing starts and
  *       {@code ScaleDownBlocked=True} says why, with numbers.
  *   <li><b>Draining</b>: {@link Reshuffle} passes for {@code RemoveBrokers}: exactly the leaving
@@ -88,20 +89,22 @@ public final class ScaleDownStep implements OperationStep {
         Set<Integer> notCandidates = s.brokers().stream().map(BrokerState::id)
                 .filter(id -> !registered.contains(id)).collect(Collectors.toCollection(TreeSet::new));
         Set<Integer> named = new TreeSet<>(ctx.cluster().getSpec().brokers().remove());
+        Set<Integer> down = namedButDown(ctx, s, named, registered);
         named.retainAll(registered);
         int excess = registered.size() - named.size() - ctx.cluster().getSpec().brokers().replicas();
-        if (named.isEmpty() && excess <= 0) {
+        if (named.isEmpty() && down.isEmpty() && excess <= 0) {
             return unblocked(ctx);
         }
         Set<Integer> chosen;
         try {
             chosen = new TreeSet<>(named);
+            chosen.addAll(down);
             if (excess > 0) {
-                notCandidates.addAll(named);
+                notCandidates.addAll(chosen);
                 ClusterSnapshot without = withoutBrokers(s, notCandidates);
                 chosen.addAll(RemovalChooser.choose(without, Set.of(), excess));
             }
-            List<Problem> problems = CapacityCheck.problems(s, chosen);
+            List<Problem> problems = CapacityCheck.problems(Reshuffle.withBrokers(s, down), chosen);
             if (!problems.isEmpty()) {
                 throw new PlanRefusedException(problems);
             }
@@ -122,6 +125,32 @@ public final class ScaleDownStep implements OperationStep {
                 "Draining brokers " + chosen + ".", Map.of());
         ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_DOWN_STARTED.reason(), op.message());
         return new StepResult(true, op, List.of(notBlocked()), Duration.ofSeconds(1));
+    }
+
+    /**
+     * Brokers named in {@code spec.brokers.remove} that are down (not live in Kafka, or without a
+     * pod) but have left something behind: replicas that a replica list still names, a PVC, a pod.
+     * They are drained like any leaving broker that crashed (Kafka reassigns away from a broker that
+     * is down) and then removed. Without this, a broker lost with its node was dropped from the
+     * removal without a word, its replicas stayed on an id that never comes back, and every plan
+     * after that was refused with "bring broker N back".
+     */
+    private static Set<Integer> namedButDown(StepContext ctx, ClusterSnapshot s, Set<Integer> named,
+            Set<Integer> registered) {
+        Set<Integer> inReplicas = new TreeSet<>();
+        s.partitions().forEach(p -> inReplicas.addAll(p.replicas()));
+        Set<Integer> withPod = ctx.kube().podsByNodeId(Names.ROLE_BROKER).keySet();
+        Set<Integer> down = new TreeSet<>();
+        for (int id : named) {
+            if (registered.contains(id)) {
+                continue;
+            }
+            boolean pvc = ctx.kube().pvcs().containsKey(Names.pvc(Names.brokerPod(ctx.cluster().name(), id)));
+            if (inReplicas.contains(id) || pvc || withPod.contains(id)) {
+                down.add(id);
+            }
+        }
+        return down;
     }
 
     private StepResult drain(StepContext ctx, OperationStatus op) {

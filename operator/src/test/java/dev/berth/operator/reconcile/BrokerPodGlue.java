@@ -29,6 +29,8 @@ final class BrokerPodGlue implements AutoCloseable {
     private final Set<Integer> running = ConcurrentHashMap.newKeySet();
     /** Broker ids whose pod the glue has seen: only those are stopped when their pod goes. */
     private final Set<Integer> seen = ConcurrentHashMap.newKeySet();
+    /** Brokers lost with their node ({@link #lose}): never started again, whatever their pod does. */
+    private final Set<Integer> lost = ConcurrentHashMap.newKeySet();
     final List<String> log = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "broker-pod-glue");
@@ -81,7 +83,7 @@ final class BrokerPodGlue implements AutoCloseable {
                     OperatorFixture.patchPod(bed, namespace, pod.getMetadata().getName(),
                             "{\"metadata\":{\"annotations\":{\"berth.dev/rack\":\"" + rack + "\"}}}");
                 }
-                if (!running.contains(id)) {
+                if (!running.contains(id) && !lost.contains(id)) {
                     log.add("start broker " + id + " (rack " + rack + ")");
                     kafka.addBroker(id, rack);
                     running.add(id);
@@ -110,6 +112,17 @@ final class BrokerPodGlue implements AutoCloseable {
                 running.remove(id);
             }
         }
+    }
+
+    /**
+     * Broker {@code id} is lost with its node: its Kafka process stops (Kafka fences it, and it stays
+     * registered), its pod object stays as the API shows it, and nothing starts it again.
+     */
+    void lose(int id) {
+        lost.add(id);
+        running.remove(id);
+        kafka.stopBroker(id);
+        log.add("broker " + id + " lost with its node");
     }
 
     private static boolean ready(V1Pod p) {
