@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The facts of broker pods seen by filter or prioritize, by {@code namespace/name}, so that bind
+ * The facts of the pods seen by filter or prioritize, by {@code namespace/name}, so that bind
  * (whose request carries only names) can hand the binder the pod's cluster and disk request. Kept
  * apart from the decision ring, which holds only the last few hundred decisions; bounded, least
  * recently used first out.
@@ -24,10 +24,9 @@ final class RecentPods {
         };
     }
 
+    /** Every pod, brokers or not: the file backend binds only pods it has facts for. */
     synchronized void remember(BrokerPod pod) {
-        if (pod.isBroker()) {
-            pods.put(pod.key(), pod);
-        }
+        pods.put(pod.key(), pod);
     }
 
     synchronized BrokerPod get(String key) {

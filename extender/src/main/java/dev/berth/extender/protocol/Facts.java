@@ -22,7 +22,7 @@ public final class Facts {
 
     public static BrokerPod brokerPod(String namespace, String name, String uid,
             Map<String, String> labels, Map<String, String> annotations) throws BadRequestException {
-        String cluster = emptyToNull(labels.get(Keys.CLUSTER));
+        String cluster = Keys.brokerCluster(labels);
         if (cluster == null) {
             return new BrokerPod(namespace == null ? "" : namespace, name, uid, null, null, null, null, null);
         }
@@ -60,13 +60,13 @@ public final class Facts {
     }
 
     /**
-     * A broker pod already bound to (or reserved on) a node; {@code null} when the pod carries no
-     * {@code berth.dev/cluster}. Unreadable values count as 0: they only steer scores, and one
+     * A broker pod already bound to (or reserved on) a node; {@code null} when the pod is no broker
+     * ({@link Keys#brokerCluster}: no {@code berth.dev/cluster}, or a controller). Unreadable values count as 0: they only steer scores, and one
      * broker's bad annotation must not block everyone's placement.
      */
     public static PlacedBroker placedBroker(String namespace, String name, Map<String, String> labels,
             Map<String, String> annotations, boolean reserved) {
-        String cluster = emptyToNull(labels.get(Keys.CLUSTER));
+        String cluster = Keys.brokerCluster(labels);
         if (cluster == null) {
             return null;
         }

@@ -19,7 +19,7 @@ public final class Quantities {
         }
         BigDecimal number;
         try {
-            number = number(text.trim());
+            number = number(text); // as written: Kubernetes' grammar has no blanks
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("not a Kubernetes quantity: " + text);
         }

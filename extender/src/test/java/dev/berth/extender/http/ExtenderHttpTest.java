@@ -282,6 +282,17 @@ class ExtenderHttpTest {
     }
 
     @Test
+    void aPodThatIsNoBrokerIsBoundWhereverItsFilterPassedIt() throws Exception {
+        String web = pod("shop", "web-1", "uid-w", Map.of(), Map.of());
+        assertThat(json(post(port, "/scheduler/filter", namesArgs(web, List.of("a1", "b1")))).get("NodeNames").toString())
+                .isEqualTo("[\"a1\",\"b1\"]");
+        assertThat(post(port, "/scheduler/bind", bindArgs("shop", "web-1", "uid-w", "a1")).body()).isEqualTo("{\"Error\":\"\"}");
+        assertThat(state.inner.boundNode("shop/web-1")).contains("a1");
+        assertThat(state.inner.node("a1").orElseThrow().brokers()).extracting(b -> b.podKey())
+                .doesNotContain("shop/web-1"); // no broker slot, no disk
+    }
+
+    @Test
     void bindRemembersThePodBeyondTheDecisionRing() throws Exception {
         server.close();
         server = ExtenderServer.builder().state(state).binder(state.inner).decisionsKept(1).start();

@@ -14,8 +14,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * Nodes and Pods read from YAML as {@code kubectl get nodes,pods -o yaml} prints them: a
  * {@code List} (its {@code items}), or several {@code ---} documents, or both. The API's own
  * {@code NodeList} and {@code PodList}, whose items carry no {@code kind}, are read too. Objects of
- * other kinds are ignored. Only names, labels, annotations and (for pods) {@code spec.nodeName} are
- * read. A node, or a pod (namespace and name), listed twice is an error: which copy is meant?
+ * other kinds are ignored. Only names, labels, annotations and (for pods) {@code spec.nodeName} and
+ * {@code status.phase} are read: a Succeeded or Failed pod occupies no node. A node, or a pod (namespace and name), listed twice is an error: which copy is meant?
  * Uses the SnakeYAML that client-java already ships, with its safe constructor (plain maps and
  * lists, no arbitrary types).
  */
@@ -117,6 +117,10 @@ public record ClusterFile(List<Obj> nodes, List<Obj> pods) {
         String nodeName = null;
         if (pod && map.get("spec") instanceof Map<?, ?> spec) {
             nodeName = text(spec.get("nodeName"));
+        }
+        if (pod && map.get("status") instanceof Map<?, ?> status
+                && ("Succeeded".equals(status.get("phase")) || "Failed".equals(status.get("phase")))) {
+            nodeName = null; // a finished pod holds no node, as the Kubernetes backend reads it
         }
         String ns = text(meta.get("namespace"));
         return new Obj(pod && ns == null ? "default" : ns, name, text(meta.get("uid")),

@@ -69,7 +69,7 @@ public final class KubeFacts {
             }
         }
         String key = podKey(pod);
-        PlacedBroker broker = new PlacedBroker(key, get(labels, Keys.CLUSTER), brokerId, storage, leaders, bytesIn, false);
+        PlacedBroker broker = new PlacedBroker(key, Keys.brokerCluster(labels), brokerId, storage, leaders, bytesIn, false);
         return new PodPlacement(key, meta.getUid(), boundNode(pod), broker, List.copyOf(problems));
     }
 

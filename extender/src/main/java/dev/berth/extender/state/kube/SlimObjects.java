@@ -46,7 +46,7 @@ import java.util.function.UnaryOperator;
  */
 final class SlimObjects {
     /** Pod labels KubeFacts reads. */
-    static final List<String> POD_LABELS = List.of(Keys.CLUSTER, Keys.BROKER_ID);
+    static final List<String> POD_LABELS = List.of(Keys.CLUSTER, Keys.BROKER_ID, Keys.ROLE);
     /** Pod annotations KubeFacts reads. */
     static final List<String> POD_ANNOTATIONS = List.of(Keys.LOCAL_STORAGE, Keys.LEADERS, Keys.LEADER_BYTES_IN);
     /** Node annotations KubeFacts reads (the rack label is the one configured). */

@@ -44,6 +44,32 @@ class ClusterFileTest {
     }
 
     @Test
+    void controllersAndFinishedPodsTakeNoBrokerSlot() {
+        FileClusterState state = new FileClusterState(ClusterFile.parse("""
+                kind: List
+                items:
+                - {kind: Node, metadata: {name: n1, labels: {zone: a}, annotations: {berth.dev/disk-capacity: 1Ti}}}
+                - kind: Pod
+                  metadata: {name: c-controller-0, namespace: k, labels: {berth.dev/cluster: c, berth.dev/role: controller}}
+                  spec: {nodeName: n1}
+                - kind: Pod
+                  metadata: {name: c-broker-0, namespace: k, labels: {berth.dev/cluster: c, berth.dev/role: broker},
+                             annotations: {berth.dev/local-storage: 900Gi}}
+                  spec: {nodeName: n1}
+                  status: {phase: Failed}
+                - kind: Pod
+                  metadata: {name: c-broker-1, namespace: k, labels: {berth.dev/cluster: c}, annotations: {berth.dev/local-storage: 900Gi}}
+                  spec: {nodeName: n1}
+                  status: {phase: Succeeded}
+                - kind: Pod
+                  metadata: {name: d-broker-0, namespace: k, labels: {berth.dev/cluster: d}, annotations: {berth.dev/local-storage: 1Gi}}
+                  spec: {nodeName: n1}
+                  status: {phase: Running}
+                """, "t"), "zone");
+        assertThat(state.node("n1").orElseThrow().brokers()).extracting(PlacedBroker::podKey).containsExactly("k/d-broker-0");
+    }
+
+    @Test
     void brokenFilesNameTheProblem() {
         assertThatThrownBy(() -> ClusterFile.parse("kind: Node\nmetadata: {labels: {}}\n", "f.yaml")).hasMessageContaining("f.yaml document 1: metadata.name is missing");
         assertThatThrownBy(() -> ClusterFile.parse("kind: [\n", "f.yaml")).hasMessageContaining("f.yaml: not valid YAML");

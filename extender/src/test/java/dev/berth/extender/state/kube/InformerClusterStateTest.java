@@ -117,6 +117,35 @@ class InformerClusterStateTest {
     }
 
     @Test
+    void theOperatorsControllerPodsAreNoBrokers() throws Exception {
+        // the operator labels its KRaft controllers with the cluster too, role controller
+        bed.loadYaml("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: pay-controller-0
+                  namespace: kafka
+                  labels: {berth.dev/cluster: pay, berth.dev/broker-id: "1000", berth.dev/role: controller}
+                spec: {nodeName: node-c, containers: [{name: kafka, image: apache/kafka}]}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: pay-broker-0
+                  namespace: kafka
+                  labels: {berth.dev/cluster: pay, berth.dev/broker-id: "0", berth.dev/role: broker}
+                spec: {nodeName: node-c, containers: [{name: kafka, image: apache/kafka}]}
+                """);
+        await().atMost(WAIT).until(() -> brokersOn("node-c").contains("kafka/pay-broker-0"));
+        assertThat(brokersOn("node-c")).containsExactly("kafka/pay-broker-0");
+        assertThat(state.cachedPod("kafka/pay-controller-0").getMetadata().getLabels())
+                .as("the slim cache keeps the role").containsEntry("berth.dev/role", "controller");
+        assertThat(state.table().brokersOf("pay")).extracting(p -> p.broker().podKey()).containsExactly("kafka/pay-broker-0");
+        new CoreV1Api(bed.apiClient()).deleteNamespacedPod("pay-broker-0", "kafka").execute();
+        await().atMost(WAIT).until(() -> brokersOn("node-c").isEmpty());
+    }
+
+    @Test
     void malformedDiskAnnotationIsReportedAndMarksTheNodeInvalid() {
         bed.loadYaml("""
                 apiVersion: v1
