@@ -47,6 +47,10 @@ class SpecValidatorTest {
             new Row(config(Map.of("node.id", "1", "listeners", "X://:1")), null, null, List.of(new Problem(
                     Reason.ConfigKeyOwnedByBerth, "spec.config sets listeners, node.id, which berth manages itself;"
                             + " remove them"))),
+            new Row(config(Map.of("log.dirs ", "/tmp/x")), null, null, List.of(new Problem(Reason.InvalidConfigKey,
+                    "spec.config has the key \"log.dirs \", which is not a Kafka configuration name (letters, digits, '.', "
+                            + "'_' and '-'); fix or remove it"))), // Properties would trim it into berth's own log.dirs
+            new Row(config(Map.of("listener.name.internal.ssl.key_password-2", "x")), null, null, List.of()), // a valid name
             new Row(config(Map.of("num.partitions", "six")), null, null, List.of(new Problem(Reason.InvalidConfigValue,
                     "spec.config.num.partitions is \"six\" but must be an integer"))),
             new Row(config(Map.of("auto.create.topics.enable", "yes")), null, null, List.of(new Problem(

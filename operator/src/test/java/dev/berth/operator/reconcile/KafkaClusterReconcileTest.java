@@ -200,7 +200,7 @@ class KafkaClusterReconcileTest {
         OperatorFixture.clusters(bed).patch(NS, "conf", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
                 new V1Patch("{\"spec\":{\"config\":{\"log.retention.hours\":\"72\"}}}")).throwsApiException();
         eventually().until(() -> core.readNamespacedConfigMap("conf-config", NS).execute().getData()
-                .get("broker.properties").endsWith("log.dirs=/var/lib/kafka/data/kafka\nlog.retention.hours=72\n"));
+                .get("broker.properties").endsWith("share.coordinator.state.topic.min.isr=1\nlog.retention.hours=72\n"));
         // Restarting brokers to pick it up is the day-2 configuration step's job, not this one's.
         assertThat(pods(bed, NS, "conf").stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet()))
                 .isEqualTo(uids);

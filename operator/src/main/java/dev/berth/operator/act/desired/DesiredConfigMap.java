@@ -56,10 +56,64 @@ public final class DesiredConfigMap {
         b.append("controller.listener.names=CONTROLLER\n");
         b.append("controller.quorum.voters=").append(voters(c)).append('\n');
         b.append("log.dirs=").append(Names.LOG_DIR).append('\n');
+        internalTopicDefaults(c).forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
         for (Map.Entry<String, String> e : c.getSpec().config().entrySet()) {
-            b.append(e.getKey()).append('=').append(e.getValue()).append('\n');
+            b.append(e.getKey()).append('=').append(propertiesValue(e.getValue())).append('\n');
         }
         return b.toString();
+    }
+
+    /**
+     * A value as {@code java.util.Properties} (which Kafka reads server.properties with, in
+     * ISO-8859-1) gives it back: backslashes doubled, line breaks, tabs and form feeds as escapes, so
+     * a value can never end its line and start a key of its own, non-Latin-1 characters as
+     * {@code \\uXXXX}, and a leading blank escaped so it is not dropped.
+     */
+    static String propertiesValue(String v) {
+        if (v == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(v.length() + 8);
+        for (int i = 0; i < v.length(); i++) {
+            char ch = v.charAt(i);
+            switch (ch) {
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '\f' -> out.append("\\f");
+                case ' ' -> out.append(i == 0 ? "\\ " : " ");
+                default -> {
+                    if (ch < 0x20 || ch > 0x7e) {
+                        out.append(String.format("\\u%04x", (int) ch));
+                    } else {
+                        out.append(ch);
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * Replication of Kafka's internal topics, sized to the cluster: Kafka's defaults (RF 3, min ISR
+     * 2) cannot create {@code __consumer_offsets}, the transaction log or the share-group state topic
+     * on one or two brokers, and then no consumer group works. RF is min(3, brokers), min ISR
+     * min(2, RF); a key that {@code spec.config} sets is left to it. Kafka uses them when it first
+     * creates each topic, so a later change of {@code brokers.replicas} leaves existing topics as
+     * they are.
+     */
+    static Map<String, String> internalTopicDefaults(KafkaCluster c) {
+        int rf = Math.max(1, Math.min(3, c.getSpec().brokers().replicas()));
+        String isr = Integer.toString(Math.min(2, rf));
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        out.put("offsets.topic.replication.factor", Integer.toString(rf));
+        out.put("transaction.state.log.replication.factor", Integer.toString(rf));
+        out.put("transaction.state.log.min.isr", isr);
+        out.put("share.coordinator.state.topic.replication.factor", Integer.toString(rf));
+        out.put("share.coordinator.state.topic.min.isr", isr);
+        out.keySet().removeAll(c.getSpec().config().keySet());
+        return out;
     }
 
     static String controllerProperties(KafkaCluster c) {

@@ -96,6 +96,26 @@ class DesiredObjectsTest {
         assertThat(pod.getSpec().getContainers().get(0).getResources()).isNull(); // no requests: LimitRange decides
     }
 
+    /**
+     * Kafka reads broker.properties with java.util.Properties in ISO-8859-1: every spec.config value
+     * must come back exactly, and none may smuggle in a line of its own (a berth-owned key).
+     */
+    @Test
+    void configValuesComeBackExactlyAndCannotAddKeys() throws Exception {
+        Map<String, String> config = new java.util.LinkedHashMap<>();
+        config.put("log.cleanup.policy", "delete\nlog.dirs=/tmp/ephemeral");
+        config.put("sasl.jaas.config", "org.x.Module required path=\"C:\\keys\\a\" user=\"ü\u20ac\";");
+        config.put("ssl.cipher.suites", " leading blank, tab\there\r\fand =:#! signs");
+        config.put("log.retention.hours", "72");
+        KafkaCluster c = cluster(KafkaClusterSpec.defaults().withConfig(config));
+        String rendered = DesiredConfigMap.build(c).getData().get("broker.properties");
+        java.util.Properties read = new java.util.Properties();
+        read.load(new java.io.ByteArrayInputStream(rendered.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+        config.forEach((k, v) -> assertThat(read.getProperty(k)).as(k).isEqualTo(v));
+        assertThat(read.getProperty("log.dirs")).isEqualTo(Names.LOG_DIR);
+        assertThat(rendered.chars().allMatch(ch -> ch == '\n' || (ch >= 0x20 && ch <= 0x7e))).as("plain ASCII lines").isTrue();
+    }
+
     @Test
     void controllersAreSpreadOverNodesAndOverTheRacksOfTheRackLabel() {
         KafkaClusterSpec base = KafkaClusterSpec.defaults();
@@ -175,6 +195,34 @@ class DesiredObjectsTest {
         assertThat(Names.bootstrapAddress("demo", "kafka")).isEqualTo("demo-bootstrap.kafka.svc:9092");
     }
 
+    /** Internal topics fit the cluster: Kafka's RF 3 cannot be created on one or two brokers. */
+    @Test
+    void internalTopicsAreReplicatedAsWidelyAsTheClusterAllowsUnlessTheSpecSays() {
+        record Row(int brokers, Map<String, String> config, String rf, String isr) {}
+        for (Row row : List.of(
+                new Row(1, Map.of(), "1", "1"),
+                new Row(2, Map.of(), "2", "2"),
+                new Row(3, Map.of(), "3", "2"),
+                new Row(7, Map.of(), "3", "2"),
+                new Row(3, Map.of("offsets.topic.replication.factor", "2", "transaction.state.log.min.isr", "1"), "2", "1"))) {
+            KafkaCluster c = cluster(KafkaClusterSpec.defaults().withBrokers(new BrokersSpec(row.brokers(), null, null, null))
+                    .withConfig(row.config()));
+            java.util.Properties p = new java.util.Properties();
+            try {
+                p.load(new java.io.StringReader(DesiredConfigMap.build(c).getData().get("broker.properties")));
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+            assertThat(p.getProperty("offsets.topic.replication.factor")).as("%s", row).isEqualTo(row.rf());
+            assertThat(p.getProperty("transaction.state.log.min.isr")).as("%s", row).isEqualTo(row.isr());
+            if (row.config().isEmpty()) {
+                assertThat(p.getProperty("transaction.state.log.replication.factor")).isEqualTo(row.rf());
+                assertThat(p.getProperty("share.coordinator.state.topic.replication.factor")).isEqualTo(row.rf());
+                assertThat(p.getProperty("share.coordinator.state.topic.min.isr")).isEqualTo(row.isr());
+            }
+        }
+    }
+
     @Test
     void configMapRendersOneFilePerRoleFromSpec() {
         V1ConfigMap cm = DesiredConfigMap.build(cluster(LOCAL.getSpec().withControllers(new ControllersSpec(3, null))));
@@ -191,6 +239,11 @@ class DesiredObjectsTest {
                 controller.listener.names=CONTROLLER
                 controller.quorum.voters=%s
                 log.dirs=/var/lib/kafka/data/kafka
+                offsets.topic.replication.factor=3
+                transaction.state.log.replication.factor=3
+                transaction.state.log.min.isr=2
+                share.coordinator.state.topic.replication.factor=3
+                share.coordinator.state.topic.min.isr=2
                 auto.create.topics.enable=false
                 num.partitions=6
                 """.formatted(voters));
