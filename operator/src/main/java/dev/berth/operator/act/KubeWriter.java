@@ -53,8 +53,9 @@ public final class KubeWriter {
         ignoreConflict(() -> core.createNamespacedPod(pod.getMetadata().getNamespace(), pod).execute());
     }
 
-    public void create(V1PersistentVolumeClaim pvc) throws ApiException {
-        ignoreConflict(() -> core.createNamespacedPersistentVolumeClaim(pvc.getMetadata().getNamespace(), pvc).execute());
+    /** @return true when created, false when it existed already (a cache that lags) */
+    public boolean create(V1PersistentVolumeClaim pvc) throws ApiException {
+        return ignoreConflict(() -> core.createNamespacedPersistentVolumeClaim(pvc.getMetadata().getNamespace(), pvc).execute());
     }
 
     public void create(V1Service svc) throws ApiException {
@@ -133,13 +134,16 @@ public final class KubeWriter {
         void run() throws ApiException;
     }
 
-    private static void ignoreConflict(Call call) throws ApiException {
+    /** True when the call created the object, false when it existed already (409). */
+    private static boolean ignoreConflict(Call call) throws ApiException {
         try {
             call.run();
+            return true;
         } catch (ApiException e) {
             if (e.getCode() != 409) {
                 throw e;
             }
+            return false;
         }
     }
 }

@@ -13,7 +13,9 @@ import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1Service;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -44,14 +46,28 @@ public final class OwnedObjects {
         }
     }
 
-    /** Creates each planned pod, after its PVC (a recreated pod finds its existing PVC). */
-    public void createPods(KafkaCluster c, KubeView view, List<PodAction> actions) throws ApiException {
+    /**
+     * Creates each planned pod, after its PVC (a recreated pod finds its existing PVC). A pod whose
+     * PVC is being deleted is not created yet: it would mount a claim that is about to vanish and
+     * stay Pending for good. Kubernetes keeps a PVC that a pod uses until that pod is gone, so
+     * deleting a broker's pod and PVC together (the usual way to move a broker off local disk) ends
+     * with the old PVC gone; the next reconcile then creates both.
+     *
+     * @return the actions carried out; the others wait for their old PVC to go
+     */
+    public List<PodAction> createPods(KafkaCluster c, KubeView view, List<PodAction> actions) throws ApiException {
+        List<PodAction> done = new ArrayList<>();
         for (PodAction a : actions) {
             boolean broker = a.role().equals(Names.ROLE_BROKER);
             V1PersistentVolumeClaim pvc = broker ? DesiredPvcs.broker(c, a.index()) : DesiredPvcs.controller(c, a.index());
-            if (!view.pvcs().containsKey(pvc.getMetadata().getName())) {
+            V1PersistentVolumeClaim existing = view.pvcs().get(pvc.getMetadata().getName());
+            if (existing != null && existing.getMetadata().getDeletionTimestamp() != null) {
+                continue;
+            }
+            if (existing == null) {
                 kube.create(pvc);
             }
+            done.add(a);
             OperatorMetrics.PODS_CREATED.labels(a.role(), a.kind().name()).inc();
             kube.create(broker ? DesiredPods.broker(c, a.index(), a.rack()) : DesiredPods.controller(c, a.index(), a.rack()));
             if (a.kind() == PodAction.Kind.Recreate) {
@@ -60,5 +76,40 @@ public final class OwnedObjects {
                         + " with the same id, PVC" + (a.rack() == null ? "" : " and rack " + a.rack()) + ".");
             }
         }
+        return List.copyOf(done);
+    }
+
+    /**
+     * Creates the PVC of a pod that exists without one: a pod whose claim is gone stays Pending, and
+     * nothing else would ever create the claim again. The new volume is empty; Kafka fills a
+     * broker's from the other replicas.
+     *
+     * @param brokers broker ids that have, or are to have, a pod
+     * @return the names of the PVCs created
+     */
+    public List<String> ensurePvcs(KafkaCluster c, KubeView view, java.util.Collection<Integer> brokers) throws ApiException {
+        List<V1PersistentVolumeClaim> wanted = new ArrayList<>();
+        Map<Integer, ?> brokerPods = view.podsByNodeId(Names.ROLE_BROKER);
+        for (int id : brokers) {
+            if (brokerPods.containsKey(id)) {
+                wanted.add(DesiredPvcs.broker(c, id));
+            }
+        }
+        Map<Integer, ?> controllerPods = view.podsByNodeId(Names.ROLE_CONTROLLER);
+        for (int i = 0; i < c.getSpec().controllers().replicas(); i++) {
+            if (controllerPods.containsKey(Names.controllerId(i))) {
+                wanted.add(DesiredPvcs.controller(c, i));
+            }
+        }
+        List<String> created = new ArrayList<>();
+        for (V1PersistentVolumeClaim pvc : wanted) {
+            String name = pvc.getMetadata().getName();
+            if (!view.pvcs().containsKey(name) && kube.create(pvc)) { // false: the cache lagged, it exists
+                created.add(name);
+                kube.event(c, "Warning", "PvcRecreated", "PVC " + name + " was gone while its pod existed; created"
+                        + " an empty one so that the pod can start (Kafka re-replicates a broker's data).");
+            }
+        }
+        return created;
     }
 }

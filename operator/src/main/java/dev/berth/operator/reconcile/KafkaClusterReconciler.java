@@ -112,8 +112,9 @@ public final class KafkaClusterReconciler implements Reconciler {
             return new Result(true, interval);
         }
         owned.ensureShared(cluster, seen.kube());
-        List<PodAction> created = planPods(cluster, seen.kube(), seen.desired());
-        owned.createPods(cluster, seen.kube(), created);
+        List<PodAction> planned = planPods(cluster, seen.kube(), seen.desired());
+        List<PodAction> created = owned.createPods(cluster, seen.kube(), planned);
+        owned.ensurePvcs(cluster, seen.kube(), seen.desired());
         publisher.publish(seen.kube(), seen.kafka().observation());
         Steps steps = runOperationSteps(key, seen);
         if (!created.isEmpty()) {
@@ -121,7 +122,7 @@ public final class KafkaClusterReconciler implements Reconciler {
         }
         writeStatus(seen.status(List.of(), created, steps.operation(), steps.conditions()));
         OperatorMetrics.RECONCILES.labels("ok").inc();
-        return new Result(true, created.isEmpty() ? steps.requeue() : Duration.ofSeconds(1));
+        return new Result(true, planned.isEmpty() ? steps.requeue() : Duration.ofSeconds(1));
     }
 
     /** What one reconcile reads before deciding anything. */

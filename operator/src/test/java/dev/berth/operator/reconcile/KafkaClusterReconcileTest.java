@@ -166,6 +166,48 @@ class KafkaClusterReconcileTest {
     }
 
     @Test
+    void aPvcThatIsGoneIsCreatedAgainAndAPodWaitsForItsOldPvcToGo() throws Exception {
+        create(bed, NS, "vol", OperatorFixture.spec(1, 2, null));
+        eventually().until(() -> pods(bed, NS, "vol").size() == 3);
+        eventually().until(() -> pvcNames("vol").contains("data-vol-broker-1"));
+
+        // a claim deleted while its pod exists: the pod would stay Pending; the operator creates it again
+        core.deleteNamespacedPersistentVolumeClaim("data-vol-broker-0", NS).execute();
+        eventually().until(() -> pvcNames("vol").contains("data-vol-broker-0"));
+        eventually().until(() -> events("vol").stream().anyMatch(e -> "PvcRecreated".equals(e.getReason())
+                && e.getMessage().contains("data-vol-broker-0")));
+
+        // pod and claim deleted together, the claim held by a finalizer (as pvc-protection holds it while a
+        // pod uses it): no pod may be created on the claim that is about to vanish
+        String uidBefore = core.readNamespacedPersistentVolumeClaim("data-vol-broker-1", NS).execute().getMetadata().getUid();
+        patchPvc("data-vol-broker-1", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+                "{\"metadata\":{\"finalizers\":[\"kubernetes.io/pvc-protection\"]}}");
+        core.deleteNamespacedPersistentVolumeClaim("data-vol-broker-1", NS).execute();
+        core.deleteNamespacedPod("vol-broker-1", NS).execute();
+        eventually().until(() -> pods(bed, NS, "vol").stream().noneMatch(p -> p.getMetadata().getName().equals("vol-broker-1")));
+        // several reconciles (interval 500 ms) pass while the claim terminates, and none creates the pod
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10)).until(() -> pods(bed, NS, "vol").stream()
+                .noneMatch(p -> p.getMetadata().getName().equals("vol-broker-1")));
+        patchPvc("data-vol-broker-1", V1Patch.PATCH_FORMAT_JSON_PATCH, "[{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}]");
+        eventually().until(() -> pods(bed, NS, "vol").stream().anyMatch(p -> p.getMetadata().getName().equals("vol-broker-1")));
+        V1PersistentVolumeClaim fresh = core.readNamespacedPersistentVolumeClaim("data-vol-broker-1", NS).execute();
+        assertThat(fresh.getMetadata().getUid()).isNotEqualTo(uidBefore);
+        assertThat(fresh.getMetadata().getDeletionTimestamp()).isNull();
+    }
+
+    private static void patchPvc(String name, String format, String patch) throws Exception {
+        io.kubernetes.client.util.PatchUtils.patch(V1PersistentVolumeClaim.class,
+                () -> core.patchNamespacedPersistentVolumeClaim(name, NS, new V1Patch(patch)).buildCall(null), format,
+                bed.apiClient());
+    }
+
+    private static List<String> pvcNames(String cluster) throws Exception {
+        return core.listNamespacedPersistentVolumeClaim(NS).labelSelector("berth.dev/cluster=" + cluster).execute()
+                .getItems().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .map(p -> p.getMetadata().getName()).toList();
+    }
+
+    @Test
     void invalidSpecYieldsItsConditionAndDeletesNothing() throws Exception {
         create(bed, NS, "bad", OperatorFixture.spec(1, 2, null));
         eventually().until(() -> pods(bed, NS, "bad").size() == 3);
