@@ -37,7 +37,8 @@ public final class SpecValidator {
         ReplicationFactorExceedsBrokers,
         InvalidQuantity,
         UnknownStorageClass,
-        InvalidBrokerId
+        InvalidBrokerId,
+        ControllerQuorumIsFixed
     }
 
     /** One problem: a stable reason and a message that says what to fix. */
@@ -78,7 +79,23 @@ public final class SpecValidator {
      */
     public static List<Problem> validate(KafkaClusterSpec spec, Map<String, Integer> topicReplicationFactors,
             Set<String> storageClasses) {
+        return validate(spec, topicReplicationFactors, storageClasses, null);
+    }
+
+    /**
+     * @param votersNow the size of the quorum the cluster was created with (the voters in its
+     *     ConfigMap), or {@code null} before it exists. KRaft's quorum here is static
+     *     ({@code controller.quorum.voters}): new controllers would start with empty logs and, two of
+     *     three, could elect a leader without the cluster's metadata. So the count is fixed.
+     */
+    public static List<Problem> validate(KafkaClusterSpec spec, Map<String, Integer> topicReplicationFactors,
+            Set<String> storageClasses, Integer votersNow) {
         List<Problem> out = new ArrayList<>();
+        if (votersNow != null && votersNow != spec.controllers().replicas()) {
+            out.add(new Problem(Reason.ControllerQuorumIsFixed, "spec.controllers.replicas is "
+                    + spec.controllers().replicas() + " but the cluster was created with " + votersNow
+                    + " controllers, and its KRaft quorum is fixed; set it back to " + votersNow));
+        }
         int brokers = spec.brokers().replicas();
         List<String> badKeys = spec.config().keySet().stream().filter(k -> !CONFIG_KEY.matcher(k).matches()).sorted().toList();
         for (String k : badKeys) {

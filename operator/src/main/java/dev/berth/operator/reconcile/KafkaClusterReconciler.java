@@ -4,6 +4,7 @@ import dev.berth.operator.act.FactsPublisher;
 import dev.berth.operator.act.KubeWriter;
 import dev.berth.operator.act.OwnedObjects;
 import dev.berth.operator.act.StatusBuilder;
+import dev.berth.operator.act.desired.DesiredConfigMap;
 import dev.berth.operator.act.desired.Names;
 import dev.berth.operator.api.Condition;
 import dev.berth.operator.api.KafkaCluster;
@@ -105,7 +106,8 @@ public final class KafkaClusterReconciler implements Reconciler {
     private Result reconcile(String key, KafkaCluster cluster) throws Exception {
         Observed seen = observe(key, cluster);
         List<Problem> problems = SpecValidator.validate(cluster.getSpec(),
-                TopicReplication.of(seen.kafka().observation()), seen.kube().storageClasses());
+                TopicReplication.of(seen.kafka().observation()), seen.kube().storageClasses(),
+                DesiredConfigMap.voterCount(seen.kube().configMaps().get(Names.configMap(cluster.name()))));
         if (!problems.isEmpty()) {
             writeStatus(seen.status(problems, List.of(), seen.operation(), List.of()));
             OperatorMetrics.RECONCILES.labels("invalid").inc();

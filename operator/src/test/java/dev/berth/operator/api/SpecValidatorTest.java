@@ -98,4 +98,17 @@ class SpecValidatorTest {
                     .containsExactlyElementsOf(r.expected());
         }
     }
+
+    /** A static KRaft quorum: the controller count the cluster was created with stays. */
+    @org.junit.jupiter.api.Test
+    void theControllerCountIsFixedOnceTheClusterExists() {
+        KafkaClusterSpec three = BASE.withControllers(new ControllersSpec(3, null));
+        assertThat(SpecValidator.validate(three, null, null, null)).isEmpty(); // not created yet: any count
+        assertThat(SpecValidator.validate(three, null, null, 3)).isEmpty();
+        assertThat(SpecValidator.validate(BASE.withControllers(new ControllersSpec(5, null)), null, null, 3))
+                .containsExactly(new Problem(Reason.ControllerQuorumIsFixed, "spec.controllers.replicas is 5 but the "
+                        + "cluster was created with 3 controllers, and its KRaft quorum is fixed; set it back to 3"));
+        assertThat(SpecValidator.validate(BASE.withControllers(new ControllersSpec(1, null)), null, null, 3))
+                .extracting(Problem::reason).containsExactly(Reason.ControllerQuorumIsFixed);
+    }
 }

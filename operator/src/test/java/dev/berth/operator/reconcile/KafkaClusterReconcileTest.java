@@ -195,6 +195,25 @@ class KafkaClusterReconcileTest {
         assertThat(fresh.getMetadata().getDeletionTimestamp()).isNull();
     }
 
+    @Test
+    void theControllerQuorumCannotBeResized() throws Exception {
+        create(bed, NS, "quorum", OperatorFixture.spec(1, 1, null));
+        eventually().until(() -> pods(bed, NS, "quorum").size() == 2);
+        String voters = core.readNamespacedConfigMap("quorum-config", NS).execute().getData().get("controller.properties");
+        OperatorFixture.clusters(bed).patch(NS, "quorum", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+                new V1Patch("{\"spec\":{\"controllers\":{\"replicas\":3}}}")).throwsApiException();
+        eventually().untilAsserted(() -> assertThat(get(bed, NS, "quorum").getStatus().condition(ConditionType.SpecValid))
+                .satisfies(c -> {
+                    assertThat(c.isTrue()).isFalse();
+                    assertThat(c.reason()).isEqualTo("ControllerQuorumIsFixed");
+                    assertThat(c.message()).contains("set it back to 1");
+                }));
+        assertThat(pods(bed, NS, "quorum")).extracting(p -> p.getMetadata().getName())
+                .containsExactlyInAnyOrder("quorum-controller-0", "quorum-broker-0"); // no controller 1 or 2
+        assertThat(core.readNamespacedConfigMap("quorum-config", NS).execute().getData().get("controller.properties"))
+                .isEqualTo(voters);
+    }
+
     private static void patchPvc(String name, String format, String patch) throws Exception {
         io.kubernetes.client.util.PatchUtils.patch(V1PersistentVolumeClaim.class,
                 () -> core.patchNamespacedPersistentVolumeClaim(name, NS, new V1Patch(patch)).buildCall(null), format,

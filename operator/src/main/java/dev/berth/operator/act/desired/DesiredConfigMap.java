@@ -126,6 +126,23 @@ public final class DesiredConfigMap {
                 + "log.dirs=" + Names.LOG_DIR + "\n";
     }
 
+    /**
+     * The number of voters in a rendered ConfigMap's {@code controller.properties}, or {@code null}
+     * when there is none: the quorum the cluster was created with.
+     */
+    public static Integer voterCount(V1ConfigMap existing) {
+        if (existing == null || existing.getData() == null || existing.getData().get(CONTROLLER_FILE) == null) {
+            return null;
+        }
+        for (String line : existing.getData().get(CONTROLLER_FILE).split("\n")) {
+            if (line.startsWith("controller.quorum.voters=")) {
+                String v = line.substring("controller.quorum.voters=".length()).trim();
+                return v.isEmpty() ? null : v.split(",").length;
+            }
+        }
+        return null;
+    }
+
     /** The fixed quorum: {@code 1000@<c>-controller-0.<headless>:9093,1001@...}. */
     public static String voters(KafkaCluster c) {
         List<String> v = new ArrayList<>();
