@@ -64,8 +64,8 @@ public final class OwnedObjects {
             if (existing != null && existing.getMetadata().getDeletionTimestamp() != null) {
                 continue;
             }
-            if (existing == null) {
-                kube.create(pvc);
+            if (existing == null && !kube.create(pvc)) {
+                continue; // a PVC the view does not show is there: a lagging cache, or another cluster's
             }
             done.add(a);
             OperatorMetrics.PODS_CREATED.labels(a.role(), a.kind().name()).inc();

@@ -12,6 +12,7 @@ import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1ConfigMapList;
+import io.kubernetes.client.openapi.models.V1OwnerReference;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimList;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -24,6 +25,7 @@ import io.kubernetes.client.util.CallGeneratorParams;
 import io.kubernetes.client.util.Watchable;
 import io.kubernetes.client.util.generic.GenericKubernetesApi;
 import io.kubernetes.client.util.generic.options.ListOptions;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -106,11 +108,26 @@ public final class KubeInformers {
         for (T o : inf.getIndexer().list()) {
             Map<String, String> labels = o.getMetadata().getLabels();
             if (c.namespace().equals(o.getMetadata().getNamespace()) && labels != null
-                    && c.name().equals(labels.get(Names.LABEL_CLUSTER))) {
+                    && c.name().equals(labels.get(Names.LABEL_CLUSTER)) && !ownedByAnother(o, c)) {
                 out.put(o.getMetadata().getName(), o);
             }
         }
         return out;
+    }
+
+    /**
+     * True for an object that a KafkaCluster of the same name but another uid owns: a cluster deleted
+     * and created again under its name while the garbage collector still removes the old one's
+     * objects. Those are not the new cluster's: their pods carry the old Kafka cluster id and their
+     * volumes the old data, so the new cluster waits until they are gone instead of adopting them.
+     */
+    static boolean ownedByAnother(KubernetesObject o, KafkaCluster c) {
+        List<V1OwnerReference> refs = o.getMetadata().getOwnerReferences();
+        if (refs == null) {
+            return false;
+        }
+        return refs.stream().anyMatch(r -> KafkaCluster.KIND.equals(r.getKind())
+                && !java.util.Objects.equals(r.getUid(), c.getMetadata().getUid()));
     }
 
     private static <T extends KubernetesObject, L extends KubernetesListObject> GenericKubernetesApi<T, L> core(

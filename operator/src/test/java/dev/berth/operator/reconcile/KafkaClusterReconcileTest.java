@@ -214,6 +214,34 @@ class KafkaClusterReconcileTest {
                 .isEqualTo(voters);
     }
 
+    @Test
+    void aClusterCreatedAgainUnderItsNameDoesNotAdoptTheOldOnesObjects() throws Exception {
+        KafkaCluster first = create(bed, NS, "again", OperatorFixture.spec(1, 1, null));
+        eventually().until(() -> pods(bed, NS, "again").size() == 2);
+        OperatorFixture.clusters(bed).delete(NS, "again").throwsApiException();
+        // the test bed has no garbage collector: the old objects stay, as they do for a while on a real cluster
+        KafkaCluster second = create(bed, NS, "again", OperatorFixture.spec(1, 1, null));
+        assertThat(second.getMetadata().getUid()).isNotEqualTo(first.getMetadata().getUid());
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10)).until(() -> pods(bed, NS, "again").stream()
+                .allMatch(p -> p.getMetadata().getOwnerReferences().get(0).getUid().equals(first.getMetadata().getUid())));
+        // its status row says the broker has no pod: the old pod is not taken for the new cluster's
+        eventually().untilAsserted(() -> assertThat(get(bed, NS, "again").getStatus().brokers())
+                .singleElement().satisfies(b -> assertThat(b.phase()).isEqualTo("Missing")));
+
+        // the garbage collector's work: then the new cluster gets its own pods, PVCs and Kafka cluster id
+        for (V1Pod p : pods(bed, NS, "again")) {
+            core.deleteNamespacedPod(p.getMetadata().getName(), NS).execute();
+        }
+        for (String pvc : pvcNames("again")) {
+            core.deleteNamespacedPersistentVolumeClaim(pvc, NS).execute();
+        }
+        eventually().until(() -> pods(bed, NS, "again").size() == 2 && pods(bed, NS, "again").stream().allMatch(p ->
+                p.getMetadata().getOwnerReferences().get(0).getUid().equals(second.getMetadata().getUid())));
+        eventually().until(() -> pvcNames("again").size() == 2);
+        assertThat(core.listNamespacedPersistentVolumeClaim(NS).labelSelector("berth.dev/cluster=again").execute().getItems())
+                .allSatisfy(p -> assertThat(p.getMetadata().getOwnerReferences().get(0).getUid()).isEqualTo(second.getMetadata().getUid()));
+    }
+
     private static void patchPvc(String name, String format, String patch) throws Exception {
         io.kubernetes.client.util.PatchUtils.patch(V1PersistentVolumeClaim.class,
                 () -> core.patchNamespacedPersistentVolumeClaim(name, NS, new V1Patch(patch)).buildCall(null), format,
