@@ -106,7 +106,7 @@ public final class KafkaClusterReconciler implements Reconciler {
     private Result reconcile(String key, KafkaCluster cluster) throws Exception {
         Observed seen = observe(key, cluster);
         List<Problem> problems = SpecValidator.validate(cluster.getSpec(),
-                TopicReplication.of(seen.kafka().observation()), seen.kube().storageClasses(),
+                TopicReplication.of(seen.kafka().observation()), classesIfNeeded(cluster, seen),
                 DesiredConfigMap.voterCount(seen.kube().configMaps().get(Names.configMap(cluster.name()))));
         if (!problems.isEmpty()) {
             writeStatus(seen.status(problems, List.of(), seen.operation(), List.of()));
@@ -185,6 +185,20 @@ public final class KafkaClusterReconciler implements Reconciler {
             out.addAll(op.leavingBrokers());
         }
         return out;
+    }
+
+    /**
+     * The storage classes to check the spec against, or {@code null} (no check) when every PVC the
+     * cluster needs exists: a class matters only to a PVC still to be created, and a class deleted
+     * or replaced under a running cluster must not stop its healing.
+     */
+    private static Set<String> classesIfNeeded(KafkaCluster c, Observed seen) {
+        Set<String> needed = new java.util.TreeSet<>();
+        seen.desired().forEach(id -> needed.add(Names.pvc(Names.brokerPod(c.name(), id))));
+        for (int i = 0; i < c.getSpec().controllers().replicas(); i++) {
+            needed.add(Names.pvc(Names.controllerPod(c.name(), i)));
+        }
+        return seen.kube().pvcs().keySet().containsAll(needed) ? null : seen.kube().storageClasses();
     }
 
     private static List<PodAction> planPods(KafkaCluster c, KubeView view, SortedSet<Integer> desired) {

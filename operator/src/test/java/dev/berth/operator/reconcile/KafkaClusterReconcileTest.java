@@ -308,6 +308,38 @@ class KafkaClusterReconcileTest {
     }
 
     @Test
+    void aStorageClassDeletedUnderARunningClusterStopsOnlyNewVolumes() throws Exception {
+        bed.loadYaml("""
+                apiVersion: storage.k8s.io/v1
+                kind: StorageClass
+                metadata: {name: fleeting}
+                provisioner: kubernetes.io/no-provisioner
+                """);
+        create(bed, NS, "keep", OperatorFixture.spec(1, 1, new StorageSpec("10Gi", "fleeting", false)));
+        eventually().until(() -> pods(bed, NS, "keep").size() == 2 && pvcNames("keep").size() == 2);
+        new io.kubernetes.client.openapi.apis.StorageV1Api(bed.apiClient()).deleteStorageClass("fleeting").execute();
+
+        // healing needs no new volume: the broker's pod comes back on its PVC
+        String uid = pods(bed, NS, "keep").stream().filter(p -> p.getMetadata().getName().equals("keep-broker-0"))
+                .findFirst().orElseThrow().getMetadata().getUid();
+        core.deleteNamespacedPod("keep-broker-0", NS).execute();
+        eventually().until(() -> pods(bed, NS, "keep").stream().anyMatch(p -> p.getMetadata().getName().equals("keep-broker-0")
+                && !p.getMetadata().getUid().equals(uid)));
+        assertThat(get(bed, NS, "keep").getStatus().condition(ConditionType.SpecValid).isTrue()).isTrue();
+
+        // a new volume does need the class: scaling up is refused, saying which class is missing
+        OperatorFixture.clusters(bed).patch(NS, "keep", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+                new V1Patch("{\"spec\":{\"brokers\":{\"replicas\":2}}}")).throwsApiException();
+        eventually().untilAsserted(() -> assertThat(get(bed, NS, "keep").getStatus().condition(ConditionType.SpecValid))
+                .satisfies(c -> {
+                    assertThat(c.isTrue()).isFalse();
+                    assertThat(c.reason()).isEqualTo("UnknownStorageClass");
+                    assertThat(c.message()).contains("fleeting");
+                }));
+        assertThat(pods(bed, NS, "keep")).extracting(p -> p.getMetadata().getName()).doesNotContain("keep-broker-1");
+    }
+
+    @Test
     void statusAndConditionsFollowTheApiConventions() throws Exception {
         KafkaCluster c = create(bed, NS, "conv", OperatorFixture.spec(1, 1, null));
         eventually().untilAsserted(() -> assertThat(get(bed, NS, "conv").getStatus().condition(ConditionType.Degraded))
