@@ -145,9 +145,12 @@ public final class StatusBuilder {
             } else if (!allRegistered) {
                 SortedSet<Integer> missing = new TreeSet<>(in.desiredBrokers());
                 missing.removeAll(registered);
+                // A cluster that ran before and now misses a broker whose pod is ready has lost it
+                // (stopped, crash-looping, fenced): Degraded. Before it first ran, brokers register late.
+                boolean ranBefore = Phase.Running.name().equals(prev.phase()) || Phase.Degraded.name().equals(prev.phase());
                 fresh.add(Condition.of(ConditionType.Ready, false, "BrokersNotRegistered",
-                        "Kafka does not list brokers " + missing + " yet."));
-                phase = Phase.Creating;
+                        "Kafka does not list brokers " + missing + (ranBefore ? "." : " yet.")));
+                phase = ranBefore ? Phase.Degraded : Phase.Creating;
             } else {
                 fresh.add(Condition.of(ConditionType.Ready, true, "AllBrokersReady", "All " + in.desiredBrokers().size()
                         + " brokers and " + controllerCount + " controllers are ready and registered."));

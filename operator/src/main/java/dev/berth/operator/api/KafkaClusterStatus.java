@@ -28,7 +28,10 @@ public record KafkaClusterStatus(
         Creating,
         /** Every pod is ready and Kafka answers with every broker registered. */
         Running,
-        /** Something is wrong that the operator cannot fix by itself (see the Degraded condition). */
+        /**
+         * Something is wrong that the operator cannot fix by itself: Kafka does not answer (the
+         * Degraded condition), or a cluster that ran misses a broker whose pod is ready (Ready).
+         */
         Degraded,
         /** The spec cannot be applied (see the SpecValid condition); nothing is changed. */
         Invalid

@@ -154,6 +154,13 @@ class StatusBuilderTest {
             assertThat(s.condition(ConditionType.Degraded).status()).as(row.why()).isEqualTo(row.degraded());
             assertThat(s.condition(ConditionType.Degraded).reason()).as(row.why()).isEqualTo(row.degradedReason());
         }
+        // the same broker missing from Kafka in a cluster that ran before: it was lost, not late
+        KafkaCluster ran = cluster();
+        ran.setStatus(new KafkaClusterStatus(4L, "Running", "2/2", List.of(), List.of(), List.of(), null));
+        KafkaClusterStatus lost = build(ran, view(ready(DesiredPods.broker(ran, 0, null), "n1"), ready(DesiredPods.broker(ran, 1,
+                null), "n2"), ready(DesiredPods.controller(ran, 0, null), "n3")), kafka(0), List.of(), null);
+        assertThat(lost.phase()).isEqualTo("Degraded");
+        assertThat(lost.condition(ConditionType.Ready).message()).isEqualTo("Kafka does not list brokers [1].");
         KafkaCluster c = cluster();
         KafkaClusterStatus down = build(c, view(ready(DesiredPods.broker(c, 0, null), "n1"), ready(DesiredPods.broker(c, 1,
                 null), "n2"), ready(DesiredPods.controller(c, 0, null), "n3")), unreachable(), List.of(), null);
