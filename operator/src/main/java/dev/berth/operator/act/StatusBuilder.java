@@ -133,6 +133,7 @@ public final class StatusBuilder {
         } else {
             fresh.add(Condition.of(ConditionType.SpecValid, true, "SpecAccepted", "The spec is valid."));
             fresh.add(reconciling(in, podsReady));
+            fresh.add(outOfDate(PodDrift.of(c, in.kube())));
             if (!podsReady) {
                 fresh.add(Condition.of(ConditionType.Ready, false, "PodsNotReady", (readyBrokers) + " of "
                         + in.desiredBrokers().size() + " brokers and " + readyControllers + " of " + controllerCount
@@ -162,6 +163,16 @@ public final class StatusBuilder {
         List<Condition> conditions = Conditions.merge(prev.conditions(), fresh, c.generation(), clock);
         return new KafkaClusterStatus(c.generation(), phase.name(),
                 readyBrokers + "/" + c.getSpec().brokers().replicas(), conditions, brokers, controllers, in.operation());
+    }
+
+    private static Condition outOfDate(List<String> drift) {
+        if (drift.isEmpty()) {
+            return Condition.of(ConditionType.PodsOutOfDate, false, "UpToDate", "Every pod runs the current spec.");
+        }
+        String shown = String.join(", ", drift.subList(0, Math.min(5, drift.size())))
+                + (drift.size() > 5 ? " and " + (drift.size() - 5) + " more" : "");
+        return Condition.of(ConditionType.PodsOutOfDate, true, "RestartNeeded", drift.size() + " pod(s) run an older"
+                + " spec and take the new one only when recreated (berth does not restart pods yet): " + shown + ".");
     }
 
     private static Condition reconciling(Inputs in, boolean podsReady) {

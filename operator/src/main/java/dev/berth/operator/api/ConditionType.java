@@ -18,6 +18,11 @@ public enum ConditionType {
     ScaleDownBlocked,
     /** True when a scale up cannot proceed. */
     ScaleUpBlocked,
+    /**
+     * True when pods run an older spec (image, resources or Kafka configuration): berth does not
+     * restart pods yet, so they take the spec when they are recreated. The message names them.
+     */
+    PodsOutOfDate,
     /** Reserved: true when a leader-aware restart waits for a safe moment. Restarts are not built yet, so never set. */
     RestartBlocked
 }

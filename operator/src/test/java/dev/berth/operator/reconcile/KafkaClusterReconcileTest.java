@@ -293,6 +293,12 @@ class KafkaClusterReconcileTest {
         // Restarting brokers to pick it up is the day-2 configuration step's job, not this one's.
         assertThat(pods(bed, NS, "conf").stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet()))
                 .isEqualTo(uids);
+        // ... and status says that the broker runs the old configuration until then
+        eventually().untilAsserted(() -> assertThat(get(bed, NS, "conf").getStatus().condition(ConditionType.PodsOutOfDate))
+                .satisfies(c -> {
+                    assertThat(c.isTrue()).isTrue();
+                    assertThat(c.message()).contains("conf-broker-0: configuration").doesNotContain("conf-controller-0");
+                }));
     }
 
     @Test
@@ -347,7 +353,7 @@ class KafkaClusterReconcileTest {
         KafkaCluster seen = get(bed, NS, "conv");
         assertThat(seen.getStatus().observedGeneration()).isEqualTo(seen.generation());
         assertThat(seen.getStatus().conditions()).extracting(Condition::type)
-                .containsExactly("Degraded", "Ready", "Reconciling", "SpecValid"); // sorted, no duplicates
+                .containsExactly("Degraded", "PodsOutOfDate", "Ready", "Reconciling", "SpecValid"); // sorted, no duplicates
         Set<String> types = Arrays.stream(ConditionType.values()).map(Enum::name).collect(Collectors.toSet());
         for (Condition cond : seen.getStatus().conditions()) {
             assertThat(types).contains(cond.type());

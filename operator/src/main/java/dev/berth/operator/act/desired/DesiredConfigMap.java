@@ -127,6 +127,21 @@ public final class DesiredConfigMap {
     }
 
     /**
+     * A short hash of what a pod of {@code role} reads at start (its properties file and start.sh):
+     * stamped on the pod ({@link Names#ANN_CONFIG_HASH}) so that status can tell a pod started
+     * before a configuration change ({@code PodDrift}).
+     */
+    public static String configHash(KafkaCluster c, String role) {
+        String text = (role.equals(Names.ROLE_BROKER) ? brokerProperties(c) : controllerProperties(c)) + startScript();
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /**
      * The number of voters in a rendered ConfigMap's {@code controller.properties}, or {@code null}
      * when there is none: the quorum the cluster was created with.
      */

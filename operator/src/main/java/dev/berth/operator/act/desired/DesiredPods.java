@@ -115,6 +115,7 @@ public final class DesiredPods {
     private static V1Pod base(KafkaCluster c, String name, String role, int nodeId, ResourcesSpec res,
             String advertised, int port, String rememberedRack) {
         Map<String, String> annotations = new TreeMap<>();
+        annotations.put(Names.ANN_CONFIG_HASH, DesiredConfigMap.configHash(c, role));
         if (rememberedRack != null && !rememberedRack.isBlank()) {
             annotations.put(Names.ANN_RACK, rememberedRack);
         }

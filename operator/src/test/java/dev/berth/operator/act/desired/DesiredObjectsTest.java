@@ -49,7 +49,8 @@ class DesiredObjectsTest {
         assertThat(pod.getMetadata().getLabels()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "berth.dev/cluster", "demo", "berth.dev/broker-id", "2", "berth.dev/role", "broker",
                 "app.kubernetes.io/name", "kafka", "app.kubernetes.io/managed-by", "berth"));
-        assertThat(pod.getMetadata().getAnnotations()).containsExactlyEntriesOf(Map.of("berth.dev/local-storage", "200Gi"));
+        assertThat(pod.getMetadata().getAnnotations()).containsOnly(Map.entry("berth.dev/local-storage", "200Gi"),
+                Map.entry("berth.dev/config-hash", DesiredConfigMap.configHash(LOCAL, "broker")));
         assertThat(pod.getMetadata().getOwnerReferences()).containsExactly(new V1OwnerReference().apiVersion("berth.dev/v1alpha1")
                 .kind("KafkaCluster").name("demo").uid(UID).controller(true).blockOwnerDeletion(true));
         assertThat(pod.getSpec().getSchedulerName()).isEqualTo("berth-scheduler");
@@ -81,7 +82,8 @@ class DesiredObjectsTest {
     @Test
     void recreatedBrokerPodIsStampedWithItsRememberedRack() {
         assertThat(DesiredPods.broker(LOCAL, 1, "zone-b").getMetadata().getAnnotations())
-                .containsExactlyInAnyOrderEntriesOf(Map.of("berth.dev/rack", "zone-b", "berth.dev/local-storage", "200Gi"));
+                .containsExactlyInAnyOrderEntriesOf(Map.of("berth.dev/rack", "zone-b", "berth.dev/local-storage", "200Gi",
+                        "berth.dev/config-hash", DesiredConfigMap.configHash(LOCAL, "broker")));
     }
 
     @Test
@@ -90,7 +92,7 @@ class DesiredObjectsTest {
         c.setSpec(new KafkaClusterSpec(null, "registry.local/kafka:4.4.0", null, null, null,
                 new PlacementSpec("my-scheduler", null), null));
         V1Pod pod = DesiredPods.broker(c, 0, null);
-        assertThat(pod.getMetadata().getAnnotations()).isEmpty();
+        assertThat(pod.getMetadata().getAnnotations()).containsOnlyKeys("berth.dev/config-hash"); // no local-storage
         assertThat(pod.getSpec().getSchedulerName()).isEqualTo("my-scheduler");
         assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo("registry.local/kafka:4.4.0");
         assertThat(pod.getSpec().getContainers().get(0).getResources()).isNull(); // no requests: LimitRange decides
@@ -153,7 +155,7 @@ class DesiredObjectsTest {
         assertThat(pod.getMetadata().getName()).isEqualTo("demo-controller-0");
         assertThat(pod.getMetadata().getLabels()).containsEntry("berth.dev/role", "controller")
                 .containsEntry("berth.dev/broker-id", "1000");
-        assertThat(pod.getMetadata().getAnnotations()).isEmpty(); // local-storage is a broker contract
+        assertThat(pod.getMetadata().getAnnotations()).containsOnlyKeys("berth.dev/config-hash"); // local-storage is a broker contract
         assertThat(pod.getSpec().getSchedulerName()).isNull();
         assertThat(pod.getSpec().getSecurityContext().getFsGroup()).isEqualTo(1000L);
         assertThat(env(pod.getSpec().getContainers().get(0))).containsEntry("NODE_ID", "1000")

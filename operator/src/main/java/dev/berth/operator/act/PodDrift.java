@@ -1,0 +1,68 @@
+package dev.berth.operator.act;
+
+import dev.berth.operator.act.desired.DesiredPods;
+import dev.berth.operator.act.desired.Names;
+import dev.berth.operator.api.KafkaCluster;
+import dev.berth.operator.observe.KubeView;
+import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Which Kafka pods no longer run the spec: berth creates pods from the spec but does not restart
+ * them yet (a leader-aware rolling restart is not built), so an edit of the image, the resources or
+ * the Kafka configuration reaches a pod only when it is recreated. This says so, instead of a status
+ * that reads "nothing to do".
+ *
+ * <p><b>Rule</b>, per pod that exists and is not being deleted: its container's image and resources
+ * are compared with what {@link DesiredPods} would build now, and its {@link Names#ANN_CONFIG_HASH}
+ * (the hash of its role's rendered configuration when it was created) with the current one. A pod
+ * without that annotation (created by an older berth) is not judged on configuration.
+ *
+ * <p><b>Example.</b> {@code spec.image} goes from {@code apache/kafka:4.4.0} to {@code 4.4.1}: every
+ * pod reads {@code demo-broker-0: image apache/kafka:4.4.0, spec apache/kafka:4.4.1}; a pod
+ * recreated afterwards runs 4.4.1 and drops out of the list.
+ */
+public final class PodDrift {
+    private PodDrift() {}
+
+    /** One line per pod that differs from the spec, by pod name; empty when all match. */
+    public static List<String> of(KafkaCluster c, KubeView view) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<Integer, V1Pod> e : view.podsByNodeId(Names.ROLE_BROKER).entrySet()) {
+            check(e.getValue(), DesiredPods.broker(c, e.getKey(), null), out);
+        }
+        for (Map.Entry<Integer, V1Pod> e : view.podsByNodeId(Names.ROLE_CONTROLLER).entrySet()) {
+            int ordinal = e.getKey() - Names.CONTROLLER_ID_BASE;
+            if (ordinal >= 0 && ordinal < c.getSpec().controllers().replicas()) {
+                check(e.getValue(), DesiredPods.controller(c, ordinal, null), out);
+            }
+        }
+        return out;
+    }
+
+    private static void check(V1Pod pod, V1Pod desired, List<String> out) {
+        if (KubeView.isTerminating(pod) || pod.getSpec() == null || pod.getSpec().getContainers().isEmpty()) {
+            return;
+        }
+        V1Container now = pod.getSpec().getContainers().get(0);
+        V1Container want = desired.getSpec().getContainers().get(0);
+        List<String> diffs = new ArrayList<>();
+        if (!Objects.equals(now.getImage(), want.getImage())) {
+            diffs.add("image " + now.getImage() + ", spec " + want.getImage());
+        }
+        if (!Objects.equals(now.getResources(), want.getResources())) {
+            diffs.add("resources");
+        }
+        String hash = KubeView.annotation(pod, Names.ANN_CONFIG_HASH);
+        if (hash != null && !hash.equals(KubeView.annotation(desired, Names.ANN_CONFIG_HASH))) {
+            diffs.add("configuration");
+        }
+        if (!diffs.isEmpty()) {
+            out.add(pod.getMetadata().getName() + ": " + String.join("; ", diffs));
+        }
+    }
+}
