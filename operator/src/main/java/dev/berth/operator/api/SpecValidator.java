@@ -54,12 +54,39 @@ public final class SpecValidator {
     /** Kafka configuration names: {@code log.retention.hours}, {@code listener.name.x.ssl.key.password}. */
     static final java.util.regex.Pattern CONFIG_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
-    static final Set<String> INT_KEYS = Set.of(
-            "num.partitions", "default.replication.factor", "min.insync.replicas", "offsets.topic.replication.factor",
-            "transaction.state.log.replication.factor", "transaction.state.log.min.isr", "num.network.threads",
-            "num.io.threads", "num.replica.fetchers", "message.max.bytes", "log.segment.bytes", "log.retention.hours",
-            "log.retention.ms", "log.retention.bytes", "replica.lag.time.max.ms", "group.initial.rebalance.delay.ms",
-            "share.coordinator.state.topic.replication.factor", "share.coordinator.state.topic.min.isr");
+    /** An integer setting's accepted range, as Kafka's own ConfigDef states it. */
+    record Range(long min, long max) {
+        static final long INT = Integer.MAX_VALUE;
+        static final long SHORT = Short.MAX_VALUE;
+    }
+
+    /**
+     * Integer settings with the type and lower bound Kafka 4.4's broker ConfigDef gives them
+     * ({@code AbstractKafkaConfig.CONFIG_DEF}; {@code SpecValidatorTest} holds this table to it). A
+     * value outside makes every broker that starts afterwards fail ("Invalid value 0 for
+     * configuration min.insync.replicas"), so it is refused before the ConfigMap changes. One bound
+     * is berth's own: Kafka has none on {@code default.replication.factor}, where 0 or less makes
+     * every topic creation without an explicit RF fail.
+     */
+    static final Map<String, Range> INT_KEYS = Map.ofEntries(
+            Map.entry("num.partitions", new Range(1, Range.INT)),
+            Map.entry("default.replication.factor", new Range(1, Range.INT)),
+            Map.entry("min.insync.replicas", new Range(1, Range.INT)),
+            Map.entry("offsets.topic.replication.factor", new Range(1, Range.SHORT)),
+            Map.entry("transaction.state.log.replication.factor", new Range(1, Range.SHORT)),
+            Map.entry("transaction.state.log.min.isr", new Range(1, Range.INT)),
+            Map.entry("num.network.threads", new Range(1, Range.INT)),
+            Map.entry("num.io.threads", new Range(1, Range.INT)),
+            Map.entry("num.replica.fetchers", new Range(1, Range.INT)),
+            Map.entry("message.max.bytes", new Range(0, Range.INT)),
+            Map.entry("log.segment.bytes", new Range(1L << 20, Range.INT)),
+            Map.entry("log.retention.hours", new Range(Integer.MIN_VALUE, Range.INT)),
+            Map.entry("log.retention.ms", new Range(Long.MIN_VALUE, Long.MAX_VALUE)),
+            Map.entry("log.retention.bytes", new Range(Long.MIN_VALUE, Long.MAX_VALUE)),
+            Map.entry("replica.lag.time.max.ms", new Range(Long.MIN_VALUE, Long.MAX_VALUE)),
+            Map.entry("group.initial.rebalance.delay.ms", new Range(Integer.MIN_VALUE, Range.INT)),
+            Map.entry("share.coordinator.state.topic.replication.factor", new Range(1, Range.SHORT)),
+            Map.entry("share.coordinator.state.topic.min.isr", new Range(1, Range.SHORT)));
 
     static final Set<String> BOOLEAN_KEYS = Set.of(
             "auto.create.topics.enable", "auto.leader.rebalance.enable", "delete.topic.enable",
@@ -111,11 +138,16 @@ public final class SpecValidator {
         for (Map.Entry<String, String> e : spec.config().entrySet()) {
             String k = e.getKey();
             String v = e.getValue() == null ? "" : e.getValue().trim();
-            if (INT_KEYS.contains(k)) {
+            if (INT_KEYS.containsKey(k)) {
                 Long n = parseLong(v);
+                Range range = INT_KEYS.get(k);
                 if (n == null) {
                     out.add(new Problem(Reason.InvalidConfigValue,
                             "spec.config." + k + " is \"" + v + "\" but must be an integer"));
+                } else if (n < range.min() || n > range.max()) {
+                    out.add(new Problem(Reason.InvalidConfigValue, "spec.config." + k + " is " + n + " but Kafka takes "
+                            + (range.min() == Long.MIN_VALUE ? "" : range.min() + " to ") + range.max()
+                            + "; brokers would not start with it"));
                 } else if (REPLICA_COUNT_KEYS.contains(k) && n > brokers) {
                     out.add(new Problem(Reason.ReplicationFactorExceedsBrokers, "spec.config." + k + " is " + n
                             + " but spec.brokers.replicas is " + brokers + "; lower it or add brokers"));

@@ -111,4 +111,44 @@ class SpecValidatorTest {
         assertThat(SpecValidator.validate(BASE.withControllers(new ControllersSpec(1, null)), null, null, 3))
                 .extracting(Problem::reason).containsExactly(Reason.ControllerQuorumIsFixed);
     }
+
+    /**
+     * The integer table against Kafka's own broker ConfigDef: for every key, each value around the
+     * bounds is refused by berth exactly when Kafka would refuse it at broker start (the type's range
+     * and the validator). {@code default.replication.factor} is berth's own bound, Kafka has none.
+     */
+    @Test
+    void integerSettingsAreRefusedExactlyWhenKafkasConfigDefRefusesThem() {
+        var def = org.apache.kafka.server.config.AbstractKafkaConfig.CONFIG_DEF;
+        for (var e : SpecValidator.INT_KEYS.entrySet()) {
+            var key = def.configKeys().get(e.getKey());
+            assertThat(key).as(e.getKey() + " is a Kafka broker setting").isNotNull();
+            if (e.getKey().equals("default.replication.factor")) {
+                continue;
+            }
+            long min = e.getValue().min();
+            long max = e.getValue().max();
+            for (long v : new long[] {min, max, min == Long.MIN_VALUE ? min : min - 1, max == Long.MAX_VALUE ? max : max + 1, 0, 1, -1}) {
+                boolean kafka = kafkaAccepts(key, e.getKey(), Long.toString(v));
+                boolean berth = SpecValidator.validate(BASE.withConfig(Map.of(e.getKey(), Long.toString(v))), null, null)
+                        .stream().noneMatch(p -> p.reason() == Reason.InvalidConfigValue);
+                assertThat(berth).as("%s = %d (Kafka %s)", e.getKey(), v, kafka ? "accepts" : "refuses").isEqualTo(kafka);
+            }
+        }
+        for (String b : SpecValidator.BOOLEAN_KEYS) {
+            assertThat(def.configKeys().get(b).type).as(b).isEqualTo(org.apache.kafka.common.config.ConfigDef.Type.BOOLEAN);
+        }
+    }
+
+    private static boolean kafkaAccepts(org.apache.kafka.common.config.ConfigDef.ConfigKey key, String name, String value) {
+        try {
+            Object parsed = org.apache.kafka.common.config.ConfigDef.parseType(name, value, key.type);
+            if (key.validator != null) {
+                key.validator.ensureValid(name, parsed);
+            }
+            return true;
+        } catch (org.apache.kafka.common.config.ConfigException e) {
+            return false;
+        }
+    }
 }
