@@ -120,8 +120,7 @@ final class Router implements HttpHandler {
      * {@code GET /decisions?pod=ns/name&limit=N}: newest first, {@code limit} 20 by default and at
      * most what the ring keeps. A query berth cannot answer as asked (unknown parameter, a pod that
      * is not {@code namespace/name}, a limit that is not a positive integer, a parameter given twice)
-     * is a 400 saying so,
-     * rather than an empty list that looks like "no decisions".
+     * is a 400 saying so, rather than an empty list that looks like "no decisions".
      */
     private Reply decisions(HttpServerExchange ex) {
         for (Map.Entry<String, Deque<String>> p : ex.getQueryParameters().entrySet()) {

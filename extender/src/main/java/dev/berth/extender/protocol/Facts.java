@@ -61,8 +61,9 @@ public final class Facts {
 
     /**
      * A broker pod already bound to (or reserved on) a node; {@code null} when the pod is no broker
-     * ({@link Keys#brokerCluster}: no {@code berth.dev/cluster}, or a controller). Unreadable values count as 0: they only steer scores, and one
-     * broker's bad annotation must not block everyone's placement.
+     * ({@link Keys#brokerCluster}: no {@code berth.dev/cluster}, or a controller). Unreadable values
+     * count as 0: they only steer scores, and one broker's bad annotation must not block everyone's
+     * placement.
      */
     public static PlacedBroker placedBroker(String namespace, String name, Map<String, String> labels,
             Map<String, String> annotations, boolean reserved) {

@@ -55,7 +55,8 @@ public final class KubeWriter {
 
     /** @return true when created, false when it existed already (a cache that lags) */
     public boolean create(V1PersistentVolumeClaim pvc) throws ApiException {
-        return ignoreConflict(() -> core.createNamespacedPersistentVolumeClaim(pvc.getMetadata().getNamespace(), pvc).execute());
+        return ignoreConflict(() -> core.createNamespacedPersistentVolumeClaim(pvc.getMetadata().getNamespace(), pvc)
+                .execute());
     }
 
     public void create(V1Service svc) throws ApiException {

@@ -87,7 +87,8 @@ public final class OwnedObjects {
      * @param brokers broker ids that have, or are to have, a pod
      * @return the names of the PVCs created
      */
-    public List<String> ensurePvcs(KafkaCluster c, KubeView view, java.util.Collection<Integer> brokers) throws ApiException {
+    public List<String> ensurePvcs(KafkaCluster c, KubeView view, java.util.Collection<Integer> brokers)
+            throws ApiException {
         List<V1PersistentVolumeClaim> wanted = new ArrayList<>();
         Map<Integer, ?> brokerPods = view.podsByNodeId(Names.ROLE_BROKER);
         for (int id : brokers) {

@@ -124,7 +124,8 @@ public final class SpecValidator {
                     + " controllers, and its KRaft quorum is fixed; set it back to " + votersNow));
         }
         int brokers = spec.brokers().replicas();
-        List<String> badKeys = spec.config().keySet().stream().filter(k -> !CONFIG_KEY.matcher(k).matches()).sorted().toList();
+        List<String> badKeys = spec.config().keySet().stream().filter(k -> !CONFIG_KEY.matcher(k).matches())
+                .sorted().toList();
         for (String k : badKeys) {
             // "log.dirs " would reach Kafka as log.dirs: a berth-owned key set past the check below
             out.add(new Problem(Reason.InvalidConfigKey, "spec.config has the key \"" + k + "\", which is not a Kafka "

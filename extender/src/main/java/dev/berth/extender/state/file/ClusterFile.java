@@ -15,7 +15,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * {@code List} (its {@code items}), or several {@code ---} documents, or both. The API's own
  * {@code NodeList} and {@code PodList}, whose items carry no {@code kind}, are read too. Objects of
  * other kinds are ignored. Only names, labels, annotations and (for pods) {@code spec.nodeName} and
- * {@code status.phase} are read: a Succeeded or Failed pod occupies no node. A node, or a pod (namespace and name), listed twice is an error: which copy is meant?
+ * {@code status.phase} are read: a Succeeded or Failed pod occupies no node. A node, or a pod
+ * (namespace and name), listed twice is an error: which copy is meant?
  * Uses the SnakeYAML that client-java already ships, with its safe constructor (plain maps and
  * lists, no arbitrary types).
  */

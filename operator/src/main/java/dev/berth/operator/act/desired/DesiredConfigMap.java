@@ -66,8 +66,8 @@ public final class DesiredConfigMap {
     /**
      * A value as {@code java.util.Properties} (which Kafka reads server.properties with, in
      * ISO-8859-1) gives it back: backslashes doubled, line breaks, tabs and form feeds as escapes, so
-     * a value can never end its line and start a key of its own, non-Latin-1 characters as
-     * {@code \\uXXXX}, and a leading blank escaped so it is not dropped.
+     * a value can never end its line and start a key of its own, every character outside printable
+     * ASCII as {@code \\uXXXX}, and a leading blank escaped so it is not dropped.
      */
     static String propertiesValue(String v) {
         if (v == null) {
@@ -134,7 +134,8 @@ public final class DesiredConfigMap {
     public static String configHash(KafkaCluster c, String role) {
         String text = (role.equals(Names.ROLE_BROKER) ? brokerProperties(c) : controllerProperties(c)) + startScript();
         try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return java.util.HexFormat.of().formatHex(d, 0, 8);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);

@@ -39,8 +39,10 @@ import java.util.TreeMap;
  * {@code berth.dev/role}); {@code hostname}/{@code subdomain} so that it has a stable DNS name under the
  * headless Service; the official image running {@code start.sh} from the ConfigMap; its own PVC at
  * {@code /var/lib/kafka/data} (Kafka's log dir is {@code kafka/} inside it: {@link Names#LOG_DIR}),
- * writable by the image's non-root user through {@code fsGroup}. A pod that had a rack before (remembered in status) is created with the
- * same {@code berth.dev/rack}, so the extender puts it back into that rack.
+ * writable by the image's non-root user through {@code fsGroup}. A pod that had a rack before
+ * (remembered in status) is created with the same {@code berth.dev/rack}, so the extender puts it
+ * back into that rack. Each pod carries {@code berth.dev/config-hash}, the hash of its role's rendered
+ * configuration, so that status can tell a pod started before a configuration change.
  *
  * <p>Broker pods also carry {@code spec.schedulerName} (the berth scheduler), {@code berth.dev/local-storage}
  * when storage is local, and {@code BROKER_RACK} from {@code metadata.annotations['berth.dev/rack']} through
