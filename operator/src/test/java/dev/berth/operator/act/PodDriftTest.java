@@ -45,6 +45,8 @@ class PodDriftTest {
                     "demo-controller-0: image apache/kafka:4.4.0, spec apache/kafka:4.4.1")),
             new Row("broker resources", cpu, p -> p, List.of("demo-broker-0: resources")),
             new Row("configuration: only the brokers' file changes", config, p -> p, List.of("demo-broker-0: configuration")),
+            new Row("more brokers change only the internal topics' defaults, read at their creation",
+                    BASE.withBrokers(new BrokersSpec(3, null, null, null)), p -> p, List.of()),
             new Row("a pod of an older berth has no hash: not judged on configuration", config, p -> {
                 p.getMetadata().getAnnotations().remove("berth.dev/config-hash");
                 return p;

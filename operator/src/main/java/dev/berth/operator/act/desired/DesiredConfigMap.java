@@ -129,10 +129,15 @@ public final class DesiredConfigMap {
     /**
      * A short hash of what a pod of {@code role} reads at start (its properties file and start.sh):
      * stamped on the pod ({@link Names#ANN_CONFIG_HASH}) so that status can tell a pod started
-     * before a configuration change ({@code PodDrift}).
+     * before a configuration change ({@code PodDrift}). The internal topics' defaults are left out:
+     * they follow {@code brokers.replicas}, and Kafka reads them only when it creates those topics,
+     * so a scale from one to three brokers makes no running broker out of date.
      */
     public static String configHash(KafkaCluster c, String role) {
-        String text = (role.equals(Names.ROLE_BROKER) ? brokerProperties(c) : controllerProperties(c)) + startScript();
+        String props = role.equals(Names.ROLE_BROKER) ? brokerProperties(c) : controllerProperties(c);
+        java.util.Set<String> defaults = internalTopicDefaults(c).keySet();
+        String text = props.lines().filter(l -> !defaults.contains(l.substring(0, Math.max(0, l.indexOf('=')))))
+                .collect(java.util.stream.Collectors.joining("\n")) + startScript();
         try {
             byte[] d = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
