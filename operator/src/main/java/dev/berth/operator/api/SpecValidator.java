@@ -118,7 +118,7 @@ public final class SpecValidator {
     public static List<Problem> validate(KafkaClusterSpec spec, Map<String, Integer> topicReplicationFactors,
             Set<String> storageClasses, Integer votersNow) {
         List<Problem> out = new ArrayList<>();
-        if (votersNow != null && votersNow != spec.controllers().replicas()) {
+        if (votersNow != null && !votersNow.equals(spec.controllers().replicas())) {
             out.add(new Problem(Reason.ControllerQuorumIsFixed, "spec.controllers.replicas is "
                     + spec.controllers().replicas() + " but the cluster was created with " + votersNow
                     + " controllers, and its KRaft quorum is fixed; set it back to " + votersNow));

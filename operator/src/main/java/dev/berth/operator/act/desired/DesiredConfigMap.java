@@ -201,8 +201,12 @@ public final class DesiredConfigMap {
                   echo "advertised.listeners=${ADVERTISED_LISTENERS}"
                   if [ -n "${BROKER_RACK:-}" ]; then echo "broker.rack=${BROKER_RACK}"; fi
                 } >> /tmp/server.properties
+                # A volume formatted by an older berth holds its log at the root: keep using it there.
+                if [ -f "%s/meta.properties" ]; then
+                  sed -i "s|^log.dirs=.*|log.dirs=%s|" /tmp/server.properties
+                fi
                 /opt/kafka/bin/kafka-storage.sh format --ignore-formatted -t "${CLUSTER_ID}" -c /tmp/server.properties
                 exec /opt/kafka/bin/kafka-server-start.sh /tmp/server.properties
-                """.formatted(Names.CONFIG_DIR);
+                """.formatted(Names.CONFIG_DIR, Names.DATA_DIR, Names.DATA_DIR);
     }
 }

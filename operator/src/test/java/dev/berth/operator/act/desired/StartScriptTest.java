@@ -61,6 +61,22 @@ class StartScriptTest {
     }
 
     @Test
+    void aVolumeFormattedAtItsRootByAnOlderBerthKeepsItsDataThere() throws Exception {
+        // the layout before log.dirs moved into kafka/: meta.properties at the volume root
+        Map<String, String> env = podEnv(DesiredPods.broker(DesiredObjectsTest.LOCAL, 4, null).getSpec().getContainers().get(0));
+        Run first = run(env);
+        assertThat(first.exit).as(first.output).isZero();
+        Files.move(path("data").resolve("kafka/meta.properties"), path("data").resolve("meta.properties"));
+        Files.delete(path("data").resolve("kafka"));
+
+        Run again = run(env);
+        assertThat(again.exit).as(again.output).isZero();
+        assertThat(Files.readString(path("server.properties"))).contains("log.dirs=" + path("data") + "\n")
+                .doesNotContain("log.dirs=" + path("data").resolve("kafka"));
+        assertThat(path("data").resolve("kafka")).as("no second, empty log dir").doesNotExist();
+    }
+
+    @Test
     void aBrokerWithoutARackGetsNoRackKey() throws Exception {
         Map<String, String> env = podEnv(DesiredPods.broker(DesiredObjectsTest.LOCAL, 1, null).getSpec().getContainers().get(0));
         env.put("BROKER_RACK", ""); // the annotation is missing: the downward API gives an empty value
