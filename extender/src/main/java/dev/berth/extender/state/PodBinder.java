@@ -7,7 +7,8 @@ package dev.berth.extender.state;
  * <p>An implementation must, in this order: check the hard rules again for a broker pod against
  * the node as it is now, and record the reservation in the same step (kube-scheduler binds
  * asynchronously, so two brokers' filters can both pass a node before either is bound; the second
- * bind is refused with the rule's {@link dev.berth.extender.placement.Reason} text); stamp
+ * bind is refused with the rule's {@link dev.berth.extender.placement.Reason} text, unless a
+ * volume already bound to the node makes a refusal strand the pod: see {@code KubePodBinder}); stamp
  * {@code berth.dev/rack} on the pod when it is missing (value {@code nodeRack}); create the Binding
  * with the pod UID as precondition; and post an Event on the pod whose message is
  * {@code explanation}. It must be idempotent: a pod already bound to {@code node} is success; bound

@@ -48,7 +48,10 @@ import org.slf4j.LoggerFactory;
  *       binds asynchronously (PreBind can wait seconds for a volume), so the filter of the next
  *       broker can pass a node before this bind is reserved; if both chose that node, the second
  *       bind is refused with the rule's reason and the scheduler retries the pod, whose next filter
- *       sees the first. The reservation is recorded just <i>before</i> the Binding (and released
+ *       sees the first. Except for a broker with local storage: PreBind has by then bound its
+ *       volume, if node-local, to that very node, so a refusal would leave it Pending for good.
+ *       That bind goes ahead, with a Warning Event {@value #RULE_BROKEN_REASON} naming the rule
+ *       (a node the cache has not seen is still refused: a retry fixes that). The reservation is recorded just <i>before</i> the Binding (and released
  *       if it fails), like kube-scheduler's own "assume": recorded after, a fast informer event
  *       could arrive first, find nothing to settle, and leave the reservation to expire instead;
  *   <li>POST the Binding with {@code metadata.uid} as precondition, read as a raw call and checked
@@ -64,6 +67,8 @@ import org.slf4j.LoggerFactory;
 public final class KubePodBinder implements PodBinder {
     private static final Logger LOG = LoggerFactory.getLogger(KubePodBinder.class);
     public static final String EVENT_REASON = "BrokerPlaced";
+    /** Warning Event: a local-storage broker bound although a hard rule no longer held. */
+    public static final String RULE_BROKEN_REASON = "PlacementRuleBrokenAtBind";
     public static final String COMPONENT = "berth-extender";
 
     /** Short, stable reasons: they reach the scheduler and the pod's events verbatim. */
@@ -112,23 +117,35 @@ public final class KubePodBinder implements PodBinder {
             return factsOf(pod, t); // already bound here: the informer shows it (or soon will), nothing to reserve
         }
         checkPinnedRack(t, pod);
-        boolean reserved = reserveIfItFits(t, pod);
+        Reserved reserved = reserveIfItFits(t, pod);
         String stampedAt = null;
+        boolean bound = false;
         try {
             stampedAt = stampRack(t, pod);
             postBinding(t);
-        } catch (BindException e) {
-            if (reserved) {
-                ledger.release(KubeFacts.podKey(pod), pod.getMetadata().getUid());
+            bound = true;
+        } finally {
+            if (!bound) { // a refusal, or anything unexpected: undo what this bind did
+                if (reserved.held()) {
+                    ledger.release(KubeFacts.podKey(pod), pod.getMetadata().getUid());
+                }
+                if (stampedAt != null) {
+                    unstampRack(t, stampedAt);
+                }
             }
-            if (stampedAt != null) {
-                unstampRack(t, stampedAt);
-            }
-            throw e;
         }
-        postEvent(t, pod);
+        postEvent(t, pod, EVENT_REASON, "Normal", t.explanation());
+        if (reserved.brokenRule() != null) {
+            postEvent(t, pod, RULE_BROKEN_REASON, "Warning", "Bound to node " + t.node() + " although "
+                    + reserved.brokenRule().text() + ": the broker's local volume may already be bound to that"
+                    + " node, and refusing would leave it Pending for good. Another broker's filter passed the"
+                    + " node before this bind.");
+        }
         return factsOf(pod, t);
     }
+
+    /** What {@link #reserveIfItFits} did: a reservation held, and a rule it let pass (or null). */
+    private record Reserved(boolean held, Reason brokenRule) {}
 
     /** The pod's facts for the decision line: as read, or as the filter saw them if unreadable. */
     private static BrokerPod factsOf(V1Pod pod, BindTarget t) {
@@ -257,22 +274,22 @@ public final class KubePodBinder implements PodBinder {
      * are not brokers (nothing to check or reserve). The check and the reservation are one step
      * for all binds of this process, so two binds racing for one node cannot both pass.
      */
-    private boolean reserveIfItFits(BindTarget t, V1Pod pod) throws BindException {
+    private Reserved reserveIfItFits(BindTarget t, V1Pod pod) throws BindException {
         KubeFacts.PodPlacement placement = KubeFacts.pod(pod);
         String cluster = placement.broker().cluster();
         if (cluster == null || cluster.isEmpty()) {
-            return false;
+            return new Reserved(false, null);
         }
         BrokerPod broker = brokerPod(pod);
         synchronized (reserving) {
             Optional<NodeFacts> node = nodes.apply(t.node());
-            Reason refused = node.isEmpty() ? Reason.UNKNOWN_NODE : HardRules.check(broker, node.get());
-            if (refused != null) {
-                throw new BindException(refused.text());
+            Reason broken = node.isEmpty() ? Reason.UNKNOWN_NODE : HardRules.check(broker, node.get());
+            if (broken != null && (broker.localStorageBytes() == null || broken == Reason.UNKNOWN_NODE)) {
+                throw new BindException(broken.text());
             }
             ledger.reserve(placement.uid(), t.node(), placement.broker());
+            return new Reserved(true, broken);
         }
-        return true;
     }
 
     /** The live pod's placement facts, read as a filter reads them. */
@@ -287,7 +304,7 @@ public final class KubePodBinder implements PodBinder {
         }
     }
 
-    private void postEvent(BindTarget t, V1Pod pod) {
+    private void postEvent(BindTarget t, V1Pod pod, String reason, String type, String message) {
         Instant now = clock.instant();
         OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
         long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
@@ -295,7 +312,7 @@ public final class KubePodBinder implements PodBinder {
                 .apiVersion("v1")
                 .kind("Event")
                 .metadata(new V1ObjectMeta()
-                        .name(t.podName() + "." + Long.toHexString(nanos))
+                        .name(t.podName() + "." + Long.toHexString(nanos) + (reason.equals(EVENT_REASON) ? "" : "w"))
                         .namespace(t.namespace()))
                 .involvedObject(new V1ObjectReference()
                         .apiVersion("v1")
@@ -304,9 +321,9 @@ public final class KubePodBinder implements PodBinder {
                         .namespace(t.namespace())
                         .uid(pod.getMetadata().getUid())
                         .resourceVersion(pod.getMetadata().getResourceVersion()))
-                .reason(EVENT_REASON)
-                .message(t.explanation())
-                .type("Normal")
+                .reason(reason)
+                .message(message)
+                .type(type)
                 .action("Binding")
                 .count(1)
                 .firstTimestamp(at)
