@@ -4,7 +4,9 @@ import dev.berth.operator.act.desired.DesiredPods;
 import dev.berth.operator.act.desired.Names;
 import dev.berth.operator.api.KafkaCluster;
 import dev.berth.operator.observe.KubeView;
+import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1Container;
+import io.kubernetes.client.openapi.models.V1ResourceRequirements;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +19,9 @@ import java.util.Objects;
  * the Kafka configuration reaches a pod only when it is recreated. This says so, instead of a status
  * that reads "nothing to do".
  *
- * <p><b>Rule</b>, per pod that exists and is not being deleted: its container's image and resources
- * are compared with what {@link DesiredPods} would build now, and its {@link Names#ANN_CONFIG_HASH}
+ * <p><b>Rule</b>, per pod that exists and is not being deleted: its container's image, and the
+ * requests and limits the spec sets ({@link #covers}), are compared with what {@link DesiredPods}
+ * would build now, and its {@link Names#ANN_CONFIG_HASH}
  * (the hash of its role's rendered configuration when it was created) with the current one. A pod
  * without that annotation (created by an older berth) is not judged on configuration.
  *
@@ -44,6 +47,32 @@ public final class PodDrift {
         return out;
     }
 
+    /**
+     * True when the pod has every request and limit the spec sets, at the same amount. What the spec
+     * leaves out is not compared: an apiserver writes {@code resources: {}} where berth sent none,
+     * copies limits into missing requests, and a LimitRange adds defaults.
+     */
+    static boolean covers(V1ResourceRequirements now, V1ResourceRequirements want) {
+        if (want == null) {
+            return true;
+        }
+        return same(now == null ? null : now.getRequests(), want.getRequests())
+                && same(now == null ? null : now.getLimits(), want.getLimits());
+    }
+
+    private static boolean same(Map<String, Quantity> now, Map<String, Quantity> want) {
+        if (want == null) {
+            return true;
+        }
+        for (Map.Entry<String, Quantity> e : want.entrySet()) {
+            Quantity q = now == null ? null : now.get(e.getKey());
+            if (q == null || q.getNumber().compareTo(e.getValue().getNumber()) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static void check(V1Pod pod, V1Pod desired, List<String> out) {
         if (KubeView.isTerminating(pod) || pod.getSpec() == null || pod.getSpec().getContainers().isEmpty()) {
             return;
@@ -54,7 +83,7 @@ public final class PodDrift {
         if (!Objects.equals(now.getImage(), want.getImage())) {
             diffs.add("image " + now.getImage() + ", spec " + want.getImage());
         }
-        if (!Objects.equals(now.getResources(), want.getResources())) {
+        if (!covers(now.getResources(), want.getResources())) {
             diffs.add("resources");
         }
         String hash = KubeView.annotation(pod, Names.ANN_CONFIG_HASH);

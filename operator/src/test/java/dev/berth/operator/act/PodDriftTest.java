@@ -51,6 +51,17 @@ class PodDriftTest {
                 p.getMetadata().getAnnotations().remove("berth.dev/config-hash");
                 return p;
             }, List.of()),
+            new Row("resources: {} where berth sent none, as an apiserver returns it", BASE, p -> {
+                p.getSpec().getContainers().get(0).resources(new io.kubernetes.client.openapi.models.V1ResourceRequirements());
+                return p;
+            }, List.of()),
+            new Row("defaults a LimitRange added, and requests copied from limits", cpu, p -> {
+                p.getSpec().getContainers().get(0).resources(new io.kubernetes.client.openapi.models.V1ResourceRequirements()
+                        .requests(Map.of("cpu", io.kubernetes.client.custom.Quantity.fromString("2000m"),
+                                "memory", io.kubernetes.client.custom.Quantity.fromString("1Gi")))
+                        .limits(Map.of("cpu", io.kubernetes.client.custom.Quantity.fromString("4"))));
+                return p;
+            }, List.of()), // 2000m is the spec's 2; what the spec does not set is not compared
             new Row("a pod being deleted is not judged", image, p -> {
                 p.getMetadata().setDeletionTimestamp(java.time.OffsetDateTime.parse("2026-01-01T00:00:00Z"));
                 return p;
