@@ -12,6 +12,7 @@ import dev.berth.operator.plan.PodAction;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Service;
 import java.util.ArrayList;
 import java.util.List;
@@ -90,15 +91,16 @@ public final class OwnedObjects {
     public List<String> ensurePvcs(KafkaCluster c, KubeView view, java.util.Collection<Integer> brokers)
             throws ApiException {
         List<V1PersistentVolumeClaim> wanted = new ArrayList<>();
-        Map<Integer, ?> brokerPods = view.podsByNodeId(Names.ROLE_BROKER);
+        Map<Integer, V1Pod> brokerPods = view.podsByNodeId(Names.ROLE_BROKER);
         for (int id : brokers) {
-            if (brokerPods.containsKey(id)) {
+            if (brokerPods.containsKey(id) && !KubeView.isTerminating(brokerPods.get(id))) {
                 wanted.add(DesiredPvcs.broker(c, id));
             }
         }
-        Map<Integer, ?> controllerPods = view.podsByNodeId(Names.ROLE_CONTROLLER);
+        Map<Integer, V1Pod> controllerPods = view.podsByNodeId(Names.ROLE_CONTROLLER);
         for (int i = 0; i < c.getSpec().controllers().replicas(); i++) {
-            if (controllerPods.containsKey(Names.controllerId(i))) {
+            V1Pod pod = controllerPods.get(Names.controllerId(i));
+            if (pod != null && !KubeView.isTerminating(pod)) { // a pod on its way out goes with its PVC
                 wanted.add(DesiredPvcs.controller(c, i));
             }
         }

@@ -86,8 +86,10 @@ public final class KafkaClusterReconciler implements Reconciler {
     public Result reconcile(Request request) {
         String key = request.getNamespace() + "/" + request.getName();
         KafkaCluster cluster = informers.cluster(request.getNamespace(), request.getName());
-        if (cluster == null) {
-            kafka.forget(key); // deleted: owner references let the garbage collector remove the rest
+        if (cluster == null || cluster.getMetadata().getDeletionTimestamp() != null) {
+            // deleted, or being deleted (foreground deletion waits for the garbage collector to remove
+            // the owned objects, which a reconcile would otherwise create again)
+            kafka.forget(key);
             return new Result(false);
         }
         try {
@@ -124,7 +126,10 @@ public final class KafkaClusterReconciler implements Reconciler {
         }
         writeStatus(seen.status(List.of(), created, steps.operation(), steps.conditions()));
         OperatorMetrics.RECONCILES.labels("ok").inc();
-        return new Result(true, planned.isEmpty() ? steps.requeue() : Duration.ofSeconds(1));
+        // a pod created: look again soon; one waiting for an old PVC or another cluster's objects: less often
+        Duration next = !created.isEmpty() ? Duration.ofSeconds(1)
+                : !planned.isEmpty() ? Duration.ofSeconds(5) : steps.requeue();
+        return new Result(true, next);
     }
 
     /** What one reconcile reads before deciding anything. */

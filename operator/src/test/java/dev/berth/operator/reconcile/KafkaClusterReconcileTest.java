@@ -242,6 +242,23 @@ class KafkaClusterReconcileTest {
                 .allSatisfy(p -> assertThat(p.getMetadata().getOwnerReferences().get(0).getUid()).isEqualTo(second.getMetadata().getUid()));
     }
 
+    @Test
+    void aClusterBeingDeletedIsNotHealed() throws Exception {
+        create(bed, NS, "bye", OperatorFixture.spec(1, 1, null));
+        eventually().until(() -> pods(bed, NS, "bye").size() == 2);
+        // a finalizer holds the resource with a deletionTimestamp, as foreground deletion does while the
+        // garbage collector removes the owned objects
+        OperatorFixture.clusters(bed).patch(NS, "bye", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+                new V1Patch("{\"metadata\":{\"finalizers\":[\"test.berth.dev/hold\"]}}")).throwsApiException();
+        OperatorFixture.clusters(bed).delete(NS, "bye").throwsApiException();
+        eventually().until(() -> get(bed, NS, "bye").getMetadata().getDeletionTimestamp() != null);
+        core.deleteNamespacedPod("bye-broker-0", NS).execute(); // what the garbage collector does
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10)).until(() -> pods(bed, NS, "bye").stream()
+                .noneMatch(p -> p.getMetadata().getName().equals("bye-broker-0")));
+        OperatorFixture.clusters(bed).patch(NS, "bye", V1Patch.PATCH_FORMAT_JSON_PATCH,
+                new V1Patch("[{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}]")).throwsApiException();
+    }
+
     private static void patchPvc(String name, String format, String patch) throws Exception {
         io.kubernetes.client.util.PatchUtils.patch(V1PersistentVolumeClaim.class,
                 () -> core.patchNamespacedPersistentVolumeClaim(name, NS, new V1Patch(patch)).buildCall(null), format,
