@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
  *       sees the first. Except for a broker with local storage: PreBind has by then bound its
  *       volume, if node-local, to that very node, so a refusal would leave it Pending for good.
  *       That bind goes ahead, with a Warning Event {@value #RULE_BROKEN_REASON} naming the rule
- *       (a node the cache has not seen is still refused: a retry fixes that). The reservation is recorded just <i>before</i> the Binding (and released
+ *       (a node the cache has not seen is still refused: a retry fixes that). The reservation is
+ *       recorded just <i>before</i> the Binding (and released
  *       if it fails), like kube-scheduler's own "assume": recorded after, a fast informer event
  *       could arrive first, find nothing to settle, and leave the reservation to expire instead;
  *   <li>POST the Binding with {@code metadata.uid} as precondition, read as a raw call and checked

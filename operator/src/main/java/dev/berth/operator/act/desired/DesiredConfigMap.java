@@ -47,6 +47,11 @@ public final class DesiredConfigMap {
     }
 
     static String brokerProperties(KafkaCluster c) {
+        return brokerProperties(c, true);
+    }
+
+    /** {@code internalTopics}: with the internal topics' replication defaults (the file), or without (the hash). */
+    private static String brokerProperties(KafkaCluster c, boolean internalTopics) {
         StringBuilder b = new StringBuilder("# Rendered by berth from KafkaCluster ").append(c.name())
                 .append("; per-pod keys are appended by start.sh.\n");
         b.append("process.roles=broker\n");
@@ -56,7 +61,9 @@ public final class DesiredConfigMap {
         b.append("controller.listener.names=CONTROLLER\n");
         b.append("controller.quorum.voters=").append(voters(c)).append('\n');
         b.append("log.dirs=").append(Names.LOG_DIR).append('\n');
-        internalTopicDefaults(c).forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
+        if (internalTopics) {
+            internalTopicDefaults(c).forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
+        }
         for (Map.Entry<String, String> e : c.getSpec().config().entrySet()) {
             b.append(e.getKey()).append('=').append(propertiesValue(e.getValue())).append('\n');
         }
@@ -134,10 +141,8 @@ public final class DesiredConfigMap {
      * so a scale from one to three brokers makes no running broker out of date.
      */
     public static String configHash(KafkaCluster c, String role) {
-        String props = role.equals(Names.ROLE_BROKER) ? brokerProperties(c) : controllerProperties(c);
-        java.util.Set<String> defaults = internalTopicDefaults(c).keySet();
-        String text = props.lines().filter(l -> !defaults.contains(l.substring(0, Math.max(0, l.indexOf('=')))))
-                .collect(java.util.stream.Collectors.joining("\n")) + startScript();
+        String text = (role.equals(Names.ROLE_BROKER) ? brokerProperties(c, false) : controllerProperties(c))
+                + startScript();
         try {
             byte[] d = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
