@@ -25,8 +25,17 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p><b>Constraints.</b>
  * <ul>
- *   <li>A reservation ends when the informer shows the pod (bound, or gone, or recreated under a new
- *       UID): from then on the informer is the truth ({@link #settle}).
+ *   <li>A reservation ends when the informer shows the pod bound or gone: from then on the
+ *       informer is the truth ({@link #settle}).
+ *   <li>Only news about the reserved incarnation (its UID) counts. The operator deletes and
+ *       recreates broker pods under the same name, and an informer that lags delivers the old
+ *       incarnation's last events after the new one was bound: the old pod's {@code DELETED}, or an
+ *       update that still shows it on its old node. Such an event says nothing about the new pod, and
+ *       ending its reservation on it let a second broker of the cluster onto the same node. An event
+ *       about another UID ends the reservation only once the informer has shown the reserved UID
+ *       itself ("sighted"): then the other UID is a newer incarnation, and the reserved one is gone.
+ *       Until then it is older, and ignored; if the reserved pod was created and deleted inside a
+ *       watch gap, the TTL ends its reservation.
  *   <li>A reservation also ends when it expires, so a lost event cannot block a node forever.
  *   <li>A pod holds at most one reservation: re-reserving it replaces the old one.
  *   <li>Never counted twice: {@link #merge} skips a reservation whose pod is already in the node's
@@ -58,8 +67,11 @@ public final class ReservationLedger {
     private final Map<String, Reservation> byPod = new ConcurrentHashMap<>();
     private final AtomicLong changes = new AtomicLong();
 
-    /** One in-flight bind. {@code broker.podKey()} is the key. */
-    public record Reservation(String podUid, String node, PlacedBroker broker, Instant expiresAt) {}
+    /**
+     * One in-flight bind. {@code broker.podKey()} is the key; {@code sighted} says that the informer
+     * has shown this UID (still unbound) since the bind.
+     */
+    public record Reservation(String podUid, String node, PlacedBroker broker, Instant expiresAt, boolean sighted) {}
 
     public ReservationLedger(Clock clock, Duration ttl) {
         if (ttl.isNegative() || ttl.isZero()) {
@@ -83,15 +95,16 @@ public final class ReservationLedger {
                 broker.leaders(),
                 broker.leaderBytesIn(),
                 true);
-        byPod.put(broker.podKey(), new Reservation(podUid, node, asReserved, clock.instant().plus(ttl)));
+        byPod.put(broker.podKey(), new Reservation(podUid, node, asReserved, clock.instant().plus(ttl), false));
         changes.incrementAndGet();
     }
 
     /**
-     * The informer has shown pod {@code podKey}: bound (then {@code nodeName} is set), deleted
-     * ({@code deleted}), or with some UID. The reservation ends when the informer now knows where the
-     * pod is, when the pod is gone, or when the informer's pod is another incarnation (other UID).
-     * A sighting of the same pod still unbound keeps the reservation: the informer lags.
+     * The informer has shown pod {@code podKey} with UID {@code podUid} (null when unknown): bound
+     * (then {@code nodeName} is set) or deleted ({@code deleted}). About the reserved UID, or with no
+     * UID to tell: bound or deleted ends the reservation, and a sighting still unbound keeps it (the
+     * informer lags) and marks it sighted. About another UID: it ends a sighted reservation (a newer
+     * incarnation) and is ignored otherwise (an older one's late event).
      */
     public void settle(String podKey, String podUid, String nodeName, boolean deleted) {
         if (!byPod.containsKey(podKey)) {
@@ -99,8 +112,14 @@ public final class ReservationLedger {
         }
         Reservation after = byPod.computeIfPresent(podKey, (key, r) -> {
             boolean otherIncarnation = podUid != null && r.podUid() != null && !podUid.equals(r.podUid());
+            if (otherIncarnation) {
+                return r.sighted() ? null : r;
+            }
             boolean informerKnows = nodeName != null && !nodeName.isEmpty();
-            return (deleted || otherIncarnation || informerKnows) ? null : r;
+            if (deleted || informerKnows) {
+                return null;
+            }
+            return r.sighted() || podUid == null ? r : new Reservation(r.podUid(), r.node(), r.broker(), r.expiresAt(), true);
         });
         if (after == null) {
             changes.incrementAndGet();

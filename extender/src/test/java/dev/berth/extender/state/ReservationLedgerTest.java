@@ -24,35 +24,48 @@ class ReservationLedgerTest {
     record Sighting(String podKey, String uid, String nodeName, boolean deleted) {}
 
     /**
-     * Every row: reserve ns/b1 (uid u1) on n1 at T0 with a 120 s TTL, apply the sighting if any,
-     * move the clock, then list the reservations on the queried node.
+     * Every row: reserve ns/b1 (uid u1) on n1 at T0 with a 120 s TTL, apply the sightings in order,
+     * move the clock, then list the reservations on the queried node. u0 is an older incarnation of
+     * ns/b1 (deleted and recreated under the same name), u2 a newer one.
      */
-    record Row(String name, Sighting sighting, Duration later, String node, List<String> expected) {}
+    record Row(String name, List<Sighting> sightings, Duration later, String node, List<String> expected) {}
 
     static Stream<Row> lifecycle() {
+        Sighting unbound = new Sighting("ns/b1", "u1", null, false);
         return Stream.of(
-                new Row("fresh reservation counts on its node", null, Duration.ZERO, "n1", List.of("ns/b1")),
-                new Row("and on no other node", null, Duration.ZERO, "n2", List.of()),
-                new Row("still live 1 ms before the TTL", null, Duration.ofMillis(119_999), "n1",
+                new Row("fresh reservation counts on its node", List.of(), Duration.ZERO, "n1", List.of("ns/b1")),
+                new Row("and on no other node", List.of(), Duration.ZERO, "n2", List.of()),
+                new Row("still live 1 ms before the TTL", List.of(), Duration.ofMillis(119_999), "n1",
                         List.of("ns/b1")), // boundary: just inside the TTL
-                new Row("expired exactly at the TTL", null, Duration.ofSeconds(120), "n1",
+                new Row("expired exactly at the TTL", List.of(), Duration.ofSeconds(120), "n1",
                         List.of()), // boundary: expiry instant is exclusive
                 new Row("informer shows it bound: informer is the truth now",
-                        new Sighting("ns/b1", "u1", "n1", false), Duration.ZERO, "n1", List.of()),
+                        List.of(new Sighting("ns/b1", "u1", "n1", false)), Duration.ZERO, "n1", List.of()),
                 new Row("informer still shows it unbound: keep (informer lags)",
-                        new Sighting("ns/b1", "u1", null, false), Duration.ZERO, "n1",
-                        List.of("ns/b1")), // the window the ledger exists for
+                        List.of(unbound), Duration.ZERO, "n1", List.of("ns/b1")), // the window the ledger exists for
                 new Row("empty nodeName is unbound too",
-                        new Sighting("ns/b1", "u1", "", false), Duration.ZERO, "n1", List.of("ns/b1")),
+                        List.of(new Sighting("ns/b1", "u1", "", false)), Duration.ZERO, "n1", List.of("ns/b1")),
                 new Row("pod deleted before the informer saw it bound",
-                        new Sighting("ns/b1", "u1", null, true), Duration.ZERO, "n1", List.of()),
-                new Row("pod recreated under the same name: other UID ends it",
-                        new Sighting("ns/b1", "u2", null, false), Duration.ZERO, "n1",
-                        List.of()), // operator reschedule re-uses pod names
+                        List.of(new Sighting("ns/b1", "u1", null, true)), Duration.ZERO, "n1", List.of()),
+                new Row("an older incarnation's late DELETED says nothing about this pod: keep",
+                        List.of(new Sighting("ns/b1", "u0", null, true)), Duration.ZERO, "n1",
+                        List.of("ns/b1")), // operator reschedules re-use pod names; the informer lags
+                new Row("an older incarnation's late update, still on its old node: keep",
+                        List.of(new Sighting("ns/b1", "u0", "n0", false)), Duration.ZERO, "n1", List.of("ns/b1")),
+                new Row("older incarnation's DELETED, then this one unbound, then bound: ends at the bind",
+                        List.of(new Sighting("ns/b1", "u0", null, true), unbound, new Sighting("ns/b1", "u1", "n1", false)),
+                        Duration.ZERO, "n1", List.of()),
+                new Row("a newer incarnation after this one was sighted: this one is gone",
+                        List.of(unbound, new Sighting("ns/b1", "u2", null, false)), Duration.ZERO, "n1", List.of()),
+                new Row("a sighting without a UID does not count as sighted",
+                        List.of(new Sighting("ns/b1", null, null, false), new Sighting("ns/b1", "u2", null, false)),
+                        Duration.ZERO, "n1", List.of("ns/b1")),
+                new Row("an unsighted reservation that only other UIDs mention still expires",
+                        List.of(new Sighting("ns/b1", "u0", null, true)), Duration.ofSeconds(120), "n1", List.of()),
                 new Row("sighting without a UID cannot prove another incarnation",
-                        new Sighting("ns/b1", null, null, false), Duration.ZERO, "n1", List.of("ns/b1")),
+                        List.of(new Sighting("ns/b1", null, null, false)), Duration.ZERO, "n1", List.of("ns/b1")),
                 new Row("another pod's sighting does not touch it",
-                        new Sighting("ns/b2", "u9", "n1", false), Duration.ZERO, "n1", List.of("ns/b1")));
+                        List.of(new Sighting("ns/b2", "u9", "n1", false)), Duration.ZERO, "n1", List.of("ns/b1")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -61,8 +74,7 @@ class ReservationLedgerTest {
         MutableClock clock = new MutableClock(T0);
         ReservationLedger ledger = new ReservationLedger(clock, Duration.ofSeconds(120));
         ledger.reserve("u1", "n1", broker("ns/b1", "orders", 100, false));
-        if (row.sighting() != null) {
-            Sighting s = row.sighting();
+        for (Sighting s : row.sightings()) {
             ledger.settle(s.podKey(), s.uid(), s.nodeName(), s.deleted());
         }
         clock.advance(row.later());

@@ -135,6 +135,44 @@ class KubeSchedulingFlowTest {
         }
     }
 
+    /**
+     * The operator deletes a broker pod and recreates it under the same name; the new incarnation is
+     * bound while the informer still lags behind the old one's DELETED. That late event must not end
+     * the new incarnation's reservation, or a second broker of the cluster passes the new one's node.
+     */
+    @Test
+    void aLateEventOfARecreatedBrokersOldIncarnationDoesNotFreeTheNewOnesNode() throws Exception {
+        JsonObject first = broker("again", 0);
+        String oldUid = first.getAsJsonObject("metadata").get("uid").getAsString();
+        SchedulerClient.Attempt placedFirst = scheduler.schedule(first, NODES);
+        assertThat(placedFirst.bindError()).isEmpty();
+        await().atMost(WAIT).until(() -> !shownBound("kafka/again-broker-0").isEmpty());
+
+        env.gate.holdFrom(line -> line.contains(oldUid) && line.contains("\"DELETED\""));
+        core.deleteNamespacedPod("again-broker-0", "kafka").execute();
+        JsonObject second = broker("again", 0);
+        String newUid = second.getAsJsonObject("metadata").get("uid").getAsString();
+        assertThat(newUid).isNotEqualTo(oldUid);
+        SchedulerClient.Attempt placedSecond = scheduler.schedule(second, NODES);
+        assertThat(placedSecond.bindError()).isEmpty();
+
+        // the informer catches up to the old incarnation's DELETED, not yet to the new one's bind
+        env.gate.holdFrom(line -> line.contains(newUid) && line.contains("\"nodeName\""));
+        await().atMost(WAIT).until(() -> shownBound("kafka/again-broker-0").isEmpty());
+        assertThat(backend.state().node(placedSecond.chosen()).orElseThrow().brokers())
+                .filteredOn(b -> b.podKey().equals("kafka/again-broker-0")).extracting(PlacedBroker::reserved).containsExactly(true);
+        SchedulerClient.Attempt next = scheduler.schedule(broker("again", 1), NODES);
+        assertThat(next.filtered().failed()).containsEntry(placedSecond.chosen(), Reason.SAME_CLUSTER_BROKER.text());
+        assertThat(next.chosen()).isNotEqualTo(placedSecond.chosen());
+    }
+
+    /** The nodes on which the informer (not the ledger) shows pod {@code key}. */
+    private static List<String> shownBound(String key) {
+        return backend.state().nodes().stream()
+                .filter(n -> n.brokers().stream().anyMatch(b -> b.podKey().equals(key) && !b.reserved()))
+                .map(n -> n.name()).toList();
+    }
+
     @Test
     void bindPostsAnEventThatSaysWhereTheBrokerWentAndWhy() throws Exception {
         JsonObject pod = broker("events", 0);

@@ -5,23 +5,28 @@ import io.kubernetes.client.util.ClientBuilder;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.function.Predicate;
 import okhttp3.Interceptor;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.Buffer;
-import okio.ForwardingSource;
+import okio.BufferedSource;
 import okio.Okio;
+import okio.Source;
+import okio.Timeout;
 
 /**
  * Makes an informer lag on demand, deterministically: an informer client whose pod watch streams
- * pass through a gate. While the gate is closed, bytes the server sends on a pod watch are held
- * before the informer sees them (the list, and node watches, are untouched). This is the window
- * after a bind in which a real informer has not yet shown the pod on its node.
+ * pass through a gate. A watch is one JSON event per line; while the gate holds a line, that line
+ * and every one after it wait before the informer sees them (the list, and node watches, are
+ * untouched). This is the window after a bind in which a real informer has not yet shown the pod on
+ * its node. {@link #close()} holds every line; {@link #holdFrom} holds from the first line that
+ * matches, so that older events pass and a chosen one arrives late.
  */
 final class WatchGate implements Interceptor {
     private static final Duration MAX_HOLD = Duration.ofSeconds(30);
 
-    private boolean open = true;
+    private Predicate<String> held = line -> false;
 
     /** An informer client (read timeout 0) for {@code baseUrl} whose pod watches pass this gate. */
     ApiClient informerClient(String baseUrl) {
@@ -31,18 +36,23 @@ final class WatchGate implements Interceptor {
     }
 
     synchronized void close() {
-        open = false;
+        holdFrom(line -> true);
     }
 
     synchronized void open() {
-        open = true;
+        holdFrom(line -> false);
+    }
+
+    /** Holds the watch from the first line that {@code held} matches (the line included). */
+    synchronized void holdFrom(Predicate<String> held) {
+        this.held = held;
         notifyAll();
     }
 
-    private synchronized void awaitOpen() throws InterruptedIOException {
+    private synchronized void awaitPass(String line) throws InterruptedIOException {
         long deadline = System.nanoTime() + MAX_HOLD.toNanos();
         try {
-            while (!open) {
+            while (held.test(line)) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return; // never hold a stream forever, even if a test forgets to open
@@ -64,16 +74,35 @@ final class WatchGate implements Interceptor {
             return response;
         }
         ResponseBody body = response.body();
-        ForwardingSource gated = new ForwardingSource(body.source()) {
+        BufferedSource upstream = body.source();
+        Source gated = new Source() {
+            private final Buffer line = new Buffer();
+
             @Override
             public long read(Buffer sink, long byteCount) throws IOException {
-                long read = super.read(sink, byteCount);
-                awaitOpen(); // the bytes are in sink, but the informer sees them only when we return
-                return read;
+                if (line.size() == 0) {
+                    String next = upstream.readUtf8Line();
+                    if (next == null) {
+                        return -1;
+                    }
+                    awaitPass(next); // the line is read, but the informer sees it only when we return
+                    line.writeUtf8(next).writeByte('\n');
+                }
+                return line.read(sink, Math.min(byteCount, line.size()));
+            }
+
+            @Override
+            public Timeout timeout() {
+                return upstream.timeout();
+            }
+
+            @Override
+            public void close() throws IOException {
+                upstream.close();
             }
         };
         return response.newBuilder()
-                .body(ResponseBody.create(Okio.buffer(gated), body.contentType(), body.contentLength()))
+                .body(ResponseBody.create(Okio.buffer(gated), body.contentType(), -1))
                 .build();
     }
 }
