@@ -142,7 +142,8 @@ final class Router implements HttpHandler {
             try {
                 limit = Long.parseLong(limitText);
             } catch (NumberFormatException e) {
-                limit = -1;
+                // all digits but past a long: a big limit, answered with all there is, like 99999999999
+                limit = limitText.matches("[0-9]+") ? Long.MAX_VALUE : -1;
             }
             if (limit < 1) {
                 return Reply.text(400, "limit must be a positive integer\n");

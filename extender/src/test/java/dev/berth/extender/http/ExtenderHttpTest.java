@@ -380,7 +380,8 @@ class ExtenderHttpTest {
         assertThat(mineLast).extracting(e -> e.getAsJsonObject().get("verb").getAsString()).containsExactly("prioritize");
         assertThat(JsonParser.parseString(get(port, "/decisions?pod=kafka/nobody").body()).getAsJsonArray()).isEmpty();
         assertThat(JsonParser.parseString(get(port, "/decisions?limit=99999999999").body()).getAsJsonArray()).hasSize(3);
-        for (String bad : List.of("limit=zero", "limit=0", "limit=-3", "limit=", "pod=", "pod=orders-broker-1", "pod=a/b/c", "pods=kafka/other",
+        assertThat(JsonParser.parseString(get(port, "/decisions?limit=99999999999999999999").body()).getAsJsonArray()).hasSize(3);
+        for (String bad : List.of("limit=zero", "limit=0", "limit=-3", "limit=", "limit=-99999999999999999999", "limit=1e3", "pod=", "pod=orders-broker-1", "pod=a/b/c", "pods=kafka/other",
                 "pod=kafka/a&pod=kafka/b", "limit=1&limit=2")) {
             HttpResponse<String> r = get(port, "/decisions?" + bad);
             assertThat(r.statusCode()).as(bad).isEqualTo(400);
