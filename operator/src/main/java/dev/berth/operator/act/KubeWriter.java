@@ -35,6 +35,7 @@ public final class KubeWriter {
     private final ApiClient client;
     private final CoreV1Api core;
     private final CustomObjectsApi custom;
+    private final io.kubernetes.client.util.generic.GenericKubernetesApi<KafkaCluster, dev.berth.operator.api.KafkaClusterList> clusters;
     private final Clock clock;
 
     /** @param client an ApiClient with finite timeouts (not the informers' one) */
@@ -42,7 +43,25 @@ public final class KubeWriter {
         this.client = client;
         this.core = new CoreV1Api(client);
         this.custom = new CustomObjectsApi(client);
+        this.clusters = new io.kubernetes.client.util.generic.GenericKubernetesApi<>(KafkaCluster.class,
+                dev.berth.operator.api.KafkaClusterList.class, KafkaCluster.GROUP, KafkaCluster.VERSION,
+                KafkaCluster.PLURAL, client);
         this.clock = clock;
+    }
+
+    /**
+     * The KafkaCluster as the API server holds it now, or null when it is gone. The informer's copy
+     * can lag behind the status this operator wrote a moment ago (a reconcile woken by a pod event
+     * can run before the watch shows that write); deciding from it started an operation twice, with
+     * two Events, and wrote progress that went backwards. A read, not a write: it lives here because
+     * this class owns the operator's API client.
+     */
+    public KafkaCluster read(String namespace, String name) throws ApiException {
+        io.kubernetes.client.util.generic.KubernetesApiResponse<KafkaCluster> r = clusters.get(namespace, name);
+        if (r.getHttpStatusCode() == 404) {
+            return null;
+        }
+        return r.throwsApiException().getObject();
     }
 
     public CoreV1Api core() {

@@ -85,14 +85,19 @@ public final class KafkaClusterReconciler implements Reconciler {
     @Override
     public Result reconcile(Request request) {
         String key = request.getNamespace() + "/" + request.getName();
-        KafkaCluster cluster = informers.cluster(request.getNamespace(), request.getName());
-        if (cluster == null || cluster.getMetadata().getDeletionTimestamp() != null) {
-            // deleted, or being deleted (foreground deletion waits for the garbage collector to remove
-            // the owned objects, which a reconcile would otherwise create again)
+        if (informers.cluster(request.getNamespace(), request.getName()) == null) {
             kafka.forget(key);
             return new Result(false);
         }
         try {
+            // the live object, not the cache: the cache may not show the status written a moment ago
+            KafkaCluster cluster = writer.read(request.getNamespace(), request.getName());
+            if (cluster == null || cluster.getMetadata().getDeletionTimestamp() != null) {
+                // deleted, or being deleted (foreground deletion waits for the garbage collector to remove
+                // the owned objects, which a reconcile would otherwise create again)
+                kafka.forget(key);
+                return new Result(false);
+            }
             return reconcile(key, cluster);
         } catch (ApiException e) {
             OperatorMetrics.RECONCILES.labels("error").inc();
