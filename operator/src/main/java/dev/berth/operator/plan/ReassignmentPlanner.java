@@ -22,7 +22,8 @@ import java.util.Set;
  * <p><b>Minimal movement</b>, per intent:
  * <ul>
  *   <li>{@code AddBrokers}: replicas move only onto the new brokers, and each new broker receives
- *       at most its shortfall to the mean bytes ({@link FillPhase}); a partition whose two replicas
+ *       at most its shortfall to the mean bytes ({@link FillPhase}), then empty replicas even the
+ *       replica counts ({@link CountPhase}); a partition whose two replicas
  *       share a rack is repaired onto a new broker when one fits. Leaders stay, except that a
  *       moved leader replica makes the new broker preferred leader, and among moving partitions a
  *       new broker below its leader share may become preferred leader ({@link LeaderPhase}).
@@ -77,6 +78,7 @@ public final class ReassignmentPlanner {
             mayDonate[b] = !receiver[b];
         }
         minimum += new FillPhase(m).run(receivers, mayDonate, MoveReason.SCALE_UP);
+        new CountPhase(m).run(receivers, mayDonate, MoveReason.SCALE_UP);
         new LeaderPhase(m).run(m::changed, b -> receiver[b]);
         return PlanAssembler.assemble(m, add, before, minimum, receiver);
     }

@@ -35,9 +35,9 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>a reassignment is running in Kafka: wait (Kafka finishes it on its own);
  *   <li>otherwise read a fresh snapshot and plan the intent on it (seed 1: the same plan the
  *       {@code plan} CLI shows);
- *   <li>an empty plan (or, for a scale-up, one that moves under 2 % of all bytes: producers keep
- *       growing partitions, so "perfectly even" is never reached) means done: preferred elections,
- *       throttles cleared;
+ *   <li>an empty plan (or, for a scale-up, one that moves some bytes but under 2 % of all bytes:
+ *       producers keep growing partitions, so "perfectly even" is never reached) means done:
+ *       preferred elections, throttles cleared ({@link #settled});
  *   <li>else submit the next steps through {@link ReassignmentExecutor#advance}.
  * </ol>
  */
@@ -78,10 +78,7 @@ final class Reshuffle {
         }
         ClusterSnapshot s = withBrokers(new KafkaObserver(admin, clock).snapshot(), offline);
         ReassignmentPlan plan = new ReassignmentPlanner(new Random(SEED)).plan(s, intent);
-        long total = s.partitions().stream()
-                .mapToLong(p -> p.sizeBytes() * p.replicas().size()).sum();
-        boolean small = plan.stats().bytesMoved() <= doneBelowShare * total;
-        if (plan.isEmpty() || small) {
+        if (settled(plan, s, doneBelowShare)) {
             Leadership.electPreferred(admin, Leadership.notPreferred(s));
             Leadership.clearAllThrottles(admin, s);
             return new Pass(true, false, plan, null, Map.of());
@@ -91,6 +88,25 @@ final class Reshuffle {
                 ExecutionPolicy.DEFAULT.maxPartitionsInFlight());
         ReassignmentProgress progress = new ReassignmentExecutor(admin, policy).advance(plan.moves());
         return new Pass(false, false, plan, progress, Map.of());
+    }
+
+    /**
+     * Whether {@code plan} leaves nothing worth doing on {@code s}: it is empty, or it moves some bytes
+     * but no more than {@code doneBelowShare} of all replica bytes. A plan that moves only empty
+     * partitions is never settled: it costs nothing, and executing it is the only way they move.
+     * (Counting its 0 bytes as "under 2 % of 0" once declared a scale-up on empty topics done without
+     * moving anything, so it started again on every reconcile, and a drain of empty partitions
+     * never ended.) Examples, share 2 %: 3 MB of 1 GB is not settled, 3 MB of 1 TB is, 0 bytes in 12
+     * moves is not, no move is; share 0 (a drain): settled only when empty.
+     */
+    static boolean settled(ReassignmentPlan plan, ClusterSnapshot s, double doneBelowShare) {
+        long total = s.partitions().stream().mapToLong(p -> p.sizeBytes() * p.replicas().size()).sum();
+        return settled(plan.isEmpty(), plan.stats().bytesMoved(), total, doneBelowShare);
+    }
+
+    /** {@link #settled(ReassignmentPlan, ClusterSnapshot, double)} on plain numbers. */
+    static boolean settled(boolean planEmpty, long bytesMoving, long totalBytes, double doneBelowShare) {
+        return planEmpty || (bytesMoving > 0 && bytesMoving <= doneBelowShare * totalBytes);
     }
 
     /** The snapshot plus brokers it does not list (without rack: they only give replicas away). */

@@ -11,11 +11,13 @@ import dev.berth.operator.model.PartitionState;
 import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.PlanIntent;
 import dev.berth.operator.plan.PlanRefusedException;
+import dev.berth.operator.plan.ReassignmentPlanner;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -94,6 +96,22 @@ public final class ScaleUpStep implements OperationStep {
                 "No scale-up is paused.");
     }
 
+    /**
+     * Whether the first pass would find nothing worth moving onto {@code empty} (the planner cannot
+     * place anything there, or only a sliver of the bytes): starting would end at once, leave the
+     * brokers empty, and start again on the next reconcile, with two Events each time. A plan the
+     * planner refuses is started, so that ScaleUpBlocked says why.
+     */
+    private static boolean wouldBeDoneAtOnce(ClusterSnapshot s, Set<Integer> empty) {
+        List<BrokerState> receivers = s.brokers().stream().filter(b -> empty.contains(b.id())).toList();
+        try {
+            return Reshuffle.settled(new ReassignmentPlanner(new Random(Reshuffle.SEED))
+                    .plan(s, new PlanIntent.AddBrokers(receivers)), s, Reshuffle.BALANCED_SHARE);
+        } catch (PlanRefusedException e) {
+            return false;
+        }
+    }
+
     /** The operation to start, or null when there is nothing to spread. */
     private static OperationStatus start(StepContext ctx) {
         if (ctx.cluster().getSpec().rebalance().onScale() != RebalanceSpec.OnScale.Rebalance) {
@@ -118,7 +136,7 @@ public final class ScaleUpStep implements OperationStep {
         }
         TreeSet<Integer> empty = new TreeSet<>(ctx.desiredBrokers());
         empty.removeAll(holding);
-        if (empty.isEmpty() || holding.isEmpty()) {
+        if (empty.isEmpty() || holding.isEmpty() || wouldBeDoneAtOnce(s, empty)) {
             return null;
         }
         return new OperationStatus(OperationStatus.SCALE_UP, PHASE, List.copyOf(empty), 0L, null,

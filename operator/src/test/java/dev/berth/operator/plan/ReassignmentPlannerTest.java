@@ -84,6 +84,37 @@ class ReassignmentPlannerTest {
         assertThat(emptyToNew).as("12 replicas over 3 brokers: a share of 4").isLessThanOrEqualTo(4);
     }
 
+    /**
+     * Topics without a byte yet (a cluster just created): the byte goal has nothing to do, and the
+     * new broker still gets its share of the replicas (CountPhase). Before, it got none, and the
+     * partitions kept every replica on the old brokers.
+     */
+    @Test
+    void aNewBrokerGetsItsShareOfEmptyPartitionsFollowersFirst() {
+        List<PartitionState> parts = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            parts.add(Clusters.partition("orders", i, 0, i % 3, (i + 1) % 3, (i + 2) % 3));
+        }
+        ClusterSnapshot s = Clusters.snapshot(List.of(broker(0, null), broker(1, null), broker(2, null)), parts);
+        ReassignmentPlan up = plan(s, new PlanIntent.AddBrokers(List.of(broker(3, null))));
+
+        Map<Integer, Integer> count = new HashMap<>();
+        apply(s, up).values().forEach(r -> r.forEach(b -> count.merge(b, 1, Integer::sum)));
+        assertThat(count).containsExactlyInAnyOrderEntriesOf(Map.of(0, 9, 1, 9, 2, 9, 3, 9));
+        assertThat(up.moves()).hasSize(9).allSatisfy(m -> {
+            assertThat(m.reason()).isEqualTo(MoveReason.SCALE_UP);
+            assertThat(m.newReplicas()).contains(3).hasSize(3).doesNotHaveDuplicates();
+        });
+        assertThat(up.stats().bytesMoved()).isZero();
+
+        // rack-aware: broker 3 in rack a shares rack a's replicas with broker 0 only
+        ClusterSnapshot racked = Clusters.snapshot(List.of(broker(0, "a"), broker(1, "b"), broker(2, "c")), parts);
+        Map<Integer, Integer> rackedCount = new HashMap<>();
+        apply(racked, plan(racked, new PlanIntent.AddBrokers(List.of(broker(3, "a"))))).values()
+                .forEach(r -> r.forEach(b -> rackedCount.merge(b, 1, Integer::sum)));
+        assertThat(rackedCount).containsExactlyInAnyOrderEntriesOf(Map.of(0, 6, 1, 12, 2, 12, 3, 6));
+    }
+
     @Test
     void scaleUpWithoutRacksMovesExactlyTheMinimum() {
         ReassignmentPlan plan = plan(Clusters.fourBrokersNoRacks(),
