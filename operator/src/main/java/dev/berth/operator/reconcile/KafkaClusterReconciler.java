@@ -7,6 +7,7 @@ import dev.berth.operator.act.StatusBuilder;
 import dev.berth.operator.act.desired.DesiredConfigMap;
 import dev.berth.operator.act.desired.Names;
 import dev.berth.operator.api.Condition;
+import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.KafkaCluster;
 import dev.berth.operator.api.KafkaClusterStatus;
 import dev.berth.operator.api.NodeStatus;
@@ -37,6 +38,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.function.Function;
+import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,7 +118,7 @@ public final class KafkaClusterReconciler implements Reconciler {
                 TopicReplication.of(seen.kafka().observation()), classesIfNeeded(cluster, seen),
                 DesiredConfigMap.voterCount(seen.kube().configMaps().get(Names.configMap(cluster.name()))));
         if (!problems.isEmpty()) {
-            writeStatus(seen.status(problems, List.of(), seen.operation(), List.of()));
+            writeStatus(seen.status(problems, List.of(), seen.operation(), paused(key, seen.operation())));
             OperatorMetrics.RECONCILES.labels("invalid").inc();
             return new Result(true, interval);
         }
@@ -175,6 +177,29 @@ public final class KafkaClusterReconciler implements Reconciler {
             }
         }
         return new Steps(ctx.operation(), conditions, requeue);
+    }
+
+    /**
+     * An invalid spec stops every step, and with them an operation in flight: say so in its Blocked
+     * condition (it resumes when the spec is fixed), and take its throttles off once nothing moves.
+     */
+    private List<Condition> paused(String key, OperationStatus op) {
+        if (op == null) {
+            return List.of();
+        }
+        Admin admin = kafka.admin(key);
+        if (admin != null) {
+            try {
+                Reshuffle.clearThrottlesIfIdle(admin, clock);
+            } catch (RuntimeException e) {
+                LOG.warn("reconcile {}: throttles of the paused {} not cleared yet: {}", key, op.type(), e.toString());
+            }
+        }
+        ConditionType blocked = OperationStatus.SCALE_UP.equals(op.type()) ? ConditionType.ScaleUpBlocked
+                : ConditionType.ScaleDownBlocked;
+        return List.of(Condition.of(blocked, true, "SpecInvalid", "The " + op.type() + " of brokers " + op.brokers()
+                + " is paused while the spec is invalid (see SpecValid); it resumes once the spec is fixed."
+                + " Its throttles are off while nothing moves."));
     }
 
     /** Broker ids with a status row or a live pod. */

@@ -77,7 +77,15 @@ final class Reshuffle {
             return new Pass(false, true, null, null, adding);
         }
         ClusterSnapshot s = withBrokers(new KafkaObserver(admin, clock).snapshot(), offline);
-        ReassignmentPlan plan = new ReassignmentPlanner(new Random(SEED)).plan(s, intent);
+        ReassignmentPlan plan;
+        try {
+            plan = new ReassignmentPlanner(new Random(SEED)).plan(s, intent);
+        } catch (PlanRefusedException e) {
+            // paused with nothing moving: a follower that falls behind meanwhile (a broker restart)
+            // must not catch up at the throttled rate; the next pass that moves sets them again
+            Leadership.clearAllThrottles(admin, s);
+            throw e;
+        }
         if (settled(plan, s, doneBelowShare)) {
             Leadership.electPreferred(admin, Leadership.notPreferred(s));
             Leadership.clearAllThrottles(admin, s);
@@ -107,6 +115,17 @@ final class Reshuffle {
     /** {@link #settled(ReassignmentPlan, ClusterSnapshot, double)} on plain numbers. */
     static boolean settled(boolean planEmpty, long bytesMoving, long totalBytes, double doneBelowShare) {
         return planEmpty || (bytesMoving > 0 && bytesMoving <= doneBelowShare * totalBytes);
+    }
+
+    /**
+     * An operation that cannot go on for a reason outside it (the spec became invalid): its throttles
+     * are cleared once Kafka runs no reassignment, as when a plan is refused. A batch still running
+     * keeps them: Kafka finishes it, and the next reconcile clears them.
+     */
+    static void clearThrottlesIfIdle(Admin admin, Clock clock) {
+        if (ReassignmentExecutorAccess.running(admin).isEmpty()) {
+            Leadership.clearAllThrottles(admin, new KafkaObserver(admin, clock).snapshot());
+        }
     }
 
     /** The snapshot plus brokers it does not list (without rack: they only give replicas away). */
