@@ -7,6 +7,11 @@ public enum ScaleEvent {
     /** What is left to move is under 2 % of all bytes: elections done, throttles cleared. */
     SCALE_UP_BALANCED("ScaleUpBalanced"),
     /**
+     * The spec no longer wants some of the scale-up's new brokers (named in brokers.remove, or
+     * replicas lowered): the moves onto them were cancelled and the scale-up ended.
+     */
+    SCALE_UP_ABANDONED("ScaleUpAbandoned"),
+    /**
      * A Warning: the remaining brokers could not hold every topic's RF or rack-awareness, nothing
      * changed. Emitted when the refusal starts or its reason changes, not on every retry.
      */

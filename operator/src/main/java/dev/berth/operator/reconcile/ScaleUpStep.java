@@ -14,6 +14,13 @@ import dev.berth.operator.plan.PlanRefusedException;
 import dev.berth.operator.plan.ReassignmentPlanner;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.NewPartitionReassignment;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.NoReassignmentInProgressException;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +42,9 @@ import java.util.TreeSet;
  *       bytes moved / total in the message and in status.
  *   <li><b>Done</b> when what is left is under 2 % of all bytes: preferred elections, throttles
  *       cleared, operation cleared.
+ *   <li><b>Abandoned</b> when the spec no longer wants one of its brokers (named in
+ *       {@code brokers.remove}, or replicas lowered): the moves onto it are cancelled, then the
+ *       operation ends with a {@code ScaleUpAbandoned} Event, and the scale-down takes over.
  * </ol>
  */
 public final class ScaleUpStep implements OperationStep {
@@ -48,6 +58,13 @@ public final class ScaleUpStep implements OperationStep {
             return gated;
         }
         OperationStatus op = ctx.operation();
+        if (op != null) {
+            Set<Integer> dropped = new TreeSet<>(op.brokers());
+            dropped.removeAll(ctx.desiredBrokers());
+            if (!dropped.isEmpty()) {
+                return abandon(ctx, op, dropped);
+            }
+        }
         if (op == null) {
             op = start(ctx);
             if (op == null) {
@@ -84,6 +101,41 @@ public final class ScaleUpStep implements OperationStep {
         OperationStatus next = Reshuffle.progress(op, PHASE, pass.plan(), null);
         return new StepResult(true, Reshuffle.phase(next, PHASE, moving(next)), List.of(notBlocked()),
                 AGAIN);
+    }
+
+    /**
+     * The spec no longer wants brokers {@code dropped} of the scale-up (a new broker lost with its
+     * node and named in brokers.remove, or replicas lowered mid-way). Moves onto them may never end
+     * (a lost broker never catches up), and the scale-down that removes them waits for this
+     * operation: so cancel the reassignments that add them (Kafka puts those partitions back on their
+     * old replicas), then, with nothing of ours running, clear the throttles and end the operation.
+     * Replicas that already reached them are the scale-down's to drain.
+     */
+    private static StepResult abandon(StepContext ctx, OperationStatus op, Set<Integer> dropped) throws Exception {
+        Map<TopicPartition, Optional<NewPartitionReassignment>> cancel = new HashMap<>();
+        ReassignmentExecutorAccess.running(ctx.admin()).forEach((tp, r) -> {
+            if (r.addingReplicas().stream().anyMatch(dropped::contains)) {
+                cancel.put(tp, Optional.empty());
+            }
+        });
+        if (!cancel.isEmpty()) {
+            for (var f : ctx.admin().alterPartitionReassignments(cancel).values().values()) {
+                try {
+                    f.get(10, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof NoReassignmentInProgressException)) {
+                        throw e; // finished meanwhile: nothing to cancel; anything else: retry next pass
+                    }
+                }
+            }
+            return StepResult.of(Reshuffle.phase(op, PHASE, "Cancelling " + cancel.size() + " moves onto brokers "
+                    + dropped + ", which the spec no longer wants."), Duration.ofSeconds(1));
+        }
+        Reshuffle.clearThrottlesIfIdle(ctx.admin(), ctx.clock());
+        ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_UP_ABANDONED.reason(), "Scale-up onto brokers "
+                + op.brokers() + " ended: the spec no longer wants brokers " + dropped + " (spec.brokers.remove or a"
+                + " lower brokers.replicas); moves onto them were cancelled, and replicas already there are drained.");
+        return new StepResult(true, null, List.of(notBlocked()), Duration.ofSeconds(1));
     }
 
     private static String moving(OperationStatus op) {

@@ -56,7 +56,9 @@ class PausedDrainTest {
                 .configs(Map.of("min.insync.replicas", "2")))).all());
         kafka.awaitFullIsr("orders");
         for (int p = 0; p < 6; p++) {
-            KafkaRecords.produce(kafka.bootstrapServers(), "orders", p, 0, 400, 500); // 200 KB a partition
+            // 1.2 MB a partition: a replica fetch copies 1 MB before the 20 KB/s throttle holds it back,
+            // so a batch runs for about 10 s: long enough to be seen running, short enough to wait out
+            KafkaRecords.produce(kafka.bootstrapServers(), "orders", p, 0, 2400, 500);
         }
         bed = KubeApiTestBed.start();
         bed.load(OperatorFixture.CRD);
@@ -103,7 +105,7 @@ class PausedDrainTest {
         assertThat(throttles()).isEmpty();
         assertThat(blocked().orElseThrow().isTrue()).isFalse();
         for (int p = 0; p < 6; p++) {
-            assertThat(KafkaRecords.consumeAll(kafka.bootstrapServers(), new TopicPartition("orders", p))).hasSize(400);
+            assertThat(KafkaRecords.consumeAll(kafka.bootstrapServers(), new TopicPartition("orders", p))).hasSize(2400);
         }
     }
 
