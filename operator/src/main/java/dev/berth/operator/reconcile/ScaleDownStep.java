@@ -35,7 +35,9 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
  *       replicas, a PVC or a pod behind), or more brokers than {@code spec.brokers.replicas}.
  *       {@link RemovalChooser} picks them (named, else fewest bytes);
  *       if the remaining brokers cannot hold every topic's RF or rack-awareness, nothing starts and
- *       {@code ScaleDownBlocked=True} says why, with numbers.
+ *       {@code ScaleDownBlocked=True} says why, with numbers. While brokers the spec wants are still
+ *       being created (a replacement: one named, the count kept), that is a wait for them
+ *       ({@code WaitingForNewBrokers}), not a refusal.
  *   <li><b>Draining</b>: {@link Reshuffle} passes for {@code RemoveBrokers}: exactly the leaving
  *       brokers' replicas move. A partition created on them meanwhile is in the next plan. A
  *       leaving broker that went offline is still drained (Kafka reassigns away from it). If
@@ -95,9 +97,8 @@ public final class ScaleDownStep implements OperationStep {
         if (named.isEmpty() && down.isEmpty() && excess <= 0) {
             return unblocked(ctx);
         }
-        Set<Integer> chosen;
+        Set<Integer> chosen = new TreeSet<>(named);
         try {
-            chosen = new TreeSet<>(named);
             chosen.addAll(down);
             if (excess > 0) {
                 notCandidates.addAll(chosen);
@@ -109,6 +110,15 @@ public final class ScaleDownStep implements OperationStep {
                 throw new PlanRefusedException(problems);
             }
         } catch (PlanRefusedException e) {
+            Set<Integer> coming = new TreeSet<>(ctx.desiredBrokers());
+            coming.removeAll(registered);
+            if (!coming.isEmpty()) {
+                // a replacement (remove one, keep the count): the new broker is on its way, so this is
+                // a wait, not a refusal; no Warning for a spec that is right
+                return new StepResult(true, null, List.of(Condition.of(ConditionType.ScaleDownBlocked, true,
+                        "WaitingForNewBrokers", "Removing brokers " + chosen + " waits for new brokers " + coming
+                        + " to register: without them, " + e.getMessage() + ".")), Duration.ofSeconds(5));
+            }
             String reason = camel(e.reason().name());
             String message = "Scale-down refused, nothing changed: " + e.getMessage() + ". To fix: "
                     + e.reason().remedy() + ".";
