@@ -18,11 +18,12 @@ import java.util.List;
  * {@link WorkingModel#canMove}. Follower replicas go first: a moved leader replica would change a
  * preferred leader, which {@link LeaderPhase} decides afterwards among the changed partitions.
  *
- * <p><b>Algorithm</b> (greedy): each donor's empty replicas in two lists (followers, then leader
- * replicas), by partition index. Repeat: take the receiver furthest below its count share; from
- * the donor furthest above its own, take the first eligible empty replica and move it; if that
- * donor has none for this receiver, try the next donor; a receiver that nobody can serve is done.
- * O(moves x donors x empty replicas per donor) at worst; nothing at all when no partition is empty.
+ * <p><b>Algorithm</b> (greedy): list the empty partitions by index. Repeat: take the receiver
+ * furthest below its count share; from the donor furthest above its own, take the first empty
+ * partition in which the donor holds a follower replica that may move to the receiver (else one in
+ * which it holds the leader replica) and move it; if that donor has none for this receiver, try the
+ * next donor; a receiver that nobody can serve is done. O(moves x donors x empty partitions) at
+ * worst; one pass over the partitions when none is empty.
  *
  * <p><b>Worked example</b>: brokers 0, 1, 2 (no racks) hold 12 empty partitions of RF 3, 12
  * replicas each; broker 3 is new. Count share 36 / 4 = 9: broker 3 takes followers from 0, 1, 2

@@ -104,8 +104,9 @@ final class Reshuffle {
      * partitions is never settled: it costs nothing, and executing it is the only way they move.
      * (Counting its 0 bytes as "under 2 % of 0" once declared a scale-up on empty topics done without
      * moving anything, so it started again on every reconcile, and a drain of empty partitions
-     * never ended.) Examples, share 2 %: 3 MB of 1 GB is not settled, 3 MB of 1 TB is, 0 bytes in 12
-     * moves is not, no move is; share 0 (a drain): settled only when empty.
+     * never ended.) Examples, share 2 % of 1 GB of replica bytes: a plan moving 30 MB is not settled,
+     * one moving 3 MB is, one moving 0 bytes in 12 moves is not, no move is; share 0 (a drain):
+     * settled only when empty.
      */
     static boolean settled(ReassignmentPlan plan, ClusterSnapshot s, double doneBelowShare) {
         long total = s.partitions().stream().mapToLong(p -> p.sizeBytes() * p.replicas().size()).sum();
