@@ -1,0 +1,164 @@
+package dev.berth.operator.reconcile;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.berth.operator.api.BrokersSpec;
+import dev.berth.operator.api.ControllersSpec;
+import dev.berth.operator.api.KafkaCluster;
+import dev.berth.operator.api.KafkaClusterSpec;
+import dev.berth.operator.api.RebalanceSpec;
+import dev.berth.testbed.k8s.KubeApiTestBed;
+import dev.berth.testbed.kafka.KafkaAwait;
+import dev.berth.testbed.kafka.KafkaRecords;
+import dev.berth.testbed.kafka.KafkaTestCluster;
+import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.TopicPartitionInfo;
+
+/**
+ * What the day-2 tests on real brokers share: KRaft brokers on loopback, the Kubernetes API bed with
+ * the real CRD, {@link BrokerPodGlue} playing kubelet and extender, and an operator running both
+ * scale steps on one KafkaCluster. Two stages, because topics are created and filled between them:
+ *
+ * <pre>{@code
+ * rig = DayTwoRig.brokers("fresh", RACKS, 3)      // brokers 0..2, racks from RACKS
+ *         .orders(6, 200);                          // topic orders, RF 3, 200 records of 500 B a partition
+ * rig.operate(3, 50_000_000L);                     // operator + KafkaCluster of 3 brokers, pods exist
+ * @AfterAll static void stop() { OperatorFixture.closeAll(rig); }
+ * }</pre>
+ */
+final class DayTwoRig implements AutoCloseable {
+    static final String NS = "kafka";
+    static final Duration WAIT = Duration.ofSeconds(90);
+
+    final String name;
+    final Map<Integer, String> racks;
+    final KafkaTestCluster kafka;
+    KubeApiTestBed bed;
+    CoreV1Api core;
+    private BrokerPodGlue glue;
+    private Operator operator;
+
+    private DayTwoRig(String name, Map<Integer, String> racks, KafkaTestCluster kafka) {
+        this.name = name;
+        this.racks = racks;
+        this.kafka = kafka;
+    }
+
+    /** Brokers 0 .. {@code count}-1, each in its rack from {@code racks} (which also names later brokers' racks). */
+    static DayTwoRig brokers(String name, Map<Integer, String> racks, int count) {
+        dev.berth.testbed.kafka.KafkaClusterBuilder b = KafkaTestCluster.builder();
+        for (int id = 0; id < count; id++) {
+            b.broker(id, racks.get(id));
+        }
+        return new DayTwoRig(name, racks, b.start());
+    }
+
+    /**
+     * Topic {@code orders}: RF 3, {@code min.insync.replicas=2}, {@code records} records of 500 B in
+     * each partition (0: empty), every replica in sync.
+     */
+    DayTwoRig orders(int partitions, int records) {
+        KafkaAwait.get(kafka.admin().createTopics(List.of(new NewTopic("orders", partitions, (short) 3)
+                .configs(Map.of("min.insync.replicas", "2")))).all());
+        kafka.awaitFullIsr("orders");
+        for (int p = 0; p < partitions && records > 0; p++) {
+            KafkaRecords.produce(kafka.bootstrapServers(), "orders", p, 0, records, 500);
+        }
+        return this;
+    }
+
+    /** Starts the bed, the glue and the operator, creates the KafkaCluster, and waits for its broker pods. */
+    DayTwoRig operate(int brokers, long throttleBytesPerSec) throws ApiException {
+        bed = KubeApiTestBed.start();
+        bed.load(OperatorFixture.CRD);
+        core = new CoreV1Api(bed.apiClient());
+        glue = new BrokerPodGlue(bed, kafka, NS, name, racks);
+        operator = new Operator(bed.informerClient(), bed.apiClient(),
+                OperatorFixture.config(NS, kafka.bootstrapServers(), "berth-operator", "op-" + name),
+                List.of(new ScaleDownStep(), new ScaleUpStep()), Clock.systemUTC());
+        operator.start();
+        OperatorFixture.create(bed, NS, name, new KafkaClusterSpec(null, null, null, new ControllersSpec(1, null),
+                new BrokersSpec(brokers, null, null, null), null,
+                new RebalanceSpec(throttleBytesPerSec, RebalanceSpec.OnScale.Rebalance)));
+        await(brokers + " broker pods").atMost(WAIT).until(() -> OperatorFixture.pods(bed, NS, name).stream()
+                .filter(p -> p.getMetadata().getName().contains("-broker-")).count() == brokers);
+        return this;
+    }
+
+    Admin admin() {
+        return kafka.admin();
+    }
+
+    String bootstrap() {
+        return kafka.bootstrapServers();
+    }
+
+    BrokerPodGlue glue() {
+        return glue;
+    }
+
+    /** A JSON merge patch of the KafkaCluster, such as {@code {"spec":{"brokers":{"replicas":4}}}}. */
+    void patch(String json) throws ApiException {
+        OperatorFixture.clusters(bed).patch(NS, name, V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, new V1Patch(json))
+                .throwsApiException();
+    }
+
+    KafkaCluster cluster() throws ApiException {
+        return OperatorFixture.get(bed, NS, name);
+    }
+
+    /** Partition number to its replica list, as Kafka has it now. */
+    Map<Integer, List<Integer>> replicas(String topic) {
+        Map<Integer, List<Integer>> out = new TreeMap<>();
+        for (TopicPartitionInfo p : KafkaAwait.describeTopic(kafka.admin(), topic).partitions()) {
+            out.put(p.partition(), KafkaAwait.ids(p.replicas()));
+        }
+        return out;
+    }
+
+    /** Broker id to the number of replicas of {@code topic} it holds. */
+    Map<Integer, Integer> replicasPerBroker(String topic) {
+        Map<Integer, Integer> out = new TreeMap<>();
+        replicas(topic).values().forEach(r -> r.forEach(b -> out.merge(b, 1, Integer::sum)));
+        return out;
+    }
+
+    boolean reassigning() throws Exception {
+        return !kafka.admin().listPartitionReassignments().reassignments().get().isEmpty();
+    }
+
+    /** Whether Kafka lists broker {@code id} at all, fenced or not. */
+    boolean registered(int id) {
+        return KafkaAwait.registrationsIncludingFenced(kafka.admin()).containsKey(id);
+    }
+
+    Set<String> eventReasons() throws ApiException {
+        Set<String> out = new TreeSet<>();
+        core.listNamespacedEvent(NS).execute().getItems().forEach(e -> out.add(e.getReason()));
+        return out;
+    }
+
+    /** How many times an Event with {@code reason} was posted (an Event's count included). */
+    long eventCount(String reason) throws ApiException {
+        return core.listNamespacedEvent(NS).execute().getItems().stream()
+                .filter(e -> reason.equals(e.getReason()))
+                .mapToLong(e -> e.getCount() == null ? 1 : e.getCount()).sum();
+    }
+
+    @Override
+    public void close() {
+        System.out.println("glue: " + (glue == null ? "-" : glue.log));
+        OperatorFixture.closeAll(operator, glue, bed, kafka);
+    }
+}
