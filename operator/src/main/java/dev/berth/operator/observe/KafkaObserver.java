@@ -48,6 +48,7 @@ import org.apache.kafka.common.config.ConfigResource;
  * { ClusterSnapshot s = o.snapshot(); }}
  */
 public final class KafkaObserver implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(KafkaObserver.class);
     /** How long one Admin call may take before the cluster counts as unreachable. */
     public static final long CALL_TIMEOUT_MS = 5_000;
 
@@ -114,8 +115,13 @@ public final class KafkaObserver implements AutoCloseable {
                 int rf = replicationFactor(t.name(), ps, inFlight);
                 topics.put(t.name(), new TopicState(t.name(), rf, minIsr.getOrDefault(t.name(), 1)));
                 for (TopicPartitionInfo p : ps) {
-                    long size = sizes.getOrDefault(new TopicPartition(t.name(), p.partition()), 0L);
-                    sizeByName.put(t.name() + "-" + p.partition(), size);
+                    Long known = sizes.get(new TopicPartition(t.name(), p.partition()));
+                    long size = known == null ? 0 : known;
+                    if (known != null) {
+                        // an unknown size is no sample: fed as 0, the next real size read as a burst of
+                        // produce (a restarted broker's whole log divided by one interval)
+                        sizeByName.put(t.name() + "-" + p.partition(), size);
+                    }
                     rows.add(new PartitionState(t.name(), p.partition(), ids(p.replicas()),
                             p.leader() == null ? -1 : p.leader().id(), ids(p.isr()), size, 0));
                 }
@@ -175,7 +181,22 @@ public final class KafkaObserver implements AutoCloseable {
             return sizes;
         }
         DescribeLogDirsResult r = admin.describeLogDirs(brokers.stream().map(BrokerState::id).toList());
-        Map<Integer, Map<String, LogDirDescription>> all = get(r.allDescriptions());
+        // per broker: one registered broker that does not answer (a network partition, a dead
+        // advertised address) must not turn the whole cluster "unreachable"; its bytes stay unknown
+        // (BrokerFacts then sums its partitions' sizes)
+        Map<Integer, Map<String, LogDirDescription>> all = new TreeMap<>();
+        List<String> silent = new ArrayList<>();
+        for (Map.Entry<Integer, org.apache.kafka.common.KafkaFuture<Map<String, LogDirDescription>>> e
+                : r.descriptions().entrySet()) {
+            try {
+                all.put(e.getKey(), get(e.getValue()));
+            } catch (KafkaUnreachableException x) {
+                silent.add(e.getKey() + " (" + x.getMessage() + ")");
+            }
+        }
+        if (!silent.isEmpty()) {
+            LOG.warn("describeLogDirs: no answer from brokers {}; their sizes are unknown this time", silent);
+        }
         all.forEach((broker, dirs) -> {
             long total = 0;
             for (LogDirDescription d : dirs.values()) {

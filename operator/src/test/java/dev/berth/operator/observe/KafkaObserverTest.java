@@ -61,4 +61,62 @@ class KafkaObserverTest {
         KafkaClusterSpec threeBrokers = KafkaClusterSpec.defaults(); // brokers.replicas 3
         assertThat(SpecValidator.validate(threeBrokers, TopicReplication.of(seen.get()), null)).isEmpty();
     }
+    /**
+     * A broker restart is no produce: while the broker is down its partitions have no size, and that
+     * unknown size was fed to the rate estimator as 0, so the first size after the restart read as the
+     * whole log written in one interval (273 KB/s for a partition that got nothing, in the probe).
+     */
+    @Test
+    void aRestartedBrokersLogIsNotCountedAsBytesIn() {
+        KafkaAwait.createTopic(KAFKA.admin(), "solo", Map.of(0, List.of(2)));
+        StepClock clock = new StepClock();
+        try (KafkaObserver observer = KafkaObserver.connect(KAFKA.bootstrapServers(), clock)) {
+            observer.observe(); // first sight: rate unknown (0)
+            KafkaRecords.produce(KAFKA.bootstrapServers(), "solo", 0, 0, 200, 1_000);
+            clock.advance(10);
+            assertThat(solo(observer.observe()).bytesInPerSec()).as("200 KB in 10 s").isBetween(15_000.0, 30_000.0);
+
+            KAFKA.cluster().stopBroker(2);
+            KafkaAwait.polling("broker 2 fenced").until(() -> !KafkaAwait.registeredBrokers(KAFKA.admin()).contains(2));
+            clock.advance(10);
+            observer.observe(); // nobody reports solo-0's size
+            KAFKA.cluster().restartBroker(2);
+            clock.advance(10);
+            KafkaObservation after = observer.observe();
+            assertThat(solo(after).sizeBytes()).isGreaterThan(200_000);
+            assertThat(solo(after).bytesInPerSec()).as("nothing produced since").isZero();
+        } finally {
+            if (!KAFKA.cluster().runningBrokerIds().contains(2)) {
+                KAFKA.cluster().restartBroker(2);
+            }
+        }
+    }
+
+    private static PartitionState solo(KafkaObservation o) {
+        return o.snapshot().partitions().stream().filter(p -> p.name().equals("solo-0")).findFirst().orElseThrow();
+    }
+
+    /** A clock that moves only when told to, in whole seconds. */
+    private static final class StepClock extends Clock {
+        private volatile java.time.Instant now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(int seconds) {
+            now = now.plusSeconds(seconds);
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return now;
+        }
+    }
 }

@@ -193,6 +193,23 @@ public final class KafkaTestCluster implements AutoCloseable {
     }
 
     /**
+     * Adds a broker that registers with the controller but advertises an address nobody listens on,
+     * as a broker behind a network partition looks to clients: describeCluster lists it, and every
+     * request sent to it times out. Give it no replicas (it cannot serve them).
+     */
+    public void addUnreachableBroker(int id, String rack) {
+        ClusterLayout.BrokerSlot slot = layout.addBroker(id, rack);
+        layout.format(slot.id, slot.dir);
+        int nobody = LoopbackPorts.next();
+        running.put(id, startNode("broker " + id, () -> {
+            Properties p = layout.brokerProperties(id);
+            p.setProperty("advertised.listeners", KafkaNodeProperties.BROKER_LISTENER + "://127.0.0.1:" + nobody);
+            return p;
+        }, () -> slot.port = LoopbackPorts.next()));
+        awaitRunningRegistered();
+    }
+
+    /**
      * Stops a broker and removes its registration ({@code Admin.unregisterBroker}), as scale-down does
      * once the broker is empty; waits until {@code describeCluster} no longer lists it. Its data
      * directory is kept until {@link #close()}.
