@@ -111,17 +111,40 @@ public final class KubeWriter {
      * patch {@code add /status}, which replaces the whole status in one step (lists and a finished
      * {@code operation} included) and never touches spec. A JSON merge patch would do the same on a real
      * apiserver, but the in-process test API server concatenates lists in merge patches.
+     *
+     * <p>Only over the object {@code c} was read from: the patch starts with a {@code test} of its
+     * resourceVersion, so a pass that read an older KafkaCluster (a leader that was slow and lost its
+     * Lease, or any writer in between) gets 422 and writes nothing ({@link #isStale}). Without it, such
+     * a pass put back an operation another replica had finished, and a status row of a broker that
+     * replica had removed, which recreated the broker.
      */
     public void patchStatus(KafkaCluster c, KafkaClusterStatus status) throws ApiException {
+        com.google.gson.JsonArray body = new com.google.gson.JsonArray();
+        String read = c.getMetadata() == null ? null : c.getMetadata().getResourceVersion();
+        if (read != null) {
+            JsonObject test = new JsonObject();
+            test.addProperty("op", "test");
+            test.addProperty("path", "/metadata/resourceVersion");
+            test.addProperty("value", read);
+            body.add(test);
+        }
         JsonObject op = new JsonObject();
         op.addProperty("op", "add");
         op.addProperty("path", "/status");
         op.add("value", JSON.getGson().toJsonTree(status));
-        com.google.gson.JsonArray body = new com.google.gson.JsonArray();
         body.add(op);
         PatchUtils.patch(Object.class, () -> custom.patchNamespacedCustomObjectStatus(KafkaCluster.GROUP,
                         KafkaCluster.VERSION, c.namespace(), KafkaCluster.PLURAL, c.name(), new V1Patch(body.toString()))
                 .buildCall(null), V1Patch.PATCH_FORMAT_JSON_PATCH, client);
+    }
+
+    /**
+     * Whether {@code e} is the refusal of a {@link #patchStatus} over an object that changed since it
+     * was read: 422 from the failed {@code test} (a real apiserver), or 409.
+     */
+    public static boolean isStale(ApiException e) {
+        String body = e.getResponseBody() == null ? "" : e.getResponseBody();
+        return e.getCode() == 409 || (e.getCode() == 422 && body.contains("resourceVersion"));
     }
 
     /** Records an Event on the KafkaCluster ({@code type} Normal or Warning, {@code reason} CamelCase). */

@@ -57,6 +57,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaClusterReconciler implements Reconciler {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaClusterReconciler.class);
+    /** A pass whose status write was refused as stale comes back soon, to decide from the new object. */
+    private static final Duration AGAIN_AFTER_STALE = Duration.ofMillis(500);
+
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
 
     private final KubeInformers informers;
     private final KafkaObservations kafka;
@@ -86,6 +90,37 @@ public final class KafkaClusterReconciler implements Reconciler {
 
     @Override
     public Result reconcile(Request request) {
+        running.incrementAndGet();
+        try {
+            return reconcileOne(request);
+        } finally {
+            synchronized (running) {
+                running.decrementAndGet();
+                running.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * Waits until no pass runs, at most {@code timeout}; true when none does. The operator calls it
+     * before it hands its Lease over, so that a pass already under way does not act next to the new
+     * leader's.
+     */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (running) {
+            while (running.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                running.wait(Math.max(1, left / 1_000_000));
+            }
+        }
+        return true;
+    }
+
+    private Result reconcileOne(Request request) {
         String key = request.getNamespace() + "/" + request.getName();
         if (informers.cluster(request.getNamespace(), request.getName()) == null) {
             kafka.forget(key);
@@ -118,9 +153,9 @@ public final class KafkaClusterReconciler implements Reconciler {
                 TopicReplication.of(seen.kafka().observation()), classesIfNeeded(cluster, seen),
                 DesiredConfigMap.voterCount(seen.kube().configMaps().get(Names.configMap(cluster.name()))));
         if (!problems.isEmpty()) {
-            writeStatus(seen.status(problems, List.of(), seen.operation(), paused(key, seen.operation())));
+            boolean written = writeStatus(seen.status(problems, List.of(), seen.operation(), paused(key, seen.operation())));
             OperatorMetrics.RECONCILES.labels("invalid").inc();
-            return new Result(true, interval);
+            return new Result(true, written ? interval : AGAIN_AFTER_STALE);
         }
         owned.ensureShared(cluster, seen.kube());
         List<PodAction> planned = planPods(cluster, seen.kube(), seen.desired());
@@ -131,7 +166,9 @@ public final class KafkaClusterReconciler implements Reconciler {
         if (!created.isEmpty()) {
             kafka.refresh(key);
         }
-        writeStatus(seen.status(List.of(), created, steps.operation(), steps.conditions()));
+        if (!writeStatus(seen.status(List.of(), created, steps.operation(), steps.conditions()))) {
+            return new Result(true, AGAIN_AFTER_STALE);
+        }
         OperatorMetrics.RECONCILES.labels("ok").inc();
         // a pod created: look again soon; one waiting for an old PVC or another cluster's objects: less often
         Duration next = !created.isEmpty() ? Duration.ofSeconds(1)
@@ -264,13 +301,27 @@ public final class KafkaClusterReconciler implements Reconciler {
         return out;
     }
 
-    private void writeStatus(StatusBuilder.Inputs in) throws ApiException {
+    /**
+     * Writes the status when it changed; false when the KafkaCluster changed since this pass read it
+     * (the write is refused, and a new pass must decide again from the new object).
+     */
+    private boolean writeStatus(StatusBuilder.Inputs in) throws ApiException {
         KafkaCluster c = in.cluster();
         KafkaClusterStatus next = StatusBuilder.build(in, clock);
         if (!JSON.serialize(next).equals(JSON.serialize(c.getStatus()))) {
             LOG.debug("status of {}/{}: {} -> {}", c.namespace(), c.name(), JSON.serialize(c.getStatus()), JSON.serialize(next));
-            writer.patchStatus(c, next);
+            try {
+                writer.patchStatus(c, next);
+            } catch (ApiException e) {
+                if (!KubeWriter.isStale(e)) {
+                    throw e;
+                }
+                LOG.info("status of {}/{} not written: the object changed since this pass read it; deciding again",
+                        c.namespace(), c.name());
+                return false;
+            }
             OperatorMetrics.STATUS_WRITES.inc();
         }
+        return true;
     }
 }

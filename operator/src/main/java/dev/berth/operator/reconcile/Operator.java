@@ -24,6 +24,7 @@ import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1Pod;
 import io.kubernetes.client.openapi.models.V1Service;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,6 +41,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Operator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Operator.class);
+    /**
+     * How long {@link #close()} waits for a reconcile pass under way before handing the Lease over.
+     * A pass takes well under a second normally; Admin calls time out after 5 s each.
+     */
+    private static final Duration PASS_GRACE = Duration.ofSeconds(15);
 
     private final KubeInformers informers;
     private final KafkaObservations kafka;
@@ -47,6 +53,8 @@ public final class Operator implements AutoCloseable {
     private final LeaderElector elector;
     private final LeaseLock lock;
     private final String identity;
+    private final String leaseName;
+    private final KafkaClusterReconciler reconciler;
     private final Clock clock;
     private final AtomicBoolean leader = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
@@ -64,7 +72,7 @@ public final class Operator implements AutoCloseable {
         RateLimitingQueue<Request> queue = new DefaultRateLimitingQueue<>();
         kafka = new KafkaObservations(clock, config.observeInterval(), b -> KafkaObserver.connect(b, clock),
                 key -> queue.add(request(key)));
-        KafkaClusterReconciler reconciler = new KafkaClusterReconciler(new KafkaClusterReconciler.Parts(informers,
+        reconciler = new KafkaClusterReconciler(new KafkaClusterReconciler.Parts(informers,
                 kafka, c -> config.bootstrapOverride() != null ? config.bootstrapOverride()
                         : Names.bootstrapAddress(c.name(), c.namespace()),
                 new KubeWriter(callClient, clock), steps, config.observeInterval(), clock));
@@ -82,6 +90,7 @@ public final class Operator implements AutoCloseable {
         Controller controller = builder.build();
         ControllerManager manager = new ControllerManager(informers.factory(), controller);
         this.identity = config.identity();
+        this.leaseName = config.leaseName();
         this.clock = clock;
         lock = new LeaseLock(config.leaseNamespace(), config.leaseName(), config.identity(), callClient);
         elector = new LeaderElector(new LeaderElectionConfig(lock, config.leaseDuration(),
@@ -160,8 +169,19 @@ public final class Operator implements AutoCloseable {
         if (thread != null) {
             thread.interrupt();
         }
-        if (wasLeader) {
+        // the controller's shutdown does not wait for a pass under way; handing the Lease over before it
+        // ends would let it act beside the next leader (its status write is refused as stale anyway)
+        boolean idle;
+        try {
+            idle = reconciler.awaitIdle(PASS_GRACE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            idle = false;
+        }
+        if (wasLeader && idle) {
             release();
+        } else if (wasLeader) {
+            LOG.warn("{} keeps the lease {} until it expires: a reconcile pass is still running", identity, leaseName);
         }
         kafka.close();
         informers.stop();

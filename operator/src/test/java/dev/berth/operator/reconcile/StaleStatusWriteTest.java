@@ -1,0 +1,133 @@
+package dev.berth.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.berth.operator.act.KubeWriter;
+import dev.berth.operator.api.KafkaCluster;
+import dev.berth.operator.api.KafkaClusterStatus;
+import dev.berth.operator.api.OperationStatus;
+import dev.berth.testbed.k8s.KubeApiTestBed;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A reconcile pass that read the KafkaCluster, was slow, and meanwhile another writer changed its
+ * status (in production: the replica that took the Lease over while this one was stuck in a call).
+ * The slow pass must not write the status it computed from the old object. Before, it did: it put
+ * back an operation the other replica had finished, and a status row of a broker that replica had
+ * removed, which made the operator recreate the broker (found by a probe with two operators on real
+ * brokers). The API test bed answers a failed JSON-patch {@code test} with 422, as a real apiserver.
+ *
+ * <p>The step that holds the pass is a test double at the step boundary; what is under test is the
+ * reconciler's status write.
+ */
+class StaleStatusWriteTest {
+    static final String NS = "kafka";
+    static final Duration WAIT = Duration.ofSeconds(30);
+
+    static final AtomicBoolean holdNext = new AtomicBoolean();
+    static final CountDownLatch held = new CountDownLatch(1);
+    static final CountDownLatch resume = new CountDownLatch(1);
+    static final AtomicInteger passes = new AtomicInteger();
+    static final OperationStatus MINE = new OperationStatus(OperationStatus.SCALE_UP, "Reassigning", List.of(1), 0L,
+            null, 0, null, "2026-11-26T11:59:00Z", "decided by the slow pass from the old object", Map.of());
+
+    static KubeApiTestBed bed;
+    static Operator operator;
+
+    @BeforeAll
+    static void start() {
+        bed = KubeApiTestBed.start();
+        bed.load(OperatorFixture.CRD);
+        OperationStep holding = ctx -> {
+            if (holdNext.compareAndSet(true, false)) {
+                held.countDown();
+                resume.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                passes.incrementAndGet();
+                // what the slow pass decided from the object it read: an operation of its own
+                return new StepResult(true, MINE, List.of(), null);
+            }
+            passes.incrementAndGet();
+            return StepResult.NOTHING;
+        };
+        operator = new Operator(bed.informerClient(), bed.apiClient(),
+                OperatorFixture.config(NS, "127.0.0.1:1", "berth-operator", "op-stale"), List.of(holding), Clock.systemUTC());
+        operator.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        resume.countDown();
+        OperatorFixture.closeAll(operator, bed);
+    }
+
+    @Test
+    void aPassThatReadAnOlderKafkaClusterDoesNotWriteItsStatus() throws Exception {
+        OperatorFixture.create(bed, NS, "slow", OperatorFixture.spec(1, 3, null));
+        await("first status").atMost(WAIT).until(() -> OperatorFixture.get(bed, NS, "slow").getStatus().phase() != null);
+
+        holdNext.set(true);
+        assertThat(held.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue(); // a pass has read the object and waits
+        KafkaCluster now = OperatorFixture.get(bed, NS, "slow");
+        OperationStatus theirs = new OperationStatus(OperationStatus.SCALE_UP, "Reassigning", List.of(2), 0L, null, 0,
+                null, "2026-11-26T12:00:00Z", "written by the replica that leads now", Map.of());
+        KafkaClusterStatus s = now.getStatus();
+        new KubeWriter(bed.apiClient(), Clock.systemUTC()).patchStatus(now, new KafkaClusterStatus(s.observedGeneration(),
+                s.phase(), s.ready(), s.conditions(), s.brokers(), s.controllers(), theirs));
+
+        int before = passes.get();
+        resume.countDown();
+        await("the held pass ended and a later one ran").atMost(WAIT).until(() -> passes.get() >= before + 2);
+        assertThat(OperatorFixture.get(bed, NS, "slow").getStatus().operation()).isEqualTo(theirs).isNotEqualTo(MINE);
+    }
+    /**
+     * The leader's close() waits for a pass under way before it hands the Lease over; client-java's
+     * controller shutdown does not. Before, close() returned (and released the Lease) at once, and the
+     * standby could lead while the old pass still acted.
+     */
+    @Test
+    void aClosingLeaderWaitsForThePassUnderWay() throws Exception {
+        CountDownLatch inPass = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        OperationStep slow = ctx -> {
+            if (first.getAndSet(false)) {
+                inPass.countDown();
+                letGo.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+            return StepResult.NOTHING;
+        };
+        Operator leader = new Operator(bed.informerClient(), bed.apiClient(), new OperatorConfig("closing", "127.0.0.1:1",
+                Duration.ofMillis(500), "closing", "closing", "op-closing", Duration.ofSeconds(60), Duration.ofSeconds(45),
+                Duration.ofMillis(200)), List.of(slow), Clock.systemUTC());
+        Thread closer = new Thread(leader::close, "closer");
+        try {
+            leader.start();
+            OperatorFixture.create(bed, "closing", "c", OperatorFixture.spec(1, 1, null));
+            assertThat(inPass.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            closer.start();
+            // without the wait, close() takes about 2 s here (client-java's elector shutdown); 4 s is past that
+            await("close() waits for the pass under way").during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
+                    .until(closer::isAlive);
+            letGo.countDown();
+            closer.join(WAIT.toMillis());
+            assertThat(closer.isAlive()).as("close() returns once the pass ended").isFalse();
+        } finally {
+            letGo.countDown();
+            if (!closer.isAlive()) {
+                closer.join();
+            }
+            leader.close();
+        }
+    }
+}
