@@ -50,6 +50,53 @@ public final class Throttles {
         apply(ops);
     }
 
+    /**
+     * Brings the rate on {@code brokers} to {@code bytesPerSec} (0: no rate) where it differs, while a
+     * batch runs. The rate is otherwise set only when a batch is submitted, so a changed
+     * {@code rebalance.throttleBytesPerSec} (raised to finish sooner, or lowered because producers
+     * suffer) waited for the batch to end. Reads first (one describeConfigs of the live brokers), so a
+     * pass in which nothing changed writes nothing. Returns the brokers it changed.
+     */
+    public Set<Integer> keepRate(Collection<Integer> brokers, long bytesPerSec) {
+        Map<ConfigResource, Collection<AlterConfigOp>> ops = new HashMap<>();
+        for (int b : brokers) {
+            ops.put(broker(b), List.of());
+        }
+        dropBrokersThatAreDown(ops);
+        if (ops.isEmpty()) {
+            return Set.of();
+        }
+        Map<ConfigResource, org.apache.kafka.clients.admin.Config> now;
+        try {
+            now = admin.describeConfigs(ops.keySet()).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading throttles", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaCallException("describeConfigs (throttles)", e);
+        }
+        String wanted = bytesPerSec > 0 ? Long.toString(bytesPerSec) : null;
+        Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
+        Set<Integer> changed = new java.util.TreeSet<>();
+        now.forEach((r, config) -> {
+            if (!java.util.Objects.equals(rate(config, LEADER_RATE), wanted)
+                    || !java.util.Objects.equals(rate(config, FOLLOWER_RATE), wanted)) {
+                changes.put(r, wanted == null ? List.of(delete(LEADER_RATE), delete(FOLLOWER_RATE))
+                        : List.of(set(LEADER_RATE, wanted), set(FOLLOWER_RATE, wanted)));
+                changed.add(Integer.parseInt(r.name()));
+            }
+        });
+        apply(changes);
+        return changed;
+    }
+
+    /** A rate set on the broker itself, or null (a default, or none). */
+    private static String rate(org.apache.kafka.clients.admin.Config config, String key) {
+        ConfigEntry e = config.get(key);
+        return e == null || e.value() == null || e.source() != ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG
+                ? null : e.value();
+    }
+
     /** Remove the four throttle settings from the plan's brokers and topics. */
     public void clearThrottles(ThrottlePlan plan, Collection<String> existingTopics) {
         Map<ConfigResource, Collection<AlterConfigOp>> ops = new HashMap<>();

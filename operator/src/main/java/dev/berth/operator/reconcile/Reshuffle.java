@@ -72,6 +72,7 @@ final class Reshuffle {
             double doneBelowShare, Set<Integer> offline) {
         Map<TopicPartition, PartitionReassignment> running = ReassignmentExecutorAccess.running(admin);
         if (!running.isEmpty()) {
+            keepThrottle(admin, cluster, running);
             Map<String, Integer> adding = new TreeMap<>();
             running.forEach((tp, r) -> adding.put(tp.topic() + "-" + tp.partition(), r.addingReplicas().size()));
             return new Pass(false, true, null, null, adding);
@@ -96,6 +97,25 @@ final class Reshuffle {
                 ExecutionPolicy.DEFAULT.maxPartitionsInFlight());
         ReassignmentProgress progress = new ReassignmentExecutor(admin, policy).advance(plan.moves());
         return new Pass(false, false, plan, progress, Map.of());
+    }
+
+    /**
+     * The spec's throttle, on the brokers of the batch Kafka runs: a rate changed mid-batch applies
+     * now, not at the next batch. A failure only waits for the next pass: the batch runs on anyway.
+     */
+    private static void keepThrottle(Admin admin, KafkaCluster cluster, Map<TopicPartition, PartitionReassignment> running) {
+        Set<Integer> brokers = new TreeSet<>();
+        running.values().forEach(r -> {
+            brokers.addAll(r.replicas());
+            brokers.addAll(r.addingReplicas());
+            brokers.addAll(r.removingReplicas());
+        });
+        try {
+            new dev.berth.operator.act.Throttles(admin).keepRate(brokers,
+                    Math.max(0, cluster.getSpec().rebalance().throttleBytesPerSec()));
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(Reshuffle.class).warn("throttle of the running batch not adjusted yet: {}", e.toString());
+        }
     }
 
     /**
