@@ -42,6 +42,9 @@ record RunOptions(String kubeconfig, String namespace, String bootstrap, Duratio
             return null;
         }
         Map<String, String> f = flags(args);
+        if (f.get("bootstrap") != null && BootstrapAddress.problem(f.get("bootstrap")) != null) {
+            throw new IllegalArgumentException(BootstrapAddress.problem(f.get("bootstrap")));
+        }
         String namespace = f.get("namespace");
         String identity = f.get("identity");
         if (identity == null) {

@@ -64,6 +64,11 @@ public final class SnapshotCommand {
             err.print(USAGE);
             return 2;
         }
+        String wrong = BootstrapAddress.problem(bootstrap);
+        if (wrong != null) {
+            err.println("snapshot: " + wrong);
+            return 2;
+        }
         try (KafkaObserver observer = KafkaObserver.connect(bootstrap, clock)) {
             ClusterSnapshot snapshot = observer.snapshot();
             out.println(SnapshotJson.write(snapshot));
