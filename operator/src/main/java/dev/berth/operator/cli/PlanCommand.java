@@ -79,6 +79,11 @@ public final class PlanCommand {
             err.println("plan: cannot read snapshot " + o.snapshot + ": " + e.getMessage());
             return 2;
         }
+        if (o.remove != null) {
+            // as the operator does for a named broker that is down but still named in replica lists
+            // (ScaleDownStep): drain it anyway; the snapshot does not list a fenced broker
+            snapshot = snapshot.withBrokers(namedInReplicas(snapshot, o.remove));
+        }
         try {
             PlanIntent intent = o.intent(snapshot);
             ReassignmentPlan plan = new ReassignmentPlanner(new Random(o.seed)).plan(snapshot, intent);
@@ -97,6 +102,13 @@ public final class PlanCommand {
             }
             return 3;
         }
+    }
+
+    /** Those of {@code ids} that some partition's replica list names. */
+    static Set<Integer> namedInReplicas(ClusterSnapshot s, Set<Integer> ids) {
+        Set<Integer> out = new java.util.TreeSet<>();
+        s.partitions().forEach(p -> p.replicas().stream().filter(ids::contains).forEach(out::add));
+        return out;
     }
 
     record Refused(boolean refused, List<Problem> problems) {}

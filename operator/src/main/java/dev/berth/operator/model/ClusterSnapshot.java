@@ -25,4 +25,25 @@ public record ClusterSnapshot(
         topics = Map.copyOf(topics);
         partitions = List.copyOf(partitions);
     }
+
+    /**
+     * This snapshot plus brokers {@code ids} that it does not list (down: Kafka fenced them), without
+     * a rack: a scale-down may still drain them, since Kafka reassigns away from a broker that is down;
+     * they only give replicas away. Example: brokers [0, 1, 2] with {@code ids} {2, 3} gives [0, 1, 2, 3].
+     */
+    public ClusterSnapshot withBrokers(java.util.Set<Integer> ids) {
+        java.util.Set<Integer> known = new java.util.TreeSet<>();
+        brokers.forEach(b -> known.add(b.id()));
+        List<BrokerState> all = new java.util.ArrayList<>(brokers);
+        for (int id : ids) {
+            if (!known.contains(id)) {
+                all.add(new BrokerState(id, null, null, 0));
+            }
+        }
+        if (all.size() == brokers.size()) {
+            return this;
+        }
+        all.sort(java.util.Comparator.comparingInt(BrokerState::id));
+        return new ClusterSnapshot(takenAt, all, topics, partitions);
+    }
 }

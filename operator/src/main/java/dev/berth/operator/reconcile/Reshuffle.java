@@ -11,12 +11,8 @@ import dev.berth.operator.observe.KafkaObserver;
 import dev.berth.operator.plan.PlanIntent;
 import dev.berth.operator.plan.ReassignmentPlan;
 import dev.berth.operator.plan.ReassignmentPlanner;
-import dev.berth.operator.model.BrokerState;
 import dev.berth.operator.plan.PlanRefusedException;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -77,7 +73,7 @@ final class Reshuffle {
             running.forEach((tp, r) -> adding.put(tp.topic() + "-" + tp.partition(), r.addingReplicas().size()));
             return new Pass(false, true, null, null, adding);
         }
-        ClusterSnapshot s = withBrokers(new KafkaObserver(admin, clock).snapshot(), offline);
+        ClusterSnapshot s = new KafkaObserver(admin, clock).snapshot().withBrokers(offline);
         ReassignmentPlan plan;
         try {
             plan = new ReassignmentPlanner(new Random(SEED)).plan(s, intent);
@@ -147,23 +143,6 @@ final class Reshuffle {
         if (ReassignmentExecutorAccess.running(admin).isEmpty()) {
             Leadership.clearAllThrottles(admin, new KafkaObserver(admin, clock).snapshot());
         }
-    }
-
-    /** The snapshot plus brokers it does not list (without rack: they only give replicas away). */
-    static ClusterSnapshot withBrokers(ClusterSnapshot s, Set<Integer> ids) {
-        Set<Integer> known = new TreeSet<>();
-        s.brokers().forEach(b -> known.add(b.id()));
-        List<BrokerState> brokers = new ArrayList<>(s.brokers());
-        for (int id : ids) {
-            if (!known.contains(id)) {
-                brokers.add(new BrokerState(id, null, null, 0));
-            }
-        }
-        if (brokers.size() == s.brokers().size()) {
-            return s;
-        }
-        brokers.sort(Comparator.comparingInt(BrokerState::id));
-        return new ClusterSnapshot(s.takenAt(), brokers, s.topics(), s.partitions());
     }
 
     /** The operation with progress from this pass: totals only grow, moved = total - left. */

@@ -105,7 +105,7 @@ public final class ScaleDownStep implements OperationStep {
                 ClusterSnapshot without = withoutBrokers(s, notCandidates);
                 chosen.addAll(RemovalChooser.choose(without, Set.of(), excess));
             }
-            List<Problem> problems = CapacityCheck.problems(Reshuffle.withBrokers(s, down), chosen);
+            List<Problem> problems = CapacityCheck.problems(s.withBrokers(down), chosen);
             if (!problems.isEmpty()) {
                 throw new PlanRefusedException(problems);
             }

@@ -142,6 +142,25 @@ class PlanCommandTest {
         }
     }
 
+    /**
+     * Removing a broker that is down (the snapshot does not list it, replica lists still name it) is
+     * what the operator does for a broker lost with its node: it drains it anyway. Before, the dry
+     * run refused it with UNKNOWN_BROKER.
+     */
+    @Test
+    void removingABrokerThatIsDownPlansItsDrainAsTheOperatorDoes() throws IOException {
+        ClusterSnapshot down = Clusters.snapshot(List.of(Clusters.broker(1, "a"), Clusters.broker(2, "b"),
+                Clusters.broker(3, "c"), Clusters.broker(4, "a")), List.of(Clusters.partition("t", 0, Clusters.GB, 9, 2, 3)));
+        Result r = run("--snapshot", file(down), "--remove-brokers", "9", "--json");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        com.google.gson.JsonObject plan = com.google.gson.JsonParser.parseString(r.out()).getAsJsonObject();
+        assertThat(plan.getAsJsonArray("moves")).hasSize(1);
+        com.google.gson.JsonObject move = plan.getAsJsonArray("moves").get(0).getAsJsonObject();
+        assertThat(move.get("newReplicas").toString()).doesNotContain("9");
+        assertThat(move.get("reason").getAsString()).isEqualTo("DRAIN");
+    }
+
     @Test
     void removeCountPicksTheCheapestBroker() throws IOException {
         Result r = run("--snapshot", file(Clusters.threeRacksSixBrokers()), "--remove-count", "1");
