@@ -19,7 +19,8 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         dev.berth.extender.cli.JavaUtilLogging.routeToSlf4j();
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
-            System.out.print(USAGE);
+            // asked for: stdout, exit 0; no command at all is a usage error: stderr, exit 2 (as the extender)
+            (args.length == 0 ? System.err : System.out).print(USAGE);
             System.exit(args.length == 0 ? 2 : 0);
         }
         String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);

@@ -35,6 +35,11 @@ class ShadedJarLogsIT {
             assertThat(p.out().get(0)).as(String.join(" ", args)).doesNotStartWith("{").contains("berth-operator");
             assertThat(p.err()).as(String.join(" ", args)).isEmpty();
         }
+        // no command at all is a usage error: the usage goes to stderr (stdout was for output only)
+        JarProcess none = JarProcess.run(JAR);
+        assertThat(none.exitCode()).isEqualTo(2);
+        assertThat(none.out()).isEmpty();
+        assertThat(none.err().get(0)).startsWith("berth-operator: reconciles KafkaCluster resources");
     }
 
     /**
