@@ -6,6 +6,7 @@ import dev.berth.operator.plan.BrokerLoad;
 import dev.berth.operator.plan.Move;
 import dev.berth.operator.plan.PlanIntent;
 import dev.berth.operator.plan.PlanRefusedException;
+import dev.berth.operator.plan.RefusalReason;
 import dev.berth.operator.plan.PlanStats;
 import dev.berth.operator.plan.Problem;
 import dev.berth.operator.plan.ReassignmentPlan;
@@ -85,6 +86,10 @@ public final class PlanCommand {
             snapshot = snapshot.withBrokers(namedInReplicas(snapshot, o.remove));
         }
         try {
+            List<Problem> moving = inFlight(snapshot);
+            if (!moving.isEmpty()) {
+                throw new PlanRefusedException(moving);
+            }
             PlanIntent intent = o.intent(snapshot);
             ReassignmentPlan plan = new ReassignmentPlanner(new Random(o.seed)).plan(snapshot, intent);
             if (o.json) {
@@ -102,6 +107,24 @@ public final class PlanCommand {
             }
             return 3;
         }
+    }
+
+    /**
+     * Partitions that list more replicas than their topic's RF: Kafka was adding a replica when the
+     * snapshot was read. A plan over them would count the replica being added as held, and refuse or
+     * move the wrong thing; the operator waits for such moves to end ({@code Reshuffle}).
+     */
+    static List<Problem> inFlight(ClusterSnapshot s) {
+        List<Problem> out = new java.util.ArrayList<>();
+        for (dev.berth.operator.model.PartitionState p : s.partitions()) {
+            dev.berth.operator.model.TopicState t = s.topics().get(p.topic());
+            if (t != null && p.replicas().size() > t.replicationFactor()) {
+                out.add(new Problem(RefusalReason.REASSIGNMENT_IN_FLIGHT, "partition " + p.name() + " lists replicas "
+                        + p.replicas() + " for RF " + t.replicationFactor() + ": a reassignment was in flight when the"
+                        + " snapshot was taken; the operator waits for it to finish, so take the snapshot again then"));
+            }
+        }
+        return out;
     }
 
     /** Those of {@code ids} that some partition's replica list names. */

@@ -17,6 +17,11 @@ public enum RefusalReason {
     NO_ELIGIBLE_TARGET("add a broker in a rack that holds no replica of that partition"),
     /** Every broker id of 0..999 is taken, so no new broker can be named. */
     NO_FREE_BROKER_ID("remove brokers that are gone for good to free their ids: broker ids are 0..999"),
+    /**
+     * The snapshot was taken while Kafka moved a partition (more replicas than its topic's RF): the
+     * operator waits for such a move to end before it plans. Only the {@code plan} CLI meets it.
+     */
+    REASSIGNMENT_IN_FLIGHT("wait for the reassignment to finish, then take the snapshot again"),
     /** The intent itself is malformed (nothing to add, remove all brokers, ...). */
     INVALID_INTENT("keep at least one broker");
 

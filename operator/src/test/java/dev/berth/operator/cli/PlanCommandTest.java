@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -159,6 +160,26 @@ class PlanCommandTest {
         com.google.gson.JsonObject move = plan.getAsJsonArray("moves").get(0).getAsJsonObject();
         assertThat(move.get("newReplicas").toString()).doesNotContain("9");
         assertThat(move.get("reason").getAsString()).isEqualTo("DRAIN");
+    }
+
+    /**
+     * A snapshot read while Kafka added a replica (replicas [3, 1, 2, 0] for RF 3): the operator waits for
+     * the move, and the dry run says so. Before, it counted the replica being added as held and refused
+     * both removals with NO_ELIGIBLE_TARGET.
+     */
+    @Test
+    void aSnapshotTakenMidReassignmentIsRefusedUntilTheMoveEnds() throws IOException {
+        ClusterSnapshot s = Clusters.snapshot(List.of(Clusters.broker(0, "a"), Clusters.broker(1, "b"),
+                Clusters.broker(2, "c"), Clusters.broker(3, "a")), List.of(Clusters.partition("big", 0, Clusters.GB, 3, 1, 2, 0),
+                Clusters.partition("big", 1, Clusters.GB, 1, 2, 0)));
+        s = new ClusterSnapshot(s.takenAt(), s.brokers(), Map.of("big", new dev.berth.operator.model.TopicState("big", 3, 2)),
+                s.partitions());
+        Result r = run("--snapshot", file(s), "--remove-brokers", "0");
+
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.err()).isEqualTo("plan refused: REASSIGNMENT_IN_FLIGHT: partition big-0 lists replicas [3, 1, 2, 0] for RF 3:"
+                + " a reassignment was in flight when the snapshot was taken; the operator waits for it to finish, so take"
+                + " the snapshot again then" + System.lineSeparator());
     }
 
     @Test
