@@ -178,7 +178,8 @@ public final class ScaleDownStep implements OperationStep {
         }
         if (pass.waiting()) {
             OperationStatus next = Reshuffle.inFlight(op, pass.running(), Reshuffle.sizes(ctx.kafka().observation()));
-            return StepResult.of(next == op ? op : Reshuffle.phase(next, DRAINING, draining(next)), AGAIN);
+            // a pass that goes on is not blocked: a SpecInvalid pause set while the spec was wrong ends here
+            return StepResult.of(next == op ? op : Reshuffle.phase(next, DRAINING, draining(next)), AGAIN, notBlocked());
         }
         if (pass.done()) {
             return new StepResult(true, Reshuffle.progress(op, VERIFYING, pass.plan(),
@@ -186,7 +187,7 @@ public final class ScaleDownStep implements OperationStep {
                     List.of(notBlocked()), Duration.ofMillis(500));
         }
         OperationStatus next = Reshuffle.progress(op, DRAINING, pass.plan(), null);
-        return StepResult.of(Reshuffle.phase(next, DRAINING, draining(next)), AGAIN);
+        return StepResult.of(Reshuffle.phase(next, DRAINING, draining(next)), AGAIN, notBlocked());
     }
 
     private static String draining(OperationStatus op) {

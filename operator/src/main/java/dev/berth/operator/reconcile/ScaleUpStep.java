@@ -96,7 +96,7 @@ public final class ScaleUpStep implements OperationStep {
         }
         if (pass.waiting()) {
             OperationStatus next = Reshuffle.inFlight(op, pass.running(), Reshuffle.sizes(ctx.kafka().observation()));
-            return StepResult.of(next == op ? op : Reshuffle.phase(next, PHASE, moving(next)), AGAIN);
+            return StepResult.of(next == op ? op : Reshuffle.phase(next, PHASE, moving(next)), AGAIN, notBlocked());
         }
         OperationStatus next = Reshuffle.progress(op, PHASE, pass.plan(), null);
         return new StepResult(true, Reshuffle.phase(next, PHASE, moving(next)), List.of(notBlocked()),
