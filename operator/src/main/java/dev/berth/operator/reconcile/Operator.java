@@ -165,18 +165,19 @@ public final class Operator implements AutoCloseable {
         closing.set(true);
         boolean wasLeader = leader.get();
         elected.shutdown();
-        elector.close();
-        if (thread != null) {
-            thread.interrupt();
-        }
         // the controller's shutdown does not wait for a pass under way; handing the Lease over before it
-        // ends would let it act beside the next leader (its status write is refused as stale anyway)
+        // ends would let it act beside the next leader (its status write is refused as stale anyway).
+        // The elector still renews meanwhile, so the Lease cannot expire under the pass.
         boolean idle;
         try {
             idle = reconciler.awaitIdle(PASS_GRACE);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             idle = false;
+        }
+        elector.close();
+        if (thread != null) {
+            thread.interrupt();
         }
         if (wasLeader && idle) {
             release();

@@ -7,8 +7,8 @@ public enum ScaleEvent {
     /** What is left to move is under 2 % of all bytes: elections done, throttles cleared. */
     SCALE_UP_BALANCED("ScaleUpBalanced"),
     /**
-     * The spec no longer wants some of the scale-up's new brokers (named in brokers.remove, or
-     * replicas lowered): the moves onto them were cancelled and the scale-up ended.
+     * brokers.remove names some of the scale-up's new brokers: the moves onto them were cancelled
+     * and the scale-up ended.
      */
     SCALE_UP_ABANDONED("ScaleUpAbandoned"),
     /**

@@ -43,8 +43,10 @@ import java.util.TreeSet;
  *   <li><b>Done</b> when what is left is under 2 % of all bytes: preferred elections, throttles
  *       cleared, operation cleared.
  *   <li><b>Abandoned</b> when the spec no longer wants one of its brokers (named in
- *       {@code brokers.remove}, or replicas lowered): the moves onto it are cancelled, then the
- *       operation ends with a {@code ScaleUpAbandoned} Event, and the scale-down takes over.
+ *       {@code brokers.remove}): the moves onto it are cancelled, then the operation ends with a
+ *       {@code ScaleUpAbandoned} Event, and the scale-down takes over. (A lowered
+ *       {@code brokers.replicas} alone does not drop a broker that exists: {@code BrokerIds.desired}
+ *       keeps it, and the scale-down chooses which to remove once the scale-up ends.)
  * </ol>
  */
 public final class ScaleUpStep implements OperationStep {
@@ -105,7 +107,7 @@ public final class ScaleUpStep implements OperationStep {
 
     /**
      * The spec no longer wants brokers {@code dropped} of the scale-up (a new broker lost with its
-     * node and named in brokers.remove, or replicas lowered mid-way). Moves onto them may never end
+     * node and named in brokers.remove). Moves onto them may never end
      * (a lost broker never catches up), and the scale-down that removes them waits for this
      * operation: so cancel the reassignments that add them (Kafka puts those partitions back on their
      * old replicas), then, with nothing of ours running, clear the throttles and end the operation.
@@ -133,8 +135,8 @@ public final class ScaleUpStep implements OperationStep {
         }
         Reshuffle.clearThrottlesIfIdle(ctx.admin(), ctx.clock());
         ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_UP_ABANDONED.reason(), "Scale-up onto brokers "
-                + op.brokers() + " ended: the spec no longer wants brokers " + dropped + " (spec.brokers.remove or a"
-                + " lower brokers.replicas); moves onto them were cancelled, and replicas already there are drained.");
+                + op.brokers() + " ended: spec.brokers.remove names brokers " + dropped + "; moves onto them were cancelled, and"
+                + " replicas already there are drained.");
         return new StepResult(true, null, List.of(notBlocked()), Duration.ofSeconds(1));
     }
 
