@@ -21,18 +21,26 @@ class BootstrapAddressTest {
             a:0                             | a:0
             a:65536                         | a:65536
             :9092                           | :9092
-            a:9092,                         | ''
-            ::1:9092                        | ::1:9092
+            a:9092,                         | -
+            ::1:9092                        | -
+            fe80::1%eth0:9092               | -
             a:-1                            | a:-1
+            [::1]                           | [::1]
+            []:9092                         | []:9092
             """)
     void eachEntryMustBeHostColonPort(String value, String wrongEntry) {
         String problem = BootstrapAddress.problem(value);
         if (wrongEntry == null) {
             assertThat(problem).isNull();
         } else {
-            assertThat(problem).isEqualTo("--bootstrap entry \"" + wrongEntry
-                    + "\" is not HOST:PORT (a port from 1 to 65535; IPv6 in brackets)");
+            assertThat(problem).isEqualTo("--bootstrap entry \"" + wrongEntry + "\" is not HOST:PORT (a port from 1 to 65535)");
         }
+    }
+
+    @org.junit.jupiter.api.Test
+    void onlyCommasNameNothing() {
+        assertThat(BootstrapAddress.problem(",")).isEqualTo("--bootstrap names no HOST:PORT");
+        assertThat(BootstrapAddress.problem(" , ")).isEqualTo("--bootstrap names no HOST:PORT");
     }
 
     @ParameterizedTest
@@ -43,6 +51,6 @@ class BootstrapAddressTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("snapshot: --bootstrap entry \"" + bootstrap
-                + "\" is not HOST:PORT (a port from 1 to 65535; IPv6 in brackets)\n");
+                + "\" is not HOST:PORT (a port from 1 to 65535)\n");
     }
 }

@@ -105,7 +105,7 @@ class RunCommandTest {
         {new String[] {"--observe-interval", "15"},                                            // no unit
             "--observe-interval must be a duration such as 500ms, 15s, 2m or 1h, got \"15\""},
         {new String[] {"--bootstrap", "foo"},                                                  // no port: Kafka's own check came late
-            "--bootstrap entry \"foo\" is not HOST:PORT (a port from 1 to 65535; IPv6 in brackets)"},
+            "--bootstrap entry \"foo\" is not HOST:PORT (a port from 1 to 65535)"},
         {new String[] {"--lease-name", ""}, "--lease-name must not be empty (leave the flag out for its default)"},
         {new String[] {"--namespace", ""}, "--namespace must not be empty (leave the flag out for its default)"},
         {new String[] {"--identity", ""}, "--identity must not be empty (leave the flag out for its default)"},
