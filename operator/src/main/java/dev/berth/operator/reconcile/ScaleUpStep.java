@@ -43,8 +43,10 @@ import java.util.TreeSet;
  *   <li><b>Done</b> when what is left is under 2 % of all bytes: preferred elections, throttles
  *       cleared, operation cleared.
  *   <li><b>Abandoned</b> when the spec no longer wants one of its brokers (named in
- *       {@code brokers.remove}): the moves onto it are cancelled, then the operation ends with a
- *       {@code ScaleUpAbandoned} Event, and the scale-down takes over. (A lowered
+ *       {@code brokers.remove}): the moves onto it are cancelled ({@code ScaleUpAbandoned} Event).
+ *       If other new brokers remain, the operation goes on for them, planning the dropped ones as
+ *       down brokers (details {@code droppedBrokers}); otherwise it ends. Then the scale-down takes
+ *       over. (A lowered
  *       {@code brokers.replicas} alone does not drop a broker that exists: {@code BrokerIds.desired}
  *       keeps it, and the scale-down chooses which to remove once the scale-up ends.)
  * </ol>
@@ -82,7 +84,7 @@ public final class ScaleUpStep implements OperationStep {
         Reshuffle.Pass pass;
         try {
             pass = Reshuffle.pass(ctx.admin(), ctx.clock(), ctx.cluster(),
-                    new PlanIntent.AddBrokers(receivers), Reshuffle.BALANCED_SHARE, Set.of());
+                    new PlanIntent.AddBrokers(receivers), Reshuffle.BALANCED_SHARE, dropped(op));
         } catch (PlanRefusedException e) {
             return new StepResult(true, Reshuffle.phase(op, PHASE, "Paused: " + e.getMessage() + "."),
                     List.of(Condition.of(ConditionType.ScaleUpBlocked, true,
@@ -133,11 +135,40 @@ public final class ScaleUpStep implements OperationStep {
             return StepResult.of(Reshuffle.phase(op, PHASE, "Cancelling " + cancel.size() + " moves onto brokers "
                     + dropped + ", which the spec no longer wants."), Duration.ofSeconds(1));
         }
+        List<Integer> rest = op.brokers().stream().filter(b -> !dropped.contains(b)).toList();
+        if (!rest.isEmpty()) {
+            // the other new brokers still get their share; the dropped ones are planned as down
+            // brokers (they may give replicas away, never receive), and the scale-down drains the rest
+            Set<Integer> gone = new TreeSet<>(dropped(op));
+            gone.addAll(dropped);
+            Map<String, String> details = new java.util.TreeMap<>(op.details());
+            details.put(DROPPED, gone.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
+            OperationStatus narrowed = new OperationStatus(op.type(), PHASE, rest, op.bytesMoved(), op.bytesTotal(),
+                    op.partitionsDone(), op.partitionsTotal(), op.startedAt(), "Spreading data onto brokers " + rest
+                    + "; moves onto " + dropped + " were cancelled.", details);
+            ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_UP_ABANDONED.reason(), "Moves onto brokers "
+                    + dropped + " cancelled: spec.brokers.remove names them. The scale-up goes on onto brokers " + rest + ".");
+            return new StepResult(true, narrowed, List.of(notBlocked()), Duration.ofSeconds(1));
+        }
         Reshuffle.clearThrottlesIfIdle(ctx.admin(), ctx.clock());
         ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_UP_ABANDONED.reason(), "Scale-up onto brokers "
                 + op.brokers() + " ended: spec.brokers.remove names brokers " + dropped + "; moves onto them were cancelled, and"
                 + " replicas already there are drained.");
         return new StepResult(true, null, List.of(notBlocked()), Duration.ofSeconds(1));
+    }
+
+    /** Details key: new brokers this scale-up dropped (comma-separated ids), planned as down ones. */
+    static final String DROPPED = "droppedBrokers";
+
+    private static Set<Integer> dropped(OperationStatus op) {
+        String ids = op.details().get(DROPPED);
+        Set<Integer> out = new TreeSet<>();
+        if (ids != null && !ids.isBlank()) {
+            for (String id : ids.split(",")) {
+                out.add(Integer.parseInt(id.trim()));
+            }
+        }
+        return out;
     }
 
     private static String moving(OperationStatus op) {

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.berth.operator.api.OperationStatus;
 import dev.berth.testbed.kafka.KafkaAwait;
 import dev.berth.testbed.kafka.KafkaRecords;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
@@ -61,5 +62,31 @@ class LostNewBrokerTest {
         assertThat(rig.eventReasons()).contains("ScaleUpStarted", "ScaleUpAbandoned", "ScaleDownStarted", "ScaleDownComplete");
         assertThat(OperatorFixture.pods(rig.bed, DayTwoRig.NS, rig.name)).extracting(p -> p.getMetadata().getName())
                 .doesNotContain(rig.name + "-broker-3");
+    }
+    /**
+     * Two new brokers, one lost mid-move and named for removal: the other still gets its share. Before,
+     * the whole scale-up ended with the Event, and the surviving broker, no longer empty, was never
+     * filled (found by the review helper: 4 replicas of 24 in its rack).
+     */
+    @Test
+    void theOtherNewBrokerStillGetsItsShare() throws Exception {
+        try (DayTwoRig two = DayTwoRig.brokers("half", Map.of(0, "a", 1, "b", 2, "c", 3, "a", 4, "b"), 3)
+                .orders(12, 2400).operate(3, 20_000L)) {
+            two.patch("{\"spec\":{\"brokers\":{\"replicas\":5}}}");
+            await("the scale-up moves data onto brokers 3 and 4").atMost(WAIT).until(() -> {
+                OperationStatus op = two.cluster().getStatus().operation();
+                return op != null && op.brokers().equals(List.of(3, 4)) && two.reassigning();
+            });
+            two.glue().lose(4);
+            await("Kafka fences broker 4").atMost(WAIT)
+                    .until(() -> Boolean.TRUE.equals(KafkaAwait.registrationsIncludingFenced(two.admin()).get(4)));
+            two.patch("{\"spec\":{\"brokers\":{\"replicas\":4,\"remove\":[4]},\"rebalance\":{\"throttleBytesPerSec\":50000000}}}");
+            await("broker 4 removed, the scale-up and scale-down done").atMost(DayTwoRig.WAIT.multipliedBy(2)).until(() ->
+                    !two.registered(4) && two.cluster().getStatus().operation() == null && !two.reassigning());
+            // rack a (brokers 0 and 3) holds one replica of each of the 12 partitions: 6 each when even
+            assertThat(two.replicasPerBroker("orders").getOrDefault(3, 0)).isBetween(5, 7);
+            assertThat(two.replicasPerBroker("orders")).doesNotContainKey(4);
+            assertThat(two.eventReasons()).contains("ScaleUpAbandoned", "ScaleUpBalanced", "ScaleDownComplete");
+        }
     }
 }
