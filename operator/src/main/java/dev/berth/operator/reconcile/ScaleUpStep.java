@@ -15,18 +15,18 @@ import dev.berth.operator.plan.ReassignmentPlanner;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.NoReassignmentInProgressException;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Scale-up with data reshuffle, as a state machine whose state is {@code status.operation}.
@@ -46,13 +46,15 @@ import java.util.TreeSet;
  *       {@code brokers.remove}): the moves onto it are cancelled ({@code ScaleUpAbandoned} Event).
  *       If other new brokers remain, the operation goes on for them, planning the dropped ones as
  *       down brokers (details {@code droppedBrokers}); otherwise it ends. Then the scale-down takes
- *       over. (A lowered
- *       {@code brokers.replicas} alone does not drop a broker that exists: {@code BrokerIds.desired}
- *       keeps it, and the scale-down chooses which to remove once the scale-up ends.)
+ *       over. (A lowered {@code brokers.replicas} alone does not drop a broker that exists:
+ *       {@code BrokerIds.desired} keeps it, and the scale-down chooses which to remove once the
+ *       scale-up ends.)
  * </ol>
  */
 public final class ScaleUpStep implements OperationStep {
     static final String PHASE = "Reassigning";
+    /** Details key: new brokers this scale-up dropped (comma-separated ids), planned as down ones. */
+    static final String DROPPED = "droppedBrokers";
     private static final Duration AGAIN = Duration.ofSeconds(2);
 
     @Override
@@ -112,8 +114,9 @@ public final class ScaleUpStep implements OperationStep {
      * node and named in brokers.remove). Moves onto them may never end
      * (a lost broker never catches up), and the scale-down that removes them waits for this
      * operation: so cancel the reassignments that add them (Kafka puts those partitions back on their
-     * old replicas), then, with nothing of ours running, clear the throttles and end the operation.
-     * Replicas that already reached them are the scale-down's to drain.
+     * old replicas). Then, if other new brokers remain, go on for them with the dropped ones planned
+     * as down brokers; else clear the throttles and end the operation. Replicas that already reached
+     * the dropped brokers are the scale-down's to drain.
      */
     private static StepResult abandon(StepContext ctx, OperationStatus op, Set<Integer> dropped) throws Exception {
         Map<TopicPartition, Optional<NewPartitionReassignment>> cancel = new HashMap<>();
@@ -156,9 +159,6 @@ public final class ScaleUpStep implements OperationStep {
                 + " replicas already there are drained.");
         return new StepResult(true, null, List.of(notBlocked()), Duration.ofSeconds(1));
     }
-
-    /** Details key: new brokers this scale-up dropped (comma-separated ids), planned as down ones. */
-    static final String DROPPED = "droppedBrokers";
 
     private static Set<Integer> dropped(OperationStatus op) {
         String ids = op.details().get(DROPPED);
