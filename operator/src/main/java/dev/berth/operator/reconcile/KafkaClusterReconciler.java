@@ -16,6 +16,7 @@ import dev.berth.operator.api.SpecValidator;
 import dev.berth.operator.api.SpecValidator.Problem;
 import dev.berth.operator.api.TopicReplication;
 import dev.berth.operator.metrics.OperatorMetrics;
+import dev.berth.operator.model.KafkaObservation;
 import dev.berth.operator.observe.KafkaObservations;
 import dev.berth.operator.observe.KafkaView;
 import dev.berth.operator.observe.KubeInformers;
@@ -225,9 +226,10 @@ public final class KafkaClusterReconciler implements Reconciler {
             return List.of();
         }
         Admin admin = kafka.admin(key);
-        if (admin != null) {
+        KafkaObservation known = kafka.latest(key).observation();
+        if (admin != null && known != null) {
             try {
-                Reshuffle.clearThrottlesIfIdle(admin, clock);
+                Reshuffle.clearThrottlesIfIdle(admin, known.snapshot());
             } catch (RuntimeException e) {
                 LOG.warn("reconcile {}: throttles of the paused {} not cleared yet: {}", key, op.type(), e.toString());
             }

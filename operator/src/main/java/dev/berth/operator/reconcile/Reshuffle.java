@@ -137,11 +137,13 @@ final class Reshuffle {
     /**
      * An operation that cannot go on for a reason outside it (the spec became invalid): its throttles
      * are cleared once Kafka runs no reassignment, as when a plan is refused. A batch still running
-     * keeps them: Kafka finishes it, and the next reconcile clears them.
+     * keeps them: Kafka finishes it, and the next reconcile clears them. {@code known} names the
+     * brokers and topics to clear: the last periodic observation serves (a topic created since has no
+     * throttle of ours), so a paused pass adds one Admin call, not a fresh snapshot's six.
      */
-    static void clearThrottlesIfIdle(Admin admin, Clock clock) {
+    static void clearThrottlesIfIdle(Admin admin, ClusterSnapshot known) {
         if (ReassignmentExecutorAccess.running(admin).isEmpty()) {
-            Leadership.clearAllThrottles(admin, new KafkaObserver(admin, clock).snapshot());
+            Leadership.clearAllThrottles(admin, known);
         }
     }
 

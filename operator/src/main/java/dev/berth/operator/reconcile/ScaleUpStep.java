@@ -154,7 +154,7 @@ public final class ScaleUpStep implements OperationStep {
                     + dropped + " cancelled: spec.brokers.remove names them. The scale-up goes on onto brokers " + rest + ".");
             return new StepResult(true, narrowed, List.of(notBlocked()), Duration.ofSeconds(1));
         }
-        Reshuffle.clearThrottlesIfIdle(ctx.admin(), ctx.clock());
+        Reshuffle.clearThrottlesIfIdle(ctx.admin(), ctx.kafka().observation().snapshot());
         ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_UP_ABANDONED.reason(), "Scale-up onto brokers "
                 + op.brokers() + " ended: spec.brokers.remove names brokers " + dropped + "; moves onto them were cancelled, and"
                 + " replicas already there are drained.");
