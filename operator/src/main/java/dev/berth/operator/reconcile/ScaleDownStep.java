@@ -8,6 +8,7 @@ import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.model.BrokerState;
 import dev.berth.operator.model.ClusterSnapshot;
+import dev.berth.operator.observe.KafkaObserver;
 import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.CapacityCheck;
 import dev.berth.operator.plan.PlanIntent;
@@ -77,7 +78,16 @@ public final class ScaleDownStep implements OperationStep {
     }
 
     private StepResult start(StepContext ctx) throws Exception {
-        ClusterSnapshot s = ctx.kafka().observation().snapshot();
+        return start(ctx, ctx.kafka().observation().snapshot(), true);
+    }
+
+    /**
+     * {@code observed}: decide from the periodic observation, and when it suggests starting, decide
+     * again from a fresh read. The observation can predate the drain that just ended, its replica
+     * lists still naming the removed broker, which then looked "named but down" and started a second
+     * scale-down of a broker already gone.
+     */
+    private StepResult start(StepContext ctx, ClusterSnapshot s, boolean observed) throws Exception {
         // Brokers that exist: registered in Kafka AND backed by a live pod of this cluster (a
         // registration without a pod is a broker on its way out, not one to drain).
         Set<Integer> withPods = new TreeSet<>();
@@ -96,6 +106,9 @@ public final class ScaleDownStep implements OperationStep {
         int excess = registered.size() - named.size() - ctx.cluster().getSpec().brokers().replicas();
         if (named.isEmpty() && down.isEmpty() && excess <= 0) {
             return unblocked(ctx);
+        }
+        if (observed) {
+            return start(ctx, new KafkaObserver(ctx.admin(), ctx.clock()).snapshot(), false);
         }
         Set<Integer> chosen = new TreeSet<>(named);
         try {
