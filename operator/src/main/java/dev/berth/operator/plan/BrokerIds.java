@@ -43,6 +43,46 @@ public final class BrokerIds {
     }
 
     /**
+     * Which of a running scale-down's brokers still leave, now that the spec may want some back.
+     *
+     * <p>Goals: a drain the spec no longer asks for stops (the scale-down was 4 → 3, then replicas
+     * went back to 4), instead of finishing and having a new broker created that takes the data back:
+     * the data would move twice. A broker named in {@code spec.brokers.remove} always leaves.
+     *
+     * <p>Constraints: only while the drain can be called off ({@code cancellable}: before pods are
+     * stopped; from then on the emptied broker is removed and a new one created). Only a known broker
+     * (a status row or a live pod) comes back: it is the one {@link #desired} keeps.
+     *
+     * <p>Algorithm: staying = known − remove − opLeaving; room = replicas − |staying|; the {@code room}
+     * lowest ids of (opLeaving ∩ known) − remove are wanted back; the rest of opLeaving still leaves.
+     *
+     * <p>Example: known {0,1,2,3}, a drain of {3}, remove {}: replicas 4 gives {} (3 stays, nothing
+     * moves twice), replicas 3 gives {3}; remove {3} and replicas 4 gives {3} (a replacement). A drain
+     * of {3,4} out of {0..4} with replicas raised to 4 gives {4}: broker 3 is kept.
+     */
+    public static SortedSet<Integer> stillLeaving(int replicas, Collection<Integer> known, Collection<Integer> remove,
+            Collection<Integer> opLeaving, boolean cancellable) {
+        SortedSet<Integer> leaving = new TreeSet<>(opLeaving);
+        if (!cancellable) {
+            return leaving;
+        }
+        Set<Integer> staying = new HashSet<>(known);
+        staying.removeAll(remove);
+        staying.removeAll(opLeaving);
+        int room = replicas - staying.size();
+        for (int id : opLeaving.stream().sorted().toList()) {
+            if (room <= 0) {
+                break;
+            }
+            if (known.contains(id) && !remove.contains(id)) {
+                leaving.remove(id);
+                room--;
+            }
+        }
+        return leaving;
+    }
+
+    /**
      * The {@code n} lowest ids in 0..{@value #MAX_ID} that are not taken, ascending; fewer when the
      * range runs out (the caller decides whether that is an error). Taken ids outside the range are
      * ignored. Example: n 2, taken {0,2,3} gives [1,4].

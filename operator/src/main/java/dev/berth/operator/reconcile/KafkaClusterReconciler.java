@@ -191,8 +191,9 @@ public final class KafkaClusterReconciler implements Reconciler {
         kafka.track(key, bootstrap.apply(cluster));
         KubeView view = informers.view(cluster);
         OperationStatus operation = cluster.getStatus().operation();
-        Set<Integer> leaving = leaving(cluster, operation);
-        SortedSet<Integer> desired = BrokerIds.desired(cluster.getSpec().brokers().replicas(), known(cluster, view), leaving);
+        Set<Integer> known = known(cluster, view);
+        Set<Integer> leaving = leaving(cluster, operation, known);
+        SortedSet<Integer> desired = BrokerIds.desired(cluster.getSpec().brokers().replicas(), known, leaving);
         return new Observed(cluster, view, kafka.latest(key), operation, leaving, desired);
     }
 
@@ -253,10 +254,16 @@ public final class KafkaClusterReconciler implements Reconciler {
         return ids;
     }
 
-    private static Set<Integer> leaving(KafkaCluster c, OperationStatus op) {
+    /**
+     * Brokers on their way out: those named in brokers.remove, and those a running scale-down drains
+     * unless the spec wants them back ({@link BrokerIds#stillLeaving}; the scale-down step then calls
+     * off their drain, as they are desired again).
+     */
+    private static Set<Integer> leaving(KafkaCluster c, OperationStatus op, Set<Integer> known) {
         Set<Integer> out = new HashSet<>(c.getSpec().brokers().remove());
         if (op != null) {
-            out.addAll(op.leavingBrokers());
+            out.addAll(BrokerIds.stillLeaving(c.getSpec().brokers().replicas(), known, c.getSpec().brokers().remove(),
+                    op.leavingBrokers(), !ScaleDownStep.REMOVING.equals(op.phase())));
         }
         return out;
     }

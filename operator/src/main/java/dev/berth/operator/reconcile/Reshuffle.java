@@ -13,14 +13,21 @@ import dev.berth.operator.plan.ReassignmentPlan;
 import dev.berth.operator.plan.ReassignmentPlanner;
 import dev.berth.operator.plan.PlanRefusedException;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.PartitionReassignment;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.NoReassignmentInProgressException;
 
 /**
  * One level-based pass of a data move shared by scale-up and scale-down. No plan is kept in
@@ -147,6 +154,34 @@ final class Reshuffle {
         }
     }
 
+    /**
+     * Cancels the reassignments Kafka runs that {@code which} selects (Kafka puts each partition back
+     * on its replicas from before); a partition that finished meanwhile is fine. Returns how many it
+     * asked to cancel: 0 means none of them is running any more.
+     */
+    static int cancel(Admin admin, Predicate<PartitionReassignment> which) throws Exception {
+        Map<TopicPartition, Optional<NewPartitionReassignment>> cancel =
+                new HashMap<>();
+        ReassignmentExecutorAccess.running(admin).forEach((tp, r) -> {
+            if (which.test(r)) {
+                cancel.put(tp, Optional.empty());
+            }
+        });
+        if (cancel.isEmpty()) {
+            return 0;
+        }
+        for (var f : admin.alterPartitionReassignments(cancel).values().values()) {
+            try {
+                f.get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof NoReassignmentInProgressException)) {
+                    throw e; // anything but "finished meanwhile": the next pass tries again
+                }
+            }
+        }
+        return cancel.size();
+    }
+
     /** The operation with progress from this pass: totals only grow, moved = total - left. */
     static OperationStatus progress(OperationStatus op, String phase, ReassignmentPlan plan,
             String message) {
@@ -203,7 +238,7 @@ final class Reshuffle {
 
     /** Partition name to size in bytes, from the last observation ({@code null}: none yet). */
     static Map<String, Long> sizes(dev.berth.operator.model.KafkaObservation o) {
-        Map<String, Long> out = new java.util.HashMap<>();
+        Map<String, Long> out = new HashMap<>();
         if (o != null) {
             o.snapshot().partitions().forEach(p -> out.put(p.name(), p.sizeBytes()));
         }

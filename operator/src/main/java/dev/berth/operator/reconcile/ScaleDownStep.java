@@ -10,6 +10,7 @@ import dev.berth.operator.model.BrokerState;
 import dev.berth.operator.model.ClusterSnapshot;
 import dev.berth.operator.observe.KafkaObserver;
 import dev.berth.operator.observe.KubeView;
+import dev.berth.operator.plan.BrokerIds;
 import dev.berth.operator.plan.CapacityCheck;
 import dev.berth.operator.plan.PlanIntent;
 import dev.berth.operator.plan.PlanRefusedException;
@@ -46,6 +47,10 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
  *       with {@code ScaleDownBlocked=True} and the reason.
  *   <li><b>Verifying</b>: {@link DrainVerifier} asks Kafka (describeTopics, describeLogDirs,
  *       listPartitionReassignments); anything found sends the operation back to Draining.
+ *   <li><b>Called off</b> (Draining or Verifying only): when the spec wants a leaving broker again
+ *       (replicas raised back, or another broker named instead; {@link BrokerIds#stillLeaving}), the
+ *       moves off it are cancelled and it stays ({@code ScaleDownCancelled} Event); the drain goes on
+ *       for the other leaving brokers, or ends.
  *   <li><b>Removing</b>: per broker, verified empty again right before its pod is deleted (the
  *       broker stops); once Kafka shows it fenced (stopped), {@code unregisterBroker}; once Kafka
  *       no longer lists it at all, its PVC is deleted. Done when no pod, registration or PVC is
@@ -69,6 +74,11 @@ public final class ScaleDownStep implements OperationStep {
         OperationStatus op = ctx.operation();
         if (op == null) {
             return start(ctx);
+        }
+        Set<Integer> back = new TreeSet<>(op.brokers());
+        back.retainAll(ctx.desiredBrokers());
+        if (!back.isEmpty() && !REMOVING.equals(op.phase())) {
+            return callOff(ctx, op, back);
         }
         return switch (op.phase()) {
             case VERIFYING -> verify(ctx, op);
@@ -201,6 +211,39 @@ public final class ScaleDownStep implements OperationStep {
         }
         OperationStatus next = Reshuffle.progress(op, DRAINING, pass.plan(), null);
         return StepResult.of(Reshuffle.phase(next, DRAINING, draining(next)), AGAIN, notBlocked());
+    }
+
+    /**
+     * The spec wants brokers {@code back} of this scale-down again ({@link BrokerIds#stillLeaving}
+     * kept them in the desired brokers: replicas raised back, or another broker named instead), and
+     * their pods were not stopped yet. Cancel the moves off them that Kafka runs (Kafka puts each
+     * partition back on its replicas from before); then drain the other leaving brokers, if any, or
+     * end. Replicas that already moved stay where they are: a broker left empty is filled again by
+     * the next scale-up, one left partly drained holds less until a rebalance. Without this the
+     * drain finished and a new broker was created to take the data back: every byte moved twice.
+     */
+    private static StepResult callOff(StepContext ctx, OperationStatus op, Set<Integer> back) throws Exception {
+        int cancelled = Reshuffle.cancel(ctx.admin(), r -> r.removingReplicas().stream().anyMatch(back::contains));
+        if (cancelled > 0) {
+            return StepResult.of(Reshuffle.phase(op, op.phase(), "Cancelling " + cancelled + " moves off brokers "
+                    + back + ", which the spec wants again."), Duration.ofSeconds(1));
+        }
+        String why = "the spec wants them again (brokers.replicas " + ctx.cluster().getSpec().brokers().replicas()
+                + ", brokers.remove " + ctx.cluster().getSpec().brokers().remove() + ")";
+        List<Integer> rest = op.brokers().stream().filter(b -> !back.contains(b)).toList();
+        if (!rest.isEmpty()) {
+            OperationStatus narrowed = new OperationStatus(op.type(), DRAINING, rest, op.bytesMoved(), op.bytesTotal(),
+                    op.partitionsDone(), op.partitionsTotal(), op.startedAt(), "Draining brokers " + rest
+                    + "; the drain of " + back + " was cancelled.", op.details());
+            ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_DOWN_CANCELLED.reason(), "Drain of brokers "
+                    + back + " cancelled: " + why + ". Brokers " + rest + " still leave.");
+            return new StepResult(true, narrowed, List.of(notBlocked()), Duration.ofSeconds(1));
+        }
+        Reshuffle.clearThrottlesIfIdle(ctx.admin(), ctx.kafka().observation().snapshot());
+        ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_DOWN_CANCELLED.reason(), "Scale-down of brokers "
+                + op.brokers() + " cancelled: " + why + ". Moves in flight were put back; replicas already"
+                + " moved stay where they are.");
+        return new StepResult(true, null, List.of(notBlocked()), Duration.ofSeconds(1));
     }
 
     private static String draining(OperationStatus op) {

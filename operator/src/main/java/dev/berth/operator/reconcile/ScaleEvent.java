@@ -20,6 +20,11 @@ public enum ScaleEvent {
     SCALE_DOWN_STARTED("ScaleDownStarted"),
     /** Kafka confirmed the leaving brokers empty (describeTopics, describeLogDirs, no reassignment). */
     SCALE_DOWN_VERIFIED("ScaleDownVerified"),
+    /**
+     * The spec wants some leaving brokers again (brokers.replicas raised back, or another broker named
+     * instead) before their pods were stopped: the moves off them were cancelled and they stay.
+     */
+    SCALE_DOWN_CANCELLED("ScaleDownCancelled"),
     /** Drained, verified empty by Kafka, unregistered; pods and PVCs deleted. */
     SCALE_DOWN_COMPLETE("ScaleDownComplete");
 

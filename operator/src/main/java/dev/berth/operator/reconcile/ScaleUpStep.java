@@ -15,19 +15,12 @@ import dev.berth.operator.plan.PlanRefusedException;
 import dev.berth.operator.plan.ReassignmentPlanner;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.NewPartitionReassignment;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.NoReassignmentInProgressException;
 
 /**
  * Scale-up with data reshuffle, as a state machine whose state is {@code status.operation}.
@@ -120,23 +113,9 @@ public final class ScaleUpStep implements OperationStep {
      * the dropped brokers are the scale-down's to drain.
      */
     private static StepResult abandon(StepContext ctx, OperationStatus op, Set<Integer> dropped) throws Exception {
-        Map<TopicPartition, Optional<NewPartitionReassignment>> cancel = new HashMap<>();
-        ReassignmentExecutorAccess.running(ctx.admin()).forEach((tp, r) -> {
-            if (r.addingReplicas().stream().anyMatch(dropped::contains)) {
-                cancel.put(tp, Optional.empty());
-            }
-        });
-        if (!cancel.isEmpty()) {
-            for (var f : ctx.admin().alterPartitionReassignments(cancel).values().values()) {
-                try {
-                    f.get(10, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof NoReassignmentInProgressException)) {
-                        throw e; // finished meanwhile: nothing to cancel; anything else: retry next pass
-                    }
-                }
-            }
-            return StepResult.of(Reshuffle.phase(op, PHASE, "Cancelling " + cancel.size() + " moves onto brokers "
+        int cancelled = Reshuffle.cancel(ctx.admin(), r -> r.addingReplicas().stream().anyMatch(dropped::contains));
+        if (cancelled > 0) {
+            return StepResult.of(Reshuffle.phase(op, PHASE, "Cancelling " + cancelled + " moves onto brokers "
                     + dropped + ", which the spec no longer wants."), Duration.ofSeconds(1));
         }
         List<Integer> rest = op.brokers().stream().filter(b -> !dropped.contains(b)).toList();

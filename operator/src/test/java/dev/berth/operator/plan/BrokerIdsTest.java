@@ -30,6 +30,33 @@ class BrokerIdsTest {
         }
     }
 
+    record LeavingRow(int replicas, List<Integer> known, List<Integer> remove, List<Integer> opLeaving,
+            boolean cancellable, List<Integer> expected) {}
+
+    @Test
+    void aDrainTheSpecNoLongerAsksForGivesItsBrokersBackWhileItCanStillBeCancelled() {
+        List<Integer> four = List.of(0, 1, 2, 3);
+        List<Integer> five = List.of(0, 1, 2, 3, 4);
+        LeavingRow[] rows = {
+            new LeavingRow(3, four, List.of(), List.of(3), true, List.of(3)), // 4 -> 3 runs
+            new LeavingRow(4, four, List.of(), List.of(3), true, List.of()), // ... and goes back to 4: 3 stays
+            new LeavingRow(9, four, List.of(), List.of(3), true, List.of()), // more than before: 3 stays, new ones follow
+            new LeavingRow(4, four, List.of(), List.of(3), false, List.of(3)), // too late: pods are being stopped
+            new LeavingRow(4, four, List.of(3), List.of(3), true, List.of(3)), // named: always leaves (a replacement)
+            new LeavingRow(3, four, List.of(2), List.of(3), true, List.of()), // remove 2 instead, keep 3 brokers: 3 stays
+            new LeavingRow(4, five, List.of(), List.of(3, 4), true, List.of(4)), // 5 -> 3, then 4: the lowest id stays
+            new LeavingRow(5, five, List.of(), List.of(3, 4), true, List.of()), // 5 -> 3, then 5: both stay
+            new LeavingRow(4, five, List.of(3), List.of(3, 4), true, List.of(3)), // the named one leaves, the other stays
+            new LeavingRow(4, List.of(0, 1, 2), List.of(), List.of(3), true, List.of(3)), // 3 not known (no pod, no row): not kept
+            new LeavingRow(3, List.of(), List.of(), List.of(), true, List.of()), // no scale-down
+        };
+        for (LeavingRow r : rows) {
+            assertThat(BrokerIds.stillLeaving(r.replicas(), r.known(), r.remove(), r.opLeaving(), r.cancellable()))
+                    .as("%s", r)
+                    .containsExactlyElementsOf(r.expected());
+        }
+    }
+
     record FreeRow(int n, List<Integer> taken, List<Integer> expected) {}
 
     @Test

@@ -16,14 +16,17 @@ import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
 
 /**
  * What the day-2 tests on real brokers share: KRaft brokers on loopback, the Kubernetes API bed with
@@ -154,6 +157,25 @@ final class DayTwoRig implements AutoCloseable {
         return core.listNamespacedEvent(NS).execute().getItems().stream()
                 .filter(e -> reason.equals(e.getReason()))
                 .mapToLong(e -> e.getCount() == null ? 1 : e.getCount()).sum();
+    }
+
+    /** Every replication throttle set on a broker or a topic, as "resource name=value". */
+    List<String> throttles() throws Exception {
+        List<ConfigResource> resources = new ArrayList<>();
+        for (String t : kafka.admin().listTopics().names().get()) {
+            resources.add(new ConfigResource(ConfigResource.Type.TOPIC, t));
+        }
+        for (int b : KafkaAwait.registeredBrokers(kafka.admin())) {
+            resources.add(new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(b)));
+        }
+        List<String> out = new ArrayList<>();
+        kafka.admin().describeConfigs(resources).all().get().forEach((r, config) -> config.entries().forEach(e -> {
+            if (e.name().contains("throttled") && e.value() != null && !e.value().isEmpty()
+                    && e.source() != ConfigEntry.ConfigSource.DEFAULT_CONFIG) {
+                out.add(r.name() + " " + e.name() + "=" + e.value());
+            }
+        }));
+        return out;
     }
 
     @Override

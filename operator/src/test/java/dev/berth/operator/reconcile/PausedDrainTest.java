@@ -8,13 +8,10 @@ import dev.berth.operator.api.Condition;
 import dev.berth.operator.api.OperationStatus;
 import dev.berth.testbed.kafka.KafkaAwait;
 import dev.berth.testbed.kafka.KafkaRecords;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,12 +48,12 @@ class PausedDrainTest {
         rig.patch("{\"spec\":{\"brokers\":{\"replicas\":3,\"remove\":[3]}}}");
         await("the drain moves data, throttled").atMost(WAIT).until(() -> {
             OperationStatus op = rig.cluster().getStatus().operation();
-            return op != null && OperationStatus.SCALE_DOWN.equals(op.type()) && rig.reassigning() && !throttles().isEmpty();
+            return op != null && OperationStatus.SCALE_DOWN.equals(op.type()) && rig.reassigning() && !rig.throttles().isEmpty();
         });
 
         KafkaAwait.createTopic(rig.admin(), "wide", 1, (short) 4); // 3 brokers cannot hold RF 4
         await("halted: nothing moves, no throttle left, and the condition says why").atMost(WAIT).until(() ->
-                !rig.reassigning() && throttles().isEmpty()
+                !rig.reassigning() && rig.throttles().isEmpty()
                         && blocked().map(c -> c.isTrue() && c.reason().equals("SpecInvalid")).orElse(false));
         assertThat(blocked().orElseThrow().message()).contains("is paused while the spec is invalid");
         assertThat(rig.cluster().getStatus().operation().type()).isEqualTo(OperationStatus.SCALE_DOWN);
@@ -73,7 +70,7 @@ class PausedDrainTest {
         rig.patch("{\"spec\":{\"rebalance\":{\"throttleBytesPerSec\":50000000}}}");
         await("the drain resumes and removes broker 3").atMost(WAIT).until(() ->
                 !rig.registered(3) && rig.cluster().getStatus().operation() == null);
-        assertThat(throttles()).isEmpty();
+        assertThat(rig.throttles()).isEmpty();
         assertThat(blocked().orElseThrow().isTrue()).isFalse();
         assertThat(rig.replicasPerBroker("late")).doesNotContainKey(3);
         for (int p = 0; p < 6; p++) {
@@ -83,24 +80,5 @@ class PausedDrainTest {
 
     static Optional<Condition> blocked() throws Exception {
         return rig.cluster().getStatus().conditions().stream().filter(c -> c.type().equals("ScaleDownBlocked")).findFirst();
-    }
-
-    /** Every replication throttle set on a broker or a topic, as "resource name=value". */
-    static List<String> throttles() throws Exception {
-        List<ConfigResource> resources = new ArrayList<>();
-        for (String t : rig.admin().listTopics().names().get()) {
-            resources.add(new ConfigResource(ConfigResource.Type.TOPIC, t));
-        }
-        for (int b : KafkaAwait.registeredBrokers(rig.admin())) {
-            resources.add(new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(b)));
-        }
-        List<String> out = new ArrayList<>();
-        rig.admin().describeConfigs(resources).all().get().forEach((r, config) -> config.entries().forEach(e -> {
-            if (e.name().contains("throttled") && e.value() != null && !e.value().isEmpty()
-                    && e.source() != ConfigEntry.ConfigSource.DEFAULT_CONFIG) {
-                out.add(r.name() + " " + e.name() + "=" + e.value());
-            }
-        }));
-        return out;
     }
 }
