@@ -311,11 +311,30 @@ public final class KafkaClusterReconciler implements Reconciler {
     }
 
     /**
+     * Whether this pass must leave a status written before alone: the cluster ran before (phase
+     * Running, Degraded or Invalid; a cluster still being created has no verdict on Kafka to lose) and
+     * this operator has not finished its first look at Kafka (no observation, no failure yet). Without Kafka, a status says Ready=False "Kafka does not answer", phase Degraded
+     * and Degraded=Unknown, and skips the topic-RF spec check: after every operator restart or Lease
+     * fail-over a healthy cluster flipped to Degraded and back within a second, with new transition
+     * times. The first observation, or its failure (within the Admin timeout, about 6 s), enqueues the
+     * cluster again and its status is written then. Pods are still healed in the meantime.
+     */
+    static boolean heldUntilObserved(KafkaCluster c, KafkaView kafka) {
+        String phase = c.getStatus().phase();
+        return kafka.observation() == null && kafka.unreachable() == null && phase != null
+                && !KafkaClusterStatus.Phase.Creating.name().equals(phase);
+    }
+
+    /**
      * Writes the status when it changed; false when the KafkaCluster changed since this pass read it
      * (the write is refused, and a new pass must decide again from the new object).
      */
     private boolean writeStatus(StatusBuilder.Inputs in) throws ApiException {
         KafkaCluster c = in.cluster();
+        if (heldUntilObserved(c, in.kafka())) {
+            LOG.debug("status of {}/{} kept until Kafka is first observed", c.namespace(), c.name());
+            return true;
+        }
         KafkaClusterStatus next = StatusBuilder.build(in, clock);
         if (!JSON.serialize(next).equals(JSON.serialize(c.getStatus()))) {
             LOG.debug("status of {}/{}: {} -> {}", c.namespace(), c.name(), JSON.serialize(c.getStatus()), JSON.serialize(next));

@@ -99,6 +99,18 @@ final class DayTwoRig implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Stops the operator and starts a successor (same Lease, new identity) that reaches Kafka at
+     * {@code bootstrap}: a restart or fail-over, optionally onto an address that does not answer.
+     */
+    void restartOperator(String bootstrap) {
+        operator.close();
+        operator = new Operator(bed.informerClient(), bed.apiClient(),
+                OperatorFixture.config(NS, bootstrap, "berth-operator", "op-" + name + "-next"),
+                List.of(new ScaleDownStep(), new ScaleUpStep()), Clock.systemUTC());
+        operator.start();
+    }
+
     Admin admin() {
         return kafka.admin();
     }
