@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -125,9 +126,15 @@ public final class ReassignmentExecutor {
             }
             submit.put(e.getKey(), Optional.of(new NewPartitionReassignment(e.getValue())));
         }
+        Map<String, List<Integer>> submittedFrom = new TreeMap<>();
         if (!submit.isEmpty()) {
-            admin.alterPartitionReassignments(submit).values().forEach((tp, f) ->
-                    error(tp, f, "reassign").ifPresent(errors::add));
+            admin.alterPartitionReassignments(submit).values().forEach((tp, f) -> {
+                Optional<String> failed = error(tp, f, "reassign");
+                failed.ifPresent(errors::add);
+                if (failed.isEmpty()) {
+                    submittedFrom.put(tp.topic() + "-" + tp.partition(), ids(now.get(tp).replicas()));
+                }
+            });
         }
         int submitted = submit.size() - errors.size();
         if (!elect.isEmpty()) {
@@ -145,7 +152,7 @@ public final class ReassignmentExecutor {
             throttled = false;
         }
         return new ReassignmentProgress(bytesDone, bytesTotal, done, moves.size(),
-                inFlight + submitted, complete, errors);
+                inFlight + submitted, complete, errors, submittedFrom);
     }
 
     /**

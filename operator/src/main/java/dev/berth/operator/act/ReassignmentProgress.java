@@ -1,6 +1,7 @@
 package dev.berth.operator.act;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Where an executing plan stands, as read from Kafka in one pass (never from memory).
@@ -12,6 +13,8 @@ import java.util.List;
  * @param inFlight partitions with a reassignment running in Kafka right now
  * @param complete every partition done and the throttles cleared
  * @param errors per-partition errors Kafka returned in this pass (short, stable texts)
+ * @param submittedFrom partitions this pass asked Kafka to reassign ({@code topic-partition}), each with
+ *     its replica list just before: what a cancelled move must be put back to, order included
  */
 public record ReassignmentProgress(
         long bytesDone,
@@ -20,10 +23,12 @@ public record ReassignmentProgress(
         int partitionsTotal,
         int inFlight,
         boolean complete,
-        List<String> errors) {
+        List<String> errors,
+        Map<String, List<Integer>> submittedFrom) {
 
     public ReassignmentProgress {
         errors = List.copyOf(errors);
+        submittedFrom = Map.copyOf(submittedFrom);
     }
 
     @Override

@@ -15,19 +15,13 @@ import dev.berth.operator.plan.PlanRefusedException;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.PartitionReassignment;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.NoReassignmentInProgressException;
 
 /**
  * One level-based pass of a data move shared by scale-up and scale-down. No plan is kept in
@@ -155,31 +149,43 @@ final class Reshuffle {
     }
 
     /**
-     * Cancels the reassignments Kafka runs that {@code which} selects (Kafka puts each partition back
-     * on its replicas from before); a partition that finished meanwhile is fine. Returns how many it
-     * asked to cancel: 0 means none of them is running any more.
+     * {@link #progress} after a pass that planned and submitted: the batch's partitions with their
+     * replica lists from before go to details ({@link MoveCancel#ORIGINS}), so a call-off can put them
+     * back in their order. A pass that submitted nothing drops the old batch's: it is over.
      */
-    static int cancel(Admin admin, Predicate<PartitionReassignment> which) throws Exception {
-        Map<TopicPartition, Optional<NewPartitionReassignment>> cancel =
-                new HashMap<>();
-        ReassignmentExecutorAccess.running(admin).forEach((tp, r) -> {
-            if (which.test(r)) {
-                cancel.put(tp, Optional.empty());
-            }
-        });
-        if (cancel.isEmpty()) {
-            return 0;
+    static OperationStatus submitted(OperationStatus op, String phase, Pass pass, String message) {
+        OperationStatus next = progress(op, phase, pass.plan(), message);
+        Map<String, String> details = new TreeMap<>(next.details());
+        Map<String, java.util.List<Integer>> from = pass.progress() == null ? Map.of() : pass.progress().submittedFrom();
+        if (from.isEmpty()) {
+            details.remove(MoveCancel.ORIGINS);
+        } else {
+            details.put(MoveCancel.ORIGINS, dev.berth.operator.plan.BatchOrigins.encode(from));
         }
-        for (var f : admin.alterPartitionReassignments(cancel).values().values()) {
-            try {
-                f.get(10, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof NoReassignmentInProgressException)) {
-                    throw e; // anything but "finished meanwhile": the next pass tries again
-                }
-            }
-        }
-        return cancel.size();
+        return withDetails(next, details);
+    }
+
+    /**
+     * The operation narrowed to {@code brokers} after moves were called off: bytes and partitions
+     * moved so far are kept, the totals are unknown until the next plan, and the batch bookkeeping is
+     * dropped. (Kept, it counted every cancelled partition as done once it left Kafka's running list.)
+     */
+    static OperationStatus narrowed(OperationStatus op, String phase, java.util.List<Integer> brokers, String message,
+            Map<String, String> details) {
+        Map<String, String> d = new TreeMap<>(details);
+        d.remove(BATCH_BYTES);
+        d.remove(BATCH_PARTITIONS);
+        d.remove(MoveCancel.ORIGINS);
+        long moved = op.bytesMoved() == null ? 0 : op.bytesMoved();
+        int done = op.partitionsDone() == null ? 0 : op.partitionsDone();
+        d.put(BASE_BYTES, Long.toString(moved));
+        d.put(BASE_PARTITIONS, Integer.toString(done));
+        return new OperationStatus(op.type(), phase, brokers, moved, null, done, null, op.startedAt(), message, d);
+    }
+
+    static OperationStatus withDetails(OperationStatus op, Map<String, String> details) {
+        return new OperationStatus(op.type(), op.phase(), op.brokers(), op.bytesMoved(), op.bytesTotal(),
+                op.partitionsDone(), op.partitionsTotal(), op.startedAt(), op.message(), details);
     }
 
     /** The operation with progress from this pass: totals only grow, moved = total - left. */

@@ -209,7 +209,7 @@ public final class ScaleDownStep implements OperationStep {
                     "Verifying against Kafka that brokers " + leaving + " hold nothing."),
                     List.of(notBlocked()), Duration.ofMillis(500));
         }
-        OperationStatus next = Reshuffle.progress(op, DRAINING, pass.plan(), null);
+        OperationStatus next = Reshuffle.submitted(op, DRAINING, pass, null);
         return StepResult.of(Reshuffle.phase(next, DRAINING, draining(next)), AGAIN, notBlocked());
     }
 
@@ -219,30 +219,35 @@ public final class ScaleDownStep implements OperationStep {
      * their pods were not stopped yet. Cancel the moves off them that Kafka runs (Kafka puts each
      * partition back on its replicas from before); then drain the other leaving brokers, if any, or
      * end. Replicas that already moved stay where they are: a broker left empty is filled again by
-     * the next scale-up, one left partly drained holds less until a rebalance. Without this the
+     * the next scale-up, one left partly drained holds less until a rebalance. {@link MoveCancel} puts
+     * the cancelled partitions back in their old replica order, so the kept broker also keeps its
+     * preferred leaderships. Without this the
      * drain finished and a new broker was created to take the data back: every byte moved twice.
      */
     private static StepResult callOff(StepContext ctx, OperationStatus op, Set<Integer> back) throws Exception {
-        int cancelled = Reshuffle.cancel(ctx.admin(), r -> r.removingReplicas().stream().anyMatch(back::contains));
-        if (cancelled > 0) {
-            return StepResult.of(Reshuffle.phase(op, op.phase(), "Cancelling " + cancelled + " moves off brokers "
-                    + back + ", which the spec wants again."), Duration.ofSeconds(1));
+        MoveCancel.Step undo = MoveCancel.step(ctx.admin(), r -> r.removingReplicas().stream().anyMatch(back::contains),
+                op.details());
+        if (!undo.over()) {
+            String doing = undo.cancelled() > 0
+                    ? "Cancelling " + undo.cancelled() + " moves off brokers " + back + ", which the spec wants again."
+                    : "Putting " + undo.reordered() + " partitions back in their replica order from before the cancelled moves.";
+            return StepResult.of(Reshuffle.withDetails(Reshuffle.phase(op, op.phase(), doing), undo.details()),
+                    Duration.ofSeconds(1));
         }
         String why = "the spec wants them again (brokers.replicas " + ctx.cluster().getSpec().brokers().replicas()
                 + ", brokers.remove " + ctx.cluster().getSpec().brokers().remove() + ")";
         List<Integer> rest = op.brokers().stream().filter(b -> !back.contains(b)).toList();
         if (!rest.isEmpty()) {
-            OperationStatus narrowed = new OperationStatus(op.type(), DRAINING, rest, op.bytesMoved(), op.bytesTotal(),
-                    op.partitionsDone(), op.partitionsTotal(), op.startedAt(), "Draining brokers " + rest
-                    + "; the drain of " + back + " was cancelled.", op.details());
+            OperationStatus narrowed = Reshuffle.narrowed(op, DRAINING, rest, "Draining brokers " + rest
+                    + "; the drain of " + back + " was cancelled.", undo.details());
             ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_DOWN_CANCELLED.reason(), "Drain of brokers "
                     + back + " cancelled: " + why + ". Brokers " + rest + " still leave.");
             return new StepResult(true, narrowed, List.of(notBlocked()), Duration.ofSeconds(1));
         }
         Reshuffle.clearThrottlesIfIdle(ctx.admin(), ctx.kafka().observation().snapshot());
         ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_DOWN_CANCELLED.reason(), "Scale-down of brokers "
-                + op.brokers() + " cancelled: " + why + ". Moves in flight were put back; replicas already"
-                + " moved stay where they are.");
+                + op.brokers() + " cancelled: " + why + ". Moves that were running were put back as they were;"
+                + " replicas that had already moved stay where they are.");
         return new StepResult(true, null, List.of(notBlocked()), Duration.ofSeconds(1));
     }
 

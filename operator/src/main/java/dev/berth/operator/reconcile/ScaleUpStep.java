@@ -37,12 +37,14 @@ import java.util.TreeSet;
  *   <li><b>Done</b> when what is left is under 2 % of all bytes: preferred elections, throttles
  *       cleared, operation cleared.
  *   <li><b>Abandoned</b> when the spec no longer wants one of its brokers (named in
- *       {@code brokers.remove}): the moves onto it are cancelled ({@code ScaleUpAbandoned} Event).
+ *       {@code brokers.remove}, or {@code brokers.replicas} lowered below the brokers that exist:
+ *       then the newest receivers, {@link #surplus}): the moves onto it are cancelled and their
+ *       partitions put back as they were ({@link MoveCancel}; {@code ScaleUpAbandoned} Event).
  *       If other new brokers remain, the operation goes on for them, planning the dropped ones as
  *       down brokers (details {@code droppedBrokers}); otherwise it ends. Then the scale-down takes
- *       over. (A lowered {@code brokers.replicas} alone does not drop a broker that exists:
- *       {@code BrokerIds.desired} keeps it, and the scale-down chooses which to remove once the
- *       scale-up ends.)
+ *       over, and chooses which to remove (the fewest bytes: a receiver that got little). Before, a
+ *       lowered {@code brokers.replicas} let the scale-up run to its end, and the scale-down then moved
+ *       the same bytes back off.
  * </ol>
  */
 public final class ScaleUpStep implements OperationStep {
@@ -62,7 +64,12 @@ public final class ScaleUpStep implements OperationStep {
             Set<Integer> dropped = new TreeSet<>(op.brokers());
             dropped.removeAll(ctx.desiredBrokers());
             if (!dropped.isEmpty()) {
-                return abandon(ctx, op, dropped);
+                return abandon(ctx, op, dropped, "spec.brokers.remove names them");
+            }
+            int replicas = ctx.cluster().getSpec().brokers().replicas();
+            Set<Integer> surplus = surplus(op.brokers(), ctx.desiredBrokers().size() - replicas);
+            if (!surplus.isEmpty()) {
+                return abandon(ctx, op, surplus, "spec.brokers.replicas went down to " + replicas);
             }
         }
         if (op == null) {
@@ -98,7 +105,7 @@ public final class ScaleUpStep implements OperationStep {
             OperationStatus next = Reshuffle.inFlight(op, pass.running(), Reshuffle.sizes(ctx.kafka().observation()));
             return StepResult.of(next == op ? op : Reshuffle.phase(next, PHASE, moving(next)), AGAIN, notBlocked());
         }
-        OperationStatus next = Reshuffle.progress(op, PHASE, pass.plan(), null);
+        OperationStatus next = Reshuffle.submitted(op, PHASE, pass, null);
         return new StepResult(true, Reshuffle.phase(next, PHASE, moving(next)), List.of(notBlocked()),
                 AGAIN);
     }
@@ -112,11 +119,15 @@ public final class ScaleUpStep implements OperationStep {
      * as down brokers; else clear the throttles and end the operation. Replicas that already reached
      * the dropped brokers are the scale-down's to drain.
      */
-    private static StepResult abandon(StepContext ctx, OperationStatus op, Set<Integer> dropped) throws Exception {
-        int cancelled = Reshuffle.cancel(ctx.admin(), r -> r.addingReplicas().stream().anyMatch(dropped::contains));
-        if (cancelled > 0) {
-            return StepResult.of(Reshuffle.phase(op, PHASE, "Cancelling " + cancelled + " moves onto brokers "
-                    + dropped + ", which the spec no longer wants."), Duration.ofSeconds(1));
+    private static StepResult abandon(StepContext ctx, OperationStatus op, Set<Integer> dropped, String why)
+            throws Exception {
+        MoveCancel.Step undo = MoveCancel.step(ctx.admin(), r -> r.addingReplicas().stream().anyMatch(dropped::contains),
+                op.details());
+        if (!undo.over()) {
+            String doing = undo.cancelled() > 0
+                    ? "Cancelling " + undo.cancelled() + " moves onto brokers " + dropped + ", which the spec no longer wants."
+                    : "Putting " + undo.reordered() + " partitions back in their replica order from before the cancelled moves.";
+            return StepResult.of(Reshuffle.withDetails(Reshuffle.phase(op, PHASE, doing), undo.details()), Duration.ofSeconds(1));
         }
         List<Integer> rest = op.brokers().stream().filter(b -> !dropped.contains(b)).toList();
         if (!rest.isEmpty()) {
@@ -124,20 +135,34 @@ public final class ScaleUpStep implements OperationStep {
             // brokers (they may give replicas away, never receive), and the scale-down drains the rest
             Set<Integer> gone = new TreeSet<>(dropped(op));
             gone.addAll(dropped);
-            Map<String, String> details = new java.util.TreeMap<>(op.details());
+            Map<String, String> details = new java.util.TreeMap<>(undo.details());
             details.put(DROPPED, gone.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
-            OperationStatus narrowed = new OperationStatus(op.type(), PHASE, rest, op.bytesMoved(), op.bytesTotal(),
-                    op.partitionsDone(), op.partitionsTotal(), op.startedAt(), "Spreading data onto brokers " + rest
+            OperationStatus narrowed = Reshuffle.narrowed(op, PHASE, rest, "Spreading data onto brokers " + rest
                     + "; moves onto " + dropped + " were cancelled.", details);
             ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_UP_ABANDONED.reason(), "Moves onto brokers "
-                    + dropped + " cancelled: spec.brokers.remove names them. The scale-up goes on onto brokers " + rest + ".");
+                    + dropped + " cancelled: " + why + ". The scale-up goes on onto brokers " + rest + ".");
             return new StepResult(true, narrowed, List.of(notBlocked()), Duration.ofSeconds(1));
         }
         Reshuffle.clearThrottlesIfIdle(ctx.admin(), ctx.kafka().observation().snapshot());
         ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_UP_ABANDONED.reason(), "Scale-up onto brokers "
-                + op.brokers() + " ended: spec.brokers.remove names brokers " + dropped + "; moves onto them were cancelled, and"
-                + " replicas already there are drained.");
+                + op.brokers() + " ended: " + why + "; moves onto brokers " + dropped + " were cancelled and put back,"
+                + " and the scale-down removes what the spec no longer wants.");
         return new StepResult(true, null, List.of(notBlocked()), Duration.ofSeconds(1));
+    }
+
+    /**
+     * The receivers a lowered {@code brokers.replicas} leaves without a place: {@code excess} brokers
+     * more exist than the spec asks for (desired ids never drop a broker that exists), so the newest
+     * receivers, highest ids first, stop receiving; the scale-down that follows removes them while
+     * they hold little. Example: receivers [3,4], 6 brokers for replicas 5 gives [4]; for 3, [3,4].
+     */
+    static Set<Integer> surplus(List<Integer> receivers, int excess) {
+        Set<Integer> out = new TreeSet<>();
+        List<Integer> newestFirst = receivers.stream().sorted(java.util.Comparator.reverseOrder()).toList();
+        for (int i = 0; i < Math.min(excess, newestFirst.size()); i++) {
+            out.add(newestFirst.get(i));
+        }
+        return out;
     }
 
     private static Set<Integer> dropped(OperationStatus op) {
@@ -198,6 +223,9 @@ public final class ScaleUpStep implements OperationStep {
         s.brokers().forEach(b -> registered.add(b.id()));
         if (!registered.containsAll(ctx.desiredBrokers())) {
             return null;
+        }
+        if (ctx.desiredBrokers().size() > ctx.cluster().getSpec().brokers().replicas()) {
+            return null; // more brokers than the spec wants: the scale-down comes first, not data onto them
         }
         Map<Integer, V1Pod> pods = ctx.kube().podsByNodeId(Names.ROLE_BROKER);
         for (int id : ctx.desiredBrokers()) {

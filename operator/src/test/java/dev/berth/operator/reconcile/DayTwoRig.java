@@ -142,6 +142,13 @@ final class DayTwoRig implements AutoCloseable {
         return out;
     }
 
+    /** Partitions of {@code topic} whose leader is not their first (preferred) replica. */
+    List<Integer> notLedByPreferred(String topic) {
+        return KafkaAwait.describeTopic(kafka.admin(), topic).partitions().stream()
+                .filter(p -> p.leader() == null || p.replicas().isEmpty() || p.leader().id() != p.replicas().get(0).id())
+                .map(TopicPartitionInfo::partition).toList();
+    }
+
     /** Broker id to the number of replicas of {@code topic} it holds. */
     Map<Integer, Integer> replicasPerBroker(String topic) {
         Map<Integer, Integer> out = new TreeMap<>();

@@ -102,4 +102,34 @@ class ReshuffleProgressTest {
         assertThat(ScaleDownStep.camel("NOT_ENOUGH_RACKS")).isEqualTo("NotEnoughRacks");
         assertThat(ScaleDownStep.camel("INVALID_INTENT")).isEqualTo("InvalidIntent");
     }
+
+    @Test
+    void aNarrowedOperationCountsOnlyWhatReallyMovesAfterTheCallOff() {
+        // a batch of 4 partitions of 1,000 bytes adding one replica each, 2 of them moves off the broker called back
+        OperationStatus running = new OperationStatus("ScaleDown", "Draining", List.of(3, 4), 0L, 4000L, 0, 4,
+                "2026-01-01T00:00:00Z", null, Map.of());
+        Map<String, Long> sizes = Map.of("t-0", 1000L, "t-1", 1000L, "t-2", 1000L, "t-3", 1000L);
+        running = Reshuffle.inFlight(running, Map.of("t-0", 1, "t-1", 1, "t-2", 1, "t-3", 1), sizes);
+        OperationStatus narrowed = Reshuffle.narrowed(running, "Draining", List.of(4), "m", running.details());
+        assertThat(narrowed.bytesTotal()).as("unknown until the next plan").isNull();
+        assertThat(narrowed.bytesMoved()).isZero();
+        // t-0 and t-1 were cancelled: they leave Kafka's list without having moved
+        OperationStatus after = Reshuffle.inFlight(narrowed, Map.of("t-2", 1, "t-3", 1), sizes);
+        assertThat(after.bytesMoved()).isZero();
+        // kept as it was, the batch bookkeeping counted the cancelled ones as moved
+        OperationStatus kept = Reshuffle.inFlight(running, Map.of("t-2", 1, "t-3", 1), sizes);
+        assertThat(kept.bytesMoved()).isEqualTo(2000L);
+        // the next plan gives the totals again: 2,000 bytes left to move off broker 4
+        assertThat(narrowed.details()).doesNotContainKeys(Reshuffle.BATCH_BYTES, Reshuffle.BATCH_PARTITIONS,
+                MoveCancel.ORIGINS);
+    }
+
+    @Test
+    void theNewestReceiversStopWhenTheSpecWantsFewerBrokers() {
+        assertThat(ScaleUpStep.surplus(List.of(3, 4), 1)).containsExactly(4);
+        assertThat(ScaleUpStep.surplus(List.of(3, 4), 3)).containsExactly(3, 4);
+        assertThat(ScaleUpStep.surplus(List.of(4, 3), 2)).containsExactly(3, 4);
+        assertThat(ScaleUpStep.surplus(List.of(3), 0)).isEmpty();
+        assertThat(ScaleUpStep.surplus(List.of(3), -1)).isEmpty();
+    }
 }
