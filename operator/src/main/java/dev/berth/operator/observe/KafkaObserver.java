@@ -97,13 +97,20 @@ public final class KafkaObserver implements AutoCloseable {
                     .sorted(Comparator.comparingInt(BrokerState::id))
                     .toList();
             Set<String> names = get(admin.listTopics(new ListTopicsOptions().listInternal(true)).names());
-            Map<String, TopicDescription> described = names.isEmpty()
-                    ? Map.of()
-                    : get(admin.describeTopics(names).allTopicNames());
+            // Reassignments listed before and after describeTopics, read again while the two lists differ:
+            // a move that ended between describeTopics (its replica list still holding the added replica)
+            // and one later list read as a topic of a larger RF, which the spec check then refused.
+            Map<TopicPartition, PartitionReassignment> before = reassignments(names);
+            Map<String, TopicDescription> described = describe(names);
+            Map<TopicPartition, PartitionReassignment> after = reassignments(names);
+            for (int again = 0; again < 2 && !before.keySet().equals(after.keySet()); again++) {
+                before = after;
+                described = describe(names);
+                after = reassignments(names);
+            }
+            Map<TopicPartition, PartitionReassignment> inFlight = new HashMap<>(before);
+            inFlight.putAll(after);
             Map<String, Integer> minIsr = minInsync(names);
-            Map<TopicPartition, PartitionReassignment> inFlight = names.isEmpty()
-                    ? Map.of()
-                    : get(admin.listPartitionReassignments().reassignments());
             Map<Integer, Long> bytesByBroker = new TreeMap<>();
             Map<TopicPartition, Long> sizes = logSizes(brokers, bytesByBroker);
 
@@ -140,19 +147,44 @@ public final class KafkaObserver implements AutoCloseable {
     }
 
     /**
-     * A topic's replication factor: per partition, its replicas minus those a reassignment is still adding
-     * (describeTopics lists them while they catch up, so RF 3 moving one replica shows 4 replicas), the
-     * largest over the partitions. Example: replicas [0,1,2,3] with adding [3] count 3.
+     * A topic's replication factor: the replica count most of its partitions have (a tie goes to the
+     * smaller). A partition that a reassignment moves counts its target (Kafka's list of the move's
+     * replicas minus those it removes), whatever describeTopics showed: the union of old and new
+     * replicas while the move runs, the target once it ended; both happen when the move ends between
+     * the reads. Not the largest count: describeTopics is answered from a broker's copy of the
+     * metadata, which can show a move's union for a moment after the controller ended it and no list
+     * names it any more, and one such partition made an RF 3 topic read as RF 4 (the spec check then
+     * refused a healthy drain, and the planner paused it). A topic whose partitions really differ is
+     * still safe: the planner refuses a move it cannot place.
+     *
+     * <p>Example: [0,1,2] moving to [0,1,3] shows [0,1,3,2] (adding [3], removing [2]) and counts 3,
+     * also once describeTopics shows [0,1,3]; counts 3, 3, 4 give RF 3; 3, 4 give 3.
      */
     static int replicationFactor(String topic, List<TopicPartitionInfo> partitions,
             Map<TopicPartition, PartitionReassignment> inFlight) {
-        int rf = 0;
+        Map<Integer, Integer> partitionsByCount = new TreeMap<>();
         for (TopicPartitionInfo p : partitions) {
             PartitionReassignment r = inFlight.get(new TopicPartition(topic, p.partition()));
-            int adding = r == null ? 0 : r.addingReplicas().size();
-            rf = Math.max(rf, p.replicas().size() - adding);
+            int count = r == null ? p.replicas().size() : r.replicas().size() - r.removingReplicas().size();
+            partitionsByCount.merge(count, 1, Integer::sum);
+        }
+        int rf = 0;
+        int most = 0;
+        for (Map.Entry<Integer, Integer> e : partitionsByCount.entrySet()) { // ascending: a tie keeps the smaller
+            if (e.getValue() > most) {
+                rf = e.getKey();
+                most = e.getValue();
+            }
         }
         return rf;
+    }
+
+    private Map<TopicPartition, PartitionReassignment> reassignments(Set<String> topics) throws InterruptedException {
+        return topics.isEmpty() ? Map.of() : get(admin.listPartitionReassignments().reassignments());
+    }
+
+    private Map<String, TopicDescription> describe(Set<String> topics) throws InterruptedException {
+        return topics.isEmpty() ? Map.of() : get(admin.describeTopics(topics).allTopicNames());
     }
 
     private Map<String, Integer> minInsync(Set<String> topics) throws InterruptedException {
