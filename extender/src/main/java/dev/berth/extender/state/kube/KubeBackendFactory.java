@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two clients from the same source ({@link ClientSource}): the informers' with read timeout 0
  * (a watch is one long read), and the binder's with {@link #CALL_TIMEOUT} for connect, read and
- * write. Bind makes at most four calls in sequence (read pod, patch rack, post Binding, re-read on
- * conflict), so 4 × 3 s stays under the 15 s {@code httpTimeout} of {@code scheduler-config/}.
+ * write, and for each call as a whole. Bind makes at most five calls in sequence (read pod, patch
+ * rack, post Binding, re-read after a conflict, take the rack stamp back when the Binding failed),
+ * so 5 × 3 s stays under the 20 s {@code httpTimeout} of {@code scheduler-config/}.
  */
 public final class KubeBackendFactory implements StateBackendFactory {
     private static final Logger LOG = LoggerFactory.getLogger(KubeBackendFactory.class);
@@ -45,9 +46,7 @@ public final class KubeBackendFactory implements StateBackendFactory {
     public StateBackend start(ServeOptions options) throws IOException {
         ClientSource source = ClientSource.choose(options.sources().kubeconfig(), System.getenv(), Files::exists);
         ApiClient watchClient = client(source, Duration.ZERO);
-        ApiClient callClient = client(source, CALL_TIMEOUT);
-        callClient.setConnectTimeout((int) CALL_TIMEOUT.toMillis());
-        callClient.setWriteTimeout((int) CALL_TIMEOUT.toMillis());
+        ApiClient callClient = callClient(source);
         LOG.info("Kubernetes API {} from {}", callClient.getBasePath(), source);
         return start(watchClient, callClient, options.scoring().rackLabel(), Clock.systemUTC(), instanceName());
     }
@@ -60,6 +59,19 @@ public final class KubeBackendFactory implements StateBackendFactory {
         KubePodBinder binder = new KubePodBinder(new CoreV1Api(callClient), ledger, state::node, clock, instance);
         state.start();
         return new KubeBackend(state, binder, List.of(watchClient, callClient));
+    }
+
+    /**
+     * The binder's client: connect, write and read each get {@link #CALL_TIMEOUT}, and so does each
+     * call as a whole. Without the whole-call bound, a server that trickles its answer (a byte every
+     * second: each read well inside its timeout) held a bind past the scheduler's {@code httpTimeout}.
+     */
+    static ApiClient callClient(ClientSource source) throws IOException {
+        ApiClient c = client(source, CALL_TIMEOUT);
+        c.setConnectTimeout((int) CALL_TIMEOUT.toMillis());
+        c.setWriteTimeout((int) CALL_TIMEOUT.toMillis());
+        c.setHttpClient(c.getHttpClient().newBuilder().callTimeout(CALL_TIMEOUT).build());
+        return c;
     }
 
     static ApiClient client(ClientSource source, Duration readTimeout) throws IOException {

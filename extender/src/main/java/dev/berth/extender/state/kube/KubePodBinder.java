@@ -1,6 +1,7 @@
 package dev.berth.extender.state.kube;
 
 import com.google.gson.Gson;
+import com.google.gson.JsonParseException;
 import dev.berth.extender.placement.BrokerPod;
 import dev.berth.extender.placement.HardRules;
 import dev.berth.extender.placement.Keys;
@@ -166,8 +167,13 @@ public final class KubePodBinder implements PodBinder {
                 throw new BindException(POD_NOT_FOUND, e);
             }
             throw apiFailure("read pod", e);
+        } catch (JsonParseException e) {
+            throw new BindException(API_UNREACHABLE, e); // the answer was cut off (call timeout) mid-body
         }
-        String uid = pod.getMetadata() == null ? null : pod.getMetadata().getUid();
+        if (pod == null || pod.getMetadata() == null) {
+            throw new BindException("read pod failed: empty answer");
+        }
+        String uid = pod.getMetadata().getUid();
         if (t.podUid() != null && !t.podUid().isEmpty() && !t.podUid().equals(uid)) {
             throw new BindException(POD_UID_CHANGED);
         }
@@ -210,6 +216,8 @@ public final class KubePodBinder implements PodBinder {
                 throw new BindException(POD_NOT_FOUND, e);
             }
             throw apiFailure("stamp rack", e);
+        } catch (JsonParseException e) {
+            throw new BindException(API_UNREACHABLE, e); // cut off mid-body: the stamp may have landed
         }
     }
 
@@ -234,6 +242,9 @@ public final class KubePodBinder implements PodBinder {
             // 422: the pod changed since the stamp; 0: the API is unreachable. Either way it stays.
             LOG.info("rack stamp on {}/{} kept after its binding failed (HTTP {})", t.namespace(), t.podName(),
                     e.getCode());
+        } catch (JsonParseException e) {
+            LOG.info("rack stamp on {}/{}: the answer to taking it back was cut off ({})", t.namespace(), t.podName(),
+                    e.getMessage());
         }
     }
 

@@ -82,4 +82,29 @@ class KubeBackendFactoryTest {
             }
         }
     }
+
+    /**
+     * The binder's calls are cut off as a whole after {@link KubeBackendFactory#CALL_TIMEOUT}: a server
+     * that answers a byte every 500 ms (each read well inside the read timeout) for 20 s must not hold a
+     * bind past the scheduler's httpTimeout (20 s for five such calls). A body cut off that way is a
+     * failed bind with a reason (the API is unreachable), not a 500.
+     */
+    @Test
+    void aTricklingApiServerIsCutOffAfterTheCallTimeoutAndTheBindFailsWithAReason(@TempDir Path dir) throws Exception {
+        try (TricklingApiServer server = new TricklingApiServer()) {
+            io.kubernetes.client.openapi.ApiClient client =
+                    KubeBackendFactory.callClient(new ClientSource(Kind.KUBECONFIG_FLAG, server.kubeconfig(dir)));
+            KubePodBinder binder = new KubePodBinder(new io.kubernetes.client.openapi.apis.CoreV1Api(client),
+                    new dev.berth.extender.state.ReservationLedger(java.time.Clock.systemUTC()), node -> java.util.Optional.empty(),
+                    java.time.Clock.systemUTC(), "test");
+            long started = System.nanoTime();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> binder.bind(new dev.berth.extender.state.PodBinder.BindTarget(
+                            "kafka", "orders-broker-0", "uid-0", "node-a", "rack-a", null)))
+                    .isInstanceOf(dev.berth.extender.state.PodBinder.BindException.class)
+                    .hasMessageContaining(KubePodBinder.API_UNREACHABLE);
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(took).as("cut off near the 3 s call timeout, not after the 20 s trickle")
+                    .isLessThan(Duration.ofSeconds(10));
+        }
+    }
 }
