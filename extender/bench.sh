@@ -7,7 +7,13 @@
 #        BENCH_JAVA_OPTS="-Dbench.only=names,echo-names -Dbench.noLog=true" extender/bench.sh
 #        BENCH_LOG=/dev/shm/bench-decisions.log extender/bench.sh   (decision log elsewhere)
 #        extender/bench.sh heap   (the heap of the Kubernetes caches at 5,000 nodes: InformerHeapBench)
+#        extender/bench.sh --help
 set -euo pipefail
+case "${1:-}" in
+  --help|-h) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  ''|heap) ;;
+  *) echo "bench.sh: unknown argument: $1 (try --help)" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 MVN_FLAGS=${MVN_FLAGS:--B -ntp -q}
 mvn $MVN_FLAGS -pl extender -am test-compile

@@ -100,6 +100,11 @@ final class ServeCommand {
         StateBackend backend;
         try {
             backend = backend(options, factories);
+        } catch (java.nio.file.NoSuchFileException e) {
+            // a --cluster-file or --kubeconfig that is not there: the exception's message is the bare path
+            err.println("serve: " + e.getFile() + ": no such file");
+            closeQuietly(sink);
+            return 2;
         } catch (NoBackend | java.io.IOException | IllegalArgumentException e) {
             // no backend in this build, or a --cluster-file that cannot be read or is not one
             err.println("serve: " + e.getMessage());

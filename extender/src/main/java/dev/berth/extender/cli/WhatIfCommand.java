@@ -120,7 +120,8 @@ final class WhatIfCommand {
 
     private static String describe(BrokerPod pod) {
         if (!pod.isBroker()) {
-            return "pod " + pod.key() + ": no berth.dev/cluster label, berth has no opinion (every node passes, score 0)";
+            return "pod " + pod.key() + ": not a broker (no berth.dev/cluster label, or a berth.dev/role other than"
+                    + " broker), berth has no opinion (every node passes, score 0)";
         }
         return "pod " + pod.key() + ": cluster " + pod.cluster() + ", broker " + (pod.brokerId() == null ? "?" : pod.brokerId())
                 + ", rack " + (pod.pinnedRack() == null ? "not yet pinned" : pod.pinnedRack())

@@ -69,6 +69,20 @@ class CliTest {
     }
 
     @Test
+    void whatIfOnAControllerPodSaysItIsNotABroker(@TempDir Path dir) throws Exception {
+        Path pod = dir.resolve("p.yaml");
+        Files.writeString(pod, """
+                kind: Pod
+                metadata: {name: orders-controller-0, namespace: kafka, labels: {berth.dev/cluster: orders, berth.dev/role: controller}}
+                """);
+        Run r = main("what-if", "--cluster-file", EXAMPLES.resolve("cluster.yaml").toString(), "--pod", pod.toString());
+        assertThat(r.code()).isZero();
+        // it has the cluster label: "no berth.dev/cluster label" was wrong for it
+        assertThat(r.out()).contains("pod kafka/orders-controller-0: not a broker (no berth.dev/cluster label, or a"
+                + " berth.dev/role other than broker), berth has no opinion");
+    }
+
+    @Test
     void everyCommandHasHelpWithTheFormula() {
         Run top = main("--help");
         assertThat(top.code()).isZero();
@@ -156,6 +170,15 @@ class CliTest {
                 "--decision-log", dir.resolve("no/such/dir/d.log").toString()}, System.out, new PrintStream(err, true, StandardCharsets.UTF_8), List::of);
         assertThat(code).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot open --decision-log").contains("its directory does not exist");
+
+        // a --kubeconfig that is not there: it printed the bare path ("serve: /root/.kube/config")
+        ByteArrayOutputStream noConfig = new ByteArrayOutputStream();
+        int noConfigCode = ServeCommand.run(new String[] {"serve", "--port", "0", "--kubeconfig", dir.resolve("kubeconfig").toString()},
+                System.out, new PrintStream(noConfig, true, StandardCharsets.UTF_8),
+                () -> List.of(new dev.berth.extender.state.kube.KubeBackendFactory()));
+        assertThat(noConfigCode).isEqualTo(2);
+        assertThat(noConfig.toString(StandardCharsets.UTF_8)).isEqualTo("serve: " + dir.resolve("kubeconfig") + ": no such file"
+                + System.lineSeparator());
     }
 
     @Test

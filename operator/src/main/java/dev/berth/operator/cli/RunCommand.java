@@ -61,11 +61,12 @@ final class RunCommand {
 
             Durations: 500ms, 15s, 2m, 1h. Leader election: lease 15s, renew deadline 10s, retry 2s
             (the client-go defaults), so a standby replica takes over within about 15s.
-            Exit codes: 0 stopped (SIGTERM) or --help, 1 could not start or lost the Lease, 2 bad usage.
+            Exit codes: 0 --help, 1 could not start or lost the Lease, 2 bad usage; after SIGTERM the
+            shutdown is clean and the code is the JVM's for the signal, 143.
             """;
 
     /**
-     * Blocks while running. Exit codes: 0 after SIGTERM or --help, 2 for bad usage (nothing was
+     * Blocks while running. Exit codes: 0 after the stop (a SIGTERM'd JVM still exits 143) or --help, 2 for bad usage (nothing was
      * started), 1 when it could not start (nothing is left running: the caller may exit at once).
      */
     static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException {
