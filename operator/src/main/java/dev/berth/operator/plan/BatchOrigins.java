@@ -82,4 +82,24 @@ public final class BatchOrigins {
         });
         return out;
     }
+
+    /**
+     * Recorded partitions that now show more replicas than before their move, with no move running:
+     * the broker that answered describeTopics has not yet applied the end of the move (its metadata
+     * lags the controller by a moment), and still lists the old and the new replicas. A plan made
+     * from that would move a replica that is gone, or find no broker to take a leaving broker's
+     * replica (all look taken): wait for it instead. Berth's moves never change a partition's
+     * replica count, so a longer list after the batch is always this lag, or someone else's change.
+     * Example: recorded [3,1,2], now [1,2,0,3] gives that partition; now [1,2,0] gives none.
+     */
+    public static java.util.Set<String> behind(Map<String, List<Integer>> recorded, Map<String, List<Integer>> now) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        recorded.forEach((partition, before) -> {
+            List<Integer> current = now.get(partition);
+            if (current != null && current.size() > before.size()) {
+                out.add(partition);
+            }
+        });
+        return out;
+    }
 }

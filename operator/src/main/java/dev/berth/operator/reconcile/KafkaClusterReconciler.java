@@ -168,6 +168,7 @@ public final class KafkaClusterReconciler implements Reconciler {
             kafka.refresh(key);
         }
         if (!writeStatus(seen.status(List.of(), created, steps.operation(), steps.conditions()))) {
+            keepOperation(cluster, seen.operation(), steps.operation());
             return new Result(true, AGAIN_AFTER_STALE);
         }
         OperatorMetrics.RECONCILES.labels("ok").inc();
@@ -308,6 +309,36 @@ public final class KafkaClusterReconciler implements Reconciler {
             out.put(n.id() - Names.CONTROLLER_ID_BASE, n.rack());
         }
         return out;
+    }
+
+    /**
+     * After a refused status write: the steps may have acted (a batch submitted, moves cancelled) and
+     * recorded it in the operation, such as the replica lists a call-off needs to put partitions back.
+     * A spec edit during the pass (every edit changes the resourceVersion) made that record vanish.
+     * So the operation alone is written over the fresh object, if nobody else changed the operation
+     * since this pass read it (compare-and-set; another leader's operation is never overwritten).
+     * The rest of the status is the next pass's to compute from the new spec.
+     */
+    private void keepOperation(KafkaCluster read, OperationStatus before, OperationStatus after) throws ApiException {
+        if (java.util.Objects.equals(before, after)) {
+            return;
+        }
+        KafkaCluster fresh = writer.read(read.namespace(), read.name());
+        if (fresh == null || !java.util.Objects.equals(fresh.getStatus().operation(), before)) {
+            LOG.info("operation of {}/{} changed by another writer meanwhile; this pass's is dropped",
+                    read.namespace(), read.name());
+            return;
+        }
+        KafkaClusterStatus s = fresh.getStatus();
+        try {
+            writer.patchStatus(fresh, new KafkaClusterStatus(s.observedGeneration(), s.phase(), s.ready(), s.conditions(),
+                    s.brokers(), s.controllers(), after));
+        } catch (ApiException e) {
+            if (!KubeWriter.isStale(e)) {
+                throw e;
+            }
+            LOG.info("operation of {}/{} not recorded: the object changed again", read.namespace(), read.name());
+        }
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.berth.operator.api.KafkaCluster;
 import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.model.ClusterSnapshot;
 import dev.berth.operator.observe.KafkaObserver;
+import dev.berth.operator.plan.BatchOrigins;
 import dev.berth.operator.plan.PlanIntent;
 import dev.berth.operator.plan.ReassignmentPlan;
 import dev.berth.operator.plan.ReassignmentPlanner;
@@ -56,7 +57,18 @@ final class Reshuffle {
      * @param running reassignments Kafka runs (waiting passes only): partition name to replicas being added
      */
     record Pass(boolean done, boolean waiting, ReassignmentPlan plan, ReassignmentProgress progress,
-            Map<String, Integer> running) {}
+            Map<String, Integer> running, boolean settling) {
+
+        Pass(boolean done, boolean waiting, ReassignmentPlan plan, ReassignmentProgress progress,
+                Map<String, Integer> running) {
+            this(done, waiting, plan, progress, running, false);
+        }
+    }
+
+    /** Details key: passes that found the last batch's end not yet in describeTopics ({@link #lastBatch}). */
+    static final String SETTLE_PASSES = "settlePasses";
+    /** At most this many passes wait for it (about 5 to 10 s): a lag is a moment; a longer list is not ours. */
+    static final int MAX_SETTLE_PASSES = 5;
 
     private Reshuffle() {}
 
@@ -66,7 +78,7 @@ final class Reshuffle {
      * @throws PlanRefusedException when a hard goal forbids the plan; nothing was submitted
      */
     static Pass pass(Admin admin, Clock clock, KafkaCluster cluster, PlanIntent intent,
-            double doneBelowShare, Set<Integer> offline) {
+            double doneBelowShare, Set<Integer> offline, Map<String, java.util.List<Integer>> lastBatch) {
         Map<TopicPartition, PartitionReassignment> running = ReassignmentExecutorAccess.running(admin);
         if (!running.isEmpty()) {
             keepThrottle(admin, cluster, running);
@@ -75,6 +87,11 @@ final class Reshuffle {
             return new Pass(false, true, null, null, adding);
         }
         ClusterSnapshot s = new KafkaObserver(admin, clock).snapshot().withBrokers(offline);
+        Map<String, java.util.List<Integer>> lists = new HashMap<>();
+        s.partitions().forEach(p -> lists.put(p.name(), p.replicas()));
+        if (!BatchOrigins.behind(lastBatch, lists).isEmpty()) {
+            return new Pass(false, true, null, null, Map.of(), true); // plan once describeTopics shows the batch's end
+        }
         ReassignmentPlan plan;
         try {
             plan = new ReassignmentPlanner(new Random(SEED)).plan(s, intent);
@@ -156,13 +173,30 @@ final class Reshuffle {
     static OperationStatus submitted(OperationStatus op, String phase, Pass pass, String message) {
         OperationStatus next = progress(op, phase, pass.plan(), message);
         Map<String, String> details = new TreeMap<>(next.details());
+        details.remove(SETTLE_PASSES);
         Map<String, java.util.List<Integer>> from = pass.progress() == null ? Map.of() : pass.progress().submittedFrom();
         if (from.isEmpty()) {
             details.remove(MoveCancel.ORIGINS);
         } else {
-            details.put(MoveCancel.ORIGINS, dev.berth.operator.plan.BatchOrigins.encode(from));
+            details.put(MoveCancel.ORIGINS, BatchOrigins.encode(from));
         }
         return withDetails(next, details);
+    }
+
+    /**
+     * The last batch's partitions with their lists from before it, for {@link #pass} to check that
+     * describeTopics shows the batch's end; empty once {@link #MAX_SETTLE_PASSES} passes waited for it.
+     */
+    static Map<String, java.util.List<Integer>> lastBatch(OperationStatus op) {
+        int waited = Integer.parseInt(op.details().getOrDefault(SETTLE_PASSES, "0"));
+        return waited >= MAX_SETTLE_PASSES ? Map.of() : BatchOrigins.decode(op.details().get(MoveCancel.ORIGINS));
+    }
+
+    /** The operation after a pass that waited for describeTopics to show the last batch's end. */
+    static OperationStatus settling(OperationStatus op) {
+        Map<String, String> details = new TreeMap<>(op.details());
+        details.merge(SETTLE_PASSES, "1", (a, b) -> Integer.toString(Integer.parseInt(a) + 1));
+        return withDetails(op, details);
     }
 
     /**

@@ -191,13 +191,16 @@ public final class ScaleDownStep implements OperationStep {
         Reshuffle.Pass pass;
         try {
             pass = Reshuffle.pass(ctx.admin(), ctx.clock(), ctx.cluster(),
-                    new PlanIntent.RemoveBrokers(leaving), 0, leaving);
+                    new PlanIntent.RemoveBrokers(leaving), 0, leaving, Reshuffle.lastBatch(op));
         } catch (PlanRefusedException e) {
             return new StepResult(true, Reshuffle.phase(op, DRAINING, "Drain paused: "
                     + e.getMessage() + "."), List.of(Condition.of(ConditionType.ScaleDownBlocked,
                     true, camel(e.reason().name()), "Drain paused: " + e.getMessage() + ". To fix: "
                     + e.reason().remedy() + ".")),
                     Duration.ofSeconds(10));
+        }
+        if (pass.settling()) {
+            return StepResult.of(Reshuffle.settling(op), Duration.ofSeconds(1), notBlocked());
         }
         if (pass.waiting()) {
             OperationStatus next = Reshuffle.inFlight(op, pass.running(), Reshuffle.sizes(ctx.kafka().observation()));

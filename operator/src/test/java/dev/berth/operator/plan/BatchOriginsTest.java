@@ -45,4 +45,15 @@ class BatchOriginsTest {
             assertThat(BatchOrigins.reorders(r.recorded(), r.now())).as(r.why()).isEqualTo(r.expected());
         }
     }
+
+    @Test
+    void aPartitionStillListingTheOldAndNewReplicasIsBehindTheBatchsEnd() {
+        Map<String, List<Integer>> recorded = Map.of("orders-0", List.of(3, 1, 2), "orders-1", List.of(2, 3, 1));
+        assertThat(BatchOrigins.behind(recorded, Map.of("orders-0", List.of(1, 2, 0, 3), "orders-1", List.of(2, 0, 1))))
+                .containsExactly("orders-0");
+        assertThat(BatchOrigins.behind(recorded, Map.of("orders-0", List.of(1, 2, 0), "orders-1", List.of(2, 0, 1))))
+                .as("both moves show their end").isEmpty();
+        assertThat(BatchOrigins.behind(recorded, Map.of())).as("topic deleted").isEmpty();
+        assertThat(BatchOrigins.behind(Map.of(), Map.of("orders-0", List.of(1, 2, 0, 3)))).as("no batch recorded").isEmpty();
+    }
 }

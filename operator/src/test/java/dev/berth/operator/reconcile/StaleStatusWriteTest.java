@@ -36,8 +36,8 @@ class StaleStatusWriteTest {
     static final Duration WAIT = Duration.ofSeconds(30);
 
     static final AtomicBoolean holdNext = new AtomicBoolean();
-    static final CountDownLatch held = new CountDownLatch(1);
-    static final CountDownLatch resume = new CountDownLatch(1);
+    static volatile CountDownLatch held = new CountDownLatch(1);
+    static volatile CountDownLatch resume = new CountDownLatch(1);
     static final AtomicInteger passes = new AtomicInteger();
     static final OperationStatus MINE = new OperationStatus(OperationStatus.SCALE_UP, "Reassigning", List.of(1), 0L,
             null, 0, null, "2026-11-26T11:59:00Z", "decided by the slow pass from the old object", Map.of());
@@ -90,6 +90,32 @@ class StaleStatusWriteTest {
         await("the held pass ended and a later one ran").atMost(WAIT).until(() -> passes.get() >= before + 2);
         assertThat(OperatorFixture.get(bed, NS, "slow").getStatus().operation()).isEqualTo(theirs).isNotEqualTo(MINE);
     }
+    /**
+     * The other side of the same write: a pass that acted (here: decided an operation; on real brokers,
+     * submitted a batch and recorded its replica lists, which a call-off needs to put partitions back)
+     * while the user edited the spec. The edit changes the resourceVersion, so the status write is
+     * refused; before, what the pass did was lost with it. Now the operation alone is written over the
+     * fresh object, since nobody else changed the operation meanwhile.
+     */
+    @Test
+    void aPassThatActedWhileTheSpecWasEditedStillRecordsItsOperation() throws Exception {
+        OperatorFixture.create(bed, NS, "edited", OperatorFixture.spec(1, 3, null));
+        await("first status").atMost(WAIT).until(() -> OperatorFixture.get(bed, NS, "edited").getStatus().phase() != null);
+        held = new CountDownLatch(1);
+        resume = new CountDownLatch(1);
+
+        holdNext.set(true);
+        assertThat(held.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue(); // a pass has read the object and waits
+        OperatorFixture.clusters(bed).patch(NS, "edited", io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+                new io.kubernetes.client.custom.V1Patch("{\"spec\":{\"rebalance\":{\"throttleBytesPerSec\":1000}}}"))
+                .throwsApiException();
+
+        int before = passes.get();
+        resume.countDown();
+        await("the held pass ended and a later one ran").atMost(WAIT).until(() -> passes.get() >= before + 2);
+        assertThat(OperatorFixture.get(bed, NS, "edited").getStatus().operation()).isEqualTo(MINE);
+    }
+
     /**
      * The leader's close() waits for a pass under way before it hands the Lease over; client-java's
      * controller shutdown does not. Before, close() returned (and released the Lease) at once, and the
