@@ -35,7 +35,8 @@ class StaleStatusWriteTest {
     static final String NS = "kafka";
     static final Duration WAIT = Duration.ofSeconds(30);
 
-    static final AtomicBoolean holdNext = new AtomicBoolean();
+    /** The cluster whose next pass is held (one at a time; other clusters' passes go through). */
+    static final java.util.concurrent.atomic.AtomicReference<String> holdNext = new java.util.concurrent.atomic.AtomicReference<>();
     static volatile CountDownLatch held = new CountDownLatch(1);
     static volatile CountDownLatch resume = new CountDownLatch(1);
     static final AtomicInteger passes = new AtomicInteger();
@@ -50,7 +51,8 @@ class StaleStatusWriteTest {
         bed = KubeApiTestBed.start();
         bed.load(OperatorFixture.CRD);
         OperationStep holding = ctx -> {
-            if (holdNext.compareAndSet(true, false)) {
+            String target = holdNext.get();
+            if (ctx.cluster().name().equals(target) && holdNext.compareAndSet(target, null)) {
                 held.countDown();
                 resume.await(WAIT.toSeconds(), TimeUnit.SECONDS);
                 passes.incrementAndGet();
@@ -76,7 +78,9 @@ class StaleStatusWriteTest {
         OperatorFixture.create(bed, NS, "slow", OperatorFixture.spec(1, 3, null));
         await("first status").atMost(WAIT).until(() -> OperatorFixture.get(bed, NS, "slow").getStatus().phase() != null);
 
-        holdNext.set(true);
+        held = new CountDownLatch(1);
+        resume = new CountDownLatch(1);
+        holdNext.set("slow");
         assertThat(held.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue(); // a pass has read the object and waits
         KafkaCluster now = OperatorFixture.get(bed, NS, "slow");
         OperationStatus theirs = new OperationStatus(OperationStatus.SCALE_UP, "Reassigning", List.of(2), 0L, null, 0,
@@ -103,9 +107,8 @@ class StaleStatusWriteTest {
         await("first status").atMost(WAIT).until(() -> OperatorFixture.get(bed, NS, "edited").getStatus().phase() != null);
         held = new CountDownLatch(1);
         resume = new CountDownLatch(1);
-
-        holdNext.set(true);
-        assertThat(held.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue(); // a pass has read the object and waits
+        holdNext.set("edited");
+        assertThat(held.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue(); // a pass of "edited" read it and waits
         OperatorFixture.clusters(bed).patch(NS, "edited", io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
                 new io.kubernetes.client.custom.V1Patch("{\"spec\":{\"rebalance\":{\"throttleBytesPerSec\":1000}}}"))
                 .throwsApiException();
