@@ -77,6 +77,7 @@ public final class ReassignmentExecutor {
         Map<TopicPartition, List<Integer>> ready = new LinkedHashMap<>();
         Set<TopicPartition> elect = new HashSet<>();
         Set<String> existing = new HashSet<>();
+        List<String> errors = new ArrayList<>();
         for (Move m : moves) {
             TopicPartition tp = new TopicPartition(m.topic(), m.partition());
             int adds = m.adding().size();
@@ -100,6 +101,13 @@ public final class ReassignmentExecutor {
             if (r != null) {
                 continue;
             }
+            if (current.size() != m.newReplicas().size()) {
+                // berth never changes a partition's replica count: a plan that does was made from a list
+                // that still showed a finished move's old and new replicas; the next pass plans again
+                errors.add(tp + ": planned " + m.newReplicas().size() + " replicas, Kafka lists " + current.size()
+                        + "; not submitted");
+                continue;
+            }
             if (!current.equals(m.newReplicas())) {
                 ready.put(tp, ReassignmentSteps.next(current, m.newReplicas()));
                 continue;
@@ -113,7 +121,6 @@ public final class ReassignmentExecutor {
             }
         }
         ThrottlePlan throttle = ThrottlePlan.of(moves);
-        List<String> errors = new ArrayList<>();
         boolean left = done < moves.size();
         if (left && policy.throttleBytesPerSec() > 0 && !throttled && !throttle.isEmpty()) {
             throttles.alterThrottles(throttle, policy.throttleBytesPerSec());

@@ -38,10 +38,11 @@ import org.apache.kafka.common.config.ConfigResource;
  * Reads a live Kafka cluster through the Admin API into an immutable {@link ClusterSnapshot}
  * (read-only: it never changes Kafka).
  *
- * <p>One {@link #observe()} makes six calls: describeCluster (brokers, racks), listTopics (internal
- * topics included), describeTopics (replicas, leader, ISR), describeConfigs of every topic
- * ({@code min.insync.replicas}), listPartitionReassignments (so replicas still being added do not count
- * toward a topic's replication factor) and describeLogDirs of every broker (sizes). Partition sizes feed the
+ * <p>One {@link #observe()} makes at least seven calls: describeCluster (brokers, racks), listTopics
+ * (internal topics included), listPartitionReassignments before and after describeTopics (replicas,
+ * leader, ISR; the three again, at most twice, while the two lists differ, so that a partition a move
+ * is changing counts the move's target toward its topic's replication factor), describeConfigs of
+ * every topic ({@code min.insync.replicas}) and describeLogDirs of every broker (sizes). Partition sizes feed the
  * {@link BytesInEstimator}, so call it on an interval to get rates.
  *
  * <p>Usage: {@code try (KafkaObserver o = KafkaObserver.connect("localhost:9092", Clock.systemUTC()))

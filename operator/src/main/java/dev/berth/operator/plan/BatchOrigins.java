@@ -53,8 +53,9 @@ public final class BatchOrigins {
         }
         for (String entry : text.split(";")) {
             int colon = entry.lastIndexOf(':');
-            if (colon <= 0) {
-                continue;
+            int dash = colon <= 0 ? -1 : entry.lastIndexOf('-', colon);
+            if (dash <= 0 || !entry.substring(dash + 1, colon).matches("\\d{1,9}")) {
+                continue; // not topic-partition: a hand-edited status
             }
             try {
                 List<Integer> replicas = new ArrayList<>();

@@ -312,15 +312,17 @@ public final class KafkaClusterReconciler implements Reconciler {
     }
 
     /**
-     * After a refused status write: the steps may have acted (a batch submitted, moves cancelled) and
-     * recorded it in the operation, such as the replica lists a call-off needs to put partitions back.
-     * A spec edit during the pass (every edit changes the resourceVersion) made that record vanish.
-     * So the operation alone is written over the fresh object, if nobody else changed the operation
-     * since this pass read it (compare-and-set; another leader's operation is never overwritten).
-     * The rest of the status is the next pass's to compute from the new spec.
+     * After a refused status write: the steps may have acted on Kafka (a batch submitted, moves
+     * cancelled) and recorded it in the operation, such as the replica lists a call-off needs to put
+     * partitions back. A spec edit during the pass (every edit changes the resourceVersion) made that
+     * record vanish. So the operation alone is written over the fresh object, if this pass acted on
+     * Kafka ({@link #actedOnKafka}) and nobody else changed the operation since this pass read it
+     * (compare-and-set; another leader's operation is never overwritten). A pass that only decided
+     * (an operation started, Verifying to Removing) is not kept: the next pass decides again from the
+     * new spec, which may call the operation off.
      */
     private void keepOperation(KafkaCluster read, OperationStatus before, OperationStatus after) throws ApiException {
-        if (java.util.Objects.equals(before, after)) {
+        if (!actedOnKafka(before, after)) {
             return;
         }
         KafkaCluster fresh = writer.read(read.namespace(), read.name());
@@ -339,6 +341,15 @@ public final class KafkaClusterReconciler implements Reconciler {
             }
             LOG.info("operation of {}/{} not recorded: the object changed again", read.namespace(), read.name());
         }
+    }
+
+    /** Whether the operation records a Kafka action of this pass: a new batch, or moves cancelled. */
+    static boolean actedOnKafka(OperationStatus before, OperationStatus after) {
+        if (before == null || after == null) {
+            return false; // a start or an end is a decision
+        }
+        return !java.util.Objects.equals(before.details().get(MoveCancel.ORIGINS), after.details().get(MoveCancel.ORIGINS))
+                || !java.util.Objects.equals(before.details().get(MoveCancel.CANCELLED), after.details().get(MoveCancel.CANCELLED));
     }
 
     /**

@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * </ol>
  * Only cancelled partitions are put back: a move that finished stays (its partition holds other
  * brokers, or it was a reorder the plan wanted). A reorder Kafka refuses is dropped, with a log line,
- * rather than asked for on every pass.
+ * rather than asked for on every pass. Only partitions of the recorded batch are cancelled (when one is
+ * recorded): another tool's reassignment on the same broker is left alone. While describeTopics
+ * still shows a cancelled partition with its added replica (the answering broker's metadata lags),
+ * the put-back waits, up to {@value #MAX_WAITS} passes.
  */
 final class MoveCancel {
     private static final Logger LOG = LoggerFactory.getLogger(MoveCancel.class);
@@ -46,6 +49,9 @@ final class MoveCancel {
     static final String ORIGINS = "batchReplicasBefore";
     /** Details key: cancelled partitions still to be put back in their old order. */
     static final String CANCELLED = "cancelledReplicasBefore";
+    /** Details key: passes that found describeTopics not yet showing the cancel; at most {@link #MAX_WAITS}. */
+    static final String WAITED = "putBackWaits";
+    static final int MAX_WAITS = 5;
 
     /**
      * What one pass did.
@@ -61,9 +67,10 @@ final class MoveCancel {
             throws Exception {
         Map<String, String> out = new TreeMap<>(details);
         Map<String, List<Integer>> putBack = BatchOrigins.decode(details.get(CANCELLED));
-        Set<TopicPartition> cancelled = cancel(admin, which);
+        Map<String, List<Integer>> origins = BatchOrigins.decode(details.get(ORIGINS));
+        // only berth's own batch when it is recorded: another tool's reassignment on that broker is not ours to cancel
+        Set<TopicPartition> cancelled = cancel(admin, which, tp -> origins.isEmpty() || origins.containsKey(name(tp)));
         if (!cancelled.isEmpty()) {
-            Map<String, List<Integer>> origins = BatchOrigins.decode(details.get(ORIGINS));
             cancelled.forEach(tp -> {
                 List<Integer> before = origins.get(name(tp));
                 if (before != null) {
@@ -75,11 +82,20 @@ final class MoveCancel {
         }
         out.remove(CANCELLED);
         if (putBack.isEmpty()) {
+            out.remove(WAITED);
             return new Step(true, 0, 0, out);
         }
         Map<String, TopicPartitionInfo> now = describe(admin, putBack.keySet());
         Map<String, List<Integer>> current = new HashMap<>();
         now.forEach((name, info) -> current.put(name, info.replicas().stream().map(Node::id).toList()));
+        int waited = Reshuffle.intDetail(details, WAITED, 0);
+        if (!BatchOrigins.behind(putBack, current).isEmpty() && waited < MAX_WAITS) {
+            // describeTopics does not show the cancel yet (the answering broker's metadata lags): next pass
+            out.put(CANCELLED, BatchOrigins.encode(putBack));
+            out.put(WAITED, Integer.toString(waited + 1));
+            return new Step(false, 0, 0, out);
+        }
+        out.remove(WAITED);
         Map<String, List<Integer>> reorders = BatchOrigins.reorders(putBack, current);
         if (!reorders.isEmpty()) {
             Set<String> refused = reorder(admin, reorders);
@@ -105,10 +121,11 @@ final class MoveCancel {
      * Cancels the running reassignments {@code which} selects (Kafka drops the replicas being added);
      * returns the partitions it cancelled (one that finished meanwhile is not among them).
      */
-    static Set<TopicPartition> cancel(Admin admin, Predicate<PartitionReassignment> which) throws Exception {
+    static Set<TopicPartition> cancel(Admin admin, Predicate<PartitionReassignment> which,
+            Predicate<TopicPartition> ours) throws Exception {
         Map<TopicPartition, Optional<NewPartitionReassignment>> cancel = new HashMap<>();
         ReassignmentExecutorAccess.running(admin).forEach((tp, r) -> {
-            if (which.test(r)) {
+            if (which.test(r) && ours.test(tp)) {
                 cancel.put(tp, Optional.empty());
             }
         });
@@ -116,15 +133,20 @@ final class MoveCancel {
         if (cancel.isEmpty()) {
             return done;
         }
+        Exception failed = null;
         for (var e : admin.alterPartitionReassignments(cancel).values().entrySet()) {
             try {
                 e.getValue().get(10, TimeUnit.SECONDS);
                 done.add(e.getKey());
-            } catch (ExecutionException ex) {
+            } catch (ExecutionException | java.util.concurrent.TimeoutException ex) {
                 if (!(ex.getCause() instanceof NoReassignmentInProgressException)) {
-                    throw ex; // anything but "finished meanwhile": the next pass tries again
+                    LOG.warn("cancel of {} failed, tried again next pass: {}", e.getKey(), ex.toString());
+                    failed = ex;
                 }
             }
+        }
+        if (done.isEmpty() && failed != null) {
+            throw failed; // nothing cancelled: this pass failed; with some cancelled, they are recorded first
         }
         return done;
     }
@@ -145,22 +167,28 @@ final class MoveCancel {
         return refused;
     }
 
+    /** The partitions' current state; a topic deleted meanwhile has nothing to put back, any other failure throws. */
     private static Map<String, TopicPartitionInfo> describe(Admin admin, Set<String> partitions) throws Exception {
         Set<String> topics = new TreeSet<>();
         partitions.forEach(p -> topics.add(partition(p).topic()));
         Map<String, TopicPartitionInfo> out = new HashMap<>();
-        Map<String, TopicDescription> described;
-        try {
-            described = admin.describeTopics(topics).allTopicNames().get(10, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            return out; // a topic deleted meanwhile: nothing of it to put back
-        }
-        described.values().forEach(t -> t.partitions().forEach(p -> {
-            String name = t.name() + "-" + p.partition();
-            if (partitions.contains(name)) {
-                out.put(name, p);
+        for (var e : admin.describeTopics(topics).topicNameValues().entrySet()) {
+            TopicDescription t;
+            try {
+                t = e.getValue().get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException ex) {
+                if (ex.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                    continue;
+                }
+                throw ex; // a transient failure: the next pass describes again, the record stays
             }
-        }));
+            t.partitions().forEach(p -> {
+                String name = t.name() + "-" + p.partition();
+                if (partitions.contains(name)) {
+                    out.put(name, p);
+                }
+            });
+        }
         return out;
     }
 

@@ -188,15 +188,32 @@ final class Reshuffle {
      * describeTopics shows the batch's end; empty once {@link #MAX_SETTLE_PASSES} passes waited for it.
      */
     static Map<String, java.util.List<Integer>> lastBatch(OperationStatus op) {
-        int waited = Integer.parseInt(op.details().getOrDefault(SETTLE_PASSES, "0"));
+        int waited = intDetail(op.details(), SETTLE_PASSES, 0);
         return waited >= MAX_SETTLE_PASSES ? Map.of() : BatchOrigins.decode(op.details().get(MoveCancel.ORIGINS));
     }
 
     /** The operation after a pass that waited for describeTopics to show the last batch's end. */
     static OperationStatus settling(OperationStatus op) {
         Map<String, String> details = new TreeMap<>(op.details());
-        details.merge(SETTLE_PASSES, "1", (a, b) -> Integer.toString(Integer.parseInt(a) + 1));
+        details.put(SETTLE_PASSES, Integer.toString(intDetail(op.details(), SETTLE_PASSES, 0) + 1));
         return withDetails(op, details);
+    }
+
+    /** A number kept in details; {@code otherwise} when absent or not a number (a hand-edited status). */
+    static int intDetail(Map<String, String> details, String key, int otherwise) {
+        return (int) Math.min(Integer.MAX_VALUE, longDetail(details, key, otherwise));
+    }
+
+    static long longDetail(Map<String, String> details, String key, long otherwise) {
+        String v = details.get(key);
+        if (v == null) {
+            return otherwise;
+        }
+        try {
+            return Long.parseLong(v.trim());
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
     }
 
     /**
@@ -266,10 +283,10 @@ final class Reshuffle {
         details.putIfAbsent(BATCH_PARTITIONS, Integer.toString(running.size()));
         long moved = op.bytesMoved() == null ? 0 : op.bytesMoved();
         int done = op.partitionsDone() == null ? 0 : op.partitionsDone();
-        long base = Long.parseLong(details.getOrDefault(BASE_BYTES, Long.toString(moved)));
-        int baseParts = Integer.parseInt(details.getOrDefault(BASE_PARTITIONS, Integer.toString(done)));
-        long finishedBytes = Math.max(0, Long.parseLong(details.get(BATCH_BYTES)) - runningBytes);
-        int finishedParts = Math.max(0, Integer.parseInt(details.get(BATCH_PARTITIONS)) - running.size());
+        long base = longDetail(details, BASE_BYTES, moved);
+        int baseParts = intDetail(details, BASE_PARTITIONS, done);
+        long finishedBytes = Math.max(0, longDetail(details, BATCH_BYTES, runningBytes) - runningBytes);
+        int finishedParts = Math.max(0, intDetail(details, BATCH_PARTITIONS, running.size()) - running.size());
         return new OperationStatus(op.type(), op.phase(), op.brokers(),
                 Math.min(op.bytesTotal(), Math.max(moved, base + finishedBytes)), op.bytesTotal(),
                 Math.min(op.partitionsTotal(), Math.max(done, baseParts + finishedParts)), op.partitionsTotal(),

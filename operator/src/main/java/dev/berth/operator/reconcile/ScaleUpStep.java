@@ -67,7 +67,9 @@ public final class ScaleUpStep implements OperationStep {
                 return abandon(ctx, op, dropped, "spec.brokers.remove names them");
             }
             int replicas = ctx.cluster().getSpec().brokers().replicas();
-            Set<Integer> surplus = surplus(op.brokers(), ctx.desiredBrokers().size() - replicas);
+            Set<Integer> stillThere = new TreeSet<>(dropped(op));
+            stillThere.retainAll(ctx.desiredBrokers());
+            Set<Integer> surplus = surplus(op.brokers(), stillThere, ctx.desiredBrokers().size() - replicas);
             if (!surplus.isEmpty()) {
                 return abandon(ctx, op, surplus, "spec.brokers.replicas went down to " + replicas);
             }
@@ -157,13 +159,20 @@ public final class ScaleUpStep implements OperationStep {
      * The receivers a lowered {@code brokers.replicas} leaves without a place: {@code excess} brokers
      * more exist than the spec asks for (desired ids never drop a broker that exists), so the newest
      * receivers, highest ids first, stop receiving; the scale-down that follows removes them while
-     * they hold little. Example: receivers [3,4], 6 brokers for replicas 5 gives [4]; for 3, [3,4].
+     * they hold little. Receivers dropped before still exist and are counted first: the excess is
+     * taken from all receivers, and only those still receiving are returned. Example: receivers
+     * [3,4], 6 brokers for replicas 5 gives [4]; for 3, [3,4]; then receivers [3] with [4] dropped,
+     * still 6 brokers for 5, gives [] (broker 4 covers the excess; before, 3 was dropped as well).
      */
-    static Set<Integer> surplus(List<Integer> receivers, int excess) {
+    static Set<Integer> surplus(List<Integer> receivers, Set<Integer> droppedBefore, int excess) {
+        Set<Integer> all = new TreeSet<>(receivers);
+        all.addAll(droppedBefore);
+        List<Integer> newestFirst = all.stream().sorted(java.util.Comparator.reverseOrder()).toList();
         Set<Integer> out = new TreeSet<>();
-        List<Integer> newestFirst = receivers.stream().sorted(java.util.Comparator.reverseOrder()).toList();
         for (int i = 0; i < Math.min(excess, newestFirst.size()); i++) {
-            out.add(newestFirst.get(i));
+            if (receivers.contains(newestFirst.get(i))) {
+                out.add(newestFirst.get(i));
+            }
         }
         return out;
     }
@@ -173,7 +182,11 @@ public final class ScaleUpStep implements OperationStep {
         Set<Integer> out = new TreeSet<>();
         if (ids != null && !ids.isBlank()) {
             for (String id : ids.split(",")) {
-                out.add(Integer.parseInt(id.trim()));
+                try {
+                    out.add(Integer.parseInt(id.trim()));
+                } catch (NumberFormatException e) {
+                    // a hand-edited status: that entry is ignored, the operation goes on
+                }
             }
         }
         return out;

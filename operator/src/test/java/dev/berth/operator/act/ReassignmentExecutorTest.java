@@ -116,6 +116,30 @@ class ReassignmentExecutorTest {
         });
     }
 
+    /**
+     * A plan made from a replica list that still showed a finished move's old and new replicas (the
+     * answering broker's metadata lags a moment) asks for one replica more than the partition has; the
+     * executor's steps would have added it, raising the partition's RF for good. Such a move is not
+     * submitted; the others are, and each is recorded with its list from before (what a call-off puts
+     * back).
+     */
+    @Test
+    void aMoveThatWouldChangeAReplicaCountIsNotSubmittedAndTheOthersAreRecorded() {
+        KafkaAwait.createTopic(KAFKA.admin(), "stale", Map.of(0, List.of(0, 1, 2), 1, List.of(1, 2, 0)));
+        List<Move> moves = List.of(
+                new Move("stale", 0, List.of(0, 1, 2, 3), List.of(0, 1, 2, 3), MoveReason.SCALE_UP, 0),
+                new Move("stale", 1, List.of(1, 2, 0), List.of(3, 2, 0), MoveReason.SCALE_UP, 0));
+        ReassignmentProgress p = new ReassignmentExecutor(KAFKA.admin(), new ExecutionPolicy(0, 10)).advance(moves);
+
+        assertThat(p.errors()).containsExactly("stale-0: planned 4 replicas, Kafka lists 3; not submitted");
+        assertThat(p.submittedFrom()).isEqualTo(Map.of("stale-1", List.of(1, 2, 0)));
+        await("the good move ends").atMost(Duration.ofSeconds(30)).until(() ->
+                KafkaAwait.ids(KafkaAwait.describeTopic(KAFKA.admin(), "stale").partitions().get(1).replicas())
+                        .equals(List.of(3, 2, 0)));
+        assertThat(KafkaAwait.ids(KafkaAwait.describeTopic(KAFKA.admin(), "stale").partitions().get(0).replicas()))
+                .as("RF 3 stays 3").containsExactly(0, 1, 2);
+    }
+
     @Test
     void aDrainedBrokerVerifiesEmptyAndAPartitionCreatedOnItAfterwardsFailsVerification()
             throws Exception {

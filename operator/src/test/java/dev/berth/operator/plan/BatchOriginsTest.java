@@ -16,7 +16,8 @@ class BatchOriginsTest {
         assertThat(BatchOrigins.encode(Map.of())).isEmpty();
         assertThat(BatchOrigins.decode("")).isEmpty();
         assertThat(BatchOrigins.decode(null)).isEmpty();
-        assertThat(BatchOrigins.decode("orders-1:x,2;:1;orders-2:4,5;junk")).isEqualTo(Map.of("orders-2", List.of(4, 5)));
+        assertThat(BatchOrigins.decode("orders-1:x,2;:1;orders-2:4,5;junk;orders:1,2,3;orders-x:1,2;-3:1"))
+                .as("bad ids, no partition number, junk: skipped").isEqualTo(Map.of("orders-2", List.of(4, 5)));
     }
 
     record Row(String why, Map<String, List<Integer>> recorded, Map<String, List<Integer>> now,

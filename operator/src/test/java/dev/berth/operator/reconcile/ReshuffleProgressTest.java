@@ -126,10 +126,29 @@ class ReshuffleProgressTest {
 
     @Test
     void theNewestReceiversStopWhenTheSpecWantsFewerBrokers() {
-        assertThat(ScaleUpStep.surplus(List.of(3, 4), 1)).containsExactly(4);
-        assertThat(ScaleUpStep.surplus(List.of(3, 4), 3)).containsExactly(3, 4);
-        assertThat(ScaleUpStep.surplus(List.of(4, 3), 2)).containsExactly(3, 4);
-        assertThat(ScaleUpStep.surplus(List.of(3), 0)).isEmpty();
-        assertThat(ScaleUpStep.surplus(List.of(3), -1)).isEmpty();
+        assertThat(ScaleUpStep.surplus(List.of(3, 4), Set.of(), 1)).containsExactly(4);
+        assertThat(ScaleUpStep.surplus(List.of(3, 4), Set.of(), 3)).containsExactly(3, 4);
+        assertThat(ScaleUpStep.surplus(List.of(4, 3), Set.of(), 2)).containsExactly(3, 4);
+        assertThat(ScaleUpStep.surplus(List.of(3), Set.of(), 0)).isEmpty();
+        assertThat(ScaleUpStep.surplus(List.of(3), Set.of(), -1)).isEmpty();
+        // the next pass, broker 4 dropped and still there: it covers the excess, 3 keeps receiving
+        assertThat(ScaleUpStep.surplus(List.of(3), Set.of(4), 1)).isEmpty();
+        assertThat(ScaleUpStep.surplus(List.of(3), Set.of(4), 2)).containsExactly(3);
+        // a dropped broker lost meanwhile (no longer desired) is not passed: 3 goes
+        assertThat(ScaleUpStep.surplus(List.of(3), Set.of(), 1)).containsExactly(3);
+    }
+
+    @Test
+    void handEditedDetailsNeverStopAnOperation() {
+        OperationStatus edited = new OperationStatus("ScaleDown", "Draining", List.of(3), 10L, 100L, 1, 4,
+                "2026-01-01T00:00:00Z", null, Map.of(Reshuffle.SETTLE_PASSES, "x", Reshuffle.BASE_BYTES, "lots",
+                        Reshuffle.BATCH_BYTES, "", MoveCancel.ORIGINS, "orders-0:3,1,2"));
+        assertThat(Reshuffle.lastBatch(edited)).as("a bad count reads as 0").containsKey("orders-0");
+        assertThat(Reshuffle.settling(edited).details()).containsEntry(Reshuffle.SETTLE_PASSES, "1");
+        OperationStatus next = Reshuffle.inFlight(edited, Map.of("t-0", 1), Map.of("t-0", 5L));
+        assertThat(next.bytesMoved()).isEqualTo(10L);
+        OperationStatus waitedEnough = Reshuffle.withDetails(edited, Map.of(Reshuffle.SETTLE_PASSES, "5",
+                MoveCancel.ORIGINS, "orders-0:3,1,2"));
+        assertThat(Reshuffle.lastBatch(waitedEnough)).as("gave up waiting").isEmpty();
     }
 }

@@ -43,6 +43,9 @@ class StaleStatusWriteTest {
     static final OperationStatus MINE = new OperationStatus(OperationStatus.SCALE_UP, "Reassigning", List.of(1), 0L,
             null, 0, null, "2026-11-26T11:59:00Z", "decided by the slow pass from the old object", Map.of());
 
+    /** What the held pass returns as the operation. */
+    static volatile OperationStatus heldPassReturns = MINE;
+
     static KubeApiTestBed bed;
     static Operator operator;
 
@@ -57,7 +60,7 @@ class StaleStatusWriteTest {
                 resume.await(WAIT.toSeconds(), TimeUnit.SECONDS);
                 passes.incrementAndGet();
                 // what the slow pass decided from the object it read: an operation of its own
-                return new StepResult(true, MINE, List.of(), null);
+                return new StepResult(true, heldPassReturns, List.of(), null);
             }
             passes.incrementAndGet();
             return StepResult.NOTHING;
@@ -78,6 +81,7 @@ class StaleStatusWriteTest {
         OperatorFixture.create(bed, NS, "slow", OperatorFixture.spec(1, 3, null));
         await("first status").atMost(WAIT).until(() -> OperatorFixture.get(bed, NS, "slow").getStatus().phase() != null);
 
+        heldPassReturns = MINE;
         held = new CountDownLatch(1);
         resume = new CountDownLatch(1);
         holdNext.set("slow");
@@ -95,18 +99,30 @@ class StaleStatusWriteTest {
         assertThat(OperatorFixture.get(bed, NS, "slow").getStatus().operation()).isEqualTo(theirs).isNotEqualTo(MINE);
     }
     /**
-     * The other side of the same write: a pass that acted (here: decided an operation; on real brokers,
-     * submitted a batch and recorded its replica lists, which a call-off needs to put partitions back)
-     * while the user edited the spec. The edit changes the resourceVersion, so the status write is
-     * refused; before, what the pass did was lost with it. Now the operation alone is written over the
-     * fresh object, since nobody else changed the operation meanwhile.
+     * The other side of the same write: a pass that acted on Kafka (submitted a batch and recorded its
+     * replica lists, which a call-off needs to put partitions back) while the user edited the spec.
+     * The edit changes the resourceVersion, so the status write is refused; before, what the pass did
+     * was lost with it. Now the operation alone is written over the fresh object, since nobody else
+     * changed the operation meanwhile. (Which operations count as acting is
+     * {@code KeepOperationRuleTest}'s table.)
      */
     @Test
     void aPassThatActedWhileTheSpecWasEditedStillRecordsItsOperation() throws Exception {
         OperatorFixture.create(bed, NS, "edited", OperatorFixture.spec(1, 3, null));
         await("first status").atMost(WAIT).until(() -> OperatorFixture.get(bed, NS, "edited").getStatus().phase() != null);
+        OperationStatus running = new OperationStatus(OperationStatus.SCALE_UP, "Reassigning", List.of(3), 0L, null, 0,
+                null, "2026-11-26T12:00:00Z", "a batch is about to be submitted", Map.of());
+        KafkaCluster now = OperatorFixture.get(bed, NS, "edited");
+        KafkaClusterStatus s = now.getStatus();
+        new KubeWriter(bed.apiClient(), Clock.systemUTC()).patchStatus(now, new KafkaClusterStatus(s.observedGeneration(),
+                s.phase(), s.ready(), s.conditions(), s.brokers(), s.controllers(), running));
+        OperationStatus submitted = new OperationStatus(OperationStatus.SCALE_UP, "Reassigning", List.of(3), 0L, 1000L, 0,
+                1, "2026-11-26T12:00:00Z", "a batch was submitted", Map.of(MoveCancel.ORIGINS, "orders-0:1,2,0"));
+        heldPassReturns = submitted;
         held = new CountDownLatch(1);
         resume = new CountDownLatch(1);
+        await("the operation is read back").atMost(WAIT).until(() -> running.equals(OperatorFixture.get(bed, NS, "edited")
+                .getStatus().operation()));
         holdNext.set("edited");
         assertThat(held.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue(); // a pass of "edited" read it and waits
         OperatorFixture.clusters(bed).patch(NS, "edited", io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
@@ -116,7 +132,7 @@ class StaleStatusWriteTest {
         int before = passes.get();
         resume.countDown();
         await("the held pass ended and a later one ran").atMost(WAIT).until(() -> passes.get() >= before + 2);
-        assertThat(OperatorFixture.get(bed, NS, "edited").getStatus().operation()).isEqualTo(MINE);
+        assertThat(OperatorFixture.get(bed, NS, "edited").getStatus().operation()).isEqualTo(submitted);
     }
 
     /**
