@@ -9,7 +9,6 @@ import dev.berth.operator.act.desired.Names;
 import dev.berth.operator.api.Condition;
 import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.KafkaCluster;
-import dev.berth.operator.api.KafkaClusterStatus;
 import dev.berth.operator.api.NodeStatus;
 import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.api.SpecValidator;
@@ -28,7 +27,6 @@ import io.kubernetes.client.extended.controller.reconciler.Reconciler;
 import io.kubernetes.client.extended.controller.reconciler.Request;
 import io.kubernetes.client.extended.controller.reconciler.Result;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.JSON;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,6 +65,7 @@ public final class KafkaClusterReconciler implements Reconciler {
     private final KafkaObservations kafka;
     private final Function<KafkaCluster, String> bootstrap;
     private final KubeWriter writer;
+    private final StatusWrites statusWrites;
     private final OwnedObjects owned;
     private final FactsPublisher publisher;
     private final List<OperationStep> steps;
@@ -84,6 +83,7 @@ public final class KafkaClusterReconciler implements Reconciler {
         this.writer = p.writer();
         this.owned = new OwnedObjects(writer);
         this.publisher = new FactsPublisher(writer);
+        this.statusWrites = new StatusWrites(writer, p.clock());
         this.steps = List.copyOf(p.steps());
         this.interval = p.interval();
         this.clock = p.clock();
@@ -154,7 +154,7 @@ public final class KafkaClusterReconciler implements Reconciler {
                 TopicReplication.of(seen.kafka().observation()), classesIfNeeded(cluster, seen),
                 DesiredConfigMap.voterCount(seen.kube().configMaps().get(Names.configMap(cluster.name()))));
         if (!problems.isEmpty()) {
-            boolean written = writeStatus(seen.status(problems, List.of(), seen.operation(), paused(key, seen.operation())));
+            boolean written = statusWrites.write(seen.status(problems, List.of(), seen.operation(), paused(key, seen.operation())));
             OperatorMetrics.RECONCILES.labels("invalid").inc();
             return new Result(true, written ? interval : AGAIN_AFTER_STALE);
         }
@@ -167,8 +167,8 @@ public final class KafkaClusterReconciler implements Reconciler {
         if (!created.isEmpty()) {
             kafka.refresh(key);
         }
-        if (!writeStatus(seen.status(List.of(), created, steps.operation(), steps.conditions()))) {
-            keepOperation(cluster, seen.operation(), steps.operation());
+        if (!statusWrites.write(seen.status(List.of(), created, steps.operation(), steps.conditions()))) {
+            statusWrites.keepOperation(cluster, seen.operation(), steps.operation());
             return new Result(true, AGAIN_AFTER_STALE);
         }
         OperatorMetrics.RECONCILES.labels("ok").inc();
@@ -309,89 +309,5 @@ public final class KafkaClusterReconciler implements Reconciler {
             out.put(n.id() - Names.CONTROLLER_ID_BASE, n.rack());
         }
         return out;
-    }
-
-    /**
-     * After a refused status write: the steps may have acted on Kafka (a batch submitted, moves
-     * cancelled) and recorded it in the operation, such as the replica lists a call-off needs to put
-     * partitions back. A spec edit during the pass (every edit changes the resourceVersion) made that
-     * record vanish. So the operation alone is written over the fresh object, if this pass acted on
-     * Kafka ({@link #actedOnKafka}) and nobody else changed the operation since this pass read it
-     * (compare-and-set; another leader's operation is never overwritten). A pass that only decided
-     * (an operation started, Verifying to Removing) is not kept: the next pass decides again from the
-     * new spec, which may call the operation off.
-     */
-    private void keepOperation(KafkaCluster read, OperationStatus before, OperationStatus after) throws ApiException {
-        if (!actedOnKafka(before, after)) {
-            return;
-        }
-        KafkaCluster fresh = writer.read(read.namespace(), read.name());
-        if (fresh == null || !java.util.Objects.equals(fresh.getStatus().operation(), before)) {
-            LOG.info("operation of {}/{} changed by another writer meanwhile; this pass's is dropped",
-                    read.namespace(), read.name());
-            return;
-        }
-        KafkaClusterStatus s = fresh.getStatus();
-        try {
-            writer.patchStatus(fresh, new KafkaClusterStatus(s.observedGeneration(), s.phase(), s.ready(), s.conditions(),
-                    s.brokers(), s.controllers(), after));
-        } catch (ApiException e) {
-            if (!KubeWriter.isStale(e)) {
-                throw e;
-            }
-            LOG.info("operation of {}/{} not recorded: the object changed again", read.namespace(), read.name());
-        }
-    }
-
-    /** Whether the operation records a Kafka action of this pass: a new batch, or moves cancelled. */
-    static boolean actedOnKafka(OperationStatus before, OperationStatus after) {
-        if (before == null || after == null) {
-            return false; // a start or an end is a decision
-        }
-        return !java.util.Objects.equals(before.details().get(MoveCancel.ORIGINS), after.details().get(MoveCancel.ORIGINS))
-                || !java.util.Objects.equals(before.details().get(MoveCancel.CANCELLED), after.details().get(MoveCancel.CANCELLED));
-    }
-
-    /**
-     * Whether this pass must leave a status written before alone: the cluster ran before (phase
-     * Running, Degraded or Invalid; a cluster still being created has no verdict on Kafka to lose) and
-     * this operator has not finished its first look at Kafka (no observation, no failure yet). Without Kafka, a status says Ready=False "Kafka does not answer", phase Degraded
-     * and Degraded=Unknown, and skips the topic-RF spec check: after every operator restart or Lease
-     * fail-over a healthy cluster flipped to Degraded and back within a second, with new transition
-     * times. The first observation, or its failure (within the Admin timeout, about 6 s), enqueues the
-     * cluster again and its status is written then. Pods are still healed in the meantime.
-     */
-    static boolean heldUntilObserved(KafkaCluster c, KafkaView kafka) {
-        String phase = c.getStatus().phase();
-        return kafka.observation() == null && kafka.unreachable() == null && phase != null
-                && !KafkaClusterStatus.Phase.Creating.name().equals(phase);
-    }
-
-    /**
-     * Writes the status when it changed; false when the KafkaCluster changed since this pass read it
-     * (the write is refused, and a new pass must decide again from the new object).
-     */
-    private boolean writeStatus(StatusBuilder.Inputs in) throws ApiException {
-        KafkaCluster c = in.cluster();
-        if (heldUntilObserved(c, in.kafka())) {
-            LOG.debug("status of {}/{} kept until Kafka is first observed", c.namespace(), c.name());
-            return true;
-        }
-        KafkaClusterStatus next = StatusBuilder.build(in, clock);
-        if (!JSON.serialize(next).equals(JSON.serialize(c.getStatus()))) {
-            LOG.debug("status of {}/{}: {} -> {}", c.namespace(), c.name(), JSON.serialize(c.getStatus()), JSON.serialize(next));
-            try {
-                writer.patchStatus(c, next);
-            } catch (ApiException e) {
-                if (!KubeWriter.isStale(e)) {
-                    throw e;
-                }
-                LOG.info("status of {}/{} not written: the object changed since this pass read it; deciding again",
-                        c.namespace(), c.name());
-                return false;
-            }
-            OperatorMetrics.STATUS_WRITES.inc();
-        }
-        return true;
     }
 }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Which operations a pass whose status write was refused still records ({@code
- * KafkaClusterReconciler.actedOnKafka}): only those that record an action on Kafka. A decision made
+ * StatusWrites.actedOnKafka}): only those that record an action on Kafka. A decision made
  * from the spec the pass read (start, end, Verifying to Removing) is the next pass's to make again
  * from the new spec: kept, a Removing decided from replicas 3 defeated the call-off the user asked
  * for with replicas 4.
@@ -37,7 +37,7 @@ class KeepOperationRuleTest {
             new Row("an end: a decision", op("Draining", batch1), null, false),
         };
         for (Row r : rows) {
-            assertThat(KafkaClusterReconciler.actedOnKafka(r.before(), r.after())).as(r.why()).isEqualTo(r.kept());
+            assertThat(StatusWrites.actedOnKafka(r.before(), r.after())).as(r.why()).isEqualTo(r.kept());
         }
     }
 }
