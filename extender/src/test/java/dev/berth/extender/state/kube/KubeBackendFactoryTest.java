@@ -8,7 +8,6 @@ import dev.berth.extender.state.StateBackend;
 import dev.berth.extender.state.StateBackendFactory;
 import dev.berth.extender.state.kube.ClientSource.Kind;
 import dev.berth.testbed.k8s.KubeApiTestBed;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -57,21 +56,7 @@ class KubeBackendFactoryTest {
     void aKubeconfigFlagConnectsTheInformersToThatServer(@TempDir Path dir) throws Exception {
         try (KubeApiTestBed bed = KubeApiTestBed.start()) {
             bed.load("testbed/three-racks.yaml");
-            Path kubeconfig = dir.resolve("kubeconfig");
-            Files.writeString(kubeconfig, """
-                    apiVersion: v1
-                    kind: Config
-                    clusters:
-                    - name: bed
-                      cluster: {server: "%s"}
-                    users:
-                    - name: tester
-                      user: {token: not-checked-by-the-bed}
-                    contexts:
-                    - name: bed
-                      context: {cluster: bed, user: tester}
-                    current-context: bed
-                    """.formatted(bed.url()));
+            Path kubeconfig = TricklingApiServer.kubeconfig(dir, bed.url());
             ServeOptions d = ServeOptions.defaults();
             ServeOptions options = new ServeOptions(d.listen(), d.tls(), d.scoring(),
                     new ServeOptions.Sources(null, kubeconfig), d.logging());

@@ -45,21 +45,26 @@ final class TricklingApiServer implements AutoCloseable {
 
     /** A kubeconfig in {@code dir} that points at this server. */
     Path kubeconfig(Path dir) throws IOException {
-        Path file = dir.resolve("kubeconfig-trickling");
+        return kubeconfig(dir, "http://127.0.0.1:" + server.getLocalPort());
+    }
+
+    /** A kubeconfig file in {@code dir} whose one context points at {@code server}, with a token nobody checks. */
+    static Path kubeconfig(Path dir, String server) throws IOException {
+        Path file = Files.createTempFile(dir, "kubeconfig", ".yaml");
         Files.writeString(file, """
                 apiVersion: v1
                 kind: Config
                 clusters:
-                - name: slow
-                  cluster: {server: "http://127.0.0.1:%d"}
+                - name: test
+                  cluster: {server: "%s"}
                 users:
                 - name: tester
-                  user: {token: t}
+                  user: {token: not-checked}
                 contexts:
-                - name: slow
-                  context: {cluster: slow, user: tester}
-                current-context: slow
-                """.formatted(server.getLocalPort()));
+                - name: test
+                  context: {cluster: test, user: tester}
+                current-context: test
+                """.formatted(server));
         return file;
     }
 
