@@ -56,6 +56,13 @@ public final class KafkaObserver implements AutoCloseable {
     private final Admin admin;
     private final Clock clock;
     private final BytesInEstimator estimator;
+    /**
+     * Partitions a move was changing at the last observation, with the move's target count. A broker's
+     * metadata can show a finished move's old and new replicas a moment after no list names it; with
+     * this, a one-partition topic (where "the count most partitions have" is that partition's) does not
+     * read as RF + 1 then. Only the periodic observer, which sees the moves run, has it.
+     */
+    private volatile Map<TopicPartition, Integer> lastTargets = Map.of();
 
     public KafkaObserver(Admin admin, Clock clock) {
         this.admin = admin;
@@ -111,6 +118,10 @@ public final class KafkaObserver implements AutoCloseable {
             }
             Map<TopicPartition, PartitionReassignment> inFlight = new HashMap<>(before);
             inFlight.putAll(after);
+            Map<TopicPartition, Integer> recent = lastTargets;
+            Map<TopicPartition, Integer> targets = new HashMap<>();
+            inFlight.forEach((tp, r) -> targets.put(tp, r.replicas().size() - r.removingReplicas().size()));
+            lastTargets = Map.copyOf(targets);
             Map<String, Integer> minIsr = minInsync(names);
             Map<Integer, Long> bytesByBroker = new TreeMap<>();
             Map<TopicPartition, Long> sizes = logSizes(brokers, bytesByBroker);
@@ -120,7 +131,7 @@ public final class KafkaObserver implements AutoCloseable {
             Map<String, TopicState> topics = new TreeMap<>();
             for (TopicDescription t : described.values()) {
                 List<TopicPartitionInfo> ps = t.partitions();
-                int rf = replicationFactor(t.name(), ps, inFlight);
+                int rf = replicationFactor(t.name(), ps, inFlight, recent);
                 topics.put(t.name(), new TopicState(t.name(), rf, minIsr.getOrDefault(t.name(), 1)));
                 for (TopicPartitionInfo p : ps) {
                     Long known = sizes.get(new TopicPartition(t.name(), p.partition()));
@@ -163,10 +174,22 @@ public final class KafkaObserver implements AutoCloseable {
      */
     static int replicationFactor(String topic, List<TopicPartitionInfo> partitions,
             Map<TopicPartition, PartitionReassignment> inFlight) {
+        return replicationFactor(topic, partitions, inFlight, Map.of());
+    }
+
+    /**
+     * @param recent partitions a move was changing at the previous observation, with its target count: one
+     *     no list names now that still shows more replicas counts that target (the lag above)
+     */
+    static int replicationFactor(String topic, List<TopicPartitionInfo> partitions,
+            Map<TopicPartition, PartitionReassignment> inFlight, Map<TopicPartition, Integer> recent) {
         Map<Integer, Integer> partitionsByCount = new TreeMap<>();
         for (TopicPartitionInfo p : partitions) {
-            PartitionReassignment r = inFlight.get(new TopicPartition(topic, p.partition()));
-            int count = r == null ? p.replicas().size() : r.replicas().size() - r.removingReplicas().size();
+            TopicPartition tp = new TopicPartition(topic, p.partition());
+            PartitionReassignment r = inFlight.get(tp);
+            Integer target = recent.get(tp);
+            int count = r != null ? r.replicas().size() - r.removingReplicas().size()
+                    : target != null ? Math.min(target, p.replicas().size()) : p.replicas().size();
             partitionsByCount.merge(count, 1, Integer::sum);
         }
         int rf = 0;

@@ -50,6 +50,21 @@ class ReplicationFactorTest {
         assertThat(rf()).as("no partition").isZero();
     }
 
+    @Test
+    void aOnePartitionTopicWhoseMoveJustEndedCountsTheMovesTargetNotTheStaleUnion() {
+        TopicPartitionInfo union = new TopicPartitionInfo(0, node(0), List.of(node(0), node(1), node(3), node(2)), List.of());
+        TopicPartition tp = new TopicPartition("solo", 0);
+        assertThat(KafkaObserver.replicationFactor("solo", List.of(union), Map.of()))
+                .as("no memory: the union counts").isEqualTo(4);
+        assertThat(KafkaObserver.replicationFactor("solo", List.of(union), Map.of(), Map.of(tp, 3)))
+                .as("the last observation saw it moving to 3 replicas").isEqualTo(3);
+        TopicPartitionInfo done = new TopicPartitionInfo(0, node(0), List.of(node(0), node(1), node(3)), List.of());
+        assertThat(KafkaObserver.replicationFactor("solo", List.of(done), Map.of(), Map.of(tp, 3))).isEqualTo(3);
+        TopicPartitionInfo raised = new TopicPartitionInfo(0, node(0), List.of(node(0), node(1), node(3), node(2)), List.of());
+        assertThat(KafkaObserver.replicationFactor("solo", List.of(raised), Map.of(), Map.of(tp, 4)))
+                .as("a move that raised RF to 4 counts 4").isEqualTo(4);
+    }
+
     private static int rf(int... counts) {
         List<TopicPartitionInfo> partitions = new java.util.ArrayList<>();
         for (int i = 0; i < counts.length; i++) {
