@@ -1,17 +1,14 @@
 package dev.berth.extender.state.kube;
 
-import com.google.gson.Gson;
 import com.google.gson.JsonParseException;
 import dev.berth.extender.placement.BrokerPod;
 import dev.berth.extender.placement.HardRules;
-import dev.berth.extender.placement.Keys;
 import dev.berth.extender.placement.NodeFacts;
 import dev.berth.extender.placement.Reason;
 import dev.berth.extender.protocol.BadRequestException;
 import dev.berth.extender.protocol.Facts;
 import dev.berth.extender.state.PodBinder;
 import dev.berth.extender.state.ReservationLedger;
-import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.ApiCallback;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
@@ -22,7 +19,6 @@ import io.kubernetes.client.openapi.models.V1EventSource;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1ObjectReference;
 import io.kubernetes.client.openapi.models.V1Pod;
-import io.kubernetes.client.util.PatchUtils;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -82,9 +78,9 @@ public final class KubePodBinder implements PodBinder {
     /** The apiserver refused the Binding (e.g. the pod is being deleted) and the pod is still unbound. */
     public static final String BINDING_CONFLICT = "binding conflict";
 
-    private static final Gson GSON = new Gson();
 
     private final CoreV1Api api;
+    private final RackStamps stamps;
     private final ReservationLedger ledger;
     private final Function<String, Optional<NodeFacts>> nodes;
     private final Object reserving = new Object();
@@ -102,6 +98,7 @@ public final class KubePodBinder implements PodBinder {
     public KubePodBinder(CoreV1Api api, ReservationLedger ledger, Function<String, Optional<NodeFacts>> nodes,
             Clock clock, String instance) {
         this.api = api;
+        this.stamps = new RackStamps(api);
         this.ledger = ledger;
         this.nodes = nodes;
         this.clock = clock;
@@ -123,7 +120,7 @@ public final class KubePodBinder implements PodBinder {
         String stampedAt = null;
         boolean bound = false;
         try {
-            stampedAt = stampRack(t, pod);
+            stampedAt = stamps.stamp(t, pod);
             postBinding(t);
             bound = true;
         } finally {
@@ -132,7 +129,7 @@ public final class KubePodBinder implements PodBinder {
                     ledger.release(KubeFacts.podKey(pod), pod.getMetadata().getUid());
                 }
                 if (stampedAt != null) {
-                    unstampRack(t, stampedAt);
+                    stamps.takeBack(t, stampedAt);
                 }
             }
         }
@@ -182,69 +179,9 @@ public final class KubePodBinder implements PodBinder {
 
     /** A pinned rack that differs from the node's is refused: a broker never changes rack. */
     private static void checkPinnedRack(BindTarget t, V1Pod pod) throws BindException {
-        String pinned = pinnedRack(pod);
+        String pinned = RackStamps.pinnedRack(pod);
         if (pinned != null && t.nodeRack() != null && !pinned.equals(t.nodeRack())) {
             throw new BindException(RACK_MISMATCH);
-        }
-    }
-
-    private static String pinnedRack(V1Pod pod) {
-        Map<String, String> annotations = pod.getMetadata().getAnnotations();
-        String pinned = annotations == null ? null : annotations.get(Keys.RACK);
-        return pinned == null || pinned.isEmpty() ? null : pinned;
-    }
-
-    /**
-     * Stamps the node's rack on a pod that has none.
-     *
-     * @return the pod's resourceVersion right after the stamp, or null when nothing was stamped
-     */
-    private String stampRack(BindTarget t, V1Pod pod) throws BindException {
-        if (pinnedRack(pod) != null || t.nodeRack() == null || t.nodeRack().isEmpty()) {
-            return null;
-        }
-        String patch = GSON.toJson(Map.of("metadata", Map.of("annotations", Map.of(Keys.RACK, t.nodeRack()))));
-        try {
-            V1Pod stamped = PatchUtils.patch(
-                    V1Pod.class,
-                    () -> api.patchNamespacedPod(t.podName(), t.namespace(), new V1Patch(patch)).buildCall(null),
-                    V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-                    api.getApiClient());
-            return stamped == null || stamped.getMetadata() == null ? null : stamped.getMetadata().getResourceVersion();
-        } catch (ApiException e) {
-            if (e.getCode() == 404) {
-                throw new BindException(POD_NOT_FOUND, e);
-            }
-            throw apiFailure("stamp rack", e);
-        } catch (JsonParseException e) {
-            throw new BindException(API_UNREACHABLE, e); // cut off mid-body: the stamp may have landed
-        }
-    }
-
-    /**
-     * Takes back a rack stamp whose Binding failed, so that a transient error does not pin a broker
-     * that never ran to that rack (DESIGN.md: a broker never changes rack <i>by accident</i>). It is
-     * a JSON patch whose leading {@code test} is the resourceVersion the stamp left: if anything
-     * wrote the pod since (a Binding that landed after all, a second scheduler, the operator), the
-     * apiserver refuses it with 422 and the stamp stays, which is what berth did before.
-     */
-    private void unstampRack(BindTarget t, String stampedAt) {
-        String patch = "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":"
-                + GSON.toJson(stampedAt) + "},{\"op\":\"remove\",\"path\":\"/metadata/annotations/"
-                + Keys.RACK.replace("~", "~0").replace("/", "~1") + "\"}]";
-        try {
-            PatchUtils.patch(
-                    V1Pod.class,
-                    () -> api.patchNamespacedPod(t.podName(), t.namespace(), new V1Patch(patch)).buildCall(null),
-                    V1Patch.PATCH_FORMAT_JSON_PATCH,
-                    api.getApiClient());
-        } catch (ApiException e) {
-            // 422: the pod changed since the stamp; 0: the API is unreachable. Either way it stays.
-            LOG.info("rack stamp on {}/{} kept after its binding failed (HTTP {})", t.namespace(), t.podName(),
-                    e.getCode());
-        } catch (JsonParseException e) {
-            LOG.info("rack stamp on {}/{}: the answer to taking it back was cut off ({})", t.namespace(), t.podName(),
-                    e.getMessage());
         }
     }
 
@@ -366,7 +303,7 @@ public final class KubePodBinder implements PodBinder {
         }
     }
 
-    private static BindException apiFailure(String step, ApiException e) {
+    static BindException apiFailure(String step, ApiException e) {
         if (e.getCode() == 0) {
             return new BindException(API_UNREACHABLE, e);
         }

@@ -23,11 +23,14 @@ import okhttp3.ResponseBody;
  *       breaks before the reply (the case where the client cannot know the outcome);
  *   <li>{@link #raceOnce()}: an identical Binding lands just before this one, which the apiserver
  *       then refuses with 409 (an earlier attempt of the same bind that was slow to arrive).
+ *   <li>{@link #cutStampReplyOnce()}: not a Binding but the first pod PATCH (the rack stamp): it
+ *       lands, and its reply is cut off mid-body (a call timeout while the body was read).
  * </ul>
  */
 final class FaultyBinding implements Interceptor {
     private static final int LOSE_REPLY = 0;
     private static final int RACE = -1;
+    private static final int CUT_STAMP_REPLY = -2;
     private final int refuseWith;
     private final AtomicBoolean armed = new AtomicBoolean(true);
 
@@ -47,6 +50,10 @@ final class FaultyBinding implements Interceptor {
         return new FaultyBinding(RACE);
     }
 
+    static FaultyBinding cutStampReplyOnce() {
+        return new FaultyBinding(CUT_STAMP_REPLY);
+    }
+
     /** A client of the bed at {@code baseUrl} with this fault in front of it. */
     CoreV1Api api(String baseUrl) {
         ApiClient client = new ClientBuilder().setBasePath(baseUrl).setReadTimeout(Duration.ofSeconds(15)).build();
@@ -58,8 +65,17 @@ final class FaultyBinding implements Interceptor {
     public Response intercept(Chain chain) throws IOException {
         Request request = chain.request();
         boolean binding = "POST".equals(request.method()) && request.url().encodedPath().endsWith("/binding");
-        if (!binding || !armed.compareAndSet(true, false)) {
+        boolean patch = "PATCH".equals(request.method());
+        boolean target = refuseWith == CUT_STAMP_REPLY ? patch : binding;
+        if (!target || !armed.compareAndSet(true, false)) {
             return chain.proceed(request);
+        }
+        if (refuseWith == CUT_STAMP_REPLY) {
+            Response landed = chain.proceed(request);
+            String body = landed.body() == null ? "" : landed.body().string();
+            return landed.newBuilder() // the first half of the reply only
+                    .body(ResponseBody.create(body.substring(0, body.length() / 2), MediaType.get("application/json")))
+                    .build();
         }
         if (refuseWith == LOSE_REPLY) {
             chain.proceed(request).close();

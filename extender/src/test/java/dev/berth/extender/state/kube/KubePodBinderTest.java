@@ -355,6 +355,26 @@ class KubePodBinderTest {
         assertThat(after.getMetadata().getAnnotations()).containsEntry("berth.dev/rack", "rack-a");
     }
 
+    /**
+     * The stamp's PATCH lands but its reply is cut off: the binder cannot know the resourceVersion the
+     * stamp left, and before, it kept the stamp, pinning a broker that never ran to that rack. Now it
+     * takes the stamp back if the annotation still holds the rack it stamped.
+     */
+    @Test
+    void aStampWhoseReplyWasCutOffIsTakenBack() throws Exception {
+        String uid = createBroker("bind-cut-stamp", "c11", null);
+        FaultyBinding fault = FaultyBinding.cutStampReplyOnce();
+        KubePodBinder flaky = new KubePodBinder(fault.api(bed.url()), ledger, state::node, Clock.systemUTC(), "berth-extender-test");
+
+        assertThatThrownBy(() -> flaky.bind(target("bind-cut-stamp", uid, "node-a", "rack-a")))
+                .isInstanceOf(BindException.class)
+                .hasMessage(KubePodBinder.API_UNREACHABLE);
+        V1Pod after = read("bind-cut-stamp");
+        assertThat(after.getSpec().getNodeName()).isNull();
+        assertThat(after.getMetadata().getAnnotations()).doesNotContainKey("berth.dev/rack");
+        assertThat(ledger.reservedOn("node-a")).extracting(PlacedBroker::podKey).doesNotContain("kafka/bind-cut-stamp");
+    }
+
     @Test
     void aMissingPodIsRefused() {
         assertThatThrownBy(() -> binder.bind(target("bind-ghost", "u-ghost", "node-a", "rack-a")))
