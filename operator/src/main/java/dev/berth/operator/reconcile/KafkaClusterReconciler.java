@@ -163,14 +163,20 @@ public final class KafkaClusterReconciler implements Reconciler {
         List<PodAction> created = owned.createPods(cluster, seen.kube(), planned);
         owned.ensurePvcs(cluster, seen.kube(), seen.desired());
         publisher.publish(seen.kube(), seen.kafka().observation());
-        Steps steps = runOperationSteps(key, seen);
+        StepEvents events = new StepEvents();
+        Steps steps = runOperationSteps(key, seen, events);
         if (!created.isEmpty()) {
             kafka.refresh(key);
         }
         if (!statusWrites.write(seen.status(List.of(), created, steps.operation(), steps.conditions()))) {
-            statusWrites.keepOperation(cluster, seen.operation(), steps.operation());
+            if (statusWrites.keepOperation(cluster, seen.operation(), steps.operation())) {
+                events.flush(writer, cluster); // what the pass did to Kafka is recorded: so are its Events
+            } else {
+                events.drop();
+            }
             return new Result(true, AGAIN_AFTER_STALE);
         }
+        events.flush(writer, cluster);
         OperatorMetrics.RECONCILES.labels("ok").inc();
         // a pod created: look again soon; one waiting for an old PVC or another cluster's objects: less often
         Duration next = !created.isEmpty() ? Duration.ofSeconds(1)
@@ -201,9 +207,9 @@ public final class KafkaClusterReconciler implements Reconciler {
     private record Steps(OperationStatus operation, List<Condition> conditions, Duration requeue) {}
 
     /** The day-2 hook: each step sees the operation as the previous one left it. */
-    private Steps runOperationSteps(String key, Observed seen) throws Exception {
+    private Steps runOperationSteps(String key, Observed seen, StepEvents events) throws Exception {
         StepContext ctx = new StepContext(seen.cluster(), seen.kube(), seen.kafka(), kafka.admin(key), seen.desired(),
-                seen.operation(), writer, clock);
+                seen.operation(), writer, clock, events);
         List<Condition> conditions = new ArrayList<>();
         Duration requeue = interval;
         for (OperationStep step : steps) {

@@ -150,7 +150,7 @@ public final class ScaleDownStep implements OperationStep {
             boolean known = ctx.cluster().getStatus().conditions().stream().anyMatch(c -> c.isTrue()
                     && c.type().equals(ConditionType.ScaleDownBlocked.name()) && c.reason().equals(reason));
             if (!known) {
-                ctx.writer().event(ctx.cluster(), "Warning", ScaleEvent.SCALE_DOWN_REFUSED.reason(), message);
+                ctx.event("Warning", ScaleEvent.SCALE_DOWN_REFUSED.reason(), message);
             }
             return new StepResult(true, null, List.of(Condition.of(ConditionType.ScaleDownBlocked,
                     true, reason, message)), Duration.ofSeconds(30));
@@ -158,7 +158,7 @@ public final class ScaleDownStep implements OperationStep {
         OperationStatus op = new OperationStatus(OperationStatus.SCALE_DOWN, DRAINING,
                 List.copyOf(chosen), 0L, null, 0, null, Reshuffle.now(ctx),
                 "Draining brokers " + chosen + ".", Map.of());
-        ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_DOWN_STARTED.reason(), op.message());
+        ctx.event("Normal", ScaleEvent.SCALE_DOWN_STARTED.reason(), op.message());
         return new StepResult(true, op, List.of(notBlocked()), Duration.ofSeconds(1));
     }
 
@@ -245,12 +245,12 @@ public final class ScaleDownStep implements OperationStep {
         if (!rest.isEmpty()) {
             OperationStatus narrowed = Reshuffle.narrowed(op, DRAINING, rest, "Draining brokers " + rest
                     + "; the drain of " + back + " was cancelled.", undo.details());
-            ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_DOWN_CANCELLED.reason(), "Drain of brokers "
+            ctx.event("Normal", ScaleEvent.SCALE_DOWN_CANCELLED.reason(), "Drain of brokers "
                     + back + " cancelled: " + why + ". Brokers " + rest + " still leave.");
             return new StepResult(true, narrowed, List.of(notBlocked()), Duration.ofSeconds(1));
         }
         Reshuffle.clearThrottlesIfIdle(ctx.admin(), ctx.kafka().observation().snapshot());
-        ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_DOWN_CANCELLED.reason(), "Scale-down of brokers "
+        ctx.event("Normal", ScaleEvent.SCALE_DOWN_CANCELLED.reason(), "Scale-down of brokers "
                 + op.brokers() + " cancelled: " + why + ". Moves that were running were put back as they were;"
                 + " replicas that had already moved stay where they are.");
         return new StepResult(true, null, List.of(notBlocked()), Duration.ofSeconds(1));
@@ -273,7 +273,7 @@ public final class ScaleDownStep implements OperationStep {
         }
         String message = "Brokers " + op.brokers() + " verified empty by Kafka (describeTopics, "
                 + "describeLogDirs, no reassignment in flight); removing them.";
-        ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_DOWN_VERIFIED.reason(), message);
+        ctx.event("Normal", ScaleEvent.SCALE_DOWN_VERIFIED.reason(), message);
         return StepResult.of(Reshuffle.phase(op, REMOVING, message), Duration.ofMillis(500));
     }
 
@@ -313,7 +313,7 @@ public final class ScaleDownStep implements OperationStep {
             }
         }
         if (left.isEmpty()) {
-            ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_DOWN_COMPLETE.reason(),
+            ctx.event("Normal", ScaleEvent.SCALE_DOWN_COMPLETE.reason(),
                     "Brokers " + op.brokers()
                             + " drained, verified empty, unregistered; pods and PVCs deleted.");
             return StepResult.of(null, Duration.ofSeconds(1));

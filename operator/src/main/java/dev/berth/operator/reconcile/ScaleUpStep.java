@@ -79,7 +79,7 @@ public final class ScaleUpStep implements OperationStep {
             if (op == null) {
                 return StepResult.NOTHING;
             }
-            ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_UP_STARTED.reason(), op.message());
+            ctx.event("Normal", ScaleEvent.SCALE_UP_STARTED.reason(), op.message());
         }
         ClusterSnapshot known = ctx.kafka().observation().snapshot();
         Map<Integer, String> racks = new java.util.HashMap<>();
@@ -102,7 +102,7 @@ public final class ScaleUpStep implements OperationStep {
         }
         if (pass.done()) {
             OperationStatus last = Reshuffle.progress(op, PHASE, pass.plan(), null);
-            ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_UP_BALANCED.reason(),
+            ctx.event("Normal", ScaleEvent.SCALE_UP_BALANCED.reason(),
                     "Brokers " + op.brokers() + " hold their share; " + last.bytesMoved() + " bytes moved.");
             return new StepResult(true, null, List.of(notBlocked()), Duration.ofSeconds(1));
         }
@@ -144,12 +144,12 @@ public final class ScaleUpStep implements OperationStep {
             details.put(DROPPED, gone.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
             OperationStatus narrowed = Reshuffle.narrowed(op, PHASE, rest, "Spreading data onto brokers " + rest
                     + "; moves onto " + dropped + " were cancelled.", details);
-            ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_UP_ABANDONED.reason(), "Moves onto brokers "
+            ctx.event("Normal", ScaleEvent.SCALE_UP_ABANDONED.reason(), "Moves onto brokers "
                     + dropped + " cancelled: " + why + ". The scale-up goes on onto brokers " + rest + ".");
             return new StepResult(true, narrowed, List.of(notBlocked()), Duration.ofSeconds(1));
         }
         Reshuffle.clearThrottlesIfIdle(ctx.admin(), ctx.kafka().observation().snapshot());
-        ctx.writer().event(ctx.cluster(), "Normal", ScaleEvent.SCALE_UP_ABANDONED.reason(), "Scale-up onto brokers "
+        ctx.event("Normal", ScaleEvent.SCALE_UP_ABANDONED.reason(), "Scale-up onto brokers "
                 + op.brokers() + " ended: " + why + "; moves onto brokers " + dropped + " were cancelled and put back,"
                 + " and the scale-down removes what the spec no longer wants.");
         return new StepResult(true, null, List.of(notBlocked()), Duration.ofSeconds(1));

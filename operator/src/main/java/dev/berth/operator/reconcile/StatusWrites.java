@@ -44,25 +44,28 @@ final class StatusWrites {
      * (an operation started, Verifying to Removing) is not kept: the next pass decides again from the
      * new spec, which may call the operation off.
      */
-    void keepOperation(KafkaCluster read, OperationStatus before, OperationStatus after) throws ApiException {
+    /** @return whether the operation was written */
+    boolean keepOperation(KafkaCluster read, OperationStatus before, OperationStatus after) throws ApiException {
         if (!actedOnKafka(before, after)) {
-            return;
+            return false;
         }
         KafkaCluster fresh = writer.read(read.namespace(), read.name());
         if (fresh == null || !java.util.Objects.equals(fresh.getStatus().operation(), before)) {
             LOG.info("operation of {}/{} changed by another writer meanwhile; this pass's is dropped",
                     read.namespace(), read.name());
-            return;
+            return false;
         }
         KafkaClusterStatus s = fresh.getStatus();
         try {
             writer.patchStatus(fresh, new KafkaClusterStatus(s.observedGeneration(), s.phase(), s.ready(), s.conditions(),
                     s.brokers(), s.controllers(), after));
+            return true;
         } catch (ApiException e) {
             if (!KubeWriter.isStale(e)) {
                 throw e;
             }
             LOG.info("operation of {}/{} not recorded: the object changed again", read.namespace(), read.name());
+            return false;
         }
     }
 

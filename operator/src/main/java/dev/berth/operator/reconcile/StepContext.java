@@ -18,8 +18,9 @@ import org.apache.kafka.clients.admin.Admin;
  * @param admin the Admin client of this cluster, or {@code null} when not connected
  * @param desiredBrokers broker ids that should have a pod now
  * @param operation the operation in flight, or {@code null}
- * @param writer Kubernetes writes (pods, annotations, events)
+ * @param writer Kubernetes writes (pods, annotations)
  * @param clock time
+ * @param events Events for the KafkaCluster, posted once the pass's status is written
  */
 public record StepContext(
         KafkaCluster cluster,
@@ -29,9 +30,15 @@ public record StepContext(
         SortedSet<Integer> desiredBrokers,
         OperationStatus operation,
         KubeWriter writer,
-        Clock clock) {
+        Clock clock,
+        StepEvents events) {
 
     public StepContext withOperation(OperationStatus op) {
-        return new StepContext(cluster, kube, kafka, admin, desiredBrokers, op, writer, clock);
+        return new StepContext(cluster, kube, kafka, admin, desiredBrokers, op, writer, clock, events);
+    }
+
+    /** Queues an Event on this KafkaCluster ({@link StepEvents}). */
+    public void event(String type, String reason, String message) {
+        events.post(type, reason, message);
     }
 }

@@ -59,7 +59,8 @@ class StaleStatusWriteTest {
                 held.countDown();
                 resume.await(WAIT.toSeconds(), TimeUnit.SECONDS);
                 passes.incrementAndGet();
-                // what the slow pass decided from the object it read: an operation of its own
+                // what the slow pass decided from the object it read: an operation of its own, and an Event
+                ctx.event("Normal", "HeldPassDecided", "decided by the held pass");
                 return new StepResult(true, heldPassReturns, List.of(), null);
             }
             passes.incrementAndGet();
@@ -97,6 +98,14 @@ class StaleStatusWriteTest {
         resume.countDown();
         await("the held pass ended and a later one ran").atMost(WAIT).until(() -> passes.get() >= before + 2);
         assertThat(OperatorFixture.get(bed, NS, "slow").getStatus().operation()).isEqualTo(theirs).isNotEqualTo(MINE);
+        // its Event neither: the pass did not count (before, it was posted at once, whatever became of the pass)
+        assertThat(heldPassEvents("slow")).isZero();
+    }
+
+    static long heldPassEvents(String cluster) throws Exception {
+        return new io.kubernetes.client.openapi.apis.CoreV1Api(bed.apiClient()).listNamespacedEvent(NS).execute().getItems()
+                .stream().filter(e -> "HeldPassDecided".equals(e.getReason())
+                        && cluster.equals(e.getInvolvedObject().getName())).count();
     }
     /**
      * The other side of the same write: a pass that acted on Kafka (submitted a batch and recorded its
@@ -133,6 +142,7 @@ class StaleStatusWriteTest {
         resume.countDown();
         await("the held pass ended and a later one ran").atMost(WAIT).until(() -> passes.get() >= before + 2);
         assertThat(OperatorFixture.get(bed, NS, "edited").getStatus().operation()).isEqualTo(submitted);
+        assertThat(heldPassEvents("edited")).as("its operation counted, so does its Event").isEqualTo(1);
     }
 
     /**
