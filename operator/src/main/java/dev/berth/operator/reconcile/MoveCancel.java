@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * passes whose memory is {@code status.operation.details} (a restarted operator goes on):
  *
  * <ol>
- *   <li>cancel the running reassignments the caller selects; remember those partitions' replica
- *       lists from before their move ({@link #ORIGINS}, written when the batch was submitted) under
- *       {@link #CANCELLED};
+ *   <li>record, under {@link #CANCELLED}, the replica lists from before their move ({@link #ORIGINS},
+ *       written when the batch was submitted) of the running reassignments the caller selects: written
+ *       ahead, so that an operator stopped right after the cancel still knows what to put back;
+ *   <li>then cancel them;
  *   <li>once none runs: ask for each remembered partition's old order where Kafka's cancel left
  *       the same brokers in another order ({@link BatchOrigins#reorders}; no data moves);
  *   <li>once the orders match: preferred elections, so the first replica leads again; done.
@@ -59,7 +60,19 @@ final class MoveCancel {
      * @param over the moves are called off and put back: the caller may go on
      * @param details the operation's details to keep
      */
-    record Step(boolean over, int cancelled, int reordered, Map<String, String> details) {}
+    record Step(boolean over, int recorded, int cancelled, int reordered, Map<String, String> details) {
+
+        /** What this pass did, for the operation's message; {@code what} names the moves ("moves off brokers [3]"). */
+        String doing(String what) {
+            if (recorded > 0) {
+                return "About to cancel " + recorded + " " + what + ": their replica lists from before are recorded first.";
+            }
+            if (cancelled > 0) {
+                return "Cancelling " + cancelled + " " + what + ".";
+            }
+            return "Putting " + reordered + " partitions back in their replica order from before the cancelled moves.";
+        }
+    }
 
     private MoveCancel() {}
 
@@ -69,21 +82,33 @@ final class MoveCancel {
         Map<String, List<Integer>> putBack = BatchOrigins.decode(details.get(CANCELLED));
         Map<String, List<Integer>> origins = BatchOrigins.decode(details.get(ORIGINS));
         // only berth's own batch when it is recorded: another tool's reassignment on that broker is not ours to cancel
-        Set<TopicPartition> cancelled = cancel(admin, which, tp -> origins.isEmpty() || origins.containsKey(name(tp)));
-        if (!cancelled.isEmpty()) {
-            cancelled.forEach(tp -> {
+        List<TopicPartition> selected = new java.util.ArrayList<>();
+        ReassignmentExecutorAccess.running(admin).forEach((tp, r) -> {
+            if (which.test(r) && (origins.isEmpty() || origins.containsKey(name(tp)))) {
+                selected.add(tp);
+            }
+        });
+        if (!selected.isEmpty()) {
+            // write ahead: what a cancel will need to put back is in status before Kafka is asked to cancel,
+            // so an operator that stops between the two still puts the partitions back
+            int recorded = 0;
+            for (TopicPartition tp : selected) {
                 List<Integer> before = origins.get(name(tp));
-                if (before != null) {
+                if (before != null && !before.equals(putBack.get(name(tp)))) {
                     putBack.put(name(tp), before);
+                    recorded++;
                 }
-            });
+            }
             out.put(CANCELLED, BatchOrigins.encode(putBack));
-            return new Step(false, cancelled.size(), 0, out);
+            if (recorded > 0) {
+                return new Step(false, recorded, 0, 0, out);
+            }
+            return new Step(false, 0, cancel(admin, selected).size(), 0, out);
         }
         out.remove(CANCELLED);
         if (putBack.isEmpty()) {
             out.remove(WAITED);
-            return new Step(true, 0, 0, out);
+            return new Step(true, 0, 0, 0, out);
         }
         Map<String, TopicPartitionInfo> now = describe(admin, putBack.keySet());
         Map<String, List<Integer>> current = new HashMap<>();
@@ -93,7 +118,7 @@ final class MoveCancel {
             // describeTopics does not show the cancel yet (the answering broker's metadata lags): next pass
             out.put(CANCELLED, BatchOrigins.encode(putBack));
             out.put(WAITED, Integer.toString(waited + 1));
-            return new Step(false, 0, 0, out);
+            return new Step(false, 0, 0, 0, out);
         }
         out.remove(WAITED);
         Map<String, List<Integer>> reorders = BatchOrigins.reorders(putBack, current);
@@ -101,7 +126,7 @@ final class MoveCancel {
             Set<String> refused = reorder(admin, reorders);
             refused.forEach(putBack::remove);
             out.put(CANCELLED, BatchOrigins.encode(putBack));
-            return new Step(false, 0, reorders.size() - refused.size(), out);
+            return new Step(false, 0, 0, reorders.size() - refused.size(), out);
         }
         Set<TopicPartition> elect = new HashSet<>();
         now.forEach((name, info) -> {
@@ -114,21 +139,16 @@ final class MoveCancel {
         if (Leadership.electPreferred(admin, elect) > 0) {
             LOG.info("preferred elections after a call-off failed for some of {}; Kafka's own leader balancing follows", elect);
         }
-        return new Step(true, 0, 0, out);
+        return new Step(true, 0, 0, 0, out);
     }
 
     /**
      * Cancels the running reassignments {@code which} selects (Kafka drops the replicas being added);
      * returns the partitions it cancelled (one that finished meanwhile is not among them).
      */
-    static Set<TopicPartition> cancel(Admin admin, Predicate<PartitionReassignment> which,
-            Predicate<TopicPartition> ours) throws Exception {
+    static Set<TopicPartition> cancel(Admin admin, List<TopicPartition> partitions) throws Exception {
         Map<TopicPartition, Optional<NewPartitionReassignment>> cancel = new HashMap<>();
-        ReassignmentExecutorAccess.running(admin).forEach((tp, r) -> {
-            if (which.test(r) && ours.test(tp)) {
-                cancel.put(tp, Optional.empty());
-            }
-        });
+        partitions.forEach(tp -> cancel.put(tp, Optional.empty()));
         Set<TopicPartition> done = new TreeSet<>(java.util.Comparator.comparing(TopicPartition::toString));
         if (cancel.isEmpty()) {
             return done;

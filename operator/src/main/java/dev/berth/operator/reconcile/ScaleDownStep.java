@@ -233,9 +233,7 @@ public final class ScaleDownStep implements OperationStep {
         MoveCancel.Step undo = MoveCancel.step(ctx.admin(), r -> r.removingReplicas().stream().anyMatch(back::contains),
                 op.details());
         if (!undo.over()) {
-            String doing = undo.cancelled() > 0
-                    ? "Cancelling " + undo.cancelled() + " moves off brokers " + back + ", which the spec wants again."
-                    : "Putting " + undo.reordered() + " partitions back in their replica order from before the cancelled moves.";
+            String doing = undo.doing("moves off brokers " + back + " (the spec wants them again)");
             return StepResult.of(Reshuffle.withDetails(Reshuffle.phase(op, op.phase(), doing), undo.details()),
                     Duration.ofSeconds(1));
         }

@@ -129,9 +129,7 @@ public final class ScaleUpStep implements OperationStep {
         MoveCancel.Step undo = MoveCancel.step(ctx.admin(), r -> r.addingReplicas().stream().anyMatch(dropped::contains),
                 op.details());
         if (!undo.over()) {
-            String doing = undo.cancelled() > 0
-                    ? "Cancelling " + undo.cancelled() + " moves onto brokers " + dropped + ", which the spec no longer wants."
-                    : "Putting " + undo.reordered() + " partitions back in their replica order from before the cancelled moves.";
+            String doing = undo.doing("moves onto brokers " + dropped + " (the spec no longer wants them)");
             return StepResult.of(Reshuffle.withDetails(Reshuffle.phase(op, PHASE, doing), undo.details()), Duration.ofSeconds(1));
         }
         List<Integer> rest = op.brokers().stream().filter(b -> !dropped.contains(b)).toList();

@@ -1,0 +1,80 @@
+package dev.berth.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.berth.operator.act.ExecutionPolicy;
+import dev.berth.operator.act.ReassignmentExecutor;
+import dev.berth.operator.act.ReassignmentProgress;
+import dev.berth.operator.plan.BatchOrigins;
+import dev.berth.operator.plan.Move;
+import dev.berth.operator.plan.MoveReason;
+import dev.berth.testbed.kafka.KafkaAwait;
+import dev.berth.testbed.kafka.KafkaBed;
+import dev.berth.testbed.kafka.KafkaRecords;
+import dev.berth.testbed.kafka.KafkaTestCluster;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@link MoveCancel} against real KRaft brokers (controller 1000, brokers 0..3): the passes of a
+ * call-off, and an operator that stops between the cancel and its status write.
+ *
+ * <p>Before, the cancel went to Kafka first and its record (the replica lists to put back) into status
+ * after: a successor found nothing running and nothing recorded, and the partitions kept the order
+ * Kafka's cancel leaves ({@code [3,1,2]} stayed {@code [1,2,3]}, found by a probe). Now the record is
+ * written a pass ahead of the cancel.
+ */
+class MoveCancelTest {
+    @RegisterExtension
+    static final KafkaBed KAFKA = new KafkaBed(KafkaTestCluster.builder().broker(0, "a").broker(1, "b").broker(2, "c")
+            .broker(3, "a"));
+
+    @Test
+    void theRecordIsWrittenBeforeTheCancelSoASuccessorStillPutsThePartitionsBack() throws Exception {
+        KafkaAwait.createTopic(KAFKA.admin(), "calloff", Map.of(0, List.of(3, 1, 2), 1, List.of(2, 3, 1)));
+        for (int p = 0; p < 2; p++) {
+            KafkaRecords.produce(KAFKA.bootstrapServers(), "calloff", p, 0, 2400, 500); // 1.2 MB: the throttle holds it
+        }
+        // a drain of broker 3 at 20 KB/s, as a scale-down submits it
+        ReassignmentProgress submitted = new ReassignmentExecutor(KAFKA.admin(), new ExecutionPolicy(20_000, 10)).advance(List.of(
+                new Move("calloff", 0, List.of(3, 1, 2), List.of(1, 2, 0), MoveReason.DRAIN, 1_200_000),
+                new Move("calloff", 1, List.of(2, 3, 1), List.of(2, 0, 1), MoveReason.DRAIN, 1_200_000)));
+        Map<String, String> details = Map.of(MoveCancel.ORIGINS, BatchOrigins.encode(submitted.submittedFrom()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !KAFKA.admin().listPartitionReassignments().reassignments().get().isEmpty());
+
+        MoveCancel.Step recorded = MoveCancel.step(KAFKA.admin(), r -> r.removingReplicas().contains(3), details);
+        assertThat(recorded.recorded()).isEqualTo(2);
+        assertThat(recorded.details()).containsKey(MoveCancel.CANCELLED);
+        assertThat(KAFKA.admin().listPartitionReassignments().reassignments().get()).as("nothing cancelled yet").hasSize(2);
+
+        MoveCancel.Step cancelled = MoveCancel.step(KAFKA.admin(), r -> r.removingReplicas().contains(3), recorded.details());
+        assertThat(cancelled.cancelled()).isEqualTo(2);
+        // the operator stops here: cancelled.details() is never written; its successor reads recorded.details()
+        Map<String, String> afterRestart = recorded.details();
+        java.util.concurrent.atomic.AtomicReference<MoveCancel.Step> last = new java.util.concurrent.atomic.AtomicReference<>(
+                new MoveCancel.Step(false, 0, 0, 0, afterRestart));
+        // the successor's passes, a requeue apart, until the call-off is over
+        await("the successor's passes put the partitions back").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> last.updateAndGet(prev -> {
+                    try {
+                        return MoveCancel.step(KAFKA.admin(), r -> r.removingReplicas().contains(3), prev.details());
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).over());
+        MoveCancel.Step step = last.get();
+        assertThat(step.over()).isTrue();
+        assertThat(step.details()).doesNotContainKey(MoveCancel.CANCELLED);
+        assertThat(KafkaAwait.ids(KafkaAwait.describeTopic(KAFKA.admin(), "calloff").partitions().get(0).replicas()))
+                .as("Kafka's cancel alone leaves [1,2,3]").containsExactly(3, 1, 2);
+        assertThat(KafkaAwait.ids(KafkaAwait.describeTopic(KAFKA.admin(), "calloff").partitions().get(1).replicas()))
+                .containsExactly(2, 3, 1);
+        await("preferred leaders").atMost(Duration.ofSeconds(10)).until(() ->
+                KafkaAwait.describeTopic(KAFKA.admin(), "calloff").partitions().stream()
+                        .allMatch(p -> p.leader() != null && p.leader().id() == p.replicas().get(0).id()));
+    }
+}
