@@ -20,6 +20,7 @@ import dev.berth.operator.observe.KafkaObservations;
 import dev.berth.operator.observe.KafkaView;
 import dev.berth.operator.observe.KubeInformers;
 import dev.berth.operator.observe.KubeView;
+import dev.berth.operator.plan.BatchOrigins;
 import dev.berth.operator.plan.BrokerIds;
 import dev.berth.operator.plan.PodAction;
 import dev.berth.operator.plan.PodPlanner;
@@ -66,6 +67,8 @@ public final class KafkaClusterReconciler implements Reconciler {
     private final Function<KafkaCluster, String> bootstrap;
     private final KubeWriter writer;
     private final StatusWrites statusWrites;
+    /** Each cluster's operation as its last pass left it: what a deletion mid-operation cleans up. */
+    private final Map<String, OperationStatus> lastOperation = new java.util.concurrent.ConcurrentHashMap<>();
     private final OwnedObjects owned;
     private final FactsPublisher publisher;
     private final List<OperationStep> steps;
@@ -121,9 +124,41 @@ public final class KafkaClusterReconciler implements Reconciler {
         return true;
     }
 
+    /**
+     * A KafkaCluster deleted while its operation ran: nothing will reconcile it again, so its running
+     * moves are cancelled (Kafka puts each partition back on its replicas from before, all in sync) and
+     * its throttles cleared, best effort, from what the last pass saw. Before, a drain's 20 KB/s throttles
+     * stayed on every broker for good (an orphaning delete, or a cluster deleted and created again; found
+     * by a probe). With the usual cascading delete the brokers go away anyway.
+     */
+    private void abandonOnDeletion(String key) {
+        OperationStatus op = lastOperation.remove(key);
+        Admin admin = kafka.admin(key);
+        KafkaObservation known = kafka.latest(key).observation();
+        if (op == null || admin == null || known == null) {
+            return;
+        }
+        try {
+            java.util.Set<String> ours = BatchOrigins.decode(op.details().get(MoveCancel.ORIGINS)).keySet();
+            java.util.List<org.apache.kafka.common.TopicPartition> running = new ArrayList<>();
+            ReassignmentExecutorAccess.running(admin).keySet().forEach(tp -> {
+                if (ours.contains(tp.topic() + "-" + tp.partition())) {
+                    running.add(tp);
+                }
+            });
+            int cancelled = running.isEmpty() ? 0 : MoveCancel.cancel(admin, running).size();
+            Reshuffle.clearThrottlesIfIdle(admin, known.snapshot());
+            LOG.info("{} deleted during its {} of brokers {}: {} running moves cancelled, throttles cleared once idle",
+                    key, op.type(), op.brokers(), cancelled);
+        } catch (Exception e) {
+            LOG.warn("{} deleted during its {}: its moves and throttles were not cleaned up: {}", key, op.type(), e.toString());
+        }
+    }
+
     private Result reconcileOne(Request request) {
         String key = request.getNamespace() + "/" + request.getName();
         if (informers.cluster(request.getNamespace(), request.getName()) == null) {
+            abandonOnDeletion(key);
             kafka.forget(key);
             return new Result(false);
         }
@@ -133,6 +168,7 @@ public final class KafkaClusterReconciler implements Reconciler {
             if (cluster == null || cluster.getMetadata().getDeletionTimestamp() != null) {
                 // deleted, or being deleted (foreground deletion waits for the garbage collector to remove
                 // the owned objects, which a reconcile would otherwise create again)
+                abandonOnDeletion(key);
                 kafka.forget(key);
                 return new Result(false);
             }
@@ -154,6 +190,7 @@ public final class KafkaClusterReconciler implements Reconciler {
                 TopicReplication.of(seen.kafka().observation()), classesIfNeeded(cluster, seen),
                 DesiredConfigMap.voterCount(seen.kube().configMaps().get(Names.configMap(cluster.name()))));
         if (!problems.isEmpty()) {
+            remember(key, seen.operation());
             boolean written = statusWrites.write(seen.status(problems, List.of(), seen.operation(), paused(key, seen.operation())));
             OperatorMetrics.RECONCILES.labels("invalid").inc();
             return new Result(true, written ? interval : AGAIN_AFTER_STALE);
@@ -165,6 +202,7 @@ public final class KafkaClusterReconciler implements Reconciler {
         publisher.publish(seen.kube(), seen.kafka().observation());
         StepEvents events = new StepEvents();
         Steps steps = runOperationSteps(key, seen, events);
+        remember(key, steps.operation());
         if (!created.isEmpty()) {
             kafka.refresh(key);
         }
@@ -182,6 +220,14 @@ public final class KafkaClusterReconciler implements Reconciler {
         Duration next = !created.isEmpty() ? Duration.ofSeconds(1)
                 : !planned.isEmpty() ? Duration.ofSeconds(5) : steps.requeue();
         return new Result(true, next);
+    }
+
+    private void remember(String key, OperationStatus op) {
+        if (op == null) {
+            lastOperation.remove(key);
+        } else {
+            lastOperation.put(key, op);
+        }
     }
 
     /** What one reconcile reads before deciding anything. */
