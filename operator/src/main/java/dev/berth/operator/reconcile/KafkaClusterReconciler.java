@@ -37,8 +37,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +70,7 @@ public final class KafkaClusterReconciler implements Reconciler {
     private final KubeWriter writer;
     private final StatusWrites statusWrites;
     /** Each cluster's operation as its last pass left it: what a deletion mid-operation cleans up. */
-    private final Map<String, OperationStatus> lastOperation = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, OperationStatus> lastOperation = new ConcurrentHashMap<>();
     private final OwnedObjects owned;
     private final FactsPublisher publisher;
     private final List<OperationStep> steps;
@@ -139,8 +141,8 @@ public final class KafkaClusterReconciler implements Reconciler {
             return;
         }
         try {
-            java.util.Set<String> ours = BatchOrigins.decode(op.details().get(MoveCancel.ORIGINS)).keySet();
-            java.util.List<org.apache.kafka.common.TopicPartition> running = new ArrayList<>();
+            Set<String> ours = BatchOrigins.decode(op.details().get(MoveCancel.ORIGINS)).keySet();
+            List<TopicPartition> running = new ArrayList<>();
             ReassignmentExecutorAccess.running(admin).keySet().forEach(tp -> {
                 if (ours.contains(tp.topic() + "-" + tp.partition())) {
                     running.add(tp);
