@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
 final class RackStamps {
     private static final Logger LOG = LoggerFactory.getLogger(RackStamps.class);
     private static final Gson GSON = new Gson();
+    /** The rack annotation as a JSON-pointer path ('/' in the key escaped as ~1). */
+    private static final String RACK_PATH = "/metadata/annotations/" + Keys.RACK.replace("~", "~0").replace("/", "~1");
 
     private final CoreV1Api api;
 
@@ -72,23 +74,7 @@ final class RackStamps {
      * apiserver refuses it with 422 and the stamp stays, which is what berth did before.
      */
     void takeBack(BindTarget t, String stampedAt) {
-        String patch = "[{\"op\":\"test\",\"path\":\"/metadata/resourceVersion\",\"value\":"
-                + GSON.toJson(stampedAt) + "},{\"op\":\"remove\",\"path\":\"/metadata/annotations/"
-                + Keys.RACK.replace("~", "~0").replace("/", "~1") + "\"}]";
-        try {
-            PatchUtils.patch(
-                    V1Pod.class,
-                    () -> api.patchNamespacedPod(t.podName(), t.namespace(), new V1Patch(patch)).buildCall(null),
-                    V1Patch.PATCH_FORMAT_JSON_PATCH,
-                    api.getApiClient());
-        } catch (ApiException e) {
-            // 422: the pod changed since the stamp; 0: the API is unreachable. Either way it stays.
-            LOG.info("rack stamp on {}/{} kept after its binding failed (HTTP {})", t.namespace(), t.podName(),
-                    e.getCode());
-        } catch (JsonParseException e) {
-            LOG.info("rack stamp on {}/{}: the answer to taking it back was cut off ({})", t.namespace(), t.podName(),
-                    e.getMessage());
-        }
+        removeRackIf(t, "/metadata/resourceVersion", stampedAt, "kept after its binding failed");
     }
 
     /**
@@ -98,17 +84,24 @@ final class RackStamps {
      * posted, so that value is this bind's. Any failure leaves the stamp, as before.
      */
     private void takeBackIfStill(BindTarget t) {
-        String path = "/metadata/annotations/" + Keys.RACK.replace("~", "~0").replace("/", "~1");
-        String patch = "[{\"op\":\"test\",\"path\":\"" + path + "\",\"value\":" + GSON.toJson(t.nodeRack())
-                + "},{\"op\":\"remove\",\"path\":\"" + path + "\"}]";
+        removeRackIf(t, RACK_PATH, t.nodeRack(), "whose reply was cut off: not taken back");
+    }
+
+    /** Removes the rack annotation with a JSON patch that first tests {@code path} for {@code value}; failures are logged. */
+    private void removeRackIf(BindTarget t, String path, String value, String whenNot) {
+        String patch = "[{\"op\":\"test\",\"path\":\"" + path + "\",\"value\":" + GSON.toJson(value)
+                + "},{\"op\":\"remove\",\"path\":\"" + RACK_PATH + "\"}]";
         try {
             PatchUtils.patch(
                     V1Pod.class,
                     () -> api.patchNamespacedPod(t.podName(), t.namespace(), new V1Patch(patch)).buildCall(null),
                     V1Patch.PATCH_FORMAT_JSON_PATCH,
                     api.getApiClient());
-        } catch (ApiException | JsonParseException e) {
-            LOG.info("rack stamp on {}/{} whose reply was cut off: not taken back ({})", t.namespace(), t.podName(),
+        } catch (ApiException e) {
+            // 422: the pod changed since (or holds another value); 0: the API is unreachable. Either way it stays.
+            LOG.info("rack stamp on {}/{} {} (HTTP {})", t.namespace(), t.podName(), whenNot, e.getCode());
+        } catch (JsonParseException e) {
+            LOG.info("rack stamp on {}/{}: the answer to taking it back was cut off ({})", t.namespace(), t.podName(),
                     e.getMessage());
         }
     }
