@@ -1,45 +1,72 @@
 package dev.berth.extender.state.kube;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * An API server that answers every request with 200 and then trickles its 40-byte body, one byte every
  * 500 ms: each read is well inside any read timeout, the whole answer takes 20 s. Only a timeout on the
- * whole call cuts it off. Serves connections one after another, on its own daemon thread.
+ * whole call cuts it off. Serves connections one after another, paced by a timer on a daemon thread.
  */
 final class TricklingApiServer implements AutoCloseable {
+    private static final byte[] HEAD = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII);
+
     private final ServerSocket server;
+    /** Paces the body: one byte every 500 ms per connection, on a timer (nothing sleeps). */
+    private final ScheduledExecutorService pace = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "trickling-api-server");
+        t.setDaemon(true);
+        return t;
+    });
 
     TricklingApiServer() throws IOException {
         server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
-        Thread t = new Thread(this::serve, "trickling-api-server");
-        t.setDaemon(true);
-        t.start();
+        pace.execute(this::acceptNext);
     }
 
-    private void serve() {
-        while (!server.isClosed()) {
-            try (Socket s = server.accept()) {
-                OutputStream out = s.getOutputStream();
-                out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 40\r\n\r\n"
-                        .getBytes(StandardCharsets.US_ASCII));
-                for (int i = 0; i < 40; i++) {
-                    out.write(' ');
-                    out.flush();
-                    Thread.sleep(500); // this is the slow server under test, not a test waiting
+    private void acceptNext() {
+        Socket s;
+        try {
+            s = server.accept();
+            s.getOutputStream().write(HEAD);
+        } catch (IOException e) {
+            return; // the server closed
+        }
+        AtomicInteger left = new AtomicInteger(40);
+        AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();
+        task.set(pace.scheduleAtFixedRate(() -> {
+            try {
+                s.getOutputStream().write(' ');
+                s.getOutputStream().flush();
+                if (left.decrementAndGet() > 0) {
+                    return;
                 }
             } catch (IOException e) {
-                // the client gave up and closed the connection, or the server closed: next one
-            } catch (InterruptedException e) {
-                return;
+                // the client gave up and closed the connection
             }
+            task.get().cancel(false);
+            closeQuietly(s);
+            pace.execute(this::acceptNext);
+        }, 500, 500, TimeUnit.MILLISECONDS));
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // nothing left to do with it
         }
     }
 
@@ -71,5 +98,6 @@ final class TricklingApiServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         server.close();
+        pace.shutdownNow();
     }
 }
