@@ -93,6 +93,26 @@ public final class KubeWriter {
         core.replaceNamespacedConfigMap(next.getMetadata().getName(), next.getMetadata().getNamespace(), next).execute();
     }
 
+    /**
+     * Deletes exactly this pod: the UID precondition makes the call fail (409) rather than delete a
+     * successor that took the same name. Returns false when the pod is already gone (404) or was
+     * replaced meanwhile (409): either way, the pod this was about no longer runs.
+     */
+    public boolean deletePod(V1Pod pod) throws ApiException {
+        try {
+            core.deleteNamespacedPod(pod.getMetadata().getName(), pod.getMetadata().getNamespace())
+                    .body(new io.kubernetes.client.openapi.models.V1DeleteOptions().preconditions(
+                            new io.kubernetes.client.openapi.models.V1Preconditions().uid(pod.getMetadata().getUid())))
+                    .execute();
+            return true;
+        } catch (ApiException e) {
+            if (e.getCode() == 404 || e.getCode() == 409) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     /** Merge-patches annotations of a pod ({@code null} values remove a key). */
     public void annotate(V1Pod pod, Map<String, String> annotations) throws ApiException {
         JsonObject ann = new JsonObject();

@@ -14,10 +14,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Which Kafka pods no longer run the spec: berth creates pods from the spec but does not restart
- * them yet (a leader-aware rolling restart is not built), so an edit of the image, the resources or
- * the Kafka configuration reaches a pod only when it is recreated. This says so, instead of a status
- * that reads "nothing to do".
+ * Which Kafka pods no longer run the spec: an edit of the image, the resources or the Kafka
+ * configuration reaches a pod only when it is recreated. Broker pods are restarted one at a time,
+ * leader-aware, by the restart step ({@code RestartStep}); controller pods take the spec when they
+ * are recreated. A broker pod annotated {@value Names#ANN_RESTART} (any value) is out of date too:
+ * that is how a person asks for a leader-aware restart of one broker.
  *
  * <p><b>Rule</b>, per pod that exists and is not being deleted: its container's image, and the
  * requests and limits the spec sets ({@link #covers}), are compared with what {@link DesiredPods}
@@ -35,13 +36,29 @@ public final class PodDrift {
     /** One line per pod that differs from the spec, by pod name; empty when all match. */
     public static List<String> of(KafkaCluster c, KubeView view) {
         List<String> out = new ArrayList<>();
-        for (Map.Entry<Integer, V1Pod> e : view.podsByNodeId(Names.ROLE_BROKER).entrySet()) {
-            check(e.getValue(), DesiredPods.broker(c, e.getKey(), null), out);
-        }
+        brokers(c, view).forEach((id, why) -> out.add(Names.brokerPod(c.name(), id) + ": " + why));
         for (Map.Entry<Integer, V1Pod> e : view.podsByNodeId(Names.ROLE_CONTROLLER).entrySet()) {
             int ordinal = e.getKey() - Names.CONTROLLER_ID_BASE;
             if (ordinal >= 0 && ordinal < c.getSpec().controllers().replicas()) {
-                check(e.getValue(), DesiredPods.controller(c, ordinal, null), out);
+                String why = diff(e.getValue(), DesiredPods.controller(c, ordinal, null));
+                if (why != null) {
+                    out.add(e.getValue().getMetadata().getName() + ": " + why);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Broker id to what differs from the spec (or the restart request), for broker pods that need a restart. */
+    public static java.util.SortedMap<Integer, String> brokers(KafkaCluster c, KubeView view) {
+        java.util.SortedMap<Integer, String> out = new java.util.TreeMap<>();
+        for (Map.Entry<Integer, V1Pod> e : view.podsByNodeId(Names.ROLE_BROKER).entrySet()) {
+            String why = diff(e.getValue(), DesiredPods.broker(c, e.getKey(), null));
+            if (!KubeView.isTerminating(e.getValue()) && KubeView.annotation(e.getValue(), Names.ANN_RESTART) != null) {
+                why = (why == null ? "" : why + "; ") + "restart requested (" + Names.ANN_RESTART + ")";
+            }
+            if (why != null) {
+                out.put(e.getKey(), why);
             }
         }
         return out;
@@ -73,9 +90,10 @@ public final class PodDrift {
         return true;
     }
 
-    private static void check(V1Pod pod, V1Pod desired, List<String> out) {
+    /** What differs, joined by "; ", or null when the pod runs the spec (or is going away). */
+    private static String diff(V1Pod pod, V1Pod desired) {
         if (KubeView.isTerminating(pod) || pod.getSpec() == null || pod.getSpec().getContainers().isEmpty()) {
-            return;
+            return null;
         }
         V1Container now = pod.getSpec().getContainers().get(0);
         V1Container want = desired.getSpec().getContainers().get(0);
@@ -90,8 +108,6 @@ public final class PodDrift {
         if (hash != null && !hash.equals(KubeView.annotation(desired, Names.ANN_CONFIG_HASH))) {
             diffs.add("configuration");
         }
-        if (!diffs.isEmpty()) {
-            out.add(pod.getMetadata().getName() + ": " + String.join("; ", diffs));
-        }
+        return diffs.isEmpty() ? null : String.join("; ", diffs);
     }
 }

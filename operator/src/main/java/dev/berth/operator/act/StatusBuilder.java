@@ -172,7 +172,8 @@ public final class StatusBuilder {
         String shown = String.join(", ", drift.subList(0, Math.min(5, drift.size())))
                 + (drift.size() > 5 ? " and " + (drift.size() - 5) + " more" : "");
         return Condition.of(ConditionType.PodsOutOfDate, true, "RestartNeeded", drift.size() + " pod(s) run an older"
-                + " spec and take the new one only when recreated (berth does not restart pods yet): " + shown + ".");
+                + " spec: " + shown + ". Brokers are restarted one at a time, leader-aware (operation Restart);"
+                + " a controller takes the spec when its pod is recreated.");
     }
 
     private static Condition reconciling(Inputs in, boolean podsReady) {

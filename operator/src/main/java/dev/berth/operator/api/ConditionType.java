@@ -19,10 +19,11 @@ public enum ConditionType {
     /** True when a scale up cannot proceed. */
     ScaleUpBlocked,
     /**
-     * True when pods run an older spec (image, resources or Kafka configuration): berth does not
-     * restart pods yet, so they take the spec when they are recreated. The message names them.
+     * True when pods run an older spec (image, resources or Kafka configuration), or a broker pod asks
+     * for a restart: brokers are restarted one at a time, leader-aware; controllers take the spec when
+     * they are recreated. The message names them.
      */
     PodsOutOfDate,
-    /** Reserved: true when a leader-aware restart waits for a safe moment. Restarts are not built yet, so never set. */
+    /** True while a leader-aware restart waits, because stopping its broker now would take partitions below min.insync. */
     RestartBlocked
 }

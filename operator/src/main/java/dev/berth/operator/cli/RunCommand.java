@@ -1,6 +1,7 @@
 package dev.berth.operator.cli;
 
 import dev.berth.operator.reconcile.Operator;
+import dev.berth.operator.reconcile.RestartStep;
 import dev.berth.operator.reconcile.ScaleDownStep;
 import dev.berth.operator.reconcile.ScaleUpStep;
 import io.kubernetes.client.openapi.ApiClient;
@@ -115,7 +116,7 @@ final class RunCommand {
         Operator operator;
         try {
             // Day-2 steps, in order: a scale-down in flight or due runs before a scale-up may start.
-            operator = new Operator(watches, calls, o.config(), List.of(new ScaleDownStep(), new ScaleUpStep()),
+            operator = new Operator(watches, calls, o.config(), List.of(new ScaleDownStep(), new ScaleUpStep(), new RestartStep()),
                     Clock.systemUTC());
         } catch (RuntimeException e) {
             // Unexpected, so logged with its stack trace: one JSON line, as the extender's serve does.

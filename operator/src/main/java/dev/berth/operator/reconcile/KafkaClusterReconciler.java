@@ -291,7 +291,7 @@ public final class KafkaClusterReconciler implements Reconciler {
             }
         }
         ConditionType blocked = OperationStatus.SCALE_UP.equals(op.type()) ? ConditionType.ScaleUpBlocked
-                : ConditionType.ScaleDownBlocked;
+                : RestartStep.TYPE.equals(op.type()) ? ConditionType.RestartBlocked : ConditionType.ScaleDownBlocked;
         return List.of(Condition.of(blocked, true, "SpecInvalid", "The " + op.type() + " of brokers " + op.brokers()
                 + " is paused while the spec is invalid (see SpecValid); it resumes once the spec is fixed."
                 + " Its throttles are off while nothing moves."));

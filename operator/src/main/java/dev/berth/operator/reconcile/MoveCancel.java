@@ -172,7 +172,7 @@ final class MoveCancel {
     }
 
     /** Asks for each partition's order; returns the partitions Kafka refused. */
-    private static Set<String> reorder(Admin admin, Map<String, List<Integer>> orders) throws InterruptedException {
+    static Set<String> reorder(Admin admin, Map<String, List<Integer>> orders) throws InterruptedException {
         Map<TopicPartition, Optional<NewPartitionReassignment>> submit = new HashMap<>();
         orders.forEach((name, order) -> submit.put(partition(name), Optional.of(new NewPartitionReassignment(order))));
         Set<String> refused = new TreeSet<>();

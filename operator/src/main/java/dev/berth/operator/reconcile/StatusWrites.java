@@ -69,13 +69,15 @@ final class StatusWrites {
         }
     }
 
-    /** Whether the operation records a Kafka action of this pass: a new batch, or moves cancelled. */
+    /** Whether the operation records an action of this pass: a new batch, moves cancelled, or a pod deleted to restart it. */
     static boolean actedOnKafka(OperationStatus before, OperationStatus after) {
         if (before == null || after == null) {
             return false; // a start or an end is a decision
         }
         return !java.util.Objects.equals(before.details().get(MoveCancel.ORIGINS), after.details().get(MoveCancel.ORIGINS))
-                || !java.util.Objects.equals(before.details().get(MoveCancel.CANCELLED), after.details().get(MoveCancel.CANCELLED));
+                || !java.util.Objects.equals(before.details().get(MoveCancel.CANCELLED), after.details().get(MoveCancel.CANCELLED))
+                || !java.util.Objects.equals(before.details().get(RestartStep.DELETED_POD),
+                        after.details().get(RestartStep.DELETED_POD));
     }
 
     /**

@@ -62,6 +62,14 @@ class PodDriftTest {
                         .limits(Map.of("cpu", io.kubernetes.client.custom.Quantity.fromString("4"))));
                 return p;
             }, List.of()), // 2000m is the spec's 2; what the spec does not set is not compared
+            new Row("a restart asked for by annotation, whatever its value; brokers only", BASE, p -> {
+                p.getMetadata().putAnnotationsItem("berth.dev/restart", "");
+                return p;
+            }, List.of("demo-broker-0: restart requested (berth.dev/restart)")),
+            new Row("the request adds to what differs", cpu, p -> {
+                p.getMetadata().putAnnotationsItem("berth.dev/restart", "now");
+                return p;
+            }, List.of("demo-broker-0: resources; restart requested (berth.dev/restart)")),
             new Row("a pod being deleted is not judged", image, p -> {
                 p.getMetadata().setDeletionTimestamp(java.time.OffsetDateTime.parse("2026-01-01T00:00:00Z"));
                 return p;
@@ -82,7 +90,8 @@ class PodDriftTest {
         var c = s.condition(dev.berth.operator.api.ConditionType.PodsOutOfDate);
         assertThat(c.isTrue()).isTrue();
         assertThat(c.reason()).isEqualTo("RestartNeeded");
-        assertThat(c.message()).isEqualTo("1 pod(s) run an older spec and take the new one only when recreated (berth"
-                + " does not restart pods yet): demo-broker-0: configuration.");
+        assertThat(c.message()).isEqualTo("1 pod(s) run an older spec: demo-broker-0: configuration. Brokers are"
+                + " restarted one at a time, leader-aware (operation Restart); a controller takes the spec when its"
+                + " pod is recreated.");
     }
 }

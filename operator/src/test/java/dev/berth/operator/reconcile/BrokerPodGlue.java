@@ -32,6 +32,13 @@ final class BrokerPodGlue implements AutoCloseable {
     /** Brokers lost with their node ({@link #lose}): never started again, whatever their pod does. */
     private final Set<Integer> lost = ConcurrentHashMap.newKeySet();
     final List<String> log = new CopyOnWriteArrayList<>();
+    /** Pod UID last seen per broker id: a new UID is a new pod, so its broker restarts. */
+    private final Map<Integer, String> uids = new ConcurrentHashMap<>();
+    /**
+     * Per broker id, what Kafka showed each time its pod went, as "led N, under-replicated M": a
+     * leader-aware restart makes both 0 (no leader stopped, the broker before it back in every ISR).
+     */
+    final Map<Integer, List<String>> stops = new ConcurrentHashMap<>();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "broker-pod-glue");
         t.setDaemon(true);
@@ -83,9 +90,21 @@ final class BrokerPodGlue implements AutoCloseable {
                     OperatorFixture.patchPod(bed, namespace, pod.getMetadata().getName(),
                             "{\"metadata\":{\"annotations\":{\"berth.dev/rack\":\"" + rack + "\"}}}");
                 }
-                if (!running.contains(id) && !lost.contains(id)) {
-                    log.add("start broker " + id + " (rack " + rack + ")");
-                    kafka.addBroker(id, rack);
+                String uid = pod.getMetadata().getUid();
+                String before = uids.put(id, uid);
+                if (running.contains(id) && before != null && !before.equals(uid)) {
+                    // deleted and created again between two polls: the kubelet would run a new container
+                    stops.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(atStop(id));
+                    log.add("pod of broker " + id + " replaced: restart broker " + id + " on its data directory");
+                    kafka.restartBroker(id);
+                } else if (!running.contains(id) && !lost.contains(id)) {
+                    if (kafka.brokerIds().contains(id)) {
+                        log.add("start broker " + id + " again on its data directory");
+                        kafka.restartBroker(id);
+                    } else {
+                        log.add("start broker " + id + " (rack " + rack + ")");
+                        kafka.addBroker(id, rack);
+                    }
                     running.add(id);
                 }
             }
@@ -95,6 +114,7 @@ final class BrokerPodGlue implements AutoCloseable {
         }
         for (int id : Set.copyOf(running)) {
             if (seen.contains(id) && !brokerPods.contains(id)) {
+                stops.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(atStop(id));
                 log.add("pod of broker " + id + " deleted: stop broker " + id);
                 long started = System.nanoTime();
                 // a stop that hangs leaves the broker ALIVE and the scale-down waiting in Removing:
@@ -123,6 +143,31 @@ final class BrokerPodGlue implements AutoCloseable {
         running.remove(id);
         kafka.stopBroker(id);
         log.add("broker " + id + " lost with its node");
+    }
+
+    /** Broker {@code id}'s node is back: the next poll starts it again on its data directory. */
+    void recover(int id) {
+        log.add("broker " + id + "'s node is back");
+        lost.remove(id);
+    }
+
+    /** "led N, under-replicated M": partitions broker {@code id} leads, and partitions missing an in-sync replica. */
+    private String atStop(int id) {
+        try {
+            var admin = kafka.admin();
+            var names = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+            int led = 0;
+            int under = 0;
+            for (var t : admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values()) {
+                for (var p : t.partitions()) {
+                    led += p.leader() != null && p.leader().id() == id ? 1 : 0;
+                    under += p.isr().size() < p.replicas().size() ? 1 : 0;
+                }
+            }
+            return "led " + led + ", under-replicated " + under;
+        } catch (Exception e) {
+            return "unknown: " + e;
+        }
     }
 
     private static boolean ready(V1Pod p) {

@@ -89,7 +89,7 @@ final class DayTwoRig implements AutoCloseable {
         glue = new BrokerPodGlue(bed, kafka, NS, name, racks);
         operator = new Operator(bed.informerClient(), bed.apiClient(),
                 OperatorFixture.config(NS, kafka.bootstrapServers(), "berth-operator", "op-" + name),
-                List.of(new ScaleDownStep(), new ScaleUpStep()), Clock.systemUTC());
+                List.of(new ScaleDownStep(), new ScaleUpStep(), new RestartStep()), Clock.systemUTC());
         operator.start();
         OperatorFixture.create(bed, NS, name, new KafkaClusterSpec(null, null, null, new ControllersSpec(1, null),
                 new BrokersSpec(brokers, null, null, null), null,
@@ -107,7 +107,7 @@ final class DayTwoRig implements AutoCloseable {
         operator.close();
         operator = new Operator(bed.informerClient(), bed.apiClient(),
                 OperatorFixture.config(NS, bootstrap, "berth-operator", "op-" + name + "-next"),
-                List.of(new ScaleDownStep(), new ScaleUpStep()), Clock.systemUTC());
+                List.of(new ScaleDownStep(), new ScaleUpStep(), new RestartStep()), Clock.systemUTC());
         operator.start();
     }
 

@@ -26,6 +26,8 @@ public final class Names {
     public static final String ANN_LEADERS = PREFIX + "leaders";
     public static final String ANN_LEADER_BYTES_IN = PREFIX + "leader-bytes-in";
     public static final String ANN_AVOID_NODE = PREFIX + "avoid-node";
+    /** On a broker pod, set by a person: restart this broker, leader-aware (the new pod lacks it). */
+    public static final String ANN_RESTART = PREFIX + "restart";
     /** On each Kafka pod: a hash of its role's rendered configuration when the pod was created. */
     public static final String ANN_CONFIG_HASH = PREFIX + "config-hash";
     public static final String ROLE_BROKER = "broker";

@@ -1,0 +1,320 @@
+package dev.berth.operator.reconcile;
+
+import dev.berth.operator.act.Leadership;
+import dev.berth.operator.act.PodDrift;
+import dev.berth.operator.act.desired.Names;
+import dev.berth.operator.api.Condition;
+import dev.berth.operator.api.ConditionType;
+import dev.berth.operator.api.OperationStatus;
+import dev.berth.operator.model.BrokerState;
+import dev.berth.operator.model.ClusterSnapshot;
+import dev.berth.operator.model.PartitionState;
+import dev.berth.operator.observe.KafkaObserver;
+import dev.berth.operator.observe.KubeView;
+import dev.berth.operator.plan.BatchOrigins;
+import dev.berth.operator.plan.LeadershipShift;
+import dev.berth.operator.plan.RestartSafety;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Leader-aware rolling restart of the broker pods that no longer run the spec ({@link PodDrift}: an
+ * image, resources or Kafka configuration edit, or a {@code berth.dev/restart} annotation), one
+ * broker at a time, as a state machine whose state is {@code status.operation} (type
+ * {@value #TYPE}).
+ *
+ * <p><b>Goal:</b> roll a spec edit out without a client noticing: no partition drops below
+ * {@code min.insync.replicas}, and no leader is stopped under a producer. <b>Constraints:</b> one
+ * broker at a time; only when every desired broker runs and no other operation is in flight; every
+ * decision from a fresh read of Kafka (the periodic observation can predate the last step).
+ *
+ * <p><b>Per broker b</b> (the design's seven steps):
+ * <ol>
+ *   <li>{@code MovingLeadership}, and {@code WaitingSafe} while {@link RestartSafety} finds a
+ *       partition that stopping b would take below min.insync (condition {@code RestartBlocked}
+ *       names them): first record the replica order of every partition b leads or is preferred for
+ *       (details {@code batchReplicasBefore}, written before anything changes in Kafka); then reorder
+ *       them ({@link LeadershipShift#away}, no data moves) and run preferred elections;
+ *   <li>once b leads nothing another in-sync replica could lead, and it is still safe: delete its
+ *       pod (UID precondition), phase {@code Restarting}; the reconciler recreates it from the
+ *       current spec, with the same id, PVC and rack;
+ *   <li>{@code Restarting} until the new pod is ready, Kafka lists b, and b is back in the ISR of
+ *       every partition it holds;
+ *   <li>{@code RestoringLeadership}: the recorded orders back, preferred elections (at most
+ *       {@value #RESTORE_PASSES} passes of elections; Kafka's own leader balancing does the rest);
+ *   <li>then the next broker of {@code brokers} that still needs it; after the last, the operation
+ *       ends ({@code RestartDone}).
+ * </ol>
+ *
+ * <p><b>Example:</b> {@code spec.image} edited on brokers 0..2: the operation lists [0,1,2]. Broker
+ * 0 leads orders-0 [0,1,2]: the order [1,2,0] is recorded, asked for and elected, so 1 leads; pod 0
+ * is deleted and recreated; once 0 is in every ISR again, orders-0 goes back to [0,1,2] and 0 leads
+ * it; then broker 1, then 2.
+ */
+public final class RestartStep implements OperationStep {
+    public static final String TYPE = "Restart";
+    static final String MOVING = "MovingLeadership";
+    static final String WAITING_SAFE = "WaitingSafe";
+    static final String RESTARTING = "Restarting";
+    static final String RESTORING = "RestoringLeadership";
+    /** Details: the broker being restarted now. */
+    static final String CURRENT = "currentBroker";
+    /** Details: brokers restarted so far by this operation (comma-separated). */
+    static final String DONE = "restartedBrokers";
+    /** Details: the UID of the pod this step deleted. */
+    static final String DELETED_POD = "deletedPodUid";
+    /** Details: passes spent electing preferred leaders back. */
+    static final String RESTORE_PASS = "restorePasses";
+    static final int RESTORE_PASSES = 5;
+    private static final Duration AGAIN = Duration.ofSeconds(2);
+    private static final Duration SOON = Duration.ofSeconds(1);
+
+    /** Event reasons of a rolling restart. */
+    enum Event {
+        /** Broker pods run an older spec (or ask for a restart): rolling them one at a time. */
+        RESTART_STARTED("RestartStarted"),
+        /** A Warning, when a broker's restart starts waiting: stopping it now would take partitions below min.insync. */
+        RESTART_WAITING("RestartWaiting"),
+        /** One broker is back, in every ISR, with its preferred leaderships. */
+        BROKER_RESTARTED("BrokerRestarted"),
+        /** Every broker of the operation was restarted (or no longer needed it). */
+        RESTART_DONE("RestartDone");
+
+        final String reason;
+
+        Event(String reason) {
+            this.reason = reason;
+        }
+    }
+
+    @Override
+    public StepResult step(StepContext ctx) throws Exception {
+        StepResult gated = OperationStep.gate(ctx, TYPE, AGAIN);
+        if (gated != null) {
+            return gated;
+        }
+        OperationStatus op = ctx.operation();
+        if (op == null) {
+            op = start(ctx);
+            if (op == null) {
+                return StepResult.NOTHING;
+            }
+            ctx.event("Normal", Event.RESTART_STARTED.reason, op.message());
+        }
+        int b = Reshuffle.intDetail(op.details(), CURRENT, op.brokers().isEmpty() ? -1 : op.brokers().get(0));
+        ClusterSnapshot s = new KafkaObserver(ctx.admin(), ctx.clock()).snapshot();
+        V1Pod pod = ctx.kube().podsByNodeId(Names.ROLE_BROKER).get(b);
+        if (RESTARTING.equals(op.phase())) {
+            return awaitReturn(ctx, op, s, b, pod);
+        }
+        if (RESTORING.equals(op.phase())) {
+            return restore(ctx, op, s, b);
+        }
+        return leadershipOff(ctx, op, s, b, pod);
+    }
+
+    /** Steps 1 to 4: wait until safe, leadership away, wait until b leads nothing, delete the pod. */
+    private static StepResult leadershipOff(StepContext ctx, OperationStatus op, ClusterSnapshot s, int b, V1Pod pod)
+            throws Exception {
+        if (pod == null || KubeView.isTerminating(pod)) {
+            // gone by other hands (deleted, or lost with its node): what is left is to wait for its return
+            return StepResult.of(with(op, RESTARTING, "Broker " + b + "'s pod went away on its own; waiting for"
+                    + " the new one.", Map.of(DELETED_POD, "")), SOON, notBlocked());
+        }
+        List<RestartSafety.Blocker> blockers = RestartSafety.blockers(s, b);
+        if (!blockers.isEmpty()) {
+            String why = "Waiting to restart broker " + b + ": stopping it now would take partitions below"
+                    + " min.insync.replicas: " + RestartSafety.describe(blockers, 5) + ".";
+            if (!WAITING_SAFE.equals(op.phase())) {
+                ctx.event("Warning", Event.RESTART_WAITING.reason, why);
+            }
+            return StepResult.of(with(op, WAITING_SAFE, why, Map.of()), AGAIN,
+                    Condition.of(ConditionType.RestartBlocked, true, reason(blockers.get(0).reason()), why
+                            + " It goes on by itself once those replicas are back in sync."));
+        }
+        Map<String, List<Integer>> recorded = BatchOrigins.decode(op.details().get(MoveCancel.ORIGINS));
+        Map<String, List<Integer>> away = LeadershipShift.away(s, b);
+        if (!away.isEmpty()) {
+            Map<String, List<Integer>> now = replicas(s);
+            Map<String, List<Integer>> more = new TreeMap<>(recorded);
+            away.keySet().forEach(p -> more.putIfAbsent(p, now.get(p)));
+            String moving = "Moving leadership off broker " + b + " (" + away.size() + " partitions) before its restart"
+                    + progress(op) + ".";
+            if (!more.equals(recorded)) {
+                // write-ahead: the orders to come back to are in status before Kafka changes anything
+                return StepResult.of(with(op, MOVING, moving, Map.of(MoveCancel.ORIGINS, BatchOrigins.encode(more))),
+                        Duration.ofMillis(200), notBlocked());
+            }
+            MoveCancel.reorder(ctx.admin(), away);
+            Leadership.electPreferred(ctx.admin(), partitions(away.keySet()));
+            return StepResult.of(with(op, MOVING, moving, Map.of()), SOON, notBlocked());
+        }
+        Set<String> leads = LeadershipShift.stillLeads(s, b);
+        if (!leads.isEmpty()) {
+            Leadership.electPreferred(ctx.admin(), partitions(leads));
+            return StepResult.of(with(op, MOVING, "Waiting for broker " + b + " to hand over " + leads.size()
+                    + " leaderships before its restart" + progress(op) + ".", Map.of()), SOON, notBlocked());
+        }
+        ctx.writer().deletePod(pod);
+        return StepResult.of(with(op, RESTARTING, "Broker " + b + " leads nothing; its pod was deleted and comes back"
+                + " with the current spec" + progress(op) + ".", Map.of(DELETED_POD, pod.getMetadata().getUid())),
+                SOON, notBlocked());
+    }
+
+    /** Step 5: the new pod is ready, Kafka lists the broker, and it is in every ISR it belongs to. */
+    private static StepResult awaitReturn(StepContext ctx, OperationStatus op, ClusterSnapshot s, int b, V1Pod pod)
+            throws Exception {
+        String deleted = op.details().getOrDefault(DELETED_POD, "");
+        if (pod == null || KubeView.isTerminating(pod) || deleted.equals(pod.getMetadata().getUid())) {
+            return StepResult.of(with(op, RESTARTING, "Waiting for broker " + b + "'s new pod" + progress(op) + ".",
+                    Map.of()), AGAIN, notBlocked());
+        }
+        if (!KubeView.isReady(pod)) {
+            return StepResult.of(with(op, RESTARTING, "Waiting for broker " + b + "'s new pod " + pod.getMetadata().getName()
+                    + " to be ready" + progress(op) + ".", Map.of()), AGAIN, notBlocked());
+        }
+        boolean listed = s.brokers().stream().map(BrokerState::id).anyMatch(id -> id == b);
+        Set<String> lagging = LeadershipShift.lagging(s, b);
+        if (!listed || !lagging.isEmpty()) {
+            return StepResult.of(with(op, RESTARTING, "Broker " + b + " is back"
+                    + (listed ? "; " + lagging.size() + " partitions still catching up" : "; Kafka does not list it yet")
+                    + progress(op) + ".", Map.of()), AGAIN, notBlocked());
+        }
+        return restore(ctx, op, s, b);
+    }
+
+    /** Step 6, then 7: the recorded orders and preferred leaders back; then the next broker, or the end. */
+    private static StepResult restore(StepContext ctx, OperationStatus op, ClusterSnapshot s, int b) throws Exception {
+        Map<String, List<Integer>> recorded = BatchOrigins.decode(op.details().get(MoveCancel.ORIGINS));
+        Map<String, List<Integer>> reorders = BatchOrigins.reorders(recorded, replicas(s));
+        String restoring = "Broker " + b + " is back in sync; giving its leaderships back" + progress(op) + ".";
+        if (!reorders.isEmpty()) {
+            MoveCancel.reorder(ctx.admin(), reorders);
+            return StepResult.of(with(op, RESTORING, restoring, Map.of()), SOON, notBlocked());
+        }
+        Set<String> toElect = new TreeSet<>();
+        for (PartitionState p : s.partitions()) {
+            if (recorded.containsKey(p.name()) && !p.replicas().isEmpty() && p.leader() != p.replicas().get(0)
+                    && p.isr().contains(p.replicas().get(0))) {
+                toElect.add(p.name());
+            }
+        }
+        int passes = Reshuffle.intDetail(op.details(), RESTORE_PASS, 0);
+        if (!toElect.isEmpty() && passes < RESTORE_PASSES) {
+            Leadership.electPreferred(ctx.admin(), partitions(toElect));
+            return StepResult.of(with(op, RESTORING, restoring, Map.of(RESTORE_PASS, Integer.toString(passes + 1))),
+                    SOON, notBlocked());
+        }
+        ctx.event("Normal", Event.BROKER_RESTARTED.reason, "Broker " + b + " restarted with the current spec; "
+                + recorded.size() + " partitions' leadership moved off it and back.");
+        Set<Integer> done = new TreeSet<>(ids(op.details().get(DONE)));
+        done.add(b);
+        Integer next = next(ctx, op, done);
+        if (next == null) {
+            ctx.event("Normal", Event.RESTART_DONE.reason, "Restarted brokers " + done + ", one at a time.");
+            return new StepResult(true, null, List.of(notBlocked()), SOON);
+        }
+        Map<String, String> details = new TreeMap<>();
+        details.put(CURRENT, Integer.toString(next));
+        details.put(DONE, done.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        OperationStatus fresh = new OperationStatus(TYPE, MOVING, op.brokers(), null, null, null, null, op.startedAt(), "Restarting broker " + next + ".", details);
+        return StepResult.of(fresh, Duration.ofMillis(200), notBlocked());
+    }
+
+    /** The next broker of the operation that still runs an older spec, or null. */
+    private static Integer next(StepContext ctx, OperationStatus op, Set<Integer> done) {
+        SortedMap<Integer, String> drift = PodDrift.brokers(ctx.cluster(), ctx.kube());
+        for (int id : op.brokers()) {
+            if (!done.contains(id) && drift.containsKey(id) && ctx.desiredBrokers().contains(id)) {
+                return id;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The operation to start, or null: some desired broker pods run an older spec, and every desired
+     * broker has a pod (a cluster still being created or healed comes first). Readiness is not asked
+     * for: a pod that crash-loops on a bad spec must be restartable once the spec is fixed, and a broker
+     * that is down shows in the ISRs, where {@link RestartSafety} sees it and says why the restart waits.
+     */
+    private static OperationStatus start(StepContext ctx) {
+        SortedMap<Integer, String> drift = new TreeMap<>(PodDrift.brokers(ctx.cluster(), ctx.kube()));
+        drift.keySet().retainAll(ctx.desiredBrokers());
+        if (drift.isEmpty()) {
+            return null;
+        }
+        Map<Integer, V1Pod> pods = ctx.kube().podsByNodeId(Names.ROLE_BROKER);
+        for (int id : ctx.desiredBrokers()) {
+            V1Pod pod = pods.get(id);
+            if (pod == null || KubeView.isTerminating(pod)) {
+                return null;
+            }
+        }
+        List<Integer> brokers = List.copyOf(drift.keySet());
+        String why = drift.entrySet().stream().limit(3).map(e -> e.getKey() + ": " + e.getValue())
+                .collect(Collectors.joining("; "));
+        return new OperationStatus(TYPE, MOVING, brokers, null, null, null, null, Reshuffle.now(ctx),
+                "Restarting brokers " + brokers + " one at a time, leader-aware (" + why
+                        + (drift.size() > 3 ? "; ..." : "") + ").",
+                Map.of(CURRENT, Integer.toString(brokers.get(0))));
+    }
+
+    private static OperationStatus with(OperationStatus op, String phase, String message, Map<String, String> set) {
+        Map<String, String> details = new TreeMap<>(op.details());
+        details.putAll(set);
+        return new OperationStatus(op.type(), phase, op.brokers(), op.bytesMoved(), op.bytesTotal(),
+                op.partitionsDone(), op.partitionsTotal(), op.startedAt(), message, details);
+    }
+
+    private static String progress(OperationStatus op) {
+        int done = ids(op.details().get(DONE)).size();
+        return " (broker " + (done + 1) + " of " + op.brokers().size() + ")";
+    }
+
+    private static Set<Integer> ids(String text) {
+        Set<Integer> out = new TreeSet<>();
+        if (text != null) {
+            for (String id : text.split(",")) {
+                try {
+                    out.add(Integer.parseInt(id.trim()));
+                } catch (NumberFormatException e) {
+                    // empty or hand-edited: that entry is ignored
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, List<Integer>> replicas(ClusterSnapshot s) {
+        Map<String, List<Integer>> out = new TreeMap<>();
+        s.partitions().forEach(p -> out.put(p.name(), p.replicas()));
+        return out;
+    }
+
+    private static Set<TopicPartition> partitions(Set<String> names) {
+        Set<TopicPartition> out = new HashSet<>();
+        for (String n : names) {
+            int dash = n.lastIndexOf('-');
+            out.add(new TopicPartition(n.substring(0, dash), Integer.parseInt(n.substring(dash + 1))));
+        }
+        return out;
+    }
+
+    private static String reason(RestartSafety.Reason r) {
+        return r == RestartSafety.Reason.UNDER_MIN_ISR ? "IsrBelowMinInsync" : "IsrAtMinInsync";
+    }
+
+    private static Condition notBlocked() {
+        return Condition.of(ConditionType.RestartBlocked, false, "NotBlocked", "No restart is waiting.");
+    }
+}

@@ -1,0 +1,155 @@
+package dev.berth.operator.reconcile;
+
+import static dev.berth.operator.reconcile.DayTwoRig.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.berth.operator.api.Condition;
+import dev.berth.operator.api.ConditionType;
+import dev.berth.operator.api.OperationStatus;
+import dev.berth.testbed.kafka.KafkaRecords;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Leader-aware rolling restarts ({@link RestartStep}) on real KRaft brokers, the Kubernetes API bed
+ * and the operator ({@link DayTwoRig}). The glue restarts a broker whenever its pod is replaced, and
+ * notes what Kafka showed at that moment: how many partitions the broker still led, and how many
+ * partitions missed an in-sync replica.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RollingRestartTest {
+    static final Map<Integer, String> RACKS = Map.of(0, "a", 1, "b", 2, "c");
+
+    static DayTwoRig rig;
+
+    @BeforeAll
+    static void start() throws Exception {
+        rig = DayTwoRig.brokers("roll", RACKS, 3).orders(6, 200).operate(3, 50_000_000L);
+        await("the cluster is up, nothing to do").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null
+                && isTrue(ConditionType.Ready) && !isTrue(ConditionType.PodsOutOfDate));
+    }
+
+    @AfterAll
+    static void stop() {
+        OperatorFixture.closeAll(rig);
+    }
+
+    @Test
+    @Order(1)
+    void aConfigurationEditRollsOneBrokerAtATimeWithItsLeadershipMovedOffFirst() throws Exception {
+        Map<Integer, List<Integer>> before = rig.replicas("orders");
+        Producing producing = new Producing(rig.bootstrap());
+        try {
+            rig.patch("{\"spec\":{\"config\":{\"log.retention.hours\":\"72\"}}}");
+            await("a Restart operation").atMost(WAIT).until(() -> rig.eventReasons()
+                    .contains(RestartStep.Event.RESTART_STARTED.reason));
+            await("every broker restarted, the operation over").atMost(WAIT).until(() ->
+                    rig.cluster().getStatus().operation() == null && !isTrue(ConditionType.PodsOutOfDate)
+                            && rig.eventReasons().contains(RestartStep.Event.RESTART_DONE.reason));
+        } finally {
+            producing.close();
+        }
+        assertThat(rig.glue().stops).as("each broker's pod went once, leading nothing, every other replica in sync")
+                .isEqualTo(Map.of(0, List.of("led 0, under-replicated 0"), 1, List.of("led 0, under-replicated 0"),
+                        2, List.of("led 0, under-replicated 0")));
+        List<String> order = rig.glue().log.stream().filter(l -> l.contains("restart broker") || l.contains("stop broker")
+                || l.contains("again on its data directory")).toList();
+        assertThat(order.get(0)).as("lowest id first: " + order).contains("broker 0");
+        assertThat(order.get(order.size() - 1)).as(order.toString()).contains("broker 2");
+        assertThat(rig.eventCount(RestartStep.Event.BROKER_RESTARTED.reason)).isEqualTo(3);
+        assertThat(rig.eventCount(RestartStep.Event.RESTART_STARTED.reason)).isEqualTo(1);
+        assertThat(rig.replicas("orders")).as("every replica order as it was").isEqualTo(before);
+        await("preferred leaders lead again").atMost(WAIT).until(() -> rig.notLedByPreferred("orders").isEmpty());
+        assertThat(producing.failures).as("acks=all writes during the roll").isEmpty();
+        assertThat(producing.sent.get()).isGreaterThan(0);
+        for (int p = 0; p < 6; p++) {
+            assertThat(KafkaRecords.consumeAll(rig.bootstrap(), new TopicPartition("orders", p))).hasSizeGreaterThanOrEqualTo(200);
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aRestartThatWouldTakePartitionsBelowMinInsyncWaitsAndGoesOnOnceSafe() throws Exception {
+        rig.glue().lose(2); // every orders partition is now at ISR [0,1] = min.insync 2
+        String uid = pod(0).getMetadata().getUid();
+        OperatorFixture.patchPod(rig.bed, DayTwoRig.NS, pod(0).getMetadata().getName(),
+                "{\"metadata\":{\"annotations\":{\"berth.dev/restart\":\"please\"}}}");
+        await("the restart waits, and says why").atMost(WAIT).until(() -> {
+            OperationStatus op = rig.cluster().getStatus().operation();
+            Condition c = rig.cluster().getStatus().condition(ConditionType.RestartBlocked);
+            return op != null && RestartStep.WAITING_SAFE.equals(op.phase()) && c != null && c.isTrue()
+                    && "IsrAtMinInsync".equals(c.reason());
+        });
+        assertThat(rig.cluster().getStatus().condition(ConditionType.RestartBlocked).message())
+                .startsWith("Waiting to restart broker 0: stopping it now would take partitions below min.insync.replicas:"
+                        + " orders-0 (ISR 2, min.insync 2: ISR at min.insync.replicas, broker in it)");
+        assertThat(rig.eventReasons()).contains(RestartStep.Event.RESTART_WAITING.reason);
+        await("broker 0 is never stopped while unsafe").during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10))
+                .until(() -> uid.equals(pod(0).getMetadata().getUid()) && rig.glue().stops.get(0).size() == 1);
+
+        rig.glue().recover(2);
+        await("safe again: broker 0 restarted, the operation over").atMost(WAIT).until(() ->
+                rig.cluster().getStatus().operation() == null && !uid.equals(pod(0).getMetadata().getUid())
+                        && !isTrue(ConditionType.RestartBlocked));
+        assertThat(rig.glue().stops.get(0)).containsExactly("led 0, under-replicated 0", "led 0, under-replicated 0");
+        assertThat(pod(0).getMetadata().getAnnotations()).doesNotContainKey("berth.dev/restart");
+        assertThat(rig.glue().stops).doesNotContainKey(3);
+    }
+
+    static V1Pod pod(int id) throws Exception {
+        return OperatorFixture.pods(rig.bed, DayTwoRig.NS, rig.name).stream()
+                .filter(p -> p.getMetadata().getName().equals(rig.name + "-broker-" + id)).findFirst().orElseThrow();
+    }
+
+    static boolean isTrue(ConditionType type) throws Exception {
+        Condition c = rig.cluster().getStatus().condition(type);
+        return c != null && c.isTrue();
+    }
+
+    /** acks=all writes, one at a time round the partitions, until closed; failed sends are kept. */
+    static final class Producing implements AutoCloseable {
+        final List<String> failures = new CopyOnWriteArrayList<>();
+        final AtomicInteger sent = new AtomicInteger();
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final Thread thread;
+
+        Producing(String bootstrap) {
+            thread = new Thread(() -> {
+                try (KafkaProducer<String, String> p = KafkaRecords.producer(bootstrap)) {
+                    for (int i = 0; !stop.get(); i++) {
+                        try {
+                            p.send(new ProducerRecord<>("orders", i % 6, "k", "during-roll-" + i)).get(30, TimeUnit.SECONDS);
+                            sent.incrementAndGet();
+                        } catch (Exception e) {
+                            failures.add(e.toString());
+                        }
+                    }
+                }
+            }, "producing");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            thread.join(60_000);
+        }
+    }
+}
