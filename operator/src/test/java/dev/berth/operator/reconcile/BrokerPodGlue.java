@@ -32,6 +32,10 @@ final class BrokerPodGlue implements AutoCloseable {
     /** Brokers lost with their node ({@link #lose}): never started again, whatever their pod does. */
     private final Set<Integer> lost = ConcurrentHashMap.newKeySet();
     final List<String> log = new CopyOnWriteArrayList<>();
+    /** When a broker whose pod was replaced in {@link #slowReturn} mode may start again (nanoTime). */
+    private final Map<Integer, Long> startAt = new ConcurrentHashMap<>();
+    /** Milliseconds a replaced pod's broker stays down while the pod already reads Ready; 0: restart at once. */
+    private volatile long slowReturn;
     /** Pod UID last seen per broker id: a new UID is a new pod, so its broker restarts. */
     private final Map<Integer, String> uids = new ConcurrentHashMap<>();
     /**
@@ -92,12 +96,19 @@ final class BrokerPodGlue implements AutoCloseable {
                 }
                 String uid = pod.getMetadata().getUid();
                 String before = uids.put(id, uid);
-                if (running.contains(id) && before != null && !before.equals(uid)) {
+                if (running.contains(id) && before != null && !before.equals(uid) && slowReturn > 0) {
+                    stops.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(atStop(id));
+                    log.add("pod of broker " + id + " replaced: stop broker " + id + ", back in " + slowReturn + " ms");
+                    kafka.stopBroker(id);
+                    running.remove(id);
+                    startAt.put(id, System.nanoTime() + slowReturn * 1_000_000);
+                } else if (running.contains(id) && before != null && !before.equals(uid)) {
                     // deleted and created again between two polls: the kubelet would run a new container
                     stops.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(atStop(id));
                     log.add("pod of broker " + id + " replaced: restart broker " + id + " on its data directory");
                     kafka.restartBroker(id);
-                } else if (!running.contains(id) && !lost.contains(id)) {
+                } else if (!running.contains(id) && !lost.contains(id) && due(id)) {
+                    startAt.remove(id);
                     if (kafka.brokerIds().contains(id)) {
                         log.add("start broker " + id + " again on its data directory");
                         kafka.restartBroker(id);
@@ -143,6 +154,20 @@ final class BrokerPodGlue implements AutoCloseable {
         running.remove(id);
         kafka.stopBroker(id);
         log.add("broker " + id + " lost with its node");
+    }
+
+    /**
+     * From now on, a replaced broker pod reads Ready at once while its broker starts only {@code ms}
+     * later, as a readiness probe that passes on the listener while the broker still catches up.
+     */
+    void slowReturn(long ms) {
+        slowReturn = ms;
+    }
+
+    /** Whether broker {@code id} may start: no {@link #slowReturn} delay pending for it. */
+    private boolean due(int id) {
+        Long at = startAt.get(id);
+        return at == null || System.nanoTime() - at >= 0;
     }
 
     /** Broker {@code id}'s node is back: the next poll starts it again on its data directory. */

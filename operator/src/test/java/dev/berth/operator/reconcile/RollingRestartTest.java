@@ -112,6 +112,37 @@ class RollingRestartTest {
         assertThat(rig.glue().stops).doesNotContainKey(3);
     }
 
+    /**
+     * With {@code min.insync.replicas=1} the safety rule lets a broker stop while another is still
+     * catching up (ISR 2 > 1), so only the wait for the ISR keeps two copies in sync. The glue here
+     * reports a restarted pod Ready 3 s before its broker runs, as a probe on the listener would.
+     */
+    @Test
+    @Order(3)
+    void theNextBrokerStopsOnlyOnceThePreviousOneIsBackInEveryIsr() throws Exception {
+        dev.berth.testbed.kafka.KafkaAwait.get(rig.admin().deleteTopics(List.of("orders")).all());
+        dev.berth.testbed.kafka.KafkaAwait.get(rig.admin().createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(
+                "relaxed", 6, (short) 3).configs(Map.of("min.insync.replicas", "1")))).all());
+        rig.kafka.awaitFullIsr("relaxed");
+        for (int p = 0; p < 6; p++) {
+            KafkaRecords.produce(rig.bootstrap(), "relaxed", p, 0, 200, 500);
+        }
+        rig.glue().slowReturn(3000);
+        String uid0 = pod(0).getMetadata().getUid();
+        String uid1 = pod(1).getMetadata().getUid();
+        for (int id : new int[] {0, 1}) {
+            OperatorFixture.patchPod(rig.bed, DayTwoRig.NS, pod(id).getMetadata().getName(),
+                    "{\"metadata\":{\"annotations\":{\"berth.dev/restart\":\"yes\"}}}");
+        }
+        await("brokers 0 and 1 restarted").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null
+                && !uid0.equals(pod(0).getMetadata().getUid()) && !uid1.equals(pod(1).getMetadata().getUid())
+                && !isTrue(ConditionType.PodsOutOfDate));
+        List<String> ones = rig.glue().stops.get(1);
+        assertThat(ones.get(ones.size() - 1)).as("broker 0 was back in every ISR when broker 1 stopped: "
+                + rig.glue().log).isEqualTo("led 0, under-replicated 0");
+        assertThat(rig.glue().stops.get(0)).hasSize(3);
+    }
+
     static V1Pod pod(int id) throws Exception {
         return OperatorFixture.pods(rig.bed, DayTwoRig.NS, rig.name).stream()
                 .filter(p -> p.getMetadata().getName().equals(rig.name + "-broker-" + id)).findFirst().orElseThrow();
