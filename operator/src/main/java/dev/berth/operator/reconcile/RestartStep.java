@@ -72,6 +72,8 @@ public final class RestartStep implements OperationStep {
     static final String DONE = "restartedBrokers";
     /** Details: the UID of the pod this step deleted. */
     static final String DELETED_POD = "deletedPodUid";
+    /** Details: set when the current broker no longer needed its restart (the spec edit was undone). */
+    static final String SKIPPED = "skipped";
     /** Details: passes spent electing preferred leaders back. */
     static final String RESTORE_PASS = "restorePasses";
     static final int RESTORE_PASSES = 5;
@@ -125,6 +127,12 @@ public final class RestartStep implements OperationStep {
     /** Steps 1 to 4: wait until safe, leadership away, wait until b leads nothing, delete the pod. */
     private static StepResult leadershipOff(StepContext ctx, OperationStatus op, ClusterSnapshot s, int b, V1Pod pod)
             throws Exception {
+        if (pod != null && !KubeView.isTerminating(pod) && !PodDrift.brokers(ctx.cluster(), ctx.kube()).containsKey(b)) {
+            // the edit was undone (or the annotation taken off) before the pod went: give back what
+            // leadership already moved, and go on with the next broker
+            return restore(ctx, with(op, RESTORING, "Broker " + b + " runs the spec again; not restarted.",
+                    Map.of(SKIPPED, "true")), s, b);
+        }
         if (pod == null || KubeView.isTerminating(pod)) {
             // gone by other hands (deleted, or lost with its node): what is left is to wait for its return
             return StepResult.of(with(op, RESTARTING, "Broker " + b + "'s pod went away on its own; waiting for"
@@ -196,7 +204,8 @@ public final class RestartStep implements OperationStep {
     private static StepResult restore(StepContext ctx, OperationStatus op, ClusterSnapshot s, int b) throws Exception {
         Map<String, List<Integer>> recorded = BatchOrigins.decode(op.details().get(MoveCancel.ORIGINS));
         Map<String, List<Integer>> reorders = BatchOrigins.reorders(recorded, replicas(s));
-        String restoring = "Broker " + b + " is back in sync; giving its leaderships back" + progress(op) + ".";
+        String restoring = (op.details().containsKey(SKIPPED) ? "Broker " + b + " runs the spec again"
+                : "Broker " + b + " is back in sync") + "; giving its leaderships back" + progress(op) + ".";
         if (!reorders.isEmpty()) {
             MoveCancel.reorder(ctx.admin(), reorders);
             return StepResult.of(with(op, RESTORING, restoring, Map.of()), SOON, notBlocked());
@@ -214,8 +223,13 @@ public final class RestartStep implements OperationStep {
             return StepResult.of(with(op, RESTORING, restoring, Map.of(RESTORE_PASS, Integer.toString(passes + 1))),
                     SOON, notBlocked());
         }
-        ctx.event("Normal", Event.BROKER_RESTARTED.reason, "Broker " + b + " restarted with the current spec; "
-                + recorded.size() + " partitions' leadership moved off it and back.");
+        if (op.details().containsKey(SKIPPED)) {
+            ctx.event("Normal", Event.BROKER_RESTARTED.reason, "Broker " + b + " not restarted: its pod runs the spec"
+                    + " again; " + recorded.size() + " partitions' leadership given back.");
+        } else {
+            ctx.event("Normal", Event.BROKER_RESTARTED.reason, "Broker " + b + " restarted with the current spec; "
+                    + recorded.size() + " partitions' leadership moved off it and back.");
+        }
         Set<Integer> done = new TreeSet<>(ids(op.details().get(DONE)));
         done.add(b);
         Integer next = next(ctx, op, done);

@@ -103,6 +103,19 @@ class RollingRestartTest {
         await("broker 0 is never stopped while unsafe").during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10))
                 .until(() -> uid.equals(pod(0).getMetadata().getUid()) && rig.glue().stops.get(0).size() == 1);
 
+        // taking the request back calls the waiting restart off: nothing restarts
+        OperatorFixture.patchPod(rig.bed, DayTwoRig.NS, pod(0).getMetadata().getName(),
+                "{\"metadata\":{\"annotations\":{\"berth.dev/restart\":null}}}");
+        await("the restart is called off").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null
+                && !isTrue(ConditionType.RestartBlocked));
+        assertThat(pod(0).getMetadata().getUid()).isEqualTo(uid);
+        assertThat(rig.glue().stops.get(0)).hasSize(1);
+        assertThat(messages(RestartStep.Event.BROKER_RESTARTED.reason))
+                .contains("Broker 0 not restarted: its pod runs the spec again; 0 partitions' leadership given back.");
+
+        OperatorFixture.patchPod(rig.bed, DayTwoRig.NS, pod(0).getMetadata().getName(),
+                "{\"metadata\":{\"annotations\":{\"berth.dev/restart\":\"please\"}}}");
+        await("waiting again").atMost(WAIT).until(() -> isTrue(ConditionType.RestartBlocked));
         rig.glue().recover(2);
         await("safe again: broker 0 restarted, the operation over").atMost(WAIT).until(() ->
                 rig.cluster().getStatus().operation() == null && !uid.equals(pod(0).getMetadata().getUid())
@@ -146,6 +159,11 @@ class RollingRestartTest {
     static V1Pod pod(int id) throws Exception {
         return OperatorFixture.pods(rig.bed, DayTwoRig.NS, rig.name).stream()
                 .filter(p -> p.getMetadata().getName().equals(rig.name + "-broker-" + id)).findFirst().orElseThrow();
+    }
+
+    static List<String> messages(String reason) throws Exception {
+        return rig.core.listNamespacedEvent(DayTwoRig.NS).execute().getItems().stream()
+                .filter(e -> reason.equals(e.getReason())).map(e -> e.getMessage()).toList();
     }
 
     static boolean isTrue(ConditionType type) throws Exception {
