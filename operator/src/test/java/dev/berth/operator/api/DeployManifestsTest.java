@@ -82,6 +82,12 @@ class DeployManifestsTest {
         assertThat((List<String>) c.get("args")).startsWith("run");
         assertThat(c).containsKeys("livenessProbe", "readinessProbe");
         assertThat(pod.get("serviceAccountName")).isEqualTo("berth-operator");
+        // a read-only root needs a writable java.io.tmpdir, an emptyDir at /tmp
+        assertThat(((Map<String, Object>) c.get("securityContext")).get("readOnlyRootFilesystem")).isEqualTo(true);
+        assertThat((List<Map<String, Object>>) c.get("volumeMounts"))
+                .anyMatch(m -> "/tmp".equals(m.get("mountPath")) && "tmp".equals(m.get("name")));
+        assertThat((List<Map<String, Object>>) pod.get("volumes"))
+                .anyMatch(v -> "tmp".equals(v.get("name")) && v.containsKey("emptyDir"));
     }
 
     /**
