@@ -149,6 +149,17 @@ public final class RestartStep implements OperationStep {
                     Condition.of(ConditionType.RestartBlocked, true, reason(blockers.get(0).reason()), why
                             + " It goes on by itself once those replicas are back in sync."));
         }
+        Set<TopicPartition> running = ReassignmentExecutorAccess.running(ctx.admin()).keySet();
+        if (!running.isEmpty()) {
+            // a reorder would replace the target of a move under way (someone's, or a lagging end of
+            // ours), and a broker stopped mid-move stalls it
+            String why = "Waiting to restart broker " + b + ": " + running.size() + " partition reassignments are"
+                    + " running (" + running.stream().map(TopicPartition::toString).sorted().limit(3)
+                            .collect(Collectors.joining(", ")) + (running.size() > 3 ? ", ..." : "") + ").";
+            return StepResult.of(with(op, WAITING_SAFE, why, Map.of()), AGAIN,
+                    Condition.of(ConditionType.RestartBlocked, true, "ReassignmentsRunning", why
+                            + " It goes on by itself once they end."));
+        }
         Map<String, List<Integer>> recorded = BatchOrigins.decode(op.details().get(MoveCancel.ORIGINS));
         Map<String, List<Integer>> away = LeadershipShift.away(s, b);
         if (!away.isEmpty()) {

@@ -156,6 +156,58 @@ class RollingRestartTest {
         assertThat(rig.glue().stops.get(0)).hasSize(3);
     }
 
+    /** A reassignment under way (someone's own, throttled): the restart waits instead of replacing its target. */
+    @Test
+    @Order(4)
+    void aRestartWaitsWhileAPartitionReassignmentRuns() throws Exception {
+        rig.glue().slowReturn(0);
+        var admin = rig.admin();
+        dev.berth.testbed.kafka.KafkaAwait.get(admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(
+                "moving", Map.of(0, List.of(0, 1))))).all());
+        KafkaRecords.produce(rig.bootstrap(), "moving", 0, 0, 2400, 500); // 1.2 MB at 20 KB/s: about a minute
+        List<org.apache.kafka.common.config.ConfigResource> brokers = List.of(broker(0), broker(1), broker(2));
+        for (var r : brokers) {
+            alter(r, Map.of("leader.replication.throttled.rate", "20000", "follower.replication.throttled.rate", "20000"));
+        }
+        var topic = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "moving");
+        alter(topic, Map.of("leader.replication.throttled.replicas", "0:0,0:1", "follower.replication.throttled.replicas", "0:2"));
+        TopicPartition tp = new TopicPartition("moving", 0);
+        dev.berth.testbed.kafka.KafkaAwait.get(admin.alterPartitionReassignments(Map.of(tp, java.util.Optional.of(
+                new org.apache.kafka.clients.admin.NewPartitionReassignment(List.of(0, 2))))).all());
+        String uid = pod(1).getMetadata().getUid();
+        OperatorFixture.patchPod(rig.bed, DayTwoRig.NS, pod(1).getMetadata().getName(),
+                "{\"metadata\":{\"annotations\":{\"berth.dev/restart\":\"now\"}}}");
+        await("the restart waits for the move").atMost(WAIT).until(() -> {
+            Condition c = rig.cluster().getStatus().condition(ConditionType.RestartBlocked);
+            return c != null && c.isTrue() && "ReassignmentsRunning".equals(c.reason());
+        });
+        await("broker 1 keeps running, the move keeps its target").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> uid.equals(pod(1).getMetadata().getUid()) && rig.reassigning());
+        assertThat(admin.listPartitionReassignments().reassignments().get().get(tp).addingReplicas()).containsExactly(2);
+
+        dev.berth.testbed.kafka.KafkaAwait.get(admin.alterPartitionReassignments(Map.of(tp, java.util.Optional.empty())).all());
+        await("the move over, broker 1 restarted").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null
+                && !uid.equals(pod(1).getMetadata().getUid()) && !isTrue(ConditionType.RestartBlocked));
+        assertThat(rig.glue().stops.get(1).get(rig.glue().stops.get(1).size() - 1)).startsWith("led 0,");
+        for (var r : brokers) {
+            alter(r, Map.of("leader.replication.throttled.rate", "", "follower.replication.throttled.rate", ""));
+        }
+    }
+
+    private static org.apache.kafka.common.config.ConfigResource broker(int id) {
+        return new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.BROKER,
+                Integer.toString(id));
+    }
+
+    /** Sets (or, for an empty value, deletes) configs of one resource. */
+    private static void alter(org.apache.kafka.common.config.ConfigResource r, Map<String, String> values) {
+        List<org.apache.kafka.clients.admin.AlterConfigOp> ops = values.entrySet().stream().map(e ->
+                new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(e.getKey(), e.getValue()),
+                        e.getValue().isEmpty() ? org.apache.kafka.clients.admin.AlterConfigOp.OpType.DELETE
+                                : org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)).toList();
+        dev.berth.testbed.kafka.KafkaAwait.get(rig.admin().incrementalAlterConfigs(Map.of(r, ops)).all());
+    }
+
     static V1Pod pod(int id) throws Exception {
         return OperatorFixture.pods(rig.bed, DayTwoRig.NS, rig.name).stream()
                 .filter(p -> p.getMetadata().getName().equals(rig.name + "-broker-" + id)).findFirst().orElseThrow();
