@@ -37,4 +37,8 @@ public final class OperatorMetrics {
     /** Broker pods whose berth.dev/leaders or berth.dev/leader-bytes-in annotation was updated. */
     public static final Counter FACTS_PUBLISHED = Counter.build("berth_operator_facts_published_total",
             "Broker pods whose leadership annotations were patched.").register();
+
+    /** Broker pods deleted by a leader-aware restart, once their leadership had moved off. */
+    public static final Counter BROKER_RESTARTS = Counter.build("berth_operator_broker_restarts_total",
+            "Broker pods deleted by a leader-aware restart (after their leadership moved off).").register();
 }

@@ -183,7 +183,9 @@ public final class RestartStep implements OperationStep {
             return StepResult.of(with(op, MOVING, "Waiting for broker " + b + " to hand over " + leads.size()
                     + " leaderships before its restart" + progress(op) + ".", Map.of()), SOON, notBlocked());
         }
-        ctx.writer().deletePod(pod);
+        if (ctx.writer().deletePod(pod)) {
+            dev.berth.operator.metrics.OperatorMetrics.BROKER_RESTARTS.inc();
+        }
         return StepResult.of(with(op, RESTARTING, "Broker " + b + " leads nothing; its pod was deleted and comes back"
                 + " with the current spec" + progress(op) + ".", Map.of(DELETED_POD, pod.getMetadata().getUid())),
                 SOON, notBlocked());

@@ -54,6 +54,7 @@ class RollingRestartTest {
     @Order(1)
     void aConfigurationEditRollsOneBrokerAtATimeWithItsLeadershipMovedOffFirst() throws Exception {
         Map<Integer, List<Integer>> before = rig.replicas("orders");
+        double restarts = dev.berth.operator.metrics.OperatorMetrics.BROKER_RESTARTS.get();
         Producing producing = new Producing(rig.bootstrap());
         try {
             rig.patch("{\"spec\":{\"config\":{\"log.retention.hours\":\"72\"}}}");
@@ -73,6 +74,7 @@ class RollingRestartTest {
         assertThat(order.get(0)).as("lowest id first: " + order).contains("broker 0");
         assertThat(order.get(order.size() - 1)).as(order.toString()).contains("broker 2");
         assertThat(rig.eventCount(RestartStep.Event.BROKER_RESTARTED.reason)).isEqualTo(3);
+        assertThat(dev.berth.operator.metrics.OperatorMetrics.BROKER_RESTARTS.get() - restarts).isEqualTo(3.0);
         assertThat(rig.eventCount(RestartStep.Event.RESTART_STARTED.reason)).isEqualTo(1);
         assertThat(rig.replicas("orders")).as("every replica order as it was").isEqualTo(before);
         await("preferred leaders lead again").atMost(WAIT).until(() -> rig.notLedByPreferred("orders").isEmpty());
