@@ -97,5 +97,22 @@ final class HttpFixture {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * A GET written byte for byte on a socket: the JDK's client refuses to send a target such as
+     * {@code /decisions?pod=%ZZ} (URI syntax), which other clients send as typed. Returns the status
+     * line's code and the body (the server closes the connection after it).
+     */
+    static Map.Entry<Integer, String> rawGet(int port, String target) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String reply = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int code = Integer.parseInt(reply.substring(9, 12));
+            int body = reply.indexOf("\r\n\r\n");
+            return Map.entry(code, body < 0 ? "" : reply.substring(body + 4));
+        }
+    }
+
     private HttpFixture() {}
 }
