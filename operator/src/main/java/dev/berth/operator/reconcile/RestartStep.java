@@ -74,6 +74,9 @@ public final class RestartStep implements OperationStep {
     static final String DELETED_POD = "deletedPodUid";
     /** Details: set when the current broker no longer needed its restart (the spec edit was undone). */
     static final String SKIPPED = "skipped";
+    /** {@link #SKIPPED} values: the broker runs the spec again, or the operation makes way for a scale. */
+    static final String FOR_SPEC = "spec";
+    static final String FOR_SCALE = "scale";
     /** Details: passes spent electing preferred leaders back. */
     static final String RESTORE_PASS = "restorePasses";
     static final int RESTORE_PASSES = 5;
@@ -88,6 +91,11 @@ public final class RestartStep implements OperationStep {
         RESTART_WAITING("RestartWaiting"),
         /** One broker is back, in every ISR, with its preferred leaderships. */
         BROKER_RESTARTED("BrokerRestarted"),
+        /**
+         * The spec adds or removes brokers: the restart gave back what leadership it had moved and ended
+         * before its next broker, since the scale steps wait for it; it starts again afterwards.
+         */
+        RESTART_PAUSED("RestartPaused"),
         /** Every broker of the operation was restarted (or no longer needed it). */
         RESTART_DONE("RestartDone");
 
@@ -127,11 +135,17 @@ public final class RestartStep implements OperationStep {
     /** Steps 1 to 4: wait until safe, leadership away, wait until b leads nothing, delete the pod. */
     private static StepResult leadershipOff(StepContext ctx, OperationStatus op, ClusterSnapshot s, int b, V1Pod pod)
             throws Exception {
+        if (scaleWanted(ctx)) {
+            // brokers to add or remove (say a lost one named in brokers.remove, which is also what keeps
+            // this restart waiting): the scale steps wait for this operation, so it makes way for them
+            return restore(ctx, with(op, RESTORING, "Pausing before broker " + b + " for a scale operation.",
+                    Map.of(SKIPPED, FOR_SCALE)), s, b);
+        }
         if (pod != null && !KubeView.isTerminating(pod) && !PodDrift.brokers(ctx.cluster(), ctx.kube()).containsKey(b)) {
             // the edit was undone (or the annotation taken off) before the pod went: give back what
             // leadership already moved, and go on with the next broker
             return restore(ctx, with(op, RESTORING, "Broker " + b + " runs the spec again; not restarted.",
-                    Map.of(SKIPPED, "true")), s, b);
+                    Map.of(SKIPPED, FOR_SPEC)), s, b);
         }
         if (pod == null || KubeView.isTerminating(pod)) {
             // gone by other hands (deleted, or lost with its node): what is left is to wait for its return
@@ -217,7 +231,9 @@ public final class RestartStep implements OperationStep {
     private static StepResult restore(StepContext ctx, OperationStatus op, ClusterSnapshot s, int b) throws Exception {
         Map<String, List<Integer>> recorded = BatchOrigins.decode(op.details().get(MoveCancel.ORIGINS));
         Map<String, List<Integer>> reorders = BatchOrigins.reorders(recorded, replicas(s));
-        String restoring = (op.details().containsKey(SKIPPED) ? "Broker " + b + " runs the spec again"
+        String skipped = op.details().getOrDefault(SKIPPED, "");
+        String restoring = (skipped.equals(FOR_SCALE) ? "Pausing before broker " + b + " for a scale operation"
+                : skipped.equals(FOR_SPEC) ? "Broker " + b + " runs the spec again"
                 : "Broker " + b + " is back in sync") + "; giving its leaderships back" + progress(op) + ".";
         if (!reorders.isEmpty()) {
             MoveCancel.reorder(ctx.admin(), reorders);
@@ -236,16 +252,21 @@ public final class RestartStep implements OperationStep {
             return StepResult.of(with(op, RESTORING, restoring, Map.of(RESTORE_PASS, Integer.toString(passes + 1))),
                     SOON, notBlocked());
         }
-        if (op.details().containsKey(SKIPPED)) {
+        Set<Integer> done = new TreeSet<>(ids(op.details().get(DONE)));
+        if (skipped.equals(FOR_SPEC)) {
             ctx.event("Normal", Event.BROKER_RESTARTED.reason, "Broker " + b + " not restarted: its pod runs the spec"
                     + " again; " + recorded.size() + " partitions' leadership given back.");
-        } else {
+        } else if (!skipped.equals(FOR_SCALE)) {
             ctx.event("Normal", Event.BROKER_RESTARTED.reason, "Broker " + b + " restarted with the current spec; "
                     + recorded.size() + " partitions' leadership moved off it and back.");
+            done.add(b);
         }
-        Set<Integer> done = new TreeSet<>(ids(op.details().get(DONE)));
-        done.add(b);
-        Integer next = next(ctx, op, done);
+        Integer next = skipped.equals(FOR_SCALE) ? Integer.valueOf(b) : next(ctx, op, done);
+        if (next != null && scaleWanted(ctx)) {
+            ctx.event("Normal", Event.RESTART_PAUSED.reason, "Restart paused before broker " + next + " (restarted so far: "
+                    + done + "): the spec adds or removes brokers, which goes first; the restarts resume afterwards.");
+            return new StepResult(true, null, List.of(notBlocked()), SOON);
+        }
         if (next == null) {
             ctx.event("Normal", Event.RESTART_DONE.reason, "Restarted brokers " + done + ", one at a time.");
             return new StepResult(true, null, List.of(notBlocked()), SOON);
@@ -255,6 +276,25 @@ public final class RestartStep implements OperationStep {
         details.put(DONE, done.stream().map(String::valueOf).collect(Collectors.joining(",")));
         OperationStatus fresh = new OperationStatus(TYPE, MOVING, op.brokers(), null, null, null, null, op.startedAt(), "Restarting broker " + next + ".", details);
         return StepResult.of(fresh, Duration.ofMillis(200), notBlocked());
+    }
+
+    /**
+     * The spec asks for brokers to be added or removed: a desired broker without a pod, more desired
+     * brokers than {@code brokers.replicas} (it was lowered; desired ids never drop a broker that
+     * exists), or a broker in {@code brokers.remove} that still has a pod. Example: brokers 0..2 with
+     * pods, replicas 3, remove [2]: desired is [0,1,3], broker 3 has no pod yet (and pod 2 exists): yes.
+     */
+    static boolean scaleWanted(StepContext ctx) {
+        Map<Integer, V1Pod> pods = ctx.kube().podsByNodeId(Names.ROLE_BROKER);
+        if (ctx.desiredBrokers().size() != ctx.cluster().getSpec().brokers().replicas()) {
+            return true;
+        }
+        for (int id : ctx.desiredBrokers()) {
+            if (!pods.containsKey(id)) {
+                return true;
+            }
+        }
+        return ctx.cluster().getSpec().brokers().remove().stream().anyMatch(pods::containsKey);
     }
 
     /** The next broker of the operation that still runs an older spec, or null. */
@@ -275,6 +315,9 @@ public final class RestartStep implements OperationStep {
      * that is down shows in the ISRs, where {@link RestartSafety} sees it and says why the restart waits.
      */
     private static OperationStatus start(StepContext ctx) {
+        if (scaleWanted(ctx)) {
+            return null; // the scale steps first; starting now would only make way for them again
+        }
         SortedMap<Integer, String> drift = new TreeMap<>(PodDrift.brokers(ctx.cluster(), ctx.kube()));
         drift.keySet().retainAll(ctx.desiredBrokers());
         if (drift.isEmpty()) {

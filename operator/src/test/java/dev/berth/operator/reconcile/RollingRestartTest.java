@@ -34,7 +34,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RollingRestartTest {
-    static final Map<Integer, String> RACKS = Map.of(0, "a", 1, "b", 2, "c");
+    static final Map<Integer, String> RACKS = Map.of(0, "a", 1, "b", 2, "c", 3, "c");
 
     static DayTwoRig rig;
 
@@ -193,6 +193,40 @@ class RollingRestartTest {
         assertThat(rig.glue().stops.get(1).get(rig.glue().stops.get(1).size() - 1)).startsWith("led 0,");
         for (var r : brokers) {
             alter(r, Map.of("leader.replication.throttled.rate", "", "follower.replication.throttled.rate", ""));
+        }
+    }
+
+    /**
+     * A restart that waits on a lost broker, and the spec then replaces that broker: the scale steps
+     * wait for the operation in flight, so the restart makes way (it would otherwise wait for ever, and
+     * the replacement with it), and resumes once the scale-down is over.
+     */
+    @Test
+    @Order(5)
+    void aWaitingRestartMakesWayForTheReplacementOfALostBroker() throws Exception {
+        dev.berth.testbed.kafka.KafkaAwait.get(rig.admin().createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(
+                "strict", 3, (short) 3).configs(Map.of("min.insync.replicas", "2")))).all());
+        rig.kafka.awaitFullIsr("strict");
+        for (int p = 0; p < 3; p++) {
+            KafkaRecords.produce(rig.bootstrap(), "strict", p, 0, 100, 500);
+        }
+        rig.glue().lose(2);
+        String uid = pod(0).getMetadata().getUid();
+        OperatorFixture.patchPod(rig.bed, DayTwoRig.NS, pod(0).getMetadata().getName(),
+                "{\"metadata\":{\"annotations\":{\"berth.dev/restart\":\"after-the-move\"}}}");
+        await("the restart waits on the lost broker").atMost(WAIT).until(() -> isTrue(ConditionType.RestartBlocked));
+
+        rig.patch("{\"spec\":{\"brokers\":{\"remove\":[2]}}}");
+        await("broker 2 replaced, then broker 0 restarted").atMost(Duration.ofMinutes(3)).until(() ->
+                rig.eventReasons().contains(ScaleEvent.SCALE_DOWN_COMPLETE.reason()) && rig.cluster().getStatus().operation() == null
+                        && !uid.equals(pod(0).getMetadata().getUid()));
+        assertThat(messages(RestartStep.Event.RESTART_PAUSED.reason)).containsExactly("Restart paused before broker 0"
+                + " (restarted so far: []): the spec adds or removes brokers, which goes first; the restarts resume afterwards.");
+        assertThat(rig.registered(2)).isFalse();
+        List<String> zeros = rig.glue().stops.get(0);
+        assertThat(zeros.get(zeros.size() - 1)).startsWith("led 0,");
+        for (int p = 0; p < 3; p++) {
+            assertThat(KafkaRecords.consumeAll(rig.bootstrap(), new TopicPartition("strict", p))).hasSize(100);
         }
     }
 
