@@ -20,7 +20,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -40,20 +39,26 @@ import org.apache.kafka.common.TopicPartition;
  * <p><b>Per broker b</b> (the design's seven steps):
  * <ol>
  *   <li>{@code MovingLeadership}, and {@code WaitingSafe} while {@link RestartSafety} finds a
- *       partition that stopping b would take below min.insync (condition {@code RestartBlocked}
- *       names them): first record the replica order of every partition b leads or is preferred for
+ *       partition that stopping b would take below min.insync, while any reassignment runs, or while
+ *       a broker restarted before b is not back in every ISR (condition {@code RestartBlocked} says
+ *       which): first record the replica order of every partition b leads or is preferred for
  *       (details {@code batchReplicasBefore}, written before anything changes in Kafka); then reorder
  *       them ({@link LeadershipShift#away}, no data moves) and run preferred elections;
  *   <li>once b leads nothing another in-sync replica could lead, and it is still safe: delete its
  *       pod (UID precondition), phase {@code Restarting}; the reconciler recreates it from the
  *       current spec, with the same id, PVC and rack;
  *   <li>{@code Restarting} until the new pod is ready, Kafka lists b, and b is back in the ISR of
- *       every partition it holds;
+ *       every partition it holds ({@code RestartBlocked=BrokerNotBack} after {@link #NOT_BACK_AFTER});
+ *       a pod replaced by other hands during b's turn counts as b's restart;
  *   <li>{@code RestoringLeadership}: the recorded orders back, preferred elections (at most
  *       {@value #RESTORE_PASSES} passes of elections; Kafka's own leader balancing does the rest);
  *   <li>then the next broker of {@code brokers} that still needs it; after the last, the operation
  *       ends ({@code RestartDone}).
  * </ol>
+ *
+ * <p>It makes way (leadership given back, operation ended, Event {@code RestartPaused}) before b's
+ * pod goes when the spec adds or removes brokers, or no longer wants b: the scale steps wait for the
+ * operation in flight. {@link RestartQueue} decides when a roll starts and which broker is next.
  *
  * <p><b>Example:</b> {@code spec.image} edited on brokers 0..2: the operation lists [0,1,2]. Broker
  * 0 leads orders-0 [0,1,2]: the order [1,2,0] is recorded, asked for and elected, so 1 leads; pod 0
@@ -70,6 +75,12 @@ public final class RestartStep implements OperationStep {
     static final String CURRENT = "currentBroker";
     /** Details: brokers restarted so far by this operation (comma-separated). */
     static final String DONE = "restartedBrokers";
+    /** Details: the UID of the broker's pod when its turn began ({@link RestartQueue#turn}). */
+    static final String TURN_POD = "turnPodUid";
+    /** Details: when this step deleted the pod (RFC 3339), for {@link #NOT_BACK_AFTER}. */
+    static final String DELETED_AT = "deletedAt";
+    /** How long a restarted broker may take to come back before {@code RestartBlocked} says so. */
+    static final Duration NOT_BACK_AFTER = Duration.ofMinutes(5);
     /** Details: the UID of the pod this step deleted. */
     static final String DELETED_POD = "deletedPodUid";
     /** Details: set when the current broker no longer needed its restart (the spec edit was undone). */
@@ -77,6 +88,8 @@ public final class RestartStep implements OperationStep {
     /** {@link #SKIPPED} values: the broker runs the spec again, or the operation makes way for a scale. */
     static final String FOR_SPEC = "spec";
     static final String FOR_SCALE = "scale";
+    /** Details: the Warning that the broker is not back was posted. */
+    static final String WARNED = "notBackWarned";
     /** Details: passes spent electing preferred leaders back. */
     static final String RESTORE_PASS = "restorePasses";
     static final int RESTORE_PASSES = 5;
@@ -114,7 +127,7 @@ public final class RestartStep implements OperationStep {
         }
         OperationStatus op = ctx.operation();
         if (op == null) {
-            op = start(ctx);
+            op = RestartQueue.start(ctx);
             if (op == null) {
                 return StepResult.NOTHING;
             }
@@ -123,6 +136,12 @@ public final class RestartStep implements OperationStep {
         int b = Reshuffle.intDetail(op.details(), CURRENT, op.brokers().isEmpty() ? -1 : op.brokers().get(0));
         ClusterSnapshot s = new KafkaObserver(ctx.admin(), ctx.clock()).snapshot();
         V1Pod pod = ctx.kube().podsByNodeId(Names.ROLE_BROKER).get(b);
+        if (!ctx.desiredBrokers().contains(b) && !FOR_SCALE.equals(op.details().get(SKIPPED))) {
+            // the spec removes it (or a hand-edited status names no broker): no pod comes back to wait
+            // for, and the scale-down that removes it waits for this operation: make way
+            return restore(ctx, with(op, RESTORING, "Broker " + b + " is no longer wanted by the spec.",
+                    Map.of(SKIPPED, FOR_SCALE)), s, b);
+        }
         if (RESTARTING.equals(op.phase())) {
             return awaitReturn(ctx, op, s, b, pod);
         }
@@ -135,11 +154,18 @@ public final class RestartStep implements OperationStep {
     /** Steps 1 to 4: wait until safe, leadership away, wait until b leads nothing, delete the pod. */
     private static StepResult leadershipOff(StepContext ctx, OperationStatus op, ClusterSnapshot s, int b, V1Pod pod)
             throws Exception {
-        if (scaleWanted(ctx)) {
+        if (RestartQueue.scaleWanted(ctx)) {
             // brokers to add or remove (say a lost one named in brokers.remove, which is also what keeps
             // this restart waiting): the scale steps wait for this operation, so it makes way for them
             return restore(ctx, with(op, RESTORING, "Pausing before broker " + b + " for a scale operation.",
                     Map.of(SKIPPED, FOR_SCALE)), s, b);
+        }
+        String turnPod = op.details().get(TURN_POD);
+        if (pod != null && turnPod != null && !turnPod.equals(pod.getMetadata().getUid())) {
+            // its pod was replaced since the turn began (a delete of ours whose record was lost, or
+            // someone else's): the broker restarted, so wait for it as after our own delete
+            return awaitReturn(ctx, with(op, RESTARTING, "Broker " + b + "'s pod was replaced.",
+                    Map.of(DELETED_POD, turnPod)), s, b, pod);
         }
         if (pod != null && !KubeView.isTerminating(pod) && !PodDrift.brokers(ctx.cluster(), ctx.kube()).containsKey(b)) {
             // the edit was undone (or the annotation taken off) before the pod went: give back what
@@ -197,11 +223,25 @@ public final class RestartStep implements OperationStep {
             return StepResult.of(with(op, MOVING, "Waiting for broker " + b + " to hand over " + leads.size()
                     + " leaderships before its restart" + progress(op) + ".", Map.of()), SOON, notBlocked());
         }
+        Set<Integer> behind = new TreeSet<>();
+        for (int done : RestartQueue.ids(op.details().get(DONE))) {
+            if (s.brokers().stream().noneMatch(x -> x.id() == done) || !LeadershipShift.lagging(s, done).isEmpty()) {
+                behind.add(done);
+            }
+        }
+        if (!behind.isEmpty()) {
+            // "only then the next broker", against Kafka and not only this operation's record of it
+            String why = "Waiting to restart broker " + b + ": brokers " + behind + ", restarted before it, are not"
+                    + " back in every ISR.";
+            return StepResult.of(with(op, WAITING_SAFE, why, Map.of()), AGAIN,
+                    Condition.of(ConditionType.RestartBlocked, true, "PreviousBrokerBehind", why));
+        }
         if (ctx.writer().deletePod(pod)) {
             dev.berth.operator.metrics.OperatorMetrics.BROKER_RESTARTS.inc();
         }
         return StepResult.of(with(op, RESTARTING, "Broker " + b + " leads nothing; its pod was deleted and comes back"
-                + " with the current spec" + progress(op) + ".", Map.of(DELETED_POD, pod.getMetadata().getUid())),
+                + " with the current spec" + progress(op) + ".", Map.of(DELETED_POD, pod.getMetadata().getUid(),
+                DELETED_AT, Reshuffle.now(ctx))),
                 SOON, notBlocked());
     }
 
@@ -214,17 +254,41 @@ public final class RestartStep implements OperationStep {
                     Map.of()), AGAIN, notBlocked());
         }
         if (!KubeView.isReady(pod)) {
-            return StepResult.of(with(op, RESTARTING, "Waiting for broker " + b + "'s new pod " + pod.getMetadata().getName()
-                    + " to be ready" + progress(op) + ".", Map.of()), AGAIN, notBlocked());
+            return notBack(ctx, op, b, "Waiting for broker " + b + "'s new pod " + pod.getMetadata().getName()
+                    + " to be ready" + progress(op) + ".");
         }
         boolean listed = s.brokers().stream().map(BrokerState::id).anyMatch(id -> id == b);
         Set<String> lagging = LeadershipShift.lagging(s, b);
         if (!listed || !lagging.isEmpty()) {
-            return StepResult.of(with(op, RESTARTING, "Broker " + b + " is back"
-                    + (listed ? "; " + lagging.size() + " partitions still catching up" : "; Kafka does not list it yet")
-                    + progress(op) + ".", Map.of()), AGAIN, notBlocked());
+            return notBack(ctx, op, b, (listed ? "Broker " + b + " is back; " + lagging.size() + " partitions still"
+                    + " catching up" : "Broker " + b + "'s new pod is ready; Kafka does not list the broker yet")
+                    + progress(op) + ".");
         }
         return restore(ctx, op, s, b);
+    }
+
+    /**
+     * Still waiting for b: after {@link #NOT_BACK_AFTER} since its pod was deleted (a new image that
+     * does not start, a node that does not come), {@code RestartBlocked} says so and one Warning is
+     * posted; everything else waits for this operation, so a person should look.
+     */
+    private static StepResult notBack(StepContext ctx, OperationStatus op, int b, String waiting) {
+        String at = op.details().get(DELETED_AT);
+        boolean late = false;
+        try {
+            late = at != null && java.time.Instant.parse(at).plus(NOT_BACK_AFTER).isBefore(ctx.clock().instant());
+        } catch (java.time.format.DateTimeParseException e) {
+            // a hand-edited status: no alarm, the wait goes on
+        }
+        if (!late) {
+            return StepResult.of(with(op, RESTARTING, waiting, Map.of()), AGAIN, notBlocked());
+        }
+        String why = waiting + " Its pod was deleted at " + at + "; the roll, and every other operation, waits for it.";
+        if (!"true".equals(op.details().get(WARNED))) {
+            ctx.event("Warning", Event.RESTART_WAITING.reason, why);
+        }
+        return StepResult.of(with(op, RESTARTING, waiting, Map.of(WARNED, "true")), AGAIN,
+                Condition.of(ConditionType.RestartBlocked, true, "BrokerNotBack", why));
     }
 
     /** Step 6, then 7: the recorded orders and preferred leaders back; then the next broker, or the end. */
@@ -235,9 +299,11 @@ public final class RestartStep implements OperationStep {
         String restoring = (skipped.equals(FOR_SCALE) ? "Pausing before broker " + b + " for a scale operation"
                 : skipped.equals(FOR_SPEC) ? "Broker " + b + " runs the spec again"
                 : "Broker " + b + " is back in sync") + "; giving its leaderships back" + progress(op) + ".";
-        if (!reorders.isEmpty()) {
-            MoveCancel.reorder(ctx.admin(), reorders);
-            return StepResult.of(with(op, RESTORING, restoring, Map.of()), SOON, notBlocked());
+        int passes = Reshuffle.intDetail(op.details(), RESTORE_PASS, 0);
+        if (!reorders.isEmpty() && passes < RESTORE_PASSES) {
+            MoveCancel.reorder(ctx.admin(), reorders); // one Kafka refuses is tried again, at most that many passes
+            return StepResult.of(with(op, RESTORING, restoring, Map.of(RESTORE_PASS, Integer.toString(passes + 1))),
+                    SOON, notBlocked());
         }
         Set<String> toElect = new TreeSet<>();
         for (PartitionState p : s.partitions()) {
@@ -246,13 +312,12 @@ public final class RestartStep implements OperationStep {
                 toElect.add(p.name());
             }
         }
-        int passes = Reshuffle.intDetail(op.details(), RESTORE_PASS, 0);
         if (!toElect.isEmpty() && passes < RESTORE_PASSES) {
             Leadership.electPreferred(ctx.admin(), partitions(toElect));
             return StepResult.of(with(op, RESTORING, restoring, Map.of(RESTORE_PASS, Integer.toString(passes + 1))),
                     SOON, notBlocked());
         }
-        Set<Integer> done = new TreeSet<>(ids(op.details().get(DONE)));
+        Set<Integer> done = new TreeSet<>(RestartQueue.ids(op.details().get(DONE)));
         if (skipped.equals(FOR_SPEC)) {
             ctx.event("Normal", Event.BROKER_RESTARTED.reason, "Broker " + b + " not restarted: its pod runs the spec"
                     + " again; " + recorded.size() + " partitions' leadership given back.");
@@ -261,8 +326,8 @@ public final class RestartStep implements OperationStep {
                     + recorded.size() + " partitions' leadership moved off it and back.");
             done.add(b);
         }
-        Integer next = skipped.equals(FOR_SCALE) ? Integer.valueOf(b) : next(ctx, op, done);
-        if (next != null && scaleWanted(ctx)) {
+        Integer next = skipped.equals(FOR_SCALE) ? Integer.valueOf(b) : RestartQueue.next(ctx, op, done);
+        if (skipped.equals(FOR_SCALE) || next != null && RestartQueue.scaleWanted(ctx)) {
             ctx.event("Normal", Event.RESTART_PAUSED.reason, "Restart paused before broker " + next + " (restarted so far: "
                     + done + "): the spec adds or removes brokers, which goes first; the restarts resume afterwards.");
             return new StepResult(true, null, List.of(notBlocked()), SOON);
@@ -271,72 +336,7 @@ public final class RestartStep implements OperationStep {
             ctx.event("Normal", Event.RESTART_DONE.reason, "Restarted brokers " + done + ", one at a time.");
             return new StepResult(true, null, List.of(notBlocked()), SOON);
         }
-        Map<String, String> details = new TreeMap<>();
-        details.put(CURRENT, Integer.toString(next));
-        details.put(DONE, done.stream().map(String::valueOf).collect(Collectors.joining(",")));
-        OperationStatus fresh = new OperationStatus(TYPE, MOVING, op.brokers(), null, null, null, null, op.startedAt(), "Restarting broker " + next + ".", details);
-        return StepResult.of(fresh, Duration.ofMillis(200), notBlocked());
-    }
-
-    /**
-     * The spec asks for brokers to be added or removed: a desired broker without a pod, more desired
-     * brokers than {@code brokers.replicas} (it was lowered; desired ids never drop a broker that
-     * exists), or a broker in {@code brokers.remove} that still has a pod. Example: brokers 0..2 with
-     * pods, replicas 3, remove [2]: desired is [0,1,3], broker 3 has no pod yet (and pod 2 exists): yes.
-     */
-    static boolean scaleWanted(StepContext ctx) {
-        Map<Integer, V1Pod> pods = ctx.kube().podsByNodeId(Names.ROLE_BROKER);
-        if (ctx.desiredBrokers().size() != ctx.cluster().getSpec().brokers().replicas()) {
-            return true;
-        }
-        for (int id : ctx.desiredBrokers()) {
-            if (!pods.containsKey(id)) {
-                return true;
-            }
-        }
-        return ctx.cluster().getSpec().brokers().remove().stream().anyMatch(pods::containsKey);
-    }
-
-    /** The next broker of the operation that still runs an older spec, or null. */
-    private static Integer next(StepContext ctx, OperationStatus op, Set<Integer> done) {
-        SortedMap<Integer, String> drift = PodDrift.brokers(ctx.cluster(), ctx.kube());
-        for (int id : op.brokers()) {
-            if (!done.contains(id) && drift.containsKey(id) && ctx.desiredBrokers().contains(id)) {
-                return id;
-            }
-        }
-        return null;
-    }
-
-    /**
-     * The operation to start, or null: some desired broker pods run an older spec, and every desired
-     * broker has a pod (a cluster still being created or healed comes first). Readiness is not asked
-     * for: a pod that crash-loops on a bad spec must be restartable once the spec is fixed, and a broker
-     * that is down shows in the ISRs, where {@link RestartSafety} sees it and says why the restart waits.
-     */
-    private static OperationStatus start(StepContext ctx) {
-        if (scaleWanted(ctx)) {
-            return null; // the scale steps first; starting now would only make way for them again
-        }
-        SortedMap<Integer, String> drift = new TreeMap<>(PodDrift.brokers(ctx.cluster(), ctx.kube()));
-        drift.keySet().retainAll(ctx.desiredBrokers());
-        if (drift.isEmpty()) {
-            return null;
-        }
-        Map<Integer, V1Pod> pods = ctx.kube().podsByNodeId(Names.ROLE_BROKER);
-        for (int id : ctx.desiredBrokers()) {
-            V1Pod pod = pods.get(id);
-            if (pod == null || KubeView.isTerminating(pod)) {
-                return null;
-            }
-        }
-        List<Integer> brokers = List.copyOf(drift.keySet());
-        String why = drift.entrySet().stream().limit(3).map(e -> e.getKey() + ": " + e.getValue())
-                .collect(Collectors.joining("; "));
-        return new OperationStatus(TYPE, MOVING, brokers, null, null, null, null, Reshuffle.now(ctx),
-                "Restarting brokers " + brokers + " one at a time, leader-aware (" + why
-                        + (drift.size() > 3 ? "; ..." : "") + ").",
-                Map.of(CURRENT, Integer.toString(brokers.get(0))));
+        return StepResult.of(RestartQueue.turn(ctx, op, next, done), Duration.ofMillis(200), notBlocked());
     }
 
     private static OperationStatus with(OperationStatus op, String phase, String message, Map<String, String> set) {
@@ -347,22 +347,8 @@ public final class RestartStep implements OperationStep {
     }
 
     private static String progress(OperationStatus op) {
-        int done = ids(op.details().get(DONE)).size();
+        int done = RestartQueue.ids(op.details().get(DONE)).size();
         return " (broker " + (done + 1) + " of " + op.brokers().size() + ")";
-    }
-
-    private static Set<Integer> ids(String text) {
-        Set<Integer> out = new TreeSet<>();
-        if (text != null) {
-            for (String id : text.split(",")) {
-                try {
-                    out.add(Integer.parseInt(id.trim()));
-                } catch (NumberFormatException e) {
-                    // empty or hand-edited: that entry is ignored
-                }
-            }
-        }
-        return out;
     }
 
     private static Map<String, List<Integer>> replicas(ClusterSnapshot s) {

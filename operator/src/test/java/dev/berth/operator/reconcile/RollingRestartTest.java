@@ -34,7 +34,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RollingRestartTest {
-    static final Map<Integer, String> RACKS = Map.of(0, "a", 1, "b", 2, "c", 3, "c");
+    static final Map<Integer, String> RACKS = Map.of(0, "a", 1, "b", 2, "c", 3, "c", 4, "c");
 
     static DayTwoRig rig;
 
@@ -230,6 +230,71 @@ class RollingRestartTest {
         }
     }
 
+    /**
+     * The broker being restarted is lost (its new pod never gets a broker), and the spec then removes
+     * it. No pod comes back for it, and the scale-down that removes it waits for the operation in
+     * flight: before, the restart waited for ever "for broker 3's new pod" (found by a probe).
+     */
+    @Test
+    @Order(6)
+    void aRestartingBrokerThatTheSpecRemovesEndsItsTurn() throws Exception {
+        rig.glue().lose(3);
+        OperatorFixture.patchPod(rig.bed, DayTwoRig.NS, pod(3).getMetadata().getName(),
+                "{\"metadata\":{\"annotations\":{\"berth.dev/restart\":\"yes\"}}}");
+        await("broker 3's pod deleted, the restart waiting for it").atMost(WAIT).until(() -> {
+            OperationStatus op = rig.cluster().getStatus().operation();
+            return op != null && RestartStep.RESTARTING.equals(op.phase()) && "3".equals(op.details().get(RestartStep.CURRENT));
+        });
+        rig.patch("{\"spec\":{\"brokers\":{\"remove\":[3]}}}");
+        await("broker 3 removed, the restart over").atMost(Duration.ofMinutes(3)).until(() ->
+                rig.eventCount(ScaleEvent.SCALE_DOWN_COMPLETE.reason()) == 2 && rig.cluster().getStatus().operation() == null);
+        assertThat(messages(RestartStep.Event.RESTART_PAUSED.reason)).contains("Restart paused before broker 3"
+                + " (restarted so far: []): the spec adds or removes brokers, which goes first; the restarts resume afterwards.");
+        assertThat(rig.registered(3)).isFalse();
+        for (int p = 0; p < 3; p++) {
+            assertThat(KafkaRecords.consumeAll(rig.bootstrap(), new TopicPartition("strict", p))).hasSize(100);
+        }
+    }
+
+    /**
+     * The operator stops after deleting broker 0's pod but before status says so, and the pod is
+     * recreated before a successor that sees Kafka takes over. That successor finds a pod that runs the
+     * spec: before, it took that for an edit undone, skipped the wait for the ISR, and stopped broker 1
+     * while broker 0 was still down ("under-replicated 6", with min.insync 1 the safety rule allows it).
+     * Now the pod's UID, recorded when broker 0's turn began, says it was replaced (found by a probe).
+     */
+    @Test
+    @Order(7)
+    void aSuccessorThatFindsTheRestartedPodStillWaitsForTheBroker() throws Exception {
+        rig.glue().slowReturn(0);
+        int stopsOf1 = rig.glue().stops.get(1).size();
+        long skipsBefore = count("Broker 0 not restarted");
+        OperatorFixture.patchPod(rig.bed, DayTwoRig.NS, pod(0).getMetadata().getName(),
+                "{\"metadata\":{\"annotations\":{\"berth.dev/restart\":\"one\"}}}");
+        OperatorFixture.patchPod(rig.bed, DayTwoRig.NS, pod(1).getMetadata().getName(),
+                "{\"metadata\":{\"annotations\":{\"berth.dev/restart\":\"two\"}}}");
+        await("leadership moving off broker 0").atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> {
+            OperationStatus op = rig.cluster().getStatus().operation();
+            return op != null && RestartStep.MOVING.equals(op.phase()) && "0".equals(op.details().get(RestartStep.CURRENT));
+        });
+        String uid = pod(0).getMetadata().getUid();
+        rig.restartOperator("127.0.0.1:1"); // a successor that cannot see Kafka: steps wait, pods are healed
+        rig.core.deleteNamespacedPod(rig.name + "-broker-0", DayTwoRig.NS).execute(); // the lost delete
+        rig.glue().lose(0); // and broker 0 is slow to come back
+        await("pod 0 recreated").atMost(WAIT).until(() -> OperatorFixture.pods(rig.bed, DayTwoRig.NS, rig.name).stream()
+                .anyMatch(p -> p.getMetadata().getName().equals(rig.name + "-broker-0") && !uid.equals(p.getMetadata().getUid())));
+        rig.restartOperator(rig.bootstrap());
+        await("the restart waits for broker 0").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> rig.glue().stops.get(1).size() == stopsOf1);
+        rig.glue().recover(0);
+        await("brokers 0 and 1 restarted").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null
+                && !isTrue(ConditionType.PodsOutOfDate));
+        List<String> ones = rig.glue().stops.get(1);
+        assertThat(ones).hasSize(stopsOf1 + 1);
+        assertThat(ones.get(stopsOf1)).as("broker 0 back in every ISR when broker 1 stopped").isEqualTo("led 0, under-replicated 0");
+        assertThat(count("Broker 0 not restarted")).as("not taken for an edit undone").isEqualTo(skipsBefore);
+    }
+
     private static org.apache.kafka.common.config.ConfigResource broker(int id) {
         return new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.BROKER,
                 Integer.toString(id));
@@ -252,6 +317,13 @@ class RollingRestartTest {
     static List<String> messages(String reason) throws Exception {
         return rig.core.listNamespacedEvent(DayTwoRig.NS).execute().getItems().stream()
                 .filter(e -> reason.equals(e.getReason())).map(e -> e.getMessage()).toList();
+    }
+
+    /** Events whose message starts with {@code prefix}, an Event's count included. */
+    static long count(String prefix) throws Exception {
+        return rig.core.listNamespacedEvent(DayTwoRig.NS).execute().getItems().stream()
+                .filter(e -> e.getMessage() != null && e.getMessage().startsWith(prefix))
+                .mapToLong(e -> e.getCount() == null ? 1 : e.getCount()).sum();
     }
 
     static boolean isTrue(ConditionType type) throws Exception {

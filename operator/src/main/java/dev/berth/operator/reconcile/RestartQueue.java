@@ -1,0 +1,127 @@
+package dev.berth.operator.reconcile;
+
+import dev.berth.operator.act.PodDrift;
+import dev.berth.operator.act.desired.Names;
+import dev.berth.operator.api.BrokerStatus;
+import dev.berth.operator.api.OperationStatus;
+import dev.berth.operator.observe.KubeView;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Which broker a rolling restart takes next, and whether one may start at all: the queue of
+ * {@link RestartStep}, apart from its per-broker state machine.
+ *
+ * <p><b>Rules.</b> A roll starts when some desired broker pods run an older spec ({@link PodDrift}),
+ * every desired broker has a pod, and the spec asks for no brokers to be added or removed
+ * ({@link #scaleWanted}: the scale steps go first, and wait for any operation in flight). It lists
+ * those brokers, lowest id first; each turn takes the first one not done that still needs it, and
+ * records the UID of the pod it found, so that a pod replaced by other hands during the turn (a
+ * delete whose record was lost) is told from a spec edit undone.
+ *
+ * <p><b>Example:</b> image edited on brokers 0..2, all pods exist: the operation lists [0,1,2],
+ * turn 0 with pod 0's UID. After broker 0, the edit is undone on nothing, so turn 1; if meanwhile
+ * {@code brokers.remove: [2]}, the roll makes way instead and starts again after the scale-down,
+ * listing [2] no more.
+ */
+final class RestartQueue {
+    private RestartQueue() {}
+
+    /**
+     * The spec asks for brokers to be added or removed: a desired broker without a pod, more desired
+     * brokers than {@code brokers.replicas} (it was lowered; desired ids never drop a broker that
+     * exists), or a broker in {@code brokers.remove} that still has a pod or a status row. Example:
+     * brokers 0..2 with pods, replicas 3, remove [2]: desired is [0,1,3], broker 3 has no pod yet (and
+     * pod 2 exists): yes.
+     */
+    static boolean scaleWanted(StepContext ctx) {
+        Map<Integer, V1Pod> pods = ctx.kube().podsByNodeId(Names.ROLE_BROKER);
+        if (ctx.desiredBrokers().size() != ctx.cluster().getSpec().brokers().replicas()) {
+            return true;
+        }
+        for (int id : ctx.desiredBrokers()) {
+            if (!pods.containsKey(id)) {
+                return true;
+            }
+        }
+        Set<Integer> known = new HashSet<>(pods.keySet());
+        ctx.cluster().getStatus().brokers().stream().map(BrokerStatus::id).forEach(known::add);
+        return ctx.cluster().getSpec().brokers().remove().stream().anyMatch(known::contains);
+    }
+
+    /**
+     * The operation to start, or null. Readiness is not asked for: a pod that crash-loops on a bad
+     * spec must be restartable once the spec is fixed, and a broker that is down shows in the ISRs,
+     * where the safety rule sees it and says why the restart waits.
+     */
+    static OperationStatus start(StepContext ctx) {
+        if (scaleWanted(ctx)) {
+            return null; // the scale steps first; starting now would only make way for them again
+        }
+        SortedMap<Integer, String> drift = new TreeMap<>(PodDrift.brokers(ctx.cluster(), ctx.kube()));
+        drift.keySet().retainAll(ctx.desiredBrokers());
+        if (drift.isEmpty()) {
+            return null;
+        }
+        Map<Integer, V1Pod> pods = ctx.kube().podsByNodeId(Names.ROLE_BROKER);
+        for (int id : ctx.desiredBrokers()) {
+            V1Pod pod = pods.get(id);
+            if (pod == null || KubeView.isTerminating(pod)) {
+                return null;
+            }
+        }
+        List<Integer> brokers = List.copyOf(drift.keySet());
+        String why = drift.entrySet().stream().limit(3).map(e -> e.getKey() + ": " + e.getValue())
+                .collect(Collectors.joining("; "));
+        return turn(ctx, new OperationStatus(RestartStep.TYPE, RestartStep.MOVING, brokers, null, null, null, null,
+                Reshuffle.now(ctx), "Restarting brokers " + brokers + " one at a time, leader-aware (" + why
+                        + (drift.size() > 3 ? "; ..." : "") + ").", Map.of()), brokers.get(0), Set.of());
+    }
+
+    /** The next broker of the operation that still runs an older spec and is still desired, or null. */
+    static Integer next(StepContext ctx, OperationStatus op, Set<Integer> done) {
+        SortedMap<Integer, String> drift = PodDrift.brokers(ctx.cluster(), ctx.kube());
+        for (int id : op.brokers()) {
+            if (!done.contains(id) && drift.containsKey(id) && ctx.desiredBrokers().contains(id)) {
+                return id;
+            }
+        }
+        return null;
+    }
+
+    /** {@code op} at the start of broker {@code b}'s turn: its pod's UID recorded, the brokers done kept. */
+    static OperationStatus turn(StepContext ctx, OperationStatus op, int b, Set<Integer> done) {
+        Map<String, String> details = new TreeMap<>();
+        details.put(RestartStep.CURRENT, Integer.toString(b));
+        details.put(RestartStep.DONE, done.stream().map(String::valueOf).collect(Collectors.joining(",")));
+        V1Pod pod = ctx.kube().podsByNodeId(Names.ROLE_BROKER).get(b);
+        if (pod != null && pod.getMetadata().getUid() != null) {
+            details.put(RestartStep.TURN_POD, pod.getMetadata().getUid());
+        }
+        String message = op.details().isEmpty() ? op.message() : "Restarting broker " + b + ".";
+        return new OperationStatus(op.type(), RestartStep.MOVING, op.brokers(), null, null, null, null, op.startedAt(),
+                message, details);
+    }
+
+    /** Broker ids in a comma-separated detail; empty or hand-edited entries are ignored. */
+    static Set<Integer> ids(String text) {
+        Set<Integer> out = new TreeSet<>();
+        if (text != null) {
+            for (String id : text.split(",")) {
+                try {
+                    out.add(Integer.parseInt(id.trim()));
+                } catch (NumberFormatException e) {
+                    // empty or hand-edited: that entry is ignored
+                }
+            }
+        }
+        return out;
+    }
+}
