@@ -90,8 +90,7 @@ class RollingRestartTest {
     void aRestartThatWouldTakePartitionsBelowMinInsyncWaitsAndGoesOnOnceSafe() throws Exception {
         rig.glue().lose(2); // every orders partition is now at ISR [0,1] = min.insync 2
         String uid = pod(0).getMetadata().getUid();
-        OperatorFixture.patchPod(rig.bed, DayTwoRig.NS, pod(0).getMetadata().getName(),
-                "{\"metadata\":{\"annotations\":{\"berth.dev/restart\":\"please\"}}}");
+        requestRestart(0, "please");
         await("the restart waits, and says why").atMost(WAIT).until(() -> {
             OperationStatus op = rig.cluster().getStatus().operation();
             Condition c = rig.cluster().getStatus().condition(ConditionType.RestartBlocked);
@@ -106,8 +105,7 @@ class RollingRestartTest {
                 .until(() -> uid.equals(pod(0).getMetadata().getUid()) && rig.glue().stops.get(0).size() == 1);
 
         // taking the request back calls the waiting restart off: nothing restarts
-        OperatorFixture.patchPod(rig.bed, DayTwoRig.NS, pod(0).getMetadata().getName(),
-                "{\"metadata\":{\"annotations\":{\"berth.dev/restart\":null}}}");
+        requestRestart(0, null);
         await("the restart is called off").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null
                 && !isTrue(ConditionType.RestartBlocked));
         assertThat(pod(0).getMetadata().getUid()).isEqualTo(uid);
@@ -115,8 +113,7 @@ class RollingRestartTest {
         assertThat(messages(RestartStep.Event.BROKER_RESTARTED.reason))
                 .contains("Broker 0 not restarted: its pod runs the spec again; 0 partitions' leadership given back.");
 
-        OperatorFixture.patchPod(rig.bed, DayTwoRig.NS, pod(0).getMetadata().getName(),
-                "{\"metadata\":{\"annotations\":{\"berth.dev/restart\":\"please\"}}}");
+        requestRestart(0, "please");
         await("waiting again").atMost(WAIT).until(() -> isTrue(ConditionType.RestartBlocked));
         rig.glue().recover(2);
         await("safe again: broker 0 restarted, the operation over").atMost(WAIT).until(() ->
@@ -146,8 +143,7 @@ class RollingRestartTest {
         String uid0 = pod(0).getMetadata().getUid();
         String uid1 = pod(1).getMetadata().getUid();
         for (int id : new int[] {0, 1}) {
-            OperatorFixture.patchPod(rig.bed, DayTwoRig.NS, pod(id).getMetadata().getName(),
-                    "{\"metadata\":{\"annotations\":{\"berth.dev/restart\":\"yes\"}}}");
+            requestRestart(id, "yes");
         }
         await("brokers 0 and 1 restarted").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null
                 && !uid0.equals(pod(0).getMetadata().getUid()) && !uid1.equals(pod(1).getMetadata().getUid())
@@ -177,8 +173,7 @@ class RollingRestartTest {
         dev.berth.testbed.kafka.KafkaAwait.get(admin.alterPartitionReassignments(Map.of(tp, java.util.Optional.of(
                 new org.apache.kafka.clients.admin.NewPartitionReassignment(List.of(0, 2))))).all());
         String uid = pod(1).getMetadata().getUid();
-        OperatorFixture.patchPod(rig.bed, DayTwoRig.NS, pod(1).getMetadata().getName(),
-                "{\"metadata\":{\"annotations\":{\"berth.dev/restart\":\"now\"}}}");
+        requestRestart(1, "now");
         await("the restart waits for the move").atMost(WAIT).until(() -> {
             Condition c = rig.cluster().getStatus().condition(ConditionType.RestartBlocked);
             return c != null && c.isTrue() && "ReassignmentsRunning".equals(c.reason());
@@ -212,8 +207,7 @@ class RollingRestartTest {
         }
         rig.glue().lose(2);
         String uid = pod(0).getMetadata().getUid();
-        OperatorFixture.patchPod(rig.bed, DayTwoRig.NS, pod(0).getMetadata().getName(),
-                "{\"metadata\":{\"annotations\":{\"berth.dev/restart\":\"after-the-move\"}}}");
+        requestRestart(0, "after-the-move");
         await("the restart waits on the lost broker").atMost(WAIT).until(() -> isTrue(ConditionType.RestartBlocked));
 
         rig.patch("{\"spec\":{\"brokers\":{\"remove\":[2]}}}");
@@ -239,8 +233,7 @@ class RollingRestartTest {
     @Order(6)
     void aRestartingBrokerThatTheSpecRemovesEndsItsTurn() throws Exception {
         rig.glue().lose(3);
-        OperatorFixture.patchPod(rig.bed, DayTwoRig.NS, pod(3).getMetadata().getName(),
-                "{\"metadata\":{\"annotations\":{\"berth.dev/restart\":\"yes\"}}}");
+        requestRestart(3, "yes");
         await("broker 3's pod deleted, the restart waiting for it").atMost(WAIT).until(() -> {
             OperationStatus op = rig.cluster().getStatus().operation();
             return op != null && RestartStep.RESTARTING.equals(op.phase()) && "3".equals(op.details().get(RestartStep.CURRENT));
@@ -269,10 +262,8 @@ class RollingRestartTest {
         rig.glue().slowReturn(0);
         int stopsOf1 = rig.glue().stops.get(1).size();
         long skipsBefore = count("Broker 0 not restarted");
-        OperatorFixture.patchPod(rig.bed, DayTwoRig.NS, pod(0).getMetadata().getName(),
-                "{\"metadata\":{\"annotations\":{\"berth.dev/restart\":\"one\"}}}");
-        OperatorFixture.patchPod(rig.bed, DayTwoRig.NS, pod(1).getMetadata().getName(),
-                "{\"metadata\":{\"annotations\":{\"berth.dev/restart\":\"two\"}}}");
+        requestRestart(0, "one");
+        requestRestart(1, "two");
         await("leadership moving off broker 0").atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> {
             OperationStatus op = rig.cluster().getStatus().operation();
             return op != null && RestartStep.MOVING.equals(op.phase()) && "0".equals(op.details().get(RestartStep.CURRENT));
@@ -307,6 +298,12 @@ class RollingRestartTest {
                         e.getValue().isEmpty() ? org.apache.kafka.clients.admin.AlterConfigOp.OpType.DELETE
                                 : org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)).toList();
         dev.berth.testbed.kafka.KafkaAwait.get(rig.admin().incrementalAlterConfigs(Map.of(r, ops)).all());
+    }
+
+    /** Sets broker {@code id}'s {@code berth.dev/restart} annotation to {@code value} ({@code null} takes it off). */
+    static void requestRestart(int id, String value) throws Exception {
+        OperatorFixture.patchPod(rig.bed, DayTwoRig.NS, pod(id).getMetadata().getName(), "{\"metadata\":{\"annotations\":"
+                + "{\"berth.dev/restart\":" + (value == null ? "null" : "\"" + value + "\"") + "}}}");
     }
 
     static V1Pod pod(int id) throws Exception {
