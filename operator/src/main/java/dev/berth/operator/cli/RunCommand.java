@@ -115,7 +115,8 @@ final class RunCommand {
         }
         Operator operator;
         try {
-            // Day-2 steps, in order: a scale-down in flight or due runs before a scale-up may start.
+            // Day-2 steps, in order: a scale-down in flight or due runs before a scale-up may start, and
+            // both before a rolling restart (which also makes way for them while it waits).
             operator = new Operator(watches, calls, o.config(), List.of(new ScaleDownStep(), new ScaleUpStep(), new RestartStep()),
                     Clock.systemUTC());
         } catch (RuntimeException e) {
