@@ -40,8 +40,8 @@ import org.apache.kafka.common.TopicPartition;
  * <ol>
  *   <li>{@code MovingLeadership}, and {@code WaitingSafe} while {@link RestartSafety} finds a
  *       partition that stopping b would take below min.insync, while any reassignment runs, or while
- *       a broker restarted before b is not back in every ISR (condition {@code RestartBlocked} says
- *       which): first record the replica order of every partition b leads or is preferred for
+ *       another desired broker is not listed or not in every ISR, so that one broker at most is down
+ *       (condition {@code RestartBlocked} says which): first record the replica order of every partition b leads or is preferred for
  *       (details {@code batchReplicasBefore}, written before anything changes in Kafka); then reorder
  *       them ({@link LeadershipShift#away}, no data moves) and run preferred elections;
  *   <li>once b leads nothing another in-sync replica could lead, and it is still safe: delete its
@@ -55,6 +55,9 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>then the next broker of {@code brokers} that still needs it; after the last, the operation
  *       ends ({@code RestartDone}).
  * </ol>
+ *
+ * <p>A roll's first pass only records the operation: a pass that both starts and acts would lose
+ * what it did to a refused status write (a start is never kept over one).
  *
  * <p>It makes way (leadership given back, operation ended, Event {@code RestartPaused}) before b's
  * pod goes when the spec adds or removes brokers, or no longer wants b: the scale steps wait for the
@@ -132,6 +135,8 @@ public final class RestartStep implements OperationStep {
                 return StepResult.NOTHING;
             }
             ctx.event("Normal", Event.RESTART_STARTED.reason, op.message());
+            // written before any pod goes: a start is never kept over a refused status write
+            return StepResult.of(op, Duration.ofMillis(200), notBlocked());
         }
         int b = Reshuffle.intDetail(op.details(), CURRENT, op.brokers().isEmpty() ? -1 : op.brokers().get(0));
         ClusterSnapshot s = new KafkaObserver(ctx.admin(), ctx.clock()).snapshot();
@@ -154,29 +159,30 @@ public final class RestartStep implements OperationStep {
     /** Steps 1 to 4: wait until safe, leadership away, wait until b leads nothing, delete the pod. */
     private static StepResult leadershipOff(StepContext ctx, OperationStatus op, ClusterSnapshot s, int b, V1Pod pod)
             throws Exception {
+        String turnPod = op.details().get(TURN_POD);
+        if (pod != null && turnPod != null && !turnPod.equals(pod.getMetadata().getUid())) {
+            // its pod was replaced since the turn began (a delete of ours whose record was lost, or
+            // someone else's): the broker restarted, so wait for it as after our own delete
+            return awaitReturn(ctx, with(op, RESTARTING, "Broker " + b + "'s pod was replaced.",
+                    Map.of(DELETED_POD, turnPod, DELETED_AT, Reshuffle.now(ctx))), s, b, pod);
+        }
+        if (pod == null || KubeView.isTerminating(pod)) {
+            // gone by other hands (deleted, or lost with its node): what is left is to wait for its return
+            return StepResult.of(with(op, RESTARTING, "Broker " + b + "'s pod went away on its own; waiting for"
+                    + " the new one.", Map.of(DELETED_POD, pod == null ? "" : pod.getMetadata().getUid(),
+                    DELETED_AT, Reshuffle.now(ctx))), SOON, notBlocked());
+        }
         if (RestartQueue.scaleWanted(ctx)) {
             // brokers to add or remove (say a lost one named in brokers.remove, which is also what keeps
             // this restart waiting): the scale steps wait for this operation, so it makes way for them
             return restore(ctx, with(op, RESTORING, "Pausing before broker " + b + " for a scale operation.",
                     Map.of(SKIPPED, FOR_SCALE)), s, b);
         }
-        String turnPod = op.details().get(TURN_POD);
-        if (pod != null && turnPod != null && !turnPod.equals(pod.getMetadata().getUid())) {
-            // its pod was replaced since the turn began (a delete of ours whose record was lost, or
-            // someone else's): the broker restarted, so wait for it as after our own delete
-            return awaitReturn(ctx, with(op, RESTARTING, "Broker " + b + "'s pod was replaced.",
-                    Map.of(DELETED_POD, turnPod)), s, b, pod);
-        }
-        if (pod != null && !KubeView.isTerminating(pod) && !PodDrift.brokers(ctx.cluster(), ctx.kube()).containsKey(b)) {
+        if (!PodDrift.brokers(ctx.cluster(), ctx.kube()).containsKey(b)) {
             // the edit was undone (or the annotation taken off) before the pod went: give back what
             // leadership already moved, and go on with the next broker
             return restore(ctx, with(op, RESTORING, "Broker " + b + " runs the spec again; not restarted.",
                     Map.of(SKIPPED, FOR_SPEC)), s, b);
-        }
-        if (pod == null || KubeView.isTerminating(pod)) {
-            // gone by other hands (deleted, or lost with its node): what is left is to wait for its return
-            return StepResult.of(with(op, RESTARTING, "Broker " + b + "'s pod went away on its own; waiting for"
-                    + " the new one.", Map.of(DELETED_POD, "")), SOON, notBlocked());
         }
         List<RestartSafety.Blocker> blockers = RestartSafety.blockers(s, b);
         if (!blockers.isEmpty()) {
@@ -224,17 +230,21 @@ public final class RestartStep implements OperationStep {
                     + " leaderships before its restart" + progress(op) + ".", Map.of()), SOON, notBlocked());
         }
         Set<Integer> behind = new TreeSet<>();
-        for (int done : RestartQueue.ids(op.details().get(DONE))) {
-            if (s.brokers().stream().noneMatch(x -> x.id() == done) || !LeadershipShift.lagging(s, done).isEmpty()) {
-                behind.add(done);
+        for (int other : ctx.desiredBrokers()) {
+            if (other != b && (s.brokers().stream().noneMatch(x -> x.id() == other)
+                    || !LeadershipShift.lagging(s, other).isEmpty())) {
+                behind.add(other);
             }
         }
         if (!behind.isEmpty()) {
-            // "only then the next broker", against Kafka and not only this operation's record of it
-            String why = "Waiting to restart broker " + b + ": brokers " + behind + ", restarted before it, are not"
-                    + " back in every ISR.";
+            // one broker down at a time, checked against Kafka rather than this operation's record: a
+            // broker restarted by an earlier roll whose record was lost, or one lost with its node, counts
+            // too (with min.insync.replicas=1 the safety rule alone would let b stop beside it)
+            String why = "Waiting to restart broker " + b + ": brokers " + behind + " are not back in every ISR.";
             return StepResult.of(with(op, WAITING_SAFE, why, Map.of()), AGAIN,
-                    Condition.of(ConditionType.RestartBlocked, true, "PreviousBrokerBehind", why));
+                    Condition.of(ConditionType.RestartBlocked, true, "OtherBrokersBehind", why
+                            + " It goes on by itself once they are; to replace a lost broker, name it in"
+                            + " spec.brokers.remove (the restart makes way)."));
         }
         if (ctx.writer().deletePod(pod)) {
             dev.berth.operator.metrics.OperatorMetrics.BROKER_RESTARTS.inc();
@@ -250,8 +260,7 @@ public final class RestartStep implements OperationStep {
             throws Exception {
         String deleted = op.details().getOrDefault(DELETED_POD, "");
         if (pod == null || KubeView.isTerminating(pod) || deleted.equals(pod.getMetadata().getUid())) {
-            return StepResult.of(with(op, RESTARTING, "Waiting for broker " + b + "'s new pod" + progress(op) + ".",
-                    Map.of()), AGAIN, notBlocked());
+            return notBack(ctx, op, b, "Waiting for broker " + b + "'s new pod" + progress(op) + ".");
         }
         if (!KubeView.isReady(pod)) {
             return notBack(ctx, op, b, "Waiting for broker " + b + "'s new pod " + pod.getMetadata().getName()
@@ -307,7 +316,8 @@ public final class RestartStep implements OperationStep {
         }
         Set<String> toElect = new TreeSet<>();
         for (PartitionState p : s.partitions()) {
-            if (recorded.containsKey(p.name()) && !p.replicas().isEmpty() && p.leader() != p.replicas().get(0)
+            if ((recorded.containsKey(p.name()) || !p.replicas().isEmpty() && p.replicas().get(0) == b)
+                    && !p.replicas().isEmpty() && p.leader() != p.replicas().get(0)
                     && p.isr().contains(p.replicas().get(0))) {
                 toElect.add(p.name());
             }

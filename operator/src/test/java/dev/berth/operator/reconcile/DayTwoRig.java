@@ -51,6 +51,27 @@ final class DayTwoRig implements AutoCloseable {
     CoreV1Api core;
     private BrokerPodGlue glue;
     private Operator operator;
+    /** The operators' clock: system time, moved ahead by {@link #advance} (an alarm after minutes, in a second). */
+    private final ShiftedClock clock = new ShiftedClock();
+
+    private static final class ShiftedClock extends Clock {
+        private volatile Duration ahead = Duration.ZERO;
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.now().plus(ahead);
+        }
+    }
 
     private DayTwoRig(String name, Map<Integer, String> racks, KafkaTestCluster kafka) {
         this.name = name;
@@ -89,7 +110,7 @@ final class DayTwoRig implements AutoCloseable {
         glue = new BrokerPodGlue(bed, kafka, NS, name, racks);
         operator = new Operator(bed.informerClient(), bed.apiClient(),
                 OperatorFixture.config(NS, kafka.bootstrapServers(), "berth-operator", "op-" + name),
-                List.of(new ScaleDownStep(), new ScaleUpStep(), new RestartStep()), Clock.systemUTC());
+                List.of(new ScaleDownStep(), new ScaleUpStep(), new RestartStep()), clock);
         operator.start();
         OperatorFixture.create(bed, NS, name, new KafkaClusterSpec(null, null, null, new ControllersSpec(1, null),
                 new BrokersSpec(brokers, null, null, null), null,
@@ -107,8 +128,13 @@ final class DayTwoRig implements AutoCloseable {
         operator.close();
         operator = new Operator(bed.informerClient(), bed.apiClient(),
                 OperatorFixture.config(NS, bootstrap, "berth-operator", "op-" + name + "-next"),
-                List.of(new ScaleDownStep(), new ScaleUpStep(), new RestartStep()), Clock.systemUTC());
+                List.of(new ScaleDownStep(), new ScaleUpStep(), new RestartStep()), clock);
         operator.start();
+    }
+
+    /** Moves the operators' clock {@code by} ahead of the system's (cumulative). */
+    void advance(Duration by) {
+        clock.ahead = clock.ahead.plus(by);
     }
 
     Admin admin() {

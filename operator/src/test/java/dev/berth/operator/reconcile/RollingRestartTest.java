@@ -286,6 +286,46 @@ class RollingRestartTest {
         assertThat(count("Broker 0 not restarted")).as("not taken for an edit undone").isEqualTo(skipsBefore);
     }
 
+    /**
+     * Broker 0's turn waits (broker 4, which replaced 3, lost: strict at min.insync), and then broker 0's pod is deleted by
+     * other hands with its broker not coming back. Before, the turn took the missing pod for a scale
+     * request, paused the roll while broker 0 was down, and forgot it; and a restart waiting for a pod
+     * it had not deleted itself never raised BrokerNotBack (both found by a second probe).
+     */
+    @Test
+    @Order(8)
+    void aPodDeletedByOthersDuringItsTurnIsWaitedForAndAlarmsWhenLate() throws Exception {
+        long pausedBefore = rig.eventCount(RestartStep.Event.RESTART_PAUSED.reason);
+        rig.glue().lose(4);
+        requestRestart(0, "eight");
+        await("broker 0's turn waits").atMost(WAIT).until(() -> {
+            OperationStatus op = rig.cluster().getStatus().operation();
+            return op != null && RestartStep.WAITING_SAFE.equals(op.phase()) && "0".equals(op.details().get(RestartStep.CURRENT));
+        });
+        rig.glue().lose(0);
+        rig.core.deleteNamespacedPod(rig.name + "-broker-0", DayTwoRig.NS).execute();
+        await("waiting for broker 0 to come back").atMost(WAIT).until(() -> {
+            OperationStatus op = rig.cluster().getStatus().operation();
+            return op != null && RestartStep.RESTARTING.equals(op.phase()) && op.details().containsKey(RestartStep.DELETED_AT);
+        });
+        assertThat(rig.eventCount(RestartStep.Event.RESTART_PAUSED.reason)).as("no pause for a scale nobody asked for")
+                .isEqualTo(pausedBefore);
+
+        rig.advance(Duration.ofMinutes(6));
+        await("RestartBlocked says the broker is not back").atMost(WAIT).until(() -> {
+            Condition c = rig.cluster().getStatus().condition(ConditionType.RestartBlocked);
+            return c != null && c.isTrue() && "BrokerNotBack".equals(c.reason());
+        });
+        assertThat(messages(RestartStep.Event.RESTART_WAITING.reason))
+                .anyMatch(m -> m.contains("the roll, and every other operation, waits for it"));
+
+        rig.glue().recover(0);
+        rig.glue().recover(4);
+        await("broker 0 back, the restart over").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null
+                && !isTrue(ConditionType.RestartBlocked));
+        assertThat(rig.registered(0)).isTrue();
+    }
+
     private static org.apache.kafka.common.config.ConfigResource broker(int id) {
         return new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.BROKER,
                 Integer.toString(id));
