@@ -206,6 +206,23 @@ public final class RestartStep implements OperationStep {
                     Condition.of(ConditionType.RestartBlocked, true, "ReassignmentsRunning", why
                             + " It goes on by itself once they end."));
         }
+        Set<Integer> behind = new TreeSet<>();
+        for (int other : ctx.desiredBrokers()) {
+            if (other != b && (s.brokers().stream().noneMatch(x -> x.id() == other)
+                    || !LeadershipShift.lagging(s, other).isEmpty())) {
+                behind.add(other);
+            }
+        }
+        if (!behind.isEmpty()) {
+            // one broker down at a time, checked against Kafka rather than this operation's record: a
+            // broker restarted by an earlier roll whose record was lost, or one lost with its node, counts
+            // too (with min.insync.replicas=1 the safety rule alone would let b stop beside it)
+            String why = "Waiting to restart broker " + b + ": brokers " + behind + " are not back in every ISR.";
+            return StepResult.of(with(op, WAITING_SAFE, why, Map.of()), AGAIN,
+                    Condition.of(ConditionType.RestartBlocked, true, "OtherBrokersBehind", why
+                            + " It goes on by itself once they are; to replace a lost broker, name it in"
+                            + " spec.brokers.remove (the restart makes way)."));
+        }
         Map<String, List<Integer>> recorded = BatchOrigins.decode(op.details().get(MoveCancel.ORIGINS));
         Map<String, List<Integer>> away = LeadershipShift.away(s, b);
         if (!away.isEmpty()) {
@@ -228,23 +245,6 @@ public final class RestartStep implements OperationStep {
             Leadership.electPreferred(ctx.admin(), partitions(leads));
             return StepResult.of(with(op, MOVING, "Waiting for broker " + b + " to hand over " + leads.size()
                     + " leaderships before its restart" + progress(op) + ".", Map.of()), SOON, notBlocked());
-        }
-        Set<Integer> behind = new TreeSet<>();
-        for (int other : ctx.desiredBrokers()) {
-            if (other != b && (s.brokers().stream().noneMatch(x -> x.id() == other)
-                    || !LeadershipShift.lagging(s, other).isEmpty())) {
-                behind.add(other);
-            }
-        }
-        if (!behind.isEmpty()) {
-            // one broker down at a time, checked against Kafka rather than this operation's record: a
-            // broker restarted by an earlier roll whose record was lost, or one lost with its node, counts
-            // too (with min.insync.replicas=1 the safety rule alone would let b stop beside it)
-            String why = "Waiting to restart broker " + b + ": brokers " + behind + " are not back in every ISR.";
-            return StepResult.of(with(op, WAITING_SAFE, why, Map.of()), AGAIN,
-                    Condition.of(ConditionType.RestartBlocked, true, "OtherBrokersBehind", why
-                            + " It goes on by itself once they are; to replace a lost broker, name it in"
-                            + " spec.brokers.remove (the restart makes way)."));
         }
         if (ctx.writer().deletePod(pod)) {
             dev.berth.operator.metrics.OperatorMetrics.BROKER_RESTARTS.inc();

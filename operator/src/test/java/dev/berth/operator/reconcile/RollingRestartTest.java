@@ -326,6 +326,32 @@ class RollingRestartTest {
         assertThat(rig.registered(0)).isTrue();
     }
 
+    /**
+     * Only min.insync 1 topics left and broker 4 lost: the safety rule lets broker 1 stop (ISR 2 > 1),
+     * which would leave one copy of everything. One broker down at a time, checked against Kafka, holds
+     * the restart until broker 4 is back.
+     */
+    @Test
+    @Order(9)
+    void noBrokerStopsWhileAnotherIsDown() throws Exception {
+        dev.berth.testbed.kafka.KafkaAwait.get(rig.admin().deleteTopics(List.of("strict", "moving")).all());
+        rig.glue().lose(4);
+        String uid = pod(1).getMetadata().getUid();
+        int stopsOf1 = rig.glue().stops.get(1).size();
+        requestRestart(1, "nine");
+        await("the restart waits for broker 4").atMost(WAIT).until(() -> {
+            Condition c = rig.cluster().getStatus().condition(ConditionType.RestartBlocked);
+            return c != null && c.isTrue() && "OtherBrokersBehind".equals(c.reason());
+        });
+        await("broker 1 keeps running").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> uid.equals(pod(1).getMetadata().getUid()));
+        rig.glue().recover(4);
+        await("broker 1 restarted once broker 4 is back").atMost(WAIT).until(() ->
+                rig.cluster().getStatus().operation() == null && !uid.equals(pod(1).getMetadata().getUid()));
+        assertThat(rig.glue().stops.get(1)).hasSize(stopsOf1 + 1);
+        assertThat(rig.glue().stops.get(1).get(stopsOf1)).isEqualTo("led 0, under-replicated 0");
+    }
+
     private static org.apache.kafka.common.config.ConfigResource broker(int id) {
         return new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.BROKER,
                 Integer.toString(id));
