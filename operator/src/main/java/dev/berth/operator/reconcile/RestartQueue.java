@@ -81,8 +81,8 @@ final class RestartQueue {
         String why = drift.entrySet().stream().limit(3).map(e -> e.getKey() + ": " + e.getValue())
                 .collect(Collectors.joining("; "));
         return turn(ctx, new OperationStatus(RestartStep.TYPE, RestartStep.MOVING, brokers, null, null, null, null,
-                Reshuffle.now(ctx), "Restarting brokers " + brokers + " one at a time, leader-aware (" + why
-                        + (drift.size() > 3 ? "; ..." : "") + ").", Map.of()), brokers.get(0), Set.of());
+                Reshuffle.now(ctx), null, Map.of()), brokers.get(0), Set.of(), "Restarting brokers " + brokers
+                + " one at a time, leader-aware (" + why + (drift.size() > 3 ? "; ..." : "") + ").");
     }
 
     /** The next broker of the operation that still runs an older spec and is still desired, or null. */
@@ -97,7 +97,7 @@ final class RestartQueue {
     }
 
     /** {@code op} at the start of broker {@code b}'s turn: its pod's UID recorded, the brokers done kept. */
-    static OperationStatus turn(StepContext ctx, OperationStatus op, int b, Set<Integer> done) {
+    static OperationStatus turn(StepContext ctx, OperationStatus op, int b, Set<Integer> done, String message) {
         Map<String, String> details = new TreeMap<>();
         details.put(RestartStep.CURRENT, Integer.toString(b));
         details.put(RestartStep.DONE, done.stream().map(String::valueOf).collect(Collectors.joining(",")));
@@ -105,7 +105,6 @@ final class RestartQueue {
         if (pod != null && pod.getMetadata().getUid() != null) {
             details.put(RestartStep.TURN_POD, pod.getMetadata().getUid());
         }
-        String message = op.details().isEmpty() ? op.message() : "Restarting broker " + b + ".";
         return new OperationStatus(op.type(), RestartStep.MOVING, op.brokers(), null, null, null, null, op.startedAt(),
                 message, details);
     }

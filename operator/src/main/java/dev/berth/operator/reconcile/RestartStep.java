@@ -346,7 +346,8 @@ public final class RestartStep implements OperationStep {
             ctx.event("Normal", Event.RESTART_DONE.reason, "Restarted brokers " + done + ", one at a time.");
             return new StepResult(true, null, List.of(notBlocked()), SOON);
         }
-        return StepResult.of(RestartQueue.turn(ctx, op, next, done), Duration.ofMillis(200), notBlocked());
+        return StepResult.of(RestartQueue.turn(ctx, op, next, done, "Restarting broker " + next + "."),
+                Duration.ofMillis(200), notBlocked());
     }
 
     private static OperationStatus with(OperationStatus op, String phase, String message, Map<String, String> set) {
