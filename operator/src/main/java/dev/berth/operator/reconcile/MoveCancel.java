@@ -216,7 +216,8 @@ final class MoveCancel {
         return tp.topic() + "-" + tp.partition();
     }
 
-    private static TopicPartition partition(String name) {
+    /** {@code topic-p} back to its TopicPartition (topic names may hold dashes; the last one splits). */
+    static TopicPartition partition(String name) {
         int dash = name.lastIndexOf('-');
         return new TopicPartition(name.substring(0, dash), Integer.parseInt(name.substring(dash + 1)));
     }

@@ -370,10 +370,7 @@ public final class RestartStep implements OperationStep {
 
     private static Set<TopicPartition> partitions(Set<String> names) {
         Set<TopicPartition> out = new HashSet<>();
-        for (String n : names) {
-            int dash = n.lastIndexOf('-');
-            out.add(new TopicPartition(n.substring(0, dash), Integer.parseInt(n.substring(dash + 1))));
-        }
+        names.forEach(n -> out.add(MoveCancel.partition(n)));
         return out;
     }
 
