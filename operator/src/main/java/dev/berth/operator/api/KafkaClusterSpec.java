@@ -30,7 +30,10 @@ public record KafkaClusterSpec(
     public KafkaClusterSpec {
         kafkaVersion = kafkaVersion == null || kafkaVersion.isBlank() ? DEFAULT_KAFKA_VERSION : kafkaVersion;
         image = image == null || image.isBlank() ? "apache/kafka:" + kafkaVersion : image;
-        config = config == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(config));
+        // a null value is a key taken out (a merge patch's null, kept by a server that does not apply it)
+        config = config == null ? Map.of() : java.util.Collections.unmodifiableMap(config.entrySet().stream()
+                .filter(e -> e.getValue() != null)
+                .collect(TreeMap::new, (m, e) -> m.put(e.getKey(), e.getValue()), TreeMap::putAll));
         controllers = controllers == null ? ControllersSpec.defaults() : controllers;
         brokers = brokers == null ? BrokersSpec.defaults() : brokers;
         placement = placement == null ? PlacementSpec.defaults() : placement;

@@ -37,6 +37,14 @@ class SpecValidatorTest {
     }
 
     @Test
+    void aNullConfigValueIsAKeyTakenOut() {
+        Map<String, String> config = new java.util.HashMap<>(Map.of("log.retention.hours", "48"));
+        config.put("log.retention.ms", null); // a merge patch's null, on a server that keeps it
+        assertThat(KafkaClusterSpec.defaults().withConfig(config).config())
+                .containsExactly(Map.entry("log.retention.hours", "48"));
+    }
+
+    @Test
     void refusesWhatKafkaOrKubernetesCannotApply() {
         Row[] rows = {
             new Row(BASE, Map.of("orders", 3), Set.of("standard"), List.of()), // defaults are valid
