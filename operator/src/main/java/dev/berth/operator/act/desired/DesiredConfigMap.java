@@ -47,11 +47,14 @@ public final class DesiredConfigMap {
     }
 
     static String brokerProperties(KafkaCluster c) {
-        return brokerProperties(c, true);
+        return brokerProperties(c, c.getSpec().config(), true);
     }
 
-    /** {@code internalTopics}: with the internal topics' replication defaults (the file), or without (the hash). */
-    private static String brokerProperties(KafkaCluster c, boolean internalTopics) {
+    /**
+     * The broker file with {@code config} in place of {@code spec.config}; {@code internalTopics}: with
+     * the internal topics' replication defaults (the file), or without (the hash).
+     */
+    private static String brokerProperties(KafkaCluster c, Map<String, String> config, boolean internalTopics) {
         StringBuilder b = new StringBuilder("# Rendered by berth from KafkaCluster ").append(c.name())
                 .append("; per-pod keys are appended by start.sh.\n");
         b.append("process.roles=broker\n");
@@ -64,7 +67,7 @@ public final class DesiredConfigMap {
         if (internalTopics) {
             internalTopicDefaults(c).forEach((k, v) -> b.append(k).append('=').append(v).append('\n'));
         }
-        for (Map.Entry<String, String> e : c.getSpec().config().entrySet()) {
+        for (Map.Entry<String, String> e : new TreeMap<>(config).entrySet()) {
             b.append(e.getKey()).append('=').append(propertiesValue(e.getValue())).append('\n');
         }
         return b.toString();
@@ -141,8 +144,20 @@ public final class DesiredConfigMap {
      * so a scale from one to three brokers makes no running broker out of date.
      */
     public static String configHash(KafkaCluster c, String role) {
-        String text = (role.equals(Names.ROLE_BROKER) ? brokerProperties(c, false) : controllerProperties(c))
-                + startScript();
+        return role.equals(Names.ROLE_BROKER) ? brokerConfigHash(c, c.getSpec().config())
+                : hash(controllerProperties(c) + startScript());
+    }
+
+    /**
+     * The broker hash as it would be with {@code config} as {@code spec.config}, all else as the spec
+     * is now. When a pod's hash equals it for the config the pod records ({@link Names#ANN_CONFIG}),
+     * the pod differs from the spec in {@code spec.config} alone, which Kafka may take at run time.
+     */
+    public static String brokerConfigHash(KafkaCluster c, Map<String, String> config) {
+        return hash(brokerProperties(c, config, false) + startScript());
+    }
+
+    private static String hash(String text) {
         try {
             byte[] d = java.security.MessageDigest.getInstance("SHA-256")
                     .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));

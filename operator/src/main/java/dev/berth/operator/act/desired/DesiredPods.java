@@ -118,6 +118,9 @@ public final class DesiredPods {
             String advertised, int port, String rememberedRack) {
         Map<String, String> annotations = new TreeMap<>();
         annotations.put(Names.ANN_CONFIG_HASH, DesiredConfigMap.configHash(c, role));
+        if (role.equals(Names.ROLE_BROKER)) {
+            annotations.put(Names.ANN_CONFIG, RecordedConfig.write(c.getSpec().config()));
+        }
         if (rememberedRack != null && !rememberedRack.isBlank()) {
             annotations.put(Names.ANN_RACK, rememberedRack);
         }

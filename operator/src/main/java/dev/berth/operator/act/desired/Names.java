@@ -30,6 +30,12 @@ public final class Names {
     public static final String ANN_RESTART = PREFIX + "restart";
     /** On each Kafka pod: a hash of its role's rendered configuration when the pod was created. */
     public static final String ANN_CONFIG_HASH = PREFIX + "config-hash";
+    /**
+     * On each broker pod: {@code spec.config} as the pod runs it, a JSON object sorted by key. Set when
+     * the pod is created, and again with {@link #ANN_CONFIG_HASH} when berth applies a configuration
+     * edit to the running broker: it is what the next edit is compared with.
+     */
+    public static final String ANN_CONFIG = PREFIX + "config";
     public static final String ROLE_BROKER = "broker";
     public static final String ROLE_CONTROLLER = "controller";
 

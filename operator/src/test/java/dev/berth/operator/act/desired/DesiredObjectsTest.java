@@ -26,6 +26,9 @@ import org.junit.jupiter.api.Test;
 class DesiredObjectsTest {
     static final String UID = "6f1c2b7e-3d4a-4b5c-8d9e-0f1a2b3c4d5e";
 
+    /** LOCAL's broker hash as berth 0.1 before {@link RecordedConfig} computed it: pods it created stay in date. */
+    static final String PINNED_BROKER_HASH = "3cec487e4cf9b282";
+
     static KafkaCluster cluster(KafkaClusterSpec spec) {
         return new KafkaCluster(new V1ObjectMeta().name("demo").namespace("kafka").uid(UID).generation(1L), spec);
     }
@@ -50,7 +53,8 @@ class DesiredObjectsTest {
                 "berth.dev/cluster", "demo", "berth.dev/broker-id", "2", "berth.dev/role", "broker",
                 "app.kubernetes.io/name", "kafka", "app.kubernetes.io/managed-by", "berth"));
         assertThat(pod.getMetadata().getAnnotations()).containsOnly(Map.entry("berth.dev/local-storage", "200Gi"),
-                Map.entry("berth.dev/config-hash", DesiredConfigMap.configHash(LOCAL, "broker")));
+                Map.entry("berth.dev/config-hash", DesiredConfigMap.configHash(LOCAL, "broker")),
+                Map.entry("berth.dev/config", "{\"auto.create.topics.enable\":\"false\",\"num.partitions\":\"6\"}"));
         assertThat(pod.getMetadata().getOwnerReferences()).containsExactly(new V1OwnerReference().apiVersion("berth.dev/v1alpha1")
                 .kind("KafkaCluster").name("demo").uid(UID).controller(true).blockOwnerDeletion(true));
         assertThat(pod.getSpec().getSchedulerName()).isEqualTo("berth-scheduler");
@@ -80,10 +84,36 @@ class DesiredObjectsTest {
     }
 
     @Test
+    void theBrokerHashOfTheSpecsOwnConfigIsThePodsAndAnyOtherConfigChangesIt() {
+        assertThat(DesiredConfigMap.brokerConfigHash(LOCAL, LOCAL.getSpec().config()))
+                .isEqualTo(DesiredConfigMap.configHash(LOCAL, "broker"));
+        assertThat(DesiredConfigMap.brokerConfigHash(LOCAL, Map.of("num.partitions", "6")))
+                .isNotEqualTo(DesiredConfigMap.configHash(LOCAL, "broker"));
+        KafkaCluster other = cluster(LOCAL.getSpec().withConfig(Map.of("num.partitions", "6")));
+        assertThat(DesiredConfigMap.brokerConfigHash(LOCAL, Map.of("num.partitions", "6")))
+                .as("what a pod records renders to the hash it was created with")
+                .isEqualTo(DesiredConfigMap.configHash(other, "broker"));
+        assertThat(DesiredConfigMap.configHash(LOCAL, "broker")).as("pinned: pods created by earlier versions stay in date")
+                .isEqualTo(PINNED_BROKER_HASH);
+    }
+
+    @Test
+    void recordedConfigReadsBackWhatWasWrittenAndNothingElse() {
+        String written = RecordedConfig.write(Map.of("b", "2", "a", "x=\"y\"\n"));
+        assertThat(written).isEqualTo("{\"a\":\"x=\\\"y\\\"\\n\",\"b\":\"2\"}");
+        assertThat(RecordedConfig.read(written)).containsExactly(Map.entry("a", "x=\"y\"\n"), Map.entry("b", "2"));
+        assertThat(RecordedConfig.read("{}")).isEmpty();
+        for (String bad : new String[] {null, "", "not json", "[1]", "{\"a\":1}", "{\"a\":null}", "{\"a\":{}}", "{\"a\""}) {
+            assertThat(RecordedConfig.read(bad)).as(String.valueOf(bad)).isNull();
+        }
+    }
+
+    @Test
     void recreatedBrokerPodIsStampedWithItsRememberedRack() {
         assertThat(DesiredPods.broker(LOCAL, 1, "zone-b").getMetadata().getAnnotations())
                 .containsExactlyInAnyOrderEntriesOf(Map.of("berth.dev/rack", "zone-b", "berth.dev/local-storage", "200Gi",
-                        "berth.dev/config-hash", DesiredConfigMap.configHash(LOCAL, "broker")));
+                        "berth.dev/config-hash", DesiredConfigMap.configHash(LOCAL, "broker"),
+                        "berth.dev/config", RecordedConfig.write(LOCAL.getSpec().config())));
     }
 
     @Test
@@ -92,7 +122,8 @@ class DesiredObjectsTest {
         c.setSpec(new KafkaClusterSpec(null, "registry.local/kafka:4.4.0", null, null, null,
                 new PlacementSpec("my-scheduler", null), null));
         V1Pod pod = DesiredPods.broker(c, 0, null);
-        assertThat(pod.getMetadata().getAnnotations()).containsOnlyKeys("berth.dev/config-hash"); // no local-storage
+        assertThat(pod.getMetadata().getAnnotations()).containsOnly(Map.entry("berth.dev/config-hash",
+                DesiredConfigMap.configHash(c, "broker")), Map.entry("berth.dev/config", "{}")); // no local-storage
         assertThat(pod.getSpec().getSchedulerName()).isEqualTo("my-scheduler");
         assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo("registry.local/kafka:4.4.0");
         assertThat(pod.getSpec().getContainers().get(0).getResources()).isNull(); // no requests: LimitRange decides
