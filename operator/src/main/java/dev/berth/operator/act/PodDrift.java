@@ -31,6 +31,9 @@ import java.util.Objects;
  * recreated afterwards runs 4.4.1 and drops out of the list.
  */
 public final class PodDrift {
+    /** What a pod whose only difference is {@code spec.config} (or berth's rendering of it) reads. */
+    public static final String CONFIGURATION = "configuration";
+
     private PodDrift() {}
 
     /** One line per pod that differs from the spec, by pod name; empty when all match. */
@@ -106,7 +109,7 @@ public final class PodDrift {
         }
         String hash = KubeView.annotation(pod, Names.ANN_CONFIG_HASH);
         if (hash != null && !hash.equals(KubeView.annotation(desired, Names.ANN_CONFIG_HASH))) {
-            diffs.add("configuration");
+            diffs.add(CONFIGURATION);
         }
         return diffs.isEmpty() ? null : String.join("; ", diffs);
     }

@@ -19,9 +19,10 @@ import java.util.stream.Collectors;
  * Which broker a rolling restart takes next, and whether one may start at all: the queue of
  * {@link RestartStep}, apart from its per-broker state machine.
  *
- * <p><b>Rules.</b> A roll starts when some desired broker pods run an older spec ({@link PodDrift}),
- * every desired broker has a pod, and the spec asks for no brokers to be added or removed
- * ({@link #scaleWanted}: the scale steps go first, and wait for any operation in flight). It lists
+ * <p><b>Rules.</b> A roll starts when some desired broker pods run an older spec ({@link PodDrift})
+ * that they cannot take at run time ({@link LiveConfig}), every desired broker has a pod, and the
+ * spec asks for no brokers to be added or removed ({@link #scaleWanted}: the scale steps go first,
+ * and wait for any operation in flight). It lists
  * those brokers, lowest id first; each turn takes the first one not done that still needs it, and
  * records the UID of the pod it found, so that a pod replaced by other hands during the turn (a
  * delete whose record was lost) is told from a spec edit undone.
@@ -61,11 +62,11 @@ final class RestartQueue {
      * spec must be restartable once the spec is fixed, and a broker that is down shows in the ISRs,
      * where the safety rule sees it and says why the restart waits.
      */
-    static OperationStatus start(StepContext ctx) {
+    static OperationStatus start(StepContext ctx, SortedMap<Integer, String> needed) {
         if (scaleWanted(ctx)) {
             return null; // the scale steps first; starting now would only make way for them again
         }
-        SortedMap<Integer, String> drift = new TreeMap<>(PodDrift.brokers(ctx.cluster(), ctx.kube()));
+        SortedMap<Integer, String> drift = new TreeMap<>(needed);
         drift.keySet().retainAll(ctx.desiredBrokers());
         if (drift.isEmpty()) {
             return null;
@@ -85,9 +86,21 @@ final class RestartQueue {
                 + " one at a time, leader-aware (" + why + (drift.size() > 3 ? "; ..." : "") + ").");
     }
 
-    /** The next broker of the operation that still runs an older spec and is still desired, or null. */
-    static Integer next(StepContext ctx, OperationStatus op, Set<Integer> done) {
+    /**
+     * Brokers whose pods need a restart, with why: those that run an older spec ({@link PodDrift}),
+     * but for those that take it at run time ({@link LiveConfig}); a configuration edit names the keys
+     * that need the restart, e.g. "configuration (log.retention.hours: read at start only)".
+     */
+    static SortedMap<Integer, String> needed(StepContext ctx, LiveConfig.Outcome live) {
         SortedMap<Integer, String> drift = PodDrift.brokers(ctx.cluster(), ctx.kube());
+        drift.keySet().removeAll(live.held());
+        live.keys().forEach((id, keys) -> drift.computeIfPresent(id, (k, why) ->
+                why.replace(PodDrift.CONFIGURATION, PodDrift.CONFIGURATION + " (" + keys + ")")));
+        return drift;
+    }
+
+    /** The next broker of the operation that still needs its restart and is still desired, or null. */
+    static Integer next(StepContext ctx, OperationStatus op, Set<Integer> done, SortedMap<Integer, String> drift) {
         for (int id : op.brokers()) {
             if (!done.contains(id) && drift.containsKey(id) && ctx.desiredBrokers().contains(id)) {
                 return id;

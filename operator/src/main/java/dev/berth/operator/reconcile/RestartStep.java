@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -29,7 +30,8 @@ import org.apache.kafka.common.TopicPartition;
  * Leader-aware rolling restart of the broker pods that no longer run the spec ({@link PodDrift}: an
  * image, resources or Kafka configuration edit, or a {@code berth.dev/restart} annotation), one
  * broker at a time, as a state machine whose state is {@code status.operation} (type
- * {@value #TYPE}).
+ * {@value #TYPE}). Each pass first applies what Kafka can take at run time ({@link LiveConfig}): a
+ * broker whose only edit is such {@code spec.config} keys is not restarted at all.
  *
  * <p><b>Goal:</b> roll a spec edit out without a client noticing: no partition drops below
  * {@code min.insync.replicas}, and no leader is stopped under a producer. <b>Constraints:</b> one
@@ -70,6 +72,8 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class RestartStep implements OperationStep {
     public static final String TYPE = "Restart";
+    /** Edits Kafka takes at run time, applied before (and instead of) restarts; it remembers per cluster. */
+    private final LiveConfig liveConfig = new LiveConfig();
     static final String MOVING = "MovingLeadership";
     static final String WAITING_SAFE = "WaitingSafe";
     static final String RESTARTING = "Restarting";
@@ -128,11 +132,16 @@ public final class RestartStep implements OperationStep {
         if (gated != null) {
             return gated;
         }
+        LiveConfig.Outcome live = liveConfig.settleOrNull(ctx);
+        if (live == null && ctx.operation() == null) {
+            return StepResult.of(null, AGAIN); // no roll starts on what is not known
+        }
+        SortedMap<Integer, String> needed = RestartQueue.needed(ctx, live == null ? LiveConfig.Outcome.NONE : live);
         OperationStatus op = ctx.operation();
         if (op == null) {
-            op = RestartQueue.start(ctx);
+            op = RestartQueue.start(ctx, needed);
             if (op == null) {
-                return StepResult.NOTHING;
+                return live.result(SOON, AGAIN, notBlocked());
             }
             ctx.event("Normal", Event.RESTART_STARTED.reason, op.message());
             // written before any pod goes: a start is never kept over a refused status write
@@ -145,26 +154,26 @@ public final class RestartStep implements OperationStep {
             // the spec removes it (or a hand-edited status names no broker): no pod comes back to wait
             // for, and the scale-down that removes it waits for this operation: make way
             return restore(ctx, with(op, RESTORING, "Broker " + b + " is no longer wanted by the spec.",
-                    Map.of(SKIPPED, FOR_SCALE)), s, b);
+                    Map.of(SKIPPED, FOR_SCALE)), s, b, needed);
         }
         if (RESTARTING.equals(op.phase())) {
-            return awaitReturn(ctx, op, s, b, pod);
+            return awaitReturn(ctx, op, s, b, pod, needed);
         }
         if (RESTORING.equals(op.phase())) {
-            return restore(ctx, op, s, b);
+            return restore(ctx, op, s, b, needed);
         }
-        return leadershipOff(ctx, op, s, b, pod);
+        return leadershipOff(ctx, op, s, b, pod, needed);
     }
 
     /** Steps 1 to 4: wait until safe, leadership away, wait until b leads nothing, delete the pod. */
-    private static StepResult leadershipOff(StepContext ctx, OperationStatus op, ClusterSnapshot s, int b, V1Pod pod)
-            throws Exception {
+    private static StepResult leadershipOff(StepContext ctx, OperationStatus op, ClusterSnapshot s, int b, V1Pod pod,
+            SortedMap<Integer, String> needed) throws Exception {
         String turnPod = op.details().get(TURN_POD);
         if (pod != null && turnPod != null && !turnPod.equals(pod.getMetadata().getUid())) {
             // its pod was replaced since the turn began (a delete of ours whose record was lost, or
             // someone else's): the broker restarted, so wait for it as after our own delete
             return awaitReturn(ctx, with(op, RESTARTING, "Broker " + b + "'s pod was replaced.",
-                    Map.of(DELETED_POD, turnPod, DELETED_AT, Reshuffle.now(ctx))), s, b, pod);
+                    Map.of(DELETED_POD, turnPod, DELETED_AT, Reshuffle.now(ctx))), s, b, pod, needed);
         }
         if (pod == null || KubeView.isTerminating(pod)) {
             // gone by other hands (deleted, or lost with its node): what is left is to wait for its return
@@ -176,13 +185,13 @@ public final class RestartStep implements OperationStep {
             // brokers to add or remove (say a lost one named in brokers.remove, which is also what keeps
             // this restart waiting): the scale steps wait for this operation, so it makes way for them
             return restore(ctx, with(op, RESTORING, "Pausing before broker " + b + " for a scale operation.",
-                    Map.of(SKIPPED, FOR_SCALE)), s, b);
+                    Map.of(SKIPPED, FOR_SCALE)), s, b, needed);
         }
-        if (!PodDrift.brokers(ctx.cluster(), ctx.kube()).containsKey(b)) {
-            // the edit was undone (or the annotation taken off) before the pod went: give back what
-            // leadership already moved, and go on with the next broker
+        if (!needed.containsKey(b)) {
+            // the edit was undone (or the annotation taken off), or b takes it at run time, before the
+            // pod went: give back what leadership already moved, and go on with the next broker
             return restore(ctx, with(op, RESTORING, "Broker " + b + " runs the spec again; not restarted.",
-                    Map.of(SKIPPED, FOR_SPEC)), s, b);
+                    Map.of(SKIPPED, FOR_SPEC)), s, b, needed);
         }
         List<RestartSafety.Blocker> blockers = RestartSafety.blockers(s, b);
         if (!blockers.isEmpty()) {
@@ -256,8 +265,8 @@ public final class RestartStep implements OperationStep {
     }
 
     /** Step 5: the new pod is ready, Kafka lists the broker, and it is in every ISR it belongs to. */
-    private static StepResult awaitReturn(StepContext ctx, OperationStatus op, ClusterSnapshot s, int b, V1Pod pod)
-            throws Exception {
+    private static StepResult awaitReturn(StepContext ctx, OperationStatus op, ClusterSnapshot s, int b, V1Pod pod,
+            SortedMap<Integer, String> needed) throws Exception {
         String deleted = op.details().getOrDefault(DELETED_POD, "");
         if (pod == null || KubeView.isTerminating(pod) || deleted.equals(pod.getMetadata().getUid())) {
             return notBack(ctx, op, b, "Waiting for broker " + b + "'s new pod" + progress(op) + ".");
@@ -273,7 +282,7 @@ public final class RestartStep implements OperationStep {
                     + " catching up" : "Broker " + b + "'s new pod is ready; Kafka does not list the broker yet")
                     + progress(op) + ".");
         }
-        return restore(ctx, op, s, b);
+        return restore(ctx, op, s, b, needed);
     }
 
     /**
@@ -301,7 +310,8 @@ public final class RestartStep implements OperationStep {
     }
 
     /** Step 6, then 7: the recorded orders and preferred leaders back; then the next broker, or the end. */
-    private static StepResult restore(StepContext ctx, OperationStatus op, ClusterSnapshot s, int b) throws Exception {
+    private static StepResult restore(StepContext ctx, OperationStatus op, ClusterSnapshot s, int b,
+            SortedMap<Integer, String> needed) throws Exception {
         Map<String, List<Integer>> recorded = BatchOrigins.decode(op.details().get(MoveCancel.ORIGINS));
         Map<String, List<Integer>> reorders = BatchOrigins.reorders(recorded, replicas(s));
         String skipped = op.details().getOrDefault(SKIPPED, "");
@@ -336,7 +346,7 @@ public final class RestartStep implements OperationStep {
                     + recorded.size() + " partitions' leadership moved off it and back.");
             done.add(b);
         }
-        Integer next = skipped.equals(FOR_SCALE) ? Integer.valueOf(b) : RestartQueue.next(ctx, op, done);
+        Integer next = skipped.equals(FOR_SCALE) ? Integer.valueOf(b) : RestartQueue.next(ctx, op, done, needed);
         if (skipped.equals(FOR_SCALE) || next != null && RestartQueue.scaleWanted(ctx)) {
             ctx.event("Normal", Event.RESTART_PAUSED.reason, "Restart paused before broker " + next + " (restarted so far: "
                     + done + "): the spec adds or removes brokers, which goes first; the restarts resume afterwards.");

@@ -26,13 +26,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.DescribeConfigsResult;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 
 /**
  * The pass that starts a roll records the operation and nothing else. A status write refused after
  * that pass keeps nothing (a start is a decision, {@link StatusWrites#keepOperation}), so a pod deleted
  * in it would be forgotten, and the next roll could stop a second broker while the first is down
- * (found by a probe). The Admin client and the Kubernetes writer here fail the test if touched.
+ * (found by a probe). The Admin client here answers describeConfigs only (the read of
+ * {@link LiveConfig}, whose writes are recomputed from Kafka on every pass, so a lost status write
+ * forgets nothing of them) and fails the test on any other call; the Kubernetes writer is null.
  */
 class RestartStartPassTest {
     static final KafkaClusterSpec BASE = KafkaClusterSpec.defaults().withControllers(new ControllersSpec(1, null))
@@ -44,8 +51,14 @@ class RestartStartPassTest {
         pod.getMetadata().uid("pod-0-uid");
         pod.status(new V1PodStatus().conditions(List.of(new V1PodCondition().type("Ready").status("True"))));
         KafkaCluster edited = cluster(BASE.withConfig(Map.of("log.retention.hours", "72")));
+        ConfigResource broker0 = new ConfigResource(ConfigResource.Type.BROKER, "0");
+        Config readOnly = new Config(List.of(new ConfigEntry("log.retention.hours", "168", ConfigEntry.ConfigSource.DEFAULT_CONFIG,
+                false, true, List.of(), ConfigEntry.ConfigType.INT, null)));
         Admin untouchable = (Admin) Proxy.newProxyInstance(Admin.class.getClassLoader(), new Class<?>[] {Admin.class},
                 (proxy, method, args) -> {
+                    if (method.getName().equals("describeConfigs")) {
+                        return new DescribeConfigsResult(Map.of(broker0, KafkaFuture.completedFuture(readOnly))) {};
+                    }
                     throw new AssertionError("the start pass called Kafka: " + method.getName());
                 });
         KafkaView kafka = new KafkaView(new KafkaObservation(new ClusterSnapshot(Instant.EPOCH,
@@ -63,7 +76,8 @@ class RestartStartPassTest {
         assertThat(op.brokers()).containsExactly(0);
         assertThat(op.details()).containsEntry(RestartStep.CURRENT, "0").containsEntry(RestartStep.TURN_POD, "pod-0-uid")
                 .doesNotContainKeys(RestartStep.DELETED_POD, MoveCancel.ORIGINS);
-        assertThat(op.message()).isEqualTo("Restarting brokers [0] one at a time, leader-aware (0: configuration).");
+        assertThat(op.message()).isEqualTo("Restarting brokers [0] one at a time, leader-aware"
+                + " (0: configuration (log.retention.hours: read at start only)).");
         assertThat(events.reasons()).containsExactly(RestartStep.Event.RESTART_STARTED.reason);
     }
 

@@ -378,6 +378,11 @@ class RollingRestartTest {
     }
 
     static List<String> messages(String reason) throws Exception {
+        return messagesOf(rig, reason);
+    }
+
+    /** The messages of {@code rig}'s Events with {@code reason}. */
+    static List<String> messagesOf(DayTwoRig rig, String reason) throws Exception {
         return rig.core.listNamespacedEvent(DayTwoRig.NS).execute().getItems().stream()
                 .filter(e -> reason.equals(e.getReason())).map(e -> e.getMessage()).toList();
     }

@@ -1,0 +1,271 @@
+package dev.berth.operator.reconcile;
+
+import dev.berth.operator.act.DynamicDefaults;
+import dev.berth.operator.act.KafkaCallException;
+import dev.berth.operator.act.PodDrift;
+import dev.berth.operator.act.desired.DesiredConfigMap;
+import dev.berth.operator.act.desired.Names;
+import dev.berth.operator.act.desired.RecordedConfig;
+import dev.berth.operator.api.Condition;
+import dev.berth.operator.api.ConditionType;
+import dev.berth.operator.api.KafkaCluster;
+import dev.berth.operator.metrics.OperatorMetrics;
+import dev.berth.operator.model.BrokerState;
+import dev.berth.operator.observe.KubeView;
+import dev.berth.operator.plan.LiveConfigRule;
+import dev.berth.operator.plan.LiveConfigRule.Seen;
+import dev.berth.operator.plan.LiveConfigRule.Verdict;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@code spec.config} edit applied to running brokers, without a restart, where Kafka allows it:
+ * the effects around {@link LiveConfigRule}, run by {@link RestartStep} at the start of each pass.
+ *
+ * <p>Per pass: the desired broker pods whose only difference from the spec lies in
+ * {@code spec.config} (their {@link Names#ANN_CONFIG_HASH} is what the config they record in
+ * {@link Names#ANN_CONFIG} renders to) are read from Kafka; the cluster-wide defaults the rule asks
+ * for are written in one call; and a broker that runs the spec once they hold gets its pod's
+ * annotations brought to the spec (Event {@code ConfigApplied}). Brokers the rule finds no restart
+ * for are held out of the rolling restart, while their defaults take effect. Kafka refusing a value
+ * holds them too, with {@code RestartBlocked=ConfigRefused}: a restart would only start a broker on a
+ * file it refuses. The same defaults written {@value #MAX_WRITES} times without effect, or a write
+ * that keeps failing, leave the brokers to the restart.
+ *
+ * <p><b>Example:</b> {@code log.retention.ms: 3600000} added to the spec of brokers 0..2: pass 1 writes
+ * the default and holds 0..2; pass 2 reads 3600000 on each, records it on their pods, and posts
+ * "Brokers [0, 1, 2] took log.retention.ms at run time; no restart.". No pod is deleted.
+ */
+final class LiveConfig {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveConfig.class);
+    static final int MAX_WRITES = 3;
+    static final String CONFIG_APPLIED = "ConfigApplied";
+    static final String CONFIG_REFUSED = "ConfigRefused";
+
+    /** Per cluster: the last defaults written and how many passes in a row wrote them (in memory). */
+    private final Map<String, Writes> writes = new ConcurrentHashMap<>();
+    /**
+     * Per cluster: the defaults Kafka refused and why. The same write is not sent again until the
+     * spec changes: Kafka logs every refusal as an error with its stack trace, and one Event is enough.
+     */
+    private final Map<String, Refusal> refusals = new ConcurrentHashMap<>();
+    /**
+     * Per cluster, pod UID to the hash this pass's predecessors recorded on it: the informer cache may
+     * show a pod's old annotations for a pass more, which must not record (and announce) it twice.
+     */
+    private final Map<String, Map<String, String>> stamped = new ConcurrentHashMap<>();
+
+    private record Writes(String what, int times) {}
+
+    private record Refusal(String what, String why) {}
+
+    /**
+     * @param held brokers the roll leaves alone this pass: they take the spec at run time, or Kafka
+     *     refuses it
+     * @param blocked {@code RestartBlocked=ConfigRefused}, or null
+     * @param pending defaults were written this pass: look again soon
+     * @param keys per broker that needs a restart for its configuration, the keys that force it, e.g.
+     *     "log.retention.hours: read at start only"
+     */
+    record Outcome(Set<Integer> held, Condition blocked, boolean pending, Map<Integer, String> keys) {
+        static final Outcome NONE = new Outcome(Set.of(), null, false, Map.of());
+
+        Outcome with(Map<Integer, String> restartKeys) {
+            return new Outcome(held, blocked, pending, restartKeys);
+        }
+
+        /** The step's result when no roll runs: nothing, or the refusal, or a look again {@code soon}. */
+        StepResult result(Duration soon, Duration again, Condition notBlocked) {
+            return blocked == null && !pending ? StepResult.NOTHING
+                    : StepResult.of(null, pending ? soon : again, blocked == null ? notBlocked : blocked);
+        }
+    }
+
+    /**
+     * {@link #settle}, or null when it failed (logged): a roll under way goes on without it, restarting
+     * what it would have restarted before, and none starts on what is not known.
+     */
+    Outcome settleOrNull(StepContext ctx) {
+        try {
+            return settle(ctx);
+        } catch (Exception e) {
+            LOG.warn("{}/{}: run-time configuration not applied this pass: {}", ctx.cluster().namespace(),
+                    ctx.cluster().name(), e.toString());
+            return null;
+        }
+    }
+
+    Outcome settle(StepContext ctx) throws Exception {
+        KafkaCluster c = ctx.cluster();
+        String key = c.namespace() + "/" + c.name();
+        Map<Integer, Map<String, String>> running = candidates(ctx);
+        if (running.isEmpty()) {
+            writes.remove(key);
+            refusals.remove(key);
+            stamped.remove(key);
+            return Outcome.NONE;
+        }
+        Map<String, String> wanted = c.getSpec().config();
+        Set<String> keys = new TreeSet<>();
+        running.values().forEach(r -> keys.addAll(LiveConfigRule.keys(r, wanted)));
+        // only brokers Kafka lists: one that is down would hold every pass up for the read's timeout
+        Set<Integer> listed = new TreeSet<>(running.keySet());
+        listed.retainAll(ctx.kafka().observation().snapshot().brokers().stream().map(BrokerState::id).toList());
+        Map<Integer, Map<String, Seen>> seen = new DynamicDefaults(ctx.admin()).read(listed, keys);
+        Map<Integer, Verdict> verdicts = new TreeMap<>();
+        SortedMap<String, String> set = new TreeMap<>();
+        SortedSet<String> delete = new TreeSet<>();
+        seen.forEach((id, s) -> {
+            Verdict v = LiveConfigRule.of(running.get(id), wanted, s);
+            verdicts.put(id, v);
+            set.putAll(v.set());
+            delete.addAll(v.delete());
+        });
+        Map<Integer, String> drift = PodDrift.brokers(c, ctx.kube());
+        Set<Integer> live = new TreeSet<>();
+        Map<Integer, String> restartKeys = new TreeMap<>();
+        verdicts.forEach((id, v) -> {
+            if (v.live() && PodDrift.CONFIGURATION.equals(drift.get(id))) {
+                live.add(id);
+            } else if (!v.live()) {
+                restartKeys.put(id, LiveConfigRule.describe(v.restart()));
+            }
+        });
+        if (!set.isEmpty() || !delete.isEmpty()) {
+            return write(ctx, key, set, delete, live, verdicts.keySet().iterator().next()).with(restartKeys);
+        }
+        writes.remove(key);
+        refusals.remove(key);
+        record(ctx, verdicts, running, stamped.computeIfAbsent(key, k -> new ConcurrentHashMap<>()));
+        return new Outcome(live, null, false, restartKeys);
+    }
+
+    /**
+     * Desired broker pods with a configuration hash other than the spec's, whose recorded config
+     * renders to their own hash: berth knows exactly which {@code spec.config} they run.
+     */
+    private static Map<Integer, Map<String, String>> candidates(StepContext ctx) {
+        KafkaCluster c = ctx.cluster();
+        String want = DesiredConfigMap.configHash(c, Names.ROLE_BROKER);
+        Map<Integer, Map<String, String>> out = new TreeMap<>();
+        Map<Integer, V1Pod> pods = ctx.kube().podsByNodeId(Names.ROLE_BROKER);
+        for (int id : ctx.desiredBrokers()) {
+            V1Pod pod = pods.get(id);
+            String hash = pod == null || KubeView.isTerminating(pod) ? null : KubeView.annotation(pod, Names.ANN_CONFIG_HASH);
+            if (hash == null || hash.equals(want)) {
+                continue;
+            }
+            Map<String, String> recorded = RecordedConfig.read(KubeView.annotation(pod, Names.ANN_CONFIG));
+            if (recorded != null && hash.equals(DesiredConfigMap.brokerConfigHash(c, recorded))) {
+                out.put(id, recorded);
+            }
+        }
+        return out;
+    }
+
+    /** Writes the defaults; the live brokers wait for them, unless Kafka keeps not taking them. */
+    private Outcome write(StepContext ctx, String key, SortedMap<String, String> set, SortedSet<String> delete,
+            Set<Integer> live, int probe) {
+        String what = "set " + set + ", delete " + delete;
+        Writes before = writes.get(key);
+        int times = before != null && before.what().equals(what) ? before.times() + 1 : 1;
+        if (times > MAX_WRITES) {
+            // Kafka takes the write but never shows the value (it reads it back in another form):
+            // the brokers are left to the restart, and the defaults are not written again
+            if (times == MAX_WRITES + 1) {
+                LOG.warn("{}: brokers {} do not show the broker defaults ({}) after {} writes; restarting them instead",
+                        key, live, what, MAX_WRITES);
+                writes.put(key, new Writes(what, times));
+            }
+            return Outcome.NONE;
+        }
+        Refusal known = refusals.get(key);
+        if (known != null && known.what().equals(what)) {
+            return refused(ctx, known.why(), set.keySet(), live);
+        }
+        writes.put(key, new Writes(what, times));
+        try {
+            new DynamicDefaults(ctx.admin()).write(set, delete, probe);
+            refusals.remove(key);
+            return new Outcome(live, null, true, Map.of());
+        } catch (DynamicDefaults.Refused e) {
+            String why = "Kafka refuses spec.config (" + set.keySet() + "): " + e.getMessage()
+                    + ". No broker is restarted for it; fix spec.config.";
+            ctx.event("Warning", CONFIG_REFUSED, why);
+            refusals.put(key, new Refusal(what, why));
+            writes.remove(key);
+            return refused(ctx, why, set.keySet(), live);
+        } catch (DynamicDefaults.NotClusterWide e) {
+            LOG.info("{}: Kafka takes {} per broker only ({}); restarting the brokers instead", key, set.keySet(),
+                    e.getMessage());
+            writes.put(key, new Writes(what, MAX_WRITES + 1));
+            return Outcome.NONE;
+        } catch (KafkaCallException e) {
+            LOG.warn("{}: broker defaults not written ({}): {}", key, what, e.getMessage());
+            return new Outcome(live, null, true, Map.of());
+        }
+    }
+
+    /**
+     * Held: the live brokers, and every broker whose pod runs a config without one of {@code keys}'
+     * spec values (a restart would start it on a file Kafka refuses).
+     */
+    private static Outcome refused(StepContext ctx, String why, Set<String> keys, Set<Integer> live) {
+        Set<Integer> held = new HashSet<>(live);
+        held.addAll(candidatesWithSet(ctx, keys));
+        return new Outcome(held, Condition.of(ConditionType.RestartBlocked, true, CONFIG_REFUSED, why), false, Map.of());
+    }
+
+    /** Brokers whose pods run a config without one of {@code keys}' spec values: those the refusal concerns. */
+    private static Set<Integer> candidatesWithSet(StepContext ctx, Set<String> keys) {
+        Set<Integer> out = new TreeSet<>();
+        Map<String, String> wanted = ctx.cluster().getSpec().config();
+        candidates(ctx).forEach((id, r) -> {
+            if (keys.stream().anyMatch(k -> !java.util.Objects.equals(r.get(k), wanted.get(k)))) {
+                out.add(id);
+            }
+        });
+        return out;
+    }
+
+    /** Pods of brokers that run the spec now record it; one Event names them. */
+    private static void record(StepContext ctx, Map<Integer, Verdict> verdicts, Map<Integer, Map<String, String>> running,
+            Map<String, String> stamped) throws Exception {
+        KafkaCluster c = ctx.cluster();
+        Map<String, String> wanted = c.getSpec().config();
+        String hash = DesiredConfigMap.configHash(c, Names.ROLE_BROKER);
+        Map<Integer, V1Pod> pods = ctx.kube().podsByNodeId(Names.ROLE_BROKER);
+        Set<Integer> recorded = new TreeSet<>();
+        Set<String> edited = new TreeSet<>();
+        for (Map.Entry<Integer, Verdict> e : verdicts.entrySet()) {
+            V1Pod pod = pods.get(e.getKey());
+            if (!e.getValue().done() || hash.equals(stamped.get(pod.getMetadata().getUid()))) {
+                continue;
+            }
+            ctx.writer().annotate(pod, Map.of(Names.ANN_CONFIG_HASH, hash, Names.ANN_CONFIG, RecordedConfig.write(wanted)));
+            stamped.put(pod.getMetadata().getUid(), hash);
+            OperatorMetrics.LIVE_CONFIG_UPDATES.inc();
+            recorded.add(e.getKey());
+            Map<String, String> r = running.get(e.getKey());
+            wanted.forEach((k, v) -> {
+                if (!v.equals(r.get(k))) {
+                    edited.add(k);
+                }
+            });
+        }
+        if (!recorded.isEmpty()) {
+            ctx.event("Normal", CONFIG_APPLIED, "Brokers " + recorded + " took "
+                    + (edited.isEmpty() ? "spec.config" : String.join(", ", edited)) + " at run time; no restart.");
+        }
+    }
+}

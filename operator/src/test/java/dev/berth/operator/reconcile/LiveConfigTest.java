@@ -1,0 +1,156 @@
+package dev.berth.operator.reconcile;
+
+import static dev.berth.operator.reconcile.DayTwoRig.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.berth.operator.act.desired.DesiredConfigMap;
+import dev.berth.operator.act.desired.Names;
+import dev.berth.operator.act.desired.RecordedConfig;
+import dev.berth.operator.api.Condition;
+import dev.berth.operator.api.ConditionType;
+import dev.berth.operator.metrics.OperatorMetrics;
+import dev.berth.testbed.kafka.KafkaAwait;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * {@code spec.config} edits that Kafka takes at run time ({@link LiveConfig}) on real KRaft brokers,
+ * the Kubernetes API bed and the operator ({@link DayTwoRig}): no pod goes for them, Kafka refusing
+ * a value stops everything, and an edit that needs a restart still restarts, with the cluster-wide
+ * defaults kept true to the spec.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LiveConfigTest {
+    static DayTwoRig rig;
+
+    @BeforeAll
+    static void start() throws Exception {
+        rig = DayTwoRig.brokers("live", RollingRestartTest.RACKS, 3).orders(3, 20).operate(3, 50_000_000L);
+        await("the cluster is up, nothing to do").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null
+                && isTrue(ConditionType.Ready) && !isTrue(ConditionType.PodsOutOfDate));
+    }
+
+    @AfterAll
+    static void stop() {
+        OperatorFixture.closeAll(rig);
+    }
+
+    @Test
+    @Order(1)
+    void aRunTimeKeyReachesEveryBrokerWithoutARestart() throws Exception {
+        Map<String, String> uids = uids();
+        double updates = OperatorMetrics.LIVE_CONFIG_UPDATES.get();
+        rig.patch("{\"spec\":{\"config\":{\"log.retention.ms\":\"3600000\",\"log.cleaner.backoff.ms\":\"20000\"}}}");
+
+        await("the pods record the edit").atMost(WAIT).until(() -> recorded().values().stream()
+                .allMatch(c -> c.equals(Map.of("log.retention.ms", "3600000", "log.cleaner.backoff.ms", "20000"))));
+        await("nothing out of date").atMost(WAIT).until(() -> !isTrue(ConditionType.PodsOutOfDate));
+        for (int b = 0; b < 3; b++) {
+            assertThat(seen(b, "log.retention.ms")).as("broker " + b)
+                    .isEqualTo("3600000 DYNAMIC_DEFAULT_BROKER_CONFIG");
+            assertThat(seen(b, "log.cleaner.backoff.ms")).isEqualTo("20000 DYNAMIC_DEFAULT_BROKER_CONFIG");
+        }
+        assertThat(hashes()).as("every broker pod carries the spec's hash").containsOnly(
+                DesiredConfigMap.configHash(rig.cluster(), Names.ROLE_BROKER));
+        assertThat(uids()).as("no pod replaced").isEqualTo(uids);
+        assertThat(rig.glue().stops).as("no broker stopped").isEmpty();
+        assertThat(rig.eventReasons()).doesNotContain(RestartStep.Event.RESTART_STARTED.reason);
+        assertThat(RollingRestartTest.messagesOf(rig, LiveConfig.CONFIG_APPLIED)).containsExactly(
+                "Brokers [0, 1, 2] took log.cleaner.backoff.ms, log.retention.ms at run time; no restart.");
+        assertThat(OperatorMetrics.LIVE_CONFIG_UPDATES.get() - updates).isEqualTo(3.0);
+    }
+
+    @Test
+    @Order(2)
+    void aValueKafkaRefusesBlocksTheEditAndRestartsNothing() throws Exception {
+        Map<String, String> uids = uids();
+        rig.patch("{\"spec\":{\"config\":{\"compression.type\":\"brotli\"}}}");
+
+        await("RestartBlocked says why").atMost(WAIT).untilAsserted(() -> {
+            Condition c = rig.cluster().getStatus().condition(ConditionType.RestartBlocked);
+            assertThat(c.isTrue()).isTrue();
+            assertThat(c.reason()).isEqualTo(LiveConfig.CONFIG_REFUSED);
+            assertThat(c.message()).startsWith("Kafka refuses spec.config ([compression.type]): ")
+                    .contains("brotli").endsWith("No broker is restarted for it; fix spec.config.");
+        });
+        await("no restart for a while").during(Duration.ofSeconds(4)).atMost(WAIT).until(() ->
+                rig.cluster().getStatus().operation() == null && rig.glue().stops.isEmpty());
+        assertThat(uids()).isEqualTo(uids);
+        assertThat(RollingRestartTest.messagesOf(rig, LiveConfig.CONFIG_REFUSED)).hasSize(1);
+        assertThat(isTrue(ConditionType.PodsOutOfDate)).as("the pods do not run the spec").isTrue();
+
+        rig.patch("{\"spec\":{\"config\":{\"compression.type\":\"zstd\"}}}");
+        await("the fixed value applied").atMost(WAIT).until(() -> !isTrue(ConditionType.PodsOutOfDate)
+                && !isTrue(ConditionType.RestartBlocked));
+        assertThat(seen(1, "compression.type")).isEqualTo("zstd DYNAMIC_DEFAULT_BROKER_CONFIG");
+        assertThat(uids()).isEqualTo(uids);
+        assertThat(rig.glue().stops).isEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void anEditThatNeedsARestartRollsAndKeepsTheDefaultsTrueToTheSpec() throws Exception {
+        // log.retention.hours is read at start only; compression.type changes at run time (its default
+        // says zstd since case 2, and the restarted brokers' files will say lz4); log.retention.ms is
+        // removed, so the default berth set for it must go
+        rig.patch("{\"spec\":{\"config\":{\"log.retention.hours\":\"48\",\"compression.type\":\"lz4\","
+                + "\"log.retention.ms\":null}}}");
+        await("a Restart operation that names the key").atMost(WAIT).untilAsserted(() ->
+                assertThat(RollingRestartTest.messagesOf(rig, RestartStep.Event.RESTART_STARTED.reason)).singleElement()
+                        .asString().contains("log.retention.hours: read at start only"));
+        await("every broker restarted").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null
+                && !isTrue(ConditionType.PodsOutOfDate) && rig.eventReasons().contains(RestartStep.Event.RESTART_DONE.reason));
+        assertThat(rig.glue().stops.keySet()).containsExactlyInAnyOrder(0, 1, 2);
+        for (int b = 0; b < 3; b++) {
+            assertThat(seen(b, "compression.type")).as("broker " + b).isEqualTo("lz4 DYNAMIC_DEFAULT_BROKER_CONFIG");
+            assertThat(seen(b, "log.retention.ms")).as("broker " + b).doesNotContain("DYNAMIC_DEFAULT");
+        }
+        assertThat(recorded().values()).containsOnly(Map.of("log.retention.hours", "48", "compression.type", "lz4",
+                "log.cleaner.backoff.ms", "20000"));
+    }
+
+    /** Broker {@code id}'s value of {@code key} and where it comes from, e.g. "3600000 DYNAMIC_DEFAULT_BROKER_CONFIG". */
+    private static String seen(int id, String key) {
+        ConfigResource r = new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(id));
+        ConfigEntry e = KafkaAwait.get(rig.admin().describeConfigs(List.of(r)).all()).get(r).get(key);
+        return e.value() + " " + e.source();
+    }
+
+    private static List<V1Pod> brokerPods() throws Exception {
+        return OperatorFixture.pods(rig.bed, DayTwoRig.NS, rig.name).stream()
+                .filter(p -> p.getMetadata().getName().contains("-broker-")).toList();
+    }
+
+    private static Map<String, String> uids() throws Exception {
+        return brokerPods().stream().collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()));
+    }
+
+    private static Map<String, Map<String, String>> recorded() throws Exception {
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        brokerPods().forEach(p -> out.put(p.getMetadata().getName(),
+                RecordedConfig.read(p.getMetadata().getAnnotations().get(Names.ANN_CONFIG))));
+        return out;
+    }
+
+    private static List<String> hashes() throws Exception {
+        return brokerPods().stream().map(p -> p.getMetadata().getAnnotations().get(Names.ANN_CONFIG_HASH)).toList();
+    }
+
+    private static boolean isTrue(ConditionType type) throws Exception {
+        Condition c = rig.cluster().getStatus().condition(type);
+        return c != null && c.isTrue();
+    }
+}
