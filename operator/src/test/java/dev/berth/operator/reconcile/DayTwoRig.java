@@ -3,6 +3,8 @@ package dev.berth.operator.reconcile;
 import static org.awaitility.Awaitility.await;
 
 import dev.berth.operator.api.BrokersSpec;
+import dev.berth.operator.api.Condition;
+import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.ControllersSpec;
 import dev.berth.operator.api.KafkaCluster;
 import dev.berth.operator.api.KafkaClusterSpec;
@@ -157,6 +159,19 @@ final class DayTwoRig implements AutoCloseable {
 
     KafkaCluster cluster() throws ApiException {
         return OperatorFixture.get(bed, NS, name);
+    }
+
+    /** Whether the KafkaCluster's condition {@code type} is True now. */
+    boolean isTrue(ConditionType type) throws ApiException {
+        Condition c = cluster().getStatus().condition(type);
+        return c != null && c.isTrue();
+    }
+
+    /** Waits until the cluster is Ready with nothing to do: no operation, no pod out of date. */
+    DayTwoRig settled() {
+        await("the cluster is up, nothing to do").atMost(WAIT).until(() -> cluster().getStatus().operation() == null
+                && isTrue(ConditionType.Ready) && !isTrue(ConditionType.PodsOutOfDate));
+        return this;
     }
 
     /** Partition number to its replica list, as Kafka has it now. */

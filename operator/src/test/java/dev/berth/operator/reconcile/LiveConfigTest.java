@@ -38,9 +38,7 @@ class LiveConfigTest {
 
     @BeforeAll
     static void start() throws Exception {
-        rig = DayTwoRig.brokers("live", RollingRestartTest.RACKS, 3).orders(3, 20).operate(3, 50_000_000L);
-        await("the cluster is up, nothing to do").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null
-                && isTrue(ConditionType.Ready) && !isTrue(ConditionType.PodsOutOfDate));
+        rig = DayTwoRig.brokers("live", RollingRestartTest.RACKS, 3).orders(3, 20).operate(3, 50_000_000L).settled();
     }
 
     @AfterAll
@@ -150,7 +148,6 @@ class LiveConfigTest {
     }
 
     private static boolean isTrue(ConditionType type) throws Exception {
-        Condition c = rig.cluster().getStatus().condition(type);
-        return c != null && c.isTrue();
+        return rig.isTrue(type);
     }
 }

@@ -40,9 +40,7 @@ class RollingRestartTest {
 
     @BeforeAll
     static void start() throws Exception {
-        rig = DayTwoRig.brokers("roll", RACKS, 3).orders(6, 200).operate(3, 50_000_000L);
-        await("the cluster is up, nothing to do").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null
-                && isTrue(ConditionType.Ready) && !isTrue(ConditionType.PodsOutOfDate));
+        rig = DayTwoRig.brokers("roll", RACKS, 3).orders(6, 200).operate(3, 50_000_000L).settled();
     }
 
     @AfterAll
@@ -395,8 +393,7 @@ class RollingRestartTest {
     }
 
     static boolean isTrue(ConditionType type) throws Exception {
-        Condition c = rig.cluster().getStatus().condition(type);
-        return c != null && c.isTrue();
+        return rig.isTrue(type);
     }
 
     /** acks=all writes, one at a time round the partitions, until closed; failed sends are kept. */
