@@ -53,10 +53,36 @@ public final class DynamicDefaults {
     }
 
     /**
-     * Per broker, the keys of {@code keys} as it reports them. A broker that does not answer within
-     * {@link #TIMEOUT_SECONDS} (down, or restarting) is missing from the result.
+     * The cluster-wide defaults, key to value as they were written. A broker shows a value in its own
+     * form ({@code +3600000} as {@code 3600000}, {@code 50000000} as {@code 5.0E7}); this is what
+     * tells whether a default says what the spec says.
      */
-    public Map<Integer, Map<String, Seen>> read(Collection<Integer> brokers, Set<String> keys) {
+    public Map<String, String> readDefaults() {
+        Map<String, String> out = new TreeMap<>();
+        try {
+            Config config = admin.describeConfigs(List.of(CLUSTER_DEFAULT)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .get(CLUSTER_DEFAULT);
+            for (ConfigEntry e : config == null ? List.<ConfigEntry>of() : config.entries()) {
+                if (e.source() == ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG && e.value() != null) {
+                    out.put(e.name(), e.value());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading broker defaults", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaCallException("describeConfigs (broker defaults)", e);
+        }
+        return out;
+    }
+
+    /**
+     * Per broker, the keys of {@code keys} as it reports them; a value that comes from a cluster-wide
+     * default is given as {@code defaults} holds it ({@link #readDefaults}). A broker that does not
+     * answer within {@link #TIMEOUT_SECONDS} (down, or restarting) is missing from the result.
+     */
+    public Map<Integer, Map<String, Seen>> read(Collection<Integer> brokers, Set<String> keys,
+            Map<String, String> defaults) {
         List<ConfigResource> resources = new ArrayList<>();
         brokers.forEach(b -> resources.add(new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(b))));
         Map<ConfigResource, KafkaFuture<Config>> futures = admin.describeConfigs(resources).values();
@@ -68,7 +94,9 @@ public final class DynamicDefaults {
                 Map<String, Seen> seen = new HashMap<>();
                 for (ConfigEntry e : config.entries()) {
                     if (keys.contains(e.name())) {
-                        seen.put(e.name(), new Seen(e.value(), e.isReadOnly(), e.isSensitive(), source(e.source())));
+                        Source from = source(e.source());
+                        String value = from == Source.CLUSTER_DEFAULT ? defaults.getOrDefault(e.name(), e.value()) : e.value();
+                        seen.put(e.name(), new Seen(value, e.isReadOnly(), e.isSensitive(), from));
                     }
                 }
                 out.put(Integer.parseInt(f.getKey().name()), seen);

@@ -131,6 +131,23 @@ public final class LiveConfigRule {
         return new Verdict(set, delete, restart);
     }
 
+    /**
+     * Cluster-wide defaults that say otherwise than the spec, for keys the spec sets: the spec's
+     * values, to write whether or not a pod differs. An edit undone before its pods recorded it (the
+     * roll skips them, as they run the spec again) left its value in the default otherwise, with
+     * nothing out of date. Example: spec {@code {log.retention.ms: 3600000}}, defaults
+     * {@code {log.retention.ms: 7200000, num.io.threads: 16}}: {@code {log.retention.ms: 3600000}}.
+     */
+    public static SortedMap<String, String> heal(Map<String, String> wanted, Map<String, String> defaults) {
+        SortedMap<String, String> out = new TreeMap<>();
+        wanted.forEach((k, v) -> {
+            if (defaults.containsKey(k) && !Objects.equals(defaults.get(k), v)) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
     /** The keys of a verdict's restart reasons as "k: why, ...", at most three named. */
     public static String describe(Map<String, Reason> restart) {
         StringBuilder b = new StringBuilder();

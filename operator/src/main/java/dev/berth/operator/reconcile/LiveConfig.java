@@ -17,7 +17,9 @@ import dev.berth.operator.plan.LiveConfigRule.Seen;
 import dev.berth.operator.plan.LiveConfigRule.Verdict;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
@@ -32,11 +34,14 @@ import org.slf4j.LoggerFactory;
  * A {@code spec.config} edit applied to running brokers, without a restart, where Kafka allows it:
  * the effects around {@link LiveConfigRule}, run by {@link RestartStep} at the start of each pass.
  *
- * <p>Per pass: the desired broker pods whose only difference from the spec lies in
- * {@code spec.config} (their {@link Names#ANN_CONFIG_HASH} is what the config they record in
- * {@link Names#ANN_CONFIG} renders to) are read from Kafka; the cluster-wide defaults the rule asks
- * for are written in one call; and a broker that runs the spec once they hold gets its pod's
- * annotations brought to the spec (Event {@code ConfigApplied}). Brokers the rule finds no restart
+ * <p>Per pass: the cluster-wide defaults are read as they were written, and any that says otherwise
+ * than the spec for a key the spec sets is due ({@link LiveConfigRule#heal}), whether or not a pod
+ * differs. The desired broker pods whose only difference from the spec lies in {@code spec.config}
+ * (their {@link Names#ANN_CONFIG_HASH} is what the config they record in {@link Names#ANN_CONFIG}
+ * renders to) are read from Kafka, a value that comes from a default given as written (Kafka shows
+ * {@code 50000000} as {@code 5.0E7}). The defaults due are written in one call, and a broker that
+ * runs the spec once they hold gets its pod's annotations brought to the spec (Event
+ * {@code ConfigApplied}). Brokers the rule finds no restart
  * for are held out of the rolling restart, while their defaults take effect. Kafka refusing a value
  * holds them too, with {@code RestartBlocked=ConfigRefused}: a restart would only start a broker on a
  * file it refuses. The same defaults written {@value #MAX_WRITES} times without effect, or a write
@@ -48,7 +53,13 @@ import org.slf4j.LoggerFactory;
  */
 final class LiveConfig {
     private static final Logger LOG = LoggerFactory.getLogger(LiveConfig.class);
+    /**
+     * The same defaults written this many times, over at least {@link #GIVE_UP_AFTER}, without the
+     * brokers showing them: the brokers are restarted instead. Kafka spreads a default to every broker
+     * within a second or so; passes can come several a second, hence the time as well.
+     */
     static final int MAX_WRITES = 3;
+    static final Duration GIVE_UP_AFTER = Duration.ofSeconds(30);
     static final String CONFIG_APPLIED = "ConfigApplied";
     static final String CONFIG_REFUSED = "ConfigRefused";
 
@@ -65,7 +76,7 @@ final class LiveConfig {
      */
     private final Map<String, Map<String, String>> stamped = new ConcurrentHashMap<>();
 
-    private record Writes(String what, int times) {}
+    private record Writes(String what, int times, Instant since) {}
 
     private record Refusal(String what, String why) {}
 
@@ -84,10 +95,18 @@ final class LiveConfig {
             return new Outcome(held, blocked, pending, restartKeys);
         }
 
-        /** The step's result when no roll runs: nothing, or the refusal, or a look again {@code soon}. */
-        StepResult result(Duration soon, Duration again, Condition notBlocked) {
-            return blocked == null && !pending ? StepResult.NOTHING
-                    : StepResult.of(null, pending ? soon : again, blocked == null ? notBlocked : blocked);
+        /**
+         * The step's result when no roll runs: the refusal, or a look again {@code soon}, or nothing. A
+         * refusal shown in {@code status} whose edit was undone is taken back: a step that returns
+         * nothing leaves the condition as it was.
+         */
+        StepResult result(KafkaCluster c, Duration soon, Duration again, Condition notBlocked) {
+            if (blocked != null || pending) {
+                return StepResult.of(null, pending ? soon : again, blocked == null ? notBlocked : blocked);
+            }
+            Condition shown = c.getStatus().condition(ConditionType.RestartBlocked);
+            return shown != null && shown.isTrue() && CONFIG_REFUSED.equals(shown.reason())
+                    ? StepResult.of(null, again, notBlocked) : StepResult.NOTHING;
         }
     }
 
@@ -108,25 +127,27 @@ final class LiveConfig {
     Outcome settle(StepContext ctx) throws Exception {
         KafkaCluster c = ctx.cluster();
         String key = c.namespace() + "/" + c.name();
+        Map<String, String> wanted = c.getSpec().config();
+        DynamicDefaults kafka = new DynamicDefaults(ctx.admin());
+        Map<String, String> defaults = kafka.readDefaults();
+        SortedMap<String, String> set = LiveConfigRule.heal(wanted, defaults);
+        SortedSet<String> delete = new TreeSet<>();
         Map<Integer, Map<String, String>> running = candidates(ctx);
-        if (running.isEmpty()) {
+        if (running.isEmpty() && set.isEmpty()) {
             writes.remove(key);
             refusals.remove(key);
             stamped.remove(key);
             return Outcome.NONE;
         }
-        Map<String, String> wanted = c.getSpec().config();
         Set<String> keys = new TreeSet<>();
         running.values().forEach(r -> keys.addAll(LiveConfigRule.keys(r, wanted)));
         // only brokers Kafka lists: one that is down would hold every pass up for the read's timeout
-        Set<Integer> listed = new TreeSet<>(running.keySet());
-        listed.retainAll(ctx.kafka().observation().snapshot().brokers().stream().map(BrokerState::id).toList());
-        Map<Integer, Map<String, Seen>> seen = new DynamicDefaults(ctx.admin()).read(listed, keys);
+        List<Integer> listed = ctx.kafka().observation().snapshot().brokers().stream().map(BrokerState::id).toList();
+        Set<Integer> asked = new TreeSet<>(running.keySet());
+        asked.retainAll(listed);
         Map<Integer, Verdict> verdicts = new TreeMap<>();
-        SortedMap<String, String> set = new TreeMap<>();
-        SortedSet<String> delete = new TreeSet<>();
-        seen.forEach((id, s) -> {
-            Verdict v = LiveConfigRule.of(running.get(id), wanted, s);
+        kafka.read(asked, keys, defaults).forEach((id, seen) -> {
+            Verdict v = LiveConfigRule.of(running.get(id), wanted, seen);
             verdicts.put(id, v);
             set.putAll(v.set());
             delete.addAll(v.delete());
@@ -141,8 +162,8 @@ final class LiveConfig {
                 restartKeys.put(id, LiveConfigRule.describe(v.restart()));
             }
         });
-        if (!set.isEmpty() || !delete.isEmpty()) {
-            return write(ctx, key, set, delete, live, verdicts.keySet().iterator().next()).with(restartKeys);
+        if ((!set.isEmpty() || !delete.isEmpty()) && !listed.isEmpty()) {
+            return write(ctx, key, set, delete, live, listed.get(0)).with(restartKeys);
         }
         writes.remove(key);
         refusals.remove(key);
@@ -178,14 +199,16 @@ final class LiveConfig {
             Set<Integer> live, int probe) {
         String what = "set " + set + ", delete " + delete;
         Writes before = writes.get(key);
-        int times = before != null && before.what().equals(what) ? before.times() + 1 : 1;
-        if (times > MAX_WRITES) {
-            // Kafka takes the write but never shows the value (it reads it back in another form):
-            // the brokers are left to the restart, and the defaults are not written again
+        boolean again = before != null && before.what().equals(what);
+        int times = again ? before.times() + 1 : 1;
+        Instant since = again ? before.since() : ctx.clock().instant();
+        if (times > MAX_WRITES && !since.plus(GIVE_UP_AFTER).isAfter(ctx.clock().instant())) {
+            // Kafka takes the write but the brokers never show it: they are left to the restart, and
+            // the defaults are not written again until the spec changes
             if (times == MAX_WRITES + 1) {
                 LOG.warn("{}: brokers {} do not show the broker defaults ({}) after {} writes; restarting them instead",
                         key, live, what, MAX_WRITES);
-                writes.put(key, new Writes(what, times));
+                writes.put(key, new Writes(what, times, since));
             }
             return Outcome.NONE;
         }
@@ -193,7 +216,7 @@ final class LiveConfig {
         if (known != null && known.what().equals(what)) {
             return refused(ctx, known.why(), set.keySet(), live);
         }
-        writes.put(key, new Writes(what, times));
+        writes.put(key, new Writes(what, Math.min(times, MAX_WRITES), since));
         try {
             new DynamicDefaults(ctx.admin()).write(set, delete, probe);
             refusals.remove(key);
@@ -208,7 +231,7 @@ final class LiveConfig {
         } catch (DynamicDefaults.NotClusterWide e) {
             LOG.info("{}: Kafka takes {} per broker only ({}); restarting the brokers instead", key, set.keySet(),
                     e.getMessage());
-            writes.put(key, new Writes(what, MAX_WRITES + 1));
+            writes.put(key, new Writes(what, MAX_WRITES + 1, Instant.MIN));
             return Outcome.NONE;
         } catch (KafkaCallException e) {
             LOG.warn("{}: broker defaults not written ({}): {}", key, what, e.getMessage());

@@ -141,7 +141,7 @@ public final class RestartStep implements OperationStep {
         if (op == null) {
             op = RestartQueue.start(ctx, needed);
             if (op == null) {
-                return live.result(SOON, AGAIN, notBlocked());
+                return live.result(ctx.cluster(), SOON, AGAIN, notBlocked());
             }
             ctx.event("Normal", Event.RESTART_STARTED.reason, op.message());
             // written before any pod goes: a start is never kept over a refused status write

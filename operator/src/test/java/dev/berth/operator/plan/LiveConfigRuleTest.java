@@ -79,6 +79,16 @@ class LiveConfigRuleTest {
     }
 
     @Test
+    void defaultsThatSayOtherwiseThanTheSpecAreDue() {
+        assertThat(LiveConfigRule.heal(Map.of(MS, "3600000"), Map.of(MS, "7200000", "num.io.threads", "16")))
+                .as("a spec key's default with another value; a key the spec does not set is left alone")
+                .containsExactly(Map.entry(MS, "3600000"));
+        assertThat(LiveConfigRule.heal(Map.of(MS, "+3600000"), Map.of(MS, "+3600000")))
+                .as("compared as written, not as a broker shows it").isEmpty();
+        assertThat(LiveConfigRule.heal(Map.of(MS, "1"), Map.of())).as("no default: nothing due").isEmpty();
+    }
+
+    @Test
     void keysAreBothSides() {
         assertThat(LiveConfigRule.keys(Map.of("a", "1"), Map.of("b", "2"))).containsExactly("a", "b");
     }

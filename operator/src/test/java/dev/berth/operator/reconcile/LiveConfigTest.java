@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.AfterAll;
@@ -51,15 +52,19 @@ class LiveConfigTest {
     void aRunTimeKeyReachesEveryBrokerWithoutARestart() throws Exception {
         Map<String, String> uids = uids();
         double updates = OperatorMetrics.LIVE_CONFIG_UPDATES.get();
-        rig.patch("{\"spec\":{\"config\":{\"log.retention.ms\":\"3600000\",\"log.cleaner.backoff.ms\":\"20000\"}}}");
+        // log.cleaner.io.max.bytes.per.second is a double: brokers show 50000000 as 5.0E7
+        rig.patch("{\"spec\":{\"config\":{\"log.retention.ms\":\"3600000\",\"log.cleaner.backoff.ms\":\"20000\","
+                + "\"log.cleaner.io.max.bytes.per.second\":\"50000000\"}}}");
 
         await("the pods record the edit").atMost(WAIT).until(() -> recorded().values().stream()
-                .allMatch(c -> c.equals(Map.of("log.retention.ms", "3600000", "log.cleaner.backoff.ms", "20000"))));
+                .allMatch(c -> c.equals(Map.of("log.retention.ms", "3600000", "log.cleaner.backoff.ms", "20000",
+                        "log.cleaner.io.max.bytes.per.second", "50000000"))));
         await("nothing out of date").atMost(WAIT).until(() -> !isTrue(ConditionType.PodsOutOfDate));
         for (int b = 0; b < 3; b++) {
             assertThat(seen(b, "log.retention.ms")).as("broker " + b)
                     .isEqualTo("3600000 DYNAMIC_DEFAULT_BROKER_CONFIG");
             assertThat(seen(b, "log.cleaner.backoff.ms")).isEqualTo("20000 DYNAMIC_DEFAULT_BROKER_CONFIG");
+            assertThat(seen(b, "log.cleaner.io.max.bytes.per.second")).isEqualTo("5.0E7 DYNAMIC_DEFAULT_BROKER_CONFIG");
         }
         assertThat(hashes()).as("every broker pod carries the spec's hash").containsOnly(
                 DesiredConfigMap.configHash(rig.cluster(), Names.ROLE_BROKER));
@@ -67,7 +72,8 @@ class LiveConfigTest {
         assertThat(rig.glue().stops).as("no broker stopped").isEmpty();
         assertThat(rig.eventReasons()).doesNotContain(RestartStep.Event.RESTART_STARTED.reason);
         assertThat(RollingRestartTest.messagesOf(rig, LiveConfig.CONFIG_APPLIED)).containsExactly(
-                "Brokers [0, 1, 2] took log.cleaner.backoff.ms, log.retention.ms at run time; no restart.");
+                "Brokers [0, 1, 2] took log.cleaner.backoff.ms, log.cleaner.io.max.bytes.per.second, log.retention.ms"
+                        + " at run time; no restart.");
         assertThat(OperatorMetrics.LIVE_CONFIG_UPDATES.get() - updates).isEqualTo(3.0);
     }
 
@@ -90,6 +96,10 @@ class LiveConfigTest {
         assertThat(RollingRestartTest.messagesOf(rig, LiveConfig.CONFIG_REFUSED)).hasSize(1);
         assertThat(isTrue(ConditionType.PodsOutOfDate)).as("the pods do not run the spec").isTrue();
 
+        rig.patch("{\"spec\":{\"config\":{\"compression.type\":null}}}");
+        await("the undone edit takes its refusal back").atMost(WAIT).until(() -> !isTrue(ConditionType.RestartBlocked)
+                && !isTrue(ConditionType.PodsOutOfDate));
+
         rig.patch("{\"spec\":{\"config\":{\"compression.type\":\"zstd\"}}}");
         await("the fixed value applied").atMost(WAIT).until(() -> !isTrue(ConditionType.PodsOutOfDate)
                 && !isTrue(ConditionType.RestartBlocked));
@@ -100,6 +110,20 @@ class LiveConfigTest {
 
     @Test
     @Order(3)
+    void aDefaultThatSaysOtherwiseThanTheSpecIsPutBackWithNoPodOutOfDate() throws Exception {
+        // what an edit undone before its pods recorded it leaves behind (the roll then finds nothing
+        // to restart), or a hand-set default: berth's defaults follow the spec, level-based
+        ConfigResource defaults = new ConfigResource(ConfigResource.Type.BROKER, "");
+        KafkaAwait.get(rig.admin().incrementalAlterConfigs(Map.of(defaults, List.of(new AlterConfigOp(
+                new ConfigEntry("log.retention.ms", "7200000"), AlterConfigOp.OpType.SET)))).all());
+        await("the spec's value is back").atMost(WAIT).until(() -> seen(2, "log.retention.ms")
+                .equals("3600000 DYNAMIC_DEFAULT_BROKER_CONFIG"));
+        assertThat(rig.glue().stops).isEmpty();
+        assertThat(rig.eventReasons()).doesNotContain(RestartStep.Event.RESTART_STARTED.reason);
+    }
+
+    @Test
+    @Order(4)
     void anEditThatNeedsARestartRollsAndKeepsTheDefaultsTrueToTheSpec() throws Exception {
         // log.retention.hours is read at start only; compression.type changes at run time (its default
         // says zstd since case 2, and the restarted brokers' files will say lz4); log.retention.ms is
@@ -117,7 +141,7 @@ class LiveConfigTest {
             assertThat(seen(b, "log.retention.ms")).as("broker " + b).doesNotContain("DYNAMIC_DEFAULT");
         }
         assertThat(recorded().values()).containsOnly(Map.of("log.retention.hours", "48", "compression.type", "lz4",
-                "log.cleaner.backoff.ms", "20000"));
+                "log.cleaner.backoff.ms", "20000", "log.cleaner.io.max.bytes.per.second", "50000000"));
     }
 
     /** Broker {@code id}'s value of {@code key} and where it comes from, e.g. "3600000 DYNAMIC_DEFAULT_BROKER_CONFIG". */

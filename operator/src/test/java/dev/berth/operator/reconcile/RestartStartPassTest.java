@@ -57,7 +57,12 @@ class RestartStartPassTest {
         Admin untouchable = (Admin) Proxy.newProxyInstance(Admin.class.getClassLoader(), new Class<?>[] {Admin.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("describeConfigs")) {
-                        return new DescribeConfigsResult(Map.of(broker0, KafkaFuture.completedFuture(readOnly))) {};
+                        Map<ConfigResource, KafkaFuture<Config>> answers = new java.util.HashMap<>();
+                        for (Object r : (java.util.Collection<?>) args[0]) {
+                            answers.put((ConfigResource) r, KafkaFuture.completedFuture(r.equals(broker0) ? readOnly
+                                    : new Config(List.of()))); // the cluster-wide defaults: none
+                        }
+                        return new DescribeConfigsResult(answers) {};
                     }
                     throw new AssertionError("the start pass called Kafka: " + method.getName());
                 });
