@@ -41,11 +41,11 @@ import org.slf4j.LoggerFactory;
  * renders to) are read from Kafka, a value that comes from a default given as written (Kafka shows
  * {@code 50000000} as {@code 5.0E7}). The defaults due are written in one call, and a broker that
  * runs the spec once they hold gets its pod's annotations brought to the spec (Event
- * {@code ConfigApplied}). Brokers the rule finds no restart
- * for are held out of the rolling restart, while their defaults take effect. Kafka refusing a value
- * holds them too, with {@code RestartBlocked=ConfigRefused}: a restart would only start a broker on a
- * file it refuses. The same defaults written {@value #MAX_WRITES} times without effect, or a write
- * that keeps failing, leave the brokers to the restart.
+ * {@code ConfigApplied}). Brokers the rule finds no restart for are held out of the rolling restart,
+ * while their defaults take effect. Kafka refusing a value holds them too, with
+ * {@code RestartBlocked=ConfigRefused}: a restart would only start a broker on a file it refuses. The
+ * same defaults written {@value #MAX_WRITES} times over {@link #GIVE_UP_AFTER} without effect, or a
+ * write that keeps failing, leave the brokers to the restart.
  *
  * <p><b>Example:</b> {@code log.retention.ms: 3600000} added to the spec of brokers 0..2: pass 1 writes
  * the default and holds 0..2; pass 2 reads 3600000 on each, records it on their pods, and posts
@@ -145,12 +145,18 @@ final class LiveConfig {
         List<Integer> listed = ctx.kafka().observation().snapshot().brokers().stream().map(BrokerState::id).toList();
         Set<Integer> asked = new TreeSet<>(running.keySet());
         asked.retainAll(listed);
+        if (asked.isEmpty() && !listed.isEmpty()) {
+            asked.add(listed.get(0)); // a broker that is up, to judge the keys of those that are down
+        }
+        Map<Integer, Map<String, Seen>> seen = kafka.read(asked, keys, defaults);
         Map<Integer, Verdict> verdicts = new TreeMap<>();
-        kafka.read(asked, keys, defaults).forEach((id, seen) -> {
-            Verdict v = LiveConfigRule.of(running.get(id), wanted, seen);
-            verdicts.put(id, v);
-            set.putAll(v.set());
-            delete.addAll(v.delete());
+        seen.forEach((id, s) -> {
+            if (running.containsKey(id)) {
+                Verdict v = LiveConfigRule.of(running.get(id), wanted, s);
+                verdicts.put(id, v);
+                set.putAll(v.set());
+                delete.addAll(v.delete());
+            }
         });
         Map<Integer, String> drift = PodDrift.brokers(c, ctx.kube());
         Set<Integer> live = new TreeSet<>();
@@ -162,6 +168,18 @@ final class LiveConfig {
                 restartKeys.put(id, LiveConfigRule.describe(v.restart()));
             }
         });
+        if (!seen.isEmpty() && !seen.keySet().containsAll(running.keySet())) {
+            // a broker that is down is judged on the keys as a broker that is up reports them: the
+            // defaults reach it when it is back, and the pass after that reads it. Restarting its pod
+            // would only wait for it (and a pod on a lost node stays Terminating)
+            Map<String, Seen> up = seen.values().iterator().next();
+            running.forEach((id, r) -> {
+                if (!seen.containsKey(id) && PodDrift.CONFIGURATION.equals(drift.get(id))
+                        && LiveConfigRule.of(r, wanted, up).live()) {
+                    live.add(id);
+                }
+            });
+        }
         if ((!set.isEmpty() || !delete.isEmpty()) && !listed.isEmpty()) {
             return write(ctx, key, set, delete, live, listed.get(0)).with(restartKeys);
         }

@@ -124,6 +124,30 @@ class LiveConfigTest {
 
     @Test
     @Order(4)
+    void aBrokerThatIsDownTakesARunTimeEditWhenItIsBackWithoutItsPodGoing() throws Exception {
+        String uid2 = uids().get(rig.name + "-broker-2");
+        rig.glue().lose(2);
+        await("Kafka no longer lists broker 2").atMost(WAIT).until(() -> KafkaAwait.get(rig.admin().describeCluster()
+                .nodes()).stream().noneMatch(n -> n.id() == 2));
+        rig.patch("{\"spec\":{\"config\":{\"log.cleaner.backoff.ms\":\"25000\"}}}");
+
+        await("brokers 0 and 1 record it").atMost(WAIT).until(() -> "25000".equals(recordedBy(0).get("log.cleaner.backoff.ms"))
+                && "25000".equals(recordedBy(1).get("log.cleaner.backoff.ms")));
+        await("no operation for broker 2, its pod kept").during(Duration.ofSeconds(4)).atMost(WAIT).until(() ->
+                rig.cluster().getStatus().operation() == null && uid2.equals(uids().get(rig.name + "-broker-2")));
+        assertThat(recordedBy(2)).containsEntry("log.cleaner.backoff.ms", "20000");
+
+        rig.glue().recover(2);
+        await("broker 2 back, and its pod records the edit").atMost(WAIT).until(() ->
+                "25000".equals(recordedBy(2).get("log.cleaner.backoff.ms")) && !isTrue(ConditionType.PodsOutOfDate));
+        assertThat(uids().get(rig.name + "-broker-2")).isEqualTo(uid2);
+        assertThat(seen(2, "log.cleaner.backoff.ms")).isEqualTo("25000 DYNAMIC_DEFAULT_BROKER_CONFIG");
+        assertThat(rig.glue().stops).isEmpty();
+        assertThat(rig.eventReasons()).doesNotContain(RestartStep.Event.RESTART_STARTED.reason);
+    }
+
+    @Test
+    @Order(5)
     void anEditThatNeedsARestartRollsAndKeepsTheDefaultsTrueToTheSpec() throws Exception {
         // log.retention.hours is read at start only; compression.type changes at run time (its default
         // says zstd since case 2, and the restarted brokers' files will say lz4); log.retention.ms is
@@ -141,7 +165,7 @@ class LiveConfigTest {
             assertThat(seen(b, "log.retention.ms")).as("broker " + b).doesNotContain("DYNAMIC_DEFAULT");
         }
         assertThat(recorded().values()).containsOnly(Map.of("log.retention.hours", "48", "compression.type", "lz4",
-                "log.cleaner.backoff.ms", "20000", "log.cleaner.io.max.bytes.per.second", "50000000"));
+                "log.cleaner.backoff.ms", "25000", "log.cleaner.io.max.bytes.per.second", "50000000"));
     }
 
     /** Broker {@code id}'s value of {@code key} and where it comes from, e.g. "3600000 DYNAMIC_DEFAULT_BROKER_CONFIG". */
@@ -165,6 +189,10 @@ class LiveConfigTest {
         brokerPods().forEach(p -> out.put(p.getMetadata().getName(),
                 RecordedConfig.read(p.getMetadata().getAnnotations().get(Names.ANN_CONFIG))));
         return out;
+    }
+
+    private static Map<String, String> recordedBy(int id) throws Exception {
+        return recorded().get(rig.name + "-broker-" + id);
     }
 
     private static List<String> hashes() throws Exception {
