@@ -43,9 +43,11 @@ import org.slf4j.LoggerFactory;
  * runs the spec once they hold gets its pod's annotations brought to the spec (Event
  * {@code ConfigApplied}). Brokers the rule finds no restart for are held out of the rolling restart,
  * while their defaults take effect. Kafka refusing a value holds them too, with
- * {@code RestartBlocked=ConfigRefused}: a restart would only start a broker on a file it refuses. The
- * same defaults written {@value #MAX_WRITES} times over {@link #GIVE_UP_AFTER} without effect, or a
- * write that keeps failing, leave the brokers to the restart.
+ * {@code RestartBlocked=ConfigRefused}: a restart would only start a broker on a file it refuses (a
+ * successor operator reads the refusal from that condition). The same defaults written
+ * {@value #MAX_WRITES} times over {@link #GIVE_UP_AFTER} without effect, or calls that keep failing
+ * ({@link #settleOrRoll}), leave the brokers to the restart. Only brokers whose sole difference is
+ * configuration are recorded and announced: one that also runs an older image is restarted anyway.
  *
  * <p><b>Example:</b> {@code log.retention.ms: 3600000} added to the spec of brokers 0..2: pass 1 writes
  * the default and holds 0..2; pass 2 reads 3600000 on each, records it on their pods, and posts
@@ -75,6 +77,8 @@ final class LiveConfig {
      * show a pod's old annotations for a pass more, which must not record (and announce) it twice.
      */
     private final Map<String, Map<String, String>> stamped = new ConcurrentHashMap<>();
+    /** Per cluster: since when each pass's reads or writes have failed ({@link #settleOrRoll}). */
+    private final Map<String, Instant> failing = new ConcurrentHashMap<>();
 
     private record Writes(String what, int times, Instant since) {}
 
@@ -111,16 +115,33 @@ final class LiveConfig {
     }
 
     /**
-     * {@link #settle}, or null when it failed (logged): a roll under way goes on without it, restarting
-     * what it would have restarted before, and none starts on what is not known.
+     * {@link #settle}, or when its reads or writes fail (logged): for {@link #GIVE_UP_AFTER} the brokers
+     * whose only difference is configuration are held, as they may take it at run time once Kafka
+     * answers, and any other restart goes on; after that they are left to the roll, as before this
+     * step existed, so that a Kafka that never answers these calls (an ACL) cannot keep them out of
+     * date for good.
      */
-    Outcome settleOrNull(StepContext ctx) {
+    Outcome settleOrRoll(StepContext ctx) {
+        String key = ctx.cluster().namespace() + "/" + ctx.cluster().name();
         try {
-            return settle(ctx);
+            Outcome out = settle(ctx);
+            failing.remove(key);
+            return out;
         } catch (Exception e) {
-            LOG.warn("{}/{}: run-time configuration not applied this pass: {}", ctx.cluster().namespace(),
-                    ctx.cluster().name(), e.toString());
-            return null;
+            Instant since = failing.computeIfAbsent(key, k -> ctx.clock().instant());
+            boolean hold = since.plus(GIVE_UP_AFTER).isAfter(ctx.clock().instant());
+            LOG.warn("{}: run-time configuration not applied this pass ({}): {}", key,
+                    hold ? "configuration-only restarts wait" : "the roll restarts them", e.toString());
+            if (!hold) {
+                return Outcome.NONE;
+            }
+            Set<Integer> configOnly = new TreeSet<>();
+            PodDrift.brokers(ctx.cluster(), ctx.kube()).forEach((id, why) -> {
+                if (PodDrift.CONFIGURATION.equals(why)) {
+                    configOnly.add(id);
+                }
+            });
+            return new Outcome(configOnly, null, true, Map.of());
         }
     }
 
@@ -148,7 +169,7 @@ final class LiveConfig {
         if (asked.isEmpty() && !listed.isEmpty()) {
             asked.add(listed.get(0)); // a broker that is up, to judge the keys of those that are down
         }
-        Map<Integer, Map<String, Seen>> seen = kafka.read(asked, keys, defaults);
+        Map<Integer, Map<String, Seen>> seen = running.isEmpty() ? Map.of() : kafka.read(asked, keys, defaults);
         Map<Integer, Verdict> verdicts = new TreeMap<>();
         seen.forEach((id, s) -> {
             if (running.containsKey(id)) {
@@ -185,7 +206,9 @@ final class LiveConfig {
         }
         writes.remove(key);
         refusals.remove(key);
-        record(ctx, verdicts, running, stamped.computeIfAbsent(key, k -> new ConcurrentHashMap<>()));
+        Map<Integer, Verdict> liveVerdicts = new TreeMap<>(verdicts);
+        liveVerdicts.keySet().retainAll(live); // a pod that also runs an older image goes to the roll anyway
+        record(ctx, liveVerdicts, running, stamped.computeIfAbsent(key, k -> new ConcurrentHashMap<>()));
         return new Outcome(live, null, false, restartKeys);
     }
 
@@ -233,6 +256,13 @@ final class LiveConfig {
         Refusal known = refusals.get(key);
         if (known != null && known.what().equals(what)) {
             return refused(ctx, known.why(), set.keySet(), live);
+        }
+        Condition shown = ctx.cluster().getStatus().condition(ConditionType.RestartBlocked);
+        if (known == null && shown != null && shown.isTrue() && CONFIG_REFUSED.equals(shown.reason())
+                && java.util.Objects.equals(shown.observedGeneration(), ctx.cluster().generation())) {
+            // refused for this very spec before this operator started (a restart, a new leader)
+            refusals.put(key, new Refusal(what, shown.message()));
+            return refused(ctx, shown.message(), set.keySet(), live);
         }
         writes.put(key, new Writes(what, Math.min(times, MAX_WRITES), since));
         try {

@@ -132,11 +132,8 @@ public final class RestartStep implements OperationStep {
         if (gated != null) {
             return gated;
         }
-        LiveConfig.Outcome live = liveConfig.settleOrNull(ctx);
-        if (live == null && ctx.operation() == null) {
-            return StepResult.of(null, AGAIN); // no roll starts on what is not known
-        }
-        SortedMap<Integer, String> needed = RestartQueue.needed(ctx, live == null ? LiveConfig.Outcome.NONE : live);
+        LiveConfig.Outcome live = liveConfig.settleOrRoll(ctx);
+        SortedMap<Integer, String> needed = RestartQueue.needed(ctx, live);
         OperationStatus op = ctx.operation();
         if (op == null) {
             op = RestartQueue.start(ctx, needed);

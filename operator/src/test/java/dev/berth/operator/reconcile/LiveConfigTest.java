@@ -96,6 +96,12 @@ class LiveConfigTest {
         assertThat(RollingRestartTest.messagesOf(rig, LiveConfig.CONFIG_REFUSED)).hasSize(1);
         assertThat(isTrue(ConditionType.PodsOutOfDate)).as("the pods do not run the spec").isTrue();
 
+        rig.restartOperator(rig.bootstrap()); // a successor reads the refusal from status, not from Kafka again
+        await("the successor keeps it blocked, and restarts nothing").during(Duration.ofSeconds(4)).atMost(WAIT).until(() ->
+                isTrue(ConditionType.RestartBlocked) && rig.cluster().getStatus().operation() == null
+                        && rig.glue().stops.isEmpty());
+        assertThat(rig.eventCount(LiveConfig.CONFIG_REFUSED)).as("no second Warning").isEqualTo(1);
+
         rig.patch("{\"spec\":{\"config\":{\"compression.type\":null}}}");
         await("the undone edit takes its refusal back").atMost(WAIT).until(() -> !isTrue(ConditionType.RestartBlocked)
                 && !isTrue(ConditionType.PodsOutOfDate));
@@ -166,6 +172,21 @@ class LiveConfigTest {
         }
         assertThat(recorded().values()).containsOnly(Map.of("log.retention.hours", "48", "compression.type", "lz4",
                 "log.cleaner.backoff.ms", "25000", "log.cleaner.io.max.bytes.per.second", "50000000"));
+    }
+
+    @Test
+    @Order(6)
+    void anImageEditBesideARunTimeKeyRestartsEachBrokerOnceAndAnnouncesNoRunTimeChange() throws Exception {
+        double updates = OperatorMetrics.LIVE_CONFIG_UPDATES.get();
+        long applied = rig.eventCount(LiveConfig.CONFIG_APPLIED);
+        rig.patch("{\"spec\":{\"image\":\"apache/kafka:9.9.9\",\"config\":{\"log.cleaner.backoff.ms\":\"30000\"}}}");
+        await("the roll is over").atMost(WAIT).until(() -> rig.eventCount(RestartStep.Event.RESTART_DONE.reason) == 2
+                && rig.cluster().getStatus().operation() == null);
+        assertThat(rig.glue().stops.values()).as("each broker once more").allSatisfy(s -> assertThat(s).hasSize(2));
+        assertThat(recorded().values()).allSatisfy(c -> assertThat(c).containsEntry("log.cleaner.backoff.ms", "30000"));
+        assertThat(seen(0, "log.cleaner.backoff.ms")).isEqualTo("30000 DYNAMIC_DEFAULT_BROKER_CONFIG");
+        assertThat(rig.eventCount(LiveConfig.CONFIG_APPLIED)).as("no broker took it without a restart").isEqualTo(applied);
+        assertThat(OperatorMetrics.LIVE_CONFIG_UPDATES.get() - updates).isEqualTo(0.0);
     }
 
     /** Broker {@code id}'s value of {@code key} and where it comes from, e.g. "3600000 DYNAMIC_DEFAULT_BROKER_CONFIG". */
