@@ -39,6 +39,9 @@ import java.util.logging.Logger;
  *   <li><b>Watches over chunked HTTP</b> ({@code ?watch=true}), which client-java informers use;
  *       the mock only speaks WebSocket. resourceVersion, label selectors and timeoutSeconds are
  *       honoured ({@link WatchRelay}). Informer events arrive in milliseconds.</li>
+ *   <li><b>The Node field selector {@code spec.unschedulable}</b> (cordoned nodes), on lists and
+ *       watches ({@link NodeFieldsExtractor}); the mock alone knows only {@code metadata.name} and
+ *       {@code metadata.namespace}.</li>
  *   <li><b>Pod binding</b>: {@code POST pods/{name}/binding} checks the pod, its UID precondition
  *       and that it has no node yet (else 409), sets {@code spec.nodeName}, the Binding's
  *       annotations and {@code PodScheduled=True}, and answers 201 with a {@code Status}

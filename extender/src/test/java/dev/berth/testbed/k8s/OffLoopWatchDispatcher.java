@@ -55,6 +55,7 @@ final class OffLoopWatchDispatcher extends KubernetesCrudDispatcher {
         } catch (ReflectiveOperationException | ClassCastException e) {
             throw new IllegalStateException("fabric8 mock changed: no watchEventListeners set to detach ended watches from", e);
         }
+        NodeFieldsExtractor.install(this);
     }
 
     @Override
