@@ -4,6 +4,7 @@ import dev.berth.operator.act.desired.DesiredPods;
 import dev.berth.operator.act.desired.Names;
 import dev.berth.operator.api.KafkaCluster;
 import dev.berth.operator.observe.KubeView;
+import dev.berth.operator.plan.CordonMoves;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ResourceRequirements;
@@ -18,7 +19,8 @@ import java.util.Objects;
  * configuration reaches a pod only when it is recreated. Broker pods are restarted one at a time,
  * leader-aware, by the restart step ({@code RestartStep}); controller pods take the spec when they
  * are recreated. A broker pod annotated {@value Names#ANN_RESTART} (any value) is out of date too:
- * that is how a person asks for a leader-aware restart of one broker.
+ * that is how a person asks for a leader-aware restart of one broker. So is a broker pod on a
+ * cordoned node, unless its storage is local ({@link CordonMoves}): it is moved off the node.
  *
  * <p><b>Rule</b>, per pod that exists and is not being deleted: its container's image, and the
  * requests and limits the spec sets ({@link #covers}), are compared with what {@link DesiredPods}
@@ -55,16 +57,38 @@ public final class PodDrift {
     /** Broker id to what differs from the spec (or the restart request), for broker pods that need a restart. */
     public static java.util.SortedMap<Integer, String> brokers(KafkaCluster c, KubeView view) {
         java.util.SortedMap<Integer, String> out = new java.util.TreeMap<>();
+        Map<Integer, CordonMoves.Finding> cordoned = cordoned(c, view);
         for (Map.Entry<Integer, V1Pod> e : view.podsByNodeId(Names.ROLE_BROKER).entrySet()) {
             String why = diff(e.getValue(), DesiredPods.broker(c, e.getKey(), null));
             if (!KubeView.isTerminating(e.getValue()) && KubeView.annotation(e.getValue(), Names.ANN_RESTART) != null) {
                 why = (why == null ? "" : why + "; ") + "restart requested (" + Names.ANN_RESTART + ")";
+            }
+            CordonMoves.Finding f = cordoned.get(e.getKey());
+            if (f != null && f.verdict() == CordonMoves.Verdict.MOVE) {
+                why = (why == null ? "" : why + "; ") + f.describe();
             }
             if (why != null) {
                 out.put(e.getKey(), why);
             }
         }
         return out;
+    }
+
+    /**
+     * Brokers whose pods are bound to a cordoned node, by id ({@link CordonMoves}); none when the
+     * operator cannot watch nodes.
+     */
+    public static Map<Integer, CordonMoves.Finding> cordoned(KafkaCluster c, KubeView view) {
+        if (view.cordonedNodes() == null || view.cordonedNodes().isEmpty()) {
+            return Map.of();
+        }
+        Map<Integer, String> nodes = new java.util.TreeMap<>();
+        view.podsByNodeId(Names.ROLE_BROKER).forEach((id, pod) -> {
+            if (!KubeView.isTerminating(pod)) {
+                nodes.put(id, KubeView.nodeName(pod));
+            }
+        });
+        return CordonMoves.judge(nodes, view.cordonedNodes(), c.getSpec().brokers().storage().isLocal());
     }
 
     /**

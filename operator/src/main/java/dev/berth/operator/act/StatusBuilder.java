@@ -15,6 +15,7 @@ import dev.berth.operator.model.BrokerFacts;
 import dev.berth.operator.model.BrokerState;
 import dev.berth.operator.observe.KafkaView;
 import dev.berth.operator.observe.KubeView;
+import dev.berth.operator.plan.CordonMoves;
 import dev.berth.operator.plan.PodAction;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Clock;
@@ -134,6 +135,7 @@ public final class StatusBuilder {
             fresh.add(Condition.of(ConditionType.SpecValid, true, "SpecAccepted", "The spec is valid."));
             fresh.add(reconciling(in, podsReady));
             fresh.add(outOfDate(PodDrift.of(c, in.kube())));
+            fresh.add(onCordonedNodes(c, in.kube()));
             if (!podsReady) {
                 fresh.add(Condition.of(ConditionType.Ready, false, "PodsNotReady", (readyBrokers) + " of "
                         + in.desiredBrokers().size() + " brokers and " + readyControllers + " of " + controllerCount
@@ -174,6 +176,28 @@ public final class StatusBuilder {
         return Condition.of(ConditionType.PodsOutOfDate, true, "RestartNeeded", drift.size() + " pod(s) run an older"
                 + " spec: " + shown + ". Brokers are restarted one at a time, leader-aware (operation Restart);"
                 + " a controller takes the spec when its pod is recreated.");
+    }
+
+    /** {@code OnCordonedNodes}: which brokers are on cordoned nodes, and what becomes of them. */
+    static Condition onCordonedNodes(KafkaCluster c, KubeView view) {
+        if (view.cordonedNodes() == null) {
+            return Condition.unknown(ConditionType.OnCordonedNodes, "NodesNotWatched", "The operator cannot watch"
+                    + " nodes (RBAC: nodes list and watch), so brokers are not moved off cordoned nodes.");
+        }
+        Map<Integer, CordonMoves.Finding> found = PodDrift.cordoned(c, view);
+        if (found.isEmpty()) {
+            return Condition.of(ConditionType.OnCordonedNodes, false, "NoneCordoned",
+                    "No broker runs on a cordoned node.");
+        }
+        String moving = CordonMoves.describe(found, CordonMoves.Verdict.MOVE);
+        String staying = CordonMoves.describe(found, CordonMoves.Verdict.STAY_LOCAL_STORAGE);
+        return moving.isEmpty()
+                ? Condition.of(ConditionType.OnCordonedNodes, true, "LocalStorageStays", "Brokers stay on cordoned"
+                        + " nodes: " + staying + ". Their data is on those nodes' local disks; an evicted one waits"
+                        + " until its node is back. To move one for good, replace it (spec.brokers.remove).")
+                : Condition.of(ConditionType.OnCordonedNodes, true, "MovingBrokers", "Moving brokers off cordoned"
+                        + " nodes, one at a time, leader-aware (operation Restart): " + moving
+                        + (staying.isEmpty() ? "" : "; staying (local storage): " + staying) + ".");
     }
 
     private static Condition reconciling(Inputs in, boolean podsReady) {

@@ -24,6 +24,13 @@ public enum ConditionType {
      * they are recreated. The message names them.
      */
     PodsOutOfDate,
+    /**
+     * True when broker pods run on cordoned nodes ({@code kubectl cordon}, or {@code drain}): with
+     * network storage they are moved off, one at a time, leader-aware (operation Restart); with local
+     * storage they stay, as their data is on that node. The message names them. Unknown when the
+     * operator cannot watch nodes.
+     */
+    OnCordonedNodes,
     /** True while a leader-aware restart waits, because stopping its broker now would take partitions below min.insync. */
     RestartBlocked
 }

@@ -12,6 +12,8 @@ import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1ConfigMapList;
+import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1NodeList;
 import io.kubernetes.client.openapi.models.V1OwnerReference;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimList;
@@ -35,8 +37,10 @@ import java.util.stream.Collectors;
 /**
  * The operator's informer caches: KafkaClusters, and the Pods, PVCs, Services and ConfigMaps that carry
  * {@code berth.dev/cluster} (an existence selector, so the operator never caches unrelated pods), plus
- * StorageClasses to validate {@code storageClassName}. One {@link SharedInformerFactory}; the
- * {@link ApiClient} must have read timeout 0 (watches are long-lived).
+ * StorageClasses to validate {@code storageClassName}, and the cordoned Nodes (a field selector on
+ * {@code spec.unschedulable}, so the cache holds the few nodes under maintenance, not all 5,000).
+ * One {@link SharedInformerFactory}; the {@link ApiClient} must have read timeout 0 (watches are
+ * long-lived).
  */
 public final class KubeInformers {
     private final SharedInformerFactory factory;
@@ -46,6 +50,9 @@ public final class KubeInformers {
     public final SharedIndexInformer<V1Service> services;
     public final SharedIndexInformer<V1ConfigMap> configMaps;
     public final SharedIndexInformer<V1StorageClass> storageClasses;
+    public final SharedIndexInformer<V1Node> cordonedNodes;
+    /** The field selector of {@link #cordonedNodes}: what {@code kubectl cordon} (and so {@code drain}) sets. */
+    static final String CORDONED = "spec.unschedulable=true";
 
     /**
      * @param watchClient an ApiClient with read timeout 0
@@ -70,6 +77,8 @@ public final class KubeInformers {
         storageClasses = factory.sharedIndexInformerFor(watcher(new GenericKubernetesApi<>(V1StorageClass.class,
                 V1StorageClassList.class, "storage.k8s.io", "v1", "storageclasses", watchClient), null, null),
                 V1StorageClass.class, resync);
+        cordonedNodes = factory.sharedIndexInformerFor(watcher(new GenericKubernetesApi<>(V1Node.class,
+                V1NodeList.class, "", "v1", "nodes", watchClient), null, null, CORDONED), V1Node.class, resync);
     }
 
     public SharedInformerFactory factory() {
@@ -84,7 +93,10 @@ public final class KubeInformers {
         factory.stopAllRegisteredInformers(true);
     }
 
-    /** Caches needed to decide are synced (StorageClasses are optional: without them the check is skipped). */
+    /**
+     * Caches needed to decide are synced. StorageClasses and Nodes are optional: without them the
+     * class check is skipped, and brokers are not moved off cordoned nodes (say RBAC withholds them).
+     */
     public boolean hasSynced() {
         return clusters.hasSynced() && pods.hasSynced() && pvcs.hasSynced() && services.hasSynced()
                 && configMaps.hasSynced();
@@ -100,7 +112,18 @@ public final class KubeInformers {
                 ? storageClasses.getIndexer().list().stream().map(s -> s.getMetadata().getName())
                         .collect(Collectors.toSet())
                 : null;
-        return new KubeView(owned(pods, c), owned(pvcs, c), owned(services, c), owned(configMaps, c), classes);
+        return new KubeView(owned(pods, c), owned(pvcs, c), owned(services, c), owned(configMaps, c), classes,
+                cordonedNodes.hasSynced() ? cordoned(cordonedNodes.getIndexer().list()) : null);
+    }
+
+    /**
+     * Names of the nodes that are cordoned. The selector already asks the API server for those only;
+     * the check is repeated so that a server which ignores field selectors cannot make every node
+     * look cordoned.
+     */
+    static Set<String> cordoned(List<V1Node> nodes) {
+        return nodes.stream().filter(n -> n.getSpec() != null && Boolean.TRUE.equals(n.getSpec().getUnschedulable()))
+                .map(n -> n.getMetadata().getName()).collect(Collectors.toCollection(java.util.TreeSet::new));
     }
 
     private static <T extends KubernetesObject> Map<String, T> owned(SharedIndexInformer<T> inf, KafkaCluster c) {
@@ -135,15 +158,23 @@ public final class KubeInformers {
         return new GenericKubernetesApi<>(type, list, "", "v1", plural, client);
     }
 
-    /** A ListerWatcher over one namespace (or all) with an optional label selector. */
     static <T extends KubernetesObject, L extends KubernetesListObject> ListerWatcher<T, L> watcher(
             GenericKubernetesApi<T, L> api, String namespace, String labelSelector) {
+        return watcher(api, namespace, labelSelector, null);
+    }
+
+    /** A ListerWatcher over one namespace (or all) with optional label and field selectors. */
+    static <T extends KubernetesObject, L extends KubernetesListObject> ListerWatcher<T, L> watcher(
+            GenericKubernetesApi<T, L> api, String namespace, String labelSelector, String fieldSelector) {
         Function<CallGeneratorParams, ListOptions> options = p -> {
             ListOptions o = new ListOptions();
             o.setResourceVersion(p.resourceVersion);
             o.setTimeoutSeconds(p.timeoutSeconds);
             if (labelSelector != null) {
                 o.setLabelSelector(labelSelector);
+            }
+            if (fieldSelector != null) {
+                o.setFieldSelector(fieldSelector);
             }
             return o;
         };

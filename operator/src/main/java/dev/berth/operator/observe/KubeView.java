@@ -18,19 +18,34 @@ import java.util.TreeMap;
  * @param services owned Services by name
  * @param configMaps owned ConfigMaps by name
  * @param storageClasses names of storage classes, or {@code null} when they cannot be listed
+ * @param cordonedNodes names of the cordoned nodes ({@code spec.unschedulable}), or {@code null} when
+ *     nodes cannot be watched (then no broker is moved for a cordon)
  */
 public record KubeView(
         Map<String, V1Pod> pods,
         Map<String, V1PersistentVolumeClaim> pvcs,
         Map<String, V1Service> services,
         Map<String, V1ConfigMap> configMaps,
-        Set<String> storageClasses) {
+        Set<String> storageClasses,
+        Set<String> cordonedNodes) {
+
+    /** A view without node information, as tests of other rules build it. */
+    public KubeView(Map<String, V1Pod> pods, Map<String, V1PersistentVolumeClaim> pvcs, Map<String, V1Service> services,
+            Map<String, V1ConfigMap> configMaps, Set<String> storageClasses) {
+        this(pods, pvcs, services, configMaps, storageClasses, null);
+    }
 
     public KubeView {
         pods = java.util.Collections.unmodifiableMap(new TreeMap<>(pods));
         pvcs = java.util.Collections.unmodifiableMap(new TreeMap<>(pvcs));
         services = java.util.Collections.unmodifiableMap(new TreeMap<>(services));
         configMaps = java.util.Collections.unmodifiableMap(new TreeMap<>(configMaps));
+        cordonedNodes = cordonedNodes == null ? null : Set.copyOf(cordonedNodes);
+    }
+
+    /** The node a pod is bound to, or {@code null} while it is not scheduled. */
+    public static String nodeName(V1Pod p) {
+        return p.getSpec() == null ? null : p.getSpec().getNodeName();
     }
 
     /** Node ids of the pods of a role (terminating pods included), by id. */

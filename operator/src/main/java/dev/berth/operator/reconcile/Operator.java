@@ -87,6 +87,7 @@ public final class Operator implements AutoCloseable {
         builder = watchOwned(builder, V1PersistentVolumeClaim.class);
         builder = watchOwned(builder, V1Service.class);
         builder = watchOwned(builder, V1ConfigMap.class);
+        informers.cordonedNodes.addEventHandler(new NodeWake(informers, queue));
         Controller controller = builder.build();
         ControllerManager manager = new ControllerManager(informers.factory(), controller);
         this.identity = config.identity();

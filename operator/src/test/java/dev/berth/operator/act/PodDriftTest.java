@@ -8,10 +8,12 @@ import dev.berth.operator.api.ControllersSpec;
 import dev.berth.operator.api.KafkaCluster;
 import dev.berth.operator.api.KafkaClusterSpec;
 import dev.berth.operator.api.ResourcesSpec;
+import dev.berth.operator.observe.KubeView;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +79,63 @@ class PodDriftTest {
         };
         for (Row row : rows) {
             assertThat(drift(row.now(), row.edit())).as(row.why()).containsExactlyElementsOf(row.expected());
+        }
+    }
+
+    @Test
+    void aBrokerOnACordonedNodeIsRestartedElsewhereUnlessItsStorageIsLocal() {
+        KafkaClusterSpec local = BASE.withBrokers(new BrokersSpec(1,
+                new dev.berth.operator.api.StorageSpec("100Gi", null, true), null, null));
+        record Case(String why, KafkaClusterSpec spec, Set<String> cordoned, String node, Map<Integer, String> expected) {}
+        Case[] cases = {
+            new Case("its node is cordoned", BASE, Set.of("n1"), "n1", Map.of(0, "on cordoned node n1")),
+            new Case("another node is", BASE, Set.of("n2"), "n1", Map.of()),
+            new Case("nodes cannot be watched", BASE, null, "n1", Map.of()),
+            new Case("local storage: it stays", local, Set.of("n1"), "n1", Map.of()),
+            new Case("not bound yet", BASE, Set.of("n1"), null, Map.of()),
+        };
+        for (Case c : cases) {
+            V1Pod pod = DesiredPods.broker(cluster(c.spec()), 0, null);
+            pod.getSpec().setNodeName(c.node());
+            KubeView view = new KubeView(Map.of(pod.getMetadata().getName(), pod), Map.of(), Map.of(), Map.of(), Set.of(),
+                    c.cordoned());
+            assertThat(PodDrift.brokers(cluster(c.spec()), view)).as(c.why()).isEqualTo(c.expected());
+        }
+        V1Pod edited = DesiredPods.broker(cluster(BASE), 0, null);
+        edited.getSpec().setNodeName("n1");
+        edited.getMetadata().putAnnotationsItem("berth.dev/restart", "x");
+        assertThat(PodDrift.brokers(cluster(BASE), new KubeView(Map.of("p", edited), Map.of(), Map.of(), Map.of(),
+                Set.of(), Set.of("n1")))).as("added to other reasons")
+                .isEqualTo(Map.of(0, "restart requested (berth.dev/restart); on cordoned node n1"));
+    }
+
+    @Test
+    void statusSaysWhichBrokersAreOnCordonedNodesAndWhatBecomesOfThem() {
+        KafkaClusterSpec two = BASE.withBrokers(new BrokersSpec(2, null, null, null));
+        KafkaClusterSpec local = BASE.withBrokers(new BrokersSpec(2,
+                new dev.berth.operator.api.StorageSpec("100Gi", null, true), null, null));
+        record Case(KafkaClusterSpec spec, Set<String> cordoned, String status, String reason, String message) {}
+        Case[] cases = {
+            new Case(two, null, "Unknown", "NodesNotWatched", "The operator cannot watch nodes (RBAC: nodes list and"
+                    + " watch), so brokers are not moved off cordoned nodes."),
+            new Case(two, Set.of(), "False", "NoneCordoned", "No broker runs on a cordoned node."),
+            new Case(two, Set.of("n2"), "True", "MovingBrokers", "Moving brokers off cordoned nodes, one at a time,"
+                    + " leader-aware (operation Restart): broker 1 on cordoned node n2."),
+            new Case(local, Set.of("n1", "n2"), "True", "LocalStorageStays", "Brokers stay on cordoned nodes: broker 0"
+                    + " on cordoned node n1, stays (local storage), broker 1 on cordoned node n2, stays (local storage)."
+                    + " Their data is on those nodes' local disks; an evicted one waits until its node is back. To move"
+                    + " one for good, replace it (spec.brokers.remove)."),
+        };
+        for (Case c : cases) {
+            KafkaCluster kc = cluster(c.spec());
+            V1Pod b0 = DesiredPods.broker(kc, 0, null);
+            b0.getSpec().setNodeName("n1");
+            V1Pod b1 = DesiredPods.broker(kc, 1, null);
+            b1.getSpec().setNodeName("n2");
+            var cond = StatusBuilder.onCordonedNodes(kc, new KubeView(Map.of("b0", b0, "b1", b1), Map.of(), Map.of(),
+                    Map.of(), Set.of(), c.cordoned()));
+            assertThat(List.of(cond.status(), cond.reason(), cond.message())).as(c.reason())
+                    .containsExactly(c.status(), c.reason(), c.message());
         }
     }
 

@@ -62,10 +62,11 @@ class DeployManifestsTest {
         assertThat(grants).contains("kafkaclusters:watch", "kafkaclusters/status:patch", "pods:create", "pods:patch",
                 "persistentvolumeclaims:create", "services:create", "configmaps:update", "events:create",
                 "storageclasses:list", "leases:create", "leases:update", "leases:get",
-                "kafkaclusters/finalizers:update"); // owner references with blockOwnerDeletion (desired.Owned)
-        // least privilege: nothing the code does not call (no node informer: cordoned-node moves are not built yet)
+                "kafkaclusters/finalizers:update", // owner references with blockOwnerDeletion (desired.Owned)
+                "nodes:list", "nodes:watch"); // the cordoned-nodes informer
+        // least privilege: nothing the code does not call (nodes are only watched, never read one by one)
         assertThat(grants).doesNotContain("kafkaclusters:update", "secrets:get", "services:delete", "nodes:get",
-                "nodes:list", "nodes:watch", "kafkaclusters/status:get", "kafkaclusters/status:update",
+                "nodes:patch", "kafkaclusters/status:get", "kafkaclusters/status:update",
                 "events:patch"); // status is one JSON patch; each Event is created, never updated
     }
 

@@ -369,8 +369,8 @@ class KafkaClusterReconcileTest {
                 .isNotNull().extracting(Condition::reason).isEqualTo("KafkaUnreachable"));
         KafkaCluster seen = get(bed, NS, "conv");
         assertThat(seen.getStatus().observedGeneration()).isEqualTo(seen.generation());
-        assertThat(seen.getStatus().conditions()).extracting(Condition::type)
-                .containsExactly("Degraded", "PodsOutOfDate", "Ready", "Reconciling", "SpecValid"); // sorted, no duplicates
+        assertThat(seen.getStatus().conditions()).extracting(Condition::type) // sorted, no duplicates
+                .containsExactly("Degraded", "OnCordonedNodes", "PodsOutOfDate", "Ready", "Reconciling", "SpecValid");
         Set<String> types = Arrays.stream(ConditionType.values()).map(Enum::name).collect(Collectors.toSet());
         for (Condition cond : seen.getStatus().conditions()) {
             assertThat(types).contains(cond.type());
