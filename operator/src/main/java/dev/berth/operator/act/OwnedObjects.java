@@ -70,11 +70,13 @@ public final class OwnedObjects {
             }
             done.add(a);
             OperatorMetrics.PODS_CREATED.labels(a.role(), a.kind().name()).inc();
-            kube.create(broker ? DesiredPods.broker(c, a.index(), a.rack()) : DesiredPods.controller(c, a.index(), a.rack()));
+            kube.create(broker ? DesiredPods.broker(c, a.index(), a.rack(), a.avoidNode())
+                    : DesiredPods.controller(c, a.index(), a.rack()));
             if (a.kind() == PodAction.Kind.Recreate) {
                 kube.event(c, "Normal", "PodRecreated", "Recreated " + a.role() + " pod "
                         + (broker ? Names.brokerPod(c.name(), a.index()) : Names.controllerPod(c.name(), a.index()))
-                        + " with the same id, PVC" + (a.rack() == null ? "" : " and rack " + a.rack()) + ".");
+                        + " with the same id, PVC" + (a.rack() == null ? "" : " and rack " + a.rack())
+                        + (a.avoidNode() == null ? "" : ", away from the cordoned node " + a.avoidNode()) + ".");
             }
         }
         return List.copyOf(done);

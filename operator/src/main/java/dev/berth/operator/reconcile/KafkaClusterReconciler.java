@@ -198,7 +198,7 @@ public final class KafkaClusterReconciler implements Reconciler {
             return new Result(true, written ? interval : AGAIN_AFTER_STALE);
         }
         owned.ensureShared(cluster, seen.kube());
-        List<PodAction> planned = planPods(cluster, seen.kube(), seen.desired());
+        List<PodAction> planned = planPods(cluster, seen.kube(), seen.desired(), seen.operation());
         List<PodAction> created = owned.createPods(cluster, seen.kube(), planned);
         owned.ensurePvcs(cluster, seen.kube(), seen.desired());
         publisher.publish(seen.kube(), seen.kafka().observation());
@@ -337,7 +337,8 @@ public final class KafkaClusterReconciler implements Reconciler {
         return seen.kube().pvcs().keySet().containsAll(needed) ? null : seen.kube().storageClasses();
     }
 
-    private static List<PodAction> planPods(KafkaCluster c, KubeView view, SortedSet<Integer> desired) {
+    private static List<PodAction> planPods(KafkaCluster c, KubeView view, SortedSet<Integer> desired,
+            OperationStatus op) {
         Map<Integer, String> brokerRacks = new HashMap<>();
         c.getStatus().brokers().forEach(b -> brokerRacks.put(b.id(), b.rack()));
         List<PodAction> out = new ArrayList<>(PodPlanner.plan(Names.ROLE_CONTROLLER,
@@ -345,7 +346,7 @@ public final class KafkaClusterReconciler implements Reconciler {
                         .map(id -> id - Names.CONTROLLER_ID_BASE).collect(java.util.stream.Collectors.toSet()),
                 controllerRacks(c)));
         out.addAll(PodPlanner.plan(Names.ROLE_BROKER, desired, view.podsByNodeId(Names.ROLE_BROKER).keySet(),
-                brokerRacks));
+                brokerRacks, RestartStep.avoiding(op)));
         return out;
     }
 

@@ -6,12 +6,12 @@ import dev.berth.operator.act.desired.Names;
 import dev.berth.operator.api.Condition;
 import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.OperationStatus;
-import dev.berth.operator.model.BrokerState;
 import dev.berth.operator.model.ClusterSnapshot;
 import dev.berth.operator.model.PartitionState;
 import dev.berth.operator.observe.KafkaObserver;
 import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.BatchOrigins;
+import dev.berth.operator.plan.CordonMoves;
 import dev.berth.operator.plan.LeadershipShift;
 import dev.berth.operator.plan.RestartSafety;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -90,6 +90,11 @@ public final class RestartStep implements OperationStep {
     static final Duration NOT_BACK_AFTER = Duration.ofMinutes(5);
     /** Details: the UID of the pod this step deleted. */
     static final String DELETED_POD = "deletedPodUid";
+    /**
+     * Details: the node the current broker's pod was moved off (it was cordoned); its new pod is
+     * created with {@code berth.dev/avoid-node} set to it.
+     */
+    static final String AVOID_NODE = "avoidNode";
     /** Details: set when the current broker no longer needed its restart (the spec edit was undone). */
     static final String SKIPPED = "skipped";
     /** {@link #SKIPPED} values: the broker runs the spec again, or the operation makes way for a scale. */
@@ -100,7 +105,7 @@ public final class RestartStep implements OperationStep {
     /** Details: passes spent electing preferred leaders back. */
     static final String RESTORE_PASS = "restorePasses";
     static final int RESTORE_PASSES = 5;
-    private static final Duration AGAIN = Duration.ofSeconds(2);
+    static final Duration AGAIN = Duration.ofSeconds(2);
     private static final Duration SOON = Duration.ofSeconds(1);
 
     /** Event reasons of a rolling restart. */
@@ -124,6 +129,15 @@ public final class RestartStep implements OperationStep {
         Event(String reason) {
             this.reason = reason;
         }
+    }
+
+    /** The broker a restart is moving off a cordoned node, with that node; empty otherwise. */
+    static Map<Integer, String> avoiding(OperationStatus op) {
+        if (op == null || !TYPE.equals(op.type()) || op.details().get(AVOID_NODE) == null) {
+            return Map.of();
+        }
+        int b = Reshuffle.intDetail(op.details(), CURRENT, -1);
+        return b < 0 ? Map.of() : Map.of(b, op.details().get(AVOID_NODE));
     }
 
     @Override
@@ -252,58 +266,26 @@ public final class RestartStep implements OperationStep {
             return StepResult.of(with(op, MOVING, "Waiting for broker " + b + " to hand over " + leads.size()
                     + " leaderships before its restart" + progress(op) + ".", Map.of()), SOON, notBlocked());
         }
+        CordonMoves.Finding cordon = PodDrift.cordoned(ctx.cluster(), ctx.kube()).get(b);
+        boolean move = cordon != null && cordon.verdict() == CordonMoves.Verdict.MOVE;
         if (ctx.writer().deletePod(pod)) {
             dev.berth.operator.metrics.OperatorMetrics.BROKER_RESTARTS.inc();
         }
+        Map<String, String> deleted = new TreeMap<>(Map.of(DELETED_POD, pod.getMetadata().getUid(),
+                DELETED_AT, Reshuffle.now(ctx)));
+        if (move) {
+            deleted.put(AVOID_NODE, cordon.node());
+        }
         return StepResult.of(with(op, RESTARTING, "Broker " + b + " leads nothing; its pod was deleted and comes back"
-                + " with the current spec" + progress(op) + ".", Map.of(DELETED_POD, pod.getMetadata().getUid(),
-                DELETED_AT, Reshuffle.now(ctx))),
-                SOON, notBlocked());
+                + (move ? " on another node than the cordoned " + cordon.node() : "") + " with the current spec"
+                + progress(op) + ".", deleted), SOON, notBlocked());
     }
 
-    /** Step 5: the new pod is ready, Kafka lists the broker, and it is in every ISR it belongs to. */
+    /** Step 5 ({@link RestartReturn}), then step 6 once b is back. */
     private static StepResult awaitReturn(StepContext ctx, OperationStatus op, ClusterSnapshot s, int b, V1Pod pod,
             SortedMap<Integer, String> needed) throws Exception {
-        String deleted = op.details().getOrDefault(DELETED_POD, "");
-        if (pod == null || KubeView.isTerminating(pod) || deleted.equals(pod.getMetadata().getUid())) {
-            return notBack(ctx, op, b, "Waiting for broker " + b + "'s new pod" + progress(op) + ".");
-        }
-        if (!KubeView.isReady(pod)) {
-            return notBack(ctx, op, b, "Waiting for broker " + b + "'s new pod " + pod.getMetadata().getName()
-                    + " to be ready" + progress(op) + ".");
-        }
-        boolean listed = s.brokers().stream().map(BrokerState::id).anyMatch(id -> id == b);
-        Set<String> lagging = LeadershipShift.lagging(s, b);
-        if (!listed || !lagging.isEmpty()) {
-            return notBack(ctx, op, b, (listed ? "Broker " + b + " is back; " + lagging.size() + " partitions still"
-                    + " catching up" : "Broker " + b + "'s new pod is ready; Kafka does not list the broker yet")
-                    + progress(op) + ".");
-        }
-        return restore(ctx, op, s, b, needed);
-    }
-
-    /**
-     * Still waiting for b: after {@link #NOT_BACK_AFTER} since its pod was deleted (a new image that
-     * does not start, a node that does not come), {@code RestartBlocked} says so and one Warning is
-     * posted; everything else waits for this operation, so a person should look.
-     */
-    private static StepResult notBack(StepContext ctx, OperationStatus op, int b, String waiting) {
-        String at = op.details().get(DELETED_AT);
-        boolean late = false;
-        try {
-            late = at != null && java.time.Instant.parse(at).plus(NOT_BACK_AFTER).isBefore(ctx.clock().instant());
-        } catch (java.time.format.DateTimeParseException e) {
-            // a hand-edited status: no alarm, the wait goes on
-        }
-        if (!late) {
-            return StepResult.of(with(op, RESTARTING, waiting, Map.of()), AGAIN, notBlocked());
-        }
-        String why = waiting + " Its pod was deleted at " + at + "; the roll, and every other operation, waits for it.";
-        if (!"true".equals(op.details().get(WARNED))) {
-            ctx.event("Warning", Event.RESTART_WAITING.reason, why);
-        }
-        return StepResult.of(with(op, RESTARTING, waiting, Map.of(WARNED, "true")), AGAIN,
-                Condition.of(ConditionType.RestartBlocked, true, "BrokerNotBack", why));
+        StepResult waiting = RestartReturn.waiting(ctx, op, s, b, pod);
+        return waiting != null ? waiting : restore(ctx, op, s, b, needed);
     }
 
     /** Step 6, then 7: the recorded orders and preferred leaders back; then the next broker, or the end. */
@@ -357,14 +339,14 @@ public final class RestartStep implements OperationStep {
                 Duration.ofMillis(200), notBlocked());
     }
 
-    private static OperationStatus with(OperationStatus op, String phase, String message, Map<String, String> set) {
+    static OperationStatus with(OperationStatus op, String phase, String message, Map<String, String> set) {
         Map<String, String> details = new TreeMap<>(op.details());
         details.putAll(set);
         return new OperationStatus(op.type(), phase, op.brokers(), op.bytesMoved(), op.bytesTotal(),
                 op.partitionsDone(), op.partitionsTotal(), op.startedAt(), message, details);
     }
 
-    private static String progress(OperationStatus op) {
+    static String progress(OperationStatus op) {
         int done = RestartQueue.ids(op.details().get(DONE)).size();
         return " (broker " + (done + 1) + " of " + op.brokers().size() + ")";
     }
@@ -385,7 +367,7 @@ public final class RestartStep implements OperationStep {
         return r == RestartSafety.Reason.UNDER_MIN_ISR ? "IsrBelowMinInsync" : "IsrAtMinInsync";
     }
 
-    private static Condition notBlocked() {
+    static Condition notBlocked() {
         return Condition.of(ConditionType.RestartBlocked, false, "NotBlocked", "No restart is waiting.");
     }
 }

@@ -40,4 +40,14 @@ class PodPlannerTest {
                     .containsExactlyElementsOf(r.expected());
         }
     }
+
+    @Test
+    void aBrokerBeingMovedOffANodeIsRecreatedAvoidingIt() {
+        assertThat(PodPlanner.plan("broker", List.of(0, 1, 2), Set.of(0, 2), racks(0, "a", 1, "b", 2, "c"), Map.of(1, "n7")))
+                .containsExactly(new PodAction("broker", 1, Kind.Recreate, "b", "n7"));
+        assertThat(PodPlanner.plan("broker", List.of(0, 1, 2), Set.of(0, 1, 2), racks(0, "a", 1, "b", 2, "c"),
+                Map.of(1, "n7"))).as("its pod exists: nothing to create").isEmpty();
+        assertThat(PodPlanner.plan("broker", List.of(0, 1), Set.of(0), racks(0, "a", 1, "b"), Map.of(5, "n7")))
+                .as("another broker's node is not avoided").containsExactly(a(1, Kind.Recreate, "b"));
+    }
 }

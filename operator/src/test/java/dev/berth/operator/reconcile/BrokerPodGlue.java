@@ -55,9 +55,28 @@ final class BrokerPodGlue implements AutoCloseable {
         return t;
     });
 
+    /**
+     * Where a broker pod may run, as a scheduler would choose: the nodes to try for broker {@code id},
+     * in order. The glue binds a pod to the first that is neither cordoned nor the pod's
+     * {@code berth.dev/avoid-node}; with none, the pod stays unbound (Pending), and no broker runs
+     * for it.
+     */
+    interface Placement {
+        List<String> nodes(int id);
+    }
+
+    /** Without a placement, pods are never bound to a node (the other day-2 tests do not need one). */
+    private final Placement placement;
+
     /** @param racks rack of each broker id the operator may create */
     BrokerPodGlue(KubeApiTestBed bed, KafkaTestCluster kafka, String namespace, String cluster,
             Map<Integer, String> racks) {
+        this(bed, kafka, namespace, cluster, racks, null);
+    }
+
+    BrokerPodGlue(KubeApiTestBed bed, KafkaTestCluster kafka, String namespace, String cluster,
+            Map<Integer, String> racks, Placement placement) {
+        this.placement = placement;
         this.bed = bed;
         this.kafka = kafka;
         this.namespace = namespace;
@@ -95,6 +114,15 @@ final class BrokerPodGlue implements AutoCloseable {
                             "{\"metadata\":{\"annotations\":{\"berth.dev/rack\":\"" + rack + "\"}}}");
                 }
                 String uid = pod.getMetadata().getUid();
+                if (placement != null && !bind(pod, id)) {
+                    if (running.remove(id)) { // replaced between two polls by a pod that no node takes
+                        stops.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(atStop(id));
+                        log.add("pod of broker " + id + " replaced by one without a node: stop broker " + id);
+                        kafka.stopBroker(id);
+                    }
+                    uids.put(id, uid);
+                    continue;
+                }
                 String before = uids.put(id, uid);
                 if (running.contains(id) && before != null && !before.equals(uid) && slowReturn > 0) {
                     stops.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(atStop(id));
@@ -119,7 +147,9 @@ final class BrokerPodGlue implements AutoCloseable {
                     running.add(id);
                 }
             }
-            if (!terminating && !ready(pod)) {
+            boolean unbound = placement != null && "broker".equals(labels.get("berth.dev/role"))
+                    && (pod.getSpec() == null || pod.getSpec().getNodeName() == null);
+            if (!terminating && !ready(pod) && !unbound) {
                 OperatorFixture.markReady(bed, pod);
             }
         }
@@ -143,6 +173,31 @@ final class BrokerPodGlue implements AutoCloseable {
                 running.remove(id);
             }
         }
+    }
+
+    /**
+     * True when the pod is bound: already, or now to the first node of {@link #placement} that is not
+     * cordoned and not its {@code berth.dev/avoid-node} (the extender's rule, and the scheduler's).
+     */
+    private boolean bind(V1Pod pod, int id) throws Exception {
+        if (pod.getSpec() != null && pod.getSpec().getNodeName() != null) {
+            return true;
+        }
+        Set<String> cordoned = new java.util.HashSet<>();
+        new CoreV1Api(bed.apiClient()).listNode().execute().getItems().stream()
+                .filter(n -> n.getSpec() != null && Boolean.TRUE.equals(n.getSpec().getUnschedulable()))
+                .forEach(n -> cordoned.add(n.getMetadata().getName()));
+        Map<String, String> ann = pod.getMetadata().getAnnotations();
+        String avoid = ann == null ? null : ann.get("berth.dev/avoid-node");
+        for (String node : placement.nodes(id)) {
+            if (!cordoned.contains(node) && !node.equals(avoid)) {
+                OperatorFixture.patchPod(bed, namespace, pod.getMetadata().getName(),
+                        "{\"spec\":{\"nodeName\":\"" + node + "\"}}");
+                log.add("bind broker " + id + " to " + node);
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

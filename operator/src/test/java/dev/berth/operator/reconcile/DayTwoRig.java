@@ -104,12 +104,20 @@ final class DayTwoRig implements AutoCloseable {
         return this;
     }
 
+    private BrokerPodGlue.Placement placement;
+
+    /** Before {@link #operate}: the glue binds broker pods to nodes, the first that fits of {@code p}'s. */
+    DayTwoRig placeOn(BrokerPodGlue.Placement p) {
+        placement = p;
+        return this;
+    }
+
     /** Starts the bed, the glue and the operator, creates the KafkaCluster, and waits for its broker pods. */
     DayTwoRig operate(int brokers, long throttleBytesPerSec) throws ApiException {
         bed = KubeApiTestBed.start();
         bed.load(OperatorFixture.CRD);
         core = new CoreV1Api(bed.apiClient());
-        glue = new BrokerPodGlue(bed, kafka, NS, name, racks);
+        glue = new BrokerPodGlue(bed, kafka, NS, name, racks, placement);
         operator = new Operator(bed.informerClient(), bed.apiClient(),
                 OperatorFixture.config(NS, kafka.bootstrapServers(), "berth-operator", "op-" + name),
                 List.of(new ScaleDownStep(), new ScaleUpStep(), new RestartStep()), clock);

@@ -62,6 +62,14 @@ public final class DesiredPods {
     private DesiredPods() {}
 
     public static V1Pod broker(KafkaCluster c, int id, String rememberedRack) {
+        return broker(c, id, rememberedRack, null);
+    }
+
+    /**
+     * @param avoidNode the node this broker is being moved off, written as {@value Names#ANN_AVOID_NODE}
+     *     for the extender, or {@code null}
+     */
+    public static V1Pod broker(KafkaCluster c, int id, String rememberedRack, String avoidNode) {
         KafkaClusterSpec spec = c.getSpec();
         String name = Names.brokerPod(c.name(), id);
         V1Pod pod = base(c, name, Names.ROLE_BROKER, id, spec.brokers().resources(),
@@ -70,6 +78,9 @@ public final class DesiredPods {
         pod.getSpec().schedulerName(spec.placement().schedulerName());
         if (spec.brokers().storage().isLocal()) {
             pod.getMetadata().putAnnotationsItem(Names.ANN_LOCAL_STORAGE, spec.brokers().storage().size());
+        }
+        if (avoidNode != null && !avoidNode.isBlank()) {
+            pod.getMetadata().putAnnotationsItem(Names.ANN_AVOID_NODE, avoidNode);
         }
         pod.getSpec().getContainers().get(0).addEnvItem(new V1EnvVar().name("BROKER_RACK")
                 .valueFrom(new V1EnvVarSource().fieldRef(new V1ObjectFieldSelector()

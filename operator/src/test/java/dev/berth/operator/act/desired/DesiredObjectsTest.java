@@ -117,6 +117,16 @@ class DesiredObjectsTest {
     }
 
     @Test
+    void aBrokerMovedOffANodeIsToldToAvoidIt() {
+        assertThat(DesiredPods.broker(LOCAL, 1, "zone-b", "node-7").getMetadata().getAnnotations())
+                .containsEntry("berth.dev/avoid-node", "node-7").containsEntry("berth.dev/rack", "zone-b");
+        assertThat(DesiredPods.broker(LOCAL, 1, "zone-b", null).getMetadata().getAnnotations())
+                .doesNotContainKey("berth.dev/avoid-node");
+        assertThat(DesiredPods.broker(LOCAL, 1, "zone-b", "").getMetadata().getAnnotations())
+                .doesNotContainKey("berth.dev/avoid-node");
+    }
+
+    @Test
     void networkStorageBrokerHasNoLocalStorageAnnotationAndCustomSchedulerIsUsed() {
         KafkaCluster c = cluster(KafkaClusterSpec.defaults().withControllers(new ControllersSpec(1, null)));
         c.setSpec(new KafkaClusterSpec(null, "registry.local/kafka:4.4.0", null, null, null,

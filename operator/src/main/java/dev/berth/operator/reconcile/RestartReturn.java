@@ -1,0 +1,90 @@
+package dev.berth.operator.reconcile;
+
+import dev.berth.operator.act.desired.Names;
+import dev.berth.operator.api.Condition;
+import dev.berth.operator.api.ConditionType;
+import dev.berth.operator.api.OperationStatus;
+import dev.berth.operator.model.BrokerState;
+import dev.berth.operator.model.ClusterSnapshot;
+import dev.berth.operator.observe.KubeView;
+import dev.berth.operator.plan.LeadershipShift;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Step 5 of a leader-aware restart ({@link RestartStep}): waiting for the broker to come back after
+ * its pod was deleted. It is back when its new pod is ready, Kafka lists it, and it is in the ISR of
+ * every partition it holds. Meanwhile the operation stays {@code Restarting}; after
+ * {@link RestartStep#NOT_BACK_AFTER} {@code RestartBlocked=BrokerNotBack} and one Warning say so. A
+ * broker moved off a cordoned node whose new pod no node takes is let back onto that node once it
+ * is uncordoned.
+ *
+ * <p><b>Example:</b> pod 1 deleted at 10:00; at 10:00:05 its new pod is ready but 3 partitions still
+ * catch up: "Broker 1 is back; 3 partitions still catching up (broker 1 of 3)."; at 10:00:09 all in
+ * sync: back, and leadership is restored.
+ */
+final class RestartReturn {
+    private RestartReturn() {}
+
+    /** Null once b is back: its new pod is ready, Kafka lists it, and it is in every ISR it belongs to. */
+    static StepResult waiting(StepContext ctx, OperationStatus op, ClusterSnapshot s, int b, V1Pod pod)
+            throws Exception {
+        String deleted = op.details().getOrDefault(RestartStep.DELETED_POD, "");
+        if (pod == null || KubeView.isTerminating(pod) || deleted.equals(pod.getMetadata().getUid())) {
+            return notBack(ctx, op, b, "Waiting for broker " + b + "'s new pod" + RestartStep.progress(op) + ".");
+        }
+        if (!KubeView.isReady(pod)) {
+            releaseUncordoned(ctx, pod);
+            return notBack(ctx, op, b, "Waiting for broker " + b + "'s new pod " + pod.getMetadata().getName()
+                    + " to be ready" + RestartStep.progress(op) + ".");
+        }
+        boolean listed = s.brokers().stream().map(BrokerState::id).anyMatch(id -> id == b);
+        Set<String> lagging = LeadershipShift.lagging(s, b);
+        if (!listed || !lagging.isEmpty()) {
+            return notBack(ctx, op, b, (listed ? "Broker " + b + " is back; " + lagging.size() + " partitions still"
+                    + " catching up" : "Broker " + b + "'s new pod is ready; Kafka does not list the broker yet")
+                    + RestartStep.progress(op) + ".");
+        }
+        return null;
+    }
+
+    /**
+     * A moved broker's new pod that no node took yet, while the node it avoids is no longer cordoned
+     * (the maintenance was short, or its rack has no other node): the avoidance is dropped, so the pod
+     * may go back there rather than wait for good.
+     */
+    private static void releaseUncordoned(StepContext ctx, V1Pod pod) throws Exception {
+        String avoided = KubeView.annotation(pod, Names.ANN_AVOID_NODE);
+        Set<String> cordoned = ctx.kube().cordonedNodes();
+        if (avoided != null && KubeView.nodeName(pod) == null && cordoned != null && !cordoned.contains(avoided)) {
+            ctx.writer().annotate(pod, java.util.Collections.singletonMap(Names.ANN_AVOID_NODE, null));
+        }
+    }
+
+    /**
+     * Still waiting for b: after {@link RestartStep#NOT_BACK_AFTER} since its pod was deleted (a new
+     * image that does not start, a node that does not come), {@code RestartBlocked} says so and one
+     * Warning is posted; everything else waits for this operation, so a person should look.
+     */
+    private static StepResult notBack(StepContext ctx, OperationStatus op, int b, String waiting) {
+        String at = op.details().get(RestartStep.DELETED_AT);
+        boolean late = false;
+        try {
+            late = at != null
+                    && java.time.Instant.parse(at).plus(RestartStep.NOT_BACK_AFTER).isBefore(ctx.clock().instant());
+        } catch (java.time.format.DateTimeParseException e) {
+            // a hand-edited status: no alarm, the wait goes on
+        }
+        if (!late) {
+            return StepResult.of(RestartStep.with(op, RestartStep.RESTARTING, waiting, Map.of()), RestartStep.AGAIN,
+                    RestartStep.notBlocked());
+        }
+        String why = waiting + " Its pod was deleted at " + at + "; the roll, and every other operation, waits for it.";
+        if (!"true".equals(op.details().get(RestartStep.WARNED))) {
+            ctx.event("Warning", RestartStep.Event.RESTART_WAITING.reason, why);
+        }
+        return StepResult.of(RestartStep.with(op, RestartStep.RESTARTING, waiting, Map.of(RestartStep.WARNED, "true")),
+                RestartStep.AGAIN, Condition.of(ConditionType.RestartBlocked, true, "BrokerNotBack", why));
+    }
+}
