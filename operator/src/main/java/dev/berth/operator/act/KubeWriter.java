@@ -86,6 +86,11 @@ public final class KubeWriter {
         ignoreConflict(() -> core.createNamespacedConfigMap(cm.getMetadata().getNamespace(), cm).execute());
     }
 
+    public void create(io.kubernetes.client.openapi.models.V1PodDisruptionBudget pdb) throws ApiException {
+        ignoreConflict(() -> new io.kubernetes.client.openapi.apis.PolicyV1Api(client)
+                .createNamespacedPodDisruptionBudget(pdb.getMetadata().getNamespace(), pdb).execute());
+    }
+
     /** Replaces the data of an existing ConfigMap (optimistic: a stale resourceVersion gives 409). */
     public void replaceData(V1ConfigMap existing, Map<String, String> data) throws ApiException {
         V1ConfigMap next = JSON.deserialize(JSON.serialize(existing), V1ConfigMap.class);

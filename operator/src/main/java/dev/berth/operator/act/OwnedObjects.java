@@ -1,6 +1,7 @@
 package dev.berth.operator.act;
 
 import dev.berth.operator.act.desired.DesiredConfigMap;
+import dev.berth.operator.act.desired.DesiredDisruptionBudgets;
 import dev.berth.operator.act.desired.DesiredPods;
 import dev.berth.operator.act.desired.DesiredPvcs;
 import dev.berth.operator.act.desired.DesiredServices;
@@ -13,6 +14,7 @@ import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
 import io.kubernetes.client.openapi.models.V1Service;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,11 +33,21 @@ public final class OwnedObjects {
         this.kube = kube;
     }
 
-    /** Services and the ConfigMap. */
+    /**
+     * Services, the ConfigMap, and the PodDisruptionBudgets (when the operator can list them: a
+     * budget it cannot see is not created on every pass).
+     */
     public void ensureShared(KafkaCluster c, KubeView view) throws ApiException {
         for (V1Service svc : List.of(DesiredServices.headless(c), DesiredServices.bootstrap(c))) {
             if (!view.services().containsKey(svc.getMetadata().getName())) {
                 kube.create(svc);
+            }
+        }
+        if (view.budgets() != null) {
+            for (V1PodDisruptionBudget pdb : DesiredDisruptionBudgets.all(c)) {
+                if (!view.budgets().containsKey(pdb.getMetadata().getName())) {
+                    kube.create(pdb);
+                }
             }
         }
         V1ConfigMap desired = DesiredConfigMap.build(c);

@@ -18,6 +18,8 @@ import io.kubernetes.client.openapi.models.V1OwnerReference;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimList;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
+import io.kubernetes.client.openapi.models.V1PodDisruptionBudgetList;
 import io.kubernetes.client.openapi.models.V1PodList;
 import io.kubernetes.client.openapi.models.V1Service;
 import io.kubernetes.client.openapi.models.V1ServiceList;
@@ -35,12 +37,12 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The operator's informer caches: KafkaClusters, and the Pods, PVCs, Services and ConfigMaps that carry
- * {@code berth.dev/cluster} (an existence selector, so the operator never caches unrelated pods), plus
- * StorageClasses to validate {@code storageClassName}, and the cordoned Nodes (a field selector on
- * {@code spec.unschedulable}, so the cache holds the few nodes under maintenance, not all 5,000).
- * One {@link SharedInformerFactory}; the {@link ApiClient} must have read timeout 0 (watches are
- * long-lived).
+ * The operator's informer caches: KafkaClusters, and the Pods, PVCs, Services, ConfigMaps and
+ * PodDisruptionBudgets that carry {@code berth.dev/cluster} (an existence selector, so the operator
+ * never caches unrelated pods), plus StorageClasses to validate {@code storageClassName}, and the
+ * cordoned Nodes (a field selector on {@code spec.unschedulable}, so the cache holds the few nodes
+ * under maintenance, not all 5,000). One {@link SharedInformerFactory}; the {@link ApiClient} must
+ * have read timeout 0 (watches are long-lived).
  */
 public final class KubeInformers {
     private final SharedInformerFactory factory;
@@ -51,6 +53,7 @@ public final class KubeInformers {
     public final SharedIndexInformer<V1ConfigMap> configMaps;
     public final SharedIndexInformer<V1StorageClass> storageClasses;
     public final SharedIndexInformer<V1Node> cordonedNodes;
+    public final SharedIndexInformer<V1PodDisruptionBudget> budgets;
     /** The field selector of {@link #cordonedNodes}: what {@code kubectl cordon} (and so {@code drain}) sets. */
     static final String CORDONED = "spec.unschedulable=true";
 
@@ -79,6 +82,9 @@ public final class KubeInformers {
                 V1StorageClass.class, resync);
         cordonedNodes = factory.sharedIndexInformerFor(watcher(new GenericKubernetesApi<>(V1Node.class,
                 V1NodeList.class, "", "v1", "nodes", watchClient), null, null, CORDONED), V1Node.class, resync);
+        budgets = factory.sharedIndexInformerFor(watcher(new GenericKubernetesApi<>(V1PodDisruptionBudget.class,
+                V1PodDisruptionBudgetList.class, "policy", "v1", "poddisruptionbudgets", watchClient), namespace,
+                owned), V1PodDisruptionBudget.class, resync);
     }
 
     public SharedInformerFactory factory() {
@@ -94,8 +100,9 @@ public final class KubeInformers {
     }
 
     /**
-     * Caches needed to decide are synced. StorageClasses and Nodes are optional: without them the
-     * class check is skipped, and brokers are not moved off cordoned nodes (say RBAC withholds them).
+     * Caches needed to decide are synced. StorageClasses, Nodes and budgets are optional: without
+     * them the class check is skipped, brokers are not moved off cordoned nodes, and no budget is
+     * created (say RBAC withholds them).
      */
     public boolean hasSynced() {
         return clusters.hasSynced() && pods.hasSynced() && pvcs.hasSynced() && services.hasSynced()
@@ -113,7 +120,8 @@ public final class KubeInformers {
                         .collect(Collectors.toSet())
                 : null;
         return new KubeView(owned(pods, c), owned(pvcs, c), owned(services, c), owned(configMaps, c), classes,
-                cordonedNodes.hasSynced() ? cordoned(cordonedNodes.getIndexer().list()) : null);
+                cordonedNodes.hasSynced() ? cordoned(cordonedNodes.getIndexer().list()) : null,
+                budgets.hasSynced() ? owned(budgets, c) : null);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.berth.operator.act.desired.Names;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
 import io.kubernetes.client.openapi.models.V1Service;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +21,7 @@ import java.util.TreeMap;
  * @param storageClasses names of storage classes, or {@code null} when they cannot be listed
  * @param cordonedNodes names of the cordoned nodes ({@code spec.unschedulable}), or {@code null} when
  *     nodes cannot be watched (then no broker is moved for a cordon)
+ * @param budgets owned PodDisruptionBudgets by name, or {@code null} when they cannot be listed
  */
 public record KubeView(
         Map<String, V1Pod> pods,
@@ -27,12 +29,19 @@ public record KubeView(
         Map<String, V1Service> services,
         Map<String, V1ConfigMap> configMaps,
         Set<String> storageClasses,
-        Set<String> cordonedNodes) {
+        Set<String> cordonedNodes,
+        Map<String, V1PodDisruptionBudget> budgets) {
 
-    /** A view without node information, as tests of other rules build it. */
+    /** A view without nodes and budgets, as tests of other rules build it. */
     public KubeView(Map<String, V1Pod> pods, Map<String, V1PersistentVolumeClaim> pvcs, Map<String, V1Service> services,
             Map<String, V1ConfigMap> configMaps, Set<String> storageClasses) {
         this(pods, pvcs, services, configMaps, storageClasses, null);
+    }
+
+    /** A view without budgets. */
+    public KubeView(Map<String, V1Pod> pods, Map<String, V1PersistentVolumeClaim> pvcs, Map<String, V1Service> services,
+            Map<String, V1ConfigMap> configMaps, Set<String> storageClasses, Set<String> cordonedNodes) {
+        this(pods, pvcs, services, configMaps, storageClasses, cordonedNodes, null);
     }
 
     public KubeView {
@@ -41,6 +50,7 @@ public record KubeView(
         services = java.util.Collections.unmodifiableMap(new TreeMap<>(services));
         configMaps = java.util.Collections.unmodifiableMap(new TreeMap<>(configMaps));
         cordonedNodes = cordonedNodes == null ? null : Set.copyOf(cordonedNodes);
+        budgets = budgets == null ? null : java.util.Collections.unmodifiableMap(new TreeMap<>(budgets));
     }
 
     /** The node a pod is bound to, or {@code null} while it is not scheduled. */

@@ -63,10 +63,11 @@ class DeployManifestsTest {
                 "persistentvolumeclaims:create", "services:create", "configmaps:update", "events:create",
                 "storageclasses:list", "leases:create", "leases:update", "leases:get",
                 "kafkaclusters/finalizers:update", // owner references with blockOwnerDeletion (desired.Owned)
-                "nodes:list", "nodes:watch"); // the cordoned-nodes informer
+                "nodes:list", "nodes:watch", // the cordoned-nodes informer
+                "poddisruptionbudgets:create", "poddisruptionbudgets:watch");
         // least privilege: nothing the code does not call (nodes are only watched, never read one by one)
         assertThat(grants).doesNotContain("kafkaclusters:update", "secrets:get", "services:delete", "nodes:get",
-                "nodes:patch", "kafkaclusters/status:get", "kafkaclusters/status:update",
+                "nodes:patch", "poddisruptionbudgets:delete", "poddisruptionbudgets:update", "kafkaclusters/status:get", "kafkaclusters/status:update",
                 "events:patch"); // status is one JSON patch; each Event is created, never updated
     }
 

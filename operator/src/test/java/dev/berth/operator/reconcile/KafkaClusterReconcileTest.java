@@ -15,6 +15,7 @@ import dev.berth.operator.metrics.OperatorMetrics;
 import dev.berth.testbed.k8s.KubeApiTestBed;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.apis.PolicyV1Api;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1EnvVar;
@@ -115,6 +116,11 @@ class KafkaClusterReconcileTest {
         assertThat(svcs.get("demo-nodes").getSpec().getPublishNotReadyAddresses()).isTrue();
         assertThat(svcs.get("demo-bootstrap").getSpec().getSelector())
                 .containsExactlyInAnyOrderEntriesOf(Map.of("berth.dev/cluster", "demo", "berth.dev/role", "broker"));
+
+        eventually().until(() -> new PolicyV1Api(bed.apiClient()).listNamespacedPodDisruptionBudget(NS)
+                .labelSelector("berth.dev/cluster=demo").execute().getItems().size() == 2);
+        assertThat(new PolicyV1Api(bed.apiClient()).readNamespacedPodDisruptionBudget("demo-brokers", NS).execute()
+                .getSpec().getMaxUnavailable().getIntValue()).as("local storage: one eviction at a time").isEqualTo(1);
 
         V1ConfigMap cm = core.readNamespacedConfigMap("demo-config", NS).execute();
         assertThat(cm.getData().get("broker.properties")).contains("process.roles=broker\n")

@@ -16,6 +16,7 @@ import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1OwnerReference;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.openapi.models.V1PodDisruptionBudget;
 import io.kubernetes.client.openapi.models.V1Service;
 import java.util.List;
 import java.util.Map;
@@ -114,6 +115,31 @@ class DesiredObjectsTest {
                 .containsExactlyInAnyOrderEntriesOf(Map.of("berth.dev/rack", "zone-b", "berth.dev/local-storage", "200Gi",
                         "berth.dev/config-hash", DesiredConfigMap.configHash(LOCAL, "broker"),
                         "berth.dev/config", RecordedConfig.write(LOCAL.getSpec().config())));
+    }
+
+    @Test
+    void disruptionBudgetsKeepEvictionsOffBrokersBerthCanMoveAndOneAtATimeElsewhere() {
+        KafkaCluster network = cluster(KafkaClusterSpec.defaults().withControllers(new ControllersSpec(3, null)));
+        record Case(KafkaCluster c, String name, int maxUnavailable, String role) {}
+        Case[] cases = {
+            new Case(network, "demo-brokers", 0, "broker"), // berth moves them itself, leader-aware
+            new Case(LOCAL, "demo-brokers", 1, "broker"), // their data stays on the node: one at a time
+            new Case(network, "demo-controllers", 1, "controller"),
+            new Case(LOCAL, "demo-controllers", 1, "controller"),
+        };
+        for (Case k : cases) {
+            V1PodDisruptionBudget pdb = DesiredDisruptionBudgets.all(k.c()).stream()
+                    .filter(b -> b.getMetadata().getName().equals(k.name())).findFirst().orElseThrow();
+            assertThat(pdb.getSpec().getMaxUnavailable().getIntValue()).as(k.toString()).isEqualTo(k.maxUnavailable());
+            assertThat(pdb.getSpec().getMinAvailable()).isNull();
+            assertThat(pdb.getSpec().getSelector().getMatchLabels())
+                    .isEqualTo(Map.of("berth.dev/cluster", "demo", "berth.dev/role", k.role()));
+            assertThat(pdb.getMetadata().getNamespace()).isEqualTo("kafka");
+            assertThat(pdb.getMetadata().getLabels()).containsEntry("berth.dev/cluster", "demo");
+            assertThat(pdb.getMetadata().getOwnerReferences()).singleElement()
+                    .satisfies(o -> assertThat(o.getUid()).isEqualTo(UID));
+            assertThat(pdb.getApiVersion() + " " + pdb.getKind()).isEqualTo("policy/v1 PodDisruptionBudget");
+        }
     }
 
     @Test
