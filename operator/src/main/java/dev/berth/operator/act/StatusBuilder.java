@@ -173,8 +173,8 @@ public final class StatusBuilder {
         }
         String shown = String.join(", ", drift.subList(0, Math.min(5, drift.size())))
                 + (drift.size() > 5 ? " and " + (drift.size() - 5) + " more" : "");
-        return Condition.of(ConditionType.PodsOutOfDate, true, "RestartNeeded", drift.size() + " pod(s) run an older"
-                + " spec: " + shown + ". Brokers are restarted one at a time, leader-aware (operation Restart);"
+        return Condition.of(ConditionType.PodsOutOfDate, true, "RestartNeeded", drift.size() + " pod(s) need a"
+                + " restart: " + shown + ". Brokers are restarted one at a time, leader-aware (operation Restart);"
                 + " a controller takes the spec when its pod is recreated.");
     }
 

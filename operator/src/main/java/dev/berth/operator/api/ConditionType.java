@@ -19,9 +19,11 @@ public enum ConditionType {
     /** True when a scale up cannot proceed. */
     ScaleUpBlocked,
     /**
-     * True when pods run an older spec (image, resources or Kafka configuration), or a broker pod asks
-     * for a restart: brokers are restarted one at a time, leader-aware; controllers take the spec when
-     * they are recreated. The message names them.
+     * True when pods run an older spec (image, resources or Kafka configuration), a broker pod asks
+     * for a restart, or a broker runs on a cordoned node (with network storage): brokers are restarted
+     * one at a time, leader-aware; controllers take the spec when they are recreated. The message
+     * names them, e.g. "2 pod(s) need a restart: demo-broker-0: configuration, demo-broker-1: on
+     * cordoned node n1".
      */
     PodsOutOfDate,
     /**

@@ -149,7 +149,7 @@ class PodDriftTest {
         var c = s.condition(dev.berth.operator.api.ConditionType.PodsOutOfDate);
         assertThat(c.isTrue()).isTrue();
         assertThat(c.reason()).isEqualTo("RestartNeeded");
-        assertThat(c.message()).isEqualTo("1 pod(s) run an older spec: demo-broker-0: configuration. Brokers are"
+        assertThat(c.message()).isEqualTo("1 pod(s) need a restart: demo-broker-0: configuration. Brokers are"
                 + " restarted one at a time, leader-aware (operation Restart); a controller takes the spec when its"
                 + " pod is recreated.");
     }
