@@ -97,7 +97,7 @@ public final class RestartStep implements OperationStep {
     static final String AVOID_NODE = "avoidNode";
     /** Details: set when the current broker no longer needed its restart (the spec edit was undone). */
     static final String SKIPPED = "skipped";
-    /** {@link #SKIPPED} values: the broker runs the spec again, or the operation makes way for a scale. */
+    /** {@link #SKIPPED} values: the broker no longer needs its restart, or the operation makes way for a scale. */
     static final String FOR_SPEC = "spec";
     static final String FOR_SCALE = "scale";
     /** Details: the Warning that the broker is not back was posted. */
@@ -199,9 +199,9 @@ public final class RestartStep implements OperationStep {
                     Map.of(SKIPPED, FOR_SCALE)), s, b, needed);
         }
         if (!needed.containsKey(b)) {
-            // the edit was undone (or the annotation taken off), or b takes it at run time, before the
-            // pod went: give back what leadership already moved, and go on with the next broker
-            return restore(ctx, with(op, RESTORING, "Broker " + b + " runs the spec again; not restarted.",
+            // the edit was undone (or the annotation taken off, or its node uncordoned), or b takes it at
+            // run time, before the pod went: give back what leadership already moved, go on with the next
+            return restore(ctx, with(op, RESTORING, "Broker " + b + " no longer needs its restart; not restarted.",
                     Map.of(SKIPPED, FOR_SPEC)), s, b, needed);
         }
         List<RestartSafety.Blocker> blockers = RestartSafety.blockers(s, b);
@@ -295,7 +295,7 @@ public final class RestartStep implements OperationStep {
         Map<String, List<Integer>> reorders = BatchOrigins.reorders(recorded, replicas(s));
         String skipped = op.details().getOrDefault(SKIPPED, "");
         String restoring = (skipped.equals(FOR_SCALE) ? "Pausing before broker " + b + " for a scale operation"
-                : skipped.equals(FOR_SPEC) ? "Broker " + b + " runs the spec again"
+                : skipped.equals(FOR_SPEC) ? "Broker " + b + " no longer needs its restart"
                 : "Broker " + b + " is back in sync") + "; giving its leaderships back" + progress(op) + ".";
         int passes = Reshuffle.intDetail(op.details(), RESTORE_PASS, 0);
         if (!reorders.isEmpty() && passes < RESTORE_PASSES) {
@@ -318,8 +318,9 @@ public final class RestartStep implements OperationStep {
         }
         Set<Integer> done = new TreeSet<>(RestartQueue.ids(op.details().get(DONE)));
         if (skipped.equals(FOR_SPEC)) {
-            ctx.event("Normal", Event.BROKER_RESTARTED.reason, "Broker " + b + " not restarted: its pod runs the spec"
-                    + " again; " + recorded.size() + " partitions' leadership given back.");
+            ctx.event("Normal", Event.BROKER_RESTARTED.reason, "Broker " + b + " not restarted: it no longer needs it"
+                    + " (an edit undone, a request taken back, its node uncordoned); " + recorded.size()
+                    + " partitions' leadership given back.");
         } else if (!skipped.equals(FOR_SCALE)) {
             ctx.event("Normal", Event.BROKER_RESTARTED.reason, "Broker " + b + " restarted with the current spec; "
                     + recorded.size() + " partitions' leadership moved off it and back.");

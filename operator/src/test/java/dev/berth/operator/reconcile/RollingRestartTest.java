@@ -109,7 +109,8 @@ class RollingRestartTest {
         assertThat(pod(0).getMetadata().getUid()).isEqualTo(uid);
         assertThat(rig.glue().stops.get(0)).hasSize(1);
         assertThat(messages(RestartStep.Event.BROKER_RESTARTED.reason))
-                .contains("Broker 0 not restarted: its pod runs the spec again; 0 partitions' leadership given back.");
+                .contains("Broker 0 not restarted: it no longer needs it (an edit undone, a request taken back, its node"
+                        + " uncordoned); 0 partitions' leadership given back.");
 
         requestRestart(0, "please");
         await("waiting again").atMost(WAIT).until(() -> isTrue(ConditionType.RestartBlocked));
