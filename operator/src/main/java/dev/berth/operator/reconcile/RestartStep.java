@@ -204,6 +204,16 @@ public final class RestartStep implements OperationStep {
             return restore(ctx, with(op, RESTORING, "Broker " + b + " no longer needs its restart; not restarted.",
                     Map.of(SKIPPED, FOR_SPEC)), s, b, needed);
         }
+        CordonMoves.Finding cordon = PodDrift.cordoned(ctx.cluster(), ctx.kube()).get(b);
+        if (cordon != null && cordon.verdict() == CordonMoves.Verdict.STAY_LOCAL_STORAGE) {
+            // its volume is bound to a node that takes no new pod: a new pod could not start until the
+            // node is back, and the broker would be down all that time (found by a probe)
+            String why = "Waiting to restart broker " + b + ": its node " + cordon.node() + " is cordoned, and its"
+                    + " data is on that node's local disk, so a new pod could not start there until it is back.";
+            return StepResult.of(with(op, WAITING_SAFE, why, Map.of()), AGAIN, Condition.of(
+                    ConditionType.RestartBlocked, true, "NodeCordoned", why + " It goes on once " + cordon.node()
+                            + " is uncordoned."));
+        }
         List<RestartSafety.Blocker> blockers = RestartSafety.blockers(s, b);
         if (!blockers.isEmpty()) {
             String why = "Waiting to restart broker " + b + ": stopping it now would take partitions below"
@@ -266,7 +276,6 @@ public final class RestartStep implements OperationStep {
             return StepResult.of(with(op, MOVING, "Waiting for broker " + b + " to hand over " + leads.size()
                     + " leaderships before its restart" + progress(op) + ".", Map.of()), SOON, notBlocked());
         }
-        CordonMoves.Finding cordon = PodDrift.cordoned(ctx.cluster(), ctx.kube()).get(b);
         boolean move = cordon != null && cordon.verdict() == CordonMoves.Verdict.MOVE;
         if (ctx.writer().deletePod(pod)) {
             dev.berth.operator.metrics.OperatorMetrics.BROKER_RESTARTS.inc();
@@ -322,8 +331,10 @@ public final class RestartStep implements OperationStep {
                     + " (an edit undone, a request taken back, its node uncordoned); " + recorded.size()
                     + " partitions' leadership given back.");
         } else if (!skipped.equals(FOR_SCALE)) {
-            ctx.event("Normal", Event.BROKER_RESTARTED.reason, "Broker " + b + " restarted with the current spec; "
-                    + recorded.size() + " partitions' leadership moved off it and back.");
+            String moved = op.details().get(AVOID_NODE);
+            ctx.event("Normal", Event.BROKER_RESTARTED.reason, "Broker " + b + (moved == null ? "" : " moved off the"
+                    + " cordoned node " + moved + " and") + " restarted with the current spec; " + recorded.size()
+                    + " partitions' leadership moved off it and back.");
             done.add(b);
         }
         Integer next = skipped.equals(FOR_SCALE) ? Integer.valueOf(b) : RestartQueue.next(ctx, op, done, needed);
@@ -333,7 +344,8 @@ public final class RestartStep implements OperationStep {
             return new StepResult(true, null, List.of(notBlocked()), SOON);
         }
         if (next == null) {
-            ctx.event("Normal", Event.RESTART_DONE.reason, "Restarted brokers " + done + ", one at a time.");
+            ctx.event("Normal", Event.RESTART_DONE.reason, done.isEmpty() ? "No broker needed its restart any more;"
+                    + " none was restarted." : "Restarted brokers " + done + ", one at a time.");
             return new StepResult(true, null, List.of(notBlocked()), SOON);
         }
         return StepResult.of(RestartQueue.turn(ctx, op, next, done, "Restarting broker " + next + "."),

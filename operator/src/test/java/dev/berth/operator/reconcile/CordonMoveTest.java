@@ -74,6 +74,8 @@ class CordonMoveTest {
                 .containsExactly("Restarting brokers [1] one at a time, leader-aware (1: on cordoned node n1).");
         assertThat(RollingRestartTest.messagesOf(rig, "PodRecreated")).containsExactly("Recreated broker pod"
                 + " cordon-broker-1 with the same id, PVC and rack b, away from the cordoned node n1.");
+        assertThat(RollingRestartTest.messagesOf(rig, RestartStep.Event.BROKER_RESTARTED.reason)).singleElement()
+                .asString().startsWith("Broker 1 moved off the cordoned node n1 and restarted with the current spec;");
         await("preferred leaders lead again").atMost(WAIT).until(() -> rig.notLedByPreferred("orders").isEmpty());
         await("no broker on a cordoned node").atMost(WAIT)
                 .until(() -> reason(ConditionType.OnCordonedNodes).equals("NoneCordoned"));
@@ -109,7 +111,7 @@ class CordonMoveTest {
 
     @Test
     @Order(3)
-    void theConditionNamesABrokerOnACordonedNodeWhileItMoves() throws Exception {
+    void theConditionNamesABrokerOnACordonedNodeWhileItWaitsAndAnUncordonCallsTheMoveOff() throws Exception {
         // broker 0 cannot be stopped safely while broker 2 is lost: the move waits, and says where it is
         rig.glue().lose(2);
         cordon("n0", true);
@@ -121,9 +123,24 @@ class CordonMoveTest {
                 + " brokers off cordoned nodes, one at a time, leader-aware (operation Restart): broker 0 on cordoned"
                 + " node n0.");
         assertThat(node(0)).isEqualTo("n0");
+
+        // uncordoned before it was safe: the move is called off, and the Events say so
+        String uid = pod(0).getMetadata().getUid();
+        cordon("n0", false);
+        await("the move called off").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null
+                && "NoneCordoned".equals(reason(ConditionType.OnCordonedNodes)));
+        assertThat(pod(0).getMetadata().getUid()).isEqualTo(uid);
+        assertThat(RollingRestartTest.messagesOf(rig, RestartStep.Event.BROKER_RESTARTED.reason)).contains("Broker 0 not"
+                + " restarted: it no longer needs it (an edit undone, a request taken back, its node uncordoned);"
+                + " 0 partitions' leadership given back.");
+        assertThat(RollingRestartTest.messagesOf(rig, RestartStep.Event.RESTART_DONE.reason))
+                .contains("No broker needed its restart any more; none was restarted.");
+
+        cordon("n0", true);
         rig.glue().recover(2);
         await("broker 0 moved to s0 once safe").atMost(WAIT).until(() -> "s0".equals(node(0))
                 && rig.cluster().getStatus().operation() == null);
+        assertThat(rig.glue().stops.get(0)).as("once, leader-aware").containsExactly("led 0, under-replicated 0");
     }
 
     private static void cordon(String node, boolean on) throws Exception {

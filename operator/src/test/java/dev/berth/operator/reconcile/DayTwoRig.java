@@ -114,6 +114,12 @@ final class DayTwoRig implements AutoCloseable {
 
     /** Starts the bed, the glue and the operator, creates the KafkaCluster, and waits for its broker pods. */
     DayTwoRig operate(int brokers, long throttleBytesPerSec) throws ApiException {
+        return operate(brokers, throttleBytesPerSec, null);
+    }
+
+    /** As {@link #operate(int, long)}, with the brokers' storage as given (say local; null: the default). */
+    DayTwoRig operate(int brokers, long throttleBytesPerSec, dev.berth.operator.api.StorageSpec storage)
+            throws ApiException {
         bed = KubeApiTestBed.start();
         bed.load(OperatorFixture.CRD);
         core = new CoreV1Api(bed.apiClient());
@@ -123,7 +129,7 @@ final class DayTwoRig implements AutoCloseable {
                 List.of(new ScaleDownStep(), new ScaleUpStep(), new RestartStep()), clock);
         operator.start();
         OperatorFixture.create(bed, NS, name, new KafkaClusterSpec(null, null, null, new ControllersSpec(1, null),
-                new BrokersSpec(brokers, null, null, null), null,
+                new BrokersSpec(brokers, storage, null, null), null,
                 new RebalanceSpec(throttleBytesPerSec, RebalanceSpec.OnScale.Rebalance)));
         await(brokers + " broker pods").atMost(WAIT).until(() -> OperatorFixture.pods(bed, NS, name).stream()
                 .filter(p -> p.getMetadata().getName().contains("-broker-")).count() == brokers);

@@ -1,0 +1,112 @@
+package dev.berth.operator.reconcile;
+
+import static dev.berth.operator.reconcile.DayTwoRig.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.berth.operator.api.Condition;
+import dev.berth.operator.api.ConditionType;
+import dev.berth.operator.api.OperationStatus;
+import dev.berth.operator.api.StorageSpec;
+import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.openapi.apis.PolicyV1Api;
+import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.util.PatchUtils;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Brokers on local storage and cordoned nodes, on real KRaft brokers, the API bed and the operator.
+ * Broker {@code i} can only run on {@code n<i>}, where its volume is (the glue binds nowhere else, as
+ * a scheduler would with a node-bound volume). Such a broker is never moved for a cordon, and no
+ * other restart stops it while its node is cordoned: its new pod could not start until the node is
+ * back (a probe saw a configuration roll leave it down until then).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CordonLocalStorageTest {
+    static DayTwoRig rig;
+
+    @BeforeAll
+    static void start() throws Exception {
+        rig = DayTwoRig.brokers("local", CordonMoveTest.RACKS, 3).orders(6, 200).placeOn(id -> List.of("n" + id))
+                .operate(3, 50_000_000L, new StorageSpec("1Gi", null, true)).settled();
+        for (String n : List.of("n0", "n1", "n2")) {
+            rig.core.createNode(new V1Node().metadata(new V1ObjectMeta().name(n))).execute();
+        }
+        await("nothing cordoned").atMost(WAIT).until(() -> "NoneCordoned".equals(reason(ConditionType.OnCordonedNodes)));
+    }
+
+    @AfterAll
+    static void stop() {
+        OperatorFixture.closeAll(rig);
+    }
+
+    @Test
+    @Order(1)
+    void aBrokerWhoseDataIsOnACordonedNodeStaysAndStatusSaysSo() throws Exception {
+        String uid = pod(0).getMetadata().getUid();
+        cordon("n0", true);
+        await("the condition says it stays").atMost(WAIT)
+                .until(() -> "LocalStorageStays".equals(reason(ConditionType.OnCordonedNodes)));
+        await("nothing moves").during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(15)).until(() ->
+                uid.equals(pod(0).getMetadata().getUid()) && rig.cluster().getStatus().operation() == null);
+        assertThat(rig.isTrue(ConditionType.PodsOutOfDate)).isFalse();
+        assertThat(rig.glue().stops).isEmpty();
+        PolicyV1Api policy = new PolicyV1Api(rig.bed.apiClient());
+        assertThat(policy.readNamespacedPodDisruptionBudget("local-brokers", DayTwoRig.NS).execute().getSpec()
+                .getMaxUnavailable().getIntValue()).as("evictions one at a time: berth cannot move them").isEqualTo(1);
+        assertThat(policy.readNamespacedPodDisruptionBudget("local-controllers", DayTwoRig.NS).execute().getSpec()
+                .getMaxUnavailable().getIntValue()).as("a single controller is the whole quorum").isEqualTo(0);
+    }
+
+    @Test
+    @Order(2)
+    void aRollWaitsForItsCordonedNodeInsteadOfStoppingTheBrokerThere() throws Exception {
+        String uid = pod(0).getMetadata().getUid();
+        rig.patch("{\"spec\":{\"config\":{\"log.retention.hours\":\"72\"}}}"); // read at start only: a roll
+        await("the roll waits at broker 0, and says why").atMost(WAIT).until(() -> {
+            OperationStatus op = rig.cluster().getStatus().operation();
+            Condition c = rig.cluster().getStatus().condition(ConditionType.RestartBlocked);
+            return op != null && RestartStep.WAITING_SAFE.equals(op.phase()) && c != null && c.isTrue()
+                    && "NodeCordoned".equals(c.reason());
+        });
+        assertThat(rig.cluster().getStatus().condition(ConditionType.RestartBlocked).message()).isEqualTo("Waiting to"
+                + " restart broker 0: its node n0 is cordoned, and its data is on that node's local disk, so a new pod"
+                + " could not start there until it is back. It goes on once n0 is uncordoned.");
+        await("broker 0 keeps running").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> uid.equals(pod(0).getMetadata().getUid()) && !rig.glue().stops.containsKey(0));
+
+        cordon("n0", false);
+        await("the roll over once n0 is back").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null
+                && !rig.isTrue(ConditionType.PodsOutOfDate) && !rig.isTrue(ConditionType.RestartBlocked));
+        assertThat(rig.glue().stops).as("each broker once, leading nothing, every other replica in sync")
+                .isEqualTo(Map.of(0, List.of("led 0, under-replicated 0"), 1, List.of("led 0, under-replicated 0"),
+                        2, List.of("led 0, under-replicated 0")));
+        assertThat(pod(0).getSpec().getNodeName()).isEqualTo("n0");
+    }
+
+    private static void cordon(String node, boolean on) throws Exception {
+        PatchUtils.patch(V1Node.class, () -> rig.core.patchNode(node, new V1Patch("{\"spec\":{\"unschedulable\":"
+                + on + "}}")).buildCall(null), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, rig.bed.apiClient());
+    }
+
+    private static V1Pod pod(int id) throws Exception {
+        return rig.core.listNamespacedPod(DayTwoRig.NS).labelSelector("berth.dev/cluster=local,berth.dev/broker-id=" + id)
+                .execute().getItems().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .findFirst().orElse(null);
+    }
+
+    private static String reason(ConditionType type) throws Exception {
+        Condition c = rig.cluster().getStatus().condition(type);
+        return c == null ? "" : c.reason();
+    }
+}
