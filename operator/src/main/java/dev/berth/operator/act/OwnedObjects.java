@@ -35,7 +35,8 @@ public final class OwnedObjects {
 
     /**
      * Services, the ConfigMap, and the PodDisruptionBudgets (when the operator can list them: a
-     * budget it cannot see is not created on every pass).
+     * budget it cannot see is not created on every pass); a budget whose {@code maxUnavailable}
+     * differs from the spec's is set back (a person's edit included: berth's moves rely on it).
      */
     public void ensureShared(KafkaCluster c, KubeView view) throws ApiException {
         for (V1Service svc : List.of(DesiredServices.headless(c), DesiredServices.bootstrap(c))) {
@@ -45,8 +46,12 @@ public final class OwnedObjects {
         }
         if (view.budgets() != null) {
             for (V1PodDisruptionBudget pdb : DesiredDisruptionBudgets.all(c)) {
-                if (!view.budgets().containsKey(pdb.getMetadata().getName())) {
+                V1PodDisruptionBudget existing = view.budgets().get(pdb.getMetadata().getName());
+                int want = pdb.getSpec().getMaxUnavailable().getIntValue();
+                if (existing == null) {
                     kube.create(pdb);
+                } else if (DesiredDisruptionBudgets.maxUnavailable(existing) != want) {
+                    kube.setMaxUnavailable(existing, want); // storage made local or not, controllers changed
                 }
             }
         }

@@ -64,7 +64,7 @@ class DeployManifestsTest {
                 "storageclasses:list", "leases:create", "leases:update", "leases:get",
                 "kafkaclusters/finalizers:update", // owner references with blockOwnerDeletion (desired.Owned)
                 "nodes:list", "nodes:watch", // the cordoned-nodes informer
-                "poddisruptionbudgets:create", "poddisruptionbudgets:watch");
+                "poddisruptionbudgets:create", "poddisruptionbudgets:watch", "poddisruptionbudgets:patch");
         // least privilege: nothing the code does not call (nodes are only watched, never read one by one)
         assertThat(grants).doesNotContain("kafkaclusters:update", "secrets:get", "services:delete", "nodes:get",
                 "nodes:patch", "poddisruptionbudgets:delete", "poddisruptionbudgets:update", "kafkaclusters/status:get", "kafkaclusters/status:update",

@@ -119,8 +119,16 @@ class KafkaClusterReconcileTest {
 
         eventually().until(() -> new PolicyV1Api(bed.apiClient()).listNamespacedPodDisruptionBudget(NS)
                 .labelSelector("berth.dev/cluster=demo").execute().getItems().size() == 2);
-        assertThat(new PolicyV1Api(bed.apiClient()).readNamespacedPodDisruptionBudget("demo-brokers", NS).execute()
+        PolicyV1Api policy = new PolicyV1Api(bed.apiClient());
+        assertThat(policy.readNamespacedPodDisruptionBudget("demo-brokers", NS).execute()
                 .getSpec().getMaxUnavailable().getIntValue()).as("local storage: one eviction at a time").isEqualTo(1);
+        assertThat(policy.readNamespacedPodDisruptionBudget("demo-controllers", NS).execute()
+                .getSpec().getMaxUnavailable().getIntValue()).as("3 controllers: one at a time").isEqualTo(1);
+        // the storage made network: berth moves such brokers itself, so the budget follows (a probe found it kept)
+        OperatorFixture.clusters(bed).patch(NS, "demo", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+                new V1Patch("{\"spec\":{\"brokers\":{\"storage\":{\"local\":false}}}}")).throwsApiException();
+        eventually().until(() -> policy.readNamespacedPodDisruptionBudget("demo-brokers", NS).execute()
+                .getSpec().getMaxUnavailable().getIntValue() == 0);
 
         V1ConfigMap cm = core.readNamespacedConfigMap("demo-config", NS).execute();
         assertThat(cm.getData().get("broker.properties")).contains("process.roles=broker\n")

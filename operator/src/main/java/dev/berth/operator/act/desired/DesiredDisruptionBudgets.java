@@ -22,9 +22,13 @@ import java.util.TreeMap;
  *       With local storage, {@code maxUnavailable: 1}: berth cannot move those brokers (their data
  *       is on the node), so a drain may evict one at a time and it waits until its node is back,
  *       while a second broker down (say one restarting) holds further evictions.
- *   <li>{@code <c>-controllers}, {@code maxUnavailable: 1}: a KRaft quorum of three keeps its
- *       majority through one eviction at a time.
+ *   <li>{@code <c>-controllers}, {@code maxUnavailable} the quorum's spare voters, (n - 1) / 2: 1
+ *       of 3, 2 of 5, and 0 of 1, so an eviction never takes the quorum's majority (a single
+ *       controller is never evicted: its node's drain waits; berth does not move controllers).
  * </ul>
+ *
+ * <p>Example: network storage, 3 controllers: brokers 0, controllers 1; local storage, 1
+ * controller: brokers 1, controllers 0.
  */
 public final class DesiredDisruptionBudgets {
     private DesiredDisruptionBudgets() {}
@@ -38,7 +42,13 @@ public final class DesiredDisruptionBudgets {
     }
 
     public static V1PodDisruptionBudget controllers(KafkaCluster c) {
-        return budget(c, Names.ROLE_CONTROLLER, 1);
+        return budget(c, Names.ROLE_CONTROLLER, (c.getSpec().controllers().replicas() - 1) / 2);
+    }
+
+    /** A budget's {@code maxUnavailable} as a number, or -1 when it is absent or a percentage. */
+    public static int maxUnavailable(V1PodDisruptionBudget pdb) {
+        IntOrString v = pdb.getSpec() == null ? null : pdb.getSpec().getMaxUnavailable();
+        return v == null || !v.isInteger() ? -1 : v.getIntValue();
     }
 
     /** The budget's name: {@code <cluster>-brokers} or {@code <cluster>-controllers}. */

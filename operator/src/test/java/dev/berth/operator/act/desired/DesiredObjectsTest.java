@@ -120,12 +120,14 @@ class DesiredObjectsTest {
     @Test
     void disruptionBudgetsKeepEvictionsOffBrokersBerthCanMoveAndOneAtATimeElsewhere() {
         KafkaCluster network = cluster(KafkaClusterSpec.defaults().withControllers(new ControllersSpec(3, null)));
+        KafkaCluster five = cluster(KafkaClusterSpec.defaults().withControllers(new ControllersSpec(5, null)));
         record Case(KafkaCluster c, String name, int maxUnavailable, String role) {}
         Case[] cases = {
             new Case(network, "demo-brokers", 0, "broker"), // berth moves them itself, leader-aware
             new Case(LOCAL, "demo-brokers", 1, "broker"), // their data stays on the node: one at a time
-            new Case(network, "demo-controllers", 1, "controller"),
-            new Case(LOCAL, "demo-controllers", 1, "controller"),
+            new Case(network, "demo-controllers", 1, "controller"), // 3 voters keep a majority of 2
+            new Case(five, "demo-controllers", 2, "controller"),
+            new Case(LOCAL, "demo-controllers", 0, "controller"), // a single controller is the whole quorum
         };
         for (Case k : cases) {
             V1PodDisruptionBudget pdb = DesiredDisruptionBudgets.all(k.c()).stream()
@@ -139,7 +141,11 @@ class DesiredObjectsTest {
             assertThat(pdb.getMetadata().getOwnerReferences()).singleElement()
                     .satisfies(o -> assertThat(o.getUid()).isEqualTo(UID));
             assertThat(pdb.getApiVersion() + " " + pdb.getKind()).isEqualTo("policy/v1 PodDisruptionBudget");
+            assertThat(DesiredDisruptionBudgets.maxUnavailable(pdb)).isEqualTo(k.maxUnavailable());
         }
+        V1PodDisruptionBudget percent = DesiredDisruptionBudgets.brokers(network);
+        percent.getSpec().setMaxUnavailable(new io.kubernetes.client.custom.IntOrString("50%"));
+        assertThat(DesiredDisruptionBudgets.maxUnavailable(percent)).as("a percentage is never the spec's").isEqualTo(-1);
     }
 
     @Test
