@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -54,6 +55,9 @@ public final class KubeInformers {
     public final SharedIndexInformer<V1StorageClass> storageClasses;
     public final SharedIndexInformer<V1Node> cordonedNodes;
     public final SharedIndexInformer<V1PodDisruptionBudget> budgets;
+    /** Set while the API refuses to list nodes (403: RBAC withholds them; 404: no such API). */
+    private final AtomicBoolean nodesRefused = new AtomicBoolean();
+    private final AtomicBoolean budgetsRefused = new AtomicBoolean();
     /** The field selector of {@link #cordonedNodes}: what {@code kubectl cordon} (and so {@code drain}) sets. */
     static final String CORDONED = "spec.unschedulable=true";
 
@@ -80,11 +84,12 @@ public final class KubeInformers {
         storageClasses = factory.sharedIndexInformerFor(watcher(new GenericKubernetesApi<>(V1StorageClass.class,
                 V1StorageClassList.class, "storage.k8s.io", "v1", "storageclasses", watchClient), null, null),
                 V1StorageClass.class, resync);
-        cordonedNodes = factory.sharedIndexInformerFor(watcher(new GenericKubernetesApi<>(V1Node.class,
-                V1NodeList.class, "", "v1", "nodes", watchClient), null, null, CORDONED), V1Node.class, resync);
-        budgets = factory.sharedIndexInformerFor(watcher(new GenericKubernetesApi<>(V1PodDisruptionBudget.class,
-                V1PodDisruptionBudgetList.class, "policy", "v1", "poddisruptionbudgets", watchClient), namespace,
-                owned), V1PodDisruptionBudget.class, resync);
+        cordonedNodes = factory.sharedIndexInformerFor(remembering(watcher(new GenericKubernetesApi<>(V1Node.class,
+                V1NodeList.class, "", "v1", "nodes", watchClient), null, null, CORDONED), nodesRefused), V1Node.class,
+                resync);
+        budgets = factory.sharedIndexInformerFor(remembering(watcher(new GenericKubernetesApi<>(
+                V1PodDisruptionBudget.class, V1PodDisruptionBudgetList.class, "policy", "v1", "poddisruptionbudgets",
+                watchClient), namespace, owned), budgetsRefused), V1PodDisruptionBudget.class, resync);
     }
 
     public SharedInformerFactory factory() {
@@ -100,13 +105,43 @@ public final class KubeInformers {
     }
 
     /**
-     * Caches needed to decide are synced. StorageClasses, Nodes and budgets are optional: without
-     * them the class check is skipped, brokers are not moved off cordoned nodes, and no budget is
-     * created (say RBAC withholds them).
+     * Caches needed to decide are synced. StorageClasses are optional: without them the class check
+     * is skipped. Nodes and budgets are waited for unless the API refuses to list them (then brokers
+     * are not moved off cordoned nodes, and no budget is created): a first pass that ran before the
+     * nodes arrived would take a move under way for one no longer needed, and call it off.
      */
     public boolean hasSynced() {
         return clusters.hasSynced() && pods.hasSynced() && pvcs.hasSynced() && services.hasSynced()
-                && configMaps.hasSynced();
+                && configMaps.hasSynced() && (cordonedNodes.hasSynced() || nodesRefused.get())
+                && (budgets.hasSynced() || budgetsRefused.get());
+    }
+
+    /**
+     * {@code inner}, noting in {@code refused} whether its last list was refused as forbidden (403)
+     * or unknown (404), rather than failing for a while (any other error: the informer retries).
+     */
+    static <T extends KubernetesObject, L extends KubernetesListObject> ListerWatcher<T, L> remembering(
+            ListerWatcher<T, L> inner, AtomicBoolean refused) {
+        return new ListerWatcher<>() {
+            @Override
+            public L list(CallGeneratorParams p) throws ApiException {
+                try {
+                    L out = inner.list(p);
+                    refused.set(false);
+                    return out;
+                } catch (ApiException e) {
+                    if (e.getCode() == 403 || e.getCode() == 404) {
+                        refused.set(true);
+                    }
+                    throw e;
+                }
+            }
+
+            @Override
+            public Watchable<T> watch(CallGeneratorParams p) throws ApiException {
+                return inner.watch(p);
+            }
+        };
     }
 
     public KafkaCluster cluster(String namespace, String name) {
