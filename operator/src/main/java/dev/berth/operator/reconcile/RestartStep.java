@@ -28,8 +28,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Leader-aware rolling restart of the broker pods that no longer run the spec ({@link PodDrift}: an
- * image, resources or Kafka configuration edit, or a {@code berth.dev/restart} annotation), one
- * broker at a time, as a state machine whose state is {@code status.operation} (type
+ * image, resources or Kafka configuration edit, a {@code berth.dev/restart} annotation, or a cordoned
+ * node, which the broker is moved off: see {@link CordonMoves}), one broker at a time, as a state machine whose state is {@code status.operation} (type
  * {@value #TYPE}). Each pass first applies what Kafka can take at run time ({@link LiveConfig}): a
  * broker whose only edit is such {@code spec.config} keys is not restarted at all.
  *
@@ -42,13 +42,15 @@ import org.apache.kafka.common.TopicPartition;
  * <ol>
  *   <li>{@code MovingLeadership}, and {@code WaitingSafe} while {@link RestartSafety} finds a
  *       partition that stopping b would take below min.insync, while any reassignment runs, or while
- *       another desired broker is not listed or not in every ISR, so that one broker at most is down
+ *       another desired broker is not listed or not in every ISR, so that one broker at most is down,
+ *       or while b is on local storage on a cordoned node, where a new pod could not start
  *       (condition {@code RestartBlocked} says which): first record the replica order of every partition b leads or is preferred for
  *       (details {@code batchReplicasBefore}, written before anything changes in Kafka); then reorder
  *       them ({@link LeadershipShift#away}, no data moves) and run preferred elections;
  *   <li>once b leads nothing another in-sync replica could lead, and it is still safe: delete its
  *       pod (UID precondition), phase {@code Restarting}; the reconciler recreates it from the
- *       current spec, with the same id, PVC and rack;
+ *       current spec, with the same id, PVC and rack, and with {@code berth.dev/avoid-node} when b
+ *       is moved off a cordoned node (details {@value #AVOID_NODE});
  *   <li>{@code Restarting} until the new pod is ready, Kafka lists b, and b is back in the ISR of
  *       every partition it holds ({@code RestartBlocked=BrokerNotBack} after {@link #NOT_BACK_AFTER});
  *       a pod replaced by other hands during b's turn counts as b's restart;
