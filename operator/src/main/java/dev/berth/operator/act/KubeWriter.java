@@ -91,14 +91,17 @@ public final class KubeWriter {
                 .createNamespacedPodDisruptionBudget(pdb.getMetadata().getNamespace(), pdb).execute());
     }
 
-    /** Sets a budget's {@code spec.maxUnavailable} (a JSON merge patch; the field is mutable in policy/v1). */
+    /**
+     * Sets a budget's {@code spec.maxUnavailable} and clears {@code minAvailable} (a JSON merge patch;
+     * both are mutable in policy/v1, and an apiserver refuses a budget with both set).
+     */
     public void setMaxUnavailable(io.kubernetes.client.openapi.models.V1PodDisruptionBudget pdb, int maxUnavailable)
             throws ApiException {
         io.kubernetes.client.openapi.apis.PolicyV1Api policy = new io.kubernetes.client.openapi.apis.PolicyV1Api(client);
         PatchUtils.patch(io.kubernetes.client.openapi.models.V1PodDisruptionBudget.class,
                 () -> policy.patchNamespacedPodDisruptionBudget(pdb.getMetadata().getName(),
                         pdb.getMetadata().getNamespace(), new V1Patch("{\"spec\":{\"maxUnavailable\":" + maxUnavailable
-                                + "}}")).buildCall(null),
+                                + ",\"minAvailable\":null}}")).buildCall(null),
                 V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
     }
 

@@ -27,6 +27,7 @@ import java.util.Objects;
  * next start; restarting is the day-2 configuration step's job). Nothing is ever deleted or resized here.
  */
 public final class OwnedObjects {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OwnedObjects.class);
     private final KubeWriter kube;
 
     public OwnedObjects(KubeWriter kube) {
@@ -50,8 +51,9 @@ public final class OwnedObjects {
                 int want = pdb.getSpec().getMaxUnavailable().getIntValue();
                 if (existing == null) {
                     kube.create(pdb);
-                } else if (DesiredDisruptionBudgets.maxUnavailable(existing) != want) {
-                    kube.setMaxUnavailable(existing, want); // storage made local or not, controllers changed
+                } else if (DesiredDisruptionBudgets.maxUnavailable(existing) != want
+                        || existing.getSpec().getMinAvailable() != null) {
+                    setBack(c, existing, want); // storage made local or not, controllers changed, a hand edit
                 }
             }
         }
@@ -61,6 +63,19 @@ public final class OwnedObjects {
             kube.create(desired);
         } else if (!Objects.equals(existing.getData(), desired.getData())) {
             kube.replaceData(existing, desired.getData());
+        }
+    }
+
+    /**
+     * A budget set back to the spec's {@code maxUnavailable}. A refusal is logged, not thrown: a budget
+     * is protection around the cluster, and must not stop the pass that heals it.
+     */
+    private void setBack(KafkaCluster c, V1PodDisruptionBudget existing, int want) {
+        try {
+            kube.setMaxUnavailable(existing, want);
+        } catch (ApiException e) {
+            LOG.warn("{}/{}: budget {} not set back to maxUnavailable {}: {} {}", c.namespace(), c.name(),
+                    existing.getMetadata().getName(), want, e.getCode(), e.getResponseBody());
         }
     }
 

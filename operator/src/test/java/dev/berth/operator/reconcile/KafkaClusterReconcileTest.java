@@ -129,6 +129,16 @@ class KafkaClusterReconcileTest {
                 new V1Patch("{\"spec\":{\"brokers\":{\"storage\":{\"local\":false}}}}")).throwsApiException();
         eventually().until(() -> policy.readNamespacedPodDisruptionBudget("demo-brokers", NS).execute()
                 .getSpec().getMaxUnavailable().getIntValue() == 0);
+        // a person switched it to minAvailable: set back, with minAvailable cleared (an apiserver refuses both)
+        io.kubernetes.client.util.PatchUtils.patch(io.kubernetes.client.openapi.models.V1PodDisruptionBudget.class,
+                () -> policy.patchNamespacedPodDisruptionBudget("demo-brokers", NS, new V1Patch(
+                        "{\"spec\":{\"maxUnavailable\":null,\"minAvailable\":2}}")).buildCall(null),
+                V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, bed.apiClient());
+        eventually().until(() -> {
+            var spec = policy.readNamespacedPodDisruptionBudget("demo-brokers", NS).execute().getSpec();
+            return spec.getMaxUnavailable() != null && spec.getMaxUnavailable().getIntValue() == 0
+                    && spec.getMinAvailable() == null;
+        });
 
         V1ConfigMap cm = core.readNamespacedConfigMap("demo-config", NS).execute();
         assertThat(cm.getData().get("broker.properties")).contains("process.roles=broker\n")
