@@ -76,19 +76,27 @@ public final class PodDrift {
 
     /**
      * Brokers whose pods are bound to a cordoned node, by id ({@link CordonMoves}); none when the
-     * operator cannot watch nodes.
+     * operator cannot watch nodes. With local storage, a pod not bound yet (recreated after an
+     * eviction) is judged by where its volume is: its PVC's {@value Names#ANN_SELECTED_NODE}.
      */
     public static Map<Integer, CordonMoves.Finding> cordoned(KafkaCluster c, KubeView view) {
         if (view.cordonedNodes() == null || view.cordonedNodes().isEmpty()) {
             return Map.of();
         }
+        boolean local = c.getSpec().brokers().storage().isLocal();
         Map<Integer, String> nodes = new java.util.TreeMap<>();
         view.podsByNodeId(Names.ROLE_BROKER).forEach((id, pod) -> {
             if (!KubeView.isTerminating(pod)) {
-                nodes.put(id, KubeView.nodeName(pod));
+                String node = KubeView.nodeName(pod);
+                if (node == null && local) {
+                    var pvc = view.pvcs().get(Names.pvc(pod.getMetadata().getName()));
+                    node = pvc == null || pvc.getMetadata().getAnnotations() == null ? null
+                            : pvc.getMetadata().getAnnotations().get(Names.ANN_SELECTED_NODE);
+                }
+                nodes.put(id, node);
             }
         });
-        return CordonMoves.judge(nodes, view.cordonedNodes(), c.getSpec().brokers().storage().isLocal());
+        return CordonMoves.judge(nodes, view.cordonedNodes(), local);
     }
 
     /**

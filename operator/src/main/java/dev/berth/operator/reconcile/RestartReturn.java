@@ -1,5 +1,6 @@
 package dev.berth.operator.reconcile;
 
+import dev.berth.operator.act.PodDrift;
 import dev.berth.operator.act.desired.Names;
 import dev.berth.operator.api.Condition;
 import dev.berth.operator.api.ConditionType;
@@ -7,6 +8,7 @@ import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.model.BrokerState;
 import dev.berth.operator.model.ClusterSnapshot;
 import dev.berth.operator.observe.KubeView;
+import dev.berth.operator.plan.CordonMoves;
 import dev.berth.operator.plan.LeadershipShift;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.util.Map;
@@ -18,7 +20,8 @@ import java.util.Set;
  * every partition it holds. Meanwhile the operation stays {@code Restarting}; after
  * {@link RestartStep#NOT_BACK_AFTER} {@code RestartBlocked=BrokerNotBack} and one Warning say so. A
  * broker moved off a cordoned node whose new pod no node takes is let back onto that node once it
- * is uncordoned.
+ * is uncordoned. A local-storage broker whose volume's node is cordoned waits for it, and
+ * {@code RestartBlocked=NodeCordoned} says so at once.
  *
  * <p><b>Example:</b> pod 1 deleted at 10:00; at 10:00:05 its new pod is ready but 3 partitions still
  * catch up: "Broker 1 is back; 3 partitions still catching up (broker 1 of 3)."; at 10:00:09 all in
@@ -35,6 +38,16 @@ final class RestartReturn {
             return notBack(ctx, op, b, "Waiting for broker " + b + "'s new pod" + RestartStep.progress(op) + ".");
         }
         if (!KubeView.isReady(pod)) {
+            CordonMoves.Finding cordon = PodDrift.cordoned(ctx.cluster(), ctx.kube()).get(b);
+            if (cordon != null && cordon.verdict() == CordonMoves.Verdict.STAY_LOCAL_STORAGE) {
+                // evicted, or gone by other hands, while its volume's node is cordoned (found by a probe)
+                String why = "Waiting for broker " + b + "'s new pod " + pod.getMetadata().getName() + ": its data is"
+                        + " on the local disk of " + cordon.node() + ", which is cordoned" + RestartStep.progress(op)
+                        + ".";
+                return StepResult.of(RestartStep.with(op, RestartStep.RESTARTING, why, Map.of()), RestartStep.AGAIN,
+                        Condition.of(ConditionType.RestartBlocked, true, "NodeCordoned", why + " It comes back once "
+                                + cordon.node() + " is uncordoned; every other operation waits meanwhile."));
+            }
             releaseUncordoned(ctx, pod);
             return notBack(ctx, op, b, "Waiting for broker " + b + "'s new pod " + pod.getMetadata().getName()
                     + " to be ready" + RestartStep.progress(op) + ".");

@@ -140,6 +140,24 @@ class PodDriftTest {
     }
 
     @Test
+    void anUnboundLocalBrokerIsJudgedByWhereItsVolumeIs() {
+        KafkaCluster local = cluster(BASE.withBrokers(new BrokersSpec(1,
+                new dev.berth.operator.api.StorageSpec("100Gi", null, true), null, null)));
+        KafkaCluster network = cluster(BASE);
+        for (KafkaCluster c : List.of(local, network)) {
+            V1Pod unbound = DesiredPods.broker(c, 0, null); // recreated after an eviction: no node yet
+            var pvc = new io.kubernetes.client.openapi.models.V1PersistentVolumeClaim().metadata(new V1ObjectMeta()
+                    .name("data-demo-broker-0").putAnnotationsItem("volume.kubernetes.io/selected-node", "n1"));
+            KubeView view = new KubeView(Map.of("demo-broker-0", unbound), Map.of("data-demo-broker-0", pvc), Map.of(),
+                    Map.of(), Set.of(), Set.of("n1"));
+            assertThat(PodDrift.cordoned(c, view)).as("local %s", c == local).isEqualTo(c == local
+                    ? Map.of(0, new dev.berth.operator.plan.CordonMoves.Finding(0, "n1",
+                            dev.berth.operator.plan.CordonMoves.Verdict.STAY_LOCAL_STORAGE))
+                    : Map.of()); // a network volume goes wherever the pod goes
+        }
+    }
+
+    @Test
     void statusSaysWhichPodsRunAnOlderSpec() {
         KafkaCluster now = cluster(BASE.withConfig(Map.of("log.retention.hours", "72")));
         var s = StatusBuilderTest.build(now, StatusBuilderTest.view(

@@ -193,11 +193,31 @@ final class BrokerPodGlue implements AutoCloseable {
             if (!cordoned.contains(node) && !node.equals(avoid)) {
                 OperatorFixture.patchPod(bed, namespace, pod.getMetadata().getName(),
                         "{\"spec\":{\"nodeName\":\"" + node + "\"}}");
+                selectNode("data-" + pod.getMetadata().getName(), node);
                 log.add("bind broker " + id + " to " + node);
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * What the scheduler writes on a pod's WaitForFirstConsumer claim when it binds the pod: the node
+     * the volume is made on. Only the first binding sets it, as for a real volume.
+     */
+    private void selectNode(String pvc, String node) throws Exception {
+        CoreV1Api core = new CoreV1Api(bed.apiClient());
+        var claims = core.listNamespacedPersistentVolumeClaim(namespace).execute().getItems().stream()
+                .filter(c -> c.getMetadata().getName().equals(pvc)).toList();
+        if (claims.isEmpty() || claims.get(0).getMetadata().getAnnotations() != null
+                && claims.get(0).getMetadata().getAnnotations().containsKey("volume.kubernetes.io/selected-node")) {
+            return;
+        }
+        String body = "{\"metadata\":{\"annotations\":{\"volume.kubernetes.io/selected-node\":\"" + node + "\"}}}";
+        io.kubernetes.client.util.PatchUtils.patch(io.kubernetes.client.openapi.models.V1PersistentVolumeClaim.class,
+                () -> core.patchNamespacedPersistentVolumeClaim(pvc, namespace,
+                        new io.kubernetes.client.custom.V1Patch(body)).buildCall(null),
+                io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, bed.apiClient());
     }
 
     /**

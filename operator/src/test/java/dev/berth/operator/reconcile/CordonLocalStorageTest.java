@@ -42,7 +42,8 @@ class CordonLocalStorageTest {
         for (String n : List.of("n0", "n1", "n2")) {
             rig.core.createNode(new V1Node().metadata(new V1ObjectMeta().name(n))).execute();
         }
-        await("nothing cordoned").atMost(WAIT).until(() -> "NoneCordoned".equals(reason(ConditionType.OnCordonedNodes)));
+        await("nothing cordoned").atMost(WAIT)
+                .until(() -> "NoneCordoned".equals(reason(ConditionType.OnCordonedNodes)));
     }
 
     @AfterAll
@@ -94,14 +95,42 @@ class CordonLocalStorageTest {
         assertThat(pod(0).getSpec().getNodeName()).isEqualTo("n0");
     }
 
+    @Test
+    @Order(3)
+    void anEvictedBrokerWaitingForItsCordonedNodeIsNamedInStatus() throws Exception {
+        cordon("n0", true);
+        rig.patch("{\"spec\":{\"config\":{\"log.retention.hours\":\"96\"}}}");
+        await("the roll waits at broker 0").atMost(WAIT)
+                .until(() -> "NodeCordoned".equals(reason(ConditionType.RestartBlocked)));
+        rig.core.deleteNamespacedPod("local-broker-0", DayTwoRig.NS).execute(); // a drain's eviction, say
+        await("its new pod waits for n0, and status says so").atMost(WAIT).until(() -> {
+            OperationStatus op = rig.cluster().getStatus().operation();
+            V1Pod p = pod(0);
+            return p != null && p.getSpec().getNodeName() == null && op != null
+                    && RestartStep.RESTARTING.equals(op.phase())
+                    && "NodeCordoned".equals(reason(ConditionType.RestartBlocked))
+                    && "LocalStorageStays".equals(reason(ConditionType.OnCordonedNodes));
+        });
+        assertThat(rig.cluster().getStatus().condition(ConditionType.RestartBlocked).message()).isEqualTo("Waiting for"
+                + " broker 0's new pod local-broker-0: its data is on the local disk of n0, which is cordoned (broker 1"
+                + " of 3). It comes back once n0 is uncordoned; every other operation waits meanwhile.");
+        assertThat(rig.cluster().getStatus().condition(ConditionType.OnCordonedNodes).message())
+                .contains("broker 0 on cordoned node n0, stays (local storage)");
+
+        cordon("n0", false);
+        await("back on n0, the roll over").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null
+                && !rig.isTrue(ConditionType.PodsOutOfDate) && !rig.isTrue(ConditionType.RestartBlocked));
+        assertThat(pod(0).getSpec().getNodeName()).isEqualTo("n0");
+    }
+
     private static void cordon(String node, boolean on) throws Exception {
         PatchUtils.patch(V1Node.class, () -> rig.core.patchNode(node, new V1Patch("{\"spec\":{\"unschedulable\":"
                 + on + "}}")).buildCall(null), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, rig.bed.apiClient());
     }
 
     private static V1Pod pod(int id) throws Exception {
-        return rig.core.listNamespacedPod(DayTwoRig.NS).labelSelector("berth.dev/cluster=local,berth.dev/broker-id=" + id)
-                .execute().getItems().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        return rig.core.listNamespacedPod(DayTwoRig.NS)
+                .labelSelector("berth.dev/cluster=local,berth.dev/broker-id=" + id).execute().getItems().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
                 .findFirst().orElse(null);
     }
 

@@ -26,6 +26,11 @@ public final class Names {
     public static final String ANN_LEADERS = PREFIX + "leaders";
     public static final String ANN_LEADER_BYTES_IN = PREFIX + "leader-bytes-in";
     public static final String ANN_AVOID_NODE = PREFIX + "avoid-node";
+    /**
+     * Set on a PVC by the scheduler when it binds the first pod of a WaitForFirstConsumer volume (the
+     * usual class for local disks): the node the volume lives on.
+     */
+    public static final String ANN_SELECTED_NODE = "volume.kubernetes.io/selected-node";
     /** On a broker pod, set by a person: restart this broker, leader-aware (the new pod lacks it). */
     public static final String ANN_RESTART = PREFIX + "restart";
     /** On each Kafka pod: a hash of its role's rendered configuration when the pod was created. */
