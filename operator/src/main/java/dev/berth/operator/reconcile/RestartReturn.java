@@ -39,8 +39,10 @@ final class RestartReturn {
         }
         if (!KubeView.isReady(pod)) {
             CordonMoves.Finding cordon = PodDrift.cordoned(ctx.cluster(), ctx.kube()).get(b);
-            if (cordon != null && cordon.verdict() == CordonMoves.Verdict.STAY_LOCAL_STORAGE) {
-                // evicted, or gone by other hands, while its volume's node is cordoned (found by a probe)
+            if (cordon != null && cordon.verdict() == CordonMoves.Verdict.STAY_LOCAL_STORAGE
+                    && KubeView.nodeName(pod) == null) {
+                // evicted, or gone by other hands, while its volume's node is cordoned (found by a probe);
+                // a pod already bound there only starts, a cordon stops no pod
                 String why = "Waiting for broker " + b + "'s new pod " + pod.getMetadata().getName() + ": its data is"
                         + " on the local disk of " + cordon.node() + ", which is cordoned" + RestartStep.progress(op)
                         + ".";
