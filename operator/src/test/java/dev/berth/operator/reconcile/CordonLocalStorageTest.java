@@ -8,12 +8,10 @@ import dev.berth.operator.api.Condition;
 import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.api.StorageSpec;
-import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.apis.PolicyV1Api;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
-import io.kubernetes.client.util.PatchUtils;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +53,7 @@ class CordonLocalStorageTest {
     @Order(1)
     void aBrokerWhoseDataIsOnACordonedNodeStaysAndStatusSaysSo() throws Exception {
         String uid = pod(0).getMetadata().getUid();
-        cordon("n0", true);
+        rig.cordon("n0", true);
         await("the condition says it stays").atMost(WAIT)
                 .until(() -> "LocalStorageStays".equals(reason(ConditionType.OnCordonedNodes)));
         await("nothing moves").during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(15)).until(() ->
@@ -86,7 +84,7 @@ class CordonLocalStorageTest {
         await("broker 0 keeps running").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                 .until(() -> uid.equals(pod(0).getMetadata().getUid()) && !rig.glue().stops.containsKey(0));
 
-        cordon("n0", false);
+        rig.cordon("n0", false);
         await("the roll over once n0 is back").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null
                 && !rig.isTrue(ConditionType.PodsOutOfDate) && !rig.isTrue(ConditionType.RestartBlocked));
         assertThat(rig.glue().stops).as("each broker once, leading nothing, every other replica in sync")
@@ -98,7 +96,7 @@ class CordonLocalStorageTest {
     @Test
     @Order(3)
     void anEvictedBrokerWaitingForItsCordonedNodeIsNamedInStatus() throws Exception {
-        cordon("n0", true);
+        rig.cordon("n0", true);
         rig.patch("{\"spec\":{\"config\":{\"log.retention.hours\":\"96\"}}}");
         await("the roll waits at broker 0").atMost(WAIT)
                 .until(() -> "NodeCordoned".equals(reason(ConditionType.RestartBlocked)));
@@ -117,25 +115,17 @@ class CordonLocalStorageTest {
         assertThat(rig.cluster().getStatus().condition(ConditionType.OnCordonedNodes).message())
                 .contains("broker 0 on cordoned node n0, stays (local storage)");
 
-        cordon("n0", false);
+        rig.cordon("n0", false);
         await("back on n0, the roll over").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null
                 && !rig.isTrue(ConditionType.PodsOutOfDate) && !rig.isTrue(ConditionType.RestartBlocked));
         assertThat(pod(0).getSpec().getNodeName()).isEqualTo("n0");
     }
 
-    private static void cordon(String node, boolean on) throws Exception {
-        PatchUtils.patch(V1Node.class, () -> rig.core.patchNode(node, new V1Patch("{\"spec\":{\"unschedulable\":"
-                + on + "}}")).buildCall(null), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, rig.bed.apiClient());
-    }
-
     private static V1Pod pod(int id) throws Exception {
-        return rig.core.listNamespacedPod(DayTwoRig.NS)
-                .labelSelector("berth.dev/cluster=local,berth.dev/broker-id=" + id).execute().getItems().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .findFirst().orElse(null);
+        return rig.brokerPod(id);
     }
 
     private static String reason(ConditionType type) throws Exception {
-        Condition c = rig.cluster().getStatus().condition(type);
-        return c == null ? "" : c.reason();
+        return rig.reason(type);
     }
 }

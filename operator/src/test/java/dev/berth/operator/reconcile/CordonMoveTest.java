@@ -7,11 +7,9 @@ import static org.awaitility.Awaitility.await;
 import dev.berth.operator.api.Condition;
 import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.OperationStatus;
-import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
-import io.kubernetes.client.util.PatchUtils;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +61,7 @@ class CordonMoveTest {
     void aBrokerOnACordonedNodeMovesOffItLeaderAwareAndKeepsAwayFromIt() throws Exception {
         assertThat(node(1)).isEqualTo("n1");
         String uid = pod(1).getMetadata().getUid();
-        cordon("n1", true);
+        rig.cordon("n1", true);
         await("broker 1 moved to s1, the operation over").atMost(WAIT).until(() -> "s1".equals(node(1))
                 && rig.cluster().getStatus().operation() == null && !rig.isTrue(ConditionType.PodsOutOfDate));
         assertThat(pod(1).getMetadata().getUid()).isNotEqualTo(uid);
@@ -87,7 +85,7 @@ class CordonMoveTest {
     @Order(2)
     void aMovedBrokerWithNowhereToGoReturnsOnceItsNodeIsUncordoned() throws Exception {
         SPARES.remove("s2");
-        cordon("n2", true);
+        rig.cordon("n2", true);
         await("broker 2's new pod waits, unbound, avoiding n2").atMost(WAIT).until(() -> {
             V1Pod p = pod(2);
             OperationStatus op = rig.cluster().getStatus().operation();
@@ -100,7 +98,7 @@ class CordonMoveTest {
         await("still waiting").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                 .until(() -> node(2) == null && rig.cluster().getStatus().operation() != null);
 
-        cordon("n2", false);
+        rig.cordon("n2", false);
         await("the avoidance dropped, broker 2 back on n2, the operation over").atMost(WAIT).until(() ->
                 "n2".equals(node(2)) && rig.cluster().getStatus().operation() == null);
         // null or absent: the bed's merge patch may keep a key whose value was set to null
@@ -114,7 +112,7 @@ class CordonMoveTest {
     void theConditionNamesABrokerOnACordonedNodeWhileItWaitsAndAnUncordonCallsTheMoveOff() throws Exception {
         // broker 0 cannot be stopped safely while broker 2 is lost: the move waits, and says where it is
         rig.glue().lose(2);
-        cordon("n0", true);
+        rig.cordon("n0", true);
         await("OnCordonedNodes names broker 0, and the restart waits").atMost(WAIT).until(() -> {
             Condition c = rig.cluster().getStatus().condition(ConditionType.OnCordonedNodes);
             return c != null && c.isTrue() && "MovingBrokers".equals(c.reason()) && rig.isTrue(ConditionType.RestartBlocked);
@@ -126,7 +124,7 @@ class CordonMoveTest {
 
         // uncordoned before it was safe: the move is called off, and the Events say so
         String uid = pod(0).getMetadata().getUid();
-        cordon("n0", false);
+        rig.cordon("n0", false);
         await("the move called off").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null
                 && "NoneCordoned".equals(reason(ConditionType.OnCordonedNodes)));
         assertThat(pod(0).getMetadata().getUid()).isEqualTo(uid);
@@ -136,22 +134,15 @@ class CordonMoveTest {
         assertThat(RollingRestartTest.messagesOf(rig, RestartStep.Event.RESTART_DONE.reason))
                 .contains("No broker needed its restart any more; none was restarted.");
 
-        cordon("n0", true);
+        rig.cordon("n0", true);
         rig.glue().recover(2);
         await("broker 0 moved to s0 once safe").atMost(WAIT).until(() -> "s0".equals(node(0))
                 && rig.cluster().getStatus().operation() == null);
         assertThat(rig.glue().stops.get(0)).as("once, leader-aware").containsExactly("led 0, under-replicated 0");
     }
 
-    private static void cordon(String node, boolean on) throws Exception {
-        PatchUtils.patch(V1Node.class, () -> rig.core.patchNode(node, new V1Patch("{\"spec\":{\"unschedulable\":"
-                + on + "}}")).buildCall(null), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, rig.bed.apiClient());
-    }
-
     private static V1Pod pod(int id) throws Exception {
-        return rig.core.listNamespacedPod(DayTwoRig.NS).labelSelector("berth.dev/cluster=cordon,berth.dev/broker-id=" + id)
-                .execute().getItems().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .findFirst().orElse(null);
+        return rig.brokerPod(id);
     }
 
     private static String node(int id) throws Exception {
@@ -160,7 +151,6 @@ class CordonMoveTest {
     }
 
     private static String reason(ConditionType type) throws Exception {
-        Condition c = rig.cluster().getStatus().condition(type);
-        return c == null ? "" : c.reason();
+        return rig.reason(type);
     }
 }

@@ -188,6 +188,26 @@ final class DayTwoRig implements AutoCloseable {
         return this;
     }
 
+    /** Cordons node {@code node} ({@code spec.unschedulable}, as {@code kubectl cordon} does), or uncordons it. */
+    void cordon(String node, boolean on) throws ApiException {
+        io.kubernetes.client.util.PatchUtils.patch(io.kubernetes.client.openapi.models.V1Node.class,
+                () -> core.patchNode(node, new V1Patch("{\"spec\":{\"unschedulable\":" + on + "}}")).buildCall(null),
+                V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, bed.apiClient());
+    }
+
+    /** Broker {@code id}'s pod that is not being deleted, or null. */
+    io.kubernetes.client.openapi.models.V1Pod brokerPod(int id) throws ApiException {
+        return core.listNamespacedPod(NS).labelSelector("berth.dev/cluster=" + name + ",berth.dev/broker-id=" + id)
+                .execute().getItems().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .findFirst().orElse(null);
+    }
+
+    /** The reason of the KafkaCluster's condition {@code type}, or "" when it has none. */
+    String reason(ConditionType type) throws ApiException {
+        Condition c = cluster().getStatus().condition(type);
+        return c == null ? "" : c.reason();
+    }
+
     /** Partition number to its replica list, as Kafka has it now. */
     Map<Integer, List<Integer>> replicas(String topic) {
         Map<Integer, List<Integer>> out = new TreeMap<>();
