@@ -238,7 +238,7 @@ public final class StatusBuilder {
     }
 
     private static String node(V1Pod pod) {
-        return pod == null || pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+        return pod == null ? null : KubeView.nodeName(pod);
     }
 
     private static String phase(V1Pod pod, boolean creating) {
