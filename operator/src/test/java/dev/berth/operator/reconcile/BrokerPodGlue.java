@@ -116,7 +116,7 @@ final class BrokerPodGlue implements AutoCloseable {
                 String uid = pod.getMetadata().getUid();
                 if (placement != null && !bind(pod, id)) {
                     if (running.remove(id)) { // replaced between two polls by a pod that no node takes
-                        stops.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(atStop(id));
+                        noteStop(id);
                         log.add("pod of broker " + id + " replaced by one without a node: stop broker " + id);
                         kafka.stopBroker(id);
                     }
@@ -125,14 +125,14 @@ final class BrokerPodGlue implements AutoCloseable {
                 }
                 String before = uids.put(id, uid);
                 if (running.contains(id) && before != null && !before.equals(uid) && slowReturn > 0) {
-                    stops.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(atStop(id));
+                    noteStop(id);
                     log.add("pod of broker " + id + " replaced: stop broker " + id + ", back in " + slowReturn + " ms");
                     kafka.stopBroker(id);
                     running.remove(id);
                     startAt.put(id, System.nanoTime() + slowReturn * 1_000_000);
                 } else if (running.contains(id) && before != null && !before.equals(uid)) {
                     // deleted and created again between two polls: the kubelet would run a new container
-                    stops.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(atStop(id));
+                    noteStop(id);
                     log.add("pod of broker " + id + " replaced: restart broker " + id + " on its data directory");
                     kafka.restartBroker(id);
                 } else if (!running.contains(id) && !lost.contains(id) && due(id)) {
@@ -155,7 +155,7 @@ final class BrokerPodGlue implements AutoCloseable {
         }
         for (int id : Set.copyOf(running)) {
             if (seen.contains(id) && !brokerPods.contains(id)) {
-                stops.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(atStop(id));
+                noteStop(id);
                 log.add("pod of broker " + id + " deleted: stop broker " + id);
                 long started = System.nanoTime();
                 // a stop that hangs leaves the broker ALIVE and the scale-down waiting in Removing:
@@ -249,6 +249,15 @@ final class BrokerPodGlue implements AutoCloseable {
     void recover(int id) {
         log.add("broker " + id + "'s node is back");
         lost.remove(id);
+    }
+
+    /**
+     * Notes what Kafka shows as broker {@code id} goes. Kafka is asked first and the entry added
+     * after, so a test that sees {@code stops} name a broker also sees what was noted for it.
+     */
+    private void noteStop(int id) {
+        String seen = atStop(id);
+        stops.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(seen);
     }
 
     /** "led N, under-replicated M": partitions broker {@code id} leads, and partitions missing an in-sync replica. */
