@@ -20,7 +20,9 @@ import java.util.TreeMap;
  *   <li>no existing topic may have a replication factor above {@code brokers.replicas};
  *   <li>storage sizes and resource quantities must be Kubernetes quantities;
  *   <li>a named storage class must exist;
- *   <li>broker ids to remove must be 0..999.
+ *   <li>broker ids to remove must be 0..999;
+ *   <li>once created, the controller count and the brokers' kind of storage stay as they were
+ *       ({@link Created}).
  * </ol>
  * Example: {@code brokers.replicas: 2} while topic {@code orders} has 3 replicas gives
  * {@code ReplicationFactorExceedsBrokers: "topic orders has replication factor 3 but spec.brokers.replicas
@@ -38,7 +40,8 @@ public final class SpecValidator {
         InvalidQuantity,
         UnknownStorageClass,
         InvalidBrokerId,
-        ControllerQuorumIsFixed
+        ControllerQuorumIsFixed,
+        StorageKindIsFixed
     }
 
     /** One problem: a stable reason and a message that says what to fix. */
@@ -106,23 +109,46 @@ public final class SpecValidator {
      */
     public static List<Problem> validate(KafkaClusterSpec spec, Map<String, Integer> topicReplicationFactors,
             Set<String> storageClasses) {
-        return validate(spec, topicReplicationFactors, storageClasses, null);
+        return validate(spec, topicReplicationFactors, storageClasses, new Created(null, Map.of()));
+    }
+
+    /** {@link #validate(KafkaClusterSpec, Map, Set, Created)} with only the quorum's size known. */
+    public static List<Problem> validate(KafkaClusterSpec spec, Map<String, Integer> topicReplicationFactors,
+            Set<String> storageClasses, Integer votersNow) {
+        return validate(spec, topicReplicationFactors, storageClasses, new Created(votersNow, Map.of()));
     }
 
     /**
-     * @param votersNow the size of the quorum the cluster was created with (the voters in its
-     *     ConfigMap), or {@code null} before it exists. KRaft's quorum here is static
-     *     ({@code controller.quorum.voters}): new controllers would start with empty logs and, two of
-     *     three, could elect a leader without the cluster's metadata. So the count is fixed.
+     * What an existing cluster was created with, which its spec may no longer change.
+     *
+     * @param voters the size of its quorum (the voters in its ConfigMap), or {@code null} before it
+     *     exists. KRaft's quorum here is static ({@code controller.quorum.voters}): new controllers
+     *     would start with empty logs and, two of three, could elect a leader without the cluster's
+     *     metadata. So the count is fixed.
+     * @param brokerVolumeKinds each broker claim's recorded kind, {@code local} or {@code network}, by
+     *     claim name. berth treats every broker by {@code spec.brokers.storage.local}: moved off a
+     *     cordoned node or left there, evicted one at a time or never, its node's disk checked by the
+     *     extender or not. A flip would treat the existing volumes as what they are not: a network
+     *     broker evicted by {@code kubectl drain} without its leadership moved first, or a local broker
+     *     deleted to move it, whose pod then cannot start anywhere but on the cordoned node. So the
+     *     kind is fixed while any broker volume of the other kind exists.
      */
+    public record Created(Integer voters, Map<String, String> brokerVolumeKinds) {
+        public Created {
+            brokerVolumeKinds = brokerVolumeKinds == null ? Map.of() : Map.copyOf(brokerVolumeKinds);
+        }
+    }
+
     public static List<Problem> validate(KafkaClusterSpec spec, Map<String, Integer> topicReplicationFactors,
-            Set<String> storageClasses, Integer votersNow) {
+            Set<String> storageClasses, Created created) {
         List<Problem> out = new ArrayList<>();
+        Integer votersNow = created.voters();
         if (votersNow != null && !votersNow.equals(spec.controllers().replicas())) {
             out.add(new Problem(Reason.ControllerQuorumIsFixed, "spec.controllers.replicas is "
                     + spec.controllers().replicas() + " but the cluster was created with " + votersNow
                     + " controllers, and its KRaft quorum is fixed; set it back to " + votersNow));
         }
+        checkStorageKind(out, spec.brokers().storage().isLocal(), created.brokerVolumeKinds());
         int brokers = spec.brokers().replicas();
         List<String> badKeys = spec.config().keySet().stream().filter(k -> !CONFIG_KEY.matcher(k).matches())
                 .sorted().toList();
@@ -183,6 +209,28 @@ public final class SpecValidator {
             }
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * Example: {@code local: true} while {@code data-demo-broker-0} and {@code -1} were created as
+     * network volumes gives {@code StorageKindIsFixed}: "spec.brokers.storage.local is true but the
+     * broker volumes data-demo-broker-0, data-demo-broker-1 were created as network volumes ...; set
+     * it back to false".
+     */
+    private static void checkStorageKind(List<Problem> out, boolean local, Map<String, String> kinds) {
+        String was = local ? "network" : "local"; // a value that is neither, written by hand, is no record
+        List<String> other = new TreeMap<>(kinds).entrySet().stream().filter(e -> was.equals(e.getValue()))
+                .map(Map.Entry::getKey).toList();
+        if (other.isEmpty()) {
+            return;
+        }
+        String shown = other.size() > 5 ? String.join(", ", other.subList(0, 5)) + " and " + (other.size() - 5)
+                + " more" : String.join(", ", other);
+        out.add(new Problem(Reason.StorageKindIsFixed, "spec.brokers.storage.local is " + local + " but "
+                + (other.size() == 1 ? "the broker volume " + shown + " was created as a " + was + " volume"
+                        : "the broker volumes " + shown + " were created as " + was + " volumes")
+                + ", and berth moves, evicts and places every broker by this setting; set it back to " + !local
+                + " (brokers on the other kind of storage are a new cluster)"));
     }
 
     /** The smallest volume berth accepts: a size below 1Mi is a slip (a zero, or m for milli), not a Kafka volume. */

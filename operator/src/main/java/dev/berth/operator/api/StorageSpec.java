@@ -6,7 +6,8 @@ package dev.berth.operator.api;
  * @param size a Kubernetes quantity such as {@code 100Gi}; default set by the owner (controllers or brokers)
  * @param storageClassName storage class of the PVC; {@code null} uses the cluster's default class
  * @param local {@code true} when the volume is node-local disk: broker pods then carry
- *     {@code berth.dev/local-storage} and the extender checks the node's disk; default false
+ *     {@code berth.dev/local-storage} and the extender checks the node's disk; default false. For
+ *     brokers it is fixed while their volumes of the other kind exist ({@code SpecValidator.Created})
  */
 public record StorageSpec(String size, String storageClassName, Boolean local) {
     public StorageSpec {

@@ -5,6 +5,7 @@ import dev.berth.operator.act.KubeWriter;
 import dev.berth.operator.act.OwnedObjects;
 import dev.berth.operator.act.StatusBuilder;
 import dev.berth.operator.act.desired.DesiredConfigMap;
+import dev.berth.operator.act.desired.DesiredPvcs;
 import dev.berth.operator.act.desired.Names;
 import dev.berth.operator.api.Condition;
 import dev.berth.operator.api.ConditionType;
@@ -190,7 +191,8 @@ public final class KafkaClusterReconciler implements Reconciler {
         Observed seen = observe(key, cluster);
         List<Problem> problems = SpecValidator.validate(cluster.getSpec(),
                 TopicReplication.of(seen.kafka().observation()), classesIfNeeded(cluster, seen),
-                DesiredConfigMap.voterCount(seen.kube().configMaps().get(Names.configMap(cluster.name()))));
+                new SpecValidator.Created(DesiredConfigMap.voterCount(seen.kube().configMaps().get(Names.configMap(cluster.name()))),
+                        DesiredPvcs.brokerVolumeKinds(seen.kube().pvcs().values())));
         if (!problems.isEmpty()) {
             remember(key, seen.operation());
             boolean written = statusWrites.write(seen.status(problems, List.of(), seen.operation(), paused(key, seen.operation())));

@@ -111,13 +111,49 @@ class SpecValidatorTest {
     @org.junit.jupiter.api.Test
     void theControllerCountIsFixedOnceTheClusterExists() {
         KafkaClusterSpec three = BASE.withControllers(new ControllersSpec(3, null));
-        assertThat(SpecValidator.validate(three, null, null, null)).isEmpty(); // not created yet: any count
+        assertThat(SpecValidator.validate(three, null, null, (Integer) null)).isEmpty(); // not created yet: any count
         assertThat(SpecValidator.validate(three, null, null, 3)).isEmpty();
         assertThat(SpecValidator.validate(BASE.withControllers(new ControllersSpec(5, null)), null, null, 3))
                 .containsExactly(new Problem(Reason.ControllerQuorumIsFixed, "spec.controllers.replicas is 5 but the "
                         + "cluster was created with 3 controllers, and its KRaft quorum is fixed; set it back to 3"));
         assertThat(SpecValidator.validate(BASE.withControllers(new ControllersSpec(1, null)), null, null, 3))
                 .extracting(Problem::reason).containsExactly(Reason.ControllerQuorumIsFixed);
+    }
+
+    /** The brokers' kind of storage, as their claims record it, stays: each row is a spec's flag against the claims. */
+    @org.junit.jupiter.api.Test
+    void theBrokersKindOfStorageIsFixedWhileTheirVolumesExist() {
+        record Row(boolean local, Map<String, String> kinds, List<Problem> expected) {}
+        KafkaClusterSpec network = brokerStorage(new StorageSpec("10Gi", null, false));
+        KafkaClusterSpec local = brokerStorage(new StorageSpec("10Gi", null, true));
+        Row[] rows = {
+            new Row(false, Map.of(), List.of()), // nothing created yet: either kind
+            new Row(true, Map.of(), List.of()),
+            new Row(false, Map.of("data-demo-broker-0", "network", "data-demo-broker-1", "network"), List.of()),
+            new Row(true, Map.of("data-demo-broker-0", "local"), List.of()),
+            new Row(true, Map.of("data-demo-broker-0", "network"), List.of(new Problem(Reason.StorageKindIsFixed,
+                    "spec.brokers.storage.local is true but the broker volume data-demo-broker-0 was created as a network"
+                            + " volume, and berth moves, evicts and places every broker by this setting; set it back to"
+                            + " false (brokers on the other kind of storage are a new cluster)"))),
+            new Row(false, Map.of("data-demo-broker-1", "local", "data-demo-broker-0", "local", "data-demo-broker-2",
+                    "network"), List.of(new Problem(Reason.StorageKindIsFixed, "spec.brokers.storage.local is false but"
+                            + " the broker volumes data-demo-broker-0, data-demo-broker-1 were created as local volumes,"
+                            + " and berth moves, evicts and places every broker by this setting; set it back to true"
+                            + " (brokers on the other kind of storage are a new cluster)"))),
+            new Row(true, Map.of("data-demo-broker-0", "ssd"), List.of()), // a hand-written value is no record
+        };
+        for (Row r : rows) {
+            assertThat(SpecValidator.validate(r.local() ? local : network, null, null,
+                    new SpecValidator.Created(null, r.kinds()))).as("%s %s", r.local(), r.kinds())
+                    .containsExactlyElementsOf(r.expected());
+        }
+        Map<String, String> seven = new java.util.TreeMap<>();
+        for (int i = 0; i < 7; i++) {
+            seven.put("data-demo-broker-" + i, "network");
+        }
+        assertThat(SpecValidator.validate(local, null, null, new SpecValidator.Created(3, seven))).singleElement()
+                .extracting(Problem::message).asString().contains("volumes data-demo-broker-0, data-demo-broker-1,"
+                        + " data-demo-broker-2, data-demo-broker-3, data-demo-broker-4 and 2 more were created as network");
     }
 
     /**

@@ -124,19 +124,15 @@ class KafkaClusterReconcileTest {
                 .getSpec().getMaxUnavailable().getIntValue()).as("local storage: one eviction at a time").isEqualTo(1);
         assertThat(policy.readNamespacedPodDisruptionBudget("demo-controllers", NS).execute()
                 .getSpec().getMaxUnavailable().getIntValue()).as("3 controllers: one at a time").isEqualTo(1);
-        // the storage made network: berth moves such brokers itself, so the budget follows (a probe found it kept)
-        OperatorFixture.clusters(bed).patch(NS, "demo", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-                new V1Patch("{\"spec\":{\"brokers\":{\"storage\":{\"local\":false}}}}")).throwsApiException();
+        // a person raised it: set back (a probe found a changed budget kept)
+        patchBudget(policy, "demo-brokers", "{\"spec\":{\"maxUnavailable\":3}}");
         eventually().until(() -> policy.readNamespacedPodDisruptionBudget("demo-brokers", NS).execute()
-                .getSpec().getMaxUnavailable().getIntValue() == 0);
+                .getSpec().getMaxUnavailable().getIntValue() == 1);
         // a person switched it to minAvailable: set back, with minAvailable cleared (an apiserver refuses both)
-        io.kubernetes.client.util.PatchUtils.patch(io.kubernetes.client.openapi.models.V1PodDisruptionBudget.class,
-                () -> policy.patchNamespacedPodDisruptionBudget("demo-brokers", NS, new V1Patch(
-                        "{\"spec\":{\"maxUnavailable\":null,\"minAvailable\":2}}")).buildCall(null),
-                V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, bed.apiClient());
+        patchBudget(policy, "demo-brokers", "{\"spec\":{\"maxUnavailable\":null,\"minAvailable\":2}}");
         eventually().until(() -> {
             var spec = policy.readNamespacedPodDisruptionBudget("demo-brokers", NS).execute().getSpec();
-            return spec.getMaxUnavailable() != null && spec.getMaxUnavailable().getIntValue() == 0
+            return spec.getMaxUnavailable() != null && spec.getMaxUnavailable().getIntValue() == 1
                     && spec.getMinAvailable() == null;
         });
 
@@ -217,6 +213,57 @@ class KafkaClusterReconcileTest {
         V1PersistentVolumeClaim fresh = core.readNamespacedPersistentVolumeClaim("data-vol-broker-1", NS).execute();
         assertThat(fresh.getMetadata().getUid()).isNotEqualTo(uidBefore);
         assertThat(fresh.getMetadata().getDeletionTimestamp()).isNull();
+    }
+
+    private static void patchBudget(PolicyV1Api policy, String name, String body) throws Exception {
+        io.kubernetes.client.util.PatchUtils.patch(io.kubernetes.client.openapi.models.V1PodDisruptionBudget.class,
+                () -> policy.patchNamespacedPodDisruptionBudget(name, NS, new V1Patch(body)).buildCall(null),
+                V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, bed.apiClient());
+    }
+
+    /**
+     * The brokers' storage flipped from network to local on a running cluster: refused, and nothing
+     * is treated as local (the budget would let {@code kubectl drain} evict a network broker with its
+     * leadership still on it). Set back, the cluster is valid again.
+     */
+    @Test
+    void theBrokersKindOfStorageCannotFlipUnderRunningBrokers() throws Exception {
+        create(bed, NS, "flip", OperatorFixture.spec(1, 2, null));
+        eventually().until(() -> pods(bed, NS, "flip").size() == 3 && core.listNamespacedPersistentVolumeClaim(NS)
+                .labelSelector("berth.dev/cluster=flip").execute().getItems().size() == 3);
+        assertThat(core.readNamespacedPersistentVolumeClaim("data-flip-broker-1", NS).execute().getMetadata()
+                .getAnnotations()).containsEntry("berth.dev/volume-kind", "network");
+        PolicyV1Api policy = new PolicyV1Api(bed.apiClient());
+        eventually().until(() -> policy.listNamespacedPodDisruptionBudget(NS).labelSelector("berth.dev/cluster=flip")
+                .execute().getItems().size() == 2);
+
+        OperatorFixture.clusters(bed).patch(NS, "flip", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+                new V1Patch("{\"spec\":{\"brokers\":{\"storage\":{\"local\":true}}}}")).throwsApiException();
+        eventually().untilAsserted(() -> assertThat(get(bed, NS, "flip").getStatus().condition(ConditionType.SpecValid))
+                .satisfies(c -> {
+                    assertThat(c.isTrue()).isFalse();
+                    assertThat(c.reason()).isEqualTo("StorageKindIsFixed");
+                    assertThat(c.message()).startsWith("spec.brokers.storage.local is true but the broker volumes"
+                            + " data-flip-broker-0, data-flip-broker-1 were created as network volumes").endsWith(
+                            "set it back to false (brokers on the other kind of storage are a new cluster)");
+                }));
+        // every pass since the edit was refused before it touched an object: the budget is still network's
+        assertThat(policy.readNamespacedPodDisruptionBudget("flip-brokers", NS).execute().getSpec().getMaxUnavailable()
+                .getIntValue()).isEqualTo(0);
+        // a broker pod deleted meanwhile is not created again from the refused spec
+        core.deleteNamespacedPod("flip-broker-0", NS).execute();
+        org.awaitility.Awaitility.await("no pod from the refused spec").during(java.time.Duration.ofSeconds(2))
+                .atMost(java.time.Duration.ofSeconds(10)).until(() -> pods(bed, NS, "flip").size() == 2);
+
+        OperatorFixture.clusters(bed).patch(NS, "flip", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+                new V1Patch("{\"spec\":{\"brokers\":{\"storage\":{\"local\":false}}}}")).throwsApiException();
+        eventually().until(() -> get(bed, NS, "flip").getStatus().condition(ConditionType.SpecValid).isTrue());
+        eventually().until(() -> policy.readNamespacedPodDisruptionBudget("flip-brokers", NS).execute().getSpec()
+                .getMaxUnavailable().getIntValue() == 0);
+        eventually().until(() -> pods(bed, NS, "flip").size() == 3);
+        assertThat(pods(bed, NS, "flip")).filteredOn(p -> p.getMetadata().getName().contains("broker"))
+                .hasSize(2).allSatisfy(p -> assertThat(p.getMetadata().getAnnotations())
+                        .doesNotContainKey("berth.dev/local-storage"));
     }
 
     @Test

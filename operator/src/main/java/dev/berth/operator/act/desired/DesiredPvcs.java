@@ -6,18 +6,46 @@ import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimSpec;
 import io.kubernetes.client.openapi.models.V1VolumeResourceRequirements;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Builds the PVC {@code data-<pod>} of one broker or controller: ReadWriteOnce, the spec's size and
  * storage class, the same labels as its pod. A pod that is recreated finds its PVC, and with it its data.
+ * A broker's claim also records whether the spec made it a local or a network volume
+ * ({@link Names#ANN_VOLUME_KIND}); {@link #brokerVolumeKinds} reads that record back.
  */
 public final class DesiredPvcs {
     private DesiredPvcs() {}
 
     public static V1PersistentVolumeClaim broker(KafkaCluster c, int id) {
-        return build(c, Names.brokerPod(c.name(), id), Names.ROLE_BROKER, id, c.getSpec().brokers().storage());
+        StorageSpec s = c.getSpec().brokers().storage();
+        V1PersistentVolumeClaim pvc = build(c, Names.brokerPod(c.name(), id), Names.ROLE_BROKER, id, s);
+        pvc.getMetadata().putAnnotationsItem(Names.ANN_VOLUME_KIND, s.isLocal() ? Names.VOLUME_LOCAL : Names.VOLUME_NETWORK);
+        return pvc;
+    }
+
+    /**
+     * The recorded kind of every broker claim that has one, by claim name: {@code data-demo-broker-0 ->
+     * network}. Claims being deleted are left out (their broker is going), and so are claims from a berth
+     * that did not record the kind.
+     */
+    public static Map<String, String> brokerVolumeKinds(Collection<V1PersistentVolumeClaim> pvcs) {
+        Map<String, String> out = new TreeMap<>();
+        for (V1PersistentVolumeClaim pvc : pvcs) {
+            var meta = pvc.getMetadata();
+            if (meta == null || meta.getDeletionTimestamp() != null || meta.getLabels() == null
+                    || !Names.ROLE_BROKER.equals(meta.getLabels().get(Names.LABEL_ROLE)) || meta.getAnnotations() == null) {
+                continue;
+            }
+            String kind = meta.getAnnotations().get(Names.ANN_VOLUME_KIND);
+            if (kind != null) {
+                out.put(meta.getName(), kind);
+            }
+        }
+        return out;
     }
 
     public static V1PersistentVolumeClaim controller(KafkaCluster c, int ordinal) {

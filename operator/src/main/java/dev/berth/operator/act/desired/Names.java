@@ -41,6 +41,14 @@ public final class Names {
      * edit to the running broker: it is what the next edit is compared with.
      */
     public static final String ANN_CONFIG = PREFIX + "config";
+    /**
+     * On each broker PVC: {@value #VOLUME_LOCAL} or {@value #VOLUME_NETWORK}, from
+     * {@code spec.brokers.storage.local} when the claim was created. It is what the spec validator
+     * holds a later {@code local} to: the volume's kind cannot change under a running broker.
+     */
+    public static final String ANN_VOLUME_KIND = PREFIX + "volume-kind";
+    public static final String VOLUME_LOCAL = "local";
+    public static final String VOLUME_NETWORK = "network";
     public static final String ROLE_BROKER = "broker";
     public static final String ROLE_CONTROLLER = "controller";
 

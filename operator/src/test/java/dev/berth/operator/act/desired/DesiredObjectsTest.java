@@ -250,6 +250,26 @@ class DesiredObjectsTest {
         assertThat(c.getMetadata().getName()).isEqualTo("data-demo-controller-0");
         assertThat(c.getSpec().getStorageClassName()).isNull(); // default class
         assertThat(c.getSpec().getResources().getRequests().get("storage").toSuffixedString()).isEqualTo("10Gi");
+        assertThat(c.getMetadata().getAnnotations()).as("controllers' storage is not judged by kind")
+                .satisfiesAnyOf(a -> assertThat(a).isNull(), a -> assertThat(a).doesNotContainKey("berth.dev/volume-kind"));
+    }
+
+    /** Each broker claim records its kind of volume, and reading the claims back gives it by name. */
+    @Test
+    void brokerClaimsRecordWhetherTheyAreLocalOrNetworkVolumes() {
+        KafkaCluster network = cluster(LOCAL.getSpec().withBrokers(
+                LOCAL.getSpec().brokers().withStorage(new StorageSpec("100Gi", null, false))));
+        V1PersistentVolumeClaim local0 = DesiredPvcs.broker(LOCAL, 0);
+        V1PersistentVolumeClaim network1 = DesiredPvcs.broker(network, 1);
+        assertThat(local0.getMetadata().getAnnotations()).containsExactlyEntriesOf(Map.of("berth.dev/volume-kind", "local"));
+        assertThat(network1.getMetadata().getAnnotations()).containsExactlyEntriesOf(Map.of("berth.dev/volume-kind", "network"));
+        V1PersistentVolumeClaim going = DesiredPvcs.broker(network, 2);
+        going.getMetadata().deletionTimestamp(java.time.OffsetDateTime.now());
+        V1PersistentVolumeClaim older = DesiredPvcs.broker(LOCAL, 3); // from a berth that did not record it
+        older.getMetadata().setAnnotations(null);
+        assertThat(DesiredPvcs.brokerVolumeKinds(List.of(network1, DesiredPvcs.controller(LOCAL, 0), local0, going, older)))
+                .containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of("data-demo-broker-0", "local",
+                        "data-demo-broker-1", "network")));
     }
 
     @Test
