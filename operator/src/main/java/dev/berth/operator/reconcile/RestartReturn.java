@@ -46,9 +46,8 @@ final class RestartReturn {
                 String why = "Waiting for broker " + b + "'s new pod " + pod.getMetadata().getName() + ": its data is"
                         + " on the local disk of " + cordon.node() + ", which is cordoned" + RestartStep.progress(op)
                         + ".";
-                return StepResult.of(RestartStep.with(op, RestartStep.RESTARTING, why, Map.of()), RestartStep.AGAIN,
-                        Condition.of(ConditionType.RestartBlocked, true, "NodeCordoned", why + " It comes back once "
-                                + cordon.node() + " is uncordoned; every other operation waits meanwhile."));
+                return RestartStep.blocked(ctx, op, RestartStep.RESTARTING, "NodeCordoned", "Warning", why,
+                        " It comes back once " + cordon.node() + " is uncordoned; every other operation waits meanwhile.");
             }
             releaseUncordoned(ctx, pod);
             return notBack(ctx, op, b, "Waiting for broker " + b + "'s new pod " + pod.getMetadata().getName()

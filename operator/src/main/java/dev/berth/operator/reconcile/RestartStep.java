@@ -23,7 +23,6 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -40,11 +39,10 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p><b>Per broker b</b> (the design's seven steps):
  * <ol>
- *   <li>{@code MovingLeadership}, and {@code WaitingSafe} while {@link RestartSafety} finds a
- *       partition that stopping b would take below min.insync, while any reassignment runs, or while
- *       another desired broker is not listed or not in every ISR, so that one broker at most is down,
- *       or while b is on local storage on a cordoned node, where a new pod could not start
- *       (condition {@code RestartBlocked} says which): first record the replica order of every partition b leads or is preferred for
+ *   <li>{@code MovingLeadership}, and {@code WaitingSafe} while {@link RestartGate} finds b may not
+ *       stop yet ({@link RestartSafety}'s min.insync rule, a reassignment running, another broker
+ *       behind, b's local volume on a cordoned node; condition {@code RestartBlocked} and an Event
+ *       {@code RestartWaiting} say which): first record the replica order of every partition b leads or is preferred for
  *       (details {@code batchReplicasBefore}, written before anything changes in Kafka); then reorder
  *       them ({@link LeadershipShift#away}, no data moves) and run preferred elections;
  *   <li>once b leads nothing another in-sync replica could lead, and it is still safe: delete its
@@ -102,6 +100,12 @@ public final class RestartStep implements OperationStep {
     /** {@link #SKIPPED} values: the broker no longer needs its restart, or the operation makes way for a scale. */
     static final String FOR_SPEC = "spec";
     static final String FOR_SCALE = "scale";
+    /**
+     * Details: the {@code RestartBlocked} reason of the wait under way, so that its Event is posted
+     * once when the wait starts or changes kind, not on every pass. {@link #with} drops it when a
+     * pass does not wait.
+     */
+    static final String WAITING_FOR = "waitingFor";
     /** Details: the Warning that the broker is not back was posted. */
     static final String WARNED = "notBackWarned";
     /** Details: passes spent electing preferred leaders back. */
@@ -114,7 +118,11 @@ public final class RestartStep implements OperationStep {
     enum Event {
         /** Broker pods run an older spec (or ask for a restart): rolling them one at a time. */
         RESTART_STARTED("RestartStarted"),
-        /** A Warning, when a broker's restart starts waiting: stopping it now would take partitions below min.insync. */
+        /**
+         * When a broker's restart starts waiting, or waits for something else: a Warning when a person
+         * may have to act (partitions at min.insync, a cordoned node, a broker not back), Normal for
+         * reassignments that end by themselves.
+         */
         RESTART_WAITING("RestartWaiting"),
         /** One broker is back, in every ISR, with its preferred leaderships. */
         BROKER_RESTARTED("BrokerRestarted"),
@@ -178,7 +186,7 @@ public final class RestartStep implements OperationStep {
         return leadershipOff(ctx, op, s, b, pod, needed);
     }
 
-    /** Steps 1 to 4: wait until safe, leadership away, wait until b leads nothing, delete the pod. */
+    /** Steps 1 to 4: wait until safe ({@link RestartGate}), leadership away, wait until b leads nothing, delete the pod. */
     private static StepResult leadershipOff(StepContext ctx, OperationStatus op, ClusterSnapshot s, int b, V1Pod pod,
             SortedMap<Integer, String> needed) throws Exception {
         String turnPod = op.details().get(TURN_POD);
@@ -206,54 +214,9 @@ public final class RestartStep implements OperationStep {
             return restore(ctx, with(op, RESTORING, "Broker " + b + " no longer needs its restart; not restarted.",
                     Map.of(SKIPPED, FOR_SPEC)), s, b, needed);
         }
-        CordonMoves.Finding cordon = PodDrift.cordoned(ctx.cluster(), ctx.kube()).get(b);
-        if (cordon != null && cordon.verdict() == CordonMoves.Verdict.STAY_LOCAL_STORAGE) {
-            // its volume is bound to a node that takes no new pod: a new pod could not start until the
-            // node is back, and the broker would be down all that time (found by a probe)
-            String why = "Waiting to restart broker " + b + ": its node " + cordon.node() + " is cordoned, and its"
-                    + " data is on that node's local disk, so a new pod could not start there until it is back.";
-            return StepResult.of(with(op, WAITING_SAFE, why, Map.of()), AGAIN, Condition.of(
-                    ConditionType.RestartBlocked, true, "NodeCordoned", why + " It goes on once " + cordon.node()
-                            + " is uncordoned."));
-        }
-        List<RestartSafety.Blocker> blockers = RestartSafety.blockers(s, b);
-        if (!blockers.isEmpty()) {
-            String why = "Waiting to restart broker " + b + ": stopping it now would take partitions below"
-                    + " min.insync.replicas: " + RestartSafety.describe(blockers, 5) + ".";
-            if (!WAITING_SAFE.equals(op.phase())) {
-                ctx.event("Warning", Event.RESTART_WAITING.reason, why);
-            }
-            return StepResult.of(with(op, WAITING_SAFE, why, Map.of()), AGAIN,
-                    Condition.of(ConditionType.RestartBlocked, true, reason(blockers.get(0).reason()), why
-                            + " It goes on by itself once those replicas are back in sync."));
-        }
-        Set<TopicPartition> running = ReassignmentExecutorAccess.running(ctx.admin()).keySet();
-        if (!running.isEmpty()) {
-            // a reorder would replace the target of a move under way (someone's, or a lagging end of
-            // ours), and a broker stopped mid-move stalls it
-            String why = "Waiting to restart broker " + b + ": " + running.size() + " partition reassignments are"
-                    + " running (" + running.stream().map(TopicPartition::toString).sorted().limit(3)
-                            .collect(Collectors.joining(", ")) + (running.size() > 3 ? ", ..." : "") + ").";
-            return StepResult.of(with(op, WAITING_SAFE, why, Map.of()), AGAIN,
-                    Condition.of(ConditionType.RestartBlocked, true, "ReassignmentsRunning", why
-                            + " It goes on by itself once they end."));
-        }
-        Set<Integer> behind = new TreeSet<>();
-        for (int other : ctx.desiredBrokers()) {
-            if (other != b && (s.brokers().stream().noneMatch(x -> x.id() == other)
-                    || !LeadershipShift.lagging(s, other).isEmpty())) {
-                behind.add(other);
-            }
-        }
-        if (!behind.isEmpty()) {
-            // one broker down at a time, checked against Kafka rather than this operation's record: a
-            // broker restarted by an earlier roll whose record was lost, or one lost with its node, counts
-            // too (with min.insync.replicas=1 the safety rule alone would let b stop beside it)
-            String why = "Waiting to restart broker " + b + ": brokers " + behind + " are not back in every ISR.";
-            return StepResult.of(with(op, WAITING_SAFE, why, Map.of()), AGAIN,
-                    Condition.of(ConditionType.RestartBlocked, true, "OtherBrokersBehind", why
-                            + " It goes on by itself once they are; to replace a lost broker, name it in"
-                            + " spec.brokers.remove (the restart makes way)."));
+        StepResult waiting = RestartGate.waiting(ctx, op, s, b);
+        if (waiting != null) {
+            return waiting;
         }
         Map<String, List<Integer>> recorded = BatchOrigins.decode(op.details().get(MoveCancel.ORIGINS));
         Map<String, List<Integer>> away = LeadershipShift.away(s, b);
@@ -278,6 +241,7 @@ public final class RestartStep implements OperationStep {
             return StepResult.of(with(op, MOVING, "Waiting for broker " + b + " to hand over " + leads.size()
                     + " leaderships before its restart" + progress(op) + ".", Map.of()), SOON, notBlocked());
         }
+        CordonMoves.Finding cordon = PodDrift.cordoned(ctx.cluster(), ctx.kube()).get(b);
         boolean move = cordon != null && cordon.verdict() == CordonMoves.Verdict.MOVE;
         if (ctx.writer().deletePod(pod)) {
             dev.berth.operator.metrics.OperatorMetrics.BROKER_RESTARTS.inc();
@@ -356,9 +320,23 @@ public final class RestartStep implements OperationStep {
 
     static OperationStatus with(OperationStatus op, String phase, String message, Map<String, String> set) {
         Map<String, String> details = new TreeMap<>(op.details());
+        details.remove(WAITING_FOR);
         details.putAll(set);
         return new OperationStatus(op.type(), phase, op.brokers(), op.bytesMoved(), op.bytesTotal(),
                 op.partitionsDone(), op.partitionsTotal(), op.startedAt(), message, details);
+    }
+
+    /**
+     * A pass that waits: {@code RestartBlocked=True reason} with {@code why} and {@code until}, and a
+     * {@code RestartWaiting} Event of {@code type} when the wait starts or its reason changes.
+     */
+    static StepResult blocked(StepContext ctx, OperationStatus op, String phase, String reason, String type,
+            String why, String until) {
+        if (!phase.equals(op.phase()) || !reason.equals(op.details().get(WAITING_FOR))) {
+            ctx.event(type, Event.RESTART_WAITING.reason, why);
+        }
+        return StepResult.of(with(op, phase, why, Map.of(WAITING_FOR, reason)), AGAIN,
+                Condition.of(ConditionType.RestartBlocked, true, reason, why + until));
     }
 
     static String progress(OperationStatus op) {
@@ -376,10 +354,6 @@ public final class RestartStep implements OperationStep {
         Set<TopicPartition> out = new HashSet<>();
         names.forEach(n -> out.add(MoveCancel.partition(n)));
         return out;
-    }
-
-    private static String reason(RestartSafety.Reason r) {
-        return r == RestartSafety.Reason.UNDER_MIN_ISR ? "IsrBelowMinInsync" : "IsrAtMinInsync";
     }
 
     static Condition notBlocked() {

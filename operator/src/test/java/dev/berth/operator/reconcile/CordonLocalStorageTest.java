@@ -83,6 +83,9 @@ class CordonLocalStorageTest {
                 + " could not start there until it is back. It goes on once n0 is uncordoned.");
         await("broker 0 keeps running").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                 .until(() -> uid.equals(pod(0).getMetadata().getUid()) && !rig.glue().stops.containsKey(0));
+        assertThat(waitingEvents()).as("one Warning for the wait, not one per pass").containsExactly("Warning: Waiting"
+                + " to restart broker 0: its node n0 is cordoned, and its data is on that node's local disk, so a new"
+                + " pod could not start there until it is back.");
 
         rig.cordon("n0", false);
         await("the roll over once n0 is back").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null
@@ -114,6 +117,9 @@ class CordonLocalStorageTest {
                 + " of 3). It comes back once n0 is uncordoned; every other operation waits meanwhile.");
         assertThat(rig.cluster().getStatus().condition(ConditionType.OnCordonedNodes).message())
                 .contains("broker 0 on cordoned node n0, stays (local storage)");
+        await("a Warning when the wait changed from the roll's turn to the evicted pod").atMost(WAIT)
+                .until(() -> waitingEvents().contains("Warning: Waiting for broker 0's new pod local-broker-0: its data"
+                        + " is on the local disk of n0, which is cordoned (broker 1 of 3)."));
 
         rig.cordon("n0", false);
         await("back on n0, the roll over").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null
@@ -123,6 +129,13 @@ class CordonLocalStorageTest {
 
     private static V1Pod pod(int id) throws Exception {
         return rig.brokerPod(id);
+    }
+
+    /** The {@code RestartWaiting} Events, as "type: message", one entry per Event posted. */
+    private static List<String> waitingEvents() throws Exception {
+        return rig.core.listNamespacedEvent(DayTwoRig.NS).execute().getItems().stream()
+                .filter(e -> RestartStep.Event.RESTART_WAITING.reason.equals(e.getReason()))
+                .map(e -> e.getType() + ": " + e.getMessage()).toList();
     }
 
     private static String reason(ConditionType type) throws Exception {

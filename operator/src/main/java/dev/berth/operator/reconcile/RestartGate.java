@@ -1,0 +1,88 @@
+package dev.berth.operator.reconcile;
+
+import dev.berth.operator.act.PodDrift;
+import dev.berth.operator.api.OperationStatus;
+import dev.berth.operator.model.ClusterSnapshot;
+import dev.berth.operator.plan.CordonMoves;
+import dev.berth.operator.plan.LeadershipShift;
+import dev.berth.operator.plan.RestartSafety;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Step 1 of a broker's restart ({@link RestartStep}): whether broker {@code b} may lose its
+ * leadership and its pod now. Nothing moves until every check passes, so a wait costs the cluster
+ * nothing.
+ *
+ * <p>The checks, in order, each with the {@code RestartBlocked} reason it gives:
+ * <ol>
+ *   <li>{@code NodeCordoned}: b is on local storage and its node is cordoned; its new pod could not
+ *       start anywhere else, so b would be down until the uncordon;
+ *   <li>{@code IsrAtMinInsync} / {@code IsrBelowMinInsync}: stopping b would take a partition below
+ *       {@code min.insync.replicas} ({@link RestartSafety});
+ *   <li>{@code ReassignmentsRunning}: a reassignment is under way, whose target a reorder would replace;
+ *   <li>{@code OtherBrokersBehind}: another wanted broker is missing or out of an ISR, so two would be
+ *       down at once.
+ * </ol>
+ * A wait posts the Event {@code RestartWaiting} when it starts or changes reason.
+ *
+ * <p>Example: brokers 0..2, {@code orders-0} on [0,1,2] with ISR [0,1] and min.insync 2: b=0 waits
+ * with {@code IsrAtMinInsync} ("orders-0 ISR [0,1], min.insync 2"), and goes once broker 2 is back in
+ * the ISR.
+ */
+final class RestartGate {
+    private RestartGate() {}
+
+    /** The wait for b, or {@code null} when b may stop now. */
+    static StepResult waiting(StepContext ctx, OperationStatus op, ClusterSnapshot s, int b) throws Exception {
+        CordonMoves.Finding cordon = PodDrift.cordoned(ctx.cluster(), ctx.kube()).get(b);
+        if (cordon != null && cordon.verdict() == CordonMoves.Verdict.STAY_LOCAL_STORAGE) {
+            // its volume is bound to a node that takes no new pod: a new pod could not start until the
+            // node is back, and the broker would be down all that time (found by a probe)
+            String why = "Waiting to restart broker " + b + ": its node " + cordon.node() + " is cordoned, and its"
+                    + " data is on that node's local disk, so a new pod could not start there until it is back.";
+            return RestartStep.blocked(ctx, op, RestartStep.WAITING_SAFE, "NodeCordoned", "Warning", why, " It goes on once " + cordon.node()
+                    + " is uncordoned.");
+        }
+        List<RestartSafety.Blocker> blockers = RestartSafety.blockers(s, b);
+        if (!blockers.isEmpty()) {
+            String why = "Waiting to restart broker " + b + ": stopping it now would take partitions below"
+                    + " min.insync.replicas: " + RestartSafety.describe(blockers, 5) + ".";
+            return RestartStep.blocked(ctx, op, RestartStep.WAITING_SAFE, reason(blockers.get(0).reason()), "Warning", why,
+                    " It goes on by itself once those replicas are back in sync.");
+        }
+        Set<TopicPartition> running = ReassignmentExecutorAccess.running(ctx.admin()).keySet();
+        if (!running.isEmpty()) {
+            // a reorder would replace the target of a move under way (someone's, or a lagging end of
+            // ours), and a broker stopped mid-move stalls it
+            String why = "Waiting to restart broker " + b + ": " + running.size() + " partition reassignments are"
+                    + " running (" + running.stream().map(TopicPartition::toString).sorted().limit(3)
+                            .collect(Collectors.joining(", ")) + (running.size() > 3 ? ", ..." : "") + ").";
+            return RestartStep.blocked(ctx, op, RestartStep.WAITING_SAFE, "ReassignmentsRunning", "Normal", why,
+                    " It goes on by itself once they end.");
+        }
+        Set<Integer> behind = new TreeSet<>();
+        for (int other : ctx.desiredBrokers()) {
+            if (other != b && (s.brokers().stream().noneMatch(x -> x.id() == other)
+                    || !LeadershipShift.lagging(s, other).isEmpty())) {
+                behind.add(other);
+            }
+        }
+        if (!behind.isEmpty()) {
+            // one broker down at a time, checked against Kafka rather than this operation's record: a
+            // broker restarted by an earlier roll whose record was lost, or one lost with its node, counts
+            // too (with min.insync.replicas=1 the safety rule alone would let b stop beside it)
+            String why = "Waiting to restart broker " + b + ": brokers " + behind + " are not back in every ISR.";
+            return RestartStep.blocked(ctx, op, RestartStep.WAITING_SAFE, "OtherBrokersBehind", "Warning", why, " It goes on by itself once"
+                    + " they are; to replace a lost broker, name it in spec.brokers.remove (the restart makes way).");
+        }
+        return null;
+    }
+
+    private static String reason(RestartSafety.Reason r) {
+        return r == RestartSafety.Reason.UNDER_MIN_ISR ? "IsrBelowMinInsync" : "IsrAtMinInsync";
+    }
+}
