@@ -113,6 +113,34 @@ public final class KubeWriter {
     }
 
     /**
+     * One annotation of a ConfigMap as the API server has it now, not as a cache may still show it;
+     * {@code null} when the annotation or the ConfigMap is absent.
+     */
+    public String configMapAnnotation(String namespace, String name, String key) throws ApiException {
+        try {
+            V1ObjectMeta meta = core.readNamespacedConfigMap(name, namespace).execute().getMetadata();
+            return meta == null || meta.getAnnotations() == null ? null : meta.getAnnotations().get(key);
+        } catch (ApiException e) {
+            if (e.getCode() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /** Merge-patches one annotation of a ConfigMap. */
+    public void annotateConfigMap(String namespace, String name, String key, String value) throws ApiException {
+        JsonObject ann = new JsonObject();
+        ann.addProperty(key, value);
+        JsonObject meta = new JsonObject();
+        meta.add("annotations", ann);
+        JsonObject body = new JsonObject();
+        body.add("metadata", meta);
+        PatchUtils.patch(V1ConfigMap.class, () -> core.patchNamespacedConfigMap(name, namespace,
+                        new V1Patch(body.toString())).buildCall(null), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
+    }
+
+    /**
      * Deletes exactly this pod: the UID precondition makes the call fail (409) rather than delete a
      * successor that took the same name. Returns false when the pod is already gone (404) or was
      * replaced meanwhile (409): either way, the pod this was about no longer runs.

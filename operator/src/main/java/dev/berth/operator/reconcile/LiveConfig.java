@@ -15,6 +15,7 @@ import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.LiveConfigRule;
 import dev.berth.operator.plan.LiveConfigRule.Seen;
 import dev.berth.operator.plan.LiveConfigRule.Verdict;
+import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +49,8 @@ import org.slf4j.LoggerFactory;
  * {@value #MAX_WRITES} times over {@link #GIVE_UP_AFTER} without effect, or calls that keep failing
  * ({@link #settleOrRoll}), leave the brokers to the restart. Only brokers whose sole difference is
  * configuration are recorded and announced: one that also runs an older image is restarted anyway.
+ * The keys whose defaults berth manages are recorded ahead of each write ({@link DefaultsLedger}),
+ * and a recorded key the spec dropped has its default deleted even when no pod remembers the key.
  *
  * <p><b>Example:</b> {@code log.retention.ms: 3600000} added to the spec of brokers 0..2: pass 1 writes
  * the default and holds 0..2; pass 2 reads 3600000 on each, records it on their pods, and posts
@@ -83,6 +86,9 @@ final class LiveConfig {
     private record Writes(String what, int times, Instant since) {}
 
     private record Refusal(String what, String why) {}
+
+    /** One write of cluster-wide defaults, and the record it goes into. */
+    private record Write(SortedMap<String, String> set, SortedSet<String> delete, DefaultsLedger ledger) {}
 
     /**
      * @param held brokers the roll leaves alone this pass: they take the spec at run time, or Kafka
@@ -151,10 +157,14 @@ final class LiveConfig {
         Map<String, String> wanted = c.getSpec().config();
         DynamicDefaults kafka = new DynamicDefaults(ctx.admin());
         Map<String, String> defaults = kafka.readDefaults();
+        DefaultsLedger ledger = new DefaultsLedger(ctx, wanted.keySet(), defaults.keySet());
         SortedMap<String, String> set = LiveConfigRule.heal(wanted, defaults);
-        SortedSet<String> delete = new TreeSet<>();
+        // defaults of keys the spec dropped, which no pod may remember (recreated meanwhile, or never
+        // recorded): no broker restarts for them, the file they run lacks the key
+        SortedSet<String> delete = ledger.orphans();
         Map<Integer, Map<String, String>> running = candidates(ctx);
-        if (running.isEmpty() && set.isEmpty()) {
+        if (running.isEmpty() && set.isEmpty() && delete.isEmpty()) {
+            ledger.settle();
             writes.remove(key);
             refusals.remove(key);
             stamped.remove(key);
@@ -202,7 +212,7 @@ final class LiveConfig {
             });
         }
         if ((!set.isEmpty() || !delete.isEmpty()) && !listed.isEmpty()) {
-            return write(ctx, key, set, delete, live, listed.get(0)).with(restartKeys);
+            return write(ctx, key, new Write(set, delete, ledger), live, listed.get(0)).with(restartKeys);
         }
         writes.remove(key);
         refusals.remove(key);
@@ -236,8 +246,9 @@ final class LiveConfig {
     }
 
     /** Writes the defaults; the live brokers wait for them, unless Kafka keeps not taking them. */
-    private Outcome write(StepContext ctx, String key, SortedMap<String, String> set, SortedSet<String> delete,
-            Set<Integer> live, int probe) {
+    private Outcome write(StepContext ctx, String key, Write w, Set<Integer> live, int probe) throws ApiException {
+        SortedMap<String, String> set = w.set();
+        SortedSet<String> delete = w.delete();
         String what = "set " + set + ", delete " + delete;
         Writes before = writes.get(key);
         boolean again = before != null && before.what().equals(what);
@@ -265,8 +276,10 @@ final class LiveConfig {
             return refused(ctx, shown.message(), set.keySet(), live);
         }
         writes.put(key, new Writes(what, Math.min(times, MAX_WRITES), since));
+        SortedSet<String> ahead = w.ledger().before(set.keySet()); // write-ahead: a crash leaves no key unrecorded
         try {
             new DynamicDefaults(ctx.admin()).write(set, delete, probe);
+            w.ledger().written(ahead, delete);
             refusals.remove(key);
             return new Outcome(live, null, true, Map.of());
         } catch (DynamicDefaults.Refused e) {

@@ -189,6 +189,53 @@ class LiveConfigTest {
         assertThat(OperatorMetrics.LIVE_CONFIG_UPDATES.get() - updates).isEqualTo(0.0);
     }
 
+    @Test
+    @Order(7)
+    void aDefaultWhoseKeyLeftTheSpecWhileNoPodRememberedItIsDeleted() throws Exception {
+        assertThat(defaultsWritten()).as("the record, written ahead of Kafka").contains("log.cleaner.backoff.ms");
+        long rolls = rig.eventCount(RestartStep.Event.RESTART_STARTED.reason);
+        // the key dropped while berth acts on nothing (the same edit makes the spec invalid), and every
+        // broker pod recreated meanwhile: no pod remembers the key when berth looks again
+        rig.patch("{\"spec\":{\"config\":{\"log.cleaner.backoff.ms\":null,\"num.partitions\":\"x\"}}}");
+        await("the spec refused").atMost(WAIT).until(() -> !isTrue(ConditionType.SpecValid));
+        for (V1Pod p : brokerPods()) {
+            rig.core.deleteNamespacedPod(p.getMetadata().getName(), DayTwoRig.NS).execute();
+        }
+        rig.patch("{\"spec\":{\"config\":{\"num.partitions\":null}}}");
+
+        await("the pods back, recording a spec without the key").atMost(WAIT).until(() -> brokerPods().size() == 3
+                && recorded().values().stream().allMatch(c -> c != null && !c.containsKey("log.cleaner.backoff.ms")));
+        await("its default deleted, and the record forgets it").atMost(WAIT).until(() ->
+                !clusterDefaults().containsKey("log.cleaner.backoff.ms")
+                        && !defaultsWritten().contains("log.cleaner.backoff.ms"));
+        await("every broker back").atMost(WAIT).until(() -> rig.registered(0) && rig.registered(1) && rig.registered(2)
+                && KafkaAwait.get(rig.admin().describeCluster().nodes()).size() == 3);
+        for (int b = 0; b < 3; b++) {
+            assertThat(seen(b, "log.cleaner.backoff.ms")).as("broker " + b).isEqualTo("15000 DEFAULT_CONFIG");
+        }
+        assertThat(clusterDefaults()).as("the spec's other keys keep theirs")
+                .containsEntry("compression.type", "lz4").containsKey("log.cleaner.io.max.bytes.per.second");
+        assertThat(defaultsWritten()).isEqualTo("compression.type,log.cleaner.io.max.bytes.per.second");
+        assertThat(rig.eventCount(RestartStep.Event.RESTART_STARTED.reason)).as("no roll for it").isEqualTo(rolls);
+    }
+
+    /** The cluster-wide broker defaults Kafka has, key to value. */
+    private static Map<String, String> clusterDefaults() {
+        ConfigResource r = new ConfigResource(ConfigResource.Type.BROKER, "");
+        Map<String, String> out = new TreeMap<>();
+        KafkaAwait.get(rig.admin().describeConfigs(List.of(r)).all()).get(r).entries().stream()
+                .filter(e -> e.source() == ConfigEntry.ConfigSource.DYNAMIC_DEFAULT_BROKER_CONFIG)
+                .forEach(e -> out.put(e.name(), e.value()));
+        return out;
+    }
+
+    /** The ConfigMap's record of the defaults berth wrote. */
+    private static String defaultsWritten() throws Exception {
+        var cm = rig.core.readNamespacedConfigMap(Names.configMap(rig.name), DayTwoRig.NS).execute();
+        return cm.getMetadata().getAnnotations() == null ? ""
+                : cm.getMetadata().getAnnotations().getOrDefault(Names.ANN_DEFAULTS_WRITTEN, "");
+    }
+
     /** Broker {@code id}'s value of {@code key} and where it comes from, e.g. "3600000 DYNAMIC_DEFAULT_BROKER_CONFIG". */
     private static String seen(int id, String key) {
         ConfigResource r = new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(id));

@@ -47,6 +47,11 @@ public final class Names {
      * holds a later {@code local} to: the volume's kind cannot change under a running broker.
      */
     public static final String ANN_VOLUME_KIND = PREFIX + "volume-kind";
+    /**
+     * On the cluster's ConfigMap: the keys whose cluster-wide broker default berth has written and may
+     * still be in Kafka, comma-separated ({@code plan.WrittenDefaults}). Written before Kafka is.
+     */
+    public static final String ANN_DEFAULTS_WRITTEN = PREFIX + "defaults-written";
     public static final String VOLUME_LOCAL = "local";
     public static final String VOLUME_NETWORK = "network";
     public static final String ROLE_BROKER = "broker";
