@@ -5,6 +5,7 @@ import dev.berth.operator.act.desired.Names;
 import dev.berth.operator.api.BrokerStatus;
 import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.observe.KubeView;
+import dev.berth.operator.plan.CordonMoves;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.util.HashSet;
 import java.util.List;
@@ -25,7 +26,9 @@ import java.util.stream.Collectors;
  * and wait for any operation in flight). It lists
  * those brokers, lowest id first; each turn takes the first one not done that still needs it, and
  * records the UID of the pod it found, so that a pod replaced by other hands during the turn (a
- * delete whose record was lost) is told from a spec edit undone.
+ * delete whose record was lost) is told from a spec edit undone. A broker on local storage whose
+ * node is cordoned ({@link #heldByNode}) cannot restart until the uncordon, so the others go first;
+ * the roll waits for it only once nothing else is left.
  *
  * <p><b>Example:</b> image edited on brokers 0..2, all pods exist: the operation lists [0,1,2],
  * turn 0 with pod 0's UID. After broker 0, the edit is undone on nothing, so turn 1; if meanwhile
@@ -81,8 +84,9 @@ final class RestartQueue {
         List<Integer> brokers = List.copyOf(drift.keySet());
         String why = drift.entrySet().stream().limit(3).map(e -> e.getKey() + ": " + e.getValue())
                 .collect(Collectors.joining("; "));
-        return turn(ctx, new OperationStatus(RestartStep.TYPE, RestartStep.MOVING, brokers, null, null, null, null,
-                Reshuffle.now(ctx), null, Map.of()), brokers.get(0), Set.of(), "Restarting brokers " + brokers
+        OperationStatus op = new OperationStatus(RestartStep.TYPE, RestartStep.MOVING, brokers, null, null, null, null,
+                Reshuffle.now(ctx), null, Map.of());
+        return turn(ctx, op, next(ctx, op, Set.of(), drift), Set.of(), "Restarting brokers " + brokers
                 + " one at a time, leader-aware (" + why + (drift.size() > 3 ? "; ..." : "") + ").");
     }
 
@@ -99,14 +103,36 @@ final class RestartQueue {
         return drift;
     }
 
-    /** The next broker of the operation that still needs its restart and is still desired, or null. */
+    /**
+     * The next broker of the operation that still needs its restart and is still desired, one that
+     * {@link #heldByNode} does not hold first; null when none is left.
+     */
     static Integer next(StepContext ctx, OperationStatus op, Set<Integer> done, SortedMap<Integer, String> drift) {
+        Set<Integer> held = heldByNode(ctx);
+        Integer first = null;
         for (int id : op.brokers()) {
             if (!done.contains(id) && drift.containsKey(id) && ctx.desiredBrokers().contains(id)) {
-                return id;
+                if (!held.contains(id)) {
+                    return id;
+                }
+                first = first == null ? id : first;
             }
         }
-        return null;
+        return first;
+    }
+
+    /**
+     * Brokers on local storage whose node is cordoned: a new pod of theirs could start only there, so
+     * their restarts wait for the uncordon (condition {@code RestartBlocked=NodeCordoned}).
+     */
+    static Set<Integer> heldByNode(StepContext ctx) {
+        Set<Integer> out = new TreeSet<>();
+        PodDrift.cordoned(ctx.cluster(), ctx.kube()).forEach((id, f) -> {
+            if (f.verdict() == CordonMoves.Verdict.STAY_LOCAL_STORAGE) {
+                out.add(id);
+            }
+        });
+        return out;
     }
 
     /** {@code op} at the start of broker {@code b}'s turn: its pod's UID recorded, the brokers done kept. */

@@ -58,6 +58,10 @@ import org.apache.kafka.common.TopicPartition;
  *       ends ({@code RestartDone}).
  * </ol>
  *
+ * <p>A broker whose local volume is on a cordoned node cannot restart until the uncordon, so its
+ * turn, before any of its leadership moved, passes to a broker that can ({@code othersFirst}); it
+ * comes back once none is left ({@link RestartQueue#next}).
+ *
  * <p>A roll's first pass only records the operation: a pass that both starts and acts would lose
  * what it did to a refused status write (a start is never kept over one).
  *
@@ -214,6 +218,10 @@ public final class RestartStep implements OperationStep {
             return restore(ctx, with(op, RESTORING, "Broker " + b + " no longer needs its restart; not restarted.",
                     Map.of(SKIPPED, FOR_SPEC)), s, b, needed);
         }
+        StepResult first = othersFirst(ctx, op, b, needed);
+        if (first != null) {
+            return first;
+        }
         StepResult waiting = RestartGate.waiting(ctx, op, s, b);
         if (waiting != null) {
             return waiting;
@@ -254,6 +262,27 @@ public final class RestartStep implements OperationStep {
         return StepResult.of(with(op, RESTARTING, "Broker " + b + " leads nothing; its pod was deleted and comes back"
                 + (move ? " on another node than the cordoned " + cordon.node() : "") + " with the current spec"
                 + progress(op) + ".", deleted), SOON, notBlocked());
+    }
+
+    /**
+     * b's new pod could start only on its cordoned node ({@link RestartQueue#heldByNode}), and no
+     * leadership has moved for it yet: the turn goes to a broker that can restart now, and b's comes
+     * back once none is left. Null when b keeps its turn.
+     */
+    private static StepResult othersFirst(StepContext ctx, OperationStatus op, int b, SortedMap<Integer, String> needed) {
+        Set<Integer> held = RestartQueue.heldByNode(ctx);
+        if (!held.contains(b) || !BatchOrigins.decode(op.details().get(MoveCancel.ORIGINS)).isEmpty()) {
+            return null;
+        }
+        Set<Integer> done = RestartQueue.ids(op.details().get(DONE));
+        Integer other = RestartQueue.next(ctx, op, done, needed);
+        if (other == null || held.contains(other)) {
+            return null;
+        }
+        String why = "Broker " + b + " waits for its cordoned node " + PodDrift.cordoned(ctx.cluster(), ctx.kube())
+                .get(b).node() + " (its data is on local disk there); broker " + other + " goes first.";
+        ctx.event("Normal", Event.RESTART_WAITING.reason, why);
+        return StepResult.of(RestartQueue.turn(ctx, op, other, done, why), SOON, notBlocked());
     }
 
     /** Step 5 ({@link RestartReturn}), then step 6 once b is back. */

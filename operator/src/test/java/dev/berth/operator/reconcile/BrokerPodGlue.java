@@ -303,6 +303,16 @@ final class BrokerPodGlue implements AutoCloseable {
     @Override
     public void close() {
         watchdog.shutdownNow();
-        loop.shutdownNow();
+        // no interrupt, and no further polls: a broker start or stop under way finishes before the
+        // cluster goes. One that started after the cluster had stopped its brokers ran on while its
+        // directory was deleted, and Kafka halted (seen in CI, after LiveConfigTest)
+        loop.shutdown();
+        try {
+            if (!loop.awaitTermination(60, TimeUnit.SECONDS)) {
+                log.add("glue loop still busy 60 s after close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

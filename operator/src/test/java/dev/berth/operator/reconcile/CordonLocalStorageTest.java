@@ -15,6 +15,7 @@ import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -69,14 +70,14 @@ class CordonLocalStorageTest {
 
     @Test
     @Order(2)
-    void aRollWaitsForItsCordonedNodeInsteadOfStoppingTheBrokerThere() throws Exception {
+    void aRollTakesTheOtherBrokersFirstAndWaitsForTheCordonedNodeInsteadOfStoppingTheBrokerThere() throws Exception {
         String uid = pod(0).getMetadata().getUid();
         rig.patch("{\"spec\":{\"config\":{\"log.retention.hours\":\"72\"}}}"); // read at start only: a roll
-        await("the roll waits at broker 0, and says why").atMost(WAIT).until(() -> {
+        await("brokers 1 and 2 restarted first; then the roll waits at broker 0, and says why").atMost(WAIT).until(() -> {
             OperationStatus op = rig.cluster().getStatus().operation();
             Condition c = rig.cluster().getStatus().condition(ConditionType.RestartBlocked);
             return op != null && RestartStep.WAITING_SAFE.equals(op.phase()) && c != null && c.isTrue()
-                    && "NodeCordoned".equals(c.reason());
+                    && "NodeCordoned".equals(c.reason()) && rig.glue().stops.keySet().equals(Set.of(1, 2));
         });
         assertThat(rig.cluster().getStatus().condition(ConditionType.RestartBlocked).message()).isEqualTo("Waiting to"
                 + " restart broker 0: its node n0 is cordoned, and its data is on that node's local disk, so a new pod"
@@ -98,11 +99,28 @@ class CordonLocalStorageTest {
 
     @Test
     @Order(3)
-    void anEvictedBrokerWaitingForItsCordonedNodeIsNamedInStatus() throws Exception {
-        rig.cordon("n0", true);
+    void aTurnCordonedBeforeItsLeadershipMovedGoesToTheNextBrokerAndAnEvictedOneIsNamedInStatus() throws Exception {
+        // broker 2 lost: broker 0's turn waits before any leadership moves
+        rig.glue().lose(2);
         rig.patch("{\"spec\":{\"config\":{\"log.retention.hours\":\"96\"}}}");
-        await("the roll waits at broker 0").atMost(WAIT)
-                .until(() -> "NodeCordoned".equals(reason(ConditionType.RestartBlocked)));
+        await("broker 0's turn waits").atMost(WAIT).until(() -> {
+            OperationStatus op = rig.cluster().getStatus().operation();
+            return op != null && "0".equals(op.details().get(RestartStep.CURRENT))
+                    && RestartStep.WAITING_SAFE.equals(op.phase());
+        });
+        rig.cordon("n0", true);
+        await("the turn goes to broker 1").atMost(WAIT).until(() -> {
+            OperationStatus op = rig.cluster().getStatus().operation();
+            return op != null && "1".equals(op.details().get(RestartStep.CURRENT));
+        });
+        assertThat(waitingEvents()).contains("Normal: Broker 0 waits for its cordoned node n0 (its data is on local"
+                + " disk there); broker 1 goes first.");
+        rig.glue().recover(2);
+        await("brokers 1 and 2 restarted, then the roll waits at broker 0").atMost(WAIT).until(() ->
+                "NodeCordoned".equals(reason(ConditionType.RestartBlocked))
+                        && rig.glue().stops.get(1).size() == 2 && rig.glue().stops.get(2).size() == 2);
+        assertThat(rig.glue().stops.get(0)).as("not stopped since the last roll").hasSize(1);
+
         rig.core.deleteNamespacedPod("local-broker-0", DayTwoRig.NS).execute(); // a drain's eviction, say
         await("its new pod waits for n0, and status says so").atMost(WAIT).until(() -> {
             OperationStatus op = rig.cluster().getStatus().operation();
@@ -113,13 +131,13 @@ class CordonLocalStorageTest {
                     && "LocalStorageStays".equals(reason(ConditionType.OnCordonedNodes));
         });
         assertThat(rig.cluster().getStatus().condition(ConditionType.RestartBlocked).message()).isEqualTo("Waiting for"
-                + " broker 0's new pod local-broker-0: its data is on the local disk of n0, which is cordoned (broker 1"
+                + " broker 0's new pod local-broker-0: its data is on the local disk of n0, which is cordoned (broker 3"
                 + " of 3). It comes back once n0 is uncordoned; every other operation waits meanwhile.");
         assertThat(rig.cluster().getStatus().condition(ConditionType.OnCordonedNodes).message())
                 .contains("broker 0 on cordoned node n0, stays (local storage)");
         await("a Warning when the wait changed from the roll's turn to the evicted pod").atMost(WAIT)
                 .until(() -> waitingEvents().contains("Warning: Waiting for broker 0's new pod local-broker-0: its data"
-                        + " is on the local disk of n0, which is cordoned (broker 1 of 3)."));
+                        + " is on the local disk of n0, which is cordoned (broker 3 of 3)."));
 
         rig.cordon("n0", false);
         await("back on n0, the roll over").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null

@@ -45,9 +45,12 @@ public final class KafkaTestCluster implements AutoCloseable {
     private final Thread cleanupOnExit;
     private volatile KafkaRaftServer controller;
     private volatile SharedAdmin admin;
+    /** How many exit requests the JVM's guard held before this cluster started: earlier ones are other clusters'. */
+    private final int exitsBefore;
 
     private KafkaTestCluster(ClusterLayout layout) {
         this.layout = layout;
+        this.exitsBefore = KafkaExitGuard.requests().size();
         this.cleanupOnExit = new Thread(layout::delete, "kafka-test-cluster-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanupOnExit);
     }
@@ -155,9 +158,14 @@ public final class KafkaTestCluster implements AutoCloseable {
         return layout.broker(brokerId).address();
     }
 
-    /** Kafka's requests to exit or halt the JVM that the bed refused (empty when healthy). */
+    /**
+     * Kafka's requests to exit or halt the JVM that the bed refused since this cluster started (empty
+     * when healthy). The guard is the JVM's, so a cluster of an earlier test class that halted while
+     * it was torn down is not counted against this one.
+     */
     public List<String> fatalExits() {
-        return KafkaExitGuard.requests();
+        List<String> all = KafkaExitGuard.requests();
+        return all.subList(Math.min(exitsBefore, all.size()), all.size());
     }
 
     /** Shuts a broker down cleanly (controlled shutdown moves its leaderships away first). */
