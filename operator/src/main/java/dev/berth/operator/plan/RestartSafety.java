@@ -23,6 +23,10 @@ import java.util.List;
  * orders-1 R=[0,1,2], I=[1]: already below m, every replica of it is blocked
  * ({@link Reason#UNDER_MIN_ISR}), the lagging ones too, since they are what would bring it back.
  * orders-2 R=[0,1], m=2: cannot be protected, never blocks.
+ *
+ * <p>Those partitions are named instead ({@link #exposed}), so that a restart says what it cannot
+ * protect: with b down, orders-2 refuses {@code acks=all} writes, and a partition of one replica on
+ * b is unavailable.
  */
 public final class RestartSafety {
     private RestartSafety() {}
@@ -71,6 +75,34 @@ public final class RestartSafety {
             }
         }
         return out;
+    }
+
+    /** A partition the rule cannot protect: stopping a broker of it takes it below {@code min.insync.replicas}. */
+    public record Exposed(String partition, int replicas, int minInsync) {
+        @Override
+        public String toString() {
+            return partition + (replicas == 1 ? " (1 replica: unavailable)"
+                    : " (" + replicas + " replicas, min.insync " + minInsync + ": acks=all writes fail)");
+        }
+    }
+
+    /** The partitions of {@code broker} with no more replicas than {@code min.insync.replicas}, in snapshot order. */
+    public static List<Exposed> exposed(ClusterSnapshot s, int broker) {
+        List<Exposed> out = new ArrayList<>();
+        for (PartitionState p : s.partitions()) {
+            TopicState t = s.topics().get(p.topic());
+            int m = t == null ? 1 : t.minInsyncReplicas();
+            if (p.replicas().contains(broker) && p.replicas().size() <= m) {
+                out.add(new Exposed(p.name(), p.replicas().size(), m));
+            }
+        }
+        return out;
+    }
+
+    /** At most {@code shown} exposed partitions in words, then how many more. */
+    public static String describeExposed(List<Exposed> exposed, int shown) {
+        List<String> words = exposed.stream().limit(shown).map(Exposed::toString).toList();
+        return String.join(", ", words) + (exposed.size() > shown ? " and " + (exposed.size() - shown) + " more" : "");
     }
 
     /** At most {@code shown} blockers in words, then how many more. */

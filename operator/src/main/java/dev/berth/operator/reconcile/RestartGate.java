@@ -82,6 +82,20 @@ final class RestartGate {
         return null;
     }
 
+    /**
+     * Right before b's pod goes: a Warning naming the partitions the rule cannot protect
+     * ({@link RestartSafety#exposed}), said before it happens rather than found by a client.
+     */
+    static void warnExposed(StepContext ctx, ClusterSnapshot s, int b) {
+        List<RestartSafety.Exposed> exposed = RestartSafety.exposed(s, b);
+        if (!exposed.isEmpty()) {
+            ctx.event("Warning", RestartStep.Event.RESTART_UNPROTECTED.reason, "Restarting broker " + b + " takes "
+                    + exposed.size() + " partitions below min.insync.replicas until it is back: "
+                    + RestartSafety.describeExposed(exposed, 5) + ". Their replication factor is at most"
+                    + " min.insync.replicas, which no restart order protects.");
+        }
+    }
+
     private static String reason(RestartSafety.Reason r) {
         return r == RestartSafety.Reason.UNDER_MIN_ISR ? "IsrBelowMinInsync" : "IsrAtMinInsync";
     }

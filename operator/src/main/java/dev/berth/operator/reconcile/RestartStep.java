@@ -128,6 +128,12 @@ public final class RestartStep implements OperationStep {
          * reassignments that end by themselves.
          */
         RESTART_WAITING("RestartWaiting"),
+        /**
+         * A Warning as a broker's pod is deleted, naming its partitions whose replication factor is at
+         * most min.insync.replicas: they refuse acks=all writes (or, with one replica, all traffic)
+         * until it is back.
+         */
+        RESTART_UNPROTECTED("RestartUnprotected"),
         /** One broker is back, in every ISR, with its preferred leaderships. */
         BROKER_RESTARTED("BrokerRestarted"),
         /**
@@ -249,6 +255,7 @@ public final class RestartStep implements OperationStep {
             return StepResult.of(with(op, MOVING, "Waiting for broker " + b + " to hand over " + leads.size()
                     + " leaderships before its restart" + progress(op) + ".", Map.of()), SOON, notBlocked());
         }
+        RestartGate.warnExposed(ctx, s, b);
         CordonMoves.Finding cordon = PodDrift.cordoned(ctx.cluster(), ctx.kube()).get(b);
         boolean move = cordon != null && cordon.verdict() == CordonMoves.Verdict.MOVE;
         if (ctx.writer().deletePod(pod)) {

@@ -59,6 +59,23 @@ class RestartSafetyTest {
                 .as("broker 2 is not in orders-0's ISR; orders-2 is below m").containsExactly("orders-2");
     }
 
+    /** What the rule cannot protect is named, with what a client sees while the broker is down. */
+    @Test
+    void partitionsWithNoMoreReplicasThanMinInsyncAreExposed() {
+        ClusterSnapshot s = snapshot(2,
+                new PartitionState("orders", 0, List.of(0, 1, 2), 0, List.of(0, 1, 2), 1, 0), // RF 3 > m: protected
+                new PartitionState("orders", 1, List.of(0, 1), 0, List.of(0, 1), 1, 0), // RF = m
+                new PartitionState("orders", 2, List.of(0), 0, List.of(0), 1, 0), // RF 1
+                new PartitionState("orders", 3, List.of(1, 2), 1, List.of(1, 2), 1, 0)); // not on broker 0
+        assertThat(RestartSafety.exposed(s, 0)).containsExactly(new RestartSafety.Exposed("orders-1", 2, 2),
+                new RestartSafety.Exposed("orders-2", 1, 2));
+        assertThat(RestartSafety.exposed(s, 0)).extracting(Object::toString).containsExactly(
+                "orders-1 (2 replicas, min.insync 2: acks=all writes fail)", "orders-2 (1 replica: unavailable)");
+        assertThat(RestartSafety.exposed(s, 2)).extracting(RestartSafety.Exposed::partition).containsExactly("orders-3");
+        assertThat(RestartSafety.exposed(snapshot(1, new PartitionState("orders", 0, List.of(0, 1), 0, List.of(0, 1), 1, 0)), 0))
+                .as("RF 2 with m 1: protected").isEmpty();
+    }
+
     @Test
     void aTopicTheSnapshotHasNoFactsForCountsAsMinInsyncOne() {
         ClusterSnapshot s = new ClusterSnapshot(Instant.EPOCH, List.of(), Map.of(),

@@ -351,6 +351,24 @@ class RollingRestartTest {
         assertThat(rig.glue().stops.get(1).get(stopsOf1)).isEqualTo("led 0, under-replicated 0");
     }
 
+    /** What the safety rule cannot protect is said in a Warning before the pod goes, and the restart goes on. */
+    @Test
+    @Order(10)
+    void aRestartNamesThePartitionsNoOrderProtectsBeforeThePodGoes() throws Exception {
+        dev.berth.testbed.kafka.KafkaAwait.createTopic(rig.admin(), "single", Map.of(0, List.of(1)));
+        dev.berth.testbed.kafka.KafkaAwait.createTopic(rig.admin(), new org.apache.kafka.clients.admin.NewTopic("pair",
+                Map.of(0, List.of(1, 4))).configs(Map.of("min.insync.replicas", "2")));
+        String uid = pod(1).getMetadata().getUid();
+        requestRestart(1, "ten");
+        await("broker 1 restarted").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null
+                && !uid.equals(pod(1).getMetadata().getUid()));
+        assertThat(messages(RestartStep.Event.RESTART_UNPROTECTED.reason)).singleElement().asString()
+                .startsWith("Restarting broker 1 takes 2 partitions below min.insync.replicas until it is back: ")
+                .contains("pair-0 (2 replicas, min.insync 2: acks=all writes fail)")
+                .contains("single-0 (1 replica: unavailable)")
+                .endsWith(". Their replication factor is at most min.insync.replicas, which no restart order protects.");
+    }
+
     private static org.apache.kafka.common.config.ConfigResource broker(int id) {
         return new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.BROKER,
                 Integer.toString(id));
