@@ -6,18 +6,21 @@ import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.function.UnaryOperator;
 
 /**
  * One pass's view of the record of written defaults ({@link WrittenDefaults}), kept as the annotation
  * {@link Names#ANN_DEFAULTS_WRITTEN} on the cluster's ConfigMap, and its writes. The record is read
- * from the informer cache; before a write, the API server's copy is compared, so a cache that lags
- * behind this operator's last write neither writes again nor loses a key.
+ * from the informer cache. A change is checked against the API server's copy first, and built on
+ * that copy when the cache lags behind it, so a lagging cache neither writes again nor drops a key
+ * this operator recorded a pass ago.
  */
 final class DefaultsLedger {
     private final StepContext ctx;
     private final Set<String> wanted;
     private final Set<String> present;
-    private final SortedSet<String> recorded;
+    /** The record as this pass knows it: the cache's, then what it wrote or found. */
+    private SortedSet<String> current;
 
     /**
      * @param wanted the keys {@code spec.config} sets
@@ -28,42 +31,44 @@ final class DefaultsLedger {
         this.wanted = wanted;
         this.present = present;
         V1ConfigMap cm = ctx.kube().configMaps().get(Names.configMap(ctx.cluster().name()));
-        this.recorded = WrittenDefaults.parse(cm == null || cm.getMetadata().getAnnotations() == null ? null
+        this.current = WrittenDefaults.parse(cm == null || cm.getMetadata().getAnnotations() == null ? null
                 : cm.getMetadata().getAnnotations().get(Names.ANN_DEFAULTS_WRITTEN));
     }
 
     /** Defaults berth wrote whose key the spec dropped: to delete. */
     SortedSet<String> orphans() {
-        return WrittenDefaults.orphans(recorded, wanted, present);
+        return WrittenDefaults.orphans(current, wanted, present);
     }
 
     /** A pass that writes nothing: the record forgets keys gone from both, and takes the spec's present ones. */
     void settle() throws ApiException {
-        keep(WrittenDefaults.ahead(recorded, wanted, present, Set.of()));
+        keep(r -> WrittenDefaults.ahead(r, wanted, present, Set.of()));
     }
 
-    /** Before Kafka is written: the record names every key about to be set. Returns it for {@link #written}. */
-    SortedSet<String> before(Set<String> set) throws ApiException {
-        SortedSet<String> ahead = WrittenDefaults.ahead(recorded, wanted, present, set);
-        keep(ahead);
-        return ahead;
+    /** Before Kafka is written: the record names every key about to be set. */
+    void before(Set<String> set) throws ApiException {
+        keep(r -> WrittenDefaults.ahead(r, wanted, present, set));
     }
 
     /** After Kafka took the write: the deleted keys leave the record. */
-    void written(SortedSet<String> ahead, Set<String> deleted) throws ApiException {
-        keep(WrittenDefaults.after(ahead, deleted));
+    void written(Set<String> deleted) throws ApiException {
+        keep(r -> WrittenDefaults.after(r, deleted));
     }
 
-    private void keep(SortedSet<String> next) throws ApiException {
-        if (next.equals(recorded)) {
+    private void keep(UnaryOperator<SortedSet<String>> change) throws ApiException {
+        SortedSet<String> next = change.apply(current);
+        if (next.equals(current)) {
             return;
         }
         String ns = ctx.cluster().namespace();
         String name = Names.configMap(ctx.cluster().name());
-        String value = WrittenDefaults.format(next);
-        String now = ctx.writer().configMapAnnotation(ns, name, Names.ANN_DEFAULTS_WRITTEN);
-        if (!WrittenDefaults.parse(now).equals(next)) {
-            ctx.writer().annotateConfigMap(ns, name, Names.ANN_DEFAULTS_WRITTEN, value);
+        SortedSet<String> now = WrittenDefaults.parse(ctx.writer().configMapAnnotation(ns, name, Names.ANN_DEFAULTS_WRITTEN));
+        if (!now.equals(current)) {
+            next = change.apply(now); // the cache lagged: build on the API server's copy
         }
+        if (!now.equals(next)) {
+            ctx.writer().annotateConfigMap(ns, name, Names.ANN_DEFAULTS_WRITTEN, WrittenDefaults.format(next));
+        }
+        current = next;
     }
 }

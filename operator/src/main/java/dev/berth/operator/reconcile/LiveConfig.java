@@ -276,10 +276,10 @@ final class LiveConfig {
             return refused(ctx, shown.message(), set.keySet(), live);
         }
         writes.put(key, new Writes(what, Math.min(times, MAX_WRITES), since));
-        SortedSet<String> ahead = w.ledger().before(set.keySet()); // write-ahead: a crash leaves no key unrecorded
+        w.ledger().before(set.keySet()); // write-ahead: a crash leaves no key unrecorded
         try {
             new DynamicDefaults(ctx.admin()).write(set, delete, probe);
-            w.ledger().written(ahead, delete);
+            w.ledger().written(delete);
             refusals.remove(key);
             return new Outcome(live, null, true, Map.of());
         } catch (DynamicDefaults.Refused e) {
