@@ -112,14 +112,10 @@ public final class KubeWriter {
         core.replaceNamespacedConfigMap(next.getMetadata().getName(), next.getMetadata().getNamespace(), next).execute();
     }
 
-    /**
-     * One annotation of a ConfigMap as the API server has it now, not as a cache may still show it;
-     * {@code null} when the annotation or the ConfigMap is absent.
-     */
-    public String configMapAnnotation(String namespace, String name, String key) throws ApiException {
+    /** A ConfigMap as the API server has it now, not as a cache may still show it; {@code null} when absent. */
+    public V1ConfigMap readConfigMap(String namespace, String name) throws ApiException {
         try {
-            V1ObjectMeta meta = core.readNamespacedConfigMap(name, namespace).execute().getMetadata();
-            return meta == null || meta.getAnnotations() == null ? null : meta.getAnnotations().get(key);
+            return core.readNamespacedConfigMap(name, namespace).execute();
         } catch (ApiException e) {
             if (e.getCode() == 404) {
                 return null;
@@ -128,16 +124,15 @@ public final class KubeWriter {
         }
     }
 
-    /** Merge-patches one annotation of a ConfigMap. */
-    public void annotateConfigMap(String namespace, String name, String key, String value) throws ApiException {
-        JsonObject ann = new JsonObject();
-        ann.addProperty(key, value);
-        JsonObject meta = new JsonObject();
-        meta.add("annotations", ann);
-        JsonObject body = new JsonObject();
-        body.add("metadata", meta);
-        PatchUtils.patch(V1ConfigMap.class, () -> core.patchNamespacedConfigMap(name, namespace,
-                        new V1Patch(body.toString())).buildCall(null), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
+    /**
+     * Sets one annotation on {@code fresh} and replaces the ConfigMap with it: a PUT with its
+     * resourceVersion, so a write by anyone since {@code fresh} was read fails (409) rather than being
+     * undone. The operator's role can update ConfigMaps; it has no patch on them.
+     */
+    public void annotate(V1ConfigMap fresh, String key, String value) throws ApiException {
+        V1ConfigMap next = JSON.deserialize(JSON.serialize(fresh), V1ConfigMap.class);
+        next.getMetadata().putAnnotationsItem(key, value);
+        core.replaceNamespacedConfigMap(next.getMetadata().getName(), next.getMetadata().getNamespace(), next).execute();
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.berth.operator.act.desired.Names;
 import dev.berth.operator.plan.WrittenDefaults;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.function.UnaryOperator;
@@ -13,7 +14,9 @@ import java.util.function.UnaryOperator;
  * {@link Names#ANN_DEFAULTS_WRITTEN} on the cluster's ConfigMap, and its writes. The record is read
  * from the informer cache. A change is checked against the API server's copy first, and built on
  * that copy when the cache lags behind it, so a lagging cache neither writes again nor drops a key
- * this operator recorded a pass ago.
+ * this operator recorded a pass ago. The write is a replace with that copy's resourceVersion, so a
+ * concurrent write (a spec edit replacing the data) fails it rather than being undone; the pass then
+ * writes no default, and the next one reads again.
  */
 final class DefaultsLedger {
     private final StepContext ctx;
@@ -60,14 +63,19 @@ final class DefaultsLedger {
         if (next.equals(current)) {
             return;
         }
-        String ns = ctx.cluster().namespace();
-        String name = Names.configMap(ctx.cluster().name());
-        SortedSet<String> now = WrittenDefaults.parse(ctx.writer().configMapAnnotation(ns, name, Names.ANN_DEFAULTS_WRITTEN));
+        V1ConfigMap fresh = ctx.writer().readConfigMap(ctx.cluster().namespace(), Names.configMap(ctx.cluster().name()));
+        if (fresh == null) {
+            throw new IllegalStateException("ConfigMap " + Names.configMap(ctx.cluster().name()) + " is gone: the"
+                    + " record of written defaults cannot be kept, so no default is written this pass");
+        }
+        Map<String, String> ann = fresh.getMetadata().getAnnotations();
+        SortedSet<String> now = WrittenDefaults.parse(ann == null ? null : ann.get(Names.ANN_DEFAULTS_WRITTEN));
         if (!now.equals(current)) {
             next = change.apply(now); // the cache lagged: build on the API server's copy
         }
         if (!now.equals(next)) {
-            ctx.writer().annotateConfigMap(ns, name, Names.ANN_DEFAULTS_WRITTEN, WrittenDefaults.format(next));
+            // a write by anyone since the read fails (409), and the next pass reads again
+            ctx.writer().annotate(fresh, Names.ANN_DEFAULTS_WRITTEN, WrittenDefaults.format(next));
         }
         current = next;
     }

@@ -60,7 +60,7 @@ class DeployManifestsTest {
             }
         }
         assertThat(grants).contains("kafkaclusters:watch", "kafkaclusters/status:patch", "pods:create", "pods:patch",
-                "persistentvolumeclaims:create", "services:create", "configmaps:update", "events:create",
+                "persistentvolumeclaims:create", "services:create", "configmaps:get", "configmaps:update", "events:create",
                 "storageclasses:list", "leases:create", "leases:update", "leases:get",
                 "kafkaclusters/finalizers:update", // owner references with blockOwnerDeletion (desired.Owned)
                 "nodes:list", "nodes:watch", // the cordoned-nodes informer
@@ -68,7 +68,8 @@ class DeployManifestsTest {
         // least privilege: nothing the code does not call (nodes are only watched, never read one by one)
         assertThat(grants).doesNotContain("kafkaclusters:update", "secrets:get", "services:delete", "nodes:get",
                 "nodes:patch", "poddisruptionbudgets:delete", "poddisruptionbudgets:update", "kafkaclusters/status:get", "kafkaclusters/status:update",
-                "events:patch"); // status is one JSON patch; each Event is created, never updated
+                "events:patch", // status is one JSON patch; each Event is created, never updated
+                "configmaps:patch"); // the record of written defaults is a replace with a resourceVersion
     }
 
     @Test

@@ -107,8 +107,10 @@ class LiveConfigTest {
                 && !isTrue(ConditionType.PodsOutOfDate));
 
         rig.patch("{\"spec\":{\"config\":{\"compression.type\":\"zstd\"}}}");
-        await("the fixed value applied").atMost(WAIT).until(() -> !isTrue(ConditionType.PodsOutOfDate)
-                && !isTrue(ConditionType.RestartBlocked));
+        // the conditions read as wanted before the edit too: wait for a status of the edited spec
+        await("the fixed value applied").atMost(WAIT).until(() -> observedEdit()
+                && "zstd".equals(recordedBy(1).get("compression.type"))
+                && !isTrue(ConditionType.PodsOutOfDate) && !isTrue(ConditionType.RestartBlocked));
         assertThat(seen(1, "compression.type")).isEqualTo("zstd DYNAMIC_DEFAULT_BROKER_CONFIG");
         assertThat(uids()).isEqualTo(uids);
         assertThat(rig.glue().stops).isEmpty();
@@ -217,6 +219,13 @@ class LiveConfigTest {
                 .containsEntry("compression.type", "lz4").containsKey("log.cleaner.io.max.bytes.per.second");
         assertThat(defaultsWritten()).isEqualTo("compression.type,log.cleaner.io.max.bytes.per.second");
         assertThat(rig.eventCount(RestartStep.Event.RESTART_STARTED.reason)).as("no roll for it").isEqualTo(rolls);
+    }
+
+    /** Whether status describes the spec as last edited. */
+    private static boolean observedEdit() throws Exception {
+        var c = rig.cluster();
+        return c.getStatus() != null && java.util.Objects.equals(c.getStatus().observedGeneration(),
+                c.getMetadata().getGeneration());
     }
 
     /** The cluster-wide broker defaults Kafka has, key to value. */
