@@ -192,7 +192,7 @@ public final class KafkaClusterReconciler implements Reconciler {
         List<Problem> problems = SpecValidator.validate(cluster.getSpec(),
                 TopicReplication.of(seen.kafka().observation()), classesIfNeeded(cluster, seen),
                 new SpecValidator.Created(DesiredConfigMap.voterCount(seen.kube().configMaps().get(Names.configMap(cluster.name()))),
-                        DesiredPvcs.brokerVolumeKinds(seen.kube().pvcs().values())));
+                        DesiredPvcs.brokerVolumeKinds(seen.kube().pvcs().values(), seen.kube().pods())));
         if (!problems.isEmpty()) {
             remember(key, seen.operation());
             boolean written = statusWrites.write(seen.status(problems, List.of(), seen.operation(), paused(key, seen.operation())));

@@ -51,7 +51,7 @@ final class RestartGate {
         if (!blockers.isEmpty()) {
             String why = "Waiting to restart broker " + b + ": stopping it now would take partitions below"
                     + " min.insync.replicas: " + RestartSafety.describe(blockers, 5) + ".";
-            return RestartStep.blocked(ctx, op, RestartStep.WAITING_SAFE, reason(blockers.get(0).reason()), "Warning", why,
+            return RestartStep.blocked(ctx, op, RestartStep.WAITING_SAFE, reason(blockers), "Warning", why,
                     " It goes on by itself once those replicas are back in sync.");
         }
         Set<TopicPartition> running = ReassignmentExecutorAccess.running(ctx.admin()).keySet();
@@ -96,7 +96,13 @@ final class RestartGate {
         }
     }
 
-    private static String reason(RestartSafety.Reason r) {
-        return r == RestartSafety.Reason.UNDER_MIN_ISR ? "IsrBelowMinInsync" : "IsrAtMinInsync";
+    /**
+     * {@code IsrBelowMinInsync} when any blocker is below min.insync, else {@code IsrAtMinInsync}: the
+     * worst of them, not the first, so that the reason (and its Event) does not change with which
+     * partition sorts first.
+     */
+    static String reason(List<RestartSafety.Blocker> blockers) {
+        return blockers.stream().anyMatch(x -> x.reason() == RestartSafety.Reason.UNDER_MIN_ISR)
+                ? "IsrBelowMinInsync" : "IsrAtMinInsync";
     }
 }

@@ -237,6 +237,13 @@ class KafkaClusterReconcileTest {
         eventually().until(() -> policy.listNamespacedPodDisruptionBudget(NS).labelSelector("berth.dev/cluster=flip")
                 .execute().getItems().size() == 2);
 
+        // claim 0 as an older berth left it, without the record: its pod says what it was made for
+        io.kubernetes.client.util.PatchUtils.patch(V1PersistentVolumeClaim.class,
+                () -> core.patchNamespacedPersistentVolumeClaim("data-flip-broker-0", NS, new V1Patch(
+                        "{\"metadata\":{\"annotations\":{\"berth.dev/volume-kind\":null}}}")).buildCall(null),
+                V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, bed.apiClient());
+        await().atMost(java.time.Duration.ofSeconds(10)).until(() -> core.readNamespacedPersistentVolumeClaim(
+                "data-flip-broker-0", NS).execute().getMetadata().getAnnotations().get("berth.dev/volume-kind") == null);
         OperatorFixture.clusters(bed).patch(NS, "flip", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
                 new V1Patch("{\"spec\":{\"brokers\":{\"storage\":{\"local\":true}}}}")).throwsApiException();
         eventually().untilAsserted(() -> assertThat(get(bed, NS, "flip").getStatus().condition(ConditionType.SpecValid))

@@ -254,7 +254,10 @@ class DesiredObjectsTest {
                 .satisfiesAnyOf(a -> assertThat(a).isNull(), a -> assertThat(a).doesNotContainKey("berth.dev/volume-kind"));
     }
 
-    /** Each broker claim records its kind of volume, and reading the claims back gives it by name. */
+    /**
+     * Each broker claim records its kind of volume, and reading the claims back gives it by name; a
+     * claim without the record (an older berth's) takes its pod's, and one being deleted still counts.
+     */
     @Test
     void brokerClaimsRecordWhetherTheyAreLocalOrNetworkVolumes() {
         KafkaCluster network = cluster(LOCAL.getSpec().withBrokers(
@@ -263,13 +266,20 @@ class DesiredObjectsTest {
         V1PersistentVolumeClaim network1 = DesiredPvcs.broker(network, 1);
         assertThat(local0.getMetadata().getAnnotations()).containsExactlyEntriesOf(Map.of("berth.dev/volume-kind", "local"));
         assertThat(network1.getMetadata().getAnnotations()).containsExactlyEntriesOf(Map.of("berth.dev/volume-kind", "network"));
-        V1PersistentVolumeClaim going = DesiredPvcs.broker(network, 2);
+        V1PersistentVolumeClaim going = DesiredPvcs.broker(network, 2); // kubectl delete pvc: Terminating while mounted
         going.getMetadata().deletionTimestamp(java.time.OffsetDateTime.now());
-        V1PersistentVolumeClaim older = DesiredPvcs.broker(LOCAL, 3); // from a berth that did not record it
-        older.getMetadata().setAnnotations(null);
-        assertThat(DesiredPvcs.brokerVolumeKinds(List.of(network1, DesiredPvcs.controller(LOCAL, 0), local0, going, older)))
-                .containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of("data-demo-broker-0", "local",
-                        "data-demo-broker-1", "network")));
+        V1PersistentVolumeClaim olderLocal = DesiredPvcs.broker(LOCAL, 3); // from a berth that did not record it
+        olderLocal.getMetadata().setAnnotations(null);
+        V1PersistentVolumeClaim olderNetwork = DesiredPvcs.broker(network, 4);
+        olderNetwork.getMetadata().setAnnotations(null);
+        V1PersistentVolumeClaim olderAlone = DesiredPvcs.broker(network, 5); // and no pod to tell
+        olderAlone.getMetadata().setAnnotations(null);
+        Map<String, V1Pod> pods = Map.of("demo-broker-3", DesiredPods.broker(LOCAL, 3, null),
+                "demo-broker-4", DesiredPods.broker(network, 4, null));
+        assertThat(DesiredPvcs.brokerVolumeKinds(List.of(network1, DesiredPvcs.controller(LOCAL, 0), local0, going,
+                olderLocal, olderNetwork, olderAlone), pods)).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of(
+                        "data-demo-broker-0", "local", "data-demo-broker-1", "network", "data-demo-broker-2", "network",
+                        "data-demo-broker-3", "local", "data-demo-broker-4", "network")));
     }
 
     @Test
