@@ -426,7 +426,9 @@ class KafkaClusterReconcileTest {
         core.deleteNamespacedPod("keep-broker-0", NS).execute();
         eventually().until(() -> pods(bed, NS, "keep").stream().anyMatch(p -> p.getMetadata().getName().equals("keep-broker-0")
                 && !p.getMetadata().getUid().equals(uid)));
-        assertThat(get(bed, NS, "keep").getStatus().condition(ConditionType.SpecValid).isTrue()).isTrue();
+        // the pass creates the pod before it writes status, and a pass right after the class went may
+        // have seen a PVC missing from its cache (CI saw SpecValid=False here once): wait for the status
+        eventually().until(() -> get(bed, NS, "keep").getStatus().condition(ConditionType.SpecValid).isTrue());
 
         // a new volume does need the class: scaling up is refused, saying which class is missing
         OperatorFixture.clusters(bed).patch(NS, "keep", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
