@@ -30,8 +30,8 @@ import org.apache.kafka.common.TopicPartition;
  * A wait posts the Event {@code RestartWaiting} when it starts or changes reason.
  *
  * <p>Example: brokers 0..2, {@code orders-0} on [0,1,2] with ISR [0,1] and min.insync 2: b=0 waits
- * with {@code IsrAtMinInsync} ("orders-0 ISR [0,1], min.insync 2"), and goes once broker 2 is back in
- * the ISR.
+ * with {@code IsrAtMinInsync} ("orders-0 (ISR 2, min.insync 2: ISR at min.insync.replicas, broker in
+ * it)"), and goes once broker 2 is back in the ISR.
  */
 final class RestartGate {
     private RestartGate() {}
