@@ -99,15 +99,9 @@ public final class RestartSafety {
         return out;
     }
 
-    /** At most {@code shown} exposed partitions in words, then how many more. */
-    public static String describeExposed(List<Exposed> exposed, int shown) {
-        List<String> words = exposed.stream().limit(shown).map(Exposed::toString).toList();
-        return String.join(", ", words) + (exposed.size() > shown ? " and " + (exposed.size() - shown) + " more" : "");
-    }
-
-    /** At most {@code shown} blockers in words, then how many more. */
-    public static String describe(List<Blocker> blockers, int shown) {
-        List<String> words = blockers.stream().limit(shown).map(Blocker::toString).toList();
-        return String.join(", ", words) + (blockers.size() > shown ? " and " + (blockers.size() - shown) + " more" : "");
+    /** At most {@code shown} blockers or exposed partitions in words, then how many more. */
+    public static String describe(List<?> found, int shown) {
+        List<String> words = found.stream().limit(shown).map(Object::toString).toList();
+        return String.join(", ", words) + (found.size() > shown ? " and " + (found.size() - shown) + " more" : "");
     }
 }

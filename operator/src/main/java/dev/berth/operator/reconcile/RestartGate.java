@@ -91,7 +91,7 @@ final class RestartGate {
         if (!exposed.isEmpty()) {
             ctx.event("Warning", RestartStep.Event.RESTART_UNPROTECTED.reason, "Restarting broker " + b + " takes "
                     + exposed.size() + " partitions below min.insync.replicas until it is back: "
-                    + RestartSafety.describeExposed(exposed, 5) + ". Their replication factor is at most"
+                    + RestartSafety.describe(exposed, 5) + ". Their replication factor is at most"
                     + " min.insync.replicas, which no restart order protects.");
         }
     }

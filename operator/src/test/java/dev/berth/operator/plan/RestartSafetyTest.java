@@ -74,6 +74,8 @@ class RestartSafetyTest {
         assertThat(RestartSafety.exposed(s, 2)).extracting(RestartSafety.Exposed::partition).containsExactly("orders-3");
         assertThat(RestartSafety.exposed(snapshot(1, new PartitionState("orders", 0, List.of(0, 1), 0, List.of(0, 1), 1, 0)), 0))
                 .as("RF 2 with m 1: protected").isEmpty();
+        assertThat(RestartSafety.describe(RestartSafety.exposed(s, 0), 1))
+                .isEqualTo("orders-1 (2 replicas, min.insync 2: acks=all writes fail) and 1 more");
     }
 
     @Test
