@@ -72,11 +72,11 @@ class CrdSchemaTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void printerColumnsShowBrokersPhaseOperationAndAge() {
+    void printerColumnsShowBrokersPhaseOperationItsStepAndAge() {
         List<Map<String, Object>> cols = (List<Map<String, Object>>) version.get("additionalPrinterColumns");
         assertThat(cols).extracting(c -> c.get("name") + "=" + c.get("jsonPath")).containsExactly(
                 "Brokers=.status.ready", "Phase=.status.phase", "Operation=.status.operation.type",
-                "Age=.metadata.creationTimestamp");
+                "Step=.status.operation.phase", "Age=.metadata.creationTimestamp");
     }
 
     @Test
