@@ -107,9 +107,7 @@ public final class KubeWriter {
 
     /** Replaces the data of an existing ConfigMap (optimistic: a stale resourceVersion gives 409). */
     public void replaceData(V1ConfigMap existing, Map<String, String> data) throws ApiException {
-        V1ConfigMap next = JSON.deserialize(JSON.serialize(existing), V1ConfigMap.class);
-        next.setData(data);
-        core.replaceNamespacedConfigMap(next.getMetadata().getName(), next.getMetadata().getNamespace(), next).execute();
+        replace(existing, next -> next.setData(data));
     }
 
     /** A ConfigMap as the API server has it now, not as a cache may still show it; {@code null} when absent. */
@@ -130,8 +128,13 @@ public final class KubeWriter {
      * undone. The operator's role can update ConfigMaps; it has no patch on them.
      */
     public void annotate(V1ConfigMap fresh, String key, String value) throws ApiException {
-        V1ConfigMap next = JSON.deserialize(JSON.serialize(fresh), V1ConfigMap.class);
-        next.getMetadata().putAnnotationsItem(key, value);
+        replace(fresh, next -> next.getMetadata().putAnnotationsItem(key, value));
+    }
+
+    /** PUTs a copy of {@code read} with {@code edit} applied, under {@code read}'s resourceVersion. */
+    private void replace(V1ConfigMap read, java.util.function.Consumer<V1ConfigMap> edit) throws ApiException {
+        V1ConfigMap next = JSON.deserialize(JSON.serialize(read), V1ConfigMap.class);
+        edit.accept(next);
         core.replaceNamespacedConfigMap(next.getMetadata().getName(), next.getMetadata().getNamespace(), next).execute();
     }
 

@@ -53,7 +53,7 @@ public final class OwnedObjects {
                     kube.create(pdb);
                 } else if (DesiredDisruptionBudgets.maxUnavailable(existing) != want
                         || existing.getSpec().getMinAvailable() != null) {
-                    setBack(c, existing, want); // storage made local or not, controllers changed, a hand edit
+                    setBack(c, existing, want); // a hand edit, or a budget from an older berth
                 }
             }
         }

@@ -215,6 +215,12 @@ class KafkaClusterReconcileTest {
         assertThat(fresh.getMetadata().getDeletionTimestamp()).isNull();
     }
 
+    /** Merge-patches a KafkaCluster, as {@code kubectl patch --type merge} would. */
+    private static void patchCluster(String name, String body) throws Exception {
+        OperatorFixture.clusters(bed).patch(NS, name, V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, new V1Patch(body))
+                .throwsApiException();
+    }
+
     private static void patchBudget(PolicyV1Api policy, String name, String body) throws Exception {
         io.kubernetes.client.util.PatchUtils.patch(io.kubernetes.client.openapi.models.V1PodDisruptionBudget.class,
                 () -> policy.patchNamespacedPodDisruptionBudget(name, NS, new V1Patch(body)).buildCall(null),
@@ -244,8 +250,7 @@ class KafkaClusterReconcileTest {
                 V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, bed.apiClient());
         await().atMost(java.time.Duration.ofSeconds(10)).until(() -> core.readNamespacedPersistentVolumeClaim(
                 "data-flip-broker-0", NS).execute().getMetadata().getAnnotations().get("berth.dev/volume-kind") == null);
-        OperatorFixture.clusters(bed).patch(NS, "flip", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-                new V1Patch("{\"spec\":{\"brokers\":{\"storage\":{\"local\":true}}}}")).throwsApiException();
+        patchCluster("flip", "{\"spec\":{\"brokers\":{\"storage\":{\"local\":true}}}}");
         eventually().untilAsserted(() -> assertThat(get(bed, NS, "flip").getStatus().condition(ConditionType.SpecValid))
                 .satisfies(c -> {
                     assertThat(c.isTrue()).isFalse();
@@ -262,8 +267,7 @@ class KafkaClusterReconcileTest {
         org.awaitility.Awaitility.await("no pod from the refused spec").during(java.time.Duration.ofSeconds(2))
                 .atMost(java.time.Duration.ofSeconds(10)).until(() -> pods(bed, NS, "flip").size() == 2);
 
-        OperatorFixture.clusters(bed).patch(NS, "flip", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-                new V1Patch("{\"spec\":{\"brokers\":{\"storage\":{\"local\":false}}}}")).throwsApiException();
+        patchCluster("flip", "{\"spec\":{\"brokers\":{\"storage\":{\"local\":false}}}}");
         eventually().until(() -> get(bed, NS, "flip").getStatus().condition(ConditionType.SpecValid).isTrue());
         eventually().until(() -> policy.readNamespacedPodDisruptionBudget("flip-brokers", NS).execute().getSpec()
                 .getMaxUnavailable().getIntValue() == 0);
@@ -278,8 +282,7 @@ class KafkaClusterReconcileTest {
         create(bed, NS, "quorum", OperatorFixture.spec(1, 1, null));
         eventually().until(() -> pods(bed, NS, "quorum").size() == 2);
         String voters = core.readNamespacedConfigMap("quorum-config", NS).execute().getData().get("controller.properties");
-        OperatorFixture.clusters(bed).patch(NS, "quorum", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-                new V1Patch("{\"spec\":{\"controllers\":{\"replicas\":3}}}")).throwsApiException();
+        patchCluster("quorum", "{\"spec\":{\"controllers\":{\"replicas\":3}}}");
         eventually().untilAsserted(() -> assertThat(get(bed, NS, "quorum").getStatus().condition(ConditionType.SpecValid))
                 .satisfies(c -> {
                     assertThat(c.isTrue()).isFalse();
@@ -326,8 +329,7 @@ class KafkaClusterReconcileTest {
         eventually().until(() -> pods(bed, NS, "bye").size() == 2);
         // a finalizer holds the resource with a deletionTimestamp, as foreground deletion does while the
         // garbage collector removes the owned objects
-        OperatorFixture.clusters(bed).patch(NS, "bye", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-                new V1Patch("{\"metadata\":{\"finalizers\":[\"test.berth.dev/hold\"]}}")).throwsApiException();
+        patchCluster("bye", "{\"metadata\":{\"finalizers\":[\"test.berth.dev/hold\"]}}");
         OperatorFixture.clusters(bed).delete(NS, "bye").throwsApiException();
         eventually().until(() -> get(bed, NS, "bye").getMetadata().getDeletionTimestamp() != null);
         core.deleteNamespacedPod("bye-broker-0", NS).execute(); // what the garbage collector does
@@ -356,9 +358,7 @@ class KafkaClusterReconcileTest {
         Set<String> uids = pods(bed, NS, "bad").stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
         String configBefore = core.readNamespacedConfigMap("bad-config", NS).execute().getData().get("broker.properties");
 
-        OperatorFixture.clusters(bed).patch(NS, "bad", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, new V1Patch(
-                "{\"spec\":{\"config\":{\"node.id\":\"7\",\"num.partitions\":\"many\"},\"brokers\":{\"replicas\":1}}}"))
-                .throwsApiException();
+        patchCluster("bad", "{\"spec\":{\"config\":{\"node.id\":\"7\",\"num.partitions\":\"many\"},\"brokers\":{\"replicas\":1}}}");
 
         eventually().untilAsserted(() -> {
             Condition valid = get(bed, NS, "bad").getStatus().condition(ConditionType.SpecValid);
@@ -381,8 +381,7 @@ class KafkaClusterReconcileTest {
         create(bed, NS, "conf", OperatorFixture.spec(1, 1, null));
         eventually().until(() -> pods(bed, NS, "conf").size() == 2);
         Set<String> uids = pods(bed, NS, "conf").stream().map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
-        OperatorFixture.clusters(bed).patch(NS, "conf", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-                new V1Patch("{\"spec\":{\"config\":{\"log.retention.hours\":\"72\"}}}")).throwsApiException();
+        patchCluster("conf", "{\"spec\":{\"config\":{\"log.retention.hours\":\"72\"}}}");
         eventually().until(() -> core.readNamespacedConfigMap("conf-config", NS).execute().getData()
                 .get("broker.properties").endsWith("share.coordinator.state.topic.min.isr=1\nlog.retention.hours=72\n"));
         // Restarting brokers to pick it up is the day-2 configuration step's job, not this one's.
@@ -431,8 +430,7 @@ class KafkaClusterReconcileTest {
         eventually().until(() -> get(bed, NS, "keep").getStatus().condition(ConditionType.SpecValid).isTrue());
 
         // a new volume does need the class: scaling up is refused, saying which class is missing
-        OperatorFixture.clusters(bed).patch(NS, "keep", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-                new V1Patch("{\"spec\":{\"brokers\":{\"replicas\":2}}}")).throwsApiException();
+        patchCluster("keep", "{\"spec\":{\"brokers\":{\"replicas\":2}}}");
         eventually().untilAsserted(() -> assertThat(get(bed, NS, "keep").getStatus().condition(ConditionType.SpecValid))
                 .satisfies(c -> {
                     assertThat(c.isTrue()).isFalse();
