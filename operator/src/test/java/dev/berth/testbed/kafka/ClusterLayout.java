@@ -44,31 +44,58 @@ final class ClusterLayout {
         }
     }
 
+    /**
+     * One controller slot. Its port is fixed once a second controller exists: every node's static
+     * {@code controller.quorum.voters} names it.
+     */
+    static final class ControllerSlot {
+        final int id;
+        final Path dir;
+        volatile int port;
+
+        ControllerSlot(int id, Path dir, int port) {
+            this.id = id;
+            this.dir = dir;
+            this.port = port;
+        }
+    }
+
     final String clusterId = Uuid.randomUuid().toString();
     final Path root;
+    /** The first controller's id (the only one's, in a bed of one). */
     final int controllerId;
     final Path controllerDir;
-    volatile int controllerPort;
+    /** Controllers {@code controllerId, controllerId + 1, ...}, in id order. */
+    final List<ControllerSlot> controllers;
     final int initialBrokerCount;
     final Map<String, String> brokerOverrides;
     private final Map<Integer, BrokerSlot> brokers = new LinkedHashMap<>();
 
     ClusterLayout(int controllerId, int initialBrokerCount, Map<String, String> brokerOverrides) {
+        this(controllerId, 1, initialBrokerCount, brokerOverrides);
+    }
+
+    ClusterLayout(int controllerId, int controllerCount, int initialBrokerCount, Map<String, String> brokerOverrides) {
         try {
             this.root = Files.createTempDirectory("berth-kafka-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         this.controllerId = controllerId;
-        this.controllerDir = root.resolve("controller-" + controllerId);
-        this.controllerPort = LoopbackPorts.next();
+        java.util.List<ControllerSlot> slots = new java.util.ArrayList<>();
+        for (int i = 0; i < controllerCount; i++) {
+            int id = controllerId + i;
+            slots.add(new ControllerSlot(id, root.resolve("controller-" + id), LoopbackPorts.next()));
+        }
+        this.controllers = List.copyOf(slots);
+        this.controllerDir = controllers.get(0).dir;
         this.initialBrokerCount = initialBrokerCount;
         this.brokerOverrides = Map.copyOf(brokerOverrides);
     }
 
     synchronized BrokerSlot addBroker(int id, String rack) {
-        if (id == controllerId) {
-            throw new IllegalArgumentException("broker id " + id + " collides with the controller's node id");
+        if (controllers.stream().anyMatch(c -> c.id == id)) {
+            throw new IllegalArgumentException("broker id " + id + " collides with a controller's node id");
         }
         if (brokers.containsKey(id)) {
             throw new IllegalArgumentException("broker " + id + " already exists");
@@ -94,14 +121,35 @@ final class ClusterLayout {
         brokers.remove(id);
     }
 
+    /** The first controller's port; the forked bed moves it when it was taken. */
+    int controllerPort() {
+        return controllers.get(0).port;
+    }
+
+    ControllerSlot controller(int id) {
+        return controllers.stream().filter(c -> c.id == id).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no controller " + id));
+    }
+
     Properties controllerProperties() {
-        return KafkaNodeProperties.controller(controllerId, controllerPort, controllerDir);
+        return controllerProperties(controllerId);
+    }
+
+    Properties controllerProperties(int id) {
+        ControllerSlot slot = controller(id);
+        return KafkaNodeProperties.controller(id, slot.port, slot.dir, quorumVoters());
     }
 
     Properties brokerProperties(int id) {
         BrokerSlot slot = broker(id);
         return KafkaNodeProperties.broker(id, slot.rack, slot.port, slot.dir,
-                KafkaNodeProperties.quorumVoters(controllerId, controllerPort), initialBrokerCount, brokerOverrides);
+                quorumVoters(), initialBrokerCount, brokerOverrides);
+    }
+
+    /** {@code id@127.0.0.1:port,...}: the static quorum of every controller. */
+    String quorumVoters() {
+        return controllers.stream().map(c -> KafkaNodeProperties.quorumVoters(c.id, c.port))
+                .collect(Collectors.joining(","));
     }
 
     /** {@code 127.0.0.1:p1,127.0.0.1:p2,...} of the given slots. */

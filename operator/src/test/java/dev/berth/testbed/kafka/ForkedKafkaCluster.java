@@ -162,7 +162,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
             String name = "controller-" + layout.controllerId;
             controller = launch(name, layout.controllerProperties());
             Process process = controller;
-            int port = layout.controllerPort;
+            int port = layout.controllerPort();
             KafkaAwait.polling(name + " listening or dead")
                     .until(() -> !process.isAlive() || accepts(port));
             if (process.isAlive()) {
@@ -171,7 +171,7 @@ public final class ForkedKafkaCluster implements AutoCloseable {
             if (!logShowsBindFailure(name)) {
                 break;
             }
-            layout.controllerPort = LoopbackPorts.next();
+            layout.controllers.get(0).port = LoopbackPorts.next();
         }
         throw new IllegalStateException("forked controller failed to start; see " + layout.root);
     }

@@ -22,6 +22,7 @@ public final class KafkaClusterBuilder {
     public static final int DEFAULT_CONTROLLER_ID = 1000;
 
     int controllerId = DEFAULT_CONTROLLER_ID;
+    int controllerCount = 1;
     final Map<Integer, String> brokers = new LinkedHashMap<>();
     final Map<String, String> brokerOverrides = new LinkedHashMap<>();
 
@@ -40,6 +41,18 @@ public final class KafkaClusterBuilder {
     /** The controller's node id; it must differ from every broker id. */
     public KafkaClusterBuilder controllerId(int id) {
         this.controllerId = id;
+        return this;
+    }
+
+    /**
+     * {@code count} controllers, ids {@code controllerId .. controllerId + count - 1}, one static quorum
+     * (in-process only). Three or more let a test stop one while the quorum keeps a majority.
+     */
+    public KafkaClusterBuilder controllers(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("a cluster needs at least one controller");
+        }
+        this.controllerCount = count;
         return this;
     }
 
@@ -66,12 +79,17 @@ public final class KafkaClusterBuilder {
         if (brokers.isEmpty()) {
             throw new IllegalArgumentException("a forked test cluster needs at least one broker");
         }
+        if (controllerCount != 1) {
+            throw new IllegalArgumentException("a forked test cluster has one controller");
+        }
         return ForkedKafkaCluster.start(this);
     }
 
     private void validate() {
-        if (brokers.containsKey(controllerId)) {
-            throw new IllegalArgumentException("controller id " + controllerId + " collides with a broker id");
+        for (int id = controllerId; id < controllerId + controllerCount; id++) {
+            if (brokers.containsKey(id)) {
+                throw new IllegalArgumentException("controller id " + id + " collides with a broker id");
+            }
         }
     }
 }

@@ -5,7 +5,8 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Server properties of test-bed nodes: one dedicated KRaft controller and N brokers on loopback.
+ * Server properties of test-bed nodes: dedicated KRaft controllers (one by default) and N brokers
+ * on loopback.
  *
  * <p>Every value below is either required for KRaft or makes the bed fast and small; the reason is
  * next to each group. Callers may override broker settings (applied last).
@@ -23,13 +24,14 @@ final class KafkaNodeProperties {
     private KafkaNodeProperties() {
     }
 
-    /** {@code id@127.0.0.1:port}: the static quorum of the one dedicated controller. */
+    /** {@code id@127.0.0.1:port}: one voter of the static quorum. */
     static String quorumVoters(int controllerId, int controllerPort) {
         return controllerId + "@" + LOOPBACK + ":" + controllerPort;
     }
 
-    static Properties controller(int nodeId, int port, Path dir) {
-        Properties p = common(nodeId, dir, quorumVoters(nodeId, port));
+    /** @param quorumVoters every controller of the cluster, {@code id@host:port,...} */
+    static Properties controller(int nodeId, int port, Path dir, String quorumVoters) {
+        Properties p = common(nodeId, dir, quorumVoters);
         p.setProperty("process.roles", "controller");
         p.setProperty("listeners", CONTROLLER_LISTENER + "://" + LOOPBACK + ":" + port);
         return p;

@@ -69,13 +69,13 @@ class KafkaNodePropertiesTest {
     }
 
     @Test
-    void controllerIsADedicatedVoterOfItsOwnStaticQuorum() {
-        Properties p = KafkaNodeProperties.controller(1000, 20500, DIR);
+    void controllerIsADedicatedVoterOfTheStaticQuorumItIsGiven() {
+        Properties p = KafkaNodeProperties.controller(1001, 20501, DIR, "1000@127.0.0.1:20500,1001@127.0.0.1:20501");
 
         assertThat(p).containsEntry("process.roles", "controller")
-                .containsEntry("node.id", "1000")
-                .containsEntry("listeners", "CONTROLLER://127.0.0.1:20500")
-                .containsEntry("controller.quorum.voters", "1000@127.0.0.1:20500")
+                .containsEntry("node.id", "1001")
+                .containsEntry("listeners", "CONTROLLER://127.0.0.1:20501")
+                .containsEntry("controller.quorum.voters", "1000@127.0.0.1:20500,1001@127.0.0.1:20501")
                 .containsEntry("broker.session.timeout.ms", "1500")
                 .doesNotContainKey("broker.rack");
     }
@@ -84,7 +84,7 @@ class KafkaNodePropertiesTest {
     void everySettingIsAKafkaConfigNameThatKafkaAccepts() {
         Set<String> known = Set.copyOf(CollectionConverters.asJava(KafkaConfig.configNames()));
         Properties broker = KafkaNodeProperties.broker(0, "a", 21000, DIR, VOTERS, 3, Map.of());
-        Properties controller = KafkaNodeProperties.controller(1000, 20500, DIR);
+        Properties controller = KafkaNodeProperties.controller(1000, 20500, DIR, VOTERS);
 
         assertThat(broker.stringPropertyNames()).allSatisfy(key -> assertThat(known).contains(key));
         assertThat(controller.stringPropertyNames()).allSatisfy(key -> assertThat(known).contains(key));

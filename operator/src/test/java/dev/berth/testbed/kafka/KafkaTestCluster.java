@@ -18,8 +18,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.utils.Time;
 
 /**
- * A real KRaft Kafka cluster inside the test JVM, on loopback: one dedicated controller
- * ({@code process.roles=controller}) and brokers with caller-chosen ids and {@code broker.rack}.
+ * A real KRaft Kafka cluster inside the test JVM, on loopback: dedicated controllers
+ * ({@code process.roles=controller}; one unless {@code controllers(n)} asks for a quorum) and
+ * brokers with caller-chosen ids and {@code broker.rack}.
  * Each node is the same {@link KafkaRaftServer} that {@code kafka.Kafka} runs, on a storage directory
  * formatted by Kafka's own {@code Formatter}.
  *
@@ -32,6 +33,7 @@ import org.apache.kafka.common.utils.Time;
  * }</pre>
  *
  * <p>Operations: stop and restart a broker on its own data directory (and its port when still free),
+ * stop and restart a controller (same directory and port),
  * add a broker to the running cluster, stop a broker and unregister it. Every operation returns once
  * Kafka itself reports the result ({@code describeCluster} polled through the shared {@link #admin()}).
  * Settings and their reasons: {@code KafkaNodeProperties}. A crash (SIGKILL) cannot be had in-process:
@@ -43,7 +45,8 @@ public final class KafkaTestCluster implements AutoCloseable {
     private final ClusterLayout layout;
     private final Map<Integer, KafkaRaftServer> running = new ConcurrentHashMap<>();
     private final Thread cleanupOnExit;
-    private volatile KafkaRaftServer controller;
+    /** Running controllers by node id. */
+    private final Map<Integer, KafkaRaftServer> controllers = new ConcurrentHashMap<>();
     private volatile SharedAdmin admin;
     /** How many exit requests the JVM's guard held before this cluster started: earlier ones are other clusters'. */
     private final int exitsBefore;
@@ -62,12 +65,21 @@ public final class KafkaTestCluster implements AutoCloseable {
     static KafkaTestCluster start(KafkaClusterBuilder spec) {
         KafkaExitGuard.install();
         KafkaTestCluster cluster = new KafkaTestCluster(
-                new ClusterLayout(spec.controllerId, spec.brokers.size(), spec.brokerOverrides));
+                new ClusterLayout(spec.controllerId, spec.controllerCount, spec.brokers.size(), spec.brokerOverrides));
         try {
             spec.brokers.forEach(cluster.layout::addBroker);
-            cluster.layout.format(cluster.layout.controllerId, cluster.layout.controllerDir);
+            cluster.layout.controllers.forEach(c -> cluster.layout.format(c.id, c.dir));
             cluster.layout.brokers().forEach(b -> cluster.layout.format(b.id, b.dir));
-            cluster.startController();
+            // in parallel: with several voters each waits for the others' votes
+            List<CompletableFuture<Void>> controllersUp = new ArrayList<>();
+            for (ClusterLayout.ControllerSlot c : cluster.layout.controllers) {
+                controllersUp.add(CompletableFuture.runAsync(() -> cluster.startController(c.id), command -> {
+                    Thread thread = new Thread(command, "start-controller-" + c.id);
+                    thread.setDaemon(true);
+                    thread.start();
+                }));
+            }
+            CompletableFuture.allOf(controllersUp.toArray(CompletableFuture[]::new)).join();
             List<CompletableFuture<Void>> starting = new ArrayList<>();
             for (ClusterLayout.BrokerSlot slot : cluster.layout.brokers()) {
                 starting.add(CompletableFuture.runAsync(() -> cluster.startBroker(slot.id), command -> {
@@ -126,8 +138,43 @@ public final class KafkaTestCluster implements AutoCloseable {
         return layout.clusterId;
     }
 
+    /** The first controller's node id (the only one's, unless built with {@code controllers(n)}). */
     public int controllerId() {
         return layout.controllerId;
+    }
+
+    /** Every controller's node id, running or stopped. */
+    public Set<Integer> controllerIds() {
+        Set<Integer> ids = new TreeSet<>();
+        layout.controllers.forEach(c -> ids.add(c.id));
+        return ids;
+    }
+
+    public Set<Integer> runningControllerIds() {
+        return new TreeSet<>(controllers.keySet());
+    }
+
+    /** Shuts one controller down; the quorum elects another leader when it led and a majority is left. */
+    public void stopController(int id) {
+        layout.controller(id);
+        KafkaRaftServer server = controllers.remove(id);
+        if (server == null) {
+            throw new IllegalStateException("controller " + id + " is not running");
+        }
+        server.shutdown();
+        server.awaitShutdown();
+    }
+
+    /**
+     * Starts a controller again on its data directory and port (the other nodes' static quorum names
+     * that port), stopping it first if it runs. It returns once the node runs; it catches up with the
+     * quorum by itself (see {@code describeMetadataQuorum}).
+     */
+    public void restartController(int id) {
+        if (controllers.containsKey(id)) {
+            stopController(id);
+        }
+        startController(id);
     }
 
     /** Broker ids of this cluster, running or stopped, minus those unregistered. */
@@ -250,9 +297,11 @@ public final class KafkaTestCluster implements AutoCloseable {
         KafkaAwait.awaitFullIsr(admin(), topic);
     }
 
-    private void startController() {
-        controller = startNode("controller " + layout.controllerId,
-                layout::controllerProperties, () -> layout.controllerPort = LoopbackPorts.next());
+    private void startController(int id) {
+        ClusterLayout.ControllerSlot slot = layout.controller(id);
+        // a lone controller may move to another port (brokers start after it); one of several may not
+        Runnable newPort = layout.controllers.size() == 1 ? () -> slot.port = LoopbackPorts.next() : () -> { };
+        controllers.put(id, startNode("controller " + id, () -> layout.controllerProperties(id), newPort));
     }
 
     private void startBroker(int id) {
@@ -298,7 +347,7 @@ public final class KafkaTestCluster implements AutoCloseable {
         }
     }
 
-    /** Stops every node (brokers first, in parallel, then the controller) and deletes the directories. */
+    /** Stops every node (brokers first, in parallel, then the controllers) and deletes the directories. */
     @Override
     public void close() {
         if (admin != null) {
@@ -314,9 +363,8 @@ public final class KafkaTestCluster implements AutoCloseable {
             }));
         }
         CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new)).join();
-        if (controller != null) {
-            shutdownQuietly(controller);
-            controller = null;
+        for (Integer id : new ArrayList<>(controllers.keySet())) {
+            shutdownQuietly(controllers.remove(id));
         }
         layout.delete();
         try {
