@@ -17,10 +17,11 @@ import java.util.Objects;
 /**
  * Which Kafka pods no longer run the spec: an edit of the image, the resources or the Kafka
  * configuration reaches a pod only when it is recreated. Broker pods are restarted one at a time,
- * leader-aware, by the restart step ({@code RestartStep}); controller pods take the spec when they
- * are recreated. A broker pod annotated {@value Names#ANN_RESTART} (any value) is out of date too:
- * that is how a person asks for a leader-aware restart of one broker. So is a broker pod on a
- * cordoned node, unless its storage is local ({@link CordonMoves}): it is moved off the node.
+ * leader-aware, by the restart step ({@code RestartStep}); controller pods one at a time while the
+ * quorum keeps its majority, by {@code ControllerRollStep}. A broker or controller pod annotated
+ * {@value Names#ANN_RESTART} (any value) is out of date too: that is how a person asks for a safe
+ * restart of one node. So is a broker pod on a cordoned node, unless its storage is local
+ * ({@link CordonMoves}): it is moved off the node.
  *
  * <p><b>Rule</b>, per pod that exists and is not being deleted: its container's image, and the
  * requests and limits the spec sets ({@link #covers}), are compared with what {@link DesiredPods}
@@ -42,12 +43,26 @@ public final class PodDrift {
     public static List<String> of(KafkaCluster c, KubeView view) {
         List<String> out = new ArrayList<>();
         brokers(c, view).forEach((id, why) -> out.add(Names.brokerPod(c.name(), id) + ": " + why));
+        controllers(c, view).forEach((id, why) -> out.add(Names.controllerPod(c.name(), id - Names.CONTROLLER_ID_BASE)
+                + ": " + why));
+        return out;
+    }
+
+    /**
+     * Controller node id to what differs from the spec, for the controller pods the spec still wants
+     * that need a restart ({@code ControllerRollStep} rolls them, the quorum leader last).
+     */
+    public static java.util.SortedMap<Integer, String> controllers(KafkaCluster c, KubeView view) {
+        java.util.SortedMap<Integer, String> out = new java.util.TreeMap<>();
         for (Map.Entry<Integer, V1Pod> e : view.podsByNodeId(Names.ROLE_CONTROLLER).entrySet()) {
             int ordinal = e.getKey() - Names.CONTROLLER_ID_BASE;
             if (ordinal >= 0 && ordinal < c.getSpec().controllers().replicas()) {
                 String why = diff(e.getValue(), DesiredPods.controller(c, ordinal, null));
+                if (!KubeView.isTerminating(e.getValue()) && KubeView.annotation(e.getValue(), Names.ANN_RESTART) != null) {
+                    why = (why == null ? "" : why + "; ") + "restart requested (" + Names.ANN_RESTART + ")";
+                }
                 if (why != null) {
-                    out.add(e.getValue().getMetadata().getName() + ": " + why);
+                    out.put(e.getKey(), why);
                 }
             }
         }

@@ -175,7 +175,7 @@ public final class StatusBuilder {
                 + (drift.size() > 5 ? " and " + (drift.size() - 5) + " more" : "");
         return Condition.of(ConditionType.PodsOutOfDate, true, "RestartNeeded", drift.size() + " pod(s) need a"
                 + " restart: " + shown + ". Brokers are restarted one at a time, leader-aware (operation Restart);"
-                + " a controller takes the spec when its pod is recreated.");
+                + " controllers before them, one at a time while the quorum keeps a majority (operation ControllerRestart).");
     }
 
     /** {@code OnCordonedNodes}: which brokers are on cordoned nodes, and what becomes of them. */

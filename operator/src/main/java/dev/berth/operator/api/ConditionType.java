@@ -19,9 +19,10 @@ public enum ConditionType {
     /** True when a scale up cannot proceed. */
     ScaleUpBlocked,
     /**
-     * True when pods run an older spec (image, resources or Kafka configuration), a broker pod asks
-     * for a restart, or a broker runs on a cordoned node (with network storage): brokers are restarted
-     * one at a time, leader-aware; controllers take the spec when they are recreated. The message
+     * True when pods run an older spec (image, resources or Kafka configuration), a pod asks for a
+     * restart, or a broker runs on a cordoned node (with network storage): brokers are restarted one
+     * at a time, leader-aware; controllers before them, one at a time while the quorum keeps a
+     * majority. The message
      * names them, e.g. "2 pod(s) need a restart: demo-broker-0: configuration, demo-broker-1: on
      * cordoned node n1".
      */
@@ -33,6 +34,10 @@ public enum ConditionType {
      * operator cannot watch nodes.
      */
     OnCordonedNodes,
-    /** True while a leader-aware restart waits, because stopping its broker now would take partitions below min.insync. */
+    /**
+     * True while a roll waits: stopping its broker now would take partitions below min.insync (or
+     * another reason the message gives), or stopping its controller would leave the quorum without a
+     * majority in sync.
+     */
     RestartBlocked
 }

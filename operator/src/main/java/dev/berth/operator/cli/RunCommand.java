@@ -1,9 +1,6 @@
 package dev.berth.operator.cli;
 
 import dev.berth.operator.reconcile.Operator;
-import dev.berth.operator.reconcile.RestartStep;
-import dev.berth.operator.reconcile.ScaleDownStep;
-import dev.berth.operator.reconcile.ScaleUpStep;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
@@ -18,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -115,10 +111,7 @@ final class RunCommand {
         }
         Operator operator;
         try {
-            // Day-2 steps, in order: a scale-down in flight or due runs before a scale-up may start, and
-            // both before a rolling restart (which also makes way for them while it waits).
-            operator = new Operator(watches, calls, o.config(), List.of(new ScaleDownStep(), new ScaleUpStep(), new RestartStep()),
-                    Clock.systemUTC());
+            operator = new Operator(watches, calls, o.config(), Operator.dayTwoSteps(), Clock.systemUTC());
         } catch (RuntimeException e) {
             // Unexpected, so logged with its stack trace: one JSON line, as the extender's serve does.
             LOG.error("cannot start", e);

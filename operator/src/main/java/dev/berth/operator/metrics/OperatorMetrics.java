@@ -41,6 +41,9 @@ public final class OperatorMetrics {
     /** Broker pods deleted by a leader-aware restart, once their leadership had moved off. */
     public static final Counter BROKER_RESTARTS = Counter.build("berth_operator_broker_restarts_total",
             "Broker pods deleted by a leader-aware restart (after their leadership moved off).").register();
+    /** Controller pods deleted by a controller roll, each once the quorum could lose it. */
+    public static final Counter CONTROLLER_RESTARTS = Counter.build("berth_operator_controller_restarts_total",
+            "Controller pods deleted by a controller roll (each once the rest of the quorum was caught up).").register();
     /** Broker pods that took a spec.config edit at run time (cluster-wide dynamic defaults), not by a restart. */
     public static final Counter LIVE_CONFIG_UPDATES = Counter.build("berth_operator_live_config_updates_total",
             "Broker pods that took a spec.config edit at run time, through Kafka's dynamic configuration,"

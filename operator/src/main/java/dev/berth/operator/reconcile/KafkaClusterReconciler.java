@@ -293,8 +293,11 @@ public final class KafkaClusterReconciler implements Reconciler {
             }
         }
         ConditionType blocked = OperationStatus.SCALE_UP.equals(op.type()) ? ConditionType.ScaleUpBlocked
-                : RestartStep.TYPE.equals(op.type()) ? ConditionType.RestartBlocked : ConditionType.ScaleDownBlocked;
-        return List.of(Condition.of(blocked, true, "SpecInvalid", "The " + op.type() + " of brokers " + op.brokers()
+                : RestartStep.TYPE.equals(op.type()) || ControllerRollStep.TYPE.equals(op.type())
+                ? ConditionType.RestartBlocked : ConditionType.ScaleDownBlocked;
+        String of = ControllerRollStep.TYPE.equals(op.type()) ? "controllers "
+                + op.details().getOrDefault(ControllerRollStep.CONTROLLERS, "") : "brokers " + op.brokers();
+        return List.of(Condition.of(blocked, true, "SpecInvalid", "The " + op.type() + " of " + of
                 + " is paused while the spec is invalid (see SpecValid); it resumes once the spec is fixed."
                 + " Its throttles are off while nothing moves."));
     }

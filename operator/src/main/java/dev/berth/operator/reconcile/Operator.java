@@ -62,6 +62,16 @@ public final class Operator implements AutoCloseable {
     private Thread thread;
 
     /**
+     * The day-2 steps, in the order each pass runs them: a scale-down in flight or due before a
+     * scale-up may start, and both before a roll (which also makes way for them while it waits);
+     * controllers are rolled before brokers, as a new image reaches the quorum before the brokers
+     * that register with it. One operation runs at a time: a step waits while another's is in flight.
+     */
+    public static List<OperationStep> dayTwoSteps() {
+        return List.of(new ScaleDownStep(), new ScaleUpStep(), new ControllerRollStep(), new RestartStep());
+    }
+
+    /**
      * @param watchClient ApiClient with read timeout 0 (informers)
      * @param callClient ApiClient with finite timeouts (writes, Lease)
      * @param steps day-2 operation steps, in order (empty for this issue)

@@ -64,14 +64,16 @@ class PodDriftTest {
                         .limits(Map.of("cpu", io.kubernetes.client.custom.Quantity.fromString("4"))));
                 return p;
             }, List.of()), // 2000m is the spec's 2; what the spec does not set is not compared
-            new Row("a restart asked for by annotation, whatever its value; brokers only", BASE, p -> {
+            new Row("a restart asked for by annotation, whatever its value; a controller's too", BASE, p -> {
                 p.getMetadata().putAnnotationsItem("berth.dev/restart", "");
                 return p;
-            }, List.of("demo-broker-0: restart requested (berth.dev/restart)")),
+            }, List.of("demo-broker-0: restart requested (berth.dev/restart)",
+                    "demo-controller-0: restart requested (berth.dev/restart)")),
             new Row("the request adds to what differs", cpu, p -> {
                 p.getMetadata().putAnnotationsItem("berth.dev/restart", "now");
                 return p;
-            }, List.of("demo-broker-0: resources; restart requested (berth.dev/restart)")),
+            }, List.of("demo-broker-0: resources; restart requested (berth.dev/restart)",
+                    "demo-controller-0: restart requested (berth.dev/restart)")),
             new Row("a pod being deleted is not judged", image, p -> {
                 p.getMetadata().setDeletionTimestamp(java.time.OffsetDateTime.parse("2026-01-01T00:00:00Z"));
                 return p;
@@ -168,7 +170,7 @@ class PodDriftTest {
         assertThat(c.isTrue()).isTrue();
         assertThat(c.reason()).isEqualTo("RestartNeeded");
         assertThat(c.message()).isEqualTo("1 pod(s) need a restart: demo-broker-0: configuration. Brokers are"
-                + " restarted one at a time, leader-aware (operation Restart); a controller takes the spec when its"
-                + " pod is recreated.");
+                + " restarted one at a time, leader-aware (operation Restart); controllers before them, one at a time"
+                + " while the quorum keeps a majority (operation ControllerRestart).");
     }
 }

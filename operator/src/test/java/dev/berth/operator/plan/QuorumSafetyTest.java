@@ -14,7 +14,11 @@ import org.junit.jupiter.api.Test;
 class QuorumSafetyTest {
     private static final Duration LAG = Duration.ofSeconds(2);
 
-    /** Voters written as "id@caughtUpMs" ("id@-" for never); the leader is named apart. */
+    /**
+     * Voters as the second of two reads, written "id@caughtUpMs" ("id@-" for never caught up). In
+     * the first read each was caught up 1 ms earlier, unless marked "!" (the same time: it has not
+     * caught up since, it is dead). The leader is named apart.
+     */
     record Row(String why, int leader, List<String> voters, int candidate, Reason expected, List<Integer> behind) {}
 
     @Test
@@ -51,13 +55,34 @@ class QuorumSafetyTest {
                     Reason.VOTERS_BEHIND, List.of()),
             new Row("a controller the quorum does not list: the voters keep their majority", 1000,
                     List.of("1000@10000", "1001@9900", "1002@9950"), 1005, Reason.SAFE, List.of()),
+            new Row("the class comment's example, read 2: 1001 just died, within lag but not caught up since", 1000,
+                    List.of("1000@11000", "1001@9900!", "1002@10800"), 1002, Reason.VOTERS_BEHIND, List.of(1001)),
+            new Row("the leader counts without moving (it is the one that answered)", 1000,
+                    List.of("1000@11000!", "1001@10900", "1002@10800"), 1002, Reason.SAFE, List.of()),
+            new Row("five voters, one dead one behind: 1001 may not stop (2 of 4 in sync)", 1000,
+                    List.of("1000@10000", "1001@9900", "1002@9950!", "1003@1000", "1004@9999"), 1001,
+                    Reason.VOTERS_BEHIND, List.of(1002, 1003)),
         };
         for (Row r : rows) {
-            QuorumSafety.Verdict v = QuorumSafety.check(quorum(r.leader(), r.voters()), r.candidate(), LAG);
+            QuorumSafety.Verdict v = QuorumSafety.check(quorum(r.leader(), r.voters(), false),
+                    quorum(r.leader(), r.voters(), true), r.candidate(), LAG);
             assertThat(v.reason()).as(r.why()).isEqualTo(r.expected());
             assertThat(v.behind()).as(r.why()).isEqualTo(r.behind());
             assertThat(v.mayStop()).as(r.why()).isEqualTo(r.expected() == Reason.SAFE || r.expected() == Reason.SINGLE_VOTER);
         }
+    }
+
+    @Test
+    void withoutAPreviousReadNoFollowerIsKnownAlive() {
+        QuorumState now = quorum(1000, List.of("1000@10000", "1001@9900", "1002@9950"), true);
+        assertThat(QuorumSafety.check(QuorumState.UNKNOWN, now, 1001, LAG))
+                .isEqualTo(new QuorumSafety.Verdict(Reason.VOTERS_BEHIND, List.of(1002)));
+        assertThat(QuorumSafety.check(now, now, 1001, LAG).reason()).as("the same read twice: nobody moved")
+                .isEqualTo(Reason.VOTERS_BEHIND);
+        QuorumState neverCaughtUp = new QuorumState(1000, List.of(new Voter(1000, 9, OptionalLong.of(9_000)),
+                new Voter(1001, 9, OptionalLong.empty())));
+        assertThat(QuorumSafety.inSync(neverCaughtUp, now, 1001, LAG)).as("first caught up between the reads").isTrue();
+        assertThat(QuorumSafety.inSync(now, neverCaughtUp, 1001, LAG)).as("never caught up now").isFalse();
     }
 
     @Test
@@ -79,12 +104,17 @@ class QuorumSafetyTest {
         assertThat(QuorumSafety.order(List.of(1000), -1)).containsExactly(1000);
     }
 
-    private static QuorumState quorum(int leader, List<String> voters) {
+    /** The second read as written, or ({@code second} false) the first: 1 ms earlier, or the same for "!". */
+    private static QuorumState quorum(int leader, List<String> voters, boolean second) {
         List<Voter> out = new ArrayList<>();
         for (String v : voters) {
-            String[] parts = v.split("@");
-            out.add(new Voter(Integer.parseInt(parts[0]), 0,
-                    parts[1].equals("-") ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(parts[1]))));
+            boolean dead = v.endsWith("!");
+            String[] parts = v.replace("!", "").split("@");
+            OptionalLong at = OptionalLong.empty();
+            if (!parts[1].equals("-")) {
+                at = OptionalLong.of(Long.parseLong(parts[1]) - (second || dead ? 0 : 1));
+            }
+            out.add(new Voter(Integer.parseInt(parts[0]), 0, at));
         }
         return new QuorumState(leader, out);
     }

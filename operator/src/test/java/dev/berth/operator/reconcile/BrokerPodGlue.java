@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
  * What the kubelet and the extender would do in a real cluster, for one KafkaCluster on the test
  * beds: a broker pod that the operator creates gets a rack (the extender's bind stamp), a real
  * Kafka broker is started for it in the Kafka bed, and it is marked Ready; when the pod is deleted,
- * that broker is stopped. Controller pods are only marked Ready (the bed has its own controller).
- * Polls every 200 ms on its own thread (no sleeps).
+ * that broker is stopped. A controller pod whose node id the Kafka bed runs (1000, 1001, ...) is
+ * played the same way: replaced, its controller restarts on its directory; gone, it stops. Other
+ * controller pods are only marked Ready. Polls every 200 ms on its own thread (no sleeps).
  */
 final class BrokerPodGlue implements AutoCloseable {
     private final KubeApiTestBed bed;
@@ -43,6 +44,15 @@ final class BrokerPodGlue implements AutoCloseable {
      * leader-aware restart makes both 0 (no leader stopped, the broker before it back in every ISR).
      */
     final Map<Integer, List<String>> stops = new ConcurrentHashMap<>();
+    /** Controllers lost with their node ({@link #loseController}): not started again until recovered. */
+    private final Set<Integer> lostControllers = ConcurrentHashMap.newKeySet();
+    /** Controller pod UID last seen per node id, for the controllers the Kafka bed runs. */
+    private final Map<Integer, String> controllerUids = new ConcurrentHashMap<>();
+    /**
+     * Per controller id, the quorum as each of its pods went: "leader L; others behind ms: id=ms ..."
+     * (how far each other voter's last caught-up time trails the newest, on the leader's clock).
+     */
+    final Map<Integer, List<String>> controllerStops = new ConcurrentHashMap<>();
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "broker-pod-glue");
         t.setDaemon(true);
@@ -100,9 +110,14 @@ final class BrokerPodGlue implements AutoCloseable {
         List<V1Pod> pods = new CoreV1Api(bed.apiClient()).listNamespacedPod(namespace)
                 .labelSelector("berth.dev/cluster=" + cluster).execute().getItems();
         Set<Integer> brokerPods = ConcurrentHashMap.newKeySet();
+        Set<Integer> controllerPods = new java.util.HashSet<>();
         for (V1Pod pod : pods) {
             Map<String, String> labels = pod.getMetadata().getLabels();
             boolean terminating = pod.getMetadata().getDeletionTimestamp() != null;
+            if ("controller".equals(labels.get("berth.dev/role")) && !terminating) {
+                syncController(Integer.parseInt(labels.get("berth.dev/broker-id")), pod.getMetadata().getUid());
+                controllerPods.add(Integer.parseInt(labels.get("berth.dev/broker-id")));
+            }
             if ("broker".equals(labels.get("berth.dev/role")) && !terminating) {
                 int id = Integer.parseInt(labels.get("berth.dev/broker-id"));
                 brokerPods.add(id);
@@ -153,6 +168,13 @@ final class BrokerPodGlue implements AutoCloseable {
                 OperatorFixture.markReady(bed, pod);
             }
         }
+        for (int id : kafka.runningControllerIds()) {
+            if (controllerUids.containsKey(id) && !controllerPods.contains(id)) {
+                noteControllerStop(id);
+                log.add("pod of controller " + id + " deleted: stop controller " + id);
+                kafka.stopController(id);
+            }
+        }
         for (int id : Set.copyOf(running)) {
             if (seen.contains(id) && !brokerPods.contains(id)) {
                 noteStop(id);
@@ -173,6 +195,39 @@ final class BrokerPodGlue implements AutoCloseable {
                 running.remove(id);
             }
         }
+    }
+
+    /** Runs the bed's controller {@code id} for its pod {@code uid}: restarted when the pod is new. */
+    private void syncController(int id, String uid) {
+        if (!kafka.controllerIds().contains(id)) {
+            return;
+        }
+        String before = controllerUids.put(id, uid);
+        boolean runs = kafka.runningControllerIds().contains(id);
+        if (runs && before != null && !before.equals(uid)) {
+            noteControllerStop(id);
+            log.add("pod of controller " + id + " replaced: restart controller " + id);
+            kafka.restartController(id);
+        } else if (!runs && !lostControllers.contains(id)) {
+            log.add("start controller " + id + " again on its directory");
+            kafka.restartController(id);
+        }
+    }
+
+    private void noteControllerStop(int id) {
+        String seen;
+        try {
+            var q = kafka.admin().describeMetadataQuorum().quorumInfo().get(10, TimeUnit.SECONDS);
+            long newest = q.voters().stream().mapToLong(v -> v.lastCaughtUpTimestamp().orElse(0)).max().orElse(0);
+            StringBuilder b = new StringBuilder("leader " + q.leaderId() + "; others behind ms:");
+            q.voters().stream().filter(v -> v.replicaId() != id).forEach(v -> b.append(' ').append(v.replicaId())
+                    .append('=').append(v.lastCaughtUpTimestamp().isPresent()
+                            ? newest - v.lastCaughtUpTimestamp().getAsLong() : Long.MAX_VALUE));
+            seen = b.toString();
+        } catch (Exception e) {
+            seen = "unknown: " + e;
+        }
+        controllerStops.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(seen);
     }
 
     /**
@@ -229,6 +284,19 @@ final class BrokerPodGlue implements AutoCloseable {
         running.remove(id);
         kafka.stopBroker(id);
         log.add("broker " + id + " lost with its node");
+    }
+
+    /** Controller {@code id} is lost with its node: it stops, and its pod stays as the API shows it. */
+    void loseController(int id) {
+        lostControllers.add(id);
+        kafka.stopController(id);
+        log.add("controller " + id + " lost with its node");
+    }
+
+    /** Controller {@code id}'s node is back: the next poll starts it again. */
+    void recoverController(int id) {
+        log.add("controller " + id + "'s node is back");
+        lostControllers.remove(id);
     }
 
     /**

@@ -83,12 +83,24 @@ final class DayTwoRig implements AutoCloseable {
 
     /** Brokers 0 .. {@code count}-1, each in its rack from {@code racks} (which also names later brokers' racks). */
     static DayTwoRig brokers(String name, Map<Integer, String> racks, int count) {
-        dev.berth.testbed.kafka.KafkaClusterBuilder b = KafkaTestCluster.builder();
+        return brokers(name, racks, count, 1);
+    }
+
+    /**
+     * As {@link #brokers(String, Map, int)}, with a quorum of {@code controllers} controllers
+     * (1000, 1001, ...), which the KafkaCluster asks for too: the glue plays their pods.
+     */
+    static DayTwoRig brokers(String name, Map<Integer, String> racks, int count, int controllers) {
+        dev.berth.testbed.kafka.KafkaClusterBuilder b = KafkaTestCluster.builder().controllers(controllers);
         for (int id = 0; id < count; id++) {
             b.broker(id, racks.get(id));
         }
-        return new DayTwoRig(name, racks, b.start());
+        DayTwoRig rig = new DayTwoRig(name, racks, b.start());
+        rig.controllers = controllers;
+        return rig;
     }
+
+    private int controllers = 1;
 
     /**
      * Topic {@code orders}: RF 3, {@code min.insync.replicas=2}, {@code records} records of 500 B in
@@ -126,9 +138,9 @@ final class DayTwoRig implements AutoCloseable {
         glue = new BrokerPodGlue(bed, kafka, NS, name, racks, placement);
         operator = new Operator(bed.informerClient(), bed.apiClient(),
                 OperatorFixture.config(NS, kafka.bootstrapServers(), "berth-operator", "op-" + name),
-                List.of(new ScaleDownStep(), new ScaleUpStep(), new RestartStep()), clock);
+                Operator.dayTwoSteps(), clock);
         operator.start();
-        OperatorFixture.create(bed, NS, name, new KafkaClusterSpec(null, null, null, new ControllersSpec(1, null),
+        OperatorFixture.create(bed, NS, name, new KafkaClusterSpec(null, null, null, new ControllersSpec(controllers, null),
                 new BrokersSpec(brokers, storage, null, null), null,
                 new RebalanceSpec(throttleBytesPerSec, RebalanceSpec.OnScale.Rebalance)));
         await(brokers + " broker pods").atMost(WAIT).until(() -> OperatorFixture.pods(bed, NS, name).stream()
@@ -144,7 +156,7 @@ final class DayTwoRig implements AutoCloseable {
         operator.close();
         operator = new Operator(bed.informerClient(), bed.apiClient(),
                 OperatorFixture.config(NS, bootstrap, "berth-operator", "op-" + name + "-next"),
-                List.of(new ScaleDownStep(), new ScaleUpStep(), new RestartStep()), clock);
+                Operator.dayTwoSteps(), clock);
         operator.start();
     }
 

@@ -185,6 +185,13 @@ class LiveConfigTest {
         await("the roll is over").atMost(WAIT).until(() -> rig.eventCount(RestartStep.Event.RESTART_DONE.reason) == 2
                 && rig.cluster().getStatus().operation() == null);
         assertThat(rig.glue().stops.values()).as("each broker once more").allSatisfy(s -> assertThat(s).hasSize(2));
+        assertThat(rig.glue().controllerStops.get(1000)).as("the only controller took the image first, once").hasSize(1);
+        assertThat(rig.core.listNamespacedEvent(DayTwoRig.NS).execute().getItems().stream()
+                .filter(e -> ControllerRollStep.Event.RESTART_UNPROTECTED.reason.equals(e.getReason())
+                        && "Warning".equals(e.getType())).map(e -> e.getMessage()).toList())
+                .as("it cannot be protected, and says so").containsExactly("Controller 1000 is the cluster's only"
+                        + " controller: while it restarts, metadata stops (no leader elections, topic changes or broker"
+                        + " registrations). Run 3 controllers to roll them without that.");
         assertThat(recorded().values()).allSatisfy(c -> assertThat(c).containsEntry("log.cleaner.backoff.ms", "30000"));
         assertThat(seen(0, "log.cleaner.backoff.ms")).isEqualTo("30000 DYNAMIC_DEFAULT_BROKER_CONFIG");
         assertThat(rig.eventCount(LiveConfig.CONFIG_APPLIED)).as("no broker took it without a restart").isEqualTo(applied);

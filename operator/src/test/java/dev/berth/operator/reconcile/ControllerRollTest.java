@@ -1,0 +1,167 @@
+package dev.berth.operator.reconcile;
+
+import static dev.berth.operator.reconcile.DayTwoRig.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.berth.operator.api.Condition;
+import dev.berth.operator.api.ConditionType;
+import dev.berth.operator.api.OperationStatus;
+import dev.berth.operator.observe.QuorumReader;
+import io.kubernetes.client.openapi.models.V1Pod;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Controller rolls ({@link ControllerRollStep}) on a real KRaft quorum of three controllers
+ * (1000..1002) and three brokers, the Kubernetes API bed and the operator ({@link DayTwoRig}). The
+ * glue restarts a controller whenever its pod is replaced, and notes the quorum at that moment: who
+ * led, and how far each other voter trailed the newest caught-up time.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ControllerRollTest {
+    static final Map<Integer, String> RACKS = Map.of(0, "a", 1, "b", 2, "c");
+
+    static DayTwoRig rig;
+
+    @BeforeAll
+    static void start() throws Exception {
+        rig = DayTwoRig.brokers("quorum", RACKS, 3, 3).orders(3, 50).operate(3, 50_000_000L).settled();
+    }
+
+    @AfterAll
+    static void stop() {
+        OperatorFixture.closeAll(rig);
+    }
+
+    @Test
+    @Order(1)
+    void anImageEditRollsTheControllersOneAtATimeLeaderLastThenTheBrokers() throws Exception {
+        double restarts = dev.berth.operator.metrics.OperatorMetrics.CONTROLLER_RESTARTS.get();
+
+        rig.patch("{\"spec\":{\"image\":\"apache/kafka:9.9.9\"}}");
+
+        await("controllers and brokers rolled, the operation over").atMost(WAIT.multipliedBy(2)).until(() ->
+                rig.cluster().getStatus().operation() == null && !rig.isTrue(ConditionType.PodsOutOfDate)
+                        && rig.eventReasons().contains(RestartStep.Event.RESTART_DONE.reason));
+        Map<Integer, List<String>> stops = rig.glue().controllerStops;
+        assertThat(stops).as("each controller's pod went once").containsOnlyKeys(1000, 1001, 1002)
+                .allSatisfy((id, at) -> assertThat(at).hasSize(1));
+        List<Integer> order = controllerOrder();
+        assertThat(order).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            int id = order.get(i);
+            String seen = stops.get(id).get(0);
+            assertThat(behind(seen)).as("controller %d went with every other voter caught up: %s", id, seen)
+                    .hasSize(2).allSatisfy(ms -> assertThat(ms).isLessThanOrEqualTo(2000L));
+            if (i < 2) {
+                assertThat(seen).as("a follower goes before the leader: %s", order).doesNotStartWith("leader " + id + ";");
+            }
+        }
+        List<String> log = rig.glue().log;
+        int lastController = lastIndex(log, "pod of controller");
+        int firstBroker = firstIndex(log, "pod of broker");
+        assertThat(firstBroker).as("brokers after every controller: " + log).isGreaterThan(lastController);
+        assertThat(rig.eventCount(ControllerRollStep.Event.CONTROLLER_RESTARTED.reason)).isEqualTo(3);
+        assertThat(rig.eventCount(ControllerRollStep.Event.CONTROLLER_RESTART_DONE.reason)).isEqualTo(1);
+        assertThat(rig.eventReasons()).as("three controllers are never unprotected")
+                .doesNotContain(ControllerRollStep.Event.RESTART_UNPROTECTED.reason);
+        assertThat(dev.berth.operator.metrics.OperatorMetrics.CONTROLLER_RESTARTS.get() - restarts).isEqualTo(3.0);
+        for (int id = 1000; id <= 1002; id++) {
+            assertThat(controllerPod(id).getSpec().getContainers().get(0).getImage()).isEqualTo("apache/kafka:9.9.9");
+        }
+        assertThat(QuorumReader.read(rig.admin()).leaderId()).isBetween(1000, 1002);
+    }
+
+    @Test
+    @Order(2)
+    void aRestartThatWouldLeaveTheQuorumWithoutAMajorityWaitsAndGoesOnOnceTheLostVoterIsBack() throws Exception {
+        int leader = QuorumReader.read(rig.admin()).leaderId();
+        List<Integer> followers = new ArrayList<>(List.of(1000, 1001, 1002));
+        followers.remove(Integer.valueOf(leader));
+        int lost = followers.get(0);
+        int asked = followers.get(1);
+        rig.glue().loseController(lost);
+        String uid = controllerPod(asked).getMetadata().getUid();
+
+        OperatorFixture.patchPod(rig.bed, DayTwoRig.NS, controllerPod(asked).getMetadata().getName(),
+                "{\"metadata\":{\"annotations\":{\"berth.dev/restart\":\"now\"}}}");
+
+        await("the roll waits, and says why").atMost(WAIT).until(() -> {
+            OperationStatus op = rig.cluster().getStatus().operation();
+            Condition c = rig.cluster().getStatus().condition(ConditionType.RestartBlocked);
+            return op != null && ControllerRollStep.TYPE.equals(op.type())
+                    && ControllerRollStep.WAITING_SAFE.equals(op.phase()) && c != null && c.isTrue()
+                    && "QuorumAtRisk".equals(c.reason());
+        });
+        assertThat(rig.cluster().getStatus().condition(ConditionType.RestartBlocked).message())
+                .isEqualTo("Controller " + asked + " waits: without it, too few voters are caught up with the quorum leader "
+                        + leader + " (behind: [" + lost + "]). It goes once a majority of the other controllers is caught up.");
+        assertThat(rig.eventReasons()).contains(ControllerRollStep.Event.RESTART_WAITING.reason);
+        await("controller " + asked + " is never stopped while the quorum needs it").during(Duration.ofSeconds(4))
+                .atMost(Duration.ofSeconds(10)).until(() -> uid.equals(controllerPod(asked).getMetadata().getUid())
+                        && rig.glue().controllerStops.get(asked).size() == 1);
+
+        rig.glue().recoverController(lost);
+
+        await("safe again: restarted, the operation over").atMost(WAIT).until(() ->
+                rig.cluster().getStatus().operation() == null && !uid.equals(controllerPod(asked).getMetadata().getUid())
+                        && !rig.isTrue(ConditionType.RestartBlocked));
+        assertThat(rig.glue().controllerStops.get(asked)).hasSize(2);
+        assertThat(behind(rig.glue().controllerStops.get(asked).get(1))).as("both others caught up when it went")
+                .allSatisfy(ms -> assertThat(ms).isLessThanOrEqualTo(2000L));
+        assertThat(rig.glue().controllerStops.get(lost)).as("the lost one was never restarted by the roll").hasSize(1);
+    }
+
+    /** Controller ids in the order the glue saw their pods go (deleted, or replaced between two polls). */
+    private static List<Integer> controllerOrder() {
+        List<Integer> out = new ArrayList<>();
+        for (String line : rig.glue().log) {
+            if (line.startsWith("pod of controller ")) {
+                out.add(Integer.parseInt(line.substring("pod of controller ".length(), line.indexOf(' ', 18))));
+            }
+        }
+        return out;
+    }
+
+    /** The milliseconds each other voter trailed, from a glue note "leader L; others behind ms: 1001=0 1002=12". */
+    private static List<Long> behind(String note) {
+        List<Long> out = new ArrayList<>();
+        for (String part : note.substring(note.indexOf(':') + 1).trim().split(" ")) {
+            out.add(Long.parseLong(part.substring(part.indexOf('=') + 1)));
+        }
+        return out;
+    }
+
+    private static int firstIndex(List<String> log, String prefix) {
+        for (int i = 0; i < log.size(); i++) {
+            if (log.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int lastIndex(List<String> log, String prefix) {
+        for (int i = log.size() - 1; i >= 0; i--) {
+            if (log.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static V1Pod controllerPod(int id) throws Exception {
+        return rig.core.listNamespacedPod(DayTwoRig.NS).labelSelector("berth.dev/cluster=quorum,berth.dev/broker-id=" + id)
+                .execute().getItems().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+                .findFirst().orElseThrow();
+    }
+}
