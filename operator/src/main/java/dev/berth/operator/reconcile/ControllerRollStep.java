@@ -90,23 +90,9 @@ public final class ControllerRollStep implements OperationStep {
         }
     }
 
-    /**
-     * How far apart two reads of the quorum must be for the rule's "caught up again since" to mean
-     * alive: a live follower's long poll ({@code fetchMaxWaitMs}, 500 ms) brings it back at least
-     * twice a second, and the leader appends a no-op record every 500 ms
-     * ({@code metadata.max.idle.interval.ms}) for it to catch up with.
-     */
-    static final Duration READ_GAP = Duration.ofSeconds(1);
-
     private final Duration lag;
-    /**
-     * Per cluster, the last read of the quorum kept as the baseline for the next decision. Memory,
-     * not status: it is a fact about liveness between two reads, and losing it (a restarted
-     * operator) costs one more read, never a wrong decision.
-     */
-    private final Map<String, Read> baseline = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private record Read(java.time.Instant at, QuorumState quorum) {}
+    /** Per cluster, the read of the quorum the next decision compares with. */
+    private final QuorumBaseline baseline = new QuorumBaseline();
 
     public ControllerRollStep() {
         this(QuorumSafety.DEFAULT_LAG);
@@ -129,7 +115,7 @@ public final class ControllerRollStep implements OperationStep {
             return start(ctx, needed);
         }
         QuorumState q = QuorumReader.read(ctx.admin());
-        QuorumState before = before(ctx, q);
+        QuorumState before = baseline.before(key(ctx), ctx.clock().instant(), q);
         int c = Reshuffle.intDetail(op.details(), CURRENT, -1);
         StepResult r;
         if (before == null) {
@@ -141,23 +127,9 @@ public final class ControllerRollStep implements OperationStep {
             r = stopWhenSafe(ctx, op, before, q, c, needed);
         }
         if (r.operation() == null) {
-            baseline.remove(key(ctx));
+            baseline.forget(key(ctx));
         }
         return r;
-    }
-
-    /**
-     * The baseline read to compare {@code now} with, when it is at least {@link #READ_GAP} old (then
-     * {@code now} becomes the next baseline); null when there is none yet or it is too recent.
-     */
-    private QuorumState before(StepContext ctx, QuorumState now) {
-        java.time.Instant at = ctx.clock().instant();
-        Read last = baseline.get(key(ctx));
-        if (last != null && Duration.between(last.at(), at).compareTo(READ_GAP) < 0 && !at.isBefore(last.at())) {
-            return null;
-        }
-        baseline.put(key(ctx), new Read(at, now));
-        return last == null ? null : last.quorum();
     }
 
     private static String key(StepContext ctx) {
@@ -185,13 +157,10 @@ public final class ControllerRollStep implements OperationStep {
     private StepResult stopWhenSafe(StepContext ctx, OperationStatus op, QuorumState before, QuorumState q, int c,
             SortedMap<Integer, String> needed) throws Exception {
         V1Pod pod = ctx.kube().podsByNodeId(Names.ROLE_CONTROLLER).get(c);
-        if (!needed.containsKey(c)) {
-            // the edit was undone, or c's pod went and came back with the spec: nothing left to do for it
+        if (pod == null || !needed.containsKey(c)) {
+            // the edit was undone, or c's pod went by other hands (it comes back with the spec, and the
+            // next controller waits until c is in sync again, by the rule): nothing left to do for c
             return next(ctx, op, q, needed, ids(op.details().get(DONE)));
-        }
-        if (pod == null || KubeView.isTerminating(pod)) {
-            return StepResult.of(with(op, RESTARTING, "Controller " + c + "'s pod went away on its own; waiting for"
-                    + " the new one.", Map.of(DELETED_POD, "", DELETED_AT, Reshuffle.now(ctx))), SOON, notBlocked());
         }
         QuorumSafety.Verdict verdict = QuorumSafety.check(before, q, c, lag);
         if (!verdict.mayStop()) {
