@@ -20,7 +20,7 @@ import java.util.Objects;
  * leader-aware, by the restart step ({@code RestartStep}); controller pods one at a time while the
  * quorum keeps its majority, by {@code ControllerRollStep}. A broker or controller pod annotated
  * {@value Names#ANN_RESTART} (any value) is out of date too: that is how a person asks for a safe
- * restart of one node. So is a broker pod on a cordoned node, unless its storage is local
+ * restart of one node. So is a pod on a cordoned node, unless its storage is local
  * ({@link CordonMoves}): it is moved off the node.
  *
  * <p><b>Rule</b>, per pod that exists and is not being deleted: its container's image, and the
@@ -54,12 +54,17 @@ public final class PodDrift {
      */
     public static java.util.SortedMap<Integer, String> controllers(KafkaCluster c, KubeView view) {
         java.util.SortedMap<Integer, String> out = new java.util.TreeMap<>();
+        Map<Integer, CordonMoves.Finding> cordoned = cordonedControllers(c, view);
         for (Map.Entry<Integer, V1Pod> e : view.podsByNodeId(Names.ROLE_CONTROLLER).entrySet()) {
             int ordinal = e.getKey() - Names.CONTROLLER_ID_BASE;
             if (ordinal >= 0 && ordinal < c.getSpec().controllers().replicas()) {
                 String why = diff(e.getValue(), DesiredPods.controller(c, ordinal, null));
                 if (!KubeView.isTerminating(e.getValue()) && KubeView.annotation(e.getValue(), Names.ANN_RESTART) != null) {
                     why = (why == null ? "" : why + "; ") + "restart requested (" + Names.ANN_RESTART + ")";
+                }
+                CordonMoves.Finding f = cordoned.get(e.getKey());
+                if (f != null && f.verdict() == CordonMoves.Verdict.MOVE) {
+                    why = (why == null ? "" : why + "; ") + f.describe();
                 }
                 if (why != null) {
                     out.put(e.getKey(), why);
@@ -112,6 +117,24 @@ public final class PodDrift {
             }
         });
         return CordonMoves.judge(nodes, view.cordonedNodes(), local);
+    }
+
+    /**
+     * Controllers whose pods are bound to a cordoned node, by node id. Only those on network storage
+     * move ({@link CordonMoves.Verdict#MOVE}): a recreated pod is not scheduled onto a cordoned node,
+     * so it lands elsewhere with its volume. A controller on local storage stays with its data.
+     */
+    static Map<Integer, CordonMoves.Finding> cordonedControllers(KafkaCluster c, KubeView view) {
+        if (view.cordonedNodes() == null || view.cordonedNodes().isEmpty()) {
+            return Map.of();
+        }
+        Map<Integer, String> nodes = new java.util.TreeMap<>();
+        view.podsByNodeId(Names.ROLE_CONTROLLER).forEach((id, pod) -> {
+            if (!KubeView.isTerminating(pod)) {
+                nodes.put(id, KubeView.nodeName(pod));
+            }
+        });
+        return CordonMoves.judge(nodes, view.cordonedNodes(), c.getSpec().controllers().storage().isLocal());
     }
 
     /**

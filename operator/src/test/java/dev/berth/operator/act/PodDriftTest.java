@@ -112,6 +112,27 @@ class PodDriftTest {
     }
 
     @Test
+    void aControllerOnACordonedNodeIsRolledElsewhereUnlessItsStorageIsLocal() {
+        KafkaClusterSpec local = BASE.withControllers(new dev.berth.operator.api.ControllersSpec(1,
+                new dev.berth.operator.api.StorageSpec("10Gi", null, true)));
+        record Case(String why, KafkaClusterSpec spec, Set<String> cordoned, String node, Map<Integer, String> expected) {}
+        Case[] cases = {
+            new Case("its node is cordoned", BASE, Set.of("n1"), "n1", Map.of(1000, "on cordoned node n1")),
+            new Case("another node is", BASE, Set.of("n2"), "n1", Map.of()),
+            new Case("nodes cannot be watched", BASE, null, "n1", Map.of()),
+            new Case("local storage: it stays with its data", local, Set.of("n1"), "n1", Map.of()),
+            new Case("not bound yet", BASE, Set.of("n1"), null, Map.of()),
+        };
+        for (Case c : cases) {
+            V1Pod pod = DesiredPods.controller(cluster(c.spec()), 0, null);
+            pod.getSpec().setNodeName(c.node());
+            KubeView view = new KubeView(Map.of(pod.getMetadata().getName(), pod), Map.of(), Map.of(), Map.of(), Set.of(),
+                    c.cordoned());
+            assertThat(PodDrift.controllers(cluster(c.spec()), view)).as(c.why()).isEqualTo(c.expected());
+        }
+    }
+
+    @Test
     void statusSaysWhichBrokersAreOnCordonedNodesAndWhatBecomesOfThem() {
         KafkaClusterSpec two = BASE.withBrokers(new BrokersSpec(2, null, null, null));
         KafkaClusterSpec local = BASE.withBrokers(new BrokersSpec(2,

@@ -8,6 +8,8 @@ import dev.berth.operator.api.Condition;
 import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.observe.QuorumReader;
+import io.kubernetes.client.openapi.models.V1Node;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,12 +115,40 @@ class ControllerRollTest {
         rig.glue().recoverController(lost);
 
         await("safe again: restarted, the operation over").atMost(WAIT).until(() ->
-                rig.cluster().getStatus().operation() == null && !uid.equals(controllerPod(asked).getMetadata().getUid())
+                rig.cluster().getStatus().operation() == null && podOrNull(asked) != null
+                        && !uid.equals(podOrNull(asked).getMetadata().getUid())
                         && !rig.isTrue(ConditionType.RestartBlocked));
         assertThat(rig.glue().controllerStops.get(asked)).hasSize(2);
         assertThat(behind(rig.glue().controllerStops.get(asked).get(1))).as("both others caught up when it went")
                 .allSatisfy(ms -> assertThat(ms).isLessThanOrEqualTo(2000L));
         assertThat(rig.glue().controllerStops.get(lost)).as("the lost one was never restarted by the roll").hasSize(1);
+    }
+
+    @Test
+    @Order(3)
+    void aControllerOnACordonedNodeIsMovedOffItWhileTheQuorumKeepsItsMajority() throws Exception {
+        rig.core.createNode(new V1Node().metadata(new V1ObjectMeta().name("m0"))).execute();
+        int leader = QuorumReader.read(rig.admin()).leaderId();
+        int moved = leader == 1000 ? 1001 : 1000;
+        OperatorFixture.patchPod(rig.bed, DayTwoRig.NS, controllerPod(moved).getMetadata().getName(),
+                "{\"spec\":{\"nodeName\":\"m0\"}}");
+        int before = rig.glue().controllerStops.get(moved).size();
+        await("its pod on m0").atMost(WAIT).until(() -> "m0".equals(controllerPod(moved).getSpec().getNodeName()));
+
+        rig.cordon("m0", true);
+
+        await("moved off m0, the operation over").atMost(WAIT).until(() -> {
+            V1Pod now = podOrNull(moved);
+            return now != null && !"m0".equals(now.getSpec().getNodeName())
+                    && rig.cluster().getStatus().operation() == null && !rig.isTrue(ConditionType.PodsOutOfDate);
+        });
+        List<String> stops = rig.glue().controllerStops.get(moved);
+        assertThat(stops).hasSize(before + 1);
+        assertThat(behind(stops.get(before))).as("both others caught up when it went: " + stops.get(before))
+                .allSatisfy(ms -> assertThat(ms).isLessThanOrEqualTo(2000L));
+        assertThat(RollingRestartTest.messagesOf(rig, ControllerRollStep.Event.CONTROLLER_RESTART_STARTED.reason))
+                .contains("Restarting controllers [" + moved + "] one at a time, the quorum leader last. Why: " + moved
+                        + ": on cordoned node m0.");
     }
 
     /** Controller ids in the order the glue saw their pods go (deleted, or replaced between two polls). */
@@ -160,8 +190,15 @@ class ControllerRollTest {
     }
 
     private static V1Pod controllerPod(int id) throws Exception {
+        V1Pod pod = podOrNull(id);
+        assertThat(pod).as("controller " + id + "'s pod").isNotNull();
+        return pod;
+    }
+
+    /** Controller {@code id}'s pod that is not being deleted, or null (between a delete and its successor). */
+    private static V1Pod podOrNull(int id) throws Exception {
         return rig.core.listNamespacedPod(DayTwoRig.NS).labelSelector("berth.dev/cluster=quorum,berth.dev/broker-id=" + id)
                 .execute().getItems().stream().filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .findFirst().orElseThrow();
+                .findFirst().orElse(null);
     }
 }

@@ -65,7 +65,7 @@ class CordonLocalStorageTest {
         assertThat(policy.readNamespacedPodDisruptionBudget("local-brokers", DayTwoRig.NS).execute().getSpec()
                 .getMaxUnavailable().getIntValue()).as("evictions one at a time: berth cannot move them").isEqualTo(1);
         assertThat(policy.readNamespacedPodDisruptionBudget("local-controllers", DayTwoRig.NS).execute().getSpec()
-                .getMaxUnavailable().getIntValue()).as("a single controller is the whole quorum").isEqualTo(0);
+                .getMaxUnavailable().getIntValue()).as("its controller is on network storage: berth moves it").isEqualTo(0);
     }
 
     @Test

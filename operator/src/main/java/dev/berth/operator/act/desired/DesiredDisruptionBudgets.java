@@ -22,13 +22,16 @@ import java.util.TreeMap;
  *       With local storage, {@code maxUnavailable: 1}: berth cannot move those brokers (their data
  *       is on the node), so a drain may evict one at a time and it waits until its node is back,
  *       while a second broker down (say one restarting) holds further evictions.
- *   <li>{@code <c>-controllers}, {@code maxUnavailable} the quorum's spare voters, (n - 1) / 2: 1
- *       of 3, 2 of 5, and 0 of 1, so an eviction never takes the quorum's majority (a single
- *       controller is never evicted: its node's drain waits; berth does not move controllers).
+ *   <li>{@code <c>-controllers}, {@code maxUnavailable: 0} with network storage, as for brokers:
+ *       berth moves them off a cordoned node itself, one at a time while the quorum keeps a
+ *       majority in sync ({@code ControllerRollStep}), which an eviction cannot check (a Ready
+ *       controller may still be replaying the log). With local storage, the quorum's spare voters,
+ *       (n - 1) / 2: 1 of 3, 2 of 5, and 0 of 1, so an eviction never takes the majority (a single
+ *       controller is never evicted: its node's drain waits).
  * </ul>
  *
- * <p>Example: network storage, 3 controllers: brokers 0, controllers 1; local storage, 1
- * controller: brokers 1, controllers 0.
+ * <p>Example: network storage, 3 controllers: brokers 0, controllers 0; local storage, 3
+ * controllers: brokers 1, controllers 1.
  */
 public final class DesiredDisruptionBudgets {
     private DesiredDisruptionBudgets() {}
@@ -42,7 +45,8 @@ public final class DesiredDisruptionBudgets {
     }
 
     public static V1PodDisruptionBudget controllers(KafkaCluster c) {
-        return budget(c, Names.ROLE_CONTROLLER, (c.getSpec().controllers().replicas() - 1) / 2);
+        return budget(c, Names.ROLE_CONTROLLER, c.getSpec().controllers().storage().isLocal()
+                ? (c.getSpec().controllers().replicas() - 1) / 2 : 0);
     }
 
     /** A budget's {@code maxUnavailable} as a number, or -1 when it is absent or a percentage. */

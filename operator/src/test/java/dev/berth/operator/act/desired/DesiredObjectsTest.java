@@ -120,14 +120,19 @@ class DesiredObjectsTest {
     @Test
     void disruptionBudgetsKeepEvictionsOffBrokersBerthCanMoveAndOneAtATimeElsewhere() {
         KafkaCluster network = cluster(KafkaClusterSpec.defaults().withControllers(new ControllersSpec(3, null)));
-        KafkaCluster five = cluster(KafkaClusterSpec.defaults().withControllers(new ControllersSpec(5, null)));
+        StorageSpec localDisk = new StorageSpec("10Gi", "local-nvme", true);
+        KafkaCluster localThree = cluster(KafkaClusterSpec.defaults().withControllers(new ControllersSpec(3, localDisk)));
+        KafkaCluster localFive = cluster(KafkaClusterSpec.defaults().withControllers(new ControllersSpec(5, localDisk)));
+        KafkaCluster localOne = cluster(KafkaClusterSpec.defaults().withControllers(new ControllersSpec(1, localDisk)));
         record Case(KafkaCluster c, String name, int maxUnavailable, String role) {}
         Case[] cases = {
             new Case(network, "demo-brokers", 0, "broker"), // berth moves them itself, leader-aware
             new Case(LOCAL, "demo-brokers", 1, "broker"), // their data stays on the node: one at a time
-            new Case(network, "demo-controllers", 1, "controller"), // 3 voters keep a majority of 2
-            new Case(five, "demo-controllers", 2, "controller"),
-            new Case(LOCAL, "demo-controllers", 0, "controller"), // a single controller is the whole quorum
+            new Case(network, "demo-controllers", 0, "controller"), // berth moves them itself, quorum-aware
+            new Case(LOCAL, "demo-controllers", 0, "controller"), // (LOCAL's controllers are on network storage)
+            new Case(localThree, "demo-controllers", 1, "controller"), // 3 voters keep a majority of 2
+            new Case(localFive, "demo-controllers", 2, "controller"),
+            new Case(localOne, "demo-controllers", 0, "controller"), // a single controller is the whole quorum
         };
         for (Case k : cases) {
             V1PodDisruptionBudget pdb = DesiredDisruptionBudgets.all(k.c()).stream()
