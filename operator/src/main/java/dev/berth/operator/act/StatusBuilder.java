@@ -13,10 +13,12 @@ import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.api.SpecValidator.Problem;
 import dev.berth.operator.model.BrokerFacts;
 import dev.berth.operator.model.BrokerState;
+import dev.berth.operator.model.QuorumState;
 import dev.berth.operator.observe.KafkaView;
 import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.CordonMoves;
 import dev.berth.operator.plan.PodAction;
+import dev.berth.operator.plan.QuorumSafety;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -98,6 +100,7 @@ public final class StatusBuilder {
         }
 
         int controllerCount = c.getSpec().controllers().replicas();
+        QuorumState quorum = in.kafka().observation() == null ? QuorumState.UNKNOWN : in.kafka().observation().quorum();
         Map<Integer, V1Pod> controllerPods = in.kube().podsByNodeId(Names.ROLE_CONTROLLER);
         Map<Integer, String> prevControllerRacks = new TreeMap<>();
         prev.controllers().forEach(n -> prevControllerRacks.put(n.id(), n.rack()));
@@ -113,7 +116,7 @@ public final class StatusBuilder {
             }
             controllers.add(new NodeStatus(id, Names.controllerPod(c.name(), i), node(pod),
                     firstNonNull(pod == null ? null : KubeView.annotation(pod, Names.ANN_RACK), prevControllerRacks.get(id)),
-                    phase(pod, creatingControllers.contains(id))));
+                    phase(pod, creatingControllers.contains(id)), QuorumSafety.role(quorum, id)));
         }
 
         boolean podsReady = readyBrokers == in.desiredBrokers().size() && readyControllers == controllerCount;

@@ -10,9 +10,17 @@ import java.util.TreeMap;
  *
  * @param snapshot partitions, leaders, ISR, sizes and estimated bytes-in
  * @param bytesByBroker bytes on each broker's log dirs, by broker id
+ * @param quorum the metadata quorum as its leader reports it ({@link QuorumState#UNKNOWN} when it
+ *               could not be read)
  */
-public record KafkaObservation(ClusterSnapshot snapshot, Map<Integer, Long> bytesByBroker) {
+public record KafkaObservation(ClusterSnapshot snapshot, Map<Integer, Long> bytesByBroker, QuorumState quorum) {
     public KafkaObservation {
         bytesByBroker = java.util.Collections.unmodifiableMap(new TreeMap<>(bytesByBroker));
+        quorum = quorum == null ? QuorumState.UNKNOWN : quorum;
+    }
+
+    /** An observation without the quorum (planners and their tests do not need it). */
+    public KafkaObservation(ClusterSnapshot snapshot, Map<Integer, Long> bytesByBroker) {
+        this(snapshot, bytesByBroker, QuorumState.UNKNOWN);
     }
 }

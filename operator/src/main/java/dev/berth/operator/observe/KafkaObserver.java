@@ -4,6 +4,7 @@ import dev.berth.operator.model.BrokerState;
 import dev.berth.operator.model.ClusterSnapshot;
 import dev.berth.operator.model.KafkaObservation;
 import dev.berth.operator.model.PartitionState;
+import dev.berth.operator.model.QuorumState;
 import dev.berth.operator.model.TopicState;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -151,7 +152,8 @@ public final class KafkaObserver implements AutoCloseable {
                             p.sizeBytes(), rates.getOrDefault(p.name(), 0.0)))
                     .sorted(Comparator.comparing(PartitionState::topic).thenComparingInt(PartitionState::partition))
                     .toList();
-            return new KafkaObservation(new ClusterSnapshot(clock.instant(), brokers, topics, partitions), bytesByBroker);
+            return new KafkaObservation(new ClusterSnapshot(clock.instant(), brokers, topics, partitions), bytesByBroker,
+                    quorum());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaUnreachableException("interrupted", e);
@@ -268,6 +270,19 @@ public final class KafkaObserver implements AutoCloseable {
             bytesByBroker.put(broker, total);
         });
         return sizes;
+    }
+
+    /**
+     * The metadata quorum, best effort: a cluster whose quorum cannot be described (an error, a
+     * timeout) is still observed, with {@link QuorumState#UNKNOWN}, since nothing but the controllers'
+     * status rows reads it from here (the controller roll reads its own, fresh).
+     */
+    private QuorumState quorum() throws InterruptedException {
+        try {
+            return QuorumReader.of(get(admin.describeMetadataQuorum().quorumInfo()));
+        } catch (KafkaUnreachableException e) {
+            return QuorumState.UNKNOWN;
+        }
     }
 
     private static List<Integer> ids(List<Node> nodes) {

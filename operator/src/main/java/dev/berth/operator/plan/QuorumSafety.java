@@ -140,6 +140,20 @@ public final class QuorumSafety {
         return at.isPresent() && newest - at.getAsLong() <= lag.toMillis();
     }
 
+    /**
+     * A controller's place in the quorum for its status row: {@code Leader}, {@code Follower} (caught
+     * up within {@link #DEFAULT_LAG}), {@code Behind}, {@code NotAVoter}; null when the quorum is unknown.
+     */
+    public static String role(QuorumState q, int id) {
+        if (q.voters().isEmpty()) {
+            return null;
+        }
+        if (q.voter(id).isEmpty()) {
+            return "NotAVoter";
+        }
+        return id == q.leaderId() ? "Leader" : caughtUp(q, id, DEFAULT_LAG) ? "Follower" : "Behind";
+    }
+
     /** {@code ids} in the order to restart them: ascending, the quorum leader last. */
     public static List<Integer> order(Collection<Integer> ids, int leaderId) {
         List<Integer> out = new ArrayList<>(new TreeSet<>(ids));

@@ -98,6 +98,19 @@ class QuorumSafetyTest {
     }
 
     @Test
+    void eachControllersPlaceInTheQuorumForItsStatusRow() {
+        QuorumState q = quorum(1000, List.of("1000@10000", "1001@9000", "1002@7000", "1003@-"), true);
+        assertThat(QuorumSafety.role(q, 1000)).isEqualTo("Leader");
+        assertThat(QuorumSafety.role(q, 1001)).isEqualTo("Follower");
+        assertThat(QuorumSafety.role(q, 1002)).as("3 s behind").isEqualTo("Behind");
+        assertThat(QuorumSafety.role(q, 1003)).as("never caught up").isEqualTo("Behind");
+        assertThat(QuorumSafety.role(q, 1004)).isEqualTo("NotAVoter");
+        assertThat(QuorumSafety.role(QuorumState.UNKNOWN, 1000)).as("not read").isNull();
+        assertThat(QuorumSafety.role(new QuorumState(-1, q.voters()), 1001)).as("no leader: nobody is caught up")
+                .isEqualTo("Behind");
+    }
+
+    @Test
     void followersGoFirstAndTheLeaderLast() {
         assertThat(QuorumSafety.order(List.of(1002, 1000, 1001), 1001)).containsExactly(1000, 1002, 1001);
         assertThat(QuorumSafety.order(List.of(1002, 1000), 1001)).as("leader not among them").containsExactly(1000, 1002);

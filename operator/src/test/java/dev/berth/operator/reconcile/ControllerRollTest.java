@@ -108,6 +108,8 @@ class ControllerRollTest {
                 .isEqualTo("Controller " + asked + " waits: without it, too few voters are caught up with the quorum leader "
                         + leader + " (behind: [" + lost + "]). It goes once a majority of the other controllers is caught up.");
         assertThat(rig.eventReasons()).contains(ControllerRollStep.Event.RESTART_WAITING.reason);
+        await("status rows say who leads and who is behind").atMost(WAIT).until(() -> quorumWords().equals(
+                Map.of(leader, "Leader", asked, "Follower", lost, "Behind")));
         await("controller " + asked + " is never stopped while the quorum needs it").during(Duration.ofSeconds(4))
                 .atMost(Duration.ofSeconds(10)).until(() -> uid.equals(controllerPod(asked).getMetadata().getUid())
                         && rig.glue().controllerStops.get(asked).size() == 1);
@@ -149,6 +151,50 @@ class ControllerRollTest {
         assertThat(RollingRestartTest.messagesOf(rig, ControllerRollStep.Event.CONTROLLER_RESTART_STARTED.reason))
                 .contains("Restarting controllers [" + moved + "] one at a time, the quorum leader last. Why: " + moved
                         + ": on cordoned node m0.");
+    }
+
+    @Test
+    @Order(4)
+    void aControllerThatDoesNotComeBackIsReportedAndTheRollEndsOnceItIs() throws Exception {
+        int leader = QuorumReader.read(rig.admin()).leaderId();
+        int down = leader == 1002 ? 1001 : 1002;
+        rig.glue().loseController(down); // its new pod will read Ready, and its controller not start
+        String uid = controllerPod(down).getMetadata().getUid();
+        OperatorFixture.patchPod(rig.bed, DayTwoRig.NS, controllerPod(down).getMetadata().getName(),
+                "{\"metadata\":{\"annotations\":{\"berth.dev/restart\":\"now\"}}}");
+        await("its pod replaced, the roll waiting for it").atMost(WAIT).until(() -> {
+            V1Pod now = podOrNull(down);
+            OperationStatus op = rig.cluster().getStatus().operation();
+            return now != null && !uid.equals(now.getMetadata().getUid()) && op != null
+                    && ControllerRollStep.RESTARTING.equals(op.phase());
+        });
+        assertThat(rig.isTrue(ConditionType.RestartBlocked)).as("not yet: it may be replaying its log").isFalse();
+
+        rig.advance(ControllerRollStep.NOT_BACK_AFTER.plusMinutes(1));
+
+        await("reported").atMost(WAIT).until(() -> "ControllerNotBack".equals(rig.reason(ConditionType.RestartBlocked))
+                && rig.isTrue(ConditionType.RestartBlocked));
+        assertThat(rig.cluster().getStatus().condition(ConditionType.RestartBlocked).message()).isEqualTo("Controller "
+                + down + " is not back yet: it is not caught up with the quorum leader " + leader
+                + " (controller 1 of 1). See its pod's events and log.");
+        assertThat(RollingRestartTest.messagesOf(rig, ControllerRollStep.Event.RESTART_WAITING.reason))
+                .contains("Controller " + down + " is not back yet: it is not caught up with the quorum leader " + leader
+                        + " (controller 1 of 1).");
+
+        rig.glue().recoverController(down);
+
+        await("back: the roll over").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null
+                && !rig.isTrue(ConditionType.RestartBlocked));
+        assertThat(RollingRestartTest.messagesOf(rig, ControllerRollStep.Event.CONTROLLER_RESTARTED.reason))
+                .contains("Controller " + down + " restarted with the current spec and caught up with the quorum"
+                        + " (controller 1 of 1).");
+    }
+
+    /** Controller id to its status row's quorum word. */
+    private static Map<Integer, String> quorumWords() throws Exception {
+        Map<Integer, String> out = new java.util.TreeMap<>();
+        rig.cluster().getStatus().controllers().forEach(n -> out.put(n.id(), n.quorum()));
+        return out;
     }
 
     /** Controller ids in the order the glue saw their pods go (deleted, or replaced between two polls). */
