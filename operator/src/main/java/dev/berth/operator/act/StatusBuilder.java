@@ -187,20 +187,37 @@ public final class StatusBuilder {
             return Condition.unknown(ConditionType.OnCordonedNodes, "NodesNotWatched", "The operator cannot watch"
                     + " nodes (RBAC: nodes list and watch), so brokers are not moved off cordoned nodes.");
         }
-        Map<Integer, CordonMoves.Finding> found = PodDrift.cordoned(c, view);
-        if (found.isEmpty()) {
+        Map<Integer, CordonMoves.Finding> brokers = PodDrift.cordoned(c, view);
+        Map<Integer, CordonMoves.Finding> controllers = PodDrift.cordonedControllers(c, view);
+        if (brokers.isEmpty() && controllers.isEmpty()) {
             return Condition.of(ConditionType.OnCordonedNodes, false, "NoneCordoned",
-                    "No broker runs on a cordoned node.");
+                    "No broker or controller runs on a cordoned node.");
         }
-        String moving = CordonMoves.describe(found, CordonMoves.Verdict.MOVE);
-        String staying = CordonMoves.describe(found, CordonMoves.Verdict.STAY_LOCAL_STORAGE);
-        return moving.isEmpty()
-                ? Condition.of(ConditionType.OnCordonedNodes, true, "LocalStorageStays", "Brokers stay on cordoned"
-                        + " nodes: " + staying + ". Their data is on those nodes' local disks; an evicted one waits"
-                        + " until its node is back. To move one for good, replace it (spec.brokers.remove).")
-                : Condition.of(ConditionType.OnCordonedNodes, true, "MovingBrokers", "Moving brokers off cordoned"
-                        + " nodes, one at a time, leader-aware (operation Restart): " + moving
-                        + (staying.isEmpty() ? "" : "; staying (local storage): " + staying) + ".");
+        String movingBrokers = CordonMoves.describe(brokers, CordonMoves.Verdict.MOVE);
+        String movingControllers = controllers(controllers, CordonMoves.Verdict.MOVE);
+        String staying = String.join(", ", java.util.stream.Stream.of(
+                CordonMoves.describe(brokers, CordonMoves.Verdict.STAY_LOCAL_STORAGE),
+                controllers(controllers, CordonMoves.Verdict.STAY_LOCAL_STORAGE)).filter(t -> !t.isEmpty()).toList());
+        if (movingBrokers.isEmpty() && movingControllers.isEmpty()) {
+            return Condition.of(ConditionType.OnCordonedNodes, true, "LocalStorageStays", (brokers.isEmpty()
+                    ? "Controllers" : controllers.isEmpty() ? "Brokers" : "Brokers and controllers") + " stay on"
+                    + " cordoned nodes: " + staying + ". Their data is on those nodes' local disks; an evicted one"
+                    + " waits until its node is back. To move a broker for good, replace it (spec.brokers.remove).");
+        }
+        String quorumAware = "one at a time while the quorum keeps a majority (operation ControllerRestart): ";
+        String leaderAware = "one at a time, leader-aware (operation Restart): ";
+        String moving = movingControllers.isEmpty() ? "Moving brokers off cordoned nodes, " + leaderAware + movingBrokers
+                : movingBrokers.isEmpty() ? "Moving controllers off cordoned nodes, " + quorumAware + movingControllers
+                : "Moving controllers, then brokers, off cordoned nodes: controllers " + quorumAware + movingControllers
+                        + "; brokers " + leaderAware + movingBrokers;
+        return Condition.of(ConditionType.OnCordonedNodes, true, movingBrokers.isEmpty() ? "MovingControllers"
+                : "MovingBrokers", moving + (staying.isEmpty() ? "" : "; staying (local storage): " + staying) + ".");
+    }
+
+    /** "controller 1000 on cordoned node n2, ..." for the findings of {@code verdict}. */
+    private static String controllers(Map<Integer, CordonMoves.Finding> found, CordonMoves.Verdict verdict) {
+        return found.values().stream().filter(f -> f.verdict() == verdict)
+                .map(f -> "controller " + f.broker() + " " + f.describe()).collect(Collectors.joining(", "));
     }
 
     private static Condition reconciling(Inputs in, boolean podsReady) {

@@ -133,6 +133,42 @@ class PodDriftTest {
     }
 
     @Test
+    void statusSaysWhichControllersAreOnCordonedNodesToo() {
+        KafkaClusterSpec localControllers = BASE.withBrokers(new BrokersSpec(1, null, null, null)).withControllers(
+                new dev.berth.operator.api.ControllersSpec(1, new dev.berth.operator.api.StorageSpec("10Gi", null, true)));
+        KafkaClusterSpec one = BASE.withBrokers(new BrokersSpec(1, null, null, null));
+        record Case(String why, KafkaClusterSpec spec, Set<String> cordoned, String reason, String message) {}
+        Case[] cases = {
+            new Case("the controller alone", one, Set.of("n9"), "MovingControllers", "Moving controllers off cordoned"
+                    + " nodes, one at a time while the quorum keeps a majority (operation ControllerRestart): controller"
+                    + " 1000 on cordoned node n9."),
+            new Case("both", one, Set.of("n1", "n9"), "MovingBrokers", "Moving controllers, then brokers, off cordoned"
+                    + " nodes: controllers one at a time while the quorum keeps a majority (operation ControllerRestart):"
+                    + " controller 1000 on cordoned node n9; brokers one at a time, leader-aware (operation Restart):"
+                    + " broker 0 on cordoned node n1."),
+            new Case("a local controller stays, the broker moves", localControllers, Set.of("n1", "n9"), "MovingBrokers",
+                    "Moving brokers off cordoned nodes, one at a time, leader-aware (operation Restart): broker 0 on"
+                    + " cordoned node n1; staying (local storage): controller 1000 on cordoned node n9, stays (local"
+                    + " storage)."),
+            new Case("a local controller alone", localControllers, Set.of("n9"), "LocalStorageStays", "Controllers stay"
+                    + " on cordoned nodes: controller 1000 on cordoned node n9, stays (local storage). Their data is on"
+                    + " those nodes' local disks; an evicted one waits until its node is back. To move a broker for"
+                    + " good, replace it (spec.brokers.remove)."),
+        };
+        for (Case c : cases) {
+            KafkaCluster kc = cluster(c.spec());
+            V1Pod b0 = DesiredPods.broker(kc, 0, null);
+            b0.getSpec().setNodeName("n1");
+            V1Pod k0 = DesiredPods.controller(kc, 0, null);
+            k0.getSpec().setNodeName("n9");
+            var cond = StatusBuilder.onCordonedNodes(kc, new KubeView(Map.of("b0", b0, "k0", k0), Map.of(), Map.of(),
+                    Map.of(), Set.of(), c.cordoned()));
+            assertThat(List.of(cond.status(), cond.reason(), cond.message())).as(c.why())
+                    .containsExactly("True", c.reason(), c.message());
+        }
+    }
+
+    @Test
     void statusSaysWhichBrokersAreOnCordonedNodesAndWhatBecomesOfThem() {
         KafkaClusterSpec two = BASE.withBrokers(new BrokersSpec(2, null, null, null));
         KafkaClusterSpec local = BASE.withBrokers(new BrokersSpec(2,
@@ -141,13 +177,13 @@ class PodDriftTest {
         Case[] cases = {
             new Case(two, null, "Unknown", "NodesNotWatched", "The operator cannot watch nodes (RBAC: nodes list and"
                     + " watch), so brokers are not moved off cordoned nodes."),
-            new Case(two, Set.of(), "False", "NoneCordoned", "No broker runs on a cordoned node."),
+            new Case(two, Set.of(), "False", "NoneCordoned", "No broker or controller runs on a cordoned node."),
             new Case(two, Set.of("n2"), "True", "MovingBrokers", "Moving brokers off cordoned nodes, one at a time,"
                     + " leader-aware (operation Restart): broker 1 on cordoned node n2."),
             new Case(local, Set.of("n1", "n2"), "True", "LocalStorageStays", "Brokers stay on cordoned nodes: broker 0"
                     + " on cordoned node n1, stays (local storage), broker 1 on cordoned node n2, stays (local storage)."
                     + " Their data is on those nodes' local disks; an evicted one waits until its node is back. To move"
-                    + " one for good, replace it (spec.brokers.remove)."),
+                    + " a broker for good, replace it (spec.brokers.remove)."),
         };
         for (Case c : cases) {
             KafkaCluster kc = cluster(c.spec());

@@ -139,6 +139,8 @@ class ControllerRollTest {
 
         rig.cordon("m0", true);
 
+        await("status says it moves").atMost(WAIT).until(() -> "MovingControllers".equals(
+                rig.reason(ConditionType.OnCordonedNodes)));
         await("moved off m0, the operation over").atMost(WAIT).until(() -> {
             V1Pod now = podOrNull(moved);
             return now != null && !"m0".equals(now.getSpec().getNodeName())
@@ -146,6 +148,8 @@ class ControllerRollTest {
         });
         List<String> stops = rig.glue().controllerStops.get(moved);
         assertThat(stops).hasSize(before + 1);
+        await("nothing left on cordoned nodes").atMost(WAIT).until(() -> "NoneCordoned".equals(
+                rig.reason(ConditionType.OnCordonedNodes)));
         assertThat(behind(stops.get(before))).as("both others caught up when it went: " + stops.get(before))
                 .allSatisfy(ms -> assertThat(ms).isLessThanOrEqualTo(2000L));
         assertThat(RollingRestartTest.messagesOf(rig, ControllerRollStep.Event.CONTROLLER_RESTART_STARTED.reason))
