@@ -41,7 +41,9 @@ import java.util.stream.Collectors;
  *       the current spec, with the same id and PVC. The cluster's only controller cannot be
  *       protected: it goes with a Warning {@code RestartUnprotected};
  *   <li>{@code Restarting} until the new pod is Ready and c is caught up with the quorum again
- *       ({@code RestartBlocked=ControllerNotBack} after {@link #NOT_BACK_AFTER});
+ *       ({@code RestartBlocked=ControllerNotBack} after {@link #NOT_BACK_AFTER}). A new pod that is
+ *       not Ready and no longer runs the spec (a bad image, fixed since) is replaced at once: c is
+ *       down either way, and without that the roll would wait for good on a pod that cannot start;
  *   <li>then the next one that still needs it; after the last, the operation ends
  *       ({@code ControllerRestartDone}).
  * </ol>
@@ -52,18 +54,19 @@ import java.util.stream.Collectors;
  */
 public final class ControllerRollStep implements OperationStep {
     public static final String TYPE = "ControllerRestart";
-    static final String WAITING_SAFE = "WaitingSafe";
-    static final String RESTARTING = "Restarting";
+    static final String WAITING_SAFE = RestartStep.WAITING_SAFE;
+    static final String RESTARTING = RestartStep.RESTARTING;
     /** Details: the controllers to roll when the operation started, in order. */
     static final String CONTROLLERS = "controllers";
     /** Details: the controller whose turn it is. */
     static final String CURRENT = "currentController";
     /** Details: controllers restarted so far (comma-separated). */
     static final String DONE = "restartedControllers";
-    static final String DELETED_POD = "deletedPodUid";
-    static final String DELETED_AT = "deletedAt";
+    /** Details: the UID of the pod this step deleted, and when (the same keys as a broker restart's). */
+    static final String DELETED_POD = RestartStep.DELETED_POD;
+    static final String DELETED_AT = RestartStep.DELETED_AT;
     /** Details: the reason of the wait under way, so that its Event is posted once per wait. */
-    static final String WAITING_FOR = "waitingFor";
+    static final String WAITING_FOR = RestartStep.WAITING_FOR;
     /**
      * How long a controller may take to come back before {@code RestartBlocked} says so: a
      * controller replays its metadata log on start, seconds for most clusters; five minutes is
@@ -191,6 +194,16 @@ public final class ControllerRollStep implements OperationStep {
         boolean podBack = pod != null && !KubeView.isTerminating(pod) && KubeView.isReady(pod)
                 && !pod.getMetadata().getUid().equals(op.details().get(DELETED_POD));
         boolean caughtUp = QuorumSafety.inSync(before, q, c, lag);
+        if (pod != null && !podBack && !KubeView.isTerminating(pod) && needed.containsKey(c)
+                && !pod.getMetadata().getUid().equals(op.details().get(DELETED_POD))) {
+            // its new pod does not get Ready and no longer runs the spec (a bad image, fixed since): c is
+            // down either way, so its pod is replaced with the current spec rather than waited for
+            ctx.writer().deletePod(pod);
+            return StepResult.of(with(op, RESTARTING, "Controller " + c + "'s new pod was not Ready and no longer"
+                    + " runs the spec (" + needed.get(c) + "); replaced with the current one" + progress(op) + ".",
+                    Map.of(DELETED_POD, pod.getMetadata().getUid(), DELETED_AT, Reshuffle.now(ctx))), SOON,
+                    notBlocked());
+        }
         if (!podBack || !caughtUp) {
             String why = "Controller " + c + " is not back yet: " + (!podBack ? "its new pod is not Ready"
                     : "it is not caught up with the quorum leader " + q.leaderId()) + progress(op) + ".";
@@ -254,16 +267,8 @@ public final class ControllerRollStep implements OperationStep {
         return " (controller " + (done + 1) + " of " + all + ")";
     }
 
-    static Set<Integer> ids(String csv) {
-        Set<Integer> out = new TreeSet<>();
-        if (csv != null) {
-            for (String s : csv.split(",")) {
-                if (!s.isBlank()) {
-                    out.add(Integer.parseInt(s.trim()));
-                }
-            }
-        }
-        return out;
+    private static Set<Integer> ids(String csv) {
+        return RestartQueue.ids(csv);
     }
 
     private static String join(java.util.Collection<Integer> ids) {

@@ -114,8 +114,10 @@ final class BrokerPodGlue implements AutoCloseable {
         for (V1Pod pod : pods) {
             Map<String, String> labels = pod.getMetadata().getLabels();
             boolean terminating = pod.getMetadata().getDeletionTimestamp() != null;
+            boolean broken = "controller".equals(labels.get("berth.dev/role")) && pod.getSpec() != null
+                    && pod.getSpec().getContainers().get(0).getImage().endsWith(":broken");
             if ("controller".equals(labels.get("berth.dev/role")) && !terminating) {
-                syncController(Integer.parseInt(labels.get("berth.dev/broker-id")), pod.getMetadata().getUid());
+                syncController(Integer.parseInt(labels.get("berth.dev/broker-id")), pod.getMetadata().getUid(), broken);
                 controllerPods.add(Integer.parseInt(labels.get("berth.dev/broker-id")));
             }
             if ("broker".equals(labels.get("berth.dev/role")) && !terminating) {
@@ -164,7 +166,7 @@ final class BrokerPodGlue implements AutoCloseable {
             }
             boolean unbound = placement != null && "broker".equals(labels.get("berth.dev/role"))
                     && (pod.getSpec() == null || pod.getSpec().getNodeName() == null);
-            if (!terminating && !ready(pod) && !unbound) {
+            if (!terminating && !ready(pod) && !unbound && !broken) {
                 OperatorFixture.markReady(bed, pod);
             }
         }
@@ -197,13 +199,24 @@ final class BrokerPodGlue implements AutoCloseable {
         }
     }
 
-    /** Runs the bed's controller {@code id} for its pod {@code uid}: restarted when the pod is new. */
-    private void syncController(int id, String uid) {
+    /**
+     * Runs the bed's controller {@code id} for its pod {@code uid}: restarted when the pod is new. A pod
+     * whose image ends in {@code :broken} runs nothing and never reads Ready, as a bad image would.
+     */
+    private void syncController(int id, String uid, boolean broken) {
         if (!kafka.controllerIds().contains(id)) {
             return;
         }
         String before = controllerUids.put(id, uid);
         boolean runs = kafka.runningControllerIds().contains(id);
+        if (broken) {
+            if (runs) {
+                noteControllerStop(id);
+                log.add("pod of controller " + id + " replaced by one whose image does not start: stop controller " + id);
+                kafka.stopController(id);
+            }
+            return;
+        }
         if (runs && before != null && !before.equals(uid)) {
             noteControllerStop(id);
             log.add("pod of controller " + id + " replaced: restart controller " + id);

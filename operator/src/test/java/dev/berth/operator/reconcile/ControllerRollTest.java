@@ -8,6 +8,7 @@ import dev.berth.operator.api.Condition;
 import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.observe.QuorumReader;
+import dev.berth.operator.plan.QuorumSafety;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -192,6 +193,40 @@ class ControllerRollTest {
         assertThat(RollingRestartTest.messagesOf(rig, ControllerRollStep.Event.CONTROLLER_RESTARTED.reason))
                 .contains("Controller " + down + " restarted with the current spec and caught up with the quorum"
                         + " (controller 1 of 1).");
+    }
+
+    @Test
+    @Order(5)
+    void aRollStuckOnAnImageThatDoesNotStartGoesOnOnceTheSpecIsFixed() throws Exception {
+        Map<Integer, Integer> stopsBefore = new java.util.TreeMap<>();
+        rig.glue().controllerStops.forEach((id, at) -> stopsBefore.put(id, at.size()));
+        int leader = QuorumReader.read(rig.admin()).leaderId();
+        int first = QuorumSafety.order(List.of(1000, 1001, 1002), leader).get(0);
+
+        rig.patch("{\"spec\":{\"image\":\"apache/kafka:broken\"}}");
+
+        await("the first controller's new pod does not start; the roll waits").atMost(WAIT).until(() -> {
+            V1Pod now = podOrNull(first);
+            OperationStatus op = rig.cluster().getStatus().operation();
+            return now != null && now.getSpec().getContainers().get(0).getImage().endsWith(":broken") && op != null
+                    && ControllerRollStep.RESTARTING.equals(op.phase());
+        });
+        await("no other controller goes while it is down").during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10))
+                .until(() -> rig.glue().controllerStops.entrySet().stream().allMatch(e -> e.getKey() == first
+                        || e.getValue().size() == stopsBefore.getOrDefault(e.getKey(), 0)));
+
+        rig.patch("{\"spec\":{\"image\":\"apache/kafka:9.9.9\"}}");
+
+        await("its pod replaced with the fixed image, the roll over").atMost(WAIT).until(() -> {
+            V1Pod now = podOrNull(first);
+            return now != null && now.getSpec().getContainers().get(0).getImage().equals("apache/kafka:9.9.9")
+                    && rig.cluster().getStatus().operation() == null && !rig.isTrue(ConditionType.PodsOutOfDate);
+        });
+        assertThat(QuorumReader.read(rig.admin()).voterIds()).containsExactly(1000, 1001, 1002);
+        await("every voter in sync again").atMost(WAIT).until(() -> quorumWords().values().stream()
+                .filter(w -> !"Leader".equals(w)).allMatch("Follower"::equals));
+        rig.glue().controllerStops.forEach((id, at) -> assertThat(at.size()).as("controller " + id)
+                .isEqualTo(stopsBefore.getOrDefault(id, 0) + (id == first ? 1 : 0)));
     }
 
     /** Controller id to its status row's quorum word. */
