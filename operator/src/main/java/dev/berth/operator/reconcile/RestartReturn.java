@@ -20,7 +20,9 @@ import java.util.Set;
  * every partition it holds. Meanwhile the operation stays {@code Restarting}; after
  * {@link RestartStep#NOT_BACK_AFTER} {@code RestartBlocked=BrokerNotBack} and one Warning say so. A
  * broker moved off a cordoned node whose new pod no node takes is let back onto that node once it
- * is uncordoned. A local-storage broker whose volume's node is cordoned waits for it, and
+ * is uncordoned. A new pod that is not ready and no longer runs the spec (a bad image or resources,
+ * fixed since) is replaced at once: the broker is down either way, and the roll would otherwise wait
+ * for good on a pod that cannot start. A local-storage broker whose volume's node is cordoned waits for it, and
  * {@code RestartBlocked=NodeCordoned} says so at once.
  *
  * <p><b>Example:</b> pod 1 deleted at 10:00; at 10:00:05 its new pod is ready but 3 partitions still
@@ -48,6 +50,16 @@ final class RestartReturn {
                         + ".";
                 return RestartStep.blocked(ctx, op, RestartStep.RESTARTING, "NodeCordoned", "Warning", why,
                         " It comes back once " + cordon.node() + " is uncordoned; every other operation waits meanwhile.");
+            }
+            String drift = PodDrift.brokers(ctx.cluster(), ctx.kube()).get(b);
+            if (drift != null) {
+                // its new pod does not get ready and no longer runs the spec (a bad image or resources,
+                // fixed since): b is down either way, so the pod is replaced rather than waited for
+                ctx.writer().deletePod(pod);
+                return StepResult.of(RestartStep.with(op, RestartStep.RESTARTING, "Broker " + b + "'s new pod was not"
+                        + " ready and no longer runs the spec (" + drift + "); replaced with the current one"
+                        + RestartStep.progress(op) + ".", Map.of(RestartStep.DELETED_POD, pod.getMetadata().getUid(),
+                        RestartStep.DELETED_AT, Reshuffle.now(ctx))), RestartStep.AGAIN, RestartStep.notBlocked());
             }
             releaseUncordoned(ctx, pod);
             return notBack(ctx, op, b, "Waiting for broker " + b + "'s new pod " + pod.getMetadata().getName()

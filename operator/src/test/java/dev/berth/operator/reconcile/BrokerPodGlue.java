@@ -114,8 +114,7 @@ final class BrokerPodGlue implements AutoCloseable {
         for (V1Pod pod : pods) {
             Map<String, String> labels = pod.getMetadata().getLabels();
             boolean terminating = pod.getMetadata().getDeletionTimestamp() != null;
-            boolean broken = "controller".equals(labels.get("berth.dev/role")) && pod.getSpec() != null
-                    && pod.getSpec().getContainers().get(0).getImage().endsWith(":broken");
+            boolean broken = cannotStart(pod, labels.get("berth.dev/role"));
             if ("controller".equals(labels.get("berth.dev/role")) && !terminating) {
                 syncController(Integer.parseInt(labels.get("berth.dev/broker-id")), pod.getMetadata().getUid(), broken);
                 controllerPods.add(Integer.parseInt(labels.get("berth.dev/broker-id")));
@@ -141,7 +140,13 @@ final class BrokerPodGlue implements AutoCloseable {
                     continue;
                 }
                 String before = uids.put(id, uid);
-                if (running.contains(id) && before != null && !before.equals(uid) && slowReturn > 0) {
+                if (broken) {
+                    if (running.remove(id)) {
+                        noteStop(id);
+                        log.add("pod of broker " + id + " replaced by one that cannot start: stop broker " + id);
+                        kafka.stopBroker(id);
+                    }
+                } else if (running.contains(id) && before != null && !before.equals(uid) && slowReturn > 0) {
                     noteStop(id);
                     log.add("pod of broker " + id + " replaced: stop broker " + id + ", back in " + slowReturn + " ms");
                     kafka.stopBroker(id);
@@ -197,6 +202,25 @@ final class BrokerPodGlue implements AutoCloseable {
                 running.remove(id);
             }
         }
+    }
+
+    /**
+     * A pod that would not start under a kubelet: a controller whose image ends in {@code :broken}, a
+     * broker limited to less than 64 MiB of memory (killed at start). The glue runs nothing for it and
+     * never marks it Ready.
+     */
+    private static boolean cannotStart(V1Pod pod, String role) {
+        if (pod.getSpec() == null || pod.getSpec().getContainers().isEmpty()) {
+            return false;
+        }
+        var container = pod.getSpec().getContainers().get(0);
+        if ("controller".equals(role)) {
+            return container.getImage() != null && container.getImage().endsWith(":broken");
+        }
+        var limits = container.getResources() == null ? null : container.getResources().getLimits();
+        var memory = limits == null ? null : limits.get("memory");
+        return "broker".equals(role) && memory != null
+                && memory.getNumber().compareTo(java.math.BigDecimal.valueOf(64L * 1024 * 1024)) < 0;
     }
 
     /**

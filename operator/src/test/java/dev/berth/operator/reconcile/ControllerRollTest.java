@@ -108,7 +108,9 @@ class ControllerRollTest {
         assertThat(rig.cluster().getStatus().condition(ConditionType.RestartBlocked).message())
                 .isEqualTo("Controller " + asked + " waits: without it, too few voters are caught up with the quorum leader "
                         + leader + " (behind: [" + lost + "]). It goes once a majority of the other controllers is caught up.");
-        assertThat(rig.eventReasons()).contains(ControllerRollStep.Event.RESTART_WAITING.reason);
+        // a pass writes status first and posts its Events after: the Warning may come a moment later
+        await("a Warning says so").atMost(WAIT).until(() -> rig.eventReasons()
+                .contains(ControllerRollStep.Event.RESTART_WAITING.reason));
         await("status rows say who leads and who is behind").atMost(WAIT).until(() -> quorumWords().equals(
                 Map.of(leader, "Leader", asked, "Follower", lost, "Behind")));
         await("controller " + asked + " is never stopped while the quorum needs it").during(Duration.ofSeconds(4))
@@ -182,17 +184,17 @@ class ControllerRollTest {
         assertThat(rig.cluster().getStatus().condition(ConditionType.RestartBlocked).message()).isEqualTo("Controller "
                 + down + " is not back yet: it is not caught up with the quorum leader " + leader
                 + " (controller 1 of 1). See its pod's events and log.");
-        assertThat(RollingRestartTest.messagesOf(rig, ControllerRollStep.Event.RESTART_WAITING.reason))
-                .contains("Controller " + down + " is not back yet: it is not caught up with the quorum leader " + leader
-                        + " (controller 1 of 1).");
+        await("a Warning says so").atMost(WAIT).until(() -> RollingRestartTest.messagesOf(rig,
+                ControllerRollStep.Event.RESTART_WAITING.reason).contains("Controller " + down + " is not back yet: it is"
+                + " not caught up with the quorum leader " + leader + " (controller 1 of 1)."));
 
         rig.glue().recoverController(down);
 
         await("back: the roll over").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null
                 && !rig.isTrue(ConditionType.RestartBlocked));
-        assertThat(RollingRestartTest.messagesOf(rig, ControllerRollStep.Event.CONTROLLER_RESTARTED.reason))
-                .contains("Controller " + down + " restarted with the current spec and caught up with the quorum"
-                        + " (controller 1 of 1).");
+        await("and an Event says it is back").atMost(WAIT).until(() -> RollingRestartTest.messagesOf(rig,
+                ControllerRollStep.Event.CONTROLLER_RESTARTED.reason).contains("Controller " + down + " restarted with"
+                + " the current spec and caught up with the quorum (controller 1 of 1)."));
     }
 
     @Test
