@@ -207,8 +207,7 @@ public final class ControllerRollStep implements OperationStep {
         if (!podBack || !caughtUp) {
             String why = "Controller " + c + " is not back yet: " + (!podBack ? "its new pod is not Ready"
                     : "it is not caught up with the quorum leader " + q.leaderId()) + progress(op) + ".";
-            Instant deleted = Instant.parse(op.details().getOrDefault(DELETED_AT, Reshuffle.now(ctx)));
-            if (Duration.between(deleted, ctx.clock().instant()).compareTo(NOT_BACK_AFTER) > 0) {
+            if (late(op.details().get(DELETED_AT), ctx.clock().instant())) {
                 return blocked(ctx, op, "ControllerNotBack", why, " See its pod's events and log.");
             }
             return StepResult.of(with(op, RESTARTING, why, Map.of()), SOON, notBlocked());
@@ -218,6 +217,15 @@ public final class ControllerRollStep implements OperationStep {
         ctx.event("Normal", Event.CONTROLLER_RESTARTED.reason, "Controller " + c + " restarted with the current spec"
                 + " and caught up with the quorum" + progress(op) + ".");
         return next(ctx, op, q, needed, done);
+    }
+
+    /** Whether {@code deletedAt} is more than {@link #NOT_BACK_AFTER} ago; a missing or hand-edited value is not. */
+    static boolean late(String deletedAt, Instant now) {
+        try {
+            return deletedAt != null && Instant.parse(deletedAt).plus(NOT_BACK_AFTER).isBefore(now);
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
     }
 
     /** Step 4: the next controller that still needs its restart, followers before the leader; or the end. */
