@@ -21,10 +21,9 @@ public record QuorumState(int leaderId, List<Voter> voters) {
      * One voter.
      *
      * @param id its node id
-     * @param logEndOffset the end of its copy of the metadata log, as the leader last saw it
      * @param lastCaughtUpMs when it last had everything the leader had (leader's clock); empty if never
      */
-    public record Voter(int id, long logEndOffset, OptionalLong lastCaughtUpMs) {}
+    public record Voter(int id, OptionalLong lastCaughtUpMs) {}
 
     public QuorumState {
         voters = List.copyOf(voters);

@@ -30,7 +30,7 @@ public final class QuorumReader {
     static QuorumState of(QuorumInfo info) {
         List<QuorumState.Voter> voters = new ArrayList<>();
         for (QuorumInfo.ReplicaState r : info.voters()) {
-            voters.add(new QuorumState.Voter(r.replicaId(), r.logEndOffset(), r.lastCaughtUpTimestamp()));
+            voters.add(new QuorumState.Voter(r.replicaId(), r.lastCaughtUpTimestamp()));
         }
         return new QuorumState(info.leaderId(), voters);
     }

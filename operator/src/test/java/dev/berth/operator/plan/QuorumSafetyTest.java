@@ -79,8 +79,8 @@ class QuorumSafetyTest {
                 .isEqualTo(new QuorumSafety.Verdict(Reason.VOTERS_BEHIND, List.of(1002)));
         assertThat(QuorumSafety.check(now, now, 1001, LAG).reason()).as("the same read twice: nobody moved")
                 .isEqualTo(Reason.VOTERS_BEHIND);
-        QuorumState neverCaughtUp = new QuorumState(1000, List.of(new Voter(1000, 9, OptionalLong.of(9_000)),
-                new Voter(1001, 9, OptionalLong.empty())));
+        QuorumState neverCaughtUp = new QuorumState(1000, List.of(new Voter(1000, OptionalLong.of(9_000)),
+                new Voter(1001, OptionalLong.empty())));
         assertThat(QuorumSafety.inSync(neverCaughtUp, now, 1001, LAG)).as("first caught up between the reads").isTrue();
         assertThat(QuorumSafety.inSync(now, neverCaughtUp, 1001, LAG)).as("never caught up now").isFalse();
     }
@@ -88,8 +88,8 @@ class QuorumSafetyTest {
     @Test
     void aVoterIsCaughtUpAgainstTheNewestTimeAnyVoterReportsNotTheOperatorsClock() {
         // the leader's own entry missing its time (older Kafka): the newest follower's time is "now"
-        QuorumState q = new QuorumState(1000, List.of(new Voter(1000, 50, OptionalLong.empty()),
-                new Voter(1001, 50, OptionalLong.of(1_000_000)), new Voter(1002, 40, OptionalLong.of(997_000))));
+        QuorumState q = new QuorumState(1000, List.of(new Voter(1000, OptionalLong.empty()),
+                new Voter(1001, OptionalLong.of(1_000_000)), new Voter(1002, OptionalLong.of(997_000))));
         assertThat(QuorumSafety.caughtUp(q, 1000, LAG)).as("the leader").isTrue();
         assertThat(QuorumSafety.caughtUp(q, 1001, LAG)).isTrue();
         assertThat(QuorumSafety.caughtUp(q, 1002, LAG)).as("3 s behind 1001").isFalse();
@@ -127,7 +127,7 @@ class QuorumSafetyTest {
             if (!parts[1].equals("-")) {
                 at = OptionalLong.of(Long.parseLong(parts[1]) - (second || dead ? 0 : 1));
             }
-            out.add(new Voter(Integer.parseInt(parts[0]), 0, at));
+            out.add(new Voter(Integer.parseInt(parts[0]), at));
         }
         return new QuorumState(leader, out);
     }

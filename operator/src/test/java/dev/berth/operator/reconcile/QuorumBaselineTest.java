@@ -48,6 +48,6 @@ class QuorumBaselineTest {
 
     /** A quorum read whose one voter's caught-up time names when it was read. */
     private static QuorumState read(long ms) {
-        return new QuorumState(1000, List.of(new QuorumState.Voter(1000, 0, OptionalLong.of(ms))));
+        return new QuorumState(1000, List.of(new QuorumState.Voter(1000, OptionalLong.of(ms))));
     }
 }
