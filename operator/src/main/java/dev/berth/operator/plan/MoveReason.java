@@ -11,7 +11,9 @@ public enum MoveReason {
     /** A replica moves from a broker above the mean to one below it (rebalance). */
     BALANCE_BYTES("replica moves from a loaded broker to a light one"),
     /** Only the replica order changes: another in-sync replica becomes the preferred leader. */
-    LEADER_BALANCE("preferred leader changes within the replica set");
+    LEADER_BALANCE("preferred leader changes within the replica set"),
+    /** Only the replica order changes: a broker that leads more bytes-in than its share hands leadership over. */
+    HOT_LEADER("leadership leaves a broker that takes more produce than its share");
 
     private final String note;
 
