@@ -21,6 +21,7 @@ import java.util.TreeMap;
  *   <li>storage sizes and resource quantities must be Kubernetes quantities;
  *   <li>a named storage class must exist;
  *   <li>broker ids to remove must be 0..999;
+ *   <li>the hot-partition policy's tolerance must be 5..1000%, its minimum rate 0 or more;
  *   <li>once created, the controller count and the brokers' kind of storage stay as they were
  *       ({@link Created}).
  * </ol>
@@ -41,7 +42,8 @@ public final class SpecValidator {
         UnknownStorageClass,
         InvalidBrokerId,
         ControllerQuorumIsFixed,
-        StorageKindIsFixed
+        StorageKindIsFixed,
+        InvalidHotPartitionPolicy
     }
 
     /** One problem: a stable reason and a message that says what to fix. */
@@ -208,7 +210,22 @@ public final class SpecValidator {
                         "spec.brokers.remove names " + id + " but broker ids are 0..999"));
             }
         }
+        checkHotPartitions(out, spec.rebalance().hotPartitions());
         return List.copyOf(out);
+    }
+
+    /** The hot-partition policy's numbers are in range (a schema the API server does not enforce lets them by). */
+    private static void checkHotPartitions(List<Problem> out, HotPartitionsSpec hot) {
+        int t = hot.tolerancePercent();
+        if (t < HotPartitionsSpec.MIN_TOLERANCE_PERCENT || t > HotPartitionsSpec.MAX_TOLERANCE_PERCENT) {
+            out.add(new Problem(Reason.InvalidHotPartitionPolicy, "spec.rebalance.hotPartitions.tolerancePercent is " + t
+                    + " but must be " + HotPartitionsSpec.MIN_TOLERANCE_PERCENT + " to "
+                    + HotPartitionsSpec.MAX_TOLERANCE_PERCENT + "; below 5 every reading's noise would move leaders"));
+        }
+        if (hot.minBytesInPerSec() < 0) {
+            out.add(new Problem(Reason.InvalidHotPartitionPolicy, "spec.rebalance.hotPartitions.minBytesInPerSec is "
+                    + hot.minBytesInPerSec() + " but must be 0 or more"));
+        }
     }
 
     /**

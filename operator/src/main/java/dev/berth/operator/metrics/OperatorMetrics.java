@@ -48,4 +48,8 @@ public final class OperatorMetrics {
     public static final Counter LIVE_CONFIG_UPDATES = Counter.build("berth_operator_live_config_updates_total",
             "Broker pods that took a spec.config edit at run time, through Kafka's dynamic configuration,"
                     + " instead of a restart.").register();
+    /** Partitions whose leadership a hot-partition rebalance moved to another in-sync replica. */
+    public static final Counter LEADERSHIP_MOVES = Counter.build("berth_operator_leadership_moves_total",
+            "Partitions whose leadership a hot-partition rebalance handed to another in-sync replica"
+                    + " (no data moved).").register();
 }

@@ -292,6 +292,9 @@ public final class KafkaClusterReconciler implements Reconciler {
                 LOG.warn("reconcile {}: throttles of the paused {} not cleared yet: {}", key, op.type(), e.toString());
             }
         }
+        if (HotPartitionStep.TYPE.equals(op.type())) {
+            return List.of(); // it moves no data and holds no throttle; SpecValid says what to fix
+        }
         ConditionType blocked = OperationStatus.SCALE_UP.equals(op.type()) ? ConditionType.ScaleUpBlocked
                 : RestartStep.TYPE.equals(op.type()) || ControllerRollStep.TYPE.equals(op.type())
                 ? ConditionType.RestartBlocked : ConditionType.ScaleDownBlocked;

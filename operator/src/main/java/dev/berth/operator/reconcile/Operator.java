@@ -65,10 +65,12 @@ public final class Operator implements AutoCloseable {
      * The day-2 steps, in the order each pass runs them: a scale-down in flight or due before a
      * scale-up may start, and both before a roll (which also makes way for them while it waits);
      * controllers are rolled before brokers, as a new image reaches the quorum before the brokers
-     * that register with it. One operation runs at a time: a step waits while another's is in flight.
+     * that register with it. Hot-partition rebalancing comes last: it only evens leadership on a cluster
+     * that has nothing else to do. One operation runs at a time: a step waits while another's is in flight.
      */
     public static List<OperationStep> dayTwoSteps() {
-        return List.of(new ScaleDownStep(), new ScaleUpStep(), new ControllerRollStep(), new RestartStep());
+        return List.of(new ScaleDownStep(), new ScaleUpStep(), new ControllerRollStep(), new RestartStep(),
+                new HotPartitionStep());
     }
 
     /**

@@ -98,7 +98,8 @@ class CrdSchemaTest {
                 new ControllersSpec(3, new StorageSpec("1Gi", "x", false)),
                 new BrokersSpec(3, new StorageSpec("1Gi", "x", true), new ResourcesSpec(Map.of("cpu", "1"), Map.of("cpu", "1")),
                         List.of(1)),
-                new PlacementSpec("s", "r"), new RebalanceSpec(1L << 21, RebalanceSpec.OnScale.None));
+                new PlacementSpec("s", "r"), new RebalanceSpec(1L << 21, RebalanceSpec.OnScale.None,
+                        new HotPartitionsSpec(HotPartitionsSpec.Mode.Off, 50, 2048L)));
         KafkaCluster c = new KafkaCluster(new V1ObjectMeta().name("x"), spec);
         c.setStatus(new KafkaClusterStatus(1L, "Running", "3/3",
                 List.of(new Condition("Ready", "True", "R", "m", "2026-01-01T00:00:00Z", 1L)),

@@ -100,11 +100,25 @@ class SpecValidatorTest {
                             + " are bytes (a suffix m means thousandths)"))), // 0.1 byte, a slip for 100Mi
             new Row(brokerStorage(new StorageSpec("1Mi", null, false)), null, null, List.of()), // the smallest accepted
             new Row(brokerStorage(new StorageSpec(null, "local-nvme", true)), null, Set.of("local-nvme"), List.of()),
+            new Row(hot(4, 0L), null, null, List.of(new Problem(Reason.InvalidHotPartitionPolicy,
+                    "spec.rebalance.hotPartitions.tolerancePercent is 4 but must be 5 to 1000; below 5 every reading's"
+                            + " noise would move leaders"))), // just below the range
+            new Row(hot(1001, -1L), null, null, List.of(new Problem(Reason.InvalidHotPartitionPolicy,
+                    "spec.rebalance.hotPartitions.tolerancePercent is 1001 but must be 5 to 1000; below 5 every reading's"
+                            + " noise would move leaders"), new Problem(Reason.InvalidHotPartitionPolicy,
+                    "spec.rebalance.hotPartitions.minBytesInPerSec is -1 but must be 0 or more"))),
+            new Row(hot(5, 0L), null, null, List.of()), // both lower ends allowed
+            new Row(hot(1000, null), null, null, List.of()), // the upper end, and the default minimum
         };
         for (Row r : rows) {
             assertThat(SpecValidator.validate(r.spec(), r.topics(), r.classes())).as("%s", r.spec().config())
                     .containsExactlyElementsOf(r.expected());
         }
+    }
+
+    private static KafkaClusterSpec hot(int tolerancePercent, Long minBytesIn) {
+        return new KafkaClusterSpec(null, null, null, null, null, null, new RebalanceSpec(null, null,
+                new HotPartitionsSpec(null, tolerancePercent, minBytesIn)));
     }
 
     /** A static KRaft quorum: the controller count the cluster was created with stays. */

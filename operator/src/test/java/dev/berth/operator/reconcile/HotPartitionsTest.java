@@ -1,0 +1,170 @@
+package dev.berth.operator.reconcile;
+
+import static dev.berth.operator.reconcile.DayTwoRig.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.berth.operator.api.BrokerStatus;
+import dev.berth.operator.api.OperationStatus;
+import dev.berth.operator.metrics.OperatorMetrics;
+import dev.berth.testbed.kafka.KafkaAwait;
+import dev.berth.testbed.kafka.KafkaRecords;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.NewPartitionReassignment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Hot-partition rebalancing ({@link HotPartitionStep}) on real KRaft brokers, the Kubernetes API bed
+ * and the operator ({@link DayTwoRig}). Topic {@code clicks} has three partitions written to at about
+ * 100 KiB/s each, all led by broker 0, and a fourth, idle one led by broker 1; the operator's rates come
+ * from its own describeLogDirs readings, as in a cluster.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HotPartitionsTest {
+    static final Map<Integer, List<Integer>> ASSIGNMENT = Map.of(0, List.of(0, 1, 2), 1, List.of(0, 2, 1),
+            2, List.of(0, 1, 2), 3, List.of(1, 2, 0));
+    static DayTwoRig rig;
+    static KafkaProducer<String, String> producer;
+    static ScheduledExecutorService writer;
+
+    @BeforeAll
+    static void start() throws Exception {
+        rig = DayTwoRig.brokers("hot", RollingRestartTest.RACKS, 3).operate(3, 50_000_000L).settled();
+        KafkaAwait.createTopic(rig.admin(), "clicks", ASSIGNMENT);
+        rig.kafka.awaitFullIsr("clicks");
+        producer = KafkaRecords.producer(rig.bootstrap());
+        writer = Executors.newSingleThreadScheduledExecutor();
+        String value = "x".repeat(1000);
+        // 5 records of 1 KB every 50 ms: about 100 KB/s into each of clicks-0..2; clicks-3 stays idle
+        writer.scheduleAtFixedRate(() -> {
+            for (int p = 0; p < 3; p++) {
+                for (int i = 0; i < 5; i++) {
+                    producer.send(new ProducerRecord<>("clicks", p, null, value));
+                }
+            }
+        }, 0, 50, TimeUnit.MILLISECONDS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (writer != null) {
+            writer.shutdownNow();
+            writer.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        OperatorFixture.closeAll(producer == null ? null : () -> producer.close(Duration.ofSeconds(2)), rig);
+    }
+
+    @Test
+    @Order(1)
+    void modeOffLeavesAHotBrokerAlone() throws Exception {
+        rig.patch("{\"spec\":{\"rebalance\":{\"hotPartitions\":{\"mode\":\"Off\",\"minBytesInPerSec\":10000}}}}");
+        await("broker 0's status shows the produce it leads").atMost(WAIT)
+                .until(() -> bytesIn(0) > 200_000 && bytesIn(1) < 20_000 && bytesIn(2) < 20_000);
+
+        await("nothing moves for 3 s").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> rig.cluster().getStatus().operation() == null
+                        && leaders().equals(Map.of(0, 0, 1, 0, 2, 0, 3, 1)));
+        assertThat(rig.eventReasons()).doesNotContain(HotPartitionStep.Event.STARTED.reason);
+    }
+
+    @Test
+    @Order(2)
+    void leadershipLeavesTheHotBrokerForInSyncReplicasAndNoDataMoves() throws Exception {
+        double moves = OperatorMetrics.LEADERSHIP_MOVES.get();
+        rig.patch("{\"spec\":{\"rebalance\":{\"hotPartitions\":{\"mode\":\"Leadership\"}}}}");
+
+        await("each broker leads one written-to partition").atMost(WAIT).until(() -> {
+            Map<Integer, Integer> l = leaders();
+            return new TreeSet<>(List.of(l.get(0), l.get(1), l.get(2))).equals(Set.of(0, 1, 2))
+                    && rig.cluster().getStatus().operation() == null;
+        });
+        await("the Event that ends it").atMost(WAIT)
+                .until(() -> !RollingRestartTest.messagesOf(rig, HotPartitionStep.Event.DONE.reason).isEmpty());
+
+        Map<Integer, List<Integer>> now = rig.replicas("clicks");
+        for (int p = 0; p < 4; p++) {
+            assertThat(new TreeSet<>(now.get(p))).as("clicks-%d keeps its replicas", p)
+                    .isEqualTo(new TreeSet<>(ASSIGNMENT.get(p)));
+        }
+        assertThat(now.get(3)).as("the idle partition is untouched").isEqualTo(List.of(1, 2, 0));
+        assertThat(rig.notLedByPreferred("clicks")).as("new leaders are preferred: Kafka's balancing keeps them").isEmpty();
+        assertThat(RollingRestartTest.messagesOf(rig, HotPartitionStep.Event.STARTED.reason)).singleElement()
+                .asString().startsWith("Broker 0 leads ").contains("(tolerance 25%): moving leadership of 2 partitions");
+        assertThat(RollingRestartTest.messagesOf(rig, HotPartitionStep.Event.DONE.reason)).singleElement()
+                .asString().startsWith("Moved leadership of 2 of 2 partitions; broker 0 was leading ");
+        System.out.println("events: " + RollingRestartTest.messagesOf(rig, HotPartitionStep.Event.STARTED.reason)
+                + " " + RollingRestartTest.messagesOf(rig, HotPartitionStep.Event.DONE.reason));
+        assertThat(OperatorMetrics.LEADERSHIP_MOVES.get() - moves).isEqualTo(2.0);
+        assertThat(rig.glue().stops).as("no broker stopped").isEmpty();
+        await("the status follows: every broker leads some produce").atMost(WAIT)
+                .until(() -> bytesIn(0) > 50_000 && bytesIn(1) > 50_000 && bytesIn(2) > 50_000);
+    }
+
+    @Test
+    @Order(3)
+    void aNewImbalanceWaitsOutTheCoolDownThenIsEvenedAgain() throws Exception {
+        // a person puts the moved partitions back in their first order: broker 0 leads all three again
+        Map<TopicPartition, Optional<NewPartitionReassignment>> back = new java.util.HashMap<>();
+        Map<Integer, List<Integer>> now = rig.replicas("clicks");
+        for (int p : List.of(0, 1, 2)) {
+            if (!now.get(p).equals(ASSIGNMENT.get(p))) {
+                back.put(new TopicPartition("clicks", p), Optional.of(new NewPartitionReassignment(ASSIGNMENT.get(p))));
+            }
+        }
+        assertThat(back).hasSize(2);
+        KafkaAwait.get(rig.admin().alterPartitionReassignments(back).all());
+        await("broker 0 leads clicks-0..2 again").atMost(WAIT).ignoreExceptions().until(() -> {
+            rig.admin().electLeaders(ElectionType.PREFERRED, back.keySet()).partitions().get();
+            Map<Integer, Integer> l = leaders();
+            return l.get(0) == 0 && l.get(1) == 0 && l.get(2) == 0;
+        });
+
+        await("within the cool-down nothing moves").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> rig.cluster().getStatus().operation() == null
+                        && leaders().equals(Map.of(0, 0, 1, 0, 2, 0, 3, 1)));
+        assertThat(RollingRestartTest.messagesOf(rig, HotPartitionStep.Event.STARTED.reason)).hasSize(1);
+
+        rig.advance(HotPartitionStep.COOL_DOWN.plusMinutes(1));
+        await("evened again after the cool-down").atMost(WAIT).until(() -> {
+            Map<Integer, Integer> l = leaders();
+            OperationStatus op = rig.cluster().getStatus().operation();
+            return new TreeSet<>(List.of(l.get(0), l.get(1), l.get(2))).equals(Set.of(0, 1, 2)) && op == null;
+        });
+        await("a second pair of Events").atMost(WAIT)
+                .until(() -> RollingRestartTest.messagesOf(rig, HotPartitionStep.Event.DONE.reason).size() == 2);
+    }
+
+    /** Partition of {@code clicks} to its leader. */
+    private static Map<Integer, Integer> leaders() {
+        Map<Integer, Integer> out = new TreeMap<>();
+        for (TopicPartitionInfo p : KafkaAwait.describeTopic(rig.admin(), "clicks").partitions()) {
+            out.put(p.partition(), p.leader() == null ? -1 : p.leader().id());
+        }
+        return out;
+    }
+
+    /** Broker {@code id}'s leader bytes-in as its status row shows it. */
+    private static long bytesIn(int id) throws Exception {
+        return rig.cluster().getStatus().brokers().stream().filter(b -> b.id() == id)
+                .mapToLong(BrokerStatus::bytesInPerSec).findFirst().orElse(-1);
+    }
+}
