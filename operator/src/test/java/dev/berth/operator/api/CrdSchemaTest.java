@@ -89,6 +89,15 @@ class CrdSchemaTest {
         Map<String, Object> controllers = (Map<String, Object>) ((Map<String, Object>) p.get("controllers")).get("properties");
         assertThat(((Map<String, Object>) controllers.get("replicas")).get("enum")).isEqualTo(List.of(1, 3, 5));
         assertThat((List<String>) schema.get("required")).containsExactly("spec");
+        Map<String, Object> rebalance = (Map<String, Object>) ((Map<String, Object>) p.get("rebalance")).get("properties");
+        Map<String, Object> hot = (Map<String, Object>) ((Map<String, Object>) rebalance.get("hotPartitions")).get("properties");
+        // "Off" quoted: a YAML 1.1 reader (kubectl's included) reads a bare Off as the boolean false
+        assertThat(((Map<String, Object>) hot.get("mode")).get("enum")).isEqualTo(
+                java.util.Arrays.stream(HotPartitionsSpec.Mode.values()).map(Enum::name).toList());
+        assertThat(((Map<String, Object>) hot.get("tolerancePercent")).get("minimum"))
+                .isEqualTo(HotPartitionsSpec.MIN_TOLERANCE_PERCENT);
+        assertThat(((Map<String, Object>) hot.get("tolerancePercent")).get("maximum"))
+                .isEqualTo(HotPartitionsSpec.MAX_TOLERANCE_PERCENT);
     }
 
     /** Every field the operator writes or reads exists in the schema (a real apiserver would prune the rest). */
