@@ -2,6 +2,8 @@ package dev.berth.operator.reconcile;
 
 import dev.berth.operator.act.Leadership;
 import dev.berth.operator.plan.BatchOrigins;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -42,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * rather than asked for on every pass. Only partitions of the recorded batch are cancelled (when one is
  * recorded): another tool's reassignment on the same broker is left alone. While describeTopics
  * still shows a cancelled partition with its added replica (the answering broker's metadata lags),
- * the put-back waits, up to {@value #MAX_WAITS} passes.
+ * the put-back waits, up to {@link #MAX_WAIT} (a time, not a count of passes: passes come as fast as
+ * status writes wake the reconciler, and on a loaded machine five of them passed before the metadata
+ * caught up, which left two partitions out of their old order for good).
  */
 final class MoveCancel {
     private static final Logger LOG = LoggerFactory.getLogger(MoveCancel.class);
@@ -50,9 +54,10 @@ final class MoveCancel {
     static final String ORIGINS = "batchReplicasBefore";
     /** Details key: cancelled partitions still to be put back in their old order. */
     static final String CANCELLED = "cancelledReplicasBefore";
-    /** Details key: passes that found describeTopics not yet showing the cancel; at most {@link #MAX_WAITS}. */
-    static final String WAITED = "putBackWaits";
-    static final int MAX_WAITS = 5;
+    /** Details key: when a pass first found describeTopics not yet showing the cancel (RFC 3339). */
+    static final String WAITED = "putBackWaitingSince";
+    /** How long the put-back waits for describeTopics to show the cancel before it goes on without those partitions. */
+    static final Duration MAX_WAIT = Duration.ofSeconds(30);
 
     /**
      * What one pass did.
@@ -76,7 +81,7 @@ final class MoveCancel {
 
     private MoveCancel() {}
 
-    static Step step(Admin admin, Predicate<PartitionReassignment> which, Map<String, String> details)
+    static Step step(Admin admin, Predicate<PartitionReassignment> which, Map<String, String> details, Instant at)
             throws Exception {
         Map<String, String> out = new TreeMap<>(details);
         Map<String, List<Integer>> putBack = BatchOrigins.decode(details.get(CANCELLED));
@@ -113,12 +118,17 @@ final class MoveCancel {
         Map<String, TopicPartitionInfo> now = describe(admin, putBack.keySet());
         Map<String, List<Integer>> current = new HashMap<>();
         now.forEach((name, info) -> current.put(name, info.replicas().stream().map(Node::id).toList()));
-        int waited = Reshuffle.intDetail(details, WAITED, 0);
-        if (!BatchOrigins.behind(putBack, current).isEmpty() && waited < MAX_WAITS) {
-            // describeTopics does not show the cancel yet (the answering broker's metadata lags): next pass
-            out.put(CANCELLED, BatchOrigins.encode(putBack));
-            out.put(WAITED, Integer.toString(waited + 1));
-            return new Step(false, 0, 0, 0, out);
+        Set<String> behind = BatchOrigins.behind(putBack, current);
+        if (!behind.isEmpty()) {
+            Instant since = waitingSince(details.get(WAITED), at);
+            if (at.isBefore(since.plus(MAX_WAIT))) {
+                // describeTopics does not show the cancel yet (the answering broker's metadata lags): next pass
+                out.put(CANCELLED, BatchOrigins.encode(putBack));
+                out.put(WAITED, dev.berth.operator.api.Conditions.rfc3339(since));
+                return new Step(false, 0, 0, 0, out);
+            }
+            LOG.warn("{} still list more replicas than before their cancelled moves after {}; not put back in their"
+                    + " old order", behind, MAX_WAIT);
         }
         out.remove(WAITED);
         Map<String, List<Integer>> reorders = BatchOrigins.reorders(putBack, current);
@@ -140,6 +150,19 @@ final class MoveCancel {
             LOG.info("preferred elections after a call-off failed for some of {}; Kafka's own leader balancing follows", elect);
         }
         return new Step(true, 0, 0, 0, out);
+    }
+
+    /** The recorded start of the wait, or {@code now} when none is recorded (or it was hand-edited). */
+    private static Instant waitingSince(String recorded, Instant now) {
+        if (recorded == null) {
+            return now;
+        }
+        try {
+            Instant since = Instant.parse(recorded.trim());
+            return since.isAfter(now) ? now : since;
+        } catch (java.time.format.DateTimeParseException e) {
+            return now;
+        }
     }
 
     /**

@@ -231,7 +231,7 @@ public final class ScaleDownStep implements OperationStep {
      */
     private static StepResult callOff(StepContext ctx, OperationStatus op, Set<Integer> back) throws Exception {
         MoveCancel.Step undo = MoveCancel.step(ctx.admin(), r -> r.removingReplicas().stream().anyMatch(back::contains),
-                op.details());
+                op.details(), ctx.clock().instant());
         if (!undo.over()) {
             String doing = undo.doing("moves off brokers " + back + " (the spec wants them again)");
             return StepResult.of(Reshuffle.withDetails(Reshuffle.phase(op, op.phase(), doing), undo.details()),
