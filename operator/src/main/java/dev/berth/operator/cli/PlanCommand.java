@@ -1,5 +1,6 @@
 package dev.berth.operator.cli;
 
+import dev.berth.operator.api.HotPartitionsSpec;
 import dev.berth.operator.model.ClusterSnapshot;
 import dev.berth.operator.plan.Balance;
 import dev.berth.operator.plan.BrokerLoad;
@@ -32,7 +33,8 @@ public final class PlanCommand {
     static final String USAGE = """
             Usage: berth-operator plan --snapshot FILE
                      (--add-brokers N [--racks a,b,c] | --remove-brokers IDS | --remove-count N
-                      | --rebalance) [--json] [--seed N]
+                      | --rebalance | --hot-leaders [--tolerance-percent P] [--min-bytes-in B])
+                     [--json] [--seed N]
             A flag's value follows it or an equals sign: --add-brokers 2 or --add-brokers=2.
 
             Prints the reassignment plan for a snapshot (from `berth-operator snapshot`) without
@@ -47,6 +49,13 @@ public final class PlanCommand {
               --remove-count N    plan a scale-down of N brokers, chosen as the operator would: the
                                   fewest bytes that the remaining brokers can still hold
               --rebalance         move replicas from brokers above the mean to brokers below it
+              --hot-leaders       the operator's hot-partition rebalance: leadership handed from
+                                  brokers that lead more bytes-in than the mean allows to other
+                                  in-sync replicas (needs a snapshot taken with --rates)
+              --tolerance-percent P  with --hot-leaders: a broker is hot above mean x (1 + P/100);
+                                  5..1000, default 25 (spec.rebalance.hotPartitions.tolerancePercent)
+              --min-bytes-in B    with --hot-leaders: ... and at least B bytes/s above the mean;
+                                  default 1048576 (spec.rebalance.hotPartitions.minBytesInPerSec)
               --json              print the plan as JSON for machines
               --seed N            tie-break seed (default 1: the operator's seed, same plan)
             Exit codes: 0 planned, 2 bad usage or snapshot, 3 refused (the reason is printed).
@@ -89,6 +98,16 @@ public final class PlanCommand {
             List<Problem> moving = inFlight(snapshot);
             if (!moving.isEmpty()) {
                 throw new PlanRefusedException(moving);
+            }
+            if (o.hotLeaders) {
+                HotLeadersOutput.HotJson hot = HotLeadersOutput.plan(snapshot, o.tolerancePercent, o.minBytesIn);
+                if (o.json) {
+                    out.println(SnapshotJson.gson().toJson(hot));
+                } else {
+                    boolean measured = snapshot.partitions().stream().anyMatch(p -> p.bytesInPerSec() > 0);
+                    HotLeadersOutput.print(hot, measured, out);
+                }
+                return 0;
             }
             PlanIntent intent = o.intent(snapshot);
             ReassignmentPlan plan = new ReassignmentPlanner(new Random(o.seed)).plan(snapshot, intent);
@@ -160,11 +179,14 @@ public final class PlanCommand {
         Set<Integer> remove;
         Integer removeCount;
         boolean rebalance;
+        boolean hotLeaders;
+        Integer tolerancePercent;
+        Long minBytesIn;
         boolean json;
         long seed = 1;
 
         /** Flags that take no value; every other flag takes one, as {@code --flag V} or {@code --flag=V}. */
-        private static final Set<String> SWITCHES = Set.of("--help", "-h", "--rebalance", "--json");
+        private static final Set<String> SWITCHES = Set.of("--help", "-h", "--rebalance", "--hot-leaders", "--json");
 
         static Options parse(String[] given) {
             Options o = new Options();
@@ -180,6 +202,10 @@ public final class PlanCommand {
                     case "--remove-brokers" -> o.remove = ids(value(args, ++i, a));
                     case "--remove-count" -> o.removeCount = positive(value(args, ++i, a), a);
                     case "--rebalance" -> o.rebalance = true;
+                    case "--hot-leaders" -> o.hotLeaders = true;
+                    case "--tolerance-percent" -> o.tolerancePercent = (int) range(value(args, ++i, a), a,
+                            HotPartitionsSpec.MIN_TOLERANCE_PERCENT, HotPartitionsSpec.MAX_TOLERANCE_PERCENT);
+                    case "--min-bytes-in" -> o.minBytesIn = range(value(args, ++i, a), a, 0, Long.MAX_VALUE);
                     case "--json" -> o.json = true;
                     case "--seed" -> o.seed = number(value(args, ++i, a), a);
                     default -> throw new IllegalArgumentException("unknown flag " + a);
@@ -192,10 +218,19 @@ public final class PlanCommand {
                 throw new IllegalArgumentException("--snapshot FILE is required");
             }
             int modes = (o.add != null ? 1 : 0) + (o.remove != null ? 1 : 0)
-                    + (o.removeCount != null ? 1 : 0) + (o.rebalance ? 1 : 0);
+                    + (o.removeCount != null ? 1 : 0) + (o.rebalance ? 1 : 0) + (o.hotLeaders ? 1 : 0);
             if (modes != 1) {
                 throw new IllegalArgumentException("give exactly one of --add-brokers, "
-                        + "--remove-brokers, --remove-count, --rebalance (got " + modes + ")");
+                        + "--remove-brokers, --remove-count, --rebalance, --hot-leaders (got " + modes + ")");
+            }
+            if ((o.tolerancePercent != null || o.minBytesIn != null) && !o.hotLeaders) {
+                throw new IllegalArgumentException("--tolerance-percent and --min-bytes-in only go with --hot-leaders");
+            }
+            if (o.tolerancePercent == null) {
+                o.tolerancePercent = HotPartitionsSpec.DEFAULT_TOLERANCE_PERCENT;
+            }
+            if (o.minBytesIn == null) {
+                o.minBytesIn = HotPartitionsSpec.DEFAULT_MIN_BYTES_IN;
             }
             if (!o.racks.isEmpty() && o.add == null) {
                 throw new IllegalArgumentException("--racks only goes with --add-brokers");
@@ -248,6 +283,14 @@ public final class PlanCommand {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(flag + " needs a number, got \"" + v + "\"");
             }
+        }
+
+        private static long range(String v, String flag, long min, long max) {
+            long n = number(v, flag);
+            if (n < min || n > max) {
+                throw new IllegalArgumentException(flag + " needs " + min + ".." + max + ", got " + n);
+            }
+            return n;
         }
 
         private static int positive(String v, String flag) {

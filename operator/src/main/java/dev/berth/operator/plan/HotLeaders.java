@@ -41,6 +41,12 @@ import java.util.TreeMap;
  * stop. Two moves; the hottest broker went from 12 to 6 MB/s.
  */
 public final class HotLeaders {
+    /**
+     * The most partitions the operator's plan moves: a wrong estimate (a burst of produce) churns a
+     * bounded number of leaders, and 50 moves even dozens of hot brokers.
+     */
+    public static final int MAX_MOVES = 50;
+
     private HotLeaders() {}
 
     /**
@@ -157,5 +163,16 @@ public final class HotLeaders {
             }
         }
         return h;
+    }
+
+    /** Bytes/s for people: "950 B/s", "12.5 KiB/s", "3.0 MiB/s". */
+    public static String rate(double bytesPerSec) {
+        if (bytesPerSec < 1024) {
+            return Math.round(bytesPerSec) + " B/s";
+        }
+        if (bytesPerSec < 1024 * 1024) {
+            return String.format(java.util.Locale.ROOT, "%.1f KiB/s", bytesPerSec / 1024);
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f MiB/s", bytesPerSec / (1024 * 1024));
     }
 }

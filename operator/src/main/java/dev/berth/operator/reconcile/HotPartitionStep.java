@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -79,8 +78,6 @@ public final class HotPartitionStep implements OperationStep {
      * Kept in memory: after an operator restart one rebalance may come sooner, which is harmless.
      */
     static final Duration COOL_DOWN = Duration.ofMinutes(5);
-    /** The most partitions one plan moves: a wrong estimate (a burst) churns a bounded number of leaders. */
-    static final int MAX_MOVES = 50;
     private static final Duration SOON = Duration.ofSeconds(1);
     private static final Duration AGAIN = Duration.ofSeconds(2);
 
@@ -131,7 +128,7 @@ public final class HotPartitionStep implements OperationStep {
             return StepResult.NOTHING;
         }
         HotLeaders.Plan plan = HotLeaders.plan(s, new HotLeaders.Policy(hot.tolerancePercent() / 100.0,
-                hot.minBytesInPerSec(), MAX_MOVES));
+                hot.minBytesInPerSec(), HotLeaders.MAX_MOVES));
         if (plan.moves().isEmpty() || reassigning(ctx.admin())) {
             return StepResult.NOTHING;
         }
@@ -144,12 +141,14 @@ public final class HotPartitionStep implements OperationStep {
             from.add(leaders.get(m.name()));
         }
         int h = plan.hottest();
-        String message = "Broker " + h + " leads " + rate(plan.before().get(h)) + " of produce against a mean of "
-                + rate(plan.mean()) + " (tolerance " + hot.tolerancePercent() + "%): moving leadership of "
-                + orders.size() + " partitions to in-sync replicas, no data moves.";
+        String message = "Broker " + h + " leads " + HotLeaders.rate(plan.before().get(h))
+                + " of produce against a mean of " + HotLeaders.rate(plan.mean()) + " (tolerance "
+                + hot.tolerancePercent() + "%): moving leadership of " + orders.size()
+                + " partitions to in-sync replicas, no data moves.";
         Map<String, String> details = Map.of(ORDERS, BatchOrigins.encode(orders), HOT_BROKER, Integer.toString(h),
                 HOT_BEFORE, Long.toString(Math.round(plan.before().get(h))),
-                HOT_AFTER, Long.toString(Math.round(plan.after().get(h))), MEAN, Long.toString(Math.round(plan.mean())));
+                HOT_AFTER, Long.toString(Math.round(plan.after().get(h))),
+                MEAN, Long.toString(Math.round(plan.mean())));
         ctx.event("Normal", Event.STARTED.reason, message + " " + describe(plan.moves(), leaders));
         return StepResult.of(new OperationStatus(TYPE, MOVING, List.copyOf(from), null, null, 0, orders.size(),
                 Reshuffle.now(ctx), message, details), Duration.ofMillis(200));
@@ -173,10 +172,12 @@ public final class HotPartitionStep implements OperationStep {
         OperatorMetrics.LEADERSHIP_MOVES.inc(p.done().size());
         int planned = p.done().size() + p.left().size() + p.reorder().size() + p.elect().size();
         Map<String, String> d = op.details();
-        String message = "Moved leadership of " + p.done().size() + " of " + planned + " partitions"
-                + (d.containsKey(HOT_BROKER) ? "; broker " + d.get(HOT_BROKER) + " was leading "
-                + rate(Reshuffle.longDetail(d, HOT_BEFORE, 0)) + " of produce (mean " + rate(Reshuffle.longDetail(d, MEAN, 0))
-                + "), planned to lead " + rate(Reshuffle.longDetail(d, HOT_AFTER, 0)) : "") + ".";
+        String message = "Moved leadership of " + p.done().size() + " of " + planned + " partitions";
+        if (d.containsKey(HOT_BROKER)) {
+            message += "; broker " + d.get(HOT_BROKER) + " was leading " + bytesIn(d, HOT_BEFORE) + " of produce (mean "
+                    + bytesIn(d, MEAN) + "), planned to lead " + bytesIn(d, HOT_AFTER);
+        }
+        message += ".";
         if (turnedOff) {
             message += " Stopped: spec.rebalance.hotPartitions.mode is Off.";
         }
@@ -187,7 +188,8 @@ public final class HotPartitionStep implements OperationStep {
         Set<String> unfinished = new TreeSet<>(p.reorder().keySet());
         unfinished.addAll(p.elect());
         if (!turnedOff && !unfinished.isEmpty()) {
-            message += " Not led by their new leader after " + PASSES + " passes: " + String.join(", ", unfinished) + ".";
+            message += " Not led by their new leader after " + PASSES + " passes: " + String.join(", ", unfinished)
+                    + ".";
         }
         ctx.event(p.done().size() < planned && !turnedOff ? "Warning" : "Normal", Event.DONE.reason, message);
         return StepResult.of(null, null);
@@ -233,6 +235,10 @@ public final class HotPartitionStep implements OperationStep {
         }
     }
 
+    private static String bytesIn(Map<String, String> details, String key) {
+        return HotLeaders.rate(Reshuffle.longDetail(details, key, 0));
+    }
+
     /** Every desired broker has a pod that is not going away, and Kafka lists it. */
     private static boolean everyBrokerUp(StepContext ctx, ClusterSnapshot s) {
         Map<Integer, V1Pod> pods = ctx.kube().podsByNodeId(Names.ROLE_BROKER);
@@ -261,16 +267,5 @@ public final class HotPartitionStep implements OperationStep {
         String list = moves.stream().limit(10).map(m -> m.name() + " " + leaders.get(m.name()) + "→"
                 + m.newReplicas().get(0)).collect(Collectors.joining(", "));
         return "Moves: " + list + (moves.size() > 10 ? ", ..." : "") + ".";
-    }
-
-    /** Bytes/s for people: "950 B/s", "12.5 KiB/s", "3.0 MiB/s". */
-    static String rate(double bytesPerSec) {
-        if (bytesPerSec < 1024) {
-            return Math.round(bytesPerSec) + " B/s";
-        }
-        if (bytesPerSec < 1024 * 1024) {
-            return String.format(Locale.ROOT, "%.1f KiB/s", bytesPerSec / 1024);
-        }
-        return String.format(Locale.ROOT, "%.1f MiB/s", bytesPerSec / (1024 * 1024));
     }
 }

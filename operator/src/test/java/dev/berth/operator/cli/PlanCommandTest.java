@@ -82,6 +82,66 @@ class PlanCommandTest {
                 .isEqualTo(1.25);
     }
 
+    /** Broker 0 leads hot-0..2 at 300, 200 and 100 KB/s; broker 1 leads an idle partition. */
+    private static ClusterSnapshot hot() {
+        List<BrokerState> brokers = List.of(new BrokerState(0, "a", "h0", 9092), new BrokerState(1, "b", "h1", 9092),
+                new BrokerState(2, "c", "h2", 9092));
+        List<PartitionState> parts = List.of(
+                new PartitionState("hot", 0, List.of(0, 1, 2), 0, List.of(0, 1, 2), 1000, 300_000),
+                new PartitionState("hot", 1, List.of(0, 2, 1), 0, List.of(0, 2, 1), 1000, 200_000),
+                new PartitionState("hot", 2, List.of(0, 1, 2), 0, List.of(0, 1, 2), 1000, 100_000),
+                new PartitionState("hot", 3, List.of(1, 2, 0), 1, List.of(1, 2, 0), 1000, 0));
+        return new ClusterSnapshot(java.time.Instant.EPOCH, brokers,
+                Map.of("hot", new dev.berth.operator.model.TopicState("hot", 3, 2)), parts);
+    }
+
+    @Test
+    void hotLeadersPrintsTheOperatorsLeadershipMovesWithTheirRates() throws IOException {
+        String f = file(hot());
+        Result r = run("--snapshot", f, "--hot-leaders", "--min-bytes-in", "10000");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        // loads 600, 0, 0 KB/s, mean 200: hot-0 to 1 (max 300), then hot-1 to 2 (max 300 -> 100, 300, 200)
+        assertThat(r.out()).contains("plan: hot leaders (tolerance 25%, at least 9.8 KiB/s above the mean)",
+                        "moves: 2 (leadership only, no data moves)", "leader bytes-in per broker (mean 195.3 KiB/s):")
+                .containsPattern("hot-0 +\\[0, 1, 2\\] +-> \\[1, 0, 2\\] +leader 0 -> 1 +293.0 KiB/s")
+                .containsPattern("hot-1 +\\[0, 2, 1\\] +-> \\[2, 0, 1\\] +leader 0 -> 2 +195.3 KiB/s")
+                .containsPattern("0 +585.9 KiB/s -> 97.7 KiB/s")
+                .containsPattern("1 +0 B/s -> 293.0 KiB/s")
+                .containsPattern("2 +0 B/s -> 195.3 KiB/s")
+                .doesNotContain("note:");
+
+        JsonObject json = JsonParser.parseString(run("--snapshot", f, "--hot-leaders", "--min-bytes-in=10000",
+                "--tolerance-percent", "50", "--json").out()).getAsJsonObject();
+        assertThat(json.get("tolerancePercent").getAsInt()).isEqualTo(50);
+        assertThat(json.getAsJsonArray("moves")).hasSize(2);
+        JsonObject first = json.getAsJsonArray("moves").get(0).getAsJsonObject();
+        assertThat(first.get("partition").getAsString()).isEqualTo("hot-0");
+        assertThat(first.get("to").getAsInt()).isEqualTo(1);
+        assertThat(first.get("bytesInPerSec").getAsDouble()).isEqualTo(300_000);
+        assertThat(json.getAsJsonObject("leaderBytesInAfter").get("0").getAsDouble()).isEqualTo(100_000);
+
+        Result defaults = run("--snapshot", f, "--hot-leaders");
+        assertThat(defaults.out()).as("600 KB/s is less than 1 MiB/s above the mean").contains("moves: 0");
+        Result unmeasured = run("--snapshot", file(Clusters.fourBrokersNoRacks()), "--hot-leaders");
+        assertThat(unmeasured.out()).contains("note: every rate in the snapshot is 0; take it with"
+                + " `snapshot --rates 30s` to measure them", "moves: 0");
+    }
+
+    @Test
+    void hotLeadersFlagsAreCheckedLikeTheSpec() throws IOException {
+        String f = file(hot());
+        assertThat(run("--snapshot", f, "--hot-leaders", "--tolerance-percent", "4").err())
+                .contains("--tolerance-percent needs 5..1000, got 4");
+        assertThat(run("--snapshot", f, "--hot-leaders", "--tolerance-percent", "1001").code()).isEqualTo(2);
+        assertThat(run("--snapshot", f, "--hot-leaders", "--min-bytes-in", "-1").err())
+                .contains("--min-bytes-in needs 0..");
+        assertThat(run("--snapshot", f, "--rebalance", "--tolerance-percent", "30").err())
+                .contains("--tolerance-percent and --min-bytes-in only go with --hot-leaders");
+        assertThat(run("--snapshot", f, "--rebalance", "--hot-leaders").err()).contains("give exactly one of");
+        assertThat(run("--snapshot", f, "--hot-leaders=yes").err()).contains("--hot-leaders takes no value");
+    }
+
     record IdRow(List<Integer> brokers, int add, int code, String expected) {}
 
     @Test

@@ -15,6 +15,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -87,6 +90,67 @@ class SnapshotCommandTest {
         assertThat(KafkaAwait.describeTopic(kafka.admin(), "orders").partitions())
                 .extracting(p -> KafkaAwait.ids(p.replicas()))
                 .containsExactly(List.of(0, 1, 2), List.of(1, 2, 0), List.of(2, 0, 1));
+    }
+
+    @Test
+    void ratesAreTheLogsGrowthBetweenTwoReadingsAndPlanHotLeadersReadsThem() throws Exception {
+        KafkaAwait.createTopic(kafka.admin(), "clicks", Map.of(0, List.of(0, 1, 2), 1, List.of(0, 2, 1),
+                2, List.of(0, 1, 2)));
+        kafka.awaitFullIsr("clicks");
+        ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor();
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        String value = "x".repeat(1000);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new StringSerializer())) {
+            // 5 records of 1 KB every 50 ms: about 100 KB/s into each partition
+            writer.scheduleAtFixedRate(() -> {
+                for (int p = 0; p < 3; p++) {
+                    for (int i = 0; i < 5; i++) {
+                        producer.send(new ProducerRecord<>("clicks", p, null, value));
+                    }
+                }
+            }, 0, 50, TimeUnit.MILLISECONDS);
+            code = new SnapshotCommand().run(new String[] {"--bootstrap", kafka.bootstrapServers(), "--rates", "2s"},
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        } finally {
+            writer.shutdownNow();
+        }
+
+        assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("snapshot: reading again in 2s for the rates");
+        ClusterSnapshot s = SnapshotJson.read(out.toString(StandardCharsets.UTF_8));
+        List<PartitionState> clicks = s.partitions().stream().filter(p -> p.topic().equals("clicks")).toList();
+        assertThat(clicks).hasSize(3).allSatisfy(p -> assertThat(p.bytesInPerSec()).as(p.name())
+                .isBetween(20_000.0, 1_000_000.0));
+        assertThat(s.partitions().stream().filter(p -> p.topic().equals("orders")))
+                .allSatisfy(p -> assertThat(p.bytesInPerSec()).as("nothing written to " + p.name()).isZero());
+
+        Path file = dir.resolve("rated.json");
+        Files.writeString(file, out.toString(StandardCharsets.UTF_8));
+        ByteArrayOutputStream planOut = new ByteArrayOutputStream();
+        int planCode = new PlanCommand().run(new String[] {"--snapshot", file.toString(), "--hot-leaders",
+                "--min-bytes-in", "10000"}, new PrintStream(planOut, true, StandardCharsets.UTF_8), System.err);
+        assertThat(planCode).isZero();
+        assertThat(planOut.toString(StandardCharsets.UTF_8)).contains("moves: 2 (leadership only, no data moves)")
+                .containsPattern("clicks-\\d +\\[0, \\d, \\d\\] +-> \\[\\d, 0, \\d\\] +leader 0 -> 1")
+                .containsPattern("clicks-\\d +\\[0, \\d, \\d\\] +-> \\[\\d, 0, \\d\\] +leader 0 -> 2");
+    }
+
+    @Test
+    void aRatesWindowOutsideOneSecondToTenMinutesIsBadUsage() {
+        for (String w : List.of("0s", "999ms", "11m", "soon")) {
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = new SnapshotCommand().run(new String[] {"--bootstrap", kafka.bootstrapServers(), "--rates", w},
+                    System.out, new PrintStream(err, true, StandardCharsets.UTF_8));
+            assertThat(code).as(w).isEqualTo(2);
+            assertThat(err.toString(StandardCharsets.UTF_8)).as(w)
+                    .isEqualTo("snapshot: --rates needs a duration from 1s to 10m such as 30s, got \"" + w + "\"\n");
+        }
     }
 
     @Test

@@ -100,6 +100,15 @@ class HotLeadersTest {
         assertThat(plan.after()).isEqualTo(Map.of(0, 6.0, 1, 0.0, 2, 6.0));
     }
 
+    @Test
+    void ratesReadAsPeopleWriteThem() {
+        assertThat(HotLeaders.rate(0)).isEqualTo("0 B/s");
+        assertThat(HotLeaders.rate(1023.4)).isEqualTo("1023 B/s");
+        assertThat(HotLeaders.rate(1024)).isEqualTo("1.0 KiB/s");
+        assertThat(HotLeaders.rate(321_433)).isEqualTo("313.9 KiB/s");
+        assertThat(HotLeaders.rate(3 * 1024 * 1024 + 104_858)).isEqualTo("3.1 MiB/s");
+    }
+
     private static ClusterSnapshot snapshot(List<Integer> brokers, List<P> partitions) {
         List<PartitionState> parts = new ArrayList<>();
         for (int i = 0; i < partitions.size(); i++) {

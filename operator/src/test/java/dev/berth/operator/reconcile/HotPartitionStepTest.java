@@ -47,15 +47,6 @@ class HotPartitionStepTest {
                 List.of())).done()).isEqualTo(Set.of());
     }
 
-    @Test
-    void ratesReadAsPeopleWriteThem() {
-        assertThat(HotPartitionStep.rate(0)).isEqualTo("0 B/s");
-        assertThat(HotPartitionStep.rate(1023.4)).isEqualTo("1023 B/s");
-        assertThat(HotPartitionStep.rate(1024)).isEqualTo("1.0 KiB/s");
-        assertThat(HotPartitionStep.rate(321_433)).isEqualTo("313.9 KiB/s");
-        assertThat(HotPartitionStep.rate(3 * 1024 * 1024 + 104_858)).isEqualTo("3.1 MiB/s");
-    }
-
     private static PartitionState p(List<Integer> replicas, int leader, List<Integer> isr) {
         return new PartitionState("clicks", 0, replicas, leader, isr, 100, 1000);
     }
