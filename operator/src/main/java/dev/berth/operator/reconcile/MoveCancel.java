@@ -120,7 +120,7 @@ final class MoveCancel {
         now.forEach((name, info) -> current.put(name, info.replicas().stream().map(Node::id).toList()));
         Set<String> behind = BatchOrigins.behind(putBack, current);
         if (!behind.isEmpty()) {
-            Instant since = waitingSince(details.get(WAITED), at);
+            Instant since = Reshuffle.since(details.get(WAITED), at);
             if (at.isBefore(since.plus(MAX_WAIT))) {
                 // describeTopics does not show the cancel yet (the answering broker's metadata lags): next pass
                 out.put(CANCELLED, BatchOrigins.encode(putBack));
@@ -150,19 +150,6 @@ final class MoveCancel {
             LOG.info("preferred elections after a call-off failed for some of {}; Kafka's own leader balancing follows", elect);
         }
         return new Step(true, 0, 0, 0, out);
-    }
-
-    /** The recorded start of the wait, or {@code now} when none is recorded (or it was hand-edited). */
-    private static Instant waitingSince(String recorded, Instant now) {
-        if (recorded == null) {
-            return now;
-        }
-        try {
-            Instant since = Instant.parse(recorded.trim());
-            return since.isAfter(now) ? now : since;
-        } catch (java.time.format.DateTimeParseException e) {
-            return now;
-        }
     }
 
     /**

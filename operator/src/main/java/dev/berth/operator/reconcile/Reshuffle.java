@@ -14,6 +14,7 @@ import dev.berth.operator.plan.ReassignmentPlan;
 import dev.berth.operator.plan.ReassignmentPlanner;
 import dev.berth.operator.plan.PlanRefusedException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
@@ -65,10 +66,13 @@ final class Reshuffle {
         }
     }
 
-    /** Details key: passes that found the last batch's end not yet in describeTopics ({@link #lastBatch}). */
-    static final String SETTLE_PASSES = "settlePasses";
-    /** At most this many passes wait for it (about 5 to 10 s): a lag is a moment; a longer list is not ours. */
-    static final int MAX_SETTLE_PASSES = 5;
+    /** Details key: when a pass first found the last batch's end not yet in describeTopics ({@link #lastBatch}). */
+    static final String SETTLING_SINCE = "settlingSince";
+    /**
+     * How long passes wait for it: a lag is a moment, a longer list is not ours. A time, not a count of
+     * passes, which come as fast as status writes wake the reconciler on a loaded machine.
+     */
+    static final java.time.Duration MAX_SETTLE = java.time.Duration.ofSeconds(30);
 
     private Reshuffle() {}
 
@@ -173,7 +177,7 @@ final class Reshuffle {
     static OperationStatus submitted(OperationStatus op, String phase, Pass pass, String message) {
         OperationStatus next = progress(op, phase, pass.plan(), message);
         Map<String, String> details = new TreeMap<>(next.details());
-        details.remove(SETTLE_PASSES);
+        details.remove(SETTLING_SINCE);
         Map<String, java.util.List<Integer>> from = pass.progress() == null ? Map.of() : pass.progress().submittedFrom();
         if (from.isEmpty()) {
             details.remove(MoveCancel.ORIGINS);
@@ -185,18 +189,36 @@ final class Reshuffle {
 
     /**
      * The last batch's partitions with their lists from before it, for {@link #pass} to check that
-     * describeTopics shows the batch's end; empty once {@link #MAX_SETTLE_PASSES} passes waited for it.
+     * describeTopics shows the batch's end; empty once passes waited {@link #MAX_SETTLE} for it.
      */
-    static Map<String, java.util.List<Integer>> lastBatch(OperationStatus op) {
-        int waited = intDetail(op.details(), SETTLE_PASSES, 0);
-        return waited >= MAX_SETTLE_PASSES ? Map.of() : BatchOrigins.decode(op.details().get(MoveCancel.ORIGINS));
+    static Map<String, java.util.List<Integer>> lastBatch(OperationStatus op, Instant now) {
+        String since = op.details().get(SETTLING_SINCE);
+        boolean waitedEnough = since != null && !now.isBefore(since(since, now).plus(MAX_SETTLE));
+        return waitedEnough ? Map.of() : BatchOrigins.decode(op.details().get(MoveCancel.ORIGINS));
     }
 
     /** The operation after a pass that waited for describeTopics to show the last batch's end. */
-    static OperationStatus settling(OperationStatus op) {
+    static OperationStatus settling(OperationStatus op, Instant now) {
         Map<String, String> details = new TreeMap<>(op.details());
-        details.put(SETTLE_PASSES, Integer.toString(intDetail(op.details(), SETTLE_PASSES, 0) + 1));
+        Instant since = since(op.details().get(SETTLING_SINCE), now);
+        details.put(SETTLING_SINCE, dev.berth.operator.api.Conditions.rfc3339(since));
         return withDetails(op, details);
+    }
+
+    /**
+     * The start of a wait kept in details (RFC 3339), or {@code now} when none is kept, it is unreadable
+     * (a hand-edited status) or in the future: a bad value restarts the wait rather than ending it.
+     */
+    static Instant since(String recorded, Instant now) {
+        if (recorded == null) {
+            return now;
+        }
+        try {
+            Instant since = Instant.parse(recorded.trim());
+            return since.isAfter(now) ? now : since;
+        } catch (java.time.format.DateTimeParseException e) {
+            return now;
+        }
     }
 
     /** A number kept in details; {@code otherwise} when absent or not a number (a hand-edited status). */

@@ -193,7 +193,8 @@ public final class ScaleDownStep implements OperationStep {
         Reshuffle.Pass pass;
         try {
             pass = Reshuffle.pass(ctx.admin(), ctx.clock(), ctx.cluster(),
-                    new PlanIntent.RemoveBrokers(leaving), 0, leaving, Reshuffle.lastBatch(op));
+                    new PlanIntent.RemoveBrokers(leaving), 0, leaving,
+                    Reshuffle.lastBatch(op, ctx.clock().instant()));
         } catch (PlanRefusedException e) {
             return new StepResult(true, Reshuffle.phase(op, DRAINING, "Drain paused: "
                     + e.getMessage() + "."), List.of(Condition.of(ConditionType.ScaleDownBlocked,
@@ -202,7 +203,7 @@ public final class ScaleDownStep implements OperationStep {
                     Duration.ofSeconds(10));
         }
         if (pass.settling()) {
-            return StepResult.of(Reshuffle.settling(op), Duration.ofSeconds(1), notBlocked());
+            return StepResult.of(Reshuffle.settling(op, ctx.clock().instant()), Duration.ofSeconds(1), notBlocked());
         }
         if (pass.waiting()) {
             OperationStatus next = Reshuffle.inFlight(op, pass.running(), Reshuffle.sizes(ctx.kafka().observation()));

@@ -89,7 +89,8 @@ public final class ScaleUpStep implements OperationStep {
         Reshuffle.Pass pass;
         try {
             pass = Reshuffle.pass(ctx.admin(), ctx.clock(), ctx.cluster(),
-                    new PlanIntent.AddBrokers(receivers), Reshuffle.BALANCED_SHARE, dropped(op), Reshuffle.lastBatch(op));
+                    new PlanIntent.AddBrokers(receivers), Reshuffle.BALANCED_SHARE, dropped(op),
+                    Reshuffle.lastBatch(op, ctx.clock().instant()));
         } catch (PlanRefusedException e) {
             return new StepResult(true, Reshuffle.phase(op, PHASE, "Paused: " + e.getMessage() + "."),
                     List.of(Condition.of(ConditionType.ScaleUpBlocked, true,
@@ -98,7 +99,7 @@ public final class ScaleUpStep implements OperationStep {
                     Duration.ofSeconds(10));
         }
         if (pass.settling()) {
-            return StepResult.of(Reshuffle.settling(op), Duration.ofSeconds(1), notBlocked());
+            return StepResult.of(Reshuffle.settling(op, ctx.clock().instant()), Duration.ofSeconds(1), notBlocked());
         }
         if (pass.done()) {
             OperationStatus last = Reshuffle.progress(op, PHASE, pass.plan(), null);

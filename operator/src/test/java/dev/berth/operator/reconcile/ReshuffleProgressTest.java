@@ -141,14 +141,33 @@ class ReshuffleProgressTest {
     @Test
     void handEditedDetailsNeverStopAnOperation() {
         OperationStatus edited = new OperationStatus("ScaleDown", "Draining", List.of(3), 10L, 100L, 1, 4,
-                "2026-01-01T00:00:00Z", null, Map.of(Reshuffle.SETTLE_PASSES, "x", Reshuffle.BASE_BYTES, "lots",
+                "2026-01-01T00:00:00Z", null, Map.of(Reshuffle.SETTLING_SINCE, "x", Reshuffle.BASE_BYTES, "lots",
                         Reshuffle.BATCH_BYTES, "", MoveCancel.ORIGINS, "orders-0:3,1,2"));
-        assertThat(Reshuffle.lastBatch(edited)).as("a bad count reads as 0").containsKey("orders-0");
-        assertThat(Reshuffle.settling(edited).details()).containsEntry(Reshuffle.SETTLE_PASSES, "1");
+        java.time.Instant now = java.time.Instant.parse("2026-01-01T00:10:00Z");
+        assertThat(Reshuffle.lastBatch(edited, now)).as("a bad start reads as now").containsKey("orders-0");
+        assertThat(Reshuffle.settling(edited, now).details()).containsEntry(Reshuffle.SETTLING_SINCE, "2026-01-01T00:10:00Z");
         OperationStatus next = Reshuffle.inFlight(edited, Map.of("t-0", 1), Map.of("t-0", 5L));
         assertThat(next.bytesMoved()).isEqualTo(10L);
-        OperationStatus waitedEnough = Reshuffle.withDetails(edited, Map.of(Reshuffle.SETTLE_PASSES, "5",
-                MoveCancel.ORIGINS, "orders-0:3,1,2"));
-        assertThat(Reshuffle.lastBatch(waitedEnough)).as("gave up waiting").isEmpty();
+    }
+
+    /**
+     * Passes wait up to 30 s of clock time for describeTopics to show the last batch's end, however many
+     * come meanwhile; the start is kept from the first of them.
+     */
+    @Test
+    void waitingForTheBatchsEndIsBoundedInTimeNotPasses() {
+        java.time.Instant t0 = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        OperationStatus op = new OperationStatus("ScaleDown", "Draining", List.of(3), 0L, 100L, 0, 4,
+                "2026-01-01T00:00:00Z", null, Map.of(MoveCancel.ORIGINS, "orders-0:3,1,2"));
+        for (int pass = 0; pass < 20; pass++) { // twenty passes a second apart: all still wait
+            java.time.Instant at = t0.plusSeconds(pass);
+            assertThat(Reshuffle.lastBatch(op, at)).as("pass %d", pass).containsKey("orders-0");
+            op = Reshuffle.settling(op, at);
+            assertThat(op.details()).containsEntry(Reshuffle.SETTLING_SINCE, "2026-01-01T00:00:00Z");
+        }
+        assertThat(Reshuffle.lastBatch(op, t0.plusSeconds(29))).containsKey("orders-0");
+        assertThat(Reshuffle.lastBatch(op, t0.plusSeconds(30))).as("gave up waiting").isEmpty();
+        assertThat(Reshuffle.lastBatch(Reshuffle.withDetails(op, Map.of(Reshuffle.SETTLING_SINCE, "2027-01-01T00:00:00Z",
+                MoveCancel.ORIGINS, "orders-0:3,1,2")), t0.plusSeconds(60))).as("a start in the future is now").isNotEmpty();
     }
 }
