@@ -25,7 +25,7 @@ final class HotLeadersOutput {
     /** The plan as JSON. */
     record HotJson(String intent, int tolerancePercent, long minBytesInPerSec, double meanBytesInPerSec,
             List<HotMove> moves, Map<Integer, Double> leaderBytesInBefore,
-            Map<Integer, Double> leaderBytesInAfter) {}
+            Map<Integer, Double> leaderBytesInAfter, HotLeaders.Stuck stillHot) {}
 
     static HotJson plan(ClusterSnapshot s, int tolerancePercent, long minBytesIn) {
         HotLeaders.Plan plan = HotLeaders.plan(s,
@@ -39,7 +39,7 @@ final class HotLeadersOutput {
                     p.bytesInPerSec()));
         }
         return new HotJson("hot leaders", tolerancePercent, minBytesIn, plan.mean(), moves, plan.before(),
-                plan.after());
+                plan.after(), plan.stuck());
     }
 
     static void print(HotJson p, boolean ratesKnown, PrintStream out) {
@@ -56,5 +56,11 @@ final class HotLeadersOutput {
         out.printf(Locale.ROOT, "leader bytes-in per broker (mean %s):%n", HotLeaders.rate(p.meanBytesInPerSec()));
         p.leaderBytesInBefore().forEach((id, before) -> out.printf(Locale.ROOT, "  %-6d %12s -> %s%n", id,
                 HotLeaders.rate(before), HotLeaders.rate(p.leaderBytesInAfter().get(id))));
+        HotLeaders.Stuck st = p.stillHot();
+        if (st != null) {
+            out.printf(Locale.ROOT, "still hot: broker %d leads %s%s; moving replicas would even it (not built)%n",
+                    st.broker(), HotLeaders.rate(st.bytesInPerSec()), st.partition() == null ? ""
+                            : ", " + st.partition() + " alone " + HotLeaders.rate(st.partitionBytesInPerSec()));
+        }
     }
 }

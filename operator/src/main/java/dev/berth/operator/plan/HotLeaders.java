@@ -32,13 +32,15 @@ import java.util.TreeMap;
  * that gives the lowest max(load(h) − rate, load(r) + rate), provided it is below load(h) (the first
  * partition in snapshot order, then the first replica in list order, on a tie). When h has no such
  * move, the plan stops: a partition hotter than the share it would leave cannot be split by
- * leadership, which is the second stage's work (moving replicas).
+ * leadership, which is the second stage's work (moving replicas). A broker still hot after the plan is
+ * reported in {@link Plan#stuck}, with the hottest partition it leads.
  *
  * <p><b>Example</b>, tolerance 25%: brokers 0,1,2; broker 0 leads hot-0 [0,1,2] at 6 MB/s, hot-1
  * [0,2,1] and hot-2 [0,1,2] at 3 MB/s each. Loads 12, 0, 0; mean 4; 12 &gt; 5: hot. Stop at 4.5.
  * h = 0: hot-0 to 1 gives max(6, 6) = 6, the lowest: [1,0,2]; loads 6, 6, 0. h = 0 again (tie, lowest
  * id): hot-1 to 2 gives max(3, 3) = 3: [2,0,1]; loads 3, 6, 3. h = 1 leads only hot-0, which moved:
- * stop. Two moves; the hottest broker went from 12 to 6 MB/s.
+ * stop. Two moves; the hottest broker went from 12 to 6 MB/s. Broker 1 is still hot (6 &gt; 5), and hot-0
+ * alone carries its 6 MB/s: {@link Plan#stuck} names both.
  */
 public final class HotLeaders {
     /**
@@ -67,8 +69,10 @@ public final class HotLeaders {
      * @param before leader bytes-in per registered broker now
      * @param after the same once the moves are done
      * @param mean the mean of {@code before}
+     * @param stuck the hottest broker if it is still hot once the moves are done, else {@code null}
      */
-    public record Plan(List<Move> moves, Map<Integer, Double> before, Map<Integer, Double> after, double mean) {
+    public record Plan(List<Move> moves, Map<Integer, Double> before, Map<Integer, Double> after, double mean,
+            Stuck stuck) {
         public Plan {
             moves = List.copyOf(moves);
             before = java.util.Collections.unmodifiableMap(new TreeMap<>(before));
@@ -80,6 +84,16 @@ public final class HotLeaders {
             return HotLeaders.hottest(before);
         }
     }
+
+    /**
+     * A broker leadership moves cannot cool: it stays hot after the plan.
+     *
+     * @param broker its id
+     * @param bytesInPerSec its leader bytes-in after the plan
+     * @param partition the partition with the most bytes-in it still leads (null if none has any)
+     * @param partitionBytesInPerSec that partition's bytes-in
+     */
+    public record Stuck(int broker, double bytesInPerSec, String partition, double partitionBytesInPerSec) {}
 
     public static Plan plan(ClusterSnapshot s, Policy policy) {
         Map<Integer, Double> load = new TreeMap<>();
@@ -95,7 +109,7 @@ public final class HotLeaders {
         double mean = load.values().stream().mapToDouble(Double::doubleValue).sum() / Math.max(1, load.size());
         List<Move> moves = new ArrayList<>();
         if (!anyHot(load, mean, policy)) {
-            return new Plan(moves, before, load, mean);
+            return new Plan(moves, before, load, mean, null);
         }
         double stop = mean * (1 + policy.tolerance() / 2);
         Set<String> moved = new HashSet<>();
@@ -140,7 +154,22 @@ public final class HotLeaders {
             load.put(h, hot - bestP.bytesInPerSec());
             load.merge(bestR, bestP.bytesInPerSec(), Double::sum);
         }
-        return new Plan(moves, before, load, mean);
+        return new Plan(moves, before, load, mean, anyHot(load, mean, policy) ? stuck(s, moves, load) : null);
+    }
+
+    /** The hottest broker after {@code moves}, with the busiest partition it then leads. */
+    private static Stuck stuck(ClusterSnapshot s, List<Move> moves, Map<Integer, Double> load) {
+        int h = hottest(load);
+        Map<String, Integer> newLeader = new java.util.HashMap<>();
+        moves.forEach(m -> newLeader.put(m.name(), m.newReplicas().get(0)));
+        PartitionState top = null;
+        for (PartitionState p : s.partitions()) {
+            if (newLeader.getOrDefault(p.name(), p.leader()) == h && p.bytesInPerSec() > 0
+                    && (top == null || p.bytesInPerSec() > top.bytesInPerSec())) {
+                top = p;
+            }
+        }
+        return new Stuck(h, load.get(h), top == null ? null : top.name(), top == null ? 0 : top.bytesInPerSec());
     }
 
     /** Whether some broker's load is above mean × (1 + tolerance) and at least the minimum above the mean. */

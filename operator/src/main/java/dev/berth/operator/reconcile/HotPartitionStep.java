@@ -49,6 +49,9 @@ import org.apache.kafka.common.TopicPartition;
  *       first replica does not lead gets a preferred election. A partition that disappeared, whose
  *       replicas changed, or whose new leader fell out of sync, is left as it is. The new order makes the
  *       new leader preferred, so Kafka's own leader balancing keeps it there.
+ *   <li>A broker still hot after the plan (or with no move that helps) gets a Warning
+ *       {@code LeaderRebalanceInsufficient}, naming the busiest partition it leads; with no move at all,
+ *       that Warning alone, once per {@link #COOL_DOWN}.
  *   <li><b>End</b> when every planned partition is led by its new leader or was left, or after
  *       {@value #PASSES} passes: Event {@code LeaderRebalanced} (a Warning when some partition did not
  *       move), the operation cleared.
@@ -86,7 +89,13 @@ public final class HotPartitionStep implements OperationStep {
         /** Some broker leads more produce than the tolerance allows: moving leadership. */
         STARTED("LeaderRebalanceStarted"),
         /** The moves are done (Normal) or some partition could not move (Warning). */
-        DONE("LeaderRebalanced");
+        DONE("LeaderRebalanced"),
+        /**
+         * A Warning: a broker stays hot whatever leadership does (a partition alone carries more than its
+         * share, or has no other in-sync replica); moving replicas would help, which berth does not do yet.
+         * At most once per {@link #COOL_DOWN}.
+         */
+        INSUFFICIENT("LeaderRebalanceInsufficient");
 
         final String reason;
 
@@ -129,8 +138,19 @@ public final class HotPartitionStep implements OperationStep {
         }
         HotLeaders.Plan plan = HotLeaders.plan(s, new HotLeaders.Policy(hot.tolerancePercent() / 100.0,
                 hot.minBytesInPerSec(), HotLeaders.MAX_MOVES));
-        if (plan.moves().isEmpty() || reassigning(ctx.admin())) {
+        if (plan.moves().isEmpty() && plan.stuck() == null || reassigning(ctx.admin())) {
             return StepResult.NOTHING;
+        }
+        if (plan.moves().isEmpty()) {
+            // said once per cool-down, not on every pass: remembered once posted, as a refused status write
+            // drops the pass's Events (remembered before, a Warning was lost for the whole cool-down)
+            String key = key(ctx);
+            Instant now = ctx.clock().instant();
+            ctx.event("Warning", Event.INSUFFICIENT.reason, stuck(plan, hot), () -> lastEnded.put(key, now));
+            return StepResult.NOTHING;
+        }
+        if (plan.stuck() != null) {
+            ctx.event("Warning", Event.INSUFFICIENT.reason, stuck(plan, hot));
         }
         Map<String, List<Integer>> orders = new TreeMap<>();
         Set<Integer> from = new TreeSet<>();
@@ -233,6 +253,20 @@ public final class HotPartitionStep implements OperationStep {
         boolean settled() {
             return reorder.isEmpty() && elect.isEmpty();
         }
+    }
+
+    /** The {@link Event#INSUFFICIENT} message. */
+    static String stuck(HotLeaders.Plan plan, HotPartitionsSpec hot) {
+        HotLeaders.Stuck st = plan.stuck();
+        int n = plan.moves().size();
+        String leads = n == 0 ? " leads " + HotLeaders.rate(st.bytesInPerSec()) + " of produce"
+                : " will still lead " + HotLeaders.rate(st.bytesInPerSec()) + " of produce after the " + n
+                        + " leadership move" + (n == 1 ? "" : "s") + " planned,";
+        return "Broker " + st.broker() + leads + " against a mean of " + HotLeaders.rate(plan.mean()) + " (tolerance "
+                + hot.tolerancePercent() + "%), and no " + (n == 0 ? "" : "other ") + "leadership move lowers it"
+                + (st.partition() == null ? "" : ": " + st.partition() + " alone carries "
+                + HotLeaders.rate(st.partitionBytesInPerSec())) + ". Moving replicas would even it; berth does not"
+                + " do that yet.";
     }
 
     private static String bytesIn(Map<String, String> details, String key) {

@@ -41,4 +41,9 @@ public record StepContext(
     public void event(String type, String reason, String message) {
         events.post(type, reason, message);
     }
+
+    /** Queues an Event, and runs {@code posted} once it is posted ({@link StepEvents}). */
+    public void event(String type, String reason, String message, Runnable posted) {
+        events.post(type, reason, message, posted);
+    }
 }

@@ -18,13 +18,22 @@ import org.slf4j.LoggerFactory;
 public final class StepEvents {
     private static final Logger LOG = LoggerFactory.getLogger(StepEvents.class);
 
-    private record Pending(String type, String reason, String message) {}
+    private record Pending(String type, String reason, String message, Runnable posted) {}
 
     private final List<Pending> pending = new ArrayList<>();
 
     /** Queues an Event ({@code type} Normal or Warning, {@code reason} CamelCase). */
     public void post(String type, String reason, String message) {
-        pending.add(new Pending(type, reason, message));
+        post(type, reason, message, () -> {});
+    }
+
+    /**
+     * As {@link #post(String, String, String)}, and runs {@code posted} once the Event is posted: for a
+     * step that remembers, in memory, that it said something (it is not run when the pass's Events are
+     * dropped, or the post fails, so the step says it again on a later pass).
+     */
+    public void post(String type, String reason, String message, Runnable posted) {
+        pending.add(new Pending(type, reason, message, posted));
     }
 
     /** Reasons queued so far, in order (for tests and logs). */
@@ -37,6 +46,7 @@ public final class StepEvents {
         for (Pending p : pending) {
             try {
                 writer.event(cluster, p.type(), p.reason(), p.message());
+                p.posted().run();
             } catch (ApiException | RuntimeException e) {
                 LOG.warn("event {} on {}/{} not posted: {}", p.reason(), cluster.namespace(), cluster.name(), e.toString());
             }

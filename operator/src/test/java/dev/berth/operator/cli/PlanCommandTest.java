@@ -109,6 +109,8 @@ class PlanCommandTest {
                 .containsPattern("0 +585.9 KiB/s -> 97.7 KiB/s")
                 .containsPattern("1 +0 B/s -> 293.0 KiB/s")
                 .containsPattern("2 +0 B/s -> 195.3 KiB/s")
+                .contains("still hot: broker 1 leads 293.0 KiB/s, hot-0 alone 293.0 KiB/s; moving replicas would even"
+                        + " it (not built)")
                 .doesNotContain("note:");
 
         JsonObject json = JsonParser.parseString(run("--snapshot", f, "--hot-leaders", "--min-bytes-in=10000",
@@ -120,6 +122,11 @@ class PlanCommandTest {
         assertThat(first.get("to").getAsInt()).isEqualTo(1);
         assertThat(first.get("bytesInPerSec").getAsDouble()).isEqualTo(300_000);
         assertThat(json.getAsJsonObject("leaderBytesInAfter").get("0").getAsDouble()).isEqualTo(100_000);
+        assertThat(json.get("stillHot")).as("300 KB/s is not above 200 × 1.5").isNull();
+        JsonObject stuck = JsonParser.parseString(run("--snapshot", f, "--hot-leaders", "--min-bytes-in=10000", "--json")
+                .out()).getAsJsonObject().getAsJsonObject("stillHot");
+        assertThat(stuck.get("broker").getAsInt()).isEqualTo(1);
+        assertThat(stuck.get("partition").getAsString()).isEqualTo("hot-0");
 
         Result defaults = run("--snapshot", f, "--hot-leaders");
         assertThat(defaults.out()).as("600 KB/s is less than 1 MiB/s above the mean").contains("moves: 0");

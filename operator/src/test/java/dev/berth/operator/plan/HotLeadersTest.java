@@ -101,6 +101,32 @@ class HotLeadersTest {
     }
 
     @Test
+    void aBrokerStillHotAfterThePlanIsNamedWithItsBusiestPartition() {
+        List<Integer> three = List.of(0, 1, 2);
+        HotLeaders.Plan example = HotLeaders.plan(snapshot(three,
+                List.of(new P(List.of(0, 1, 2), 6), new P(List.of(0, 2, 1), 3), new P(List.of(0, 1, 2), 3))), POLICY);
+        assertThat(example.stuck()).as("the class comment's example: 1 ends at 6 > 5, all of it hot-0")
+                .isEqualTo(new HotLeaders.Stuck(1, 6.0, "hot-0", 6.0));
+        HotLeaders.Plan alone = HotLeaders.plan(snapshot(three, List.of(new P(List.of(0, 1, 2), 12))), POLICY);
+        assertThat(alone.moves()).isEmpty();
+        assertThat(alone.stuck()).as("no move at all").isEqualTo(new HotLeaders.Stuck(0, 12.0, "hot-0", 12.0));
+        HotLeaders.Plan movedOnto = HotLeaders.plan(snapshot(three,
+                List.of(new P(List.of(0, 1, 2), List.of(0, 2), 6), new P(List.of(0, 1), 2), new P(List.of(0, 1), 4))),
+                POLICY);
+        assertThat(movedOnto.moves()).extracting(Move::toString).containsExactly("hot-0 [0, 1, 2] -> [2, 0, 1] HOT_LEADER",
+                "hot-1 [0, 1] -> [1, 0] HOT_LEADER");
+        assertThat(movedOnto.stuck()).as("loads 4, 2, 6: 2 is still hot, leading only hot-0")
+                .isEqualTo(new HotLeaders.Stuck(2, 6.0, "hot-0", 6.0));
+        HotLeaders.Plan evened = HotLeaders.plan(snapshot(three,
+                List.of(new P(List.of(0, 1, 2), 3), new P(List.of(0, 2, 1), 3), new P(List.of(0, 1, 2), 3))), POLICY);
+        assertThat(evened.after()).isEqualTo(Map.of(0, 3.0, 1, 3.0, 2, 3.0));
+        assertThat(evened.stuck()).as("evened: nobody is hot").isNull();
+        HotLeaders.Plan calm = HotLeaders.plan(snapshot(three, List.of(new P(List.of(0, 1, 2), 5),
+                new P(List.of(1, 2, 0), 4), new P(List.of(2, 0, 1), 3))), POLICY);
+        assertThat(calm.stuck()).as("never hot").isNull();
+    }
+
+    @Test
     void ratesReadAsPeopleWriteThem() {
         assertThat(HotLeaders.rate(0)).isEqualTo("0 B/s");
         assertThat(HotLeaders.rate(1023.4)).isEqualTo("1023 B/s");

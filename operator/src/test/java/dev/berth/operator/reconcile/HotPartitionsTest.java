@@ -111,8 +111,6 @@ class HotPartitionsTest {
                 .asString().startsWith("Broker 0 leads ").contains("(tolerance 25%): moving leadership of 2 partitions");
         assertThat(RollingRestartTest.messagesOf(rig, HotPartitionStep.Event.DONE.reason)).singleElement()
                 .asString().startsWith("Moved leadership of 2 of 2 partitions; broker 0 was leading ");
-        System.out.println("events: " + RollingRestartTest.messagesOf(rig, HotPartitionStep.Event.STARTED.reason)
-                + " " + RollingRestartTest.messagesOf(rig, HotPartitionStep.Event.DONE.reason));
         assertThat(OperatorMetrics.LEADERSHIP_MOVES.get() - moves).isEqualTo(2.0);
         assertThat(rig.glue().stops).as("no broker stopped").isEmpty();
         await("the status follows: every broker leads some produce").atMost(WAIT)
@@ -151,6 +149,47 @@ class HotPartitionsTest {
         });
         await("a second pair of Events").atMost(WAIT)
                 .until(() -> RollingRestartTest.messagesOf(rig, HotPartitionStep.Event.DONE.reason).size() == 2);
+    }
+
+    @Test
+    @Order(4)
+    void aPartitionHotterThanItsShareIsReportedNotChurned() throws Exception {
+        KafkaAwait.createTopic(rig.admin(), "big", Map.of(0, List.of(2, 0, 1)));
+        rig.kafka.awaitFullIsr("big");
+        String value = "y".repeat(1000);
+        // three times a clicks partition's rate, led by broker 2, which also leads one of clicks-0..2
+        writer.scheduleAtFixedRate(() -> {
+            for (int i = 0; i < 15; i++) {
+                producer.send(new ProducerRecord<>("big", 0, null, value));
+            }
+        }, 0, 50, TimeUnit.MILLISECONDS);
+        await("status shows broker 2 leading big-0 too").atMost(WAIT).until(() -> bytesIn(2) > 300_000);
+        int clicksOn2 = List.of(0, 1, 2).stream().filter(p -> leaders().get(p) == 2).findFirst().orElseThrow();
+
+        rig.advance(HotPartitionStep.COOL_DOWN.plusMinutes(1));
+        await("broker 2 hands its clicks partition over and is still hot").atMost(WAIT).until(() ->
+                leaders().get(clicksOn2) != 2 && rig.cluster().getStatus().operation() == null
+                        && RollingRestartTest.messagesOf(rig, HotPartitionStep.Event.INSUFFICIENT.reason).size() == 1);
+        assertThat(leaders().get(3)).isEqualTo(1);
+        assertThat(RollingRestartTest.messagesOf(rig, HotPartitionStep.Event.INSUFFICIENT.reason)).singleElement()
+                .asString().startsWith("Broker 2 will still lead ").contains(" of produce after the 1 leadership move"
+                        + " planned, against a mean of ").contains("and no other leadership move lowers it: big-0 alone"
+                        + " carries ")
+                .endsWith("Moving replicas would even it; berth does not do that yet.");
+        assertThat(RollingRestartTest.messagesOf(rig, HotPartitionStep.Event.STARTED.reason)).hasSize(3);
+
+        // nothing left to hand over: the next look says so again, once, and moves nothing
+        rig.advance(HotPartitionStep.COOL_DOWN.plusMinutes(1));
+        await("a second Warning").atMost(WAIT).until(() ->
+                RollingRestartTest.messagesOf(rig, HotPartitionStep.Event.INSUFFICIENT.reason).size() == 2);
+        assertThat(RollingRestartTest.messagesOf(rig, HotPartitionStep.Event.INSUFFICIENT.reason).get(1))
+                .as("no move planned this time").startsWith("Broker 2 leads ")
+                .contains("and no leadership move lowers it: big-0 alone carries ");
+        await("within the cool-down it is not said again, and no leader moves").during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(10)).until(() ->
+                        RollingRestartTest.messagesOf(rig, HotPartitionStep.Event.INSUFFICIENT.reason).size() == 2
+                                && RollingRestartTest.messagesOf(rig, HotPartitionStep.Event.STARTED.reason).size() == 3
+                                && leaders().get(clicksOn2) != 2 && leaders().get(0) != -1);
     }
 
     /** Partition of {@code clicks} to its leader. */

@@ -43,6 +43,9 @@ class StaleStatusWriteTest {
     static final OperationStatus MINE = new OperationStatus(OperationStatus.SCALE_UP, "Reassigning", List.of(1), 0L,
             null, 0, null, "2026-11-26T11:59:00Z", "decided by the slow pass from the old object", Map.of());
 
+    /** Clusters whose held pass's Event ran its "posted" callback (a step remembering it said something). */
+    static final java.util.Set<String> postedCallbacks = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** What the held pass returns as the operation. */
     static volatile OperationStatus heldPassReturns = MINE;
 
@@ -60,7 +63,7 @@ class StaleStatusWriteTest {
                 resume.await(WAIT.toSeconds(), TimeUnit.SECONDS);
                 passes.incrementAndGet();
                 // what the slow pass decided from the object it read: an operation of its own, and an Event
-                ctx.event("Normal", "HeldPassDecided", "decided by the held pass");
+                ctx.event("Normal", "HeldPassDecided", "decided by the held pass", () -> postedCallbacks.add(target));
                 return new StepResult(true, heldPassReturns, List.of(), null);
             }
             passes.incrementAndGet();
@@ -100,6 +103,7 @@ class StaleStatusWriteTest {
         assertThat(OperatorFixture.get(bed, NS, "slow").getStatus().operation()).isEqualTo(theirs).isNotEqualTo(MINE);
         // its Event neither: the pass did not count (before, it was posted at once, whatever became of the pass)
         assertThat(heldPassEvents("slow")).isZero();
+        assertThat(postedCallbacks).as("nor does a step that remembers it posted it").doesNotContain("slow");
     }
 
     static long heldPassEvents(String cluster) throws Exception {
@@ -143,6 +147,7 @@ class StaleStatusWriteTest {
         await("the held pass ended and a later one ran").atMost(WAIT).until(() -> passes.get() >= before + 2);
         assertThat(OperatorFixture.get(bed, NS, "edited").getStatus().operation()).isEqualTo(submitted);
         assertThat(heldPassEvents("edited")).as("its operation counted, so does its Event").isEqualTo(1);
+        assertThat(postedCallbacks).as("and the step learns it was posted").contains("edited");
     }
 
     /**
