@@ -52,9 +52,10 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>A broker still hot after the plan (or with no move that helps) gets a Warning
  *       {@code LeaderRebalanceInsufficient}, naming the busiest partition it leads; with no move at all,
  *       that Warning alone, once per {@link #COOL_DOWN}.
- *   <li><b>End</b> when every planned partition is led by its new leader or was left, or after
- *       {@value #PASSES} passes: Event {@code LeaderRebalanced} (a Warning when some partition did not
- *       move), the operation cleared.
+ *   <li><b>End</b> when every planned partition is led by its new leader or was left, or
+ *       {@link #MOVE_FOR} after the start (a time, not a count of passes: passes come as fast as status
+ *       writes wake the reconciler, faster than a lagging describeTopics catches up): Event
+ *       {@code LeaderRebalanced} (a Warning when some partition did not move), the operation cleared.
  * </ol>
  * Setting the mode to {@code Off} ends an operation in flight; what moved stays moved.
  *
@@ -67,14 +68,13 @@ public final class HotPartitionStep implements OperationStep {
     static final String MOVING = "MovingLeadership";
     /** Details: partition name to its planned replica order ({@link BatchOrigins#encode}). */
     static final String ORDERS = "orders";
-    /** Details: passes spent reordering and electing. */
-    static final String PASS = "passes";
     /** Details: the hottest broker when planned, its leader bytes-in then and as planned, and the mean. */
     static final String HOT_BROKER = "hotBroker";
     static final String HOT_BEFORE = "hotBytesInPerSec";
     static final String HOT_AFTER = "plannedBytesInPerSec";
     static final String MEAN = "meanBytesInPerSec";
-    static final int PASSES = 5;
+    /** How long passes ask Kafka for the planned leaders before the operation ends with what it got. */
+    static final Duration MOVE_FOR = Duration.ofSeconds(30);
     /**
      * The least time between two rebalances of one cluster: Kafka's own leader balancing checks every
      * 300 s ({@code leader.imbalance.check.interval.seconds}), and berth moves leadership no more often.
@@ -120,9 +120,10 @@ public final class HotPartitionStep implements OperationStep {
         }
         ClusterSnapshot s = new KafkaObserver(ctx.admin(), ctx.clock()).snapshot();
         Progress p = Progress.of(BatchOrigins.decode(op.details().get(ORDERS)), s);
-        int passes = Reshuffle.intDetail(op.details(), PASS, 0);
-        if (hot.mode() == HotPartitionsSpec.Mode.Leadership && !p.settled() && passes < PASSES) {
-            return move(ctx, op, p, passes);
+        Instant now = ctx.clock().instant();
+        boolean inTime = now.isBefore(Reshuffle.since(op.startedAt(), now).plus(MOVE_FOR));
+        if (hot.mode() == HotPartitionsSpec.Mode.Leadership && !p.settled() && inTime) {
+            return move(ctx, op, p);
         }
         return end(ctx, op, p, hot.mode() != HotPartitionsSpec.Mode.Leadership);
     }
@@ -175,16 +176,14 @@ public final class HotPartitionStep implements OperationStep {
     }
 
     /** One pass: reorders, then preferred elections for every planned partition not led by its new leader. */
-    private static StepResult move(StepContext ctx, OperationStatus op, Progress p, int passes) throws Exception {
+    private static StepResult move(StepContext ctx, OperationStatus op, Progress p) throws Exception {
         MoveCancel.reorder(ctx.admin(), p.reorder());
         Set<TopicPartition> elect = new HashSet<>();
         p.reorder().keySet().forEach(n -> elect.add(MoveCancel.partition(n)));
         p.elect().forEach(n -> elect.add(MoveCancel.partition(n)));
         Leadership.electPreferred(ctx.admin(), elect);
-        Map<String, String> details = new TreeMap<>(op.details());
-        details.put(PASS, Integer.toString(passes + 1));
         return StepResult.of(new OperationStatus(op.type(), MOVING, op.brokers(), null, null, p.done().size(),
-                op.partitionsTotal(), op.startedAt(), op.message(), details), SOON);
+                op.partitionsTotal(), op.startedAt(), op.message(), op.details()), SOON);
     }
 
     private StepResult end(StepContext ctx, OperationStatus op, Progress p, boolean turnedOff) {
@@ -208,8 +207,8 @@ public final class HotPartitionStep implements OperationStep {
         Set<String> unfinished = new TreeSet<>(p.reorder().keySet());
         unfinished.addAll(p.elect());
         if (!turnedOff && !unfinished.isEmpty()) {
-            message += " Not led by their new leader after " + PASSES + " passes: " + String.join(", ", unfinished)
-                    + ".";
+            message += " Not led by their new leader " + MOVE_FOR.toSeconds() + " s on: "
+                    + String.join(", ", unfinished) + ".";
         }
         ctx.event(p.done().size() < planned && !turnedOff ? "Warning" : "Normal", Event.DONE.reason, message);
         return StepResult.of(null, null);

@@ -160,6 +160,20 @@ final class DayTwoRig implements AutoCloseable {
         operator.start();
     }
 
+    /** The operators' clock now. */
+    java.time.Instant now() {
+        return clock.instant();
+    }
+
+    /** Writes {@code op} as the KafkaCluster's operation, as a status from an earlier operator (or a person) left it. */
+    void writeOperation(dev.berth.operator.api.OperationStatus op) throws ApiException {
+        KafkaCluster c = cluster();
+        dev.berth.operator.api.KafkaClusterStatus s = c.getStatus();
+        new dev.berth.operator.act.KubeWriter(bed.apiClient(), Clock.systemUTC()).patchStatus(c,
+                new dev.berth.operator.api.KafkaClusterStatus(s.observedGeneration(), s.phase(), s.ready(), s.conditions(),
+                        s.brokers(), s.controllers(), op));
+    }
+
     /** Moves the operators' clock {@code by} ahead of the system's (cumulative). */
     void advance(Duration by) {
         clock.ahead = clock.ahead.plus(by);

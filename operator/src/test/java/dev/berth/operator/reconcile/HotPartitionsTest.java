@@ -192,6 +192,42 @@ class HotPartitionsTest {
                                 && leaders().get(clicksOn2) != 2 && leaders().get(0) != -1);
     }
 
+    /**
+     * An operation read back from status (an operator restarted mid-way): it goes on where it was, and
+     * one started more than 30 s ago ends with what it got, with a Warning naming what did not move, and
+     * asks Kafka for nothing more.
+     */
+    @Test
+    @Order(5)
+    void anOperationFromStatusResumesAndOneTooOldEndsWithAWarning() throws Exception {
+        long done = rig.eventCount(HotPartitionStep.Event.DONE.reason);
+        rig.writeOperation(new OperationStatus(HotPartitionStep.TYPE, HotPartitionStep.MOVING, List.of(1), null, null, 0,
+                1, "2026-01-01T00:00:00Z", "by hand", Map.of(HotPartitionStep.ORDERS, "clicks-3:2,1,0")));
+        await("it ends at once").atMost(WAIT).until(() -> rig.eventCount(HotPartitionStep.Event.DONE.reason) == done + 1
+                && rig.cluster().getStatus().operation() == null);
+        assertThat(warnings(HotPartitionStep.Event.DONE.reason)).contains("Moved leadership of 0 of 1 partitions. Not led by"
+                + " their new leader 30 s on: clicks-3.");
+        assertThat(rig.replicas("clicks").get(3)).as("nothing asked of Kafka").isEqualTo(List.of(1, 2, 0));
+        assertThat(leaders().get(3)).isEqualTo(1);
+
+        rig.writeOperation(new OperationStatus(HotPartitionStep.TYPE, HotPartitionStep.MOVING, List.of(1), null, null, 0,
+                1, dev.berth.operator.api.Conditions.rfc3339(rig.now()), "by hand", Map.of(HotPartitionStep.ORDERS,
+                        "clicks-3:2,1,0")));
+        await("a recent one goes on: clicks-3 led by 2, preferred").atMost(WAIT).until(() ->
+                rig.replicas("clicks").get(3).equals(List.of(2, 1, 0)) && leaders().get(3) == 2
+                        && rig.cluster().getStatus().operation() == null);
+        await("and ends as done").atMost(WAIT).until(() -> rig.eventCount(HotPartitionStep.Event.DONE.reason) == done + 2);
+        assertThat(RollingRestartTest.messagesOf(rig, HotPartitionStep.Event.DONE.reason))
+                .contains("Moved leadership of 1 of 1 partitions.");
+    }
+
+    /** Messages of the Warnings with {@code reason}. */
+    private static List<String> warnings(String reason) throws Exception {
+        return rig.core.listNamespacedEvent(DayTwoRig.NS).execute().getItems().stream()
+                .filter(e -> reason.equals(e.getReason()) && "Warning".equals(e.getType())).map(e -> e.getMessage())
+                .toList();
+    }
+
     /** Partition of {@code clicks} to its leader. */
     private static Map<Integer, Integer> leaders() {
         Map<Integer, Integer> out = new TreeMap<>();
