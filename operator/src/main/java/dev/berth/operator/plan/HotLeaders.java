@@ -154,14 +154,17 @@ public final class HotLeaders {
             load.put(h, hot - bestP.bytesInPerSec());
             load.merge(bestR, bestP.bytesInPerSec(), Double::sum);
         }
-        return new Plan(moves, before, load, mean, anyHot(load, mean, policy) ? stuck(s, moves, load) : null);
-    }
-
-    /** The hottest broker after {@code moves}, with the busiest partition it then leads. */
-    private static Stuck stuck(ClusterSnapshot s, List<Move> moves, Map<Integer, Double> load) {
-        int h = hottest(load);
         Map<String, Integer> newLeader = new java.util.HashMap<>();
         moves.forEach(m -> newLeader.put(m.name(), m.newReplicas().get(0)));
+        return new Plan(moves, before, load, mean, anyHot(load, mean, policy) ? stuck(s, newLeader, load) : null);
+    }
+
+    /**
+     * The hottest broker by {@code load}, with the busiest partition it leads once the partitions in
+     * {@code newLeader} are led by the broker given there (the others by their leader now).
+     */
+    static Stuck stuck(ClusterSnapshot s, Map<String, Integer> newLeader, Map<Integer, Double> load) {
+        int h = hottest(load);
         PartitionState top = null;
         for (PartitionState p : s.partitions()) {
             if (newLeader.getOrDefault(p.name(), p.leader()) == h && p.bytesInPerSec() > 0

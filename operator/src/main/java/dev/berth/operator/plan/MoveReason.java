@@ -13,7 +13,9 @@ public enum MoveReason {
     /** Only the replica order changes: another in-sync replica becomes the preferred leader. */
     LEADER_BALANCE("preferred leader changes within the replica set"),
     /** Only the replica order changes: a broker that leads more bytes-in than its share hands leadership over. */
-    HOT_LEADER("leadership leaves a broker that takes more produce than its share");
+    HOT_LEADER("leadership leaves a broker that takes more produce than its share"),
+    /** The replica of a broker that leads more bytes-in than its share moves to a cooler broker, which leads it. */
+    HOT_REPLICA("replica and leadership leave a broker that takes more produce than its share");
 
     private final String note;
 
