@@ -50,9 +50,9 @@ class HotReplicasTest {
             new Row("rack-aware: 3 is cooler, but shares rack b with the follower 2; 1 shares 0's rack a", aabb,
                     List.of(new P(List.of(0, 2), 4), new P(List.of(0, 2), 4), new P(List.of(2, 0), 8), new P(List.of(1, 3), 1)),
                     POLICY, List.of(), List.of("hot-0 [0, 2] -> [1, 2]"), Map.of(0, 4.0, 1, 5.0, 2, 8.0, 3, 0.0)),
-            new Row("a partition not fully in sync keeps its replicas (hot-0 to 2 would tie with hot-1 and come first);"
+            new Row("a partition not fully in sync keeps its replicas (hot-0 to 2 would tie with hot-1 and win, being smaller);"
                     + " hot-1 goes to 2, which holds fewer bytes than 1, hot-0's follower", abc,
-                    List.of(new P(List.of(0, 1), List.of(0), 4, 100), new P(List.of(0), 2)), POLICY,
+                    List.of(new P(List.of(0, 1), List.of(0), 4, 100), new P(List.of(0), 2, 200)), POLICY,
                     List.of(), List.of("hot-1 [0] -> [2]"), Map.of(0, 4.0, 1, 0.0, 2, 2.0)),
             new Row("one partition is the whole load: moving it only moves the hot spot", abc,
                     List.of(new P(List.of(0), 9)), POLICY, List.of(), List.of(), Map.of(0, 9.0, 1, 0.0, 2, 0.0)),
