@@ -2,9 +2,9 @@ package dev.berth.operator.api;
 
 /**
  * Hot-partition rebalancing: what berth does when some brokers lead much more produce (bytes-in) than
- * others. See {@code plan.HotLeaders} for the rule.
+ * others. See {@code plan.HotLeaders} and {@code plan.HotReplicas} for the rules.
  *
- * @param mode {@link Mode#Leadership} (default) or {@link Mode#Off}
+ * @param mode {@link Mode#Leadership} (default), {@link Mode#Replicas} or {@link Mode#Off}
  * @param tolerancePercent how far above the mean of the brokers a broker's leader bytes-in may be before
  *     it is hot; default {@value #DEFAULT_TOLERANCE_PERCENT}: rates are estimated from log growth between
  *     two readings, and a quarter leaves room for their noise while still catching a broker that takes a
@@ -27,7 +27,14 @@ public record HotPartitionsSpec(Mode mode, Integer tolerancePercent, Long minByt
          * one metadata refresh, the same as Kafka's own leader balancing.
          */
         Leadership,
-        /** Leave leadership where it is. */
+        /**
+         * Leadership first, as {@link #Leadership}; then, for a broker that stays hot, move its replica of
+         * a partition it leads to a cooler broker (throttled by {@code spec.rebalance.throttleBytesPerSec}).
+         * Not the default: it copies whole logs, on an estimate of produce from log growth, so it is the
+         * owner's choice.
+         */
+        Replicas,
+        /** Leave leadership and replicas where they are. */
         Off
     }
 

@@ -52,4 +52,7 @@ public final class OperatorMetrics {
     public static final Counter LEADERSHIP_MOVES = Counter.build("berth_operator_leadership_moves_total",
             "Partitions whose leadership a hot-partition rebalance handed to another in-sync replica"
                     + " (no data moved).").register();
+    public static final Counter HOT_REPLICA_MOVES = Counter.build("berth_operator_hot_replica_moves_total",
+            "Partitions whose replica a hot-partition rebalance (mode Replicas) moved off a hot broker to a"
+                    + " cooler one, which leads it.").register();
 }

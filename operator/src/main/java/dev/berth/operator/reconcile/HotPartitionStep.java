@@ -12,6 +12,7 @@ import dev.berth.operator.observe.KafkaObserver;
 import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.BatchOrigins;
 import dev.berth.operator.plan.HotLeaders;
+import dev.berth.operator.plan.HotReplicas;
 import dev.berth.operator.plan.Move;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Duration;
@@ -28,12 +29,14 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Hot-partition rebalancing, first stage: hands leadership of the partitions that make some brokers
- * lead much more produce than others to other in-sync replicas ({@link HotLeaders}), as an operation
- * of type {@value #TYPE} in {@code status.operation}. No data moves.
+ * Hot-partition rebalancing: hands leadership of the partitions that make some brokers lead much more
+ * produce than others to other in-sync replicas ({@link HotLeaders}), as an operation of type
+ * {@value #TYPE} in {@code status.operation}; no data moves. With {@code mode: Replicas}, a broker that
+ * stays hot then gives its replica of a partition it leads to a cooler broker ({@link HotReplicas}, run
+ * by {@link HotReplicaPhase}), throttled.
  *
  * <p><b>Goal:</b> even the produce load brokers take as leaders, with the cheapest tool there is.
- * <b>Constraints:</b> only with {@code spec.rebalance.hotPartitions.mode: Leadership}; only when nothing
+ * <b>Constraints:</b> not with {@code spec.rebalance.hotPartitions.mode: Off}; only when nothing
  * else is in flight, every desired broker has a pod and is registered with Kafka, no scale is wanted and
  * no reassignment runs; at most once per {@link #COOL_DOWN} per cluster, so that a burst of produce
  * does not move leadership back and forth.
@@ -49,13 +52,16 @@ import org.apache.kafka.common.TopicPartition;
  *       first replica does not lead gets a preferred election. A partition that disappeared, whose
  *       replicas changed, or whose new leader fell out of sync, is left as it is. The new order makes the
  *       new leader preferred, so Kafka's own leader balancing keeps it there.
+ *   <li><b>Moving replicas</b> (mode {@code Replicas}, when the start planned some): after the leadership
+ *       moves end, or at once when there were none, phase {@value HotReplicaPhase#PHASE}.
  *   <li>A broker still hot after the plan (or with no move that helps) gets a Warning
  *       {@code LeaderRebalanceInsufficient}, naming the busiest partition it leads; with no move at all,
  *       that Warning alone, once per {@link #COOL_DOWN}.
  *   <li><b>End</b> when every planned partition is led by its new leader or was left, or
  *       {@link #MOVE_FOR} after the start (a time, not a count of passes: passes come as fast as status
  *       writes wake the reconciler, faster than a lagging describeTopics catches up): Event
- *       {@code LeaderRebalanced} (a Warning when some partition did not move), the operation cleared.
+ *       {@code LeaderRebalanced} (a Warning when some partition did not move), the operation cleared,
+ *       unless replica moves come next.
  * </ol>
  * Setting the mode to {@code Off} ends an operation in flight; what moved stays moved.
  *
@@ -91,9 +97,9 @@ public final class HotPartitionStep implements OperationStep {
         /** The moves are done (Normal) or some partition could not move (Warning). */
         DONE("LeaderRebalanced"),
         /**
-         * A Warning: a broker stays hot whatever leadership does (a partition alone carries more than its
-         * share, or has no other in-sync replica); moving replicas would help, which berth does not do yet.
-         * At most once per {@link #COOL_DOWN}.
+         * A Warning: a broker stays hot after what the mode allows (a partition alone carries more than its
+         * share, or has no other in-sync replica); with mode Leadership it says whether mode Replicas would
+         * help. Alone (no move at all), at most once per {@link #COOL_DOWN}.
          */
         INSUFFICIENT("LeaderRebalanceInsufficient");
 
@@ -116,16 +122,21 @@ public final class HotPartitionStep implements OperationStep {
         HotPartitionsSpec hot = ctx.cluster().getSpec().rebalance().hotPartitions();
         OperationStatus op = ctx.operation();
         if (op == null) {
-            return hot.mode() == HotPartitionsSpec.Mode.Leadership ? start(ctx, hot) : StepResult.NOTHING;
+            return hot.mode() != HotPartitionsSpec.Mode.Off ? start(ctx, hot) : StepResult.NOTHING;
+        }
+        if (HotReplicaPhase.PHASE.equals(op.phase())) {
+            String key = key(ctx);
+            Instant at = ctx.clock().instant();
+            return HotReplicaPhase.pass(ctx, op, () -> lastEnded.put(key, at));
         }
         ClusterSnapshot s = new KafkaObserver(ctx.admin(), ctx.clock()).snapshot();
         Progress p = Progress.of(BatchOrigins.decode(op.details().get(ORDERS)), s);
         Instant now = ctx.clock().instant();
         boolean inTime = now.isBefore(Reshuffle.since(op.startedAt(), now).plus(MOVE_FOR));
-        if (hot.mode() == HotPartitionsSpec.Mode.Leadership && !p.settled() && inTime) {
+        if (hot.mode() != HotPartitionsSpec.Mode.Off && !p.settled() && inTime) {
             return move(ctx, op, p);
         }
-        return end(ctx, op, p, hot.mode() != HotPartitionsSpec.Mode.Leadership);
+        return end(ctx, op, p, hot.mode());
     }
 
     private StepResult start(StepContext ctx, HotPartitionsSpec hot) throws Exception {
@@ -137,21 +148,28 @@ public final class HotPartitionStep implements OperationStep {
         if (RestartQueue.scaleWanted(ctx) || !everyBrokerUp(ctx, s)) {
             return StepResult.NOTHING;
         }
-        HotLeaders.Plan plan = HotLeaders.plan(s, new HotLeaders.Policy(hot.tolerancePercent() / 100.0,
-                hot.minBytesInPerSec(), HotLeaders.MAX_MOVES));
-        if (plan.moves().isEmpty() && plan.stuck() == null || reassigning(ctx.admin())) {
+        HotLeaders.Policy policy = new HotLeaders.Policy(hot.tolerancePercent() / 100.0, hot.minBytesInPerSec(),
+                HotLeaders.MAX_MOVES);
+        HotLeaders.Plan plan = HotLeaders.plan(s, policy);
+        // planned in either mode: with Leadership, the Warning says whether mode Replicas would help
+        HotReplicas.Plan possible = HotReplicas.plan(s, plan, new HotLeaders.Policy(policy.tolerance(),
+                policy.minBytesInPerSec(), HotReplicas.MAX_MOVES));
+        HotReplicas.Plan replicas = hot.mode() == HotPartitionsSpec.Mode.Replicas ? possible
+                : new HotReplicas.Plan(List.of(), plan.after(), plan.stuck());
+        boolean none = plan.moves().isEmpty() && replicas.moves().isEmpty();
+        if (none && replicas.stuck() == null || reassigning(ctx.admin())) {
             return StepResult.NOTHING;
         }
-        if (plan.moves().isEmpty()) {
+        if (none) {
             // said once per cool-down, not on every pass: remembered once posted, as a refused status write
             // drops the pass's Events (remembered before, a Warning was lost for the whole cool-down)
             String key = key(ctx);
             Instant now = ctx.clock().instant();
-            ctx.event("Warning", Event.INSUFFICIENT.reason, stuck(plan, hot), () -> lastEnded.put(key, now));
+            ctx.event("Warning", Event.INSUFFICIENT.reason, stuck(plan, replicas, !possible.moves().isEmpty(), hot), () -> lastEnded.put(key, now));
             return StepResult.NOTHING;
         }
-        if (plan.stuck() != null) {
-            ctx.event("Warning", Event.INSUFFICIENT.reason, stuck(plan, hot));
+        if (replicas.stuck() != null) {
+            ctx.event("Warning", Event.INSUFFICIENT.reason, stuck(plan, replicas, !possible.moves().isEmpty(), hot));
         }
         Map<String, List<Integer>> orders = new TreeMap<>();
         Set<Integer> from = new TreeSet<>();
@@ -161,18 +179,27 @@ public final class HotPartitionStep implements OperationStep {
             orders.put(m.name(), m.newReplicas());
             from.add(leaders.get(m.name()));
         }
+        replicas.moves().forEach(m -> from.add(leaders.get(m.name())));
         int h = plan.hottest();
         String message = "Broker " + h + " leads " + HotLeaders.rate(plan.before().get(h))
                 + " of produce against a mean of " + HotLeaders.rate(plan.mean()) + " (tolerance "
                 + hot.tolerancePercent() + "%): moving leadership of " + orders.size()
-                + " partitions to in-sync replicas, no data moves.";
-        Map<String, String> details = Map.of(ORDERS, BatchOrigins.encode(orders), HOT_BROKER, Integer.toString(h),
+                + " partitions to in-sync replicas" + (replicas.moves().isEmpty() ? ", no data moves."
+                        : ", then " + replicas.moves().size() + " replicas (" + bytes(replicas.bytesMoved())
+                        + ") to cooler brokers, throttled.");
+        Map<String, String> details = new TreeMap<>(Map.of(ORDERS, BatchOrigins.encode(orders), HOT_BROKER, Integer.toString(h),
                 HOT_BEFORE, Long.toString(Math.round(plan.before().get(h))),
-                HOT_AFTER, Long.toString(Math.round(plan.after().get(h))),
-                MEAN, Long.toString(Math.round(plan.mean())));
-        ctx.event("Normal", Event.STARTED.reason, message + " " + describe(plan.moves(), leaders));
-        return StepResult.of(new OperationStatus(TYPE, MOVING, List.copyOf(from), null, null, 0, orders.size(),
-                Reshuffle.now(ctx), message, details), Duration.ofMillis(200));
+                HOT_AFTER, Long.toString(Math.round(replicas.after().get(h))),
+                MEAN, Long.toString(Math.round(plan.mean()))));
+        if (!replicas.moves().isEmpty()) {
+            details.putAll(HotReplicaPhase.details(replicas));
+        }
+        List<Move> all = new java.util.ArrayList<>(plan.moves());
+        all.addAll(replicas.moves());
+        ctx.event("Normal", Event.STARTED.reason, message + " " + describe(all, leaders));
+        OperationStatus op = new OperationStatus(TYPE, MOVING, List.copyOf(from), null, null, 0, orders.size(),
+                Reshuffle.now(ctx), message, details);
+        return StepResult.of(orders.isEmpty() ? HotReplicaPhase.enter(op, message) : op, Duration.ofMillis(200));
     }
 
     /** One pass: reorders, then preferred elections for every planned partition not led by its new leader. */
@@ -186,8 +213,12 @@ public final class HotPartitionStep implements OperationStep {
                 op.partitionsTotal(), op.startedAt(), op.message(), op.details()), SOON);
     }
 
-    private StepResult end(StepContext ctx, OperationStatus op, Progress p, boolean turnedOff) {
-        lastEnded.put(key(ctx), ctx.clock().instant());
+    private StepResult end(StepContext ctx, OperationStatus op, Progress p, HotPartitionsSpec.Mode mode) {
+        boolean turnedOff = mode == HotPartitionsSpec.Mode.Off;
+        boolean replicasNext = mode == HotPartitionsSpec.Mode.Replicas && HotReplicaPhase.planned(op);
+        if (!replicasNext) {
+            lastEnded.put(key(ctx), ctx.clock().instant());
+        }
         OperatorMetrics.LEADERSHIP_MOVES.inc(p.done().size());
         int planned = p.done().size() + p.left().size() + p.reorder().size() + p.elect().size();
         Map<String, String> d = op.details();
@@ -211,7 +242,7 @@ public final class HotPartitionStep implements OperationStep {
                     + String.join(", ", unfinished) + ".";
         }
         ctx.event(p.done().size() < planned && !turnedOff ? "Warning" : "Normal", Event.DONE.reason, message);
-        return StepResult.of(null, null);
+        return replicasNext ? StepResult.of(HotReplicaPhase.enter(op, message), SOON) : StepResult.of(null, null);
     }
 
     /**
@@ -254,18 +285,33 @@ public final class HotPartitionStep implements OperationStep {
         }
     }
 
-    /** The {@link Event#INSUFFICIENT} message. */
-    static String stuck(HotLeaders.Plan plan, HotPartitionsSpec hot) {
-        HotLeaders.Stuck st = plan.stuck();
-        int n = plan.moves().size();
+    /**
+     * The {@link Event#INSUFFICIENT} message, from the last stage planned: the first alone with mode
+     * Leadership, both with mode Replicas.
+     *
+     * @param replicasWouldHelp whether the second stage plans a move (with mode Leadership the message then
+     *     suggests mode Replicas)
+     */
+    static String stuck(HotLeaders.Plan plan, HotReplicas.Plan replicas, boolean replicasWouldHelp,
+            HotPartitionsSpec hot) {
+        HotLeaders.Stuck st = replicas.stuck();
+        boolean both = hot.mode() == HotPartitionsSpec.Mode.Replicas;
+        int n = plan.moves().size() + replicas.moves().size();
+        String what = both ? "leadership or replica move" : "leadership move";
         String leads = n == 0 ? " leads " + HotLeaders.rate(st.bytesInPerSec()) + " of produce"
                 : " will still lead " + HotLeaders.rate(st.bytesInPerSec()) + " of produce after the " + n
-                        + " leadership move" + (n == 1 ? "" : "s") + " planned,";
+                        + " " + what + (n == 1 ? "" : "s") + " planned,";
         return "Broker " + st.broker() + leads + " against a mean of " + HotLeaders.rate(plan.mean()) + " (tolerance "
-                + hot.tolerancePercent() + "%), and no " + (n == 0 ? "" : "other ") + "leadership move lowers it"
+                + hot.tolerancePercent() + "%), and no " + (n == 0 ? "" : "other ") + what + " lowers it"
                 + (st.partition() == null ? "" : ": " + st.partition() + " alone carries "
-                + HotLeaders.rate(st.partitionBytesInPerSec())) + ". Moving replicas would even it; berth does not"
-                + " do that yet.";
+                + HotLeaders.rate(st.partitionBytesInPerSec())) + ". "
+                + (!both && replicasWouldHelp ? "Moving replicas would lower it: set spec.rebalance.hotPartitions.mode"
+                        + " to Replicas." : "More partitions would spread it (the topic owner's call).");
+    }
+
+    /** "30.0 MiB" for a byte count. */
+    static String bytes(long bytes) {
+        return HotLeaders.rate(bytes).replace("/s", "");
     }
 
     private static String bytesIn(Map<String, String> details, String key) {

@@ -181,7 +181,7 @@ class HotPartitionsTest {
                 .asString().startsWith("Broker 2 will still lead ").contains(" of produce after the 1 leadership move"
                         + " planned, against a mean of ").contains("and no other leadership move lowers it: big-0 alone"
                         + " carries ")
-                .endsWith("Moving replicas would even it; berth does not do that yet.");
+                .endsWith("More partitions would spread it (the topic owner's call).");
         assertThat(messages(HotPartitionStep.Event.STARTED)).hasSize(started + 1);
 
         // nothing left to hand over: the next look says so again, once, and moves nothing

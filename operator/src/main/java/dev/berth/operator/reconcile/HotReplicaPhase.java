@@ -1,0 +1,192 @@
+package dev.berth.operator.reconcile;
+
+import dev.berth.operator.act.ExecutionPolicy;
+import dev.berth.operator.act.ReassignmentExecutor;
+import dev.berth.operator.act.ReassignmentProgress;
+import dev.berth.operator.api.HotPartitionsSpec;
+import dev.berth.operator.api.OperationStatus;
+import dev.berth.operator.metrics.OperatorMetrics;
+import dev.berth.operator.model.BrokerState;
+import dev.berth.operator.model.ClusterSnapshot;
+import dev.berth.operator.model.PartitionState;
+import dev.berth.operator.observe.KafkaObserver;
+import dev.berth.operator.plan.BatchOrigins;
+import dev.berth.operator.plan.HotReplicas;
+import dev.berth.operator.plan.Move;
+import dev.berth.operator.plan.MoveReason;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hot partitions, second stage, as the phase {@value #PHASE} of {@link HotPartitionStep}'s operation:
+ * with {@code mode: Replicas}, once leadership moved, the replica moves {@link HotReplicas} planned run
+ * through the {@link ReassignmentExecutor}, one level-based pass at a time.
+ *
+ * <p><b>Goal:</b> cool a broker that leadership alone could not, moving as little data as the plan says
+ * and keeping it safe. <b>Constraints:</b> every move is throttled by
+ * {@code spec.rebalance.throttleBytesPerSec} and adds at most one replica at a time (the executor's
+ * rule); the plan is the one recorded at the start (in details {@value #TARGETS} and {@value #ORIGINS}),
+ * since rates exist only in the periodic observation; a partition that changed meanwhile is left alone.
+ *
+ * <p><b>Each pass</b> reads a fresh snapshot and sorts the planned partitions ({@link Kept#of}): a
+ * partition that is gone, whose replica count changed, that holds a broker in neither its old nor its
+ * planned list (someone else moved it), or whose planned brokers are not all registered, is left; the
+ * rest go to {@link ReassignmentExecutor#advance}, which submits, elects the new leader and clears the
+ * throttles when all are done. When every kept move is done, the operation ends with an Event
+ * {@value #MOVED}. Setting the mode to something else, or asking for a scale, stops it: the moves Kafka
+ * runs are cancelled and their partitions put back as they were ({@link MoveCancel}: no data is lost,
+ * the old replicas never left), nothing new is submitted, the throttles are cleared and the operation
+ * ends. A scale does not wait for hours of throttled copying.
+ *
+ * <p><b>Example:</b> clicks-0 [0] → [1] and clicks-1 [0] → [2], 30 MB each. Pass 1 submits both
+ * (throttled), progress 0 of 60 MB; pass 2 finds both done and broker 1 and 2 leading them: Event
+ * {@code HotReplicasMoved} "Moved 2 of 2 partitions (60.0 MiB) off broker 0 ...", throttles cleared,
+ * operation cleared.
+ */
+final class HotReplicaPhase {
+    static final String PHASE = "MovingReplicas";
+    /**
+     * Details: partition name to its planned replica list, and to its list when planned (the key
+     * {@link MoveCancel} reads: a stop cancels what runs and puts those partitions back in that order).
+     */
+    static final String TARGETS = "replicaTargets";
+    static final String ORIGINS = MoveCancel.ORIGINS;
+    /** Event reason when the phase ends: Normal when every planned move is done, else a Warning. */
+    static final String MOVED = "HotReplicasMoved";
+    private static final Duration AGAIN = Duration.ofSeconds(2);
+    private static final Duration SOON = Duration.ofMillis(500);
+    private static final Logger LOG = LoggerFactory.getLogger(HotReplicaPhase.class);
+
+    private HotReplicaPhase() {}
+
+    /** The details that carry {@code plan} into this phase. */
+    static Map<String, String> details(HotReplicas.Plan plan) {
+        Map<String, List<Integer>> targets = new TreeMap<>();
+        Map<String, List<Integer>> origins = new TreeMap<>();
+        for (Move m : plan.moves()) {
+            targets.put(m.name(), m.newReplicas());
+            origins.put(m.name(), m.oldReplicas());
+        }
+        return Map.of(TARGETS, BatchOrigins.encode(targets), ORIGINS, BatchOrigins.encode(origins));
+    }
+
+    /** Whether {@code op} carries replica moves for this phase. */
+    static boolean planned(OperationStatus op) {
+        return !BatchOrigins.decode(op.details().get(TARGETS)).isEmpty();
+    }
+
+    /** The operation as it enters this phase, after the leadership moves. */
+    static OperationStatus enter(OperationStatus op, String leadership) {
+        int total = BatchOrigins.decode(op.details().get(TARGETS)).size();
+        return new OperationStatus(op.type(), PHASE, op.brokers(), 0L, null, 0, total, op.startedAt(),
+                leadership + " Now moving " + total + " replica" + (total == 1 ? "" : "s") + ", throttled.",
+                op.details());
+    }
+
+    /**
+     * One pass of the phase.
+     *
+     * @param ended called once the operation ends (the cool-down starts then)
+     */
+    static StepResult pass(StepContext ctx, OperationStatus op, Runnable ended) throws Exception {
+        HotPartitionsSpec hot = ctx.cluster().getSpec().rebalance().hotPartitions();
+        String stop = hot.mode() != HotPartitionsSpec.Mode.Replicas ? "spec.rebalance.hotPartitions.mode is " + hot.mode()
+                : RestartQueue.scaleWanted(ctx) ? "a scale is wanted" : null;
+        if (stop != null) {
+            MoveCancel.Step undo = MoveCancel.step(ctx.admin(), r -> true, op.details(), ctx.clock().instant());
+            if (!undo.over()) {
+                return StepResult.of(Reshuffle.withDetails(Reshuffle.phase(op, PHASE, "Stopping (" + stop + "): "
+                        + undo.doing("replica moves")), undo.details()), SOON);
+            }
+            Reshuffle.clearThrottlesIfIdle(ctx.admin(), ctx.kafka().observation().snapshot());
+            return end(ctx, "Normal", "Stopped: " + stop + "; the moves Kafka was running are cancelled and"
+                    + " their partitions put back; what moved before stays moved.", ended);
+        }
+        ClusterSnapshot s = new KafkaObserver(ctx.admin(), ctx.clock()).snapshot();
+        Kept kept = Kept.of(BatchOrigins.decode(op.details().get(TARGETS)), BatchOrigins.decode(op.details().get(ORIGINS)), s,
+                running(ctx));
+        ExecutionPolicy policy = new ExecutionPolicy(Math.max(0, ctx.cluster().getSpec().rebalance().throttleBytesPerSec()),
+                ExecutionPolicy.DEFAULT.maxPartitionsInFlight());
+        ReassignmentProgress progress = new ReassignmentExecutor(ctx.admin(), policy).advance(kept.moves());
+        if (!progress.errors().isEmpty()) {
+            LOG.info("hot replicas of {}: Kafka refused {}", ctx.cluster().getMetadata().getName(), progress.errors());
+        }
+        if (progress.complete()) {
+            OperatorMetrics.HOT_REPLICA_MOVES.inc(kept.moves().size());
+            return end(ctx, op, kept, progress.bytesTotal(), ended);
+        }
+        return StepResult.of(new OperationStatus(op.type(), PHASE, op.brokers(), progress.bytesDone(),
+                progress.bytesTotal(), progress.partitionsDone(), kept.moves().size() + kept.left().size(),
+                op.startedAt(), op.message(), op.details()), AGAIN);
+    }
+
+    private static StepResult end(StepContext ctx, OperationStatus op, Kept kept, long bytes, Runnable ended) {
+        int planned = BatchOrigins.decode(op.details().get(TARGETS)).size();
+        String message = "Moved " + kept.moves().size() + " of " + planned + " partitions ("
+                + HotPartitionStep.bytes(bytes) + ") to cooler brokers, which lead them"
+                + (op.details().containsKey(HotPartitionStep.HOT_BROKER) ? "; broker "
+                + op.details().get(HotPartitionStep.HOT_BROKER) + " was the hottest" : "") + ".";
+        if (!kept.left().isEmpty()) {
+            message += " Left as they were (they changed meanwhile, or a planned broker is gone): "
+                    + String.join(", ", kept.left()) + ".";
+        }
+        return end(ctx, kept.left().isEmpty() ? "Normal" : "Warning", message, ended);
+    }
+
+    private static StepResult end(StepContext ctx, String type, String message, Runnable ended) {
+        ended.run();
+        ctx.event(type, MOVED, message);
+        return StepResult.of(null, null);
+    }
+
+    /** Names of the partitions Kafka reassigns now. */
+    private static Set<String> running(StepContext ctx) {
+        Set<String> out = new TreeSet<>();
+        ReassignmentExecutorAccess.running(ctx.admin()).keySet().forEach(tp -> out.add(tp.topic() + "-" + tp.partition()));
+        return out;
+    }
+
+    /**
+     * The planned moves still worth doing, and the partitions left alone.
+     *
+     * @param moves from the list when planned to the planned list, with today's size
+     * @param left partition names, sorted
+     */
+    record Kept(List<Move> moves, Set<String> left) {
+        /**
+         * @param running partitions Kafka reassigns now: their list holds the replicas being added, so their
+         *     replica count is not checked
+         */
+        static Kept of(Map<String, List<Integer>> targets, Map<String, List<Integer>> origins, ClusterSnapshot s,
+                Set<String> running) {
+            Map<String, PartitionState> now = new TreeMap<>();
+            s.partitions().forEach(p -> now.put(p.name(), p));
+            Set<Integer> registered = new HashSet<>();
+            s.brokers().stream().map(BrokerState::id).forEach(registered::add);
+            List<Move> moves = new ArrayList<>();
+            Set<String> left = new TreeSet<>();
+            targets.forEach((name, target) -> {
+                PartitionState p = now.get(name);
+                List<Integer> from = origins.getOrDefault(name, List.of());
+                Set<Integer> either = new HashSet<>(from);
+                either.addAll(target);
+                boolean recounted = !running.contains(name) && p != null && p.replicas().size() != target.size();
+                if (p == null || target.isEmpty() || from.size() != target.size() || recounted
+                        || !either.containsAll(p.replicas()) || !registered.containsAll(target)) {
+                    left.add(name);
+                } else {
+                    moves.add(new Move(p.topic(), p.partition(), from, target, MoveReason.HOT_REPLICA, p.sizeBytes()));
+                }
+            });
+            return new Kept(List.copyOf(moves), left);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package dev.berth.operator.reconcile;
+
+import static dev.berth.operator.reconcile.DayTwoRig.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.berth.operator.api.OperationStatus;
+import dev.berth.operator.metrics.OperatorMetrics;
+import dev.berth.testbed.kafka.KafkaAwait;
+import dev.berth.testbed.kafka.KafkaRecords;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Hot partitions, second stage ({@link HotReplicaPhase}), on real KRaft brokers, the Kubernetes API bed
+ * and the operator ({@link DayTwoRig}). Topic {@code solo} has replication factor 1 and its three
+ * partitions on broker 0, each written to at about 100 KB/s: leadership has nowhere to go, only moving
+ * replicas can cool broker 0.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HotReplicaMovesTest {
+    static final Map<Integer, List<Integer>> ASSIGNMENT = Map.of(0, List.of(0), 1, List.of(0), 2, List.of(0));
+    static DayTwoRig rig;
+    static KafkaProducer<String, String> producer;
+    static ScheduledExecutorService writer;
+
+    @BeforeAll
+    static void start() throws Exception {
+        rig = DayTwoRig.brokers("hotrep", RollingRestartTest.RACKS, 3).operate(3, 50_000_000L).settled();
+        // an idle topic on brokers 1 and 2 first: a broker that holds no replica while others do is a new one,
+        // and the scale-up would even the bytes of solo over it before any of this is seen
+        KafkaAwait.createTopic(rig.admin(), "quiet", Map.of(0, List.of(1), 1, List.of(2)));
+        KafkaAwait.createTopic(rig.admin(), "solo", ASSIGNMENT);
+        rig.kafka.awaitFullIsr("solo");
+        producer = KafkaRecords.producer(rig.bootstrap());
+        writer = Executors.newSingleThreadScheduledExecutor();
+        String value = "x".repeat(1000);
+        writer.scheduleAtFixedRate(() -> {
+            for (int p = 0; p < 3; p++) {
+                for (int i = 0; i < 5; i++) {
+                    producer.send(new ProducerRecord<>("solo", p, null, value));
+                }
+            }
+        }, 0, 50, TimeUnit.MILLISECONDS);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (writer != null) {
+            writer.shutdownNow();
+            writer.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        OperatorFixture.closeAll(producer == null ? null : () -> producer.close(Duration.ofSeconds(2)), rig);
+    }
+
+    @Test
+    @Order(1)
+    void leadershipAloneCannotHelpAndTheWarningSaysModeReplicasWould() throws Exception {
+        rig.patch("{\"spec\":{\"rebalance\":{\"hotPartitions\":{\"mode\":\"Leadership\",\"minBytesInPerSec\":10000}}}}");
+        await("a Warning").atMost(WAIT).until(() -> !messages(HotPartitionStep.Event.INSUFFICIENT.reason).isEmpty());
+        assertThat(messages(HotPartitionStep.Event.INSUFFICIENT.reason)).singleElement().asString()
+                .startsWith("Broker 0 leads ").contains("and no leadership move lowers it: solo-")
+                .endsWith("Moving replicas would lower it: set spec.rebalance.hotPartitions.mode to Replicas.");
+        assertThat(rig.eventReasons()).doesNotContain(HotPartitionStep.Event.STARTED.reason);
+        assertThat(rig.replicas("solo")).isEqualTo(ASSIGNMENT);
+    }
+
+    @Test
+    @Order(2)
+    void settingModeOffCancelsTheRunningMovesAndPutsTheirPartitionsBack() throws Exception {
+        // 1 KB/s against 100 KB/s of produce: the new replicas can never catch up
+        rig.patch("{\"spec\":{\"rebalance\":{\"throttleBytesPerSec\":1000,\"hotPartitions\":{\"mode\":\"Replicas\"}}}}");
+        rig.advance(HotPartitionStep.COOL_DOWN.plusMinutes(1));
+        await("two replica moves run in Kafka, throttled").atMost(WAIT).until(() -> {
+            OperationStatus op = rig.cluster().getStatus().operation();
+            return op != null && HotReplicaPhase.PHASE.equals(op.phase()) && running().size() == 2
+                    && !rig.throttles().isEmpty();
+        });
+        assertThat(messages(HotPartitionStep.Event.STARTED.reason)).singleElement().asString()
+                .contains("moving leadership of 0 partitions to in-sync replicas, then 2 replicas (");
+        assertThat(rig.throttles()).anyMatch(t -> t.endsWith("follower.replication.throttled.rate=1000"));
+
+        rig.patch("{\"spec\":{\"rebalance\":{\"hotPartitions\":{\"mode\":\"Off\"}}}}");
+        await("cancelled, put back, ended").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null
+                && !messages(HotReplicaPhase.MOVED).isEmpty());
+        assertThat(messages(HotReplicaPhase.MOVED)).singleElement().asString()
+                .startsWith("Stopped: spec.rebalance.hotPartitions.mode is Off; the moves Kafka was running are cancelled");
+        assertThat(running()).isEmpty();
+        assertThat(rig.replicas("solo")).as("every partition back on broker 0 alone").isEqualTo(ASSIGNMENT);
+        await("throttles off").atMost(WAIT).until(() -> rig.throttles().isEmpty());
+    }
+
+    @Test
+    @Order(3)
+    void replicasLeaveTheHotBrokerForCoolOnesWhichLeadThem() throws Exception {
+        double moves = OperatorMetrics.HOT_REPLICA_MOVES.get();
+        rig.patch("{\"spec\":{\"rebalance\":{\"throttleBytesPerSec\":50000000,\"hotPartitions\":{\"mode\":\"Replicas\"}}}}");
+        rig.advance(HotPartitionStep.COOL_DOWN.plusMinutes(1));
+        await("each broker holds and leads one partition").atMost(WAIT).until(() -> {
+            Map<Integer, List<Integer>> r = rig.replicas("solo");
+            Set<Integer> holders = new TreeSet<>();
+            r.values().forEach(holders::addAll);
+            return holders.equals(Set.of(0, 1, 2)) && r.values().stream().allMatch(l -> l.size() == 1)
+                    && leaders().equals(Map.of(0, r.get(0).get(0), 1, r.get(1).get(0), 2, r.get(2).get(0)))
+                    && rig.cluster().getStatus().operation() == null;
+        });
+        await("the Event that ends it").atMost(WAIT).until(() -> messages(HotReplicaPhase.MOVED).size() == 2);
+        assertThat(messages(HotReplicaPhase.MOVED)).anySatisfy(m -> assertThat(m)
+                .startsWith("Moved 2 of 2 partitions (").contains(") to cooler brokers, which lead them; broker 0 was"
+                        + " the hottest."));
+        assertThat(OperatorMetrics.HOT_REPLICA_MOVES.get() - moves).isEqualTo(2.0);
+        assertThat(rig.throttles()).as("cleared when done").isEmpty();
+        assertThat(rig.glue().stops).as("no broker stopped").isEmpty();
+    }
+
+    private static List<String> messages(String reason) throws Exception {
+        return RollingRestartTest.messagesOf(rig, reason);
+    }
+
+    private static Set<String> running() throws Exception {
+        Set<String> out = new TreeSet<>();
+        rig.admin().listPartitionReassignments().reassignments().get().keySet()
+                .forEach(tp -> out.add(tp.toString()));
+        return out;
+    }
+
+    /** Partition of {@code solo} to its leader. */
+    private static Map<Integer, Integer> leaders() {
+        Map<Integer, Integer> out = new TreeMap<>();
+        for (TopicPartitionInfo p : KafkaAwait.describeTopic(rig.admin(), "solo").partitions()) {
+            out.put(p.partition(), p.leader() == null ? -1 : p.leader().id());
+        }
+        return out;
+    }
+}
