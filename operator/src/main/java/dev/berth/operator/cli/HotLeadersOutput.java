@@ -3,6 +3,7 @@ package dev.berth.operator.cli;
 import dev.berth.operator.model.ClusterSnapshot;
 import dev.berth.operator.model.PartitionState;
 import dev.berth.operator.plan.HotLeaders;
+import dev.berth.operator.plan.HotReplicas;
 import dev.berth.operator.plan.Move;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -12,8 +13,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code plan --hot-leaders}: what the operator's hot-partition rebalance ({@code plan.HotLeaders}) would
- * do on a snapshot taken with {@code snapshot --rates}, as text or JSON.
+ * {@code plan --hot-leaders}: what the operator's hot-partition rebalance would do on a snapshot taken
+ * with {@code snapshot --rates}, as text or JSON: the leadership moves ({@code plan.HotLeaders}), and the
+ * replica moves that {@code mode: Replicas} adds after them ({@code plan.HotReplicas}).
  */
 final class HotLeadersOutput {
     private HotLeadersOutput() {}
@@ -22,24 +24,37 @@ final class HotLeadersOutput {
     record HotMove(String partition, List<Integer> oldReplicas, List<Integer> newReplicas, int from, int to,
             double bytesInPerSec) {}
 
-    /** The plan as JSON. */
+    /**
+     * The plan as JSON: {@code moves} and {@code leaderBytesInAfter} are the leadership stage's, as
+     * {@code mode: Leadership} does; {@code replicaMoves} and the fields that end in {@code WithReplicas}
+     * are what {@code mode: Replicas} adds after it.
+     */
     record HotJson(String intent, int tolerancePercent, long minBytesInPerSec, double meanBytesInPerSec,
             List<HotMove> moves, Map<Integer, Double> leaderBytesInBefore,
-            Map<Integer, Double> leaderBytesInAfter, HotLeaders.Stuck stillHot) {}
+            Map<Integer, Double> leaderBytesInAfter, HotLeaders.Stuck stillHot, List<HotMove> replicaMoves,
+            long replicaBytesToCopy, Map<Integer, Double> leaderBytesInAfterWithReplicas,
+            HotLeaders.Stuck stillHotWithReplicas) {}
 
     static HotJson plan(ClusterSnapshot s, int tolerancePercent, long minBytesIn) {
         HotLeaders.Plan plan = HotLeaders.plan(s,
                 new HotLeaders.Policy(tolerancePercent / 100.0, minBytesIn, HotLeaders.MAX_MOVES));
+        HotReplicas.Plan replicas = HotReplicas.plan(s, plan,
+                new HotLeaders.Policy(tolerancePercent / 100.0, minBytesIn, HotReplicas.MAX_MOVES));
         Map<String, PartitionState> parts = new TreeMap<>();
         s.partitions().forEach(p -> parts.put(p.name(), p));
-        List<HotMove> moves = new ArrayList<>();
-        for (Move m : plan.moves()) {
+        return new HotJson("hot leaders", tolerancePercent, minBytesIn, plan.mean(), rows(plan.moves(), parts),
+                plan.before(), plan.after(), plan.stuck(), rows(replicas.moves(), parts), replicas.bytesMoved(),
+                replicas.after(), replicas.stuck());
+    }
+
+    private static List<HotMove> rows(List<Move> moves, Map<String, PartitionState> parts) {
+        List<HotMove> out = new ArrayList<>();
+        for (Move m : moves) {
             PartitionState p = parts.get(m.name());
-            moves.add(new HotMove(m.name(), m.oldReplicas(), m.newReplicas(), p.leader(), m.newReplicas().get(0),
+            out.add(new HotMove(m.name(), m.oldReplicas(), m.newReplicas(), p.leader(), m.newReplicas().get(0),
                     p.bytesInPerSec()));
         }
-        return new HotJson("hot leaders", tolerancePercent, minBytesIn, plan.mean(), moves, plan.before(),
-                plan.after(), plan.stuck());
+        return out;
     }
 
     static void print(HotJson p, boolean ratesKnown, PrintStream out) {
@@ -49,17 +64,32 @@ final class HotLeadersOutput {
             out.println("note: every rate in the snapshot is 0; take it with `snapshot --rates 30s` to measure them");
         }
         out.printf(Locale.ROOT, "moves: %d (leadership only, no data moves)%n", p.moves().size());
-        for (HotMove m : p.moves()) {
-            out.printf(Locale.ROOT, "  %-30s %-14s -> %-14s leader %d -> %d  %s%n", m.partition(), m.oldReplicas(),
-                    m.newReplicas(), m.from(), m.to(), HotLeaders.rate(m.bytesInPerSec()));
+        p.moves().forEach(m -> row(m, out));
+        if (p.stillHot() != null) {
+            out.printf(Locale.ROOT, "then, with mode Replicas: %d replica moves (%s to copy, throttled)%n",
+                    p.replicaMoves().size(), HotLeaders.rate(p.replicaBytesToCopy()).replace("/s", ""));
+            p.replicaMoves().forEach(m -> row(m, out));
         }
-        out.printf(Locale.ROOT, "leader bytes-in per broker (mean %s):%n", HotLeaders.rate(p.meanBytesInPerSec()));
-        p.leaderBytesInBefore().forEach((id, before) -> out.printf(Locale.ROOT, "  %-6d %12s -> %s%n", id,
-                HotLeaders.rate(before), HotLeaders.rate(p.leaderBytesInAfter().get(id))));
-        HotLeaders.Stuck st = p.stillHot();
+        out.printf(Locale.ROOT, "leader bytes-in per broker (mean %s): now -> Leadership%s%n",
+                HotLeaders.rate(p.meanBytesInPerSec()), p.replicaMoves().isEmpty() ? "" : " -> Replicas");
+        p.leaderBytesInBefore().forEach((id, before) -> out.printf(Locale.ROOT, "  %-6d %12s -> %s%s%n", id,
+                HotLeaders.rate(before), HotLeaders.rate(p.leaderBytesInAfter().get(id)), p.replicaMoves().isEmpty()
+                        ? "" : " -> " + HotLeaders.rate(p.leaderBytesInAfterWithReplicas().get(id))));
+        stillHot("after the leadership moves", p.stillHot(), out);
+        if (p.stillHot() != null && !p.replicaMoves().isEmpty()) {
+            stillHot("after the replica moves too", p.stillHotWithReplicas(), out);
+        }
+    }
+
+    private static void row(HotMove m, PrintStream out) {
+        out.printf(Locale.ROOT, "  %-30s %-14s -> %-14s leader %d -> %d  %s%n", m.partition(), m.oldReplicas(),
+                m.newReplicas(), m.from(), m.to(), HotLeaders.rate(m.bytesInPerSec()));
+    }
+
+    private static void stillHot(String when, HotLeaders.Stuck st, PrintStream out) {
         if (st != null) {
-            out.printf(Locale.ROOT, "still hot: broker %d leads %s%s; moving replicas would even it (not built)%n",
-                    st.broker(), HotLeaders.rate(st.bytesInPerSec()), st.partition() == null ? ""
+            out.printf(Locale.ROOT, "still hot %s: broker %d leads %s%s%n", when, st.broker(),
+                    HotLeaders.rate(st.bytesInPerSec()), st.partition() == null ? ""
                             : ", " + st.partition() + " alone " + HotLeaders.rate(st.partitionBytesInPerSec()));
         }
     }

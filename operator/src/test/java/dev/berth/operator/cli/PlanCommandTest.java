@@ -109,9 +109,9 @@ class PlanCommandTest {
                 .containsPattern("0 +585.9 KiB/s -> 97.7 KiB/s")
                 .containsPattern("1 +0 B/s -> 293.0 KiB/s")
                 .containsPattern("2 +0 B/s -> 195.3 KiB/s")
-                .contains("still hot: broker 1 leads 293.0 KiB/s, hot-0 alone 293.0 KiB/s; moving replicas would even"
-                        + " it (not built)")
-                .doesNotContain("note:");
+                .contains("still hot after the leadership moves: broker 1 leads 293.0 KiB/s, hot-0 alone 293.0 KiB/s")
+                .contains("then, with mode Replicas: 0 replica moves (0 B to copy, throttled)")
+                .doesNotContain("note:", "-> Replicas", "after the replica moves too");
 
         JsonObject json = JsonParser.parseString(run("--snapshot", f, "--hot-leaders", "--min-bytes-in=10000",
                 "--tolerance-percent", "50", "--json").out()).getAsJsonObject();
@@ -133,6 +133,47 @@ class PlanCommandTest {
         Result unmeasured = run("--snapshot", file(Clusters.fourBrokersNoRacks()), "--hot-leaders");
         assertThat(unmeasured.out()).contains("note: every rate in the snapshot is 0; take it with"
                 + " `snapshot --rates 30s` to measure them", "moves: 0");
+    }
+
+    /**
+     * Replication factor 1, broker 0 leads solo-0..2 at 300, 200 and 100 KB/s of 3, 2 and 1 MB: leadership
+     * has nowhere to go, and mode Replicas would move two of them.
+     */
+    @Test
+    void hotLeadersShowsTheReplicaMovesOfModeReplicas() throws IOException {
+        List<BrokerState> brokers = List.of(new BrokerState(0, "a", "h0", 9092), new BrokerState(1, "b", "h1", 9092),
+                new BrokerState(2, "c", "h2", 9092));
+        List<PartitionState> parts = List.of(
+                new PartitionState("solo", 0, List.of(0), 0, List.of(0), 3_000_000, 300_000),
+                new PartitionState("solo", 1, List.of(0), 0, List.of(0), 2_000_000, 200_000),
+                new PartitionState("solo", 2, List.of(0), 0, List.of(0), 1_000_000, 100_000),
+                new PartitionState("quiet", 0, List.of(1), 1, List.of(1), 500_000, 0));
+        String f = file(new ClusterSnapshot(java.time.Instant.EPOCH, brokers, Map.of(), parts));
+
+        Result r = run("--snapshot", f, "--hot-leaders", "--min-bytes-in", "10000");
+        assertThat(r.code()).as(r.err()).isZero();
+        // loads 600, 0, 0: solo-0 to 2 (max 300; 2 holds fewer bytes than 1), then solo-1 or solo-2 to 1 (max 200
+        // either way): solo-2, the smaller, moves; loads 200, 100, 300
+        assertThat(r.out()).contains("moves: 0 (leadership only, no data moves)",
+                        "then, with mode Replicas: 2 replica moves (3.8 MiB to copy, throttled)",
+                        "leader bytes-in per broker (mean 195.3 KiB/s): now -> Leadership -> Replicas",
+                        "still hot after the leadership moves: broker 0 leads 585.9 KiB/s, solo-0 alone 293.0 KiB/s")
+                .containsPattern("solo-0 +\\[0\\] +-> \\[2\\] +leader 0 -> 2 +293.0 KiB/s")
+                .containsPattern("solo-2 +\\[0\\] +-> \\[1\\] +leader 0 -> 1 +97.7 KiB/s")
+                .containsPattern("0 +585.9 KiB/s -> 585.9 KiB/s -> 195.3 KiB/s")
+                .containsPattern("2 +0 B/s -> 0 B/s -> 293.0 KiB/s")
+                .contains("still hot after the replica moves too: broker 2 leads 293.0 KiB/s, solo-0 alone 293.0 KiB/s");
+
+        JsonObject json = JsonParser.parseString(run("--snapshot", f, "--hot-leaders", "--min-bytes-in=10000", "--json")
+                .out()).getAsJsonObject();
+        assertThat(json.getAsJsonArray("moves")).isEmpty();
+        assertThat(json.getAsJsonArray("replicaMoves")).hasSize(2);
+        JsonObject first = json.getAsJsonArray("replicaMoves").get(0).getAsJsonObject();
+        assertThat(first.get("partition").getAsString()).isEqualTo("solo-0");
+        assertThat(first.get("newReplicas").toString()).isEqualTo("[2]");
+        assertThat(json.get("replicaBytesToCopy").getAsLong()).isEqualTo(4_000_000);
+        assertThat(json.getAsJsonObject("leaderBytesInAfterWithReplicas").get("0").getAsDouble()).isEqualTo(200_000);
+        assertThat(json.getAsJsonObject("stillHotWithReplicas").get("broker").getAsInt()).isEqualTo(2);
     }
 
     @Test
