@@ -165,7 +165,8 @@ public final class HotPartitionStep implements OperationStep {
             // drops the pass's Events (remembered before, a Warning was lost for the whole cool-down)
             String key = key(ctx);
             Instant now = ctx.clock().instant();
-            ctx.event("Warning", Event.INSUFFICIENT.reason, stuck(plan, replicas, !possible.moves().isEmpty(), hot), () -> lastEnded.put(key, now));
+            ctx.event("Warning", Event.INSUFFICIENT.reason, stuck(plan, replicas, !possible.moves().isEmpty(), hot),
+                    () -> lastEnded.put(key, now));
             return StepResult.NOTHING;
         }
         if (replicas.stuck() != null) {
@@ -183,10 +184,10 @@ public final class HotPartitionStep implements OperationStep {
         int h = plan.hottest();
         String message = "Broker " + h + " leads " + HotLeaders.rate(plan.before().get(h))
                 + " of produce against a mean of " + HotLeaders.rate(plan.mean()) + " (tolerance "
-                + hot.tolerancePercent() + "%): moving leadership of " + orders.size()
-                + " partitions to in-sync replicas" + (replicas.moves().isEmpty() ? ", no data moves."
-                        : ", then " + replicas.moves().size() + " replicas (" + bytes(replicas.bytesMoved())
-                        + ") to cooler brokers, throttled.");
+                + hot.tolerancePercent() + "%): " + (orders.isEmpty() ? "" : "moving leadership of " + orders.size()
+                + " partitions to in-sync replicas" + (replicas.moves().isEmpty() ? ", no data moves." : ", then "))
+                + (replicas.moves().isEmpty() ? "" : "moving " + replicas.moves().size() + " replicas ("
+                        + bytes(replicas.bytesMoved()) + ") to cooler brokers, throttled.");
         Map<String, String> details = new TreeMap<>(Map.of(ORDERS, BatchOrigins.encode(orders), HOT_BROKER, Integer.toString(h),
                 HOT_BEFORE, Long.toString(Math.round(plan.before().get(h))),
                 HOT_AFTER, Long.toString(Math.round(replicas.after().get(h))),
@@ -242,7 +243,8 @@ public final class HotPartitionStep implements OperationStep {
                     + String.join(", ", unfinished) + ".";
         }
         ctx.event(p.done().size() < planned && !turnedOff ? "Warning" : "Normal", Event.DONE.reason, message);
-        return replicasNext ? StepResult.of(HotReplicaPhase.enter(op, message), SOON) : StepResult.of(null, null);
+        return replicasNext ? StepResult.of(HotReplicaPhase.enter(op, message + " Now moving replicas, throttled."), SOON)
+                : StepResult.of(null, null);
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.berth.operator.plan.HotReplicas;
 import dev.berth.operator.plan.Move;
 import dev.berth.operator.plan.MoveReason;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -83,11 +84,10 @@ final class HotReplicaPhase {
         return !BatchOrigins.decode(op.details().get(TARGETS)).isEmpty();
     }
 
-    /** The operation as it enters this phase, after the leadership moves. */
-    static OperationStatus enter(OperationStatus op, String leadership) {
+    /** The operation as it enters this phase (after the leadership moves, or at the start when there are none). */
+    static OperationStatus enter(OperationStatus op, String message) {
         int total = BatchOrigins.decode(op.details().get(TARGETS)).size();
-        return new OperationStatus(op.type(), PHASE, op.brokers(), 0L, null, 0, total, op.startedAt(),
-                leadership + " Now moving " + total + " replica" + (total == 1 ? "" : "s") + ", throttled.",
+        return new OperationStatus(op.type(), PHASE, op.brokers(), 0L, null, 0, total, op.startedAt(), message,
                 op.details());
     }
 
@@ -111,8 +111,16 @@ final class HotReplicaPhase {
                     + " their partitions put back; what moved before stays moved.", ended);
         }
         ClusterSnapshot s = new KafkaObserver(ctx.admin(), ctx.clock()).snapshot();
+        Instant now = ctx.clock().instant();
+        String since = op.details().get(Reshuffle.SETTLING_SINCE);
+        boolean waitedEnough = since != null && !now.isBefore(Reshuffle.since(since, now).plus(Reshuffle.MAX_SETTLE));
         Kept kept = Kept.of(BatchOrigins.decode(op.details().get(TARGETS)), BatchOrigins.decode(op.details().get(ORIGINS)), s,
-                running(ctx));
+                running(ctx), waitedEnough);
+        if (!kept.settling().isEmpty()) {
+            // a finished move's old and new replicas, still listed a moment after it ended: read again soon
+            return StepResult.of(Reshuffle.settling(op, now), SOON);
+        }
+        op = Reshuffle.withDetails(op, without(op.details(), Reshuffle.SETTLING_SINCE));
         ExecutionPolicy policy = new ExecutionPolicy(Math.max(0, ctx.cluster().getSpec().rebalance().throttleBytesPerSec()),
                 ExecutionPolicy.DEFAULT.maxPartitionsInFlight());
         ReassignmentProgress progress = new ReassignmentExecutor(ctx.admin(), policy).advance(kept.moves());
@@ -121,6 +129,8 @@ final class HotReplicaPhase {
         }
         if (progress.complete()) {
             OperatorMetrics.HOT_REPLICA_MOVES.inc(kept.moves().size());
+            // the executor clears the throttles of the moves it was given; a move left on the way had some too
+            Reshuffle.clearThrottlesIfIdle(ctx.admin(), s);
             return end(ctx, op, kept, progress.bytesTotal(), ended);
         }
         return StepResult.of(new OperationStatus(op.type(), PHASE, op.brokers(), progress.bytesDone(),
@@ -147,6 +157,12 @@ final class HotReplicaPhase {
         return StepResult.of(null, null);
     }
 
+    private static Map<String, String> without(Map<String, String> details, String key) {
+        Map<String, String> out = new TreeMap<>(details);
+        out.remove(key);
+        return out;
+    }
+
     /** Names of the partitions Kafka reassigns now. */
     private static Set<String> running(StepContext ctx) {
         Set<String> out = new TreeSet<>();
@@ -159,34 +175,41 @@ final class HotReplicaPhase {
      *
      * @param moves from the list when planned to the planned list, with today's size
      * @param left partition names, sorted
+     * @param settling partitions that list more replicas than planned while Kafka runs no move of theirs: a
+     *     finished move still shown with its old and new replicas (describeTopics lags for a moment)
      */
-    record Kept(List<Move> moves, Set<String> left) {
+    record Kept(List<Move> moves, Set<String> left, Set<String> settling) {
         /**
          * @param running partitions Kafka reassigns now: their list holds the replicas being added, so their
          *     replica count is not checked
+         * @param waitedEnough passes have waited {@link Reshuffle#MAX_SETTLE} for a lagging list: it is
+         *     not a lag (someone changed the replication factor), and the partition is left
          */
         static Kept of(Map<String, List<Integer>> targets, Map<String, List<Integer>> origins, ClusterSnapshot s,
-                Set<String> running) {
+                Set<String> running, boolean waitedEnough) {
             Map<String, PartitionState> now = new TreeMap<>();
             s.partitions().forEach(p -> now.put(p.name(), p));
             Set<Integer> registered = new HashSet<>();
             s.brokers().stream().map(BrokerState::id).forEach(registered::add);
             List<Move> moves = new ArrayList<>();
             Set<String> left = new TreeSet<>();
+            Set<String> settling = new TreeSet<>();
             targets.forEach((name, target) -> {
                 PartitionState p = now.get(name);
                 List<Integer> from = origins.getOrDefault(name, List.of());
                 Set<Integer> either = new HashSet<>(from);
                 either.addAll(target);
                 boolean recounted = !running.contains(name) && p != null && p.replicas().size() != target.size();
-                if (p == null || target.isEmpty() || from.size() != target.size() || recounted
+                if (p == null || target.isEmpty() || from.size() != target.size() || recounted && waitedEnough
                         || !either.containsAll(p.replicas()) || !registered.containsAll(target)) {
                     left.add(name);
+                } else if (recounted) {
+                    settling.add(name);
                 } else {
                     moves.add(new Move(p.topic(), p.partition(), from, target, MoveReason.HOT_REPLICA, p.sizeBytes()));
                 }
             });
-            return new Kept(List.copyOf(moves), left);
+            return new Kept(List.copyOf(moves), left, settling);
         }
     }
 }

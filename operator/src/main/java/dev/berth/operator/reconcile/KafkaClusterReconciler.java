@@ -293,7 +293,9 @@ public final class KafkaClusterReconciler implements Reconciler {
             }
         }
         if (HotPartitionStep.TYPE.equals(op.type())) {
-            return List.of(); // it moves no data and holds no throttle; SpecValid says what to fix
+            // no Blocked condition of its own (SpecValid says what to fix); in phase MovingReplicas its
+            // throttles come off above once Kafka's running moves end, and it goes on when the spec is fixed
+            return List.of();
         }
         ConditionType blocked = OperationStatus.SCALE_UP.equals(op.type()) ? ConditionType.ScaleUpBlocked
                 : RestartStep.TYPE.equals(op.type()) || ControllerRollStep.TYPE.equals(op.type())
