@@ -73,9 +73,9 @@ public final class HotReplicas {
     /**
      * @param first the first stage's plan on {@code s}; its moves are applied to the loads and leaders
      *     before this stage plans, and its partitions do not move again
-     * @param policy the same policy the first stage used; {@code maxMoves} here bounds this stage alone
-     * @throws PlanRefusedException never for a partition with a replica on a broker that is not
-     *     registered: such a partition is no candidate
+     * @param policy the same policy the first stage used; {@code maxMoves} here bounds this stage alone.
+     *     A partition with a replica on a broker that is not registered is no candidate, and its bytes do
+     *     not count for any destination.
      */
     public static Plan plan(ClusterSnapshot s, HotLeaders.Plan first, HotLeaders.Policy policy) {
         Map<Integer, Double> load = new TreeMap<>(first.after());

@@ -106,7 +106,7 @@ final class HotReplicaPhase {
                 return StepResult.of(Reshuffle.withDetails(Reshuffle.phase(op, PHASE, "Stopping (" + stop + "): "
                         + undo.doing("replica moves")), undo.details()), SOON);
             }
-            Reshuffle.clearThrottlesIfIdle(ctx.admin(), ctx.kafka().observation().snapshot());
+            Reshuffle.clearThrottlesIfIdle(ctx.admin(), new KafkaObserver(ctx.admin(), ctx.clock()).snapshot());
             return end(ctx, "Normal", "Stopped: " + stop + "; the moves Kafka was running are cancelled and"
                     + " their partitions put back; what moved before stays moved.", ended);
         }
