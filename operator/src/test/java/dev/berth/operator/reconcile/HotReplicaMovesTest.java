@@ -42,12 +42,19 @@ class HotReplicaMovesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        rig = DayTwoRig.brokers("hotrep", RollingRestartTest.RACKS, 3).operate(3, 50_000_000L).settled();
-        // an idle topic on brokers 1 and 2 first: a broker that holds no replica while others do is a new one,
-        // and the scale-up would even the bytes of solo over it before any of this is seen
+        rig = DayTwoRig.brokers("hotrep", RollingRestartTest.RACKS, 3);
+        // an idle topic on brokers 1 and 2: a broker that holds no replica while others do is a new one, and the
+        // scale-up would even the bytes of solo over it before any of this is seen
         KafkaAwait.createTopic(rig.admin(), "quiet", Map.of(0, List.of(1), 1, List.of(2)));
         KafkaAwait.createTopic(rig.admin(), "solo", ASSIGNMENT);
         rig.kafka.awaitFullIsr("solo");
+        // 4 MB a partition: a follower's first fetch takes up to 1 MB (replica.fetch.max.bytes) before the
+        // throttle counts it, so a smaller log would be copied whole at once, even at 1 KB/s. Written before the
+        // operator starts, so that no rate it reads holds this burst
+        for (int p = 0; p < 3; p++) {
+            KafkaRecords.produce(rig.bootstrap(), "solo", p, 0, 4000, 1000);
+        }
+        rig.operate(3, 50_000_000L).settled();
         producer = KafkaRecords.producer(rig.bootstrap());
         writer = Executors.newSingleThreadScheduledExecutor();
         String value = "x".repeat(1000);
