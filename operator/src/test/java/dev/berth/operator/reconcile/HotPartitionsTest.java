@@ -8,7 +8,6 @@ import dev.berth.operator.api.BrokerStatus;
 import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.metrics.OperatorMetrics;
 import dev.berth.testbed.kafka.KafkaAwait;
-import dev.berth.testbed.kafka.KafkaRecords;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -16,12 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.NewPartitionReassignment;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
@@ -43,34 +37,20 @@ class HotPartitionsTest {
     static final Map<Integer, List<Integer>> ASSIGNMENT = Map.of(0, List.of(0, 1, 2), 1, List.of(0, 2, 1),
             2, List.of(0, 1, 2), 3, List.of(1, 2, 0));
     static DayTwoRig rig;
-    static KafkaProducer<String, String> producer;
-    static ScheduledExecutorService writer;
+    static ProduceLoop loop;
 
     @BeforeAll
     static void start() throws Exception {
         rig = DayTwoRig.brokers("hot", RollingRestartTest.RACKS, 3).operate(3, 50_000_000L).settled();
         KafkaAwait.createTopic(rig.admin(), "clicks", ASSIGNMENT);
         rig.kafka.awaitFullIsr("clicks");
-        producer = KafkaRecords.producer(rig.bootstrap());
-        writer = Executors.newSingleThreadScheduledExecutor();
-        String value = "x".repeat(1000);
         // 5 records of 1 KB every 50 ms: about 100 KB/s into each of clicks-0..2; clicks-3 stays idle
-        writer.scheduleAtFixedRate(() -> {
-            for (int p = 0; p < 3; p++) {
-                for (int i = 0; i < 5; i++) {
-                    producer.send(new ProducerRecord<>("clicks", p, null, value));
-                }
-            }
-        }, 0, 50, TimeUnit.MILLISECONDS);
+        loop = new ProduceLoop(rig.bootstrap()).write("clicks", 0, 5).write("clicks", 1, 5).write("clicks", 2, 5);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (writer != null) {
-            writer.shutdownNow();
-            writer.awaitTermination(5, TimeUnit.SECONDS);
-        }
-        OperatorFixture.closeAll(producer == null ? null : () -> producer.close(Duration.ofSeconds(2)), rig);
+        OperatorFixture.closeAll(loop, rig);
     }
 
     @Test
@@ -156,16 +136,11 @@ class HotPartitionsTest {
     void aPartitionHotterThanItsShareIsReportedNotChurned() throws Exception {
         KafkaAwait.createTopic(rig.admin(), "big", Map.of(0, List.of(2, 0, 1)));
         rig.kafka.awaitFullIsr("big");
-        String value = "y".repeat(1000);
         // six times a clicks partition's rate, led by broker 2, which also leads one of clicks-0..2: loads about
         // 100, 100 and 700 KB/s. Once 2 hands its clicks partition over it leads 600 against a mean of 300 and a
         // trigger of 375, far enough that a slow reading cannot make it look cool (at three times the rate,
         // 20% above the trigger, one run in eight read it so and got no Warning)
-        writer.scheduleAtFixedRate(() -> {
-            for (int i = 0; i < 30; i++) {
-                producer.send(new ProducerRecord<>("big", 0, null, value));
-            }
-        }, 0, 50, TimeUnit.MILLISECONDS);
+        loop.write("big", 0, 30);
         await("status shows broker 2 leading big-0 too").atMost(WAIT).until(() -> bytesIn(2) > 500_000);
         int clicksOn2 = List.of(0, 1, 2).stream().filter(p -> leaders().get(p) == 2).findFirst().orElseThrow();
         // earlier cases may have had a Warning of their own (a noisy reading after evening): count from here

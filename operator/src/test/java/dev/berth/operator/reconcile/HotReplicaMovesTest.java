@@ -14,11 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,8 +32,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class HotReplicaMovesTest {
     static final Map<Integer, List<Integer>> ASSIGNMENT = Map.of(0, List.of(0), 1, List.of(0), 2, List.of(0));
     static DayTwoRig rig;
-    static KafkaProducer<String, String> producer;
-    static ScheduledExecutorService writer;
+    static ProduceLoop loop;
 
     @BeforeAll
     static void start() throws Exception {
@@ -55,25 +49,12 @@ class HotReplicaMovesTest {
             KafkaRecords.produce(rig.bootstrap(), "solo", p, 0, 4000, 1000);
         }
         rig.operate(3, 50_000_000L).settled();
-        producer = KafkaRecords.producer(rig.bootstrap());
-        writer = Executors.newSingleThreadScheduledExecutor();
-        String value = "x".repeat(1000);
-        writer.scheduleAtFixedRate(() -> {
-            for (int p = 0; p < 3; p++) {
-                for (int i = 0; i < 5; i++) {
-                    producer.send(new ProducerRecord<>("solo", p, null, value));
-                }
-            }
-        }, 0, 50, TimeUnit.MILLISECONDS);
+        loop = new ProduceLoop(rig.bootstrap()).write("solo", 0, 5).write("solo", 1, 5).write("solo", 2, 5);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (writer != null) {
-            writer.shutdownNow();
-            writer.awaitTermination(5, TimeUnit.SECONDS);
-        }
-        OperatorFixture.closeAll(producer == null ? null : () -> producer.close(Duration.ofSeconds(2)), rig);
+        OperatorFixture.closeAll(loop, rig);
     }
 
     @Test
@@ -151,17 +132,7 @@ class HotReplicaMovesTest {
         KafkaAwait.createTopic(rig.admin(), "pair", Map.of(0, List.of(0, 1), 1, List.of(0, 1), 2, List.of(0, 1)));
         rig.kafka.awaitFullIsr("pair");
         Map<Integer, List<Integer>> solo = rig.replicas("solo");
-        String value = "z".repeat(1000);
-        writer.scheduleAtFixedRate(() -> {
-            for (int i = 0; i < 10; i++) {
-                producer.send(new ProducerRecord<>("pair", 0, null, value));
-            }
-            for (int p = 1; p < 3; p++) {
-                for (int i = 0; i < 5; i++) {
-                    producer.send(new ProducerRecord<>("pair", p, null, value));
-                }
-            }
-        }, 0, 50, TimeUnit.MILLISECONDS);
+        loop.write("pair", 0, 10).write("pair", 1, 5).write("pair", 2, 5);
         await("status shows broker 0 leading pair's produce").atMost(WAIT).until(() -> bytesIn(0) > 350_000);
         int leadershipDone = messages(HotPartitionStep.Event.DONE.reason).size();
         int replicasDone = messages(HotReplicaPhase.MOVED).size();
