@@ -112,6 +112,12 @@ public final class HotPartitionStep implements OperationStep {
 
     /** namespace/name to when its last rebalance ended. */
     private final Map<String, Instant> lastEnded = new ConcurrentHashMap<>();
+    /**
+     * namespace/name to when a Warning alone (no move) was last posted: kept apart from {@link #lastEnded},
+     * so that saying what cannot be fixed does not hold back a rebalance that can, once the loads change
+     * or the mode does.
+     */
+    private final Map<String, Instant> lastWarned = new ConcurrentHashMap<>();
 
     @Override
     public StepResult step(StepContext ctx) throws Exception {
@@ -165,8 +171,11 @@ public final class HotPartitionStep implements OperationStep {
             // drops the pass's Events (remembered before, a Warning was lost for the whole cool-down)
             String key = key(ctx);
             Instant now = ctx.clock().instant();
-            ctx.event("Warning", Event.INSUFFICIENT.reason, stuck(plan, replicas, !possible.moves().isEmpty(), hot),
-                    () -> lastEnded.put(key, now));
+            Instant warned = lastWarned.get(key);
+            if (warned == null || !now.isBefore(warned.plus(COOL_DOWN))) {
+                ctx.event("Warning", Event.INSUFFICIENT.reason, stuck(plan, replicas, !possible.moves().isEmpty(), hot),
+                        () -> lastWarned.put(key, now));
+            }
             return StepResult.NOTHING;
         }
         if (replicas.stuck() != null) {
