@@ -15,7 +15,8 @@ public final class OperatorMetrics {
      * {@code absent(berth_operator_reconciles_total)} would fire on a healthy standby.
      */
     public static void register() {
-        // loading the class ran the static initialisers: nothing more to do
+        // loading this class ran its static initialisers; the per-cluster gauges load with it
+        ClusterGauges.register();
     }
 
     /** Reconcile passes by outcome: {@code ok}, {@code invalid} (spec refused), {@code error} (requeued). */

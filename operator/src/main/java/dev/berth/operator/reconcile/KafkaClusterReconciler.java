@@ -15,6 +15,7 @@ import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.api.SpecValidator;
 import dev.berth.operator.api.SpecValidator.Problem;
 import dev.berth.operator.api.TopicReplication;
+import dev.berth.operator.metrics.ClusterGauges;
 import dev.berth.operator.metrics.OperatorMetrics;
 import dev.berth.operator.model.KafkaObservation;
 import dev.berth.operator.observe.KafkaObservations;
@@ -163,6 +164,7 @@ public final class KafkaClusterReconciler implements Reconciler {
         if (informers.cluster(request.getNamespace(), request.getName()) == null) {
             abandonOnDeletion(key);
             kafka.forget(key);
+            ClusterGauges.forget(request.getNamespace(), request.getName());
             return new Result(false);
         }
         try {
@@ -173,6 +175,7 @@ public final class KafkaClusterReconciler implements Reconciler {
                 // the owned objects, which a reconcile would otherwise create again)
                 abandonOnDeletion(key);
                 kafka.forget(key);
+                ClusterGauges.forget(request.getNamespace(), request.getName());
                 return new Result(false);
             }
             return reconcile(key, cluster);

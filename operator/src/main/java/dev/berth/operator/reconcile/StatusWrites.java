@@ -5,6 +5,7 @@ import dev.berth.operator.act.StatusBuilder;
 import dev.berth.operator.api.KafkaCluster;
 import dev.berth.operator.api.KafkaClusterStatus;
 import dev.berth.operator.api.OperationStatus;
+import dev.berth.operator.metrics.ClusterGauges;
 import dev.berth.operator.metrics.OperatorMetrics;
 import dev.berth.operator.observe.KafkaView;
 import io.kubernetes.client.openapi.ApiException;
@@ -120,6 +121,7 @@ final class StatusWrites {
             }
             OperatorMetrics.STATUS_WRITES.inc();
         }
+        ClusterGauges.publish(c.namespace(), c.name(), next);
         return true;
     }
 }

@@ -95,6 +95,13 @@ class HotPartitionsTest {
         assertThat(rig.glue().stops).as("no broker stopped").isEmpty();
         await("the status follows: every broker leads some produce").atMost(WAIT)
                 .until(() -> bytesIn(0) > 50_000 && bytesIn(1) > 50_000 && bytesIn(2) > 50_000);
+        await("and so do the per-broker gauges /metrics serves").atMost(WAIT).until(() -> List.of("0", "1", "2").stream()
+                .allMatch(b -> {
+                    Double v = io.prometheus.client.CollectorRegistry.defaultRegistry.getSampleValue(
+                            "berth_operator_broker_leader_bytes_in_per_second", new String[] {"namespace", "cluster", "broker"},
+                            new String[] {DayTwoRig.NS, rig.name, b});
+                    return v != null && v > 50_000;
+                }));
     }
 
     @Test

@@ -328,16 +328,26 @@ class KafkaClusterReconcileTest {
     void aClusterBeingDeletedIsNotHealed() throws Exception {
         create(bed, NS, "bye", OperatorFixture.spec(1, 1, null));
         eventually().until(() -> pods(bed, NS, "bye").size() == 2);
+        eventually().until(() -> readyGauge("bye") != null);
         // a finalizer holds the resource with a deletionTimestamp, as foreground deletion does while the
         // garbage collector removes the owned objects
         patchCluster("bye", "{\"metadata\":{\"finalizers\":[\"test.berth.dev/hold\"]}}");
         OperatorFixture.clusters(bed).delete(NS, "bye").throwsApiException();
         eventually().until(() -> get(bed, NS, "bye").getMetadata().getDeletionTimestamp() != null);
+        eventually().until(() -> readyGauge("bye") == null); // a deleted cluster keeps no series in /metrics
+        assertThat(io.prometheus.client.CollectorRegistry.defaultRegistry.getSampleValue("berth_operator_broker_leaders",
+                new String[] {"namespace", "cluster", "broker"}, new String[] {NS, "bye", "0"})).isNull();
         core.deleteNamespacedPod("bye-broker-0", NS).execute(); // what the garbage collector does
         await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(10)).until(() -> pods(bed, NS, "bye").stream()
                 .noneMatch(p -> p.getMetadata().getName().equals("bye-broker-0")));
         OperatorFixture.clusters(bed).patch(NS, "bye", V1Patch.PATCH_FORMAT_JSON_PATCH,
                 new V1Patch("[{\"op\":\"remove\",\"path\":\"/metadata/finalizers\"}]")).throwsApiException();
+    }
+
+    /** {@code berth_operator_cluster_ready} of {@code cluster}, or null when it has no series. */
+    private static Double readyGauge(String cluster) {
+        return io.prometheus.client.CollectorRegistry.defaultRegistry.getSampleValue("berth_operator_cluster_ready",
+                new String[] {"namespace", "cluster"}, new String[] {NS, cluster});
     }
 
     private static void patchPvc(String name, String format, String patch) throws Exception {

@@ -1,0 +1,103 @@
+package dev.berth.operator.metrics;
+
+import dev.berth.operator.api.BrokerStatus;
+import dev.berth.operator.api.Condition;
+import dev.berth.operator.api.ConditionType;
+import dev.berth.operator.api.KafkaClusterStatus;
+import io.prometheus.client.Gauge;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Per-cluster gauges, from the status each pass writes: what a dashboard or an alert needs without
+ * reading every KafkaCluster (is it Ready, what operation runs, how leadership and bytes spread over its
+ * brokers, the same figures {@code kubectl get kafkacluster -o yaml} shows).
+ *
+ * <p><b>Constraints:</b> a series exists only while what it describes does. A broker that left the status
+ * (scaled down) loses its series, an operation that ended loses its {@code type} series, and a deleted
+ * KafkaCluster loses all of them ({@link #forget}); otherwise a dashboard would show a removed broker at
+ * its last value for ever. Values are set from the status that was written (or found unchanged), never
+ * from one a refused write dropped.
+ *
+ * <p><b>Example:</b> {@code kafka/orders} Ready with brokers 0..2 and a {@code ScaleDown} in flight gives
+ * {@code berth_operator_cluster_ready{namespace="kafka",cluster="orders"} 1},
+ * {@code berth_operator_operation_in_flight{...,type="ScaleDown"} 1} and three series of each broker
+ * gauge; once broker 2 is gone and the operation ended, its series and the {@code ScaleDown} one are
+ * removed.
+ */
+public final class ClusterGauges {
+    static final Gauge READY = Gauge.build("berth_operator_cluster_ready",
+            "1 when the KafkaCluster's Ready condition is True, else 0.").labelNames("namespace", "cluster").register();
+    static final Gauge OPERATION = Gauge.build("berth_operator_operation_in_flight",
+            "1 for the type of the day-2 operation in flight (status.operation.type); no series when none runs.")
+            .labelNames("namespace", "cluster", "type").register();
+    static final Gauge LEADER_BYTES_IN = Gauge.build("berth_operator_broker_leader_bytes_in_per_second",
+            "Estimated produce bytes/s into the partitions the broker leads (status.brokers[].bytesInPerSec).")
+            .labelNames("namespace", "cluster", "broker").register();
+    static final Gauge LEADERS = Gauge.build("berth_operator_broker_leaders",
+            "Partitions the broker leads (status.brokers[].leaders).").labelNames("namespace", "cluster", "broker")
+            .register();
+    static final Gauge LOG_BYTES = Gauge.build("berth_operator_broker_log_bytes",
+            "Bytes of the partition replicas the broker holds (status.brokers[].bytes).")
+            .labelNames("namespace", "cluster", "broker").register();
+
+    /** namespace/name to what was published for it last. */
+    private static final Map<String, Published> PUBLISHED = new HashMap<>();
+
+    private record Published(Set<String> brokers, String operation) {}
+
+    private ClusterGauges() {}
+
+    /** Registers the gauges now, so that a scrape shows their families before the first status write. */
+    static void register() {
+        // loading the class ran the static initialisers
+    }
+
+    /** Sets the gauges of {@code namespace/cluster} from {@code status}, and removes the series it no longer has. */
+    public static synchronized void publish(String namespace, String cluster, KafkaClusterStatus status) {
+        Condition ready = status.condition(ConditionType.Ready);
+        READY.labels(namespace, cluster).set(ready != null && ready.isTrue() ? 1 : 0);
+        Set<String> brokers = new TreeSet<>();
+        for (BrokerStatus b : status.brokers()) {
+            String id = Integer.toString(b.id());
+            brokers.add(id);
+            LEADER_BYTES_IN.labels(namespace, cluster, id).set(b.bytesInPerSec());
+            LEADERS.labels(namespace, cluster, id).set(b.leaders());
+            LOG_BYTES.labels(namespace, cluster, id).set(b.bytes());
+        }
+        String operation = status.operation() == null ? null : status.operation().type();
+        if (operation != null) {
+            OPERATION.labels(namespace, cluster, operation).set(1);
+        }
+        Published before = PUBLISHED.put(namespace + "/" + cluster, new Published(brokers, operation));
+        if (before != null) {
+            Set<String> gone = new TreeSet<>(before.brokers());
+            gone.removeAll(brokers);
+            gone.forEach(id -> removeBroker(namespace, cluster, id));
+            if (before.operation() != null && !before.operation().equals(operation)) {
+                OPERATION.remove(namespace, cluster, before.operation());
+            }
+        }
+    }
+
+    /** Removes every series of {@code namespace/cluster} (it was deleted). */
+    public static synchronized void forget(String namespace, String cluster) {
+        Published before = PUBLISHED.remove(namespace + "/" + cluster);
+        if (before == null) {
+            return;
+        }
+        READY.remove(namespace, cluster);
+        before.brokers().forEach(id -> removeBroker(namespace, cluster, id));
+        if (before.operation() != null) {
+            OPERATION.remove(namespace, cluster, before.operation());
+        }
+    }
+
+    private static void removeBroker(String namespace, String cluster, String id) {
+        LEADER_BYTES_IN.remove(namespace, cluster, id);
+        LEADERS.remove(namespace, cluster, id);
+        LOG_BYTES.remove(namespace, cluster, id);
+    }
+}
