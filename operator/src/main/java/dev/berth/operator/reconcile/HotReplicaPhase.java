@@ -48,9 +48,9 @@ import org.slf4j.LoggerFactory;
  * ends. A scale does not wait for hours of throttled copying.
  *
  * <p><b>Example:</b> clicks-0 [0] → [1] and clicks-1 [0] → [2], 30 MB each. Pass 1 submits both
- * (throttled), progress 0 of 60 MB; pass 2 finds both done and broker 1 and 2 leading them: Event
- * {@code HotReplicasMoved} "Moved 2 of 2 partitions (60.0 MiB) off broker 0 ...", throttles cleared,
- * operation cleared.
+ * (throttled), progress 0 of 60 MB; pass 2 finds both done and brokers 1 and 2 leading them: Event
+ * {@code HotReplicasMoved} "Moved 2 of 2 partitions (57.2 MiB) to cooler brokers, which lead them; broker
+ * 0 was the hottest.", throttles cleared, operation cleared.
  */
 final class HotReplicaPhase {
     static final String PHASE = "MovingReplicas";
