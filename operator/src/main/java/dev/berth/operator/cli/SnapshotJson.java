@@ -9,6 +9,7 @@ import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import dev.berth.operator.model.BrokerState;
 import dev.berth.operator.model.ClusterSnapshot;
+import dev.berth.operator.model.DiskSpace;
 import dev.berth.operator.model.PartitionState;
 import dev.berth.operator.model.TopicState;
 import java.io.IOException;
@@ -102,7 +103,28 @@ public final class SnapshotJson {
             topics.putIfAbsent(p.topic(), new TopicState(p.topic(), longest.get(p.topic()), 1));
         }
         return new ClusterSnapshot(raw.takenAt == null ? Instant.EPOCH : raw.takenAt, brokers,
-                topics, partitions);
+                topics, partitions, disks(raw.disks));
+    }
+
+    /** {@code "disks":{"1":{"totalBytes":..,"usableBytes":..}}}: optional (older snapshots have none). */
+    private static Map<Integer, DiskSpace> disks(Map<String, DiskSpace> raw) {
+        Map<Integer, DiskSpace> out = new HashMap<>();
+        if (raw == null) {
+            return out;
+        }
+        raw.forEach((key, d) -> {
+            int id;
+            try {
+                id = Integer.parseInt(key);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("disks: key \"" + key + "\" is not a broker id");
+            }
+            if (d == null || d.totalBytes() < 0 || d.usableBytes() < 0) {
+                throw new IllegalArgumentException("disks." + key + ": totalBytes and usableBytes must be 0 or more");
+            }
+            out.put(id, d);
+        });
+        return out;
     }
 
     /** One problem as it is; several one per line, at most {@value #SHOWN}, then a count. */
@@ -124,6 +146,7 @@ public final class SnapshotJson {
         List<SnapshotCheck.RawBroker> brokers;
         Map<String, SnapshotCheck.RawTopic> topics;
         List<SnapshotCheck.RawPartition> partitions;
+        Map<String, DiskSpace> disks;
     }
 
     private static final class InstantAdapter extends TypeAdapter<Instant> {

@@ -13,17 +13,27 @@ import java.util.Map;
  * @param brokers registered brokers, sorted by id
  * @param topics per-topic facts (replication factor, min.insync.replicas), by topic name
  * @param partitions every partition, sorted by topic then partition
+ * @param disks each broker's disk, by broker id; a broker that did not report it (down, silent, or a
+ *     Kafka before 3.3) is absent, and the rules that read it ({@code DiskRoom}) then trust its room
  */
 public record ClusterSnapshot(
         Instant takenAt,
         List<BrokerState> brokers,
         Map<String, TopicState> topics,
-        List<PartitionState> partitions) {
+        List<PartitionState> partitions,
+        Map<Integer, DiskSpace> disks) {
 
     public ClusterSnapshot {
         brokers = List.copyOf(brokers);
         topics = Map.copyOf(topics);
         partitions = List.copyOf(partitions);
+        disks = disks == null ? Map.of() : Map.copyOf(disks); // null: a snapshot file written before disks
+    }
+
+    /** A snapshot without disk figures (planners' tests; every broker's room is then trusted). */
+    public ClusterSnapshot(Instant takenAt, List<BrokerState> brokers, Map<String, TopicState> topics,
+            List<PartitionState> partitions) {
+        this(takenAt, brokers, topics, partitions, Map.of());
     }
 
     /**
@@ -44,6 +54,6 @@ public record ClusterSnapshot(
             return this;
         }
         all.sort(java.util.Comparator.comparingInt(BrokerState::id));
-        return new ClusterSnapshot(takenAt, all, topics, partitions);
+        return new ClusterSnapshot(takenAt, all, topics, partitions, disks);
     }
 }

@@ -2,6 +2,7 @@ package dev.berth.operator.observe;
 
 import dev.berth.operator.model.BrokerState;
 import dev.berth.operator.model.ClusterSnapshot;
+import dev.berth.operator.model.DiskSpace;
 import dev.berth.operator.model.KafkaObservation;
 import dev.berth.operator.model.PartitionState;
 import dev.berth.operator.model.QuorumState;
@@ -125,7 +126,8 @@ public final class KafkaObserver implements AutoCloseable {
             lastTargets = Map.copyOf(targets);
             Map<String, Integer> minIsr = minInsync(names);
             Map<Integer, Long> bytesByBroker = new TreeMap<>();
-            Map<TopicPartition, Long> sizes = logSizes(brokers, bytesByBroker);
+            Map<Integer, DiskSpace> disks = new TreeMap<>();
+            Map<TopicPartition, Long> sizes = logSizes(brokers, bytesByBroker, disks);
 
             Map<String, Long> sizeByName = new HashMap<>();
             List<PartitionState> rows = new ArrayList<>();
@@ -152,7 +154,7 @@ public final class KafkaObserver implements AutoCloseable {
                             p.sizeBytes(), rates.getOrDefault(p.name(), 0.0)))
                     .sorted(Comparator.comparing(PartitionState::topic).thenComparingInt(PartitionState::partition))
                     .toList();
-            return new KafkaObservation(new ClusterSnapshot(clock.instant(), brokers, topics, partitions), bytesByBroker,
+            return new KafkaObservation(new ClusterSnapshot(clock.instant(), brokers, topics, partitions, disks), bytesByBroker,
                     quorum());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -231,9 +233,12 @@ public final class KafkaObserver implements AutoCloseable {
         return out;
     }
 
-    /** Per-partition size (largest replica) and, into {@code bytesByBroker}, each broker's total. */
-    private Map<TopicPartition, Long> logSizes(List<BrokerState> brokers, Map<Integer, Long> bytesByBroker)
-            throws InterruptedException {
+    /**
+     * Per-partition size (largest replica) and, into {@code bytesByBroker}, each broker's total; into
+     * {@code disks}, each broker's disk, when every log dir that answered reports it.
+     */
+    private Map<TopicPartition, Long> logSizes(List<BrokerState> brokers, Map<Integer, Long> bytesByBroker,
+            Map<Integer, DiskSpace> disks) throws InterruptedException {
         Map<TopicPartition, Long> sizes = new HashMap<>();
         if (brokers.isEmpty()) {
             return sizes;
@@ -268,8 +273,31 @@ public final class KafkaObserver implements AutoCloseable {
                 }
             }
             bytesByBroker.put(broker, total);
+            disk(dirs.values()).ifPresent(d -> disks.put(broker, d));
         });
         return sizes;
+    }
+
+    /**
+     * The sum of the healthy log dirs' sizes and room; empty when there is none, or one of them does not
+     * say (a Kafka before 3.3 answers -1, which the client turns into an empty OptionalLong).
+     */
+    static java.util.Optional<DiskSpace> disk(Collection<LogDirDescription> dirs) {
+        long total = 0;
+        long usable = 0;
+        boolean any = false;
+        for (LogDirDescription d : dirs) {
+            if (d.error() != null) {
+                continue;
+            }
+            if (d.totalBytes().isEmpty() || d.usableBytes().isEmpty()) {
+                return java.util.Optional.empty();
+            }
+            total += d.totalBytes().getAsLong();
+            usable += d.usableBytes().getAsLong();
+            any = true;
+        }
+        return any ? java.util.Optional.of(new DiskSpace(total, usable)) : java.util.Optional.empty();
     }
 
     /**

@@ -4,6 +4,7 @@ import static dev.berth.testbed.kafka.KafkaAwait.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.operator.model.ClusterSnapshot;
+import dev.berth.operator.model.DiskSpace;
 import dev.berth.operator.model.PartitionState;
 import dev.berth.testbed.kafka.KafkaAwait;
 import dev.berth.testbed.kafka.KafkaTestCluster;
@@ -77,6 +78,14 @@ class SnapshotCommandTest {
         }
         assertThat(dumped.get(0).sizeBytes()).isGreaterThan(500L * 100);
         assertThat(s.topics().get("orders").replicationFactor()).isEqualTo(3);
+        // each broker's disk as describeLogDirs reports it: the file system under its log dir
+        assertThat(s.disks()).containsOnlyKeys(0, 1, 2);
+        for (int id = 0; id < 3; id++) {
+            java.nio.file.FileStore store = Files.getFileStore(kafka.dataDir(id));
+            DiskSpace d = s.disks().get(id);
+            assertThat(d.totalBytes()).as("broker %d", id).isEqualTo(store.getTotalSpace());
+            assertThat(d.usableBytes()).as("broker %d", id).isPositive().isLessThanOrEqualTo(d.totalBytes());
+        }
 
         Path file = dir.resolve("cluster.json");
         Files.writeString(file, json);
