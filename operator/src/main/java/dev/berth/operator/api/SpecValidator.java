@@ -43,7 +43,8 @@ public final class SpecValidator {
         InvalidBrokerId,
         ControllerQuorumIsFixed,
         StorageKindIsFixed,
-        InvalidHotPartitionPolicy
+        InvalidHotPartitionPolicy,
+        InvalidDiskReserve
     }
 
     /** One problem: a stable reason and a message that says what to fix. */
@@ -211,6 +212,12 @@ public final class SpecValidator {
             }
         }
         checkHotPartitions(out, spec.rebalance().hotPartitions());
+        int reserve = spec.rebalance().minFreeDiskPercent();
+        if (reserve < 0 || reserve > RebalanceSpec.MAX_MIN_FREE_DISK_PERCENT) {
+            out.add(new Problem(Reason.InvalidDiskReserve, "spec.rebalance.minFreeDiskPercent is " + reserve
+                    + " but must be 0 to " + RebalanceSpec.MAX_MIN_FREE_DISK_PERCENT + " (percent of each broker's disk a data"
+                    + " move leaves free)"));
+        }
         return List.copyOf(out);
     }
 

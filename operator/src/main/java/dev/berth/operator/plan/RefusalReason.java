@@ -15,6 +15,10 @@ public enum RefusalReason {
     UNKNOWN_BROKER("name only registered brokers in spec.brokers.remove"),
     /** A replica has no broker it may move to without breaking rack-awareness. */
     NO_ELIGIBLE_TARGET("add a broker in a rack that holds no replica of that partition"),
+    /** A broker would receive more bytes than its disk can take with the reserve kept free ({@link DiskRoom}). */
+    NOT_ENOUGH_DISK("give the receiving brokers larger volumes or free space on them (a shorter retention),"
+            + " remove fewer brokers at once, or lower spec.rebalance.minFreeDiskPercent if its reserve is more"
+            + " than a move needs"),
     /** Every broker id of 0..999 is taken, so no new broker can be named. */
     NO_FREE_BROKER_ID("remove brokers that are gone for good to free their ids: broker ids are 0..999"),
     /**

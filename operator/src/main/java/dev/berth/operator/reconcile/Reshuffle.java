@@ -9,10 +9,12 @@ import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.model.ClusterSnapshot;
 import dev.berth.operator.observe.KafkaObserver;
 import dev.berth.operator.plan.BatchOrigins;
+import dev.berth.operator.plan.DiskRoom;
 import dev.berth.operator.plan.PlanIntent;
 import dev.berth.operator.plan.ReassignmentPlan;
 import dev.berth.operator.plan.ReassignmentPlanner;
 import dev.berth.operator.plan.PlanRefusedException;
+import dev.berth.operator.plan.Problem;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -37,6 +39,8 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>an empty plan (or, for a scale-up, one that moves some bytes but under 2 % of all bytes:
  *       producers keep growing partitions, so "perfectly even" is never reached) means done:
  *       preferred elections, throttles cleared ({@link #settled});
+ *   <li>a plan that would give a broker more bytes than its disk can take with
+ *       {@code spec.rebalance.minFreeDiskPercent} kept free ({@link DiskRoom}) is refused: nothing starts;
  *   <li>else submit the next steps through {@link ReassignmentExecutor#advance}.
  * </ol>
  */
@@ -109,6 +113,14 @@ final class Reshuffle {
             Leadership.electPreferred(admin, Leadership.notPreferred(s));
             Leadership.clearAllThrottles(admin, s);
             return new Pass(true, false, plan, null, Map.of());
+        }
+        // the whole remaining plan against today's free space: each pass re-plans, so what is done
+        // leaves the plan as its bytes leave the room
+        java.util.List<Problem> full = DiskRoom.problems(plan.moves(), s.disks(),
+                cluster.getSpec().rebalance().minFreeDiskPercent());
+        if (!full.isEmpty()) {
+            Leadership.clearAllThrottles(admin, s);
+            throw new PlanRefusedException(full);
         }
         ExecutionPolicy policy = new ExecutionPolicy(
                 Math.max(0, cluster.getSpec().rebalance().throttleBytesPerSec()),

@@ -12,9 +12,12 @@ import dev.berth.operator.observe.KafkaObserver;
 import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.BrokerIds;
 import dev.berth.operator.plan.CapacityCheck;
+import dev.berth.operator.plan.DiskRoom;
 import dev.berth.operator.plan.PlanIntent;
 import dev.berth.operator.plan.PlanRefusedException;
 import dev.berth.operator.plan.Problem;
+import dev.berth.operator.plan.ReassignmentPlan;
+import dev.berth.operator.plan.ReassignmentPlanner;
 import dev.berth.operator.plan.RemovalChooser;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Duration;
@@ -22,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +40,9 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
  *   <li><b>Start</b>: brokers named in {@code spec.brokers.remove} (also one that is down but left
  *       replicas, a PVC or a pod behind), or more brokers than {@code spec.brokers.replicas}.
  *       {@link RemovalChooser} picks them (named, else fewest bytes);
- *       if the remaining brokers cannot hold every topic's RF or rack-awareness, nothing starts and
- *       {@code ScaleDownBlocked=True} says why, with numbers. While brokers the spec wants are still
+ *       if the remaining brokers cannot hold every topic's RF or rack-awareness, or the drain's bytes on
+ *       their disks with {@code spec.rebalance.minFreeDiskPercent} kept free ({@link DiskRoom}),
+ *       nothing starts and {@code ScaleDownBlocked=True} says why, with numbers. While brokers the spec wants are still
  *       being created (a replacement: one named, the count kept), that is a wait for them
  *       ({@code WaitingForNewBrokers}), not a refusal.
  *   <li><b>Draining</b>: {@link Reshuffle} passes for {@code RemoveBrokers}: exactly the leaving
@@ -129,6 +134,9 @@ public final class ScaleDownStep implements OperationStep {
                 chosen.addAll(RemovalChooser.choose(without, Set.of(), excess));
             }
             List<Problem> problems = CapacityCheck.problems(s.withBrokers(down), chosen);
+            if (problems.isEmpty()) {
+                problems = diskRoom(ctx, s.withBrokers(down), chosen);
+            }
             if (!problems.isEmpty()) {
                 throw new PlanRefusedException(problems);
             }
@@ -160,6 +168,21 @@ public final class ScaleDownStep implements OperationStep {
                 "Draining brokers " + chosen + ".", Map.of());
         ctx.event("Normal", ScaleEvent.SCALE_DOWN_STARTED.reason(), op.message());
         return new StepResult(true, op, List.of(notBlocked()), Duration.ofSeconds(1));
+    }
+
+    /**
+     * The drain's plan against the disks of the brokers that receive it ({@link DiskRoom}), so that a
+     * scale-down the remaining disks cannot hold is refused before it starts, not paused once started.
+     * A plan the planner itself refuses is left to the drain's first pass, which meets it again.
+     */
+    private static List<Problem> diskRoom(StepContext ctx, ClusterSnapshot s, Set<Integer> leaving) {
+        ReassignmentPlan plan;
+        try {
+            plan = new ReassignmentPlanner(new Random(Reshuffle.SEED)).plan(s, new PlanIntent.RemoveBrokers(leaving));
+        } catch (PlanRefusedException e) {
+            return List.of();
+        }
+        return DiskRoom.problems(plan.moves(), s.disks(), ctx.cluster().getSpec().rebalance().minFreeDiskPercent());
     }
 
     /**
@@ -368,6 +391,6 @@ public final class ScaleDownStep implements OperationStep {
         s.brokers().forEach(b -> keep.add(b.id()));
         keep.removeAll(ids);
         return new ClusterSnapshot(s.takenAt(), s.brokers().stream().filter(b -> keep.contains(b.id()))
-                .toList(), s.topics(), s.partitions());
+                .toList(), s.topics(), s.partitions(), s.disks());
     }
 }

@@ -98,6 +98,9 @@ class CrdSchemaTest {
                 .isEqualTo(HotPartitionsSpec.MIN_TOLERANCE_PERCENT);
         assertThat(((Map<String, Object>) hot.get("tolerancePercent")).get("maximum"))
                 .isEqualTo(HotPartitionsSpec.MAX_TOLERANCE_PERCENT);
+        Map<String, Object> reserve = (Map<String, Object>) rebalance.get("minFreeDiskPercent");
+        assertThat(reserve.get("minimum")).isEqualTo(0);
+        assertThat(reserve.get("maximum")).isEqualTo(RebalanceSpec.MAX_MIN_FREE_DISK_PERCENT);
     }
 
     /** Every field the operator writes or reads exists in the schema (a real apiserver would prune the rest). */
@@ -108,7 +111,7 @@ class CrdSchemaTest {
                 new BrokersSpec(3, new StorageSpec("1Gi", "x", true), new ResourcesSpec(Map.of("cpu", "1"), Map.of("cpu", "1")),
                         List.of(1)),
                 new PlacementSpec("s", "r"), new RebalanceSpec(1L << 21, RebalanceSpec.OnScale.None,
-                        new HotPartitionsSpec(HotPartitionsSpec.Mode.Off, 50, 2048L)));
+                        new HotPartitionsSpec(HotPartitionsSpec.Mode.Off, 50, 2048L), 15));
         KafkaCluster c = new KafkaCluster(new V1ObjectMeta().name("x"), spec);
         c.setStatus(new KafkaClusterStatus(1L, "Running", "3/3",
                 List.of(new Condition("Ready", "True", "R", "m", "2026-01-01T00:00:00Z", 1L)),

@@ -109,11 +109,23 @@ class SpecValidatorTest {
                     "spec.rebalance.hotPartitions.minBytesInPerSec is -1 but must be 0 or more"))),
             new Row(hot(5, 0L), null, null, List.of()), // both lower ends allowed
             new Row(hot(1000, null), null, null, List.of()), // the upper end, and the default minimum
+            new Row(diskReserve(-1), null, null, List.of(new Problem(Reason.InvalidDiskReserve,
+                    "spec.rebalance.minFreeDiskPercent is -1 but must be 0 to 99 (percent of each broker's disk a data"
+                            + " move leaves free)"))),
+            new Row(diskReserve(100), null, null, List.of(new Problem(Reason.InvalidDiskReserve,
+                    "spec.rebalance.minFreeDiskPercent is 100 but must be 0 to 99 (percent of each broker's disk a data"
+                            + " move leaves free)"))),
+            new Row(diskReserve(0), null, null, List.of()),
+            new Row(diskReserve(99), null, null, List.of()),
         };
         for (Row r : rows) {
             assertThat(SpecValidator.validate(r.spec(), r.topics(), r.classes())).as("%s", r.spec().config())
                     .containsExactlyElementsOf(r.expected());
         }
+    }
+
+    private static KafkaClusterSpec diskReserve(int percent) {
+        return new KafkaClusterSpec(null, null, null, null, null, null, new RebalanceSpec(null, null, null, percent));
     }
 
     private static KafkaClusterSpec hot(int tolerancePercent, Long minBytesIn) {
