@@ -35,11 +35,11 @@ final class HotLeadersOutput {
             long replicaBytesToCopy, Map<Integer, Double> leaderBytesInAfterWithReplicas,
             HotLeaders.Stuck stillHotWithReplicas) {}
 
-    static HotJson plan(ClusterSnapshot s, int tolerancePercent, long minBytesIn) {
+    static HotJson plan(ClusterSnapshot s, int tolerancePercent, long minBytesIn, int minFreeDiskPercent) {
         HotLeaders.Plan plan = HotLeaders.plan(s,
                 new HotLeaders.Policy(tolerancePercent / 100.0, minBytesIn, HotLeaders.MAX_MOVES));
         HotReplicas.Plan replicas = HotReplicas.plan(s, plan,
-                new HotLeaders.Policy(tolerancePercent / 100.0, minBytesIn, HotReplicas.MAX_MOVES));
+                new HotLeaders.Policy(tolerancePercent / 100.0, minBytesIn, HotReplicas.MAX_MOVES), minFreeDiskPercent);
         Map<String, PartitionState> parts = new TreeMap<>();
         s.partitions().forEach(p -> parts.put(p.name(), p));
         return new HotJson("hot leaders", tolerancePercent, minBytesIn, plan.mean(), rows(plan.moves(), parts),

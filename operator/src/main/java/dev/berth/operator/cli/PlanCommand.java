@@ -1,9 +1,11 @@
 package dev.berth.operator.cli;
 
 import dev.berth.operator.api.HotPartitionsSpec;
+import dev.berth.operator.api.RebalanceSpec;
 import dev.berth.operator.model.ClusterSnapshot;
 import dev.berth.operator.plan.Balance;
 import dev.berth.operator.plan.BrokerLoad;
+import dev.berth.operator.plan.DiskRoom;
 import dev.berth.operator.plan.Move;
 import dev.berth.operator.plan.PlanIntent;
 import dev.berth.operator.plan.PlanRefusedException;
@@ -34,7 +36,7 @@ public final class PlanCommand {
             Usage: berth-operator plan --snapshot FILE
                      (--add-brokers N [--racks a,b,c] | --remove-brokers IDS | --remove-count N
                       | --rebalance | --hot-leaders [--tolerance-percent P] [--min-bytes-in B])
-                     [--json] [--seed N]
+                     [--min-free-disk-percent P] [--json] [--seed N]
             A flag's value follows it or an equals sign: --add-brokers 2 or --add-brokers=2.
 
             Prints the reassignment plan for a snapshot (from `berth-operator snapshot`) without
@@ -56,6 +58,10 @@ public final class PlanCommand {
                                   5..1000, default 25 (spec.rebalance.hotPartitions.tolerancePercent)
               --min-bytes-in B    with --hot-leaders: ... and at least B bytes/s above the mean;
                                   default 1048576 (spec.rebalance.hotPartitions.minBytesInPerSec)
+              --min-free-disk-percent P  refuse a plan that leaves a receiving broker less than
+                                  P % of its disk free; 0..99, default 10
+                                  (spec.rebalance.minFreeDiskPercent). Only brokers whose disk the
+                                  snapshot has ("disks") are checked
               --json              print the plan as JSON for machines
               --seed N            tie-break seed (default 1: the operator's seed, same plan)
             Exit codes: 0 planned, 2 bad usage or snapshot, 3 refused (the reason is printed).
@@ -100,7 +106,8 @@ public final class PlanCommand {
                 throw new PlanRefusedException(moving);
             }
             if (o.hotLeaders) {
-                HotLeadersOutput.HotJson hot = HotLeadersOutput.plan(snapshot, o.tolerancePercent, o.minBytesIn);
+                HotLeadersOutput.HotJson hot = HotLeadersOutput.plan(snapshot, o.tolerancePercent, o.minBytesIn,
+                        o.minFreeDiskPercent);
                 if (o.json) {
                     out.println(SnapshotJson.gson().toJson(hot));
                 } else {
@@ -111,6 +118,10 @@ public final class PlanCommand {
             }
             PlanIntent intent = o.intent(snapshot);
             ReassignmentPlan plan = new ReassignmentPlanner(new Random(o.seed)).plan(snapshot, intent);
+            List<Problem> full = DiskRoom.problems(plan.moves(), snapshot.disks(), o.minFreeDiskPercent);
+            if (!full.isEmpty()) {
+                throw new PlanRefusedException(full);
+            }
             if (o.json) {
                 out.println(SnapshotJson.gson().toJson(PlanJson.of(plan, o.seed)));
             } else {
@@ -182,6 +193,7 @@ public final class PlanCommand {
         boolean hotLeaders;
         Integer tolerancePercent;
         Long minBytesIn;
+        int minFreeDiskPercent = RebalanceSpec.DEFAULT_MIN_FREE_DISK_PERCENT;
         boolean json;
         long seed = 1;
 
@@ -206,6 +218,8 @@ public final class PlanCommand {
                     case "--tolerance-percent" -> o.tolerancePercent = (int) range(value(args, ++i, a), a,
                             HotPartitionsSpec.MIN_TOLERANCE_PERCENT, HotPartitionsSpec.MAX_TOLERANCE_PERCENT);
                     case "--min-bytes-in" -> o.minBytesIn = range(value(args, ++i, a), a, 0, Long.MAX_VALUE);
+                    case "--min-free-disk-percent" -> o.minFreeDiskPercent = (int) range(value(args, ++i, a), a,
+                            0, RebalanceSpec.MAX_MIN_FREE_DISK_PERCENT);
                     case "--json" -> o.json = true;
                     case "--seed" -> o.seed = number(value(args, ++i, a), a);
                     default -> throw new IllegalArgumentException("unknown flag " + a);

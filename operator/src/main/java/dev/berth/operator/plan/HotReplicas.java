@@ -1,6 +1,7 @@
 package dev.berth.operator.plan;
 
 import dev.berth.operator.model.ClusterSnapshot;
+import dev.berth.operator.model.DiskSpace;
 import dev.berth.operator.model.PartitionState;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,10 +23,11 @@ import java.util.TreeMap;
  * of the partition; rack-awareness is kept ({@link WorkingModel#canMove}: while there are at least RF
  * racks no two replicas share one, with fewer no rack gets more replicas than it had); only a partition
  * whose every replica is in sync moves (its data is then safe on the others while one is copied); a
- * partition the first stage reordered does not move again; at most {@code maxMoves} partitions per plan.
- * Soft: berth does not know the volumes' free space here, so among equally good destinations the one
- * with the fewest replica bytes wins, a tie on that goes to the smaller partition (fewer bytes to
- * copy), and then to the one with less produce (fewer clients see it move).
+ * partition the first stage reordered does not move again; at most {@code maxMoves} partitions per plan;
+ * a destination takes no more bytes than its disk's room with the reserve kept free ({@link DiskRoom#room},
+ * counting this plan's earlier moves; a broker whose disk is not known is trusted). Soft: among equally
+ * good destinations the one with the fewest replica bytes wins, a tie on that goes to the smaller
+ * partition (fewer bytes to copy), and then to the one with less produce (fewer clients see it move).
  *
  * <p><b>Algorithm.</b> Start from the loads the first stage leaves ({@link HotLeaders.Plan#after}),
  * and only if some broker is still hot there. While the hottest broker h is above
@@ -76,8 +78,10 @@ public final class HotReplicas {
      * @param policy the same policy the first stage used; {@code maxMoves} here bounds this stage alone.
      *     A partition with a replica on a broker that is not registered is no candidate, and its bytes do
      *     not count for any destination.
+     * @param minFreeDiskPercent the share of each destination's disk that must stay free
      */
-    public static Plan plan(ClusterSnapshot s, HotLeaders.Plan first, HotLeaders.Policy policy) {
+    public static Plan plan(ClusterSnapshot s, HotLeaders.Plan first, HotLeaders.Policy policy,
+            int minFreeDiskPercent) {
         Map<Integer, Double> load = new TreeMap<>(first.after());
         Map<String, Integer> leader = new HashMap<>();
         Set<String> moved = new HashSet<>();
@@ -102,6 +106,11 @@ public final class HotReplicas {
         }
         WorkingModel model = new WorkingModel(new ClusterSnapshot(s.takenAt(), s.brokers(), s.topics(), known),
                 List.of(), Set.of());
+        long[] room = new long[model.brokers()];
+        for (int b = 0; b < room.length; b++) {
+            DiskSpace disk = s.disks().get(model.brokerId[b]);
+            room[b] = disk == null ? Long.MAX_VALUE : DiskRoom.room(disk, minFreeDiskPercent);
+        }
         double stop = first.mean() * (1 + policy.tolerance() / 2);
         while (moves.size() < policy.maxMoves()) {
             int h = HotLeaders.hottest(load);
@@ -109,7 +118,7 @@ public final class HotReplicas {
             if (hot <= stop) {
                 break;
             }
-            Best best = best(model, movable, leader, load, h);
+            Best best = best(model, movable, leader, load, h, room);
             if (best == null) {
                 break;
             }
@@ -119,6 +128,7 @@ public final class HotReplicas {
             p.replicas().stream().filter(r -> r != h).forEach(order::add);
             moves.add(new Move(p.topic(), p.partition(), p.replicas(), order, MoveReason.HOT_REPLICA, p.sizeBytes()));
             model.move(best.partition, model.index(h), model.index(best.to), MoveReason.HOT_REPLICA);
+            room[model.index(best.to)] -= p.sizeBytes();
             leader.put(p.name(), best.to);
             load.put(h, hot - p.bytesInPerSec());
             load.merge(best.to, p.bytesInPerSec(), Double::sum);
@@ -131,7 +141,7 @@ public final class HotReplicas {
 
     /** The best move of a replica off {@code h}, or null when none lowers its load. */
     private static Best best(WorkingModel model, boolean[] movable, Map<String, Integer> leader,
-            Map<Integer, Double> load, int h) {
+            Map<Integer, Double> load, int h, long[] room) {
         double hot = load.get(h);
         Best best = null;
         double bestMax = hot;
@@ -146,7 +156,7 @@ public final class HotReplicas {
             }
             for (int to = 0; to < model.brokers(); to++) {
                 int id = model.brokerId[to];
-                if (!load.containsKey(id) || !model.canMove(q, from, to)) {
+                if (!load.containsKey(id) || !model.canMove(q, from, to) || p.sizeBytes() > room[to]) {
                     continue;
                 }
                 double max = Math.max(hot - p.bytesInPerSec(), load.get(id) + p.bytesInPerSec());

@@ -159,7 +159,8 @@ public final class HotPartitionStep implements OperationStep {
         HotLeaders.Plan plan = HotLeaders.plan(s, policy);
         // planned in either mode: with Leadership, the Warning says whether mode Replicas would help
         HotReplicas.Plan possible = HotReplicas.plan(s, plan, new HotLeaders.Policy(policy.tolerance(),
-                policy.minBytesInPerSec(), HotReplicas.MAX_MOVES));
+                policy.minBytesInPerSec(), HotReplicas.MAX_MOVES),
+                ctx.cluster().getSpec().rebalance().minFreeDiskPercent());
         HotReplicas.Plan replicas = hot.mode() == HotPartitionsSpec.Mode.Replicas ? possible
                 : new HotReplicas.Plan(List.of(), plan.after(), plan.stuck());
         boolean none = plan.moves().isEmpty() && replicas.moves().isEmpty();

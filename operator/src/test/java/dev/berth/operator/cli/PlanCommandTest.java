@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.berth.operator.model.ClusterSnapshot;
 import dev.berth.operator.model.BrokerState;
+import dev.berth.operator.model.DiskSpace;
 import dev.berth.operator.model.PartitionState;
 import dev.berth.operator.plan.BrokerIds;
 import dev.berth.operator.plan.Clusters;
@@ -288,6 +289,35 @@ class PlanCommandTest {
         assertThat(r.err()).isEqualTo("plan refused: REASSIGNMENT_IN_FLIGHT: partition big-0 lists replicas [3, 1, 2, 0] for RF 3:"
                 + " a reassignment was in flight when the snapshot was taken; the operator waits for it to finish, so take"
                 + " the snapshot again then" + System.lineSeparator());
+    }
+
+    /**
+     * Removing broker 1 of {@code fourBrokersNoRacks}: t-0 (4 GB) goes to broker 4 and t-3 (1 GB) to
+     * broker 3, whose disks are 10 GB with 6 GB usable.
+     */
+    @Test
+    void aPlanThatWouldFillAReceivingDiskIsRefusedWithItsNumbers() throws IOException {
+        ClusterSnapshot c = Clusters.fourBrokersNoRacks();
+        DiskSpace disk = new DiskSpace(10 * Clusters.GB, 6 * Clusters.GB);
+        String f = file(new ClusterSnapshot(c.takenAt(), c.brokers(), c.topics(), c.partitions(),
+                Map.of(2, disk, 3, disk, 4, disk)));
+
+        Result fits = run("--snapshot", f, "--remove-brokers", "1");
+        assertThat(fits.code()).as(fits.err()).isZero();
+        assertThat(fits.out()).containsPattern("t-0 +\\[1, 2\\] +-> \\[4, 2\\]")
+                .containsPattern("t-3 +\\[4, 1\\] +-> \\[4, 3\\]");
+
+        Result full = run("--snapshot", f, "--remove-brokers", "1", "--min-free-disk-percent", "30");
+        assertThat(full.code()).isEqualTo(3);
+        assertThat(full.err()).isEqualTo("plan refused: NOT_ENOUGH_DISK: broker 4 would receive 3.7 GiB but has room"
+                + " for 2.8 GiB (5.6 GiB free, keeping 2.8 GiB: 30 % of 9.3 GiB)" + System.lineSeparator());
+        assertThat(run("--snapshot", f, "--remove-brokers", "1", "--min-free-disk-percent", "100").code()).isEqualTo(2);
+        // a snapshot without disks (one taken before berth read them) is planned as before
+        assertThat(run("--snapshot", file(c), "--remove-brokers", "1", "--min-free-disk-percent", "99").code()).isZero();
+
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, SnapshotJson.write(c).replace("\"disks\": {}", "\"disks\":{\"x\":{\"totalBytes\":1,\"usableBytes\":1}}"));
+        assertThat(run("--snapshot", bad.toString(), "--rebalance").err()).contains("disks: key \"x\" is not a broker id");
     }
 
     @Test

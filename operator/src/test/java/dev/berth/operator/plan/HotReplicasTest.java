@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.operator.model.BrokerState;
 import dev.berth.operator.model.ClusterSnapshot;
+import dev.berth.operator.model.DiskSpace;
 import dev.berth.operator.model.PartitionState;
 import dev.berth.operator.model.TopicState;
 import java.time.Instant;
@@ -76,7 +77,7 @@ class HotReplicasTest {
         for (Row r : rows) {
             ClusterSnapshot s = snapshot(r.racks(), r.partitions());
             HotLeaders.Plan first = HotLeaders.plan(s, r.policy());
-            HotReplicas.Plan plan = HotReplicas.plan(s, first, r.policy());
+            HotReplicas.Plan plan = HotReplicas.plan(s, first, r.policy(), 10);
             assertThat(first.moves()).as(r.why()).extracting(Move::toString)
                     .containsExactlyElementsOf(r.leadership().stream().map(m -> m + " HOT_LEADER").toList());
             assertThat(plan.moves()).as(r.why()).extracting(Move::toString)
@@ -90,15 +91,41 @@ class HotReplicasTest {
     void theBytesToCopyAndWhoStaysHotAfterBothStages() {
         ClusterSnapshot s = snapshot(Map.of(0, "a", 1, "b", 2, "c"),
                 List.of(new P(List.of(0), 2, 1_000), new P(List.of(0), 2, 3_000), new P(List.of(0), 2, 5_000)));
-        HotReplicas.Plan plan = HotReplicas.plan(s, HotLeaders.plan(s, POLICY), POLICY);
+        HotReplicas.Plan plan = HotReplicas.plan(s, HotLeaders.plan(s, POLICY), POLICY, 10);
         assertThat(plan.bytesMoved()).as("hot-0 and hot-1, one log each").isEqualTo(4_000);
         assertThat(plan.stuck()).isNull();
 
         ClusterSnapshot alone = snapshot(Map.of(0, "a", 1, "b", 2, "c"), List.of(new P(List.of(0), 9), new P(List.of(0), 1)));
-        HotReplicas.Plan one = HotReplicas.plan(alone, HotLeaders.plan(alone, POLICY), POLICY);
+        HotReplicas.Plan one = HotReplicas.plan(alone, HotLeaders.plan(alone, POLICY), POLICY, 10);
         assertThat(one.moves()).extracting(Move::toString).containsExactly("hot-1 [0] -> [1] HOT_REPLICA");
         // hot-0 to 1 would lower 0's 10 to 9 as well (loads 1 and 9): the one with less produce moves
         assertThat(one.stuck()).as("hot-0 alone keeps broker 0 hot").isEqualTo(new HotLeaders.Stuck(0, 9.0, "hot-0", 9.0));
+    }
+
+    /** Disks of 1000 bytes; each partition is 100 bytes, and 10 % of each disk stays free. */
+    @Test
+    void aDestinationTakesNoMoreThanItsDiskHasRoomFor() {
+        record Disks(String why, Map<Integer, DiskSpace> disks, List<String> moves) {}
+        Map<Integer, String> racks = Map.of(0, "a", 1, "b", 2, "c", 3, "d");
+        List<P> four = List.of(new P(List.of(0), 2), new P(List.of(0), 2), new P(List.of(0), 2), new P(List.of(0), 2));
+        Disks[] rows = {
+            new Disks("no disk known: every broker is trusted", Map.of(),
+                    List.of("hot-0 [0] -> [1]", "hot-1 [0] -> [2]", "hot-2 [0] -> [3]")),
+            new Disks("1 and 2 cannot keep 100 free after 100 more; 3 can", Map.of(
+                    1, new DiskSpace(1000, 199), 2, new DiskSpace(1000, 150), 3, new DiskSpace(1000, 200)),
+                    List.of("hot-0 [0] -> [3]")),
+            new Disks("room for one on 1, counted across the plan: its second would leave 99 free",
+                    Map.of(1, new DiskSpace(1000, 299), 2, new DiskSpace(1000, 0), 3, new DiskSpace(1000, 0)),
+                    List.of("hot-0 [0] -> [1]")),
+            new Disks("room for two on 1", Map.of(1, new DiskSpace(1000, 300), 2, new DiskSpace(1000, 0),
+                    3, new DiskSpace(1000, 0)), List.of("hot-0 [0] -> [1]", "hot-1 [0] -> [1]")),
+        };
+        for (Disks r : rows) {
+            ClusterSnapshot s = snapshot(racks, four, r.disks());
+            HotReplicas.Plan plan = HotReplicas.plan(s, HotLeaders.plan(s, POLICY), POLICY, 10);
+            assertThat(plan.moves()).as(r.why()).extracting(Move::toString)
+                    .containsExactlyElementsOf(r.moves().stream().map(m -> m + " HOT_REPLICA").toList());
+        }
     }
 
     @Test
@@ -107,12 +134,17 @@ class HotReplicasTest {
                 List.of(new P(List.of(0, 1, 2), 3), new P(List.of(0, 2, 1), 3), new P(List.of(0, 1, 2), 3)));
         HotLeaders.Plan first = HotLeaders.plan(s, POLICY);
         assertThat(first.stuck()).isNull();
-        HotReplicas.Plan plan = HotReplicas.plan(s, first, POLICY);
+        HotReplicas.Plan plan = HotReplicas.plan(s, first, POLICY, 10);
         assertThat(plan.moves()).isEmpty();
         assertThat(plan.after()).isEqualTo(first.after());
     }
 
     private static ClusterSnapshot snapshot(Map<Integer, String> racks, List<P> partitions) {
+        return snapshot(racks, partitions, Map.of());
+    }
+
+    private static ClusterSnapshot snapshot(Map<Integer, String> racks, List<P> partitions,
+            Map<Integer, DiskSpace> disks) {
         List<PartitionState> parts = new ArrayList<>();
         for (int i = 0; i < partitions.size(); i++) {
             P p = partitions.get(i);
@@ -120,6 +152,6 @@ class HotReplicasTest {
         }
         List<BrokerState> brokers = new java.util.TreeMap<>(racks).entrySet().stream()
                 .map(e -> new BrokerState(e.getKey(), e.getValue(), "h", 9092)).toList();
-        return new ClusterSnapshot(Instant.EPOCH, brokers, Map.of("hot", new TopicState("hot", 1, 1)), parts);
+        return new ClusterSnapshot(Instant.EPOCH, brokers, Map.of("hot", new TopicState("hot", 1, 1)), parts, disks);
     }
 }
