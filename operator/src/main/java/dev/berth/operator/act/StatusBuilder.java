@@ -13,6 +13,7 @@ import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.api.SpecValidator.Problem;
 import dev.berth.operator.model.BrokerFacts;
 import dev.berth.operator.model.BrokerState;
+import dev.berth.operator.model.DiskSpace;
 import dev.berth.operator.model.QuorumState;
 import dev.berth.operator.observe.KafkaView;
 import dev.berth.operator.observe.KubeView;
@@ -70,6 +71,8 @@ public final class StatusBuilder {
                 : BrokerFacts.compute(in.kafka().observation()).stream()
                         .collect(Collectors.toMap(BrokerFacts::brokerId, Function.identity()));
         Map<Integer, String> kafkaRacks = new TreeMap<>();
+        Map<Integer, DiskSpace> disks = in.kafka().observation() == null ? Map.of()
+                : in.kafka().observation().snapshot().disks();
         if (in.kafka().observation() != null) {
             for (BrokerState b : in.kafka().observation().snapshot().brokers()) {
                 if (b.rack() != null) {
@@ -95,8 +98,10 @@ public final class StatusBuilder {
             if (pod != null && KubeView.isReady(pod) && !KubeView.isTerminating(pod) && in.desiredBrokers().contains(id)) {
                 readyBrokers++;
             }
+            DiskSpace disk = disks.get(id);
             brokers.add(new BrokerStatus(id, Names.brokerPod(c.name(), id), node(pod), rack,
-                    phase(pod, creating.contains(id)), f.leaders(), f.replicas(), f.bytes(), f.leaderBytesIn()));
+                    phase(pod, creating.contains(id)), f.leaders(), f.replicas(), f.bytes(), f.leaderBytesIn(),
+                    disk == null ? null : disk.usableBytes(), disk == null ? null : disk.totalBytes()));
         }
 
         int controllerCount = c.getSpec().controllers().replicas();

@@ -12,7 +12,17 @@ package dev.berth.operator.api;
  * @param replicas partition replicas it hosts
  * @param bytes bytes on its log dirs (describeLogDirs)
  * @param bytesInPerSec estimated bytes/s produced into the partitions it leads
+ * @param diskUsableBytes what it may still write on its log dirs' disk, or {@code null} when Kafka did not
+ *     say (the broker is down, or older than 3.3)
+ * @param diskTotalBytes the size of that disk, or {@code null} likewise
  */
 public record BrokerStatus(
         int id, String pod, String node, String rack, String phase, int leaders, int replicas, long bytes,
-        long bytesInPerSec) {}
+        long bytesInPerSec, Long diskUsableBytes, Long diskTotalBytes) {
+
+    /** A row without disk figures. */
+    public BrokerStatus(int id, String pod, String node, String rack, String phase, int leaders, int replicas,
+            long bytes, long bytesInPerSec) {
+        this(id, pod, node, rack, phase, leaders, replicas, bytes, bytesInPerSec, null, null);
+    }
+}

@@ -13,6 +13,7 @@ import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.act.desired.DesiredPods;
 import dev.berth.operator.model.BrokerState;
 import dev.berth.operator.model.ClusterSnapshot;
+import dev.berth.operator.model.DiskSpace;
 import dev.berth.operator.model.KafkaObservation;
 import dev.berth.operator.model.PartitionState;
 import dev.berth.operator.observe.KafkaView;
@@ -60,7 +61,8 @@ class StatusBuilderTest {
             brokers.add(new BrokerState(id, "zone-" + id, "h", 9092));
         }
         return new KafkaView(new KafkaObservation(new ClusterSnapshot(Instant.EPOCH, brokers, Map.of(),
-                List.of(new PartitionState("t", 0, List.of(0, 1), 0, List.of(0, 1), 100, 12.0))), Map.of(0, 100L, 1, 90L)),
+                List.of(new PartitionState("t", 0, List.of(0, 1), 0, List.of(0, 1), 100, 12.0)),
+                Map.of(0, new DiskSpace(1000, 400))), Map.of(0, 100L, 1, 90L)), // broker 1 did not say
                 null, Instant.EPOCH);
     }
 
@@ -80,7 +82,7 @@ class StatusBuilderTest {
         assertThat(s.ready()).isEqualTo("2/2");
         assertThat(s.observedGeneration()).isEqualTo(4L);
         assertThat(s.brokers()).containsExactly(
-                new BrokerStatus(0, "demo-broker-0", "n1", "rack-x", "Running", 1, 1, 100, 12), // pod annotation wins
+                new BrokerStatus(0, "demo-broker-0", "n1", "rack-x", "Running", 1, 1, 100, 12, 400L, 1000L), // pod annotation wins
                 new BrokerStatus(1, "demo-broker-1", "n2", "zone-1", "Running", 0, 1, 90, 0)); // else Kafka's rack
         assertThat(s.condition(ConditionType.Ready).reason()).isEqualTo("AllBrokersReady");
         assertThat(s.condition(ConditionType.Reconciling).reason()).isEqualTo("Idle");

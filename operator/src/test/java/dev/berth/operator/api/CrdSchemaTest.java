@@ -115,7 +115,7 @@ class CrdSchemaTest {
         KafkaCluster c = new KafkaCluster(new V1ObjectMeta().name("x"), spec);
         c.setStatus(new KafkaClusterStatus(1L, "Running", "3/3",
                 List.of(new Condition("Ready", "True", "R", "m", "2026-01-01T00:00:00Z", 1L)),
-                List.of(new BrokerStatus(0, "p", "n", "r", "Running", 1, 2, 3, 4)),
+                List.of(new BrokerStatus(0, "p", "n", "r", "Running", 1, 2, 3, 4, 5L, 6L)),
                 List.of(new NodeStatus(1000, "p", "n", "r", "Running")),
                 new OperationStatus("ScaleUp", "Moving", List.of(3), 1L, 2L, 3, 4, "2026-01-01T00:00:00Z", "m",
                         Map.of("k", "v"))));

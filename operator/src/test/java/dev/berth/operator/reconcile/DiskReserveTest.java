@@ -43,6 +43,12 @@ class DiskReserveTest {
         Assumptions.assumeTrue(disk.getUsableSpace() < 0.98 * disk.getTotalSpace(),
                 "a reserve of 99 % needs a disk more than 1 % used");
         Map<Integer, List<Integer>> before = rig.replicas("orders");
+        // each broker's row shows its disk, for kubectl get -o yaml
+        await("the disks in status").atMost(WAIT).untilAsserted(() -> assertThat(rig.cluster().getStatus().brokers())
+                .hasSize(4).allSatisfy(b -> {
+                    assertThat(b.diskTotalBytes()).isEqualTo(disk.getTotalSpace());
+                    assertThat(b.diskUsableBytes()).isPositive().isLessThanOrEqualTo(b.diskTotalBytes());
+                }));
 
         // scale-down: refused before it starts, nothing changed
         rig.patch("{\"spec\":{\"rebalance\":{\"minFreeDiskPercent\":99},\"brokers\":{\"replicas\":3}}}");
