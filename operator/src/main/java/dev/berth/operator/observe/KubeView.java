@@ -22,6 +22,8 @@ import java.util.TreeMap;
  * @param cordonedNodes names of the cordoned nodes ({@code spec.unschedulable}), or {@code null} when
  *     nodes cannot be watched (then no broker is moved for a cordon)
  * @param budgets owned PodDisruptionBudgets by name, or {@code null} when they cannot be listed
+ * @param nodeRacks the rack label of each node a broker pod is bound to ({@code ""}: none), or
+ *     {@code null} when not read (local storage, or a view built for a test); a node not readable is absent
  */
 public record KubeView(
         Map<String, V1Pod> pods,
@@ -30,7 +32,15 @@ public record KubeView(
         Map<String, V1ConfigMap> configMaps,
         Set<String> storageClasses,
         Set<String> cordonedNodes,
-        Map<String, V1PodDisruptionBudget> budgets) {
+        Map<String, V1PodDisruptionBudget> budgets,
+        Map<String, String> nodeRacks) {
+
+    /** A view without the broker nodes' racks. */
+    public KubeView(Map<String, V1Pod> pods, Map<String, V1PersistentVolumeClaim> pvcs, Map<String, V1Service> services,
+            Map<String, V1ConfigMap> configMaps, Set<String> storageClasses, Set<String> cordonedNodes,
+            Map<String, V1PodDisruptionBudget> budgets) {
+        this(pods, pvcs, services, configMaps, storageClasses, cordonedNodes, budgets, null);
+    }
 
     /** A view without nodes and budgets, as tests of other rules build it. */
     public KubeView(Map<String, V1Pod> pods, Map<String, V1PersistentVolumeClaim> pvcs, Map<String, V1Service> services,
@@ -51,6 +61,12 @@ public record KubeView(
         configMaps = java.util.Collections.unmodifiableMap(new TreeMap<>(configMaps));
         cordonedNodes = cordonedNodes == null ? null : Set.copyOf(cordonedNodes);
         budgets = budgets == null ? null : java.util.Collections.unmodifiableMap(new TreeMap<>(budgets));
+        nodeRacks = nodeRacks == null ? null : java.util.Collections.unmodifiableMap(new TreeMap<>(nodeRacks));
+    }
+
+    /** This view with the racks of the nodes its broker pods are bound to ({@link NodeLabels}). */
+    public KubeView withNodeRacks(Map<String, String> racks) {
+        return new KubeView(pods, pvcs, services, configMaps, storageClasses, cordonedNodes, budgets, racks);
     }
 
     /** The node a pod is bound to, or {@code null} while it is not scheduled. */

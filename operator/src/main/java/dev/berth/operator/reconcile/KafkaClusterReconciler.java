@@ -22,6 +22,7 @@ import dev.berth.operator.observe.KafkaObservations;
 import dev.berth.operator.observe.KafkaView;
 import dev.berth.operator.observe.KubeInformers;
 import dev.berth.operator.observe.KubeView;
+import dev.berth.operator.observe.NodeLabels;
 import dev.berth.operator.plan.BatchOrigins;
 import dev.berth.operator.plan.BrokerIds;
 import dev.berth.operator.plan.PodAction;
@@ -70,6 +71,7 @@ public final class KafkaClusterReconciler implements Reconciler {
     private final KafkaObservations kafka;
     private final Function<KafkaCluster, String> bootstrap;
     private final KubeWriter writer;
+    private final NodeLabels nodes;
     private final StatusWrites statusWrites;
     /** Each cluster's operation as its last pass left it: what a deletion mid-operation cleans up. */
     private final Map<String, OperationStatus> lastOperation = new ConcurrentHashMap<>();
@@ -81,13 +83,14 @@ public final class KafkaClusterReconciler implements Reconciler {
 
     /** Wiring of a reconciler; {@code bootstrap} picks the Kafka address of a cluster. */
     public record Parts(KubeInformers informers, KafkaObservations kafka, Function<KafkaCluster, String> bootstrap,
-            KubeWriter writer, List<OperationStep> steps, Duration interval, Clock clock) {}
+            KubeWriter writer, NodeLabels nodes, List<OperationStep> steps, Duration interval, Clock clock) {}
 
     public KafkaClusterReconciler(Parts p) {
         this.informers = p.informers();
         this.kafka = p.kafka();
         this.bootstrap = p.bootstrap();
         this.writer = p.writer();
+        this.nodes = p.nodes();
         this.owned = new OwnedObjects(writer);
         this.publisher = new FactsPublisher(writer);
         this.statusWrites = new StatusWrites(writer, p.clock());
@@ -250,6 +253,15 @@ public final class KafkaClusterReconciler implements Reconciler {
     private Observed observe(String key, KafkaCluster cluster) {
         kafka.track(key, bootstrap.apply(cluster));
         KubeView view = informers.view(cluster);
+        if (!cluster.getSpec().brokers().storage().isLocal()) { // placement drift moves network-storage brokers only
+            Set<String> bound = new java.util.TreeSet<>();
+            view.podsByNodeId(Names.ROLE_BROKER).values().forEach(p -> {
+                if (KubeView.nodeName(p) != null) {
+                    bound.add(KubeView.nodeName(p));
+                }
+            });
+            view = view.withNodeRacks(nodes.racks(bound, cluster.getSpec().placement().rackLabel()));
+        }
         OperationStatus operation = cluster.getStatus().operation();
         Set<Integer> known = known(cluster, view);
         Set<Integer> leaving = leaving(cluster, operation, known);

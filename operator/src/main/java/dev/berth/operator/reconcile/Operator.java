@@ -6,6 +6,7 @@ import dev.berth.operator.api.KafkaCluster;
 import dev.berth.operator.observe.KafkaObservations;
 import dev.berth.operator.observe.KafkaObserver;
 import dev.berth.operator.observe.KubeInformers;
+import dev.berth.operator.observe.NodeLabels;
 import io.kubernetes.client.common.KubernetesObject;
 import io.kubernetes.client.extended.controller.Controller;
 import io.kubernetes.client.extended.controller.ControllerManager;
@@ -19,6 +20,7 @@ import io.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.kubernetes.client.extended.workqueue.DefaultRateLimitingQueue;
 import io.kubernetes.client.extended.workqueue.RateLimitingQueue;
 import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -87,7 +89,8 @@ public final class Operator implements AutoCloseable {
         reconciler = new KafkaClusterReconciler(new KafkaClusterReconciler.Parts(informers,
                 kafka, c -> config.bootstrapOverride() != null ? config.bootstrapOverride()
                         : Names.bootstrapAddress(c.name(), c.namespace()),
-                new KubeWriter(callClient, clock), steps, config.observeInterval(), clock));
+                new KubeWriter(callClient, clock), new NodeLabels(new CoreV1Api(callClient), clock), steps,
+                config.observeInterval(), clock));
         DefaultControllerBuilder builder = ControllerBuilder.defaultBuilder(informers.factory())
                 .withName("kafkacluster")
                 .withWorkQueue(queue)

@@ -64,9 +64,10 @@ class DeployManifestsTest {
                 "storageclasses:list", "leases:create", "leases:update", "leases:get",
                 "kafkaclusters/finalizers:update", // owner references with blockOwnerDeletion (desired.Owned)
                 "nodes:list", "nodes:watch", // the cordoned-nodes informer
+                "nodes:get", // the rack label of each node hosting a broker (placement drift)
                 "poddisruptionbudgets:create", "poddisruptionbudgets:watch", "poddisruptionbudgets:patch");
-        // least privilege: nothing the code does not call (nodes are only watched, never read one by one)
-        assertThat(grants).doesNotContain("kafkaclusters:update", "secrets:get", "services:delete", "nodes:get",
+        // least privilege: nothing the code does not call
+        assertThat(grants).doesNotContain("kafkaclusters:update", "secrets:get", "services:delete",
                 "nodes:patch", "poddisruptionbudgets:delete", "poddisruptionbudgets:update", "kafkaclusters/status:get", "kafkaclusters/status:update",
                 "events:patch", // status is one JSON patch; each Event is created, never updated
                 "configmaps:patch"); // the record of written defaults is a replace with a resourceVersion
