@@ -108,7 +108,7 @@ public final class OwnedObjects {
                 kube.event(c, "Normal", "PodRecreated", "Recreated " + a.role() + " pod "
                         + (broker ? Names.brokerPod(c.name(), a.index()) : Names.controllerPod(c.name(), a.index()))
                         + " with the same id, PVC" + (a.rack() == null ? "" : " and rack " + a.rack())
-                        + (a.avoidNode() == null ? "" : ", away from the cordoned node " + a.avoidNode()) + ".");
+                        + (a.avoidNode() == null ? "" : ", away from node " + a.avoidNode() + " (berth.dev/avoid-node)") + ".");
             }
         }
         return List.copyOf(done);

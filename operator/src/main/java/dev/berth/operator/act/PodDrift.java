@@ -5,6 +5,7 @@ import dev.berth.operator.act.desired.Names;
 import dev.berth.operator.api.KafkaCluster;
 import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.CordonMoves;
+import dev.berth.operator.plan.PlacementDrift;
 import io.kubernetes.client.custom.Quantity;
 import io.kubernetes.client.openapi.models.V1Container;
 import io.kubernetes.client.openapi.models.V1ResourceRequirements;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
 
 /**
  * Which Kafka pods no longer run the spec: an edit of the image, the resources or the Kafka
@@ -21,7 +23,8 @@ import java.util.Objects;
  * quorum keeps its majority, by {@code ControllerRollStep}. A broker or controller pod annotated
  * {@value Names#ANN_RESTART} (any value) is out of date too: that is how a person asks for a safe
  * restart of one node. So is a pod on a cordoned node, unless its storage is local
- * ({@link CordonMoves}): it is moved off the node.
+ * ({@link CordonMoves}), and a broker pod on a node the extender would refuse it now, with network
+ * storage ({@link PlacementDrift}): it is moved off the node.
  *
  * <p><b>Rule</b>, per pod that exists and is not being deleted: its container's image, and the
  * requests and limits the spec sets ({@link #covers}), are compared with what {@link DesiredPods}
@@ -78,14 +81,18 @@ public final class PodDrift {
     public static java.util.SortedMap<Integer, String> brokers(KafkaCluster c, KubeView view) {
         java.util.SortedMap<Integer, String> out = new java.util.TreeMap<>();
         Map<Integer, CordonMoves.Finding> cordoned = cordoned(c, view);
+        Map<Integer, PlacementDrift.Finding> drifted = drifted(c, view);
         for (Map.Entry<Integer, V1Pod> e : view.podsByNodeId(Names.ROLE_BROKER).entrySet()) {
             String why = diff(e.getValue(), DesiredPods.broker(c, e.getKey(), null));
             if (!KubeView.isTerminating(e.getValue()) && KubeView.annotation(e.getValue(), Names.ANN_RESTART) != null) {
                 why = (why == null ? "" : why + "; ") + "restart requested (" + Names.ANN_RESTART + ")";
             }
             CordonMoves.Finding f = cordoned.get(e.getKey());
+            PlacementDrift.Finding d = drifted.get(e.getKey());
             if (f != null && f.verdict() == CordonMoves.Verdict.MOVE) {
                 why = (why == null ? "" : why + "; ") + f.describe();
+            } else if (d != null) {
+                why = (why == null ? "" : why + "; ") + d.describe();
             }
             if (why != null) {
                 out.put(e.getKey(), why);
@@ -93,6 +100,40 @@ public final class PodDrift {
         }
         return out;
     }
+
+    /**
+     * Brokers on a node the extender's placement engine would refuse them now ({@link PlacementDrift}),
+     * by id; none with local storage, or while the nodes' racks are not read.
+     */
+    public static SortedMap<Integer, PlacementDrift.Finding> drifted(KafkaCluster c, KubeView view) {
+        if (view.nodeRacks() == null || c.getSpec().brokers().storage().isLocal()) {
+            return java.util.Collections.emptySortedMap();
+        }
+        Map<Integer, PlacementDrift.Placed> placed = new java.util.TreeMap<>();
+        view.podsByNodeId(Names.ROLE_BROKER).forEach((id, pod) -> {
+            if (!KubeView.isTerminating(pod)) {
+                placed.put(id, new PlacementDrift.Placed(pod.getMetadata().getName(), KubeView.nodeName(pod),
+                        KubeView.annotation(pod, Names.ANN_RACK)));
+            }
+        });
+        return PlacementDrift.judge(c.namespace(), c.name(), placed, view.nodeRacks());
+    }
+
+    /**
+     * The node broker {@code id} must move off, and why, as the restart step words it: a cordoned node
+     * first, then placement drift; {@code null} when it may come back where it is.
+     */
+    public static MoveOff moveOff(KafkaCluster c, KubeView view, int id) {
+        CordonMoves.Finding cordon = cordoned(c, view).get(id);
+        if (cordon != null && cordon.verdict() == CordonMoves.Verdict.MOVE) {
+            return new MoveOff(cordon.node(), "the cordoned node " + cordon.node());
+        }
+        PlacementDrift.Finding drift = drifted(c, view).get(id);
+        return drift == null ? null : new MoveOff(drift.node(), "node " + drift.node() + " (placement drift)");
+    }
+
+    /** A node to move off: its name, and how messages name it ("the cordoned node n1"). */
+    public record MoveOff(String node, String named) {}
 
     /**
      * Brokers whose pods are bound to a cordoned node, by id ({@link CordonMoves}); none when the

@@ -11,7 +11,6 @@ import dev.berth.operator.model.PartitionState;
 import dev.berth.operator.observe.KafkaObserver;
 import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.BatchOrigins;
-import dev.berth.operator.plan.CordonMoves;
 import dev.berth.operator.plan.LeadershipShift;
 import dev.berth.operator.plan.RestartSafety;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -27,8 +26,9 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * Leader-aware rolling restart of the broker pods that no longer run the spec ({@link PodDrift}: an
- * image, resources or Kafka configuration edit, a {@code berth.dev/restart} annotation, or a cordoned
- * node, which the broker is moved off: see {@link CordonMoves}), one broker at a time, as a state machine whose state is {@code status.operation} (type
+ * image, resources or Kafka configuration edit, a {@code berth.dev/restart} annotation, a cordoned
+ * node or placement drift, which the broker is moved off: {@link PodDrift#moveOff}), one broker at a
+ * time, as a state machine whose state is {@code status.operation} (type
  * {@value #TYPE}). Each pass first applies what Kafka can take at run time ({@link LiveConfig}): a
  * broker whose only edit is such {@code spec.config} keys is not restarted at all.
  *
@@ -48,7 +48,7 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>once b leads nothing another in-sync replica could lead, and it is still safe: delete its
  *       pod (UID precondition), phase {@code Restarting}; the reconciler recreates it from the
  *       current spec, with the same id, PVC and rack, and with {@code berth.dev/avoid-node} when b
- *       is moved off a cordoned node (details {@value #AVOID_NODE});
+ *       is moved off a cordoned or drifted node (details {@value #AVOID_NODE}, {@value #MOVED_OFF});
  *   <li>{@code Restarting} until the new pod is ready, Kafka lists b, and b is back in the ISR of
  *       every partition it holds ({@code RestartBlocked=BrokerNotBack} after {@link #NOT_BACK_AFTER});
  *       a pod replaced by other hands during b's turn counts as b's restart;
@@ -99,6 +99,8 @@ public final class RestartStep implements OperationStep {
      * created with {@code berth.dev/avoid-node} set to it.
      */
     static final String AVOID_NODE = "avoidNode";
+    /** Details key: how messages name the node of {@link #AVOID_NODE} ("the cordoned node n1"). */
+    static final String MOVED_OFF = "movedOff";
     /** Details: set when the current broker no longer needed its restart (the spec edit was undone). */
     static final String SKIPPED = "skipped";
     /** {@link #SKIPPED} values: the broker no longer needs its restart, or the operation makes way for a scale. */
@@ -256,18 +258,18 @@ public final class RestartStep implements OperationStep {
                     + " leaderships before its restart" + progress(op) + ".", Map.of()), SOON, notBlocked());
         }
         RestartGate.warnExposed(ctx, s, b);
-        CordonMoves.Finding cordon = PodDrift.cordoned(ctx.cluster(), ctx.kube()).get(b);
-        boolean move = cordon != null && cordon.verdict() == CordonMoves.Verdict.MOVE;
+        PodDrift.MoveOff off = PodDrift.moveOff(ctx.cluster(), ctx.kube(), b);
         if (ctx.writer().deletePod(pod)) {
             dev.berth.operator.metrics.OperatorMetrics.BROKER_RESTARTS.inc();
         }
         Map<String, String> deleted = new TreeMap<>(Map.of(DELETED_POD, pod.getMetadata().getUid(),
                 DELETED_AT, Reshuffle.now(ctx)));
-        if (move) {
-            deleted.put(AVOID_NODE, cordon.node());
+        if (off != null) {
+            deleted.put(AVOID_NODE, off.node());
+            deleted.put(MOVED_OFF, off.named());
         }
         return StepResult.of(with(op, RESTARTING, "Broker " + b + " leads nothing; its pod was deleted and comes back"
-                + (move ? " on another node than the cordoned " + cordon.node() : "") + " with the current spec"
+                + (off != null ? " away from " + off.named() : "") + " with the current spec"
                 + progress(op) + ".", deleted), SOON, notBlocked());
     }
 
@@ -333,9 +335,10 @@ public final class RestartStep implements OperationStep {
                     + " (an edit undone, a request taken back, its node uncordoned); " + recorded.size()
                     + " partitions' leadership given back.");
         } else if (!skipped.equals(FOR_SCALE)) {
-            String moved = op.details().get(AVOID_NODE);
-            ctx.event("Normal", Event.BROKER_RESTARTED.reason, "Broker " + b + (moved == null ? "" : " moved off the"
-                    + " cordoned node " + moved + " and") + " restarted with the current spec; " + recorded.size()
+            String moved = op.details().get(AVOID_NODE) == null ? null
+                    : op.details().getOrDefault(MOVED_OFF, "the cordoned node " + op.details().get(AVOID_NODE));
+            ctx.event("Normal", Event.BROKER_RESTARTED.reason, "Broker " + b + (moved == null ? "" : " moved off "
+                    + moved + " and") + " restarted with the current spec; " + recorded.size()
                     + " partitions' leadership moved off it and back.");
             done.add(b);
         }

@@ -85,6 +85,32 @@ class PodDriftTest {
     }
 
     @Test
+    void aBrokerWhoseNodeDriftedIsRestartedElsewhereWithNetworkStorageOnly() {
+        KafkaClusterSpec local = BASE.withBrokers(new BrokersSpec(1,
+                new dev.berth.operator.api.StorageSpec("100Gi", null, true), null, null));
+        record Case(String why, KafkaClusterSpec spec, Set<String> cordoned, Map<String, String> racks,
+                Map<Integer, String> expected, String moveOff) {}
+        Case[] cases = {
+            new Case("its node is in another rack now", BASE, Set.of(), Map.of("n1", "x"), Map.of(0, "on node n1 of rack x,"
+                    + " not its rack (placement drift: broker rack mismatch)"), "n1 node n1 (placement drift)"),
+            new Case("its node is in its rack", BASE, Set.of(), Map.of("n1", "b"), Map.of(), null),
+            new Case("the racks are not read", BASE, Set.of(), null, Map.of(), null),
+            new Case("local storage: it stays", local, Set.of(), Map.of("n1", "x"), Map.of(), null),
+            new Case("cordoned and drifted: the cordon is said, and moved off", BASE, Set.of("n1"), Map.of("n1", "x"),
+                    Map.of(0, "on cordoned node n1"), "n1 the cordoned node n1"),
+        };
+        for (Case c : cases) {
+            V1Pod pod = DesiredPods.broker(cluster(c.spec()), 0, "b");
+            pod.getSpec().setNodeName("n1");
+            KubeView view = new KubeView(Map.of(pod.getMetadata().getName(), pod), Map.of(), Map.of(), Map.of(), Set.of(),
+                    c.cordoned(), null, c.racks());
+            assertThat(PodDrift.brokers(cluster(c.spec()), view)).as(c.why()).isEqualTo(c.expected());
+            PodDrift.MoveOff off = PodDrift.moveOff(cluster(c.spec()), view, 0);
+            assertThat(off == null ? null : off.node() + " " + off.named()).as(c.why()).isEqualTo(c.moveOff());
+        }
+    }
+
+    @Test
     void aBrokerOnACordonedNodeIsRestartedElsewhereUnlessItsStorageIsLocal() {
         KafkaClusterSpec local = BASE.withBrokers(new BrokersSpec(1,
                 new dev.berth.operator.api.StorageSpec("100Gi", null, true), null, null));

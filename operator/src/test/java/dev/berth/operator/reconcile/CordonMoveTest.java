@@ -71,7 +71,7 @@ class CordonMoveTest {
         assertThat(RollingRestartTest.messagesOf(rig, RestartStep.Event.RESTART_STARTED.reason))
                 .containsExactly("Restarting brokers [1] one at a time, leader-aware (1: on cordoned node n1).");
         assertThat(RollingRestartTest.messagesOf(rig, "PodRecreated")).containsExactly("Recreated broker pod"
-                + " cordon-broker-1 with the same id, PVC and rack b, away from the cordoned node n1.");
+                + " cordon-broker-1 with the same id, PVC and rack b, away from node n1 (berth.dev/avoid-node).");
         assertThat(RollingRestartTest.messagesOf(rig, RestartStep.Event.BROKER_RESTARTED.reason)).singleElement()
                 .asString().startsWith("Broker 1 moved off the cordoned node n1 and restarted with the current spec;");
         await("preferred leaders lead again").atMost(WAIT).until(() -> rig.notLedByPreferred("orders").isEmpty());
