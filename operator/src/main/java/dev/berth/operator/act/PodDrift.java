@@ -126,14 +126,14 @@ public final class PodDrift {
     public static MoveOff moveOff(KafkaCluster c, KubeView view, int id) {
         CordonMoves.Finding cordon = cordoned(c, view).get(id);
         if (cordon != null && cordon.verdict() == CordonMoves.Verdict.MOVE) {
-            return new MoveOff(cordon.node(), "the cordoned node " + cordon.node());
+            return new MoveOff(cordon.node(), "the cordoned node " + cordon.node(), true);
         }
         PlacementDrift.Finding drift = drifted(c, view).get(id);
-        return drift == null ? null : new MoveOff(drift.node(), "node " + drift.node() + " (placement drift)");
+        return drift == null ? null : new MoveOff(drift.node(), "node " + drift.node() + " (placement drift)", false);
     }
 
-    /** A node to move off: its name, and how messages name it ("the cordoned node n1"). */
-    public record MoveOff(String node, String named) {}
+    /** A node to move off: its name, how messages name it ("the cordoned node n1"), and whether it is cordoned. */
+    public record MoveOff(String node, String named, boolean cordon) {}
 
     /**
      * Brokers whose pods are bound to a cordoned node, by id ({@link CordonMoves}); none when the

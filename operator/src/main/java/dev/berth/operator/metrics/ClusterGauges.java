@@ -13,7 +13,9 @@ import java.util.TreeSet;
 /**
  * Per-cluster gauges, from the status each pass writes: what a dashboard or an alert needs without
  * reading every KafkaCluster (is it Ready, what operation runs, how leadership and bytes spread over its
- * brokers, the same figures {@code kubectl get kafkacluster -o yaml} shows).
+ * brokers, how full their disks are: the same figures {@code kubectl get kafkacluster -o yaml} shows).
+ * An alert on {@code disk_usable_bytes / disk_total_bytes} below {@code spec.rebalance.minFreeDiskPercent}
+ * says before a scale-down is refused for it.
  *
  * <p><b>Constraints:</b> a series exists only while what it describes does. A broker that left the status
  * (scaled down) loses its series, an operation that ended loses its {@code type} series, and a deleted
@@ -42,6 +44,12 @@ public final class ClusterGauges {
     static final Gauge LOG_BYTES = Gauge.build("berth_operator_broker_log_bytes",
             "Bytes of the partition replicas the broker holds (status.brokers[].bytes).")
             .labelNames("namespace", "cluster", "broker").register();
+    static final Gauge DISK_USABLE = Gauge.build("berth_operator_broker_disk_usable_bytes",
+            "What the broker may still write on its log dirs' disk (status.brokers[].diskUsableBytes); no series"
+                    + " while Kafka does not report it.").labelNames("namespace", "cluster", "broker").register();
+    static final Gauge DISK_TOTAL = Gauge.build("berth_operator_broker_disk_total_bytes",
+            "The size of the broker's log dirs' disk (status.brokers[].diskTotalBytes); no series while Kafka does"
+                    + " not report it.").labelNames("namespace", "cluster", "broker").register();
 
     /** namespace/name to what was published for it last. */
     private static final Map<String, Published> PUBLISHED = new HashMap<>();
@@ -66,6 +74,13 @@ public final class ClusterGauges {
             LEADER_BYTES_IN.labels(namespace, cluster, id).set(b.bytesInPerSec());
             LEADERS.labels(namespace, cluster, id).set(b.leaders());
             LOG_BYTES.labels(namespace, cluster, id).set(b.bytes());
+            if (b.diskUsableBytes() != null && b.diskTotalBytes() != null) {
+                DISK_USABLE.labels(namespace, cluster, id).set(b.diskUsableBytes());
+                DISK_TOTAL.labels(namespace, cluster, id).set(b.diskTotalBytes());
+            } else {
+                DISK_USABLE.remove(namespace, cluster, id);
+                DISK_TOTAL.remove(namespace, cluster, id);
+            }
         }
         String operation = status.operation() == null ? null : status.operation().type();
         if (operation != null) {
@@ -99,5 +114,7 @@ public final class ClusterGauges {
         LEADER_BYTES_IN.remove(namespace, cluster, id);
         LEADERS.remove(namespace, cluster, id);
         LOG_BYTES.remove(namespace, cluster, id);
+        DISK_USABLE.remove(namespace, cluster, id);
+        DISK_TOTAL.remove(namespace, cluster, id);
     }
 }

@@ -59,11 +59,12 @@ public final class PlacementDrift {
     public record Placed(String pod, String node, String rack) {}
 
     /** One broker on a node the extender would refuse it now. */
-    public record Finding(int broker, String node, Reason reason, String nodeRack, Integer sharedWith) {
+    public record Finding(int broker, String node, Reason reason, String nodeRack, String brokerRack, Integer sharedWith) {
         /** A short text for conditions, Events and the restart's reason. */
         public String describe() {
             return reason == Reason.RACK_MISMATCH
-                    ? "on node " + node + " of rack " + nodeRack + ", not its rack (placement drift: " + reason.text() + ")"
+                    ? "on node " + node + " of rack " + nodeRack + ", not its rack " + brokerRack + " (placement drift: "
+                            + reason.text() + ")"
                     : "on node " + node + " with broker " + sharedWith + " of its cluster (placement drift: "
                             + reason.text() + ")";
         }
@@ -96,7 +97,7 @@ public final class PlacementDrift {
             BrokerPod pod = new BrokerPod(namespace, p.pod(), null, cluster, id, p.rack(), null, null);
             Reason r = HardRules.check(pod, new NodeFacts(p.node(), rack, null, others));
             if (r == Reason.RACK_MISMATCH || r == Reason.SAME_CLUSTER_BROKER && lowest < id) {
-                out.put(id, new Finding(id, p.node(), r, rack, r == Reason.SAME_CLUSTER_BROKER ? lowest : null));
+                out.put(id, new Finding(id, p.node(), r, rack, p.rack(), r == Reason.SAME_CLUSTER_BROKER ? lowest : null));
             }
         });
         return Collections.unmodifiableSortedMap(out);

@@ -61,7 +61,7 @@ final class RestartReturn {
                         + RestartStep.progress(op) + ".", Map.of(RestartStep.DELETED_POD, pod.getMetadata().getUid(),
                         RestartStep.DELETED_AT, Reshuffle.now(ctx))), RestartStep.AGAIN, RestartStep.notBlocked());
             }
-            releaseUncordoned(ctx, pod);
+            releaseUncordoned(ctx, op, pod);
             return notBack(ctx, op, b, "Waiting for broker " + b + "'s new pod " + pod.getMetadata().getName()
                     + " to be ready" + RestartStep.progress(op) + ".");
         }
@@ -76,14 +76,17 @@ final class RestartReturn {
     }
 
     /**
-     * A moved broker's new pod that no node took yet, while the node it avoids is no longer cordoned
-     * (the maintenance was short, or its rack has no other node): the avoidance is dropped, so the pod
-     * may go back there rather than wait for good.
+     * A broker moved off a cordoned node, whose new pod no node took yet, while that node is no longer
+     * cordoned (the maintenance was short, or its rack has no other node): the avoidance is dropped, so
+     * the pod may go back there rather than wait for good. Not for a move off a drifted node, which is
+     * not cordoned at all: dropped at once, the avoidance let the pod land back there (found by
+     * {@code PlacementDriftMoveTest}); the extender refuses that node to it anyway while it drifts.
      */
-    private static void releaseUncordoned(StepContext ctx, V1Pod pod) throws Exception {
+    private static void releaseUncordoned(StepContext ctx, OperationStatus op, V1Pod pod) throws Exception {
         String avoided = KubeView.annotation(pod, Names.ANN_AVOID_NODE);
         Set<String> cordoned = ctx.kube().cordonedNodes();
-        if (avoided != null && KubeView.nodeName(pod) == null && cordoned != null && !cordoned.contains(avoided)) {
+        if (avoided != null && KubeView.nodeName(pod) == null && cordoned != null && !cordoned.contains(avoided)
+                && !"drift".equals(op.details().get(RestartStep.MOVED_FOR))) {
             ctx.writer().annotate(pod, java.util.Collections.singletonMap(Names.ANN_AVOID_NODE, null));
         }
     }

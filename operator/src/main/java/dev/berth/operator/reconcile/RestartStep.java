@@ -94,13 +94,11 @@ public final class RestartStep implements OperationStep {
     static final Duration NOT_BACK_AFTER = Duration.ofMinutes(5);
     /** Details: the UID of the pod this step deleted. */
     static final String DELETED_POD = "deletedPodUid";
-    /**
-     * Details: the node the current broker's pod was moved off (it was cordoned); its new pod is
-     * created with {@code berth.dev/avoid-node} set to it.
-     */
+    /** Details: the node the current broker's pod was moved off; its new pod avoids it (berth.dev/avoid-node). */
     static final String AVOID_NODE = "avoidNode";
-    /** Details key: how messages name the node of {@link #AVOID_NODE} ("the cordoned node n1"). */
+    /** Details: how messages name that node ("the cordoned node n1"), and why it is avoided ({@code cordon}, {@code drift}). */
     static final String MOVED_OFF = "movedOff";
+    static final String MOVED_FOR = "movedFor";
     /** Details: set when the current broker no longer needed its restart (the spec edit was undone). */
     static final String SKIPPED = "skipped";
     /** {@link #SKIPPED} values: the broker no longer needs its restart, or the operation makes way for a scale. */
@@ -267,6 +265,7 @@ public final class RestartStep implements OperationStep {
         if (off != null) {
             deleted.put(AVOID_NODE, off.node());
             deleted.put(MOVED_OFF, off.named());
+            deleted.put(MOVED_FOR, off.cordon() ? "cordon" : "drift");
         }
         return StepResult.of(with(op, RESTARTING, "Broker " + b + " leads nothing; its pod was deleted and comes back"
                 + (off != null ? " away from " + off.named() : "") + " with the current spec"

@@ -92,7 +92,7 @@ class PodDriftTest {
                 Map<Integer, String> expected, String moveOff) {}
         Case[] cases = {
             new Case("its node is in another rack now", BASE, Set.of(), Map.of("n1", "x"), Map.of(0, "on node n1 of rack x,"
-                    + " not its rack (placement drift: broker rack mismatch)"), "n1 node n1 (placement drift)"),
+                    + " not its rack b (placement drift: broker rack mismatch)"), "n1 node n1 (placement drift)"),
             new Case("its node is in its rack", BASE, Set.of(), Map.of("n1", "b"), Map.of(), null),
             new Case("the racks are not read", BASE, Set.of(), null, Map.of(), null),
             new Case("local storage: it stays", local, Set.of(), Map.of("n1", "x"), Map.of(), null),

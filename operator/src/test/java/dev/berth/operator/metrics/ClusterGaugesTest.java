@@ -44,12 +44,26 @@ class ClusterGaugesTest {
     }
 
     @Test
+    void aBrokersDiskIsPublishedWhileKafkaReportsIt() {
+        ClusterGauges.publish(NS, "orders", status(true, null, new BrokerStatus(0, "p", "n", "r", "Running", 0, 0, 0, 0,
+                400L, 1000L), broker(1, 0, 0, 0)));
+        assertThat(value("berth_operator_broker_disk_usable_bytes", "0")).isEqualTo(400.0);
+        assertThat(value("berth_operator_broker_disk_total_bytes", "0")).isEqualTo(1000.0);
+        assertThat(value("berth_operator_broker_disk_usable_bytes", "1")).as("not reported: no series").isNull();
+
+        ClusterGauges.publish(NS, "orders", status(true, null, broker(0, 0, 0, 0)));
+        assertThat(value("berth_operator_broker_disk_usable_bytes", "0")).as("no longer reported").isNull();
+        assertThat(value("berth_operator_broker_disk_total_bytes", "0")).isNull();
+    }
+
+    @Test
     void aDeletedClusterLosesEverySeriesAndOthersKeepTheirs() {
-        ClusterGauges.publish(NS, "gone", status(true, "ScaleUp", broker(0, 1, 1, 1), broker(3, 1, 1, 1)));
+        ClusterGauges.publish(NS, "gone", status(true, "ScaleUp", broker(0, 1, 1, 1), new BrokerStatus(3, "p", "n", "r",
+                "Running", 1, 0, 1, 1, 5L, 9L)));
         ClusterGauges.publish(NS, "kept", status(true, null, broker(0, 7, 1, 1)));
         ClusterGauges.forget(NS, "gone");
         for (String name : List.of("berth_operator_broker_leaders", "berth_operator_broker_log_bytes",
-                "berth_operator_broker_leader_bytes_in_per_second")) {
+                "berth_operator_broker_leader_bytes_in_per_second", "berth_operator_broker_disk_usable_bytes")) {
             assertThat(sample(name, "gone", "0")).as(name).isNull();
             assertThat(sample(name, "gone", "3")).as(name).isNull();
         }

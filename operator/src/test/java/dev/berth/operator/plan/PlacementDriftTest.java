@@ -19,11 +19,11 @@ class PlacementDriftTest {
             new Row("every broker where it belongs", Map.of(0, on("n0", "a"), 1, on("n1", "b")),
                     Map.of("n0", "a", "n1", "b"), List.of()),
             new Row("a node relabelled into another rack", Map.of(0, on("n0", "a"), 1, on("n1", "b")),
-                    Map.of("n0", "a", "n1", "x"), List.of("1: on node n1 of rack x, not its rack (placement drift:"
+                    Map.of("n0", "a", "n1", "x"), List.of("1: on node n1 of rack x, not its rack b (placement drift:"
                             + " broker rack mismatch)")),
             new Row("the class comment's example", Map.of(0, on("n0", "a"), 1, new PlacementDrift.Placed("p1", "n1", "b"),
                     2, new PlacementDrift.Placed("p2", "n1", "c")), Map.of("n0", "a", "n1", "c"),
-                    List.of("1: on node n1 of rack c, not its rack (placement drift: broker rack mismatch)",
+                    List.of("1: on node n1 of rack c, not its rack b (placement drift: broker rack mismatch)",
                             "2: on node n1 with broker 1 of its cluster (placement drift: node already hosts a broker"
                                     + " of this cluster)")),
             new Row("two on one node: the lowest id stays", Map.of(3, new PlacementDrift.Placed("p3", "n1", "b"),

@@ -69,7 +69,7 @@ class PlacementDriftMoveTest {
                 .isEqualTo(Map.of(1, List.of("led 0, under-replicated 0")));
         assertThat(RollingRestartTest.messagesOf(rig, RestartStep.Event.RESTART_STARTED.reason))
                 .containsExactly("Restarting brokers [1] one at a time, leader-aware (1: on node n1 of rack x, not its"
-                        + " rack (placement drift: broker rack mismatch)).");
+                        + " rack b (placement drift: broker rack mismatch)).");
         assertThat(RollingRestartTest.messagesOf(rig, RestartStep.Event.BROKER_RESTARTED.reason)).singleElement()
                 .asString().startsWith("Broker 1 moved off node n1 (placement drift) and restarted with the current spec;");
         await("preferred leaders lead again").atMost(WAIT).until(() -> rig.notLedByPreferred("orders").isEmpty());
