@@ -130,6 +130,18 @@ final class Reshuffle {
     }
 
     /**
+     * Posts {@link ScaleEvent#DATA_MOVE_PAUSED} unless condition {@code type} already says this pause's
+     * {@code reason}: once per pause, for {@code kubectl describe}, not once per retry.
+     */
+    static void warnPaused(StepContext ctx, dev.berth.operator.api.ConditionType type, String reason, String message) {
+        boolean known = ctx.cluster().getStatus().conditions().stream().anyMatch(c -> c.isTrue()
+                && c.type().equals(type.name()) && c.reason().equals(reason));
+        if (!known) {
+            ctx.event("Warning", ScaleEvent.DATA_MOVE_PAUSED.reason(), message);
+        }
+    }
+
+    /**
      * The spec's throttle, on the brokers of the batch Kafka runs: a rate changed mid-batch applies
      * now, not at the next batch. A failure only waits for the next pass: the batch runs on anyway.
      */

@@ -219,6 +219,8 @@ public final class ScaleDownStep implements OperationStep {
                     new PlanIntent.RemoveBrokers(leaving), 0, leaving,
                     Reshuffle.lastBatch(op, ctx.clock().instant()));
         } catch (PlanRefusedException e) {
+            Reshuffle.warnPaused(ctx, ConditionType.ScaleDownBlocked, camel(e.reason().name()), "Drain of brokers " + leaving
+                    + " paused: " + e.getMessage() + ". To fix: " + e.reason().remedy() + ".");
             return new StepResult(true, Reshuffle.phase(op, DRAINING, "Drain paused: "
                     + e.getMessage() + "."), List.of(Condition.of(ConditionType.ScaleDownBlocked,
                     true, camel(e.reason().name()), "Drain paused: " + e.getMessage() + ". To fix: "

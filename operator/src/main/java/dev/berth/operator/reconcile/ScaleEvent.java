@@ -26,7 +26,13 @@ public enum ScaleEvent {
      */
     SCALE_DOWN_CANCELLED("ScaleDownCancelled"),
     /** Drained, verified empty by Kafka, unregistered; pods and PVCs deleted. */
-    SCALE_DOWN_COMPLETE("ScaleDownComplete");
+    SCALE_DOWN_COMPLETE("ScaleDownComplete"),
+    /**
+     * A Warning: a scale-up's reshuffle or a scale-down's drain found its next plan refused (a receiving
+     * disk without room, a topic of a higher RF created meanwhile): nothing more is submitted until it
+     * can go on. Emitted when the pause starts or its reason changes, not on every retry.
+     */
+    DATA_MOVE_PAUSED("DataMovePaused");
 
     private final String reason;
 

@@ -92,6 +92,9 @@ public final class ScaleUpStep implements OperationStep {
                     new PlanIntent.AddBrokers(receivers), Reshuffle.BALANCED_SHARE, dropped(op),
                     Reshuffle.lastBatch(op, ctx.clock().instant()));
         } catch (PlanRefusedException e) {
+            Reshuffle.warnPaused(ctx, ConditionType.ScaleUpBlocked, ScaleDownStep.camel(e.reason().name()),
+                    "Scale-up onto brokers " + op.brokers() + " paused: " + e.getMessage() + ". To fix: "
+                            + e.reason().remedy() + ".");
             return new StepResult(true, Reshuffle.phase(op, PHASE, "Paused: " + e.getMessage() + "."),
                     List.of(Condition.of(ConditionType.ScaleUpBlocked, true,
                             ScaleDownStep.camel(e.reason().name()), e.getMessage() + ". To fix: "

@@ -9,6 +9,7 @@ import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.OperationStatus;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -88,6 +89,8 @@ class DiskReserveTest {
             assertThat(op.message()).startsWith("Paused: broker ");
         });
         int added = rig.cluster().getStatus().operation().brokers().get(0);
+        await("one Warning for the pause, not one per retry").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> rig.eventCount(ScaleEvent.DATA_MOVE_PAUSED.reason()) == 1);
         assertThat(rig.registered(added)).isTrue();
         assertThat(rig.reassigning()).isFalse();
         assertThat(rig.replicasPerBroker("orders")).doesNotContainKey(added);
