@@ -65,7 +65,9 @@ class DiskReserveTest {
                     .contains(": 99 % of ")
                     .contains("To fix: give the receiving brokers larger volumes");
         });
-        assertThat(rig.eventReasons()).contains(ScaleEvent.SCALE_DOWN_REFUSED.reason());
+        // the Events of a pass are posted after its status write: awaited, not read once
+        await("a ScaleDownRefused Warning").atMost(WAIT).until(() -> rig.eventReasons()
+                .contains(ScaleEvent.SCALE_DOWN_REFUSED.reason()));
         assertThat(rig.cluster().getStatus().operation()).isNull();
         assertThat(rig.reassigning()).isFalse();
         assertThat(rig.replicas("orders")).isEqualTo(before);

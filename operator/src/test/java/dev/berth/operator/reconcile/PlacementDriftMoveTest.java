@@ -70,8 +70,10 @@ class PlacementDriftMoveTest {
         assertThat(RollingRestartTest.messagesOf(rig, RestartStep.Event.RESTART_STARTED.reason))
                 .containsExactly("Restarting brokers [1] one at a time, leader-aware (1: on node n1 of rack x, not its"
                         + " rack b (placement drift: broker rack mismatch)).");
-        assertThat(RollingRestartTest.messagesOf(rig, RestartStep.Event.BROKER_RESTARTED.reason)).singleElement()
-                .asString().startsWith("Broker 1 moved off node n1 (placement drift) and restarted with the current spec;");
+        // posted in the pass that ends the operation, after its status write: awaited, not read once
+        await("the Event of the move").atMost(WAIT).untilAsserted(() -> assertThat(RollingRestartTest.messagesOf(rig,
+                RestartStep.Event.BROKER_RESTARTED.reason)).singleElement().asString()
+                .startsWith("Broker 1 moved off node n1 (placement drift) and restarted with the current spec;"));
         await("preferred leaders lead again").atMost(WAIT).until(() -> rig.notLedByPreferred("orders").isEmpty());
         await("it stays where it is now").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                 .until(() -> "s1".equals(node(1)) && rig.cluster().getStatus().operation() == null);
