@@ -72,8 +72,10 @@ class CordonMoveTest {
                 .containsExactly("Restarting brokers [1] one at a time, leader-aware (1: on cordoned node n1).");
         assertThat(RollingRestartTest.messagesOf(rig, "PodRecreated")).containsExactly("Recreated broker pod"
                 + " cordon-broker-1 with the same id, PVC and rack b, away from node n1 (berth.dev/avoid-node).");
-        assertThat(RollingRestartTest.messagesOf(rig, RestartStep.Event.BROKER_RESTARTED.reason)).singleElement()
-                .asString().startsWith("Broker 1 moved off the cordoned node n1 and restarted with the current spec;");
+        // posted in the pass that ends the operation, after its status write: awaited, not read once
+        await("the Event of the move").atMost(WAIT).untilAsserted(() -> assertThat(RollingRestartTest.messagesOf(rig,
+                RestartStep.Event.BROKER_RESTARTED.reason)).singleElement().asString()
+                .startsWith("Broker 1 moved off the cordoned node n1 and restarted with the current spec;"));
         await("preferred leaders lead again").atMost(WAIT).until(() -> rig.notLedByPreferred("orders").isEmpty());
         await("no broker on a cordoned node").atMost(WAIT)
                 .until(() -> reason(ConditionType.OnCordonedNodes).equals("NoneCordoned"));
@@ -128,11 +130,13 @@ class CordonMoveTest {
         await("the move called off").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() == null
                 && "NoneCordoned".equals(reason(ConditionType.OnCordonedNodes)));
         assertThat(pod(0).getMetadata().getUid()).isEqualTo(uid);
-        assertThat(RollingRestartTest.messagesOf(rig, RestartStep.Event.BROKER_RESTARTED.reason)).contains("Broker 0 not"
-                + " restarted: it no longer needs it (an edit undone, a request taken back, its node uncordoned);"
-                + " 0 partitions' leadership given back.");
-        assertThat(RollingRestartTest.messagesOf(rig, RestartStep.Event.RESTART_DONE.reason))
-                .contains("No broker needed its restart any more; none was restarted.");
+        await("the Events of the call-off").atMost(WAIT).untilAsserted(() -> {
+            assertThat(RollingRestartTest.messagesOf(rig, RestartStep.Event.BROKER_RESTARTED.reason)).contains("Broker 0"
+                    + " not restarted: it no longer needs it (an edit undone, a request taken back, its node uncordoned);"
+                    + " 0 partitions' leadership given back.");
+            assertThat(RollingRestartTest.messagesOf(rig, RestartStep.Event.RESTART_DONE.reason))
+                    .contains("No broker needed its restart any more; none was restarted.");
+        });
 
         rig.cordon("n0", true);
         rig.glue().recover(2);

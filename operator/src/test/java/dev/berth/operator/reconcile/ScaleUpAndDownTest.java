@@ -191,7 +191,8 @@ class ScaleUpAndDownTest {
                     .contains("topic orders needs 3 racks for RF 3, found 2 among the remaining brokers")
                     .contains("To fix: name in spec.brokers.remove a broker whose rack keeps another broker");
         });
-        assertThat(eventReasons()).contains("ScaleDownRefused"); // a Warning for kubectl describe
+        // a Warning for kubectl describe, posted after the status write of its pass: awaited, not read once
+        await("a ScaleDownRefused Warning").atMost(WAIT).until(() -> eventReasons().contains("ScaleDownRefused"));
         KafkaCluster refused = get(bed, NS, NAME);
         assertThat(refused.getStatus().operation()).isNull();
         assertThat(refused.getStatus().condition(ConditionType.SpecValid).isTrue()).isTrue();
