@@ -2,6 +2,7 @@ package dev.berth.operator.cli;
 
 import dev.berth.operator.model.ClusterSnapshot;
 import dev.berth.operator.model.PartitionState;
+import dev.berth.operator.plan.DiskRoom;
 import dev.berth.operator.plan.HotLeaders;
 import dev.berth.operator.plan.HotReplicas;
 import dev.berth.operator.plan.Move;
@@ -67,7 +68,7 @@ final class HotLeadersOutput {
         p.moves().forEach(m -> row(m, out));
         if (p.stillHot() != null) {
             out.printf(Locale.ROOT, "then, with mode Replicas: %d replica moves (%s to copy, throttled)%n",
-                    p.replicaMoves().size(), HotLeaders.rate(p.replicaBytesToCopy()).replace("/s", ""));
+                    p.replicaMoves().size(), DiskRoom.size(p.replicaBytesToCopy()));
             p.replicaMoves().forEach(m -> row(m, out));
         }
         out.printf(Locale.ROOT, "leader bytes-in per broker (mean %s): now -> Leadership%s%n",

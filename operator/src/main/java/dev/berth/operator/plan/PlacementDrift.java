@@ -81,17 +81,18 @@ public final class PlacementDrift {
     public static SortedMap<Integer, Finding> judge(String namespace, String cluster, Map<Integer, Placed> brokers,
             Map<String, String> nodeRacks) {
         SortedMap<Integer, Finding> out = new TreeMap<>();
-        new TreeMap<>(brokers).forEach((id, p) -> {
+        SortedMap<Integer, Placed> byId = new TreeMap<>(brokers);
+        byId.forEach((id, p) -> {
             String rack = p.node() == null ? null : nodeRacks.get(p.node());
             if (rack == null) {
                 return;
             }
             List<PlacedBroker> others = new ArrayList<>();
-            Integer lowest = null;
-            for (Map.Entry<Integer, Placed> e : new TreeMap<>(brokers).entrySet()) {
+            Integer lowest = null; // the first other broker on the node: ids come in order
+            for (Map.Entry<Integer, Placed> e : byId.entrySet()) {
                 if (e.getKey() != id.intValue() && p.node().equals(e.getValue().node())) {
                     others.add(new PlacedBroker(namespace + "/" + e.getValue().pod(), cluster, e.getKey(), 0, 0, 0, false));
-                    lowest = lowest == null ? e.getKey() : Math.min(lowest, e.getKey());
+                    lowest = lowest == null ? e.getKey() : lowest;
                 }
             }
             BrokerPod pod = new BrokerPod(namespace, p.pod(), null, cluster, id, p.rack(), null, null);

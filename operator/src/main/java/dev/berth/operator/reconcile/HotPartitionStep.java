@@ -11,6 +11,7 @@ import dev.berth.operator.model.PartitionState;
 import dev.berth.operator.observe.KafkaObserver;
 import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.BatchOrigins;
+import dev.berth.operator.plan.DiskRoom;
 import dev.berth.operator.plan.HotLeaders;
 import dev.berth.operator.plan.HotReplicas;
 import dev.berth.operator.plan.Move;
@@ -197,7 +198,7 @@ public final class HotPartitionStep implements OperationStep {
                 + hot.tolerancePercent() + "%): " + (orders.isEmpty() ? "" : "moving leadership of " + orders.size()
                 + " partitions to in-sync replicas" + (replicas.moves().isEmpty() ? ", no data moves." : ", then "))
                 + (replicas.moves().isEmpty() ? "" : "moving " + replicas.moves().size() + " replicas ("
-                        + bytes(replicas.bytesMoved()) + ") to cooler brokers, throttled.");
+                        + DiskRoom.size(replicas.bytesMoved()) + ") to cooler brokers, throttled.");
         Map<String, String> details = new TreeMap<>(Map.of(ORDERS, BatchOrigins.encode(orders), HOT_BROKER, Integer.toString(h),
                 HOT_BEFORE, Long.toString(Math.round(plan.before().get(h))),
                 HOT_AFTER, Long.toString(Math.round(replicas.after().get(h))),
@@ -319,11 +320,6 @@ public final class HotPartitionStep implements OperationStep {
                 + HotLeaders.rate(st.partitionBytesInPerSec())) + ". "
                 + (!both && replicasWouldHelp ? "Moving replicas would lower it: set spec.rebalance.hotPartitions.mode"
                         + " to Replicas." : "More partitions would spread it (the topic owner's call).");
-    }
-
-    /** "30.0 MiB" for a byte count. */
-    static String bytes(long bytes) {
-        return HotLeaders.rate(bytes).replace("/s", "");
     }
 
     private static String bytesIn(Map<String, String> details, String key) {

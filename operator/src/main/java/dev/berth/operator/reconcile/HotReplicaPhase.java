@@ -141,7 +141,7 @@ final class HotReplicaPhase {
     private static StepResult end(StepContext ctx, OperationStatus op, Kept kept, long bytes, Runnable ended) {
         int planned = BatchOrigins.decode(op.details().get(TARGETS)).size();
         String message = "Moved " + kept.moves().size() + " of " + planned + " partitions ("
-                + HotPartitionStep.bytes(bytes) + ") to cooler brokers, which lead them"
+                + dev.berth.operator.plan.DiskRoom.size(bytes) + ") to cooler brokers, which lead them"
                 + (op.details().containsKey(HotPartitionStep.HOT_BROKER) ? "; broker "
                 + op.details().get(HotPartitionStep.HOT_BROKER) + " was the hottest" : "") + ".";
         if (!kept.left().isEmpty()) {

@@ -4,6 +4,7 @@ import dev.berth.operator.act.ExecutionPolicy;
 import dev.berth.operator.act.Leadership;
 import dev.berth.operator.act.ReassignmentExecutor;
 import dev.berth.operator.act.ReassignmentProgress;
+import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.KafkaCluster;
 import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.model.ClusterSnapshot;
@@ -133,7 +134,7 @@ final class Reshuffle {
      * Posts {@link ScaleEvent#DATA_MOVE_PAUSED} unless condition {@code type} already says this pause's
      * {@code reason}: once per pause, for {@code kubectl describe}, not once per retry.
      */
-    static void warnPaused(StepContext ctx, dev.berth.operator.api.ConditionType type, String reason, String message) {
+    static void warnPaused(StepContext ctx, ConditionType type, String reason, String message) {
         boolean known = ctx.cluster().getStatus().conditions().stream().anyMatch(c -> c.isTrue()
                 && c.type().equals(type.name()) && c.reason().equals(reason));
         if (!known) {
