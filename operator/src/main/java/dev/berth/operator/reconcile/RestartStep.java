@@ -7,7 +7,6 @@ import dev.berth.operator.api.Condition;
 import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.model.ClusterSnapshot;
-import dev.berth.operator.model.PartitionState;
 import dev.berth.operator.observe.KafkaObserver;
 import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.BatchOrigins;
@@ -21,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -116,7 +114,7 @@ public final class RestartStep implements OperationStep {
     static final String RESTORE_PASS = "restorePasses";
     static final int RESTORE_PASSES = 5;
     static final Duration AGAIN = Duration.ofSeconds(2);
-    private static final Duration SOON = Duration.ofSeconds(1);
+    static final Duration SOON = Duration.ofSeconds(1);
 
     /** Event reasons of a rolling restart. */
     enum Event {
@@ -184,14 +182,14 @@ public final class RestartStep implements OperationStep {
         if (!ctx.desiredBrokers().contains(b) && !FOR_SCALE.equals(op.details().get(SKIPPED))) {
             // the spec removes it (or a hand-edited status names no broker): no pod comes back to wait
             // for, and the scale-down that removes it waits for this operation: make way
-            return restore(ctx, with(op, RESTORING, "Broker " + b + " is no longer wanted by the spec.",
+            return RestartRestore.restore(ctx, with(op, RESTORING, "Broker " + b + " is no longer wanted by the spec.",
                     Map.of(SKIPPED, FOR_SCALE)), s, b, needed);
         }
         if (RESTARTING.equals(op.phase())) {
             return awaitReturn(ctx, op, s, b, pod, needed);
         }
         if (RESTORING.equals(op.phase())) {
-            return restore(ctx, op, s, b, needed);
+            return RestartRestore.restore(ctx, op, s, b, needed);
         }
         return leadershipOff(ctx, op, s, b, pod, needed);
     }
@@ -215,13 +213,13 @@ public final class RestartStep implements OperationStep {
         if (RestartQueue.scaleWanted(ctx)) {
             // brokers to add or remove (say a lost one named in brokers.remove, which is also what keeps
             // this restart waiting): the scale steps wait for this operation, so it makes way for them
-            return restore(ctx, with(op, RESTORING, "Pausing before broker " + b + " for a scale operation.",
+            return RestartRestore.restore(ctx, with(op, RESTORING, "Pausing before broker " + b + " for a scale operation.",
                     Map.of(SKIPPED, FOR_SCALE)), s, b, needed);
         }
         if (!needed.containsKey(b)) {
             // the edit was undone (or the annotation taken off, or its node uncordoned), or b takes it at
             // run time, before the pod went: give back what leadership already moved, go on with the next
-            return restore(ctx, with(op, RESTORING, "Broker " + b + " no longer needs its restart; not restarted.",
+            return RestartRestore.restore(ctx, with(op, RESTORING, "Broker " + b + " no longer needs its restart; not restarted.",
                     Map.of(SKIPPED, FOR_SPEC)), s, b, needed);
         }
         StepResult first = othersFirst(ctx, op, b, needed);
@@ -293,67 +291,11 @@ public final class RestartStep implements OperationStep {
         return StepResult.of(RestartQueue.turn(ctx, op, other, done, why), SOON, notBlocked());
     }
 
-    /** Step 5 ({@link RestartReturn}), then step 6 once b is back. */
+    /** Step 5 ({@link RestartReturn}), then step 6 once b is back ({@link RestartRestore}). */
     private static StepResult awaitReturn(StepContext ctx, OperationStatus op, ClusterSnapshot s, int b, V1Pod pod,
             SortedMap<Integer, String> needed) throws Exception {
         StepResult waiting = RestartReturn.waiting(ctx, op, s, b, pod);
-        return waiting != null ? waiting : restore(ctx, op, s, b, needed);
-    }
-
-    /** Step 6, then 7: the recorded orders and preferred leaders back; then the next broker, or the end. */
-    private static StepResult restore(StepContext ctx, OperationStatus op, ClusterSnapshot s, int b,
-            SortedMap<Integer, String> needed) throws Exception {
-        Map<String, List<Integer>> recorded = BatchOrigins.decode(op.details().get(MoveCancel.ORIGINS));
-        Map<String, List<Integer>> reorders = BatchOrigins.reorders(recorded, replicas(s));
-        String skipped = op.details().getOrDefault(SKIPPED, "");
-        String restoring = (skipped.equals(FOR_SCALE) ? "Pausing before broker " + b + " for a scale operation"
-                : skipped.equals(FOR_SPEC) ? "Broker " + b + " no longer needs its restart"
-                : "Broker " + b + " is back in sync") + "; giving its leaderships back" + progress(op) + ".";
-        int passes = Reshuffle.intDetail(op.details(), RESTORE_PASS, 0);
-        if (!reorders.isEmpty() && passes < RESTORE_PASSES) {
-            MoveCancel.reorder(ctx.admin(), reorders); // one Kafka refuses is tried again, at most that many passes
-            return StepResult.of(with(op, RESTORING, restoring, Map.of(RESTORE_PASS, Integer.toString(passes + 1))),
-                    SOON, notBlocked());
-        }
-        Set<String> toElect = new TreeSet<>();
-        for (PartitionState p : s.partitions()) {
-            if ((recorded.containsKey(p.name()) || !p.replicas().isEmpty() && p.replicas().get(0) == b)
-                    && !p.replicas().isEmpty() && p.leader() != p.replicas().get(0)
-                    && p.isr().contains(p.replicas().get(0))) {
-                toElect.add(p.name());
-            }
-        }
-        if (!toElect.isEmpty() && passes < RESTORE_PASSES) {
-            Leadership.electPreferred(ctx.admin(), partitions(toElect));
-            return StepResult.of(with(op, RESTORING, restoring, Map.of(RESTORE_PASS, Integer.toString(passes + 1))),
-                    SOON, notBlocked());
-        }
-        Set<Integer> done = new TreeSet<>(RestartQueue.ids(op.details().get(DONE)));
-        if (skipped.equals(FOR_SPEC)) {
-            ctx.event("Normal", Event.BROKER_RESTARTED.reason, "Broker " + b + " not restarted: it no longer needs it"
-                    + " (an edit undone, a request taken back, its node uncordoned); " + recorded.size()
-                    + " partitions' leadership given back.");
-        } else if (!skipped.equals(FOR_SCALE)) {
-            String moved = op.details().get(AVOID_NODE) == null ? null
-                    : op.details().getOrDefault(MOVED_OFF, "the cordoned node " + op.details().get(AVOID_NODE));
-            ctx.event("Normal", Event.BROKER_RESTARTED.reason, "Broker " + b + (moved == null ? "" : " moved off "
-                    + moved + " and") + " restarted with the current spec; " + recorded.size()
-                    + " partitions' leadership moved off it and back.");
-            done.add(b);
-        }
-        Integer next = skipped.equals(FOR_SCALE) ? Integer.valueOf(b) : RestartQueue.next(ctx, op, done, needed);
-        if (skipped.equals(FOR_SCALE) || next != null && RestartQueue.scaleWanted(ctx)) {
-            ctx.event("Normal", Event.RESTART_PAUSED.reason, "Restart paused before broker " + next + " (restarted so far: "
-                    + done + "): the spec adds or removes brokers, which goes first; the restarts resume afterwards.");
-            return new StepResult(true, null, List.of(notBlocked()), SOON);
-        }
-        if (next == null) {
-            ctx.event("Normal", Event.RESTART_DONE.reason, done.isEmpty() ? "No broker needed its restart any more;"
-                    + " none was restarted." : "Restarted brokers " + done + ", one at a time.");
-            return new StepResult(true, null, List.of(notBlocked()), SOON);
-        }
-        return StepResult.of(RestartQueue.turn(ctx, op, next, done, "Restarting broker " + next + "."),
-                Duration.ofMillis(200), notBlocked());
+        return waiting != null ? waiting : RestartRestore.restore(ctx, op, s, b, needed);
     }
 
     static OperationStatus with(OperationStatus op, String phase, String message, Map<String, String> set) {
@@ -382,13 +324,13 @@ public final class RestartStep implements OperationStep {
         return " (broker " + (done + 1) + " of " + op.brokers().size() + ")";
     }
 
-    private static Map<String, List<Integer>> replicas(ClusterSnapshot s) {
+    static Map<String, List<Integer>> replicas(ClusterSnapshot s) {
         Map<String, List<Integer>> out = new TreeMap<>();
         s.partitions().forEach(p -> out.put(p.name(), p.replicas()));
         return out;
     }
 
-    private static Set<TopicPartition> partitions(Set<String> names) {
+    static Set<TopicPartition> partitions(Set<String> names) {
         Set<TopicPartition> out = new HashSet<>();
         names.forEach(n -> out.add(MoveCancel.partition(n)));
         return out;
