@@ -272,6 +272,14 @@ final class DayTwoRig implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Asserts on Events once they are there: a pass posts its Events just after its status write
+     * ({@link StepEvents}), so an await that saw the status can return before they are posted.
+     */
+    static void eventsSay(org.awaitility.core.ThrowingRunnable assertion) {
+        await("the pass's Events, posted after its status write").atMost(Duration.ofSeconds(15)).untilAsserted(assertion);
+    }
+
     /** How many times an Event with {@code reason} was posted (an Event's count included). */
     long eventCount(String reason) throws ApiException {
         return core.listNamespacedEvent(NS).execute().getItems().stream()

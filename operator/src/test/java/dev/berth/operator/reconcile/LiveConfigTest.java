@@ -71,9 +71,9 @@ class LiveConfigTest {
         assertThat(uids()).as("no pod replaced").isEqualTo(uids);
         assertThat(rig.glue().stops).as("no broker stopped").isEmpty();
         assertThat(rig.eventReasons()).doesNotContain(RestartStep.Event.RESTART_STARTED.reason);
-        assertThat(RollingRestartTest.messagesOf(rig, LiveConfig.CONFIG_APPLIED)).containsExactly(
+        DayTwoRig.eventsSay(() -> assertThat(RollingRestartTest.messagesOf(rig, LiveConfig.CONFIG_APPLIED)).containsExactly(
                 "Brokers [0, 1, 2] took log.cleaner.backoff.ms, log.cleaner.io.max.bytes.per.second, log.retention.ms"
-                        + " at run time; no restart.");
+                        + " at run time; no restart."));
         assertThat(OperatorMetrics.LIVE_CONFIG_UPDATES.get() - updates).isEqualTo(3.0);
     }
 

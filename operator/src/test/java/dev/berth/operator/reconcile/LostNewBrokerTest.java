@@ -59,7 +59,8 @@ class LostNewBrokerTest {
         for (int p = 0; p < 6; p++) {
             assertThat(KafkaRecords.consumeAll(rig.bootstrap(), new TopicPartition("orders", p))).hasSize(2400);
         }
-        assertThat(rig.eventReasons()).contains("ScaleUpStarted", "ScaleUpAbandoned", "ScaleDownStarted", "ScaleDownComplete");
+        DayTwoRig.eventsSay(() -> assertThat(rig.eventReasons())
+                .contains("ScaleUpStarted", "ScaleUpAbandoned", "ScaleDownStarted", "ScaleDownComplete"));
         assertThat(OperatorFixture.pods(rig.bed, DayTwoRig.NS, rig.name)).extracting(p -> p.getMetadata().getName())
                 .doesNotContain(rig.name + "-broker-3");
     }
@@ -86,7 +87,8 @@ class LostNewBrokerTest {
             // rack a (brokers 0 and 3) holds one replica of each of the 12 partitions: 6 each when even
             assertThat(two.replicasPerBroker("orders").getOrDefault(3, 0)).isBetween(5, 7);
             assertThat(two.replicasPerBroker("orders")).doesNotContainKey(4);
-            assertThat(two.eventReasons()).contains("ScaleUpAbandoned", "ScaleUpBalanced", "ScaleDownComplete");
+            DayTwoRig.eventsSay(() -> assertThat(two.eventReasons())
+                    .contains("ScaleUpAbandoned", "ScaleUpBalanced", "ScaleDownComplete"));
         }
     }
 }

@@ -46,6 +46,7 @@ class ReplaceBrokerTest {
         for (int p = 0; p < 6; p++) {
             assertThat(KafkaRecords.consumeAll(rig.bootstrap(), new TopicPartition("orders", p))).hasSize(200);
         }
-        assertThat(rig.eventReasons()).contains("ScaleDownStarted", "ScaleDownComplete").doesNotContain("ScaleDownRefused");
+        DayTwoRig.eventsSay(() -> assertThat(rig.eventReasons()).contains("ScaleDownStarted", "ScaleDownComplete")
+                .doesNotContain("ScaleDownRefused"));
     }
 }

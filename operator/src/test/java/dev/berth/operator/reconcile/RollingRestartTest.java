@@ -98,7 +98,7 @@ class RollingRestartTest {
         assertThat(rig.cluster().getStatus().condition(ConditionType.RestartBlocked).message())
                 .startsWith("Waiting to restart broker 0: stopping it now would take partitions below min.insync.replicas:"
                         + " orders-0 (ISR 2, min.insync 2: ISR at min.insync.replicas, broker in it)");
-        assertThat(rig.eventReasons()).contains(RestartStep.Event.RESTART_WAITING.reason);
+        DayTwoRig.eventsSay(() -> assertThat(rig.eventReasons()).contains(RestartStep.Event.RESTART_WAITING.reason));
         await("broker 0 is never stopped while unsafe").during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10))
                 .until(() -> uid.equals(pod(0).getMetadata().getUid()) && rig.glue().stops.get(0).size() == 1);
 
@@ -108,9 +108,9 @@ class RollingRestartTest {
                 && !isTrue(ConditionType.RestartBlocked));
         assertThat(pod(0).getMetadata().getUid()).isEqualTo(uid);
         assertThat(rig.glue().stops.get(0)).hasSize(1);
-        assertThat(messages(RestartStep.Event.BROKER_RESTARTED.reason))
+        DayTwoRig.eventsSay(() -> assertThat(messages(RestartStep.Event.BROKER_RESTARTED.reason))
                 .contains("Broker 0 not restarted: it no longer needs it (an edit undone, a request taken back, its node"
-                        + " uncordoned); 0 partitions' leadership given back.");
+                        + " uncordoned); 0 partitions' leadership given back."));
 
         requestRestart(0, "please");
         await("waiting again").atMost(WAIT).until(() -> isTrue(ConditionType.RestartBlocked));
