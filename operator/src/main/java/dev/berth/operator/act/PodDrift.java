@@ -4,6 +4,7 @@ import dev.berth.operator.act.desired.DesiredPods;
 import dev.berth.operator.act.desired.Names;
 import dev.berth.operator.api.KafkaCluster;
 import dev.berth.operator.observe.KubeView;
+import dev.berth.operator.observe.NodeLabels;
 import dev.berth.operator.plan.CordonMoves;
 import dev.berth.operator.plan.PlacementDrift;
 import io.kubernetes.client.custom.Quantity;
@@ -14,7 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SortedMap;
+import java.util.TreeSet;
 
 /**
  * Which Kafka pods no longer run the spec: an edit of the image, the resources or the Kafka
@@ -91,7 +94,7 @@ public final class PodDrift {
             PlacementDrift.Finding d = drifted.get(e.getKey());
             if (f != null && f.verdict() == CordonMoves.Verdict.MOVE) {
                 why = (why == null ? "" : why + "; ") + f.describe();
-            } else if (d != null) {
+            } else if (d != null && d.verdict() == PlacementDrift.Verdict.MOVE) {
                 why = (why == null ? "" : why + "; ") + d.describe();
             }
             if (why != null) {
@@ -99,6 +102,33 @@ public final class PodDrift {
             }
         }
         return out;
+    }
+
+    /**
+     * {@code view} with what placement drift judges by, read through {@code nodes} (cached there): the
+     * racks of the nodes its broker pods are bound to and, only when a broker drifted, the schedulable
+     * nodes of the drifted brokers' racks (where they could go). Unchanged with local storage, whose
+     * brokers are never moved for drift.
+     */
+    public static KubeView withNodePlaces(KafkaCluster c, KubeView view, NodeLabels nodes) {
+        if (c.getSpec().brokers().storage().isLocal()) {
+            return view;
+        }
+        Set<String> bound = new TreeSet<>();
+        view.podsByNodeId(Names.ROLE_BROKER).values().forEach(p -> {
+            if (KubeView.nodeName(p) != null) {
+                bound.add(KubeView.nodeName(p));
+            }
+        });
+        String rackLabel = c.getSpec().placement().rackLabel();
+        KubeView racked = view.withNodeRacks(nodes.racks(bound, rackLabel));
+        Set<String> racks = new TreeSet<>();
+        drifted(c, racked).values().forEach(f -> {
+            if (f.brokerRack() != null) {
+                racks.add(f.brokerRack());
+            }
+        });
+        return racks.isEmpty() ? racked : racked.withRackNodes(nodes.schedulable(rackLabel, racks));
     }
 
     /**
@@ -116,7 +146,7 @@ public final class PodDrift {
                         KubeView.annotation(pod, Names.ANN_RACK)));
             }
         });
-        return PlacementDrift.judge(c.namespace(), c.name(), placed, view.nodeRacks());
+        return PlacementDrift.judge(c.namespace(), c.name(), placed, view.nodeRacks(), view.rackNodes());
     }
 
     /**
@@ -129,7 +159,8 @@ public final class PodDrift {
             return new MoveOff(cordon.node(), "the cordoned node " + cordon.node(), true);
         }
         PlacementDrift.Finding drift = drifted(c, view).get(id);
-        return drift == null ? null : new MoveOff(drift.node(), "node " + drift.node() + " (placement drift)", false);
+        return drift == null || drift.verdict() != PlacementDrift.Verdict.MOVE ? null
+                : new MoveOff(drift.node(), "node " + drift.node() + " (placement drift)", false);
     }
 
     /** A node to move off: its name, how messages name it ("the cordoned node n1"), and whether it is cordoned. */

@@ -18,6 +18,7 @@ import dev.berth.operator.model.QuorumState;
 import dev.berth.operator.observe.KafkaView;
 import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.CordonMoves;
+import dev.berth.operator.plan.PlacementDrift;
 import dev.berth.operator.plan.PodAction;
 import dev.berth.operator.plan.QuorumSafety;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -144,6 +145,7 @@ public final class StatusBuilder {
             fresh.add(reconciling(in, podsReady));
             fresh.add(outOfDate(PodDrift.of(c, in.kube())));
             fresh.add(onCordonedNodes(c, in.kube()));
+            fresh.add(placementDrift(c, in.kube()));
             if (!podsReady) {
                 fresh.add(Condition.of(ConditionType.Ready, false, "PodsNotReady", (readyBrokers) + " of "
                         + in.desiredBrokers().size() + " brokers and " + readyControllers + " of " + controllerCount
@@ -217,6 +219,31 @@ public final class StatusBuilder {
                         + "; brokers " + leaderAware + movingBrokers;
         return Condition.of(ConditionType.OnCordonedNodes, true, movingBrokers.isEmpty() ? "MovingControllers"
                 : "MovingBrokers", moving + (staying.isEmpty() ? "" : "; staying (local storage): " + staying) + ".");
+    }
+
+    /** {@code PlacementDrift}: which brokers sit on nodes the extender would refuse them now, and what becomes of them. */
+    static Condition placementDrift(KafkaCluster c, KubeView view) {
+        if (c.getSpec().brokers().storage().isLocal()) {
+            return Condition.of(ConditionType.PlacementDrift, false, "NotJudgedLocalStorage", "Placement drift is"
+                    + " not judged with local storage: moving a broker would copy all its data again.");
+        }
+        if (view.nodeRacks() == null) {
+            return Condition.unknown(ConditionType.PlacementDrift, "NodesNotRead", "The broker nodes' labels are not read.");
+        }
+        Map<Integer, PlacementDrift.Finding> found = PodDrift.drifted(c, view);
+        if (found.isEmpty()) {
+            return Condition.of(ConditionType.PlacementDrift, false, "NoneDrifted", "Every broker runs on a node"
+                    + " whose rack and brokers the extender would accept now.");
+        }
+        String listed = found.values().stream().map(f -> "broker " + f.broker() + " " + f.describe())
+                .collect(Collectors.joining(", "));
+        if (found.values().stream().allMatch(f -> f.verdict() == PlacementDrift.Verdict.MOVE)) {
+            return Condition.of(ConditionType.PlacementDrift, true, "MovingBrokers", "Moving brokers off nodes the"
+                    + " extender would refuse them now, one at a time, leader-aware (operation Restart): " + listed + ".");
+        }
+        return Condition.of(ConditionType.PlacementDrift, true, "NoOtherNode", "Brokers run on nodes the extender"
+                + " would refuse them now: " + listed + ". One that no other node takes stays, since moving it would"
+                + " leave it down: relabel its node back, or add or uncordon a node of its rack, and it moves then.");
     }
 
     /** "controller 1000 on cordoned node n2, ..." for the findings of {@code verdict}. */

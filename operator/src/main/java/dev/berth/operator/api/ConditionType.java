@@ -35,6 +35,13 @@ public enum ConditionType {
      */
     OnCordonedNodes,
     /**
+     * True when broker pods run on nodes the extender would refuse them now (a node relabelled into
+     * another rack, two brokers of the cluster on one node), with network storage: moved off one at a
+     * time, leader-aware (operation Restart), or, when no other schedulable node of the broker's rack
+     * would take it, left where they are (reason {@code NoOtherNode}; the message says what to fix).
+     */
+    PlacementDrift,
+    /**
      * True while a roll waits: stopping its broker now would take partitions below min.insync (or
      * another reason the message gives), or stopping its controller would leave the quorum without a
      * majority in sync.

@@ -24,6 +24,8 @@ import java.util.TreeMap;
  * @param budgets owned PodDisruptionBudgets by name, or {@code null} when they cannot be listed
  * @param nodeRacks the rack label of each node a broker pod is bound to ({@code ""}: none), or
  *     {@code null} when not read (local storage, or a view built for a test); a node not readable is absent
+ * @param rackNodes the schedulable nodes of each rack a drifted broker is pinned to ({@link NodeLabels#schedulable});
+ *     a rack not listed (none drifted there, or not listable) is absent
  */
 public record KubeView(
         Map<String, V1Pod> pods,
@@ -33,13 +35,14 @@ public record KubeView(
         Set<String> storageClasses,
         Set<String> cordonedNodes,
         Map<String, V1PodDisruptionBudget> budgets,
-        Map<String, String> nodeRacks) {
+        Map<String, String> nodeRacks,
+        Map<String, Set<String>> rackNodes) {
 
     /** A view without the broker nodes' racks. */
     public KubeView(Map<String, V1Pod> pods, Map<String, V1PersistentVolumeClaim> pvcs, Map<String, V1Service> services,
             Map<String, V1ConfigMap> configMaps, Set<String> storageClasses, Set<String> cordonedNodes,
             Map<String, V1PodDisruptionBudget> budgets) {
-        this(pods, pvcs, services, configMaps, storageClasses, cordonedNodes, budgets, null);
+        this(pods, pvcs, services, configMaps, storageClasses, cordonedNodes, budgets, null, null);
     }
 
     /** A view without nodes and budgets, as tests of other rules build it. */
@@ -62,11 +65,17 @@ public record KubeView(
         cordonedNodes = cordonedNodes == null ? null : Set.copyOf(cordonedNodes);
         budgets = budgets == null ? null : java.util.Collections.unmodifiableMap(new TreeMap<>(budgets));
         nodeRacks = nodeRacks == null ? null : java.util.Collections.unmodifiableMap(new TreeMap<>(nodeRacks));
+        rackNodes = rackNodes == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(rackNodes));
     }
 
     /** This view with the racks of the nodes its broker pods are bound to ({@link NodeLabels}). */
     public KubeView withNodeRacks(Map<String, String> racks) {
-        return new KubeView(pods, pvcs, services, configMaps, storageClasses, cordonedNodes, budgets, racks);
+        return new KubeView(pods, pvcs, services, configMaps, storageClasses, cordonedNodes, budgets, racks, rackNodes);
+    }
+
+    /** This view with the schedulable nodes of the racks of its drifted brokers ({@link NodeLabels#schedulable}). */
+    public KubeView withRackNodes(Map<String, Set<String>> nodes) {
+        return new KubeView(pods, pvcs, services, configMaps, storageClasses, cordonedNodes, budgets, nodeRacks, nodes);
     }
 
     /** The node a pod is bound to, or {@code null} while it is not scheduled. */

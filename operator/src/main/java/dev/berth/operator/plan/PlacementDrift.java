@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -33,18 +34,27 @@ import java.util.TreeMap;
  *       lowest id there drift, so one move ends it). Not {@link Reason#NO_RACK_LABEL}: a label that is
  *       gone says nothing of where the node is, and a labeller's hiccup must not restart brokers. Not
  *       the disk rules, which judge room for a broker that is not there yet;
- *   <li>a node whose labels are not known (not read yet, or not readable) is not judged.
+ *   <li>a node whose labels are not known (not read yet, or not readable) is not judged;
+ *   <li>a drifted broker is moved only when another schedulable node of its rack would take it (the
+ *       same {@link HardRules#check}, with its node as {@code avoid-node}): a broker whose new pod no
+ *       node takes is down until a person acts, which is worse than a rack label that lies. Such a
+ *       broker stays ({@link Verdict#STAY_NO_OTHER_NODE}), and is moved once a node turns up. A broker
+ *       with no pinned rack is moved without that check: it may go to any rack, and the operator does
+ *       not list every node. What kube-scheduler itself judges (CPU, memory, taints) is not foreseen.
  * </ul>
  *
  * <p><b>Algorithm:</b> for each broker bound to a known node, {@link HardRules#check} with its pinned
  * rack and no local disk request, against the node's rack and the other brokers of its cluster bound
  * there; a {@code RACK_MISMATCH}, or a {@code SAME_CLUSTER_BROKER} with a lower id on the node, is a
- * finding.
+ * finding. It moves when some node of {@code rackNodes} for its rack, other than its own, passes the
+ * same check with the brokers bound there; else it stays.
  *
- * <p><b>Example:</b> brokers {0: n0 rack a, 1: n1 rack b, 2: n1 rack c}, node racks {n0: a, n1: c}:
- * broker 1 is on n1 of rack c, not its rack b (a rack mismatch is checked before the shared node);
- * broker 2 is on n1 with broker 1, a finding too until 1 has moved off (the restart step asks again
- * before each broker, so 2 then stays where it is). Broker 0 is fine.
+ * <p><b>Example:</b> brokers {0: n0 rack a, 1: n1 rack b, 2: n1 rack c}, node racks {n0: a, n1: c},
+ * schedulable nodes {b: [n1, s1], c: [n1]}: broker 1 is on n1 of rack c, not its rack b (a rack
+ * mismatch is checked before the shared node), and moves, since s1 of rack b is free; broker 2 is on
+ * n1 with broker 1, a finding too until 1 has moved off (the restart step asks again before each
+ * broker, so 2 then stays where it is), but it could not move anyway: rack c has no other node, so it
+ * stays. Broker 0 is fine.
  */
 public final class PlacementDrift {
     private PlacementDrift() {}
@@ -58,15 +68,26 @@ public final class PlacementDrift {
      */
     public record Placed(String pod, String node, String rack) {}
 
+    /** What becomes of a drifted broker. */
+    public enum Verdict {
+        /** Moved off its node: a leader-aware restart whose new pod avoids the node. */
+        MOVE,
+        /** Left where it is: no other schedulable node of its rack would take it. */
+        STAY_NO_OTHER_NODE
+    }
+
     /** One broker on a node the extender would refuse it now. */
-    public record Finding(int broker, String node, Reason reason, String nodeRack, String brokerRack, Integer sharedWith) {
+    public record Finding(int broker, String node, Reason reason, String nodeRack, String brokerRack, Integer sharedWith,
+            Verdict verdict) {
         /** A short text for conditions, Events and the restart's reason. */
         public String describe() {
-            return reason == Reason.RACK_MISMATCH
+            return (reason == Reason.RACK_MISMATCH
                     ? "on node " + node + " of rack " + nodeRack + ", not its rack " + brokerRack + " (placement drift: "
                             + reason.text() + ")"
                     : "on node " + node + " with broker " + sharedWith + " of its cluster (placement drift: "
-                            + reason.text() + ")";
+                            + reason.text() + ")")
+                    + (verdict == Verdict.MOVE ? "" : "; stays: no other schedulable node of rack " + brokerRack
+                            + " would take it");
         }
     }
 
@@ -76,10 +97,11 @@ public final class PlacementDrift {
      * @param brokers broker id to its pod
      * @param nodeRacks node name to its rack label's value ({@code ""} when it has none); a node not in
      *     the map is not known
+     * @param rackNodes rack to the schedulable nodes labelled with it; a rack not in the map has none known
      * @return the drifted brokers, by id
      */
     public static SortedMap<Integer, Finding> judge(String namespace, String cluster, Map<Integer, Placed> brokers,
-            Map<String, String> nodeRacks) {
+            Map<String, String> nodeRacks, Map<String, Set<String>> rackNodes) {
         SortedMap<Integer, Finding> out = new TreeMap<>();
         SortedMap<Integer, Placed> byId = new TreeMap<>(brokers);
         byId.forEach((id, p) -> {
@@ -87,20 +109,30 @@ public final class PlacementDrift {
             if (rack == null) {
                 return;
             }
-            List<PlacedBroker> others = new ArrayList<>();
-            Integer lowest = null; // the first other broker on the node: ids come in order
-            for (Map.Entry<Integer, Placed> e : byId.entrySet()) {
-                if (e.getKey() != id.intValue() && p.node().equals(e.getValue().node())) {
-                    others.add(new PlacedBroker(namespace + "/" + e.getValue().pod(), cluster, e.getKey(), 0, 0, 0, false));
-                    lowest = lowest == null ? e.getKey() : lowest;
-                }
-            }
+            List<PlacedBroker> others = othersOn(namespace, cluster, byId, p.node(), id);
             BrokerPod pod = new BrokerPod(namespace, p.pod(), null, cluster, id, p.rack(), null, null);
             Reason r = HardRules.check(pod, new NodeFacts(p.node(), rack, null, others));
+            Integer lowest = others.isEmpty() ? null : others.get(0).brokerId(); // ids come in order
             if (r == Reason.RACK_MISMATCH || r == Reason.SAME_CLUSTER_BROKER && lowest < id) {
-                out.put(id, new Finding(id, p.node(), r, rack, p.rack(), r == Reason.SAME_CLUSTER_BROKER ? lowest : null));
+                boolean movable = p.rack() == null || rackNodes.getOrDefault(p.rack(), Set.of()).stream().anyMatch(n ->
+                        HardRules.check(new BrokerPod(namespace, p.pod(), null, cluster, id, p.rack(), p.node(), null),
+                                new NodeFacts(n, p.rack(), null, othersOn(namespace, cluster, byId, n, id))) == null);
+                out.put(id, new Finding(id, p.node(), r, rack, p.rack(), r == Reason.SAME_CLUSTER_BROKER ? lowest : null,
+                        movable ? Verdict.MOVE : Verdict.STAY_NO_OTHER_NODE));
             }
         });
         return Collections.unmodifiableSortedMap(out);
+    }
+
+    /** The brokers other than {@code id} bound to {@code node}, lowest id first. */
+    private static List<PlacedBroker> othersOn(String namespace, String cluster, SortedMap<Integer, Placed> byId,
+            String node, int id) {
+        List<PlacedBroker> out = new ArrayList<>();
+        byId.forEach((other, p) -> {
+            if (other != id && node.equals(p.node())) {
+                out.add(new PlacedBroker(namespace + "/" + p.pod(), cluster, other, 0, 0, 0, false));
+            }
+        });
+        return out;
     }
 }

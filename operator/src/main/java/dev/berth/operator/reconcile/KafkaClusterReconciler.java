@@ -22,6 +22,7 @@ import dev.berth.operator.observe.KafkaObservations;
 import dev.berth.operator.observe.KafkaView;
 import dev.berth.operator.observe.KubeInformers;
 import dev.berth.operator.observe.KubeView;
+import dev.berth.operator.act.PodDrift;
 import dev.berth.operator.observe.NodeLabels;
 import dev.berth.operator.plan.BatchOrigins;
 import dev.berth.operator.plan.BrokerIds;
@@ -253,15 +254,7 @@ public final class KafkaClusterReconciler implements Reconciler {
     private Observed observe(String key, KafkaCluster cluster) {
         kafka.track(key, bootstrap.apply(cluster));
         KubeView view = informers.view(cluster);
-        if (!cluster.getSpec().brokers().storage().isLocal()) { // placement drift moves network-storage brokers only
-            Set<String> bound = new java.util.TreeSet<>();
-            view.podsByNodeId(Names.ROLE_BROKER).values().forEach(p -> {
-                if (KubeView.nodeName(p) != null) {
-                    bound.add(KubeView.nodeName(p));
-                }
-            });
-            view = view.withNodeRacks(nodes.racks(bound, cluster.getSpec().placement().rackLabel()));
-        }
+        view = PodDrift.withNodePlaces(cluster, view, nodes);
         OperationStatus operation = cluster.getStatus().operation();
         Set<Integer> known = known(cluster, view);
         Set<Integer> leaving = leaving(cluster, operation, known);

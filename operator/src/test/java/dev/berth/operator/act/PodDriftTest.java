@@ -85,29 +85,46 @@ class PodDriftTest {
     }
 
     @Test
-    void aBrokerWhoseNodeDriftedIsRestartedElsewhereWithNetworkStorageOnly() {
+    void aBrokerWhoseNodeDriftedIsRestartedElsewhereWithNetworkStorageOnlyAndOnlyWhenANodeTakesIt() {
         KafkaClusterSpec local = BASE.withBrokers(new BrokersSpec(1,
                 new dev.berth.operator.api.StorageSpec("100Gi", null, true), null, null));
+        Map<String, Set<String>> spare = Map.of("b", Set.of("s1"));
         record Case(String why, KafkaClusterSpec spec, Set<String> cordoned, Map<String, String> racks,
-                Map<Integer, String> expected, String moveOff) {}
+                Map<String, Set<String>> rackNodes, Map<Integer, String> expected, String moveOff, String condition) {}
         Case[] cases = {
-            new Case("its node is in another rack now", BASE, Set.of(), Map.of("n1", "x"), Map.of(0, "on node n1 of rack x,"
-                    + " not its rack b (placement drift: broker rack mismatch)"), "n1 node n1 (placement drift)"),
-            new Case("its node is in its rack", BASE, Set.of(), Map.of("n1", "b"), Map.of(), null),
-            new Case("the racks are not read", BASE, Set.of(), null, Map.of(), null),
-            new Case("local storage: it stays", local, Set.of(), Map.of("n1", "x"), Map.of(), null),
+            new Case("its node is in another rack now", BASE, Set.of(), Map.of("n1", "x"), spare, Map.of(0, "on node n1"
+                    + " of rack x, not its rack b (placement drift: broker rack mismatch)"), "n1 node n1 (placement drift)",
+                    "True MovingBrokers"),
+            new Case("its node is in another rack, and no other node of rack b takes it", BASE, Set.of(),
+                    Map.of("n1", "x"), Map.of("b", Set.of()), Map.of(), null, "True NoOtherNode"),
+            new Case("its node is in its rack", BASE, Set.of(), Map.of("n1", "b"), spare, Map.of(), null,
+                    "False NoneDrifted"),
+            new Case("the racks are not read", BASE, Set.of(), null, spare, Map.of(), null, "Unknown NodesNotRead"),
+            new Case("local storage: it stays", local, Set.of(), Map.of("n1", "x"), spare, Map.of(), null,
+                    "False NotJudgedLocalStorage"),
             new Case("cordoned and drifted: the cordon is said, and moved off", BASE, Set.of("n1"), Map.of("n1", "x"),
-                    Map.of(0, "on cordoned node n1"), "n1 the cordoned node n1"),
+                    spare, Map.of(0, "on cordoned node n1"), "n1 the cordoned node n1", "True MovingBrokers"),
         };
         for (Case c : cases) {
             V1Pod pod = DesiredPods.broker(cluster(c.spec()), 0, "b");
             pod.getSpec().setNodeName("n1");
             KubeView view = new KubeView(Map.of(pod.getMetadata().getName(), pod), Map.of(), Map.of(), Map.of(), Set.of(),
-                    c.cordoned(), null, c.racks());
+                    c.cordoned(), null, c.racks(), c.rackNodes());
             assertThat(PodDrift.brokers(cluster(c.spec()), view)).as(c.why()).isEqualTo(c.expected());
             PodDrift.MoveOff off = PodDrift.moveOff(cluster(c.spec()), view, 0);
             assertThat(off == null ? null : off.node() + " " + off.named()).as(c.why()).isEqualTo(c.moveOff());
+            var cond = StatusBuilder.placementDrift(cluster(c.spec()), view);
+            assertThat(cond.status() + " " + cond.reason()).as(c.why()).isEqualTo(c.condition());
         }
+        V1Pod pod = DesiredPods.broker(cluster(BASE), 0, "b");
+        pod.getSpec().setNodeName("n1");
+        KubeView stuck = new KubeView(Map.of(pod.getMetadata().getName(), pod), Map.of(), Map.of(), Map.of(), Set.of(),
+                Set.of(), null, Map.of("n1", "x"), Map.of("b", Set.of()));
+        assertThat(StatusBuilder.placementDrift(cluster(BASE), stuck).message()).isEqualTo("Brokers run on nodes the"
+                + " extender would refuse them now: broker 0 on node n1 of rack x, not its rack b (placement drift: broker"
+                + " rack mismatch); stays: no other schedulable node of rack b would take it. One that no other node takes"
+                + " stays, since moving it would leave it down: relabel its node back, or add or uncordon a node of its"
+                + " rack, and it moves then.");
     }
 
     @Test

@@ -79,6 +79,35 @@ class NodeLabelsTest {
         assertThat(labels.racks(Set.of("late"), ZONE)).isEqualTo(Map.of("late", "c"));
     }
 
+    @Test
+    void aRacksSchedulableNodesAreListedOnceAPeriodCordonedOnesLeftOut() throws Exception {
+        for (String n : java.util.List.of("r1", "r2", "r3")) {
+            core.createNode(new V1Node().metadata(new V1ObjectMeta().name(n).labels(Map.of(ZONE, "rack-r"))))
+                    .execute();
+        }
+        core.createNode(new V1Node().metadata(new V1ObjectMeta().name("q1").labels(Map.of(ZONE, "rack-q")))).execute();
+        PatchUtils.patch(V1Node.class, () -> core.patchNode("r3", new V1Patch("{\"spec\":{\"unschedulable\":true}}"))
+                .buildCall(null), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, bed.apiClient());
+        Hands clock = new Hands();
+        NodeLabels labels = new NodeLabels(core, clock);
+        assertThat(labels.schedulable(ZONE, Set.of("rack-r", "rack-q", "rack-empty")))
+                .as("by label value; a cordoned node is no destination; a rack without nodes lists none")
+                .isEqualTo(Map.of("rack-r", Set.of("r1", "r2"), "rack-q", Set.of("q1"), "rack-empty", Set.of()));
+
+        relabel("r2", "rack-q");
+        clock.now = clock.now.plus(NodeLabels.MAX_AGE);
+        assertThat(labels.schedulable(ZONE, Set.of("rack-r"))).as("within the period: the old list")
+                .isEqualTo(Map.of("rack-r", Set.of("r1", "r2")));
+        clock.now = clock.now.plusMillis(1);
+        assertThat(labels.schedulable(ZONE, Set.of("rack-r", "rack-q"))).as("past it: listed again")
+                .isEqualTo(Map.of("rack-r", Set.of("r1"), "rack-q", Set.of("q1", "r2")));
+
+        NodeLabels refused = new NodeLabels(new CoreV1Api(new io.kubernetes.client.openapi.ApiClient()
+                .setBasePath("http://127.0.0.1:1")), clock);
+        assertThat(refused.schedulable(ZONE, Set.of("rack-r"))).as("a rack whose nodes cannot be listed is left out")
+                .isEmpty();
+    }
+
     static void relabel(String node, String zone) throws Exception {
         PatchUtils.patch(V1Node.class, () -> core.patchNode(node,
                 new V1Patch("{\"metadata\":{\"labels\":{\"" + ZONE + "\":\"" + zone + "\"}}}")).buildCall(null),

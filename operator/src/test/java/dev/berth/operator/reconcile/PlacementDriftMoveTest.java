@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * a, b, c) runs on node {@code n<i>} of its rack, with a spare {@code s<i>} in the same rack; the glue binds
  * pods as kube-scheduler with the extender would (never onto the pod's {@code berth.dev/avoid-node}).
  * A node relabelled into another rack makes the broker's {@code broker.rack} untrue: the broker is moved
- * off it, leader-aware, as off a cordoned node.
+ * off it, leader-aware, as off a cordoned node, once another node of its rack would take it.
  */
 class PlacementDriftMoveTest {
     static final Map<Integer, String> RACKS = Map.of(0, "a", 1, "b", 2, "c");
@@ -51,15 +51,29 @@ class PlacementDriftMoveTest {
     }
 
     @Test
-    void aNodeRelabelledIntoAnotherRackLosesItsBrokerLeaderAwareAndTheOthersStay() throws Exception {
+    void aNodeRelabelledIntoAnotherRackLosesItsBrokerLeaderAwareOnceANodeOfItsRackTakesItAndTheOthersStay()
+            throws Exception {
         assertThat(node(1)).isEqualTo("n1");
         String uid = pod(1).getMetadata().getUid();
+        rig.cordon("s1", true); // rack b's only other node: broker 1 would have nowhere to go
         io.kubernetes.client.util.PatchUtils.patch(V1Node.class, () -> rig.core.patchNode("n1",
                 new V1Patch("{\"metadata\":{\"labels\":{\"" + ZONE + "\":\"x\"}}}")).buildCall(null),
                 V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, rig.bed.apiClient());
         // the operator reads a node's labels once a period: its clock passes the period instead of the test waiting
         rig.advance(NodeLabels.MAX_AGE.plusSeconds(1));
 
+        await("the drift is seen, and broker 1 stays: no node of rack b would take it").atMost(WAIT).until(() ->
+                "NoOtherNode".equals(rig.reason(ConditionType.PlacementDrift)));
+        assertThat(rig.cluster().getStatus().condition(ConditionType.PlacementDrift).message())
+                .contains("broker 1 on node n1 of rack x, not its rack b (placement drift: broker rack mismatch); stays:"
+                        + " no other schedulable node of rack b would take it");
+        await("nothing restarts meanwhile").during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).until(() ->
+                uid.equals(pod(1).getMetadata().getUid()) && rig.cluster().getStatus().operation() == null
+                        && !rig.isTrue(ConditionType.PodsOutOfDate));
+        assertThat(rig.glue().stops).as("no broker stopped").isEmpty();
+
+        rig.cordon("s1", false);
+        rig.advance(NodeLabels.MAX_AGE.plusSeconds(1)); // the rack's nodes are listed once a period too
         await("broker 1 moved to s1, the operation over").atMost(WAIT).until(() -> "s1".equals(node(1))
                 && rig.cluster().getStatus().operation() == null && !rig.isTrue(ConditionType.PodsOutOfDate));
         assertThat(pod(1).getMetadata().getUid()).isNotEqualTo(uid);
@@ -77,6 +91,7 @@ class PlacementDriftMoveTest {
         await("preferred leaders lead again").atMost(WAIT).until(() -> rig.notLedByPreferred("orders").isEmpty());
         await("it stays where it is now").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
                 .until(() -> "s1".equals(node(1)) && rig.cluster().getStatus().operation() == null);
+        assertThat(rig.reason(ConditionType.PlacementDrift)).isEqualTo("NoneDrifted");
         assertThat(node(0)).isEqualTo("n0");
         assertThat(node(2)).isEqualTo("n2");
     }
