@@ -459,7 +459,8 @@ class KafkaClusterReconcileTest {
         KafkaCluster seen = get(bed, NS, "conv");
         assertThat(seen.getStatus().observedGeneration()).isEqualTo(seen.generation());
         assertThat(seen.getStatus().conditions()).extracting(Condition::type) // sorted, no duplicates
-                .containsExactly("Degraded", "OnCordonedNodes", "PodsOutOfDate", "Ready", "Reconciling", "SpecValid");
+                .containsExactly("Degraded", "OnCordonedNodes", "PlacementDrift", "PodsOutOfDate", "Ready", "Reconciling",
+                        "SpecValid");
         Set<String> types = Arrays.stream(ConditionType.values()).map(Enum::name).collect(Collectors.toSet());
         for (Condition cond : seen.getStatus().conditions()) {
             assertThat(types).contains(cond.type());
