@@ -28,13 +28,15 @@ final class HotLeadersOutput {
     /**
      * The plan as JSON: {@code moves} and {@code leaderBytesInAfter} are the leadership stage's, as
      * {@code mode: Leadership} does; {@code replicaMoves} and the fields that end in {@code WithReplicas}
-     * are what {@code mode: Replicas} adds after it.
+     * are what {@code mode: Replicas} adds after it; {@code replicaMoveHeldByDiskRoom} is the replica move
+     * it would make next but for {@code minFreeDiskPercent} (the disk reserve, not the partitions, keeps
+     * a broker hot), else absent.
      */
     record HotJson(String intent, int tolerancePercent, long minBytesInPerSec, double meanBytesInPerSec,
             List<HotMove> moves, Map<Integer, Double> leaderBytesInBefore,
             Map<Integer, Double> leaderBytesInAfter, HotLeaders.Stuck stillHot, List<HotMove> replicaMoves,
             long replicaBytesToCopy, Map<Integer, Double> leaderBytesInAfterWithReplicas,
-            HotLeaders.Stuck stillHotWithReplicas) {}
+            HotLeaders.Stuck stillHotWithReplicas, int minFreeDiskPercent, HotMove replicaMoveHeldByDiskRoom) {}
 
     static HotJson plan(ClusterSnapshot s, int tolerancePercent, long minBytesIn, int minFreeDiskPercent) {
         HotLeaders.Plan plan = HotLeaders.plan(s,
@@ -45,7 +47,8 @@ final class HotLeadersOutput {
         s.partitions().forEach(p -> parts.put(p.name(), p));
         return new HotJson("hot leaders", tolerancePercent, minBytesIn, plan.mean(), rows(plan.moves(), parts),
                 plan.before(), plan.after(), plan.stuck(), rows(replicas.moves(), parts), replicas.bytesMoved(),
-                replicas.after(), replicas.stuck());
+                replicas.after(), replicas.stuck(), minFreeDiskPercent, replicas.roomBlocked() == null ? null
+                        : rows(List.of(replicas.roomBlocked()), parts).get(0));
     }
 
     private static List<HotMove> rows(List<Move> moves, Map<String, PartitionState> parts) {
@@ -79,6 +82,11 @@ final class HotLeadersOutput {
         stillHot("after the leadership moves", p.stillHot(), out);
         if (p.stillHot() != null && !p.replicaMoves().isEmpty()) {
             stillHot("after the replica moves too", p.stillHotWithReplicas(), out);
+        }
+        if (p.replicaMoveHeldByDiskRoom() != null) {
+            out.printf(Locale.ROOT, "held back by disk room (%d%% of each disk kept free), the next replica move:%n",
+                    p.minFreeDiskPercent());
+            row(p.replicaMoveHeldByDiskRoom(), out);
         }
     }
 

@@ -35,7 +35,9 @@ import java.util.TreeMap;
  * every broker d that may take h's replica, take the move with the lowest
  * max(load(h) − rate, load(d) + rate), provided it is below load(h). Its new replica list is d first,
  * then the other replicas in their order. When h has no such move, stop (a partition hotter than the
- * share it would leave cannot be split; it needs more partitions, which is the topic owner's call).
+ * share it would leave cannot be split; it needs more partitions, which is the topic owner's call). If
+ * h would have one with disk room ignored, the plan names it ({@link Plan#roomBlocked}): the reserve,
+ * not the partitions, is then what keeps h hot, and the Warning says so.
  *
  * <p><b>Example</b>, tolerance 25%: brokers 0,1,2 in racks a,b,c; topic clicks has RF 1 and its three
  * partitions on broker 0 at 2 MB/s each. Loads 6, 0, 0; mean 2; stop at 2.25. The first stage can do
@@ -59,11 +61,18 @@ public final class HotReplicas {
      * @param moves replica moves in the order they were chosen (reason {@link MoveReason#HOT_REPLICA})
      * @param after leader bytes-in per registered broker once both stages are done
      * @param stuck the hottest broker if it is still hot after both stages, else {@code null}
+     * @param roomBlocked the move this stage would have made next had its destination's disk the room,
+     *     when it stopped for want of room only and a broker is still hot; else {@code null}
      */
-    public record Plan(List<Move> moves, Map<Integer, Double> after, HotLeaders.Stuck stuck) {
+    public record Plan(List<Move> moves, Map<Integer, Double> after, HotLeaders.Stuck stuck, Move roomBlocked) {
         public Plan {
             moves = List.copyOf(moves);
             after = java.util.Collections.unmodifiableMap(new TreeMap<>(after));
+        }
+
+        /** A plan that did not stop for disk room. */
+        public Plan(List<Move> moves, Map<Integer, Double> after, HotLeaders.Stuck stuck) {
+            this(moves, after, stuck, null);
         }
 
         /** Bytes the moves copy (one log each). */
@@ -112,6 +121,7 @@ public final class HotReplicas {
             room[b] = disk == null ? Long.MAX_VALUE : DiskRoom.room(disk, minFreeDiskPercent);
         }
         double stop = first.mean() * (1 + policy.tolerance() / 2);
+        Move roomBlocked = null;
         while (moves.size() < policy.maxMoves()) {
             int h = HotLeaders.hottest(load);
             double hot = load.get(h);
@@ -120,21 +130,31 @@ public final class HotReplicas {
             }
             Best best = best(model, movable, leader, load, h, room);
             if (best == null) {
+                long[] unlimited = new long[room.length];
+                java.util.Arrays.fill(unlimited, Long.MAX_VALUE);
+                Best blocked = best(model, movable, leader, load, h, unlimited);
+                roomBlocked = blocked == null ? null : move(model, blocked, h);
                 break;
             }
             PartitionState p = model.partitions.get(best.partition);
-            List<Integer> order = new ArrayList<>();
-            order.add(best.to);
-            p.replicas().stream().filter(r -> r != h).forEach(order::add);
-            moves.add(new Move(p.topic(), p.partition(), p.replicas(), order, MoveReason.HOT_REPLICA, p.sizeBytes()));
+            moves.add(move(model, best, h));
             model.move(best.partition, model.index(h), model.index(best.to), MoveReason.HOT_REPLICA);
             room[model.index(best.to)] -= p.sizeBytes();
             leader.put(p.name(), best.to);
             load.put(h, hot - p.bytesInPerSec());
             load.merge(best.to, p.bytesInPerSec(), Double::sum);
         }
-        return new Plan(moves, load, HotLeaders.anyHot(load, first.mean(), policy)
-                ? HotLeaders.stuck(s, leader, load) : null);
+        HotLeaders.Stuck stuck = HotLeaders.anyHot(load, first.mean(), policy) ? HotLeaders.stuck(s, leader, load) : null;
+        return new Plan(moves, load, stuck, stuck == null ? null : roomBlocked);
+    }
+
+    /** h's replica of the best move's partition to its destination, which leads it. */
+    private static Move move(WorkingModel model, Best best, int h) {
+        PartitionState p = model.partitions.get(best.partition);
+        List<Integer> order = new ArrayList<>();
+        order.add(best.to);
+        p.replicas().stream().filter(r -> r != h).forEach(order::add);
+        return new Move(p.topic(), p.partition(), p.replicas(), order, MoveReason.HOT_REPLICA, p.sizeBytes());
     }
 
     private record Best(int partition, int to) {}

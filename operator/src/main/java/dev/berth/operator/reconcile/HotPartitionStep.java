@@ -161,7 +161,7 @@ public final class HotPartitionStep implements OperationStep {
         // planned in either mode: with Leadership, the Warning says whether mode Replicas would help
         HotReplicas.Plan possible = HotReplicas.plan(s, plan, new HotLeaders.Policy(policy.tolerance(),
                 policy.minBytesInPerSec(), HotReplicas.MAX_MOVES),
-                ctx.cluster().getSpec().rebalance().minFreeDiskPercent());
+                minFree(ctx));
         HotReplicas.Plan replicas = hot.mode() == HotPartitionsSpec.Mode.Replicas ? possible
                 : new HotReplicas.Plan(List.of(), plan.after(), plan.stuck());
         boolean none = plan.moves().isEmpty() && replicas.moves().isEmpty();
@@ -175,13 +175,13 @@ public final class HotPartitionStep implements OperationStep {
             Instant now = ctx.clock().instant();
             Instant warned = lastWarned.get(key);
             if (warned == null || !now.isBefore(warned.plus(COOL_DOWN))) {
-                ctx.event("Warning", Event.INSUFFICIENT.reason, stuck(plan, replicas, !possible.moves().isEmpty(), hot),
+                ctx.event("Warning", Event.INSUFFICIENT.reason, stuck(plan, replicas, possible, hot, minFree(ctx)),
                         () -> lastWarned.put(key, now));
             }
             return StepResult.NOTHING;
         }
         if (replicas.stuck() != null) {
-            ctx.event("Warning", Event.INSUFFICIENT.reason, stuck(plan, replicas, !possible.moves().isEmpty(), hot));
+            ctx.event("Warning", Event.INSUFFICIENT.reason, stuck(plan, replicas, possible, hot, minFree(ctx)));
         }
         Map<String, List<Integer>> orders = new TreeMap<>();
         Set<Integer> from = new TreeSet<>();
@@ -302,11 +302,15 @@ public final class HotPartitionStep implements OperationStep {
      * The {@link Event#INSUFFICIENT} message, from the last stage planned: the first alone with mode
      * Leadership, both with mode Replicas.
      *
-     * @param replicasWouldHelp whether the second stage plans a move (with mode Leadership the message then
-     *     suggests mode Replicas)
+     * @param possible the second stage as planned whatever the mode: with mode Leadership, when it plans a
+     *     move the message suggests mode Replicas; in either mode, when it stopped for want of disk room
+     *     only, the message names the move the reserve holds back
+     * @param minFreeDiskPercent {@code spec.rebalance.minFreeDiskPercent}, for that message
      */
-    static String stuck(HotLeaders.Plan plan, HotReplicas.Plan replicas, boolean replicasWouldHelp,
-            HotPartitionsSpec hot) {
+    static String stuck(HotLeaders.Plan plan, HotReplicas.Plan replicas, HotReplicas.Plan possible,
+            HotPartitionsSpec hot, int minFreeDiskPercent) {
+        boolean replicasWouldHelp = !possible.moves().isEmpty();
+        Move held = possible.roomBlocked();
         HotLeaders.Stuck st = replicas.stuck();
         boolean both = hot.mode() == HotPartitionsSpec.Mode.Replicas;
         int n = plan.moves().size() + replicas.moves().size();
@@ -319,7 +323,15 @@ public final class HotPartitionStep implements OperationStep {
                 + (st.partition() == null ? "" : ": " + st.partition() + " alone carries "
                 + HotLeaders.rate(st.partitionBytesInPerSec())) + ". "
                 + (!both && replicasWouldHelp ? "Moving replicas would lower it: set spec.rebalance.hotPartitions.mode"
-                        + " to Replicas." : "More partitions would spread it (the topic owner's call).");
+                        + " to Replicas."
+                : held != null ? "Moving " + held.name() + " (" + DiskRoom.size(held.bytesMoved()) + ") to broker "
+                        + held.newReplicas().get(0) + " would lower it, but no broker that could take it has the disk"
+                        + " room with spec.rebalance.minFreeDiskPercent (" + minFreeDiskPercent + "%) kept free."
+                : "More partitions would spread it (the topic owner's call).");
+    }
+
+    private static int minFree(StepContext ctx) {
+        return ctx.cluster().getSpec().rebalance().minFreeDiskPercent();
     }
 
     private static String bytesIn(Map<String, String> details, String key) {

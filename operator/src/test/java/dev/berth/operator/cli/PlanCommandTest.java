@@ -177,6 +177,32 @@ class PlanCommandTest {
         assertThat(json.getAsJsonObject("stillHotWithReplicas").get("broker").getAsInt()).isEqualTo(2);
     }
 
+    /** The same brokers with 10 MB disks: 1 and 2 have 1.5 MB usable, so the 10 % reserve leaves room for no log. */
+    @Test
+    void hotLeadersNamesTheReplicaMoveTheDiskReserveHoldsBack() throws IOException {
+        List<BrokerState> brokers = List.of(new BrokerState(0, "a", "h0", 9092), new BrokerState(1, "b", "h1", 9092),
+                new BrokerState(2, "c", "h2", 9092));
+        List<PartitionState> parts = List.of(
+                new PartitionState("solo", 0, List.of(0), 0, List.of(0), 3_000_000, 300_000),
+                new PartitionState("solo", 1, List.of(0), 0, List.of(0), 2_000_000, 200_000),
+                new PartitionState("solo", 2, List.of(0), 0, List.of(0), 1_000_000, 100_000));
+        Map<Integer, DiskSpace> disks = Map.of(1, new DiskSpace(10_000_000, 1_500_000),
+                2, new DiskSpace(10_000_000, 1_500_000));
+        String f = file(new ClusterSnapshot(java.time.Instant.EPOCH, brokers, Map.of(), parts, disks));
+
+        Result r = run("--snapshot", f, "--hot-leaders", "--min-bytes-in", "10000");
+        assertThat(r.code()).as(r.err()).isZero();
+        // solo-2 (1 MB) does not fit in 1.5 MB - 1 MB reserve; the best move ignoring room is solo-0 to 1
+        assertThat(r.out()).contains("then, with mode Replicas: 0 replica moves",
+                        "held back by disk room (10% of each disk kept free), the next replica move:")
+                .containsPattern("solo-0 +\\[0\\] +-> \\[1\\] +leader 0 -> 1 +293.0 KiB/s");
+        JsonObject json = JsonParser.parseString(run("--snapshot", f, "--hot-leaders", "--min-bytes-in=10000", "--json")
+                .out()).getAsJsonObject();
+        assertThat(json.getAsJsonArray("replicaMoves")).isEmpty();
+        assertThat(json.get("minFreeDiskPercent").getAsInt()).isEqualTo(10);
+        assertThat(json.getAsJsonObject("replicaMoveHeldByDiskRoom").get("partition").getAsString()).isEqualTo("solo-0");
+    }
+
     @Test
     void hotLeadersFlagsAreCheckedLikeTheSpec() throws IOException {
         String f = file(hot());

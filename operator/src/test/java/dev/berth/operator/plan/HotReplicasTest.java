@@ -105,26 +105,32 @@ class HotReplicasTest {
     /** Disks of 1000 bytes; each partition is 100 bytes, and 10 % of each disk stays free. */
     @Test
     void aDestinationTakesNoMoreThanItsDiskHasRoomFor() {
-        record Disks(String why, Map<Integer, DiskSpace> disks, List<String> moves) {}
+        record Disks(String why, Map<Integer, DiskSpace> disks, List<String> moves, String held) {}
         Map<Integer, String> racks = Map.of(0, "a", 1, "b", 2, "c", 3, "d");
         List<P> four = List.of(new P(List.of(0), 2), new P(List.of(0), 2), new P(List.of(0), 2), new P(List.of(0), 2));
         Disks[] rows = {
             new Disks("no disk known: every broker is trusted", Map.of(),
-                    List.of("hot-0 [0] -> [1]", "hot-1 [0] -> [2]", "hot-2 [0] -> [3]")),
-            new Disks("1 and 2 cannot keep 100 free after 100 more; 3 can", Map.of(
-                    1, new DiskSpace(1000, 199), 2, new DiskSpace(1000, 150), 3, new DiskSpace(1000, 200)),
-                    List.of("hot-0 [0] -> [3]")),
+                    List.of("hot-0 [0] -> [1]", "hot-1 [0] -> [2]", "hot-2 [0] -> [3]"), null),
+            new Disks("1 and 2 cannot keep 100 free after 100 more; 3 can; then the reserve holds the next back",
+                    Map.of(1, new DiskSpace(1000, 199), 2, new DiskSpace(1000, 150), 3, new DiskSpace(1000, 200)),
+                    List.of("hot-0 [0] -> [3]"), "hot-1 [0] -> [1]"),
             new Disks("room for one on 1, counted across the plan: its second would leave 99 free",
                     Map.of(1, new DiskSpace(1000, 299), 2, new DiskSpace(1000, 0), 3, new DiskSpace(1000, 0)),
-                    List.of("hot-0 [0] -> [1]")),
-            new Disks("room for two on 1", Map.of(1, new DiskSpace(1000, 300), 2, new DiskSpace(1000, 0),
-                    3, new DiskSpace(1000, 0)), List.of("hot-0 [0] -> [1]", "hot-1 [0] -> [1]")),
+                    List.of("hot-0 [0] -> [1]"), "hot-1 [0] -> [2]"),
+            new Disks("room for two on 1, and none for a third anywhere", Map.of(1, new DiskSpace(1000, 300),
+                    2, new DiskSpace(1000, 0), 3, new DiskSpace(1000, 0)), List.of("hot-0 [0] -> [1]",
+                    "hot-1 [0] -> [1]"), "hot-2 [0] -> [2]"),
+            new Disks("no room anywhere", Map.of(1, new DiskSpace(1000, 0), 2, new DiskSpace(1000, 0),
+                    3, new DiskSpace(1000, 0)), List.of(), "hot-0 [0] -> [1]"),
         };
         for (Disks r : rows) {
             ClusterSnapshot s = snapshot(racks, four, r.disks());
             HotReplicas.Plan plan = HotReplicas.plan(s, HotLeaders.plan(s, POLICY), POLICY, 10);
             assertThat(plan.moves()).as(r.why()).extracting(Move::toString)
                     .containsExactlyElementsOf(r.moves().stream().map(m -> m + " HOT_REPLICA").toList());
+            assertThat(plan.roomBlocked() == null ? null : plan.roomBlocked().toString()).as(r.why())
+                    .isEqualTo(r.held() == null ? null : r.held() + " HOT_REPLICA");
+            assertThat(plan.stuck() != null).as(r.why()).isEqualTo(r.held() != null);
         }
     }
 

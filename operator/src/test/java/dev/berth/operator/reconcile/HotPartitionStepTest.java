@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.operator.model.BrokerState;
 import dev.berth.operator.model.ClusterSnapshot;
+import dev.berth.operator.model.DiskSpace;
 import dev.berth.operator.model.PartitionState;
+import dev.berth.operator.plan.HotLeaders;
+import dev.berth.operator.plan.HotReplicas;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -49,5 +52,46 @@ class HotPartitionStepTest {
 
     private static PartitionState p(List<Integer> replicas, int leader, List<Integer> isr) {
         return new PartitionState("clicks", 0, replicas, leader, isr, 100, 1000);
+    }
+
+    /**
+     * The Warning's last sentence, for broker 0 leading solo-0..3 (RF 1, 100 bytes and 2 B/s each) with
+     * brokers 1..3 idle: which advice it gives, by mode and by the destinations' disks.
+     */
+    @Test
+    void theStuckWarningSaysWhatWouldHelpAndWhetherTheDiskReserveHoldsItBack() {
+        record Row(String why, dev.berth.operator.api.HotPartitionsSpec.Mode mode, Map<Integer, DiskSpace> disks,
+                String ending) {}
+        Map<Integer, DiskSpace> full = Map.of(1, new DiskSpace(1000, 0), 2, new DiskSpace(1000, 0),
+                3, new DiskSpace(1000, 0));
+        Row[] rows = {
+            new Row("Leadership, and replica moves would help", dev.berth.operator.api.HotPartitionsSpec.Mode.Leadership,
+                    Map.of(), "Moving replicas would lower it: set spec.rebalance.hotPartitions.mode to Replicas."),
+            new Row("Leadership, but every destination's disk is full",
+                    dev.berth.operator.api.HotPartitionsSpec.Mode.Leadership, full, "Moving solo-0 (100 B) to broker 1"
+                            + " would lower it, but no broker that could take it has the disk room with"
+                            + " spec.rebalance.minFreeDiskPercent (10%) kept free."),
+            new Row("Replicas, every destination's disk full", dev.berth.operator.api.HotPartitionsSpec.Mode.Replicas,
+                    full, "Moving solo-0 (100 B) to broker 1 would lower it, but no broker that could take it has"
+                            + " the disk room with spec.rebalance.minFreeDiskPercent (10%) kept free."),
+        };
+        List<BrokerState> brokers = List.of(new BrokerState(0, "a", "h", 1), new BrokerState(1, "b", "h", 1),
+                new BrokerState(2, "c", "h", 1), new BrokerState(3, "d", "h", 1));
+        List<PartitionState> parts = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            parts.add(new PartitionState("solo", i, List.of(0), 0, List.of(0), 100, 2));
+        }
+        for (Row r : rows) {
+            ClusterSnapshot s = new ClusterSnapshot(Instant.EPOCH, brokers, Map.of(), parts, r.disks());
+            dev.berth.operator.api.HotPartitionsSpec hot = new dev.berth.operator.api.HotPartitionsSpec(r.mode(), 25, 1L);
+            HotLeaders.Policy policy = new HotLeaders.Policy(0.25, 1, HotLeaders.MAX_MOVES);
+            HotLeaders.Plan first = HotLeaders.plan(s, policy);
+            HotReplicas.Plan possible = HotReplicas.plan(s, first, policy, 10);
+            HotReplicas.Plan replicas = r.mode() == dev.berth.operator.api.HotPartitionsSpec.Mode.Replicas ? possible
+                    : new HotReplicas.Plan(List.of(), first.after(), first.stuck());
+            assertThat(HotPartitionStep.stuck(first, replicas, possible, hot, 10)).as(r.why())
+                    .startsWith("Broker 0 leads 8 B/s of produce against a mean of 2 B/s (tolerance 25%), and no ")
+                    .endsWith(r.ending());
+        }
     }
 }
