@@ -196,7 +196,7 @@ public final class PodDrift {
      * move ({@link CordonMoves.Verdict#MOVE}): a recreated pod is not scheduled onto a cordoned node,
      * so it lands elsewhere with its volume. A controller on local storage stays with its data.
      */
-    static Map<Integer, CordonMoves.Finding> cordonedControllers(KafkaCluster c, KubeView view) {
+    public static Map<Integer, CordonMoves.Finding> cordonedControllers(KafkaCluster c, KubeView view) {
         if (view.cordonedNodes() == null || view.cordonedNodes().isEmpty()) {
             return Map.of();
         }

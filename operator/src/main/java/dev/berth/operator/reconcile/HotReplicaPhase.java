@@ -42,10 +42,12 @@ import org.slf4j.LoggerFactory;
  * planned list (someone else moved it), or whose planned brokers are not all registered, is left; the
  * rest go to {@link ReassignmentExecutor#advance}, which submits, elects the new leader and clears the
  * throttles when all are done. When every kept move is done, the operation ends with an Event
- * {@value #MOVED}. Setting the mode to something else, or asking for a scale, stops it: the moves Kafka
- * runs are cancelled and their partitions put back as they were ({@link MoveCancel}: no data is lost,
- * the old replicas never left), nothing new is submitted, the throttles are cleared and the operation
- * ends. A scale does not wait for hours of throttled copying.
+ * {@value #MOVED}. Setting the mode to something else, asking for a scale, or a broker or controller to
+ * move off a cordoned node ({@link RestartQueue#cordonMoveWanted}) stops it: the moves Kafka runs are
+ * cancelled and their partitions put back as they were ({@link MoveCancel}: no data is lost, the old
+ * replicas never left), nothing new is submitted, the throttles are cleared and the operation ends. A
+ * scale, or a node drain (whose evictions wait for the leader-aware move), does not wait for hours of
+ * throttled copying; an image edit or placement drift does, as nothing outside waits for it.
  *
  * <p><b>Example:</b> clicks-0 [0] → [1] and clicks-1 [0] → [2], 30 MB each. Pass 1 submits both
  * (throttled), progress 0 of 60 MB; pass 2 finds both done and brokers 1 and 2 leading them: Event
@@ -99,7 +101,7 @@ final class HotReplicaPhase {
     static StepResult pass(StepContext ctx, OperationStatus op, Runnable ended) throws Exception {
         HotPartitionsSpec hot = ctx.cluster().getSpec().rebalance().hotPartitions();
         String stop = hot.mode() != HotPartitionsSpec.Mode.Replicas ? "spec.rebalance.hotPartitions.mode is " + hot.mode()
-                : RestartQueue.scaleWanted(ctx) ? "a scale is wanted" : null;
+                : RestartQueue.scaleWanted(ctx) ? "a scale is wanted" : RestartQueue.cordonMoveWanted(ctx);
         if (stop != null) {
             MoveCancel.Step undo = MoveCancel.step(ctx.admin(), r -> true, op.details(), ctx.clock().instant());
             if (!undo.over()) {

@@ -122,6 +122,25 @@ final class RestartQueue {
     }
 
     /**
+     * The first pod that must move off a cordoned node, as "broker 1 is on cordoned node n1", or null:
+     * a drain waits for it (the disruption budgets hold its eviction), so a long data move makes way.
+     * Controllers count too; pods that stay (local storage) do not.
+     */
+    static String cordonMoveWanted(StepContext ctx) {
+        for (CordonMoves.Finding f : PodDrift.cordoned(ctx.cluster(), ctx.kube()).values()) {
+            if (f.verdict() == CordonMoves.Verdict.MOVE) {
+                return "broker " + f.broker() + " is " + f.describe();
+            }
+        }
+        for (CordonMoves.Finding f : PodDrift.cordonedControllers(ctx.cluster(), ctx.kube()).values()) {
+            if (f.verdict() == CordonMoves.Verdict.MOVE) {
+                return "controller " + f.broker() + " is " + f.describe();
+            }
+        }
+        return null;
+    }
+
+    /**
      * Brokers on local storage whose node is cordoned: a new pod of theirs could start only there, so
      * their restarts wait for the uncordon (condition {@code RestartBlocked=NodeCordoned}).
      */

@@ -47,7 +47,14 @@ class HotReplicaMovesTest {
         for (int p = 0; p < 3; p++) {
             KafkaRecords.produce(rig.bootstrap(), "solo", p, 0, 4000, 1000);
         }
+        rig.placeOn(id -> List.of("n" + id, "s" + id)); // node n<i> for broker i, a spare s<i> for a cordon move
         rig.operate(3, 50_000_000L).settled();
+        for (int id = 0; id < 3; id++) {
+            for (String n : List.of("n" + id, "s" + id)) {
+                rig.core.createNode(new io.kubernetes.client.openapi.models.V1Node().metadata(
+                        new io.kubernetes.client.openapi.models.V1ObjectMeta().name(n))).execute();
+            }
+        }
         loop = new ProduceLoop(rig.bootstrap()).write("solo", 0, 5).write("solo", 1, 5).write("solo", 2, 5);
     }
 
@@ -97,10 +104,42 @@ class HotReplicaMovesTest {
         await("throttles off").atMost(WAIT).until(() -> rig.throttles().isEmpty());
     }
 
+    /**
+     * A drain waits for the leader-aware move of the brokers on the node (their disruption budget holds
+     * the evictions), so throttled replica moves that would take hours make way: cancelled, put back, and
+     * the broker moved off its cordoned node.
+     */
     @Test
     @Order(3)
+    void aCordonStopsTheRunningMovesAndTheBrokerMovesOff() throws Exception {
+        rig.patch("{\"spec\":{\"rebalance\":{\"throttleBytesPerSec\":1000,\"hotPartitions\":{\"mode\":\"Replicas\"}}}}");
+        rig.advance(HotPartitionStep.COOL_DOWN.plusMinutes(1)); // case 2's stop started a cool-down
+        int ended = messages(HotReplicaPhase.MOVED).size();
+        await("replica moves run in Kafka, throttled").atMost(WAIT).until(() -> {
+            OperationStatus op = rig.cluster().getStatus().operation();
+            return op != null && HotReplicaPhase.PHASE.equals(op.phase()) && !running().isEmpty();
+        });
+        assertThat(rig.brokerPod(2).getSpec().getNodeName()).isEqualTo("n2");
+
+        rig.cordon("n2", true);
+        until("the moves stopped, broker 2 moved to s2, the restart over", () ->
+                "s2".equals(rig.brokerPod(2).getSpec().getNodeName()) && rig.cluster().getStatus().operation() == null
+                        && messages(HotReplicaPhase.MOVED).size() == ended + 1);
+        assertThat(messages(HotReplicaPhase.MOVED).get(ended)).isEqualTo("Stopped: broker 2 is on cordoned node n2; the"
+                + " moves Kafka was running are cancelled and their partitions put back; what moved before stays moved.");
+        assertThat(running()).isEmpty();
+        assertThat(rig.replicas("solo")).as("every partition back on broker 0 alone").isEqualTo(ASSIGNMENT);
+        assertThat(rig.glue().stops.get(2)).as("broker 2 went once").hasSize(1);
+        await("throttles off").atMost(WAIT).until(() -> rig.throttles().isEmpty());
+        rig.cordon("n2", false);
+    }
+
+    @Test
+    @Order(4)
     void replicasLeaveTheHotBrokerForCoolOnesWhichLeadThem() throws Exception {
         double moves = OperatorMetrics.HOT_REPLICA_MOVES.get();
+        Map<Integer, List<String>> stops = new TreeMap<>();
+        rig.glue().stops.forEach((id, seen) -> stops.put(id, List.copyOf(seen)));
         rig.patch("{\"spec\":{\"rebalance\":{\"throttleBytesPerSec\":50000000,\"hotPartitions\":{\"mode\":\"Replicas\"}}}}");
         rig.advance(HotPartitionStep.COOL_DOWN.plusMinutes(1));
         int ended = messages(HotReplicaPhase.MOVED).size();
@@ -122,7 +161,7 @@ class HotReplicaMovesTest {
         r.forEach((p, l) -> assertThat(led.get(p)).as("solo-%d led by its one replica", p).isEqualTo(l.get(0)));
         assertThat(OperatorMetrics.HOT_REPLICA_MOVES.get() - moves).isEqualTo((double) n);
         assertThat(rig.throttles()).as("cleared when done").isEmpty();
-        assertThat(rig.glue().stops).as("no broker stopped").isEmpty();
+        assertThat(rig.glue().stops).as("no broker stopped").isEqualTo(stops);
     }
 
     /**
@@ -132,7 +171,7 @@ class HotReplicaMovesTest {
      * moves, to 2.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void leadershipMovesFirstThenReplicasInTheSameOperation() throws Exception {
         KafkaAwait.createTopic(rig.admin(), "pair", Map.of(0, List.of(0, 1), 1, List.of(0, 1), 2, List.of(0, 1)));
         rig.kafka.awaitFullIsr("pair");
