@@ -168,7 +168,7 @@ final class HotReplicaPhase {
     /** Names of the partitions Kafka reassigns now. */
     private static Set<String> running(StepContext ctx) {
         Set<String> out = new TreeSet<>();
-        ReassignmentExecutorAccess.running(ctx.admin()).keySet().forEach(tp -> out.add(tp.topic() + "-" + tp.partition()));
+        ReassignmentExecutorAccess.running(ctx.admin()).keySet().forEach(tp -> out.add(MoveCancel.name(tp)));
         return out;
     }
 

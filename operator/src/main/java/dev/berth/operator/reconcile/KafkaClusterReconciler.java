@@ -150,7 +150,7 @@ public final class KafkaClusterReconciler implements Reconciler {
             Set<String> ours = BatchOrigins.decode(op.details().get(MoveCancel.ORIGINS)).keySet();
             List<TopicPartition> running = new ArrayList<>();
             ReassignmentExecutorAccess.running(admin).keySet().forEach(tp -> {
-                if (ours.contains(tp.topic() + "-" + tp.partition())) {
+                if (ours.contains(MoveCancel.name(tp))) {
                     running.add(tp);
                 }
             });

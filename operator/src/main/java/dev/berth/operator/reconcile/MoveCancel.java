@@ -222,7 +222,8 @@ final class MoveCancel {
         return out;
     }
 
-    private static String name(TopicPartition tp) {
+    /** "orders-0": how status details and plans name a partition (PartitionState#name). */
+    static String name(TopicPartition tp) {
         return tp.topic() + "-" + tp.partition();
     }
 

@@ -92,7 +92,7 @@ final class Reshuffle {
         if (!running.isEmpty()) {
             keepThrottle(admin, cluster, running);
             Map<String, Integer> adding = new TreeMap<>();
-            running.forEach((tp, r) -> adding.put(tp.topic() + "-" + tp.partition(), r.addingReplicas().size()));
+            running.forEach((tp, r) -> adding.put(MoveCancel.name(tp), r.addingReplicas().size()));
             return new Pass(false, true, null, null, adding);
         }
         ClusterSnapshot s = new KafkaObserver(admin, clock).snapshot().withBrokers(offline);
