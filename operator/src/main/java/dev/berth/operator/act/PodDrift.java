@@ -107,13 +107,10 @@ public final class PodDrift {
     /**
      * {@code view} with what placement drift judges by, read through {@code nodes} (cached there): the
      * racks of the nodes its broker pods are bound to and, only when a broker drifted, the schedulable
-     * nodes of the drifted brokers' racks (where they could go). Unchanged with local storage, whose
-     * brokers are never moved for drift.
+     * nodes of the drifted brokers' racks (where they could go); not with local storage, whose brokers
+     * are never moved for drift, only said to have drifted.
      */
     public static KubeView withNodePlaces(KafkaCluster c, KubeView view, NodeLabels nodes) {
-        if (c.getSpec().brokers().storage().isLocal()) {
-            return view;
-        }
         Set<String> bound = new TreeSet<>();
         view.podsByNodeId(Names.ROLE_BROKER).values().forEach(p -> {
             if (KubeView.nodeName(p) != null) {
@@ -128,15 +125,17 @@ public final class PodDrift {
                 racks.add(f.brokerRack());
             }
         });
-        return racks.isEmpty() ? racked : racked.withRackNodes(nodes.schedulable(rackLabel, racks));
+        return racks.isEmpty() || c.getSpec().brokers().storage().isLocal() ? racked
+                : racked.withRackNodes(nodes.schedulable(rackLabel, racks));
     }
 
     /**
      * Brokers on a node the extender's placement engine would refuse them now ({@link PlacementDrift}),
-     * by id; none with local storage, or while the nodes' racks are not read.
+     * by id; none while the nodes' racks are not read. With local storage each stays
+     * ({@link PlacementDrift.Verdict#STAY_LOCAL_STORAGE}).
      */
     public static SortedMap<Integer, PlacementDrift.Finding> drifted(KafkaCluster c, KubeView view) {
-        if (view.nodeRacks() == null || c.getSpec().brokers().storage().isLocal()) {
+        if (view.nodeRacks() == null) {
             return java.util.Collections.emptySortedMap();
         }
         Map<Integer, PlacementDrift.Placed> placed = new java.util.TreeMap<>();
@@ -146,7 +145,8 @@ public final class PodDrift {
                         KubeView.annotation(pod, Names.ANN_RACK)));
             }
         });
-        return PlacementDrift.judge(c.namespace(), c.name(), placed, view.nodeRacks(), view.rackNodes());
+        return PlacementDrift.judge(c.namespace(), c.name(), placed, view.nodeRacks(), view.rackNodes(),
+                c.getSpec().brokers().storage().isLocal());
     }
 
     /**

@@ -223,10 +223,6 @@ public final class StatusBuilder {
 
     /** {@code PlacementDrift}: which brokers sit on nodes the extender would refuse them now, and what becomes of them. */
     static Condition placementDrift(KafkaCluster c, KubeView view) {
-        if (c.getSpec().brokers().storage().isLocal()) {
-            return Condition.of(ConditionType.PlacementDrift, false, "NotJudgedLocalStorage", "Placement drift is"
-                    + " not judged with local storage: moving a broker would copy all its data again.");
-        }
         if (view.nodeRacks() == null) {
             return Condition.unknown(ConditionType.PlacementDrift, "NodesNotRead", "The broker nodes' labels are not read.");
         }
@@ -237,6 +233,12 @@ public final class StatusBuilder {
         }
         String listed = found.values().stream().map(f -> "broker " + f.broker() + " " + f.describe())
                 .collect(Collectors.joining(", "));
+        if (c.getSpec().brokers().storage().isLocal()) {
+            return Condition.of(ConditionType.PlacementDrift, true, "LocalStorageStays", "Brokers run on nodes the"
+                    + " extender would refuse them now: " + listed + ". Their data is on those nodes' local disks, so"
+                    + " they are not moved: relabel the node back, or replace the broker (spec.brokers.remove) to"
+                    + " move it for good.");
+        }
         if (found.values().stream().allMatch(f -> f.verdict() == PlacementDrift.Verdict.MOVE)) {
             return Condition.of(ConditionType.PlacementDrift, true, "MovingBrokers", "Moving brokers off nodes the"
                     + " extender would refuse them now, one at a time, leader-aware (operation Restart): " + listed + ".");

@@ -36,9 +36,10 @@ public enum ConditionType {
     OnCordonedNodes,
     /**
      * True when broker pods run on nodes the extender would refuse them now (a node relabelled into
-     * another rack, two brokers of the cluster on one node), with network storage: moved off one at a
-     * time, leader-aware (operation Restart), or, when no other schedulable node of the broker's rack
-     * would take it, left where they are (reason {@code NoOtherNode}; the message says what to fix).
+     * another rack, two brokers of the cluster on one node). With network storage they are moved off
+     * one at a time, leader-aware (operation Restart), or, when no other schedulable node of the
+     * broker's rack would take it, left where they are (reason {@code NoOtherNode}); with local storage
+     * they stay ({@code LocalStorageStays}). The message says what to fix.
      */
     PlacementDrift,
     /**

@@ -26,8 +26,9 @@ import java.util.TreeMap;
  *
  * <p><b>Constraints:</b>
  * <ul>
- *   <li>only network storage: a broker on local storage has its data on the node, and moving it means
- *       copying all its replicas again, a person's call (the same as for a cordoned node);
+ *   <li>only network storage moves: a broker on local storage has its data on the node, and moving it
+ *       means copying all its replicas again, a person's call (the same as for a cordoned node). Its
+ *       drift is found and said all the same ({@link Verdict#STAY_LOCAL_STORAGE});
  *   <li>only the rules a move cures and a running broker must act on: {@link Reason#RACK_MISMATCH} (the
  *       broker's rack, {@code berth.dev/rack}, differs from its node's rack label) and
  *       {@link Reason#SAME_CLUSTER_BROKER} (another broker of its cluster on its node; all but the
@@ -73,7 +74,9 @@ public final class PlacementDrift {
         /** Moved off its node: a leader-aware restart whose new pod avoids the node. */
         MOVE,
         /** Left where it is: no other schedulable node of its rack would take it. */
-        STAY_NO_OTHER_NODE
+        STAY_NO_OTHER_NODE,
+        /** Left where it is: its data is on the node's local disk; replacing the broker moves it. */
+        STAY_LOCAL_STORAGE
     }
 
     /** One broker on a node the extender would refuse it now. */
@@ -86,8 +89,12 @@ public final class PlacementDrift {
                             + reason.text() + ")"
                     : "on node " + node + " with broker " + sharedWith + " of its cluster (placement drift: "
                             + reason.text() + ")")
-                    + (verdict == Verdict.MOVE ? "" : "; stays: no other schedulable node of rack " + brokerRack
-                            + " would take it");
+                    + switch (verdict) {
+                        case MOVE -> "";
+                        case STAY_NO_OTHER_NODE -> "; stays: no other schedulable node of rack " + brokerRack
+                                + " would take it";
+                        case STAY_LOCAL_STORAGE -> "; stays: its data is on the node's local disk";
+                    };
         }
     }
 
@@ -98,10 +105,11 @@ public final class PlacementDrift {
      * @param nodeRacks node name to its rack label's value ({@code ""} when it has none); a node not in
      *     the map is not known
      * @param rackNodes rack to the schedulable nodes labelled with it; a rack not in the map has none known
+     * @param localStorage the brokers keep their data on their nodes' local disks: none moves
      * @return the drifted brokers, by id
      */
     public static SortedMap<Integer, Finding> judge(String namespace, String cluster, Map<Integer, Placed> brokers,
-            Map<String, String> nodeRacks, Map<String, Set<String>> rackNodes) {
+            Map<String, String> nodeRacks, Map<String, Set<String>> rackNodes, boolean localStorage) {
         SortedMap<Integer, Finding> out = new TreeMap<>();
         SortedMap<Integer, Placed> byId = new TreeMap<>(brokers);
         byId.forEach((id, p) -> {
@@ -114,11 +122,11 @@ public final class PlacementDrift {
             Reason r = HardRules.check(pod, new NodeFacts(p.node(), rack, null, others));
             Integer lowest = others.isEmpty() ? null : others.get(0).brokerId(); // ids come in order
             if (r == Reason.RACK_MISMATCH || r == Reason.SAME_CLUSTER_BROKER && lowest < id) {
-                boolean movable = p.rack() == null || rackNodes.getOrDefault(p.rack(), Set.of()).stream().anyMatch(n ->
+                boolean movable = !localStorage && (p.rack() == null || rackNodes.getOrDefault(p.rack(), Set.of()).stream().anyMatch(n ->
                         HardRules.check(new BrokerPod(namespace, p.pod(), null, cluster, id, p.rack(), p.node(), null),
-                                new NodeFacts(n, p.rack(), null, othersOn(namespace, cluster, byId, n, id))) == null);
+                                new NodeFacts(n, p.rack(), null, othersOn(namespace, cluster, byId, n, id))) == null));
                 out.put(id, new Finding(id, p.node(), r, rack, p.rack(), r == Reason.SAME_CLUSTER_BROKER ? lowest : null,
-                        movable ? Verdict.MOVE : Verdict.STAY_NO_OTHER_NODE));
+                        localStorage ? Verdict.STAY_LOCAL_STORAGE : movable ? Verdict.MOVE : Verdict.STAY_NO_OTHER_NODE));
             }
         });
         return Collections.unmodifiableSortedMap(out);

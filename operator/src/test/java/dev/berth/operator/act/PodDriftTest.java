@@ -100,8 +100,10 @@ class PodDriftTest {
             new Case("its node is in its rack", BASE, Set.of(), Map.of("n1", "b"), spare, Map.of(), null,
                     "False NoneDrifted"),
             new Case("the racks are not read", BASE, Set.of(), null, spare, Map.of(), null, "Unknown NodesNotRead"),
-            new Case("local storage: it stays", local, Set.of(), Map.of("n1", "x"), spare, Map.of(), null,
-                    "False NotJudgedLocalStorage"),
+            new Case("local storage: it stays, said", local, Set.of(), Map.of("n1", "x"), spare, Map.of(), null,
+                    "True LocalStorageStays"),
+            new Case("local storage where it belongs", local, Set.of(), Map.of("n1", "b"), spare, Map.of(), null,
+                    "False NoneDrifted"),
             new Case("cordoned and drifted: the cordon is said, and moved off", BASE, Set.of("n1"), Map.of("n1", "x"),
                     spare, Map.of(0, "on cordoned node n1"), "n1 the cordoned node n1", "True MovingBrokers"),
         };

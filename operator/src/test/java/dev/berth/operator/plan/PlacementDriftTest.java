@@ -65,9 +65,15 @@ class PlacementDriftTest {
                             + " hosts a broker of this cluster)")),
         };
         for (Row r : rows) {
-            assertThat(PlacementDrift.judge("kafka", "demo", r.brokers(), r.nodeRacks(), r.rackNodes()).values())
+            assertThat(PlacementDrift.judge("kafka", "demo", r.brokers(), r.nodeRacks(), r.rackNodes(), false).values())
                     .as(r.why()).extracting(f -> f.broker() + " " + f.verdict() + ": " + f.describe())
                     .containsExactlyElementsOf(r.found());
         }
+        assertThat(PlacementDrift.judge("kafka", "demo", Map.of(0, on("n0", "a"), 1, on("n1", "b")),
+                Map.of("n0", "a", "n1", "x"), SPARES, true).values())
+                .as("local storage: found and said, never moved, whatever node is free")
+                .extracting(f -> f.broker() + " " + f.verdict() + ": " + f.describe())
+                .containsExactly("1 STAY_LOCAL_STORAGE: on node n1 of rack x, not its rack b (placement drift: broker rack"
+                        + " mismatch); stays: its data is on the node's local disk");
     }
 }

@@ -145,6 +145,28 @@ class CordonLocalStorageTest {
         assertThat(pod(0).getSpec().getNodeName()).isEqualTo("n0");
     }
 
+    /** A node relabelled into another rack: the drift is said, and the broker, whose data is there, stays. */
+    @Test
+    @Order(4)
+    void aBrokerWhoseNodeDriftedStaysWithItsDataAndStatusSaysSo() throws Exception {
+        String uid = pod(1).getMetadata().getUid();
+        int stops = rig.glue().stops.getOrDefault(1, List.of()).size();
+        io.kubernetes.client.util.PatchUtils.patch(V1Node.class, () -> rig.core.patchNode("n1",
+                new io.kubernetes.client.custom.V1Patch("{\"metadata\":{\"labels\":{\"topology.kubernetes.io/zone\":"
+                        + "\"x\"}}}")).buildCall(null),
+                io.kubernetes.client.custom.V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, rig.bed.apiClient());
+        rig.advance(dev.berth.operator.observe.NodeLabels.MAX_AGE.plusSeconds(1)); // the labels are read once a period
+        await("the condition says it stays").atMost(WAIT)
+                .until(() -> "LocalStorageStays".equals(reason(ConditionType.PlacementDrift)));
+        assertThat(rig.cluster().getStatus().condition(ConditionType.PlacementDrift).message()).contains("broker 1 on"
+                + " node n1 of rack x, not its rack b (placement drift: broker rack mismatch); stays: its data is on the"
+                + " node's local disk");
+        await("nothing moves").during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(15)).until(() ->
+                uid.equals(pod(1).getMetadata().getUid()) && rig.cluster().getStatus().operation() == null
+                        && !rig.isTrue(ConditionType.PodsOutOfDate));
+        assertThat(rig.glue().stops.getOrDefault(1, List.of())).hasSize(stops);
+    }
+
     private static V1Pod pod(int id) throws Exception {
         return rig.brokerPod(id);
     }
