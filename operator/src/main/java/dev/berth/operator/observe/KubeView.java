@@ -23,7 +23,7 @@ import java.util.TreeMap;
  *     nodes cannot be watched (then no broker is moved for a cordon)
  * @param budgets owned PodDisruptionBudgets by name, or {@code null} when they cannot be listed
  * @param nodeRacks the rack label of each node a broker pod is bound to ({@code ""}: none), or
- *     {@code null} when not read (local storage, or a view built for a test); a node not readable is absent
+ *     {@code null} when not read (a view built for a test); a node not readable is absent
  * @param rackNodes the schedulable nodes of each rack a drifted broker is pinned to ({@link NodeLabels#schedulable});
  *     a rack not listed (none drifted there, or not listable) is absent
  */
