@@ -119,11 +119,11 @@ class HotReplicaMovesTest {
             OperationStatus op = rig.cluster().getStatus().operation();
             return op != null && HotReplicaPhase.PHASE.equals(op.phase()) && !running().isEmpty();
         });
-        assertThat(rig.brokerPod(2).getSpec().getNodeName()).isEqualTo("n2");
+        assertThat(node(2)).isEqualTo("n2");
 
         rig.cordon("n2", true);
         until("the moves stopped, broker 2 moved to s2, the restart over", () ->
-                "s2".equals(rig.brokerPod(2).getSpec().getNodeName()) && rig.cluster().getStatus().operation() == null
+                "s2".equals(node(2)) && rig.cluster().getStatus().operation() == null
                         && messages(HotReplicaPhase.MOVED).size() == ended + 1);
         assertThat(messages(HotReplicaPhase.MOVED).get(ended)).isEqualTo("Stopped: broker 2 is on cordoned node n2; the"
                 + " moves Kafka was running are cancelled and their partitions put back; what moved before stays moved.");
@@ -207,6 +207,12 @@ class HotReplicaMovesTest {
                     + "; throttles " + rig.throttles() + "; broker bytes-in " + bytesIn(0) + ", " + bytesIn(1) + ", "
                     + bytesIn(2), e);
         }
+    }
+
+    /** The node broker {@code id}'s pod is bound to; null while it has no pod (deleted, not yet recreated) or none. */
+    private static String node(int id) throws Exception {
+        io.kubernetes.client.openapi.models.V1Pod p = rig.brokerPod(id);
+        return p == null ? null : p.getSpec().getNodeName();
     }
 
     /** Broker {@code id}'s leader bytes-in as its status row shows it. */
