@@ -143,9 +143,9 @@ public final class StatusBuilder {
         } else {
             fresh.add(Condition.of(ConditionType.SpecValid, true, "SpecAccepted", "The spec is valid."));
             fresh.add(reconciling(in, podsReady));
-            fresh.add(outOfDate(PodDrift.of(c, in.kube())));
-            fresh.add(onCordonedNodes(c, in.kube()));
-            fresh.add(placementDrift(c, in.kube()));
+            fresh.add(outOfDate(PodDrift.of(c, in.kube()), in.operation()));
+            fresh.add(onCordonedNodes(c, in.kube(), in.operation()));
+            fresh.add(placementDrift(c, in.kube(), in.operation()));
             if (!podsReady) {
                 fresh.add(Condition.of(ConditionType.Ready, false, "PodsNotReady", (readyBrokers) + " of "
                         + in.desiredBrokers().size() + " brokers and " + readyControllers + " of " + controllerCount
@@ -177,7 +177,7 @@ public final class StatusBuilder {
                 readyBrokers + "/" + c.getSpec().brokers().replicas(), conditions, brokers, controllers, in.operation());
     }
 
-    private static Condition outOfDate(List<String> drift) {
+    private static Condition outOfDate(List<String> drift, OperationStatus op) {
         if (drift.isEmpty()) {
             return Condition.of(ConditionType.PodsOutOfDate, false, "UpToDate", "Every pod runs the current spec.");
         }
@@ -185,11 +185,26 @@ public final class StatusBuilder {
                 + (drift.size() > 5 ? " and " + (drift.size() - 5) + " more" : "");
         return Condition.of(ConditionType.PodsOutOfDate, true, "RestartNeeded", drift.size() + " pod(s) need a"
                 + " restart: " + shown + ". Brokers are restarted one at a time, leader-aware (operation Restart);"
-                + " controllers before them, one at a time while the quorum keeps a majority (operation ControllerRestart).");
+                + " controllers before them, one at a time while the quorum keeps a majority (operation ControllerRestart)."
+                + behind(op));
+    }
+
+    /**
+     * What a restart or move waits behind, as a sentence to append: one operation runs at a time, and a
+     * scale or a hot-partition rebalance in flight holds them, which at a low throttle can be long (a
+     * person whose {@code kubectl drain} waits learns why). Empty when none or a restart is in flight.
+     * Example: " It waits for the ScaleUp operation in flight (phase Reassigning): one runs at a time."
+     */
+    static String behind(OperationStatus op) {
+        if (op == null || "Restart".equals(op.type()) || "ControllerRestart".equals(op.type())) {
+            return "";
+        }
+        return " It waits for the " + op.type() + " operation in flight (phase " + op.phase()
+                + "): one runs at a time.";
     }
 
     /** {@code OnCordonedNodes}: which brokers are on cordoned nodes, and what becomes of them. */
-    static Condition onCordonedNodes(KafkaCluster c, KubeView view) {
+    static Condition onCordonedNodes(KafkaCluster c, KubeView view, OperationStatus op) {
         if (view.cordonedNodes() == null) {
             return Condition.unknown(ConditionType.OnCordonedNodes, "NodesNotWatched", "The operator cannot watch"
                     + " nodes (RBAC: nodes list and watch), so brokers are not moved off cordoned nodes.");
@@ -218,11 +233,12 @@ public final class StatusBuilder {
                 : "Moving controllers, then brokers, off cordoned nodes: controllers " + quorumAware + movingControllers
                         + "; brokers " + leaderAware + movingBrokers;
         return Condition.of(ConditionType.OnCordonedNodes, true, movingBrokers.isEmpty() ? "MovingControllers"
-                : "MovingBrokers", moving + (staying.isEmpty() ? "" : "; staying (local storage): " + staying) + ".");
+                : "MovingBrokers", moving + (staying.isEmpty() ? "" : "; staying (local storage): " + staying) + "."
+                + behind(op));
     }
 
     /** {@code PlacementDrift}: which brokers sit on nodes the extender would refuse them now, and what becomes of them. */
-    static Condition placementDrift(KafkaCluster c, KubeView view) {
+    static Condition placementDrift(KafkaCluster c, KubeView view, OperationStatus op) {
         if (view.nodeRacks() == null) {
             return Condition.unknown(ConditionType.PlacementDrift, "NodesNotRead", "The broker nodes' labels are not read.");
         }
@@ -241,7 +257,8 @@ public final class StatusBuilder {
         }
         if (found.values().stream().allMatch(f -> f.verdict() == PlacementDrift.Verdict.MOVE)) {
             return Condition.of(ConditionType.PlacementDrift, true, "MovingBrokers", "Moving brokers off nodes the"
-                    + " extender would refuse them now, one at a time, leader-aware (operation Restart): " + listed + ".");
+                    + " extender would refuse them now, one at a time, leader-aware (operation Restart): " + listed + "."
+                    + behind(op));
         }
         return Condition.of(ConditionType.PlacementDrift, true, "NoOtherNode", "Brokers run on nodes the extender"
                 + " would refuse them now: " + listed + ". One that no other node takes stays, since moving it would"

@@ -7,6 +7,7 @@ import dev.berth.operator.api.BrokersSpec;
 import dev.berth.operator.api.ControllersSpec;
 import dev.berth.operator.api.KafkaCluster;
 import dev.berth.operator.api.KafkaClusterSpec;
+import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.api.ResourcesSpec;
 import dev.berth.operator.observe.KubeView;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
@@ -115,14 +116,14 @@ class PodDriftTest {
             assertThat(PodDrift.brokers(cluster(c.spec()), view)).as(c.why()).isEqualTo(c.expected());
             PodDrift.MoveOff off = PodDrift.moveOff(cluster(c.spec()), view, 0);
             assertThat(off == null ? null : off.node() + " " + off.named()).as(c.why()).isEqualTo(c.moveOff());
-            var cond = StatusBuilder.placementDrift(cluster(c.spec()), view);
+            var cond = StatusBuilder.placementDrift(cluster(c.spec()), view, null);
             assertThat(cond.status() + " " + cond.reason()).as(c.why()).isEqualTo(c.condition());
         }
         V1Pod pod = DesiredPods.broker(cluster(BASE), 0, "b");
         pod.getSpec().setNodeName("n1");
         KubeView stuck = new KubeView(Map.of(pod.getMetadata().getName(), pod), Map.of(), Map.of(), Map.of(), Set.of(),
                 Set.of(), null, Map.of("n1", "x"), Map.of("b", Set.of()));
-        assertThat(StatusBuilder.placementDrift(cluster(BASE), stuck).message()).isEqualTo("Brokers run on nodes the"
+        assertThat(StatusBuilder.placementDrift(cluster(BASE), stuck, null).message()).isEqualTo("Brokers run on nodes the"
                 + " extender would refuse them now: broker 0 on node n1 of rack x, not its rack b (placement drift: broker"
                 + " rack mismatch); stays: no other schedulable node of rack b would take it. One that no other node takes"
                 + " stays, since moving it would leave it down: relabel its node back, or add or uncordon a node of its"
@@ -207,7 +208,7 @@ class PodDriftTest {
             V1Pod k0 = DesiredPods.controller(kc, 0, null);
             k0.getSpec().setNodeName("n9");
             var cond = StatusBuilder.onCordonedNodes(kc, new KubeView(Map.of("b0", b0, "k0", k0), Map.of(), Map.of(),
-                    Map.of(), Set.of(), c.cordoned()));
+                    Map.of(), Set.of(), c.cordoned()), null);
             assertThat(List.of(cond.status(), cond.reason(), cond.message())).as(c.why())
                     .containsExactly("True", c.reason(), c.message());
         }
@@ -218,17 +219,27 @@ class PodDriftTest {
         KafkaClusterSpec two = BASE.withBrokers(new BrokersSpec(2, null, null, null));
         KafkaClusterSpec local = BASE.withBrokers(new BrokersSpec(2,
                 new dev.berth.operator.api.StorageSpec("100Gi", null, true), null, null));
-        record Case(KafkaClusterSpec spec, Set<String> cordoned, String status, String reason, String message) {}
+        record Case(KafkaClusterSpec spec, Set<String> cordoned, OperationStatus op, String status, String reason,
+                String message) {}
+        OperationStatus scaleUp = new OperationStatus("ScaleUp", "Reassigning", List.of(3), 0L, null, 0, 6,
+                "2026-11-27T08:00:00Z", "", Map.of());
+        OperationStatus restart = new OperationStatus("Restart", "MovingLeadership", List.of(1), 0L, null, 0, 0,
+                "2026-11-27T08:00:00Z", "", Map.of());
         Case[] cases = {
-            new Case(two, null, "Unknown", "NodesNotWatched", "The operator cannot watch nodes (RBAC: nodes list and"
-                    + " watch), so brokers are not moved off cordoned nodes."),
-            new Case(two, Set.of(), "False", "NoneCordoned", "No broker or controller runs on a cordoned node."),
-            new Case(two, Set.of("n2"), "True", "MovingBrokers", "Moving brokers off cordoned nodes, one at a time,"
-                    + " leader-aware (operation Restart): broker 1 on cordoned node n2."),
-            new Case(local, Set.of("n1", "n2"), "True", "LocalStorageStays", "Brokers stay on cordoned nodes: broker 0"
-                    + " on cordoned node n1, stays (local storage), broker 1 on cordoned node n2, stays (local storage)."
-                    + " Their data is on those nodes' local disks; an evicted one waits until its node is back. To move"
-                    + " a broker for good, replace it (spec.brokers.remove)."),
+            new Case(two, null, null, "Unknown", "NodesNotWatched", "The operator cannot watch nodes (RBAC: nodes list"
+                    + " and watch), so brokers are not moved off cordoned nodes."),
+            new Case(two, Set.of(), scaleUp, "False", "NoneCordoned", "No broker or controller runs on a cordoned node."),
+            new Case(two, Set.of("n2"), null, "True", "MovingBrokers", "Moving brokers off cordoned nodes, one at a"
+                    + " time, leader-aware (operation Restart): broker 1 on cordoned node n2."),
+            new Case(two, Set.of("n2"), restart, "True", "MovingBrokers", "Moving brokers off cordoned nodes, one at a"
+                    + " time, leader-aware (operation Restart): broker 1 on cordoned node n2."),
+            new Case(two, Set.of("n2"), scaleUp, "True", "MovingBrokers", "Moving brokers off cordoned nodes, one at a"
+                    + " time, leader-aware (operation Restart): broker 1 on cordoned node n2. It waits for the ScaleUp"
+                    + " operation in flight (phase Reassigning): one runs at a time."),
+            new Case(local, Set.of("n1", "n2"), scaleUp, "True", "LocalStorageStays", "Brokers stay on cordoned nodes:"
+                    + " broker 0 on cordoned node n1, stays (local storage), broker 1 on cordoned node n2, stays (local"
+                    + " storage). Their data is on those nodes' local disks; an evicted one waits until its node is"
+                    + " back. To move a broker for good, replace it (spec.brokers.remove)."),
         };
         for (Case c : cases) {
             KafkaCluster kc = cluster(c.spec());
@@ -237,8 +248,8 @@ class PodDriftTest {
             V1Pod b1 = DesiredPods.broker(kc, 1, null);
             b1.getSpec().setNodeName("n2");
             var cond = StatusBuilder.onCordonedNodes(kc, new KubeView(Map.of("b0", b0, "b1", b1), Map.of(), Map.of(),
-                    Map.of(), Set.of(), c.cordoned()));
-            assertThat(List.of(cond.status(), cond.reason(), cond.message())).as(c.reason())
+                    Map.of(), Set.of(), c.cordoned()), c.op());
+            assertThat(List.of(cond.status(), cond.reason(), cond.message())).as(c.reason() + " " + c.op())
                     .containsExactly(c.status(), c.reason(), c.message());
         }
     }
