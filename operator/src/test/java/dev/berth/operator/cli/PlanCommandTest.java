@@ -136,20 +136,23 @@ class PlanCommandTest {
                 + " `snapshot --rates 30s` to measure them", "moves: 0");
     }
 
+    static final List<BrokerState> THREE_RACKS = List.of(new BrokerState(0, "a", "h0", 9092),
+            new BrokerState(1, "b", "h1", 9092), new BrokerState(2, "c", "h2", 9092));
+    /** Topic solo, RF 1, all on broker 0: 300, 200 and 100 KB/s of 3, 2 and 1 MB. */
+    static final List<PartitionState> SOLO = List.of(
+            new PartitionState("solo", 0, List.of(0), 0, List.of(0), 3_000_000, 300_000),
+            new PartitionState("solo", 1, List.of(0), 0, List.of(0), 2_000_000, 200_000),
+            new PartitionState("solo", 2, List.of(0), 0, List.of(0), 1_000_000, 100_000));
+
     /**
      * Replication factor 1, broker 0 leads solo-0..2 at 300, 200 and 100 KB/s of 3, 2 and 1 MB: leadership
      * has nowhere to go, and mode Replicas would move two of them.
      */
     @Test
     void hotLeadersShowsTheReplicaMovesOfModeReplicas() throws IOException {
-        List<BrokerState> brokers = List.of(new BrokerState(0, "a", "h0", 9092), new BrokerState(1, "b", "h1", 9092),
-                new BrokerState(2, "c", "h2", 9092));
-        List<PartitionState> parts = List.of(
-                new PartitionState("solo", 0, List.of(0), 0, List.of(0), 3_000_000, 300_000),
-                new PartitionState("solo", 1, List.of(0), 0, List.of(0), 2_000_000, 200_000),
-                new PartitionState("solo", 2, List.of(0), 0, List.of(0), 1_000_000, 100_000),
-                new PartitionState("quiet", 0, List.of(1), 1, List.of(1), 500_000, 0));
-        String f = file(new ClusterSnapshot(java.time.Instant.EPOCH, brokers, Map.of(), parts));
+        List<PartitionState> parts = new java.util.ArrayList<>(SOLO);
+        parts.add(new PartitionState("quiet", 0, List.of(1), 1, List.of(1), 500_000, 0));
+        String f = file(new ClusterSnapshot(java.time.Instant.EPOCH, THREE_RACKS, Map.of(), parts));
 
         Result r = run("--snapshot", f, "--hot-leaders", "--min-bytes-in", "10000");
         assertThat(r.code()).as(r.err()).isZero();
@@ -180,15 +183,9 @@ class PlanCommandTest {
     /** The same brokers with 10 MB disks: 1 and 2 have 1.5 MB usable, so the 10 % reserve leaves room for no log. */
     @Test
     void hotLeadersNamesTheReplicaMoveTheDiskReserveHoldsBack() throws IOException {
-        List<BrokerState> brokers = List.of(new BrokerState(0, "a", "h0", 9092), new BrokerState(1, "b", "h1", 9092),
-                new BrokerState(2, "c", "h2", 9092));
-        List<PartitionState> parts = List.of(
-                new PartitionState("solo", 0, List.of(0), 0, List.of(0), 3_000_000, 300_000),
-                new PartitionState("solo", 1, List.of(0), 0, List.of(0), 2_000_000, 200_000),
-                new PartitionState("solo", 2, List.of(0), 0, List.of(0), 1_000_000, 100_000));
         Map<Integer, DiskSpace> disks = Map.of(1, new DiskSpace(10_000_000, 1_500_000),
                 2, new DiskSpace(10_000_000, 1_500_000));
-        String f = file(new ClusterSnapshot(java.time.Instant.EPOCH, brokers, Map.of(), parts, disks));
+        String f = file(new ClusterSnapshot(java.time.Instant.EPOCH, THREE_RACKS, Map.of(), SOLO, disks));
 
         Result r = run("--snapshot", f, "--hot-leaders", "--min-bytes-in", "10000");
         assertThat(r.code()).as(r.err()).isZero();
