@@ -108,13 +108,16 @@ public final class PodDrift {
      * {@code view} with what placement drift judges by, read through {@code nodes} (cached there): the
      * racks of the nodes its broker pods are bound to and, only when a broker drifted, the schedulable
      * nodes of the drifted brokers' racks (where they could go); not with local storage, whose brokers
-     * are never moved for drift, only said to have drifted.
+     * are never moved for drift, only said to have drifted. The node an unbound broker pod avoids is
+     * read too, so that a move off a drifted node can give it back once it fits again ({@link #fitsAgain}).
      */
     public static KubeView withNodePlaces(KafkaCluster c, KubeView view, NodeLabels nodes) {
         Set<String> bound = new TreeSet<>();
         view.podsByNodeId(Names.ROLE_BROKER).values().forEach(p -> {
             if (KubeView.nodeName(p) != null) {
                 bound.add(KubeView.nodeName(p));
+            } else if (KubeView.annotation(p, Names.ANN_AVOID_NODE) != null) {
+                bound.add(KubeView.annotation(p, Names.ANN_AVOID_NODE));
             }
         });
         String rackLabel = c.getSpec().placement().rackLabel();
@@ -130,6 +133,19 @@ public final class PodDrift {
     }
 
     /**
+     * Whether broker {@code id}'s pod (pinned to its rack) would be placed on {@code node} now by the
+     * extender's rules ({@link PlacementDrift#fits}); false while the node's rack is not read.
+     */
+    public static boolean fitsAgain(KafkaCluster c, KubeView view, int id, String node) {
+        V1Pod pod = view.podsByNodeId(Names.ROLE_BROKER).get(id);
+        if (view.nodeRacks() == null || pod == null) {
+            return false;
+        }
+        return PlacementDrift.fits(c.namespace(), c.name(), placed(view), view.nodeRacks(), id,
+                KubeView.annotation(pod, Names.ANN_RACK), node);
+    }
+
+    /**
      * Brokers on a node the extender's placement engine would refuse them now ({@link PlacementDrift}),
      * by id; none while the nodes' racks are not read. With local storage each stays
      * ({@link PlacementDrift.Verdict#STAY_LOCAL_STORAGE}).
@@ -138,6 +154,12 @@ public final class PodDrift {
         if (view.nodeRacks() == null) {
             return java.util.Collections.emptySortedMap();
         }
+        return PlacementDrift.judge(c.namespace(), c.name(), placed(view), view.nodeRacks(), view.rackNodes(),
+                c.getSpec().brokers().storage().isLocal());
+    }
+
+    /** The broker pods not being deleted, with their nodes and pinned racks. */
+    private static Map<Integer, PlacementDrift.Placed> placed(KubeView view) {
         Map<Integer, PlacementDrift.Placed> placed = new java.util.TreeMap<>();
         view.podsByNodeId(Names.ROLE_BROKER).forEach((id, pod) -> {
             if (!KubeView.isTerminating(pod)) {
@@ -145,8 +167,7 @@ public final class PodDrift {
                         KubeView.annotation(pod, Names.ANN_RACK)));
             }
         });
-        return PlacementDrift.judge(c.namespace(), c.name(), placed, view.nodeRacks(), view.rackNodes(),
-                c.getSpec().brokers().storage().isLocal());
+        return placed;
     }
 
     /**

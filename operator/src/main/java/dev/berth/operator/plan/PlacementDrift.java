@@ -132,6 +132,22 @@ public final class PlacementDrift {
         return Collections.unmodifiableSortedMap(out);
     }
 
+    /**
+     * Whether broker {@code id}, pinned to {@code rack}, would be placed on {@code node} now by the same
+     * rules: a node it was moved off for drift that fits again (relabelled back, its other broker gone)
+     * may take it back. False for a node whose rack is not known.
+     */
+    public static boolean fits(String namespace, String cluster, Map<Integer, Placed> brokers,
+            Map<String, String> nodeRacks, int id, String rack, String node) {
+        String nodeRack = nodeRacks.get(node);
+        if (nodeRack == null) {
+            return false;
+        }
+        BrokerPod pod = new BrokerPod(namespace, "broker-" + id, null, cluster, id, rack, null, null);
+        return HardRules.check(pod, new NodeFacts(node, nodeRack, null,
+                othersOn(namespace, cluster, new TreeMap<>(brokers), node, id))) == null;
+    }
+
     /** The brokers other than {@code id} bound to {@code node}, lowest id first. */
     private static List<PlacedBroker> othersOn(String namespace, String cluster, SortedMap<Integer, Placed> byId,
             String node, int id) {

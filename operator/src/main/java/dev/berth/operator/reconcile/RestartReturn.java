@@ -61,7 +61,7 @@ final class RestartReturn {
                         + RestartStep.progress(op) + ".", Map.of(RestartStep.DELETED_POD, pod.getMetadata().getUid(),
                         RestartStep.DELETED_AT, Reshuffle.now(ctx))), RestartStep.AGAIN, RestartStep.notBlocked());
             }
-            releaseUncordoned(ctx, op, pod);
+            releaseAvoided(ctx, op, b, pod);
             return notBack(ctx, op, b, "Waiting for broker " + b + "'s new pod " + pod.getMetadata().getName()
                     + " to be ready" + RestartStep.progress(op) + ".");
         }
@@ -76,17 +76,24 @@ final class RestartReturn {
     }
 
     /**
-     * A broker moved off a cordoned node, whose new pod no node took yet, while that node is no longer
-     * cordoned (the maintenance was short, or its rack has no other node): the avoidance is dropped, so
-     * the pod may go back there rather than wait for good. Not for a move off a drifted node, which is
-     * not cordoned at all: dropped at once, the avoidance let the pod land back there (found by
-     * {@code PlacementDriftMoveTest}); the extender refuses that node to it anyway while it drifts.
+     * A broker moved off a node, whose new pod no node took yet, while that node is fit again: the
+     * avoidance is dropped, so the pod may go back there rather than wait for good. For a cordon, fit
+     * means uncordoned (the maintenance was short, or the rack has no other node). For drift, it means
+     * the extender's rules take the broker there again ({@link PodDrift#fitsAgain}: relabelled back, its
+     * other broker gone), as when kube-scheduler refused the node the drift check had counted on. Not
+     * "not cordoned" for drift: a drifted node never is, so the avoidance went at once and the pod
+     * landed back there, round and round (found by {@code PlacementDriftMoveTest}).
      */
-    private static void releaseUncordoned(StepContext ctx, OperationStatus op, V1Pod pod) throws Exception {
+    private static void releaseAvoided(StepContext ctx, OperationStatus op, int b, V1Pod pod) throws Exception {
         String avoided = KubeView.annotation(pod, Names.ANN_AVOID_NODE);
+        if (avoided == null || KubeView.nodeName(pod) != null) {
+            return;
+        }
         Set<String> cordoned = ctx.kube().cordonedNodes();
-        if (avoided != null && KubeView.nodeName(pod) == null && cordoned != null && !cordoned.contains(avoided)
-                && !"drift".equals(op.details().get(RestartStep.MOVED_FOR))) {
+        boolean fit = "drift".equals(op.details().get(RestartStep.MOVED_FOR))
+                ? PodDrift.fitsAgain(ctx.cluster(), ctx.kube(), b, avoided)
+                : cordoned != null && !cordoned.contains(avoided);
+        if (fit) {
             ctx.writer().annotate(pod, java.util.Collections.singletonMap(Names.ANN_AVOID_NODE, null));
         }
     }

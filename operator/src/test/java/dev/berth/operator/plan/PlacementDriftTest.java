@@ -76,4 +76,23 @@ class PlacementDriftTest {
                 .containsExactly("1 STAY_LOCAL_STORAGE: on node n1 of rack x, not its rack b (placement drift: broker rack"
                         + " mismatch); stays: its data is on the node's local disk");
     }
+
+    @Test
+    void aNodeItWasMovedOffFitsAgainOnlyWhenTheSameRulesTakeItThere() {
+        // broker 1, pinned to rack b, unbound (its new pod waits), avoiding n1
+        Map<Integer, PlacementDrift.Placed> brokers = Map.of(0, on("n0", "a"), 1, new PlacementDrift.Placed("p1", null, "b"),
+                3, on("s1", "b"));
+        record Fit(String why, Map<String, String> nodeRacks, String node, boolean fits) {}
+        Fit[] rows = {
+            new Fit("relabelled back into its rack", Map.of("n1", "b"), "n1", true),
+            new Fit("still in another rack", Map.of("n1", "x"), "n1", false),
+            new Fit("its rack label gone", Map.of("n1", ""), "n1", false),
+            new Fit("not read", Map.of(), "n1", false),
+            new Fit("its rack, but another broker of the cluster is there", Map.of("s1", "b"), "s1", false),
+        };
+        for (Fit r : rows) {
+            assertThat(PlacementDrift.fits("kafka", "demo", brokers, r.nodeRacks(), 1, "b", r.node())).as(r.why())
+                    .isEqualTo(r.fits());
+        }
+    }
 }

@@ -24,16 +24,22 @@ import org.junit.jupiter.api.Test;
  * A node relabelled into another rack makes the broker's {@code broker.rack} untrue: the broker is moved
  * off it, leader-aware, as off a cordoned node, once another node of its rack would take it.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class PlacementDriftMoveTest {
     static final Map<Integer, String> RACKS = Map.of(0, "a", 1, "b", 2, "c");
     static final String ZONE = "topology.kubernetes.io/zone";
+    /** The nodes the glue may bind broker i to, in order; a case narrows them as kube-scheduler might. */
+    static final Map<Integer, List<String>> PLACES = new java.util.concurrent.ConcurrentHashMap<>();
 
     static DayTwoRig rig;
 
     @BeforeAll
     static void start() throws Exception {
+        for (int id = 0; id < 3; id++) {
+            PLACES.put(id, List.of("n" + id, "s" + id));
+        }
         rig = DayTwoRig.brokers("drift", RACKS, 3).orders(6, 200)
-                .placeOn(id -> List.of("n" + id, "s" + id))
+                .placeOn(id -> PLACES.get(id))
                 .operate(3, 50_000_000L).settled();
         for (int id = 0; id < 3; id++) {
             for (String n : List.of("n" + id, "s" + id)) {
@@ -51,6 +57,7 @@ class PlacementDriftMoveTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void aNodeRelabelledIntoAnotherRackLosesItsBrokerLeaderAwareOnceANodeOfItsRackTakesItAndTheOthersStay()
             throws Exception {
         assertThat(node(1)).isEqualTo("n1");
@@ -94,6 +101,40 @@ class PlacementDriftMoveTest {
         assertThat(rig.reason(ConditionType.PlacementDrift)).isEqualTo("NoneDrifted");
         assertThat(node(0)).isEqualTo("n0");
         assertThat(node(2)).isEqualTo("n2");
+    }
+
+    /**
+     * The drift check counts on spare s2, but kube-scheduler refuses it for reasons of its own (CPU, say:
+     * the glue is told not to bind there): broker 2's new pod waits, avoiding n2. Once n2 is labelled
+     * back into rack c, it fits again: the avoidance is dropped and the broker returns there.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void aMovedBrokerThatNoNodeTakesGoesBackOnceItsOldNodeFitsAgain() throws Exception {
+        PLACES.put(2, List.of("n2"));
+        String uid = pod(2).getMetadata().getUid();
+        relabel("n2", "x");
+        rig.advance(NodeLabels.MAX_AGE.plusSeconds(1));
+        await("broker 2's new pod waits, avoiding n2").atMost(WAIT).until(() -> {
+            V1Pod p = pod(2);
+            return p != null && !uid.equals(p.getMetadata().getUid()) && p.getSpec().getNodeName() == null
+                    && "n2".equals(p.getMetadata().getAnnotations().get("berth.dev/avoid-node"));
+        });
+        await("and keeps waiting while n2 drifts").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> node(2) == null && rig.cluster().getStatus().operation() != null);
+
+        relabel("n2", "c");
+        rig.advance(NodeLabels.MAX_AGE.plusSeconds(1)); // n2's labels are read again
+        await("back on n2, the move over").atMost(WAIT).until(() -> "n2".equals(node(2))
+                && rig.cluster().getStatus().operation() == null);
+        assertThat(pod(2).getMetadata().getAnnotations().get("berth.dev/avoid-node")).as("the avoidance dropped").isNull();
+        assertThat(rig.reason(ConditionType.PlacementDrift)).isEqualTo("NoneDrifted");
+    }
+
+    private static void relabel(String node, String rack) throws Exception {
+        io.kubernetes.client.util.PatchUtils.patch(V1Node.class, () -> rig.core.patchNode(node,
+                new V1Patch("{\"metadata\":{\"labels\":{\"" + ZONE + "\":\"" + rack + "\"}}}")).buildCall(null),
+                V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, rig.bed.apiClient());
     }
 
     private static V1Pod pod(int id) throws Exception {
