@@ -1,17 +1,5 @@
 package dev.berth.operator.reconcile;
 
-import dev.berth.operator.act.Leadership;
-import dev.berth.operator.api.OperationStatus;
-import dev.berth.operator.model.ClusterSnapshot;
-import dev.berth.operator.model.PartitionState;
-import dev.berth.operator.plan.BatchOrigins;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.SortedMap;
-import java.util.TreeSet;
-
 import static dev.berth.operator.reconcile.RestartStep.AVOID_NODE;
 import static dev.berth.operator.reconcile.RestartStep.DONE;
 import static dev.berth.operator.reconcile.RestartStep.FOR_SCALE;
@@ -24,6 +12,18 @@ import static dev.berth.operator.reconcile.RestartStep.SKIPPED;
 import static dev.berth.operator.reconcile.RestartStep.SOON;
 import static dev.berth.operator.reconcile.RestartStep.notBlocked;
 import static dev.berth.operator.reconcile.RestartStep.progress;
+
+import dev.berth.operator.act.Leadership;
+import dev.berth.operator.api.OperationStatus;
+import dev.berth.operator.model.ClusterSnapshot;
+import dev.berth.operator.model.PartitionState;
+import dev.berth.operator.plan.BatchOrigins;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeSet;
 
 /**
  * Steps 6 and 7 of a leader-aware restart ({@link RestartStep}): once broker b is back in sync, or
