@@ -237,10 +237,11 @@ public final class StatusBuilder {
                 + behind(op));
     }
 
-    /** {@code PlacementDrift}: which brokers sit on nodes the extender would refuse them now, and what becomes of them. */
+    /** {@code PlacementDrift}: the brokers on nodes the extender would refuse them now, and what becomes of them. */
     static Condition placementDrift(KafkaCluster c, KubeView view, OperationStatus op) {
         if (view.nodeRacks() == null) {
-            return Condition.unknown(ConditionType.PlacementDrift, "NodesNotRead", "The broker nodes' labels are not read.");
+            return Condition.unknown(ConditionType.PlacementDrift, "NodesNotRead",
+                    "The broker nodes' labels are not read.");
         }
         Map<Integer, PlacementDrift.Finding> found = PodDrift.drifted(c, view);
         if (found.isEmpty()) {

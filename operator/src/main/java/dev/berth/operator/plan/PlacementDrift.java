@@ -122,8 +122,9 @@ public final class PlacementDrift {
             Reason r = HardRules.check(pod, new NodeFacts(p.node(), rack, null, others));
             Integer lowest = others.isEmpty() ? null : others.get(0).brokerId(); // ids come in order
             if (r == Reason.RACK_MISMATCH || r == Reason.SAME_CLUSTER_BROKER && lowest < id) {
-                boolean movable = !localStorage && (p.rack() == null || rackNodes.getOrDefault(p.rack(), Set.of()).stream().anyMatch(n ->
-                        HardRules.check(new BrokerPod(namespace, p.pod(), null, cluster, id, p.rack(), p.node(), null),
+                BrokerPod leaving = new BrokerPod(namespace, p.pod(), null, cluster, id, p.rack(), p.node(), null);
+                boolean movable = !localStorage && (p.rack() == null || rackNodes.getOrDefault(p.rack(), Set.of())
+                        .stream().anyMatch(n -> HardRules.check(leaving,
                                 new NodeFacts(n, p.rack(), null, othersOn(namespace, cluster, byId, n, id))) == null));
                 out.put(id, new Finding(id, p.node(), r, rack, p.rack(), r == Reason.SAME_CLUSTER_BROKER ? lowest : null,
                         localStorage ? Verdict.STAY_LOCAL_STORAGE : movable ? Verdict.MOVE : Verdict.STAY_NO_OTHER_NODE));

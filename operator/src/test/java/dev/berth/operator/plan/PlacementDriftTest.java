@@ -80,8 +80,8 @@ class PlacementDriftTest {
     @Test
     void aNodeItWasMovedOffFitsAgainOnlyWhenTheSameRulesTakeItThere() {
         // broker 1, pinned to rack b, unbound (its new pod waits), avoiding n1
-        Map<Integer, PlacementDrift.Placed> brokers = Map.of(0, on("n0", "a"), 1, new PlacementDrift.Placed("p1", null, "b"),
-                3, on("s1", "b"));
+        Map<Integer, PlacementDrift.Placed> brokers = Map.of(0, on("n0", "a"),
+                1, new PlacementDrift.Placed("p1", null, "b"), 3, on("s1", "b"));
         record Fit(String why, Map<String, String> nodeRacks, String node, boolean fits) {}
         Fit[] rows = {
             new Fit("relabelled back into its rack", Map.of("n1", "b"), "n1", true),

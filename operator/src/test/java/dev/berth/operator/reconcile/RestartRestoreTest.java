@@ -17,9 +17,11 @@ class RestartRestoreTest {
     static final List<Row> ROWS = List.of(
             new Row("recorded, preferred in sync but not leading", List.of(1, 0, 2), 0, List.of(0, 1, 2), true, true),
             new Row("recorded, preferred leads already", List.of(1, 0, 2), 1, List.of(0, 1, 2), true, false),
-            new Row("recorded, preferred out of the ISR: the election would fail", List.of(1, 0, 2), 0, List.of(0, 2), true, false),
+            new Row("recorded, preferred out of the ISR: the election would fail", List.of(1, 0, 2), 0, List.of(0, 2),
+                    true, false),
             new Row("not recorded, broker 0 preferred and in sync", List.of(0, 1, 2), 1, List.of(0, 1, 2), false, true),
-            new Row("not recorded, broker 0 preferred but still catching up", List.of(0, 1, 2), 1, List.of(1, 2), false, false),
+            new Row("not recorded, broker 0 preferred but still catching up", List.of(0, 1, 2), 1, List.of(1, 2),
+                    false, false),
             new Row("not recorded, another broker preferred", List.of(2, 0, 1), 0, List.of(0, 1, 2), false, false),
             new Row("no replicas listed", List.of(), -1, List.of(), true, false));
 
