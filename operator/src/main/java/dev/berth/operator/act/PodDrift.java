@@ -122,14 +122,16 @@ public final class PodDrift {
         });
         String rackLabel = c.getSpec().placement().rackLabel();
         KubeView racked = view.withNodeRacks(nodes.racks(bound, rackLabel));
+        if (c.getSpec().brokers().storage().isLocal()) {
+            return racked; // its drifted brokers stay: no rack needs listing
+        }
         Set<String> racks = new TreeSet<>();
         drifted(c, racked).values().forEach(f -> {
             if (f.brokerRack() != null) {
                 racks.add(f.brokerRack());
             }
         });
-        return racks.isEmpty() || c.getSpec().brokers().storage().isLocal() ? racked
-                : racked.withRackNodes(nodes.schedulable(rackLabel, racks));
+        return racks.isEmpty() ? racked : racked.withRackNodes(nodes.schedulable(rackLabel, racks));
     }
 
     /**
