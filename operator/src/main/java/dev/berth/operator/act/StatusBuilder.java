@@ -63,7 +63,16 @@ public final class StatusBuilder {
             List<Problem> problems,
             List<PodAction> actions,
             OperationStatus operation,
-            List<Condition> extraConditions) {}
+            List<Condition> extraConditions,
+            OperationStatus suspended) {
+
+        /** Inputs of a pass with no operation suspended. */
+        public Inputs(KafkaCluster cluster, KubeView kube, KafkaView kafka, SortedSet<Integer> desiredBrokers,
+                Set<Integer> leavingBrokers, List<Problem> problems, List<PodAction> actions, OperationStatus operation,
+                List<Condition> extraConditions) {
+            this(cluster, kube, kafka, desiredBrokers, leavingBrokers, problems, actions, operation, extraConditions, null);
+        }
+    }
 
     public static KafkaClusterStatus build(Inputs in, Clock clock) {
         KafkaCluster c = in.cluster();
@@ -174,7 +183,8 @@ public final class StatusBuilder {
         fresh.addAll(in.extraConditions());
         List<Condition> conditions = Conditions.merge(prev.conditions(), fresh, c.generation(), clock);
         return new KafkaClusterStatus(c.generation(), phase.name(),
-                readyBrokers + "/" + c.getSpec().brokers().replicas(), conditions, brokers, controllers, in.operation());
+                readyBrokers + "/" + c.getSpec().brokers().replicas(), conditions, brokers, controllers, in.operation(),
+                in.suspended());
     }
 
     private static Condition outOfDate(List<String> drift, OperationStatus op) {

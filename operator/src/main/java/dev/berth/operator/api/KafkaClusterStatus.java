@@ -12,6 +12,8 @@ import java.util.List;
  * @param brokers one row per broker id, sorted by id; it also remembers each broker's rack
  * @param controllers one row per controller, sorted by id; it remembers their racks as well
  * @param operation the day-2 operation in flight, or {@code null}
+ * @param suspended a data move that made way for a move off a cordoned node, or {@code null}: it
+ *     resumes, from where it stood, once no such move is wanted and no operation is in flight
  */
 public record KafkaClusterStatus(
         Long observedGeneration,
@@ -20,7 +22,8 @@ public record KafkaClusterStatus(
         List<Condition> conditions,
         List<BrokerStatus> brokers,
         List<NodeStatus> controllers,
-        OperationStatus operation) {
+        OperationStatus operation,
+        OperationStatus suspended) {
 
     /** Values of {@code status.phase}. */
     public enum Phase {
@@ -45,7 +48,7 @@ public record KafkaClusterStatus(
     }
 
     public static KafkaClusterStatus empty() {
-        return new KafkaClusterStatus(0L, null, null, null, null, null, null);
+        return new KafkaClusterStatus(0L, null, null, null, null, null, null, null);
     }
 
     /** The condition of that type, or {@code null}. */

@@ -35,6 +35,9 @@ public final class ClusterGauges {
     static final Gauge OPERATION = Gauge.build("berth_operator_operation_in_flight",
             "1 for the type of the day-2 operation in flight (status.operation.type); no series when none runs.")
             .labelNames("namespace", "cluster", "type").register();
+    static final Gauge SUSPENDED = Gauge.build("berth_operator_operation_suspended",
+            "1 for the type of a day-2 operation set aside while a pod moves off a cordoned node (status.suspended.type);"
+                    + " no series when none is.").labelNames("namespace", "cluster", "type").register();
     static final Gauge LEADER_BYTES_IN = Gauge.build("berth_operator_broker_leader_bytes_in_per_second",
             "Estimated produce bytes/s into the partitions the broker leads (status.brokers[].bytesInPerSec).")
             .labelNames("namespace", "cluster", "broker").register();
@@ -54,7 +57,7 @@ public final class ClusterGauges {
     /** namespace/name to what was published for it last. */
     private static final Map<String, Published> PUBLISHED = new HashMap<>();
 
-    private record Published(Set<String> brokers, String operation) {}
+    private record Published(Set<String> brokers, String operation, String suspended) {}
 
     private ClusterGauges() {}
 
@@ -83,17 +86,24 @@ public final class ClusterGauges {
             }
         }
         String operation = status.operation() == null ? null : status.operation().type();
-        if (operation != null) {
-            OPERATION.labels(namespace, cluster, operation).set(1);
-        }
-        Published before = PUBLISHED.put(namespace + "/" + cluster, new Published(brokers, operation));
+        String suspended = status.suspended() == null ? null : status.suspended().type();
+        Published before = PUBLISHED.put(namespace + "/" + cluster, new Published(brokers, operation, suspended));
         if (before != null) {
             Set<String> gone = new TreeSet<>(before.brokers());
             gone.removeAll(brokers);
             gone.forEach(id -> removeBroker(namespace, cluster, id));
-            if (before.operation() != null && !before.operation().equals(operation)) {
-                OPERATION.remove(namespace, cluster, before.operation());
-            }
+        }
+        typed(OPERATION, namespace, cluster, before == null ? null : before.operation(), operation);
+        typed(SUSPENDED, namespace, cluster, before == null ? null : before.suspended(), suspended);
+    }
+
+    /** The one series of {@code gauge} for type {@code now} (none when null), the one for {@code before} removed. */
+    private static void typed(Gauge gauge, String namespace, String cluster, String before, String now) {
+        if (before != null && !before.equals(now)) {
+            gauge.remove(namespace, cluster, before);
+        }
+        if (now != null) {
+            gauge.labels(namespace, cluster, now).set(1);
         }
     }
 
@@ -105,9 +115,8 @@ public final class ClusterGauges {
         }
         READY.remove(namespace, cluster);
         before.brokers().forEach(id -> removeBroker(namespace, cluster, id));
-        if (before.operation() != null) {
-            OPERATION.remove(namespace, cluster, before.operation());
-        }
+        typed(OPERATION, namespace, cluster, before.operation(), null);
+        typed(SUSPENDED, namespace, cluster, before.suspended(), null);
     }
 
     private static void removeBroker(String namespace, String cluster, String id) {

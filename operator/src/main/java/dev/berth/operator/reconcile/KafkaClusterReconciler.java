@@ -8,7 +8,6 @@ import dev.berth.operator.act.desired.DesiredConfigMap;
 import dev.berth.operator.act.desired.DesiredPvcs;
 import dev.berth.operator.act.desired.Names;
 import dev.berth.operator.api.Condition;
-import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.KafkaCluster;
 import dev.berth.operator.api.NodeStatus;
 import dev.berth.operator.api.OperationStatus;
@@ -17,14 +16,12 @@ import dev.berth.operator.api.SpecValidator.Problem;
 import dev.berth.operator.api.TopicReplication;
 import dev.berth.operator.metrics.ClusterGauges;
 import dev.berth.operator.metrics.OperatorMetrics;
-import dev.berth.operator.model.KafkaObservation;
 import dev.berth.operator.observe.KafkaObservations;
 import dev.berth.operator.observe.KafkaView;
 import dev.berth.operator.observe.KubeInformers;
 import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.act.PodDrift;
 import dev.berth.operator.observe.NodeLabels;
-import dev.berth.operator.plan.BatchOrigins;
 import dev.berth.operator.plan.BrokerIds;
 import dev.berth.operator.plan.PodAction;
 import dev.berth.operator.plan.PodPlanner;
@@ -43,8 +40,6 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,35 +127,9 @@ public final class KafkaClusterReconciler implements Reconciler {
         return true;
     }
 
-    /**
-     * A KafkaCluster deleted while its operation ran: nothing will reconcile it again, so its running
-     * moves are cancelled (Kafka puts each partition back on its replicas from before, all in sync) and
-     * its throttles cleared, best effort, from what the last pass saw. Before, a drain's 20 KB/s throttles
-     * stayed on every broker for good (an orphaning delete, or a cluster deleted and created again; found
-     * by a probe). With the usual cascading delete the brokers go away anyway.
-     */
+    /** A KafkaCluster deleted while its operation ran: {@link StoppedOperations#deleted}. */
     private void abandonOnDeletion(String key) {
-        OperationStatus op = lastOperation.remove(key);
-        Admin admin = kafka.admin(key);
-        KafkaObservation known = kafka.latest(key).observation();
-        if (op == null || admin == null || known == null) {
-            return;
-        }
-        try {
-            Set<String> ours = BatchOrigins.decode(op.details().get(MoveCancel.ORIGINS)).keySet();
-            List<TopicPartition> running = new ArrayList<>();
-            ReassignmentExecutorAccess.running(admin).keySet().forEach(tp -> {
-                if (ours.contains(MoveCancel.name(tp))) {
-                    running.add(tp);
-                }
-            });
-            int cancelled = running.isEmpty() ? 0 : MoveCancel.cancel(admin, running).size();
-            Reshuffle.clearThrottlesIfIdle(admin, known.snapshot());
-            LOG.info("{} deleted during its {} of brokers {}: {} running moves cancelled, throttles cleared once idle",
-                    key, op.type(), op.brokers(), cancelled);
-        } catch (Exception e) {
-            LOG.warn("{} deleted during its {}: its moves and throttles were not cleaned up: {}", key, op.type(), e.toString());
-        }
+        StoppedOperations.deleted(key, lastOperation.remove(key), kafka.admin(key), kafka.latest(key).observation());
     }
 
     private Result reconcileOne(Request request) {
@@ -202,7 +171,8 @@ public final class KafkaClusterReconciler implements Reconciler {
                         DesiredPvcs.brokerVolumeKinds(seen.kube().pvcs().values(), seen.kube().pods())));
         if (!problems.isEmpty()) {
             remember(key, seen.operation());
-            boolean written = statusWrites.write(seen.status(problems, List.of(), seen.operation(), paused(key, seen.operation())));
+            boolean written = statusWrites.write(seen.status(problems, List.of(), seen.operation(), paused(key, seen.operation()),
+                    seen.suspended()));
             OperatorMetrics.RECONCILES.labels("invalid").inc();
             return new Result(true, written ? interval : AGAIN_AFTER_STALE);
         }
@@ -217,7 +187,7 @@ public final class KafkaClusterReconciler implements Reconciler {
         if (!created.isEmpty()) {
             kafka.refresh(key);
         }
-        if (!statusWrites.write(seen.status(List.of(), created, steps.operation(), steps.conditions()))) {
+        if (!statusWrites.write(seen.status(List.of(), created, steps.operation(), steps.conditions(), steps.suspended()))) {
             if (statusWrites.keepOperation(cluster, seen.operation(), steps.operation())) {
                 events.flush(writer, cluster); // what the pass did to Kafka is recorded: so are its Events
             } else {
@@ -246,8 +216,12 @@ public final class KafkaClusterReconciler implements Reconciler {
             Set<Integer> leaving, SortedSet<Integer> desired) {
 
         StatusBuilder.Inputs status(List<Problem> problems, List<PodAction> created, OperationStatus op,
-                List<Condition> extra) {
-            return new StatusBuilder.Inputs(cluster, kube, kafka, desired, leaving, problems, created, op, extra);
+                List<Condition> extra, OperationStatus suspended) {
+            return new StatusBuilder.Inputs(cluster, kube, kafka, desired, leaving, problems, created, op, extra, suspended);
+        }
+
+        OperationStatus suspended() {
+            return cluster.getStatus().suspended();
         }
     }
 
@@ -262,57 +236,36 @@ public final class KafkaClusterReconciler implements Reconciler {
         return new Observed(cluster, view, kafka.latest(key), operation, leaving, desired);
     }
 
-    private record Steps(OperationStatus operation, List<Condition> conditions, Duration requeue) {}
+    private record Steps(OperationStatus operation, List<Condition> conditions, Duration requeue, OperationStatus suspended) {}
 
-    /** The day-2 hook: each step sees the operation as the previous one left it. */
+    /**
+     * The day-2 hook: each step sees the operation as the previous one left it. An operation suspended
+     * to make way for a move off a cordoned node is resumed first when nothing holds it any more.
+     */
     private Steps runOperationSteps(String key, Observed seen, StepEvents events) throws Exception {
-        StepContext ctx = new StepContext(seen.cluster(), seen.kube(), seen.kafka(), kafka.admin(key), seen.desired(),
-                seen.operation(), writer, clock, events);
+        StepContext ctx = MakeWay.resumed(new StepContext(seen.cluster(), seen.kube(), seen.kafka(), kafka.admin(key),
+                seen.desired(), seen.operation(), writer, clock, events, seen.suspended()));
         List<Condition> conditions = new ArrayList<>();
         Duration requeue = interval;
         for (OperationStep step : steps) {
             StepResult r = step.step(ctx);
             if (r.applies()) {
                 ctx = ctx.withOperation(r.operation());
+                if (r.suspend() != null) {
+                    ctx = ctx.withSuspended(r.suspend());
+                }
                 conditions.addAll(r.conditions());
                 if (r.requeueAfter() != null && r.requeueAfter().compareTo(requeue) < 0) {
                     requeue = r.requeueAfter();
                 }
             }
         }
-        return new Steps(ctx.operation(), conditions, requeue);
+        return new Steps(ctx.operation(), conditions, requeue, ctx.suspended());
     }
 
-    /**
-     * An invalid spec stops every step, and with them an operation in flight: say so in its Blocked
-     * condition (it resumes when the spec is fixed), and take its throttles off once nothing moves.
-     */
+    /** An invalid spec stops every step, and with them an operation in flight: {@link StoppedOperations#paused}. */
     private List<Condition> paused(String key, OperationStatus op) {
-        if (op == null) {
-            return List.of();
-        }
-        Admin admin = kafka.admin(key);
-        KafkaObservation known = kafka.latest(key).observation();
-        if (admin != null && known != null) {
-            try {
-                Reshuffle.clearThrottlesIfIdle(admin, known.snapshot());
-            } catch (RuntimeException e) {
-                LOG.warn("reconcile {}: throttles of the paused {} not cleared yet: {}", key, op.type(), e.toString());
-            }
-        }
-        if (HotPartitionStep.TYPE.equals(op.type())) {
-            // no Blocked condition of its own (SpecValid says what to fix); in phase MovingReplicas its
-            // throttles come off above once Kafka's running moves end, and it goes on when the spec is fixed
-            return List.of();
-        }
-        ConditionType blocked = OperationStatus.SCALE_UP.equals(op.type()) ? ConditionType.ScaleUpBlocked
-                : RestartStep.TYPE.equals(op.type()) || ControllerRollStep.TYPE.equals(op.type())
-                ? ConditionType.RestartBlocked : ConditionType.ScaleDownBlocked;
-        String of = ControllerRollStep.TYPE.equals(op.type()) ? "controllers "
-                + op.details().getOrDefault(ControllerRollStep.CONTROLLERS, "") : "brokers " + op.brokers();
-        return List.of(Condition.of(blocked, true, "SpecInvalid", "The " + op.type() + " of " + of
-                + " is paused while the spec is invalid (see SpecValid); it resumes once the spec is fixed."
-                + " Its throttles are off while nothing moves."));
+        return StoppedOperations.paused(key, op, kafka.admin(key), kafka.latest(key).observation());
     }
 
     /** Broker ids with a status row or a live pod. */

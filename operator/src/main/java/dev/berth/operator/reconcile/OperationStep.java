@@ -18,12 +18,13 @@ public interface OperationStep {
 
     /**
      * The gate every Kafka-moving step of operation {@code type} passes first: while another operation is
-     * in flight it does nothing; while Kafka cannot be reached it starts nothing and keeps its own operation
-     * as it is, coming back after {@code again}. {@code null} means: go on.
+     * in flight, or suspended while pods move off cordoned nodes ({@link MakeWay#holdsBack}), it does
+     * nothing; while Kafka cannot be reached it starts nothing and keeps its own operation as it is, coming
+     * back after {@code again}. {@code null} means: go on.
      */
     static StepResult gate(StepContext ctx, String type, java.time.Duration again) {
         dev.berth.operator.api.OperationStatus op = ctx.operation();
-        if (op != null && !type.equals(op.type())) {
+        if (op != null && !type.equals(op.type()) || MakeWay.holdsBack(ctx, type)) {
             return StepResult.NOTHING;
         }
         if (!ctx.kafka().reachable() || ctx.admin() == null) {

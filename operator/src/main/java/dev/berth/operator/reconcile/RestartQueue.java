@@ -124,11 +124,12 @@ final class RestartQueue {
     /**
      * The first pod that must move off a cordoned node, as "broker 1 is on cordoned node n1", or null:
      * a drain waits for it (the disruption budgets hold its eviction), so a long data move makes way.
-     * Controllers count too; pods that stay (local storage) do not.
+     * Controllers count too; pods that stay (local storage) do not, nor brokers the spec no longer wants
+     * (no restart moves them: the scale-down removes them).
      */
     static String cordonMoveWanted(StepContext ctx) {
         for (CordonMoves.Finding f : PodDrift.cordoned(ctx.cluster(), ctx.kube()).values()) {
-            if (f.verdict() == CordonMoves.Verdict.MOVE) {
+            if (f.verdict() == CordonMoves.Verdict.MOVE && ctx.desiredBrokers().contains(f.broker())) {
                 return "broker " + f.broker() + " is " + f.describe();
             }
         }

@@ -45,6 +45,8 @@ import java.util.TreeSet;
  *       over, and chooses which to remove (the fewest bytes: a receiver that got little). Before, a
  *       lowered {@code brokers.replicas} let the scale-up run to its end, and the scale-down then moved
  *       the same bytes back off.
+ *   <li><b>Suspended</b> while a broker or controller must move off a cordoned node ({@link MakeWay}):
+ *       its running moves are cancelled and put back, the move off the node runs, then it resumes.
  * </ol>
  */
 public final class ScaleUpStep implements OperationStep {
@@ -72,6 +74,10 @@ public final class ScaleUpStep implements OperationStep {
             Set<Integer> surplus = surplus(op.brokers(), stillThere, ctx.desiredBrokers().size() - replicas);
             if (!surplus.isEmpty()) {
                 return abandon(ctx, op, surplus, "spec.brokers.replicas went down to " + replicas);
+            }
+            String cordon = MakeWay.moveWanted(ctx);
+            if (cordon != null) {
+                return MakeWay.suspend(ctx, op, PHASE, ConditionType.ScaleUpBlocked, cordon);
             }
         }
         if (op == null) {

@@ -59,7 +59,7 @@ final class StatusWrites {
         KafkaClusterStatus s = fresh.getStatus();
         try {
             writer.patchStatus(fresh, new KafkaClusterStatus(s.observedGeneration(), s.phase(), s.ready(), s.conditions(),
-                    s.brokers(), s.controllers(), after));
+                    s.brokers(), s.controllers(), after, s.suspended()));
             return true;
         } catch (ApiException e) {
             if (!KubeWriter.isStale(e)) {

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.Admin;
  * @param writer Kubernetes writes (pods, annotations)
  * @param clock time
  * @param events Events for the KafkaCluster, posted once the pass's status is written
+ * @param suspended the operation that made way for a move off a cordoned node ({@link MakeWay}), or {@code null}
  */
 public record StepContext(
         KafkaCluster cluster,
@@ -31,10 +32,21 @@ public record StepContext(
         OperationStatus operation,
         KubeWriter writer,
         Clock clock,
-        StepEvents events) {
+        StepEvents events,
+        OperationStatus suspended) {
+
+    /** A context with no operation suspended. */
+    public StepContext(KafkaCluster cluster, KubeView kube, KafkaView kafka, Admin admin, SortedSet<Integer> desiredBrokers,
+            OperationStatus operation, KubeWriter writer, Clock clock, StepEvents events) {
+        this(cluster, kube, kafka, admin, desiredBrokers, operation, writer, clock, events, null);
+    }
 
     public StepContext withOperation(OperationStatus op) {
-        return new StepContext(cluster, kube, kafka, admin, desiredBrokers, op, writer, clock, events);
+        return new StepContext(cluster, kube, kafka, admin, desiredBrokers, op, writer, clock, events, suspended);
+    }
+
+    public StepContext withSuspended(OperationStatus op) {
+        return new StepContext(cluster, kube, kafka, admin, desiredBrokers, operation, writer, clock, events, op);
     }
 
     /** Queues an Event on this KafkaCluster ({@link StepEvents}). */

@@ -41,6 +41,11 @@ public final class StepEvents {
         return pending.stream().map(Pending::reason).toList();
     }
 
+    /** Messages queued so far, in order (for tests). */
+    public List<String> messages() {
+        return pending.stream().map(Pending::message).toList();
+    }
+
     /** Posts every queued Event on {@code cluster}, then forgets them. */
     void flush(KubeWriter writer, KafkaCluster cluster) {
         for (Pending p : pending) {

@@ -12,12 +12,19 @@ import java.util.List;
  * @param operation the operation's new state; {@code null} clears {@code status.operation}
  * @param conditions conditions to set, e.g. {@code ScaleDownBlocked}
  * @param requeueAfter when to reconcile again, or {@code null} for the normal interval
+ * @param suspend the operation set aside to make way ({@link MakeWay}), written to {@code status.suspended};
+ *     {@code null} leaves that field as it was
  */
-public record StepResult(boolean applies, OperationStatus operation, List<Condition> conditions, Duration requeueAfter) {
+public record StepResult(boolean applies, OperationStatus operation, List<Condition> conditions, Duration requeueAfter,
+        OperationStatus suspend) {
     public static final StepResult NOTHING = new StepResult(false, null, List.of(), null);
 
     public StepResult {
         conditions = conditions == null ? List.of() : List.copyOf(conditions);
+    }
+
+    public StepResult(boolean applies, OperationStatus operation, List<Condition> conditions, Duration requeueAfter) {
+        this(applies, operation, conditions, requeueAfter, null);
     }
 
     public static StepResult of(OperationStatus operation, Duration requeueAfter, Condition... conditions) {

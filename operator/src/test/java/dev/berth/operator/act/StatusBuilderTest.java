@@ -94,7 +94,7 @@ class StatusBuilderTest {
         KafkaCluster c = cluster();
         c.setStatus(new KafkaClusterStatus(4L, "Running", "2/2", List.of(), List.of(
                 new BrokerStatus(0, "demo-broker-0", "n1", "rack-x", "Running", 1, 1, 100, 12),
-                new BrokerStatus(1, "demo-broker-1", "n2", "rack-y", "Running", 0, 1, 90, 0)), List.of(), null));
+                new BrokerStatus(1, "demo-broker-1", "n2", "rack-y", "Running", 0, 1, 90, 0)), List.of(), null, null));
         V1Pod b0 = ready(DesiredPods.broker(c, 0, "rack-x"), "n1");
         V1Pod ctl = ready(DesiredPods.controller(c, 0, null), "n3");
         KafkaClusterStatus s = build(c, view(b0, ctl), kafka(0, 1),
@@ -158,7 +158,7 @@ class StatusBuilderTest {
         }
         // the same broker missing from Kafka in a cluster that ran before: it was lost, not late
         KafkaCluster ran = cluster();
-        ran.setStatus(new KafkaClusterStatus(4L, "Running", "2/2", List.of(), List.of(), List.of(), null));
+        ran.setStatus(new KafkaClusterStatus(4L, "Running", "2/2", List.of(), List.of(), List.of(), null, null));
         KafkaClusterStatus lost = build(ran, view(ready(DesiredPods.broker(ran, 0, null), "n1"), ready(DesiredPods.broker(ran, 1,
                 null), "n2"), ready(DesiredPods.controller(ran, 0, null), "n3")), kafka(0), List.of(), null);
         assertThat(lost.phase()).isEqualTo("Degraded");

@@ -118,6 +118,8 @@ class CrdSchemaTest {
                 List.of(new BrokerStatus(0, "p", "n", "r", "Running", 1, 2, 3, 4, 5L, 6L)),
                 List.of(new NodeStatus(1000, "p", "n", "r", "Running")),
                 new OperationStatus("ScaleUp", "Moving", List.of(3), 1L, 2L, 3, 4, "2026-01-01T00:00:00Z", "m",
+                        Map.of("k", "v")),
+                new OperationStatus("ScaleUp", "Reassigning", List.of(3), 1L, 2L, 3, 4, "2026-01-01T00:00:00Z", "m",
                         Map.of("k", "v"))));
         JsonObject json = JSON.getGson().toJsonTree(c).getAsJsonObject();
         json.remove("metadata");

@@ -42,7 +42,8 @@ class HealthServerTest {
             assertThat(m.body()).contains("berth_operator_reconciles_total{outcome=\"ok\",}");
             assertThat(m.body()).as("the per-cluster gauges' families, before any cluster is seen")
                     .contains("# TYPE berth_operator_cluster_ready gauge", "# TYPE berth_operator_broker_leaders gauge",
-                            "# TYPE berth_operator_operation_in_flight gauge");
+                            "# TYPE berth_operator_operation_in_flight gauge",
+                            "# TYPE berth_operator_operation_suspended gauge");
             assertThat(get(s, "/nope").statusCode()).isEqualTo(404);
         }
     }

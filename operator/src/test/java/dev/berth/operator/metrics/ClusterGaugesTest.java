@@ -44,6 +44,24 @@ class ClusterGaugesTest {
     }
 
     @Test
+    void aSuspendedOperationHasItsOwnSeriesWhileItIsSetAside() {
+        OperationStatus scaleUp = op("ScaleUp");
+        ClusterGauges.publish(NS, "aside", status(true, op("Restart"), scaleUp, broker(0, 1, 1, 1)));
+        assertThat(typed("berth_operator_operation_suspended", "aside", "ScaleUp")).isEqualTo(1.0);
+        assertThat(typed("berth_operator_operation_in_flight", "aside", "Restart")).isEqualTo(1.0);
+        assertThat(typed("berth_operator_operation_in_flight", "aside", "ScaleUp")).isNull();
+
+        ClusterGauges.publish(NS, "aside", status(true, scaleUp, null, broker(0, 1, 1, 1))); // resumed
+        assertThat(typed("berth_operator_operation_suspended", "aside", "ScaleUp")).as("resumed: no series").isNull();
+        assertThat(typed("berth_operator_operation_in_flight", "aside", "ScaleUp")).isEqualTo(1.0);
+        assertThat(typed("berth_operator_operation_in_flight", "aside", "Restart")).isNull();
+
+        ClusterGauges.publish(NS, "aside", status(true, op("Restart"), scaleUp, broker(0, 1, 1, 1)));
+        ClusterGauges.forget(NS, "aside");
+        assertThat(typed("berth_operator_operation_suspended", "aside", "ScaleUp")).as("deleted").isNull();
+    }
+
+    @Test
     void aBrokersDiskIsPublishedWhileKafkaReportsIt() {
         ClusterGauges.publish(NS, "orders", status(true, null, new BrokerStatus(0, "p", "n", "r", "Running", 0, 0, 0, 0,
                 400L, 1000L), broker(1, 0, 0, 0)));
@@ -76,10 +94,17 @@ class ClusterGaugesTest {
     }
 
     private static KafkaClusterStatus status(boolean ready, String operation, BrokerStatus... brokers) {
-        OperationStatus op = operation == null ? null
-                : new OperationStatus(operation, "Phase", List.of(), null, null, null, null, "2026-11-27T00:00:00Z", "", Map.of());
+        return status(ready, operation == null ? null : op(operation), null, brokers);
+    }
+
+    private static KafkaClusterStatus status(boolean ready, OperationStatus op, OperationStatus suspended,
+            BrokerStatus... brokers) {
         return new KafkaClusterStatus(1L, "Running", "", List.of(Condition.of(ConditionType.Ready, ready, "R", "m")),
-                List.of(brokers), List.of(), op);
+                List.of(brokers), List.of(), op, suspended);
+    }
+
+    private static OperationStatus op(String type) {
+        return new OperationStatus(type, "Phase", List.of(), null, null, null, null, "2026-11-27T00:00:00Z", "", Map.of());
     }
 
     private static BrokerStatus broker(int id, int leaders, long bytesIn, long bytes) {
@@ -102,5 +127,10 @@ class ClusterGaugesTest {
     private static Double sample(String name, String cluster, String broker) {
         return CollectorRegistry.defaultRegistry.getSampleValue(name, new String[] {"namespace", "cluster", "broker"},
                 new String[] {NS, cluster, broker});
+    }
+
+    private static Double typed(String name, String cluster, String type) {
+        return CollectorRegistry.defaultRegistry.getSampleValue(name, new String[] {"namespace", "cluster", "type"},
+                new String[] {NS, cluster, type});
     }
 }

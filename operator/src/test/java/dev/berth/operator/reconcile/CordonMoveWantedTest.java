@@ -31,7 +31,11 @@ class CordonMoveWantedTest {
     static final KafkaClusterSpec LOCAL = NETWORK.withBrokers(new BrokersSpec(2, new StorageSpec("100Gi", null, true),
             null, null));
 
-    record Row(String why, KafkaClusterSpec spec, Set<String> cordoned, String wanted) {}
+    record Row(String why, KafkaClusterSpec spec, Set<String> cordoned, String wanted, Set<Integer> desired) {
+        Row(String why, KafkaClusterSpec spec, Set<String> cordoned, String wanted) {
+            this(why, spec, cordoned, wanted, Set.of(0, 1));
+        }
+    }
 
     @Test
     void aBrokerOrControllerThatMustMoveOffACordonedNodeIsWantedOnesThatStayAreNot() {
@@ -44,6 +48,8 @@ class CordonMoveWantedTest {
             new Row("the controller's node", NETWORK, Set.of("m0"), "controller 1000 is on cordoned node m0"),
             new Row("a node nobody is on", NETWORK, Set.of("s9"), null),
             new Row("a local broker stays with its data: nothing to make way for", LOCAL, Set.of("n1"), null),
+            new Row("a broker the spec no longer wants: no restart moves it, the scale-down removes it", NETWORK,
+                    Set.of("n1"), null, Set.of(0)),
         };
         for (Row r : rows) {
             KafkaCluster c = new KafkaCluster(new V1ObjectMeta().name("demo").namespace("kafka")
@@ -56,7 +62,7 @@ class CordonMoveWantedTest {
             k0.getSpec().setNodeName("m0");
             KubeView view = new KubeView(Map.of(b0.getMetadata().getName(), b0, b1.getMetadata().getName(), b1,
                     k0.getMetadata().getName(), k0), Map.of(), Map.of(), Map.of(), Set.of(), r.cordoned());
-            StepContext ctx = new StepContext(c, view, null, null, new TreeSet<>(List.of(0, 1)), null, null,
+            StepContext ctx = new StepContext(c, view, null, null, new TreeSet<>(r.desired()), null, null,
                     Clock.fixed(Instant.EPOCH, ZoneOffset.UTC), new StepEvents());
             assertThat(RestartQueue.cordonMoveWanted(ctx)).as(r.why()).isEqualTo(r.wanted());
         }

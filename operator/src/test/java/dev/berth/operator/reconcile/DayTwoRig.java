@@ -171,7 +171,7 @@ final class DayTwoRig implements AutoCloseable {
         dev.berth.operator.api.KafkaClusterStatus s = c.getStatus();
         new dev.berth.operator.act.KubeWriter(bed.apiClient(), Clock.systemUTC()).patchStatus(c,
                 new dev.berth.operator.api.KafkaClusterStatus(s.observedGeneration(), s.phase(), s.ready(), s.conditions(),
-                        s.brokers(), s.controllers(), op));
+                        s.brokers(), s.controllers(), op, s.suspended()));
     }
 
     /** Moves the operators' clock {@code by} ahead of the system's (cumulative). */

@@ -95,7 +95,7 @@ class StaleStatusWriteTest {
                 null, "2026-11-26T12:00:00Z", "written by the replica that leads now", Map.of());
         KafkaClusterStatus s = now.getStatus();
         new KubeWriter(bed.apiClient(), Clock.systemUTC()).patchStatus(now, new KafkaClusterStatus(s.observedGeneration(),
-                s.phase(), s.ready(), s.conditions(), s.brokers(), s.controllers(), theirs));
+                s.phase(), s.ready(), s.conditions(), s.brokers(), s.controllers(), theirs, null));
 
         int before = passes.get();
         resume.countDown();
@@ -128,7 +128,7 @@ class StaleStatusWriteTest {
         KafkaCluster now = OperatorFixture.get(bed, NS, "edited");
         KafkaClusterStatus s = now.getStatus();
         new KubeWriter(bed.apiClient(), Clock.systemUTC()).patchStatus(now, new KafkaClusterStatus(s.observedGeneration(),
-                s.phase(), s.ready(), s.conditions(), s.brokers(), s.controllers(), running));
+                s.phase(), s.ready(), s.conditions(), s.brokers(), s.controllers(), running, null));
         OperationStatus submitted = new OperationStatus(OperationStatus.SCALE_UP, "Reassigning", List.of(3), 0L, 1000L, 0,
                 1, "2026-11-26T12:00:00Z", "a batch was submitted", Map.of(MoveCancel.ORIGINS, "orders-0:1,2,0"));
         heldPassReturns = submitted;
