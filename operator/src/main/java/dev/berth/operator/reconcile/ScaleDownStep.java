@@ -1,6 +1,5 @@
 package dev.berth.operator.reconcile;
 
-import dev.berth.operator.act.BrokerRemover;
 import dev.berth.operator.act.DrainVerifier;
 import dev.berth.operator.act.desired.Names;
 import dev.berth.operator.api.Condition;
@@ -19,18 +18,14 @@ import dev.berth.operator.plan.Problem;
 import dev.berth.operator.plan.ReassignmentPlan;
 import dev.berth.operator.plan.ReassignmentPlanner;
 import dev.berth.operator.plan.RemovalChooser;
-import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
 /**
  * Scale-down without data loss, as a state machine whose state is {@code status.operation}
@@ -50,16 +45,17 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
  *       leaving broker that went offline is still drained (Kafka reassigns away from it). If
  *       the plan becomes impossible meanwhile (say a new topic of a higher RF), the drain pauses
  *       with {@code ScaleDownBlocked=True} and the reason.
- *   <li><b>Verifying</b>: {@link DrainVerifier} asks Kafka (describeTopics, describeLogDirs,
- *       listPartitionReassignments); anything found sends the operation back to Draining.
+ *   <li><b>Verifying</b> ({@link ScaleDownRemoval#verify}): {@link DrainVerifier} asks Kafka
+ *       (describeTopics, describeLogDirs, listPartitionReassignments); anything found sends the
+ *       operation back to Draining.
  *   <li><b>Called off</b> (Draining or Verifying only): when the spec wants a leaving broker again
  *       (replicas raised back, or another broker named instead; {@link BrokerIds#stillLeaving}), the
  *       moves off it are cancelled and it stays ({@code ScaleDownCancelled} Event); the drain goes on
  *       for the other leaving brokers, or ends.
- *   <li><b>Removing</b>: per broker, verified empty again right before its pod is deleted (the
- *       broker stops); once Kafka shows it fenced (stopped), {@code unregisterBroker}; once Kafka
- *       no longer lists it at all, its PVC is deleted. Done when no pod, registration or PVC is
- *       left.
+ *   <li><b>Removing</b> ({@link ScaleDownRemoval#remove}): per broker, verified empty again right
+ *       before its pod is deleted (the broker stops); once Kafka shows it fenced (stopped),
+ *       {@code unregisterBroker}; once Kafka no longer lists it at all, its PVC is deleted. Done when
+ *       no pod, registration or PVC is left.
  * </ol>
  * Every phase re-reads Kafka, so an operator stopped anywhere resumes from status, and no pod is
  * deleted unless Kafka said, moments before, that its broker holds nothing.
@@ -86,8 +82,8 @@ public final class ScaleDownStep implements OperationStep {
             return callOff(ctx, op, back);
         }
         return switch (op.phase()) {
-            case VERIFYING -> verify(ctx, op);
-            case REMOVING -> remove(ctx, op);
+            case VERIFYING -> ScaleDownRemoval.verify(ctx, op);
+            case REMOVING -> ScaleDownRemoval.remove(ctx, op);
             default -> drain(ctx, op);
         };
     }
@@ -283,85 +279,6 @@ public final class ScaleDownStep implements OperationStep {
     private static String draining(OperationStatus op) {
         return "Draining brokers " + op.brokers() + ": " + op.bytesMoved() + " of " + op.bytesTotal()
                 + " bytes moved, " + (op.partitionsTotal() - op.partitionsDone()) + " partitions left.";
-    }
-
-    private StepResult verify(StepContext ctx, OperationStatus op) throws Exception {
-        DrainVerifier verifier = new DrainVerifier(ctx.admin());
-        for (int id : op.brokers()) {
-            DrainVerifier.DrainReport r = verifier.verify(id);
-            if (!r.empty()) {
-                return StepResult.of(Reshuffle.phase(op, DRAINING, "Broker " + id
-                        + " still holds data (" + String.join(", ", r.findings()) + "); draining again."),
-                        Duration.ofSeconds(1));
-            }
-        }
-        String message = "Brokers " + op.brokers() + " verified empty by Kafka (describeTopics, "
-                + "describeLogDirs, no reassignment in flight); removing them.";
-        ctx.event("Normal", ScaleEvent.SCALE_DOWN_VERIFIED.reason(), message);
-        return StepResult.of(Reshuffle.phase(op, REMOVING, message), Duration.ofMillis(500));
-    }
-
-    private StepResult remove(StepContext ctx, OperationStatus op) throws Exception {
-        BrokerRemover remover = new BrokerRemover(ctx.writer().core(), ctx.admin());
-        DrainVerifier verifier = new DrainVerifier(ctx.admin());
-        Map<Integer, V1Pod> pods = ctx.kube().podsByNodeId(Names.ROLE_BROKER);
-        String ns = ctx.cluster().namespace();
-        List<Integer> left = new ArrayList<>();
-        for (int id : op.brokers()) {
-            String podName = Names.brokerPod(ctx.cluster().name(), id);
-            V1Pod pod = pods.get(id);
-            if (pod != null && !KubeView.isTerminating(pod)) {
-                DrainVerifier.DrainReport r = verifier.verify(id);
-                if (!r.empty()) {
-                    return StepResult.of(Reshuffle.phase(op, DRAINING, "Broker " + id
-                            + " holds data again (" + String.join(", ", r.findings())
-                            + "); draining again before removal."), Duration.ofSeconds(1));
-                }
-                remover.deletePod(ns, podName);
-                left.add(id);
-                continue;
-            }
-            Registration reg = registration(ctx, id);
-            if (pod != null || reg == Registration.ALIVE) {
-                left.add(id); // the broker is still stopping
-                continue;
-            }
-            if (reg == Registration.FENCED) {
-                remover.unregisterBroker(id);
-                left.add(id); // confirmed gone on the next pass
-                continue;
-            }
-            remover.deletePvc(ns, Names.pvc(podName));
-            if (ctx.kube().pvcs().containsKey(Names.pvc(podName))) {
-                left.add(id);
-            }
-        }
-        if (left.isEmpty()) {
-            ctx.event("Normal", ScaleEvent.SCALE_DOWN_COMPLETE.reason(),
-                    "Brokers " + op.brokers()
-                            + " drained, verified empty, unregistered; pods and PVCs deleted.");
-            return StepResult.of(null, Duration.ofSeconds(1));
-        }
-        return StepResult.of(Reshuffle.phase(op, REMOVING, "Removing brokers " + left
-                + ": stopping, unregistering, deleting PVCs."), Duration.ofSeconds(1));
-    }
-
-    enum Registration { ALIVE, FENCED, GONE }
-
-    /**
-     * describeCluster with fenced brokers (fresh, not the observation): ALIVE while the broker
-     * heartbeats, FENCED once it stopped (only then is it unregistered), GONE when unregistered.
-     * An unanswered call counts as ALIVE: nothing irreversible happens on a guess.
-     */
-    private static Registration registration(StepContext ctx, int id) {
-        try {
-            return ctx.admin().describeCluster(new DescribeClusterOptions().includeFencedBrokers(true))
-                    .nodes().get(10, TimeUnit.SECONDS).stream().filter(n -> n.id() == id)
-                    .map(n -> n.isFenced() ? Registration.FENCED : Registration.ALIVE)
-                    .findFirst().orElse(Registration.GONE);
-        } catch (Exception e) {
-            return Registration.ALIVE;
-        }
     }
 
     private static StepResult unblocked(StepContext ctx) {
