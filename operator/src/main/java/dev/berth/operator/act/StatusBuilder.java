@@ -296,6 +296,11 @@ public final class StatusBuilder {
                     in.operation().message() == null ? in.operation().type() + " is " + in.operation().phase()
                             : in.operation().message());
         }
+        if (in.suspended() != null && in.suspended().type() != null) {
+            // set aside for a move off a cordoned node that has not started: not idle, and the message says why
+            return Condition.of(ConditionType.Reconciling, true, in.suspended().type() + "Suspended",
+                    in.suspended().message() == null ? in.suspended().type() + " is suspended" : in.suspended().message());
+        }
         if (!podsReady) {
             return Condition.of(ConditionType.Reconciling, true, "WaitingForPods", "Waiting for pods to become ready.");
         }

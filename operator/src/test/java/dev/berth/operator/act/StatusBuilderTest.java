@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.operator.api.BrokerStatus;
 import dev.berth.operator.api.BrokersSpec;
+import dev.berth.operator.api.Condition;
 import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.ControllersSpec;
 import dev.berth.operator.api.KafkaCluster;
@@ -190,5 +191,28 @@ class StatusBuilderTest {
                 Set.of(), List.of(), List.of(), null, List.of()), CLOCK);
         assertThat(waiting.ready()).isEqualTo("1/2");
         assertThat(waiting.condition(ConditionType.Ready).reason()).isEqualTo("PodsNotReady");
+    }
+
+    @Test
+    void aSuspendedOperationIsKeptAndReconcilingSaysSoUntilTheMoveItWaitsForRuns() {
+        KafkaCluster c = cluster();
+        OperationStatus aside = new OperationStatus(OperationStatus.SCALE_UP, "Reassigning", List.of(3), 10L, null, 1, null,
+                "2026-11-27T00:00:00Z", "Suspended: broker 1 is on cordoned node n1; it resumes once no pod must move off a"
+                        + " cordoned node.", Map.of());
+        OperationStatus restart = new OperationStatus("Restart", "MovingLeadership", List.of(1), null, null, null, null,
+                "2026-11-27T00:01:00Z", "Moving leadership off broker 1.", Map.of());
+        KafkaView k = kafka(0, 1);
+        for (OperationStatus inFlight : java.util.Arrays.asList(null, restart)) {
+            KafkaClusterStatus s = StatusBuilder.build(new StatusBuilder.Inputs(c, view(ready(DesiredPods.broker(c, 0, null), "n1"),
+                    ready(DesiredPods.broker(c, 1, null), "n2"), ready(DesiredPods.controller(c, 0, null), "n3")), k,
+                    new TreeSet<>(List.of(0, 1)), Set.of(), List.of(), List.of(), inFlight, List.of(), aside), CLOCK);
+            assertThat(s.suspended()).isEqualTo(aside);
+            assertThat(s.operation()).isEqualTo(inFlight);
+            Condition r = s.condition(ConditionType.Reconciling);
+            assertThat(r.isTrue()).isTrue();
+            // the operation in flight is what happens now; with none, the suspended one says what it waits for
+            assertThat(r.reason()).isEqualTo(inFlight == null ? "ScaleUpSuspended" : "RestartInProgress");
+            assertThat(r.message()).isEqualTo(inFlight == null ? aside.message() : restart.message());
+        }
     }
 }
