@@ -115,7 +115,7 @@ public final class ControllerRollStep implements OperationStep {
         SortedMap<Integer, String> needed = PodDrift.controllers(ctx.cluster(), ctx.kube());
         OperationStatus op = ctx.operation();
         if (op == null) {
-            return start(ctx, needed);
+            return start(ctx, MakeWay.restartable(ctx, needed, PodDrift.cordonedControllers(ctx.cluster(), ctx.kube())));
         }
         QuorumState q = QuorumReader.read(ctx.admin());
         QuorumState before = baseline.before(key(ctx), ctx.clock().instant(), q);

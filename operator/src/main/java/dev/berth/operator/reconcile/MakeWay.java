@@ -5,9 +5,13 @@ import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.observe.KafkaObserver;
 import dev.berth.operator.plan.BatchOrigins;
+import dev.berth.operator.plan.CordonMoves;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * A scale-up's data move makes way for a move off a cordoned node, and resumes after it.
@@ -29,7 +33,8 @@ import java.util.Set;
  *       Event {@value #SUSPENDED} says why.
  *   <li>The move itself runs as the operation {@code Restart} (or {@code ControllerRestart}), as for any
  *       cordon, starting in the same pass. No other operation starts while one is suspended
- *       ({@link #holdsBack}): it would be one more thing the suspended one waits behind.
+ *       ({@link #holdsBack}), and that restart takes only the pods that must move ({@link #restartable}):
+ *       anything else would be one more thing the suspended one waits behind.
  *   <li><b>Resume</b>, at the start of a pass ({@link #resumed}): with no operation in flight and no move
  *       wanted, by the same rule, the suspended operation is in flight again (Event {@value #RESUMED}).
  *       Its step plans afresh from Kafka as it stands, level-based: what moved before stays moved, and
@@ -76,6 +81,24 @@ final class MakeWay {
      */
     static String moveWanted(StepContext ctx) {
         return RestartQueue.scaleWanted(ctx) ? null : RestartQueue.cordonMoveWanted(ctx);
+    }
+
+    /**
+     * What a restart may take on while an operation is suspended: only the pods that must move off a
+     * cordoned node ({@code cordoned}: MOVE findings by node id), the moves it made way for. Other drift
+     * (an image edit, a restart annotation) waits until the suspended operation is done, as it would
+     * have had no node been cordoned; otherwise a whole roll would run while the data move waits.
+     * With nothing suspended, all of {@code needed}. Example: needed {0: image, 1: on cordoned node n1}
+     * while a scale-up is suspended gives {1: on cordoned node n1}.
+     */
+    static SortedMap<Integer, String> restartable(StepContext ctx, SortedMap<Integer, String> needed,
+            Map<Integer, CordonMoves.Finding> cordoned) {
+        if (ctx.suspended() == null) {
+            return needed;
+        }
+        SortedMap<Integer, String> out = new TreeMap<>(needed);
+        out.keySet().removeIf(id -> cordoned.get(id) == null || cordoned.get(id).verdict() != CordonMoves.Verdict.MOVE);
+        return out;
     }
 
     /** The pass's context with the suspended operation in flight again, when nothing holds it any more. */

@@ -69,7 +69,8 @@ final class RestartQueue {
         if (scaleWanted(ctx)) {
             return null; // the scale steps first; starting now would only make way for them again
         }
-        SortedMap<Integer, String> drift = new TreeMap<>(needed);
+        SortedMap<Integer, String> drift = new TreeMap<>(MakeWay.restartable(ctx, needed,
+                PodDrift.cordoned(ctx.cluster(), ctx.kube())));
         drift.keySet().retainAll(ctx.desiredBrokers());
         if (drift.isEmpty()) {
             return null;

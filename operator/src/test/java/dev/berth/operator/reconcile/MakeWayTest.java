@@ -6,6 +6,7 @@ import dev.berth.operator.act.desired.DesiredPods;
 import dev.berth.operator.api.KafkaCluster;
 import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.observe.KubeView;
+import dev.berth.operator.plan.CordonMoves;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Clock;
@@ -14,7 +15,9 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +87,20 @@ class MakeWayTest {
             assertThat(before.events().messages()).as(r.why()).isEqualTo(r.event() == null ? List.of()
                     : List.of("ScaleUp of brokers [3] resumed: " + r.event() + "."));
         }
+    }
+
+    @Test
+    void whileOneIsSuspendedARestartTakesOnlyThePodsThatMustMoveOffACordonedNode() {
+        SortedMap<Integer, String> needed = new TreeMap<>(Map.of(0, "image", 1, "image; on cordoned node n1",
+                2, "restart requested (berth.dev/restart)"));
+        Map<Integer, CordonMoves.Finding> cordoned = Map.of(
+                1, new CordonMoves.Finding(1, "n1", CordonMoves.Verdict.MOVE),
+                2, new CordonMoves.Finding(2, "n2", CordonMoves.Verdict.STAY_LOCAL_STORAGE));
+        assertThat(MakeWay.restartable(ctx(Set.of("n1"), null, SCALE_UP), needed, cordoned))
+                .as("the move made way for, alone").containsExactly(Map.entry(1, "image; on cordoned node n1"));
+        assertThat(MakeWay.restartable(ctx(Set.of("n1"), null, null), needed, cordoned))
+                .as("nothing suspended: every restart needed").isEqualTo(needed);
+        assertThat(MakeWay.restartable(ctx(Set.of(), null, SCALE_UP), needed, Map.of())).isEmpty();
     }
 
     private static StepContext ctx(Set<String> cordoned, OperationStatus inFlight, OperationStatus suspended) {
