@@ -12,7 +12,7 @@ import java.util.List;
  * @param brokers one row per broker id, sorted by id; it also remembers each broker's rack
  * @param controllers one row per controller, sorted by id; it remembers their racks as well
  * @param operation the day-2 operation in flight, or {@code null}
- * @param suspended a data move that made way for a move off a cordoned node, or {@code null}: it
+ * @param suspended a scale that made way for a move off a cordoned node, or {@code null}: it
  *     resumes, from where it stood, once no such move is wanted and no operation is in flight
  */
 public record KafkaClusterStatus(

@@ -232,6 +232,7 @@ public final class KafkaClusterReconciler implements Reconciler {
         OperationStatus operation = cluster.getStatus().operation();
         Set<Integer> known = known(cluster, view);
         Set<Integer> leaving = leaving(cluster, operation, known);
+        leaving.addAll(leaving(cluster, cluster.getStatus().suspended(), known)); // a drain set aside still leaves
         SortedSet<Integer> desired = BrokerIds.desired(cluster.getSpec().brokers().replicas(), known, leaving);
         return new Observed(cluster, view, kafka.latest(key), operation, leaving, desired);
     }

@@ -14,19 +14,22 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * A scale-up's data move makes way for a move off a cordoned node, and resumes after it.
+ * A scale's data move (a scale-up's reshuffle, a scale-down's drain) makes way for a move off a
+ * cordoned node, and resumes after it.
  *
  * <p><b>Goal:</b> a {@code kubectl drain}, or a node pool upgrade, waits for the leader-aware move of
  * the brokers and controllers on the node (their disruption budget holds the evictions), so it must
- * not wait behind hours of throttled copying; the scale-up must still end as if nothing happened.
+ * not wait behind hours of throttled copying; the scale must still end as if nothing happened.
  * <b>Constraints:</b> one operation in flight at a time ({@code status.operation}); no data lost; a
  * restarted operator goes on (the suspended operation lives in {@code status.suspended}).
  *
  * <p><b>Algorithm.</b>
  * <ol>
- *   <li><b>Suspend</b>, in the scale-up's own passes, while {@link #moveWanted}: a pod must move off a
- *       cordoned node ({@link RestartQueue#cordonMoveWanted}) and no scale is wanted (a restart does not
- *       start then, so the scale-up would wait for nothing). The moves Kafka runs for it are cancelled
+ *   <li><b>Suspend</b>, in the scale's own passes (a scale-down only while it drains brokers that are
+ *       live, {@link #mayWait}: once it removes pods, or while it rebuilds a lost broker's replicas,
+ *       it goes on), while {@link #moveWanted}: a pod must move off a cordoned node
+ *       ({@link RestartQueue#cordonMoveWanted}) and no other scale is wanted (a restart does not start
+ *       then, so the scale would wait for nothing). The moves Kafka runs for it are cancelled
  *       and their partitions put back as they were ({@link MoveCancel}: the old replicas never left);
  *       then its throttles come off, the operation moves from {@code status.operation} to
  *       {@code status.suspended}, its Blocked condition turns True (reason {@value #REASON}) and an
@@ -40,10 +43,11 @@ import java.util.TreeMap;
  *       Its step plans afresh from Kafka as it stands, level-based: what moved before stays moved, and
  *       only what the cancel put back is copied again (at most one batch).
  * </ol>
- * Only a scale-up makes way. A scale-down's drain does not: its leaving brokers are read from the
- * operation in flight, and a drain is the one operation a cordon is often part of (the node goes too).
- * Hot-replica moves stop rather than wait ({@link HotReplicaPhase}): their plan came from rates that
- * will be stale after the move.
+ * A suspended scale-down's brokers stay leaving: the reconciler reads them from {@code status.suspended}
+ * too (the healer does not bring them back, the restart does not take them), and a
+ * {@code brokers.remove} that names them is a scale under way, not one wanted. Hot-replica moves stop
+ * rather than wait ({@link HotReplicaPhase}): their plan came from rates that will be stale after the
+ * move.
  *
  * <p><b>Example:</b> a scale-up onto broker 3 has moved 40 % and runs a batch of 2 moves; node n1 of
  * broker 1 is cordoned. Passes 1–3 record the batch's replica lists, cancel the 2 moves and put them
@@ -99,6 +103,17 @@ final class MakeWay {
         SortedMap<Integer, String> out = new TreeMap<>(needed);
         out.keySet().removeIf(id -> cordoned.get(id) == null || cordoned.get(id).verdict() != CordonMoves.Verdict.MOVE);
         return out;
+    }
+
+    /**
+     * Whether the scale {@code op} may be set aside, given the brokers Kafka has live: not a scale-down
+     * that drains a broker that is down (lost with its node, say). That drain rebuilds the replicas the
+     * lost broker took with it, and the move off the cordoned node would wait for them anyway: the
+     * restart's safety rule refuses to stop a broker while a partition is short of replicas. Example:
+     * a drain of [3] with brokers 0..3 live may wait; with 3 gone it goes on.
+     */
+    static boolean mayWait(OperationStatus op, Set<Integer> live) {
+        return op.leavingBrokers().stream().allMatch(live::contains);
     }
 
     /** The pass's context with the suspended operation in flight again, when nothing holds it any more. */

@@ -41,7 +41,8 @@ final class RestartQueue {
     /**
      * The spec asks for brokers to be added or removed: a desired broker without a pod, more desired
      * brokers than {@code brokers.replicas} (it was lowered; desired ids never drop a broker that
-     * exists), or a broker in {@code brokers.remove} that still has a pod or a status row. Example:
+     * exists), or a broker in {@code brokers.remove} that still has a pod or a status row and that no
+     * scale-down (in flight or suspended) is removing yet. Example:
      * brokers 0..2 with pods, replicas 3, remove [2]: desired is [0,1,3], broker 3 has no pod yet (and
      * pod 2 exists): yes.
      */
@@ -57,7 +58,20 @@ final class RestartQueue {
         }
         Set<Integer> known = new HashSet<>(pods.keySet());
         ctx.cluster().getStatus().brokers().stream().map(BrokerStatus::id).forEach(known::add);
+        known.removeAll(scalingDown(ctx)); // named, and already being removed: that scale is under way
         return ctx.cluster().getSpec().brokers().remove().stream().anyMatch(known::contains);
+    }
+
+    /** The brokers a scale-down in flight or suspended ({@link MakeWay}) removes. */
+    private static Set<Integer> scalingDown(StepContext ctx) {
+        Set<Integer> out = new HashSet<>();
+        if (ctx.operation() != null) {
+            out.addAll(ctx.operation().leavingBrokers());
+        }
+        if (ctx.suspended() != null) {
+            out.addAll(ctx.suspended().leavingBrokers());
+        }
+        return out;
     }
 
     /**

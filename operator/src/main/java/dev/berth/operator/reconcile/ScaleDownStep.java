@@ -52,6 +52,9 @@ import java.util.stream.Collectors;
  *       (replicas raised back, or another broker named instead; {@link BrokerIds#stillLeaving}), the
  *       moves off it are cancelled and it stays ({@code ScaleDownCancelled} Event); the drain goes on
  *       for the other leaving brokers, or ends.
+ *   <li><b>Suspended</b> (Draining live brokers only) while a broker or controller must move off a
+ *       cordoned node ({@link MakeWay}): the running moves are cancelled and put back, the move runs,
+ *       then the drain resumes. Its brokers stay leaving meanwhile.
  *   <li><b>Removing</b> ({@link ScaleDownRemoval#remove}): per broker, verified empty again right
  *       before its pod is deleted (the broker stops); once Kafka shows it fenced (stopped),
  *       {@code unregisterBroker}; once Kafka no longer lists it at all, its PVC is deleted. Done when
@@ -80,6 +83,10 @@ public final class ScaleDownStep implements OperationStep {
         back.retainAll(ctx.desiredBrokers());
         if (!back.isEmpty() && !REMOVING.equals(op.phase())) {
             return callOff(ctx, op, back);
+        }
+        String cordon = MakeWay.moveWanted(ctx);
+        if (cordon != null && DRAINING.equals(op.phase()) && MakeWay.mayWait(op, live(ctx))) {
+            return MakeWay.suspend(ctx, op, DRAINING, ConditionType.ScaleDownBlocked, cordon);
         }
         return switch (op.phase()) {
             case VERIFYING -> ScaleDownRemoval.verify(ctx, op);
@@ -274,6 +281,12 @@ public final class ScaleDownStep implements OperationStep {
                 + op.brokers() + " cancelled: " + why + ". Moves that were running were put back as they were;"
                 + " replicas that had already moved stay where they are.");
         return new StepResult(true, null, List.of(notBlocked()), Duration.ofSeconds(1));
+    }
+
+    /** Brokers Kafka lists as live in the last observation. */
+    private static Set<Integer> live(StepContext ctx) {
+        return ctx.kafka().observation().snapshot().brokers().stream().map(BrokerState::id)
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     private static String draining(OperationStatus op) {

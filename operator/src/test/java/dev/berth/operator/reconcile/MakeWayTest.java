@@ -3,7 +3,9 @@ package dev.berth.operator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.operator.act.desired.DesiredPods;
+import dev.berth.operator.api.BrokersSpec;
 import dev.berth.operator.api.KafkaCluster;
+import dev.berth.operator.api.KafkaClusterSpec;
 import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.CordonMoves;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * When a suspended operation holds other operations back and when it resumes ({@link MakeWay}): broker 0
- * on node n0, broker 1 on n1. The suspension itself runs on real brokers in {@code ScaleUpMakesWayTest}.
+ * on node n0, broker 1 on n1. The suspension itself runs on real brokers in {@code ScaleMakesWayTest}.
  */
 class MakeWayTest {
     static final OperationStatus SCALE_UP = new OperationStatus(OperationStatus.SCALE_UP, ScaleUpStep.PHASE, List.of(3),
@@ -103,14 +105,46 @@ class MakeWayTest {
         assertThat(MakeWay.restartable(ctx(Set.of(), null, SCALE_UP), needed, Map.of())).isEmpty();
     }
 
+    /**
+     * brokers.remove names broker 1, which a scale-down drains, and broker 0's node n0 is cordoned: the
+     * named broker is a scale under way, not one wanted, so the drain makes way for broker 0's move, in
+     * flight and suspended alike. A broker named that no scale-down has taken yet is a scale wanted.
+     */
+    @Test
+    void aBrokerAScaleDownAlreadyRemovesIsNoScaleWanted() {
+        OperationStatus drain = new OperationStatus(OperationStatus.SCALE_DOWN, ScaleDownStep.DRAINING, List.of(1), 0L,
+                null, 0, null, "2026-11-27T00:00:00Z", "m", Map.of());
+        KafkaClusterSpec removing = CordonMoveWantedTest.NETWORK.withBrokers(new BrokersSpec(1, null, null, List.of(1)));
+        SortedSet<Integer> desired = new TreeSet<>(List.of(0));
+        assertThat(MakeWay.moveWanted(ctx(removing, Set.of("n0"), drain, null, desired))).as("in flight")
+                .isEqualTo("broker 0 is on cordoned node n0");
+        assertThat(MakeWay.moveWanted(ctx(removing, Set.of("n0"), RESTART, drain, desired))).as("suspended")
+                .isEqualTo("broker 0 is on cordoned node n0");
+        assertThat(MakeWay.moveWanted(ctx(removing, Set.of("n0"), null, null, desired))).as("not taken yet").isNull();
+    }
+
+    @Test
+    void aDrainThatRebuildsALostBrokersReplicasDoesNotWait() {
+        OperationStatus drain = new OperationStatus(OperationStatus.SCALE_DOWN, ScaleDownStep.DRAINING, List.of(3), 0L,
+                null, 0, null, "2026-11-27T00:00:00Z", "m", Map.of());
+        assertThat(MakeWay.mayWait(drain, Set.of(0, 1, 2, 3))).as("every leaving broker live").isTrue();
+        assertThat(MakeWay.mayWait(drain, Set.of(0, 1, 2))).as("broker 3 down: its replicas are being rebuilt").isFalse();
+        assertThat(MakeWay.mayWait(SCALE_UP, Set.of(0, 1, 2))).as("a scale-up has no leaving brokers").isTrue();
+    }
+
     private static StepContext ctx(Set<String> cordoned, OperationStatus inFlight, OperationStatus suspended) {
         return ctx(cordoned, inFlight, suspended, new TreeSet<>(List.of(0, 1)));
     }
 
     private static StepContext ctx(Set<String> cordoned, OperationStatus inFlight, OperationStatus suspended,
             SortedSet<Integer> desired) {
+        return ctx(CordonMoveWantedTest.NETWORK, cordoned, inFlight, suspended, desired);
+    }
+
+    private static StepContext ctx(KafkaClusterSpec spec, Set<String> cordoned, OperationStatus inFlight,
+            OperationStatus suspended, SortedSet<Integer> desired) {
         KafkaCluster c = new KafkaCluster(new V1ObjectMeta().name("demo").namespace("kafka")
-                .uid("6f1c2b7e-3d4a-4b5c-8d9e-0f1a2b3c4d5e").generation(1L), CordonMoveWantedTest.NETWORK);
+                .uid("6f1c2b7e-3d4a-4b5c-8d9e-0f1a2b3c4d5e").generation(1L), spec);
         V1Pod b0 = DesiredPods.broker(c, 0, "a");
         b0.getSpec().setNodeName("n0");
         V1Pod b1 = DesiredPods.broker(c, 1, "b");

@@ -18,18 +18,22 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * A scale-up makes way for a move off a cordoned node ({@link MakeWay}), on real KRaft brokers, the
- * Kubernetes API bed and the operator ({@link DayTwoRig}). Broker {@code i} runs on node {@code n<i>}
- * and may move to the spare {@code s<i>}.
+ * A scale makes way for a move off a cordoned node ({@link MakeWay}), on real KRaft brokers, the
+ * Kubernetes API bed and the operator ({@link DayTwoRig}): a scale-up 3 → 4, then a scale-down 4 → 3.
+ * Broker {@code i} runs on node {@code n<i>} and may move to the spare {@code s<i>}.
  *
- * <p>Before, a cordon during a scale-up waited for the whole reshuffle, hours of throttled copying on a
- * real cluster, and a {@code kubectl drain} of that node waited with it (the disruption budget holds
- * the eviction until the leader-aware move).
+ * <p>Before, a cordon during a scale waited for the whole reshuffle or drain, hours of throttled copying
+ * on a real cluster, and a {@code kubectl drain} of that node waited with it (the disruption budget
+ * holds the eviction until the leader-aware move).
  */
-class ScaleUpMakesWayTest {
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ScaleMakesWayTest {
     static final Map<Integer, String> RACKS = Map.of(0, "a", 1, "b", 2, "c", 3, "a");
 
     static DayTwoRig rig;
@@ -52,6 +56,7 @@ class ScaleUpMakesWayTest {
     }
 
     @Test
+    @Order(1)
     void aCordonSuspendsTheScaleUpTheBrokerMovesOffLeaderAwareAndTheScaleUpResumesToItsEnd() throws Exception {
         rig.patch("{\"spec\":{\"brokers\":{\"replicas\":4}}}");
         await("the scale-up moves data onto broker 3, throttled").atMost(WAIT).until(() -> {
@@ -98,6 +103,60 @@ class ScaleUpMakesWayTest {
         assertThat(rig.reason(ConditionType.ScaleUpBlocked)).isEqualTo("NotBlocked");
         // 18 replicas on 4 brokers, evened by bytes (partition 0 is empty): 3 to 5 of them on broker 3
         assertThat(rig.replicasPerBroker("orders").get(3)).as("broker 3 got its share").isBetween(3, 5);
+        assertThat(rig.replicas("orders").values()).allMatch(r -> r.size() == 3 && r.stream().distinct().count() == 3);
+        await("throttles off").atMost(WAIT).until(() -> rig.throttles().isEmpty());
+        for (int p = 0; p < 6; p++) {
+            assertThat(KafkaRecords.consumeAll(rig.bootstrap(), new TopicPartition("orders", p))).hasSize(2400);
+        }
+    }
+
+    /**
+     * The drain of a scale-down makes way the same: its brokers stay leaving while it is set aside (the
+     * healer keeps away, the restart does not take them), and it ends with the broker removed.
+     */
+    @Test
+    @Order(2)
+    void aCordonSuspendsTheDrainWhichResumesAndRemovesTheBroker() throws Exception {
+        rig.patch("{\"spec\":{\"brokers\":{\"replicas\":3},\"rebalance\":{\"throttleBytesPerSec\":20000}}}");
+        AtomicReference<OperationStatus> drain = new AtomicReference<>();
+        await("the drain moves data off the leaving broker, throttled").atMost(WAIT).until(() -> {
+            OperationStatus op = rig.cluster().getStatus().operation();
+            drain.set(op);
+            return op != null && OperationStatus.SCALE_DOWN.equals(op.type()) && rig.reassigning();
+        });
+        int leaving = drain.get().brokers().get(0);
+        // a broker that stays, on its first node (broker 1 already went to its spare in case 1)
+        int mover = List.of(0, 2, 3).stream().filter(id -> id != leaving).findFirst().orElseThrow();
+        assertThat(node(mover)).isEqualTo("n" + mover);
+        int suspendedBefore = RollingRestartTest.messagesOf(rig, MakeWay.SUSPENDED).size();
+
+        rig.cordon("n" + mover, true);
+        AtomicReference<KafkaClusterStatus> seen = new AtomicReference<>();
+        await("the drain set aside, the move in flight").atMost(WAIT).until(() -> {
+            KafkaClusterStatus s = rig.cluster().getStatus();
+            seen.set(s);
+            return s.suspended() != null && s.operation() != null && RestartStep.TYPE.equals(s.operation().type());
+        });
+        assertThat(seen.get().suspended().type()).isEqualTo(OperationStatus.SCALE_DOWN);
+        assertThat(seen.get().suspended().brokers()).containsExactly(leaving);
+        assertThat(seen.get().operation().brokers()).as("only the broker that must move").containsExactly(mover);
+        assertThat(seen.get().condition(ConditionType.ScaleDownBlocked).reason()).isEqualTo(MakeWay.REASON);
+        assertThat(rig.brokerPod(leaving)).as("the leaving broker is not brought back or taken").isNotNull();
+        rig.patch("{\"spec\":{\"rebalance\":{\"throttleBytesPerSec\":50000000}}}");
+
+        await("the broker moved, the drain resumed, broker " + leaving + " removed").atMost(WAIT).until(() -> {
+            KafkaClusterStatus s = rig.cluster().getStatus();
+            return ("s" + mover).equals(node(mover)) && s.operation() == null && s.suspended() == null
+                    && !rig.registered(leaving) && rig.eventReasons().contains(ScaleEvent.SCALE_DOWN_COMPLETE.reason());
+        });
+        assertThat(rig.glue().stops.get(mover)).as("once, leading nothing, every replica in sync")
+                .containsExactly("led 0, under-replicated 0");
+        DayTwoRig.eventsSay(() -> assertThat(RollingRestartTest.messagesOf(rig, MakeWay.SUSPENDED)).hasSize(suspendedBefore + 1)
+                .contains("ScaleDown of brokers [" + leaving + "] suspended: broker " + mover + " is on cordoned node n"
+                        + mover + ", and a node drain waits for its leader-aware move. The moves Kafka was running are"
+                        + " cancelled and put back; what moved before stays moved. It resumes once no broker or"
+                        + " controller must move off a cordoned node."));
+        assertThat(rig.replicasPerBroker("orders")).doesNotContainKey(leaving);
         assertThat(rig.replicas("orders").values()).allMatch(r -> r.size() == 3 && r.stream().distinct().count() == 3);
         await("throttles off").atMost(WAIT).until(() -> rig.throttles().isEmpty());
         for (int p = 0; p < 6; p++) {
