@@ -101,8 +101,9 @@ class ScaleMakesWayTest {
                     .containsExactly("Restarting brokers [1] one at a time, leader-aware (1: on cordoned node n1).");
         });
         assertThat(rig.reason(ConditionType.ScaleUpBlocked)).isEqualTo("NotBlocked");
-        // 18 replicas on 4 brokers, evened by bytes (partition 0 is empty): 3 to 5 of them on broker 3
-        assertThat(rig.replicasPerBroker("orders").get(3)).as("broker 3 got its share").isBetween(3, 5);
+        // RF 3 over racks a, b, c keeps one replica of each partition per rack: rack a's six, all of one size, go
+        // three to broker 0 and three to broker 3 (a 4/2 split leaves a move of 5.6 % of the bytes, over the 2 % done)
+        assertThat(rig.replicasPerBroker("orders").get(3)).as("broker 3 got its share").isEqualTo(3);
         assertThat(rig.replicas("orders").values()).allMatch(r -> r.size() == 3 && r.stream().distinct().count() == 3);
         await("throttles off").atMost(WAIT).until(() -> rig.throttles().isEmpty());
         for (int p = 0; p < 6; p++) {
