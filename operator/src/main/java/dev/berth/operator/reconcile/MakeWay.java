@@ -122,7 +122,8 @@ final class MakeWay {
         if (parked == null || ctx.operation() != null || moveWanted(ctx) != null) {
             return ctx;
         }
-        String why = RestartQueue.cordonMoveWanted(ctx) == null ? "no broker or controller must move off a cordoned node any more"
+        String why = RestartQueue.cordonMoveWanted(ctx) == null
+                ? "no broker or controller must move off a cordoned node any more"
                 : "a scale is wanted, which goes before a restart";
         ctx.event("Normal", RESUMED, parked.type() + " of brokers " + parked.brokers() + " resumed: " + why + ".");
         return ctx.withOperation(parked).withSuspended(null);
