@@ -110,6 +110,18 @@ public final class KubeWriter {
         replace(existing, next -> next.setData(data));
     }
 
+    /** A PVC as the API server has it now, not as a cache may still show it; {@code null} when absent. */
+    public V1PersistentVolumeClaim readPvc(String namespace, String name) throws ApiException {
+        try {
+            return core.readNamespacedPersistentVolumeClaim(name, namespace).execute();
+        } catch (ApiException e) {
+            if (e.getCode() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
     /** A ConfigMap as the API server has it now, not as a cache may still show it; {@code null} when absent. */
     public V1ConfigMap readConfigMap(String namespace, String name) throws ApiException {
         try {

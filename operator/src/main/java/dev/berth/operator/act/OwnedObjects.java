@@ -84,7 +84,10 @@ public final class OwnedObjects {
      * PVC is being deleted is not created yet: it would mount a claim that is about to vanish and
      * stay Pending for good. Kubernetes keeps a PVC that a pod uses until that pod is gone, so
      * deleting a broker's pod and PVC together (the usual way to move a broker off local disk) ends
-     * with the old PVC gone; the next reconcile then creates both.
+     * with the old PVC gone; the next reconcile then creates both. A PVC the cache shows is read again
+     * from the API first: the pod's delete can wake this pass before the PVC's delete reaches the cache
+     * (two watches, no order between them), and a pod created then mounts the vanishing claim. One GET
+     * per pod created, which is rare.
      *
      * @return the actions carried out; the others wait for their old PVC to go
      */
@@ -94,6 +97,9 @@ public final class OwnedObjects {
             boolean broker = a.role().equals(Names.ROLE_BROKER);
             V1PersistentVolumeClaim pvc = broker ? DesiredPvcs.broker(c, a.index()) : DesiredPvcs.controller(c, a.index());
             V1PersistentVolumeClaim existing = view.pvcs().get(pvc.getMetadata().getName());
+            if (existing != null && existing.getMetadata().getDeletionTimestamp() == null) {
+                existing = kube.readPvc(pvc.getMetadata().getNamespace(), pvc.getMetadata().getName());
+            }
             if (existing != null && existing.getMetadata().getDeletionTimestamp() != null) {
                 continue;
             }

@@ -1,0 +1,84 @@
+package dev.berth.operator.act;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.operator.act.desired.DesiredPvcs;
+import dev.berth.operator.act.desired.Names;
+import dev.berth.operator.api.BrokersSpec;
+import dev.berth.operator.api.ControllersSpec;
+import dev.berth.operator.api.KafkaCluster;
+import dev.berth.operator.api.KafkaClusterSpec;
+import dev.berth.operator.observe.KubeView;
+import dev.berth.operator.plan.PodAction;
+import dev.berth.testbed.k8s.KubeApiTestBed;
+import io.kubernetes.client.custom.V1Patch;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import io.kubernetes.client.openapi.models.V1Pod;
+import io.kubernetes.client.util.PatchUtils;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link OwnedObjects#createPods} over real HTTP against the Kubernetes API bed, with a view that lags
+ * the API as an informer cache can: the case the reconciler's tests meet only when two watches happen
+ * to deliver out of order.
+ */
+class OwnedObjectsTest {
+    static final String NS = "owned";
+    static KubeApiTestBed bed;
+    static CoreV1Api core;
+
+    @BeforeAll
+    static void start() {
+        bed = KubeApiTestBed.start();
+        core = new CoreV1Api(bed.apiClient());
+    }
+
+    @AfterAll
+    static void stop() {
+        bed.close();
+    }
+
+    /**
+     * Pod and claim deleted together, the claim held by its finalizer; the pod's delete wakes a pass
+     * whose cache still shows the claim alive. The claim is read from the API first, so no pod is
+     * created on it; a claim that is alive in the API too gets its pod.
+     */
+    @Test
+    void aPodWaitsForItsClaimWhenTheCacheHasNotSeenTheClaimsDeleteYet() throws Exception {
+        KafkaCluster c = new KafkaCluster(new V1ObjectMeta().name("lag").namespace(NS)
+                .uid("3b0c1f4e-7a2d-4e6b-9c8d-1a2b3c4d5e6f").generation(1L), KafkaClusterSpec.defaults()
+                .withControllers(new ControllersSpec(1, null)).withBrokers(new BrokersSpec(2, null, null, null)));
+        KubeWriter writer = new KubeWriter(bed.apiClient(), Clock.systemUTC());
+        V1PersistentVolumeClaim kept = writer.core().createNamespacedPersistentVolumeClaim(NS, DesiredPvcs.broker(c, 0))
+                .execute();
+        V1PersistentVolumeClaim going = writer.core().createNamespacedPersistentVolumeClaim(NS, DesiredPvcs.broker(c, 1))
+                .execute();
+        String name = going.getMetadata().getName();
+        PatchUtils.patch(V1PersistentVolumeClaim.class, () -> core.patchNamespacedPersistentVolumeClaim(name, NS,
+                new V1Patch("{\"metadata\":{\"finalizers\":[\"kubernetes.io/pvc-protection\"]}}")).buildCall(null),
+                V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, bed.apiClient());
+        core.deleteNamespacedPersistentVolumeClaim(name, NS).execute();
+        assertThat(core.readNamespacedPersistentVolumeClaim(name, NS).execute().getMetadata().getDeletionTimestamp())
+                .as("the API has it terminating").isNotNull();
+
+        // the cache: both claims as created, neither terminating
+        KubeView stale = new KubeView(Map.of(), Map.of(kept.getMetadata().getName(), kept, name, going), Map.of(),
+                Map.of(), Set.of());
+        List<PodAction> done = new OwnedObjects(writer).createPods(c, stale, List.of(
+                new PodAction(Names.ROLE_BROKER, 0, PodAction.Kind.Recreate, "a"),
+                new PodAction(Names.ROLE_BROKER, 1, PodAction.Kind.Recreate, "b")));
+
+        assertThat(done).extracting(PodAction::index).containsExactly(0);
+        List<String> pods = core.listNamespacedPod(NS).execute().getItems().stream().map(V1Pod::getMetadata)
+                .map(V1ObjectMeta::getName).toList();
+        assertThat(pods).containsExactly(Names.brokerPod("lag", 0));
+    }
+}
