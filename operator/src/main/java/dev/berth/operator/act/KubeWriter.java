@@ -112,26 +112,12 @@ public final class KubeWriter {
 
     /** A PVC as the API server has it now, not as a cache may still show it; {@code null} when absent. */
     public V1PersistentVolumeClaim readPvc(String namespace, String name) throws ApiException {
-        try {
-            return core.readNamespacedPersistentVolumeClaim(name, namespace).execute();
-        } catch (ApiException e) {
-            if (e.getCode() == 404) {
-                return null;
-            }
-            throw e;
-        }
+        return orNull(() -> core.readNamespacedPersistentVolumeClaim(name, namespace).execute());
     }
 
     /** A ConfigMap as the API server has it now, not as a cache may still show it; {@code null} when absent. */
     public V1ConfigMap readConfigMap(String namespace, String name) throws ApiException {
-        try {
-            return core.readNamespacedConfigMap(name, namespace).execute();
-        } catch (ApiException e) {
-            if (e.getCode() == 404) {
-                return null;
-            }
-            throw e;
-        }
+        return orNull(() -> core.readNamespacedConfigMap(name, namespace).execute());
     }
 
     /**
@@ -252,6 +238,22 @@ public final class KubeWriter {
 
     private interface Call {
         void run() throws ApiException;
+    }
+
+    private interface Read<T> {
+        T get() throws ApiException;
+    }
+
+    /** What the read returns, or null when the object is absent (404). */
+    private static <T> T orNull(Read<T> read) throws ApiException {
+        try {
+            return read.get();
+        } catch (ApiException e) {
+            if (e.getCode() == 404) {
+                return null;
+            }
+            throw e;
+        }
     }
 
     /** True when the call created the object, false when it existed already (409). */
