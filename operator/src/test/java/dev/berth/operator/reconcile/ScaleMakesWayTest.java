@@ -8,12 +8,15 @@ import dev.berth.operator.api.Condition;
 import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.KafkaClusterStatus;
 import dev.berth.operator.api.OperationStatus;
+import dev.berth.testbed.kafka.KafkaAwait;
 import dev.berth.testbed.kafka.KafkaRecords;
 import io.kubernetes.client.openapi.models.V1Node;
 import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
@@ -25,8 +28,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * A scale makes way for a move off a cordoned node ({@link MakeWay}), on real KRaft brokers, the
- * Kubernetes API bed and the operator ({@link DayTwoRig}): a scale-up 3 → 4, then a scale-down 4 → 3.
- * Broker {@code i} runs on node {@code n<i>} and may move to the spare {@code s<i>}.
+ * Kubernetes API bed and the operator ({@link DayTwoRig}): a scale-up 3 → 4, a scale-down 4 → 3, then a
+ * replacement ({@code brokers.remove} with the count kept). Broker {@code i} runs on node {@code n<i>} and
+ * may move to the spares {@code s<i>}, then {@code t<i>}.
  *
  * <p>Before, a cordon during a scale waited for the whole reshuffle or drain, hours of throttled copying
  * on a real cluster, and a {@code kubectl drain} of that node waited with it (the disruption budget
@@ -34,7 +38,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScaleMakesWayTest {
-    static final Map<Integer, String> RACKS = Map.of(0, "a", 1, "b", 2, "c", 3, "a");
+    static final Map<Integer, String> RACKS = Map.of(0, "a", 1, "b", 2, "c", 3, "a", 4, "a");
 
     static DayTwoRig rig;
 
@@ -42,9 +46,9 @@ class ScaleMakesWayTest {
     static void start() throws Exception {
         // 1.2 MB a partition at 20 KB/s: a batch runs about a minute, so the cordon comes while it runs
         rig = DayTwoRig.brokers("makeway", RACKS, 3).orders(6, 2400)
-                .placeOn(id -> List.of("n" + id, "s" + id)).operate(3, 20_000L).settled();
-        for (int id = 0; id < 4; id++) {
-            for (String n : List.of("n" + id, "s" + id)) {
+                .placeOn(id -> List.of("n" + id, "s" + id, "t" + id)).operate(3, 20_000L).settled();
+        for (int id = 0; id < 5; id++) {
+            for (String n : List.of("n" + id, "s" + id, "t" + id)) {
                 rig.core.createNode(new V1Node().metadata(new V1ObjectMeta().name(n))).execute();
             }
         }
@@ -158,6 +162,61 @@ class ScaleMakesWayTest {
                         + " cancelled and put back; what moved before stays moved. It resumes once no broker or"
                         + " controller must move off a cordoned node."));
         assertThat(rig.replicasPerBroker("orders")).doesNotContainKey(leaving);
+        assertThat(rig.replicas("orders").values()).allMatch(r -> r.size() == 3 && r.stream().distinct().count() == 3);
+        await("throttles off").atMost(WAIT).until(() -> rig.throttles().isEmpty());
+        for (int p = 0; p < 6; p++) {
+            assertThat(KafkaRecords.consumeAll(rig.bootstrap(), new TopicPartition("orders", p))).hasSize(2400);
+        }
+    }
+
+    /**
+     * A replacement: {@code brokers.remove} names a broker and the count stays, so the spec wants a new broker
+     * in its place. The named broker's drain is then a scale already under way, not one still wanted
+     * ({@link RestartQueue#scaleWanted}), and it makes way the same; before, the name alone kept the move
+     * waiting for the whole drain.
+     */
+    @Test
+    @Order(3)
+    void aCordonSuspendsTheDrainOfANamedBrokerWhoseReplacementIsUp() throws Exception {
+        Set<Integer> before = new TreeSet<>(KafkaAwait.registeredBrokers(rig.admin()));
+        int named = before.stream().filter(id -> RACKS.get(id).equals("a")).findFirst().orElseThrow();
+        int completeBefore = RollingRestartTest.messagesOf(rig, ScaleEvent.SCALE_DOWN_COMPLETE.reason()).size();
+        rig.patch("{\"spec\":{\"brokers\":{\"remove\":[" + named + "]},\"rebalance\":{\"throttleBytesPerSec\":20000}}}");
+        await("the replacement registered, the named broker drained onto it, throttled").atMost(WAIT).until(() -> {
+            OperationStatus op = rig.cluster().getStatus().operation();
+            return op != null && OperationStatus.SCALE_DOWN.equals(op.type()) && rig.reassigning();
+        });
+        assertThat(rig.cluster().getStatus().operation().brokers()).containsExactly(named);
+        // a broker that stays, moved from the node it runs on to the next of n, s, t (the earlier ones stay cordoned)
+        int mover = before.stream().filter(id -> id != named).findFirst().orElseThrow();
+        String from = node(mover);
+        List<String> nodes = List.of("n" + mover, "s" + mover, "t" + mover);
+        String to = nodes.get(nodes.indexOf(from) + 1);
+        int stopsBefore = rig.glue().stops.getOrDefault(mover, List.of()).size();
+
+        rig.cordon(from, true);
+        AtomicReference<KafkaClusterStatus> seen = new AtomicReference<>();
+        await("the named broker's drain set aside, the move in flight").atMost(WAIT).until(() -> {
+            KafkaClusterStatus s = rig.cluster().getStatus();
+            seen.set(s);
+            return s.suspended() != null && s.operation() != null && RestartStep.TYPE.equals(s.operation().type());
+        });
+        assertThat(seen.get().suspended().type()).isEqualTo(OperationStatus.SCALE_DOWN);
+        assertThat(seen.get().suspended().brokers()).containsExactly(named);
+        assertThat(seen.get().operation().brokers()).as("only the broker that must move").containsExactly(mover);
+        assertThat(seen.get().condition(ConditionType.ScaleDownBlocked).reason()).isEqualTo(MakeWay.REASON);
+        rig.patch("{\"spec\":{\"rebalance\":{\"throttleBytesPerSec\":50000000}}}");
+
+        await("the broker moved, the drain resumed, broker " + named + " removed").atMost(WAIT).until(() -> {
+            KafkaClusterStatus s = rig.cluster().getStatus();
+            return to.equals(node(mover)) && s.operation() == null && s.suspended() == null && !rig.registered(named)
+                    && RollingRestartTest.messagesOf(rig, ScaleEvent.SCALE_DOWN_COMPLETE.reason()).size() > completeBefore;
+        });
+        assertThat(rig.glue().stops.get(mover)).as("once more, leading nothing, every replica in sync")
+                .hasSize(stopsBefore + 1).last().isEqualTo("led 0, under-replicated 0");
+        Set<Integer> after = new TreeSet<>(KafkaAwait.registeredBrokers(rig.admin()));
+        assertThat(after).as("three brokers: the named one replaced").hasSize(3).doesNotContain(named);
+        assertThat(rig.replicasPerBroker("orders")).doesNotContainKey(named);
         assertThat(rig.replicas("orders").values()).allMatch(r -> r.size() == 3 && r.stream().distinct().count() == 3);
         await("throttles off").atMost(WAIT).until(() -> rig.throttles().isEmpty());
         for (int p = 0; p < 6; p++) {
