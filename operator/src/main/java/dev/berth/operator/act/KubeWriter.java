@@ -68,8 +68,9 @@ public final class KubeWriter {
         return core;
     }
 
-    public void create(V1Pod pod) throws ApiException {
-        ignoreConflict(() -> core.createNamespacedPod(pod.getMetadata().getNamespace(), pod).execute());
+    /** @return true when created, false when it existed already (a cache that lags) */
+    public boolean create(V1Pod pod) throws ApiException {
+        return ignoreConflict(() -> core.createNamespacedPod(pod.getMetadata().getNamespace(), pod).execute());
     }
 
     /** @return true when created, false when it existed already (a cache that lags) */

@@ -87,9 +87,10 @@ public final class OwnedObjects {
      * with the old PVC gone; the next reconcile then creates both. A PVC the cache shows is read again
      * from the API first: the pod's delete can wake this pass before the PVC's delete reaches the cache
      * (two watches, no order between them), and a pod created then mounts the vanishing claim. One GET
-     * per pod created, which is rare.
+     * per pod created, which is rare. A pod the API already has (the cache has not delivered our own
+     * create of a pass ago) is not created again, and no Event says it was recreated.
      *
-     * @return the actions carried out; the others wait for their old PVC to go
+     * @return the actions carried out; the others wait for their old PVC to go, or were done already
      */
     public List<PodAction> createPods(KafkaCluster c, KubeView view, List<PodAction> actions) throws ApiException {
         List<PodAction> done = new ArrayList<>();
@@ -106,10 +107,12 @@ public final class OwnedObjects {
             if (existing == null && !kube.create(pvc)) {
                 continue; // a PVC the view does not show is there: a lagging cache, or another cluster's
             }
+            if (!kube.create(broker ? DesiredPods.broker(c, a.index(), a.rack(), a.avoidNode())
+                    : DesiredPods.controller(c, a.index(), a.rack()))) {
+                continue; // the pod is there: the cache has not seen it yet (our own create, a pass ago)
+            }
             done.add(a);
             OperatorMetrics.PODS_CREATED.labels(a.role(), a.kind().name()).inc();
-            kube.create(broker ? DesiredPods.broker(c, a.index(), a.rack(), a.avoidNode())
-                    : DesiredPods.controller(c, a.index(), a.rack()));
             if (a.kind() == PodAction.Kind.Recreate) {
                 kube.event(c, "Normal", "PodRecreated", "Recreated " + a.role() + " pod "
                         + (broker ? Names.brokerPod(c.name(), a.index()) : Names.controllerPod(c.name(), a.index()))

@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Test;
  */
 class OwnedObjectsTest {
     static final String NS = "owned";
+    /** A namespace of its own for each case: the first lists every pod of its namespace. */
+    static final String OTHER_NS = "owned-seen";
     static KubeApiTestBed bed;
     static CoreV1Api core;
 
@@ -80,5 +82,34 @@ class OwnedObjectsTest {
         List<String> pods = core.listNamespacedPod(NS).execute().getItems().stream().map(V1Pod::getMetadata)
                 .map(V1ObjectMeta::getName).toList();
         assertThat(pods).containsExactly(Names.brokerPod("lag", 0));
+    }
+
+    /**
+     * The pass after the one that created a broker's pod, before the pod informer has delivered it: the view
+     * has the claim but no pod. The create finds the pod there; nothing is counted as done, and no Event
+     * says the pod was recreated (a CI run of {@code CordonMoveTest} caught that Event, for a pod nobody lost).
+     */
+    @Test
+    void aPodTheCacheHasNotSeenYetIsNeitherCreatedAgainNorReportedRecreated() throws Exception {
+        KafkaCluster c = new KafkaCluster(new V1ObjectMeta().name("seen").namespace(OTHER_NS)
+                .uid("5d1e2f3a-8b4c-4d5e-9f6a-7b8c9d0e1f2a").generation(1L), KafkaClusterSpec.defaults()
+                .withControllers(new ControllersSpec(1, null)).withBrokers(new BrokersSpec(1, null, null, null)));
+        KubeWriter writer = new KubeWriter(bed.apiClient(), Clock.systemUTC());
+        OwnedObjects owned = new OwnedObjects(writer);
+        List<PodAction> recreate = List.of(new PodAction(Names.ROLE_BROKER, 0, PodAction.Kind.Recreate, "a"));
+        KubeView empty = new KubeView(Map.of(), Map.of(), Map.of(), Map.of(), Set.of());
+        assertThat(owned.createPods(c, empty, recreate)).as("the first pass creates it").hasSize(1);
+        V1Pod first = core.readNamespacedPod(Names.brokerPod("seen", 0), OTHER_NS).execute();
+        V1PersistentVolumeClaim claim = core.readNamespacedPersistentVolumeClaim(DesiredPvcs.broker(c, 0).getMetadata()
+                .getName(), OTHER_NS).execute();
+
+        KubeView lagging = new KubeView(Map.of(), Map.of(claim.getMetadata().getName(), claim), Map.of(), Map.of(),
+                Set.of());
+        assertThat(owned.createPods(c, lagging, recreate)).as("already there").isEmpty();
+
+        assertThat(core.readNamespacedPod(Names.brokerPod("seen", 0), OTHER_NS).execute().getMetadata().getUid())
+                .isEqualTo(first.getMetadata().getUid());
+        assertThat(core.listNamespacedEvent(OTHER_NS).execute().getItems()).filteredOn(e -> e.getMessage().contains("seen-broker-0"))
+                .extracting(e -> e.getReason()).as("one Event, for the one creation").containsExactly("PodRecreated");
     }
 }
