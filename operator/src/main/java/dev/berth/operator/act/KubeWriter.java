@@ -116,6 +116,11 @@ public final class KubeWriter {
         return orNull(() -> core.readNamespacedPersistentVolumeClaim(name, namespace).execute());
     }
 
+    /** A pod as the API server has it now, not as a cache may still show it; {@code null} when absent. */
+    public V1Pod readPod(String namespace, String name) throws ApiException {
+        return orNull(() -> core.readNamespacedPod(name, namespace).execute());
+    }
+
     /** A ConfigMap as the API server has it now, not as a cache may still show it; {@code null} when absent. */
     public V1ConfigMap readConfigMap(String namespace, String name) throws ApiException {
         return orNull(() -> core.readNamespacedConfigMap(name, namespace).execute());

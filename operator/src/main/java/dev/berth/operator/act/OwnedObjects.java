@@ -126,31 +126,43 @@ public final class OwnedObjects {
     /**
      * Creates the PVC of a pod that exists without one: a pod whose claim is gone stays Pending, and
      * nothing else would ever create the claim again. The new volume is empty; Kafka fills a
-     * broker's from the other replicas.
+     * broker's from the other replicas. The pod is read again from the API first: when pod and claim
+     * are deleted together, the claim goes only once the pod has, and the cache may deliver the claim's
+     * delete first. Such a pod is recreated later with its claim, and a Warning that a running pod lost
+     * its claim would be false. One GET per claim found missing, which is rare.
      *
      * @param brokers broker ids that have, or are to have, a pod
      * @return the names of the PVCs created
      */
     public List<String> ensurePvcs(KafkaCluster c, KubeView view, java.util.Collection<Integer> brokers)
             throws ApiException {
-        List<V1PersistentVolumeClaim> wanted = new ArrayList<>();
+        record Claimed(V1PersistentVolumeClaim pvc, V1Pod pod) {}
+        List<Claimed> wanted = new ArrayList<>();
         Map<Integer, V1Pod> brokerPods = view.podsByNodeId(Names.ROLE_BROKER);
         for (int id : brokers) {
             if (brokerPods.containsKey(id) && !KubeView.isTerminating(brokerPods.get(id))) {
-                wanted.add(DesiredPvcs.broker(c, id));
+                wanted.add(new Claimed(DesiredPvcs.broker(c, id), brokerPods.get(id)));
             }
         }
         Map<Integer, V1Pod> controllerPods = view.podsByNodeId(Names.ROLE_CONTROLLER);
         for (int i = 0; i < c.getSpec().controllers().replicas(); i++) {
             V1Pod pod = controllerPods.get(Names.controllerId(i));
             if (pod != null && !KubeView.isTerminating(pod)) { // a pod on its way out goes with its PVC
-                wanted.add(DesiredPvcs.controller(c, i));
+                wanted.add(new Claimed(DesiredPvcs.controller(c, i), pod));
             }
         }
         List<String> created = new ArrayList<>();
-        for (V1PersistentVolumeClaim pvc : wanted) {
+        for (Claimed w : wanted) {
+            V1PersistentVolumeClaim pvc = w.pvc();
             String name = pvc.getMetadata().getName();
-            if (!view.pvcs().containsKey(name) && kube.create(pvc)) { // false: the cache lagged, it exists
+            if (view.pvcs().containsKey(name)) {
+                continue;
+            }
+            V1Pod live = kube.readPod(w.pod().getMetadata().getNamespace(), w.pod().getMetadata().getName());
+            if (live == null || KubeView.isTerminating(live)) {
+                continue; // going: recreated later, with its claim (createPods)
+            }
+            if (kube.create(pvc)) { // false: the cache lagged, it exists
                 created.add(name);
                 kube.event(c, "Warning", "PvcRecreated", "PVC " + name + " was gone while its pod existed; created"
                         + " an empty one so that the pod can start (Kafka re-replicates a broker's data).");

@@ -2,6 +2,7 @@ package dev.berth.operator.act;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.operator.act.desired.DesiredPods;
 import dev.berth.operator.act.desired.DesiredPvcs;
 import dev.berth.operator.act.desired.Names;
 import dev.berth.operator.api.BrokersSpec;
@@ -111,5 +112,33 @@ class OwnedObjectsTest {
                 .isEqualTo(first.getMetadata().getUid());
         assertThat(core.listNamespacedEvent(OTHER_NS).execute().getItems()).filteredOn(e -> e.getMessage().contains("seen-broker-0"))
                 .extracting(e -> e.getReason()).as("one Event, for the one creation").containsExactly("PodRecreated");
+    }
+
+    /**
+     * Pod and claim deleted together: the claim goes once the pod has, and the cache may deliver the claim's
+     * delete first, showing a pod that lost its claim. The pod is read from the API: gone, so no empty claim
+     * and no Warning; a pod that is really there without its claim gets one.
+     */
+    @Test
+    void aClaimIsRecreatedOnlyForAPodTheApiStillHas() throws Exception {
+        String ns = "owned-gone";
+        KafkaCluster c = new KafkaCluster(new V1ObjectMeta().name("gone").namespace(ns)
+                .uid("6e2f3a4b-9c5d-4e6f-8a7b-8c9d0e1f2a3b").generation(1L), KafkaClusterSpec.defaults()
+                .withControllers(new ControllersSpec(1, null)).withBrokers(new BrokersSpec(2, null, null, null)));
+        KubeWriter writer = new KubeWriter(bed.apiClient(), Clock.systemUTC());
+        V1Pod gone = DesiredPods.broker(c, 0, "a", null);
+        V1Pod there = core.createNamespacedPod(ns, DesiredPods.broker(c, 1, "b", null)).execute();
+        // the cache: both pods alive, neither claim
+        KubeView lagging = new KubeView(Map.of(gone.getMetadata().getName(), gone, there.getMetadata().getName(), there),
+                Map.of(), Map.of(), Map.of(), Set.of());
+
+        List<String> created = new OwnedObjects(writer).ensurePvcs(c, lagging, List.of(0, 1));
+
+        String claim1 = DesiredPvcs.broker(c, 1).getMetadata().getName();
+        assertThat(created).containsExactly(claim1);
+        assertThat(core.listNamespacedPersistentVolumeClaim(ns).execute().getItems()).extracting(p -> p.getMetadata()
+                .getName()).containsExactly(claim1);
+        assertThat(core.listNamespacedEvent(ns).execute().getItems()).extracting(e -> e.getReason() + ": "
+                + e.getMessage()).singleElement().asString().startsWith("PvcRecreated: PVC " + claim1 + " was gone");
     }
 }
