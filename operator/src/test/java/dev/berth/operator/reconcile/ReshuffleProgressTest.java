@@ -65,6 +65,14 @@ class ReshuffleProgressTest {
         assertThat(p3.bytesMoved()).isEqualTo(p3.bytesTotal()).isEqualTo(42 * Clusters.GB);
         assertThat(p3.partitionsDone()).isEqualTo(p3.partitionsTotal()).isEqualTo(6);
         assertThat(p3.phase()).isEqualTo("Verifying");
+
+        // a topic created on the leaving broker meanwhile: the next plan has more left than the last. What moved
+        // stays moved, and the totals grow by the new bytes and partitions
+        OperationStatus grown = Reshuffle.progress(p2, "Draining", first, null);
+        assertThat(grown.bytesMoved()).isEqualTo(p2.bytesMoved());
+        assertThat(grown.bytesTotal()).isEqualTo(p2.bytesMoved() + 42 * Clusters.GB);
+        assertThat(grown.partitionsDone()).isEqualTo(2);
+        assertThat(grown.partitionsTotal()).isEqualTo(2 + 6);
     }
 
     @Test
@@ -122,6 +130,41 @@ class ReshuffleProgressTest {
         // the next plan gives the totals again: 2,000 bytes left to move off broker 4
         assertThat(narrowed.details()).doesNotContainKeys(Reshuffle.BATCH_BYTES, Reshuffle.BATCH_PARTITIONS,
                 MoveCancel.ORIGINS);
+    }
+
+    /**
+     * What a call-off keeps (a scale-down narrowed, a scale set aside by {@link MakeWay}): the bytes and partitions
+     * moved so far, also as the base the next plan's progress counts from; an operation with no progress yet
+     * counts from zero. Details that are not the batch's stay.
+     */
+    @Test
+    void aNarrowedOperationKeepsWhatMovedSoFarAsItsBase() {
+        OperationStatus halfway = new OperationStatus("ScaleUp", "Reassigning", List.of(3), 1500L, 6000L, 2, 8,
+                "2026-01-01T00:00:00Z", null, Map.of(Reshuffle.BATCH_BYTES, "3000", "keep", "me"));
+        OperationStatus parked = Reshuffle.narrowed(halfway, "Suspended", List.of(3), "m", halfway.details());
+        assertThat(parked.bytesMoved()).isEqualTo(1500L);
+        assertThat(parked.partitionsDone()).isEqualTo(2);
+        assertThat(parked.partitionsTotal()).isNull();
+        assertThat(parked.phase()).isEqualTo("Suspended");
+        assertThat(parked.startedAt()).isEqualTo("2026-01-01T00:00:00Z");
+        assertThat(parked.details()).containsEntry(Reshuffle.BASE_BYTES, "1500").containsEntry(Reshuffle.BASE_PARTITIONS, "2")
+                .containsEntry("keep", "me").doesNotContainKey(Reshuffle.BATCH_BYTES);
+
+        OperationStatus fresh = new OperationStatus("ScaleUp", "Reassigning", List.of(3), null, null, null, null,
+                "2026-01-01T00:00:00Z", null, Map.of());
+        OperationStatus none = Reshuffle.narrowed(fresh, "Suspended", List.of(3), "m", Map.of());
+        assertThat(none.bytesMoved()).isZero();
+        assertThat(none.partitionsDone()).isZero();
+        assertThat(none.details()).containsEntry(Reshuffle.BASE_BYTES, "0").containsEntry(Reshuffle.BASE_PARTITIONS, "0");
+    }
+
+    @Test
+    void aNumberInADetailIsReadTrimmedAndAnythingElseGivesTheFallback() {
+        Map<String, String> d = Map.of("a", " 12 ", "b", "x", "c", "99999999999");
+        assertThat(Reshuffle.longDetail(d, "a", -1)).isEqualTo(12L);
+        assertThat(Reshuffle.longDetail(d, "b", -1)).isEqualTo(-1L);
+        assertThat(Reshuffle.longDetail(d, "none", 7)).isEqualTo(7L);
+        assertThat(Reshuffle.intDetail(d, "c", 0)).as("capped, not wrapped").isEqualTo(Integer.MAX_VALUE);
     }
 
     @Test
