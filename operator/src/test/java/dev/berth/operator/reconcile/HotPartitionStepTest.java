@@ -94,4 +94,36 @@ class HotPartitionStepTest {
                     .endsWith(r.ending());
         }
     }
+
+    /**
+     * The whole Warning when moves are planned but do not suffice: broker 0 leads big-0 at 90 B/s and small-0..1 at
+     * 6 B/s each, every partition on brokers 0..2. big-0's leadership goes to broker 1, which then leads it alone
+     * over the mean; the message counts the move planned, says "no other", and names the partition. With three
+     * brokers holding every replica, no replica move exists in either mode.
+     */
+    @Test
+    void theStuckWarningCountsTheMovesPlannedAndNamesThePartitionThatKeepsTheBrokerHot() {
+        List<BrokerState> brokers = List.of(new BrokerState(0, "a", "h", 1), new BrokerState(1, "b", "h", 1),
+                new BrokerState(2, "c", "h", 1));
+        List<PartitionState> parts = List.of(new PartitionState("big", 0, List.of(0, 1, 2), 0, List.of(0, 1, 2), 100, 90),
+                new PartitionState("small", 0, List.of(0, 1, 2), 0, List.of(0, 1, 2), 100, 6),
+                new PartitionState("small", 1, List.of(0, 1, 2), 0, List.of(0, 1, 2), 100, 6));
+        ClusterSnapshot s = new ClusterSnapshot(Instant.EPOCH, brokers, Map.of(), parts, Map.of());
+        HotLeaders.Policy policy = new HotLeaders.Policy(0.25, 1, HotLeaders.MAX_MOVES);
+        HotLeaders.Plan first = HotLeaders.plan(s, policy);
+        HotReplicas.Plan possible = HotReplicas.plan(s, first, policy, 10);
+        assertThat(first.moves()).hasSize(1);
+        assertThat(possible.moves()).isEmpty();
+        HotReplicas.Plan none = new HotReplicas.Plan(List.of(), first.after(), first.stuck());
+        assertThat(HotPartitionStep.stuck(first, none, possible, new dev.berth.operator.api.HotPartitionsSpec(
+                dev.berth.operator.api.HotPartitionsSpec.Mode.Leadership, 25, 1L), 10)).isEqualTo("Broker 1 will still"
+                        + " lead 90 B/s of produce after the 1 leadership move planned, against a mean of 34 B/s"
+                        + " (tolerance 25%), and no other leadership move lowers it: big-0 alone carries 90 B/s. More"
+                        + " partitions would spread it (the topic owner's call).");
+        assertThat(HotPartitionStep.stuck(first, possible, possible, new dev.berth.operator.api.HotPartitionsSpec(
+                dev.berth.operator.api.HotPartitionsSpec.Mode.Replicas, 25, 1L), 10)).isEqualTo("Broker 1 will still"
+                        + " lead 90 B/s of produce after the 1 leadership or replica move planned, against a mean of 34"
+                        + " B/s (tolerance 25%), and no other leadership or replica move lowers it: big-0 alone carries"
+                        + " 90 B/s. More partitions would spread it (the topic owner's call).");
+    }
 }
