@@ -56,9 +56,7 @@ class OwnedObjectsTest {
      */
     @Test
     void aPodWaitsForItsClaimWhenTheCacheHasNotSeenTheClaimsDeleteYet() throws Exception {
-        KafkaCluster c = new KafkaCluster(new V1ObjectMeta().name("lag").namespace(NS)
-                .uid("3b0c1f4e-7a2d-4e6b-9c8d-1a2b3c4d5e6f").generation(1L), KafkaClusterSpec.defaults()
-                .withControllers(new ControllersSpec(1, null)).withBrokers(new BrokersSpec(2, null, null, null)));
+        KafkaCluster c = cluster("lag", NS, "3b0c1f4e-7a2d-4e6b-9c8d-1a2b3c4d5e6f", 2);
         KubeWriter writer = new KubeWriter(bed.apiClient(), Clock.systemUTC());
         V1PersistentVolumeClaim kept = writer.core().createNamespacedPersistentVolumeClaim(NS, DesiredPvcs.broker(c, 0))
                 .execute();
@@ -92,9 +90,7 @@ class OwnedObjectsTest {
      */
     @Test
     void aPodTheCacheHasNotSeenYetIsNeitherCreatedAgainNorReportedRecreated() throws Exception {
-        KafkaCluster c = new KafkaCluster(new V1ObjectMeta().name("seen").namespace(OTHER_NS)
-                .uid("5d1e2f3a-8b4c-4d5e-9f6a-7b8c9d0e1f2a").generation(1L), KafkaClusterSpec.defaults()
-                .withControllers(new ControllersSpec(1, null)).withBrokers(new BrokersSpec(1, null, null, null)));
+        KafkaCluster c = cluster("seen", OTHER_NS, "5d1e2f3a-8b4c-4d5e-9f6a-7b8c9d0e1f2a", 1);
         KubeWriter writer = new KubeWriter(bed.apiClient(), Clock.systemUTC());
         OwnedObjects owned = new OwnedObjects(writer);
         List<PodAction> recreate = List.of(new PodAction(Names.ROLE_BROKER, 0, PodAction.Kind.Recreate, "a"));
@@ -122,9 +118,7 @@ class OwnedObjectsTest {
     @Test
     void aClaimIsRecreatedOnlyForAPodTheApiStillHas() throws Exception {
         String ns = "owned-gone";
-        KafkaCluster c = new KafkaCluster(new V1ObjectMeta().name("gone").namespace(ns)
-                .uid("6e2f3a4b-9c5d-4e6f-8a7b-8c9d0e1f2a3b").generation(1L), KafkaClusterSpec.defaults()
-                .withControllers(new ControllersSpec(1, null)).withBrokers(new BrokersSpec(2, null, null, null)));
+        KafkaCluster c = cluster("gone", ns, "6e2f3a4b-9c5d-4e6f-8a7b-8c9d0e1f2a3b", 2);
         KubeWriter writer = new KubeWriter(bed.apiClient(), Clock.systemUTC());
         V1Pod gone = DesiredPods.broker(c, 0, "a", null);
         V1Pod there = core.createNamespacedPod(ns, DesiredPods.broker(c, 1, "b", null)).execute();
@@ -140,5 +134,12 @@ class OwnedObjectsTest {
                 .getName()).containsExactly(claim1);
         assertThat(core.listNamespacedEvent(ns).execute().getItems()).extracting(e -> e.getReason() + ": "
                 + e.getMessage()).singleElement().asString().startsWith("PvcRecreated: PVC " + claim1 + " was gone");
+    }
+
+    /** A KafkaCluster with one controller and {@code brokers} brokers, as the API bed would hand it over. */
+    private static KafkaCluster cluster(String name, String namespace, String uid, int brokers) {
+        return new KafkaCluster(new V1ObjectMeta().name(name).namespace(namespace).uid(uid).generation(1L),
+                KafkaClusterSpec.defaults().withControllers(new ControllersSpec(1, null))
+                        .withBrokers(new BrokersSpec(brokers, null, null, null)));
     }
 }

@@ -70,13 +70,7 @@ class ScaleMakesWayTest {
         assertThat(node(1)).isEqualTo("n1");
 
         rig.cordon("n1", true);
-        AtomicReference<KafkaClusterStatus> seen = new AtomicReference<>();
-        await("the scale-up set aside, broker 1's move in flight").atMost(WAIT).until(() -> {
-            KafkaClusterStatus s = rig.cluster().getStatus();
-            seen.set(s);
-            return s.suspended() != null && s.operation() != null && RestartStep.TYPE.equals(s.operation().type());
-        });
-        KafkaClusterStatus during = seen.get();
+        KafkaClusterStatus during = suspendedWhileTheMoveRuns("the scale-up set aside, broker 1's move in flight");
         assertThat(during.suspended().type()).isEqualTo(OperationStatus.SCALE_UP);
         assertThat(during.suspended().brokers()).containsExactly(3);
         assertThat(during.suspended().details()).doesNotContainKeys(MoveCancel.ORIGINS, MoveCancel.CANCELLED);
@@ -136,16 +130,11 @@ class ScaleMakesWayTest {
         int suspendedBefore = RollingRestartTest.messagesOf(rig, MakeWay.SUSPENDED).size();
 
         rig.cordon("n" + mover, true);
-        AtomicReference<KafkaClusterStatus> seen = new AtomicReference<>();
-        await("the drain set aside, the move in flight").atMost(WAIT).until(() -> {
-            KafkaClusterStatus s = rig.cluster().getStatus();
-            seen.set(s);
-            return s.suspended() != null && s.operation() != null && RestartStep.TYPE.equals(s.operation().type());
-        });
-        assertThat(seen.get().suspended().type()).isEqualTo(OperationStatus.SCALE_DOWN);
-        assertThat(seen.get().suspended().brokers()).containsExactly(leaving);
-        assertThat(seen.get().operation().brokers()).as("only the broker that must move").containsExactly(mover);
-        assertThat(seen.get().condition(ConditionType.ScaleDownBlocked).reason()).isEqualTo(MakeWay.REASON);
+        KafkaClusterStatus seen = suspendedWhileTheMoveRuns("the drain set aside, the move in flight");
+        assertThat(seen.suspended().type()).isEqualTo(OperationStatus.SCALE_DOWN);
+        assertThat(seen.suspended().brokers()).containsExactly(leaving);
+        assertThat(seen.operation().brokers()).as("only the broker that must move").containsExactly(mover);
+        assertThat(seen.condition(ConditionType.ScaleDownBlocked).reason()).isEqualTo(MakeWay.REASON);
         assertThat(rig.brokerPod(leaving)).as("the leaving broker is not brought back or taken").isNotNull();
         rig.patch("{\"spec\":{\"rebalance\":{\"throttleBytesPerSec\":50000000}}}");
 
@@ -195,16 +184,11 @@ class ScaleMakesWayTest {
         int stopsBefore = rig.glue().stops.getOrDefault(mover, List.of()).size();
 
         rig.cordon(from, true);
-        AtomicReference<KafkaClusterStatus> seen = new AtomicReference<>();
-        await("the named broker's drain set aside, the move in flight").atMost(WAIT).until(() -> {
-            KafkaClusterStatus s = rig.cluster().getStatus();
-            seen.set(s);
-            return s.suspended() != null && s.operation() != null && RestartStep.TYPE.equals(s.operation().type());
-        });
-        assertThat(seen.get().suspended().type()).isEqualTo(OperationStatus.SCALE_DOWN);
-        assertThat(seen.get().suspended().brokers()).containsExactly(named);
-        assertThat(seen.get().operation().brokers()).as("only the broker that must move").containsExactly(mover);
-        assertThat(seen.get().condition(ConditionType.ScaleDownBlocked).reason()).isEqualTo(MakeWay.REASON);
+        KafkaClusterStatus seen = suspendedWhileTheMoveRuns("the named broker's drain set aside, the move in flight");
+        assertThat(seen.suspended().type()).isEqualTo(OperationStatus.SCALE_DOWN);
+        assertThat(seen.suspended().brokers()).containsExactly(named);
+        assertThat(seen.operation().brokers()).as("only the broker that must move").containsExactly(mover);
+        assertThat(seen.condition(ConditionType.ScaleDownBlocked).reason()).isEqualTo(MakeWay.REASON);
         rig.patch("{\"spec\":{\"rebalance\":{\"throttleBytesPerSec\":50000000}}}");
 
         await("the broker moved, the drain resumed, broker " + named + " removed").atMost(WAIT).until(() -> {
@@ -222,6 +206,17 @@ class ScaleMakesWayTest {
         for (int p = 0; p < 6; p++) {
             assertThat(KafkaRecords.consumeAll(rig.bootstrap(), new TopicPartition("orders", p))).hasSize(2400);
         }
+    }
+
+    /** The status once a scale is set aside and the Restart that moves a pod off the cordoned node is in flight. */
+    private static KafkaClusterStatus suspendedWhileTheMoveRuns(String what) {
+        AtomicReference<KafkaClusterStatus> seen = new AtomicReference<>();
+        await(what).atMost(WAIT).until(() -> {
+            KafkaClusterStatus s = rig.cluster().getStatus();
+            seen.set(s);
+            return s.suspended() != null && s.operation() != null && RestartStep.TYPE.equals(s.operation().type());
+        });
+        return seen.get();
     }
 
     private static String node(int id) throws Exception {
