@@ -102,11 +102,7 @@ class ScaleMakesWayTest {
         // RF 3 over racks a, b, c keeps one replica of each partition per rack: rack a's six, all of one size, go
         // three to broker 0 and three to broker 3 (a 4/2 split leaves a move of 5.6 % of the bytes, over the 2 % done)
         assertThat(rig.replicasPerBroker("orders").get(3)).as("broker 3 got its share").isEqualTo(3);
-        assertThat(rig.replicas("orders").values()).allMatch(r -> r.size() == 3 && r.stream().distinct().count() == 3);
-        await("throttles off").atMost(WAIT).until(() -> rig.throttles().isEmpty());
-        for (int p = 0; p < 6; p++) {
-            assertThat(KafkaRecords.consumeAll(rig.bootstrap(), new TopicPartition("orders", p))).hasSize(2400);
-        }
+        assertNothingLost();
     }
 
     /**
@@ -151,11 +147,7 @@ class ScaleMakesWayTest {
                         + " cancelled and put back; what moved before stays moved. It resumes once no broker or"
                         + " controller must move off a cordoned node."));
         assertThat(rig.replicasPerBroker("orders")).doesNotContainKey(leaving);
-        assertThat(rig.replicas("orders").values()).allMatch(r -> r.size() == 3 && r.stream().distinct().count() == 3);
-        await("throttles off").atMost(WAIT).until(() -> rig.throttles().isEmpty());
-        for (int p = 0; p < 6; p++) {
-            assertThat(KafkaRecords.consumeAll(rig.bootstrap(), new TopicPartition("orders", p))).hasSize(2400);
-        }
+        assertNothingLost();
     }
 
     /**
@@ -201,6 +193,11 @@ class ScaleMakesWayTest {
         Set<Integer> after = new TreeSet<>(KafkaAwait.registeredBrokers(rig.admin()));
         assertThat(after).as("three brokers: the named one replaced").hasSize(3).doesNotContain(named);
         assertThat(rig.replicasPerBroker("orders")).doesNotContainKey(named);
+        assertNothingLost();
+    }
+
+    /** Every partition on 3 distinct brokers, the throttles off, and all 2,400 records of each partition readable. */
+    private static void assertNothingLost() throws Exception {
         assertThat(rig.replicas("orders").values()).allMatch(r -> r.size() == 3 && r.stream().distinct().count() == 3);
         await("throttles off").atMost(WAIT).until(() -> rig.throttles().isEmpty());
         for (int p = 0; p < 6; p++) {
