@@ -160,11 +160,13 @@ class DiskReserveTest {
                     assertThat(rig.reassigning()).isFalse();
                     assertThat(rig.throttles()).isEmpty();
                     Condition blocked = rig.cluster().getStatus().condition(ConditionType.ScaleDownBlocked);
+                    assertThat(blocked).isNotNull();
                     assertThat(blocked.isTrue()).isTrue();
                     assertThat(blocked.reason()).isEqualTo("NotEnoughDisk");
                     assertThat(blocked.message()).startsWith("Drain paused: broker ").contains(" would receive ")
                             .contains("To fix: give the receiving brokers larger volumes");
                     OperationStatus op = rig.cluster().getStatus().operation();
+                    assertThat(op).isNotNull();
                     assertThat(op.type()).isEqualTo(OperationStatus.SCALE_DOWN);
                     assertThat(op.phase()).isEqualTo(ScaleDownStep.DRAINING);
                     assertThat(op.message()).startsWith("Drain paused: broker ");
