@@ -78,7 +78,7 @@ final class Router implements HttpHandler {
                 wiring.metrics.decisions.labels(verb, "bad-request", "body-too-large").inc();
                 wiring.metrics.latency.labels(verb).observe((System.nanoTime() - start) / 1e9);
                 HttpLog.LOG.warn("{} answered 400: {}", path, e.getMessage());
-                if (!drain(ex)) {
+                if (!drain(ex, e.read)) {
                     // The rest of the body is unread: close the connection after this reply, or the
                     // client's next request on it would be parsed from the middle of this body.
                     ex.setPersistent(false);
@@ -171,7 +171,7 @@ final class Router implements HttpHandler {
     private Body readBody(HttpServerExchange ex) throws IOException, BodyTooLarge {
         long declared = ex.getRequestContentLength();
         if (declared > maxBodyBytes) {
-            throw new BodyTooLarge(declared);
+            throw new BodyTooLarge(declared, 0);
         }
         InputStream in = ex.getInputStream();
         if (declared >= 0) {
@@ -185,7 +185,7 @@ final class Router implements HttpHandler {
         for (int n; (n = in.read(buf)) > 0; ) {
             total += n;
             if (total > maxBodyBytes) {
-                throw new BodyTooLarge(total);
+                throw new BodyTooLarge(total, total);
             }
             out.write(buf, 0, n);
         }
@@ -198,15 +198,16 @@ final class Router implements HttpHandler {
      * whether it did. Closing a connection whose request is still arriving makes the kernel reset
      * it, and the client, still sending, then loses the 400 and its reason (seen as "header parser
      * received no bytes"). Past twice the limit the connection is closed instead: reading on would
-     * cost more than the lost reason.
+     * cost more than the lost reason. {@code read}: the bytes of the body already read (a chunked
+     * body is refused once what arrived passes the limit), which count towards the twice.
      */
-    private boolean drain(HttpServerExchange ex) {
+    private boolean drain(HttpServerExchange ex, long read) {
         long declared = ex.getRequestContentLength();
         if (declared > 2 * maxBodyBytes) {
             return false;
         }
         byte[] sink = new byte[65536];
-        long total = 0;
+        long total = read;
         try {
             InputStream in = ex.getInputStream();
             for (int n; (n = in.read(sink)) > 0; ) {
@@ -235,9 +236,12 @@ final class Router implements HttpHandler {
 
     private final class BodyTooLarge extends Exception {
         private static final long serialVersionUID = 1L;
+        /** How much of the body was read before it was refused. */
+        final long read;
 
-        BodyTooLarge(long size) {
+        BodyTooLarge(long size, long read) {
             super("body of " + size + "+ bytes exceeds the limit of " + maxBodyBytes + " bytes", null, false, false);
+            this.read = read;
         }
     }
 }

@@ -1,0 +1,144 @@
+package dev.berth.extender.http;
+
+import static dev.berth.extender.http.HttpFixture.ALL;
+import static dev.berth.extender.http.HttpFixture.BROKER;
+import static dev.berth.extender.testing.SchedulerWire.namesArgs;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How the verbs read a request body, at a limit of 64 KiB: with a {@code Content-Length} (what
+ * kube-scheduler sends) or chunked (what a client or proxy that streams sends); up to the limit
+ * exactly; and past it, a 400 with the reason, on a connection that carries the next request when
+ * the body ends within twice the limit, and is closed otherwise.
+ */
+class RequestBodyTest {
+    private static final int LIMIT = 1 << 16;
+    private static final String REFUSED = "exceeds the limit of " + LIMIT + " bytes";
+
+    private ExtenderServer server;
+    private int port;
+
+    @BeforeEach
+    void start() {
+        HttpFixture.Switchable state = HttpFixture.state();
+        server = ExtenderServer.builder().state(state).binder(state.inner).maxBodyBytes(LIMIT).start();
+        port = server.port();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void aChunkedBodyIsAnsweredExactlyAsTheSameBodyWithItsLength() throws Exception {
+        String body = namesArgs(BROKER, ALL);
+        HttpResponse<String> sized = send(body, false);
+        HttpResponse<String> chunked = send(body, true);
+        assertThat(chunked.statusCode()).isEqualTo(sized.statusCode()).isEqualTo(200);
+        assertThat(chunked.body()).isEqualTo(sized.body()).contains("\"NodeNames\":[\"a2\",\"b1\",\"b2\"]");
+    }
+
+    @Test
+    void aBodyOfExactlyTheLimitIsReadAndOneByteMoreIsRefused() throws Exception {
+        record Row(int length, boolean chunked, int status) {}
+        for (Row row : List.of(new Row(LIMIT, false, 200), new Row(LIMIT + 1, false, 400),
+                new Row(LIMIT, true, 200), new Row(LIMIT + 1, true, 400))) {
+            HttpResponse<String> r = send(padded(row.length()), row.chunked());
+            assertThat(r.statusCode()).as("%s", row).isEqualTo(row.status());
+            if (row.status() == 400) {
+                assertThat(r.body()).as("%s", row).contains(REFUSED);
+            } else {
+                assertThat(r.body()).as("%s", row).contains("\"NodeNames\":[\"a2\",\"b1\",\"b2\"]");
+            }
+        }
+    }
+
+    @Test
+    void aBodyWithinTwiceTheLimitIsReadToItsEndSoTheConnectionCarriesTheNextRequest() throws Exception {
+        String big = namesArgs(BROKER, Collections.nCopies(4_000, "node-with-a-long-name")); // ~96 KB
+        assertThat(big.length()).isBetween(LIMIT, 2 * LIMIT);
+        for (boolean chunked : List.of(false, true, false, true)) {
+            HttpResponse<String> r = send(big, chunked);
+            assertThat(r.statusCode()).as("chunked %s", chunked).isEqualTo(400);
+            assertThat(r.body()).as("chunked %s", chunked).contains(REFUSED);
+            assertThat(r.headers().firstValue("Connection").orElse("")).as("chunked %s", chunked)
+                    .doesNotContainIgnoringCase("close");
+            assertThat(send(namesArgs(BROKER, List.of("b2")), false).statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aDeclaredLengthBeyondTwiceTheLimitIsRefusedUnreadAndTheConnectionClosed() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            // headers only: the server must answer without waiting for bytes that never come
+            s.getOutputStream().write(("POST /scheduler/filter HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + 3 * LIMIT + "\r\n\r\n{\"Pod\":").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400").containsIgnoringCase("connection: close")
+                    .contains("body of " + 3 * LIMIT + "+ bytes " + REFUSED);
+        }
+        assertThat(send(namesArgs(BROKER, List.of("b2")), false).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aChunkedBodyPastTwiceTheLimitIsRefusedWithoutWaitingForItsEnd() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST /scheduler/filter HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            // one byte more than twice the limit, in one write, and then neither more bytes nor the last
+            // chunk: a server that read on to the body's end would never answer. The server reads it
+            // all, so the close that follows is not a reset that could lose the answer.
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            byte[] chunk = " ".repeat(8192).getBytes(StandardCharsets.US_ASCII);
+            for (int sent = 0; sent < 2 * LIMIT; sent += chunk.length) {
+                body.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                body.write(chunk);
+                body.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            body.write("1\r\n \r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(body.toByteArray());
+            out.flush();
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400").containsIgnoringCase("connection: close").contains(REFUSED);
+        }
+        assertThat(send(namesArgs(BROKER, List.of("b2")), false).statusCode()).isEqualTo(200);
+    }
+
+    /** A filter of every node, with spaces before its last brace up to exactly {@code length} bytes. */
+    private static String padded(int length) {
+        String body = namesArgs(BROKER, ALL);
+        assertThat(body.length()).isLessThan(length);
+        return body.substring(0, body.length() - 1) + " ".repeat(length - body.length()) + "}";
+    }
+
+    /** POST to the filter, with a {@code Content-Length}, or chunked (a body publisher of unknown length). */
+    private HttpResponse<String> send(String body, boolean chunked) throws IOException, InterruptedException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        HttpRequest.BodyPublisher publisher = chunked
+                ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes))
+                : HttpRequest.BodyPublishers.ofByteArray(bytes);
+        assertThat(publisher.contentLength()).isEqualTo(chunked ? -1 : bytes.length);
+        return HttpFixture.CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/scheduler/filter"))
+                .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json").POST(publisher).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
