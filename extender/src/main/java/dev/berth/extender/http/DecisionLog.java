@@ -21,9 +21,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * sink cannot keep up) the line is dropped and counted, rather than slowing the scheduler down.
  * The queue is short (256) because each queued decision holds its per-node arrays: at 5,000 nodes
  * tens of KB each.
+ *
+ * <p>A sink that fails (a full disk, a closed pipe) is not written to again: the failure is logged
+ * once, and every line after it is taken off the queue and counted as dropped, so memory stays
+ * bounded and the dropped-lines gauge says how much of the log is missing. {@link #close} waits at
+ * most {@link #CLOSE_WAIT_MILLIS} twice (for room for its stop mark, then for the writer): a sink that
+ * blocks for good (a pipe nobody reads) must not keep the process from stopping.
  */
 public final class DecisionLog implements AutoCloseable {
     private static final Decision STOP = new Decision(null, null, null, null, null, null, null, null, null, null, null, null, 0, null);
+    /** How long {@link #close} waits for the writer: the flush of a healthy sink takes milliseconds. */
+    static final long CLOSE_WAIT_MILLIS = 5_000;
 
     private final ArrayDeque<Decision> recent = new ArrayDeque<>();
     private final int kept;
@@ -100,36 +108,54 @@ public final class DecisionLog implements AutoCloseable {
     private void drain() {
         // one builder for every line, grown to the largest line seen
         ByteBuilder line = new ByteBuilder(1 << 16);
+        boolean failed = false;
         try {
             while (true) {
                 Decision d = queue.take();
                 if (d == STOP) {
                     break;
                 }
-                line.clear();
-                d.appendJson(line).ascii('\n');
-                sink.write(line.array(), 0, line.length());
-                if (queue.isEmpty()) {
-                    sink.flush();
+                if (failed) {
+                    dropped.incrementAndGet();
+                    continue;
+                }
+                try {
+                    line.clear();
+                    d.appendJson(line).ascii('\n');
+                    sink.write(line.array(), 0, line.length());
+                    if (queue.isEmpty()) {
+                        sink.flush();
+                    }
+                } catch (IOException e) {
+                    failed = true;
+                    dropped.incrementAndGet();
+                    HttpLog.LOG.error("decision log write failed; no more lines will be written, and each one is counted"
+                            + " in berth_extender_decision_log_dropped_lines", e);
                 }
             }
-            sink.flush();
+            if (!failed) {
+                sink.flush();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
-            HttpLog.LOG.error("decision log write failed, no more lines will be written", e);
+            HttpLog.LOG.error("decision log flush at close failed", e);
         }
     }
 
-    /** Writes what is queued, then stops the writer thread. */
+    /** Writes what is queued, then stops the writer thread; waits for neither longer than {@link #CLOSE_WAIT_MILLIS}. */
     @Override
     public void close() {
         if (writer == null) {
             return;
         }
         try {
-            queue.put(STOP);
-            writer.join(TimeUnit.SECONDS.toMillis(5));
+            if (!queue.offer(STOP, CLOSE_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                HttpLog.LOG.error("decision log sink blocked for {} ms at close: {} queued lines not written",
+                        CLOSE_WAIT_MILLIS, queue.size());
+                return;
+            }
+            writer.join(CLOSE_WAIT_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -17,7 +17,8 @@ import java.io.StringWriter;
  *   <li>{@code berth_extender_node_refusals_total{reason}}: every node refused by filter;
  *   <li>{@code berth_extender_prioritize_prepared_total{result}}: names-mode prioritize requests
  *       answered from the scores prepared after their filter ({@code hit}) or computed ({@code miss});
- *   <li>{@code berth_extender_decision_log_dropped_lines}: lines the log sink could not keep up with;
+ *   <li>{@code berth_extender_decision_log_dropped_lines}: lines the log sink could not keep up with,
+ *       or that were not written because it failed;
  *   <li>{@code berth_extender_cache_synced}: 1 once the cluster state is complete (what {@code /readyz}
  *       answers), else 0;
  *   <li>{@code berth_extender_cache_nodes} and {@code berth_extender_cache_brokers{state}} (bound,
@@ -45,7 +46,7 @@ final class Metrics {
             .labelNames("result").register(registry);
 
     final io.prometheus.client.Gauge droppedLines = io.prometheus.client.Gauge.build()
-            .name("berth_extender_decision_log_dropped_lines").help("Decision lines dropped because the log sink fell behind.")
+            .name("berth_extender_decision_log_dropped_lines").help("Decision lines dropped because the log sink fell behind or failed.")
             .register(registry);
 
     final io.prometheus.client.Gauge cacheSynced = io.prometheus.client.Gauge.build()

@@ -93,6 +93,51 @@ class DecisionLogTest {
         assertThat(out.toString(StandardCharsets.UTF_8).split("\n")).hasSize(200);
     }
 
+    @Test
+    void aLineIsFlushedThroughABufferedSinkOnceTheQueueIsEmptyAndEveryLineByClose() throws Exception {
+        // serve's sinks (stdout, --decision-log FILE) are buffered: a quiet scheduler's last decision
+        // must reach the file without waiting for the next one to fill the buffer
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        DecisionLog log = new DecisionLog(new java.io.BufferedOutputStream(file, 1 << 20), 5);
+        log.record(decision(0));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> file.toString(StandardCharsets.UTF_8).contains("\"pod\":\"ns/p-0\""));
+        for (int i = 1; i <= 200; i++) { // fewer than the queue holds: none dropped
+            log.record(decision(i));
+        }
+        log.close();
+        String[] lines = file.toString(StandardCharsets.UTF_8).split("\n");
+        assertThat(lines).hasSize(201);
+        assertThat(lines[200]).contains("\"pod\":\"ns/p-200\"");
+    }
+
+    @Test
+    void aSinkThatFailedIsNotWrittenAgainEveryLineAfterIsCountedAndCloseReturns() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
+        OutputStream full = new OutputStream() {
+            @Override
+            public void write(int b) {
+                throw new UnsupportedOperationException("lines are written in one call");
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                writes.incrementAndGet();
+                throw new IOException("No space left on device");
+            }
+        };
+        DecisionLog log = new DecisionLog(full, 10);
+        int lines = 1000; // four times what the queue holds: a writer that stopped taking lines would leave it full
+        for (int i = 0; i < lines; i++) {
+            log.record(decision(i));
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> log.dropped() == lines);
+        // a stop mark waiting for room in a queue nobody empties would hang the shutdown hook
+        CompletableFuture.runAsync(log::close).get(20, TimeUnit.SECONDS);
+        assertThat(writes.get()).as("the failed sink is tried once").isEqualTo(1);
+        assertThat(log.recent(null, 1)).extracting(Decision::pod).containsExactly("ns/p-999");
+    }
+
     private static Decision decision(int i) {
         return new Decision(T0.plusMillis(i), "bind", "ns/p-" + i, "uid-" + i, "orders", i, "bound", null, null, null,
                 "n" + i, null, 10, null);
