@@ -125,6 +125,27 @@ class DecisionLineTest {
         }
     }
 
+    @Test
+    void everyRowOfATableWiderThanOneWordOfSeenBitsIsScoredOnce() throws Exception {
+        // the writer marks rows it wrote in a long[] of one bit per row: rows 64 and up live in later words
+        List<NodeFacts> nodes = new java.util.ArrayList<>();
+        List<String> order = new java.util.ArrayList<>();
+        for (int i = 0; i < 130; i++) {
+            nodes.add(new NodeFacts(String.format("n%03d", i), "r" + i % 3, 1L << 40, List.of()));
+            order.add(String.format("n%03d", 129 - i));
+        }
+        order.add("n129"); // and one named twice
+        NodeTable table = NodeTable.of(nodes);
+        NameList resolved = (NameList) WireDecoder.extenderArgs(dev.berth.extender.testing.SchedulerWire.namesArgs(
+                "{\"metadata\":{\"name\":\"orders-0\"}}", order), table).nodeNames();
+        assertThat(resolved.ids()).contains(0, 63, 64, 127, 128, 129);
+        Scores scores = new PlacementEngine(Weights.DEFAULT, LeaderMetric.LEADERS).prioritize(POD, table, resolved.ids(),
+                () -> table.rackCounts(POD));
+        JsonObject byNode = line(filter(resolved, null, scores)).getAsJsonObject("scores");
+        assertThat(byNode.keySet()).hasSize(130).startsWith("n129", "n128", "n127").endsWith("n001", "n000");
+        assertThat(filter(resolved, null, scores).toJson()).isEqualTo(filter(List.copyOf(resolved), null, scores).toJson());
+    }
+
     private static Decision filter(List<String> names, Reason[] reasons, Scores scores) {
         return new Decision(Instant.parse("2026-11-25T12:00:00Z"), reasons != null ? "filter" : "prioritize", POD.key(), POD.uid(),
                 POD.cluster(), POD.brokerId(), "fit", names, reasons, scores, null, null, 7, POD);

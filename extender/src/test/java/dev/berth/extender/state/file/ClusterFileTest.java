@@ -98,13 +98,53 @@ class ClusterFileTest {
                 .hasMessage("pod UID changed");
         assertThat(state.boundNode("kafka/b1")).isEmpty();
 
-        // bound without a filter of this process before it (facts null): the file's labels say what it is
-        state.bind(new PodBinder.BindTarget("kafka", "b1", "uid-b1", "n1", "a", "x"));
+        // bound without a filter of this process before it (facts null): the file's labels say what it is,
+        // and the decision line gets them from what bind returns
+        BrokerPod known = state.bind(new PodBinder.BindTarget("kafka", "b1", "uid-b1", "n1", "a", "x"));
+        assertThat(known).isNotNull();
+        assertThat(known.cluster()).isEqualTo("c");
+        assertThat(known.brokerId()).isEqualTo(1);
         assertThat(state.node("n1").orElseThrow().brokers())
                 .containsExactly(new PlacedBroker("kafka/b1", "c", 1, 0, 0, 0, false));
         assertThat(state.table().brokersOf("c")).as("the next filter's table sees it").extracting(p -> p.broker().podKey())
                 .containsExactly("kafka/b1");
         assertThat(state.stampedRack("kafka/b1")).contains("a");
+    }
+
+    @Test
+    void aPodOfTheFileWithoutAUidIsBoundWithTheUidTheSchedulerGives() throws Exception {
+        // kubectl get -o yaml always prints a uid, but a hand-written file often has none: nothing to compare
+        FileClusterState state = new FileClusterState(ClusterFile.parse(TWO_NODES_ONE_PENDING_BROKER + """
+                - kind: Pod
+                  metadata: {name: b3, namespace: kafka, labels: {berth.dev/cluster: c, berth.dev/broker-id: 3}}
+                """, "t"), "zone");
+        state.bind(new PodBinder.BindTarget("kafka", "b3", "uid-from-the-scheduler", "n2", "b", "x"));
+        assertThat(state.boundNode("kafka/b3")).contains("n2");
+    }
+
+    @Test
+    void aNodeOrAPodListedTwiceIsRefusedWithItsName() {
+        assertThatThrownBy(() -> ClusterFile.parse("""
+                kind: Node
+                metadata: {name: n1}
+                ---
+                kind: List
+                items:
+                - {kind: Node, metadata: {name: n1, labels: {zone: b}}}
+                """, "cluster.yaml")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("cluster.yaml: node n1 is listed twice");
+        assertThatThrownBy(() -> ClusterFile.parse("""
+                kind: List
+                items:
+                - {kind: Pod, metadata: {name: b0, namespace: kafka}}
+                - {kind: Pod, metadata: {name: b0, namespace: kafka}}
+                """, "cluster.yaml")).hasMessage("cluster.yaml: pod kafka/b0 is listed twice");
+        assertThat(ClusterFile.parse("""
+                kind: List
+                items:
+                - {kind: Pod, metadata: {name: b0, namespace: kafka}}
+                - {kind: Pod, metadata: {name: b0, namespace: other}}
+                """, "cluster.yaml").pods()).as("one name in two namespaces is two pods").hasSize(2);
     }
 
     @Test
