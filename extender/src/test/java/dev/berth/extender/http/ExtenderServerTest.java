@@ -88,6 +88,39 @@ class ExtenderServerTest {
         }
     }
 
+    @Test
+    void everyLatencyIsTheRequestsOwnTimeInItsLineAndInTheHistogram() throws Exception {
+        HttpFixture.Switchable state = HttpFixture.state();
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        try (ExtenderServer server = ExtenderServer.builder().state(state).binder(state.inner).decisionSink(file)
+                .maxBodyBytes(1 << 16).start()) {
+            int port = server.port();
+            long started = System.nanoTime();
+            assertThat(HttpFixture.post(port, "/scheduler/filter", namesArgs(BROKER, ALL)).statusCode()).isEqualTo(200);
+            assertThat(HttpFixture.post(port, "/scheduler/filter", "{\"Pod\":").statusCode()).isEqualTo(400);
+            assertThat(HttpFixture.post(port, "/scheduler/filter", " ".repeat(70_000)).statusCode()).isEqualTo(400);
+            assertThat(HttpFixture.post(port, "/scheduler/prioritize", namesArgs(BROKER, java.util.List.of("a2", "b2")))
+                    .statusCode()).isEqualTo(200);
+            assertThat(HttpFixture.post(port, "/scheduler/bind",
+                    dev.berth.extender.testing.SchedulerWire.bindArgs("kafka", "orders-broker-1", "uid-1", "b2")).body())
+                    .isEqualTo("{\"Error\":\"\"}");
+            double wallSeconds = (System.nanoTime() - started) / 1e9;
+            String metrics = HttpFixture.get(port, "/metrics").body();
+            for (String verb : java.util.List.of("filter", "prioritize", "bind")) {
+                java.util.regex.Matcher sum = java.util.regex.Pattern.compile(
+                        "berth_extender_request_seconds_sum\\{verb=\"" + verb + "\",} (\\S+)").matcher(metrics);
+                assertThat(sum.find()).as(verb).isTrue();
+                assertThat(Double.parseDouble(sum.group(1))).as(verb).isPositive().isLessThan(wallSeconds);
+            }
+            assertThat(metrics).contains("berth_extender_request_seconds_count{verb=\"filter\",} 3.0");
+            await().atMost(Duration.ofSeconds(10)).until(() -> file.toString(StandardCharsets.UTF_8).split("\n").length == 3);
+            for (String line : file.toString(StandardCharsets.UTF_8).split("\n")) {
+                long micros = com.google.gson.JsonParser.parseString(line).getAsJsonObject().get("latencyUs").getAsLong();
+                assertThat(micros).as(line.substring(0, 40)).isBetween(0L, (long) (wallSeconds * 1e6));
+            }
+        }
+    }
+
     /** A sink whose writes wait until {@link #release}; {@link #stuck} opens at the first write. */
     private static final class Gate {
         final CountDownLatch stuck = new CountDownLatch(1);
