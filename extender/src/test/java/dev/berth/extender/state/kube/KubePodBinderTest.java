@@ -91,7 +91,11 @@ class KubePodBinderTest {
     @Test
     void bindSetsTheNodeStampsTheRackAndPostsAnEvent() throws Exception {
         String uid = createBroker("bind-fresh", "c1", null);
-        binder.bind(target("bind-fresh", uid, "node-a", "rack-a"));
+        // no filter of this process saw the pod (target without facts): the decision line gets the pod's
+        // facts from what bind read
+        dev.berth.extender.placement.BrokerPod facts = binder.bind(target("bind-fresh", uid, "node-a", "rack-a"));
+        assertThat(facts).isNotNull();
+        assertThat(List.of(facts.cluster(), facts.brokerId(), facts.localStorageBytes())).containsExactly("c1", 7, 100L << 30);
 
         V1Pod pod = read("bind-fresh");
         assertThat(pod.getSpec().getNodeName()).isEqualTo("node-a");
@@ -136,7 +140,8 @@ class KubePodBinderTest {
     void retriedBindIsIdempotentOnTheSameNodeAndRefusedOnAnother() throws Exception {
         String uid = createBroker("bind-twice", "c3", null);
         binder.bind(target("bind-twice", uid, "node-b", "rack-b"));
-        binder.bind(target("bind-twice", uid, "node-b", "rack-b")); // the scheduler's reply was lost: success
+        // the scheduler's reply was lost: success, with the facts all the same
+        assertThat(binder.bind(target("bind-twice", uid, "node-b", "rack-b")).cluster()).isEqualTo("c3");
 
         assertThatThrownBy(() -> binder.bind(target("bind-twice", uid, "node-a", "rack-a")))
                 .isInstanceOf(BindException.class)
