@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -22,32 +21,11 @@ class DecisionLogTest {
 
     @Test
     void aStalledSinkCostsCountedLinesNotAWaitingCaller() throws Exception {
-        CountDownLatch writerStuck = new CountDownLatch(1);
-        CountDownLatch unblock = new CountDownLatch(1);
         ByteArrayOutputStream written = new ByteArrayOutputStream();
-        OutputStream stalling = new OutputStream() {
-            @Override
-            public void write(int b) {
-                throw new UnsupportedOperationException("lines are written in one call");
-            }
-
-            @Override
-            public synchronized void write(byte[] b, int off, int len) throws IOException {
-                writerStuck.countDown();
-                try {
-                    if (!unblock.await(30, TimeUnit.SECONDS)) {
-                        throw new IOException("test never unblocked the sink");
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException(e);
-                }
-                written.write(b, off, len);
-            }
-        };
+        StallingSink stalling = new StallingSink(written);
         DecisionLog log = new DecisionLog(stalling, 10);
         log.record(decision(0));
-        assertThat(writerStuck.await(10, TimeUnit.SECONDS)).as("the writer took line 0 and is stuck in the sink").isTrue();
+        assertThat(stalling.stuck.await(10, TimeUnit.SECONDS)).as("the writer took line 0 and is stuck in the sink").isTrue();
 
         int more = 400;
         // a caller that waited for the sink would wait until the sink gives up (30 s), so finishing at
@@ -61,7 +39,7 @@ class DecisionLogTest {
         assertThat(log.recent(null, 3)).extracting(Decision::pod).containsExactly("ns/p-400", "ns/p-399", "ns/p-398");
         assertThat(log.recent(null, 100)).as("memory keeps its own count").hasSize(10);
 
-        unblock.countDown();
+        stalling.release.countDown();
         log.close();
         String[] lines = written.toString(StandardCharsets.UTF_8).split("\n");
         assertThat(lines).hasSize(1 + 256);
@@ -132,7 +110,7 @@ class DecisionLogTest {
             log.record(decision(i));
         }
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> log.dropped() == lines);
-        // a stop mark waiting for room in a queue nobody empties would hang the shutdown hook
+        // a stop mark waiting for room in a queue nobody empties would hang close (and SIGTERM for 10 s)
         CompletableFuture.runAsync(log::close).get(20, TimeUnit.SECONDS);
         assertThat(writes.get()).as("the failed sink is tried once").isEqualTo(1);
         assertThat(log.recent(null, 1)).extracting(Decision::pod).containsExactly("ns/p-999");

@@ -16,25 +16,25 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * The server as a whole: what {@code close} leaves behind (no listener, every decision written), a
- * start that fails (no writer thread left running), and the dropped-lines gauge a stalled sink moves.
+ * start that fails (no writer thread left running), the dropped-lines gauge a stalled sink moves,
+ * and the latencies each request reports in its decision line and in the histograms.
  */
 class ExtenderServerTest {
     private static final String WRITER = "berth-decision-log";
 
     @Test
     void closeStopsListeningThenWaitsForEveryQueuedDecisionToBeWritten() throws Exception {
-        Gate gate = new Gate();
         ByteArrayOutputStream file = new ByteArrayOutputStream();
+        StallingSink gate = new StallingSink(file);
         HttpFixture.Switchable state = HttpFixture.state();
         // buffered as serve's sinks are, and large enough that only a flush empties it
         ExtenderServer server = ExtenderServer.builder().state(state).binder(state.inner)
-                .decisionSink(new BufferedOutputStream(gate.over(file), 1 << 20)).start();
+                .decisionSink(new BufferedOutputStream(gate, 1 << 20)).start();
         int port = server.port();
         assertThat(HttpFixture.post(port, "/scheduler/filter", namesArgs(BROKER, ALL)).statusCode()).isEqualTo(200);
         assertThat(gate.stuck.await(10, TimeUnit.SECONDS)).as("the writer holds the filter's line in the sink").isTrue();
@@ -68,10 +68,9 @@ class ExtenderServerTest {
 
     @Test
     void linesAStalledSinkCouldNotTakeAreCountedInMetrics() throws Exception {
-        Gate gate = new Gate();
+        StallingSink gate = new StallingSink(OutputStream.nullOutputStream());
         HttpFixture.Switchable state = HttpFixture.state();
-        ExtenderServer server = ExtenderServer.builder().state(state).binder(state.inner)
-                .decisionSink(gate.over(OutputStream.nullOutputStream())).start();
+        ExtenderServer server = ExtenderServer.builder().state(state).binder(state.inner).decisionSink(gate).start();
         try {
             assertThat(HttpFixture.get(server.port(), "/metrics").body()).contains("berth_extender_decision_log_dropped_lines 0.0");
             DecisionLog log = server.decisions();
@@ -118,30 +117,6 @@ class ExtenderServerTest {
                 long micros = com.google.gson.JsonParser.parseString(line).getAsJsonObject().get("latencyUs").getAsLong();
                 assertThat(micros).as(line.substring(0, 40)).isBetween(0L, (long) (wallSeconds * 1e6));
             }
-        }
-    }
-
-    /** A sink whose writes wait until {@link #release}; {@link #stuck} opens at the first write. */
-    private static final class Gate {
-        final CountDownLatch stuck = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-
-        OutputStream over(OutputStream out) {
-            return new java.io.FilterOutputStream(out) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    stuck.countDown();
-                    try {
-                        if (!release.await(30, TimeUnit.SECONDS)) {
-                            throw new IOException("never released");
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IOException(e);
-                    }
-                    out.write(b, off, len);
-                }
-            };
         }
     }
 

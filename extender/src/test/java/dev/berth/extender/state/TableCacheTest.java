@@ -60,27 +60,11 @@ class TableCacheTest {
 
     @Test
     void theEarliestExpiryIsTheFirstOfSeveralReservationsWhicheverWasMadeFirst() {
-        Instant[] now = {T0};
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now[0];
-            }
-        };
+        MutableClock clock = new MutableClock(T0);
         ReservationLedger ledger = new ReservationLedger(clock, Duration.ofSeconds(120));
         for (int i = 0; i < 5; i++) { // several, so that map order cannot hand the answer over
-            now[0] = T0.plusSeconds(10L * i);
             ledger.reserve("u" + i, "n" + i, new PlacedBroker("kafka/b" + i, "c", i, 100, 0, 0, false));
+            clock.advance(Duration.ofSeconds(10));
         }
         // a cached table holds until the first of them expires, not the last
         assertThat(ledger.earliestExpiry()).isEqualTo(T0.plusSeconds(120));
