@@ -91,6 +91,9 @@ class KubeSchedulingFlowTest {
     @Test
     void brokersOfOneClusterScheduledBackToBackWhileTheInformerLagsNeverShareANode() throws Exception {
         List<JsonObject> brokers = List.of(broker("orders", 0), broker("orders", 1), broker("orders", 2));
+        // the other tests' binds end their reservations only once the informer shows them: let that
+        // happen first, so the reservations counted below are this test's alone
+        await().atMost(WAIT).until(() -> backend.informerState().ledger().size() == 0);
         env.gate.close(); // the informer sees none of the binds below until the end
 
         List<String> chosen = new ArrayList<>();
