@@ -94,6 +94,11 @@ public final class NodeLabels {
         return out;
     }
 
+    /** How many reads and lists are kept: those of nodes and racks asked about in the last {@code 10 × MAX_AGE}. */
+    int remembered() {
+        return cache.size() + lists.size();
+    }
+
     private Set<String> list(String selector) {
         try {
             Set<String> out = new java.util.TreeSet<>();

@@ -108,6 +108,29 @@ class NodeLabelsTest {
                 .isEmpty();
     }
 
+    @Test
+    void whatNoBrokerAsksAboutForTenPeriodsIsForgotten() {
+        Hands clock = new Hands();
+        NodeLabels labels = new NodeLabels(core, clock);
+        labels.racks(Set.of("n1", "n2", "gone"), ZONE);
+        labels.schedulable(ZONE, Set.of("a", "b"));
+        assertThat(labels.remembered()).as("three reads (a failed one too), two lists").isEqualTo(5);
+
+        clock.now = clock.now.plus(NodeLabels.MAX_AGE.multipliedBy(10));
+        labels.racks(Set.of("n1"), ZONE);
+        labels.schedulable(ZONE, Set.of("a"));
+        assertThat(labels.remembered()).as("ten periods old: still kept").isEqualTo(5);
+
+        clock.now = clock.now.plusMillis(1);
+        labels.racks(Set.of("n1"), ZONE);
+        assertThat(labels.remembered()).as("n1 and a were asked about again; n2, gone and b were not")
+                .isEqualTo(3);
+        clock.now = clock.now.plus(NodeLabels.MAX_AGE.multipliedBy(10)).plusMillis(1);
+        labels.schedulable(ZONE, Set.of("b"));
+        assertThat(labels.remembered()).as("lists are forgotten the same way; reads only when racks are read")
+                .isEqualTo(2);
+    }
+
     static void relabel(String node, String zone) throws Exception {
         PatchUtils.patch(V1Node.class, () -> core.patchNode(node,
                 new V1Patch("{\"metadata\":{\"labels\":{\"" + ZONE + "\":\"" + zone + "\"}}}")).buildCall(null),
