@@ -41,6 +41,8 @@ class PodDriftTest {
         KafkaClusterSpec image = new KafkaClusterSpec(null, "apache/kafka:4.4.1", null, BASE.controllers(), BASE.brokers(), null, null);
         KafkaClusterSpec cpu = BASE.withBrokers(new BrokersSpec(1, null, new ResourcesSpec(Map.of("cpu", "2"), Map.of()), null));
         KafkaClusterSpec config = BASE.withConfig(Map.of("log.retention.hours", "72"));
+        KafkaClusterSpec memoryLimit = BASE.withBrokers(new BrokersSpec(1, null, new ResourcesSpec(Map.of(),
+                Map.of("memory", "2Gi")), null));
         Row[] rows = {
             new Row("nothing changed", BASE, p -> p, List.of()),
             new Row("a new image reaches no running pod", image, p -> p, List.of(
@@ -75,6 +77,12 @@ class PodDriftTest {
                 return p;
             }, List.of("demo-broker-0: resources; restart requested (berth.dev/restart)",
                     "demo-controller-0: restart requested (berth.dev/restart)")),
+            new Row("the limits the spec sets, as the pod has them", memoryLimit, p -> {
+                p.getSpec().getContainers().get(0).resources(new io.kubernetes.client.openapi.models.V1ResourceRequirements()
+                        .limits(Map.of("memory", io.kubernetes.client.custom.Quantity.fromString("2Gi"))));
+                return p;
+            }, List.of()),
+            new Row("a limit the pod lacks", memoryLimit, p -> p, List.of("demo-broker-0: resources")),
             new Row("a pod being deleted is not judged", image, p -> {
                 p.getMetadata().setDeletionTimestamp(java.time.OffsetDateTime.parse("2026-01-01T00:00:00Z"));
                 return p;
@@ -176,6 +184,20 @@ class PodDriftTest {
                     c.cordoned());
             assertThat(PodDrift.controllers(cluster(c.spec()), view)).as(c.why()).isEqualTo(c.expected());
         }
+    }
+
+    @Test
+    void aControllerPodTheSpecNoLongerWantsIsNotRestarted() {
+        KafkaCluster three = cluster(BASE.withControllers(new ControllersSpec(3, null)));
+        KafkaCluster one = cluster(BASE.withControllers(new ControllersSpec(1, null)));
+        KubeView view = StatusBuilderTest.view(DesiredPods.controller(three, 0, null), DesiredPods.controller(three, 1, null),
+                DesiredPods.controller(three, 2, null));
+        for (V1Pod p : view.podsByNodeId("controller").values()) {
+            p.getMetadata().putAnnotationsItem("berth.dev/restart", "");
+        }
+        assertThat(PodDrift.controllers(three, view).keySet()).containsExactly(1000, 1001, 1002);
+        assertThat(PodDrift.controllers(one, view)).as("1001 and 1002 are on their way out, not to be rolled")
+                .isEqualTo(Map.of(1000, "configuration; restart requested (berth.dev/restart)")); // the voters differ
     }
 
     @Test

@@ -95,6 +95,7 @@ class SnapshotCheckTest {
             {"{\"t\": {\"name\": \"u\"}}", "topics[\"t\"]: \"name\" \"u\" is not its key; a topic is listed under its own name"},
             {"{\"t\": {\"replicationFactor\": -3}}", "topics[\"t\"]: \"replicationFactor\" -3 is not 1 or more"},
             {"{\"t\": {\"replicationFactor\": 0}}", "topics[\"t\"]: \"replicationFactor\" 0 is not 1 or more"},
+            {"{\"t\": {\"replicationFactor\": 1}}", null}, // the least RF there is (its partitions list 3)
             {"{\"t\": {\"replicationFactor\": 4}}",
                 "topics[\"t\"]: \"replicationFactor\" 4 but its partitions list at most 3 replicas; write the RF its partitions have"},
             {"{\"t\": {\"minInsyncReplicas\": 0}}", "topics[\"t\"]: \"minInsyncReplicas\" 0 is not 1 or more"},
@@ -125,6 +126,37 @@ class SnapshotCheckTest {
         assertThatThrownBy(() -> SnapshotJson.read(json)).hasMessage("2 problems, fix these fields:\n"
                 + "  brokers[1]: \"id\" 1 is listed twice (also brokers[0]); list each broker once\n"
                 + "  partitions[0] (t-0): \"replicas\" [1, 1] names broker 1 twice; each replica is on a different broker");
+    }
+
+    @Test
+    void twentyProblemsAreAllShownWithoutACount() {
+        StringBuilder brokers = new StringBuilder("[");
+        for (int i = 0; i < 20; i++) {
+            brokers.append(i == 0 ? "" : ",").append("{\"id\": -").append(i + 1).append('}');
+        }
+        String json = "{\"brokers\": " + brokers + "], \"partitions\": []}";
+
+        assertThatThrownBy(() -> SnapshotJson.read(json)).hasMessageStartingWith("20 problems, fix these fields:\n")
+                .hasMessageEndingWith("  brokers[19]: \"id\" -20 is negative; Kafka broker ids are 0 or more");
+    }
+
+    @Test
+    void brokersAreReadInIdOrderAndDisksOfZeroBytesAreAFullDiskNotAnError() {
+        var s = SnapshotJson.read("{\"takenAt\": null, \"brokers\": [{\"id\": 2}, {\"id\": 0, \"rack\": \"a\"},"
+                + " {\"id\": 1}], \"partitions\": " + part("") + ", \"disks\": {\"0\": {\"totalBytes\": 100,"
+                + " \"usableBytes\": 0}, \"2\": {\"totalBytes\": 0, \"usableBytes\": 0}}}");
+        assertThat(s.brokers()).extracting(b -> b.id() + ":" + b.rack() + ":" + b.port())
+                .as("sorted by id, as the snapshot's contract says; no port reads 0")
+                .containsExactly("0:a:0", "1:null:0", "2:null:0");
+        assertThat(s.disks()).isEqualTo(java.util.Map.of(0, new dev.berth.operator.model.DiskSpace(100, 0),
+                2, new dev.berth.operator.model.DiskSpace(0, 0)));
+        assertThat(s.takenAt()).as("a null takenAt reads as the epoch").isEqualTo(java.time.Instant.EPOCH);
+        assertThatThrownBy(() -> SnapshotJson.read("{\"brokers\": " + B + ", \"partitions\": []," + " \"disks\":"
+                + " {\"1\": {\"totalBytes\": 10, \"usableBytes\": -1}}}"))
+                .hasMessage("disks.1: totalBytes and usableBytes must be 0 or more");
+        assertThatThrownBy(() -> SnapshotJson.read("{\"brokers\": " + B + ", \"partitions\": []," + " \"disks\":"
+                + " {\"1\": {\"totalBytes\": -1, \"usableBytes\": 0}}}"))
+                .hasMessage("disks.1: totalBytes and usableBytes must be 0 or more");
     }
 
     @Test

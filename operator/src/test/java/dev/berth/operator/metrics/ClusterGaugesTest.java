@@ -79,9 +79,11 @@ class ClusterGaugesTest {
         ClusterGauges.publish(NS, "gone", status(true, "ScaleUp", broker(0, 1, 1, 1), new BrokerStatus(3, "p", "n", "r",
                 "Running", 1, 0, 1, 1, 5L, 9L)));
         ClusterGauges.publish(NS, "kept", status(true, null, broker(0, 7, 1, 1)));
+        assertThat(sample("berth_operator_broker_disk_total_bytes", "gone", "3")).isEqualTo(9.0);
         ClusterGauges.forget(NS, "gone");
         for (String name : List.of("berth_operator_broker_leaders", "berth_operator_broker_log_bytes",
-                "berth_operator_broker_leader_bytes_in_per_second", "berth_operator_broker_disk_usable_bytes")) {
+                "berth_operator_broker_leader_bytes_in_per_second", "berth_operator_broker_disk_usable_bytes",
+                "berth_operator_broker_disk_total_bytes")) {
             assertThat(sample(name, "gone", "0")).as(name).isNull();
             assertThat(sample(name, "gone", "3")).as(name).isNull();
         }
