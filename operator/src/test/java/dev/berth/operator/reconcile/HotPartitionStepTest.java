@@ -126,4 +126,32 @@ class HotPartitionStepTest {
                         + " B/s (tolerance 25%), and no other leadership or replica move lowers it: big-0 alone carries"
                         + " 90 B/s. More partitions would spread it (the topic owner's call).");
     }
+    /**
+     * Mode Replicas, where both stages plan moves and a broker stays hot: broker 0 leads p-0 ([0, 2], 10 B/s) and
+     * s-0..3 (RF 1, 30 B/s each), broker 1 leads big-0 (RF 1, 80 B/s), brokers 2 and 3 lead nothing; mean 52.5 B/s.
+     * p-0's leadership goes to broker 2, then s-0 and s-1 move off broker 0, after which broker 1 is the hottest and
+     * big-0 cannot be split. The message counts the moves of both stages.
+     */
+    @Test
+    void theStuckWarningCountsTheMovesOfBothStages() {
+        List<BrokerState> brokers = List.of(new BrokerState(0, "a", "h", 1), new BrokerState(1, "b", "h", 1),
+                new BrokerState(2, "c", "h", 1), new BrokerState(3, "d", "h", 1));
+        List<PartitionState> parts = new java.util.ArrayList<>(List.of(
+                new PartitionState("p", 0, List.of(0, 2), 0, List.of(0, 2), 100, 10),
+                new PartitionState("big", 0, List.of(1), 1, List.of(1), 100, 80)));
+        for (int i = 0; i < 4; i++) {
+            parts.add(new PartitionState("s", i, List.of(0), 0, List.of(0), 100, 30));
+        }
+        ClusterSnapshot s = new ClusterSnapshot(Instant.EPOCH, brokers, Map.of(), parts, Map.of());
+        HotLeaders.Policy policy = new HotLeaders.Policy(0.25, 1, HotLeaders.MAX_MOVES);
+        HotLeaders.Plan first = HotLeaders.plan(s, policy);
+        HotReplicas.Plan replicas = HotReplicas.plan(s, first, policy, 10);
+        assertThat(first.moves()).extracting(m -> m.name()).containsExactly("p-0");
+        assertThat(replicas.moves()).extracting(m -> m.name()).containsExactly("s-0", "s-1");
+        assertThat(HotPartitionStep.stuck(first, replicas, replicas, new dev.berth.operator.api.HotPartitionsSpec(
+                dev.berth.operator.api.HotPartitionsSpec.Mode.Replicas, 25, 1L), 10)).isEqualTo("Broker 1 will still"
+                        + " lead 80 B/s of produce after the 3 leadership or replica moves planned, against a mean of 53"
+                        + " B/s (tolerance 25%), and no other leadership or replica move lowers it: big-0 alone carries"
+                        + " 80 B/s. More partitions would spread it (the topic owner's call).");
+    }
 }
