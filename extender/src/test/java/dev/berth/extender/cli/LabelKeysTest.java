@@ -15,6 +15,10 @@ class LabelKeysTest {
             example.com/rack              | NULL
             a                             | NULL
             x--y.z/a                      | NULL
+            az09.09az/azAZ09              | NULL
+            z/Z                           | NULL
+            9/0                           | NULL
+            a.io//x                       | a label key has at most one '/'
             ''                            | a label key cannot be empty
             zone/                         | the name part of a label key must be 1 to 63 characters
             /zone                         | the prefix of a label key must be 1 to 253 characters
