@@ -49,12 +49,7 @@ final class Flags {
             }
             f.values.put(name, value);
         }
-        if (help) {
-            Flags h = new Flags(true);
-            h.values.putAll(f.values);
-            return h;
-        }
-        return f;
+        return help ? new Flags(true) : f; // with --help, the command prints its help and reads no value
     }
 
     boolean help() {
