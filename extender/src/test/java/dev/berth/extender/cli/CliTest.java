@@ -220,6 +220,32 @@ class CliTest {
     }
 
     @Test
+    void whatIfSaysWhatThePodPinsAndChoosesTheFirstNodeWhenItScoresBest(@TempDir Path dir) throws Exception {
+        Path nodes = Files.writeString(dir.resolve("nodes.yaml"), """
+                kind: NodeList
+                apiVersion: v1
+                items:
+                - metadata: {name: n1, labels: {topology.kubernetes.io/zone: a}, annotations: {berth.dev/disk-capacity: 1Ti}}
+                - metadata: {name: n2, labels: {topology.kubernetes.io/zone: a}, annotations: {berth.dev/disk-capacity: 100Gi}}
+                - metadata: {name: n3, labels: {topology.kubernetes.io/zone: a}, annotations: {berth.dev/disk-capacity: 2Ti}}
+                """);
+        Path pod = Files.writeString(dir.resolve("p.yaml"), """
+                kind: Pod
+                metadata:
+                  name: orders-broker-7
+                  namespace: kafka
+                  labels: {berth.dev/cluster: orders, berth.dev/role: broker}
+                  annotations: {berth.dev/rack: a, berth.dev/avoid-node: n3}
+                """);
+        Run r = main("what-if", "--cluster-file", nodes.toString(), "--pod", pod.toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out().lines().findFirst()).hasValue("pod kafka/orders-broker-7: cluster orders, broker ?, rack a,"
+                + " local storage none (network storage), avoiding n3");
+        assertThat(r.out()).containsPattern("n3 +a +reject ").as("the first node, with the most disk of those that pass")
+                .endsWith("chosen: n1 (score 10/10)\n");
+    }
+
+    @Test
     void serveFlagsBecomeOptions() {
         ServeOptions o = ServeCommand.options(flags("--port", "9000", "--prefix", "/x", "--weight-disk", "5", "--score-leaders-by", "bytes-in",
                 "--rack-label", "rack", "--cluster-file", "c.yaml", "--decisions-kept", "7"));
