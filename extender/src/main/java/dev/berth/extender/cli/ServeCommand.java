@@ -172,7 +172,8 @@ final class ServeCommand {
                 .prefix(options.listen().prefix()).maxBodyBytes(options.listen().maxBodyBytes())
                 .rackLabel(options.scoring().rackLabel()).weights(options.scoring().weights())
                 .leaderMetric(options.scoring().leaderMetric())
-                .decisionSink(sink).decisionsKept(options.logging().decisionsKept());
+                .decisionSink(sink).decisionSinkReopener(() -> sink(options))
+                .decisionsKept(options.logging().decisionsKept());
         if (tls != null) {
             builder.tls(tls, options.tls().clientCa() != null);
         }

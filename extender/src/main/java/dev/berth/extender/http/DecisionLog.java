@@ -3,6 +3,9 @@ package dev.berth.extender.http;
 import dev.berth.extender.protocol.ByteBuilder;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -22,27 +25,65 @@ import java.util.concurrent.atomic.AtomicLong;
  * The queue is short (256) because each queued decision holds its per-node arrays: at 5,000 nodes
  * tens of KB each.
  *
- * <p>A sink that fails (a full disk, a closed pipe) is not written to again: the failure is logged
- * once, and every line after it is taken off the queue and counted as dropped, so memory stays
- * bounded and the dropped-lines gauge says how much of the log is missing. {@link #close} waits at
- * most {@link #CLOSE_WAIT_MILLIS} twice (for room for its stop mark, then for the writer): a sink that
- * blocks for good (a pipe nobody reads) must not keep the process from stopping.
+ * <p>When the sink fails (a full disk, a closed pipe) the failure is logged once, and every line after
+ * it is taken off the queue and counted as dropped, so memory stays bounded and the dropped-lines
+ * gauge says how much of the log is missing. With a {@link Reopener} ({@code serve} gives one: the
+ * file reopened for append, or stdout) the failed sink is closed and the log comes back by itself
+ * once the sink takes lines again, as a freed disk does: the first line that arrives {@link #FIRST_RETRY} after the
+ * failure opens the sink again and is written; each failure after that doubles the wait, up to
+ * {@link #MAX_RETRY}, and a line written resets it. A resumed sink gets a newline first, which ends a
+ * line the failure may have cut in half (at worst it adds a blank line), so every line after it
+ * parses. Example: the disk fills at 10:00:00; lines of 10:00:00.5 are dropped; the line of
+ * 10:00:01.2 reopens the file, which fails (still full); the next try waits until 10:00:03.2; the
+ * disk is freed at 10:00:02, and the first line after 10:00:03.2 is written, with an info line
+ * giving how many were dropped. Without a reopener the failed sink is never tried again.
+ *
+ * <p>{@link #close} waits at most {@link #CLOSE_WAIT_MILLIS} twice (for room for its stop mark, then
+ * for the writer): a sink that blocks for good (a pipe nobody reads) must not keep the process from
+ * stopping. It flushes the sink it writes to, and closes it when the log opened it.
  */
 public final class DecisionLog implements AutoCloseable {
     private static final Decision STOP = new Decision(null, null, null, null, null, null, null, null, null, null, null, null, 0, null);
     /** How long {@link #close} waits for the writer: the flush of a healthy sink takes milliseconds. */
     static final long CLOSE_WAIT_MILLIS = 5_000;
+    /**
+     * The first wait before a failed sink is opened again: long enough that a sink failing for good
+     * costs one open a second at most, short enough that a freed disk loses about a second of lines.
+     */
+    static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    /** The longest wait between tries: a disk freed an hour later still resumes within a minute. */
+    static final Duration MAX_RETRY = Duration.ofSeconds(60);
+
+    /** Opens the sink again after it failed. */
+    @FunctionalInterface
+    public interface Reopener {
+        OutputStream open() throws IOException;
+    }
 
     private final ArrayDeque<Decision> recent = new ArrayDeque<>();
     private final int kept;
     private final OutputStream sink;
+    private final Reopener reopener;
+    private final Clock clock;
     private final BlockingQueue<Decision> queue = new ArrayBlockingQueue<>(256);
     private final AtomicLong dropped = new AtomicLong();
     private final Thread writer;
 
-    /** {@code sink} may be null: decisions are then only kept in memory. */
+    /** {@code sink} may be null: decisions are then only kept in memory. A sink that fails stays failed. */
     public DecisionLog(OutputStream sink, int kept) {
+        this(sink, null, kept, Clock.systemUTC());
+    }
+
+    /**
+     * @param sink where lines go; null: decisions are only kept in memory
+     * @param reopener opens the sink again after it failed; null: a failed sink stays failed
+     * @param kept how many decisions {@link #recent} keeps
+     * @param clock times the waits between tries to reopen
+     */
+    public DecisionLog(OutputStream sink, Reopener reopener, int kept, Clock clock) {
         this.sink = sink;
+        this.reopener = reopener;
+        this.clock = clock;
         this.kept = Math.max(1, kept);
         if (sink != null) {
             writer = new Thread(this::drain, "berth-decision-log");
@@ -108,7 +149,11 @@ public final class DecisionLog implements AutoCloseable {
     private void drain() {
         // one builder for every line, grown to the largest line seen
         ByteBuilder line = new ByteBuilder(1 << 16);
+        OutputStream out = sink;
         boolean failed = false;
+        Duration wait = FIRST_RETRY;
+        Instant retryAt = null;
+        long droppedBefore = 0;
         try {
             while (true) {
                 Decision d = queue.take();
@@ -116,30 +161,79 @@ public final class DecisionLog implements AutoCloseable {
                     break;
                 }
                 if (failed) {
-                    dropped.incrementAndGet();
-                    continue;
+                    if (reopener == null || clock.instant().isBefore(retryAt)) {
+                        dropped.incrementAndGet();
+                        continue;
+                    }
+                    OutputStream opened = null;
+                    try {
+                        opened = reopener.open();
+                        opened.write('\n'); // ends a line the failure may have cut
+                        out = opened;
+                    } catch (IOException | RuntimeException e) {
+                        closeQuietly(opened);
+                        retryAt = clock.instant().plus(wait);
+                        wait = longer(wait);
+                        dropped.incrementAndGet();
+                        continue;
+                    }
                 }
                 try {
                     line.clear();
                     d.appendJson(line).ascii('\n');
-                    sink.write(line.array(), 0, line.length());
+                    out.write(line.array(), 0, line.length());
                     if (queue.isEmpty()) {
-                        sink.flush();
+                        out.flush();
                     }
+                    if (failed) {
+                        failed = false;
+                        HttpLog.LOG.info("decision log resumed; {} lines were dropped while its sink failed",
+                                dropped.get() - droppedBefore);
+                    }
+                    wait = FIRST_RETRY;
                 } catch (IOException e) {
+                    if (!failed) {
+                        droppedBefore = dropped.get();
+                        HttpLog.LOG.error("decision log write failed; each line is counted in"
+                                + " berth_extender_decision_log_dropped_lines" + (reopener == null
+                                ? " and none is written again" : " until the sink takes lines again (tried again after"
+                                + " 1 s, then twice as long each time, up to " + MAX_RETRY.toSeconds() + " s)"), e);
+                    }
                     failed = true;
                     dropped.incrementAndGet();
-                    HttpLog.LOG.error("decision log write failed; no more lines will be written, and each one is counted"
-                            + " in berth_extender_decision_log_dropped_lines", e);
+                    if (reopener != null) {
+                        closeQuietly(out);
+                        retryAt = clock.instant().plus(wait);
+                        wait = longer(wait);
+                    }
                 }
             }
             if (!failed) {
-                sink.flush();
+                out.flush();
+                if (out != sink) {
+                    out.close(); // opened here; the first sink is its owner's to close
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             HttpLog.LOG.error("decision log flush at close failed", e);
+        }
+    }
+
+    private static Duration longer(Duration wait) {
+        Duration twice = wait.multipliedBy(2);
+        return twice.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : twice;
+    }
+
+    private static void closeQuietly(OutputStream out) {
+        if (out == null) {
+            return;
+        }
+        try {
+            out.close();
+        } catch (IOException | RuntimeException e) {
+            // it failed already; what closing says adds nothing
         }
     }
 

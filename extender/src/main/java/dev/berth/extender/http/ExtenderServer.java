@@ -88,6 +88,7 @@ public final class ExtenderServer implements AutoCloseable {
         private SSLContext ssl;
         private boolean clientAuth;
         private OutputStream decisionSink;
+        private DecisionLog.Reopener decisionSinkReopener;
         private int decisionsKept = 200;
         private Clock clock = Clock.systemUTC();
 
@@ -150,6 +151,12 @@ public final class ExtenderServer implements AutoCloseable {
             return this;
         }
 
+        /** How to open the decision sink again after it failed; without one, a failed sink stays failed. */
+        public Builder decisionSinkReopener(DecisionLog.Reopener reopener) {
+            this.decisionSinkReopener = reopener;
+            return this;
+        }
+
         public Builder decisionsKept(int n) {
             this.decisionsKept = n;
             return this;
@@ -166,7 +173,7 @@ public final class ExtenderServer implements AutoCloseable {
             w.binder = Objects.requireNonNull(binder, "binder");
             w.engine = new PlacementEngine(weights, metric);
             w.rackLabel = rackLabel;
-            w.log = new DecisionLog(decisionSink, decisionsKept);
+            w.log = new DecisionLog(decisionSink, decisionSinkReopener, decisionsKept, clock);
             w.metrics = new Metrics();
             w.clock = clock;
             Router router = new Router(new Verbs(w), w, prefix, maxBodyBytes);

@@ -116,6 +116,134 @@ class DecisionLogTest {
         assertThat(log.recent(null, 1)).extracting(Decision::pod).containsExactly("ns/p-999");
     }
 
+    /** A disk that can fill up: the streams it opens write to one file, and fail while it is full. */
+    static final class Disk {
+        final ByteArrayOutputStream file = new ByteArrayOutputStream();
+        volatile boolean full;
+        volatile boolean refuseOpen;
+        final java.util.concurrent.atomic.AtomicInteger opens = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger closes = new java.util.concurrent.atomic.AtomicInteger();
+
+        OutputStream open() throws IOException {
+            opens.incrementAndGet();
+            if (refuseOpen) {
+                throw new java.nio.file.AccessDeniedException("decisions.log");
+            }
+            return new OutputStream() {
+                @Override
+                public void write(int b) throws IOException {
+                    write(new byte[] {(byte) b}, 0, 1);
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    if (full) {
+                        throw new IOException("No space left on device");
+                    }
+                    synchronized (file) {
+                        file.write(b, off, len);
+                    }
+                }
+
+                @Override
+                public void close() {
+                    closes.incrementAndGet();
+                }
+            };
+        }
+
+        String text() {
+            synchronized (file) {
+                return file.toString(StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    @Test
+    void aFailedSinkIsOpenedAgainOnceTheWaitIsOverAndTheLogResumesWhenTheDiskTakesLinesAgain() throws Exception {
+        Disk disk = new Disk();
+        dev.berth.extender.state.MutableClock clock = new dev.berth.extender.state.MutableClock(T0);
+        DecisionLog log = new DecisionLog(disk.open(), disk::open, 10, clock);
+        java.util.function.IntConsumer dropsTo = n -> org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10)).until(() -> log.dropped() == n);
+        java.util.function.Consumer<String> writes = pod -> org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10)).until(() -> disk.text().contains("\"pod\":\"ns/p-" + pod + "\""));
+
+        log.record(decision(0));
+        writes.accept("0");
+        disk.full = true;
+        log.record(decision(1));
+        dropsTo.accept(1);
+        assertThat(disk.closes.get()).as("the failed sink is closed").isEqualTo(1);
+        log.record(decision(2));
+        dropsTo.accept(2);
+        assertThat(disk.opens.get()).as("within the first second: not opened again").isEqualTo(1);
+
+        clock.advance(DecisionLog.FIRST_RETRY);
+        log.record(decision(3)); // opened again, still full: the next try waits 2 s
+        dropsTo.accept(3);
+        assertThat(disk.opens.get()).isEqualTo(2);
+        clock.advance(java.time.Duration.ofMillis(1999));
+        log.record(decision(4));
+        dropsTo.accept(4);
+        assertThat(disk.opens.get()).as("the wait doubled").isEqualTo(2);
+
+        disk.full = false; // freed
+        clock.advance(java.time.Duration.ofMillis(1));
+        log.record(decision(5));
+        writes.accept("5");
+        log.record(decision(6));
+        writes.accept("6");
+        assertThat(disk.opens.get()).as("opened once more, then written to").isEqualTo(3);
+
+        disk.full = true;
+        log.record(decision(7));
+        dropsTo.accept(5);
+        disk.full = false;
+        clock.advance(DecisionLog.FIRST_RETRY);
+        log.record(decision(8));
+        writes.accept("8");
+        assertThat(disk.opens.get()).as("a written line reset the wait to the first one").isEqualTo(4);
+
+        log.close();
+        assertThat(disk.closes.get()).as("failed twice, then the one it opened closed by close").isEqualTo(4);
+        assertThat(disk.text().split("\n", -1)).as("a newline ends what a failure may have cut")
+                .extracting(l -> l.isEmpty() ? "" : l.substring(l.indexOf("ns/p-"), l.indexOf("ns/p-") + 6))
+                .containsExactly("ns/p-0", "", "ns/p-5", "ns/p-6", "", "ns/p-8", "");
+        assertThat(log.dropped()).isEqualTo(5);
+    }
+
+    @Test
+    void whileTheSinkCannotBeOpenedTheWaitDoublesUpToAMinute() throws Exception {
+        Disk disk = new Disk();
+        dev.berth.extender.state.MutableClock clock = new dev.berth.extender.state.MutableClock(T0);
+        DecisionLog log = new DecisionLog(disk.open(), disk::open, 10, clock);
+        disk.full = true;
+        disk.refuseOpen = true;
+        int[] drops = {0};
+        Runnable line = () -> {
+            log.record(decision(drops[0]));
+            drops[0]++;
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> log.dropped() == drops[0]);
+        };
+        line.run(); // fails at T0
+        // seconds after T0 at which it opens again: waits of 1, 2, 4, 8, 16, 32, then 60 and 60
+        long[] tries = {1, 3, 7, 15, 31, 63, 123, 183};
+        long at = 0;
+        for (int i = 0; i < tries.length; i++) {
+            clock.advance(java.time.Duration.ofSeconds(tries[i] - at).minusMillis(1));
+            line.run();
+            assertThat(disk.opens.get()).as("a millisecond before try %d", i + 1).isEqualTo(1 + i);
+            clock.advance(java.time.Duration.ofMillis(1));
+            line.run();
+            assertThat(disk.opens.get()).as("try %d, %d s after the failure", i + 1, tries[i]).isEqualTo(2 + i);
+            at = tries[i];
+        }
+        CompletableFuture.runAsync(log::close).get(20, TimeUnit.SECONDS);
+        assertThat(disk.text()).isEmpty();
+    }
+
     private static Decision decision(int i) {
         return new Decision(T0.plusMillis(i), "bind", "ns/p-" + i, "uid-" + i, "orders", i, "bound", null, null, null,
                 "n" + i, null, 10, null);
