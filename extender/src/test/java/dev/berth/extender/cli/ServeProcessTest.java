@@ -78,4 +78,56 @@ class ServeProcessTest {
         assertThat(lines.get(0)).contains("\"verb\":\"filter\"").contains("\"node has no rack label\":[\"node-x1\"]");
         assertThat(lines.get(1)).contains("\"verb\":\"bind\"").contains("\"chosen\":\"node-c2\"");
     }
+
+    /**
+     * {@code /dev/full} takes every open and fails every write with ENOSPC, as a full disk does: serve
+     * goes on answering, and says once that the log failed and that it will try the file again.
+     */
+    @Test
+    void aDecisionLogOnAFullDiskCostsLinesNotAnswersAndIsTriedAgain() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(Path.of("/dev/full")), "no /dev/full here");
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "serve", "--cluster-file", "examples/cluster.yaml", "--address", "127.0.0.1", "--port", "0",
+                "--decision-log", "/dev/full").redirectErrorStream(true).start();
+        StringBuffer output = new StringBuffer();
+        AtomicReference<Integer> port = new AtomicReference<>();
+        Pattern listening = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/scheduler");
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    output.append(line).append('\n');
+                    Matcher m = listening.matcher(line);
+                    if (m.find()) {
+                        port.set(Integer.parseInt(m.group(1)));
+                    }
+                }
+            } catch (java.io.IOException e) {
+                // process ended
+            }
+        }, "serve-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).until(() -> port.get() != null || !p.isAlive());
+            assertThat(p.isAlive()).as(output.toString()).isTrue();
+            HttpClient client = HttpClient.newHttpClient();
+            String broker = pod("kafka", "orders-broker-2", "uid-2", Map.of("berth.dev/cluster", "orders", "berth.dev/broker-id", "2"),
+                    Map.of("berth.dev/local-storage", "500Gi"));
+            for (int i = 0; i < 3; i++) {
+                HttpResponse<String> filter = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.get()
+                        + "/scheduler/filter")).POST(HttpRequest.BodyPublishers.ofString(namesArgs(broker,
+                        List.of("node-a1", "node-c2", "node-x1")))).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(filter.body()).contains("\"NodeNames\":[\"node-c2\"]");
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> output.toString().contains("decision log write failed"));
+        } finally {
+            p.destroy();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        reader.join(10_000);
+        String out = output.toString();
+        assertThat(out).contains("until the sink takes lines again");
+        assertThat(out.split("decision log write failed", -1)).as("said once, not per line").hasSize(2);
+    }
 }
