@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link OwnedObjects#createPods} over real HTTP against the Kubernetes API bed, with a view that lags
+ * {@link OwnedObjects#createPods} and {@link OwnedObjects#ensurePvcs} over real HTTP against the Kubernetes API bed, with a view that lags
  * the API as an informer cache can: the case the reconciler's tests meet only when two watches happen
  * to deliver out of order.
  */
@@ -134,6 +134,29 @@ class OwnedObjectsTest {
                 .getName()).containsExactly(claim1);
         assertThat(core.listNamespacedEvent(ns).execute().getItems()).extracting(e -> e.getReason() + ": "
                 + e.getMessage()).singleElement().asString().startsWith("PvcRecreated: PVC " + claim1 + " was gone");
+    }
+
+    /**
+     * A controller's claim is recreated as a broker's is: a controller pod without its claim stays Pending,
+     * and with a quorum of one nothing else brings the cluster back. A controller pod the spec no longer
+     * wants (on its way out after a scale-down of the quorum) gets none.
+     */
+    @Test
+    void aControllerWhoseClaimIsGoneGetsItBackButNotOneTheSpecNoLongerWants() throws Exception {
+        String ns = "owned-controller";
+        KafkaCluster c = cluster("ctl", ns, "0b6c7d8e-1f2a-4b3c-9d4e-5f6a7b8c9d0e", 1);
+        KubeWriter writer = new KubeWriter(bed.apiClient(), Clock.systemUTC());
+        V1Pod wanted = core.createNamespacedPod(ns, DesiredPods.controller(c, 0, null)).execute();
+        V1Pod leaving = core.createNamespacedPod(ns, DesiredPods.controller(c, 1, null)).execute();
+        KubeView view = new KubeView(Map.of(wanted.getMetadata().getName(), wanted, leaving.getMetadata().getName(),
+                leaving), Map.of(), Map.of(), Map.of(), Set.of());
+
+        List<String> created = new OwnedObjects(writer).ensurePvcs(c, view, List.of());
+
+        String claim0 = DesiredPvcs.controller(c, 0).getMetadata().getName();
+        assertThat(created).containsExactly(claim0);
+        assertThat(core.listNamespacedPersistentVolumeClaim(ns).execute().getItems()).extracting(p -> p.getMetadata()
+                .getName()).containsExactly(claim0);
     }
 
     /** A KafkaCluster with one controller and {@code brokers} brokers, as the API bed would hand it over. */
