@@ -70,8 +70,9 @@ class DiskRoomTest {
 
     @Test
     void sizesReadAsPeopleWriteThem() {
-        assertThat(List.of(0L, 950L, 1024L, 12_800L, 3L << 20, 20 * GIB, 3 * (1L << 40) / 2))
+        assertThat(List.of(0L, 950L, 1023L, 1024L, 12_800L, 1L << 20, 3L << 20, 20 * GIB, 3 * (1L << 40) / 2, Long.MAX_VALUE))
                 .extracting(DiskRoom::size)
-                .containsExactly("0 B", "950 B", "1.0 KiB", "12.5 KiB", "3.0 MiB", "20.0 GiB", "1.5 TiB");
+                .containsExactly("0 B", "950 B", "1023 B", "1.0 KiB", "12.5 KiB", "1.0 MiB", "3.0 MiB", "20.0 GiB",
+                        "1.5 TiB", "8192.0 PiB"); // PiB is the largest unit: a sum of sizes gone wrong still prints
     }
 }

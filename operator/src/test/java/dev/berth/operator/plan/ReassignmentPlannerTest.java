@@ -282,4 +282,15 @@ class ReassignmentPlannerTest {
         assertThat(PlanIntent.addBrokers(s, 2, List.of("z")).brokers())
                 .extracting(BrokerState::rack).containsExactly("z", "z"); // named racks win
     }
+
+    /**
+     * Broker 4 is down: Kafka fenced it, so the snapshot lists no broker 4, but t-0 still names it. A new
+     * broker with id 4 would be taken for it and handed its replicas, empty; the new ids skip it.
+     */
+    @Test
+    void addBrokersNeverReusesTheIdOfABrokerThatIsDownButStillHoldsReplicas() {
+        ClusterSnapshot s = Clusters.snapshot(List.of(broker(0, null), broker(1, null), broker(2, null), broker(3, null)),
+                List.of(Clusters.partition("t", 0, 100, 0, 4)));
+        assertThat(PlanIntent.addBrokers(s, 2, List.of()).brokers()).extracting(BrokerState::id).containsExactly(5, 6);
+    }
 }
