@@ -60,6 +60,7 @@ class PlanCommandTest {
                 .contains("bytes moved: 25.0 GB in 4 replicas; minimum needed: 26.0 GB; "
                         + "moved/min: 0.962")
                 .containsPattern("replica bytes +1.256 +1.256")
+                .containsPattern("replicas +1.167 +1.167").containsPattern("leaders +1.167 +1.167")
                 .containsPattern("0 +a +NEW +0 B -> 25.0 GB");
     }
 

@@ -55,6 +55,9 @@ class RestartSafetyTest {
         assertThat(got).extracting(RestartSafety.Blocker::partition).containsExactly("orders-0", "orders-2");
         assertThat(RestartSafety.describe(got, 1)).isEqualTo(
                 "orders-0 (ISR 2, min.insync 2: ISR at min.insync.replicas, broker in it) and 1 more");
+        assertThat(RestartSafety.describe(got, 2)).as("as many as shown: no count").isEqualTo(
+                "orders-0 (ISR 2, min.insync 2: ISR at min.insync.replicas, broker in it), orders-2 (ISR 1, min.insync 2:"
+                        + " ISR already below min.insync.replicas)");
         assertThat(RestartSafety.blockers(s, 2)).extracting(RestartSafety.Blocker::partition)
                 .as("broker 2 is not in orders-0's ISR; orders-2 is below m").containsExactly("orders-2");
     }
