@@ -27,13 +27,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>When the sink fails (a full disk, a closed pipe) the failure is logged once, and every line after
  * it is taken off the queue and counted as dropped, so memory stays bounded and the dropped-lines
- * gauge says how much of the log is missing. With a {@link Reopener} ({@code serve} gives one: the
- * file reopened for append, or stdout) the failed sink is closed and the log comes back by itself
- * once the sink takes lines again, as a freed disk does: the first line that arrives {@link #FIRST_RETRY} after the
- * failure opens the sink again and is written; each failure after that doubles the wait, up to
- * {@link #MAX_RETRY}, and a line written resets it. A resumed sink gets a newline first, which ends a
- * line the failure may have cut in half (at worst it adds a blank line), so every line after it
- * parses. Example: the disk fills at 10:00:00; lines of 10:00:00.5 are dropped; the line of
+ * gauge says how much of the log is missing (lines still in a buffered sink's buffer when it fails
+ * are lost without being counted). With a {@link Reopener} ({@code serve} gives one: the file
+ * reopened for append, or stdout) the failed sink is closed and the log comes back by itself once
+ * the sink takes lines again, as a freed disk does: the first line that arrives
+ * {@link #FIRST_RETRY} after the failure opens the sink again and is written; each failure after that
+ * doubles the wait, up to {@link #MAX_RETRY}, and a line written resets it. A resumed sink gets a
+ * newline first, which ends a line the failure may have cut in half (at worst it adds a blank line),
+ * so every line after it parses. Example: the disk fills at 10:00:00; lines of 10:00:00.5 are dropped; the line of
  * 10:00:01.2 reopens the file, which fails (still full); the next try waits until 10:00:03.2; the
  * disk is freed at 10:00:02, and the first line after 10:00:03.2 is written, with an info line
  * giving how many were dropped. Without a reopener the failed sink is never tried again.
