@@ -149,6 +149,67 @@ class CrdSchemaTest {
     }
 
     /**
+     * Each default a field's description promises ("Default 10Gi", "Rebalance (default)") is the value
+     * the model fills in for an empty spec: the CRD declares no {@code default:}, so the description is
+     * the only place a person reads it, and it must not drift from the code. "Default none" is a field
+     * left empty.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void everyDefaultADescriptionPromisesIsTheOneTheModelFillsIn() {
+        JsonObject empty = JSON.getGson().toJsonTree(KafkaClusterSpec.defaults()).getAsJsonObject();
+        Map<String, Object> spec = (Map<String, Object>) ((Map<String, Object>) schema.get("properties")).get("spec");
+        Map<String, String> promised = new java.util.TreeMap<>();
+        promises("spec", spec, promised);
+        assertThat(promised).as("the fields whose description names a default").hasSize(19);
+        List<String> wrong = new ArrayList<>();
+        promised.forEach((path, value) -> {
+            JsonElement got = at(empty, path.substring("spec.".length()));
+            String want = value.replace("<kafkaVersion>", KafkaClusterSpec.DEFAULT_KAFKA_VERSION);
+            boolean ok = want.equals("none") ? nothing(got)
+                    : got != null && got.isJsonPrimitive() && got.getAsString().equals(want);
+            if (!ok) {
+                wrong.add(path + ": description says " + want + ", the model fills in " + got);
+            }
+        });
+        assertThat(wrong).isEmpty();
+    }
+
+    /** Path to the default its description names, for every property under {@code node}. */
+    @SuppressWarnings("unchecked")
+    static void promises(String path, Map<String, Object> node, Map<String, String> out) {
+        String description = String.valueOf(node.get("description"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Default (\\S+?)[.,]?(\\s|$)").matcher(description);
+        java.util.regex.Matcher enumDefault = java.util.regex.Pattern.compile("(\\w+) \\(default\\)").matcher(description);
+        if (m.find()) {
+            out.put(path, m.group(1));
+        } else if (enumDefault.find()) {
+            out.put(path, enumDefault.group(1));
+        }
+        Map<String, Object> props = (Map<String, Object>) node.get("properties");
+        if (props != null) {
+            props.forEach((k, v) -> promises(path + "." + k, (Map<String, Object>) v, out));
+        }
+    }
+
+    /** Absent, null, or an object of nothing: {@code resources} with empty requests and limits. */
+    static boolean nothing(JsonElement e) {
+        return e == null || e.isJsonNull() || e.isJsonObject() && e.getAsJsonObject().entrySet().stream()
+                .allMatch(kv -> nothing(kv.getValue()));
+    }
+
+    static JsonElement at(JsonObject root, String path) {
+        JsonElement e = root;
+        for (String part : path.split("\\.")) {
+            if (e == null || !e.isJsonObject()) {
+                return null;
+            }
+            e = e.getAsJsonObject().get(part);
+        }
+        return e;
+    }
+
+    /**
      * The storage {@code size} patterns follow Kubernetes' quantity grammar without the milli suffix
      * and signs (a size is at least 1Mi, checked by SpecValidator): every accepted value is a
      * quantity client-java parses, and the CRD refuses what is no quantity at admission.
