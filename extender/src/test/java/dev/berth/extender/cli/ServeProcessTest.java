@@ -29,19 +29,22 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code serve --cluster-file} as a real process: it listens, decides, binds in memory, and flushes its log on SIGTERM. */
 class ServeProcessTest {
 
-    @Test
-    void serveFromTheExampleClusterFileAnswersTheSchedulerAndLogsDecisions(@TempDir Path dir) throws Exception {
-        Path log = dir.resolve("decisions.jsonl");
-        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "serve", "--cluster-file", "examples/cluster.yaml", "--address", "127.0.0.1", "--port", "0",
-                "--decision-log", log.toString()).redirectErrorStream(true).start();
-        try {
+    /** A {@code serve} process, its port once it listens, and everything it printed so far. */
+    record Served(Process process, AtomicReference<Integer> port, StringBuffer output, Thread reader) {
+        /** Starts {@code serve} on the example cluster file with its decision log in {@code decisionLog}. */
+        static Served start(String decisionLog) throws java.io.IOException {
+            String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+            Process p = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+                    System.getProperty("java.class.path"), Main.class.getName(), "serve", "--cluster-file",
+                    "examples/cluster.yaml", "--address", "127.0.0.1", "--port", "0", "--decision-log", decisionLog)
+                    .redirectErrorStream(true).start();
             AtomicReference<Integer> port = new AtomicReference<>();
+            StringBuffer output = new StringBuffer();
             Pattern listening = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/scheduler");
             Thread reader = new Thread(() -> {
                 try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = r.readLine()) != null; ) {
+                        output.append(line).append('\n');
                         Matcher m = listening.matcher(line);
                         if (m.find()) {
                             port.set(Integer.parseInt(m.group(1)));
@@ -53,8 +56,30 @@ class ServeProcessTest {
             }, "serve-output");
             reader.setDaemon(true);
             reader.start();
-            await().atMost(Duration.ofSeconds(60)).until(() -> port.get() != null || !p.isAlive());
-            assertThat(p.isAlive()).isTrue();
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> port.get() != null || !p.isAlive());
+                assertThat(p.isAlive()).as(output.toString()).isTrue();
+            } catch (RuntimeException | AssertionError e) {
+                p.destroyForcibly();
+                throw e;
+            }
+            return new Served(p, port, output, reader);
+        }
+
+        /** SIGTERM, as Kubernetes stops a pod: the shutdown hook stops the server and flushes the log. */
+        void stop() throws InterruptedException {
+            process.destroy();
+            assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            reader.join(10_000);
+        }
+    }
+
+    @Test
+    void serveFromTheExampleClusterFileAnswersTheSchedulerAndLogsDecisions(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("decisions.jsonl");
+        Served served = Served.start(log.toString());
+        AtomicReference<Integer> port = served.port();
+        try {
             HttpClient client = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + port.get();
             assertThat(client.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
@@ -70,8 +95,7 @@ class ServeProcessTest {
                     HttpResponse.BodyHandlers.ofString());
             assertThat(bind.body()).isEqualTo("{\"Error\":\"\"}");
         } finally {
-            p.destroy(); // SIGTERM: the shutdown hook stops the server and flushes the log
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            served.stop();
         }
         List<String> lines = Files.readAllLines(log);
         assertThat(lines).hasSize(2);
@@ -86,31 +110,10 @@ class ServeProcessTest {
     @Test
     void aDecisionLogOnAFullDiskCostsLinesNotAnswersAndIsTriedAgain() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(Path.of("/dev/full")), "no /dev/full here");
-        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "serve", "--cluster-file", "examples/cluster.yaml", "--address", "127.0.0.1", "--port", "0",
-                "--decision-log", "/dev/full").redirectErrorStream(true).start();
-        StringBuffer output = new StringBuffer();
-        AtomicReference<Integer> port = new AtomicReference<>();
-        Pattern listening = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)/scheduler");
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    output.append(line).append('\n');
-                    Matcher m = listening.matcher(line);
-                    if (m.find()) {
-                        port.set(Integer.parseInt(m.group(1)));
-                    }
-                }
-            } catch (java.io.IOException e) {
-                // process ended
-            }
-        }, "serve-output");
-        reader.setDaemon(true);
-        reader.start();
+        Served served = Served.start("/dev/full");
+        AtomicReference<Integer> port = served.port();
+        StringBuffer output = served.output();
         try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> port.get() != null || !p.isAlive());
-            assertThat(p.isAlive()).as(output.toString()).isTrue();
             HttpClient client = HttpClient.newHttpClient();
             String broker = pod("kafka", "orders-broker-2", "uid-2", Map.of("berth.dev/cluster", "orders", "berth.dev/broker-id", "2"),
                     Map.of("berth.dev/local-storage", "500Gi"));
@@ -122,10 +125,8 @@ class ServeProcessTest {
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> output.toString().contains("decision log write failed"));
         } finally {
-            p.destroy();
-            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            served.stop();
         }
-        reader.join(10_000);
         String out = output.toString();
         assertThat(out).contains("until the sink takes lines again");
         assertThat(out.split("decision log write failed", -1)).as("said once, not per line").hasSize(2);

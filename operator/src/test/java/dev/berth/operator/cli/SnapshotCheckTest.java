@@ -128,13 +128,18 @@ class SnapshotCheckTest {
                 + "  partitions[0] (t-0): \"replicas\" [1, 1] names broker 1 twice; each replica is on a different broker");
     }
 
-    @Test
-    void twentyProblemsAreAllShownWithoutACount() {
+    /** A snapshot of {@code n} brokers with ids -1 .. -n: {@code n} problems. */
+    private static String negativeIds(int n) {
         StringBuilder brokers = new StringBuilder("[");
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < n; i++) {
             brokers.append(i == 0 ? "" : ",").append("{\"id\": -").append(i + 1).append('}');
         }
-        String json = "{\"brokers\": " + brokers + "], \"partitions\": []}";
+        return "{\"brokers\": " + brokers + "], \"partitions\": []}";
+    }
+
+    @Test
+    void twentyProblemsAreAllShownWithoutACount() {
+        String json = negativeIds(20);
 
         assertThatThrownBy(() -> SnapshotJson.read(json)).hasMessageStartingWith("20 problems, fix these fields:\n")
                 .hasMessageEndingWith("  brokers[19]: \"id\" -20 is negative; Kafka broker ids are 0 or more");
@@ -161,11 +166,7 @@ class SnapshotCheckTest {
 
     @Test
     void aLongListStopsAfterTwentyWithACount() {
-        StringBuilder brokers = new StringBuilder("[");
-        for (int i = 0; i < 25; i++) {
-            brokers.append(i == 0 ? "" : ",").append("{\"id\": -").append(i + 1).append('}');
-        }
-        String json = "{\"brokers\": " + brokers + "], \"partitions\": []}";
+        String json = negativeIds(25);
 
         assertThatThrownBy(() -> SnapshotJson.read(json))
                 .hasMessageStartingWith("25 problems, fix these fields:\n  brokers[0]: \"id\" -1 is negative")
