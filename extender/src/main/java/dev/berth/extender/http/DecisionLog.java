@@ -200,13 +200,13 @@ public final class DecisionLog implements AutoCloseable {
                                 ? " and none is written again" : " until the sink takes lines again (tried again after"
                                 + " 1 s, then twice as long each time, up to " + MAX_RETRY.toSeconds() + " s)"), e);
                     }
-                    failed = true;
-                    dropped.incrementAndGet();
                     if (reopener != null) {
                         closeQuietly(out);
                         retryAt = clock.instant().plus(wait);
                         wait = longer(wait);
                     }
+                    failed = true;
+                    dropped.incrementAndGet(); // last: a reader of the count sees the sink closed already
                 }
             }
             if (!failed) {
