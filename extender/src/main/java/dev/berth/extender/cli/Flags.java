@@ -6,7 +6,8 @@ import java.util.Set;
 
 /**
  * {@code --name value} and {@code --name=value} flags, checked against the names a command knows.
- * {@code --help} is a flag without value.
+ * {@code --help} (or {@code -h}) is a flag without value; anywhere, it wins over every other flag and
+ * mistake, as in the operator's {@code run}: a person asking for help is shown it.
  */
 final class Flags {
     private final Map<String, String> values = new LinkedHashMap<>();
@@ -17,14 +18,14 @@ final class Flags {
     }
 
     static Flags parse(String[] args, int from, Set<String> known) {
-        boolean help = false;
+        for (int i = from; i < args.length; i++) {
+            if (args[i].equals("--help") || args[i].equals("-h")) {
+                return new Flags(true); // anywhere, and before any mistake is looked for, as in the operator's run
+            }
+        }
         Flags f = new Flags(false);
         for (int i = from; i < args.length; i++) {
             String a = args[i];
-            if (a.equals("--help") || a.equals("-h")) {
-                help = true;
-                continue;
-            }
             if (!a.startsWith("--")) {
                 throw new IllegalArgumentException("unexpected argument: " + a);
             }
@@ -49,7 +50,7 @@ final class Flags {
             }
             f.values.put(name, value);
         }
-        return help ? new Flags(true) : f; // with --help, the command prints its help and reads no value
+        return f;
     }
 
     boolean help() {
