@@ -44,7 +44,8 @@ class SpecDefaultsTest {
             assertThat(r.spec().image()).as(r.why()).isEqualTo(r.image());
         }
         assertThat(new PlacementSpec(" ", "")).isEqualTo(PlacementSpec.defaults());
-        assertThat(new PlacementSpec("other", "rack")).isEqualTo(new PlacementSpec("other", "rack"));
+        assertThat(new PlacementSpec("other", "rack")).extracting(PlacementSpec::schedulerName, PlacementSpec::rackLabel)
+                .containsExactly("other", "rack");
         assertThat(new ControllersSpec(5, new StorageSpec(null, "fast", true)).storage())
                 .as("a storage block without a size keeps the default size").isEqualTo(new StorageSpec("10Gi", "fast", true));
         assertThat(new HotPartitionsSpec(HotPartitionsSpec.Mode.Off, null, 5L))

@@ -35,8 +35,8 @@ class ClusterSnapshotTest {
             ClusterSnapshot out = row.s().withBrokers(row.ids());
             assertThat(brokers(out)).as(row.why()).isEqualTo(row.expected());
             assertThat(out.disks()).as(row.why() + ": the disks are kept").isEqualTo(row.s().disks());
-            assertThat(row.s().brokers()).as(row.why() + ": the snapshot itself is unchanged")
-                    .hasSize(row.s().brokers().size());
+            assertThat(brokers(row.s())).as(row.why() + ": the snapshot itself is unchanged")
+                    .isEqualTo(row.expected().stream().filter(b -> !b.endsWith(":null")).toList());
         }
         ClusterSnapshot s = registered(0, 1);
         assertThat(s.withBrokers(Set.of(1))).as("nothing to add: the same snapshot").isSameAs(s);
