@@ -143,7 +143,6 @@ public final class ReassignmentExecutor {
                 }
             });
         }
-        int submitted = submit.size() - errors.size();
         if (!elect.isEmpty()) {
             var partitions = get(admin.electLeaders(ElectionType.PREFERRED, elect).partitions(),
                     "electLeaders");
@@ -159,7 +158,7 @@ public final class ReassignmentExecutor {
             throttled = false;
         }
         return new ReassignmentProgress(bytesDone, bytesTotal, done, moves.size(),
-                inFlight + submitted, complete, errors, submittedFrom);
+                inFlight + submittedFrom.size(), complete, errors, submittedFrom);
     }
 
     /**

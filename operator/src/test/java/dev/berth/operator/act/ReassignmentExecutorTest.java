@@ -72,6 +72,7 @@ class ReassignmentExecutorTest {
 
         assertThat(first.complete()).isFalse();
         assertThat(first.bytesTotal()).isEqualTo(3000); // 2 + 1 added replicas of 1000 bytes
+        assertThat(first.inFlight()).as("two of three submitted, the most in flight").isEqualTo(2);
         await("throttles set").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             for (int b = 0; b <= 3; b++) {
                 assertThat(config(ConfigResource.Type.BROKER, "" + b,
@@ -133,11 +134,91 @@ class ReassignmentExecutorTest {
 
         assertThat(p.errors()).containsExactly("stale-0: planned 4 replicas, Kafka lists 3; not submitted");
         assertThat(p.submittedFrom()).isEqualTo(Map.of("stale-1", List.of(1, 2, 0)));
+        assertThat(p.inFlight()).as("the refused move is no submission, and takes none away").isEqualTo(1);
         await("the good move ends").atMost(Duration.ofSeconds(30)).until(() ->
                 KafkaAwait.ids(KafkaAwait.describeTopic(KAFKA.admin(), "stale").partitions().get(1).replicas())
                         .equals(List.of(3, 2, 0)));
         assertThat(KafkaAwait.ids(KafkaAwait.describeTopic(KAFKA.admin(), "stale").partitions().get(0).replicas()))
                 .as("RF 3 stays 3").containsExactly(0, 1, 2);
+    }
+
+    /**
+     * At most {@code maxPartitionsInFlight} reassignments run at once, counting those Kafka already lists; a
+     * throttle of 0 means none, so no broker or topic gets a throttle setting.
+     */
+    @Test
+    void oneInFlightAtATimeAndNoThrottleSetWhenThePolicySaysNone() {
+        KafkaAwait.createTopic(KAFKA.admin(), "single", Map.of(0, List.of(0, 1), 1, List.of(1, 2), 2, List.of(2, 0)));
+        produce("single", 3, 50);
+        List<Move> moves = List.of(
+                new Move("single", 0, List.of(0, 1), List.of(3, 1), MoveReason.SCALE_UP, 100),
+                new Move("single", 1, List.of(1, 2), List.of(1, 3), MoveReason.SCALE_UP, 100),
+                new Move("single", 2, List.of(2, 0), List.of(3, 0), MoveReason.SCALE_UP, 100));
+        ReassignmentExecutor executor = new ReassignmentExecutor(KAFKA.admin(), new ExecutionPolicy(0, 1));
+
+        ReassignmentProgress first = executor.advance(moves);
+
+        assertThat(first.inFlight()).isEqualTo(1);
+        assertThat(first.submittedFrom()).hasSize(1);
+        AtomicInteger maxRunning = new AtomicInteger();
+        await("plan complete").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            maxRunning.accumulateAndGet(get(KAFKA.admin().listPartitionReassignments().reassignments()).size(), Math::max);
+            ReassignmentProgress p = executor.advance(moves);
+            assertThat(p.inFlight()).isLessThanOrEqualTo(1);
+            return p.complete();
+        });
+        assertThat(maxRunning.get()).isLessThanOrEqualTo(1);
+        for (int b = 0; b <= 3; b++) {
+            assertThat(config(ConfigResource.Type.BROKER, "" + b, Throttles.LEADER_RATE)).isNull();
+        }
+        assertThat(config(ConfigResource.Type.TOPIC, "single", Throttles.FOLLOWER_REPLICAS)).isNull();
+        assertThat(KafkaAwait.describeTopic(KAFKA.admin(), "single").partitions()).extracting(p -> KafkaAwait.ids(p.replicas()))
+                .containsExactly(List.of(3, 1), List.of(1, 3), List.of(3, 0));
+    }
+
+    /**
+     * A reassignment Kafka still runs counts toward {@code maxPartitionsInFlight}: throttled to 1 KB/s over
+     * about 3 MB, the first move is still running on the second pass, which then submits nothing.
+     */
+    @Test
+    void aReassignmentStillRunningCountsTowardTheLimit() {
+        KafkaAwait.createTopic(KAFKA.admin(), "held", Map.of(0, List.of(0, 1), 1, List.of(1, 2)));
+        produce("held", 1, 30_000);
+        List<Move> moves = List.of(
+                new Move("held", 0, List.of(0, 1), List.of(3, 1), MoveReason.SCALE_UP, 3_000_000),
+                new Move("held", 1, List.of(1, 2), List.of(1, 3), MoveReason.SCALE_UP, 0));
+        ReassignmentExecutor executor = new ReassignmentExecutor(KAFKA.admin(), new ExecutionPolicy(1_000, 1));
+        try {
+            ReassignmentProgress first = executor.advance(moves);
+            assertThat(first.submittedFrom()).containsOnlyKeys("held-0");
+
+            ReassignmentProgress second = executor.advance(moves);
+
+            assertThat(get(KAFKA.admin().listPartitionReassignments().reassignments())).containsOnlyKeys(tp("held", 0));
+            assertThat(second.inFlight()).isEqualTo(1);
+            assertThat(second.submittedFrom()).as("held-1 waits for held-0").isEmpty();
+        } finally {
+            get(KAFKA.admin().alterPartitionReassignments(Map.of(tp("held", 0), java.util.Optional.empty())).all());
+            await("the held move called off").atMost(Duration.ofSeconds(30))
+                    .until(() -> get(KAFKA.admin().listPartitionReassignments().reassignments()).isEmpty());
+            new Throttles(KAFKA.admin()).clearThrottles(dev.berth.operator.plan.ThrottlePlan.of(moves), List.of("held"));
+        }
+    }
+
+    /** Kafka refusing a submission is an error of that partition: not in flight, nothing recorded to put back. */
+    @Test
+    void aSubmissionKafkaRefusesIsAnErrorAndNotInFlight() {
+        KafkaAwait.createTopic(KAFKA.admin(), "nowhere", Map.of(0, List.of(0, 1)));
+        List<Move> moves = List.of(new Move("nowhere", 0, List.of(0, 1), List.of(9, 1), MoveReason.SCALE_UP, 0));
+
+        ReassignmentProgress p = new ReassignmentExecutor(KAFKA.admin(), new ExecutionPolicy(0, 5)).advance(moves);
+
+        assertThat(p.errors()).singleElement().asString().startsWith("nowhere-0: reassign ");
+        assertThat(p.inFlight()).isZero();
+        assertThat(p.submittedFrom()).isEmpty();
+        assertThat(p.complete()).isFalse();
+        assertThat(KafkaAwait.ids(KafkaAwait.describeTopic(KAFKA.admin(), "nowhere").partitions().get(0).replicas()))
+                .containsExactly(0, 1);
     }
 
     @Test
