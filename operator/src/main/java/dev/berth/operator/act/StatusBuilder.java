@@ -42,7 +42,9 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>{@code SpecValid}: False with the first problem's reason and every message, else True {@code SpecAccepted};
  *   <li>{@code Degraded}: True {@code KafkaUnreachable} with the Admin error, Unknown {@code KafkaNotObservedYet}
- *       before the first observation, else False {@code KafkaReachable};
+ *       before the first observation, else False {@code KafkaReachable}; a {@code Degraded} among the extra
+ *       conditions (a step that failed, {@code StepFailed}) stands in for it, so that the type is computed once
+ *       and its {@code lastTransitionTime} moves only when its status does;
  *   <li>{@code Reconciling}: True while pods are created ({@code CreatingPods}), healed ({@code RecreatingPods}),
  *       not ready ({@code WaitingForPods}) or an operation runs ({@code <Type>InProgress}), else False {@code Idle};
  *   <li>{@code Ready}: True {@code AllBrokersReady} when every pod is ready and Kafka reports every desired
@@ -179,7 +181,11 @@ public final class StatusBuilder {
                 phase = Phase.Running;
             }
         }
-        fresh.add(degraded(in.kafka()));
+        boolean stepSaysDegraded = in.extraConditions().stream()
+                .anyMatch(x -> ConditionType.Degraded.name().equals(x.type()));
+        if (!stepSaysDegraded) {
+            fresh.add(degraded(in.kafka()));
+        }
         fresh.addAll(in.extraConditions());
         List<Condition> conditions = Conditions.merge(prev.conditions(), fresh, c.generation(), clock);
         return new KafkaClusterStatus(c.generation(), phase.name(),

@@ -10,7 +10,10 @@ public enum ConditionType {
     Ready,
     /** True while the operator is creating, healing or changing something. */
     Reconciling,
-    /** True when Kafka cannot be reached or the cluster is otherwise unhealthy. */
+    /**
+     * True when Kafka cannot be reached ({@code KafkaUnreachable}) or a day-2 step failed on the last pass
+     * ({@code StepFailed}: the message names the step, the operation and the error).
+     */
     Degraded,
     /** False when the spec cannot be applied; the message says what to fix. Nothing is deleted. */
     SpecValid,

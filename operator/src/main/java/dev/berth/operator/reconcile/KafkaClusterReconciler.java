@@ -187,7 +187,11 @@ public final class KafkaClusterReconciler implements Reconciler {
         if (!created.isEmpty()) {
             kafka.refresh(key);
         }
-        if (!statusWrites.write(seen.status(List.of(), created, steps.operation(), steps.conditions(), steps.suspended()))) {
+        if (steps.failed() != null && seen.kafka().reachable() && StepFailure.newSince(cluster.getStatus())) {
+            events.post("Warning", StepFailure.REASON, steps.failed().message());
+        }
+        if (!statusWrites.write(seen.status(List.of(), created, steps.operation(), steps.written(seen.kafka()),
+                steps.suspended()))) {
             if (statusWrites.keepOperation(cluster, seen.operation(), steps.operation())) {
                 events.flush(writer, cluster); // what the pass did to Kafka is recorded: so are its Events
             } else {
@@ -196,7 +200,7 @@ public final class KafkaClusterReconciler implements Reconciler {
             return new Result(true, AGAIN_AFTER_STALE);
         }
         events.flush(writer, cluster);
-        OperatorMetrics.RECONCILES.labels("ok").inc();
+        OperatorMetrics.RECONCILES.labels(steps.failed() == null ? "ok" : "error").inc();
         // a pod created: look again soon; one waiting for an old PVC or another cluster's objects: less often
         Duration next = !created.isEmpty() ? Duration.ofSeconds(1)
                 : !planned.isEmpty() ? Duration.ofSeconds(5) : steps.requeue();
@@ -237,7 +241,15 @@ public final class KafkaClusterReconciler implements Reconciler {
         return new Observed(cluster, view, kafka.latest(key), operation, leaving, desired);
     }
 
-    private record Steps(OperationStatus operation, List<Condition> conditions, Duration requeue, OperationStatus suspended) {}
+    /** What the steps decided; {@code failed} is the step that threw ({@link StepFailure}), or {@code null}. */
+    private record Steps(OperationStatus operation, List<Condition> conditions, Duration requeue, OperationStatus suspended,
+            StepFailure failed) {
+
+        /** The conditions to write ({@link StepFailure#written}). */
+        List<Condition> written(KafkaView kafka) {
+            return StepFailure.written(conditions, failed, kafka.reachable());
+        }
+    }
 
     /**
      * The day-2 hook: each step sees the operation as the previous one left it. An operation suspended
@@ -249,7 +261,20 @@ public final class KafkaClusterReconciler implements Reconciler {
         List<Condition> conditions = new ArrayList<>();
         Duration requeue = interval;
         for (OperationStep step : steps) {
-            StepResult r = step.step(ctx);
+            int queued = events.size();
+            StepResult r;
+            try {
+                r = step.step(ctx);
+            } catch (Exception e) {
+                if (e instanceof InterruptedException || Thread.currentThread().isInterrupted()
+                        || StepFailure.isConflict(e)) {
+                    throw e; // stopping, or a conflict: the pass is dropped and comes back, as before
+                }
+                StepFailure failure = StepFailure.of(step, ctx.operation(), e);
+                LOG.warn("reconcile {}: {}", key, failure.message(), e);
+                events.dropSince(queued);
+                return new Steps(ctx.operation(), conditions, StepFailure.RETRY, ctx.suspended(), failure);
+            }
             if (r.applies()) {
                 ctx = ctx.withOperation(r.operation());
                 if (r.suspend() != null) {
@@ -261,7 +286,7 @@ public final class KafkaClusterReconciler implements Reconciler {
                 }
             }
         }
-        return new Steps(ctx.operation(), conditions, requeue, ctx.suspended());
+        return new Steps(ctx.operation(), conditions, requeue, ctx.suspended(), null);
     }
 
     /** An invalid spec stops every step, and with them an operation in flight: {@link StoppedOperations#paused}. */

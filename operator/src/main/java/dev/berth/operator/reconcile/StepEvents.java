@@ -46,6 +46,16 @@ public final class StepEvents {
         return pending.stream().map(Pending::message).toList();
     }
 
+    /** How many Events are queued: a mark for {@link #dropSince}. */
+    int size() {
+        return pending.size();
+    }
+
+    /** Forgets the Events queued after {@code mark}: the step that queued them failed, so they do not count. */
+    void dropSince(int mark) {
+        pending.subList(mark, pending.size()).clear();
+    }
+
     /** Posts every queued Event on {@code cluster}, then forgets them. */
     void flush(KubeWriter writer, KafkaCluster cluster) {
         for (Pending p : pending) {

@@ -172,6 +172,39 @@ class StatusBuilderTest {
         assertThat(down.brokers().get(1).phase()).isEqualTo("Running");
     }
 
+    /**
+     * A step that failed hands in its own {@code Degraded} (the reconciler's {@code StepFailed}): it stands in
+     * for the computed one, so the type is there once, and a second failing pass keeps the transition time.
+     * Computed as well, the False one came first and moved the time to "now" on every pass.
+     */
+    @Test
+    void aStepsDegradedStandsInForTheComputedOneAndKeepsItsTransitionTime() {
+        KafkaCluster c = cluster();
+        KubeView pods = view(ready(DesiredPods.broker(c, 0, null), "n1"), ready(DesiredPods.broker(c, 1, null), "n2"),
+                ready(DesiredPods.controller(c, 0, null), "n3"));
+        Condition failed = Condition.of(ConditionType.Degraded, true, "StepFailed", "ScaleUpStep failed");
+        KafkaClusterStatus first = StatusBuilder.build(new StatusBuilder.Inputs(c, pods, kafka(0, 1), new TreeSet<>(List.of(0, 1)),
+                Set.of(), List.of(), List.of(), null, List.of(failed)), CLOCK);
+        assertThat(first.conditions()).filteredOn(x -> x.type().equals("Degraded")).singleElement()
+                .satisfies(x -> {
+                    assertThat(x.status()).isEqualTo("True");
+                    assertThat(x.reason()).isEqualTo("StepFailed");
+                    assertThat(x.lastTransitionTime()).isEqualTo("2026-01-01T10:00:00Z");
+                });
+
+        c.setStatus(first);
+        Clock later = Clock.fixed(Instant.parse("2026-01-01T10:00:05Z"), ZoneOffset.UTC);
+        KafkaClusterStatus again = StatusBuilder.build(new StatusBuilder.Inputs(c, pods, kafka(0, 1), new TreeSet<>(List.of(0, 1)),
+                Set.of(), List.of(), List.of(), null, List.of(failed)), later);
+        assertThat(again.condition(ConditionType.Degraded).lastTransitionTime()).isEqualTo("2026-01-01T10:00:00Z");
+
+        c.setStatus(again);
+        KafkaClusterStatus mended = StatusBuilder.build(new StatusBuilder.Inputs(c, pods, kafka(0, 1), new TreeSet<>(List.of(0, 1)),
+                Set.of(), List.of(), List.of(), null, List.of()), later);
+        assertThat(mended.condition(ConditionType.Degraded).reason()).isEqualTo("KafkaReachable");
+        assertThat(mended.condition(ConditionType.Degraded).lastTransitionTime()).isEqualTo("2026-01-01T10:00:05Z");
+    }
+
     @Test
     void aBrokerPodBeyondTheSpecIsARowAndALeavingOneIsNot() {
         KafkaCluster c = cluster();
