@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  *   <li>validate: an invalid spec gets {@code SpecValid=False} and nothing else happens;
  *   <li>plan: which broker ids should exist, which pods to create or recreate;
  *   <li>act: Services, ConfigMap, PVCs, pods; Kafka facts onto broker pods;
- *   <li>operation steps: the day-2 hook ({@link OperationStep});
+ *   <li>operation steps: the day-2 hook ({@link OperationStep}); one that throws is said in status and
+ *       ends the steps of that pass ({@link StepFailure});
  *   <li>status: one merge patch of the status subresource, only when it changed.
  * </ol>
  */
@@ -273,7 +274,8 @@ public final class KafkaClusterReconciler implements Reconciler {
                 StepFailure failure = StepFailure.of(step, ctx.operation(), e);
                 LOG.warn("reconcile {}: {}", key, failure.message(), e);
                 events.dropSince(queued);
-                return new Steps(ctx.operation(), conditions, StepFailure.RETRY, ctx.suspended(), failure);
+                return new Steps(ctx.operation(), conditions, requeue.compareTo(StepFailure.RETRY) < 0 ? requeue : StepFailure.RETRY,
+                        ctx.suspended(), failure);
             }
             if (r.applies()) {
                 ctx = ctx.withOperation(r.operation());

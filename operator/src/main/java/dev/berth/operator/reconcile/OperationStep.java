@@ -10,7 +10,9 @@ package dev.berth.operator.reconcile;
  * as the previous step left it). A step that has nothing to do returns {@link StepResult#NOTHING}.
  * Otherwise it takes the next safe action and returns the operation's new state (written to
  * {@code status.operation}; {@code null} clears it), any blocked-operation conditions, and how soon to
- * come back. A step must be level-based: it recomputes from the observation, never from memory.
+ * come back. A step must be level-based: it recomputes from the observation, never from memory. A step
+ * that throws decides nothing on that pass: the status says so ({@link StepFailure}), and the next pass
+ * calls it again.
  */
 @FunctionalInterface
 public interface OperationStep {
