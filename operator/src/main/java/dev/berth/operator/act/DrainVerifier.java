@@ -1,5 +1,6 @@
 package dev.berth.operator.act;
 
+import dev.berth.operator.observe.DeletedTopics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,8 @@ import org.apache.kafka.common.TopicPartitionInfo;
  *
  * <p>Three independent witnesses, all must agree the broker is empty:
  * <ol>
- *   <li>describeTopics of every topic (internal ones included): the broker is in no replica list;
+ *   <li>describeTopics of every topic (internal ones included): the broker is in no replica list. A topic
+ *       deleted since the list holds nothing, and is left out ({@link DeletedTopics});
  *   <li>listPartitionReassignments: nothing is in flight at all (a running reassignment may still
  *       add the broker, or still read from it);
  *   <li>describeLogDirs of the broker itself: no partition log on any of its directories. A broker
@@ -58,8 +60,8 @@ public final class DrainVerifier {
         Set<String> names = ReassignmentExecutor.get(
                 admin.listTopics(new ListTopicsOptions().listInternal(true)).names(), "listTopics");
         if (!names.isEmpty()) {
-            Map<String, TopicDescription> topics = ReassignmentExecutor.get(
-                    admin.describeTopics(names).allTopicNames(), "describeTopics");
+            Map<String, TopicDescription> topics = ReassignmentExecutor.existing(
+                    admin.describeTopics(names).topicNameValues(), "describeTopics");
             Set<String> onBroker = new TreeSet<>();
             for (TopicDescription t : topics.values()) {
                 for (TopicPartitionInfo p : t.partitions()) {

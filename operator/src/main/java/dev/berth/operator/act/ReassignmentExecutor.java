@@ -1,5 +1,6 @@
 package dev.berth.operator.act;
 
+import dev.berth.operator.observe.DeletedTopics;
 import dev.berth.operator.plan.Move;
 import dev.berth.operator.plan.ReassignmentSteps;
 import dev.berth.operator.plan.ThrottlePlan;
@@ -21,13 +22,11 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.PartitionReassignment;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.ElectionNotNeededException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * Executes a reassignment plan against Kafka, one level-based pass at a time.
@@ -180,27 +179,27 @@ public final class ReassignmentExecutor {
         }
     }
 
+    /** The plan's partitions as Kafka lists them; a deleted topic's are absent ({@link DeletedTopics}). */
     private Map<TopicPartition, TopicPartitionInfo> describe(Set<String> topics) {
         Map<TopicPartition, TopicPartitionInfo> out = new HashMap<>();
         if (topics.isEmpty()) {
             return out;
         }
-        admin.describeTopics(topics).topicNameValues().forEach((name, future) -> {
-            try {
-                TopicDescription d = future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                d.partitions().forEach(p -> out.put(new TopicPartition(name, p.partition()), p));
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-                    throw new KafkaCallException("describeTopics " + name, e);
-                }
-            } catch (TimeoutException e) {
-                throw new KafkaCallException("describeTopics " + name, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        });
+        existing(admin.describeTopics(topics).topicNameValues(), "describeTopics").forEach((name, d) ->
+                d.partitions().forEach(p -> out.put(new TopicPartition(name, p.partition()), p)));
         return out;
+    }
+
+    /** {@link DeletedTopics#without}, with this layer's exceptions. */
+    static <K, T> Map<K, T> existing(Map<K, org.apache.kafka.common.KafkaFuture<T>> futures, String call) {
+        try {
+            return DeletedTopics.without(futures, TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during " + call, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new KafkaCallException(call, e);
+        }
     }
 
     private static Optional<String> error(TopicPartition tp, Future<?> f, String what) {

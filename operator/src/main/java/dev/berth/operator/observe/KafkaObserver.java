@@ -211,8 +211,9 @@ public final class KafkaObserver implements AutoCloseable {
         return topics.isEmpty() ? Map.of() : get(admin.listPartitionReassignments().reassignments());
     }
 
+    /** The topics still there: one deleted since listTopics is left out ({@link DeletedTopics}). */
     private Map<String, TopicDescription> describe(Set<String> topics) throws InterruptedException {
-        return topics.isEmpty() ? Map.of() : get(admin.describeTopics(topics).allTopicNames());
+        return topics.isEmpty() ? Map.of() : existing(admin.describeTopics(topics).topicNameValues());
     }
 
     private Map<String, Integer> minInsync(Set<String> topics) throws InterruptedException {
@@ -222,7 +223,7 @@ public final class KafkaObserver implements AutoCloseable {
         List<ConfigResource> resources = topics.stream()
                 .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t))
                 .toList();
-        Map<ConfigResource, Config> configs = get(admin.describeConfigs(resources).all());
+        Map<ConfigResource, Config> configs = existing(admin.describeConfigs(resources).values());
         Map<String, Integer> out = new HashMap<>();
         configs.forEach((r, c) -> {
             ConfigEntry e = c.get("min.insync.replicas");
@@ -321,11 +322,30 @@ public final class KafkaObserver implements AutoCloseable {
         try {
             return f.get(CALL_TIMEOUT_MS + 1_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new KafkaUnreachableException(cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
+            throw unreachable(e);
         } catch (TimeoutException e) {
-            throw new KafkaUnreachableException("no answer within " + (CALL_TIMEOUT_MS + 1_000) + " ms", e);
+            throw unreachable(e);
         }
+    }
+
+    private static <K, T> Map<K, T> existing(Map<K, org.apache.kafka.common.KafkaFuture<T>> futures)
+            throws InterruptedException {
+        try {
+            return DeletedTopics.without(futures, CALL_TIMEOUT_MS + 1_000);
+        } catch (ExecutionException e) {
+            throw unreachable(e);
+        } catch (TimeoutException e) {
+            throw unreachable(e);
+        }
+    }
+
+    private static KafkaUnreachableException unreachable(ExecutionException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        return new KafkaUnreachableException(cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
+    }
+
+    private static KafkaUnreachableException unreachable(TimeoutException e) {
+        return new KafkaUnreachableException("no answer within " + (CALL_TIMEOUT_MS + 1_000) + " ms", e);
     }
 
     @Override
