@@ -12,7 +12,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewPartitionReassignment;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -46,6 +56,42 @@ class DrainVerifierTest {
     }
 
     /**
+     * Any reassignment in flight, of any broker, holds a removal back: it may still add the leaving broker,
+     * or read from it. One throttled to 1 KB/s over about 3 MB runs long enough to be seen.
+     */
+    @Test
+    void aReassignmentInFlightAnywhereIsAFinding() {
+        KafkaAwait.createTopic(KAFKA.admin(), "moving", Map.of(0, List.of(0)));
+        produce("moving", 30_000);
+        ConfigResource[] brokers = {broker(0), broker(1)};
+        try {
+            for (ConfigResource b : brokers) {
+                KafkaAwait.get(KAFKA.admin().incrementalAlterConfigs(Map.of(b, List.of(
+                        new AlterConfigOp(new ConfigEntry(Throttles.LEADER_RATE, "1000"), AlterConfigOp.OpType.SET),
+                        new AlterConfigOp(new ConfigEntry(Throttles.FOLLOWER_RATE, "1000"), AlterConfigOp.OpType.SET))))
+                        .all());
+            }
+            KafkaAwait.get(KAFKA.admin().incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC,
+                    "moving"), List.of(new AlterConfigOp(new ConfigEntry(Throttles.LEADER_REPLICAS, "*"),
+                            AlterConfigOp.OpType.SET), new AlterConfigOp(new ConfigEntry(Throttles.FOLLOWER_REPLICAS, "*"),
+                            AlterConfigOp.OpType.SET)))).all());
+            KafkaAwait.get(KAFKA.admin().alterPartitionReassignments(Map.of(new TopicPartition("moving", 0),
+                    Optional.of(new NewPartitionReassignment(List.of(1))))).all());
+
+            DrainVerifier.DrainReport r = new DrainVerifier(KAFKA.admin()).verify(3);
+
+            assertThat(r.findings()).contains("reassignment moving-0").noneMatch(f -> f.startsWith("replica moving"));
+            assertThat(r.empty()).isFalse();
+        } finally {
+            KafkaAwait.get(KAFKA.admin().alterPartitionReassignments(Map.of(new TopicPartition("moving", 0),
+                    Optional.empty())).all());
+            await("the move called off").atMost(Duration.ofSeconds(30))
+                    .until(() -> KafkaAwait.get(KAFKA.admin().listPartitionReassignments().reassignments()).isEmpty());
+            new Throttles(KAFKA.admin()).keepRate(List.of(0, 1), 0);
+        }
+    }
+
+    /**
      * A broker that is down (fenced after its shutdown) cannot answer describeLogDirs, and serves nothing:
      * its verdict rests on the replica lists alone, with no "describeLogDirs failed" finding that would
      * hold a lost broker's removal for ever. The same broker is the preferred leader of a partition: a
@@ -73,6 +119,21 @@ class DrainVerifierTest {
             assertThat(Leadership.electPreferred(KAFKA.admin(), Set.of())).isZero();
         } finally {
             KAFKA.cluster().restartBroker(2);
+        }
+    }
+
+    static ConfigResource broker(int id) {
+        return new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(id));
+    }
+
+    static void produce(String topic, int records) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.bootstrapServers());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < records; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, "k" + i, "v".repeat(100) + i));
+            }
+            producer.flush();
         }
     }
 

@@ -197,12 +197,31 @@ class ReassignmentExecutorTest {
             assertThat(get(KAFKA.admin().listPartitionReassignments().reassignments())).containsOnlyKeys(tp("held", 0));
             assertThat(second.inFlight()).isEqualTo(1);
             assertThat(second.submittedFrom()).as("held-1 waits for held-0").isEmpty();
+            assertThat(second.bytesDone()).as("neither added replica is in place").isZero();
+            assertThat(second.bytesTotal()).isEqualTo(3_000_000);
         } finally {
             get(KAFKA.admin().alterPartitionReassignments(Map.of(tp("held", 0), java.util.Optional.empty())).all());
             await("the held move called off").atMost(Duration.ofSeconds(30))
                     .until(() -> get(KAFKA.admin().listPartitionReassignments().reassignments()).isEmpty());
             new Throttles(KAFKA.admin()).clearThrottles(dev.berth.operator.plan.ThrottlePlan.of(moves), List.of("held"));
         }
+    }
+
+    /** A plan's topic deleted meanwhile has nothing left to move: its moves count as done, and the plan ends. */
+    @Test
+    void aMoveOfATopicDeletedMeanwhileCountsAsDone() {
+        KafkaAwait.createTopic(KAFKA.admin(), "kept", Map.of(0, List.of(0, 1)));
+        KafkaAwait.awaitFullIsr(KAFKA.admin(), "kept");
+        List<Move> moves = List.of(
+                new Move("deleted", 0, List.of(0, 1), List.of(3, 1), MoveReason.SCALE_UP, 100),
+                new Move("kept", 0, List.of(0, 1), List.of(0, 1), MoveReason.LEADER_BALANCE, 0));
+
+        ReassignmentProgress p = new ReassignmentExecutor(KAFKA.admin(), new ExecutionPolicy(0, 5)).advance(moves);
+
+        assertThat(p.errors()).isEmpty();
+        assertThat(p.partitionsDone()).isEqualTo(2);
+        assertThat(p.bytesDone()).isEqualTo(p.bytesTotal()).isEqualTo(100);
+        assertThat(p.complete()).isTrue();
     }
 
     /** Kafka refusing a submission is an error of that partition: not in flight, nothing recorded to put back. */
