@@ -3,6 +3,7 @@ package dev.berth.operator.act;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.berth.operator.plan.ThrottlePlan;
 import dev.berth.testbed.kafka.KafkaAwait;
 import dev.berth.testbed.kafka.KafkaBed;
 import dev.berth.testbed.kafka.KafkaTestCluster;
@@ -14,14 +15,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.Optional;
 import java.util.Properties;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -63,18 +61,9 @@ class DrainVerifierTest {
     void aReassignmentInFlightAnywhereIsAFinding() {
         KafkaAwait.createTopic(KAFKA.admin(), "moving", Map.of(0, List.of(0)));
         produce("moving", 30_000);
-        ConfigResource[] brokers = {broker(0), broker(1)};
+        ThrottlePlan slow = new ThrottlePlan(Set.of(0, 1), Map.of("moving", "*"), Map.of("moving", "*"));
         try {
-            for (ConfigResource b : brokers) {
-                KafkaAwait.get(KAFKA.admin().incrementalAlterConfigs(Map.of(b, List.of(
-                        new AlterConfigOp(new ConfigEntry(Throttles.LEADER_RATE, "1000"), AlterConfigOp.OpType.SET),
-                        new AlterConfigOp(new ConfigEntry(Throttles.FOLLOWER_RATE, "1000"), AlterConfigOp.OpType.SET))))
-                        .all());
-            }
-            KafkaAwait.get(KAFKA.admin().incrementalAlterConfigs(Map.of(new ConfigResource(ConfigResource.Type.TOPIC,
-                    "moving"), List.of(new AlterConfigOp(new ConfigEntry(Throttles.LEADER_REPLICAS, "*"),
-                            AlterConfigOp.OpType.SET), new AlterConfigOp(new ConfigEntry(Throttles.FOLLOWER_REPLICAS, "*"),
-                            AlterConfigOp.OpType.SET)))).all());
+            new Throttles(KAFKA.admin()).alterThrottles(slow, 1_000);
             KafkaAwait.get(KAFKA.admin().alterPartitionReassignments(Map.of(new TopicPartition("moving", 0),
                     Optional.of(new NewPartitionReassignment(List.of(1))))).all());
 
@@ -87,7 +76,7 @@ class DrainVerifierTest {
                     Optional.empty())).all());
             await("the move called off").atMost(Duration.ofSeconds(30))
                     .until(() -> KafkaAwait.get(KAFKA.admin().listPartitionReassignments().reassignments()).isEmpty());
-            new Throttles(KAFKA.admin()).keepRate(List.of(0, 1), 0);
+            new Throttles(KAFKA.admin()).clearThrottles(slow, List.of("moving"));
         }
     }
 
@@ -120,10 +109,6 @@ class DrainVerifierTest {
         } finally {
             KAFKA.cluster().restartBroker(2);
         }
-    }
-
-    static ConfigResource broker(int id) {
-        return new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(id));
     }
 
     static void produce(String topic, int records) {
