@@ -321,9 +321,7 @@ public final class KafkaObserver implements AutoCloseable {
     private static <T> T get(org.apache.kafka.common.KafkaFuture<T> f) throws InterruptedException {
         try {
             return f.get(CALL_TIMEOUT_MS + 1_000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw unreachable(e);
-        } catch (TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw unreachable(e);
         }
     }
@@ -332,20 +330,18 @@ public final class KafkaObserver implements AutoCloseable {
             throws InterruptedException {
         try {
             return DeletedTopics.without(futures, CALL_TIMEOUT_MS + 1_000);
-        } catch (ExecutionException e) {
-            throw unreachable(e);
-        } catch (TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             throw unreachable(e);
         }
     }
 
-    private static KafkaUnreachableException unreachable(ExecutionException e) {
+    /** A failed call as the cluster's unreachability: Kafka's error, or how long it did not answer. */
+    private static KafkaUnreachableException unreachable(Exception e) {
+        if (e instanceof TimeoutException) {
+            return new KafkaUnreachableException("no answer within " + (CALL_TIMEOUT_MS + 1_000) + " ms", e);
+        }
         Throwable cause = e.getCause() == null ? e : e.getCause();
         return new KafkaUnreachableException(cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
-    }
-
-    private static KafkaUnreachableException unreachable(TimeoutException e) {
-        return new KafkaUnreachableException("no answer within " + (CALL_TIMEOUT_MS + 1_000) + " ms", e);
     }
 
     @Override

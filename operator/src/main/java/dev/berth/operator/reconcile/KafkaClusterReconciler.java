@@ -191,8 +191,8 @@ public final class KafkaClusterReconciler implements Reconciler {
         if (steps.failed() != null && seen.kafka().reachable() && StepFailure.newSince(cluster.getStatus())) {
             events.post("Warning", StepFailure.REASON, steps.failed().message());
         }
-        if (!statusWrites.write(seen.status(List.of(), created, steps.operation(), steps.written(seen.kafka()),
-                steps.suspended()))) {
+        List<Condition> conditions = StepFailure.written(steps.conditions(), steps.failed(), seen.kafka().reachable());
+        if (!statusWrites.write(seen.status(List.of(), created, steps.operation(), conditions, steps.suspended()))) {
             if (statusWrites.keepOperation(cluster, seen.operation(), steps.operation())) {
                 events.flush(writer, cluster); // what the pass did to Kafka is recorded: so are its Events
             } else {
@@ -244,13 +244,7 @@ public final class KafkaClusterReconciler implements Reconciler {
 
     /** What the steps decided; {@code failed} is the step that threw ({@link StepFailure}), or {@code null}. */
     private record Steps(OperationStatus operation, List<Condition> conditions, Duration requeue, OperationStatus suspended,
-            StepFailure failed) {
-
-        /** The conditions to write ({@link StepFailure#written}). */
-        List<Condition> written(KafkaView kafka) {
-            return StepFailure.written(conditions, failed, kafka.reachable());
-        }
-    }
+            StepFailure failed) {}
 
     /**
      * The day-2 hook: each step sees the operation as the previous one left it. An operation suspended

@@ -40,7 +40,7 @@ import java.util.List;
  * ClusterAuthorizationException: Cluster authorization failed."}, with the rest of the status as fresh
  * as on any pass.
  */
-record StepFailure(String step, String message) {
+record StepFailure(String message) {
     static final String REASON = "StepFailed";
     static final int MAX_MESSAGE = 600;
     /** The latest a pass with a failed step comes back (as a failed pass did before); a wake-up brings it sooner. */
@@ -51,7 +51,7 @@ record StepFailure(String step, String message) {
         String where = op == null ? "" : " (operation " + op.type() + (op.phase() == null ? "" : ", phase " + op.phase())
                 + ")";
         String text = name + " failed" + where + ", retried on the next pass: " + describe(e);
-        return new StepFailure(name, text.length() <= MAX_MESSAGE ? text : text.substring(0, MAX_MESSAGE - 3) + "...");
+        return new StepFailure(text.length() <= MAX_MESSAGE ? text : text.substring(0, MAX_MESSAGE - 3) + "...");
     }
 
     /** Whether the pass must be dropped rather than written with this failure: a conflict is retried soon. */

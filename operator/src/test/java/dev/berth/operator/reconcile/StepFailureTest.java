@@ -64,7 +64,6 @@ class StepFailureTest {
             assertThat(f.condition()).as(r.why())
                     .isEqualTo(Condition.of(ConditionType.Degraded, true, "StepFailed", r.message()));
         }
-        assertThat(StepFailure.of(new ScaleUpStep(), null, new NullPointerException()).step()).isEqualTo("ScaleUpStep");
     }
 
     @Test
