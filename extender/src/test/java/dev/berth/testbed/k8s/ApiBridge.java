@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  * The HTTP front of the test bed: an Undertow server on 127.0.0.1, port 0, that client-java talks
  * to, in front of the fabric8 mock. Routing, in order:
  * <ol>
+ *   <li>a call a test has forbidden ({@link KubeApiTestBed#forbid}): 403, from {@link RbacRefusals};</li>
  *   <li>{@code GET ...?watch=true}: {@link WatchRelay} (chunked lines instead of WebSocket).</li>
  *   <li>{@code POST /api/v1/namespaces/{ns}/pods/{name}/binding}: {@link PodBindingEmulator}.</li>
  *   <li>everything else is forwarded as is (method, path, query, Content-Type, Accept, body),
@@ -57,6 +58,7 @@ final class ApiBridge implements AutoCloseable {
     private final MockConnection mock;
     private final WatchRelay watches;
     private final PodBindingEmulator binder;
+    private final RbacRefusals refusals = new RbacRefusals();
     private final Runnable afterRequest;
     private final Undertow server;
     private final int port;
@@ -83,6 +85,10 @@ final class ApiBridge implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    RbacRefusals refusals() {
+        return refusals;
+    }
+
     WatchRelay watches() {
         return watches;
     }
@@ -96,6 +102,11 @@ final class ApiBridge implements AutoCloseable {
     private void handle(HttpServerExchange ex) throws Exception {
         try {
             String method = ex.getRequestMethod().toString();
+            Optional<byte[]> forbidden = refusals.refusal(method, ex.getRequestPath(), WatchRelay.isWatch(ex));
+            if (forbidden.isPresent()) {
+                reply(ex, 403, "application/json", forbidden.get());
+                return;
+            }
             if (method.equals("GET") && WatchRelay.isWatch(ex)) {
                 watches.serve(ex);
                 return;

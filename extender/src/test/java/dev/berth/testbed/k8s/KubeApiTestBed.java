@@ -46,6 +46,8 @@ import java.util.logging.Logger;
  *       and that it has no node yet (else 409), sets {@code spec.nodeName}, the Binding's
  *       annotations and {@code PodScheduled=True}, and answers 201 with a {@code Status}
  *       ({@link PodBindingEmulator}).</li>
+ *   <li><b>RBAC refusals on demand</b> ({@link #forbid}): 403 Forbidden with the apiserver's wording for a
+ *       verb on a resource, until lifted ({@link RbacRefusals}). The mock itself authorizes everything.</li>
  *   <li><b>kind/apiVersion</b> added to POST/PUT bodies that lack them, from the path (client-java's
  *       {@code LeaseLock} leaves them out; the mock alone answers 422).</li>
  *   <li><b>404 with a NotFound Status body</b> (the mock's 404 has no body), so
@@ -218,6 +220,16 @@ public final class KubeApiTestBed implements AutoCloseable {
                 """.formatted(group, version, kind, plural, namespaced ? "Namespaced" : "Cluster",
                 kind.toLowerCase(java.util.Locale.ROOT));
         return loadYaml(crd).get(0); // JSON is YAML
+    }
+
+    /**
+     * Answers 403 Forbidden to {@code verb} ({@code create}, {@code patch}, {@code delete}, {@code list}, ...)
+     * on {@code resource} ({@code pods}, {@code pods/binding}, {@code kafkaclusters/status}, ...) in
+     * {@code namespace} ({@code null}: every namespace), as RBAC without that rule would, until the
+     * returned handle is closed.
+     */
+    public AutoCloseable forbid(String verb, String resource, String namespace) {
+        return bridge.refusals().add(verb, resource, namespace);
     }
 
     /** Watches the bridge is streaming right now (a broken watch path shows up as 0 here). */

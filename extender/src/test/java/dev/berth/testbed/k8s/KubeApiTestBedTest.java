@@ -111,6 +111,38 @@ class KubeApiTestBedTest {
     }
 
     @Test
+    void aForbiddenVerbIsRefusedAsRbacWouldUntilLifted() throws Exception {
+        CoreV1Api core = new CoreV1Api(bed.apiClient());
+        core.createNamespacedPod("team-f", pod("team-f", "allowed")).execute();
+        try (AutoCloseable noCreate = bed.forbid("create", "pods", "team-f");
+                AutoCloseable noBinding = bed.forbid("create", "pods/binding", null)) {
+            assertThatThrownBy(() -> core.createNamespacedPod("team-f", pod("team-f", "refused")).execute())
+                    .isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.getCode()).isEqualTo(403);
+                        JsonObject status = KubeApiTestBed.json(e.getResponseBody());
+                        assertThat(status.get("reason").getAsString()).isEqualTo("Forbidden");
+                        assertThat(status.get("message").getAsString()).isEqualTo("pods is forbidden: User "
+                                + "\"system:serviceaccount:test:bed\" cannot create resource \"pods\" in API group \"\" "
+                                + "in the namespace \"team-f\"");
+                    });
+            try (Response r = core.createNamespacedPodBinding("allowed", "team-f", binding("allowed", null, "n1"))
+                    .buildCall(null).execute()) {
+                assertThat(r.code()).isEqualTo(403);
+                assertThat(KubeApiTestBed.json(r.body().string()).get("message").getAsString())
+                        .startsWith("pods \"allowed\" is forbidden: ").contains("cannot create resource \"pods/binding\"");
+            }
+            // other verbs, resources and namespaces are untouched
+            core.createNamespacedPod("team-g", pod("team-g", "elsewhere")).execute();
+            podApi().patch("team-f", "allowed", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+                    new V1Patch("{\"metadata\":{\"labels\":{\"seen\":\"yes\"}}}")).throwsApiException();
+            assertThat(core.listNamespacedPod("team-f").execute().getItems()).extracting(p -> p.getMetadata().getName())
+                    .containsExactly("allowed");
+        }
+        core.createNamespacedPod("team-f", pod("team-f", "refused")).execute(); // lifted
+        assertThat(core.readNamespacedPod("refused", "team-f").execute().getMetadata().getName()).isEqualTo("refused");
+    }
+
+    @Test
     void informerSeesCustomResourceAddUpdateAndDeleteWithinOneSecondEach() throws Exception {
         DynamicKubernetesApi clusters = new DynamicKubernetesApi("berth.dev", "v1alpha1", "kafkaclusters", bed.apiClient());
         DynamicKubernetesObject kc = new DynamicKubernetesObject(KubeApiTestBed.json("""
