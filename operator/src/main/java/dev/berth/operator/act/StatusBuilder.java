@@ -43,7 +43,7 @@ import java.util.stream.Collectors;
  *   <li>{@code SpecValid}: False with the first problem's reason and every message, else True {@code SpecAccepted};
  *   <li>{@code Degraded}: True {@code KafkaUnreachable} with the Admin error, Unknown {@code KafkaNotObservedYet}
  *       before the first observation, else False {@code KafkaReachable}; a {@code Degraded} among the extra
- *       conditions (a step that failed, {@code StepFailed}) stands in for it, so that the type is computed once
+ *       conditions (a step that failed, {@code StepFailed}; a refused write, {@code ApplyFailed}) stands in for it, so that the type is computed once
  *       and its {@code lastTransitionTime} moves only when its status does;
  *   <li>{@code Reconciling}: True while pods are created ({@code CreatingPods}), healed ({@code RecreatingPods}),
  *       not ready ({@code WaitingForPods}) or an operation runs ({@code <Type>InProgress}), else False {@code Idle};

@@ -1,15 +1,12 @@
 package dev.berth.operator.reconcile;
 
-import dev.berth.operator.act.FactsPublisher;
 import dev.berth.operator.act.KubeWriter;
-import dev.berth.operator.act.OwnedObjects;
 import dev.berth.operator.act.StatusBuilder;
 import dev.berth.operator.act.desired.DesiredConfigMap;
 import dev.berth.operator.act.desired.DesiredPvcs;
 import dev.berth.operator.act.desired.Names;
 import dev.berth.operator.api.Condition;
 import dev.berth.operator.api.KafkaCluster;
-import dev.berth.operator.api.NodeStatus;
 import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.api.SpecValidator;
 import dev.berth.operator.api.SpecValidator.Problem;
@@ -24,7 +21,6 @@ import dev.berth.operator.act.PodDrift;
 import dev.berth.operator.observe.NodeLabels;
 import dev.berth.operator.plan.BrokerIds;
 import dev.berth.operator.plan.PodAction;
-import dev.berth.operator.plan.PodPlanner;
 import io.kubernetes.client.extended.controller.reconciler.Reconciler;
 import io.kubernetes.client.extended.controller.reconciler.Request;
 import io.kubernetes.client.extended.controller.reconciler.Result;
@@ -32,7 +28,6 @@ import io.kubernetes.client.openapi.ApiException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *   <li>observe: the cluster and its owned objects (informer caches), the latest Kafka observation;
  *   <li>validate: an invalid spec gets {@code SpecValid=False} and nothing else happens;
  *   <li>plan: which broker ids should exist, which pods to create or recreate;
- *   <li>act: Services, ConfigMap, PVCs, pods; Kafka facts onto broker pods;
+ *   <li>act: Services, ConfigMap, PVCs, pods; Kafka facts onto broker pods ({@link ApplyStage}); a write that
+ *       fails is said in status and the pass ends there ({@link ApplyFailure});
  *   <li>operation steps: the day-2 hook ({@link OperationStep}); one that throws is said in status and
  *       ends the steps of that pass ({@link StepFailure});
  *   <li>status: one merge patch of the status subresource, only when it changed.
@@ -72,8 +68,7 @@ public final class KafkaClusterReconciler implements Reconciler {
     private final StatusWrites statusWrites;
     /** Each cluster's operation as its last pass left it: what a deletion mid-operation cleans up. */
     private final Map<String, OperationStatus> lastOperation = new ConcurrentHashMap<>();
-    private final OwnedObjects owned;
-    private final FactsPublisher publisher;
+    private final ApplyStage apply;
     private final List<OperationStep> steps;
     private final Duration interval;
     private final Clock clock;
@@ -88,8 +83,7 @@ public final class KafkaClusterReconciler implements Reconciler {
         this.bootstrap = p.bootstrap();
         this.writer = p.writer();
         this.nodes = p.nodes();
-        this.owned = new OwnedObjects(writer);
-        this.publisher = new FactsPublisher(writer);
+        this.apply = new ApplyStage(writer);
         this.statusWrites = new StatusWrites(writer, p.clock());
         this.steps = List.copyOf(p.steps());
         this.interval = p.interval();
@@ -177,11 +171,13 @@ public final class KafkaClusterReconciler implements Reconciler {
             OperatorMetrics.RECONCILES.labels("invalid").inc();
             return new Result(true, written ? interval : AGAIN_AFTER_STALE);
         }
-        owned.ensureShared(cluster, seen.kube());
-        List<PodAction> planned = planPods(cluster, seen.kube(), seen.desired(), seen.operation());
-        List<PodAction> created = owned.createPods(cluster, seen.kube(), planned);
-        owned.ensurePvcs(cluster, seen.kube(), seen.desired());
-        publisher.publish(seen.kube(), seen.kafka().observation());
+        ApplyStage.Applied applied = apply.apply(cluster, seen.kube(), seen.desired(), seen.operation(),
+                seen.kafka().observation());
+        if (applied.failed() != null) {
+            return applyFailed(key, seen, applied);
+        }
+        List<PodAction> planned = applied.planned();
+        List<PodAction> created = applied.created();
         StepEvents events = new StepEvents();
         Steps steps = runOperationSteps(key, seen, events);
         remember(key, steps.operation());
@@ -206,6 +202,29 @@ public final class KafkaClusterReconciler implements Reconciler {
         Duration next = !created.isEmpty() ? Duration.ofSeconds(1)
                 : !planned.isEmpty() ? Duration.ofSeconds(5) : steps.requeue();
         return new Result(true, next);
+    }
+
+    /**
+     * A pass whose apply stage failed ({@link ApplyFailure}): the status says so, the day-2 steps wait
+     * for a pass that gets its writes through, and the operation stays as it was read.
+     */
+    private Result applyFailed(String key, Observed seen, ApplyStage.Applied applied) throws ApiException {
+        ApplyFailure failure = applied.failed();
+        remember(key, seen.operation());
+        if (!applied.created().isEmpty()) {
+            kafka.refresh(key);
+        }
+        if (!statusWrites.write(seen.status(List.of(), applied.created(), seen.operation(), List.of(failure.condition()),
+                seen.suspended()))) {
+            return new Result(true, AGAIN_AFTER_STALE);
+        }
+        if (ApplyFailure.newSince(seen.cluster().getStatus())) {
+            StepEvents events = new StepEvents(); // posted as a step's are: a refused Event is logged, not thrown
+            events.post("Warning", ApplyFailure.REASON, failure.message());
+            events.flush(writer, seen.cluster());
+        }
+        OperatorMetrics.RECONCILES.labels("error").inc();
+        return new Result(true, failure.retry());
     }
 
     private void remember(String key, OperationStatus op) {
@@ -261,8 +280,7 @@ public final class KafkaClusterReconciler implements Reconciler {
             try {
                 r = step.step(ctx);
             } catch (Exception e) {
-                if (e instanceof InterruptedException || Thread.currentThread().isInterrupted()
-                        || StepFailure.isConflict(e)) {
+                if (StepFailure.dropsThePass(e)) {
                     throw e; // stopping, or a conflict: the pass is dropped and comes back, as before
                 }
                 StepFailure failure = StepFailure.of(step, ctx.operation(), e);
@@ -328,34 +346,5 @@ public final class KafkaClusterReconciler implements Reconciler {
             needed.add(Names.pvc(Names.controllerPod(c.name(), i)));
         }
         return seen.kube().pvcs().keySet().containsAll(needed) ? null : seen.kube().storageClasses();
-    }
-
-    private static List<PodAction> planPods(KafkaCluster c, KubeView view, SortedSet<Integer> desired,
-            OperationStatus op) {
-        Map<Integer, String> brokerRacks = new HashMap<>();
-        c.getStatus().brokers().forEach(b -> brokerRacks.put(b.id(), b.rack()));
-        List<PodAction> out = new ArrayList<>(PodPlanner.plan(Names.ROLE_CONTROLLER,
-                controllerOrdinals(c), view.podsByNodeId(Names.ROLE_CONTROLLER).keySet().stream()
-                        .map(id -> id - Names.CONTROLLER_ID_BASE).collect(java.util.stream.Collectors.toSet()),
-                controllerRacks(c)));
-        out.addAll(PodPlanner.plan(Names.ROLE_BROKER, desired, view.podsByNodeId(Names.ROLE_BROKER).keySet(),
-                brokerRacks, RestartStep.avoiding(op)));
-        return out;
-    }
-
-    private static List<Integer> controllerOrdinals(KafkaCluster c) {
-        List<Integer> out = new ArrayList<>();
-        for (int i = 0; i < c.getSpec().controllers().replicas(); i++) {
-            out.add(i);
-        }
-        return out;
-    }
-
-    private static Map<Integer, String> controllerRacks(KafkaCluster c) {
-        Map<Integer, String> out = new HashMap<>();
-        for (NodeStatus n : c.getStatus().controllers()) {
-            out.put(n.id() - Names.CONTROLLER_ID_BASE, n.rack());
-        }
-        return out;
     }
 }

@@ -50,11 +50,23 @@ record StepFailure(String message) {
         String name = name(step);
         String where = op == null ? "" : " (operation " + op.type() + (op.phase() == null ? "" : ", phase " + op.phase())
                 + ")";
-        String text = name + " failed" + where + ", retried on the next pass: " + describe(e);
-        return new StepFailure(text.length() <= MAX_MESSAGE ? text : text.substring(0, MAX_MESSAGE - 3) + "...");
+        return new StepFailure(capped(name + " failed" + where + ", retried on the next pass: " + describe(e)));
     }
 
-    /** Whether the pass must be dropped rather than written with this failure: a conflict is retried soon. */
+    /** A condition message of at most {@value #MAX_MESSAGE} characters. */
+    static String capped(String text) {
+        return text.length() <= MAX_MESSAGE ? text : text.substring(0, MAX_MESSAGE - 3) + "...";
+    }
+
+    /**
+     * Whether the pass must be dropped rather than written with this failure: a conflict is retried soon,
+     * and an interrupt means the operator is stopping.
+     */
+    static boolean dropsThePass(Exception e) {
+        return e instanceof InterruptedException || Thread.currentThread().isInterrupted() || isConflict(e);
+    }
+
+    /** A 409: the object changed since it was read, or exists already. */
     static boolean isConflict(Exception e) {
         return e instanceof ApiException a && a.getCode() == 409;
     }

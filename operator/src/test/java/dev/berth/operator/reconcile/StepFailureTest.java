@@ -92,6 +92,20 @@ class StepFailureTest {
         assertThat(StepFailure.isConflict(new ApiException(422, "Unprocessable"))).isFalse();
         assertThat(StepFailure.isConflict(new ApiException(403, "Forbidden"))).isFalse();
         assertThat(StepFailure.isConflict(new IllegalStateException("409"))).isFalse();
+        assertThat(StepFailure.dropsThePass(new ApiException(409, "Conflict"))).isTrue();
+        assertThat(StepFailure.dropsThePass(new ApiException(403, "Forbidden"))).isFalse();
+    }
+
+    @Test
+    void anInterruptDropsThePassWhetherThrownOrOnlyFlagged() {
+        assertThat(StepFailure.dropsThePass(new InterruptedException())).isTrue();
+        Thread.currentThread().interrupt();
+        try {
+            assertThat(StepFailure.dropsThePass(new IllegalStateException("a call cut short"))).isTrue();
+        } finally {
+            assertThat(Thread.interrupted()).as("the flag is only read").isTrue();
+        }
+        assertThat(StepFailure.dropsThePass(new IllegalStateException("a call cut short"))).isFalse();
     }
 
     @Test

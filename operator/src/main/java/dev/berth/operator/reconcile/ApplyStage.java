@@ -1,0 +1,98 @@
+package dev.berth.operator.reconcile;
+
+import dev.berth.operator.act.FactsPublisher;
+import dev.berth.operator.act.KubeWriter;
+import dev.berth.operator.act.OwnedObjects;
+import dev.berth.operator.act.desired.Names;
+import dev.berth.operator.api.KafkaCluster;
+import dev.berth.operator.api.NodeStatus;
+import dev.berth.operator.api.OperationStatus;
+import dev.berth.operator.model.KafkaObservation;
+import dev.berth.operator.observe.KubeView;
+import dev.berth.operator.plan.PodAction;
+import dev.berth.operator.plan.PodPlanner;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The apply stage of a pass, before the day-2 steps: plan which pods to create or recreate, then make the
+ * owned objects exist (Services, budgets, ConfigMap, pods and their PVCs) and publish the Kafka facts on
+ * broker pods. A write that fails is returned as an {@link ApplyFailure} for the status, not thrown,
+ * except a conflict or an interrupt, which drop the pass as before.
+ */
+final class ApplyStage {
+    private static final Logger LOG = LoggerFactory.getLogger(ApplyStage.class);
+    private final OwnedObjects owned;
+    private final FactsPublisher publisher;
+
+    ApplyStage(KubeWriter writer) {
+        this.owned = new OwnedObjects(writer);
+        this.publisher = new FactsPublisher(writer);
+    }
+
+    /**
+     * What the stage did: the pods it planned, those it created, and the write that failed (or
+     * {@code null}). After a failure, {@code created} lists the pods of a {@link OwnedObjects#createPods}
+     * that finished; a pod created by one that failed part way is seen by the next pass.
+     */
+    record Applied(List<PodAction> planned, List<PodAction> created, ApplyFailure failed) {}
+
+    Applied apply(KafkaCluster cluster, KubeView kube, SortedSet<Integer> desired, OperationStatus op,
+            KafkaObservation observation) throws Exception {
+        List<PodAction> planned = planPods(cluster, kube, desired, op);
+        List<PodAction> created = List.of();
+        String writing = "the Services, PodDisruptionBudgets or ConfigMap";
+        try {
+            owned.ensureShared(cluster, kube);
+            writing = "pods";
+            created = owned.createPods(cluster, kube, planned);
+            writing = "PersistentVolumeClaims";
+            owned.ensurePvcs(cluster, kube, desired);
+            writing = "the Kafka facts on broker pods";
+            publisher.publish(kube, observation);
+            return new Applied(planned, created, null);
+        } catch (Exception e) {
+            if (StepFailure.dropsThePass(e)) {
+                throw e;
+            }
+            ApplyFailure failure = ApplyFailure.of(writing, e);
+            LOG.warn("reconcile {}/{}: {}", cluster.namespace(), cluster.name(), failure.message(), e);
+            return new Applied(planned, created, failure);
+        }
+    }
+
+    private static List<PodAction> planPods(KafkaCluster c, KubeView view, SortedSet<Integer> desired,
+            OperationStatus op) {
+        Map<Integer, String> brokerRacks = new HashMap<>();
+        c.getStatus().brokers().forEach(b -> brokerRacks.put(b.id(), b.rack()));
+        List<PodAction> out = new ArrayList<>(PodPlanner.plan(Names.ROLE_CONTROLLER,
+                controllerOrdinals(c), view.podsByNodeId(Names.ROLE_CONTROLLER).keySet().stream()
+                        .map(id -> id - Names.CONTROLLER_ID_BASE).collect(Collectors.toSet()),
+                controllerRacks(c)));
+        out.addAll(PodPlanner.plan(Names.ROLE_BROKER, desired, view.podsByNodeId(Names.ROLE_BROKER).keySet(),
+                brokerRacks, RestartStep.avoiding(op)));
+        return out;
+    }
+
+    private static List<Integer> controllerOrdinals(KafkaCluster c) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < c.getSpec().controllers().replicas(); i++) {
+            out.add(i);
+        }
+        return out;
+    }
+
+    private static Map<Integer, String> controllerRacks(KafkaCluster c) {
+        Map<Integer, String> out = new HashMap<>();
+        for (NodeStatus n : c.getStatus().controllers()) {
+            out.put(n.id() - Names.CONTROLLER_ID_BASE, n.rack());
+        }
+        return out;
+    }
+}
