@@ -120,9 +120,11 @@ public final class ReassignmentExecutor {
             }
         }
         ThrottlePlan throttle = ThrottlePlan.of(moves);
+        // a deleted topic's entry would make Kafka refuse the whole call, on every pass: throttle what exists
+        ThrottlePlan live = ThrottlePlan.of(moves.stream().filter(m -> existing.contains(m.topic())).toList());
         boolean left = done < moves.size();
-        if (left && policy.throttleBytesPerSec() > 0 && !throttled && !throttle.isEmpty()) {
-            throttles.alterThrottles(throttle, policy.throttleBytesPerSec());
+        if (left && policy.throttleBytesPerSec() > 0 && !throttled && !live.isEmpty()) {
+            throttles.alterThrottles(live, policy.throttleBytesPerSec());
             throttled = true;
         }
         Map<TopicPartition, Optional<NewPartitionReassignment>> submit = new LinkedHashMap<>();

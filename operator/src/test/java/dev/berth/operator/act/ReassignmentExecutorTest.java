@@ -224,6 +224,35 @@ class ReassignmentExecutorTest {
         assertThat(p.complete()).isTrue();
     }
 
+    /**
+     * A throttled plan whose topic was deleted meanwhile: the throttle is set on what is left. Before, the
+     * deleted topic's entry made Kafka refuse the whole incrementalAlterConfigs, on every pass, so the
+     * plan's other moves were never submitted.
+     */
+    @Test
+    void aThrottledPlanWithATopicDeletedMeanwhileThrottlesAndMovesTheRest() {
+        KafkaAwait.createTopic(KAFKA.admin(), "survivor", Map.of(0, List.of(0, 1)));
+        KafkaAwait.awaitFullIsr(KAFKA.admin(), "survivor");
+        List<Move> moves = List.of(
+                new Move("gone", 0, List.of(0, 1), List.of(3, 1), MoveReason.SCALE_UP, 100),
+                new Move("survivor", 0, List.of(0, 1), List.of(2, 1), MoveReason.SCALE_UP, 100));
+        ReassignmentExecutor executor = new ReassignmentExecutor(KAFKA.admin(), new ExecutionPolicy(10_000_000, 5));
+
+        ReassignmentProgress first = executor.advance(moves);
+
+        assertThat(first.errors()).isEmpty();
+        assertThat(first.submittedFrom()).containsOnlyKeys("survivor-0");
+        assertThat(config(ConfigResource.Type.TOPIC, "survivor", Throttles.FOLLOWER_REPLICAS)).isEqualTo("0:2");
+        await("plan complete").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> executor.advance(moves).complete());
+        await("throttles cleared").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(config(ConfigResource.Type.TOPIC, "survivor", Throttles.FOLLOWER_REPLICAS)).isNull();
+            for (int b = 0; b <= 3; b++) {
+                assertThat(config(ConfigResource.Type.BROKER, "" + b, Throttles.FOLLOWER_RATE)).isNull();
+            }
+        });
+    }
+
     /** Kafka refusing a submission is an error of that partition: not in flight, nothing recorded to put back. */
     @Test
     void aSubmissionKafkaRefusesIsAnErrorAndNotInFlight() {
