@@ -163,7 +163,7 @@ public final class KubePodBinder implements PodBinder {
             if (e.getCode() == 404) {
                 throw new BindException(POD_NOT_FOUND, e);
             }
-            throw apiFailure("read pod", e);
+            throw apiFailure("read pod", "get pods", e);
         } catch (JsonParseException e) {
             throw new BindException(API_UNREACHABLE, e); // the answer was cut off (call timeout) mid-body
         }
@@ -192,9 +192,13 @@ public final class KubePodBinder implements PodBinder {
                 .metadata(new V1ObjectMeta().name(t.podName()).namespace(t.namespace()).uid(emptyToNull(t.podUid())))
                 .target(new V1ObjectReference().apiVersion("v1").kind("Node").name(t.node()));
         int code;
+        String body = null;
         try (Response response =
                 api.createNamespacedPodBinding(t.podName(), t.namespace(), binding).buildCall(null).execute()) {
             code = response.code();
+            if (code == 403 && response.body() != null) {
+                body = response.body().string(); // the apiserver's reason, for the log
+            }
         } catch (ApiException | IOException e) {
             LOG.warn("binding {}/{} to {} failed: {}", t.namespace(), t.podName(), t.node(), e.toString());
             throw new BindException(API_UNREACHABLE, e);
@@ -214,6 +218,9 @@ public final class KubePodBinder implements PodBinder {
         }
         if (code == 404) {
             throw new BindException(POD_NOT_FOUND);
+        }
+        if (code == 403) {
+            throw apiFailure("binding", "create pods/binding", code, null, body);
         }
         throw new BindException("binding rejected: HTTP " + code);
     }
@@ -303,11 +310,25 @@ public final class KubePodBinder implements PodBinder {
         }
     }
 
-    static BindException apiFailure(String step, ApiException e) {
-        if (e.getCode() == 0) {
+    /**
+     * The reason for a call the apiserver did not carry out. A 403 names the RBAC rule the call needs
+     * ({@code rule}, e.g. {@code patch pods}): it is the one failure a person fixes rather than waits
+     * out, and the scheduler's FailedScheduling event is where they look. The apiserver's own message
+     * (RBAC or an admission webhook, which may also answer 403) goes to the log.
+     */
+    static BindException apiFailure(String step, String rule, int code, Exception e, String body) {
+        if (code == 0) {
             return new BindException(API_UNREACHABLE, e);
         }
-        return new BindException(step + " failed: HTTP " + e.getCode(), e);
+        if (code == 403) {
+            LOG.warn("{} forbidden: {}", step, body);
+            return new BindException(step + " forbidden: HTTP 403 (RBAC: " + rule + ")", e);
+        }
+        return new BindException(step + " failed: HTTP " + code, e);
+    }
+
+    static BindException apiFailure(String step, String rule, ApiException e) {
+        return apiFailure(step, rule, e.getCode(), e, e.getResponseBody());
     }
 
     private static String emptyToNull(String s) {

@@ -58,7 +58,7 @@ final class RackStamps {
             if (e.getCode() == 404) {
                 throw new BindException(KubePodBinder.POD_NOT_FOUND, e);
             }
-            throw KubePodBinder.apiFailure("stamp rack", e);
+            throw KubePodBinder.apiFailure("stamp rack", "patch pods", e);
         } catch (JsonParseException e) {
             // cut off mid-body: the stamp may have landed, and no resourceVersion says whose it is
             takeBackIfStill(t);

@@ -313,6 +313,33 @@ class KubePodBinderTest {
         assertThat(read("bind-terminating").getMetadata().getAnnotations()).doesNotContainKey("berth.dev/rack");
     }
 
+    /**
+     * A role without one of the rules the bind needs: the reason names the rule (it reaches the pod's
+     * FailedScheduling event), nothing is reserved, and no rack stays stamped on a pod that did not bind.
+     */
+    @Test
+    void aCallTheRoleIsNotAllowedNamesTheRuleAndLeavesNothingBehind() throws Exception {
+        record Row(String verb, String resource, String reason) {}
+        Row[] rows = {
+            new Row("get", "pods", "read pod forbidden: HTTP 403 (RBAC: get pods)"),
+            new Row("patch", "pods", "stamp rack forbidden: HTTP 403 (RBAC: patch pods)"),
+            new Row("create", "pods/binding", "binding forbidden: HTTP 403 (RBAC: create pods/binding)"),
+        };
+        for (Row r : rows) {
+            String pod = "bind-forbidden-" + r.verb();
+            String uid = createBroker(pod, "c-" + r.verb(), null);
+            try (AutoCloseable refused = bed.forbid(r.verb(), r.resource(), NS)) {
+                assertThatThrownBy(() -> binder.bind(target(pod, uid, "node-a", "rack-a")))
+                        .as(r.resource()).isInstanceOf(BindException.class).hasMessage(r.reason());
+            }
+            assertThat(ledger.reservedOn("node-a")).extracting(PlacedBroker::podKey).as(r.resource())
+                    .doesNotContain("kafka/" + pod);
+            V1Pod after = read(pod);
+            assertThat(after.getSpec().getNodeName()).as(r.resource()).isNull();
+            assertThat(after.getMetadata().getAnnotations()).as(r.resource()).doesNotContainKey("berth.dev/rack");
+        }
+    }
+
     @Test
     void aBindingThatFailsOnceDoesNotPinTheRack() throws Exception {
         String uid = createBroker("bind-transient", "c8", null);
