@@ -24,7 +24,8 @@ import java.util.regex.Pattern;
  * The HTTP front of the test bed: an Undertow server on 127.0.0.1, port 0, that client-java talks
  * to, in front of the fabric8 mock. Routing, in order:
  * <ol>
- *   <li>a call a test has forbidden ({@link KubeApiTestBed#forbid}): 403, from {@link RbacRefusals};</li>
+ *   <li>a call a test has forbidden ({@link KubeApiTestBed#forbid}), or that a service account's role does
+ *       not allow ({@link KubeApiTestBed#serviceAccount}): 403, from {@link RbacRefusals};</li>
  *   <li>{@code GET ...?watch=true}: {@link WatchRelay} (chunked lines instead of WebSocket).</li>
  *   <li>{@code POST /api/v1/namespaces/{ns}/pods/{name}/binding}: {@link PodBindingEmulator}.</li>
  *   <li>everything else is forwarded as is (method, path, query, Content-Type, Accept, body),
@@ -102,7 +103,8 @@ final class ApiBridge implements AutoCloseable {
     private void handle(HttpServerExchange ex) throws Exception {
         try {
             String method = ex.getRequestMethod().toString();
-            Optional<byte[]> forbidden = refusals.refusal(method, ex.getRequestPath(), WatchRelay.isWatch(ex));
+            Optional<byte[]> forbidden = refusals.refusal(method, ex.getRequestPath(), WatchRelay.isWatch(ex),
+                    ex.getRequestHeaders().getFirst(Headers.AUTHORIZATION));
             if (forbidden.isPresent()) {
                 reply(ex, 403, "application/json", forbidden.get());
                 return;

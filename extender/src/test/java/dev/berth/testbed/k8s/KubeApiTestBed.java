@@ -46,8 +46,9 @@ import java.util.logging.Logger;
  *       and that it has no node yet (else 409), sets {@code spec.nodeName}, the Binding's
  *       annotations and {@code PodScheduled=True}, and answers 201 with a {@code Status}
  *       ({@link PodBindingEmulator}).</li>
- *   <li><b>RBAC refusals on demand</b> ({@link #forbid}): 403 Forbidden with the apiserver's wording for a
- *       verb on a resource, until lifted ({@link RbacRefusals}). The mock itself authorizes everything.</li>
+ *   <li><b>RBAC on demand</b> ({@link RbacRefusals}; the mock itself authorizes everything): 403 Forbidden
+ *       with the apiserver's wording for a verb on a resource until lifted ({@link #forbid}), and clients
+ *       that act as a service account with only the rules a role grants ({@link #serviceAccount}).</li>
  *   <li><b>kind/apiVersion</b> added to POST/PUT bodies that lack them, from the path (client-java's
  *       {@code LeaseLock} leaves them out; the mock alone answers 422).</li>
  *   <li><b>404 with a NotFound Status body</b> (the mock's 404 has no body), so
@@ -108,6 +109,8 @@ public final class KubeApiTestBed implements AutoCloseable {
     private final ApiClient apiClient;
     private final ApiClient informerClient;
     private final Duration startTime;
+    /** Service accounts' clients, released with the bed's own. */
+    private final List<ApiClient> extraClients = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private KubeApiTestBed(KubernetesMockServer mockServer, ApiBridge bridge, Duration startTime) {
         this.mockServer = mockServer;
@@ -232,6 +235,29 @@ public final class KubeApiTestBed implements AutoCloseable {
         return bridge.refusals().add(verb, resource, namespace);
     }
 
+    /**
+     * Clients that act as service account {@code namespace/name}, authorized by {@code grants} alone (see
+     * {@link RbacRefusals}): what a shipped role lacks is refused with 403 and recorded in
+     * {@link ServiceAccount#refused()}. {@link RbacGrant#boundIn} reads the grants from a manifest.
+     */
+    public ServiceAccount serviceAccount(String namespace, String name, List<RbacGrant> grants) {
+        String token = "sa-" + namespace + "-" + name + "-" + java.util.UUID.randomUUID();
+        List<String> refused = bridge.refusals().serviceAccount(token, namespace, name, grants);
+        ApiClient calls = client(bridge.url(), CALL_TIMEOUT);
+        ApiClient watches = client(bridge.url(), Duration.ZERO);
+        for (ApiClient c : List.of(calls, watches)) {
+            c.addDefaultHeader("Authorization", "Bearer " + token);
+            extraClients.add(c);
+        }
+        return new ServiceAccount(calls, watches, java.util.Collections.unmodifiableList(refused));
+    }
+
+    /**
+     * A service account's clients, as {@link #apiClient()} and {@link #informerClient()}, and the calls
+     * refused to it so far ({@code verb resource namespace/name}).
+     */
+    public record ServiceAccount(ApiClient apiClient, ApiClient informerClient, List<String> refused) {}
+
     /** Watches the bridge is streaming right now (a broken watch path shows up as 0 here). */
     public int openWatches() {
         return bridge.watches().openWatches();
@@ -259,7 +285,9 @@ public final class KubeApiTestBed implements AutoCloseable {
             System.getLogger(KubeApiTestBed.class.getName())
                     .log(System.Logger.Level.WARNING, "mock API server did not stop in time: " + e.getMessage());
         }
-        for (ApiClient c : List.of(apiClient, informerClient)) {
+        List<ApiClient> clients = new java.util.ArrayList<>(List.of(apiClient, informerClient));
+        clients.addAll(extraClients);
+        for (ApiClient c : clients) {
             c.getHttpClient().dispatcher().executorService().shutdown();
             c.getHttpClient().connectionPool().evictAll();
         }
