@@ -117,6 +117,21 @@ final class DayTwoRig implements AutoCloseable {
     }
 
     private BrokerPodGlue.Placement placement;
+    /** The manifest whose role the operator runs as (null: the bed's unrestricted clients); see {@link #runAs}. */
+    private java.nio.file.Path roleManifest;
+    /** The operator's service account once it runs as one. */
+    KubeApiTestBed.ServiceAccount serviceAccount;
+
+    /**
+     * Before {@link #operate}: the operator runs as service account {@code berth-system/berth-operator} with
+     * exactly the rules {@code manifest} binds to it, watching every namespace with its Lease in
+     * {@code berth-system}, as deploy/ installs it. What the role does not allow is refused with 403 and
+     * recorded in {@link #serviceAccount}.
+     */
+    DayTwoRig runAs(java.nio.file.Path manifest) {
+        roleManifest = manifest;
+        return this;
+    }
 
     /** Before {@link #operate}: the glue binds broker pods to nodes, the first that fits of {@code p}'s. */
     DayTwoRig placeOn(BrokerPodGlue.Placement p) {
@@ -136,9 +151,19 @@ final class DayTwoRig implements AutoCloseable {
         bed.load(OperatorFixture.CRD);
         core = new CoreV1Api(bed.apiClient());
         glue = new BrokerPodGlue(bed, kafka, NS, name, racks, placement);
-        operator = new Operator(bed.informerClient(), bed.apiClient(),
-                OperatorFixture.config(NS, kafka.bootstrapServers(), "berth-operator", "op-" + name),
-                Operator.dayTwoSteps(), clock);
+        if (roleManifest == null) {
+            operator = new Operator(bed.informerClient(), bed.apiClient(),
+                    OperatorFixture.config(NS, kafka.bootstrapServers(), "berth-operator", "op-" + name),
+                    Operator.dayTwoSteps(), clock);
+        } else {
+            serviceAccount = bed.serviceAccount("berth-system", "berth-operator",
+                    dev.berth.testbed.k8s.RbacGrant.boundIn(roleManifest, "berth-system", "berth-operator", "berth-system"));
+            OperatorConfig base = OperatorFixture.config(NS, kafka.bootstrapServers(), "berth-operator", "op-" + name);
+            operator = new Operator(serviceAccount.informerClient(), serviceAccount.apiClient(),
+                    new OperatorConfig(null, base.bootstrapOverride(), base.observeInterval(), "berth-operator",
+                            "berth-system", base.identity(), base.leaseDuration(), base.renewDeadline(), base.retryPeriod()),
+                    Operator.dayTwoSteps(), clock);
+        }
         operator.start();
         OperatorFixture.create(bed, NS, name, new KafkaClusterSpec(null, null, null, new ControllersSpec(controllers, null),
                 new BrokersSpec(brokers, storage, null, null), null,
