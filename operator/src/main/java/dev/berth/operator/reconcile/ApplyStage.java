@@ -62,7 +62,11 @@ final class ApplyStage {
                 throw e;
             }
             ApplyFailure failure = ApplyFailure.of(writing, e);
-            LOG.warn("reconcile {}/{}: {}", cluster.namespace(), cluster.name(), failure.message(), e);
+            if (e instanceof io.kubernetes.client.openapi.ApiException) {
+                LOG.warn("reconcile {}/{}: {}", cluster.namespace(), cluster.name(), failure.message()); // all it says
+            } else {
+                LOG.warn("reconcile {}/{}: {}", cluster.namespace(), cluster.name(), failure.message(), e); // a bug: where
+            }
             return new Applied(planned, created, failure);
         }
     }
