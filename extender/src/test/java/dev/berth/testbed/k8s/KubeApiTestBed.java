@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -242,21 +243,23 @@ public final class KubeApiTestBed implements AutoCloseable {
      */
     public ServiceAccount serviceAccount(String namespace, String name, List<RbacGrant> grants) {
         String token = "sa-" + namespace + "-" + name + "-" + java.util.UUID.randomUUID();
-        List<String> refused = bridge.refusals().serviceAccount(token, namespace, name, grants);
+        RbacRefusals.Record record = bridge.refusals().serviceAccount(token, namespace, name, grants);
         ApiClient calls = client(bridge.url(), CALL_TIMEOUT);
         ApiClient watches = client(bridge.url(), Duration.ZERO);
         for (ApiClient c : List.of(calls, watches)) {
             c.addDefaultHeader("Authorization", "Bearer " + token);
             extraClients.add(c);
         }
-        return new ServiceAccount(calls, watches, java.util.Collections.unmodifiableList(refused));
+        return new ServiceAccount(calls, watches, java.util.Collections.unmodifiableList(record.refused()),
+                java.util.Collections.unmodifiableSet(record.allowed()));
     }
 
     /**
-     * A service account's clients, as {@link #apiClient()} and {@link #informerClient()}, and the calls
-     * refused to it so far ({@code verb resource namespace/name}).
+     * A service account's clients, as {@link #apiClient()} and {@link #informerClient()}, the calls refused
+     * to it so far ({@code verb resource namespace/name}), and the verbs it was allowed on each resource
+     * ({@code verb resource}, e.g. {@code create pods/binding}).
      */
-    public record ServiceAccount(ApiClient apiClient, ApiClient informerClient, List<String> refused) {}
+    public record ServiceAccount(ApiClient apiClient, ApiClient informerClient, List<String> refused, Set<String> used) {}
 
     /** Watches the bridge is streaming right now (a broken watch path shows up as 0 here). */
     public int openWatches() {

@@ -30,6 +30,13 @@ public record RbacGrant(Set<String> apiGroups, Set<String> resources, Set<String
         return resourceNames.isEmpty() || (name != null && resourceNames.contains(name));
     }
 
+    /** Every {@code verb resource} pair the grants name, e.g. {@code create pods/binding}: what a role lets its holder do. */
+    public static java.util.SortedSet<String> pairs(List<RbacGrant> grants) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        grants.forEach(g -> g.resources().forEach(r -> g.verbs().forEach(v -> out.add(v + " " + r))));
+        return out;
+    }
+
     /**
      * The rules that the manifests in {@code file} bind to service account {@code namespace/name}: its
      * ClusterRoleBindings' and RoleBindings' roles, as defined in the same file (a role defined elsewhere,

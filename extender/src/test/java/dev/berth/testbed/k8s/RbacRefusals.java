@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -18,7 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  *       token names a service account gets only what its {@link RbacGrant}s allow, as RBAC's
  *       authorizer decides it (group, resource or {@code resource/subresource}, verb, the Role's
  *       namespace, {@code resourceNames}, which never match a create or a list). Every refusal is
- *       recorded. Callers without a token (the tests' own clients) are not authorized at all.</li>
+ *       recorded, and every verb and resource allowed (what a role grants and nobody uses is then
+ *       visible). Callers without a token (the tests' own clients) are not authorized at all.</li>
  * </ul>
  *
  * <p>The HTTP method and path give the verb as the apiserver derives it: POST {@code create}, PUT
@@ -36,7 +38,7 @@ final class RbacRefusals {
 
     private record Rule(String verb, String resource, String namespace) {}
 
-    private record Account(String user, List<RbacGrant> grants, List<String> refused) {}
+    private record Account(String user, List<RbacGrant> grants, List<String> refused, Set<String> allowed) {}
 
     private final List<Rule> rules = new CopyOnWriteArrayList<>();
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
@@ -48,16 +50,15 @@ final class RbacRefusals {
         return () -> rules.remove(r);
     }
 
-    /**
-     * Registers a service account; calls with {@code Authorization: Bearer <token>} are its own.
-     *
-     * @return the list its refused calls are added to, as {@code verb resource namespace/name}
-     */
-    List<String> serviceAccount(String token, String namespace, String name, List<RbacGrant> grants) {
+    /** What a service account was refused ({@code verb resource namespace/name}) and allowed ({@code verb resource}). */
+    record Record(List<String> refused, Set<String> allowed) {}
+
+    /** Registers a service account; calls with {@code Authorization: Bearer <token>} are its own. */
+    Record serviceAccount(String token, String namespace, String name, List<RbacGrant> grants) {
         Account a = new Account("system:serviceaccount:" + namespace + ":" + name, List.copyOf(grants),
-                new CopyOnWriteArrayList<>());
+                new CopyOnWriteArrayList<>(), ConcurrentHashMap.newKeySet());
         accounts.put(token, a);
-        return a.refused();
+        return new Record(a.refused(), a.allowed());
     }
 
     /** The 403 body for this call, or empty when it may go ahead. */
@@ -78,7 +79,9 @@ final class RbacRefusals {
                 && (r.namespace() == null || r.namespace().equals(t.namespace())));
         if (!refused && account != null) {
             refused = account.grants().stream().noneMatch(g -> g.allows(t.group(), resource, verb, t.namespace(), t.name()));
-            if (refused) {
+            if (!refused) {
+                account.allowed().add(verb + " " + resource);
+            } else {
                 account.refused().add(verb + " " + resource + " " + (t.namespace() == null ? "" : t.namespace() + "/")
                         + (t.name() == null ? "" : t.name()));
             }

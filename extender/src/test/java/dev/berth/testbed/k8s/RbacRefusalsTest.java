@@ -74,7 +74,8 @@ class RbacRefusalsTest {
         assertThat(RbacGrant.boundIn(file, "ops", "nobody", "default")).isEmpty();
 
         RbacRefusals rbac = new RbacRefusals();
-        List<String> refused = rbac.serviceAccount("t0k", "ops", "app", grants);
+        RbacRefusals.Record record = rbac.serviceAccount("t0k", "ops", "app", grants);
+        List<String> refused = record.refused();
         record Row(String method, String path, boolean watch, boolean allowed) {}
         Row[] rows = {
             new Row("GET", "/api/v1/namespaces/kafka/pods", true, true),
@@ -96,6 +97,8 @@ class RbacRefusalsTest {
             assertThat(rbac.refusal(r.method(), r.path(), r.watch(), "Bearer t0k").isEmpty())
                     .as("%s %s", r.method(), r.path()).isEqualTo(r.allowed());
         }
+        assertThat(record.allowed()).containsExactlyInAnyOrder("watch pods", "create pods", "create pods/binding",
+                "patch kafkaclusters/status", "create leases", "update leases");
         assertThat(refused).containsExactly("delete pods kafka/p1", "patch pods/status kafka/p1",
                 "patch kafkaclusters kafka/c", "list nodes ", "update leases ops/other", "list leases ops/",
                 "get leases kafka/app");

@@ -68,6 +68,7 @@ class DeployManifestsTest {
                 "poddisruptionbudgets:create", "poddisruptionbudgets:watch", "poddisruptionbudgets:patch");
         // least privilege: nothing the code does not call
         assertThat(grants).doesNotContain("kafkaclusters:update", "secrets:get", "services:delete",
+                "services:get", "storageclasses:get", // read through informers only (ShippedRoleTest finds them unused)
                 "nodes:patch", "poddisruptionbudgets:delete", "poddisruptionbudgets:update", "kafkaclusters/status:get", "kafkaclusters/status:update",
                 "events:patch", // status is one JSON patch; each Event is created, never updated
                 "configmaps:patch"); // the record of written defaults is a replace with a resourceVersion
