@@ -120,7 +120,9 @@ public final class ReassignmentExecutor {
             }
         }
         ThrottlePlan throttle = ThrottlePlan.of(moves);
-        // a deleted topic's entry would make Kafka refuse the whole call, on every pass: throttle what exists
+        // a deleted topic's entry makes Kafka refuse the whole call: throttle what exists. The operator plans
+        // afresh each pass, so only a deletion since this pass's snapshot reaches here; moves kept across
+        // passes (runToCompletion) would meet it on every pass
         ThrottlePlan live = ThrottlePlan.of(moves.stream().filter(m -> existing.contains(m.topic())).toList());
         boolean left = done < moves.size();
         if (left && policy.throttleBytesPerSec() > 0 && !throttled && !live.isEmpty()) {

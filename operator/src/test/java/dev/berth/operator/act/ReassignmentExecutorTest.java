@@ -226,8 +226,9 @@ class ReassignmentExecutorTest {
 
     /**
      * A throttled plan whose topic was deleted meanwhile: the throttle is set on what is left. Before, the
-     * deleted topic's entry made Kafka refuse the whole incrementalAlterConfigs, on every pass, so the
-     * plan's other moves were never submitted.
+     * deleted topic's entry made Kafka refuse the whole incrementalAlterConfigs, so the pass submitted
+     * nothing; an executor that keeps its moves across passes, as here, failed on every pass. (The
+     * operator plans afresh each pass, so it met this only for a deletion since that pass's snapshot.)
      */
     @Test
     void aThrottledPlanWithATopicDeletedMeanwhileThrottlesAndMovesTheRest() {
