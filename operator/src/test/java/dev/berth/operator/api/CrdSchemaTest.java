@@ -72,11 +72,12 @@ class CrdSchemaTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void printerColumnsShowBrokersPhaseOperationItsStepAndAge() {
+    void printerColumnsShowBrokersPhaseOperationItsStepHealthAndAge() {
         List<Map<String, Object>> cols = (List<Map<String, Object>>) version.get("additionalPrinterColumns");
         assertThat(cols).extracting(c -> c.get("name") + "=" + c.get("jsonPath")).containsExactly(
                 "Brokers=.status.ready", "Phase=.status.phase", "Operation=.status.operation.type",
-                "Step=.status.operation.phase", "Age=.metadata.creationTimestamp");
+                "Step=.status.operation.phase", "Health=.status.conditions[?(@.type==\"Degraded\")].reason",
+                "Age=.metadata.creationTimestamp");
     }
 
     @Test
