@@ -57,7 +57,6 @@ record ApplyFailure(String message, Duration retry) {
 
     /** Whether the status written before this pass did not say so yet: the Warning is due. */
     static boolean newSince(KafkaClusterStatus previous) {
-        Condition c = previous == null ? null : previous.condition(ConditionType.Degraded);
-        return c == null || !REASON.equals(c.reason());
+        return StepFailure.degradedReasonIsNot(previous, REASON);
     }
 }

@@ -91,8 +91,13 @@ record StepFailure(String message) {
 
     /** Whether the status written before this pass did not say a step failed yet: the Warning is due. */
     static boolean newSince(KafkaClusterStatus previous) {
+        return degradedReasonIsNot(previous, REASON);
+    }
+
+    /** Whether the {@code Degraded} condition written before this pass has a reason other than {@code reason}, or is absent. */
+    static boolean degradedReasonIsNot(KafkaClusterStatus previous, String reason) {
         Condition c = previous == null ? null : previous.condition(ConditionType.Degraded);
-        return c == null || !REASON.equals(c.reason());
+        return c == null || !reason.equals(c.reason());
     }
 
     private static String name(OperationStep step) {

@@ -5,7 +5,6 @@ import static dev.berth.operator.reconcile.DayTwoRig.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.berth.operator.api.Condition;
 import dev.berth.operator.api.ConditionType;
 import io.kubernetes.client.custom.V1Patch;
 import io.kubernetes.client.openapi.apis.PolicyV1Api;
@@ -52,14 +51,14 @@ class ShippedRoleTest {
 
     @Test
     void theOperatorDoesItsWorkWithTheShippedRolesAndNothingIsRefused() throws Exception {
-        until("Ready", () -> isTrue(ConditionType.Ready));
+        until("Ready", () -> rig.isTrue(ConditionType.Ready));
         until("the brokers' nodes read", () -> "NoneDrifted".equals(rig.cluster().getStatus()
                 .condition(ConditionType.PlacementDrift).reason()));
 
         // a key Kafka takes at run time: the ConfigMap is replaced and the pods annotated, nothing restarted
         rig.patch("{\"spec\":{\"config\":{\"log.retention.ms\":\"3600000\"}}}");
         until("the edit applied at run time", () -> rig.eventCount(LiveConfig.CONFIG_APPLIED) == 1
-                && !isTrue(ConditionType.PodsOutOfDate));
+                && !rig.isTrue(ConditionType.PodsOutOfDate));
 
         // a budget edited by hand is set back
         PolicyV1Api policy = new PolicyV1Api(rig.bed.apiClient());
@@ -75,7 +74,7 @@ class ShippedRoleTest {
         String lostUid = pod("shipped-broker-0").getMetadata().getUid();
         rig.core.deleteNamespacedPod("shipped-broker-0", NS).execute();
         until("broker 0's pod recreated", () -> pod("shipped-broker-0") != null
-                && !lostUid.equals(pod("shipped-broker-0").getMetadata().getUid()) && isTrue(ConditionType.Ready));
+                && !lostUid.equals(pod("shipped-broker-0").getMetadata().getUid()) && rig.isTrue(ConditionType.Ready));
         rig.core.deleteNamespacedPersistentVolumeClaim("data-shipped-broker-1", NS).execute();
         until("broker 1's PVC created again", () -> rig.eventCount("PvcRecreated") == 1);
 
@@ -113,11 +112,5 @@ class ShippedRoleTest {
     static io.kubernetes.client.openapi.models.V1Pod pod(String name) throws Exception {
         return rig.core.listNamespacedPod(NS).execute().getItems().stream()
                 .filter(p -> p.getMetadata().getName().equals(name)).findFirst().orElse(null);
-    }
-
-    static boolean isTrue(ConditionType type) throws Exception {
-        var status = rig.cluster().getStatus();
-        Condition c = status == null ? null : status.condition(type);
-        return c != null && "True".equals(c.status());
     }
 }
