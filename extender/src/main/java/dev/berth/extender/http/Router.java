@@ -104,7 +104,7 @@ final class Router implements HttpHandler {
             case "/healthz":
                 return Reply.text(200, "ok\n");
             case "/readyz":
-                return wiring.state.synced() ? Reply.text(200, "ready\n") : Reply.text(503, Verbs.NOT_SYNCED + "\n");
+                return wiring.state.synced() ? Reply.text(200, "ready\n") : Reply.text(503, Verbs.notSynced(wiring.state) + "\n");
             case "/metrics":
                 wiring.metrics.droppedLines.set(wiring.log.dropped());
                 cacheGauges();

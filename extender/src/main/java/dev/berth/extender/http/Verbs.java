@@ -31,6 +31,12 @@ import java.util.List;
 final class Verbs {
     static final String NOT_SYNCED = "berth cache not synced yet";
 
+    /** {@link #NOT_SYNCED}, with the state's reason when it has one. */
+    static String notSynced(ClusterState state) {
+        String why = state.notSyncedReason();
+        return why == null ? NOT_SYNCED : NOT_SYNCED + ": " + why;
+    }
+
     private final ClusterState state;
     private final PodBinder binder;
     private final PlacementEngine engine;
@@ -76,7 +82,7 @@ final class Verbs {
 
     private Request decode(String verb, Router.Body body, long startNanos, boolean errorReplyIsFilterShaped) {
         if (!state.synced()) {
-            return refused(refuse(verb, 503, NOT_SYNCED, "not-synced", startNanos, errorReplyIsFilterShaped));
+            return refused(refuse(verb, 503, notSynced(state), "not-synced", startNanos, errorReplyIsFilterShaped));
         }
         try {
             ExtenderArgs args = WireDecoder.extenderArgs(body.bytes(), body.length(), state.table());
@@ -176,7 +182,7 @@ final class Verbs {
 
     Reply bind(Router.Body body, long startNanos) {
         if (!state.synced()) {
-            return refuse("bind", 503, NOT_SYNCED, "not-synced", startNanos, false);
+            return refuse("bind", 503, notSynced(state), "not-synced", startNanos, false);
         }
         ExtenderBindingArgs args;
         try {

@@ -15,6 +15,15 @@ public interface ClusterState {
     /** True once the caches have synced; before that filter answers 503. */
     boolean synced();
 
+    /**
+     * While not {@link #synced()}: why, when something says so (a list the API refuses, e.g.
+     * {@code nodes list forbidden: HTTP 403 (RBAC: list nodes)}), else {@code null}. The filter's 503
+     * and {@code /readyz} carry it, so that kube-scheduler's FailedScheduling event names what to fix.
+     */
+    default String notSyncedReason() {
+        return null;
+    }
+
     /** Facts of one node, or empty when the cache has not seen it. */
     Optional<NodeFacts> node(String name);
 

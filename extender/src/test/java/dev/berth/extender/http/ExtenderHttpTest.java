@@ -191,6 +191,24 @@ class ExtenderHttpTest {
     }
 
     @Test
+    void aReasonForNotBeingSyncedReachesTheSchedulerAndReadyz() throws Exception {
+        state.synced = false;
+        state.notSyncedReason = "nodes list refused: HTTP 403 (RBAC: list, watch nodes)";
+        try {
+            HttpResponse<String> r = post(port, "/scheduler/filter", namesArgs(BROKER, ALL));
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(json(r).get("Error").getAsString())
+                    .isEqualTo("berth cache not synced yet: nodes list refused: HTTP 403 (RBAC: list, watch nodes)");
+            HttpResponse<String> ready = get(port, "/readyz");
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).isEqualTo("berth cache not synced yet: nodes list refused: HTTP 403 (RBAC: list, watch nodes)\n");
+        } finally {
+            state.synced = true;
+            state.notSyncedReason = null;
+        }
+    }
+
+    @Test
     void metricsTellWhetherTheCacheIsCompleteAndWhatItHolds() throws Exception {
         state.synced = false;
         assertThat(get(port, "/metrics").body()).contains("berth_extender_cache_synced 0.0")

@@ -54,6 +54,7 @@ final class HttpFixture {
     static final class Switchable implements ClusterState {
         final FileClusterState inner;
         volatile boolean synced = true;
+        volatile String notSyncedReason;
 
         Switchable(FileClusterState inner) {
             this.inner = inner;
@@ -62,6 +63,11 @@ final class HttpFixture {
         @Override
         public boolean synced() {
             return synced;
+        }
+
+        @Override
+        public String notSyncedReason() {
+            return notSyncedReason;
         }
 
         @Override

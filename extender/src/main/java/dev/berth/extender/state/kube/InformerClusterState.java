@@ -61,6 +61,7 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
     private final Set<String> handledNodes = ConcurrentHashMap.newKeySet();
     private final Set<String> handledPods = ConcurrentHashMap.newKeySet();
     private volatile boolean caughtUp;
+    private final ListFailures listFailures = new ListFailures();
 
     /**
      * @param watchClient an {@link ApiClient} with read timeout 0
@@ -83,7 +84,10 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
                         V1Node.class, V1NodeList.class, slim),
                 V1Node.class,
                 0L,
-                (type, error) -> LOG.warn("node list/watch failed, the informer retries: {}", error.toString()));
+                (type, error) -> {
+                    listFailures.failed("nodes", error);
+                    LOG.warn("node list/watch failed, the informer retries: {}", error.toString());
+                });
         this.podInformer = factory.sharedIndexInformerFor(
                 new SlimListerWatcher<>(watchClient,
                         params -> api.listPodForAllNamespaces()
@@ -95,7 +99,10 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
                         V1Pod.class, V1PodList.class, slim),
                 V1Pod.class,
                 0L,
-                (type, error) -> LOG.warn("pod list/watch failed, the informer retries: {}", error.toString()));
+                (type, error) -> {
+                    listFailures.failed("pods", error);
+                    LOG.warn("pod list/watch failed, the informer retries: {}", error.toString());
+                });
         // lists arrive slim (SlimListerWatcher), watch events are slimmed here: the informers keep
         // only what KubeFacts reads
         nodeInformer.setTransform(slim::apply);
@@ -131,6 +138,21 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
             handledPods.clear();
         }
         return caughtUp;
+    }
+
+    /** {@link ListFailures}: what the informers' failed lists said, while not synced. */
+    @Override
+    public String notSyncedReason() {
+        if (synced()) {
+            return null;
+        }
+        if (nodeInformer.hasSynced()) {
+            listFailures.synced("nodes");
+        }
+        if (podInformer.hasSynced()) {
+            listFailures.synced("pods");
+        }
+        return listFailures.reason();
     }
 
     @Override

@@ -43,6 +43,36 @@ class InformerReadinessTest {
         }
     }
 
+    /**
+     * A role without list on nodes and pods: not ready, and the reason says which rules are missing, so
+     * that the filter's 503 names them in the pod's FailedScheduling event. Each granted rule's informer
+     * syncs on its retry and leaves the reason; with both, the state is ready and the reason gone.
+     */
+    @Test
+    void aRefusedListIsTheReasonUntilTheInformerSyncs() throws Exception {
+        bed.loadYaml("apiVersion: v1\nkind: Node\nmetadata: {name: only}\n");
+        AutoCloseable noNodes = bed.forbid("list", "nodes", null);
+        AutoCloseable noPods = bed.forbid("list", "pods", null);
+        try (InformerClusterState state = new InformerClusterState(bed.informerClient(), Keys.DEFAULT_RACK_LABEL,
+                new ReservationLedger(new MutableClock(Instant.parse("2026-01-01T00:00:00Z"))))) {
+            assertThat(state.notSyncedReason()).as("nothing said yet").isNull();
+            state.start();
+            await().atMost(Duration.ofSeconds(30)).until(() -> ("nodes list refused: HTTP 403 (RBAC: list, watch nodes); "
+                    + "pods list refused: HTTP 403 (RBAC: list, watch pods)").equals(state.notSyncedReason()));
+            assertThat(state.synced()).isFalse();
+
+            noNodes.close();
+            await("nodes synced, pods still refused").atMost(Duration.ofSeconds(60)).until(() ->
+                    "pods list refused: HTTP 403 (RBAC: list, watch pods)".equals(state.notSyncedReason()));
+            assertThat(state.synced()).isFalse();
+
+            noPods.close();
+            await().atMost(Duration.ofSeconds(60)).until(state::synced);
+            assertThat(state.notSyncedReason()).isNull();
+            assertThat(state.nodes()).extracting(NodeFacts::name).containsExactly("only");
+        }
+    }
+
     /** One List: the nodes, then broker pods bound to the first 300 of them. */
     private static String cluster() {
         StringBuilder y = new StringBuilder("apiVersion: v1\nkind: List\nitems:\n");
