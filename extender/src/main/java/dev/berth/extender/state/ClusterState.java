@@ -17,7 +17,7 @@ public interface ClusterState {
 
     /**
      * While not {@link #synced()}: why, when something says so (a list the API refuses, e.g.
-     * {@code nodes list forbidden: HTTP 403 (RBAC: list nodes)}), else {@code null}. The filter's 503
+     * {@code nodes list refused: HTTP 403 (RBAC: list, watch nodes)}), else {@code null}. The filter's 503
      * and {@code /readyz} carry it, so that kube-scheduler's FailedScheduling event names what to fix.
      */
     default String notSyncedReason() {
