@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  * <ol>
  *   <li>a call a test has forbidden ({@link KubeApiTestBed#forbid}), or that a service account's role does
  *       not allow ({@link KubeApiTestBed#serviceAccount}): 403, from {@link RbacRefusals};</li>
+ *   <li>a custom resource whose CRD is not stored: 404, as a real server answers before the CRD is applied
+ *       (the mock would serve any path);</li>
  *   <li>{@code GET ...?watch=true}: {@link WatchRelay} (chunked lines instead of WebSocket).</li>
  *   <li>{@code POST /api/v1/namespaces/{ns}/pods/{name}/binding}: {@link PodBindingEmulator}.</li>
  *   <li>everything else is forwarded as is (method, path, query, Content-Type, Accept, body),
@@ -60,6 +62,8 @@ final class ApiBridge implements AutoCloseable {
     private final WatchRelay watches;
     private final PodBindingEmulator binder;
     private final RbacRefusals refusals = new RbacRefusals();
+    /** {@code group/plural} of the custom resources found defined; tests do not delete CRDs. */
+    private final Set<String> definedCustom = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Runnable afterRequest;
     private final Undertow server;
     private final int port;
@@ -109,6 +113,12 @@ final class ApiBridge implements AutoCloseable {
                 reply(ex, 403, "application/json", forbidden.get());
                 return;
             }
+            Optional<ResourcePaths.Target> target = ResourcePaths.parse(ex.getRequestPath());
+            if (target.isPresent() && !defined(target.get())) {
+                reply(ex, 404, "application/json", ApiStatus.failure(404, "NotFound",
+                        "the server could not find the requested resource", target.get().plural(), null));
+                return;
+            }
             if (method.equals("GET") && WatchRelay.isWatch(ex)) {
                 watches.serve(ex);
                 return;
@@ -139,6 +149,18 @@ final class ApiBridge implements AutoCloseable {
         } finally {
             afterRequest.run();
         }
+    }
+
+    /** False for a custom resource whose CRD the mock does not hold. */
+    private boolean defined(ResourcePaths.Target t) throws IOException, InterruptedException {
+        if (!t.custom() || definedCustom.contains(t.group() + "/" + t.plural())) {
+            return true;
+        }
+        if (mock.findCrd(t.group(), t.plural(), null).isEmpty()) {
+            return false;
+        }
+        definedCustom.add(t.group() + "/" + t.plural());
+        return true;
     }
 
     private void forward(HttpServerExchange ex, String method, byte[] body) throws IOException, InterruptedException {

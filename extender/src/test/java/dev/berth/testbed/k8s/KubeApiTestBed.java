@@ -52,6 +52,8 @@ import java.util.logging.Logger;
  *       that act as a service account with only the rules a role grants ({@link #serviceAccount}).</li>
  *   <li><b>kind/apiVersion</b> added to POST/PUT bodies that lack them, from the path (client-java's
  *       {@code LeaseLock} leaves them out; the mock alone answers 422).</li>
+ *   <li><b>404 for a custom resource whose CRD is not stored</b> (the mock serves any path), as a real
+ *       server answers until the CRD is applied.</li>
  *   <li><b>404 with a NotFound Status body</b> (the mock's 404 has no body), so
  *       {@code GenericKubernetesApi.get} returns a 404 response instead of throwing; <b>200 for
  *       PATCH</b> (the mock says 202); <b>422 for a JSON patch whose leading {@code test} op
@@ -66,7 +68,7 @@ import java.util.logging.Logger;
  * Each is pinned by {@code KubeApiTestBedGapsTest}, so a change of behaviour is noticed.
  * <ul>
  *   <li>{@code kind}/{@code apiVersion}: the bridge infers them for built-in kinds in its table
- *       and for custom resources whose CRD is stored; anything else without them gets 422.</li>
+ *       and for custom resources whose CRD is stored; another built-in kind without them gets 422.</li>
  *   <li>No strategic merge patch and no server-side apply (415): use JSON merge patch or JSON
  *       patch.</li>
  *   <li>A JSON merge patch appends to lists instead of replacing them (RFC 7386 replaces): a

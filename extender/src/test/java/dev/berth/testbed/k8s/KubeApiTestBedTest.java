@@ -163,6 +163,20 @@ class KubeApiTestBedTest {
                 .containsExactly("ADD kafka/informer-kc", "UPDATE kafka/informer-kc phase=two", "DELETE kafka/informer-kc");
     }
 
+    /** A custom resource of a group no stored CRD defines is 404, as on a real server before the CRD is applied. */
+    @Test
+    void aCustomResourceWithoutItsCrdIsNotFoundUntilTheCrdIsStored() throws Exception {
+        DynamicKubernetesApi widgets = new DynamicKubernetesApi("example.com", "v1", "widgets", bed.apiClient());
+        var missing = widgets.list("kafka");
+        assertThat(missing.getHttpStatusCode()).isEqualTo(404);
+        assertThat(missing.getStatus().getMessage()).isEqualTo("the server could not find the requested resource");
+        assertThat(new DynamicKubernetesApi("berth.dev", "v1alpha1", "widgets", bed.apiClient()).list("kafka")
+                .getHttpStatusCode()).as("another plural of a defined group").isEqualTo(404);
+
+        bed.registerCrd("example.com", "v1", "Widget", "widgets", true);
+        assertThat(widgets.list("kafka").getHttpStatusCode()).isEqualTo(200);
+    }
+
     @Test
     void bindingThroughTheBridgeSetsNodeNameAndAnswers201WithAStatus() throws Exception {
         V1Pod created = podApi().create(pod("team-b", "bind-me")).throwsApiException().getObject();

@@ -55,6 +55,9 @@ final class ResourcePaths {
             "rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding",
             "apiextensions.k8s.io/CustomResourceDefinition");
 
+    /** Groups outside {@code *.k8s.io} that a real apiserver serves itself; every other group is a CRD's. */
+    private static final Set<String> BUILTIN_GROUPS = Set.of("", "apps", "batch", "policy", "autoscaling");
+
     private ResourcePaths() {}
 
     /** One parsed resource path. {@code namespace}, {@code name}, {@code subresource} may be null. */
@@ -62,6 +65,11 @@ final class ResourcePaths {
 
         String apiVersion() {
             return group.isEmpty() ? version : group + "/" + version;
+        }
+
+        /** True for a resource of a group no apiserver serves without a CRD (e.g. {@code berth.dev}). */
+        boolean custom() {
+            return !BUILTIN_GROUPS.contains(group) && !group.endsWith(".k8s.io");
         }
 
         /** The built-in kind for this path, if the table knows it. */

@@ -28,6 +28,22 @@ class ResourcePathsTest {
         assertThat(ResourcePaths.parse(path)).contains(new ResourcePaths.Target(group, version, ns, plural, name, sub));
     }
 
+    @ParameterizedTest(name = "group \"{0}\"")
+    @CsvSource({
+            "'',false",
+            "apps,false",
+            "batch,false",
+            "policy,false",
+            "storage.k8s.io,false",        // every *.k8s.io group is the apiserver's own
+            "coordination.k8s.io,false",
+            "berth.dev,true",              // served only once its CRD is applied
+            "example.com,true",
+            "k8s.io.example.com,true",     // k8s.io inside the name, not as its end
+    })
+    void customGroupsAreThoseNoApiserverServesWithoutACrd(String group, boolean custom) {
+        assertThat(new ResourcePaths.Target(group, "v1", null, "things", null, null).custom()).isEqualTo(custom);
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource({
             "/",               // root: discovery, not a resource
