@@ -8,11 +8,13 @@ import io.undertow.util.Headers;
 import java.io.StringWriter;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * {@code /healthz} (the process answers), {@code /readyz} (the leader's informer caches are synced; a
- * standby replica is ready as it is, so that rolling updates do not wait for a Lease it cannot get) and
+ * standby replica is ready as it is, so that rolling updates do not wait for a Lease it cannot get; a 503
+ * says why, e.g. {@code caches not synced: pods list refused: HTTP 403 (RBAC: list, watch pods)}, which
+ * the kubelet puts in the pod's Unhealthy event) and
  * {@code /metrics} (Prometheus text, the default registry, where client-java's controllers record their
  * work queues).
  */
@@ -25,13 +27,14 @@ final class HealthServer implements AutoCloseable {
 
     /**
      * @param host {@code 0.0.0.0} in a pod (the kubelet probes the pod IP), {@code 127.0.0.1} in tests
+     * @param notReady why the operator is not ready, or {@code null} when it is
      * @throws BindException when the port is taken (Undertow has then stopped its threads again)
      */
-    static HealthServer start(String host, int port, BooleanSupplier ready) throws BindException {
+    static HealthServer start(String host, int port, Supplier<String> notReady) throws BindException {
         dev.berth.operator.metrics.OperatorMetrics.register(); // berth's series from the first scrape
         Undertow u = Undertow.builder()
                 .addHttpListener(port, host)
-                .setHandler(ex -> handle(ex, ready))
+                .setHandler(ex -> handle(ex, notReady))
                 .build();
         try {
             u.start();
@@ -47,10 +50,13 @@ final class HealthServer implements AutoCloseable {
         return new HealthServer(u);
     }
 
-    private static void handle(HttpServerExchange ex, BooleanSupplier ready) throws Exception {
+    private static void handle(HttpServerExchange ex, Supplier<String> notReady) throws Exception {
         switch (ex.getRequestPath()) {
             case "/healthz" -> text(ex, 200, "ok\n");
-            case "/readyz" -> text(ex, ready.getAsBoolean() ? 200 : 503, ready.getAsBoolean() ? "ready\n" : "caches not synced\n");
+            case "/readyz" -> {
+                String why = notReady.get();
+                text(ex, why == null ? 200 : 503, why == null ? "ready\n" : why + "\n");
+            }
             case "/metrics" -> {
                 StringWriter w = new StringWriter();
                 TextFormat.write004(w, CollectorRegistry.defaultRegistry.metricFamilySamples());

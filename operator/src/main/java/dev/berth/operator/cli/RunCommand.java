@@ -101,7 +101,7 @@ final class RunCommand {
         HealthServer health;
         try {
             health = o.healthPort() == RunOptions.HEALTH_DISABLED ? null
-                    : HealthServer.start("0.0.0.0", o.healthPort(), () -> ready(started.get()));
+                    : HealthServer.start("0.0.0.0", o.healthPort(), () -> notReady(started.get()));
         } catch (BindException e) {
             err.println("run: --health-port " + o.healthPort() + ": " + bindProblem(e));
             return 1;
@@ -139,9 +139,15 @@ final class RunCommand {
         return 0;
     }
 
-    /** A standby replica is ready as it is; the leader once its caches are synced. */
-    private static boolean ready(Operator operator) {
-        return operator != null && (!operator.isLeader() || operator.hasSynced());
+    /**
+     * Why the operator is not ready, or {@code null}: a standby replica is ready as it is; the leader once
+     * its caches are synced.
+     */
+    static String notReady(Operator operator) {
+        if (operator == null) {
+            return "starting";
+        }
+        return operator.isLeader() ? operator.notSyncedReason() : null;
     }
 
     /** Why a file named on the command line cannot be read, or {@code null} if it can. */

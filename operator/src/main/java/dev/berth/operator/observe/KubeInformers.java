@@ -1,5 +1,6 @@
 package dev.berth.operator.observe;
 
+import dev.berth.extender.state.kube.ListFailures;
 import dev.berth.operator.act.desired.Names;
 import dev.berth.operator.api.KafkaCluster;
 import dev.berth.operator.api.KafkaClusterList;
@@ -34,8 +35,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operator's informer caches: KafkaClusters, and the Pods, PVCs, Services, ConfigMaps and
@@ -46,6 +50,7 @@ import java.util.stream.Collectors;
  * have read timeout 0 (watches are long-lived).
  */
 public final class KubeInformers {
+    private static final Logger LOG = LoggerFactory.getLogger(KubeInformers.class);
     private final SharedInformerFactory factory;
     public final SharedIndexInformer<KafkaCluster> clusters;
     public final SharedIndexInformer<V1Pod> pods;
@@ -60,6 +65,8 @@ public final class KubeInformers {
     private final AtomicBoolean budgetsRefused = new AtomicBoolean();
     /** The field selector of {@link #cordonedNodes}: what {@code kubectl cordon} (and so {@code drain}) sets. */
     static final String CORDONED = "spec.unschedulable=true";
+    /** What the informers' failed lists said: {@link #notSyncedReason}. */
+    private final ListFailures listFailures = new ListFailures();
 
     /**
      * @param watchClient an ApiClient with read timeout 0
@@ -70,26 +77,35 @@ public final class KubeInformers {
         factory = new SharedInformerFactory(watchClient);
         clusters = factory.sharedIndexInformerFor(watcher(new GenericKubernetesApi<>(KafkaCluster.class,
                 KafkaClusterList.class, KafkaCluster.GROUP, KafkaCluster.VERSION, KafkaCluster.PLURAL, watchClient),
-                namespace, null), KafkaCluster.class, resync);
+                namespace, null), KafkaCluster.class, resync, noting(KafkaCluster.PLURAL));
         String owned = Names.LABEL_CLUSTER;
         pods = factory.sharedIndexInformerFor(watcher(core(V1Pod.class, V1PodList.class, "pods", watchClient),
-                namespace, owned), V1Pod.class, resync);
+                namespace, owned), V1Pod.class, resync, noting("pods"));
         pvcs = factory.sharedIndexInformerFor(watcher(core(V1PersistentVolumeClaim.class,
                 V1PersistentVolumeClaimList.class, "persistentvolumeclaims", watchClient), namespace, owned),
-                V1PersistentVolumeClaim.class, resync);
+                V1PersistentVolumeClaim.class, resync, noting("persistentvolumeclaims"));
         services = factory.sharedIndexInformerFor(watcher(core(V1Service.class, V1ServiceList.class, "services",
-                watchClient), namespace, owned), V1Service.class, resync);
+                watchClient), namespace, owned), V1Service.class, resync, noting("services"));
         configMaps = factory.sharedIndexInformerFor(watcher(core(V1ConfigMap.class, V1ConfigMapList.class,
-                "configmaps", watchClient), namespace, owned), V1ConfigMap.class, resync);
+                "configmaps", watchClient), namespace, owned), V1ConfigMap.class, resync, noting("configmaps"));
         storageClasses = factory.sharedIndexInformerFor(watcher(new GenericKubernetesApi<>(V1StorageClass.class,
                 V1StorageClassList.class, "storage.k8s.io", "v1", "storageclasses", watchClient), null, null),
-                V1StorageClass.class, resync);
+                V1StorageClass.class, resync, noting("storageclasses"));
         cordonedNodes = factory.sharedIndexInformerFor(remembering(watcher(new GenericKubernetesApi<>(V1Node.class,
                 V1NodeList.class, "", "v1", "nodes", watchClient), null, null, CORDONED), nodesRefused), V1Node.class,
-                resync);
+                resync, noting("nodes"));
         budgets = factory.sharedIndexInformerFor(remembering(watcher(new GenericKubernetesApi<>(
                 V1PodDisruptionBudget.class, V1PodDisruptionBudgetList.class, "policy", "v1", "poddisruptionbudgets",
-                watchClient), namespace, owned), budgetsRefused), V1PodDisruptionBudget.class, resync);
+                watchClient), namespace, owned), budgetsRefused), V1PodDisruptionBudget.class, resync,
+                noting("poddisruptionbudgets"));
+    }
+
+    /**
+     * The informers' handler of a failed list or watch: noted for {@link #notSyncedReason}, and logged
+     * (the handler replaces client-java's own, which logs). The informer retries either way.
+     */
+    private <T> BiConsumer<Class<T>, Throwable> noting(String resource) {
+        return (type, error) -> LOG.warn("{}; the informer retries", listFailures.failed(resource, error));
     }
 
     public SharedInformerFactory factory() {
@@ -114,6 +130,36 @@ public final class KubeInformers {
         return clusters.hasSynced() && pods.hasSynced() && pvcs.hasSynced() && services.hasSynced()
                 && configMaps.hasSynced() && (cordonedNodes.hasSynced() || nodesRefused.get())
                 && (budgets.hasSynced() || budgetsRefused.get());
+    }
+
+    /**
+     * Why {@link #hasSynced} is false, or {@code null} when it is true: {@code caches not synced}, then
+     * the failed list of each cache it waits for ({@link ListFailures}), e.g. {@code caches not synced:
+     * kafkaclusters list failed: HTTP 404 (the API server does not serve kafkaclusters: its API group or CRD
+     * is missing)}. What {@code /readyz} answers, so that {@code kubectl describe pod} shows why the operator
+     * is not ready instead of a bare 503. Caches not waited for (StorageClasses; nodes and budgets while
+     * refused) add nothing.
+     */
+    public String notSyncedReason() {
+        if (hasSynced()) {
+            return null;
+        }
+        Map<String, Boolean> waitedFor = new TreeMap<>();
+        waitedFor.put(KafkaCluster.PLURAL, clusters.hasSynced());
+        waitedFor.put("pods", pods.hasSynced());
+        waitedFor.put("persistentvolumeclaims", pvcs.hasSynced());
+        waitedFor.put("services", services.hasSynced());
+        waitedFor.put("configmaps", configMaps.hasSynced());
+        waitedFor.put("storageclasses", true);
+        waitedFor.put("nodes", cordonedNodes.hasSynced() || nodesRefused.get());
+        waitedFor.put("poddisruptionbudgets", budgets.hasSynced() || budgetsRefused.get());
+        waitedFor.forEach((resource, done) -> {
+            if (done) {
+                listFailures.synced(resource);
+            }
+        });
+        String failures = listFailures.reason();
+        return failures == null ? "caches not synced" : "caches not synced: " + failures;
     }
 
     /**

@@ -170,6 +170,11 @@ public final class Operator implements AutoCloseable {
         return informers.hasSynced();
     }
 
+    /** Why the caches are not synced, or {@code null} once they are ({@link KubeInformers#notSyncedReason}). */
+    public String notSyncedReason() {
+        return informers.notSyncedReason();
+    }
+
     /**
      * Stops reconciling, stops the election (no renewal after this) and, when this replica led,
      * hands the Lease back, so that a standby takes over within its retry period instead of

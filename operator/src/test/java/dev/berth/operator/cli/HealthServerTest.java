@@ -11,7 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class HealthServerTest {
@@ -23,19 +23,22 @@ class HealthServerTest {
     @Test
     void aTakenPortIsABindExceptionNotAWrappedRuntimeException() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            assertThatThrownBy(() -> HealthServer.start("0.0.0.0", taken.getLocalPort(), () -> true))
+            assertThatThrownBy(() -> HealthServer.start("0.0.0.0", taken.getLocalPort(), () -> null))
                     .isInstanceOf(BindException.class).hasMessageContaining("in use");
         }
     }
 
     @Test
     void healthReadinessAndMetricsAnswer() throws Exception {
-        AtomicBoolean ready = new AtomicBoolean(false);
+        AtomicReference<String> notReady = new AtomicReference<>("caches not synced: pods list refused: HTTP 403");
         OperatorMetrics.RECONCILES.labels("ok").inc();
-        try (HealthServer s = HealthServer.start("127.0.0.1", 0, ready::get)) {
+        try (HealthServer s = HealthServer.start("127.0.0.1", 0, notReady::get)) {
             assertThat(get(s, "/healthz").statusCode()).isEqualTo(200);
-            assertThat(get(s, "/readyz").statusCode()).isEqualTo(503);
-            ready.set(true);
+            HttpResponse<String> waiting = get(s, "/readyz");
+            assertThat(waiting.statusCode()).isEqualTo(503);
+            assertThat(waiting.body()).as("the reason, where the kubelet's probe event shows it")
+                    .isEqualTo("caches not synced: pods list refused: HTTP 403\n");
+            notReady.set(null);
             assertThat(get(s, "/readyz").statusCode()).isEqualTo(200);
             HttpResponse<String> m = get(s, "/metrics");
             assertThat(m.statusCode()).isEqualTo(200);

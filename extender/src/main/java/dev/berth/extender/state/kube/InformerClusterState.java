@@ -84,10 +84,7 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
                         V1Node.class, V1NodeList.class, slim),
                 V1Node.class,
                 0L,
-                (type, error) -> {
-                    listFailures.failed("nodes", error);
-                    LOG.warn("node list/watch failed, the informer retries: {}", error.toString());
-                });
+                (type, error) -> LOG.warn("{}; the informer retries", listFailures.failed("nodes", error)));
         this.podInformer = factory.sharedIndexInformerFor(
                 new SlimListerWatcher<>(watchClient,
                         params -> api.listPodForAllNamespaces()
@@ -99,10 +96,7 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
                         V1Pod.class, V1PodList.class, slim),
                 V1Pod.class,
                 0L,
-                (type, error) -> {
-                    listFailures.failed("pods", error);
-                    LOG.warn("pod list/watch failed, the informer retries: {}", error.toString());
-                });
+                (type, error) -> LOG.warn("{}; the informer retries", listFailures.failed("pods", error)));
         // lists arrive slim (SlimListerWatcher), watch events are slimmed here: the informers keep
         // only what KubeFacts reads
         nodeInformer.setTransform(slim::apply);

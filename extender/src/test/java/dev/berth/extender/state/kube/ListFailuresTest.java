@@ -13,6 +13,8 @@ class ListFailuresTest {
     void eachFailureSaysWhatToFixWhereItCan() {
         Row[] rows = {
             new Row(new ApiException(403, "Forbidden"), "nodes list refused: HTTP 403 (RBAC: list, watch nodes)"),
+            new Row(new ApiException(404, "NotFound"),
+                    "nodes list failed: HTTP 404 (the API server does not serve nodes: its API group or CRD is missing)"),
             new Row(new ApiException(500, "Internal"), "nodes list failed: HTTP 500"),
             new Row(new ApiException(new ConnectException("Connection refused")), "nodes list failed: ConnectException: Connection refused"),
             new Row(new IllegalStateException(), "nodes list failed: IllegalStateException"),
