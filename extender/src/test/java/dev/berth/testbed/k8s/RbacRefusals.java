@@ -30,7 +30,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * role allows them. The answer is a Status with reason {@code Forbidden} and the apiserver's wording,
  * e.g. {@code pods "demo-broker-0" is forbidden: User "system:serviceaccount:test:bed" cannot delete
  * resource "pods" in API group "" in the namespace "kafka"} (a call on a collection names no object:
- * {@code pods is forbidden: ...}).
+ * {@code pods is forbidden: ...}; a resource of a named group is qualified by it: {@code
+ * kafkaclusters.berth.dev "demo" is forbidden: ...}).
  */
 final class RbacRefusals {
     /** The user a refusal to a caller without a token names. */
@@ -89,7 +90,9 @@ final class RbacRefusals {
         if (!refused) {
             return Optional.empty();
         }
-        String subject = t.name() == null ? t.plural() : t.plural() + " \"" + t.name() + "\"";
+        // the apiserver names the resource with its group, as GroupResource prints it: leases.coordination.k8s.io
+        String qualified = t.group().isEmpty() ? t.plural() : t.plural() + "." + t.group();
+        String subject = t.name() == null ? qualified : qualified + " \"" + t.name() + "\"";
         String message = subject + " is forbidden: User \"" + (account == null ? USER : account.user()) + "\" cannot "
                 + verb + " resource \"" + resource + "\" in API group \"" + t.group() + "\""
                 + (t.namespace() == null ? " at the cluster scope" : " in the namespace \"" + t.namespace() + "\"");

@@ -108,6 +108,12 @@ class RbacRefusalsTest {
         assertThat(status.get("message").getAsString()).isEqualTo("pods \"p1\" is forbidden: User "
                 + "\"system:serviceaccount:ops:app\" cannot delete resource \"pods\" in API group \"\" in the namespace \"kafka\"");
         assertThat(status.get("code").getAsInt()).isEqualTo(403);
+        JsonObject grouped = KubeApiTestBed.json(new String(rbac.refusal("PATCH",
+                "/apis/berth.dev/v1alpha1/namespaces/kafka/kafkaclusters/c", false, "Bearer t0k").orElseThrow(),
+                StandardCharsets.UTF_8));
+        assertThat(grouped.get("message").getAsString()).as("a named group qualifies the resource").isEqualTo(
+                "kafkaclusters.berth.dev \"c\" is forbidden: User \"system:serviceaccount:ops:app\" cannot patch resource "
+                + "\"kafkaclusters\" in API group \"berth.dev\" in the namespace \"kafka\"");
         assertThat(rbac.refusal("DELETE", "/api/v1/namespaces/kafka/pods/p1", false, null))
                 .as("a caller without a token is not authorized").isEmpty();
         assertThat(rbac.refusal("DELETE", "/api/v1/namespaces/kafka/pods/p1", false, "Bearer unknown")).isEmpty();
