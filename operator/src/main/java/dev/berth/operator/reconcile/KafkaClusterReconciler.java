@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
  *       ends the steps of that pass ({@link StepFailure});
  *   <li>status: one merge patch of the status subresource, only when it changed.
  * </ol>
+ * A pass that throws (its status write or its read of the cluster refused, a bug) is said as a Warning
+ * Event ({@link PassFailures}), since no status can say it.
  */
 public final class KafkaClusterReconciler implements Reconciler {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaClusterReconciler.class);
@@ -66,6 +68,7 @@ public final class KafkaClusterReconciler implements Reconciler {
     private final KubeWriter writer;
     private final NodeLabels nodes;
     private final StatusWrites statusWrites;
+    private final PassFailures passFailures = new PassFailures();
     /** Each cluster's operation as its last pass left it: what a deletion mid-operation cleans up. */
     private final Map<String, OperationStatus> lastOperation = new ConcurrentHashMap<>();
     private final ApplyStage apply;
@@ -130,9 +133,7 @@ public final class KafkaClusterReconciler implements Reconciler {
     private Result reconcileOne(Request request) {
         String key = request.getNamespace() + "/" + request.getName();
         if (informers.cluster(request.getNamespace(), request.getName()) == null) {
-            abandonOnDeletion(key);
-            kafka.forget(key);
-            ClusterGauges.forget(request.getNamespace(), request.getName());
+            forget(key, request);
             return new Result(false);
         }
         try {
@@ -141,21 +142,43 @@ public final class KafkaClusterReconciler implements Reconciler {
             if (cluster == null || cluster.getMetadata().getDeletionTimestamp() != null) {
                 // deleted, or being deleted (foreground deletion waits for the garbage collector to remove
                 // the owned objects, which a reconcile would otherwise create again)
-                abandonOnDeletion(key);
-                kafka.forget(key);
-                ClusterGauges.forget(request.getNamespace(), request.getName());
+                forget(key, request);
                 return new Result(false);
             }
-            return reconcile(key, cluster);
+            Result done = reconcile(key, cluster);
+            passFailures.succeeded(key);
+            return done;
         } catch (ApiException e) {
             OperatorMetrics.RECONCILES.labels("error").inc();
             LOG.warn("reconcile {}: API {} {}", key, e.getCode(), e.getResponseBody());
-            return new Result(true, Duration.ofSeconds(2));
+            return failed(key, request, e, Duration.ofSeconds(ApplyFailure.API_RETRY_SECONDS));
         } catch (Exception e) {
             OperatorMetrics.RECONCILES.labels("error").inc();
             LOG.warn("reconcile {} failed", key, e);
-            return new Result(true, Duration.ofSeconds(5));
+            return failed(key, request, e, Duration.ofSeconds(ApplyFailure.OTHER_RETRY_SECONDS));
         }
+    }
+
+    private void forget(String key, Request request) {
+        abandonOnDeletion(key);
+        kafka.forget(key);
+        passFailures.succeeded(key);
+        ClusterGauges.forget(request.getNamespace(), request.getName());
+    }
+
+    /** A pass that threw: a Warning on the cluster when the failure is new ({@link PassFailures}), then a retry. */
+    private Result failed(String key, Request request, Exception e, Duration retry) {
+        String message = passFailures.due(key, e, retry);
+        KafkaCluster cached = informers.cluster(request.getNamespace(), request.getName());
+        if (message != null && cached != null) {
+            try {
+                writer.event(cached, "Warning", PassFailures.REASON, message);
+                passFailures.posted(key, message);
+            } catch (ApiException | RuntimeException x) {
+                LOG.warn("event {} on {} not posted: {}", PassFailures.REASON, key, x.toString());
+            }
+        }
+        return new Result(true, retry);
     }
 
     private Result reconcile(String key, KafkaCluster cluster) throws Exception {

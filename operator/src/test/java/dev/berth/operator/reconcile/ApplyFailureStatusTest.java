@@ -121,6 +121,32 @@ class ApplyFailureStatusTest {
         await("created once allowed").atMost(WAIT).until(() -> pods(bed, NS, "unconfigured").size() == 2);
     }
 
+    /** No status can say that the status write is refused: a Warning Event does, once per failure ({@link PassFailures}). */
+    @Test
+    void aRefusedStatusWriteIsOneWarningEventUntilAPassGetsThrough() throws Exception {
+        String refused = "Reconcile pass failed, retried in 2 s: Kubernetes API answered 403: kafkaclusters.berth.dev "
+                + "\"mute\" is forbidden: User \"system:serviceaccount:test:bed\" cannot patch resource "
+                + "\"kafkaclusters/status\" in API group \"berth.dev\" in the namespace \"kafka\"";
+        try (AutoCloseable noStatus = bed.forbid("patch", "kafkaclusters/status", NS)) {
+            double errorsBefore = OperatorMetrics.RECONCILES.labels("error").get();
+            OperatorFixture.create(bed, NS, "mute", OperatorFixture.spec(1, 1, null));
+            await("the refusal said on the cluster").atMost(WAIT).until(() -> events("mute", PassFailures.REASON) == 1);
+            assertThat(eventMessages("mute", PassFailures.REASON)).containsExactly(refused);
+            await("more refused passes").atMost(WAIT)
+                    .until(() -> OperatorMetrics.RECONCILES.labels("error").get() >= errorsBefore + 3);
+            assertThat(events("mute", PassFailures.REASON)).as("one Warning, not one per retry").isEqualTo(1);
+            assertThat(degraded("mute")).as("nothing written").isNull();
+        }
+        await("the status written once allowed").atMost(WAIT).until(() -> degraded("mute") != null);
+
+        // refused again after a good pass: a new failure, said again
+        try (AutoCloseable noStatus = bed.forbid("patch", "kafkaclusters/status", NS)) {
+            OperatorFixture.clusters(bed).patch(NS, "mute", V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
+                    new V1Patch("{\"spec\":{\"brokers\":{\"replicas\":2}}}")).throwsApiException();
+            await("said again").atMost(WAIT).until(() -> events("mute", PassFailures.REASON) == 2);
+        }
+    }
+
     static Condition degraded(String name) throws Exception {
         KafkaCluster c = get(bed, NS, name);
         return c.getStatus() == null ? null : c.getStatus().condition(ConditionType.Degraded);
@@ -132,8 +158,12 @@ class ApplyFailureStatusTest {
     }
 
     static long events(String name, String reason) throws Exception {
+        return eventMessages(name, reason).size();
+    }
+
+    static List<String> eventMessages(String name, String reason) throws Exception {
         return new CoreV1Api(bed.apiClient()).listNamespacedEvent(NS).execute().getItems().stream()
                 .filter(e -> reason.equals(e.getReason()) && name.equals(e.getInvolvedObject().getName()))
-                .count();
+                .map(e -> e.getMessage()).toList();
     }
 }
