@@ -26,12 +26,22 @@ public final class Quantities {
         if (number.signum() < 0) {
             throw new IllegalArgumentException("negative quantity: " + text);
         }
+        // Compared first, since a comparison looks at the exponents alone: rounding 1e300000000 (or
+        // 1e-300000000) to whole bytes would compute ten to that power, minutes of a thread.
+        if (number.compareTo(LARGEST) > 0) {
+            throw new IllegalArgumentException("quantity too large: " + text);
+        }
+        if (number.signum() > 0 && number.compareTo(BigDecimal.ONE) < 0) {
+            return 1; // a fraction of a byte still needs a byte
+        }
         try {
             return number.setScale(0, RoundingMode.CEILING).longValueExact();
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("quantity too large: " + text);
         }
     }
+
+    private static final BigDecimal LARGEST = BigDecimal.valueOf(Long.MAX_VALUE);
 
     /**
      * client-java 27 computes the {@code Ei} suffix through a {@code double} (2^60 comes out as

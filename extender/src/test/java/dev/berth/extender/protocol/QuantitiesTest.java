@@ -32,6 +32,25 @@ class QuantitiesTest {
         assertThatThrownBy(() -> Quantities.bytes("8Ei")).hasMessageContaining("too large"); // 2^63 overflows a long
     }
 
+    /**
+     * Exponents Kubernetes' grammar allows but no disk has: answered at once. Rounding them to whole bytes
+     * computed ten to the exponent, which held a request thread (or the informer's) for minutes; the
+     * timeout only keeps this test from hanging with them.
+     */
+    @org.junit.jupiter.api.Test
+    void hugeExponentsAreAnsweredAtOnce() {
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(20), () -> {
+            assertThatThrownBy(() -> Quantities.bytes("1e300000000")).hasMessageContaining("too large");
+            assertThat(Quantities.bytes("1e-300000000")).as("a fraction of a byte needs a byte").isEqualTo(1);
+            assertThat(Quantities.bytes("5e-1")).isEqualTo(1);
+            assertThat(Quantities.bytes("1e0")).isEqualTo(1);
+            assertThat(Quantities.bytes("9223372036854775807")).isEqualTo(Long.MAX_VALUE);
+            assertThatThrownBy(() -> Quantities.bytes("9223372036854775808")).hasMessageContaining("too large");
+            assertThat(Quantities.nodeCapacity("1e300000000")).isEqualTo(NodeFacts.INVALID_CAPACITY);
+            assertThat(Quantities.loadOrZero("1e300000000")).isZero();
+        });
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "lots", "10GB", "-1Gi", "1.2.3", "Gi", "Ei", " 10Gi", "10Gi ", "\t1Ti", "1eEi", "1e3Ei", "1e3Gi", "1GiEi", "-1Ei"})
     void invalidQuantitiesAreRefusedWithTheText(String text) {
