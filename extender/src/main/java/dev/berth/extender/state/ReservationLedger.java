@@ -177,7 +177,14 @@ public final class ReservationLedger {
 
     /** {@code facts} plus the live reservations on that node whose pod it does not list already. */
     public NodeFacts merge(NodeFacts facts) {
-        List<PlacedBroker> reserved = reservedOn(facts.name());
+        return merge(facts, reservedOn(facts.name()));
+    }
+
+    /**
+     * {@code facts} plus {@code reserved} (what {@link #reservedOn} gave for that node, read before the facts),
+     * less the pods it lists already.
+     */
+    public static NodeFacts merge(NodeFacts facts, List<PlacedBroker> reserved) {
         if (reserved.isEmpty()) {
             return facts;
         }

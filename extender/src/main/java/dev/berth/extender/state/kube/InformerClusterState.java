@@ -3,6 +3,7 @@ package dev.berth.extender.state.kube;
 import dev.berth.extender.placement.Keys;
 import dev.berth.extender.placement.NodeFacts;
 import dev.berth.extender.placement.NodeTable;
+import dev.berth.extender.placement.PlacedBroker;
 import dev.berth.extender.state.TableCache;
 import java.time.Instant;
 import dev.berth.extender.state.ClusterState;
@@ -149,11 +150,28 @@ public final class InformerClusterState implements ClusterState, AutoCloseable {
         return listFailures.reason();
     }
 
+    /** The node with its reservations, the ledger read before the index ({@link #ledgerFirst}). */
     @Override
     public Optional<NodeFacts> node(String name) {
-        return index.node(name).map(ledger::merge);
+        return ledgerFirst(name, ledger, index);
     }
 
+    /**
+     * The index's facts of {@code name} with the ledger's reservations on it, <b>the ledger read first</b>.
+     * The handlers write the other way round, the index and then the ledger ({@link #upsertPod}), so a broker
+     * whose bound pod arrives between the two reads is in the second one. Read index first, it could be in
+     * neither (not yet in the index, no longer in the ledger), and a bind's re-check would let a second
+     * broker of its cluster onto the node.
+     */
+    static Optional<NodeFacts> ledgerFirst(String name, ReservationLedger ledger, NodeIndex index) {
+        List<PlacedBroker> reserved = ledger.reservedOn(name);
+        return index.node(name).map(facts -> ReservationLedger.merge(facts, reserved));
+    }
+
+    /**
+     * Every node with its reservations. Each node's are merged as it is iterated, so this view is for the
+     * filter and the scores, whose choice the bind checks again ({@link #node}, ledger first).
+     */
     @Override
     public Collection<NodeFacts> nodes() {
         Collection<NodeFacts> base = index.nodes();
