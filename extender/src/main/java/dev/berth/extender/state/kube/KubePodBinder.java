@@ -119,13 +119,22 @@ public final class KubePodBinder implements PodBinder {
         Reserved reserved = reserveIfItFits(t, pod);
         String stampedAt = null;
         boolean bound = false;
+        boolean mayHaveLanded = false;
         try {
             stampedAt = stamps.stamp(t, pod);
-            postBinding(t);
+            try {
+                postBinding(t);
+            } catch (BindException e) {
+                mayHaveLanded = API_UNREACHABLE.equals(e.getMessage());
+                throw e;
+            }
             bound = true;
         } finally {
             if (!bound) { // a refusal, or anything unexpected: undo what this bind did
-                if (reserved.held()) {
+                // A Binding whose reply never came may have landed: its reservation stays until the informer
+                // shows the pod (bound: settled; still unbound: it expires), so that the node does not look
+                // free of this broker meanwhile. The pod's own next attempt is not hindered by it.
+                if (reserved.held() && !mayHaveLanded) {
                     ledger.release(KubeFacts.podKey(pod), pod.getMetadata().getUid());
                 }
                 if (stampedAt != null) {

@@ -21,6 +21,8 @@ import okhttp3.ResponseBody;
  *       status (an overloaded or restarting apiserver);
  *   <li>{@link #loseReplyOnce()}: the Binding reaches the apiserver and lands, then the connection
  *       breaks before the reply (the case where the client cannot know the outcome);
+ *   <li>{@link #dropRequestOnce()}: the connection breaks before the Binding reaches the apiserver, with
+ *       the same error as a lost reply (the client cannot tell the two apart);
  *   <li>{@link #raceOnce()}: an identical Binding lands just before this one, which the apiserver
  *       then refuses with 409 (an earlier attempt of the same bind that was slow to arrive).
  *   <li>{@link #cutStampReplyOnce()}: not a Binding but the first pod PATCH (the rack stamp): it
@@ -31,6 +33,7 @@ final class FaultyBinding implements Interceptor {
     private static final int LOSE_REPLY = 0;
     private static final int RACE = -1;
     private static final int CUT_STAMP_REPLY = -2;
+    private static final int DROP_REQUEST = -3;
     private final int refuseWith;
     private final AtomicBoolean armed = new AtomicBoolean(true);
 
@@ -44,6 +47,10 @@ final class FaultyBinding implements Interceptor {
 
     static FaultyBinding loseReplyOnce() {
         return new FaultyBinding(LOSE_REPLY);
+    }
+
+    static FaultyBinding dropRequestOnce() {
+        return new FaultyBinding(DROP_REQUEST);
     }
 
     static FaultyBinding raceOnce() {
@@ -80,6 +87,9 @@ final class FaultyBinding implements Interceptor {
         if (refuseWith == LOSE_REPLY) {
             chain.proceed(request).close();
             throw new IOException("connection reset (injected after the Binding landed)");
+        }
+        if (refuseWith == DROP_REQUEST) {
+            throw new IOException("connection reset (injected before the Binding was sent)");
         }
         if (refuseWith == RACE) {
             chain.proceed(request).close(); // the earlier twin lands...

@@ -388,6 +388,33 @@ class KubePodBinderTest {
     }
 
     /**
+     * A Binding whose outcome the binder cannot know (here it never arrived; a lost reply looks the same)
+     * keeps its reservation until the informer shows the pod or it expires: had it landed, releasing it
+     * would leave the node looking free of this broker until the informer caught up. Another broker of
+     * the cluster is kept off the node meanwhile; the pod's own next attempt still binds there.
+     */
+    @Test
+    void aBindingWhoseOutcomeIsUnknownKeepsItsReservation() throws Exception {
+        String uid = createBroker("bind-unknown", "c12", null);
+        KubePodBinder flaky = new KubePodBinder(FaultyBinding.dropRequestOnce().api(bed.url()), ledger, state::node,
+                Clock.systemUTC(), "berth-extender-test");
+
+        assertThatThrownBy(() -> flaky.bind(target("bind-unknown", uid, "node-a", "rack-a")))
+                .isInstanceOf(BindException.class)
+                .hasMessage(KubePodBinder.API_UNREACHABLE);
+        assertThat(read("bind-unknown").getSpec().getNodeName()).isNull();
+        assertThat(ledger.reservedOn("node-a")).extracting(PlacedBroker::podKey).contains("kafka/bind-unknown");
+
+        String twin = createBrokerAnnotated("bind-unknown-twin", "c12", "{}");
+        assertThatThrownBy(() -> binder.bind(target("bind-unknown-twin", twin, "node-a", "rack-a")))
+                .isInstanceOf(BindException.class)
+                .hasMessage(dev.berth.extender.placement.Reason.SAME_CLUSTER_BROKER.text());
+
+        flaky.bind(target("bind-unknown", uid, "node-a", "rack-a"));
+        assertThat(read("bind-unknown").getSpec().getNodeName()).isEqualTo("node-a");
+    }
+
+    /**
      * The stamp's PATCH lands but its reply is cut off: the binder cannot know the resourceVersion the
      * stamp left, and before, it kept the stamp, pinning a broker that never ran to that rack. Now it
      * takes the stamp back if the annotation still holds the rack it stamped.
