@@ -24,9 +24,18 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
  *       describeLogDirs, listPartitionReassignments) about each leaving broker; anything found sends the
  *       operation back to Draining.
  *   <li><b>Removing</b> ({@link #remove}), per broker and level-based: verified empty again, its pod is
- *       deleted (the broker stops); once Kafka shows it fenced, {@code unregisterBroker}; once Kafka no
- *       longer lists it at all, its PVC is deleted. Done when no pod, registration or PVC is left.
+ *       deleted (the broker stops); once Kafka shows it fenced, and verified empty again,
+ *       {@code unregisterBroker}; once Kafka no longer lists it at all, and verified empty again, its PVC
+ *       is deleted. Done when no pod, registration or PVC is left.
  * </ol>
+ *
+ * <p>Each irreversible step has its own check, since data can reach a leaving broker after the one
+ * before: until its controlled shutdown fences it, a stopping broker is one Kafka may still put a new
+ * partition on (a CreateTopics, an auto-created topic), and a leaving broker whose pod vanished between
+ * Verifying and Removing was not checked at pod deletion at all. A fenced or unregistered broker is
+ * checked by the replica lists and the reassignments in flight ({@link DrainVerifier}). Anything found
+ * sends the operation back to Draining and the volume stays: a partition whose replica list names an
+ * unregistered broker blocks the drain's plans until that broker is back, which its volume allows.</p>
  *
  * <p><b>Example:</b> leaving [3], verified empty: pass 1 deletes pod 3; pass 2 finds no pod and broker 3
  * still heartbeating (ALIVE): waits; pass 3 finds it FENCED: unregisters; pass 4 finds it GONE: deletes
@@ -63,9 +72,7 @@ final class ScaleDownRemoval {
             if (pod != null && !KubeView.isTerminating(pod)) {
                 DrainVerifier.DrainReport r = verifier.verify(id);
                 if (!r.empty()) {
-                    return StepResult.of(Reshuffle.phase(op, ScaleDownStep.DRAINING, "Broker " + id
-                            + " holds data again (" + String.join(", ", r.findings())
-                            + "); draining again before removal."), Duration.ofSeconds(1));
+                    return drainAgain(op, r);
                 }
                 remover.deletePod(ns, podName);
                 left.add(id);
@@ -75,6 +82,10 @@ final class ScaleDownRemoval {
             if (pod != null || reg == Registration.ALIVE) {
                 left.add(id); // the broker is still stopping
                 continue;
+            }
+            DrainVerifier.DrainReport again = verifier.verify(id); // before unregistering, and before the volume goes
+            if (!again.empty()) {
+                return drainAgain(op, again);
             }
             if (reg == Registration.FENCED) {
                 remover.unregisterBroker(id);
@@ -94,6 +105,11 @@ final class ScaleDownRemoval {
         }
         return StepResult.of(Reshuffle.phase(op, ScaleDownStep.REMOVING, "Removing brokers " + left
                 + ": stopping, unregistering, deleting PVCs."), Duration.ofSeconds(1));
+    }
+
+    private static StepResult drainAgain(OperationStatus op, DrainVerifier.DrainReport r) {
+        return StepResult.of(Reshuffle.phase(op, ScaleDownStep.DRAINING, "Broker " + r.brokerId() + " holds data again ("
+                + String.join(", ", r.findings()) + "); draining again before removal."), Duration.ofSeconds(1));
     }
 
     enum Registration { ALIVE, FENCED, GONE }

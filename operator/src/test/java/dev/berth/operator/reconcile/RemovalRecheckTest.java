@@ -1,0 +1,95 @@
+package dev.berth.operator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.berth.operator.act.KubeWriter;
+import dev.berth.operator.api.BrokersSpec;
+import dev.berth.operator.api.ControllersSpec;
+import dev.berth.operator.api.KafkaCluster;
+import dev.berth.operator.api.KafkaClusterSpec;
+import dev.berth.operator.api.OperationStatus;
+import dev.berth.operator.observe.KubeView;
+import dev.berth.testbed.k8s.KubeApiTestBed;
+import dev.berth.testbed.kafka.KafkaAwait;
+import dev.berth.testbed.kafka.KafkaTestCluster;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.openapi.models.V1ObjectMeta;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaim;
+import io.kubernetes.client.openapi.models.V1PersistentVolumeClaimList;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Removing asks Kafka again before each irreversible step ({@link ScaleDownRemoval#remove}): data that
+ * reached a leaving broker after its pod went (a partition created while it was still stopping, or a
+ * broker lost between Verifying and Removing) sends the scale-down back to Draining instead of losing
+ * the broker's registration and then its volume.
+ *
+ * <p>Real KRaft brokers, the Kubernetes API bed for the PVC; the step is called as a pass would call
+ * it, with the broker's pod already gone. Leaving broker 3 holds {@code late-0} (replicas [3, 0]): first
+ * fenced, then unregistered by hand (as the step did before), then the topic is deleted and the step goes
+ * on to delete the volume.
+ */
+class RemovalRecheckTest {
+    static final String NS = "kafka";
+    static final String PVC = "data-demo-broker-3";
+
+    @Test
+    void dataOnALeavingBrokerAfterItsPodWentKeepsItsRegistrationAndItsVolume() throws Exception {
+        try (KafkaTestCluster kafka = KafkaTestCluster.builder().broker(0, "a").broker(1, "b").broker(2, "c")
+                .broker(3, "a").start();
+                KubeApiTestBed bed = KubeApiTestBed.start()) {
+            CoreV1Api core = new CoreV1Api(bed.apiClient());
+            V1PersistentVolumeClaim pvc = core.createNamespacedPersistentVolumeClaim(NS,
+                    new V1PersistentVolumeClaim().metadata(new V1ObjectMeta().name(PVC).namespace(NS))).execute();
+            KafkaAwait.get(kafka.admin().createTopics(List.of(new NewTopic("late", Map.of(0, List.of(3, 0))))).all());
+            kafka.stopBroker(3);
+            KafkaAwait.polling("broker 3 fenced").until(() ->
+                    Boolean.TRUE.equals(KafkaAwait.registrationsIncludingFenced(kafka.admin()).get(3)));
+
+            StepResult fenced = ScaleDownRemoval.remove(context(kafka, bed, pvc), removing());
+            assertThat(fenced.operation().phase()).isEqualTo(ScaleDownStep.DRAINING);
+            assertThat(fenced.operation().message())
+                    .isEqualTo("Broker 3 holds data again (replica late-0); draining again before removal.");
+            assertThat(KafkaAwait.registrationsIncludingFenced(kafka.admin())).as("not unregistered").containsKey(3);
+
+            KafkaAwait.get(kafka.admin().unregisterBroker(3).all()); // as the step did before
+            KafkaAwait.polling("broker 3 gone").until(() ->
+                    !KafkaAwait.registrationsIncludingFenced(kafka.admin()).containsKey(3));
+            StepResult gone = ScaleDownRemoval.remove(context(kafka, bed, pvc), removing());
+            assertThat(gone.operation().phase()).isEqualTo(ScaleDownStep.DRAINING);
+            assertThat(pvcs(core)).as("the volume of a replica Kafka still names").containsExactly(PVC);
+
+            KafkaAwait.get(kafka.admin().deleteTopics(List.of("late")).all());
+            KafkaAwait.polling("late deleted").until(() -> !kafka.admin().listTopics().names().get().contains("late"));
+            StepResult empty = ScaleDownRemoval.remove(context(kafka, bed, pvc), removing());
+            assertThat(empty.operation().phase()).as("nothing holds it: the volume goes")
+                    .isEqualTo(ScaleDownStep.REMOVING);
+            assertThat(pvcs(core)).isEmpty();
+        }
+    }
+
+    static OperationStatus removing() {
+        return new OperationStatus(OperationStatus.SCALE_DOWN, ScaleDownStep.REMOVING, List.of(3), 0L, null, 0, null,
+                "2026-11-28T12:00:00Z", null, Map.of());
+    }
+
+    /** A pass's context: broker 3's pod gone, its PVC still cached. */
+    static StepContext context(KafkaTestCluster kafka, KubeApiTestBed bed, V1PersistentVolumeClaim pvc) {
+        KafkaCluster c = new KafkaCluster(new V1ObjectMeta().name("demo").namespace(NS).uid("uid-demo").generation(1L),
+                KafkaClusterSpec.defaults().withControllers(new ControllersSpec(1, null))
+                        .withBrokers(new BrokersSpec(3, null, null, null)));
+        return new StepContext(c, new KubeView(Map.of(), Map.of(PVC, pvc), Map.of(), Map.of(), null), null,
+                kafka.admin(), new TreeSet<>(List.of(0, 1, 2)), removing(), new KubeWriter(bed.apiClient(), Clock.systemUTC()),
+                Clock.systemUTC(), new StepEvents());
+    }
+
+    static List<String> pvcs(CoreV1Api core) throws Exception {
+        V1PersistentVolumeClaimList l = core.listNamespacedPersistentVolumeClaim(NS).execute();
+        return l.getItems().stream().map(p -> p.getMetadata().getName()).toList();
+    }
+}
