@@ -1,12 +1,16 @@
 package dev.berth.operator.reconcile;
 
 import dev.berth.operator.act.PodDrift;
+import dev.berth.operator.act.desired.Names;
 import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.model.ClusterSnapshot;
+import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.CordonMoves;
 import dev.berth.operator.plan.LeadershipShift;
 import dev.berth.operator.plan.RestartSafety;
+import io.kubernetes.client.openapi.models.V1Pod;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -24,8 +28,11 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>{@code IsrAtMinInsync} / {@code IsrBelowMinInsync}: stopping b would take a partition below
  *       {@code min.insync.replicas} ({@link RestartSafety});
  *   <li>{@code ReassignmentsRunning}: a reassignment is under way, whose target a reorder would replace;
- *   <li>{@code OtherBrokersBehind}: another wanted broker is missing or out of an ISR, so two would be
- *       down at once.
+ *   <li>{@code OtherBrokersBehind}: another wanted broker is missing or out of an ISR, or its pod is
+ *       missing, not Ready or being deleted, so two would be down at once. The pods are asked as well as
+ *       Kafka because Kafka's view lags: a broker whose pod is evicted or hangs stays in every ISR of the
+ *       last observation until its controlled shutdown, or its session timeout, fences it, and for those
+ *       seconds the ISRs alone would let b stop beside it.
  * </ol>
  * A wait posts the Event {@code RestartWaiting} when it starts or changes reason.
  *
@@ -65,21 +72,39 @@ final class RestartGate {
                     " It goes on by itself once they end.");
         }
         Set<Integer> behind = new TreeSet<>();
+        Set<Integer> podsDown = new TreeSet<>();
+        Map<Integer, V1Pod> pods = ctx.kube().podsByNodeId(Names.ROLE_BROKER);
         for (int other : ctx.desiredBrokers()) {
-            if (other != b && (s.brokers().stream().noneMatch(x -> x.id() == other)
-                    || !LeadershipShift.lagging(s, other).isEmpty())) {
+            if (other == b) {
+                continue;
+            }
+            if (s.brokers().stream().noneMatch(x -> x.id() == other) || !LeadershipShift.lagging(s, other).isEmpty()) {
                 behind.add(other);
+            } else if (podDown(pods.get(other))) {
+                podsDown.add(other);
             }
         }
-        if (!behind.isEmpty()) {
-            // one broker down at a time, checked against Kafka rather than this operation's record: a
-            // broker restarted by an earlier roll whose record was lost, or one lost with its node, counts
-            // too (with min.insync.replicas=1 the safety rule alone would let b stop beside it)
-            String why = "Waiting to restart broker " + b + ": brokers " + behind + " are not back in every ISR.";
+        if (!behind.isEmpty() || !podsDown.isEmpty()) {
+            // one broker down at a time, checked against Kafka and the pods rather than this operation's
+            // record: a broker restarted by an earlier roll whose record was lost, or one lost with its node,
+            // counts too (with min.insync.replicas=1 the safety rule alone would let b stop beside it)
+            List<String> parts = new java.util.ArrayList<>();
+            if (!behind.isEmpty()) {
+                parts.add("brokers " + behind + " are not back in every ISR");
+            }
+            if (!podsDown.isEmpty()) {
+                parts.add("the pods of brokers " + podsDown + " are missing, not Ready or being deleted");
+            }
+            String why = "Waiting to restart broker " + b + ": " + String.join(", and ", parts) + ".";
             return RestartStep.blocked(ctx, op, RestartStep.WAITING_SAFE, "OtherBrokersBehind", "Warning", why, " It goes on by itself once"
                     + " they are; to replace a lost broker, name it in spec.brokers.remove (the restart makes way).");
         }
         return null;
+    }
+
+    /** A broker pod that is missing, being deleted or not Ready: its broker is down, or about to be. */
+    static boolean podDown(V1Pod pod) {
+        return pod == null || KubeView.isTerminating(pod) || !KubeView.isReady(pod);
     }
 
     /**
