@@ -46,7 +46,8 @@ import java.util.TreeMap;
  *
  * <p>Broker pods also carry {@code spec.schedulerName} (the berth scheduler), {@code berth.dev/local-storage}
  * when storage is local, and {@code BROKER_RACK} from {@code metadata.annotations['berth.dev/rack']} through
- * the downward API (the extender stamps it at bind, before the container starts). Controllers use the
+ * the downward API (the extender stamps it at bind, before the container starts), and a required pod
+ * anti-affinity that says the extender's one-broker-per-node rule to kube-scheduler too. Controllers use the
  * default scheduler (the extender places brokers only), spread over nodes and over the racks of
  * {@code spec.placement.rackLabel} as preferences.
  */
@@ -85,7 +86,26 @@ public final class DesiredPods {
         pod.getSpec().getContainers().get(0).addEnvItem(new V1EnvVar().name("BROKER_RACK")
                 .valueFrom(new V1EnvVarSource().fieldRef(new V1ObjectFieldSelector()
                         .fieldPath("metadata.annotations['" + Names.ANN_RACK + "']"))));
+        oneBrokerPerNode(c, pod.getSpec());
         return pod;
+    }
+
+    /**
+     * The extender's one-broker-of-a-cluster-per-node rule, said to kube-scheduler too, as a required pod
+     * anti-affinity on the node's hostname. The extender sees a broker on a node only once its bind
+     * arrives, and kube-scheduler binds asynchronously: while one broker's bind waits in PreBind for its
+     * volume, the next broker's filter may pass the same node. The extender's bind refuses that one, but
+     * a broker with local storage has its volume bound to the node by then, and is bound anyway
+     * ({@code PlacementRuleBrokenAtBind}). kube-scheduler's own anti-affinity check counts the pods it has
+     * assumed onto a node before their bind, so it never lets two brokers of a cluster choose one node. The
+     * same rule as the extender's, it cannot fight it: neither leaves a node the other would take.
+     */
+    private static void oneBrokerPerNode(KafkaCluster c, V1PodSpec spec) {
+        spec.affinity(new V1Affinity().podAntiAffinity(new V1PodAntiAffinity()
+                .requiredDuringSchedulingIgnoredDuringExecution(List.of(new V1PodAffinityTerm()
+                        .topologyKey(HOSTNAME_LABEL)
+                        .labelSelector(new V1LabelSelector().matchLabels(Map.of(
+                                Names.LABEL_CLUSTER, c.name(), Names.LABEL_ROLE, Names.ROLE_BROKER)))))));
     }
 
     public static V1Pod controller(KafkaCluster c, int ordinal, String rememberedRack) {

@@ -222,9 +222,27 @@ class DesiredObjectsTest {
         }
         assertThat(DesiredPods.controller(custom, 0, null).getSpec().getTopologySpreadConstraints().get(0).getTopologyKey())
                 .isEqualTo("example.com/rack");
-        // brokers are the extender's: no affinity of berth's own that could fight its rules
-        assertThat(DesiredPods.broker(LOCAL, 1, null).getSpec().getAffinity()).isNull();
+        // brokers are the extender's: no spread of berth's own that could fight its rules
         assertThat(DesiredPods.broker(LOCAL, 1, null).getSpec().getTopologySpreadConstraints()).isNullOrEmpty();
+    }
+
+    /**
+     * The extender's one-broker-per-node rule, also as kube-scheduler's required anti-affinity: it counts
+     * the brokers kube-scheduler assumed onto a node before their bind reached the extender.
+     */
+    @Test
+    void brokersOfOneClusterRequireDifferentNodes() {
+        V1Pod pod = DesiredPods.broker(LOCAL, 1, null);
+        Map<String, String> brokers = Map.of("berth.dev/cluster", "demo", "berth.dev/role", "broker");
+        assertThat(pod.getMetadata().getLabels()).containsAllEntriesOf(brokers);
+        var anti = pod.getSpec().getAffinity().getPodAntiAffinity();
+        assertThat(anti.getPreferredDuringSchedulingIgnoredDuringExecution()).isNullOrEmpty();
+        assertThat(anti.getRequiredDuringSchedulingIgnoredDuringExecution()).singleElement().satisfies(t -> {
+            assertThat(t.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+            assertThat(t.getLabelSelector().getMatchLabels()).isEqualTo(brokers);
+            assertThat(t.getLabelSelector().getMatchExpressions()).isNullOrEmpty();
+        });
+        assertThat(pod.getSpec().getAffinity().getNodeAffinity()).as("where to go is the extender's").isNull();
     }
 
     @Test
