@@ -108,8 +108,9 @@ final class ScaleDownRemoval {
     }
 
     private static StepResult drainAgain(OperationStatus op, DrainVerifier.DrainReport r) {
-        return StepResult.of(Reshuffle.phase(op, ScaleDownStep.DRAINING, "Broker " + r.brokerId() + " holds data again ("
-                + String.join(", ", r.findings()) + "); draining again before removal."), Duration.ofSeconds(1));
+        String why = "Broker " + r.brokerId() + " holds data again (" + String.join(", ", r.findings())
+                + "); draining again before removal.";
+        return StepResult.of(Reshuffle.phase(op, ScaleDownStep.DRAINING, why), Duration.ofSeconds(1));
     }
 
     enum Registration { ALIVE, FENCED, GONE }
