@@ -86,6 +86,11 @@ public final class ScaleUpStep implements OperationStep {
                 return StepResult.NOTHING;
             }
             ctx.event("Normal", ScaleEvent.SCALE_UP_STARTED.reason(), op.message());
+            // A start is a decision, which a status write refused after this pass does not keep
+            // (StatusWrites#keepOperation): a batch submitted with it would be in Kafka with no record,
+            // its throttles never cleared and the rest of the spread never planned (the next pass finds
+            // the new brokers no longer empty). So the pass that starts records the operation only.
+            return StepResult.of(op, Duration.ofMillis(200), notBlocked());
         }
         ClusterSnapshot known = ctx.kafka().observation().snapshot();
         Map<Integer, String> racks = new java.util.HashMap<>();
