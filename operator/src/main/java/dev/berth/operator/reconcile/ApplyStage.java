@@ -1,6 +1,7 @@
 package dev.berth.operator.reconcile;
 
 import dev.berth.operator.act.FactsPublisher;
+import dev.berth.operator.act.FailedPods;
 import dev.berth.operator.act.KubeWriter;
 import dev.berth.operator.act.OwnedObjects;
 import dev.berth.operator.act.desired.Names;
@@ -21,17 +22,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The apply stage of a pass, before the day-2 steps: plan which pods to create or recreate, then make the
- * owned objects exist (Services, budgets, ConfigMap, pods and their PVCs) and publish the Kafka facts on
- * broker pods. A write that fails is returned as an {@link ApplyFailure} for the status, not thrown,
+ * The apply stage of a pass, before the day-2 steps: plan which pods to create or recreate, delete the pods
+ * the kubelet gave up on ({@link FailedPods}), then make the owned objects exist (Services, budgets,
+ * ConfigMap, pods and their PVCs) and publish the Kafka facts on broker pods. A write that fails is returned as an {@link ApplyFailure} for the status, not thrown,
  * except a conflict or an interrupt, which drop the pass as before.
  */
 final class ApplyStage {
     private static final Logger LOG = LoggerFactory.getLogger(ApplyStage.class);
+    private final KubeWriter writer;
     private final OwnedObjects owned;
     private final FactsPublisher publisher;
 
     ApplyStage(KubeWriter writer) {
+        this.writer = writer;
         this.owned = new OwnedObjects(writer);
         this.publisher = new FactsPublisher(writer);
     }
@@ -47,8 +50,10 @@ final class ApplyStage {
             KafkaObservation observation) throws Exception {
         List<PodAction> planned = planPods(cluster, kube, desired, op);
         List<PodAction> created = List.of();
-        String writing = "the Services, PodDisruptionBudgets or ConfigMap";
+        String writing = "failed pods (deleting them)";
         try {
+            FailedPods.delete(writer, kube);
+            writing = "the Services, PodDisruptionBudgets or ConfigMap";
             owned.ensureShared(cluster, kube);
             writing = "pods";
             created = owned.createPods(cluster, kube, planned);
