@@ -38,8 +38,13 @@ public final class OwnedObjects {
      * Services, the ConfigMap, and the PodDisruptionBudgets (when the operator can list them: a
      * budget it cannot see is not created on every pass); a budget whose {@code maxUnavailable}
      * differs from the spec's is set back (a person's edit included: berth's moves rely on it).
+     *
+     * @return a refused budget create, or {@code null}: not thrown, so that the pass still heals pods
+     *     (a budget is protection around the cluster, not part of it), but for the caller to say, and to
+     *     hold back the day-2 moves that rely on the budget
      */
-    public void ensureShared(KafkaCluster c, KubeView view) throws ApiException {
+    public ApiException ensureShared(KafkaCluster c, KubeView view) throws ApiException {
+        ApiException budgetRefused = null;
         for (V1Service svc : List.of(DesiredServices.headless(c), DesiredServices.bootstrap(c))) {
             if (!view.services().containsKey(svc.getMetadata().getName())) {
                 kube.create(svc);
@@ -50,7 +55,14 @@ public final class OwnedObjects {
                 V1PodDisruptionBudget existing = view.budgets().get(pdb.getMetadata().getName());
                 int want = pdb.getSpec().getMaxUnavailable().getIntValue();
                 if (existing == null) {
-                    kube.create(pdb);
+                    try {
+                        kube.create(pdb);
+                    } catch (ApiException e) {
+                        if (e.getCode() == 0 || e.getCode() == 409) {
+                            throw e; // unreachable, or a conflict: the pass ends (or drops) as for any write
+                        }
+                        budgetRefused = e;
+                    }
                 } else if (DesiredDisruptionBudgets.maxUnavailable(existing) != want
                         || existing.getSpec().getMinAvailable() != null) {
                     setBack(c, existing, want); // a hand edit, or a budget from an older berth
@@ -64,6 +76,7 @@ public final class OwnedObjects {
         } else if (!Objects.equals(existing.getData(), desired.getData())) {
             kube.replaceData(existing, desired.getData());
         }
+        return budgetRefused;
     }
 
     /**

@@ -20,7 +20,10 @@ import java.time.Duration;
  * <p><b>Constraints:</b> nothing that depends on the apply stage runs after it fails. The day-2 steps
  * do not run on that pass, as they did not when the pass was dropped: they act on Kafka around pods
  * this pass could not make right. The operation in flight is written as it was read. A conflict (409)
- * and an interrupt are not failures: the pass is dropped and comes back soon, as before.
+ * and an interrupt are not failures: the pass is dropped and comes back soon, as before. A refused
+ * PodDisruptionBudget create is the one write the stage goes on after: a budget is protection around the
+ * cluster, so the pods are still created and healed, and the failure is said once the stage is done (the
+ * day-2 moves, which rely on the budgets, still wait).
  *
  * <p><b>Algorithm:</b> the message names what was being written and the error's own short text
  * ({@link StepFailure#describe}), at most {@value StepFailure#MAX_MESSAGE} characters. The pass writes

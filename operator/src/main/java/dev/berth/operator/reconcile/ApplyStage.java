@@ -12,6 +12,7 @@ import dev.berth.operator.model.KafkaObservation;
 import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.PodAction;
 import dev.berth.operator.plan.PodPlanner;
+import io.kubernetes.client.openapi.ApiException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -54,13 +55,18 @@ final class ApplyStage {
         try {
             FailedPods.delete(writer, kube);
             writing = "the Services, PodDisruptionBudgets or ConfigMap";
-            owned.ensureShared(cluster, kube);
+            ApiException budgets = owned.ensureShared(cluster, kube);
             writing = "pods";
             created = owned.createPods(cluster, kube, planned);
             writing = "PersistentVolumeClaims";
             owned.ensurePvcs(cluster, kube, desired);
             writing = "the Kafka facts on broker pods";
             publisher.publish(kube, observation);
+            if (budgets != null) { // pods healed all the same; the day-2 moves that rely on budgets wait
+                ApplyFailure failure = ApplyFailure.of("PodDisruptionBudgets", budgets);
+                LOG.warn("reconcile {}/{}: {}", cluster.namespace(), cluster.name(), failure.message());
+                return new Applied(planned, created, failure);
+            }
             return new Applied(planned, created, null);
         } catch (Exception e) {
             if (StepFailure.dropsThePass(e)) {

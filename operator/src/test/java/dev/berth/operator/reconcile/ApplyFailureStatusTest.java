@@ -121,6 +121,31 @@ class ApplyFailureStatusTest {
         await("created once allowed").atMost(WAIT).until(() -> pods(bed, NS, "unconfigured").size() == 2);
     }
 
+    /**
+     * A refused budget does not stop the healing it protects: the pods are created (an admission policy
+     * against zero-disruption budgets, or a role without create on them), and the status says what was
+     * refused; the day-2 steps, which rely on the budgets, wait.
+     */
+    @Test
+    void aRefusedBudgetIsSaidAndThePodsAreCreatedAllTheSame() throws Exception {
+        try (AutoCloseable noBudgets = bed.forbid("create", "poddisruptionbudgets", NS)) {
+            OperatorFixture.create(bed, NS, "unbudgeted", OperatorFixture.spec(1, 2, null));
+            await("the pods, without their budgets").atMost(WAIT).until(() -> pods(bed, NS, "unbudgeted").size() == 3);
+            await("Degraded says which write was refused").atMost(WAIT).untilAsserted(() -> {
+                Condition d = degraded("unbudgeted");
+                assertThat(d).isNotNull();
+                assertThat(d.reason()).isEqualTo("ApplyFailed");
+                assertThat(d.message()).startsWith("Creating or updating PodDisruptionBudgets failed, retried on the"
+                        + " next pass: Kubernetes API answered 403: poddisruptionbudgets.policy is forbidden");
+            });
+            assertThat(stepPasses.get("unbudgeted")).as("no day-2 step without its budgets").isNull();
+        }
+        await("the budgets once allowed").atMost(WAIT).until(() -> new io.kubernetes.client.openapi.apis.PolicyV1Api(
+                bed.apiClient()).listNamespacedPodDisruptionBudget(NS).execute().getItems().stream()
+                .filter(b -> b.getMetadata().getName().startsWith("unbudgeted-")).count() == 2);
+        await("the steps run again").atMost(WAIT).until(() -> stepPasses.containsKey("unbudgeted"));
+    }
+
     /** No status can say that the status write is refused: a Warning Event does, once per failure ({@link PassFailures}). */
     @Test
     void aRefusedStatusWriteIsOneWarningEventUntilAPassGetsThrough() throws Exception {
