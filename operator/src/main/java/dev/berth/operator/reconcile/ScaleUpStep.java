@@ -92,11 +92,8 @@ public final class ScaleUpStep implements OperationStep {
             // the new brokers no longer empty). So the pass that starts records the operation only.
             return StepResult.of(op, Duration.ofMillis(200), notBlocked());
         }
-        ClusterSnapshot known = ctx.kafka().observation().snapshot();
-        Map<Integer, String> racks = new java.util.HashMap<>();
-        known.brokers().forEach(b -> racks.put(b.id(), b.rack()));
-        List<BrokerState> receivers = op.brokers().stream()
-                .map(id -> new BrokerState(id, racks.get(id), null, 0)).toList();
+        List<BrokerState> receivers = receivers(op.brokers(), ctx.kafka().observation().snapshot(),
+                ctx.kube().podsByNodeId(Names.ROLE_BROKER));
         Reshuffle.Pass pass;
         try {
             pass = Reshuffle.pass(ctx.admin(), ctx.clock(), ctx.cluster(),
@@ -229,6 +226,19 @@ public final class ScaleUpStep implements OperationStep {
         } catch (PlanRefusedException e) {
             return false;
         }
+    }
+
+    /**
+     * The new brokers as the planner gets them, each with its rack: Kafka's, or, for a broker Kafka does not
+     * list now (fenced while its pod restarts between two batches), the {@code berth.dev/rack} its pod
+     * carries, which is where Kafka's comes from ({@code BROKER_RACK}). Planned without one, it was a rack
+     * of its own, and a batch could put a second replica of a partition in its real rack.
+     */
+    static List<BrokerState> receivers(List<Integer> ids, ClusterSnapshot known, Map<Integer, V1Pod> pods) {
+        Map<Integer, String> racks = new java.util.HashMap<>();
+        known.brokers().forEach(b -> racks.put(b.id(), b.rack()));
+        return ids.stream().map(id -> new BrokerState(id, racks.containsKey(id) ? racks.get(id)
+                : pods.get(id) == null ? null : KubeView.annotation(pods.get(id), Names.ANN_RACK), null, 0)).toList();
     }
 
     /** Desired brokers that hold no replica, while others do (none when no broker holds any). */
