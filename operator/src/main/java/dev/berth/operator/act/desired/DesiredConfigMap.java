@@ -109,21 +109,31 @@ public final class DesiredConfigMap {
      * Replication of Kafka's internal topics, sized to the cluster: Kafka's defaults (RF 3, min ISR
      * 2) cannot create {@code __consumer_offsets}, the transaction log or the share-group state topic
      * on one or two brokers, and then no consumer group works. RF is min(3, brokers), min ISR
-     * min(2, RF); a key that {@code spec.config} sets is left to it. Kafka uses them when it first
-     * creates each topic, so a later change of {@code brokers.replicas} leaves existing topics as
-     * they are.
+     * min(2, RF) of the topic's RF as it will be, the spec's when it sets one (a transaction log of RF 1
+     * with min ISR 2 would refuse every transactional write); a key that {@code spec.config} sets is left
+     * to it. Kafka uses them when it first creates each topic, so a later change of
+     * {@code brokers.replicas} leaves existing topics as they are.
      */
     static Map<String, String> internalTopicDefaults(KafkaCluster c) {
         int rf = Math.max(1, Math.min(3, c.getSpec().brokers().replicas()));
-        String isr = Integer.toString(Math.min(2, rf));
+        Map<String, String> config = c.getSpec().config();
         Map<String, String> out = new java.util.LinkedHashMap<>();
         out.put("offsets.topic.replication.factor", Integer.toString(rf));
-        out.put("transaction.state.log.replication.factor", Integer.toString(rf));
-        out.put("transaction.state.log.min.isr", isr);
-        out.put("share.coordinator.state.topic.replication.factor", Integer.toString(rf));
-        out.put("share.coordinator.state.topic.min.isr", isr);
-        out.keySet().removeAll(c.getSpec().config().keySet());
+        for (String topic : List.of("transaction.state.log", "share.coordinator.state.topic")) {
+            out.put(topic + ".replication.factor", Integer.toString(rf));
+            int effective = intOr(config.get(topic + ".replication.factor"), rf);
+            out.put(topic + ".min.isr", Integer.toString(Math.max(1, Math.min(2, effective))));
+        }
+        out.keySet().removeAll(config.keySet());
         return out;
+    }
+
+    private static int intOr(String value, int otherwise) {
+        try {
+            return value == null ? otherwise : Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            return otherwise; // the spec check refuses it: nothing is rendered from it then
+        }
     }
 
     static String controllerProperties(KafkaCluster c) {

@@ -332,7 +332,9 @@ class DesiredObjectsTest {
                 new Row(2, Map.of(), "2", "2"),
                 new Row(3, Map.of(), "3", "2"),
                 new Row(7, Map.of(), "3", "2"),
-                new Row(3, Map.of("offsets.topic.replication.factor", "2", "transaction.state.log.min.isr", "1"), "2", "1"))) {
+                new Row(3, Map.of("offsets.topic.replication.factor", "2", "transaction.state.log.min.isr", "1"), "2", "1"),
+                // the spec's RF for the transaction log: its min ISR follows it, not the cluster's size
+                new Row(5, Map.of("transaction.state.log.replication.factor", "1"), "3", "1"))) {
             KafkaCluster c = cluster(KafkaClusterSpec.defaults().withBrokers(new BrokersSpec(row.brokers(), null, null, null))
                     .withConfig(row.config()));
             java.util.Properties p = new java.util.Properties();
