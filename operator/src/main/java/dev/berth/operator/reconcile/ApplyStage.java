@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The apply stage of a pass, before the day-2 steps: plan which pods to create or recreate, delete the pods
  * the kubelet gave up on ({@link FailedPods}), then make the owned objects exist (Services, budgets,
- * ConfigMap, pods and their PVCs) and publish the Kafka facts on broker pods. A write that fails is returned as an {@link ApplyFailure} for the status, not thrown,
- * except a conflict or an interrupt, which drop the pass as before.
+ * ConfigMap, pods and their PVCs) and publish the Kafka facts on broker pods. A write that fails is
+ * returned as an {@link ApplyFailure} for the status, not thrown, except a conflict or an interrupt, which
+ * drop the pass as before.
  */
 final class ApplyStage {
     private static final Logger LOG = LoggerFactory.getLogger(ApplyStage.class);
@@ -73,7 +74,7 @@ final class ApplyStage {
                 throw e;
             }
             ApplyFailure failure = ApplyFailure.of(writing, e);
-            if (e instanceof io.kubernetes.client.openapi.ApiException) {
+            if (e instanceof ApiException) {
                 LOG.warn("reconcile {}/{}: {}", cluster.namespace(), cluster.name(), failure.message()); // all it says
             } else {
                 LOG.warn("reconcile {}/{}: {}", cluster.namespace(), cluster.name(), failure.message(), e); // a bug: where
