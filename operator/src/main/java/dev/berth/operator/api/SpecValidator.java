@@ -44,11 +44,33 @@ public final class SpecValidator {
         ControllerQuorumIsFixed,
         StorageKindIsFixed,
         InvalidHotPartitionPolicy,
-        InvalidDiskReserve
+        InvalidDiskReserve,
+        InvalidName
     }
 
     /** One problem: a stable reason and a message that says what to fix. */
     public record Problem(Reason reason, String message) {}
+
+    /**
+     * The longest name whose objects Kubernetes takes: a controller pod is {@code <name>-controller-<i>}
+     * (13 more characters), and its hostname must be a DNS label of at most 63.
+     */
+    public static final int MAX_NAME = 50;
+
+    /**
+     * The KafkaCluster's own name, which every owned object's name starts with: a custom resource may be
+     * named {@code 1st.cluster} or 60 characters long, but then each pod's hostname or each Service is
+     * refused (a Service name must be a DNS-1035 label: a lowercase letter first, no dots), and the cluster
+     * stays {@code ApplyFailed} for good. Said as what to fix instead, or {@code null} when the name fits.
+     */
+    public static Problem name(String name) {
+        if (name.length() <= MAX_NAME && name.matches("[a-z]([-a-z0-9]*[a-z0-9])?")) {
+            return null;
+        }
+        return new Problem(Reason.InvalidName, "metadata.name \"" + name + "\" cannot name its pods and Services:"
+                + " use at most " + MAX_NAME + " lowercase letters, digits and '-', starting with a letter and not"
+                + " ending with '-' (a name cannot be changed: create the cluster again under a new name)");
+    }
 
     /** Configuration keys berth writes itself (see DesiredConfigMap); spec.config may not set them. */
     public static final Set<String> OWNED_KEYS = Set.of(

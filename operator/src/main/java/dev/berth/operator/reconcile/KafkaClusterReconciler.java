@@ -183,10 +183,14 @@ public final class KafkaClusterReconciler implements Reconciler {
 
     private Result reconcile(String key, KafkaCluster cluster) throws Exception {
         Observed seen = observe(key, cluster);
-        List<Problem> problems = SpecValidator.validate(cluster.getSpec(),
+        List<Problem> problems = new java.util.ArrayList<>(SpecValidator.validate(cluster.getSpec(),
                 TopicReplication.of(seen.kafka().observation()), classesIfNeeded(cluster, seen),
                 new SpecValidator.Created(DesiredConfigMap.voterCount(seen.kube().configMaps().get(Names.configMap(cluster.name()))),
-                        DesiredPvcs.brokerVolumeKinds(seen.kube().pvcs().values(), seen.kube().pods())));
+                        DesiredPvcs.brokerVolumeKinds(seen.kube().pvcs().values(), seen.kube().pods()))));
+        Problem badName = SpecValidator.name(cluster.name());
+        if (badName != null) {
+            problems.add(0, badName);
+        }
         if (!problems.isEmpty()) {
             remember(key, seen.operation());
             boolean written = statusWrites.write(seen.status(problems, List.of(), seen.operation(), paused(key, seen.operation()),

@@ -221,4 +221,27 @@ class SpecValidatorTest {
             return false;
         }
     }
+
+    /** Every owned object's name starts with the cluster's: names its pods' hostnames and Services cannot take. */
+    @Test
+    void aNameItsPodsAndServicesCannotTakeIsRefusedWithWhatToUse() {
+        String fifty = "a".repeat(50);
+        record Row(String name, boolean fits) {}
+        for (Row r : List.of(new Row("demo", true), new Row("orders-eu-1", true), new Row("a", true),
+                new Row(fifty, true), // demo-controller-4 style names then have 63 characters: a DNS label's most
+                new Row(fifty + "b", false), new Row("1st", false), // a Service name starts with a letter
+                new Row("kafka.prod", false), new Row("trailing-", false))) {
+            Problem p = SpecValidator.name(r.name());
+            if (r.fits()) {
+                assertThat(p).as(r.name()).isNull();
+            } else {
+                assertThat(p).as(r.name()).isNotNull();
+                assertThat(p.reason()).isEqualTo(Reason.InvalidName);
+            }
+        }
+        assertThat(SpecValidator.name("kafka.prod").message()).isEqualTo(
+                "metadata.name \"kafka.prod\" cannot name its pods and Services: use at most 50 lowercase letters,"
+                        + " digits and '-', starting with a letter and not ending with '-' (a name cannot be changed:"
+                        + " create the cluster again under a new name)");
+    }
 }

@@ -387,6 +387,20 @@ class KafkaClusterReconcileTest {
                 .isEqualTo(configBefore);
     }
 
+    /** A name whose pods a real API server would refuse (the bed takes any): said, and nothing is created. */
+    @Test
+    void aClusterNameTooLongForItsPodsIsInvalidAndCreatesNothing() throws Exception {
+        String name = "a-cluster-name-that-is-far-too-long-for-its-pod-hostnames";
+        create(bed, NS, name, OperatorFixture.spec(1, 1, null));
+        eventually().untilAsserted(() -> {
+            Condition valid = get(bed, NS, name).getStatus().condition(ConditionType.SpecValid);
+            assertThat(valid).isNotNull();
+            assertThat(valid.status()).isEqualTo("False");
+            assertThat(valid.reason()).isEqualTo("InvalidName");
+        });
+        assertThat(pods(bed, NS, name)).isEmpty();
+    }
+
     @Test
     void configChangeIsRenderedIntoTheConfigMapAndPodsAreLeftAlone() throws Exception {
         create(bed, NS, "conf", OperatorFixture.spec(1, 1, null));
