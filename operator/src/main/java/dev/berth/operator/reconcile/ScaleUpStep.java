@@ -236,9 +236,15 @@ public final class ScaleUpStep implements OperationStep {
      */
     static List<BrokerState> receivers(List<Integer> ids, ClusterSnapshot known, Map<Integer, V1Pod> pods) {
         Map<Integer, String> racks = new java.util.HashMap<>();
-        known.brokers().forEach(b -> racks.put(b.id(), b.rack()));
-        return ids.stream().map(id -> new BrokerState(id, racks.containsKey(id) ? racks.get(id)
-                : pods.get(id) == null ? null : KubeView.annotation(pods.get(id), Names.ANN_RACK), null, 0)).toList();
+        known.brokers().forEach(b -> racks.put(b.id(), b.rack())); // a null rack too: Kafka's word
+        List<BrokerState> out = new java.util.ArrayList<>();
+        for (int id : ids) {
+            V1Pod pod = pods.get(id);
+            String rack = racks.containsKey(id) ? racks.get(id)
+                    : pod == null ? null : KubeView.annotation(pod, Names.ANN_RACK);
+            out.add(new BrokerState(id, rack, null, 0));
+        }
+        return out;
     }
 
     /** Desired brokers that hold no replica, while others do (none when no broker holds any). */
