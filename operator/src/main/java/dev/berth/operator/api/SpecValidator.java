@@ -62,6 +62,8 @@ public final class SpecValidator {
      * named {@code 1st.cluster} or 60 characters long, but then each pod's hostname or each Service is
      * refused (a Service name must be a DNS-1035 label: a lowercase letter first, no dots), and the cluster
      * stays {@code ApplyFailed} for good. Said as what to fix instead, or {@code null} when the name fits.
+     * The CRD's root {@code x-kubernetes-validations} rule says the same, so {@code kubectl apply} refuses such a
+     * name first (CrdSchemaTest holds them together); this check stays for API servers that skip CEL.
      */
     public static Problem name(String name) {
         if (name.length() <= MAX_NAME && name.matches("[a-z]([-a-z0-9]*[a-z0-9])?")) {

@@ -104,6 +104,31 @@ class CrdSchemaTest {
         assertThat(reserve.get("maximum")).isEqualTo(RebalanceSpec.MAX_MIN_FREE_DISK_PERCENT);
     }
 
+    /**
+     * The root rule that makes {@code kubectl apply} refuse a cluster name no pod or Service could take
+     * agrees with {@link SpecValidator#name} on every row. The rule is evaluated here as CEL would:
+     * {@code matches} finds the pattern anywhere (RE2 and Java agree on this one), so its anchors count.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theRootRuleRefusesTheNamesTheOperatorRefuses() {
+        List<Map<String, Object>> rules = (List<Map<String, Object>>) schema.get("x-kubernetes-validations");
+        assertThat(rules).hasSize(1);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "self\\.metadata\\.name\\.size\\(\\) <= (\\d+) && self\\.metadata\\.name\\.matches\\('([^']*)'\\)")
+                .matcher((String) rules.get(0).get("rule"));
+        assertThat(m.matches()).as("rule shape: %s", rules.get(0).get("rule")).isTrue();
+        int max = Integer.parseInt(m.group(1));
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(m.group(2));
+        assertThat(max).isEqualTo(SpecValidator.MAX_NAME);
+        assertThat((String) rules.get(0).get("message")).contains("at most " + SpecValidator.MAX_NAME);
+        for (String name : List.of("demo", "a", "orders-eu-1", "a".repeat(50), "a".repeat(51), "1st", "kafka.prod",
+                "trailing-", "-lead", "Demo", "de_mo", "x1", "a b")) {
+            boolean celAdmits = name.length() <= max && pattern.matcher(name).find();
+            assertThat(celAdmits).as(name).isEqualTo(SpecValidator.name(name) == null);
+        }
+    }
+
     /** Every field the operator writes or reads exists in the schema (a real apiserver would prune the rest). */
     @Test
     void everyFieldOfTheJavaModelIsInTheSchema() {
