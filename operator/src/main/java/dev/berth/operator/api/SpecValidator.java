@@ -74,12 +74,17 @@ public final class SpecValidator {
                 + " ending with '-' (a name cannot be changed: create the cluster again under a new name)");
     }
 
-    /** Configuration keys berth writes itself (see DesiredConfigMap); spec.config may not set them. */
+    /**
+     * Configuration keys berth writes itself (see DesiredConfigMap), and {@code security.inter.broker.protocol},
+     * which Kafka refuses to start beside berth's {@code inter.broker.listener.name} ("Only one of
+     * inter.broker.listener.name and security.inter.broker.protocol should be set"): a roll would leave
+     * its first broker crash-looping. spec.config may not set them.
+     */
     public static final Set<String> OWNED_KEYS = Set.of(
             "advertised.listeners", "broker.id", "broker.rack", "controller.listener.names",
             "controller.quorum.bootstrap.servers", "controller.quorum.voters", "inter.broker.listener.name",
             "listener.security.protocol.map", "listeners", "log.dir", "log.dirs", "metadata.log.dir", "node.id",
-            "process.roles");
+            "process.roles", "security.inter.broker.protocol");
 
     /** Kafka configuration names: {@code log.retention.hours}, {@code listener.name.x.ssl.key.password}. */
     static final java.util.regex.Pattern CONFIG_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");

@@ -55,6 +55,9 @@ class SpecValidatorTest {
             new Row(config(Map.of("node.id", "1", "listeners", "X://:1")), null, null, List.of(new Problem(
                     Reason.ConfigKeyOwnedByBerth, "spec.config sets listeners, node.id, which berth manages itself;"
                             + " remove them"))),
+            new Row(config(Map.of("security.inter.broker.protocol", "PLAINTEXT")), null, null, List.of(new Problem(
+                    Reason.ConfigKeyOwnedByBerth, "spec.config sets security.inter.broker.protocol, which berth manages"
+                            + " itself; remove it"))), // Kafka will not start with it beside inter.broker.listener.name
             new Row(config(Map.of("log.dirs ", "/tmp/x")), null, null, List.of(new Problem(Reason.InvalidConfigKey,
                     "spec.config has the key \"log.dirs \", which is not a Kafka configuration name (letters, digits, '.', "
                             + "'_' and '-'); fix or remove it"))), // Properties would trim it into berth's own log.dirs
