@@ -3,6 +3,7 @@ package dev.berth.operator.reconcile;
 import dev.berth.operator.act.ExecutionPolicy;
 import dev.berth.operator.act.ReassignmentExecutor;
 import dev.berth.operator.act.ReassignmentProgress;
+import dev.berth.operator.api.Conditions;
 import dev.berth.operator.api.HotPartitionsSpec;
 import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.metrics.OperatorMetrics;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.kafka.clients.admin.PartitionReassignment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,12 +41,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Each pass</b> reads a fresh snapshot and sorts the planned partitions ({@link Kept#of}): a
  * partition that is gone, whose replica count changed, that holds a broker in neither its old nor its
- * planned list (someone else moved it), or whose planned brokers are not all registered, is left; the
- * rest go to {@link ReassignmentExecutor#advance}, which submits, elects the new leader and clears the
- * throttles when all are done. When every kept move is done, the operation ends with an Event
+ * planned list (someone else moved it), or whose planned brokers are not all registered while Kafka runs
+ * no move of it, is left (a move in flight stays in flight: ending the phase beside it would leave it
+ * running with its throttles on); the rest go to {@link ReassignmentExecutor#advance}, which submits,
+ * elects the new leader and clears the throttles when all are done. When every kept move is done, the operation ends with an Event
  * {@value #MOVED}. Setting the mode to something else, asking for a scale, or a broker or controller to
- * move off a cordoned node ({@link RestartQueue#cordonMoveWanted}) stops it: the moves Kafka runs are
- * cancelled and their partitions put back as they were ({@link MoveCancel}: no data is lost, the old
+ * move off a cordoned node ({@link RestartQueue#cordonMoveWanted}), or moves still unfinished at the
+ * phase's deadline ({@link #allowance}: three times their bytes at the throttle; a Warning), stops it: the
+ * moves Kafka runs toward the planned lists are cancelled and their partitions put back as they were ({@link MoveCancel}: no data is lost, the old
  * replicas never left), nothing new is submitted, the throttles are cleared and the operation ends. A
  * scale, or a node drain (whose evictions wait for the leader-aware move), does not wait for hours of
  * throttled copying; an image edit or placement drift does, as nothing outside waits for it.
@@ -67,6 +71,17 @@ final class HotReplicaPhase {
     private static final Duration AGAIN = Duration.ofSeconds(2);
     private static final Duration SOON = Duration.ofMillis(500);
     private static final Logger LOG = LoggerFactory.getLogger(HotReplicaPhase.class);
+    /** Details key: when the phase gives up on moves that have not finished (RFC 3339), see {@link #allowance}. */
+    static final String DEADLINE = "replicaMovesDeadline";
+    /** Details key: why the phase stops, once a stop has begun (the cancel takes several passes). */
+    static final String STOPPING = "replicaMovesStopping";
+    static final Duration MIN_ALLOWANCE = Duration.ofMinutes(15);
+    static final int ALLOWANCE_FACTOR = 3;
+    /** How a stop for the deadline starts; such a stop ends with a Warning. */
+    static final String OVERDUE = "the replica moves did not finish by their deadline ";
+    static final String OVERDUE_WHY = " (three times their bytes at the throttle, at least 15 min): a partition"
+            + " written to faster than spec.rebalance.throttleBytesPerSec never catches up; raise it, or wait for"
+            + " less produce";
 
     private HotReplicaPhase() {}
 
@@ -100,17 +115,13 @@ final class HotReplicaPhase {
      */
     static StepResult pass(StepContext ctx, OperationStatus op, Runnable ended) throws Exception {
         HotPartitionsSpec hot = ctx.cluster().getSpec().rebalance().hotPartitions();
-        String stop = hot.mode() != HotPartitionsSpec.Mode.Replicas ? "spec.rebalance.hotPartitions.mode is " + hot.mode()
-                : RestartQueue.scaleWanted(ctx) ? "a scale is wanted" : RestartQueue.cordonMoveWanted(ctx);
+        String stop = op.details().get(STOPPING); // a stop, once begun, is finished
+        if (stop == null) {
+            stop = hot.mode() != HotPartitionsSpec.Mode.Replicas ? "spec.rebalance.hotPartitions.mode is " + hot.mode()
+                    : RestartQueue.scaleWanted(ctx) ? "a scale is wanted" : RestartQueue.cordonMoveWanted(ctx);
+        }
         if (stop != null) {
-            MoveCancel.Step undo = MoveCancel.step(ctx.admin(), r -> true, op.details(), ctx.clock().instant());
-            if (!undo.over()) {
-                return StepResult.of(Reshuffle.withDetails(Reshuffle.phase(op, PHASE, "Stopping (" + stop + "): "
-                        + undo.doing("replica moves")), undo.details()), SOON);
-            }
-            Reshuffle.clearThrottlesIfIdle(ctx.admin(), new KafkaObserver(ctx.admin(), ctx.clock()).snapshot());
-            return end(ctx, "Normal", "Stopped: " + stop + "; the moves Kafka was running are cancelled and"
-                    + " their partitions put back; what moved before stays moved.", ended);
+            return stop(ctx, op, stop, ended);
         }
         ClusterSnapshot s = new KafkaObserver(ctx.admin(), ctx.clock()).snapshot();
         Instant now = ctx.clock().instant();
@@ -122,9 +133,15 @@ final class HotReplicaPhase {
             // a finished move's old and new replicas, still listed a moment after it ended: read again soon
             return StepResult.of(Reshuffle.settling(op, now), SOON);
         }
-        op = Reshuffle.withDetails(op, without(op.details(), Reshuffle.SETTLING_SINCE));
-        ExecutionPolicy policy = new ExecutionPolicy(Math.max(0, ctx.cluster().getSpec().rebalance().throttleBytesPerSec()),
-                ExecutionPolicy.DEFAULT.maxPartitionsInFlight());
+        long throttle = Math.max(0, ctx.cluster().getSpec().rebalance().throttleBytesPerSec());
+        Instant deadline = deadline(op.details().get(DEADLINE), now, kept.moves(), throttle);
+        if (!now.isBefore(deadline)) {
+            return stop(ctx, op, OVERDUE + Conditions.rfc3339(deadline) + OVERDUE_WHY, ended);
+        }
+        Map<String, String> details = without(op.details(), Reshuffle.SETTLING_SINCE);
+        details.put(DEADLINE, Conditions.rfc3339(deadline));
+        op = Reshuffle.withDetails(op, details);
+        ExecutionPolicy policy = new ExecutionPolicy(throttle, ExecutionPolicy.DEFAULT.maxPartitionsInFlight());
         ReassignmentProgress progress = new ReassignmentExecutor(ctx.admin(), policy).advance(kept.moves());
         if (!progress.errors().isEmpty()) {
             LOG.info("hot replicas of {}: Kafka refused {}", ctx.cluster().getMetadata().getName(), progress.errors());
@@ -138,6 +155,72 @@ final class HotReplicaPhase {
         return StepResult.of(new OperationStatus(op.type(), PHASE, op.brokers(), progress.bytesDone(),
                 progress.bytesTotal(), progress.partitionsDone(), kept.moves().size() + kept.left().size(),
                 op.startedAt(), op.message(), op.details()), AGAIN);
+    }
+
+    /**
+     * One pass of stopping for {@code why}: the moves Kafka runs toward the planned lists are cancelled and
+     * their partitions put back ({@link MoveCancel}, several passes; the reason is kept in details, so the stop
+     * goes on even if what caused it goes away), then the throttles come off and the operation ends. A
+     * reassignment another tool runs on a planned partition is not this phase's, and is left alone.
+     */
+    private static StepResult stop(StepContext ctx, OperationStatus op, String why, Runnable ended) throws Exception {
+        Map<String, List<Integer>> targets = BatchOrigins.decode(op.details().get(TARGETS));
+        MoveCancel.Step undo = MoveCancel.step(ctx.admin(), (tp, r) -> ours(targets, MoveCancel.name(tp), r),
+                op.details(), ctx.clock().instant());
+        if (!undo.over()) {
+            Map<String, String> details = new TreeMap<>(undo.details());
+            details.put(STOPPING, why);
+            return StepResult.of(Reshuffle.withDetails(Reshuffle.phase(op, PHASE, "Stopping (" + why + "): "
+                    + undo.doing("replica moves")), details), SOON);
+        }
+        Reshuffle.clearThrottlesIfIdle(ctx.admin(), new KafkaObserver(ctx.admin(), ctx.clock()).snapshot());
+        return end(ctx, why.startsWith(OVERDUE) ? "Warning" : "Normal", "Stopped: " + why + "; the moves Kafka was"
+                + " running are cancelled and their partitions put back; what moved before stays moved.", ended);
+    }
+
+    /**
+     * Whether Kafka's running reassignment {@code r} of partition {@code name} is this phase's: it adds
+     * only brokers of the planned list (a move adds one replica at a time toward it). Another tool's move
+     * of a planned partition, to a broker outside that list, is not.
+     */
+    static boolean ours(Map<String, List<Integer>> targets, String name, PartitionReassignment r) {
+        List<Integer> target = targets.get(name);
+        return target != null && target.containsAll(r.addingReplicas());
+    }
+
+    /**
+     * The phase's deadline: the one kept in details, or (the first pass, or a value that does not read) now
+     * plus {@link #allowance} for the bytes {@code moves} add.
+     */
+    static Instant deadline(String kept, Instant now, List<Move> moves, long throttle) {
+        if (kept != null) {
+            try {
+                return Instant.parse(kept.trim());
+            } catch (java.time.format.DateTimeParseException e) {
+                LOG.info("replica moves' deadline {} does not read; counted again from now", kept);
+            }
+        }
+        long bytes = 0;
+        for (Move m : moves) {
+            bytes += m.sizeBytes() * m.adding().size();
+        }
+        return now.plus(allowance(bytes, throttle));
+    }
+
+    /**
+     * How long replica moves of {@code bytes} may take: {@value #ALLOWANCE_FACTOR} times those bytes at the
+     * throttle, and at least {@link #MIN_ALLOWANCE}. The moves leave one hot broker, whose outbound rate the
+     * throttle caps, so bytes ÷ throttle is about how long they take when the new replicas keep up; three
+     * times that leaves room for produce on the way. With no throttle, the default rate stands in. Counted
+     * from the phase's first pass, on the bytes seen then: a partition written to faster than the throttle
+     * grows while it is copied and never joins the ISR, so an allowance on today's bytes would never run out.
+     * Examples: 1 GiB at 50 MiB/s takes 20 s, allowed 15 min; 100 GiB at 10 MiB/s about 2.8 h, allowed 8.5 h.
+     */
+    static Duration allowance(long bytes, long throttle) {
+        long rate = throttle > 0 ? throttle : dev.berth.operator.api.RebalanceSpec.DEFAULT_THROTTLE;
+        long seconds = (Math.max(0, bytes) + rate - 1) / rate;
+        Duration scaled = Duration.ofSeconds(Math.min(seconds, Long.MAX_VALUE / 1000 / ALLOWANCE_FACTOR) * ALLOWANCE_FACTOR);
+        return scaled.compareTo(MIN_ALLOWANCE) < 0 ? MIN_ALLOWANCE : scaled;
     }
 
     private static StepResult end(StepContext ctx, OperationStatus op, Kept kept, long bytes, Runnable ended) {
@@ -203,7 +286,7 @@ final class HotReplicaPhase {
                 either.addAll(target);
                 boolean recounted = !running.contains(name) && p != null && p.replicas().size() != target.size();
                 if (p == null || target.isEmpty() || from.size() != target.size() || recounted && waitedEnough
-                        || !either.containsAll(p.replicas()) || !registered.containsAll(target)) {
+                        || !either.containsAll(p.replicas()) || !running.contains(name) && !registered.containsAll(target)) {
                     left.add(name);
                 } else if (recounted) {
                     settling.add(name);

@@ -140,7 +140,7 @@ final class MakeWay {
             throws Exception {
         // only its own batch (recorded when submitted): with none recorded, another tool's reassignment is left alone
         boolean recorded = !BatchOrigins.decode(op.details().get(MoveCancel.ORIGINS)).isEmpty();
-        MoveCancel.Step undo = MoveCancel.step(ctx.admin(), r -> recorded, op.details(), ctx.clock().instant());
+        MoveCancel.Step undo = MoveCancel.step(ctx.admin(), (tp, r) -> recorded, op.details(), ctx.clock().instant());
         if (!undo.over()) {
             String doing = "Making way (" + why + "): " + undo.doing("moves");
             return StepResult.of(Reshuffle.withDetails(Reshuffle.phase(op, phase, doing), undo.details()), SOON);

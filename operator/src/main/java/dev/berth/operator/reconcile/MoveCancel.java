@@ -14,7 +14,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
+import java.util.function.BiPredicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.clients.admin.PartitionReassignment;
@@ -81,7 +81,8 @@ final class MoveCancel {
 
     private MoveCancel() {}
 
-    static Step step(Admin admin, Predicate<PartitionReassignment> which, Map<String, String> details, Instant at)
+    static Step step(Admin admin, BiPredicate<TopicPartition, PartitionReassignment> which, Map<String, String> details,
+            Instant at)
             throws Exception {
         Map<String, String> out = new TreeMap<>(details);
         Map<String, List<Integer>> putBack = BatchOrigins.decode(details.get(CANCELLED));
@@ -89,7 +90,7 @@ final class MoveCancel {
         // only berth's own batch when it is recorded: another tool's reassignment on that broker is not ours to cancel
         List<TopicPartition> selected = new java.util.ArrayList<>();
         ReassignmentExecutorAccess.running(admin).forEach((tp, r) -> {
-            if (which.test(r) && (origins.isEmpty() || origins.containsKey(name(tp)))) {
+            if (which.test(tp, r) && (origins.isEmpty() || origins.containsKey(name(tp)))) {
                 selected.add(tp);
             }
         });

@@ -36,9 +36,12 @@ final class StoppedOperations {
         }
         try {
             Set<String> ours = BatchOrigins.decode(op.details().get(MoveCancel.ORIGINS)).keySet();
+            // hot replica moves record every planned partition: only a move toward the planned list is theirs
+            var targets = BatchOrigins.decode(op.details().get(HotReplicaPhase.TARGETS));
             List<TopicPartition> running = new ArrayList<>();
-            ReassignmentExecutorAccess.running(admin).keySet().forEach(tp -> {
-                if (ours.contains(MoveCancel.name(tp))) {
+            ReassignmentExecutorAccess.running(admin).forEach((tp, r) -> {
+                String name = MoveCancel.name(tp);
+                if (ours.contains(name) && (targets.isEmpty() || HotReplicaPhase.ours(targets, name, r))) {
                     running.add(tp);
                 }
             });

@@ -105,12 +105,50 @@ class HotReplicaMovesTest {
     }
 
     /**
+     * Moves that can never finish (1 KB/s against 100 KB/s of produce: the new replicas never catch up) are
+     * called off at the phase's deadline, three times their bytes at the throttle counted from its first pass,
+     * and the Warning says what to change.
+     */
+    @Test
+    @Order(3)
+    void movesThatCannotCatchUpAreCalledOffAtTheirDeadline() throws Exception {
+        rig.patch("{\"spec\":{\"rebalance\":{\"throttleBytesPerSec\":1000,\"hotPartitions\":{\"mode\":\"Replicas\"}}}}");
+        rig.advance(HotPartitionStep.COOL_DOWN.plusMinutes(1)); // case 2's stop started a cool-down
+        int ended = messages(HotReplicaPhase.MOVED).size();
+        await("replica moves run in Kafka, with a deadline").atMost(WAIT).until(() -> {
+            OperationStatus op = rig.cluster().getStatus().operation();
+            return op != null && HotReplicaPhase.PHASE.equals(op.phase()) && !running().isEmpty()
+                    && op.details().containsKey(HotReplicaPhase.DEADLINE);
+        });
+        java.time.Instant deadline = java.time.Instant.parse(
+                rig.cluster().getStatus().operation().details().get(HotReplicaPhase.DEADLINE));
+        // at least 4 MB a move at 1 KB/s, three times over: hours, not the 15 min floor
+        assertThat(java.time.Duration.between(rig.now(), deadline)).isGreaterThan(java.time.Duration.ofHours(3));
+        rig.advance(java.time.Duration.ofMinutes(10));
+        assertThat(rig.cluster().getStatus().operation()).as("well before the deadline: still moving").isNotNull();
+
+        rig.advance(java.time.Duration.between(rig.now(), deadline).plusMinutes(1));
+        until("called off at the deadline, put back, ended", () -> rig.cluster().getStatus().operation() == null
+                && messages(HotReplicaPhase.MOVED).size() == ended + 1);
+        assertThat(messages(HotReplicaPhase.MOVED).get(ended)).isEqualTo("Stopped: " + HotReplicaPhase.OVERDUE
+                + dev.berth.operator.api.Conditions.rfc3339(deadline) + HotReplicaPhase.OVERDUE_WHY
+                + "; the moves Kafka was running are cancelled and their partitions put back; what moved before stays"
+                + " moved.");
+        assertThat(rig.core.listNamespacedEvent(DayTwoRig.NS).execute().getItems().stream()
+                .filter(e -> HotReplicaPhase.MOVED.equals(e.getReason()) && e.getMessage().contains(HotReplicaPhase.OVERDUE))
+                .map(e -> e.getType()).toList()).containsExactly("Warning");
+        assertThat(running()).isEmpty();
+        assertThat(rig.replicas("solo")).as("every partition back on broker 0 alone").isEqualTo(ASSIGNMENT);
+        await("throttles off").atMost(WAIT).until(() -> rig.throttles().isEmpty());
+    }
+
+    /**
      * A drain waits for the leader-aware move of the brokers on the node (their disruption budget holds
      * the evictions), so throttled replica moves that would take hours make way: cancelled, put back, and
      * the broker moved off its cordoned node.
      */
     @Test
-    @Order(3)
+    @Order(4)
     void aCordonStopsTheRunningMovesAndTheBrokerMovesOff() throws Exception {
         rig.patch("{\"spec\":{\"rebalance\":{\"throttleBytesPerSec\":1000,\"hotPartitions\":{\"mode\":\"Replicas\"}}}}");
         rig.advance(HotPartitionStep.COOL_DOWN.plusMinutes(1)); // case 2's stop started a cool-down
@@ -135,7 +173,7 @@ class HotReplicaMovesTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void replicasLeaveTheHotBrokerForCoolOnesWhichLeadThem() throws Exception {
         double moves = OperatorMetrics.HOT_REPLICA_MOVES.get();
         Map<Integer, List<String>> stops = new TreeMap<>();
@@ -171,7 +209,7 @@ class HotReplicaMovesTest {
      * moves, to 2.
      */
     @Test
-    @Order(5)
+    @Order(6)
     void leadershipMovesFirstThenReplicasInTheSameOperation() throws Exception {
         KafkaAwait.createTopic(rig.admin(), "pair", Map.of(0, List.of(0, 1), 1, List.of(0, 1), 2, List.of(0, 1)));
         rig.kafka.awaitFullIsr("pair");

@@ -46,12 +46,12 @@ class MoveCancelTest {
         Map<String, String> details = Map.of(MoveCancel.ORIGINS, BatchOrigins.encode(submitted.submittedFrom()));
         await().atMost(Duration.ofSeconds(10)).until(() -> !KAFKA.admin().listPartitionReassignments().reassignments().get().isEmpty());
 
-        MoveCancel.Step recorded = MoveCancel.step(KAFKA.admin(), r -> r.removingReplicas().contains(3), details, java.time.Instant.now());
+        MoveCancel.Step recorded = MoveCancel.step(KAFKA.admin(), (tp, r) -> r.removingReplicas().contains(3), details, java.time.Instant.now());
         assertThat(recorded.recorded()).isEqualTo(2);
         assertThat(recorded.details()).containsKey(MoveCancel.CANCELLED);
         assertThat(KAFKA.admin().listPartitionReassignments().reassignments().get()).as("nothing cancelled yet").hasSize(2);
 
-        MoveCancel.Step cancelled = MoveCancel.step(KAFKA.admin(), r -> r.removingReplicas().contains(3), recorded.details(),
+        MoveCancel.Step cancelled = MoveCancel.step(KAFKA.admin(), (tp, r) -> r.removingReplicas().contains(3), recorded.details(),
                 java.time.Instant.now());
         assertThat(cancelled.cancelled()).isEqualTo(2);
         // the operator stops here: cancelled.details() is never written; its successor reads recorded.details()
@@ -62,7 +62,7 @@ class MoveCancelTest {
         await("the successor's passes put the partitions back").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
                 .until(() -> last.updateAndGet(prev -> {
                     try {
-                        return MoveCancel.step(KAFKA.admin(), r -> r.removingReplicas().contains(3), prev.details(),
+                        return MoveCancel.step(KAFKA.admin(), (tp, r) -> r.removingReplicas().contains(3), prev.details(),
                                 java.time.Instant.now());
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
@@ -94,16 +94,16 @@ class MoveCancelTest {
         Map<String, String> details = Map.of(MoveCancel.CANCELLED, BatchOrigins.encode(Map.of("lagging-0", List.of(0, 1))));
         java.time.Instant t0 = java.time.Instant.parse("2026-11-27T04:00:00Z");
 
-        MoveCancel.Step step = MoveCancel.step(KAFKA.admin(), r -> false, details, t0);
+        MoveCancel.Step step = MoveCancel.step(KAFKA.admin(), (tp, r) -> false, details, t0);
         for (int pass = 1; pass <= 10; pass++) { // ten passes within the 30 s: all still wait
             assertThat(step.over()).as("pass %d", pass).isFalse();
             assertThat(step.details()).containsEntry(MoveCancel.WAITED, "2026-11-27T04:00:00Z")
                     .containsKey(MoveCancel.CANCELLED);
-            step = MoveCancel.step(KAFKA.admin(), r -> false, step.details(), t0.plusSeconds(2L * pass));
+            step = MoveCancel.step(KAFKA.admin(), (tp, r) -> false, step.details(), t0.plusSeconds(2L * pass));
         }
-        assertThat(MoveCancel.step(KAFKA.admin(), r -> false, step.details(), t0.plusSeconds(29)).over()).isFalse();
+        assertThat(MoveCancel.step(KAFKA.admin(), (tp, r) -> false, step.details(), t0.plusSeconds(29)).over()).isFalse();
 
-        MoveCancel.Step late = MoveCancel.step(KAFKA.admin(), r -> false, step.details(), t0.plusSeconds(30));
+        MoveCancel.Step late = MoveCancel.step(KAFKA.admin(), (tp, r) -> false, step.details(), t0.plusSeconds(30));
         assertThat(late.over()).as("30 s on, it goes on without the partition").isTrue();
         assertThat(late.details()).doesNotContainKeys(MoveCancel.WAITED, MoveCancel.CANCELLED);
         assertThat(KafkaAwait.ids(KafkaAwait.describeTopic(KAFKA.admin(), "lagging").partitions().get(0).replicas()))
@@ -111,7 +111,7 @@ class MoveCancelTest {
 
         Map<String, String> handEdited = new java.util.TreeMap<>(details);
         handEdited.put(MoveCancel.WAITED, "a while ago");
-        MoveCancel.Step fresh = MoveCancel.step(KAFKA.admin(), r -> false, handEdited, t0);
+        MoveCancel.Step fresh = MoveCancel.step(KAFKA.admin(), (tp, r) -> false, handEdited, t0);
         assertThat(fresh.over()).isFalse();
         assertThat(fresh.details()).as("an unreadable start is a wait starting now")
                 .containsEntry(MoveCancel.WAITED, "2026-11-27T04:00:00Z");
