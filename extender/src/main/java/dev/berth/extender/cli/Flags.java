@@ -74,7 +74,11 @@ final class Flags {
     }
 
     long longValue(String name, long fallback, long min) {
-        return number(name, fallback, min, Long.MAX_VALUE);
+        return longValue(name, fallback, min, Long.MAX_VALUE);
+    }
+
+    long longValue(String name, long fallback, long min, long max) {
+        return number(name, fallback, min, max);
     }
 
     private long number(String name, long fallback, long min, long max) {

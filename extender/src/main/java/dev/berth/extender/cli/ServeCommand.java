@@ -42,7 +42,8 @@ final class ServeCommand {
               --address ADDR            0.0.0.0: kube-scheduler runs in another pod and must reach it
               --port N                  8888: unprivileged; the port deploy/ and scheduler-config/ use
               --prefix PATH             /scheduler: matches urlPrefix in scheduler-config/
-              --max-body-bytes N        67108864 (64 MiB): 5,000 full Nodes of ~4 KB are ~20 MB; bigger is refused (400)
+              --max-body-bytes N        67108864 (64 MiB): 5,000 full Nodes of ~4 KB are ~20 MB; bigger is refused (400);
+                                        at most 1073741824 (1 GiB)
               --tls-keystore FILE       none (plain HTTP): a PKCS12 key store with the server key and certificate
                                         chain turns on HTTPS (keytool or `openssl pkcs12 -export` write one)
               --tls-password-file FILE  none: file holding the key store password (no secrets on the command line)
@@ -184,7 +185,7 @@ final class ServeCommand {
         ServeOptions d = ServeOptions.defaults();
         ServeOptions.Listen listen = new ServeOptions.Listen(f.get("address", d.listen().address()),
                 f.integer("port", d.listen().port(), 0, 65535), f.get("prefix", d.listen().prefix()),
-                f.longValue("max-body-bytes", d.listen().maxBodyBytes(), 1024));
+                f.longValue("max-body-bytes", d.listen().maxBodyBytes(), 1024, ExtenderServer.MAX_BODY_BYTES));
         ServeOptions.Tls tls = ServeOptions.Tls.NONE;
         if (f.get("tls-keystore") != null) {
             tls = new ServeOptions.Tls(Path.of(f.get("tls-keystore")), secret(f.get("tls-password-file")),

@@ -74,6 +74,14 @@ public final class ExtenderServer implements AutoCloseable {
         log.close();
     }
 
+    /**
+     * The largest body limit a server takes: 1 GiB, fifty times what 5,000 full Nodes weigh. The
+     * Router reads a body into one array, whose length is an int (a limit past 2^31 - 1 broke that
+     * cast), and Undertow is let read twice the limit plus a margin ({@link Builder#start}), which
+     * {@code Long.MAX_VALUE} overflowed. 1 GiB keeps both far from their bounds.
+     */
+    public static final long MAX_BODY_BYTES = 1L << 30;
+
     /** Settings of one server; every one has a default except the state and the binder. */
     public static final class Builder {
         private ClusterState state;
@@ -133,7 +141,11 @@ public final class ExtenderServer implements AutoCloseable {
             return this;
         }
 
+        /** At least 1 and at most {@link #MAX_BODY_BYTES}. */
         public Builder maxBodyBytes(long maxBodyBytes) {
+            if (maxBodyBytes < 1 || maxBodyBytes > MAX_BODY_BYTES) {
+                throw new IllegalArgumentException("maxBodyBytes must be between 1 and " + MAX_BODY_BYTES + ", got " + maxBodyBytes);
+            }
             this.maxBodyBytes = maxBodyBytes;
             return this;
         }

@@ -1,6 +1,8 @@
 package dev.berth.extender.http;
 
 import dev.berth.extender.placement.NodeTable;
+import dev.berth.extender.protocol.ExtenderBindingResult;
+import dev.berth.extender.protocol.WireEncoder;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -14,7 +16,9 @@ import java.util.Map;
 
 /**
  * Routes requests and owns the error boundary: whatever happens inside, the client gets an answer
- * (400 for bodies that cannot be read or exceed the limit, 500 only for a bug, logged).
+ * (400 for bodies that exceed the limit or end before their {@code Content-Length}, 500 only for a
+ * bug, logged). The one exception is a chunked body Undertow cannot parse: Undertow closes the
+ * connection itself, so that 400 is only logged and counted.
  */
 final class Router implements HttpHandler {
     private final Verbs verbs;
@@ -46,7 +50,11 @@ final class Router implements HttpHandler {
             reply = Reply.text(500, "internal error\n");
         }
         try {
-            ExtenderServer.send(ex, reply);
+            // Undertow closes the connection itself when a chunked body cannot be parsed: nobody is
+            // left to answer, and sending would fail (logged by Undertow as an ERROR)
+            if (ex.getConnection().isOpen()) {
+                ExtenderServer.send(ex, reply);
+            }
         } finally {
             // even when sending failed: whoever waits for this work must not wait for nothing
             if (reply.afterSent() != null) {
@@ -73,17 +81,15 @@ final class Router implements HttpHandler {
             try {
                 body = readBody(ex);
             } catch (BodyTooLarge e) {
-                // counted like the verbs' own 400s, so a scheduler hitting the limit shows in /metrics
-                String verb = path.substring(path.lastIndexOf('/') + 1);
-                wiring.metrics.decisions.labels(verb, "bad-request", "body-too-large").inc();
-                wiring.metrics.latency.labels(verb).observe((System.nanoTime() - start) / 1e9);
-                HttpLog.LOG.warn("{} answered 400: {}", path, e.getMessage());
                 if (!drain(ex, e.read)) {
                     // The rest of the body is unread: close the connection after this reply, or the
                     // client's next request on it would be parsed from the middle of this body.
                     ex.setPersistent(false);
                 }
-                return Reply.json(400, "{\"Error\":\"" + e.getMessage() + "\"}");
+                return badBody(path, start, "body-too-large", e.getMessage());
+            } catch (BodyUnreadable e) {
+                ex.setPersistent(false); // where this body ends, and the next request starts, is unknown
+                return badBody(path, start, "bad-request", e.getMessage());
             }
             if (path.equals(filterPath)) {
                 return verbs.filter(body, start);
@@ -165,10 +171,27 @@ final class Router implements HttpHandler {
         return values == null || values.isEmpty() ? null : values.getFirst();
     }
 
+    /**
+     * A body the verbs never see, answered 400 with {@code reason} and counted like the verbs' own
+     * 400s (under {@code category}), so a scheduler hitting the limit, or a client cut off, shows in
+     * /metrics.
+     */
+    private Reply badBody(String path, long start, String category, String reason) {
+        HttpLog.LOG.warn("{} answered 400: {}", path, reason);
+        String verb = path.substring(path.lastIndexOf('/') + 1);
+        wiring.metrics.decisions.labels(verb, "bad-request", category).inc();
+        wiring.metrics.latency.labels(verb).observe((System.nanoTime() - start) / 1e9);
+        return Reply.json(400, WireEncoder.bindingResult(new ExtenderBindingResult(reason)));
+    }
+
     /** A request body as it arrived: {@code bytes[0, length)}, UTF-8 JSON, decoded only where read. */
     record Body(byte[] bytes, int length) {}
 
-    private Body readBody(HttpServerExchange ex) throws IOException, BodyTooLarge {
+    /**
+     * Reads the body. A body that ends before its {@code Content-Length}, or that Undertow cannot
+     * read (a malformed chunk), is the client's mistake ({@link BodyUnreadable}), not a bug.
+     */
+    private Body readBody(HttpServerExchange ex) throws BodyTooLarge, BodyUnreadable {
         long declared = ex.getRequestContentLength();
         if (declared > maxBodyBytes) {
             throw new BodyTooLarge(declared, 0);
@@ -177,17 +200,33 @@ final class Router implements HttpHandler {
         if (declared >= 0) {
             // the usual case (kube-scheduler sends Content-Length): read straight into one array
             byte[] body = new byte[(int) declared];
-            return new Body(body, in.readNBytes(body, 0, body.length)); // a short body fails decoding: 400
+            int read = 0;
+            try {
+                for (int n; read < body.length && (n = in.read(body, read, body.length - read)) > 0; ) {
+                    read += n;
+                }
+            } catch (IOException e) { // Undertow: "Remote peer closed connection before all data could be read"
+                throw BodyUnreadable.shortOf(read, declared);
+            }
+            if (read < body.length) {
+                throw BodyUnreadable.shortOf(read, declared);
+            }
+            return new Body(body, read);
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
         byte[] buf = new byte[65536];
         long total = 0;
-        for (int n; (n = in.read(buf)) > 0; ) {
-            total += n;
-            if (total > maxBodyBytes) {
-                throw new BodyTooLarge(total, total);
+        try {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                total += n;
+                if (total > maxBodyBytes) {
+                    throw new BodyTooLarge(total, total);
+                }
+                out.write(buf, 0, n);
             }
-            out.write(buf, 0, n);
+        } catch (IOException e) {
+            // Undertow's words, e.g. "UT000042: Could not decode trailers in HTTP request"
+            throw new BodyUnreadable("malformed request body: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
         byte[] body = out.toByteArray();
         return new Body(body, body.length);
@@ -231,6 +270,19 @@ final class Router implements HttpHandler {
             wiring.metrics.cacheNodes.set(table.size());
             wiring.metrics.cacheBrokers.labels("bound").set(table.boundBrokers());
             wiring.metrics.cacheBrokers.labels("reserved").set(table.reservedBrokers());
+        }
+    }
+
+    /** A body that cannot be read as the client framed it; the message is the 400's reason. */
+    private static final class BodyUnreadable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BodyUnreadable(String reason) {
+            super(reason, null, false, false);
+        }
+
+        static BodyUnreadable shortOf(int read, long declared) {
+            return new BodyUnreadable("request body ended before its Content-Length (" + read + " of " + declared + " bytes)");
         }
     }
 

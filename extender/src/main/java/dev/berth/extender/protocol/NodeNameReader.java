@@ -10,7 +10,8 @@ import java.util.Arrays;
  *
  * <p><b>Goal.</b> A filter request names up to 5,000 nodes and arrives for every pod, so resolving
  * a name has to cost about as much as reading it. <b>Constraint:</b> the answer must be exactly
- * what decoding the JSON string and looking it up would give, for any spelling.
+ * what decoding the JSON string and looking it up would give, for any spelling. A list of more
+ * than {@link #MAX_NAMES} names is refused (400).
  *
  * <p><b>Algorithm.</b> First the whole array: prioritize is sent exactly the {@code NodeNames} the
  * filter reply for the same pod wrote, so when the array is byte for byte the last one written
@@ -52,6 +53,14 @@ final class NodeNameReader {
     private static final int GIVE_UP_AFTER = 4;
     private static final int UNGUESSED = 64;
 
+    /**
+     * Names one request may carry: about 20 times the 5,000 nodes Kubernetes supports. Each name
+     * the table does not know becomes a String, so a 64 MiB body of 16.7 million {@code "a"} took
+     * about 1 GB. Checked only where the array of ids grows, which never grows past it: no cost per
+     * name.
+     */
+    static final int MAX_NAMES = 100_000;
+
     private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
             long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
     private static final long ONES = 0x0101010101010101L;
@@ -83,7 +92,7 @@ final class NodeNameReader {
     }
 
     static NameList read(JsonCursor c, String where, NodeTable table) throws BadRequestException {
-        int[] ids = new int[table == null ? 1024 : Math.max(16, table.size())];
+        int[] ids = new int[Math.min(MAX_NAMES, table == null ? 1024 : Math.max(16, table.size()))];
         String[] unknown = null; // made on the first name the table does not know
         int n = 0;
         int previous = -1; // the last known name's row: the guess for the next one
@@ -95,6 +104,12 @@ final class NodeNameReader {
         }
         c.beginArray();
         for (boolean first = true; c.hasNext(first, ']'); first = false) {
+            if (n == ids.length) { // the array is full and another name follows
+                if (n == MAX_NAMES) {
+                    throw new BadRequestException(where + " has more than " + MAX_NAMES + " node names");
+                }
+                ids = Arrays.copyOf(ids, Math.min(2 * n, MAX_NAMES));
+            }
             if (index != null) {
                 int before = n;
                 n = fastRun(c, index, ids, n, previous);
@@ -105,9 +120,6 @@ final class NodeNameReader {
             }
             String name = c.nextStringOrNull(where, n, null);
             int id = table == null || name == null ? -1 : table.idOf(name);
-            if (n == ids.length) {
-                ids = Arrays.copyOf(ids, 2 * n);
-            }
             ids[n] = id;
             if (id >= 0) {
                 previous = id;

@@ -12,10 +12,21 @@ import java.math.RoundingMode;
 public final class Quantities {
     private Quantities() {}
 
+    /**
+     * The longest text parsed. Parsing a number costs time quadratic in its length ("1" and two
+     * million zeros held a thread for about a minute), and the text comes from any pod's annotation.
+     * Real quantities are far shorter: the largest a long holds, written out in bytes, has 19
+     * digits, and 64 leaves room for a decimal fraction, an exponent and a suffix.
+     */
+    static final int LONGEST = 64;
+
     /** Bytes of {@code text}; IllegalArgumentException (with a reason) when not a non-negative quantity that fits in a long. */
     public static long bytes(String text) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("empty quantity");
+        }
+        if (text.length() > LONGEST) { // before parsing, and without the text: it may be megabytes
+            throw new IllegalArgumentException("quantity too long: " + text.length() + " characters");
         }
         BigDecimal number;
         try {
@@ -70,6 +81,9 @@ public final class Quantities {
     public static Long nodeCapacity(String annotation) {
         if (annotation == null) {
             return null;
+        }
+        if (annotation.length() > LONGEST) {
+            return dev.berth.extender.placement.NodeFacts.INVALID_CAPACITY; // not kept: the cache holds short keys only
         }
         Long cached = CAPACITIES.get(annotation);
         if (cached != null) {

@@ -108,8 +108,11 @@ public final class WireDecoder {
         c.finish();
         requireText(name, "PodName");
         requireText(namespace, "PodNamespace");
+        // kube-scheduler always sends it, and the Binding carries it as its precondition: without
+        // it, a pod deleted and created again under the same name could be bound in its place
+        requireText(uid, "PodUID");
         requireText(node, "Node");
-        return new ExtenderBindingArgs(name, namespace, uid == null ? "" : uid, node);
+        return new ExtenderBindingArgs(name, namespace, uid, node);
     }
 
     private static void requireText(String value, String field) throws BadRequestException {

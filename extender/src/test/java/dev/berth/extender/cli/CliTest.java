@@ -194,6 +194,29 @@ class CliTest {
         }
     }
 
+    /**
+     * At most 1 GiB: the server lets Undertow read twice the limit (plus a margin) and reads a body
+     * into one array, so a larger value overflowed both.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "[{0}]")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', nullValues = "NULL", value = {
+        "1024                | NULL",                                                        // the least
+        "1073741824          | NULL",                                                        // 1 GiB, the most
+        "1073741825          | --max-body-bytes must be <= 1073741824, got 1073741825",
+        "2147483648          | --max-body-bytes must be <= 1073741824, got 2147483648",     // past an array's length
+        "9223372036854775807 | --max-body-bytes must be <= 1073741824, got 9223372036854775807", // twice it overflowed a long
+        "1023                | --max-body-bytes must be >= 1024, got 1023",
+    })
+    void maxBodyBytesIsBoundedOnBothSides(String value, String problem) {
+        if (problem == null) {
+            assertThat(ServeCommand.options(flags("--max-body-bytes", value)).listen().maxBodyBytes()).isEqualTo(Long.parseLong(value));
+            return;
+        }
+        Run r = main("serve", "--cluster-file", "c.yaml", "--max-body-bytes", value);
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().lines().findFirst()).contains("serve: " + problem);
+    }
+
     @Test
     void aRackLabelNoNodeCouldCarryIsRefused() {
         for (String command : List.of("serve", "what-if")) {

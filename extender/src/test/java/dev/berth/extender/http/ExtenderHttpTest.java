@@ -178,6 +178,43 @@ class ExtenderHttpTest {
     }
 
     @Test
+    void aQuantityOfMegabytesOfDigitsIsRefusedWithoutParsingIt() throws Exception {
+        // "1" and 2,000,000 zeros: parsed, it held the request thread for about a minute
+        String huge = pod("kafka", "orders-broker-1", "u", ORDERS, Map.of("berth.dev/local-storage", "1" + "0".repeat(2_000_000)));
+        server.close();
+        server = ExtenderServer.builder().state(state).binder(state.inner).start(); // 64 MiB: the 2 MB body is read
+        List<HttpResponse<String>> replies = new java.util.ArrayList<>();
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(10), () -> PrintStreamMute.run(
+                () -> replies.add(post(server.port(), "/scheduler/filter", namesArgs(huge, ALL)))));
+        HttpResponse<String> r = replies.get(0);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r).get("Error").getAsString())
+                .isEqualTo("pod annotation berth.dev/local-storage: quantity too long: 2000001 characters");
+    }
+
+    @Test
+    void moreNodeNamesThanTheCapAreABadRequest() throws Exception {
+        HttpResponse<String> r = post(port, "/scheduler/filter", namesArgs(BROKER, java.util.Collections.nCopies(100_001, "a")));
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(json(r).get("Error").getAsString()).isEqualTo("NodeNames has more than 100000 node names");
+    }
+
+    @Test
+    void aBindWithoutPodUidIsRefusedBeforeTheBinderSeesIt() throws Exception {
+        post(port, "/scheduler/filter", namesArgs(BROKER, ALL));
+        // without the UID, the Binding would go out without its precondition: a pod recreated under
+        // the same name could be bound where the filter placed the old one
+        for (String body : List.of("{\"PodName\":\"orders-broker-1\",\"PodNamespace\":\"kafka\",\"Node\":\"b2\"}",
+                bindArgs("kafka", "orders-broker-1", "", "b2"))) {
+            HttpResponse<String> r = post(port, "/scheduler/bind", body);
+            assertThat(r.statusCode()).as(body).isEqualTo(400);
+            assertThat(r.body()).as(body).isEqualTo("{\"Error\":\"PodUID is missing\"}");
+        }
+        assertThat(binds).isEmpty();
+        assertThat(state.inner.boundNode("kafka/orders-broker-1")).isEmpty();
+    }
+
+    @Test
     void beforeSyncFilterIs503WithErrorAndReadyzSaysSo() throws Exception {
         state.synced = false;
         HttpResponse<String> r = post(port, "/scheduler/filter", namesArgs(BROKER, ALL));

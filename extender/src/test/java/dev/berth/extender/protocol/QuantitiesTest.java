@@ -51,6 +51,31 @@ class QuantitiesTest {
         });
     }
 
+    /**
+     * Parsing a number is quadratic in its length: "1" and two million zeros held a request thread
+     * for about a minute. Text past the bound is refused before it is parsed; the timeout only keeps
+     * this test from hanging without that. {@code length}: "1" followed by zeros, that many characters.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "19      | 1000000000000000000",                   // 10^18: long, and far shorter than the bound
+        "64      | quantity too large",                    // the bound itself is parsed (10^63 is past a long)
+        "65      | quantity too long: 65 characters",      // one more is refused unparsed
+        "2000001 | quantity too long: 2000001 characters"  // the pod annotation found in review
+    })
+    void textLongerThanAnyRealQuantityIsRefusedBeforeItIsParsed(int length, String outcome) {
+        String text = "1" + "0".repeat(length - 1);
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> {
+            if (outcome.matches("[0-9]+")) {
+                assertThat(Quantities.bytes(text)).isEqualTo(Long.parseLong(outcome));
+                return;
+            }
+            assertThatThrownBy(() -> Quantities.bytes(text)).isInstanceOf(IllegalArgumentException.class).hasMessage(
+                    outcome.startsWith("quantity too long") ? outcome : outcome + ": " + text);
+            assertThat(Quantities.nodeCapacity(text)).as("a node's capacity takes the same path").isEqualTo(NodeFacts.INVALID_CAPACITY);
+        });
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "lots", "10GB", "-1Gi", "1.2.3", "Gi", "Ei", " 10Gi", "10Gi ", "\t1Ti", "1eEi", "1e3Ei", "1e3Gi", "1GiEi", "-1Ei"})
     void invalidQuantitiesAreRefusedWithTheText(String text) {

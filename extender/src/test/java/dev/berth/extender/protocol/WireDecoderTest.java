@@ -256,9 +256,36 @@ class WireDecoderTest {
         assertThatThrownBy(() -> WireDecoder.extenderArgs(deep)).hasMessageContaining("nesting deeper than");
     }
 
+    /**
+     * At most 100,000 names per request, known or not (each unknown one is a String): 16.7 million
+     * names of 64 MiB took about 1 GB. With and without a table, since the table's rows size the
+     * first array of ids.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', nullValues = "NULL", value = {
+        "100000 | a             | NULL",                                    // the cap itself is read
+        "100001 | a             | NodeNames has more than 100000 node names",
+        "100001 | shared-node-1 | NodeNames has more than 100000 node names", // known names, taken by the fast loop
+        "100000 | shared-node-1 | NULL",
+    })
+    void nodeNamesPastTheCapAreRefused(int count, String name, String problem) throws Exception {
+        String body = namesArgs(POD, java.util.Collections.nCopies(count, name));
+        for (NodeTable table : java.util.Arrays.asList(TABLE, null)) {
+            if (problem == null) {
+                assertThat(WireDecoder.extenderArgs(body, table).nodeNames()).as("table %s", table != null).hasSize(count);
+            } else {
+                assertThatThrownBy(() -> WireDecoder.extenderArgs(body, table)).as("table %s", table != null)
+                        .isInstanceOf(BadRequestException.class).hasMessage(problem);
+            }
+        }
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "{\"PodName\":\"p\",\"PodNamespace\":\"ns\",\"PodUID\":\"u\"}|Node is missing",
+        "{\"PodName\":\"p\",\"PodNamespace\":\"ns\",\"Node\":\"n\"}|PodUID is missing",              // the Binding's precondition
+        "{\"PodName\":\"p\",\"PodNamespace\":\"ns\",\"PodUID\":\"\",\"Node\":\"n\"}|PodUID is missing", // empty is no UID either
+        "{\"PodName\":\"p\",\"PodNamespace\":\"ns\",\"PodUID\":null,\"Node\":\"n\"}|PodUID is missing",
         "{\"PodName\":\"\",\"PodNamespace\":\"ns\",\"Node\":\"n\"}|PodName is missing",
         "{\"PodName\":\"p\",\"Node\":\"n\"}|PodNamespace is missing",
         "{\"PodName\":5,\"PodNamespace\":\"ns\",\"Node\":\"n\"}|PodName must be a string",

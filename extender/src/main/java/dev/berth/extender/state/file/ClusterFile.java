@@ -57,7 +57,7 @@ public record ClusterFile(List<Obj> nodes, List<Obj> pods) {
     public static ClusterFile parse(String yaml, String origin) {
         List<Obj> nodes = new ArrayList<>();
         List<Obj> pods = new ArrayList<>();
-        Yaml parser = new Yaml(new SafeConstructor(new LoaderOptions()));
+        Yaml parser = new Yaml(new SafeConstructor(loaderOptions()));
         int doc = 0;
         try {
             for (Object o : parser.loadAll(yaml)) {
@@ -73,6 +73,21 @@ public record ClusterFile(List<Obj> nodes, List<Obj> pods) {
         requireUnique(nodes, "node", origin);
         requireUnique(pods, "pod", origin);
         return new ClusterFile(List.copyOf(nodes), List.copyOf(pods));
+    }
+
+    /**
+     * The largest file read, in code points: 256 MiB. SnakeYAML's default of 3 MiB refuses what
+     * {@code kubectl get nodes,pods -o yaml} prints for a few hundred nodes (Nodes carry large
+     * annotations, and the pods come on top); 256 MiB holds tens of thousands. The file is the
+     * operator's own, read once at start. The other defaults stay (aliases per collection, nesting
+     * depth), as does the safe constructor.
+     */
+    static final int CODE_POINT_LIMIT = 256 << 20;
+
+    private static LoaderOptions loaderOptions() {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(CODE_POINT_LIMIT);
+        return options;
     }
 
     private static void requireUnique(List<Obj> objs, String what, String origin) {

@@ -69,6 +69,24 @@ class ClusterFileTest {
         assertThat(state.node("n1").orElseThrow().brokers()).extracting(PlacedBroker::podKey).containsExactly("k/d-broker-0");
     }
 
+    /**
+     * {@code kubectl get nodes,pods -o yaml} of a few hundred nodes passes SnakeYAML's default limit
+     * of 3 MiB (Nodes carry large annotations, and the pods come on top): 400 Nodes of 10 KB each.
+     */
+    @Test
+    void aListOfHundredsOfNodesPastSnakeYamlsDefaultLimitIsRead() {
+        StringBuilder yaml = new StringBuilder("apiVersion: v1\nkind: List\nitems:\n");
+        String big = "x".repeat(10_000);
+        for (int i = 0; i < 400; i++) {
+            yaml.append("- kind: Node\n  metadata:\n    name: node-").append(i)
+                    .append("\n    annotations: {berth.dev/disk-capacity: 1Ti, example.com/big: ").append(big).append("}\n");
+        }
+        assertThat(yaml.length()).isGreaterThan(4_000_000);
+        ClusterFile f = ClusterFile.parse(yaml.toString(), "t");
+        assertThat(f.nodes()).hasSize(400);
+        assertThat(f.nodes().get(399).annotations()).containsEntry("example.com/big", big);
+    }
+
     @Test
     void brokenFilesNameTheProblem() {
         assertThatThrownBy(() -> ClusterFile.parse("kind: Node\nmetadata: {labels: {}}\n", "f.yaml")).hasMessageContaining("f.yaml document 1: metadata.name is missing");
