@@ -36,7 +36,9 @@ import java.util.stream.Collectors;
  * <p><b>Per controller c</b>, followers first and the quorum leader last ({@link QuorumSafety#order}):
  * <ol>
  *   <li>{@code WaitingSafe} while {@link QuorumSafety} forbids stopping c (a voter behind, no
- *       leader): condition {@code RestartBlocked} and an Event {@code RestartWaiting} say which;
+ *       leader), or another controller's pod is missing, not Ready or being deleted
+ *       ({@link #othersDown}: {@code OtherControllersDown}): condition {@code RestartBlocked} and an
+ *       Event {@code RestartWaiting} say which;
  *   <li>delete c's pod (UID precondition), phase {@code Restarting}; the reconciler recreates it from
  *       the current spec, with the same id and PVC. The cluster's only controller cannot be
  *       protected: it goes with a Warning {@code RestartUnprotected};
@@ -174,6 +176,12 @@ public final class ControllerRollStep implements OperationStep {
             return blocked(ctx, op, verdict.reason().word(), why,
                     " It goes once a majority of the other controllers is caught up.");
         }
+        List<Integer> down = othersDown(ctx.kube().podsByNodeId(Names.ROLE_CONTROLLER),
+                ctx.cluster().getSpec().controllers().replicas(), c);
+        if (!down.isEmpty()) {
+            return blocked(ctx, op, "OtherControllersDown", "Controller " + c + " waits: the pods of controllers " + down
+                    + " are missing, not Ready or being deleted.", " It goes once they are back.");
+        }
         if (verdict.reason() == QuorumSafety.Reason.SINGLE_VOTER) {
             ctx.event("Warning", Event.RESTART_UNPROTECTED.reason, "Controller " + c + " is the cluster's only"
                     + " controller: while it restarts, metadata stops (no leader elections, topic changes or broker"
@@ -185,6 +193,25 @@ public final class ControllerRollStep implements OperationStep {
         return StepResult.of(with(op, RESTARTING, "Controller " + c + "'s pod was deleted; it comes back with the"
                 + " current spec" + progress(op) + ".", Map.of(DELETED_POD, pod.getMetadata().getUid(),
                 DELETED_AT, Reshuffle.now(ctx))), SOON, notBlocked());
+    }
+
+    /**
+     * The controllers other than {@code c} (of the {@code replicas} the spec has) whose pod is missing, being
+     * deleted or not Ready. The quorum's own view lags a voter that is going: after SIGTERM (an eviction, a
+     * drain) its raft client fetches until the process ends, and a crash between two reads still shows it
+     * caught up. So, as for brokers ({@link RestartGate#podDown}), one controller down at a time is checked
+     * against the pods as well. Example: 1000..1002, 1001's pod evicted and terminating, 1002 asked for: 1002
+     * waits with {@code [1001]}.
+     */
+    static List<Integer> othersDown(Map<Integer, V1Pod> pods, int replicas, int c) {
+        List<Integer> out = new java.util.ArrayList<>();
+        for (int i = 0; i < replicas; i++) {
+            int id = Names.controllerId(i);
+            if (id != c && RestartGate.podDown(pods.get(id))) {
+                out.add(id);
+            }
+        }
+        return out;
     }
 
     /** Step 3: the new pod Ready, c caught up with the quorum; then the next one. */

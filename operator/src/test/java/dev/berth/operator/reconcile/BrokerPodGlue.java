@@ -46,6 +46,8 @@ final class BrokerPodGlue implements AutoCloseable {
     final Map<Integer, List<String>> stops = new ConcurrentHashMap<>();
     /** Controllers lost with their node ({@link #loseController}): not started again until recovered. */
     private final Set<Integer> lostControllers = ConcurrentHashMap.newKeySet();
+    /** Pods ("controller-1001", "broker-4") that read not Ready whatever runs, as a failing readiness probe would. */
+    private final Set<String> unready = ConcurrentHashMap.newKeySet();
     /** Controller pod UID last seen per node id, for the controllers the Kafka bed runs. */
     private final Map<Integer, String> controllerUids = new ConcurrentHashMap<>();
     /**
@@ -171,7 +173,10 @@ final class BrokerPodGlue implements AutoCloseable {
             }
             boolean unbound = placement != null && "broker".equals(labels.get("berth.dev/role"))
                     && (pod.getSpec() == null || pod.getSpec().getNodeName() == null);
-            if (!terminating && !ready(pod) && !unbound && !broken) {
+            boolean probeFails = unready.contains(labels.get("berth.dev/role") + "-" + labels.get("berth.dev/broker-id"));
+            if (probeFails && ready(pod)) {
+                OperatorFixture.markNotReady(bed, pod);
+            } else if (!terminating && !ready(pod) && !unbound && !broken && !probeFails) {
                 OperatorFixture.markReady(bed, pod);
             }
         }
@@ -328,6 +333,19 @@ final class BrokerPodGlue implements AutoCloseable {
         lostControllers.add(id);
         kafka.stopController(id);
         log.add("controller " + id + " lost with its node");
+    }
+
+    /**
+     * The pod of {@code role} ("controller", "broker") {@code id} reads not Ready ({@code true}) or may read
+     * Ready again, whatever runs: the glue starts and stops the process as before.
+     */
+    void unready(String role, int id, boolean notReady) {
+        log.add(role + " " + id + "'s pod " + (notReady ? "not Ready" : "may read Ready again"));
+        if (notReady) {
+            unready.add(role + "-" + id);
+        } else {
+            unready.remove(role + "-" + id);
+        }
     }
 
     /** Controller {@code id}'s node is back: the next poll starts it again. */

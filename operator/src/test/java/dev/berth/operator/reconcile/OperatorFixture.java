@@ -78,11 +78,23 @@ final class OperatorFixture {
 
     /** What a kubelet would do: mark the pod Running and Ready. */
     static void markReady(KubeApiTestBed bed, V1Pod pod) throws ApiException {
-        CoreV1Api core = new CoreV1Api(bed.apiClient());
         String body = "{\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\"}]}}";
+        patchStatus(bed, pod, body, V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH);
+    }
+
+    /**
+     * What a kubelet does when a readiness probe fails: the pod's conditions become Ready=False alone. A
+     * JSON patch, since the bed's merge patch appends to lists, and an earlier Ready=True would stay.
+     */
+    static void markNotReady(KubeApiTestBed bed, V1Pod pod) throws ApiException {
+        String body = "[{\"op\":\"add\",\"path\":\"/status/conditions\",\"value\":[{\"type\":\"Ready\",\"status\":\"False\"}]}]";
+        patchStatus(bed, pod, body, V1Patch.PATCH_FORMAT_JSON_PATCH);
+    }
+
+    private static void patchStatus(KubeApiTestBed bed, V1Pod pod, String body, String format) throws ApiException {
+        CoreV1Api core = new CoreV1Api(bed.apiClient());
         PatchUtils.patch(V1Pod.class, () -> core.patchNamespacedPodStatus(pod.getMetadata().getName(),
-                        pod.getMetadata().getNamespace(), new V1Patch(body)).buildCall(null),
-                V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, bed.apiClient());
+                        pod.getMetadata().getNamespace(), new V1Patch(body)).buildCall(null), format, bed.apiClient());
     }
 
     /**
