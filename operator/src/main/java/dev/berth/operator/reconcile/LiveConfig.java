@@ -3,20 +3,15 @@ package dev.berth.operator.reconcile;
 import dev.berth.operator.act.DynamicDefaults;
 import dev.berth.operator.act.KafkaCallException;
 import dev.berth.operator.act.PodDrift;
-import dev.berth.operator.act.desired.DesiredConfigMap;
 import dev.berth.operator.act.desired.Names;
-import dev.berth.operator.act.desired.RecordedConfig;
 import dev.berth.operator.api.Condition;
 import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.KafkaCluster;
-import dev.berth.operator.metrics.OperatorMetrics;
 import dev.berth.operator.model.BrokerState;
-import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.LiveConfigRule;
 import dev.berth.operator.plan.LiveConfigRule.Seen;
 import dev.berth.operator.plan.LiveConfigRule.Verdict;
 import io.kubernetes.client.openapi.ApiException;
-import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -45,7 +40,11 @@ import org.slf4j.LoggerFactory;
  * {@code ConfigApplied}). Brokers the rule finds no restart for are held out of the rolling restart,
  * while their defaults take effect. Kafka refusing a value holds them too, with
  * {@code RestartBlocked=ConfigRefused}: a restart would only start a broker on a file it refuses (a
- * successor operator reads the refusal from that condition). The same defaults written
+ * successor operator reads the refusal from that condition). A thread count Kafka only refuses to
+ * move so far at run time ({@link DynamicDefaults#refusedForBound}: beyond half to double of the
+ * running value, which a file takes) is left to the restart instead, as a key Kafka takes per broker
+ * only is; a default of that key would outrank the file, so it is deleted first, and if Kafka keeps
+ * it too, the edit is refused (a restart would not apply it). The same defaults written
  * {@value #MAX_WRITES} times over {@link #GIVE_UP_AFTER} without effect, or calls that keep failing
  * ({@link #settleOrRoll}), leave the brokers to the restart. Only brokers whose sole difference is
  * configuration are recorded and announced: one that also runs an older image is restarted anyway.
@@ -55,6 +54,13 @@ import org.slf4j.LoggerFactory;
  * <p><b>Example:</b> {@code log.retention.ms: 3600000} added to the spec of brokers 0..2: pass 1 writes
  * the default and holds 0..2; pass 2 reads 3600000 on each, records it on their pods, and posts
  * "Brokers [0, 1, 2] took log.retention.ms at run time; no restart.". No pod is deleted.
+ *
+ * <p><b>Example, bounded:</b> brokers running {@code num.io.threads: 3} (a default berth wrote; their
+ * files say 2) and the spec says 16. Kafka refuses the default ("... should not be greater than double
+ * the current value 3"), so the default 3 is deleted (the brokers fall back to 2, within half of 3),
+ * the brokers are rolled with "num.io.threads: beyond half to double of its running value", and they
+ * start on files that say 16. No {@code ConfigRefused}. Had the default been 8, Kafka would keep it
+ * as well (2 is less than half of 8): {@code ConfigRefused}, asking for steps of at most double.
  */
 final class LiveConfig {
     private static final Logger LOG = LoggerFactory.getLogger(LiveConfig.class);
@@ -67,6 +73,8 @@ final class LiveConfig {
     static final Duration GIVE_UP_AFTER = Duration.ofSeconds(30);
     static final String CONFIG_APPLIED = "ConfigApplied";
     static final String CONFIG_REFUSED = "ConfigRefused";
+    /** Why a key goes to the restart when Kafka bounds it at run time; follows the key in the roll's message. */
+    static final String BOUNDED = "beyond half to double of its running value";
 
     /** Per cluster: the last defaults written and how many passes in a row wrote them (in memory). */
     private final Map<String, Writes> writes = new ConcurrentHashMap<>();
@@ -83,12 +91,18 @@ final class LiveConfig {
     /** Per cluster: since when each pass's reads or writes have failed ({@link #settleOrRoll}). */
     private final Map<String, Instant> failing = new ConcurrentHashMap<>();
 
-    private record Writes(String what, int times, Instant since) {}
+    /** @param keys per broker, the keys a restart is left to apply, as {@link Outcome#keys} */
+    private record Writes(String what, int times, Instant since, Map<Integer, String> keys) {}
 
-    private record Refusal(String what, String why) {}
+    /** @param keys the keys set that Kafka refuses */
+    private record Refusal(String what, String why, Set<String> keys) {}
 
-    /** One write of cluster-wide defaults, and the record it goes into. */
-    private record Write(SortedMap<String, String> set, SortedSet<String> delete, DefaultsLedger ledger) {}
+    /**
+     * One write of cluster-wide defaults, the record it goes into, and the keys with a cluster-wide
+     * default before it.
+     */
+    private record Write(SortedMap<String, String> set, SortedSet<String> delete, DefaultsLedger ledger,
+            Set<String> present) {}
 
     /**
      * @param held brokers the roll leaves alone this pass: they take the spec at run time, or Kafka
@@ -162,7 +176,7 @@ final class LiveConfig {
         // defaults of keys the spec dropped, which no pod may remember (recreated meanwhile, or never
         // recorded): no broker restarts for them, the file they run lacks the key
         SortedSet<String> delete = ledger.orphans();
-        Map<Integer, Map<String, String>> running = candidates(ctx);
+        Map<Integer, Map<String, String>> running = LiveConfigPods.candidates(ctx);
         if (running.isEmpty() && set.isEmpty() && delete.isEmpty()) {
             ledger.settle();
             writes.remove(key);
@@ -212,37 +226,17 @@ final class LiveConfig {
             });
         }
         if ((!set.isEmpty() || !delete.isEmpty()) && !listed.isEmpty()) {
-            return write(ctx, key, new Write(set, delete, ledger), live, listed.get(0)).with(restartKeys);
+            Outcome out = write(ctx, key, new Write(set, delete, ledger, defaults.keySet()), live, listed.get(0));
+            Map<Integer, String> all = new TreeMap<>(restartKeys);
+            out.keys().forEach((id, k) -> all.merge(id, k, (a, b) -> a + ", " + b));
+            return out.with(all);
         }
         writes.remove(key);
         refusals.remove(key);
         Map<Integer, Verdict> liveVerdicts = new TreeMap<>(verdicts);
         liveVerdicts.keySet().retainAll(live); // a pod that also runs an older image goes to the roll anyway
-        record(ctx, liveVerdicts, running, stamped.computeIfAbsent(key, k -> new ConcurrentHashMap<>()));
+        LiveConfigPods.record(ctx, liveVerdicts, running, stamped.computeIfAbsent(key, k -> new ConcurrentHashMap<>()));
         return new Outcome(live, null, false, restartKeys);
-    }
-
-    /**
-     * Desired broker pods with a configuration hash other than the spec's, whose recorded config
-     * renders to their own hash: berth knows exactly which {@code spec.config} they run.
-     */
-    private static Map<Integer, Map<String, String>> candidates(StepContext ctx) {
-        KafkaCluster c = ctx.cluster();
-        String want = DesiredConfigMap.configHash(c, Names.ROLE_BROKER);
-        Map<Integer, Map<String, String>> out = new TreeMap<>();
-        Map<Integer, V1Pod> pods = ctx.kube().podsByNodeId(Names.ROLE_BROKER);
-        for (int id : ctx.desiredBrokers()) {
-            V1Pod pod = pods.get(id);
-            String hash = pod == null || KubeView.isTerminating(pod) ? null : KubeView.annotation(pod, Names.ANN_CONFIG_HASH);
-            if (hash == null || hash.equals(want)) {
-                continue;
-            }
-            Map<String, String> recorded = RecordedConfig.read(KubeView.annotation(pod, Names.ANN_CONFIG));
-            if (recorded != null && hash.equals(DesiredConfigMap.brokerConfigHash(c, recorded))) {
-                out.put(id, recorded);
-            }
-        }
-        return out;
     }
 
     /** Writes the defaults; the live brokers wait for them, unless Kafka keeps not taking them. */
@@ -260,22 +254,22 @@ final class LiveConfig {
             if (times == MAX_WRITES + 1) {
                 LOG.warn("{}: brokers {} do not show the broker defaults ({}) after {} writes; restarting them instead",
                         key, live, what, MAX_WRITES);
-                writes.put(key, new Writes(what, times, since));
+                writes.put(key, new Writes(what, times, since, Map.of()));
             }
-            return Outcome.NONE;
+            return Outcome.NONE.with(before.keys());
         }
         Refusal known = refusals.get(key);
         if (known != null && known.what().equals(what)) {
-            return refused(ctx, known.why(), set.keySet(), live);
+            return refused(ctx, known.why(), known.keys(), live);
         }
         Condition shown = ctx.cluster().getStatus().condition(ConditionType.RestartBlocked);
         if (known == null && shown != null && shown.isTrue() && CONFIG_REFUSED.equals(shown.reason())
                 && java.util.Objects.equals(shown.observedGeneration(), ctx.cluster().generation())) {
             // refused for this very spec before this operator started (a restart, a new leader)
-            refusals.put(key, new Refusal(what, shown.message()));
+            refusals.put(key, new Refusal(what, shown.message(), set.keySet()));
             return refused(ctx, shown.message(), set.keySet(), live);
         }
-        writes.put(key, new Writes(what, Math.min(times, MAX_WRITES), since));
+        writes.put(key, new Writes(what, Math.min(times, MAX_WRITES), since, Map.of()));
         w.ledger().before(set.keySet()); // write-ahead: a crash leaves no key unrecorded
         try {
             new DynamicDefaults(ctx.admin()).write(set, delete, probe);
@@ -283,16 +277,18 @@ final class LiveConfig {
             refusals.remove(key);
             return new Outcome(live, null, true, Map.of());
         } catch (DynamicDefaults.Refused e) {
-            String why = "Kafka refuses spec.config (" + set.keySet() + "): " + e.getMessage()
-                    + ". No broker is restarted for it; fix spec.config.";
-            ctx.event("Warning", CONFIG_REFUSED, why);
-            refusals.put(key, new Refusal(what, why));
-            writes.remove(key);
-            return refused(ctx, why, set.keySet(), live);
+            String why = e.set.isEmpty()
+                    ? "Kafka refuses to delete the broker defaults of " + e.delete + ", taken out of spec.config: "
+                            + e.getMessage() + ". Delete them with kafka-configs --entity-default."
+                    : "Kafka refuses spec.config (" + e.set + "): " + e.getMessage()
+                            + ". No broker is restarted for it; fix spec.config.";
+            return refuse(ctx, key, what, why, e.set, live);
+        } catch (DynamicDefaults.BoundAtRunTime e) {
+            return bounded(ctx, key, w, what, e, live, probe);
         } catch (DynamicDefaults.NotClusterWide e) {
             LOG.info("{}: Kafka takes {} per broker only ({}); restarting the brokers instead", key, set.keySet(),
                     e.getMessage());
-            writes.put(key, new Writes(what, MAX_WRITES + 1, Instant.MIN));
+            writes.put(key, new Writes(what, MAX_WRITES + 1, Instant.MIN, Map.of()));
             return Outcome.NONE;
         } catch (KafkaCallException e) {
             LOG.warn("{}: broker defaults not written ({}): {}", key, what, e.getMessage());
@@ -301,55 +297,67 @@ final class LiveConfig {
     }
 
     /**
+     * Kafka refused only to move thread counts this far at run time: the files take them, so the
+     * brokers are restarted instead, and not asked again until the spec changes. A default berth set
+     * for such a key would outrank the file, so it is deleted first; if Kafka keeps it too (its file
+     * value is as far from the running one), no restart would apply the spec: refused. A refused delete
+     * of a key taken out of the spec leaves its default; the brokers restart for the key anyway.
+     */
+    private Outcome bounded(StepContext ctx, String key, Write w, String what, DynamicDefaults.BoundAtRunTime e,
+            Set<Integer> live, int probe) throws ApiException {
+        SortedSet<String> taken = new TreeSet<>(w.delete());
+        taken.removeAll(e.delete);
+        w.ledger().written(taken);
+        SortedSet<String> stale = new TreeSet<>(e.set);
+        stale.retainAll(w.present());
+        if (!stale.isEmpty()) {
+            try {
+                new DynamicDefaults(ctx.admin()).write(Map.of(), stale, probe);
+                w.ledger().written(stale);
+            } catch (DynamicDefaults.BoundAtRunTime | DynamicDefaults.Refused | DynamicDefaults.NotClusterWide kept) {
+                return refuse(ctx, key, what, "Kafka changes " + stale + " at run time only to between half and double"
+                        + " the running value, and keeps the broker defaults, which would outrank the files after a"
+                        + " restart: " + kept.getMessage() + ". No broker is restarted for it; change spec.config in"
+                        + " steps of at most double.", stale, live);
+            }
+        }
+        if (!e.delete.isEmpty()) {
+            LOG.warn("{}: Kafka keeps the broker defaults of {}, taken out of spec.config ({}); they stay until"
+                    + " deleted with kafka-configs --entity-default", key, e.delete, e.getMessage());
+        }
+        Map<String, String> wanted = ctx.cluster().getSpec().config();
+        Map<Integer, String> keys = new TreeMap<>();
+        LiveConfigPods.candidates(ctx).forEach((id, r) -> {
+            List<String> edited = e.set.stream().filter(k -> !java.util.Objects.equals(r.get(k), wanted.get(k)))
+                    .map(k -> k + ": " + BOUNDED).toList();
+            if (!edited.isEmpty()) {
+                keys.put(id, String.join(", ", edited));
+            }
+        });
+        if (!e.set.isEmpty()) {
+            LOG.info("{}: Kafka changes {} at run time only to between half and double the running value ({});"
+                    + " restarting the brokers instead", key, e.set, e.getMessage());
+        }
+        writes.put(key, new Writes(what, MAX_WRITES + 1, Instant.MIN, keys));
+        return Outcome.NONE.with(keys);
+    }
+
+    /** Refused: one Warning, remembered until the spec changes, and the brokers it concerns held. */
+    private Outcome refuse(StepContext ctx, String key, String what, String why, Set<String> keys, Set<Integer> live) {
+        ctx.event("Warning", CONFIG_REFUSED, why);
+        refusals.put(key, new Refusal(what, why, keys));
+        writes.remove(key);
+        return refused(ctx, why, keys, live);
+    }
+
+    /**
      * Held: the live brokers, and every broker whose pod runs a config without one of {@code keys}'
      * spec values (a restart would start it on a file Kafka refuses).
      */
     private static Outcome refused(StepContext ctx, String why, Set<String> keys, Set<Integer> live) {
         Set<Integer> held = new HashSet<>(live);
-        held.addAll(candidatesWithSet(ctx, keys));
+        held.addAll(LiveConfigPods.candidatesWithSet(ctx, keys));
         return new Outcome(held, Condition.of(ConditionType.RestartBlocked, true, CONFIG_REFUSED, why), false, Map.of());
     }
 
-    /** Brokers whose pods run a config without one of {@code keys}' spec values: those the refusal concerns. */
-    private static Set<Integer> candidatesWithSet(StepContext ctx, Set<String> keys) {
-        Set<Integer> out = new TreeSet<>();
-        Map<String, String> wanted = ctx.cluster().getSpec().config();
-        candidates(ctx).forEach((id, r) -> {
-            if (keys.stream().anyMatch(k -> !java.util.Objects.equals(r.get(k), wanted.get(k)))) {
-                out.add(id);
-            }
-        });
-        return out;
-    }
-
-    /** Pods of brokers that run the spec now record it; one Event names them. */
-    private static void record(StepContext ctx, Map<Integer, Verdict> verdicts, Map<Integer, Map<String, String>> running,
-            Map<String, String> stamped) throws Exception {
-        KafkaCluster c = ctx.cluster();
-        Map<String, String> wanted = c.getSpec().config();
-        String hash = DesiredConfigMap.configHash(c, Names.ROLE_BROKER);
-        Map<Integer, V1Pod> pods = ctx.kube().podsByNodeId(Names.ROLE_BROKER);
-        Set<Integer> recorded = new TreeSet<>();
-        Set<String> edited = new TreeSet<>();
-        for (Map.Entry<Integer, Verdict> e : verdicts.entrySet()) {
-            V1Pod pod = pods.get(e.getKey());
-            if (!e.getValue().done() || hash.equals(stamped.get(pod.getMetadata().getUid()))) {
-                continue;
-            }
-            ctx.writer().annotate(pod, Map.of(Names.ANN_CONFIG_HASH, hash, Names.ANN_CONFIG, RecordedConfig.write(wanted)));
-            stamped.put(pod.getMetadata().getUid(), hash);
-            OperatorMetrics.LIVE_CONFIG_UPDATES.inc();
-            recorded.add(e.getKey());
-            Map<String, String> r = running.get(e.getKey());
-            wanted.forEach((k, v) -> {
-                if (!v.equals(r.get(k))) {
-                    edited.add(k);
-                }
-            });
-        }
-        if (!recorded.isEmpty()) {
-            ctx.event("Normal", CONFIG_APPLIED, "Brokers " + recorded + " took "
-                    + (edited.isEmpty() ? "spec.config" : String.join(", ", edited)) + " at run time; no restart.");
-        }
-    }
 }

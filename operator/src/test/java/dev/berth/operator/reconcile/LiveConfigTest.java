@@ -30,8 +30,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * {@code spec.config} edits that Kafka takes at run time ({@link LiveConfig}) on real KRaft brokers,
  * the Kubernetes API bed and the operator ({@link DayTwoRig}): no pod goes for them, Kafka refusing
- * a value stops everything, and an edit that needs a restart still restarts, with the cluster-wide
- * defaults kept true to the spec.
+ * a value stops everything (but a thread count it only bounds at run time rolls), and an edit that
+ * needs a restart still restarts, with the cluster-wide defaults kept true to the spec.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LiveConfigTest {
@@ -200,6 +200,40 @@ class LiveConfigTest {
 
     @Test
     @Order(7)
+    void aThreadCountBeyondDoubleIsTakenByARollNotRefused() throws Exception {
+        // the bed's brokers run num.io.threads=2 from their files. Kafka resizes a thread pool at run time
+        // only to between half and double its size, while a file takes any size: 3 is a default, and 16
+        // is a restart, not a refusal. The default 3 must go first: it would outrank the files' 16
+        rig.patch("{\"spec\":{\"config\":{\"num.io.threads\":\"3\"}}}");
+        await("3 taken at run time").atMost(WAIT).until(() -> observedEdit() && recorded().values().stream()
+                .allMatch(c -> "3".equals(c.get("num.io.threads"))) && !isTrue(ConditionType.PodsOutOfDate));
+        assertThat(seen(0, "num.io.threads")).isEqualTo("3 DYNAMIC_DEFAULT_BROKER_CONFIG");
+        long rolls = rig.eventCount(RestartStep.Event.RESTART_STARTED.reason);
+        long done = rig.eventCount(RestartStep.Event.RESTART_DONE.reason);
+        long warnings = rig.eventCount(LiveConfig.CONFIG_REFUSED);
+        Map<String, String> uids = uids();
+
+        rig.patch("{\"spec\":{\"config\":{\"num.io.threads\":\"16\"}}}");
+        await("a roll starts, or the edit is refused").atMost(WAIT).until(() ->
+                rig.eventCount(RestartStep.Event.RESTART_STARTED.reason) > rolls || refusal() != null);
+        assertThat(refusal()).as("RestartBlocked=ConfigRefused").isNull();
+        assertThat(RollingRestartTest.messagesOf(rig, RestartStep.Event.RESTART_STARTED.reason))
+                .filteredOn(m -> m.contains("num.io.threads")).singleElement().asString()
+                .contains("num.io.threads: beyond half to double of its running value");
+        await("every broker restarted").atMost(WAIT).untilAsserted(() -> assertThat(rig.cluster().getStatus().operation() == null
+                && rig.eventCount(RestartStep.Event.RESTART_DONE.reason) > done && !isTrue(ConditionType.PodsOutOfDate))
+                .as("the roll over; status: %s", rig.cluster().getStatus()).isTrue());
+        Map<String, String> after = uids();
+        uids.forEach((pod, uid) -> assertThat(after.get(pod)).as(pod + " replaced").isNotEqualTo(uid));
+        assertThat(clusterDefaults()).as("no default outranks the files").doesNotContainKey("num.io.threads");
+        assertThat(hashes()).containsOnly(DesiredConfigMap.configHash(rig.cluster(), Names.ROLE_BROKER));
+        assertThat(recorded().values()).allSatisfy(c -> assertThat(c).containsEntry("num.io.threads", "16"));
+        assertThat(rig.eventCount(LiveConfig.CONFIG_REFUSED)).as("no Warning").isEqualTo(warnings);
+        assertThat(isTrue(ConditionType.RestartBlocked)).isFalse();
+    }
+
+    @Test
+    @Order(8)
     void aDefaultWhoseKeyLeftTheSpecWhileNoPodRememberedItIsDeleted() throws Exception {
         assertThat(defaultsWritten()).as("the record, written ahead of Kafka").contains("log.cleaner.backoff.ms");
         long rolls = rig.eventCount(RestartStep.Event.RESTART_STARTED.reason);
@@ -226,6 +260,12 @@ class LiveConfigTest {
                 .containsEntry("compression.type", "lz4").containsKey("log.cleaner.io.max.bytes.per.second");
         assertThat(defaultsWritten()).isEqualTo("compression.type,log.cleaner.io.max.bytes.per.second");
         assertThat(rig.eventCount(RestartStep.Event.RESTART_STARTED.reason)).as("no roll for it").isEqualTo(rolls);
+    }
+
+    /** The message of a True {@code RestartBlocked=ConfigRefused}, or null. */
+    private static String refusal() throws Exception {
+        Condition c = rig.cluster().getStatus().condition(ConditionType.RestartBlocked);
+        return c != null && c.isTrue() && LiveConfig.CONFIG_REFUSED.equals(c.reason()) ? c.message() : null;
     }
 
     /** Whether status describes the spec as last edited. */
