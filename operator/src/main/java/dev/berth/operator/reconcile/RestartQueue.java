@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  * that they cannot take at run time ({@link LiveConfig}), every desired broker has a pod, and the
  * spec asks for no brokers to be added or removed ({@link #scaleWanted}: the scale steps go first,
  * and wait for any operation in flight). It lists
- * those brokers, lowest id first; each turn takes the first one not done that still needs it, and
+ * those brokers, lowest id first; each turn takes the first one not done that still needs it (a broker
+ * whose pod is not Ready before the others: {@link #next}), and
  * records the UID of the pod it found, so that a pod replaced by other hands during the turn (a
  * delete whose record was lost) is told from a spec edit undone. A broker on local storage whose
  * node is cordoned ({@link #heldByNode}) cannot restart until the uncordon, so the others go first;
@@ -119,21 +120,33 @@ final class RestartQueue {
     }
 
     /**
-     * The next broker of the operation that still needs its restart and is still desired, one that
-     * {@link #heldByNode} does not hold first; null when none is left.
+     * The next broker of the operation that still needs its restart and is still desired: one whose pod
+     * is there but not Ready first, then any other that {@link #heldByNode} does not hold, then a held
+     * one; null when none is left. A broker already down costs nothing more to restart, and only its
+     * restart can bring it back when its pod crash-loops on the old spec, while every other broker's
+     * restart waits for it to be back in the ISRs ({@link RestartGate}: one broker down at a time). So
+     * lowest id first would wait behind it for good. Example: brokers 0..2, broker 2 crash-looping (out
+     * of memory), memory raised in the spec: the roll lists [0, 1, 2] and takes 2 first.
      */
     static Integer next(StepContext ctx, OperationStatus op, Set<Integer> done, SortedMap<Integer, String> drift) {
         Set<Integer> held = heldByNode(ctx);
-        Integer first = null;
+        Map<Integer, V1Pod> pods = ctx.kube().podsByNodeId(Names.ROLE_BROKER);
+        Integer up = null;
+        Integer stays = null;
         for (int id : op.brokers()) {
-            if (!done.contains(id) && drift.containsKey(id) && ctx.desiredBrokers().contains(id)) {
-                if (!held.contains(id)) {
-                    return id;
-                }
-                first = first == null ? id : first;
+            if (done.contains(id) || !drift.containsKey(id) || !ctx.desiredBrokers().contains(id)) {
+                continue;
+            }
+            V1Pod pod = pods.get(id);
+            if (held.contains(id)) {
+                stays = stays == null ? id : stays;
+            } else if (pod != null && !KubeView.isTerminating(pod) && !KubeView.isReady(pod)) {
+                return id;
+            } else {
+                up = up == null ? id : up;
             }
         }
-        return first;
+        return up != null ? up : stays;
     }
 
     /**

@@ -400,6 +400,49 @@ class RollingRestartTest {
                 .hasSize(before.getOrDefault(0, 0) + 1);
     }
 
+    /**
+     * A broker already down whose pod needs the restart goes first. Every other broker's restart waits for
+     * it to be back in the ISRs (one broker down at a time), and only its own restart can bring it back when
+     * its pod crash-loops on the old spec; lowest id first waited behind it for good.
+     */
+    @Test
+    @Order(12)
+    void aBrokerAlreadyDownTakesTheFirstTurn() throws Exception {
+        List<Integer> ids = rig.cluster().getStatus().brokers().stream().map(dev.berth.operator.api.BrokerStatus::id)
+                .sorted().toList();
+        int first = ids.get(0);
+        int down = ids.get(ids.size() - 1);
+        String firstUid = pod(first).getMetadata().getUid();
+        String downUid = pod(down).getMetadata().getUid();
+        rig.glue().lose(down);
+        rig.glue().unready("broker", down, true); // as a kubelet says of a pod that crash-loops
+        try {
+            await("broker " + down + "'s pod reads not Ready").atMost(WAIT)
+                    .until(() -> !dev.berth.operator.observe.KubeView.isReady(pod(down)));
+            rig.patch("{\"spec\":{\"brokers\":{\"resources\":{\"limits\":{\"memory\":\"3Gi\"}}}}}");
+
+            await("the roll replaces broker " + down + "'s pod first").atMost(WAIT).until(() -> {
+                String uid = uidOrNull(down);
+                return uid != null && !uid.equals(downUid);
+            });
+            assertThat(pod(first).getMetadata().getUid()).as("broker " + first + " not restarted yet").isEqualTo(firstUid);
+        } finally {
+            rig.glue().unready("broker", down, false);
+            rig.glue().recover(down);
+        }
+        await("every broker rolled, the roll over").atMost(WAIT.multipliedBy(2)).until(() ->
+                rig.cluster().getStatus().operation() == null && !isTrue(ConditionType.PodsOutOfDate)
+                        && "3Gi".equals(memoryLimit(pod(first))) && rig.registered(down));
+    }
+
+    /** Broker {@code id}'s pod's UID, or null while it has none. */
+    private static String uidOrNull(int id) throws Exception {
+        return OperatorFixture.pods(rig.bed, DayTwoRig.NS, rig.name).stream()
+                .filter(p -> p.getMetadata().getName().equals(rig.name + "-broker-" + id)
+                        && p.getMetadata().getDeletionTimestamp() == null)
+                .map(p -> p.getMetadata().getUid()).findFirst().orElse(null);
+    }
+
     /** The pod's memory limit, or null. */
     private static String memoryLimit(V1Pod pod) {
         var r = pod.getSpec().getContainers().get(0).getResources();
