@@ -244,6 +244,11 @@ public final class ScaleDownStep implements OperationStep {
                     List.of(notBlocked()), Duration.ofMillis(500));
         }
         OperationStatus next = Reshuffle.submitted(op, DRAINING, pass, null);
+        String refused = Reshuffle.refusedMoves(pass);
+        if (refused != null) {
+            return Reshuffle.pausedByRefusal(ctx, next, DRAINING, ConditionType.ScaleDownBlocked,
+                    "Drain of brokers " + leaving, refused);
+        }
         return StepResult.of(Reshuffle.phase(next, DRAINING, draining(next)), AGAIN, notBlocked());
     }
 

@@ -123,6 +123,11 @@ public final class ScaleUpStep implements OperationStep {
             return StepResult.of(next == op ? op : Reshuffle.phase(next, PHASE, moving(next)), AGAIN, notBlocked());
         }
         OperationStatus next = Reshuffle.submitted(op, PHASE, pass, null);
+        String refused = Reshuffle.refusedMoves(pass);
+        if (refused != null) {
+            return Reshuffle.pausedByRefusal(ctx, next, PHASE, ConditionType.ScaleUpBlocked,
+                    "Scale-up onto brokers " + op.brokers(), refused);
+        }
         return new StepResult(true, Reshuffle.phase(next, PHASE, moving(next)), List.of(notBlocked()),
                 AGAIN);
     }
