@@ -31,7 +31,8 @@ import java.util.stream.Collectors;
  * <p><b>Goal:</b> a new image or configuration reaches the controllers without metadata ever
  * stopping: partition leaders keep failing over, brokers stay unfenced. <b>Constraints:</b> one
  * controller at a time; it starts only when no other operation is in flight and every controller
- * pod is Ready; every decision from a fresh {@code describeMetadataQuorum} (the leader's view).
+ * pod is Ready, but for those that need the restart themselves (they go first); every decision from
+ * a fresh {@code describeMetadataQuorum} (the leader's view).
  *
  * <p><b>Per controller c</b>, followers first and the quorum leader last ({@link QuorumSafety#order}):
  * <ol>
@@ -141,16 +142,23 @@ public final class ControllerRollStep implements OperationStep {
         return ctx.cluster().namespace() + "/" + ctx.cluster().name();
     }
 
-    /** A roll's first pass only records the operation: a start is never kept over a refused status write. */
+    /**
+     * A roll's first pass only records the operation: a start is never kept over a refused status write.
+     * It starts once every controller has a pod that is not being deleted, and every pod that is not
+     * Ready needs the restart itself: a controller that crash-loops on the old spec gets the fix only
+     * from the roll, so it goes first ({@link #order}).
+     */
     private static StepResult start(StepContext ctx, SortedMap<Integer, String> needed) throws Exception {
         Map<Integer, V1Pod> pods = ctx.kube().podsByNodeId(Names.ROLE_CONTROLLER);
-        boolean allReady = pods.size() >= ctx.cluster().getSpec().controllers().replicas()
-                && pods.values().stream().allMatch(p -> !KubeView.isTerminating(p) && KubeView.isReady(p));
-        if (needed.isEmpty() || !allReady) {
+        List<Integer> notReady = othersDown(pods, ctx.cluster().getSpec().controllers().replicas(), -1); // -1: none left out
+        boolean present = pods.size() >= ctx.cluster().getSpec().controllers().replicas()
+                && pods.values().stream().noneMatch(KubeView::isTerminating);
+        if (needed.isEmpty() || !present || !needed.keySet().containsAll(notReady)) {
             return StepResult.NOTHING;
         }
-        List<Integer> order = QuorumSafety.order(needed.keySet(), QuorumReader.read(ctx.admin()).leaderId());
-        String message = "Restarting controllers " + order + " one at a time, the quorum leader last.";
+        List<Integer> order = order(needed.keySet(), notReady, QuorumReader.read(ctx.admin()).leaderId());
+        String message = "Restarting controllers " + order + " one at a time, "
+                + (notReady.isEmpty() ? "" : "those down first (" + notReady + "), ") + "the quorum leader last.";
         OperationStatus op = new OperationStatus(TYPE, WAITING_SAFE, List.of(), null, null, null, null,
                 Reshuffle.now(ctx), message, Map.of(CONTROLLERS, join(order), CURRENT, Integer.toString(order.get(0))));
         ctx.event("Normal", Event.CONTROLLER_RESTART_STARTED.reason, message + " Why: " + needed.entrySet().stream()
@@ -193,6 +201,22 @@ public final class ControllerRollStep implements OperationStep {
         return StepResult.of(with(op, RESTARTING, "Controller " + c + "'s pod was deleted; it comes back with the"
                 + " current spec" + progress(op) + ".", Map.of(DELETED_POD, pod.getMetadata().getUid(),
                 DELETED_AT, Reshuffle.now(ctx))), SOON, notBlocked());
+    }
+
+    /**
+     * The roll's order: controllers whose pod is not Ready first (already down, restarting them costs the
+     * quorum nothing more), then the others followers first and the quorum leader last
+     * ({@link QuorumSafety#order}). Example: 1000..1002 to roll, 1002 not Ready, 1000 leads: [1002, 1001, 1000].
+     */
+    static List<Integer> order(java.util.Collection<Integer> needed, List<Integer> notReady, int leaderId) {
+        List<Integer> out = new java.util.ArrayList<>(new TreeSet<>(notReady));
+        out.retainAll(needed);
+        for (int id : QuorumSafety.order(needed, leaderId)) {
+            if (!out.contains(id)) {
+                out.add(id);
+            }
+        }
+        return out;
     }
 
     /**

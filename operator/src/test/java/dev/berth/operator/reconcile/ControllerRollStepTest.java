@@ -44,4 +44,16 @@ class ControllerRollStepTest {
                 .status(new V1PodStatus().phase("Running").conditions(java.util.List.of(
                         new V1PodCondition().type("Ready").status(ready ? "True" : "False"))));
     }
+
+    @Test
+    void controllersNotReadyGoFirstThenFollowersThenTheLeader() {
+        record Row(java.util.List<Integer> needed, java.util.List<Integer> notReady, int leader, java.util.List<Integer> order) {}
+        for (Row r : java.util.List.of(
+                new Row(java.util.List.of(1000, 1001, 1002), java.util.List.of(), 1000, java.util.List.of(1001, 1002, 1000)),
+                new Row(java.util.List.of(1000, 1001, 1002), java.util.List.of(1002), 1000, java.util.List.of(1002, 1001, 1000)),
+                new Row(java.util.List.of(1000, 1001, 1002), java.util.List.of(1000), 1000, java.util.List.of(1000, 1001, 1002)),
+                new Row(java.util.List.of(1001), java.util.List.of(1002), 1000, java.util.List.of(1001)))) { // 1002 needs none
+            assertThat(ControllerRollStep.order(r.needed(), r.notReady(), r.leader())).as("%s", r).isEqualTo(r.order());
+        }
+    }
 }

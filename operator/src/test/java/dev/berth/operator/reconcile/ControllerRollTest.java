@@ -281,6 +281,48 @@ class ControllerRollTest {
                 .isEqualTo(stopsBefore.getOrDefault(id, 0) + (id == first ? 1 : 0)));
     }
 
+    /**
+     * A controller already down (its pod not Ready, crash-looping on the old spec) when the spec is edited:
+     * the roll starts anyway, and takes it first, since only its restart gives it the fix. Before, a roll
+     * waited for every controller pod to be Ready, and never started.
+     */
+    @Test
+    @Order(7)
+    void aRollStartsWithAControllerThatIsDownAndTakesItFirst() throws Exception {
+        int leader = QuorumReader.read(rig.admin()).leaderId();
+        int down = leader == 1002 ? 1001 : 1002;
+        String uid = controllerPod(down).getMetadata().getUid();
+        rig.glue().loseController(down);
+        rig.glue().unready("controller", down, true);
+        try {
+            await("its pod reads not Ready").atMost(WAIT).until(() -> !dev.berth.operator.observe.KubeView.isReady(
+                    controllerPod(down)));
+            rig.patch("{\"spec\":{\"image\":\"apache/kafka:9.9.10\"}}");
+
+            await("a roll of controllers " + down + " first, whose pod is replaced").atMost(WAIT).until(() -> {
+                OperationStatus op = rig.cluster().getStatus().operation();
+                V1Pod now = podOrNull(down);
+                return op != null && ControllerRollStep.TYPE.equals(op.type())
+                        && op.details().get(ControllerRollStep.CONTROLLERS).startsWith(down + ",")
+                        && now != null && !uid.equals(now.getMetadata().getUid());
+            });
+        } finally {
+            rig.glue().unready("controller", down, false);
+            rig.glue().recoverController(down);
+        }
+        await("every controller on the new image, the roll over").atMost(WAIT.multipliedBy(2)).until(() ->
+                rig.cluster().getStatus().operation() == null && !rig.isTrue(ConditionType.PodsOutOfDate)
+                        && "apache/kafka:9.9.10".equals(podImage(1000)) && "apache/kafka:9.9.10".equals(podImage(1001))
+                        && "apache/kafka:9.9.10".equals(podImage(1002)));
+        assertThat(QuorumReader.read(rig.admin()).voterIds()).containsExactly(1000, 1001, 1002);
+    }
+
+    /** Controller {@code id}'s pod's image, or null while it has no pod. */
+    private static String podImage(int id) throws Exception {
+        V1Pod pod = podOrNull(id);
+        return pod == null ? null : pod.getSpec().getContainers().get(0).getImage();
+    }
+
     /** Controller id to its status row's quorum word. */
     private static Map<Integer, String> quorumWords() throws Exception {
         Map<Integer, String> out = new java.util.TreeMap<>();
