@@ -144,7 +144,8 @@ public final class ExtenderServer implements AutoCloseable {
         /** At least 1 and at most {@link #MAX_BODY_BYTES}. */
         public Builder maxBodyBytes(long maxBodyBytes) {
             if (maxBodyBytes < 1 || maxBodyBytes > MAX_BODY_BYTES) {
-                throw new IllegalArgumentException("maxBodyBytes must be between 1 and " + MAX_BODY_BYTES + ", got " + maxBodyBytes);
+                throw new IllegalArgumentException("maxBodyBytes must be between 1 and " + MAX_BODY_BYTES + ", got "
+                        + maxBodyBytes);
             }
             this.maxBodyBytes = maxBodyBytes;
             return this;

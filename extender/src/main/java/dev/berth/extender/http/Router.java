@@ -226,7 +226,8 @@ final class Router implements HttpHandler {
             }
         } catch (IOException e) {
             // Undertow's words, e.g. "UT000042: Could not decode trailers in HTTP request"
-            throw new BodyUnreadable("malformed request body: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            throw new BodyUnreadable("malformed request body: "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
         byte[] body = out.toByteArray();
         return new Body(body, body.length);
@@ -282,7 +283,8 @@ final class Router implements HttpHandler {
         }
 
         static BodyUnreadable shortOf(int read, long declared) {
-            return new BodyUnreadable("request body ended before its Content-Length (" + read + " of " + declared + " bytes)");
+            return new BodyUnreadable("request body ended before its Content-Length (" + read + " of " + declared
+                    + " bytes)");
         }
     }
 

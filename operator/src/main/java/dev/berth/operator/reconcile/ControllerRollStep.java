@@ -150,9 +150,9 @@ public final class ControllerRollStep implements OperationStep {
      */
     private static StepResult start(StepContext ctx, SortedMap<Integer, String> needed) throws Exception {
         Map<Integer, V1Pod> pods = ctx.kube().podsByNodeId(Names.ROLE_CONTROLLER);
-        List<Integer> notReady = othersDown(pods, ctx.cluster().getSpec().controllers().replicas(), -1); // -1: none left out
-        boolean present = pods.size() >= ctx.cluster().getSpec().controllers().replicas()
-                && pods.values().stream().noneMatch(KubeView::isTerminating);
+        int replicas = ctx.cluster().getSpec().controllers().replicas();
+        List<Integer> notReady = othersDown(pods, replicas, -1); // -1: none left out
+        boolean present = pods.size() >= replicas && pods.values().stream().noneMatch(KubeView::isTerminating);
         if (needed.isEmpty() || !present || !needed.keySet().containsAll(notReady)) {
             return StepResult.NOTHING;
         }

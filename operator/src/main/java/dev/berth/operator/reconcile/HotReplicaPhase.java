@@ -44,12 +44,12 @@ import org.slf4j.LoggerFactory;
  * planned list (someone else moved it), or whose planned brokers are not all registered while Kafka runs
  * no move of it, is left (a move in flight stays in flight: ending the phase beside it would leave it
  * running with its throttles on); the rest go to {@link ReassignmentExecutor#advance}, which submits,
- * elects the new leader and clears the throttles when all are done. When every kept move is done, the operation ends with an Event
- * {@value #MOVED}. Setting the mode to something else, asking for a scale, or a broker or controller to
+ * elects the new leader and clears the throttles when all are done. When every kept move is done, the
+ * operation ends with an Event {@value #MOVED}. Setting the mode to something else, asking for a scale, or a broker or controller to
  * move off a cordoned node ({@link RestartQueue#cordonMoveWanted}), or moves still unfinished at the
- * phase's deadline ({@link #allowance}: three times their bytes at the throttle; a Warning), stops it: the
- * moves Kafka runs toward the planned lists are cancelled and their partitions put back as they were ({@link MoveCancel}: no data is lost, the old
- * replicas never left), nothing new is submitted, the throttles are cleared and the operation ends. A
+ * phase's deadline ({@link #allowance}: three times their bytes at the throttle; a Warning), stops it:
+ * the moves Kafka runs toward the planned lists are cancelled and their partitions put back as they
+ * were ({@link MoveCancel}: no data is lost, the old replicas never left), nothing new is submitted, the throttles are cleared and the operation ends. A
  * scale, or a node drain (whose evictions wait for the leader-aware move), does not wait for hours of
  * throttled copying; an image edit or placement drift does, as nothing outside waits for it.
  *
@@ -219,7 +219,8 @@ final class HotReplicaPhase {
     static Duration allowance(long bytes, long throttle) {
         long rate = throttle > 0 ? throttle : dev.berth.operator.api.RebalanceSpec.DEFAULT_THROTTLE;
         long seconds = (Math.max(0, bytes) + rate - 1) / rate;
-        Duration scaled = Duration.ofSeconds(Math.min(seconds, Long.MAX_VALUE / 1000 / ALLOWANCE_FACTOR) * ALLOWANCE_FACTOR);
+        long capped = Math.min(seconds, Long.MAX_VALUE / 1000 / ALLOWANCE_FACTOR); // a Duration holds that many
+        Duration scaled = Duration.ofSeconds(capped * ALLOWANCE_FACTOR);
         return scaled.compareTo(MIN_ALLOWANCE) < 0 ? MIN_ALLOWANCE : scaled;
     }
 
@@ -286,7 +287,8 @@ final class HotReplicaPhase {
                 either.addAll(target);
                 boolean recounted = !running.contains(name) && p != null && p.replicas().size() != target.size();
                 if (p == null || target.isEmpty() || from.size() != target.size() || recounted && waitedEnough
-                        || !either.containsAll(p.replicas()) || !running.contains(name) && !registered.containsAll(target)) {
+                        || !either.containsAll(p.replicas())
+                        || !running.contains(name) && !registered.containsAll(target)) {
                     left.add(name);
                 } else if (recounted) {
                     settling.add(name);

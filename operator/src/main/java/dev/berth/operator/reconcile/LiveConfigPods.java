@@ -34,7 +34,8 @@ final class LiveConfigPods {
         Map<Integer, V1Pod> pods = ctx.kube().podsByNodeId(Names.ROLE_BROKER);
         for (int id : ctx.desiredBrokers()) {
             V1Pod pod = pods.get(id);
-            String hash = pod == null || KubeView.isTerminating(pod) ? null : KubeView.annotation(pod, Names.ANN_CONFIG_HASH);
+            String hash = pod == null || KubeView.isTerminating(pod) ? null
+                    : KubeView.annotation(pod, Names.ANN_CONFIG_HASH);
             if (hash == null || hash.equals(want)) {
                 continue;
             }

@@ -264,7 +264,8 @@ public final class ScaleDownStep implements OperationStep {
      * drain finished and a new broker was created to take the data back: every byte moved twice.
      */
     private static StepResult callOff(StepContext ctx, OperationStatus op, Set<Integer> back) throws Exception {
-        MoveCancel.Step undo = MoveCancel.step(ctx.admin(), (tp, r) -> r.removingReplicas().stream().anyMatch(back::contains),
+        MoveCancel.Step undo = MoveCancel.step(ctx.admin(),
+                (tp, r) -> r.removingReplicas().stream().anyMatch(back::contains),
                 op.details(), ctx.clock().instant());
         if (!undo.over()) {
             String doing = undo.doing("moves off brokers " + back + " (the spec wants them again)");

@@ -143,7 +143,8 @@ public final class ScaleUpStep implements OperationStep {
      */
     private static StepResult abandon(StepContext ctx, OperationStatus op, Set<Integer> dropped, String why)
             throws Exception {
-        MoveCancel.Step undo = MoveCancel.step(ctx.admin(), (tp, r) -> r.addingReplicas().stream().anyMatch(dropped::contains),
+        MoveCancel.Step undo = MoveCancel.step(ctx.admin(),
+                (tp, r) -> r.addingReplicas().stream().anyMatch(dropped::contains),
                 op.details(), ctx.clock().instant());
         if (!undo.over()) {
             String doing = undo.doing("moves onto brokers " + dropped + " (the spec no longer wants them)");
