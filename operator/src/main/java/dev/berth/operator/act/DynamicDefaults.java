@@ -78,16 +78,22 @@ public final class DynamicDefaults {
         this.admin = admin;
     }
 
-    /** Kafka refused the values themselves (a bad value, a policy): a restart would not take them either. */
-    public static final class Refused extends Exception {
-        /** The keys of the refused write: those set, and those deleted. */
+    /** A write Kafka refused, with the keys it concerned: those set, and those deleted. */
+    public abstract static class RefusedKeys extends Exception {
         public final SortedSet<String> set;
         public final SortedSet<String> delete;
 
-        public Refused(String message, Throwable cause, Set<String> set, Set<String> delete) {
+        RefusedKeys(String message, Throwable cause, Set<String> set, Set<String> delete) {
             super(message, cause);
             this.set = new TreeSet<>(set);
             this.delete = new TreeSet<>(delete);
+        }
+    }
+
+    /** Kafka refused the values themselves (a bad value, a policy): a restart would not take them either. */
+    public static final class Refused extends RefusedKeys {
+        public Refused(String message, Throwable cause, Set<String> set, Set<String> delete) {
+            super(message, cause, set, delete);
         }
     }
 
@@ -102,15 +108,9 @@ public final class DynamicDefaults {
      * Kafka refused to move these keys this far from the values the brokers run, which their files
      * would take: a restart applies them. The rest of the write was taken.
      */
-    public static final class BoundAtRunTime extends Exception {
-        /** The keys refused: those set, and those deleted. */
-        public final SortedSet<String> set;
-        public final SortedSet<String> delete;
-
+    public static final class BoundAtRunTime extends RefusedKeys {
         public BoundAtRunTime(String message, Throwable cause, Set<String> set, Set<String> delete) {
-            super(message, cause);
-            this.set = new TreeSet<>(set);
-            this.delete = new TreeSet<>(delete);
+            super(message, cause, set, delete);
         }
     }
 

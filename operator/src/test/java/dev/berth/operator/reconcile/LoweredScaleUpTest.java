@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * <p>Before, the scale-up ran to its end (every byte of broker 3's share copied), and the scale-down
  * that followed drained the same bytes back off broker 3. Now the moves onto it are cancelled and
  * put back as they were ({@code ScaleUpAbandoned}), and the scale-down removes broker 3 while it
- * holds nothing: every partition ends exactly as before, order included.
+ * holds nothing: every partition ends on the brokers it had.
  */
 class LoweredScaleUpTest {
     static final Map<Integer, String> RACKS = Map.of(0, "a", 1, "b", 2, "c", 3, "a");
@@ -54,8 +54,13 @@ class LoweredScaleUpTest {
 
         assertThat(rig.eventReasons()).contains(ScaleEvent.SCALE_UP_ABANDONED.reason())
                 .doesNotContain(ScaleEvent.SCALE_UP_BALANCED.reason());
-        assertThat(rig.replicas("orders")).as("nothing moved twice: every partition as before, order included")
-                .isEqualTo(before);
+        // nothing moved twice: every partition on the brokers it had. The order is put back for the moves that
+        // were cancelled (MoveCancelTest pins that); a pure reorder the plan's first batch finished before the
+        // call-off stays, as MoveCancel says, so the order is not compared here (a CI run met such a batch)
+        Map<Integer, List<Integer>> after = rig.replicas("orders");
+        assertThat(after.keySet()).isEqualTo(before.keySet());
+        before.forEach((p, replicas) -> assertThat(new java.util.TreeSet<>(after.get(p))).as("orders-" + p + " " + after.get(p))
+                .isEqualTo(new java.util.TreeSet<>(replicas)));
         await("every partition led by its preferred replica").atMost(WAIT).until(() -> rig.notLedByPreferred("orders").isEmpty());
         assertThat(rig.throttles()).isEmpty();
         for (int p = 0; p < 6; p++) {
