@@ -112,14 +112,10 @@ class HotReplicaMovesTest {
     @Test
     @Order(3)
     void movesThatCannotCatchUpAreCalledOffAtTheirDeadline() throws Exception {
-        rig.patch("{\"spec\":{\"rebalance\":{\"throttleBytesPerSec\":1000,\"hotPartitions\":{\"mode\":\"Replicas\"}}}}");
-        rig.advance(HotPartitionStep.COOL_DOWN.plusMinutes(1)); // case 2's stop started a cool-down
         int ended = messages(HotReplicaPhase.MOVED).size();
-        await("replica moves run in Kafka, with a deadline").atMost(WAIT).until(() -> {
-            OperationStatus op = rig.cluster().getStatus().operation();
-            return op != null && HotReplicaPhase.PHASE.equals(op.phase()) && !running().isEmpty()
-                    && op.details().containsKey(HotReplicaPhase.DEADLINE);
-        });
+        throttledMovesRun();
+        await("the deadline in status").atMost(WAIT).until(() -> rig.cluster().getStatus().operation() != null
+                && rig.cluster().getStatus().operation().details().containsKey(HotReplicaPhase.DEADLINE));
         java.time.Instant deadline = java.time.Instant.parse(
                 rig.cluster().getStatus().operation().details().get(HotReplicaPhase.DEADLINE));
         // at least 4 MB a move at 1 KB/s, three times over: hours, not the 15 min floor
@@ -150,13 +146,8 @@ class HotReplicaMovesTest {
     @Test
     @Order(4)
     void aCordonStopsTheRunningMovesAndTheBrokerMovesOff() throws Exception {
-        rig.patch("{\"spec\":{\"rebalance\":{\"throttleBytesPerSec\":1000,\"hotPartitions\":{\"mode\":\"Replicas\"}}}}");
-        rig.advance(HotPartitionStep.COOL_DOWN.plusMinutes(1)); // case 2's stop started a cool-down
         int ended = messages(HotReplicaPhase.MOVED).size();
-        await("replica moves run in Kafka, throttled").atMost(WAIT).until(() -> {
-            OperationStatus op = rig.cluster().getStatus().operation();
-            return op != null && HotReplicaPhase.PHASE.equals(op.phase()) && !running().isEmpty();
-        });
+        throttledMovesRun();
         assertThat(node(2)).isEqualTo("n2");
 
         rig.cordon("n2", true);
@@ -231,6 +222,19 @@ class HotReplicaMovesTest {
                 || pair.values().stream().anyMatch(r -> !new TreeSet<>(r).equals(Set.of(0, 1)));
         assertThat(moved).as("some replica left broker 0: solo %s, pair %s", rig.replicas("solo"), pair).isTrue();
         assertThat(rig.throttles()).as("cleared when done").isEmpty();
+    }
+
+    /**
+     * Mode Replicas at 1 KB/s, against 100 KB/s of produce (the new replicas never catch up), once the
+     * cool-down the last case's stop started is over: returns once the phase runs its moves in Kafka.
+     */
+    private static void throttledMovesRun() throws Exception {
+        rig.patch("{\"spec\":{\"rebalance\":{\"throttleBytesPerSec\":1000,\"hotPartitions\":{\"mode\":\"Replicas\"}}}}");
+        rig.advance(HotPartitionStep.COOL_DOWN.plusMinutes(1));
+        await("replica moves run in Kafka, throttled").atMost(WAIT).until(() -> {
+            OperationStatus op = rig.cluster().getStatus().operation();
+            return op != null && HotReplicaPhase.PHASE.equals(op.phase()) && !running().isEmpty();
+        });
     }
 
     /** Awaits {@code condition}; on a timeout, the failure says where the operation and Kafka stood. */
