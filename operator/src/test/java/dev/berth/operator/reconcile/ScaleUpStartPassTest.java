@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * batch submitted in it was in Kafka with no record: its throttles were never cleared, and the next pass
  * found the new broker no longer empty and never planned the rest of the spread.
  *
- * <p>Real KRaft brokers ({@link OneNewBroker}): broker 0 holds every partition of {@code orders}, broker 1
+ * <p>Real KRaft brokers ({@link TwoBrokerPass#oneNew}): broker 0 holds every partition of {@code orders}, broker 1
  * is new and empty, and the spec wants both. The step runs as the pass would, from a fresh observation.
  */
 class ScaleUpStartPassTest {
@@ -24,7 +24,7 @@ class ScaleUpStartPassTest {
         try (KafkaTestCluster kafka = KafkaTestCluster.builder().broker(0, "a").broker(1, "b").start()) {
             StepEvents events = new StepEvents();
 
-            StepResult r = OneNewBroker.on(kafka).pass(kafka.admin(), null, events);
+            StepResult r = TwoBrokerPass.oneNew(kafka).pass(kafka.admin(), null, events);
 
             OperationStatus op = r.operation();
             assertThat(op.type()).isEqualTo(OperationStatus.SCALE_UP);
