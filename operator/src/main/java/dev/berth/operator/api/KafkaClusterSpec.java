@@ -55,4 +55,8 @@ public record KafkaClusterSpec(
     public KafkaClusterSpec withControllers(ControllersSpec c) {
         return new KafkaClusterSpec(kafkaVersion, image, config, c, brokers, placement, rebalance);
     }
+
+    public KafkaClusterSpec withRebalance(RebalanceSpec r) {
+        return new KafkaClusterSpec(kafkaVersion, image, config, controllers, brokers, placement, r);
+    }
 }

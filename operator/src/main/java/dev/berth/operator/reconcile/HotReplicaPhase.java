@@ -47,7 +47,9 @@ import org.slf4j.LoggerFactory;
  * elects the new leader and clears the throttles when all are done. When every kept move is done, the
  * operation ends with an Event {@value #MOVED}. Setting the mode to something else, asking for a scale, or a broker or controller to
  * move off a cordoned node ({@link RestartQueue#cordonMoveWanted}), or moves still unfinished at the
- * phase's deadline ({@link #allowance}: three times their bytes at the throttle; a Warning), stops it:
+ * phase's deadline ({@link #allowance}: three times their bytes at the throttle; a Warning), or Kafka
+ * refusing every move a pass submits and running none ({@link Reshuffle#refusedMoves}: the operator lacks
+ * Alter on the cluster, say; a Warning with Kafka's words, rather than asking again until the deadline), stops it:
  * the moves Kafka runs toward the planned lists are cancelled and their partitions put back as they
  * were ({@link MoveCancel}: no data is lost, the old replicas never left), nothing new is submitted, the throttles are cleared and the operation ends. A
  * scale, or a node drain (whose evictions wait for the leader-aware move), does not wait for hours of
@@ -66,7 +68,10 @@ final class HotReplicaPhase {
      */
     static final String TARGETS = "replicaTargets";
     static final String ORIGINS = MoveCancel.ORIGINS;
-    /** Event reason when the phase ends: Normal when every planned move is done, else a Warning. */
+    /**
+     * Event reason when the phase ends: a Warning when Kafka refused every move or the moves overran their
+     * {@link #DEADLINE}, else Normal (done, or stopped for a spec change, a scale or a cordon).
+     */
     static final String MOVED = "HotReplicasMoved";
     private static final Duration AGAIN = Duration.ofSeconds(2);
     private static final Duration SOON = Duration.ofMillis(500);
@@ -143,8 +148,12 @@ final class HotReplicaPhase {
         op = Reshuffle.withDetails(op, details);
         ExecutionPolicy policy = new ExecutionPolicy(throttle, ExecutionPolicy.DEFAULT.maxPartitionsInFlight());
         ReassignmentProgress progress = new ReassignmentExecutor(ctx.admin(), policy).advance(kept.moves());
+        String refused = Reshuffle.refusedMoves(progress);
+        if (refused != null) {
+            return stop(ctx, op, refused, ended);
+        }
         if (!progress.errors().isEmpty()) {
-            LOG.info("hot replicas of {}: Kafka refused {}", ctx.cluster().getMetadata().getName(), progress.errors());
+            LOG.warn("hot replicas of {}: Kafka refused {}", ctx.cluster().getMetadata().getName(), progress.errors());
         }
         if (progress.complete()) {
             OperatorMetrics.HOT_REPLICA_MOVES.inc(kept.moves().size());
@@ -174,7 +183,8 @@ final class HotReplicaPhase {
                     + undo.doing("replica moves")), details), SOON);
         }
         Reshuffle.clearThrottlesIfIdle(ctx.admin(), new KafkaObserver(ctx.admin(), ctx.clock()).snapshot());
-        return end(ctx, why.startsWith(OVERDUE) ? "Warning" : "Normal", "Stopped: " + why + "; the moves Kafka was"
+        boolean failed = why.startsWith(OVERDUE) || why.startsWith(Reshuffle.REFUSED);
+        return end(ctx, failed ? "Warning" : "Normal", "Stopped: " + why + "; the moves Kafka was"
                 + " running are cancelled and their partitions put back; what moved before stays moved.", ended);
     }
 

@@ -132,6 +132,8 @@ final class Reshuffle {
 
     /** Condition reason when Kafka refused every move a pass submitted and none runs. */
     static final String MOVES_REFUSED = "MovesRefused";
+    /** How {@link #refusedMoves} begins. */
+    static final String REFUSED = "Kafka refuses the data moves (";
 
     /**
      * What Kafka said when it refused every move this pass submitted and none runs, or null (some run:
@@ -140,8 +142,7 @@ final class Reshuffle {
      * "Kafka refuses the data moves (4 partitions): orders-0: reassign ClusterAuthorizationException; ...".
      * A plan that meets a list still lagging ("planned 2 replicas, Kafka lists 3") is no refusal.
      */
-    static String refusedMoves(Pass pass) {
-        ReassignmentProgress p = pass.progress();
+    static String refusedMoves(ReassignmentProgress p) {
         if (p == null || p.inFlight() > 0) {
             return null;
         }
@@ -149,7 +150,7 @@ final class Reshuffle {
         if (refused.isEmpty()) {
             return null;
         }
-        return "Kafka refuses the data moves (" + refused.size() + " partitions): "
+        return REFUSED + refused.size() + " partitions): "
                 + String.join("; ", refused.subList(0, Math.min(3, refused.size()))) + (refused.size() > 3 ? "; ..." : "");
     }
 

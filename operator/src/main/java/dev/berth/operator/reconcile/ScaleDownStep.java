@@ -244,7 +244,7 @@ public final class ScaleDownStep implements OperationStep {
                     List.of(notBlocked()), Duration.ofMillis(500));
         }
         OperationStatus next = Reshuffle.submitted(op, DRAINING, pass, null);
-        String refused = Reshuffle.refusedMoves(pass);
+        String refused = Reshuffle.refusedMoves(pass.progress());
         if (refused != null) {
             return Reshuffle.pausedByRefusal(ctx, next, DRAINING, ConditionType.ScaleDownBlocked,
                     "Drain of brokers " + leaving, refused);

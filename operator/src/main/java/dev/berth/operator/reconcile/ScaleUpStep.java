@@ -123,7 +123,7 @@ public final class ScaleUpStep implements OperationStep {
             return StepResult.of(next == op ? op : Reshuffle.phase(next, PHASE, moving(next)), AGAIN, notBlocked());
         }
         OperationStatus next = Reshuffle.submitted(op, PHASE, pass, null);
-        String refused = Reshuffle.refusedMoves(pass);
+        String refused = Reshuffle.refusedMoves(pass.progress());
         if (refused != null) {
             return Reshuffle.pausedByRefusal(ctx, next, PHASE, ConditionType.ScaleUpBlocked,
                     "Scale-up onto brokers " + op.brokers(), refused);

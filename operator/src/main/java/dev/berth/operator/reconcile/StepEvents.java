@@ -41,6 +41,11 @@ public final class StepEvents {
         return pending.stream().map(Pending::reason).toList();
     }
 
+    /** Types ({@code Normal}, {@code Warning}) queued so far, in order (for tests). */
+    public List<String> types() {
+        return pending.stream().map(Pending::type).toList();
+    }
+
     /** Messages queued so far, in order (for tests). */
     public List<String> messages() {
         return pending.stream().map(Pending::message).toList();

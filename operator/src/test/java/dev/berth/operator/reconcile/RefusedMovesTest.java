@@ -3,6 +3,10 @@ package dev.berth.operator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.operator.api.Condition;
+import dev.berth.operator.api.HotPartitionsSpec;
+import dev.berth.operator.api.KafkaCluster;
+import dev.berth.operator.api.RebalanceSpec;
+import dev.berth.operator.plan.BatchOrigins;
 import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.OperationStatus;
 import dev.berth.testbed.kafka.KafkaAwait;
@@ -48,6 +52,44 @@ class RefusedMovesTest {
             assertThat(KafkaAwait.get(kafka.admin().describeTopics(java.util.List.of("orders")).allTopicNames())
                     .get("orders").partitions()).allSatisfy(p -> assertThat(p.replicas()).extracting(n -> n.id())
                             .containsExactly(1));
+        }
+    }
+
+    /**
+     * Hot replica moves are a pass of their own: there, Kafka refusing every move stops the phase at once
+     * with a Warning in Kafka's words (nothing runs, so nothing is cancelled), instead of asking again until
+     * the phase's deadline, a quarter of an hour or more later.
+     */
+    @Test
+    void hotReplicaMovesKafkaRefusesStopAtOnceWithAWarning() throws Exception {
+        try (KafkaTestCluster kafka = KafkaTestCluster.builder().broker(0, "a").broker(1, "b").start();
+                Admin redirected = new ToBroker99(kafka.bootstrapServers(), 1)) {
+            TwoBrokerPass two = TwoBrokerPass.oneNew(kafka);
+            KafkaCluster replicasMode = new KafkaCluster(two.cluster().getMetadata(), two.cluster().getSpec()
+                    .withRebalance(new RebalanceSpec(null, null, new HotPartitionsSpec(HotPartitionsSpec.Mode.Replicas,
+                            null, null), null)));
+            java.util.concurrent.atomic.AtomicInteger ended = new java.util.concurrent.atomic.AtomicInteger();
+            TwoBrokerPass hot = new TwoBrokerPass(kafka, replicasMode, two.kube(), two.desired(),
+                    ctx -> HotReplicaPhase.pass(ctx, ctx.operation(), ended::incrementAndGet));
+            Map<String, String> details = new HashMap<>(Map.of(HotReplicaPhase.TARGETS,
+                    BatchOrigins.encode(Map.of("orders-0", java.util.List.of(1), "orders-1", java.util.List.of(1))),
+                    HotReplicaPhase.ORIGINS,
+                    BatchOrigins.encode(Map.of("orders-0", java.util.List.of(0), "orders-1", java.util.List.of(0)))));
+            OperationStatus moving = HotReplicaPhase.enter(new OperationStatus(HotPartitionStep.TYPE, "x",
+                    java.util.List.of(0), null, null, 0, 2, "2026-11-28T09:00:00Z", "", details), "Moving replicas.");
+            StepEvents events = new StepEvents();
+
+            StepResult r = hot.pass(redirected, moving, events);
+
+            assertThat(r.operation()).as("the operation ended").isNull();
+            assertThat(ended.get()).isEqualTo(1);
+            assertThat(events.reasons()).containsExactly(HotReplicaPhase.MOVED);
+            assertThat(events.types()).containsExactly("Warning");
+            assertThat(events.messages()).singleElement().asString()
+                    .startsWith("Stopped: Kafka refuses the data moves (2 partitions): orders-")
+                    .contains(": reassign ").endsWith("; the moves Kafka was running are cancelled and their partitions"
+                            + " put back; what moved before stays moved.");
+            assertThat(KafkaAwait.get(kafka.admin().listPartitionReassignments().reassignments())).isEmpty();
         }
     }
 
