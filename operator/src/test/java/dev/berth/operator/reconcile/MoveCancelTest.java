@@ -116,4 +116,43 @@ class MoveCancelTest {
         assertThat(fresh.details()).as("an unreadable start is a wait starting now")
                 .containsEntry(MoveCancel.WAITED, "2026-11-27T04:00:00Z");
     }
+
+    /**
+     * A KafkaCluster deleted during hot replica moves ({@link StoppedOperations#deleted}): its recorded move of
+     * {@code hotdel-0} toward the planned [1] is cancelled; {@code hotdel-1}, planned to [1] as well but moved
+     * by another tool toward [2], is not the operator's, and runs on.
+     */
+    @Test
+    void aDeletedClustersHotMovesAreCancelledButAnotherToolsMoveOfAPlannedPartitionIsNot() throws Exception {
+        KafkaAwait.createTopic(KAFKA.admin(), "hotdel", Map.of(0, List.of(0), 1, List.of(0)));
+        for (int p = 0; p < 2; p++) {
+            KafkaRecords.produce(KAFKA.bootstrapServers(), "hotdel", p, 0, 2400, 500); // 1.2 MB: the throttle holds it
+        }
+        new ReassignmentExecutor(KAFKA.admin(), new ExecutionPolicy(20_000, 10)).advance(List.of(
+                new Move("hotdel", 0, List.of(0), List.of(1), MoveReason.HOT_REPLICA, 1_200_000),
+                new Move("hotdel", 1, List.of(0), List.of(2), MoveReason.HOT_REPLICA, 1_200_000)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> running("hotdel").size() == 2);
+        Map<String, String> details = Map.of(
+                MoveCancel.ORIGINS, BatchOrigins.encode(Map.of("hotdel-0", List.of(0), "hotdel-1", List.of(0))),
+                HotReplicaPhase.TARGETS, BatchOrigins.encode(Map.of("hotdel-0", List.of(1), "hotdel-1", List.of(1))));
+        dev.berth.operator.api.OperationStatus op = new dev.berth.operator.api.OperationStatus(HotPartitionStep.TYPE,
+                HotReplicaPhase.PHASE, List.of(0), 0L, 2_400_000L, 0, 2, "2026-11-28T10:00:00Z", "Moving replicas.", details);
+
+        StoppedOperations.deleted("kafka/hot", op, KAFKA.admin(),
+                new dev.berth.operator.observe.KafkaObserver(KAFKA.admin(), java.time.Clock.systemUTC()).observe());
+
+        await("the operator's move cancelled").atMost(Duration.ofSeconds(10)).until(() -> !running("hotdel").contains(0));
+        assertThat(running("hotdel")).as("another tool's move runs on").containsExactly(1);
+        assertThat(KafkaAwait.ids(KafkaAwait.describeTopic(KAFKA.admin(), "hotdel").partitions().get(0).replicas()))
+                .containsExactly(0);
+        MoveCancel.cancel(KAFKA.admin(), List.of(new org.apache.kafka.common.TopicPartition("hotdel", 1)));
+    }
+
+    /** Partitions of {@code topic} Kafka is reassigning. */
+    private static java.util.Set<Integer> running(String topic) throws Exception {
+        java.util.Set<Integer> out = new java.util.TreeSet<>();
+        KAFKA.admin().listPartitionReassignments().reassignments().get().keySet().stream()
+                .filter(tp -> tp.topic().equals(topic)).forEach(tp -> out.add(tp.partition()));
+        return out;
+    }
 }
