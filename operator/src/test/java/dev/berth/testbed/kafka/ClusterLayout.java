@@ -69,6 +69,8 @@ final class ClusterLayout {
     final List<ControllerSlot> controllers;
     final int initialBrokerCount;
     final Map<String, String> brokerOverrides;
+    /** Set before the controllers start ({@link KafkaClusterBuilder#controllerConfig}). */
+    volatile Map<String, String> controllerOverrides = Map.of();
     private final Map<Integer, BrokerSlot> brokers = new LinkedHashMap<>();
 
     ClusterLayout(int controllerId, int initialBrokerCount, Map<String, String> brokerOverrides) {
@@ -137,7 +139,9 @@ final class ClusterLayout {
 
     Properties controllerProperties(int id) {
         ControllerSlot slot = controller(id);
-        return KafkaNodeProperties.controller(id, slot.port, slot.dir, quorumVoters());
+        Properties p = KafkaNodeProperties.controller(id, slot.port, slot.dir, quorumVoters());
+        controllerOverrides.forEach(p::setProperty);
+        return p;
     }
 
     Properties brokerProperties(int id) {

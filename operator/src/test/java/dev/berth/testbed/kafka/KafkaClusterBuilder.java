@@ -25,6 +25,7 @@ public final class KafkaClusterBuilder {
     int controllerCount = 1;
     final Map<Integer, String> brokers = new LinkedHashMap<>();
     final Map<String, String> brokerOverrides = new LinkedHashMap<>();
+    final Map<String, String> controllerOverrides = new LinkedHashMap<>();
 
     KafkaClusterBuilder() {
     }
@@ -62,6 +63,12 @@ public final class KafkaClusterBuilder {
         return this;
     }
 
+    /** A controller setting applied after the bed's (in-process only). */
+    public KafkaClusterBuilder controllerConfig(String key, String value) {
+        controllerOverrides.put(key, value);
+        return this;
+    }
+
     /**
      * Starts the cluster in this JVM and waits until every broker is registered and unfenced. Zero
      * brokers is allowed (the controller alone, brokers come later with {@code addBroker}, as pods of
@@ -81,6 +88,9 @@ public final class KafkaClusterBuilder {
         }
         if (controllerCount != 1) {
             throw new IllegalArgumentException("a forked test cluster has one controller");
+        }
+        if (!controllerOverrides.isEmpty()) {
+            throw new IllegalArgumentException("controllerConfig is for in-process clusters");
         }
         return ForkedKafkaCluster.start(this);
     }

@@ -66,6 +66,7 @@ public final class KafkaTestCluster implements AutoCloseable {
         KafkaExitGuard.install();
         KafkaTestCluster cluster = new KafkaTestCluster(
                 new ClusterLayout(spec.controllerId, spec.controllerCount, spec.brokers.size(), spec.brokerOverrides));
+        cluster.layout.controllerOverrides = Map.copyOf(spec.controllerOverrides);
         try {
             spec.brokers.forEach(cluster.layout::addBroker);
             cluster.layout.controllers.forEach(c -> cluster.layout.format(c.id, c.dir));

@@ -15,8 +15,8 @@ import java.util.UUID;
  * script every pod runs.
  *
  * <p>Role files hold what is the same for every pod of the role: roles, listeners, the fixed
- * controller quorum ({@code controller.quorum.voters}, ids 1000+), the data dir, and (brokers only)
- * {@code spec.config} sorted by key. The start script appends what differs per pod ({@code node.id},
+ * controller quorum ({@code controller.quorum.voters}, ids 1000+), the data dir, and {@code spec.config}
+ * sorted by key (controllers: only its {@link #CONTROLLER_KEYS}). The start script appends what differs per pod ({@code node.id},
  * {@code advertised.listeners}, {@code broker.rack} from the downward API), formats the data dir once
  * and execs Kafka. Example for cluster {@code demo} in namespace {@code kafka} with one controller:
  *
@@ -136,14 +136,35 @@ public final class DesiredConfigMap {
         }
     }
 
+    /**
+     * The keys of {@code spec.config} the controllers act on, rendered into their file as well. In KRaft
+     * a broker forwards CreateTopics to the active controller, which fills a partition count or
+     * replication factor left at -1 (the Admin client without them, Kafka Streams' internal topics) from
+     * its own {@code num.partitions} and {@code default.replication.factor} (Kafka 4.x, KAFKA-19655;
+     * only auto-created topics take the broker's). The controller also runs every leader election
+     * ({@code unclean.leader.election.enable}) and keeps the eligible leader replicas by
+     * {@code min.insync.replicas}. Set on the brokers only, {@code default.replication.factor: "3"} still
+     * gave such topics one replica. Other keys stay off the controllers: they would roll them for
+     * settings only brokers read.
+     */
+    public static final java.util.Set<String> CONTROLLER_KEYS = java.util.Set.of("default.replication.factor",
+            "num.partitions", "min.insync.replicas", "unclean.leader.election.enable");
+
     static String controllerProperties(KafkaCluster c) {
-        return "# Rendered by berth from KafkaCluster " + c.name() + "; per-pod keys are appended by start.sh.\n"
-                + "process.roles=controller\n"
-                + "listeners=CONTROLLER://:" + Names.CONTROLLER_PORT + "\n"
-                + "listener.security.protocol.map=CONTROLLER:PLAINTEXT\n"
-                + "controller.listener.names=CONTROLLER\n"
-                + "controller.quorum.voters=" + voters(c) + "\n"
-                + "log.dirs=" + Names.LOG_DIR + "\n";
+        StringBuilder b = new StringBuilder("# Rendered by berth from KafkaCluster ").append(c.name())
+                .append("; per-pod keys are appended by start.sh.\n")
+                .append("process.roles=controller\n")
+                .append("listeners=CONTROLLER://:").append(Names.CONTROLLER_PORT).append('\n')
+                .append("listener.security.protocol.map=CONTROLLER:PLAINTEXT\n")
+                .append("controller.listener.names=CONTROLLER\n")
+                .append("controller.quorum.voters=").append(voters(c)).append('\n')
+                .append("log.dirs=").append(Names.LOG_DIR).append('\n');
+        new TreeMap<>(c.getSpec().config()).forEach((k, v) -> {
+            if (CONTROLLER_KEYS.contains(k)) {
+                b.append(k).append('=').append(propertiesValue(v)).append('\n');
+            }
+        });
+        return b.toString();
     }
 
     /**

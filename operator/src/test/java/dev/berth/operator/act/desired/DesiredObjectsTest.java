@@ -385,12 +385,33 @@ class DesiredObjectsTest {
                 controller.listener.names=CONTROLLER
                 controller.quorum.voters=%s
                 log.dirs=/var/lib/kafka/data/kafka
+                num.partitions=6
                 """.formatted(voters));
         assertThat(cm.getData().get("start.sh"))
                 .contains("cp \"/etc/berth/${ROLE}.properties\" /tmp/server.properties")
                 .contains("if [ -n \"${BROKER_RACK:-}\" ]; then echo \"broker.rack=${BROKER_RACK}\"; fi")
                 .contains("kafka-storage.sh format --ignore-formatted -t \"${CLUSTER_ID}\"")
                 .endsWith("exec /opt/kafka/bin/kafka-server-start.sh /tmp/server.properties\n");
+    }
+
+    /**
+     * The controllers fill a CreateTopics' missing partition count and replication factor and run the
+     * elections, so those keys roll them; a key only brokers read does not.
+     */
+    @Test
+    void theControllersConfigHashFollowsTheKeysTheyActOnOnly() {
+        String base = DesiredConfigMap.configHash(LOCAL, Names.ROLE_CONTROLLER);
+        for (String key : DesiredConfigMap.CONTROLLER_KEYS) {
+            Map<String, String> config = new java.util.HashMap<>(LOCAL.getSpec().config());
+            config.put(key, key.equals("num.partitions") ? "12" : "2");
+            KafkaCluster set = cluster(LOCAL.getSpec().withConfig(config));
+            assertThat(DesiredConfigMap.configHash(set, Names.ROLE_CONTROLLER)).as(key).isNotEqualTo(base);
+        }
+        KafkaCluster retention = cluster(LOCAL.getSpec().withConfig(Map.of("num.partitions", "6",
+                "auto.create.topics.enable", "false", "log.retention.ms", "3600000")));
+        assertThat(DesiredConfigMap.configHash(retention, Names.ROLE_CONTROLLER)).isEqualTo(base);
+        assertThat(DesiredConfigMap.configHash(retention, Names.ROLE_BROKER))
+                .isNotEqualTo(DesiredConfigMap.configHash(LOCAL, Names.ROLE_BROKER));
     }
 
     @Test
