@@ -19,6 +19,8 @@ import java.util.TreeMap;
  *   <li>replication settings in {@code spec.config} may not exceed {@code brokers.replicas};
  *   <li>no existing topic may have a replication factor above {@code brokers.replicas};
  *   <li>storage sizes and resource quantities must be Kubernetes quantities;
+ *   <li>what pods carry must be what the API server takes in a pod: resource names, requests at most
+ *       their limits, the image, the scheduler name, the rack label, and Kafka 3.9 or later ({@link PodFields});
  *   <li>a named storage class must exist;
  *   <li>broker ids to remove must be 0..999;
  *   <li>the hot-partition policy's tolerance must be 5..1000%, its minimum rate 0 or more;
@@ -45,7 +47,9 @@ public final class SpecValidator {
         StorageKindIsFixed,
         InvalidHotPartitionPolicy,
         InvalidDiskReserve,
-        InvalidName
+        InvalidName,
+        InvalidPodField,
+        UnsupportedKafkaVersion
     }
 
     /** One problem: a stable reason and a message that says what to fix. */
@@ -211,7 +215,8 @@ public final class SpecValidator {
                     out.add(new Problem(Reason.ReplicationFactorExceedsBrokers, "spec.config." + k + " is " + n
                             + " but spec.brokers.replicas is " + brokers + "; lower it or add brokers"));
                 }
-            } else if (BOOLEAN_KEYS.contains(k) && !v.equals("true") && !v.equals("false")) {
+            } else if (BOOLEAN_KEYS.contains(k) && !v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+                // as Kafka's ConfigDef reads a boolean: "True" is true
                 out.add(new Problem(Reason.InvalidConfigValue,
                         "spec.config." + k + " is \"" + v + "\" but must be true or false"));
             }
@@ -229,6 +234,7 @@ public final class SpecValidator {
         checkSize(out, "spec.controllers.storage.size", spec.controllers().storage().size());
         spec.brokers().resources().requests().forEach((k, v) -> checkQuantity(out, "spec.brokers.resources.requests." + k, v));
         spec.brokers().resources().limits().forEach((k, v) -> checkQuantity(out, "spec.brokers.resources.limits." + k, v));
+        PodFields.check(out, spec);
         if (storageClasses != null) {
             checkClass(out, "spec.brokers.storage.storageClassName", spec.brokers().storage().storageClassName(), storageClasses);
             checkClass(out, "spec.controllers.storage.storageClassName", spec.controllers().storage().storageClassName(),

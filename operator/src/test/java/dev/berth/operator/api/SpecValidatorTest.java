@@ -94,7 +94,33 @@ class SpecValidatorTest {
                             + " a Kubernetes quantity such as 100Gi"),
                     new Problem(Reason.InvalidQuantity, "spec.brokers.resources.limits.memory is \"8GB\" but must be"
                             + " a Kubernetes quantity such as 100Gi"))), // GB is not a suffix: G or Gi
-            new Row(resources(Map.of("cpu", "500m", "memory", "8Gi"), Map.of("memory", "8G")), null, null, List.of()),
+            new Row(resources(Map.of("cpu", "500m", "memory", "8Gi"), Map.of("memory", "8Gi")), null, null, List.of()),
+            new Row(resources(Map.of("cpu", "500m", "memory", "8Gi"), Map.of("memory", "8G")), null, null, List.of(
+                    new Problem(Reason.InvalidQuantity, "spec.brokers.resources.requests.memory is 8Gi, above its limit"
+                            + " 8G; Kubernetes refuses such a pod: raise the limit or lower the request"))), // 8Gi > 8G
+            new Row(resources(Map.of("cpu", "-1", "nvidia.com/gpu", "1", "hugepages-2Mi", "1Gi"), Map.of("cpus", "2")),
+                    null, null, List.of(new Problem(Reason.InvalidQuantity,
+                            "spec.brokers.resources.requests.cpu is -1 but may not be negative"),
+                            new Problem(Reason.InvalidPodField, "spec.brokers.resources.limits.cpus is no"
+                            + " resource Kubernetes knows: use cpu, memory, ephemeral-storage, hugepages-<size> or a name"
+                            + " with a domain, such as nvidia.com/gpu"))),
+            new Row(new KafkaClusterSpec("4.4.0", " apache/kafka:4.4.0", null, null, null,
+                    new PlacementSpec("Berth_Scheduler", "zone label"), null), null, null, List.of(
+                    new Problem(Reason.InvalidPodField, "spec.image is \" apache/kafka:4.4.0\", with blanks around it,"
+                            + " which Kubernetes refuses in a pod; remove them"),
+                    new Problem(Reason.InvalidPodField, "spec.placement.schedulerName is \"Berth_Scheduler\" but a"
+                            + " scheduler name is a lowercase DNS subdomain (letters, digits, '-' and '.'), such as"
+                            + " berth-scheduler"),
+                    new Problem(Reason.InvalidPodField, "spec.placement.rackLabel is \"zone label\" but a label key is an"
+                            + " optional DNS subdomain and '/' before a name of at most 63 letters, digits, '-', '_' and"
+                            + " '.', such as topology.kubernetes.io/zone"))),
+            new Row(new KafkaClusterSpec("4.4.0", null, null, null, null, new PlacementSpec("my.scheduler-2", "rack"), null),
+                    null, null, List.of()), // a subdomain, and a label key without a prefix
+            new Row(new KafkaClusterSpec("3.8.1", null, null, null, null, null, null), null, null, List.of(new Problem(
+                    Reason.UnsupportedKafkaVersion, "spec.kafkaVersion is 3.8.1 but berth runs Kafka 3.9 or later (its"
+                            + " controllers advertise their listener, which Kafka before 3.9 refuses); use 3.9.0 or later"))),
+            new Row(new KafkaClusterSpec("3.9.0", null, null, null, null, null, null), null, null, List.of()),
+            new Row(config(Map.of("auto.create.topics.enable", "True")), null, null, List.of()), // Kafka ignores the case
             new Row(brokerStorage(new StorageSpec("0", null, false)), null, null, List.of(new Problem(
                     Reason.InvalidQuantity, "spec.brokers.storage.size is \"0\" but a volume must be at least 1Mi; sizes are"
                             + " bytes (a suffix m means thousandths)"))),
