@@ -120,17 +120,23 @@ public final class OwnedObjects {
             if (existing == null && !kube.create(pvc)) {
                 continue; // a PVC the view does not show is there: a lagging cache, or another cluster's
             }
-            if (!kube.create(broker ? DesiredPods.broker(c, a.index(), a.rack(), a.avoidNode())
-                    : DesiredPods.controller(c, a.index(), a.rack()))) {
+            if (!kube.create(broker ? DesiredPods.askingForClaim(DesiredPods.broker(c, a.index(), a.rack(), a.avoidNode()),
+                    existing) : DesiredPods.controller(c, a.index(), a.rack()))) {
                 continue; // the pod is there: the cache has not seen it yet (our own create, a pass ago)
             }
             done.add(a);
             OperatorMetrics.PODS_CREATED.labels(a.role(), a.kind().name()).inc();
             if (a.kind() == PodAction.Kind.Recreate) {
-                kube.event(c, "Normal", "PodRecreated", "Recreated " + a.role() + " pod "
-                        + (broker ? Names.brokerPod(c.name(), a.index()) : Names.controllerPod(c.name(), a.index()))
-                        + " with the same id, PVC" + (a.rack() == null ? "" : " and rack " + a.rack())
-                        + (a.avoidNode() == null ? "" : ", away from node " + a.avoidNode() + " (berth.dev/avoid-node)") + ".");
+                String pod = broker ? Names.brokerPod(c.name(), a.index()) : Names.controllerPod(c.name(), a.index());
+                try {
+                    kube.event(c, "Normal", "PodRecreated", "Recreated " + a.role() + " pod " + pod
+                            + " with the same id, PVC" + (a.rack() == null ? "" : " and rack " + a.rack())
+                            + (a.avoidNode() == null ? "" : ", away from node " + a.avoidNode() + " (berth.dev/avoid-node)")
+                            + ".");
+                } catch (ApiException e) {
+                    // the pod is created: a refused Event must not fail the pass and skip the pods after it
+                    LOG.warn("Event PodRecreated for {} not posted: HTTP {}", pod, e.getCode());
+                }
             }
         }
         return List.copyOf(done);

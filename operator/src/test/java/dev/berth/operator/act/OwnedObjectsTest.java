@@ -159,6 +159,37 @@ class OwnedObjectsTest {
                 .getName()).containsExactly(claim0);
     }
 
+    /**
+     * {@code brokers.storage.size} raised from 400Gi to 600Gi on local storage: berth does not resize volumes,
+     * so a broker recreated on its 400Gi claim asks the extender for 400Gi, what its node holds for it. Asking
+     * for 600Gi, the one node its volume ties it to would refuse it, and it would stay Pending. A broker
+     * without a claim yet gets one of the spec's size, and asks for that.
+     */
+    @Test
+    void aRecreatedLocalBrokerAsksForWhatItsClaimHoldsNotTheSpecsNewSize() throws Exception {
+        String ns = "owned-size";
+        KafkaCluster was = local(cluster("size", ns, "1c7d8e9f-2a3b-4c4d-8e5f-6a7b8c9d0e1f", 2), "400Gi");
+        KafkaCluster now = local(was, "600Gi");
+        KubeWriter writer = new KubeWriter(bed.apiClient(), Clock.systemUTC());
+        V1PersistentVolumeClaim old = core.createNamespacedPersistentVolumeClaim(ns, DesiredPvcs.broker(was, 0)).execute();
+        KubeView view = new KubeView(Map.of(), Map.of(old.getMetadata().getName(), old), Map.of(), Map.of(), Set.of());
+
+        List<PodAction> done = new OwnedObjects(writer).createPods(now, view, List.of(
+                new PodAction(Names.ROLE_BROKER, 0, PodAction.Kind.Recreate, "a"),
+                new PodAction(Names.ROLE_BROKER, 1, PodAction.Kind.Create, "b")));
+
+        assertThat(done).hasSize(2);
+        assertThat(core.readNamespacedPod(Names.brokerPod("size", 0), ns).execute().getMetadata().getAnnotations())
+                .containsEntry(Names.ANN_LOCAL_STORAGE, "400Gi");
+        assertThat(core.readNamespacedPod(Names.brokerPod("size", 1), ns).execute().getMetadata().getAnnotations())
+                .containsEntry(Names.ANN_LOCAL_STORAGE, "600Gi");
+    }
+
+    private static KafkaCluster local(KafkaCluster c, String size) {
+        return new KafkaCluster(c.getMetadata(), c.getSpec().withBrokers(c.getSpec().brokers().withStorage(
+                new dev.berth.operator.api.StorageSpec(size, "local-nvme", true))));
+    }
+
     /** A KafkaCluster with one controller and {@code brokers} brokers, as the API bed would hand it over. */
     private static KafkaCluster cluster(String name, String namespace, String uid, int brokers) {
         return new KafkaCluster(new V1ObjectMeta().name(name).namespace(namespace).uid(uid).generation(1L),

@@ -91,6 +91,25 @@ public final class DesiredPods {
     }
 
     /**
+     * {@code pod}, a local-storage broker, asking the extender for the disk its existing claim {@code claim}
+     * requests rather than for the spec's size. berth does not resize volumes, so after an edit of
+     * {@code brokers.storage.size} the spec and the claims differ; a recreated broker asking for the new size
+     * would be refused on the one node its local volume ties it to ({@code DISK_TOO_SMALL} or
+     * {@code DISK_FULL}) and stay Pending. Example: claim 400Gi, spec 600Gi: the pod asks for 400Gi. A claim
+     * without a storage request leaves the pod as it is.
+     */
+    public static V1Pod askingForClaim(V1Pod pod, io.kubernetes.client.openapi.models.V1PersistentVolumeClaim claim) {
+        var meta = pod.getMetadata();
+        var spec = claim == null ? null : claim.getSpec();
+        var requested = spec == null || spec.getResources() == null || spec.getResources().getRequests() == null ? null
+                : spec.getResources().getRequests().get("storage");
+        if (requested != null && meta.getAnnotations() != null && meta.getAnnotations().containsKey(Names.ANN_LOCAL_STORAGE)) {
+            meta.putAnnotationsItem(Names.ANN_LOCAL_STORAGE, requested.toSuffixedString());
+        }
+        return pod;
+    }
+
+    /**
      * The extender's one-broker-of-a-cluster-per-node rule, said to kube-scheduler too, as a required pod
      * anti-affinity on the node's hostname. The extender sees a broker on a node only once its bind
      * arrives, and kube-scheduler binds asynchronously: while one broker's bind waits in PreBind for its
