@@ -36,18 +36,26 @@ public record ClusterSnapshot(
         this(takenAt, brokers, topics, partitions, Map.of());
     }
 
-    /**
-     * This snapshot plus brokers {@code ids} that it does not list (down: Kafka fenced them), without
-     * a rack: a scale-down may still drain them, since Kafka reassigns away from a broker that is down;
-     * they only give replicas away. Example: brokers [0, 1, 2] with {@code ids} {2, 3} gives [0, 1, 2, 3].
-     */
+    /** {@link #withBrokers(java.util.Set, Map)} with no rack known for them. */
     public ClusterSnapshot withBrokers(java.util.Set<Integer> ids) {
+        return withBrokers(ids, Map.of());
+    }
+
+    /**
+     * This snapshot plus brokers {@code ids} that it does not list (down: Kafka fenced them), each in its
+     * rack from {@code racks} (Kafka still has a fenced broker's registration) or, unknown, a rack of its
+     * own: a scale-down may still drain them, since Kafka reassigns away from a broker that is down; they
+     * only give replicas away. The rack matters: in a cluster of one zone, a down broker put in a rack of its
+     * own made its drain look like it broke rack-awareness, refused for a rule that does not apply.
+     * Example: brokers [0, 1, 2] with {@code ids} {2, 3} gives [0, 1, 2, 3].
+     */
+    public ClusterSnapshot withBrokers(java.util.Set<Integer> ids, Map<Integer, String> racks) {
         java.util.Set<Integer> known = new java.util.TreeSet<>();
         brokers.forEach(b -> known.add(b.id()));
         List<BrokerState> all = new java.util.ArrayList<>(brokers);
         for (int id : ids) {
             if (!known.contains(id)) {
-                all.add(new BrokerState(id, null, null, 0));
+                all.add(new BrokerState(id, racks.get(id), null, 0));
             }
         }
         if (all.size() == brokers.size()) {

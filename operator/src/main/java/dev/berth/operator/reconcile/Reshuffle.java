@@ -95,7 +95,7 @@ final class Reshuffle {
             running.forEach((tp, r) -> adding.put(MoveCancel.name(tp), r.addingReplicas().size()));
             return new Pass(false, true, null, null, adding);
         }
-        ClusterSnapshot s = new KafkaObserver(admin, clock).snapshot().withBrokers(offline);
+        ClusterSnapshot s = new KafkaObserver(admin, clock).snapshotWith(offline);
         Map<String, java.util.List<Integer>> lists = new HashMap<>();
         s.partitions().forEach(p -> lists.put(p.name(), p.replicas()));
         if (!BatchOrigins.behind(lastBatch, lists).isEmpty()) {

@@ -7,6 +7,7 @@ import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.model.BrokerState;
 import dev.berth.operator.model.ClusterSnapshot;
+import dev.berth.operator.observe.FencedRacks;
 import dev.berth.operator.observe.KafkaObserver;
 import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.BrokerIds;
@@ -17,6 +18,7 @@ import dev.berth.operator.plan.PlanRefusedException;
 import dev.berth.operator.plan.Problem;
 import dev.berth.operator.plan.ReassignmentPlan;
 import dev.berth.operator.plan.ReassignmentPlanner;
+import dev.berth.operator.plan.RefusalReason;
 import dev.berth.operator.plan.RemovalChooser;
 import java.time.Duration;
 import java.util.HashSet;
@@ -35,9 +37,11 @@ import java.util.stream.Collectors;
  *   <li><b>Start</b>: brokers named in {@code spec.brokers.remove} (also one that is down but left
  *       replicas, a PVC or a pod behind), or more brokers than {@code spec.brokers.replicas}.
  *       {@link RemovalChooser} picks them (named, else fewest bytes);
- *       if the remaining brokers cannot hold every topic's RF or rack-awareness, or the drain's bytes on
- *       their disks with {@code spec.rebalance.minFreeDiskPercent} kept free ({@link DiskRoom}),
- *       nothing starts and {@code ScaleDownBlocked=True} says why, with numbers. While brokers the spec wants are still
+ *       if the remaining brokers cannot hold every topic's RF or rack-awareness, the planner cannot place
+ *       a replica (a partition wider than its topic's RF), or the drain's bytes do not fit on their disks
+ *       with {@code spec.rebalance.minFreeDiskPercent} kept free ({@link DiskRoom}),
+ *       nothing starts and {@code ScaleDownBlocked=True} says why, with numbers. A broker that is down
+ *       is planned in the rack Kafka registered it with ({@link FencedRacks}). While brokers the spec wants are still
  *       being created (a replacement: one named, the count kept), that is a wait for them
  *       ({@code WaitingForNewBrokers}), not a refusal.
  *   <li><b>Draining</b>: {@link Reshuffle} passes for {@code RemoveBrokers}: exactly the leaving
@@ -136,9 +140,10 @@ public final class ScaleDownStep implements OperationStep {
                 ClusterSnapshot without = withoutBrokers(s, notCandidates);
                 chosen.addAll(RemovalChooser.choose(without, Set.of(), excess));
             }
-            List<Problem> problems = CapacityCheck.problems(s.withBrokers(down), chosen);
+            ClusterSnapshot withDown = down.isEmpty() ? s : s.withBrokers(down, FencedRacks.of(ctx.admin()));
+            List<Problem> problems = CapacityCheck.problems(withDown, chosen);
             if (problems.isEmpty()) {
-                problems = diskRoom(ctx, s.withBrokers(down), chosen);
+                problems = planned(ctx, withDown, chosen);
             }
             if (!problems.isEmpty()) {
                 throw new PlanRefusedException(problems);
@@ -174,16 +179,19 @@ public final class ScaleDownStep implements OperationStep {
     }
 
     /**
-     * The drain's plan against the disks of the brokers that receive it ({@link DiskRoom}), so that a
-     * scale-down the remaining disks cannot hold is refused before it starts, not paused once started.
-     * A plan the planner itself refuses is left to the drain's first pass, which meets it again.
+     * The drain's plan, made before the scale-down starts: a plan the planner refuses (a partition of
+     * three replicas in a topic of RF 2 with two brokers left: {@code NO_ELIGIBLE_TARGET}) or that the
+     * receiving brokers' disks cannot hold ({@link DiskRoom}) is refused with nothing changed, rather than
+     * started and paused at once, an operation in status that holds every other one back. A refusal for a
+     * broker the snapshot does not know, or a move Kafka runs, is left to the drain's first pass: those pass.
      */
-    private static List<Problem> diskRoom(StepContext ctx, ClusterSnapshot s, Set<Integer> leaving) {
+    private static List<Problem> planned(StepContext ctx, ClusterSnapshot s, Set<Integer> leaving) {
         ReassignmentPlan plan;
         try {
             plan = new ReassignmentPlanner(new Random(Reshuffle.SEED)).plan(s, new PlanIntent.RemoveBrokers(leaving));
         } catch (PlanRefusedException e) {
-            return List.of();
+            return e.problems().stream().filter(p -> p.reason() != RefusalReason.UNKNOWN_BROKER
+                    && p.reason() != RefusalReason.REASSIGNMENT_IN_FLIGHT).toList();
         }
         return DiskRoom.problems(plan.moves(), s.disks(), ctx.cluster().getSpec().rebalance().minFreeDiskPercent());
     }
