@@ -26,6 +26,13 @@ public enum RefusalReason {
      * operator waits for such a move to end before it plans. Only the {@code plan} CLI meets it.
      */
     REASSIGNMENT_IN_FLIGHT("wait for the reassignment to finish, then take the snapshot again"),
+    /**
+     * A partition to drain has no leader: its in-sync copies are on brokers that are down ({@link Leaderless}).
+     * A leaving broker gets no pod, so it does not come back by itself.
+     */
+    NO_LEADER("bring back a broker that holds their in-sync copies (a broker named in spec.brokers.remove gets no"
+            + " pod: take it out of the list until it is back in sync, then name it again), or delete the topic if"
+            + " its data may go"),
     /** The intent itself is malformed (nothing to add, remove all brokers, ...). */
     INVALID_INTENT("keep at least one broker");
 

@@ -13,6 +13,7 @@ import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.BrokerIds;
 import dev.berth.operator.plan.CapacityCheck;
 import dev.berth.operator.plan.DiskRoom;
+import dev.berth.operator.plan.Leaderless;
 import dev.berth.operator.plan.PlanIntent;
 import dev.berth.operator.plan.PlanRefusedException;
 import dev.berth.operator.plan.Problem;
@@ -40,7 +41,8 @@ import java.util.stream.Collectors;
  *       if the remaining brokers cannot hold every topic's RF or rack-awareness, the planner cannot place
  *       a replica (a partition wider than its topic's RF), or the drain's bytes do not fit on their disks
  *       with {@code spec.rebalance.minFreeDiskPercent} kept free ({@link DiskRoom}),
- *       nothing starts and {@code ScaleDownBlocked=True} says why, with numbers. A broker that is down
+ *       or a partition to drain has no leader ({@link Leaderless}: its in-sync copies are on brokers that are
+ *       down), nothing starts and {@code ScaleDownBlocked=True} says why, with numbers. A broker that is down
  *       is planned in the rack Kafka registered it with ({@link FencedRacks}). While brokers the spec wants are still
  *       being created (a replacement: one named, the count kept), that is a wait for them
  *       ({@code WaitingForNewBrokers}), not a refusal.
@@ -142,7 +144,10 @@ public final class ScaleDownStep implements OperationStep {
             }
             ClusterSnapshot withDown = down.isEmpty() ? s : s.withBrokers(down, FencedRacks.of(ctx.admin()));
             List<Problem> problems = CapacityCheck.problems(withDown, chosen);
-            if (problems.isEmpty()) {
+            Problem leaderless = problems.isEmpty() ? Leaderless.problem(withDown, chosen) : null;
+            if (leaderless != null) {
+                problems = List.of(leaderless);
+            } else if (problems.isEmpty()) {
                 problems = planned(ctx, withDown, chosen);
             }
             if (!problems.isEmpty()) {
@@ -243,8 +248,10 @@ public final class ScaleDownStep implements OperationStep {
         }
         if (pass.waiting()) {
             OperationStatus next = Reshuffle.inFlight(op, pass.running(), Reshuffle.sizes(ctx.kafka().observation()));
-            // a pass that goes on is not blocked: a SpecInvalid pause set while the spec was wrong ends here
-            return StepResult.of(next == op ? op : Reshuffle.phase(next, DRAINING, draining(next)), AGAIN, notBlocked());
+            // a pass that goes on is not blocked (a SpecInvalid pause set while the spec was wrong ends here),
+            // unless a move cannot end: a partition without a leader copies nothing
+            return StepResult.of(next == op ? op : Reshuffle.phase(next, DRAINING, draining(next)), AGAIN,
+                    stuck(ctx, Leaderless.problem(ctx.kafka().observation().snapshot(), leaving), leaving));
         }
         if (pass.done()) {
             return new StepResult(true, Reshuffle.progress(op, VERIFYING, pass.plan(),
@@ -295,6 +302,18 @@ public final class ScaleDownStep implements OperationStep {
                 + op.brokers() + " cancelled: " + why + ". Moves that were running were put back as they were;"
                 + " replicas that had already moved stay where they are.");
         return new StepResult(true, null, List.of(notBlocked()), Duration.ofSeconds(1));
+    }
+
+    /** ScaleDownBlocked for {@code problem} (a Warning once), or NotBlocked when it is null. */
+    private static Condition stuck(StepContext ctx, Problem problem, Set<Integer> leaving) {
+        if (problem == null) {
+            return notBlocked();
+        }
+        String why = problem.message() + ". To fix: " + problem.reason().remedy() + ".";
+        Reshuffle.warnPaused(ctx, ConditionType.ScaleDownBlocked, camel(problem.reason().name()), "Drain of brokers "
+                + leaving + " cannot finish: " + why);
+        return Condition.of(ConditionType.ScaleDownBlocked, true, camel(problem.reason().name()), "Drain cannot finish: "
+                + why);
     }
 
     /** Brokers Kafka lists as live in the last observation. */

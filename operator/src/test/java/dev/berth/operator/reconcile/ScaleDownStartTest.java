@@ -96,6 +96,45 @@ class ScaleDownStartTest {
         }
     }
 
+    /**
+     * Broker 2, named to remove, is down and holds the only copy of {@code solo-0} (RF 1): no replica of it
+     * can be copied off, as the partition has no leader. Refused before anything starts, saying what to do.
+     * Before, the drain started, submitted a move that could never end, and ran for ever with
+     * {@code ScaleDownBlocked=False}. A drain already running when its broker went down says the same.
+     */
+    @Test
+    void aDrainOfTheOnlyCopyOnADownBrokerIsRefusedAndARunningOneSaysItCannotFinish() throws Exception {
+        try (KafkaTestCluster kafka = KafkaTestCluster.builder().broker(0, "a").broker(1, "b").broker(2, "c").start()) {
+            KafkaAwait.createTopic(kafka.admin(), "solo", Map.of(0, List.of(2)));
+            kafka.stopBroker(2);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() ->
+                    KafkaAwait.describeTopic(kafka.admin(), "solo").partitions().get(0).leader() == null);
+            StepEvents events = new StepEvents();
+
+            StepResult r = firstPass(kafka, List.of(0, 1), events);
+
+            assertThat(r.operation()).as("nothing started").isNull();
+            assertThat(blocked(r).reason()).isEqualTo("NoLeader");
+            assertThat(blocked(r).message()).isEqualTo("Scale-down refused, nothing changed: partition solo-0 (replicas"
+                    + " [2]) has no leader, so no replica of it can be copied off brokers [2]. To fix: "
+                    + dev.berth.operator.plan.RefusalReason.NO_LEADER.remedy() + ".");
+
+            // a drain that was running when broker 2 went down: its move of solo-0 never ends
+            KafkaAwait.get(kafka.admin().alterPartitionReassignments(Map.of(new org.apache.kafka.common.TopicPartition(
+                    "solo", 0), java.util.Optional.of(new org.apache.kafka.clients.admin.NewPartitionReassignment(
+                    List.of(0))))).all());
+            OperationStatus draining = new OperationStatus(OperationStatus.SCALE_DOWN, ScaleDownStep.DRAINING, List.of(2),
+                    0L, null, 0, null, "2026-11-28T09:00:00Z", "Draining brokers [2].", Map.of());
+            StepEvents later = new StepEvents();
+            StepResult waiting = pass(kafka, List.of(0, 1), draining, later);
+            assertThat(waiting.operation()).isNotNull();
+            assertThat(blocked(waiting).isTrue()).isTrue();
+            assertThat(blocked(waiting).message()).startsWith("Drain cannot finish: partition solo-0 (replicas [0, 2])"
+                    + " has no leader");
+            assertThat(later.reasons()).containsExactly(ScaleEvent.DATA_MOVE_PAUSED.reason());
+        }
+    }
+
     /** A pass of the step, {@code op} in flight (null: the first): the spec keeps two brokers and names 2 to remove; {@code pods}: brokers with a Ready pod. */
     private static StepResult firstPass(KafkaTestCluster kafka, List<Integer> pods, StepEvents events) throws Exception {
         return pass(kafka, pods, null, events);
