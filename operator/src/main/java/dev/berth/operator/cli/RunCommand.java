@@ -44,11 +44,12 @@ final class RunCommand {
                                        in-cluster Service <name>-bootstrap.<ns>.svc:9092 (default: the
                                        Service; set it for local runs and tests outside the cluster)
               --observe-interval DUR   time between Kafka observations and periodic reconciles (the
-                                       informers resync every 6 of them); must be positive
+                                       informers resync every 6 of them); 100ms to 24h
                                        (default 15s: fresh enough for placement, light on the brokers)
               --health-port PORT       port of /healthz, /readyz and /metrics, -1 to 65535 (default
                                        8081; 0 picks a free port; -1 disables the server)
-              --lease-name NAME        Lease for leader election (default berth-operator)
+              --lease-name NAME        Lease for leader election, a lowercase DNS name (default
+                                       berth-operator)
               --lease-namespace NS     namespace of the Lease (default: the operator's own namespace,
                                        $POD_NAMESPACE, else --namespace, else berth-system: the shipped
                                        RBAC grants Leases only in the operator's own namespace)

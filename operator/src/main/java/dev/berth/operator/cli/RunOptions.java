@@ -54,7 +54,7 @@ record RunOptions(String kubeconfig, String namespace, String bootstrap, Duratio
         return new RunOptions(f.get("kubeconfig"), namespace, f.get("bootstrap"),
                 observeInterval(f.getOrDefault("observe-interval", "15s")),
                 healthPort(f.getOrDefault("health-port", "8081")),
-                f.getOrDefault("lease-name", "berth-operator"),
+                leaseName(f.getOrDefault("lease-name", "berth-operator")),
                 LeaseNamespace.resolve(f.get("lease-namespace"), env.apply("POD_NAMESPACE"), namespace), identity);
     }
 
@@ -106,6 +106,19 @@ record RunOptions(String kubeconfig, String namespace, String bootstrap, Duratio
         return port;
     }
 
+    static final Duration MIN_OBSERVE = Duration.ofMillis(100);
+    static final Duration MAX_OBSERVE = Duration.ofHours(24);
+
+    /** A Lease's name, as the API server takes it: a lowercase DNS subdomain of at most 253 characters. */
+    static String leaseName(String s) {
+        if (s.length() > 253 || !s.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")) {
+            // the API server would refuse every create: each replica an idle standby for ever, all "ready"
+            throw new IllegalArgumentException("--lease-name must be a lowercase DNS subdomain (letters, digits, '-'"
+                    + " and '.'), got \"" + s + "\"");
+        }
+        return s;
+    }
+
     static Duration observeInterval(String s) {
         Duration d = duration(s);
         if (d == null) {
@@ -115,6 +128,11 @@ record RunOptions(String kubeconfig, String namespace, String bootstrap, Duratio
         if (d.isZero() || d.isNegative()) {
             throw new IllegalArgumentException("--observe-interval must be positive, got " + s
                     + ": it paces Kafka polling and the informers' resync");
+        }
+        if (d.compareTo(MIN_OBSERVE) < 0 || d.compareTo(MAX_OBSERVE) > 0) {
+            // below: seven Admin calls ten times a second, for every cluster (15ms for 15s, a slip); above: a
+            // resync of six intervals that overflows, and a cluster nobody looks at for days
+            throw new IllegalArgumentException("--observe-interval must be from 100ms to 24h, got " + s);
         }
         return d;
     }

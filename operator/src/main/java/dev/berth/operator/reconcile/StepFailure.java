@@ -109,6 +109,12 @@ record StepFailure(String message) {
     /** The error's own words: what a person can act on, without a stack trace. */
     static String describe(Exception e) {
         if (e instanceof ApiException a) {
+            if (a.getCode() == 0) {
+                // client-java's code for a call that got no answer (refused, timed out): its cause says which
+                Throwable c = a.getCause() == null ? a : a.getCause();
+                return "Kubernetes API did not answer: " + c.getClass().getSimpleName()
+                        + (c.getMessage() == null || c.getMessage().isBlank() ? "" : ": " + c.getMessage());
+            }
             return "Kubernetes API answered " + a.getCode() + apiMessage(a.getResponseBody());
         }
         String m = e.getMessage();

@@ -50,7 +50,7 @@ class RunCommandTest {
                 "--health-port", "--lease-name", "--lease-namespace", "--identity", "--help"}) {
             assertThat(RunCommand.HELP).contains(flag);
         }
-        assertThat(RunCommand.HELP).contains("default 15s").contains("default berth-operator")
+        assertThat(RunCommand.HELP).contains("default 15s").contains("berth-operator)")
                 .contains("--flag value or --flag=value").contains("-1 disables").contains("-1 to 65535")
                 .contains("$POD_NAMESPACE, else --namespace, else berth-system");
     }
@@ -104,6 +104,12 @@ class RunCommandTest {
             "--observe-interval must be a duration such as 500ms, 15s, 2m or 1h, got \"soon\""},
         {new String[] {"--observe-interval", "15"},                                            // no unit
             "--observe-interval must be a duration such as 500ms, 15s, 2m or 1h, got \"15\""},
+        {new String[] {"--observe-interval", "15ms"},                                          // a slip for 15s
+            "--observe-interval must be from 100ms to 24h, got 15ms"},
+        {new String[] {"--observe-interval", "3000000000000h"},                                // overflowed the resync
+            "--observe-interval must be from 100ms to 24h, got 3000000000000h"},
+        {new String[] {"--lease-name", "Berth_Operator"},
+            "--lease-name must be a lowercase DNS subdomain (letters, digits, '-' and '.'), got \"Berth_Operator\""},
         {new String[] {"--bootstrap", "foo"},                                                  // no port: Kafka's own check came late
             "--bootstrap entry \"foo\" is not HOST:PORT (a port from 1 to 65535)"},
         {new String[] {"--lease-name", ""}, "--lease-name must not be empty (leave the flag out for its default)"},
@@ -128,9 +134,11 @@ class RunCommandTest {
     @Test
     void edgesOfTheAcceptedRangesAreAccepted() {
         assertThat(parse(Map.of(), "--health-port", "-1").healthPort()).isEqualTo(RunOptions.HEALTH_DISABLED);
+        assertThat(parse(Map.of(), "--observe-interval", "100ms").observeInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(parse(Map.of(), "--observe-interval", "24h").observeInterval()).isEqualTo(Duration.ofHours(24));
+        assertThat(parse(Map.of(), "--lease-name", "berth.operator-2").leaseName()).isEqualTo("berth.operator-2");
         assertThat(parse(Map.of(), "--health-port", "0").healthPort()).isZero();          // a free port
         assertThat(parse(Map.of(), "--health-port", "65535").healthPort()).isEqualTo(65535);
-        assertThat(parse(Map.of(), "--observe-interval", "1ms").observeInterval()).isEqualTo(Duration.ofMillis(1));
         assertThatThrownBy(() -> parse(Map.of(), "--observe-interval", "0h")).hasMessageContaining("must be positive");
     }
 

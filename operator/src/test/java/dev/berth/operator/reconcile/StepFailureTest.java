@@ -49,6 +49,10 @@ class StepFailureTest {
             new Row("a Status without a message: the code alone", new ScaleUpStep(), null,
                     new ApiException(500, null, "{\"kind\":\"Status\"}"),
                     "ScaleUpStep failed, retried on the next pass: Kubernetes API answered 500"),
+            new Row("no answer: client-java's code 0, and the cause in its own words", new ScaleUpStep(), null,
+                    new ApiException(new java.net.SocketTimeoutException("Read timed out")),
+                    "ScaleUpStep failed, retried on the next pass: Kubernetes API did not answer: SocketTimeoutException:"
+                            + " Read timed out"),
             new Row("no body", new ScaleUpStep(), null, new ApiException(503, null, null),
                     "ScaleUpStep failed, retried on the next pass: Kubernetes API answered 503"),
             new Row("a bug: the exception's class; a lambda step by its class", lambda,
