@@ -50,7 +50,7 @@ public final class HardRules {
                 continue;
             }
             sameCluster |= pod.cluster().equals(other.cluster());
-            used += other.localStorageBytes();
+            used = NodeTable.plus(used, other.localStorageBytes());
         }
         long capacity = node.diskCapacityBytes() == null ? NodeTable.NO_CAPACITY : node.diskCapacityBytes();
         return check(pod, node.name().equals(pod.avoidNode()), node.rack(), capacity, sameCluster, used);
@@ -108,7 +108,7 @@ public final class HardRules {
         for (int i = 0, n = brokers.size(); i < n; i++) {
             PlacedBroker other = brokers.get(i);
             if (!isSelf(pod, other)) {
-                used += other.localStorageBytes();
+                used = NodeTable.plus(used, other.localStorageBytes());
             }
         }
         return used;

@@ -27,7 +27,7 @@ public final class LeadershipScorer {
         for (int i = 0, n = brokers.size(); i < n; i++) {
             PlacedBroker b = brokers.get(i);
             if (!HardRules.isSelf(pod, b)) {
-                sum += Math.max(0, metric.of(b));
+                sum = NodeTable.plus(sum, Math.max(0, metric.of(b)));
             }
         }
         return sum;

@@ -90,9 +90,9 @@ public final class NodeTable {
             List<PlacedBroker> brokers = f.brokers();
             for (int b = 0, m = brokers.size(); b < m; b++) {
                 PlacedBroker broker = brokers.get(b);
-                used[id] += broker.localStorageBytes();
-                leaders[id] += Math.max(0, broker.leaders());
-                bytesIn[id] += Math.max(0, broker.leaderBytesIn());
+                used[id] = plus(used[id], broker.localStorageBytes());
+                leaders[id] = plus(leaders[id], Math.max(0, broker.leaders()));
+                bytesIn[id] = plus(bytesIn[id], Math.max(0, broker.leaderBytesIn()));
                 reservedBrokers += broker.reserved() ? 1 : 0;
                 boundBrokers += broker.reserved() ? 0 : 1;
                 Placement p = new Placement(id, broker);
@@ -128,6 +128,16 @@ public final class NodeTable {
      * A table of {@code nodes}, ids in iteration order. A repeated name (a full-mode request may
      * list a node twice) gets a row each; {@link NameIndex#find} and {@link #idOf} return the first.
      */
+    /**
+     * {@code a + b} for the per-node sums, held at {@link Long#MAX_VALUE} instead of wrapping: three
+     * brokers annotated 3Ei each (a slip, or a hostile annotation) wrapped the disk in use negative, and a
+     * full node passed the disk rule. Both are 0 or more.
+     */
+    public static long plus(long a, long b) {
+        long sum = a + b;
+        return sum < 0 && a >= 0 && b >= 0 ? Long.MAX_VALUE : sum;
+    }
+
     public static NodeTable of(Collection<NodeFacts> nodes) {
         return new NodeTable(nodes, null);
     }

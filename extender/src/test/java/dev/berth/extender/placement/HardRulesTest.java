@@ -39,6 +39,8 @@ class HardRulesTest {
                 Arguments.of(broker("orders", "a", null, 100L), node("n1", "a", 500L, placed("kafka/e1", "events", 401, 0, 0)), Reason.DISK_FULL), // free one GiB short
                 Arguments.of(broker("orders", "a", null, 100L), node("n1", "a", 500L, placed("kafka/e1", "events", 200, 0, 0), placed("kafka/e2", "logs", 250, 0, 0)), Reason.DISK_FULL), // usage sums over brokers
                 Arguments.of(broker("orders", "a", null, null), node("n1", "a", 500L, placed("kafka/e1", "events", 600, 0, 0)), null), // full node is fine for network storage
+                Arguments.of(broker("orders", "a", null, 100L), node("n1", "a", 10_240L, placed("kafka/e1", "events", 3L << 30, 0, 0),
+                        placed("kafka/e2", "logs", 3L << 30, 0, 0), placed("kafka/e3", "web", 3L << 30, 0, 0)), Reason.DISK_FULL), // 3 x 3Ei held, not wrapped
                 Arguments.of(broker("orders", "b", null, 100L), node("n1", "a", 500L, placed("kafka/o1", "orders", 10, 0, 0)), Reason.RACK_MISMATCH)); // permanent reason reported first
     }
 
@@ -46,6 +48,10 @@ class HardRulesTest {
     @MethodSource("rows")
     void firstBrokenRuleIsTheReason(BrokerPod pod, NodeFacts node, Reason expected) {
         assertThat(HardRules.check(pod, node)).isEqualTo(expected);
+        // the node table (names mode) decides the same
+        NodeTable table = NodeTable.of(java.util.List.of(node));
+        assertThat(new PlacementEngine(new Weights(1, 1, 1), LeaderMetric.LEADERS).filter(pod, table, new int[] {0})[0])
+                .isEqualTo(expected);
     }
 
     static Stream<Arguments> permanence() {

@@ -82,6 +82,11 @@ class ScorersTest {
                 placed("kafka/l0", "logs", 1, 30, 7_000_000), placed("kafka/orders-broker-9", "orders", 1, 999, 999));
         assertThat(LeadershipScorer.load(pod, n, LeaderMetric.LEADERS)).isEqualTo(150);
         assertThat(LeadershipScorer.load(pod, n, LeaderMetric.BYTES_IN)).isEqualTo(12_000_000);
+        // loads that would wrap past Long.MAX_VALUE are held there: the heaviest node never looks the lightest
+        NodeFacts huge = node("h", "a", 500L, placed("kafka/e0", "events", 1, Long.MAX_VALUE - 1, 0),
+                placed("kafka/l0", "logs", 1, 10, 0));
+        assertThat(LeadershipScorer.load(pod, huge, LeaderMetric.LEADERS)).isEqualTo(Long.MAX_VALUE);
+        assertThat(NodeTable.of(List.of(huge)).load(0, LeaderMetric.LEADERS)).isEqualTo(Long.MAX_VALUE);
     }
 
     static Stream<Arguments> diskRows() {
