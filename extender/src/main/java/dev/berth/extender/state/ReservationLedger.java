@@ -126,11 +126,15 @@ public final class ReservationLedger {
         }
     }
 
-    /** Drops the reservation of {@code podKey} made for {@code podUid}: its bind did not happen. */
-    public void release(String podKey, String podUid) {
+    /**
+     * Drops the reservation of {@code podKey} made for {@code podUid} on {@code node}: that bind did not
+     * happen. One on another node stays: the pod's earlier attempt, found landed there after all.
+     */
+    public void release(String podKey, String podUid, String node) {
         Reservation held = byPod.get(podKey);
         // remove(key, value): only that reservation, and only a real removal counts as a change
-        if (held != null && Objects.equals(held.podUid(), podUid) && byPod.remove(podKey, held)) {
+        if (held != null && Objects.equals(held.podUid(), podUid) && held.node().equals(node)
+                && byPod.remove(podKey, held)) {
             changes.incrementAndGet();
         }
     }

@@ -146,14 +146,17 @@ class ReservationLedgerTest {
         ReservationLedger ledger = new ReservationLedger(new MutableClock(T0));
         ledger.reserve("u1", "n1", broker("ns/b1", "orders", 100, false));
         long before = ledger.changes();
-        ledger.release("ns/b1", "u0"); // an older incarnation's failure must not drop it
+        ledger.release("ns/b1", "u0", "n1"); // an older incarnation's failure must not drop it
         assertThat(ledger.reservedOn("n1")).extracting(PlacedBroker::podKey).containsExactly("ns/b1");
         assertThat(ledger.changes()).as("nothing dropped: cached tables still hold").isEqualTo(before);
-        ledger.release("ns/b1", "u1");
+        ledger.release("ns/b1", "u1", "n2"); // an attempt on n2 failed: the one that holds n1 is not it
+        assertThat(ledger.reservedOn("n1")).extracting(PlacedBroker::podKey).containsExactly("ns/b1");
+        assertThat(ledger.changes()).isEqualTo(before);
+        ledger.release("ns/b1", "u1", "n1");
         assertThat(ledger.reservedOn("n1")).isEmpty();
         // counted, so a cached table stops charging the node for a bind that never happened
         assertThat(ledger.changes()).isEqualTo(before + 1);
-        ledger.release("ns/b1", "u1");
+        ledger.release("ns/b1", "u1", "n1");
         assertThat(ledger.changes()).as("a second release finds nothing").isEqualTo(before + 1);
     }
 

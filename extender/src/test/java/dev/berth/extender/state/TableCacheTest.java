@@ -68,7 +68,7 @@ class TableCacheTest {
         }
         // a cached table holds until the first of them expires, not the last
         assertThat(ledger.earliestExpiry()).isEqualTo(T0.plusSeconds(120));
-        ledger.release("kafka/b0", "u0");
+        ledger.release("kafka/b0", "u0", "n0");
         assertThat(ledger.earliestExpiry()).isEqualTo(T0.plusSeconds(130));
     }
 }

@@ -135,7 +135,7 @@ public final class KubePodBinder implements PodBinder {
                 // shows the pod (bound: settled; still unbound: it expires), so that the node does not look
                 // free of this broker meanwhile. The pod's own next attempt is not hindered by it.
                 if (reserved.held() && !mayHaveLanded) {
-                    ledger.release(KubeFacts.podKey(pod), pod.getMetadata().getUid());
+                    ledger.release(KubeFacts.podKey(pod), pod.getMetadata().getUid(), t.node());
                 }
                 if (stampedAt != null) {
                     stamps.takeBack(t, stampedAt);
@@ -223,7 +223,16 @@ public final class KubePodBinder implements PodBinder {
             if (t.node().equals(boundTo)) {
                 return;
             }
-            throw new BindException(boundTo == null || boundTo.isEmpty() ? BINDING_CONFLICT : BOUND_ELSEWHERE);
+            if (boundTo != null && !boundTo.isEmpty()) {
+                // an earlier attempt, whose reply never came, landed there after this one replaced its
+                // reservation: the node holds the broker until the informer shows it
+                KubeFacts.PodPlacement landed = KubeFacts.pod(now);
+                if (landed.broker().cluster() != null && !landed.broker().cluster().isEmpty()) {
+                    ledger.reserve(landed.uid(), boundTo, landed.broker());
+                }
+                throw new BindException(BOUND_ELSEWHERE);
+            }
+            throw new BindException(BINDING_CONFLICT);
         }
         if (code == 404) {
             throw new BindException(POD_NOT_FOUND);

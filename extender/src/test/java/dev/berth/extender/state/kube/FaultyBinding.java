@@ -25,6 +25,8 @@ import okhttp3.ResponseBody;
  *       the same error as a lost reply (the client cannot tell the two apart);
  *   <li>{@link #raceOnce()}: an identical Binding lands just before this one, which the apiserver
  *       then refuses with 409 (an earlier attempt of the same bind that was slow to arrive).
+ *   <li>{@link #raceElsewhereOnce(String)}: a Binding of the pod to another node lands just before this
+ *       one, refused with 409 (an earlier attempt, to the node chosen then, whose reply never came).
  *   <li>{@link #cutStampReplyOnce()}: not a Binding but the first pod PATCH (the rack stamp): it
  *       lands, and its reply is cut off mid-body (a call timeout while the body was read).
  * </ul>
@@ -34,11 +36,22 @@ final class FaultyBinding implements Interceptor {
     private static final int RACE = -1;
     private static final int CUT_STAMP_REPLY = -2;
     private static final int DROP_REQUEST = -3;
+    private static final int RACE_ELSEWHERE = -4;
     private final int refuseWith;
+    private final String elsewhere;
     private final AtomicBoolean armed = new AtomicBoolean(true);
 
     private FaultyBinding(int refuseWith) {
+        this(refuseWith, null);
+    }
+
+    private FaultyBinding(int refuseWith, String elsewhere) {
         this.refuseWith = refuseWith;
+        this.elsewhere = elsewhere;
+    }
+
+    static FaultyBinding raceElsewhereOnce(String node) {
+        return new FaultyBinding(RACE_ELSEWHERE, node);
     }
 
     static FaultyBinding refuseOnce(int status) {
@@ -90,6 +103,18 @@ final class FaultyBinding implements Interceptor {
         }
         if (refuseWith == DROP_REQUEST) {
             throw new IOException("connection reset (injected before the Binding was sent)");
+        }
+        if (refuseWith == RACE_ELSEWHERE) {
+            // .../namespaces/NS/pods/NAME/binding
+            java.util.List<String> path = request.url().pathSegments();
+            String ns = path.get(path.indexOf("namespaces") + 1);
+            String pod = path.get(path.indexOf("pods") + 1);
+            String json = "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"" + pod
+                    + "\",\"namespace\":\"" + ns + "\"},\"target\":{\"apiVersion\":\"v1\",\"kind\":\"Node\",\"name\":\""
+                    + elsewhere + "\"}}";
+            chain.proceed(request.newBuilder().post(okhttp3.RequestBody.create(json, MediaType.get("application/json")))
+                    .build()).close(); // the earlier attempt lands on the other node...
+            return chain.proceed(request); // ...so this one gets the apiserver's own 409
         }
         if (refuseWith == RACE) {
             chain.proceed(request).close(); // the earlier twin lands...

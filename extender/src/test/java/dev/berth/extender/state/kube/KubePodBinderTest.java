@@ -372,6 +372,28 @@ class KubePodBinderTest {
         await().atMost(WAIT).until(() -> !eventsOf("bind-twin").isEmpty());
     }
 
+    /**
+     * The pod's earlier attempt to node-a, whose reply never came, lands while this attempt to node-b runs:
+     * this one gets 409 and fails, and the pod is on node-a. node-a keeps a reservation for it until the
+     * informer shows it there. Before, this attempt's reservation had replaced node-a's, and its failure
+     * dropped that one: node-a looked free of the broker until the informer caught up.
+     */
+    @Test
+    void aBindingThatLosesToAnEarlierAttemptElsewhereReservesWhereThePodLanded() throws Exception {
+        String uid = createBroker("bind-elsewhere", "c13", null);
+        ReservationLedger own = new ReservationLedger(Clock.systemUTC()); // no informer settles it here
+        own.reserve(uid, "node-a", new PlacedBroker("kafka/bind-elsewhere", "c13", 0, 100L << 30, 0, 0, false));
+        KubePodBinder racing = new KubePodBinder(FaultyBinding.raceElsewhereOnce("node-a").api(bed.url()), own,
+                state::node, Clock.systemUTC(), "berth-extender-test");
+
+        assertThatThrownBy(() -> racing.bind(target("bind-elsewhere", uid, "node-b", "rack-b")))
+                .isInstanceOf(BindException.class).hasMessage(KubePodBinder.BOUND_ELSEWHERE);
+
+        assertThat(read("bind-elsewhere").getSpec().getNodeName()).isEqualTo("node-a");
+        assertThat(own.reservedOn("node-a")).extracting(PlacedBroker::podKey).containsExactly("kafka/bind-elsewhere");
+        assertThat(own.reservedOn("node-b")).isEmpty();
+    }
+
     @Test
     void aBindingThatLandedDespiteTheErrorKeepsItsRack() throws Exception {
         String uid = createBroker("bind-lost-reply", "c9", null);
