@@ -266,8 +266,11 @@ public final class PodDrift {
         V1Container now = pod.getSpec().getContainers().get(0);
         V1Container want = desired.getSpec().getContainers().get(0);
         List<String> diffs = new ArrayList<>();
-        if (!Objects.equals(now.getImage(), want.getImage())) {
-            diffs.add("image " + now.getImage() + ", spec " + want.getImage());
+        // the image the pod was created for: a webhook may have pinned the container's to a digest
+        String ran = KubeView.annotation(pod, Names.ANN_IMAGE);
+        String image = ran != null ? ran : now.getImage();
+        if (!Objects.equals(image, want.getImage())) {
+            diffs.add("image " + image + ", spec " + want.getImage());
         }
         if (!covers(now.getResources(), want.getResources())) {
             diffs.add("resources");

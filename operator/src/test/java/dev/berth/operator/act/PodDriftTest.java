@@ -48,6 +48,21 @@ class PodDriftTest {
             new Row("a new image reaches no running pod", image, p -> p, List.of(
                     "demo-broker-0: image apache/kafka:4.4.0, spec apache/kafka:4.4.1",
                     "demo-controller-0: image apache/kafka:4.4.0, spec apache/kafka:4.4.1")),
+            new Row("an admission webhook pinned the container's image to a digest: the pod runs the spec", BASE, p -> {
+                p.getSpec().getContainers().get(0).image("apache/kafka:4.4.0@sha256:" + "ab".repeat(32));
+                return p;
+            }, List.of()),
+            new Row("a new image, on pods a webhook pinned: judged by what they were created for", image, p -> {
+                p.getSpec().getContainers().get(0).image("mirror.example/kafka@sha256:" + "cd".repeat(32));
+                return p;
+            }, List.of("demo-broker-0: image apache/kafka:4.4.0, spec apache/kafka:4.4.1",
+                    "demo-controller-0: image apache/kafka:4.4.0, spec apache/kafka:4.4.1")),
+            new Row("a pod of an older berth, without the record: its container's image", image, p -> {
+                p.getMetadata().getAnnotations().remove("berth.dev/image");
+                p.getSpec().getContainers().get(0).image("apache/kafka:4.3.0");
+                return p;
+            }, List.of("demo-broker-0: image apache/kafka:4.3.0, spec apache/kafka:4.4.1",
+                    "demo-controller-0: image apache/kafka:4.3.0, spec apache/kafka:4.4.1")),
             new Row("broker resources", cpu, p -> p, List.of("demo-broker-0: resources")),
             new Row("configuration: only the brokers' file changes", config, p -> p, List.of("demo-broker-0: configuration")),
             new Row("more brokers change only the internal topics' defaults, read at their creation",

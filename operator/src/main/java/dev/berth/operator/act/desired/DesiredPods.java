@@ -168,6 +168,7 @@ public final class DesiredPods {
             String advertised, int port, String rememberedRack) {
         Map<String, String> annotations = new TreeMap<>();
         annotations.put(Names.ANN_CONFIG_HASH, DesiredConfigMap.configHash(c, role));
+        annotations.put(Names.ANN_IMAGE, c.getSpec().image());
         if (role.equals(Names.ROLE_BROKER)) {
             annotations.put(Names.ANN_CONFIG, RecordedConfig.write(c.getSpec().config()));
         }

@@ -33,6 +33,13 @@ public final class Names {
     public static final String ANN_SELECTED_NODE = "volume.kubernetes.io/selected-node";
     /** On a broker pod, set by a person: restart this broker, leader-aware (the new pod lacks it). */
     public static final String ANN_RESTART = PREFIX + "restart";
+    /**
+     * On each Kafka pod: {@code spec.image} when the pod was created. Drift is judged against it, not the
+     * container's image: an admission webhook that pins images to a digest ({@code apache/kafka:4.4.0} to
+     * {@code ...@sha256:...}) or rewrites them to a mirror changes the container, and every pod then
+     * looked out of date after each restart, for ever.
+     */
+    public static final String ANN_IMAGE = PREFIX + "image";
     /** On each Kafka pod: a hash of its role's rendered configuration when the pod was created. */
     public static final String ANN_CONFIG_HASH = PREFIX + "config-hash";
     /**

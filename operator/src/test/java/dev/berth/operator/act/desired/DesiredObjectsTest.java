@@ -55,6 +55,7 @@ class DesiredObjectsTest {
                 "app.kubernetes.io/name", "kafka", "app.kubernetes.io/managed-by", "berth"));
         assertThat(pod.getMetadata().getAnnotations()).containsOnly(Map.entry("berth.dev/local-storage", "200Gi"),
                 Map.entry("berth.dev/config-hash", DesiredConfigMap.configHash(LOCAL, "broker")),
+                Map.entry("berth.dev/image", "apache/kafka:4.4.0"),
                 Map.entry("berth.dev/config", "{\"auto.create.topics.enable\":\"false\",\"num.partitions\":\"6\"}"));
         assertThat(pod.getMetadata().getOwnerReferences()).containsExactly(new V1OwnerReference().apiVersion("berth.dev/v1alpha1")
                 .kind("KafkaCluster").name("demo").uid(UID).controller(true).blockOwnerDeletion(true));
@@ -114,7 +115,8 @@ class DesiredObjectsTest {
         assertThat(DesiredPods.broker(LOCAL, 1, "zone-b").getMetadata().getAnnotations())
                 .containsExactlyInAnyOrderEntriesOf(Map.of("berth.dev/rack", "zone-b", "berth.dev/local-storage", "200Gi",
                         "berth.dev/config-hash", DesiredConfigMap.configHash(LOCAL, "broker"),
-                        "berth.dev/config", RecordedConfig.write(LOCAL.getSpec().config())));
+                        "berth.dev/config", RecordedConfig.write(LOCAL.getSpec().config()),
+                        "berth.dev/image", "apache/kafka:4.4.0"));
     }
 
     @Test
@@ -170,7 +172,8 @@ class DesiredObjectsTest {
                 new PlacementSpec("my-scheduler", null), null));
         V1Pod pod = DesiredPods.broker(c, 0, null);
         assertThat(pod.getMetadata().getAnnotations()).containsOnly(Map.entry("berth.dev/config-hash",
-                DesiredConfigMap.configHash(c, "broker")), Map.entry("berth.dev/config", "{}")); // no local-storage
+                DesiredConfigMap.configHash(c, "broker")), Map.entry("berth.dev/config", "{}"),
+                Map.entry("berth.dev/image", "registry.local/kafka:4.4.0")); // no local-storage
         assertThat(pod.getSpec().getSchedulerName()).isEqualTo("my-scheduler");
         assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo("registry.local/kafka:4.4.0");
         assertThat(pod.getSpec().getContainers().get(0).getResources()).isNull(); // no requests: LimitRange decides
@@ -251,7 +254,7 @@ class DesiredObjectsTest {
         assertThat(pod.getMetadata().getName()).isEqualTo("demo-controller-0");
         assertThat(pod.getMetadata().getLabels()).containsEntry("berth.dev/role", "controller")
                 .containsEntry("berth.dev/broker-id", "1000");
-        assertThat(pod.getMetadata().getAnnotations()).containsOnlyKeys("berth.dev/config-hash"); // local-storage is a broker contract
+        assertThat(pod.getMetadata().getAnnotations()).containsOnlyKeys("berth.dev/config-hash", "berth.dev/image"); // local-storage is a broker contract
         assertThat(pod.getSpec().getSchedulerName()).isNull();
         assertThat(pod.getSpec().getSecurityContext().getFsGroup()).isEqualTo(1000L);
         assertThat(env(pod.getSpec().getContainers().get(0))).containsEntry("NODE_ID", "1000")
