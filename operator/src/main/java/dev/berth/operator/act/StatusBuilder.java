@@ -145,7 +145,7 @@ public final class StatusBuilder {
         Phase phase;
         if (!in.problems().isEmpty()) {
             Problem first = in.problems().get(0);
-            String msg = in.problems().stream().map(Problem::message).collect(Collectors.joining("; "));
+            String msg = problems(in.problems());
             fresh.add(Condition.of(ConditionType.SpecValid, false, first.reason().name(), msg));
             fresh.add(Condition.of(ConditionType.Ready, false, "SpecInvalid", "The spec cannot be applied: " + msg));
             fresh.add(Condition.of(ConditionType.Reconciling, false, "SpecInvalid",
@@ -157,11 +157,16 @@ public final class StatusBuilder {
             fresh.add(outOfDate(PodDrift.of(c, in.kube()), in.operation()));
             fresh.add(onCordonedNodes(c, in.kube(), in.operation()));
             fresh.add(placementDrift(c, in.kube(), in.operation()));
+            // A cluster that ran is not Creating again: a broker restarted or created for a scale-up leaves it
+            // Running (Ready=False names the pods), and it stays Degraded through a broker that crash-loops,
+            // ready one pass and unregistered the next
+            boolean ranBefore = Phase.Running.name().equals(prev.phase()) || Phase.Degraded.name().equals(prev.phase());
             if (!podsReady) {
                 fresh.add(Condition.of(ConditionType.Ready, false, "PodsNotReady", (readyBrokers) + " of "
                         + in.desiredBrokers().size() + " brokers and " + readyControllers + " of " + controllerCount
                         + " controllers are ready."));
-                phase = Phase.Creating;
+                phase = !ranBefore ? Phase.Creating : Phase.Degraded.name().equals(prev.phase()) ? Phase.Degraded
+                        : Phase.Running;
             } else if (!in.kafka().reachable()) {
                 fresh.add(Condition.of(ConditionType.Ready, false, "KafkaUnreachable",
                         "Every pod is ready but Kafka does not answer."));
@@ -171,7 +176,6 @@ public final class StatusBuilder {
                 missing.removeAll(registered);
                 // A cluster that ran before and now misses a broker whose pod is ready has lost it
                 // (stopped, crash-looping, fenced): Degraded. Before it first ran, brokers register late.
-                boolean ranBefore = Phase.Running.name().equals(prev.phase()) || Phase.Degraded.name().equals(prev.phase());
                 fresh.add(Condition.of(ConditionType.Ready, false, "BrokersNotRegistered",
                         "Kafka does not list brokers " + missing + (ranBefore ? "." : " yet.")));
                 phase = ranBefore ? Phase.Degraded : Phase.Creating;
@@ -191,6 +195,19 @@ public final class StatusBuilder {
         return new KafkaClusterStatus(c.generation(), phase.name(),
                 readyBrokers + "/" + c.getSpec().brokers().replicas(), conditions, brokers, controllers, in.operation(),
                 in.suspended());
+    }
+
+    /** How many of a spec's problems a condition's message quotes. */
+    static final int SHOWN_PROBLEMS = 5;
+
+    /**
+     * The first {@value #SHOWN_PROBLEMS} problems' messages, then how many more: one problem per topic
+     * (replicas lowered under thousands of topics' RF) made a status of megabytes, which the API server
+     * refuses (etcd's limit is 1.5 MiB), so the invalid spec was never reported.
+     */
+    static String problems(List<Problem> all) {
+        String shown = all.stream().limit(SHOWN_PROBLEMS).map(Problem::message).collect(Collectors.joining("; "));
+        return all.size() <= SHOWN_PROBLEMS ? shown : shown + "; and " + (all.size() - SHOWN_PROBLEMS) + " more problems";
     }
 
     private static Condition outOfDate(List<String> drift, OperationStatus op) {

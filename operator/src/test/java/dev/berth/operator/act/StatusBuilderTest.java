@@ -101,7 +101,8 @@ class StatusBuilderTest {
         KafkaClusterStatus s = build(c, view(b0, ctl), kafka(0, 1),
                 List.of(new PodAction("broker", 1, PodAction.Kind.Recreate, "rack-y")), null);
         assertThat(s.brokers().get(1)).isEqualTo(new BrokerStatus(1, "demo-broker-1", null, "rack-y", "Creating", 0, 1, 90, 0));
-        assertThat(s.phase()).isEqualTo("Creating");
+        assertThat(s.phase()).as("a cluster that ran is not Creating again").isEqualTo("Running");
+        assertThat(s.condition(ConditionType.Ready).reason()).isEqualTo("PodsNotReady");
         assertThat(s.ready()).isEqualTo("1/2");
         assertThat(s.condition(ConditionType.Reconciling).reason()).isEqualTo("RecreatingPods");
         assertThat(s.condition(ConditionType.Reconciling).message())
@@ -164,6 +165,18 @@ class StatusBuilderTest {
                 null), "n2"), ready(DesiredPods.controller(ran, 0, null), "n3")), kafka(0), List.of(), null);
         assertThat(lost.phase()).isEqualTo("Degraded");
         assertThat(lost.condition(ConditionType.Ready).message()).isEqualTo("Kafka does not list brokers [1].");
+        // a cluster that ran is never Creating again: a pod restarting leaves it Running, and a broker that
+        // crash-loops (not ready, then ready and unregistered, then not ready) keeps it Degraded
+        V1Pod b0 = ready(DesiredPods.broker(ran, 0, null), "n1");
+        V1Pod ctl = ready(DesiredPods.controller(ran, 0, null), "n3");
+        KafkaClusterStatus restarting = build(ran, view(b0, terminating(ready(DesiredPods.broker(ran, 1, null), "n2")), ctl),
+                kafka(0), List.of(), null);
+        assertThat(restarting.phase()).isEqualTo("Running");
+        assertThat(restarting.condition(ConditionType.Ready).reason()).isEqualTo("PodsNotReady");
+        ran.setStatus(lost);
+        KafkaClusterStatus crashing = build(ran, view(b0, terminating(ready(DesiredPods.broker(ran, 1, null), "n2")), ctl),
+                kafka(0), List.of(), null);
+        assertThat(crashing.phase()).isEqualTo("Degraded");
         KafkaCluster c = cluster();
         KafkaClusterStatus down = build(c, view(ready(DesiredPods.broker(c, 0, null), "n1"), ready(DesiredPods.broker(c, 1,
                 null), "n2"), ready(DesiredPods.controller(c, 0, null), "n3")), unreachable(), List.of(), null);
@@ -203,6 +216,23 @@ class StatusBuilderTest {
                 Set.of(), List.of(), List.of(), null, List.of()), later);
         assertThat(mended.condition(ConditionType.Degraded).reason()).isEqualTo("KafkaReachable");
         assertThat(mended.condition(ConditionType.Degraded).lastTransitionTime()).isEqualTo("2026-01-01T10:00:05Z");
+    }
+
+    /** Replicas lowered under 10,000 topics' RF: one problem each, the message names five and counts the rest. */
+    @Test
+    void anInvalidSpecQuotesFiveProblemsAndCountsTheRest() {
+        List<dev.berth.operator.api.SpecValidator.Problem> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            many.add(new dev.berth.operator.api.SpecValidator.Problem(
+                    dev.berth.operator.api.SpecValidator.Reason.ReplicationFactorExceedsBrokers, "topic t" + i + " has RF 3"));
+        }
+        KafkaCluster c = cluster();
+        KafkaClusterStatus s = StatusBuilder.build(new StatusBuilder.Inputs(c, view(), kafka(0, 1),
+                new TreeSet<>(List.of(0, 1)), Set.of(), many, List.of(), null, List.of()), CLOCK);
+        assertThat(s.condition(ConditionType.SpecValid).message()).isEqualTo("topic t0 has RF 3; topic t1 has RF 3; topic t2"
+                + " has RF 3; topic t3 has RF 3; topic t4 has RF 3; and 9995 more problems");
+        assertThat(s.condition(ConditionType.Ready).message()).hasSizeLessThan(200);
+        assertThat(StatusBuilder.problems(many.subList(0, 5))).doesNotContain("more");
     }
 
     @Test
