@@ -33,6 +33,24 @@ public final class BrokerRemover {
         }
     }
 
+    /**
+     * Deletes pod {@code name} (UID {@code uid}, so that a pod created again under the name is left alone) at
+     * once, without waiting for its kubelet: for a pod whose node no longer answers, which a graceful delete
+     * leaves Terminating until the node comes back or is deleted.
+     */
+    public void forceDeletePod(String namespace, String name, String uid) throws ApiException {
+        try {
+            core.deleteNamespacedPod(name, namespace).gracePeriodSeconds(0)
+                    .body(new io.kubernetes.client.openapi.models.V1DeleteOptions().gracePeriodSeconds(0L)
+                            .preconditions(new io.kubernetes.client.openapi.models.V1Preconditions().uid(uid)))
+                    .execute();
+        } catch (ApiException e) {
+            if (e.getCode() != 404 && e.getCode() != 409) { // gone, or another pod under the name now
+                throw e;
+            }
+        }
+    }
+
     public void deletePvc(String namespace, String name) throws ApiException {
         try {
             core.deleteNamespacedPersistentVolumeClaim(name, namespace).execute();

@@ -24,7 +24,9 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
  *       describeLogDirs, listPartitionReassignments) about each leaving broker; anything found sends the
  *       operation back to Draining.
  *   <li><b>Removing</b> ({@link #remove}), per broker and level-based: verified empty again, its pod is
- *       deleted (the broker stops); once Kafka shows it fenced, and verified empty again,
+ *       deleted (the broker stops; a pod its node does not confirm for a minute past its grace period, a
+ *       node lost but still listed, is deleted at once once Kafka shows the broker fenced and empty); once
+ *       Kafka shows it fenced, and verified empty again,
  *       {@code unregisterBroker}; once Kafka no longer lists it at all, and verified empty again, its PVC
  *       is deleted. Done when no pod, registration or PVC is left.
  * </ol>
@@ -79,6 +81,19 @@ final class ScaleDownRemoval {
                 continue;
             }
             Registration reg = registration(ctx, id);
+            if (pod != null && reg == Registration.FENCED && stuck(pod, ctx.clock().instant())) {
+                DrainVerifier.DrainReport r = verifier.verify(id);
+                if (!r.empty()) {
+                    return drainAgain(op, r);
+                }
+                remover.forceDeletePod(ns, podName, pod.getMetadata().getUid());
+                ctx.event("Warning", ScaleEvent.BROKER_POD_FORCE_DELETED.reason(), "Pod " + podName + " of broker " + id
+                        + " was still terminating " + STUCK.toSeconds() + " s after its grace period, its node not"
+                        + " confirming; Kafka shows the broker stopped and holding nothing, so the pod was deleted"
+                        + " without waiting for its node.");
+                left.add(id);
+                continue;
+            }
             if (pod != null || reg == Registration.ALIVE) {
                 left.add(id); // the broker is still stopping
                 continue;
@@ -105,6 +120,19 @@ final class ScaleDownRemoval {
         }
         return StepResult.of(Reshuffle.phase(op, ScaleDownStep.REMOVING, "Removing brokers " + left
                 + ": stopping, unregistering, deleting PVCs."), Duration.ofSeconds(1));
+    }
+
+    /** How long past its grace period a deleted pod may stay before its node counts as not answering. */
+    static final Duration STUCK = Duration.ofMinutes(1);
+
+    /**
+     * A pod deleted gracefully that is still there {@link #STUCK} after its deletion timestamp (the delete
+     * plus its grace period): its kubelet does not confirm, as on a node that is lost but still listed.
+     * Nothing else would end the removal then; the pod would stay Terminating until someone deleted the Node.
+     */
+    static boolean stuck(V1Pod pod, java.time.Instant now) {
+        var at = pod.getMetadata() == null ? null : pod.getMetadata().getDeletionTimestamp();
+        return at != null && !now.isBefore(at.toInstant().plus(STUCK));
     }
 
     private static StepResult drainAgain(OperationStatus op, DrainVerifier.DrainReport r) {

@@ -25,6 +25,11 @@ public enum ScaleEvent {
      * instead) before their pods were stopped: the moves off them were cancelled and they stay.
      */
     SCALE_DOWN_CANCELLED("ScaleDownCancelled"),
+    /**
+     * A Warning: a leaving broker's pod stayed terminating a minute past its grace period (its node does not
+     * answer) while Kafka shows the broker stopped and empty: the pod was deleted without its node.
+     */
+    BROKER_POD_FORCE_DELETED("BrokerPodForceDeleted"),
     /** Drained, verified empty by Kafka, unregistered; pods and PVCs deleted. */
     SCALE_DOWN_COMPLETE("ScaleDownComplete"),
     /**

@@ -73,6 +73,63 @@ class RemovalRecheckTest {
         }
     }
 
+    /**
+     * A leaving broker's pod deleted gracefully on a node that no longer answers stays Terminating (its
+     * kubelet never confirms), and Removing waited on it for ever. A minute past its grace period, with Kafka
+     * showing the broker fenced and holding nothing, the pod is deleted at once (its UID as precondition)
+     * and a Warning says so; before that minute it is waited for.
+     */
+    @Test
+    void aPodStuckTerminatingOnALostNodeIsDeletedOnceKafkaShowsItsBrokerStoppedAndEmpty() throws Exception {
+        try (KafkaTestCluster kafka = KafkaTestCluster.builder().broker(0, "a").broker(1, "b").broker(2, "c")
+                .broker(3, "a").start();
+                KubeApiTestBed bed = KubeApiTestBed.start()) {
+            CoreV1Api core = new CoreV1Api(bed.apiClient());
+            V1PersistentVolumeClaim pvc = core.createNamespacedPersistentVolumeClaim(NS,
+                    new V1PersistentVolumeClaim().metadata(new V1ObjectMeta().name(PVC).namespace(NS))).execute();
+            StepContext base = context(kafka, bed, pvc);
+            io.kubernetes.client.openapi.models.V1Pod pod = core.createNamespacedPod(NS, new io.kubernetes.client.openapi
+                    .models.V1Pod().metadata(new V1ObjectMeta().name("demo-broker-3").namespace(NS).labels(Map.of(
+                            "berth.dev/cluster", "demo", "berth.dev/role", "broker", "berth.dev/broker-id", "3")))
+                    .spec(new io.kubernetes.client.openapi.models.V1PodSpec().containers(List.of(
+                            new io.kubernetes.client.openapi.models.V1Container().name("kafka").image("apache/kafka:4.4.0")))))
+                    .execute();
+            kafka.stopBroker(3);
+            KafkaAwait.polling("broker 3 fenced").until(() ->
+                    Boolean.TRUE.equals(KafkaAwait.registrationsIncludingFenced(kafka.admin()).get(3)));
+            java.time.Instant now = java.time.Instant.now();
+
+            StepEvents waited = new StepEvents();
+            StepResult young = ScaleDownRemoval.remove(terminating(base, pvc, pod, now.minusSeconds(30), waited),
+                    removing());
+            assertThat(young.operation().phase()).isEqualTo(ScaleDownStep.REMOVING);
+            assertThat(core.listNamespacedPod(NS).execute().getItems()).as("30 s past its grace: waited for").hasSize(1);
+            assertThat(waited.reasons()).isEmpty();
+
+            StepEvents forced = new StepEvents();
+            StepResult stuck = ScaleDownRemoval.remove(terminating(base, pvc, pod, now.minus(ScaleDownRemoval.STUCK)
+                    .minusSeconds(1), forced), removing());
+            assertThat(stuck.operation().phase()).isEqualTo(ScaleDownStep.REMOVING);
+            assertThat(core.listNamespacedPod(NS).execute().getItems()).as("deleted without its node").isEmpty();
+            assertThat(forced.reasons()).containsExactly(ScaleEvent.BROKER_POD_FORCE_DELETED.reason());
+            assertThat(KafkaAwait.registrationsIncludingFenced(kafka.admin())).as("unregistered on a later pass")
+                    .containsKey(3);
+        }
+    }
+
+    /** {@code base} with broker 3's pod in the cache, deleted: its deletion timestamp {@code at}. */
+    private static StepContext terminating(StepContext base, V1PersistentVolumeClaim pvc,
+            io.kubernetes.client.openapi.models.V1Pod pod, java.time.Instant at, StepEvents events) {
+        io.kubernetes.client.openapi.models.V1Pod cached = new io.kubernetes.client.openapi.models.V1Pod()
+                .metadata(new V1ObjectMeta().name(pod.getMetadata().getName()).namespace(NS)
+                        .uid(pod.getMetadata().getUid()).labels(pod.getMetadata().getLabels())
+                        .deletionTimestamp(java.time.OffsetDateTime.ofInstant(at, java.time.ZoneOffset.UTC)))
+                .spec(pod.getSpec());
+        return new StepContext(base.cluster(), new KubeView(Map.of(cached.getMetadata().getName(), cached),
+                Map.of(PVC, pvc), Map.of(), Map.of(), null), null, base.admin(), base.desiredBrokers(), removing(),
+                base.writer(), base.clock(), events);
+    }
+
     static OperationStatus removing() {
         return new OperationStatus(OperationStatus.SCALE_DOWN, ScaleDownStep.REMOVING, List.of(3), 0L, null, 0, null,
                 "2026-11-28T12:00:00Z", null, Map.of());
