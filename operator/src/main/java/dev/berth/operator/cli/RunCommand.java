@@ -141,14 +141,15 @@ final class RunCommand {
     }
 
     /**
-     * Why the operator is not ready, or {@code null}: a standby replica is ready as it is; the leader once
-     * its caches are synced.
+     * Why the operator is not ready, or {@code null}: a standby replica is ready while it can read the Lease
+     * (a replica that cannot would never lead: RBAC, a namespace that does not exist); the leader once its
+     * caches are synced.
      */
     static String notReady(Operator operator) {
         if (operator == null) {
             return "starting";
         }
-        return operator.isLeader() ? operator.notSyncedReason() : null;
+        return operator.isLeader() ? operator.notSyncedReason() : operator.leaseProblem();
     }
 
     /** Why a file named on the command line cannot be read, or {@code null} if it can. */

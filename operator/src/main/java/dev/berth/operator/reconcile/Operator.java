@@ -53,7 +53,7 @@ public final class Operator implements AutoCloseable {
     private final KafkaObservations kafka;
     private final LeaderElectingController elected;
     private final LeaderElector elector;
-    private final LeaseLock lock;
+    private final WatchedLease lock;
     private final String identity;
     private final String leaseName;
     private final KafkaClusterReconciler reconciler;
@@ -108,7 +108,7 @@ public final class Operator implements AutoCloseable {
         this.identity = config.identity();
         this.leaseName = config.leaseName();
         this.clock = clock;
-        lock = new LeaseLock(config.leaseNamespace(), config.leaseName(), config.identity(), callClient);
+        lock = new WatchedLease(new LeaseLock(config.leaseNamespace(), config.leaseName(), config.identity(), callClient));
         elector = new LeaderElector(new LeaderElectionConfig(lock, config.leaseDuration(),
                 config.renewDeadline(), config.retryPeriod()));
         elected = new LeaderElectingController(elector, new Controller() {
@@ -163,6 +163,14 @@ public final class Operator implements AutoCloseable {
 
     public boolean isLeader() {
         return leader.get();
+    }
+
+    /**
+     * Why this replica cannot take part in the election, or {@code null}: the Lease could not be read or
+     * created on the last try ({@link WatchedLease}). A standby with a problem is not ready.
+     */
+    public String leaseProblem() {
+        return lock.problem();
     }
 
     /** True once the informer caches are synced (only the leader starts them). */

@@ -543,6 +543,26 @@ class KafkaClusterReconcileTest {
                 Duration.ofSeconds(60), Duration.ofSeconds(45), Duration.ofMillis(200));
     }
 
+    /**
+     * A replica that may not read its Lease (no RBAC for Leases in that namespace) never leads. It used to
+     * answer {@code /readyz} as a ready standby while nothing reconciled; now it is not ready, and says why.
+     * Once it may, it leads and the problem clears.
+     */
+    @Test
+    void aReplicaThatCannotReadItsLeaseIsNotReadyAndSaysWhy() throws Exception {
+        try (Operator op = OperatorFixture.operator(bed, OperatorFixture.electionConfig("refused", "refused", "op-r"))) {
+            try (AutoCloseable noLease = bed.forbid("get", "leases", "refused")) {
+                op.start();
+                eventually().until(() -> op.leaseProblem() != null);
+                assertThat(op.isLeader()).isFalse();
+                assertThat(op.leaseProblem()).startsWith("Lease ").contains("cannot be read: Kubernetes API answered 403");
+                assertThat(dev.berth.operator.cli.RunCommandAccess.notReady(op)).isEqualTo(op.leaseProblem());
+            }
+            eventually().until(op::isLeader);
+            assertThat(op.leaseProblem()).isNull();
+        }
+    }
+
     @Test
     void leaderThatLosesItsLeaseStopsAndSaysSo() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
