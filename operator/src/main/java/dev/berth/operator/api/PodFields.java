@@ -45,6 +45,7 @@ final class PodFields {
 
     static void check(List<Problem> out, KafkaClusterSpec spec) {
         checkResources(out, "spec.brokers.resources", spec.brokers().resources());
+        checkResources(out, "spec.controllers.resources", spec.controllers().resources());
         String image = spec.image();
         if (!image.equals(image.strip())) {
             out.add(new Problem(Reason.InvalidPodField, "spec.image is \"" + image + "\", with blanks around it,"

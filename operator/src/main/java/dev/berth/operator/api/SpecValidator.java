@@ -234,6 +234,10 @@ public final class SpecValidator {
         checkSize(out, "spec.controllers.storage.size", spec.controllers().storage().size());
         spec.brokers().resources().requests().forEach((k, v) -> checkQuantity(out, "spec.brokers.resources.requests." + k, v));
         spec.brokers().resources().limits().forEach((k, v) -> checkQuantity(out, "spec.brokers.resources.limits." + k, v));
+        spec.controllers().resources().requests().forEach((k, v) -> checkQuantity(out, "spec.controllers.resources.requests."
+                + k, v));
+        spec.controllers().resources().limits().forEach((k, v) -> checkQuantity(out, "spec.controllers.resources.limits."
+                + k, v));
         PodFields.check(out, spec);
         if (storageClasses != null) {
             checkClass(out, "spec.brokers.storage.storageClassName", spec.brokers().storage().storageClassName(), storageClasses);

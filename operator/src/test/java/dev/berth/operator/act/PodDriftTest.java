@@ -64,6 +64,9 @@ class PodDriftTest {
             }, List.of("demo-broker-0: image apache/kafka:4.3.0, spec apache/kafka:4.4.1",
                     "demo-controller-0: image apache/kafka:4.3.0, spec apache/kafka:4.4.1")),
             new Row("broker resources", cpu, p -> p, List.of("demo-broker-0: resources")),
+            new Row("controller resources", BASE.withControllers(new dev.berth.operator.api.ControllersSpec(
+                    BASE.controllers().replicas(), null, new ResourcesSpec(Map.of("memory", "1Gi"), Map.of()))), p -> p,
+                    List.of("demo-controller-0: resources")),
             new Row("configuration: only the brokers' file changes", config, p -> p, List.of("demo-broker-0: configuration")),
             new Row("more brokers change only the internal topics' defaults, read at their creation",
                     BASE.withBrokers(new BrokersSpec(3, null, null, null)), p -> p, List.of()),

@@ -187,7 +187,7 @@ class CrdSchemaTest {
         Map<String, Object> spec = (Map<String, Object>) ((Map<String, Object>) schema.get("properties")).get("spec");
         Map<String, String> promised = new java.util.TreeMap<>();
         promises("spec", spec, promised);
-        assertThat(promised).as("the fields whose description names a default").hasSize(19);
+        assertThat(promised).as("the fields whose description names a default").hasSize(20);
         List<String> wrong = new ArrayList<>();
         promised.forEach((path, value) -> {
             JsonElement got = at(empty, path.substring("spec.".length()));

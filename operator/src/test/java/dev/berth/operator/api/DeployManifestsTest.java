@@ -126,6 +126,7 @@ class DeployManifestsTest {
         assertThat(c.getSpec().brokers().storage().isLocal()).isTrue();
         assertThat(c.getSpec().image()).isEqualTo("apache/kafka:4.4.0");
         assertThat(c.getSpec().brokers().resources().requests()).containsEntry("memory", "4Gi");
+        assertThat(c.getSpec().controllers().resources().requests()).containsEntry("cpu", "500m");
         assertThat(c.getSpec().rebalance().hotPartitions()).isEqualTo(new HotPartitionsSpec(
                 HotPartitionsSpec.Mode.Leadership, 25, 1048576L));
         assertThat(SpecValidator.validate(c.getSpec(), Map.of(), Set.of("local-nvme"))).isEmpty();

@@ -121,6 +121,11 @@ class SpecValidatorTest {
                             + " controllers advertise their listener, which Kafka before 3.9 refuses); use 3.9.0 or later"))),
             new Row(new KafkaClusterSpec("3.9.0", null, null, null, null, null, null), null, null, List.of()),
             new Row(config(Map.of("auto.create.topics.enable", "True")), null, null, List.of()), // Kafka ignores the case
+            new Row(BASE.withControllers(new ControllersSpec(3, null, new ResourcesSpec(Map.of("memory", "2Gi", "cpu",
+                    "lots"), Map.of("memory", "1Gi")))), null, null, List.of(new Problem(Reason.InvalidQuantity,
+                    "spec.controllers.resources.requests.cpu is \"lots\" but must be a Kubernetes quantity such as 100Gi"),
+                    new Problem(Reason.InvalidQuantity, "spec.controllers.resources.requests.memory is 2Gi, above its limit"
+                            + " 1Gi; Kubernetes refuses such a pod: raise the limit or lower the request"))), // controllers too
             new Row(brokerStorage(new StorageSpec("0", null, false)), null, null, List.of(new Problem(
                     Reason.InvalidQuantity, "spec.brokers.storage.size is \"0\" but a volume must be at least 1Mi; sizes are"
                             + " bytes (a suffix m means thousandths)"))),

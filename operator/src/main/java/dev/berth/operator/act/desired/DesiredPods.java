@@ -129,7 +129,7 @@ public final class DesiredPods {
 
     public static V1Pod controller(KafkaCluster c, int ordinal, String rememberedRack) {
         String name = Names.controllerPod(c.name(), ordinal);
-        V1Pod pod = base(c, name, Names.ROLE_CONTROLLER, Names.controllerId(ordinal), new ResourcesSpec(null, null),
+        V1Pod pod = base(c, name, Names.ROLE_CONTROLLER, Names.controllerId(ordinal), c.getSpec().controllers().resources(),
                 "CONTROLLER://" + Names.podHost(c.name(), c.namespace(), name) + ":" + Names.CONTROLLER_PORT,
                 Names.CONTROLLER_PORT, rememberedRack);
         spreadControllers(c, pod.getSpec());

@@ -255,6 +255,16 @@ class DesiredObjectsTest {
         assertThat(pod.getMetadata().getLabels()).containsEntry("berth.dev/role", "controller")
                 .containsEntry("berth.dev/broker-id", "1000");
         assertThat(pod.getMetadata().getAnnotations()).containsOnlyKeys("berth.dev/config-hash", "berth.dev/image"); // local-storage is a broker contract
+        assertThat(pod.getSpec().getContainers().get(0).getResources()).as("none by default: LimitRange decides").isNull();
+        KafkaCluster sized = cluster(LOCAL.getSpec().withControllers(new ControllersSpec(1, null,
+                new ResourcesSpec(Map.of("cpu", "500m", "memory", "1Gi"), Map.of("memory", "1Gi")))));
+        var res = DesiredPods.controller(sized, 0, null).getSpec().getContainers().get(0).getResources();
+        assertThat(res.getRequests()).containsOnlyKeys("cpu", "memory");
+        assertThat(res.getRequests().get("cpu").getNumber()).isEqualByComparingTo("0.5");
+        assertThat(res.getLimits().get("memory").getNumber()).isEqualByComparingTo(String.valueOf(1L << 30));
+        assertThat(DesiredPods.broker(sized, 0, null).getSpec().getContainers().get(0).getResources().getRequests())
+                .as("the brokers keep theirs").containsOnlyKeys("cpu", "memory").containsEntry("memory",
+                        io.kubernetes.client.custom.Quantity.fromString("8Gi"));
         assertThat(pod.getSpec().getSchedulerName()).isNull();
         assertThat(pod.getSpec().getSecurityContext().getFsGroup()).isEqualTo(1000L);
         assertThat(env(pod.getSpec().getContainers().get(0))).containsEntry("NODE_ID", "1000")
