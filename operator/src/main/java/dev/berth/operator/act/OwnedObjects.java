@@ -69,8 +69,8 @@ public final class OwnedObjects {
                 }
             }
         }
-        V1ConfigMap desired = DesiredConfigMap.build(c);
-        V1ConfigMap existing = view.configMaps().get(desired.getMetadata().getName());
+        V1ConfigMap existing = view.configMaps().get(Names.configMap(c.name()));
+        V1ConfigMap desired = DesiredConfigMap.build(c, existing, view.pods().values());
         if (existing == null) {
             kube.create(desired);
         } else if (!Objects.equals(existing.getData(), desired.getData())) {

@@ -2,9 +2,11 @@ package dev.berth.operator.act.desired;
 
 import dev.berth.operator.api.KafkaCluster;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
+import io.kubernetes.client.openapi.models.V1Pod;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -34,11 +36,24 @@ public final class DesiredConfigMap {
     public static final String CONTROLLER_FILE = "controller.properties";
     public static final String START_SCRIPT = "start.sh";
 
+    /** The ConfigMap's key with the Kafka cluster id every pod formats its volume with ({@link #clusterId}). */
+    public static final String CLUSTER_ID_KEY = "cluster.id";
+
+    /** The ConfigMap of a cluster that has none yet: its cluster id derived from the resource's uid. */
     public static V1ConfigMap build(KafkaCluster c) {
+        return build(c, null, List.of());
+    }
+
+    /**
+     * The ConfigMap, keeping the cluster id that {@code existing} (the ConfigMap there now, or null) or
+     * {@code pods} carry ({@link #clusterId}).
+     */
+    public static V1ConfigMap build(KafkaCluster c, V1ConfigMap existing, Collection<V1Pod> pods) {
         Map<String, String> data = new TreeMap<>();
         data.put(BROKER_FILE, brokerProperties(c));
         data.put(CONTROLLER_FILE, controllerProperties(c));
         data.put(START_SCRIPT, startScript());
+        data.put(CLUSTER_ID_KEY, clusterId(c, existing, pods));
         return new V1ConfigMap()
                 .apiVersion("v1")
                 .kind("ConfigMap")
@@ -223,6 +238,36 @@ public final class DesiredConfigMap {
                     + ":" + Names.CONTROLLER_PORT);
         }
         return String.join(",", v);
+    }
+
+    /**
+     * The Kafka cluster id, written once and then kept: the one {@code existing} records under
+     * {@link #CLUSTER_ID_KEY}; else the one a pod of an older berth carries in its {@code CLUSTER_ID}
+     * variable; else, for a new cluster, {@link #kafkaClusterId}. Derived from the resource's uid each time,
+     * a KafkaCluster deleted with {@code --cascade=orphan} and created again (a new uid) adopted pods and
+     * volumes formatted with the old id, and gave every new or restarted pod the new one: Kafka refuses a
+     * volume of another cluster id, so no broker restarted and no scale-up finished. Pods read it from this
+     * ConfigMap ({@code DesiredPods}).
+     */
+    static String clusterId(KafkaCluster c, V1ConfigMap existing, Collection<V1Pod> pods) {
+        String recorded = existing == null || existing.getData() == null ? null : existing.getData().get(CLUSTER_ID_KEY);
+        if (recorded != null && !recorded.isBlank()) {
+            return recorded;
+        }
+        for (V1Pod p : pods) {
+            if (p.getSpec() == null) {
+                continue;
+            }
+            for (var container : p.getSpec().getContainers()) {
+                for (var e : container.getEnv() == null ? List.<io.kubernetes.client.openapi.models.V1EnvVar>of()
+                        : container.getEnv()) {
+                    if ("CLUSTER_ID".equals(e.getName()) && e.getValue() != null && !e.getValue().isBlank()) {
+                        return e.getValue();
+                    }
+                }
+            }
+        }
+        return kafkaClusterId(c);
     }
 
     /**

@@ -179,7 +179,9 @@ public final class DesiredPods {
                 new V1EnvVar().name("ROLE").value(role),
                 new V1EnvVar().name("NODE_ID").value(Integer.toString(nodeId)),
                 new V1EnvVar().name("ADVERTISED_LISTENERS").value(advertised),
-                new V1EnvVar().name("CLUSTER_ID").value(DesiredConfigMap.kafkaClusterId(c))));
+                new V1EnvVar().name("CLUSTER_ID").valueFrom(new V1EnvVarSource().configMapKeyRef(
+                        new io.kubernetes.client.openapi.models.V1ConfigMapKeySelector().name(Names.configMap(c.name()))
+                                .key(DesiredConfigMap.CLUSTER_ID_KEY)))));
         V1Container kafka = new V1Container()
                 .name("kafka")
                 .image(c.getSpec().image())

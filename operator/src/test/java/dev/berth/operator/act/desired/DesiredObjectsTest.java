@@ -68,8 +68,12 @@ class DesiredObjectsTest {
         assertThat(env(kafka)).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "ROLE", "broker",
                 "NODE_ID", "2",
-                "ADVERTISED_LISTENERS", "PLAINTEXT://demo-broker-2.demo-nodes.kafka.svc:9092",
-                "CLUSTER_ID", "bxwrfj1KS1yNng8aKzxNXg"));
+                "ADVERTISED_LISTENERS", "PLAINTEXT://demo-broker-2.demo-nodes.kafka.svc:9092"));
+        assertThat(kafka.getEnv()).filteredOn(e -> e.getName().equals("CLUSTER_ID")).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.getValueFrom().getConfigMapKeyRef().getName()).isEqualTo("demo-config");
+                    assertThat(e.getValueFrom().getConfigMapKeyRef().getKey()).isEqualTo("cluster.id");
+                });
         assertThat(kafka.getEnv()).filteredOn(e -> e.getName().equals("BROKER_RACK")).singleElement()
                 .satisfies(e -> assertThat(e.getValueFrom().getFieldRef().getFieldPath())
                         .isEqualTo("metadata.annotations['berth.dev/rack']"));
@@ -370,7 +374,7 @@ class DesiredObjectsTest {
     void configMapRendersOneFilePerRoleFromSpec() {
         V1ConfigMap cm = DesiredConfigMap.build(cluster(LOCAL.getSpec().withControllers(new ControllersSpec(3, null))));
         assertThat(cm.getMetadata().getName()).isEqualTo("demo-config");
-        assertThat(cm.getData()).containsOnlyKeys("broker.properties", "controller.properties", "start.sh");
+        assertThat(cm.getData()).containsOnlyKeys("broker.properties", "controller.properties", "start.sh", "cluster.id");
         String voters = "1000@demo-controller-0.demo-nodes.kafka.svc:9093,1001@demo-controller-1.demo-nodes.kafka.svc:9093,"
                 + "1002@demo-controller-2.demo-nodes.kafka.svc:9093";
         assertThat(cm.getData().get("broker.properties")).isEqualTo("""
@@ -425,6 +429,31 @@ class DesiredObjectsTest {
         assertThat(DesiredConfigMap.configHash(retention, Names.ROLE_CONTROLLER)).isEqualTo(base);
         assertThat(DesiredConfigMap.configHash(retention, Names.ROLE_BROKER))
                 .isNotEqualTo(DesiredConfigMap.configHash(LOCAL, Names.ROLE_BROKER));
+    }
+
+    /**
+     * The cluster id is written once into the ConfigMap and kept: a KafkaCluster deleted with
+     * {@code --cascade=orphan} and created again has a new uid, but adopts the volumes formatted with the
+     * old id. Its pods must keep formatting with that one. A ConfigMap of an older berth, without the key,
+     * takes the id its pods were given.
+     */
+    @Test
+    void theClusterIdIsKeptFromTheConfigMapOrThePodsOfAnAdoptedCluster() {
+        assertThat(DesiredConfigMap.build(LOCAL).getData()).containsEntry("cluster.id", "bxwrfj1KS1yNng8aKzxNXg");
+        KafkaCluster again = new KafkaCluster(new io.kubernetes.client.openapi.models.V1ObjectMeta().name("demo")
+                .namespace("kafka").uid("0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d").generation(1L), LOCAL.getSpec());
+        V1ConfigMap adopted = DesiredConfigMap.build(LOCAL);
+        assertThat(DesiredConfigMap.build(again, adopted, List.of()).getData()).as("kept from the ConfigMap")
+                .containsEntry("cluster.id", "bxwrfj1KS1yNng8aKzxNXg");
+        V1Pod older = DesiredPods.broker(LOCAL, 0, null);
+        older.getSpec().getContainers().get(0).getEnv().removeIf(e -> e.getName().equals("CLUSTER_ID"));
+        older.getSpec().getContainers().get(0).addEnvItem(new V1EnvVar().name("CLUSTER_ID").value("OlderBerthsId12345678A"));
+        V1ConfigMap withoutKey = DesiredConfigMap.build(LOCAL);
+        withoutKey.getData().remove("cluster.id");
+        assertThat(DesiredConfigMap.build(again, withoutKey, List.of(older)).getData()).as("kept from a pod's variable")
+                .containsEntry("cluster.id", "OlderBerthsId12345678A");
+        assertThat(DesiredConfigMap.build(again, null, List.of()).getData()).as("a new cluster: from its uid")
+                .containsEntry("cluster.id", DesiredConfigMap.kafkaClusterId(again));
     }
 
     @Test

@@ -108,10 +108,17 @@ class StartScriptTest {
 
     private record Run(int exit, String output, String startedWith) {}
 
-    /** The container's literal env values (BROKER_RACK comes from the downward API: the caller sets it). */
+    /**
+     * The container's env as the kubelet gives it: literal values, and those read from the rendered ConfigMap
+     * (CLUSTER_ID); BROKER_RACK comes from the downward API: the caller sets it.
+     */
     private static Map<String, String> podEnv(V1Container c) {
         assertThat(c.getCommand()).containsExactly("/bin/bash", Names.CONFIG_DIR + "/" + DesiredConfigMap.START_SCRIPT);
-        return new HashMap<>(DesiredObjectsTest.env(c));
+        Map<String, String> env = new HashMap<>(DesiredObjectsTest.env(c));
+        Map<String, String> data = DesiredConfigMap.build(DesiredObjectsTest.LOCAL).getData();
+        c.getEnv().stream().filter(e -> e.getValueFrom() != null && e.getValueFrom().getConfigMapKeyRef() != null)
+                .forEach(e -> env.put(e.getName(), data.get(e.getValueFrom().getConfigMapKeyRef().getKey())));
+        return env;
     }
 
     private Path path(String name) {
