@@ -32,4 +32,9 @@ public record BrokerPod(
     public String key() {
         return namespace + "/" + name;
     }
+
+    /** {@code namespace/cluster}, or null for a pod without a cluster: what identifies its KafkaCluster. */
+    public String clusterKey() {
+        return cluster == null ? null : namespace + "/" + cluster;
+    }
 }

@@ -49,7 +49,7 @@ public final class HardRules {
             if (isSelf(pod, other)) {
                 continue;
             }
-            sameCluster |= pod.cluster().equals(other.cluster());
+            sameCluster |= other.sameCluster(pod);
             used = NodeTable.plus(used, other.localStorageBytes());
         }
         long capacity = node.diskCapacityBytes() == null ? NodeTable.NO_CAPACITY : node.diskCapacityBytes();

@@ -96,7 +96,7 @@ public final class NodeTable {
                 reservedBrokers += broker.reserved() ? 1 : 0;
                 boundBrokers += broker.reserved() ? 0 : 1;
                 Placement p = new Placement(id, broker);
-                byCluster.computeIfAbsent(broker.cluster(), c -> new ArrayList<>(4)).add(p);
+                byCluster.computeIfAbsent(broker.clusterKey(), c -> new ArrayList<>(4)).add(p);
                 byPod.computeIfAbsent(broker.podKey(), k -> new ArrayList<>(1)).add(p);
             }
             id++;
@@ -205,9 +205,12 @@ public final class NodeTable {
         return metric == LeaderMetric.BYTES_IN ? bytesIn[id] : leaders[id];
     }
 
-    /** Brokers of {@code cluster}, one entry per broker (empty when none). */
-    public List<Placement> brokersOf(String cluster) {
-        List<Placement> p = cluster == null ? null : byCluster.get(cluster);
+    /**
+     * Brokers of the KafkaCluster {@code clusterKey} ({@code namespace/cluster}, {@link BrokerPod#clusterKey}),
+     * one entry per broker (empty when none).
+     */
+    public List<Placement> brokersOf(String clusterKey) {
+        List<Placement> p = clusterKey == null ? null : byCluster.get(clusterKey);
         return p == null ? List.of() : p;
     }
 
@@ -224,7 +227,7 @@ public final class NodeTable {
      */
     public RackCounts rackCounts(BrokerPod pod) {
         int[] counts = new int[racks.length];
-        for (Placement p : brokersOf(pod.cluster())) {
+        for (Placement p : brokersOf(pod.clusterKey())) {
             int r = rack[p.node()];
             if (r >= 0 && !HardRules.isSelf(pod, p.broker())) {
                 counts[r]++;

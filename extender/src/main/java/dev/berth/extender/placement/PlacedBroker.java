@@ -20,4 +20,22 @@ public record PlacedBroker(
         long localStorageBytes,
         long leaders,
         long leaderBytesIn,
-        boolean reserved) {}
+        boolean reserved) {
+
+    /**
+     * Whether this broker belongs to {@code pod}'s KafkaCluster: the same {@code berth.dev/cluster} value in
+     * the same namespace. A KafkaCluster is namespaced: two named {@code demo} in two namespaces are two
+     * clusters, and sharing a node, or counting each other's racks, is no rule of theirs.
+     */
+    public boolean sameCluster(BrokerPod pod) {
+        String ns = pod.namespace();
+        return pod.cluster() != null && pod.cluster().equals(cluster) && ns != null && podKey.length() > ns.length()
+                && podKey.charAt(ns.length()) == '/' && podKey.startsWith(ns);
+    }
+
+    /** {@code namespace/cluster}: what identifies its KafkaCluster ({@link BrokerPod#clusterKey}). */
+    public String clusterKey() {
+        int slash = podKey.indexOf('/');
+        return (slash < 0 ? "" : podKey.substring(0, slash)) + "/" + cluster;
+    }
+}

@@ -32,7 +32,7 @@ final class PodOnTable {
         this.table = table;
         this.avoided = pod.avoidNode() == null ? new int[0] : table.idsOf(pod.avoidNode());
         String key = pod.key();
-        List<NodeTable.Placement> same = table.brokersOf(pod.cluster());
+        List<NodeTable.Placement> same = table.brokersOf(pod.clusterKey());
         long[] marks = null;
         for (NodeTable.Placement p : same) {
             if (!HardRules.isSelf(pod, p.broker())) {

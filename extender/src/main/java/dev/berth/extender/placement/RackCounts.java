@@ -37,7 +37,7 @@ public final class RackCounts {
             java.util.List<PlacedBroker> brokers = node.brokers();
             for (int i = 0, n = brokers.size(); i < n; i++) {
                 PlacedBroker b = brokers.get(i);
-                if (pod.cluster() != null && pod.cluster().equals(b.cluster()) && !HardRules.isSelf(pod, b)) {
+                if (b.sameCluster(pod) && !HardRules.isSelf(pod, b)) {
                     count++;
                 }
             }

@@ -34,6 +34,8 @@ class HardRulesTest {
                 Arguments.of(broker("orders", "a", null, 100L), node("n1", "a", 100L), null), // exactly fits: capacity == request
                 Arguments.of(broker("orders", "a", null, 100L), node("n1", "a", 500L, placed("kafka/o1", "orders", 10, 0, 0)), Reason.SAME_CLUSTER_BROKER),
                 Arguments.of(broker("orders", "a", null, 100L), node("n1", "a", 500L, placed("kafka/e1", "events", 10, 0, 0)), null), // other cluster may share
+                Arguments.of(broker("orders", "a", null, 100L), node("n1", "a", 500L, placed("team-b/orders-broker-1", "orders", 10, 0, 0)), null), // a cluster of the same name in another namespace is another cluster
+                Arguments.of(broker("orders", "a", null, 100L), node("n1", "a", 500L, placed("kafkax/orders-broker-1", "orders", 10, 0, 0)), null), // a namespace that only starts like the pod's
                 Arguments.of(broker("orders", "a", null, 100L), node("n1", "a", 500L, placed("kafka/orders-broker-9", "orders", 100, 0, 0)), null), // its own reservation never blocks it
                 Arguments.of(broker("orders", "a", null, 100L), node("n1", "a", 500L, placed("kafka/e1", "events", 400, 0, 0)), null), // free == request exactly
                 Arguments.of(broker("orders", "a", null, 100L), node("n1", "a", 500L, placed("kafka/e1", "events", 401, 0, 0)), Reason.DISK_FULL), // free one GiB short

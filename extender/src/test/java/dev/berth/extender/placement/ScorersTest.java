@@ -57,6 +57,13 @@ class ScorersTest {
         RackCounts counts = RackCounts.of(pod, cluster(true));
         assertThat(counts.asMap()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("a", 1, "b", 1, "c", 1, "d", 0));
         assertThat(counts.min()).isZero();
+        // a KafkaCluster of the same name in another namespace is another cluster: its brokers are not counted
+        BrokerPod elsewhere = new BrokerPod("team-b", "o1", "u", "orders", 1, null, null, null);
+        assertThat(RackCounts.of(elsewhere, cluster(true)).asMap()).containsExactlyInAnyOrderEntriesOf(
+                java.util.Map.of("a", 0, "b", 0, "c", 0, "d", 0));
+        assertThat(NodeTable.of(cluster(true)).rackCounts(elsewhere).asMap()).as("the node table agrees")
+                .isEqualTo(RackCounts.of(elsewhere, cluster(true)).asMap());
+        assertThat(NodeTable.of(cluster(true)).rackCounts(pod).asMap()).isEqualTo(counts.asMap());
     }
 
     @ParameterizedTest

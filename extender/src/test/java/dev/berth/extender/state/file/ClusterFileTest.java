@@ -124,7 +124,7 @@ class ClusterFileTest {
         assertThat(known.brokerId()).isEqualTo(1);
         assertThat(state.node("n1").orElseThrow().brokers())
                 .containsExactly(new PlacedBroker("kafka/b1", "c", 1, 0, 0, 0, false));
-        assertThat(state.table().brokersOf("c")).as("the next filter's table sees it").extracting(p -> p.broker().podKey())
+        assertThat(state.table().brokersOf("kafka/c")).as("the next filter's table sees it").extracting(p -> p.broker().podKey())
                 .containsExactly("kafka/b1");
         assertThat(state.stampedRack("kafka/b1")).contains("a");
     }

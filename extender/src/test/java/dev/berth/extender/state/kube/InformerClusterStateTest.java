@@ -140,7 +140,7 @@ class InformerClusterStateTest {
         assertThat(brokersOn("node-c")).containsExactly("kafka/pay-broker-0");
         assertThat(state.cachedPod("kafka/pay-controller-0").getMetadata().getLabels())
                 .as("the slim cache keeps the role").containsEntry("berth.dev/role", "controller");
-        assertThat(state.table().brokersOf("pay")).extracting(p -> p.broker().podKey()).containsExactly("kafka/pay-broker-0");
+        assertThat(state.table().brokersOf("kafka/pay")).extracting(p -> p.broker().podKey()).containsExactly("kafka/pay-broker-0");
         new CoreV1Api(bed.apiClient()).deleteNamespacedPod("pay-broker-0", "kafka").execute();
         await().atMost(WAIT).until(() -> brokersOn("node-c").isEmpty());
     }
