@@ -32,16 +32,23 @@ public final class KafkaObservations implements AutoCloseable {
     private final java.util.concurrent.ExecutorService workers;
     private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
 
+    /**
+     * One tracked cluster. Its observer is opened by the first observation, not by {@link #track}: the
+     * Admin client resolves its bootstrap address when it is built and throws when that fails, and a new
+     * cluster's bootstrap Service is created by the very pass that tracks it. Opened in {@code track}, that
+     * throw failed the first pass before it created anything, for ever ({@code <name>-bootstrap.<ns>.svc}
+     * does not exist until the pass creates it).
+     */
     private static final class Tracked {
         final String bootstrap;
-        final KafkaObserver observer;
+        volatile KafkaObserver observer;
+        volatile boolean forgotten;
         volatile KafkaView view = KafkaView.NOT_YET;
         volatile java.util.concurrent.ScheduledFuture<?> task;
         final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
 
-        Tracked(String bootstrap, KafkaObserver observer) {
+        Tracked(String bootstrap) {
             this.bootstrap = bootstrap;
-            this.observer = observer;
         }
     }
 
@@ -70,7 +77,7 @@ public final class KafkaObservations implements AutoCloseable {
             return;
         }
         forget(key);
-        Tracked fresh = new Tracked(bootstrap, connect.apply(bootstrap));
+        Tracked fresh = new Tracked(bootstrap);
         tracked.put(key, fresh);
         fresh.task = timer.scheduleWithFixedDelay(() -> start(key, fresh), 0, interval.toMillis(),
                 TimeUnit.MILLISECONDS);
@@ -89,17 +96,22 @@ public final class KafkaObservations implements AutoCloseable {
         return t == null ? KafkaView.NOT_YET : t.view;
     }
 
-    /** The Admin client of a tracked cluster, or {@code null}: day-2 steps act through it. */
+    /** The Admin client of a tracked cluster, or {@code null} (none yet): day-2 steps act through it. */
     public Admin admin(String key) {
         Tracked t = tracked.get(key);
-        return t == null ? null : t.observer.admin();
+        KafkaObserver o = t == null ? null : t.observer;
+        return o == null ? null : o.admin();
     }
 
     public void forget(String key) {
         Tracked t = tracked.remove(key);
         if (t != null) {
+            t.forgotten = true;
             t.task.cancel(false);
-            workers.execute(t.observer::close);
+            KafkaObserver o = t.observer;
+            if (o != null) {
+                workers.execute(o::close);
+            }
         }
     }
 
@@ -130,6 +142,10 @@ public final class KafkaObservations implements AutoCloseable {
         if (tracked.get(key) != t) {
             return;
         }
+        if (t.observer == null && !connect(key, t)) {
+            onChange.accept(key);
+            return;
+        }
         try {
             KafkaObservation o = t.observer.observe();
             t.view = new KafkaView(o, null, clock.instant());
@@ -142,6 +158,32 @@ public final class KafkaObservations implements AutoCloseable {
                     clock.instant());
         }
         onChange.accept(key);
+    }
+
+    /**
+     * Opens {@code t}'s observer; false, with the view unreachable and the reason, when the Admin client
+     * cannot be built yet (its bootstrap address does not resolve). The next observation tries again.
+     */
+    private boolean connect(String key, Tracked t) {
+        KafkaObserver o;
+        try {
+            o = connect.apply(t.bootstrap);
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            String why = "no Admin client for " + t.bootstrap + " yet: " + (cause.getMessage() == null
+                    ? cause.getClass().getSimpleName() : cause.getMessage());
+            LOG.debug("kafka of {}: {}", key, why);
+            OperatorMetrics.KAFKA_OBSERVATIONS.labels("unreachable").inc();
+            t.view = new KafkaView(t.view.observation(), why, clock.instant());
+            return false;
+        }
+        t.observer = o;
+        if (t.forgotten) { // forgotten while it connected: nobody else will close it
+            t.observer = null;
+            workers.execute(o::close);
+            return false;
+        }
+        return true;
     }
 
     @Override

@@ -544,6 +544,29 @@ class KafkaClusterReconcileTest {
     }
 
     /**
+     * The operator as shipped: no {@code --bootstrap}, so Kafka is read at {@code <name>-bootstrap.<ns>.svc:9092},
+     * which does not resolve until the first pass has created that Service (here never: the bed has no DNS).
+     * The Admin client, which resolves its address when it is built, threw from the first pass before it
+     * created anything, on every retry: a new cluster was never built in a real cluster. Now the Kafka side
+     * says it cannot connect yet, and the cluster is built.
+     */
+    @Test
+    void aNewClusterIsBuiltWhileItsBootstrapAddressDoesNotResolveYet() throws Exception {
+        String ns = "shipped";
+        try (Operator shipped = OperatorFixture.operator(bed, OperatorFixture.config(ns, null, "shipped", "op-shipped"))) {
+            shipped.start();
+            create(bed, ns, "fresh", OperatorFixture.spec(1, 1, null));
+            eventually().until(() -> pods(bed, ns, "fresh").size() == 2);
+            assertThat(core.readNamespacedService("fresh-bootstrap", ns).execute()).isNotNull();
+            eventually().untilAsserted(() -> assertThat(get(bed, ns, "fresh").getStatus().condition(ConditionType.Degraded))
+                    .isNotNull().satisfies(d -> {
+                        assertThat(d.reason()).isEqualTo("KafkaUnreachable");
+                        assertThat(d.message()).contains("no Admin client for fresh-bootstrap.shipped.svc:9092 yet");
+                    }));
+        }
+    }
+
+    /**
      * A replica that may not read its Lease (no RBAC for Leases in that namespace) never leads. It used to
      * answer {@code /readyz} as a ready standby while nothing reconciled; now it is not ready, and says why.
      * Once it may, it leads and the problem clears.

@@ -1,0 +1,40 @@
+package dev.berth.operator.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.berth.testbed.kafka.KafkaTestCluster;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link KafkaObservations} opens a cluster's Admin client on an observation, not when it starts tracking
+ * it: until the bootstrap address resolves, the view says why it cannot connect and the next observation
+ * tries again; once it resolves, observations run and the Admin client is there for the steps.
+ */
+class KafkaObservationsTest {
+    @Test
+    void aBootstrapThatDoesNotResolveYetIsUnreachableUntilItDoes() throws Exception {
+        try (KafkaTestCluster kafka = KafkaTestCluster.builder().broker(0, "a").start()) {
+            Clock clock = Clock.systemUTC();
+            // the Service's DNS name, which resolves once the Service exists (here: once the test says so)
+            AtomicReference<String> resolvesTo = new AtomicReference<>("demo-bootstrap.kafka.svc.invalid:9092");
+            try (KafkaObservations observations = new KafkaObservations(clock, Duration.ofMillis(200),
+                    b -> KafkaObserver.connect(resolvesTo.get(), clock), key -> { })) {
+                observations.track("kafka/demo", "demo-bootstrap.kafka.svc:9092"); // does not throw
+
+                await().atMost(Duration.ofSeconds(10)).until(() -> observations.latest("kafka/demo").unreachable() != null);
+                assertThat(observations.latest("kafka/demo").unreachable())
+                        .startsWith("no Admin client for demo-bootstrap.kafka.svc:9092 yet: ");
+                assertThat(observations.admin("kafka/demo")).isNull();
+
+                resolvesTo.set(kafka.bootstrapServers());
+                await().atMost(Duration.ofSeconds(30)).until(() -> observations.latest("kafka/demo").reachable());
+                assertThat(observations.latest("kafka/demo").observation().snapshot().brokers()).hasSize(1);
+                assertThat(observations.admin("kafka/demo")).isNotNull();
+            }
+        }
+    }
+}
