@@ -37,8 +37,8 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>a reassignment is running in Kafka: wait (Kafka finishes it on its own);
  *   <li>otherwise read a fresh snapshot and plan the intent on it (seed 1: the same plan the
  *       {@code plan} CLI shows);
- *   <li>an empty plan (or, for a scale-up, one that moves some bytes but under 2 % of all bytes:
- *       producers keep growing partitions, so "perfectly even" is never reached) means done:
+ *   <li>an empty plan (or, for a scale-up, one that moves some bytes but under a tenth of an average
+ *       broker's bytes: producers keep growing partitions, so "perfectly even" is never reached) means done:
  *       preferred elections, throttles cleared ({@link #settled});
  *   <li>a plan that would give a broker more bytes than its disk can take with
  *       {@code spec.rebalance.minFreeDiskPercent} kept free ({@link DiskRoom}) is refused: nothing starts;
@@ -46,8 +46,13 @@ import org.apache.kafka.common.TopicPartition;
  * </ol>
  */
 final class Reshuffle {
-    /** Scale-up is balanced when what is left to move is below this share of all bytes. */
-    static final double BALANCED_SHARE = 0.02;
+    /**
+     * Scale-up is balanced when what is left to move is at most this share of an average broker's bytes
+     * (all replica bytes ÷ brokers): each receiver then holds at least 90 % of its share. A share of all
+     * bytes (it was 2 %) shrinks a new broker's share with the cluster's size: at 30 brokers it stopped with
+     * the new one at a third of its share, and from about 50 it never started.
+     */
+    static final double BALANCED_SHARE = 0.10;
     static final long SEED = 1;
 
     /**
@@ -202,22 +207,22 @@ final class Reshuffle {
 
     /**
      * Whether {@code plan} leaves nothing worth doing on {@code s}: it is empty, or it moves some bytes
-     * but no more than {@code doneBelowShare} of all replica bytes. A plan that moves only empty
+     * but no more than {@code doneBelowShare} of an average broker's replica bytes. A plan that moves only empty
      * partitions is never settled: it costs nothing, and executing it is the only way they move.
      * (Counting its 0 bytes as "under 2 % of 0" once declared a scale-up on empty topics done without
      * moving anything, so it started again on every reconcile, and a drain of empty partitions
-     * never ended.) Examples, share 2 % of 1 GB of replica bytes: a plan moving 30 MB is not settled,
-     * one moving 3 MB is, one moving 0 bytes in 12 moves is not, no move is; share 0 (a drain):
-     * settled only when empty.
+     * never ended.) Examples, share 10 % and 1 GB of replica bytes on 5 brokers (200 MB each): a plan
+     * moving 30 MB is not settled, one moving 20 MB is, one moving 0 bytes in 12 moves is not, no move is;
+     * share 0 (a drain): settled only when empty.
      */
     static boolean settled(ReassignmentPlan plan, ClusterSnapshot s, double doneBelowShare) {
         long total = s.partitions().stream().mapToLong(p -> p.sizeBytes() * p.replicas().size()).sum();
-        return settled(plan.isEmpty(), plan.stats().bytesMoved(), total, doneBelowShare);
+        return settled(plan.isEmpty(), plan.stats().bytesMoved(), total, s.brokers().size(), doneBelowShare);
     }
 
     /** {@link #settled(ReassignmentPlan, ClusterSnapshot, double)} on plain numbers. */
-    static boolean settled(boolean planEmpty, long bytesMoving, long totalBytes, double doneBelowShare) {
-        return planEmpty || (bytesMoving > 0 && bytesMoving <= doneBelowShare * totalBytes);
+    static boolean settled(boolean planEmpty, long bytesMoving, long totalBytes, int brokers, double doneBelowShare) {
+        return planEmpty || (bytesMoving > 0 && bytesMoving <= doneBelowShare * totalBytes / Math.max(1, brokers));
     }
 
     /**

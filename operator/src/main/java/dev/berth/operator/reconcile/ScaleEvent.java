@@ -4,7 +4,7 @@ package dev.berth.operator.reconcile;
 public enum ScaleEvent {
     /** Registered, ready brokers hold nothing while others hold data: spreading onto them. */
     SCALE_UP_STARTED("ScaleUpStarted"),
-    /** What is left to move is under 2 % of all bytes: elections done, throttles cleared. */
+    /** What is left to move is at most a tenth of an average broker's bytes: elections done, throttles cleared. */
     SCALE_UP_BALANCED("ScaleUpBalanced"),
     /**
      * brokers.remove names some of the scale-up's new brokers: the moves onto them were cancelled

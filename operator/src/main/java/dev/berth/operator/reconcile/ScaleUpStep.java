@@ -34,7 +34,7 @@ import java.util.TreeSet;
  *       {@code AddBrokers(brokers)}: replicas move only onto them, rack-aware, the least bytes that
  *       even the load. {@code Reconciling} stays True (reason {@code ScaleUpInProgress}) with
  *       bytes moved / total in the message and in status.
- *   <li><b>Done</b> when what is left is under 2 % of all bytes: preferred elections, throttles
+ *   <li><b>Done</b> when what is left is at most a tenth of an average broker's bytes: preferred elections, throttles
  *       cleared, operation cleared.
  *   <li><b>Abandoned</b> when the spec no longer wants one of its brokers (named in
  *       {@code brokers.remove}, or {@code brokers.replicas} lowered below the brokers that exist:

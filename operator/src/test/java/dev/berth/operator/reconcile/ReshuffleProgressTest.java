@@ -20,26 +20,66 @@ class ReshuffleProgressTest {
             List.of(6), 0L, null, 0, null, "2026-01-01T00:00:00Z", null, Map.of());
 
     /**
-     * When a pass is done, per {@code plan empty, bytes moving, total bytes, share}. A plan that moves
-     * only empty partitions is carried out: counting its 0 bytes as "under 2 % of 0" declared a
-     * scale-up on empty topics done without moving anything, and a drain of empty partitions never
-     * ended (EmptyTopicsScaleTest shows both on real brokers).
+     * When a pass is done, per {@code plan empty, bytes moving, total bytes, brokers, share}: what is left is
+     * measured against an average broker's bytes, not all bytes, so a new broker gets 90 % of its share in a
+     * cluster of any size. A plan that moves only empty partitions is carried out: counting its 0 bytes as
+     * "under 2 % of 0" declared a scale-up on empty topics done without moving anything, and a drain of empty
+     * partitions never ended (EmptyTopicsScaleTest shows both on real brokers).
      */
-    @org.junit.jupiter.params.ParameterizedTest(name = "empty={0} moving={1} total={2} share={3} -> {4}")
+    @org.junit.jupiter.params.ParameterizedTest(name = "empty={0} moving={1} total={2} brokers={3} share={4} -> {5}")
     @org.junit.jupiter.params.provider.CsvSource({
-            "true,  0,          0,             0.02, true",   // nothing to do
-            "true,  0,          1000000000,    0,    true",   // a drain with nothing left
-            "false, 3000000,    1000000000,    0.02, true",   // 0.3 % of all bytes: balanced
-            "false, 30000000,   1000000000,    0.02, false",  // 3 % of all bytes: keep going
-            "false, 20000000,   1000000000,    0.02, true",   // exactly 2 %: balanced
-            "false, 0,          0,             0.02, false",  // empty partitions on empty topics: move them
-            "false, 0,          1000000000,    0.02, false",  // empty partitions among full ones: free, move them
-            "false, 0,          0,             0,    false",  // a drain of empty partitions: move them
-            "false, 1,          1000000000,    0,    false",  // a drain with one byte left: move it
+            "true,  0,          0,             3,  0.1, true",   // nothing to do
+            "true,  0,          1000000000,    3,  0,   true",   // a drain with nothing left
+            "false, 20000000,   1000000000,    5,  0.1, true",   // a tenth of a broker's 200 MB: balanced
+            "false, 30000000,   1000000000,    5,  0.1, false",  // 15 % of a broker's bytes: keep going
+            "false, 10000000,   1000000000,    50, 0.1, false",  // 1 % of all bytes, but half of a broker's 20 MB
+            "false, 2000000,    1000000000,    50, 0.1, true",   // a tenth of a broker's 20 MB: balanced
+            "false, 0,          0,             3,  0.1, false",  // empty partitions on empty topics: move them
+            "false, 0,          1000000000,    3,  0.1, false",  // empty partitions among full ones: free, move them
+            "false, 0,          0,             3,  0,   false",  // a drain of empty partitions: move them
+            "false, 1,          1000000000,    3,  0,   false",  // a drain with one byte left: move it
+            "false, 100,        1000,          0,  0.1, true",   // no broker listed: counted as one
     })
-    void aPassIsSettledWhenThePlanIsEmptyOrMovesOnlyASliverOfTheBytes(boolean empty, long moving, long total,
-            double share, boolean settled) {
-        assertThat(Reshuffle.settled(empty, moving, total, share)).isEqualTo(settled);
+    void aPassIsSettledWhenThePlanIsEmptyOrMovesOnlyASliverOfABrokersBytes(boolean empty, long moving, long total,
+            int brokers, double share, boolean settled) {
+        assertThat(Reshuffle.settled(empty, moving, total, brokers, share)).isEqualTo(settled);
+    }
+
+    /**
+     * A scale-up of 150 brokers in 3 racks (RF 3, 1,500 partitions of about 1 GB) by one, its passes played
+     * out on the model: it starts, and ends with the new broker holding at least 90 % of its rack's average.
+     * With 2 % of all bytes as the bar (before), the first plan, the new broker's whole share (about 1.5 % of
+     * all bytes), already counted as balanced: the scale-up never started and the new broker stayed empty.
+     */
+    @Test
+    void aScaleUpOfALargeClusterStartsAndFillsTheNewBrokerToItsShare() {
+        int n = 150;
+        ClusterSnapshot large = Clusters.synthetic(n, 3, 1500, 3, 7L);
+        List<dev.berth.operator.model.BrokerState> brokers = new java.util.ArrayList<>(large.brokers());
+        dev.berth.operator.model.BrokerState added = Clusters.broker(n + 1, "r0");
+        brokers.add(added);
+        ClusterSnapshot s = Clusters.snapshot(brokers, large.partitions());
+        PlanIntent add = new PlanIntent.AddBrokers(List.of(added));
+        int passes = 0;
+        while (true) {
+            ReassignmentPlan plan = new ReassignmentPlanner(new Random(Reshuffle.SEED)).plan(s, add);
+            if (Reshuffle.settled(plan, s, Reshuffle.BALANCED_SHARE)) {
+                break;
+            }
+            assertThat(++passes).as("converges").isLessThan(20);
+            Map<String, List<Integer>> after = new java.util.HashMap<>();
+            plan.moves().forEach(m -> after.put(m.name(), m.newReplicas()));
+            s = Clusters.snapshot(brokers, s.partitions().stream().map(p -> after.containsKey(p.name())
+                    ? new dev.berth.operator.model.PartitionState(p.topic(), p.partition(), after.get(p.name()),
+                            after.get(p.name()).get(0), after.get(p.name()), p.sizeBytes(), 0) : p).toList());
+        }
+        assertThat(passes).as("started").isPositive();
+        Map<Integer, Long> held = new java.util.HashMap<>();
+        s.partitions().forEach(p -> p.replicas().forEach(r -> held.merge(r, p.sizeBytes(), Long::sum)));
+        List<dev.berth.operator.model.BrokerState> rack = brokers.stream().filter(b -> "r0".equals(b.rack())).toList();
+        double average = rack.stream().mapToLong(b -> held.getOrDefault(b.id(), 0L)).sum() / (double) rack.size();
+        assertThat((double) held.getOrDefault(n + 1, 0L)).as("the new broker's bytes against its rack's average")
+                .isGreaterThanOrEqualTo(0.9 * average);
     }
 
     @Test
