@@ -24,10 +24,49 @@ import java.util.Set;
 public final class ReassignmentSteps {
     private ReassignmentSteps() {}
 
-    /** The next replica list to ask Kafka for, or {@code null} when current already is target. */
+    /** {@link #next(List, List, Map)} without racks. */
     public static List<Integer> next(List<Integer> current, List<Integer> target) {
+        return next(current, target, java.util.Map.of());
+    }
+
+    /**
+     * The next replica list to ask Kafka for, or {@code null} when current already is target. With the
+     * brokers' {@code racks}, a step never holds more replicas in one rack than both ends do: the planner
+     * checks each move of a partition against the list its earlier moves left, in its own order, so the
+     * target-order pairing could pass through a list with two replicas in one rack, for the whole throttled
+     * copy. Example, racks 0:a 1:b 3:c 4:b: [0,1] -&gt; [4,3] is [0,4] then [4,3], not [4,1] (two in b). When
+     * no pair keeps to that (or a rack is unknown), the first pair is taken, as without racks.
+     */
+    public static List<Integer> next(List<Integer> current, List<Integer> target, java.util.Map<Integer, String> racks) {
         if (current.equals(target)) {
             return null;
+        }
+        if (!racks.isEmpty()) {
+            for (int at = 0; at < target.size(); at++) {
+                Integer add = target.get(at);
+                if (current.contains(add)) {
+                    continue;
+                }
+                List<Integer> order = new ArrayList<>(); // the replica at the added one's position first
+                if (at < current.size()) {
+                    order.add(at);
+                }
+                for (int k = 0; k < current.size(); k++) {
+                    if (k != at) {
+                        order.add(k);
+                    }
+                }
+                for (int k : order) {
+                    if (target.contains(current.get(k))) {
+                        continue;
+                    }
+                    List<Integer> step = new ArrayList<>(current);
+                    step.set(k, add);
+                    if (withinRacks(step, current, target, racks, racks.get(add))) {
+                        return new HashSet<>(step).equals(new HashSet<>(target)) ? List.copyOf(target) : List.copyOf(step);
+                    }
+                }
+            }
         }
         Integer add = null;
         int at = -1;
@@ -60,6 +99,23 @@ public final class ReassignmentSteps {
         }
         Set<Integer> have = new HashSet<>(step);
         return have.equals(new HashSet<>(target)) ? List.copyOf(target) : List.copyOf(step);
+    }
+
+    /** Whether {@code step} holds no more replicas in {@code rack} than {@code current} or {@code target} does. */
+    private static boolean withinRacks(List<Integer> step, List<Integer> current, List<Integer> target,
+            java.util.Map<Integer, String> racks, String rack) {
+        if (rack == null) {
+            return false; // unknown: leave it to the plain pairing
+        }
+        return count(step, racks, rack) <= Math.max(count(current, racks, rack), count(target, racks, rack));
+    }
+
+    private static int count(List<Integer> brokers, java.util.Map<Integer, String> racks, String rack) {
+        int n = 0;
+        for (Integer b : brokers) {
+            n += rack.equals(racks.get(b)) ? 1 : 0;
+        }
+        return n;
     }
 
     /** Every step from current to target (for plans and tests). */

@@ -56,6 +56,27 @@ class ReassignmentExecutorTest {
     static final KafkaBed KAFKA = new KafkaBed(KafkaTestCluster.builder().broker(0, "a").broker(1, "b").broker(2, "c")
                 .broker(3, "a"));
 
+    /**
+     * [1,0] (racks b, a) to [3,2] (a, c): paired in the target's order the first step was [3,0], both
+     * replicas in rack a while the copy ran. The executor reads the racks and replaces 0 first: [1,3].
+     */
+    @Test
+    void noStepPutsTwoReplicasOfAPartitionInOneRack() throws Exception {
+        KafkaAwait.createTopic(KAFKA.admin(), "racksafe", Map.of(0, List.of(1, 0)));
+        produce("racksafe", 1, 2000);
+        ReassignmentExecutor executor = new ReassignmentExecutor(KAFKA.admin(), new ExecutionPolicy(10_000, 2));
+
+        executor.advance(List.of(new Move("racksafe", 0, List.of(1, 0), List.of(3, 2), MoveReason.SCALE_UP, 1000)));
+
+        PartitionReassignment r = get(KAFKA.admin().listPartitionReassignments().reassignments())
+                .get(new TopicPartition("racksafe", 0));
+        assertThat(r).as("the first step runs, throttled").isNotNull();
+        assertThat(r.addingReplicas()).containsExactly(3);
+        assertThat(r.removingReplicas()).as("0 (rack a) leaves as 3 (rack a) comes").containsExactly(0);
+        get(KAFKA.admin().alterPartitionReassignments(Map.of(new TopicPartition("racksafe", 0), java.util.Optional.empty()))
+                .all());
+    }
+
     @Test
     void aPlanExecutesToCompletionWithThrottlesDuringAndClearedAfter() {
         KafkaAwait.createTopic(KAFKA.admin(), "exec", Map.of(0, List.of(0, 1), 1, List.of(1, 2),

@@ -30,6 +30,33 @@ class ReassignmentStepsTest {
         }
     }
 
+    /**
+     * With racks, no step holds more replicas in one rack than both ends do. The planner moved 1 to 3, then
+     * 0 to 4 once rack b was free; paired in the target's order the first step was [4,1], two replicas in
+     * rack b for the whole throttled copy.
+     */
+    @Test
+    void withRacksNoStepPutsTwoReplicasInOneRack() {
+        java.util.Map<Integer, String> racks = java.util.Map.of(0, "a", 1, "b", 3, "c", 4, "b", 5, "a", 6, "c");
+        assertThat(steps(List.of(0, 1), List.of(4, 3), racks)).containsExactly(List.of(0, 4), List.of(4, 3));
+        assertThat(steps(List.of(0, 1), List.of(4, 3), java.util.Map.of())).as("without racks, as before")
+                .containsExactly(List.of(4, 1), List.of(4, 3));
+        assertThat(steps(List.of(0, 1, 3), List.of(5, 4, 6), racks)).as("where the plain pairing is clean, it stays")
+                .containsExactly(List.of(5, 1, 3), List.of(5, 4, 3), List.of(5, 4, 6));
+        assertThat(steps(List.of(0, 1), List.of(4, 3), java.util.Map.of(0, "a", 1, "b", 3, "c")))
+                .as("4's rack unknown: 3, whose rack is known to be clear, goes first").containsExactly(List.of(0, 3), List.of(4, 3));
+    }
+
+    private static List<List<Integer>> steps(List<Integer> from, List<Integer> to, java.util.Map<Integer, String> racks) {
+        List<List<Integer>> out = new java.util.ArrayList<>();
+        for (List<Integer> at = from, s = ReassignmentSteps.next(at, to, racks); s != null; at = s,
+                s = ReassignmentSteps.next(at, to, racks)) {
+            out.add(s);
+            assertThat(out).hasSizeLessThan(5);
+        }
+        return out;
+    }
+
     @Test
     void throttlesCoverSendersAndReceiversOfMovingPartitionsOnly() {
         ThrottlePlan t = ThrottlePlan.of(List.of(
