@@ -1,5 +1,6 @@
 package dev.berth.operator.plan;
 
+import dev.berth.operator.model.BrokerState;
 import dev.berth.operator.model.ClusterSnapshot;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,6 +65,7 @@ public final class ReassignmentPlanner {
         if (add.brokers().isEmpty()) {
             throw new PlanRefusedException(RefusalReason.INVALID_INTENT, "no broker to add");
         }
+        refuseRacklessAmongRacked(snapshot, add.brokers());
         WorkingModel m = new WorkingModel(snapshot, add.brokers(), Set.of());
         Snapshotted before = new Snapshotted(m);
         boolean[] receiver = new boolean[m.brokers()];
@@ -81,6 +83,22 @@ public final class ReassignmentPlanner {
         new CountPhase(m).run(receivers, mayDonate, MoveReason.SCALE_UP);
         new LeaderPhase(m).run(m::changed, b -> receiver[b]);
         return PlanAssembler.assemble(m, add, before, minimum, receiver);
+    }
+
+    /**
+     * A new broker without a rack where the others have one is refused: the model would make it a rack of
+     * its own and give it a replica from any rack, while it sits in one of theirs (a broker started before
+     * its pod's rack was stamped runs without {@code broker.rack}). Rack-awareness would be lost unseen.
+     */
+    private static void refuseRacklessAmongRacked(ClusterSnapshot snapshot, List<BrokerState> adding) {
+        List<Integer> rackless = adding.stream().filter(b -> b.rack() == null).map(BrokerState::id).sorted().toList();
+        boolean racked = java.util.stream.Stream.concat(snapshot.brokers().stream(), adding.stream())
+                .anyMatch(b -> b.rack() != null && !rackless.contains(b.id()));
+        if (!rackless.isEmpty() && racked) {
+            throw new PlanRefusedException(RefusalReason.NO_BROKER_RACK, "brokers " + rackless + " run without"
+                    + " broker.rack while the others have one, so no replica can go there without maybe breaking"
+                    + " rack-awareness");
+        }
     }
 
     private ReassignmentPlan scaleDown(ClusterSnapshot snapshot, PlanIntent.RemoveBrokers remove) {

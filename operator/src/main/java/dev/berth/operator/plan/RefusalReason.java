@@ -33,6 +33,10 @@ public enum RefusalReason {
     NO_LEADER("bring back a broker that holds their in-sync copies (a broker named in spec.brokers.remove gets no"
             + " pod: take it out of the list until it is back in sync, then name it again), or delete the topic if"
             + " its data may go"),
+    /** A new broker runs without {@code broker.rack} while the other brokers have one. */
+    NO_BROKER_RACK("restart that broker (annotate its pod berth.dev/restart) so that it starts with the rack its"
+            + " pod's berth.dev/rack names: a broker that started before the extender stamped its pod runs without"
+            + " one"),
     /** The intent itself is malformed (nothing to add, remove all brokers, ...). */
     INVALID_INTENT("keep at least one broker");
 

@@ -115,6 +115,27 @@ class ReassignmentPlannerTest {
         assertThat(rackedCount).containsExactlyInAnyOrderEntriesOf(Map.of(0, 6, 1, 12, 2, 12, 3, 6));
     }
 
+    /**
+     * A new broker that registered without a rack (it started before its pod's rack was stamped) among
+     * brokers in racks a, b and c: the model made it a rack of its own and let it take a replica from any
+     * rack, wherever it really sits. Refused, saying what to do; among brokers without racks it is planned.
+     */
+    @Test
+    void aNewBrokerWithoutARackAmongRackedOnesIsRefused() {
+        List<PartitionState> parts = List.of(Clusters.partition("orders", 0, 900, 0, 1, 2),
+                Clusters.partition("orders", 1, 900, 1, 2, 0));
+        ClusterSnapshot racked = Clusters.snapshot(List.of(broker(0, "a"), broker(1, "b"), broker(2, "c")), parts);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> plan(racked, new PlanIntent.AddBrokers(List.of(
+                broker(3, null)))))
+                .isInstanceOfSatisfying(PlanRefusedException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(RefusalReason.NO_BROKER_RACK);
+                    assertThat(e.getMessage()).isEqualTo("brokers [3] run without broker.rack while the others have"
+                            + " one, so no replica can go there without maybe breaking rack-awareness");
+                });
+        ClusterSnapshot plain = Clusters.snapshot(List.of(broker(0, null), broker(1, null), broker(2, null)), parts);
+        assertThat(plan(plain, new PlanIntent.AddBrokers(List.of(broker(3, null))))).as("no racks anywhere: planned").isNotNull();
+    }
+
     @Test
     void scaleUpWithoutRacksMovesExactlyTheMinimum() {
         ReassignmentPlan plan = plan(Clusters.fourBrokersNoRacks(),
