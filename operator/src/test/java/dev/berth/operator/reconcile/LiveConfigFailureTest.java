@@ -53,6 +53,7 @@ class LiveConfigFailureTest {
         pods.put("demo-broker-0", pod(DesiredPods.broker(cluster(BASE), 0, null), "uid-0")); // configuration only
         V1Pod imageToo = pod(DesiredPods.broker(cluster(BASE), 1, null), "uid-1");
         imageToo.getSpec().getContainers().get(0).image("apache/kafka:4.3.0"); // and an older image
+        imageToo.getMetadata().putAnnotationsItem("berth.dev/image", "apache/kafka:4.3.0"); // as it was created for
         pods.put("demo-broker-1", imageToo);
         RestartStep step = new RestartStep();
 
