@@ -47,8 +47,9 @@ final class ServeCommand {
               --tls-keystore FILE       none (plain HTTP): a PKCS12 key store with the server key and certificate
                                         chain turns on HTTPS (keytool or `openssl pkcs12 -export` write one)
               --tls-password-file FILE  none: file holding the key store password (no secrets on the command line)
-              --tls-client-ca FILE      none: a PKCS12 trust store of client CAs; turns on required client
-                                        certificates (mTLS)
+              --tls-client-ca FILE      none: a PKCS12 trust store of client CAs; the verbs and /decisions
+                                        then need a client certificate it trusts (mTLS); /healthz,
+                                        /readyz and /metrics do not (probes carry none)
               --tls-client-ca-password-file FILE  none: its password
               --rack-label KEY          topology.kubernetes.io/zone: the well-known label cloud nodes already carry
               --weight-rack N           3: rack spread is about availability, berth's first goal
@@ -58,8 +59,9 @@ final class ServeCommand {
                                         (berth.dev/leader-bytes-in) is an estimate
               --decision-log FILE       stdout: one JSON line per decision, where container logs are collected
               --decisions-kept N        200: recent decisions kept in memory for /decisions
-              --cluster-file FILE       none: Nodes and Pods as `kubectl get -o yaml` prints them; serve from
-                                        this file with binds recorded in memory (no cluster needed)
+              --cluster-file FILE       none: Nodes and Pods as `kubectl get nodes,pods -A -o yaml` prints
+                                        them; serve from this file with binds recorded in memory (no
+                                        cluster needed)
               --kubeconfig FILE         none: without --cluster-file, the Kubernetes backend uses this file;
                                         else the in-cluster service account when running in a pod, else
                                         $KUBECONFIG or ~/.kube/config
@@ -188,6 +190,10 @@ final class ServeCommand {
                 f.longValue("max-body-bytes", d.listen().maxBodyBytes(), 1024, ExtenderServer.MAX_BODY_BYTES));
         ServeOptions.Tls tls = ServeOptions.Tls.NONE;
         if (f.get("tls-keystore") != null) {
+            if (f.get("tls-client-ca-password-file") != null && f.get("tls-client-ca") == null) {
+                // HTTPS without client authentication, when client authentication was meant
+                throw new IllegalArgumentException("--tls-client-ca-password-file needs --tls-client-ca");
+            }
             tls = new ServeOptions.Tls(Path.of(f.get("tls-keystore")), secret(f.get("tls-password-file")),
                     f.get("tls-client-ca") == null ? null : Path.of(f.get("tls-client-ca")),
                     secret(f.get("tls-client-ca-password-file")));

@@ -151,7 +151,11 @@ public final class ExtenderServer implements AutoCloseable {
             return this;
         }
 
-        /** Serve HTTPS; with {@code requireClientCert} the client must present a certificate the context trusts. */
+        /**
+         * Serve HTTPS; with {@code requireClientCert} the verbs and {@code /decisions} answer only a client
+         * that presented a certificate the context trusts (403 otherwise), while {@code /healthz},
+         * {@code /readyz} and {@code /metrics} answer anyone: a kubelet probe carries no certificate.
+         */
         public Builder tls(SSLContext ssl, boolean requireClientCert) {
             this.ssl = ssl;
             this.clientAuth = requireClientCert;
@@ -189,6 +193,7 @@ public final class ExtenderServer implements AutoCloseable {
             w.log = new DecisionLog(decisionSink, decisionSinkReopener, decisionsKept, clock);
             w.metrics = new Metrics();
             w.clock = clock;
+            w.clientCertRequired = ssl != null && clientAuth;
             Router router = new Router(new Verbs(w), w, prefix, maxBodyBytes);
             // Undertow refuses bodies over 2 MiB by default (413, before our code runs); full-mode
             // requests are ~20 MB at 5,000 nodes. Its limit sits above ours, so the Router's own
@@ -199,7 +204,9 @@ public final class ExtenderServer implements AutoCloseable {
             if (ssl != null) {
                 b.addHttpsListener(port, address, ssl);
                 if (clientAuth) {
-                    b.setSocketOption(Options.SSL_CLIENT_AUTH_MODE, SslClientAuthMode.REQUIRED);
+                    // requested, not required, by the handshake: the kubelet's probes and a Prometheus scrape
+                    // bring no certificate; the Router asks for one on the verbs and /decisions
+                    b.setSocketOption(Options.SSL_CLIENT_AUTH_MODE, SslClientAuthMode.REQUESTED);
                 }
             } else {
                 b.addHttpListener(port, address);

@@ -69,6 +69,8 @@ final class Verbs {
         Metrics metrics;
         Clock clock;
         RecentPods pods = new RecentPods(10_000);
+        /** Verb and {@code /decisions} requests must come with a client certificate the TLS context trusts. */
+        boolean clientCertRequired;
     }
 
     /**

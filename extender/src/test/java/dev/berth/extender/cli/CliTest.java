@@ -117,6 +117,9 @@ class CliTest {
             assertThat(tls.code()).isEqualTo(2);
             assertThat(tls.err()).contains(tlsFlag + " needs --tls-keystore");
         }
+        Run noCa = main("serve", "--tls-keystore", "k.p12", "--tls-client-ca-password-file", "pw"); // mTLS meant, not had
+        assertThat(noCa.code()).isEqualTo(2);
+        assertThat(noCa.err()).contains("--tls-client-ca-password-file needs --tls-client-ca");
         Run noValue = main("serve", "--port");
         assertThat(noValue.code()).isEqualTo(2);
         assertThat(noValue.err()).contains("--port needs a value");

@@ -109,6 +109,11 @@ class ServeTlsTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    private static HttpResponse<String> get(HttpClient client, int port, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The server {@code serve} would run with these flags, on a free loopback port. */
     private static ExtenderServer serve(String... tlsFlags) throws Exception {
         List<String> args = new ArrayList<>(List.of("serve", "--address", "127.0.0.1", "--port", "0",
@@ -171,11 +176,20 @@ class ServeTlsTest {
     void clientCaFlagRequiresACertificateSignedByThatCa() throws Exception {
         try (ExtenderServer server = serve("--tls-keystore", file("server.p12"), "--tls-password-file", file("password"),
                 "--tls-client-ca", file("client-ca.p12"), "--tls-client-ca-password-file", file("password"))) {
-            assertThatThrownBy(() -> filter(client(null), "https", server.port())).as("no client certificate")
-                    .isInstanceOf(IOException.class);
-            assertThatThrownBy(() -> filter(client("stranger.p12"), "https", server.port())).as("untrusted certificate")
-                    .isInstanceOf(IOException.class);
+            HttpResponse<String> anonymous = filter(client(null), "https", server.port());
+            assertThat(anonymous.statusCode()).as("no client certificate").isEqualTo(403);
+            assertThat(anonymous.body()).isEqualTo("a client certificate is required for /scheduler/filter (--tls-client-ca)\n");
+            assertThat(get(client(null), server.port(), "/decisions").statusCode()).as("decisions name pods and UIDs")
+                    .isEqualTo(403);
+            // the handshake only requests a certificate: an untrusted one is not taken, as if none came
+            assertThat(filter(client("stranger.p12"), "https", server.port()).statusCode()).as("untrusted certificate")
+                    .isEqualTo(403);
             assertThat(filter(client("scheduler.p12"), "https", server.port()).statusCode()).isEqualTo(200);
+            // the kubelet's probes and a scrape carry no certificate: a probe that failed restarted the extender
+            // in a loop, and no broker was scheduled
+            for (String open : List.of("/healthz", "/readyz", "/metrics")) {
+                assertThat(get(client(null), server.port(), open).statusCode()).as(open).isEqualTo(200);
+            }
         }
     }
 }

@@ -55,6 +55,30 @@ class RequestBodyTest {
         assertThat(chunked.body()).isEqualTo(sized.body()).contains("\"NodeNames\":[\"a2\",\"b1\",\"b2\"]");
     }
 
+    /**
+     * A body is read into an array sized for what arrives: up to 1 MiB at once, then doubled as bytes come,
+     * never more than the Content-Length announces. A 3 MiB body (the answer's body, then JSON whitespace)
+     * grows twice and is answered exactly as the same body without the padding.
+     */
+    @Test
+    void aBodyLargerThanTheFirstArrayGrowsAsItArrives() throws Exception {
+        assertThat(Router.firstCapacity(66_000)).isEqualTo(66_000);
+        assertThat(Router.firstCapacity(64L << 20)).as("64 MiB announced, nothing arrived yet").isEqualTo(1 << 20);
+        HttpFixture.Switchable state = HttpFixture.state();
+        try (ExtenderServer big = ExtenderServer.builder().state(state).binder(state.inner).maxBodyBytes(8 << 20).start()) {
+            int was = port;
+            port = big.port();
+            try {
+                String body = namesArgs(BROKER, ALL);
+                HttpResponse<String> padded = send(body + " ".repeat(3 << 20), false);
+                assertThat(padded.statusCode()).isEqualTo(200);
+                assertThat(padded.body()).isEqualTo(send(body, false).body());
+            } finally {
+                port = was;
+            }
+        }
+    }
+
     @Test
     void aBodyOfExactlyTheLimitIsReadAndOneByteMoreIsRefused() throws Exception {
         record Row(int length, boolean chunked, int status) {}
