@@ -38,6 +38,12 @@ class DeployManifestsTest {
         assertThat(kinds).contains("CustomResourceDefinition/kafkaclusters.berth.dev",
                 "Deployment/berth-extender", "Deployment/berth-scheduler", "ConfigMap/berth-scheduler-config",
                 "Deployment/berth-operator");
+        // the second scheduler's version is the one place to set: it must match the control plane's
+        List<Map<String, Object>> images = (List<Map<String, Object>>) k.get("images");
+        assertThat(images).singleElement().satisfies(i -> {
+            assertThat(i.get("name")).isEqualTo("registry.k8s.io/kube-scheduler");
+            assertThat(String.valueOf(i.get("newTag"))).matches("v1\\.[0-9]+\\.[0-9]+");
+        });
     }
 
     @Test

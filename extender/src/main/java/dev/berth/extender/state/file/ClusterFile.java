@@ -11,7 +11,7 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * Nodes and Pods read from YAML as {@code kubectl get nodes,pods -o yaml} prints them: a
+ * Nodes and Pods read from YAML as {@code kubectl get nodes,pods -A -o yaml} prints them: a
  * {@code List} (its {@code items}), or several {@code ---} documents, or both. The API's own
  * {@code NodeList} and {@code PodList}, whose items carry no {@code kind}, are read too. Objects of
  * other kinds are ignored. Only names, labels, annotations and (for pods) {@code spec.nodeName} and
@@ -48,7 +48,7 @@ public record ClusterFile(List<Obj> nodes, List<Obj> pods) {
     public ClusterFile requireNodes(String origin) {
         if (nodes.isEmpty()) {
             throw new IllegalArgumentException(origin + ": no Node in the file (a List or documents of kind Node,"
-                    + " as `kubectl get nodes,pods -o yaml` prints them)");
+                    + " as `kubectl get nodes,pods -A -o yaml` prints them)");
         }
         return this;
     }
@@ -77,7 +77,7 @@ public record ClusterFile(List<Obj> nodes, List<Obj> pods) {
 
     /**
      * The largest file read, in code points: 256 MiB. SnakeYAML's default of 3 MiB refuses what
-     * {@code kubectl get nodes,pods -o yaml} prints for a few hundred nodes (Nodes carry large
+     * {@code kubectl get nodes,pods -A -o yaml} prints for a few hundred nodes (Nodes carry large
      * annotations, and the pods come on top); 256 MiB holds tens of thousands. The file is the
      * operator's own, read once at start. The other defaults stay (aliases per collection, nesting
      * depth), as does the safe constructor.
