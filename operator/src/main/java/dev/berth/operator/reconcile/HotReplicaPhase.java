@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * operation ends with an Event {@value #MOVED}. Setting the mode to something else, asking for a scale, or a broker or controller to
  * move off a cordoned node ({@link RestartQueue#cordonMoveWanted}), or moves still unfinished at the
  * phase's deadline ({@link #allowance}: three times their bytes at the throttle; a Warning), or Kafka
- * refusing every move a pass submits and running none ({@link Reshuffle#refusedMoves}: the operator lacks
+ * refusing every move a pass submits and running none ({@link PausedMoves#refusedMoves}: the operator lacks
  * Alter on the cluster, say; a Warning with Kafka's words, rather than asking again until the deadline), stops it:
  * the moves Kafka runs toward the planned lists are cancelled and their partitions put back as they
  * were ({@link MoveCancel}: no data is lost, the old replicas never left), nothing new is submitted, the throttles are cleared and the operation ends. A
@@ -148,7 +148,7 @@ final class HotReplicaPhase {
         op = Reshuffle.withDetails(op, details);
         ExecutionPolicy policy = new ExecutionPolicy(throttle, ExecutionPolicy.DEFAULT.maxPartitionsInFlight());
         ReassignmentProgress progress = new ReassignmentExecutor(ctx.admin(), policy).advance(kept.moves());
-        String refused = Reshuffle.refusedMoves(progress);
+        String refused = PausedMoves.refusedMoves(progress);
         if (refused != null) {
             return stop(ctx, op, refused, ended);
         }
@@ -183,7 +183,7 @@ final class HotReplicaPhase {
                     + undo.doing("replica moves")), details), SOON);
         }
         Reshuffle.clearThrottlesIfIdle(ctx.admin(), new KafkaObserver(ctx.admin(), ctx.clock()).snapshot());
-        boolean failed = why.startsWith(OVERDUE) || why.startsWith(Reshuffle.REFUSED);
+        boolean failed = why.startsWith(OVERDUE) || why.startsWith(PausedMoves.REFUSED);
         return end(ctx, failed ? "Warning" : "Normal", "Stopped: " + why + "; the moves Kafka was"
                 + " running are cancelled and their partitions put back; what moved before stays moved.", ended);
     }

@@ -235,7 +235,7 @@ public final class ScaleDownStep implements OperationStep {
                     new PlanIntent.RemoveBrokers(leaving), 0, leaving,
                     Reshuffle.lastBatch(op, ctx.clock().instant()));
         } catch (PlanRefusedException e) {
-            Reshuffle.warnPaused(ctx, ConditionType.ScaleDownBlocked, camel(e.reason().name()), "Drain of brokers " + leaving
+            PausedMoves.warnPaused(ctx, ConditionType.ScaleDownBlocked, camel(e.reason().name()), "Drain of brokers " + leaving
                     + " paused: " + e.getMessage() + ". To fix: " + e.reason().remedy() + ".");
             return new StepResult(true, Reshuffle.phase(op, DRAINING, "Drain paused: "
                     + e.getMessage() + "."), List.of(Condition.of(ConditionType.ScaleDownBlocked,
@@ -259,9 +259,9 @@ public final class ScaleDownStep implements OperationStep {
                     List.of(notBlocked()), Duration.ofMillis(500));
         }
         OperationStatus next = Reshuffle.submitted(op, DRAINING, pass, null);
-        String refused = Reshuffle.refusedMoves(pass.progress());
+        String refused = PausedMoves.refusedMoves(pass.progress());
         if (refused != null) {
-            return Reshuffle.pausedByRefusal(ctx, next, DRAINING, ConditionType.ScaleDownBlocked,
+            return PausedMoves.pausedByRefusal(ctx, next, DRAINING, ConditionType.ScaleDownBlocked,
                     "Drain of brokers " + leaving, refused);
         }
         return StepResult.of(Reshuffle.phase(next, DRAINING, draining(next)), AGAIN, notBlocked());
@@ -310,7 +310,7 @@ public final class ScaleDownStep implements OperationStep {
             return notBlocked();
         }
         String why = problem.message() + ". To fix: " + problem.reason().remedy() + ".";
-        Reshuffle.warnPaused(ctx, ConditionType.ScaleDownBlocked, camel(problem.reason().name()), "Drain of brokers "
+        PausedMoves.warnPaused(ctx, ConditionType.ScaleDownBlocked, camel(problem.reason().name()), "Drain of brokers "
                 + leaving + " cannot finish: " + why);
         return Condition.of(ConditionType.ScaleDownBlocked, true, camel(problem.reason().name()), "Drain cannot finish: "
                 + why);

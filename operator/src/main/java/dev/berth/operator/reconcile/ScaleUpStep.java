@@ -100,7 +100,7 @@ public final class ScaleUpStep implements OperationStep {
                     new PlanIntent.AddBrokers(receivers), Reshuffle.BALANCED_SHARE, dropped(op),
                     Reshuffle.lastBatch(op, ctx.clock().instant()));
         } catch (PlanRefusedException e) {
-            Reshuffle.warnPaused(ctx, ConditionType.ScaleUpBlocked, ScaleDownStep.camel(e.reason().name()),
+            PausedMoves.warnPaused(ctx, ConditionType.ScaleUpBlocked, ScaleDownStep.camel(e.reason().name()),
                     "Scale-up onto brokers " + op.brokers() + " paused: " + e.getMessage() + ". To fix: "
                             + e.reason().remedy() + ".");
             return new StepResult(true, Reshuffle.phase(op, PHASE, "Paused: " + e.getMessage() + "."),
@@ -123,9 +123,9 @@ public final class ScaleUpStep implements OperationStep {
             return StepResult.of(next == op ? op : Reshuffle.phase(next, PHASE, moving(next)), AGAIN, notBlocked());
         }
         OperationStatus next = Reshuffle.submitted(op, PHASE, pass, null);
-        String refused = Reshuffle.refusedMoves(pass.progress());
+        String refused = PausedMoves.refusedMoves(pass.progress());
         if (refused != null) {
-            return Reshuffle.pausedByRefusal(ctx, next, PHASE, ConditionType.ScaleUpBlocked,
+            return PausedMoves.pausedByRefusal(ctx, next, PHASE, ConditionType.ScaleUpBlocked,
                     "Scale-up onto brokers " + op.brokers(), refused);
         }
         return new StepResult(true, Reshuffle.phase(next, PHASE, moving(next)), List.of(notBlocked()),

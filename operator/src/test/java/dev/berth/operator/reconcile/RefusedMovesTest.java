@@ -107,7 +107,7 @@ class RefusedMovesTest {
         Condition blocked = r.conditions().stream().filter(c -> c.type().equals(type.name()))
                 .findFirst().orElseThrow();
         assertThat(blocked.isTrue()).isTrue();
-        assertThat(blocked.reason()).isEqualTo(Reshuffle.MOVES_REFUSED);
+        assertThat(blocked.reason()).isEqualTo(PausedMoves.MOVES_REFUSED);
         assertThat(blocked.message()).startsWith("Kafka refuses the data moves (")
                 .contains(": reassign ").endsWith(". They are asked again every pass; look at the operator's Kafka"
                         + " permissions (Alter on the cluster) and the brokers' logs.");
