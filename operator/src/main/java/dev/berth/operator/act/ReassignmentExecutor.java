@@ -61,28 +61,6 @@ public final class ReassignmentExecutor {
         this.throttles = new Throttles(admin);
     }
 
-    /**
-     * Every registered broker's rack (fenced ones too), by id, so that no step puts two replicas of a
-     * partition in one rack ({@link ReassignmentSteps#next(List, List, Map)}); empty when Kafka does not say.
-     */
-    private Map<Integer, String> racks() {
-        try {
-            Map<Integer, String> out = new HashMap<>();
-            for (Node n : admin.describeCluster(new org.apache.kafka.clients.admin.DescribeClusterOptions()
-                    .includeFencedBrokers(true)).nodes().get(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                if (n.rack() != null) {
-                    out.put(n.id(), n.rack());
-                }
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Map.of();
-        } catch (Exception e) {
-            return Map.of(); // the steps are made without racks, as before
-        }
-    }
-
     /** One pass: read Kafka, submit what may start, report progress. Never blocks on data. */
     public ReassignmentProgress advance(List<Move> moves) {
         Set<String> topics = new TreeSet<>();
@@ -131,7 +109,7 @@ public final class ReassignmentExecutor {
                 continue;
             }
             if (!current.equals(m.newReplicas())) {
-                racks = racks == null ? racks() : racks;
+                racks = racks == null ? dev.berth.operator.observe.RegisteredRacks.all(admin) : racks;
                 ready.put(tp, ReassignmentSteps.next(current, m.newReplicas(), racks));
                 continue;
             }

@@ -100,11 +100,11 @@ public final class KafkaObserver implements AutoCloseable {
 
     /**
      * {@link #snapshot()} plus brokers {@code offline} that it does not list, in the racks Kafka registered
-     * them with ({@link FencedRacks}): the brokers a drain still plans with while they are down.
+     * them with ({@link RegisteredRacks}): the brokers a drain still plans with while they are down.
      */
     public ClusterSnapshot snapshotWith(Set<Integer> offline) {
         ClusterSnapshot s = snapshot();
-        return offline.isEmpty() ? s : s.withBrokers(offline, FencedRacks.of(admin));
+        return offline.isEmpty() ? s : s.withBrokers(offline, RegisteredRacks.fenced(admin));
     }
 
     /** Reads the cluster, including the bytes on each broker's log dirs. */

@@ -7,7 +7,7 @@ import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.model.BrokerState;
 import dev.berth.operator.model.ClusterSnapshot;
-import dev.berth.operator.observe.FencedRacks;
+import dev.berth.operator.observe.RegisteredRacks;
 import dev.berth.operator.observe.KafkaObserver;
 import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.BrokerIds;
@@ -43,7 +43,7 @@ import java.util.stream.Collectors;
  *       with {@code spec.rebalance.minFreeDiskPercent} kept free ({@link DiskRoom}),
  *       or a partition to drain has no leader ({@link Leaderless}: its in-sync copies are on brokers that are
  *       down), nothing starts and {@code ScaleDownBlocked=True} says why, with numbers. A broker that is down
- *       is planned in the rack Kafka registered it with ({@link FencedRacks}). While brokers the spec wants are still
+ *       is planned in the rack Kafka registered it with ({@link RegisteredRacks}). While brokers the spec wants are still
  *       being created (a replacement: one named, the count kept), that is a wait for them
  *       ({@code WaitingForNewBrokers}), not a refusal.
  *   <li><b>Draining</b>: {@link Reshuffle} passes for {@code RemoveBrokers}: exactly the leaving
@@ -142,7 +142,7 @@ public final class ScaleDownStep implements OperationStep {
                 ClusterSnapshot without = withoutBrokers(s, notCandidates);
                 chosen.addAll(RemovalChooser.choose(without, Set.of(), excess));
             }
-            ClusterSnapshot withDown = down.isEmpty() ? s : s.withBrokers(down, FencedRacks.of(ctx.admin()));
+            ClusterSnapshot withDown = down.isEmpty() ? s : s.withBrokers(down, RegisteredRacks.fenced(ctx.admin()));
             List<Problem> problems = CapacityCheck.problems(withDown, chosen);
             Problem leaderless = problems.isEmpty() ? Leaderless.problem(withDown, chosen) : null;
             if (leaderless != null) {
