@@ -39,13 +39,15 @@ final class PausedMoves {
     /**
      * The step's result when {@link #refusedMoves} says Kafka refused them all: the operation goes on in
      * {@code phase} (asked again every 10 s), condition {@code type} {@value #MOVES_REFUSED} and one
-     * Warning say why. {@code what} names the operation: "Scale-up onto brokers [3]".
+     * Warning say why, and the throttles come off while nothing runs (the next pass that moves sets them). {@code what} names the operation: "Scale-up onto brokers [3]".
      */
     static StepResult pausedByRefusal(StepContext ctx, OperationStatus next, String phase, ConditionType type, String what,
             String refused) {
         String why = refused + ". They are asked again every pass; look at the operator's Kafka permissions (Alter on"
                 + " the cluster) and the brokers' logs.";
         warnPaused(ctx, type, MOVES_REFUSED, what + " paused: " + why);
+        // nothing moves: the throttles set for the refused batch would slow any follower catching up meanwhile
+        Reshuffle.clearThrottlesIfIdle(ctx.admin(), ctx.kafka().observation().snapshot());
         return new StepResult(true, Reshuffle.phase(next, phase, "Paused: " + refused + "."),
                 java.util.List.of(dev.berth.operator.api.Condition.of(type, true, MOVES_REFUSED, why)),
                 java.time.Duration.ofSeconds(10));

@@ -314,15 +314,20 @@ final class DayTwoRig implements AutoCloseable {
 
     /** Every replication throttle set on a broker or a topic, as "resource name=value". */
     List<String> throttles() throws Exception {
+        return throttlesOf(kafka.admin());
+    }
+
+    /** Every throttle config set on a topic or a registered broker, as {@code name key=value}. */
+    static List<String> throttlesOf(org.apache.kafka.clients.admin.Admin admin) throws Exception {
         List<ConfigResource> resources = new ArrayList<>();
-        for (String t : kafka.admin().listTopics().names().get()) {
+        for (String t : admin.listTopics().names().get()) {
             resources.add(new ConfigResource(ConfigResource.Type.TOPIC, t));
         }
-        for (int b : KafkaAwait.registeredBrokers(kafka.admin())) {
+        for (int b : KafkaAwait.registeredBrokers(admin)) {
             resources.add(new ConfigResource(ConfigResource.Type.BROKER, Integer.toString(b)));
         }
         List<String> out = new ArrayList<>();
-        kafka.admin().describeConfigs(resources).all().get().forEach((r, config) -> config.entries().forEach(e -> {
+        admin.describeConfigs(resources).all().get().forEach((r, config) -> config.entries().forEach(e -> {
             if (e.name().contains("throttled") && e.value() != null && !e.value().isEmpty()
                     && e.source() != ConfigEntry.ConfigSource.DEFAULT_CONFIG) {
                 out.add(r.name() + " " + e.name() + "=" + e.value());

@@ -100,6 +100,8 @@ class RefusedMovesTest {
         StepEvents events = new StepEvents();
         StepResult r = scale.pass(redirected, started, events);
         assertThat(events.reasons()).containsExactly(ScaleEvent.DATA_MOVE_PAUSED.reason());
+        // the batch's throttles were set before Kafka refused it; nothing runs, so they are off again
+        assertThat(DayTwoRig.throttlesOf(scale.kafka().admin())).isEmpty();
         return r;
     }
 
