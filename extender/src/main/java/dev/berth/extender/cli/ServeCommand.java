@@ -58,7 +58,8 @@ final class ServeCommand {
               --score-leaders-by M      leaders: berth.dev/leaders is always published; bytes-in
                                         (berth.dev/leader-bytes-in) is an estimate
               --decision-log FILE       stdout: one JSON line per decision, where container logs are collected
-              --decisions-kept N        200: recent decisions kept in memory for /decisions
+              --decisions-kept N        200: recent decisions kept in memory for /decisions; at most
+                                        10000 (a decision over 5,000 nodes holds 50 to 150 KB)
               --cluster-file FILE       none: Nodes and Pods as `kubectl get nodes,pods -A -o yaml` prints
                                         them; serve from this file with binds recorded in memory (no
                                         cluster needed)
@@ -214,9 +215,15 @@ final class ServeCommand {
                 f.get("kubeconfig") == null ? null : Path.of(f.get("kubeconfig")));
         ServeOptions.Logging logging = new ServeOptions.Logging(
                 f.get("decision-log") == null ? null : Path.of(f.get("decision-log")),
-                f.integer("decisions-kept", d.logging().decisionsKept(), 1));
+                f.integer("decisions-kept", d.logging().decisionsKept(), 1, MAX_DECISIONS_KEPT));
         return new ServeOptions(listen, tls, scoring, sources, logging);
     }
+
+    /**
+     * The most decisions {@code /decisions} may keep: each holds its per-node arrays, 50 to 150 KB at 5,000
+     * nodes, so 10,000 is up to about 1.5 GB; unbounded, a typo took the heap.
+     */
+    static final int MAX_DECISIONS_KEPT = 10_000;
 
     /** {@code --rack-label}, checked: a key no node can carry would leave every broker pending. */
     static String rackLabel(Flags f, String byDefault) {

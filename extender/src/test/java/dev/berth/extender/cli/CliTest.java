@@ -117,6 +117,9 @@ class CliTest {
             assertThat(tls.code()).isEqualTo(2);
             assertThat(tls.err()).contains(tlsFlag + " needs --tls-keystore");
         }
+        Run kept = main("serve", "--decisions-kept", "1000000"); // each decision holds up to 150 KB
+        assertThat(kept.code()).isEqualTo(2);
+        assertThat(kept.err()).contains("--decisions-kept must be <= 10000");
         Run noCa = main("serve", "--tls-keystore", "k.p12", "--tls-client-ca-password-file", "pw"); // mTLS meant, not had
         assertThat(noCa.code()).isEqualTo(2);
         assertThat(noCa.err()).contains("--tls-client-ca-password-file needs --tls-client-ca");
