@@ -46,7 +46,14 @@ public final class FactsPublisher {
             boolean same = want.entrySet().stream()
                     .allMatch(e -> e.getValue().equals(KubeView.annotation(pod, e.getKey())));
             if (!same) {
-                kube.annotate(pod, want);
+                try {
+                    kube.annotate(pod, want);
+                } catch (ApiException e) {
+                    if (e.getCode() == 404) {
+                        continue; // gone since the view was read (a failed pod this pass deleted): its successor gets them
+                    }
+                    throw e;
+                }
                 OperatorMetrics.FACTS_PUBLISHED.inc();
                 patched++;
             }

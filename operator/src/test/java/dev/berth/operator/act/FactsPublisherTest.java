@@ -91,6 +91,12 @@ class FactsPublisherTest {
         assertThat(OperatorMetrics.FACTS_PUBLISHED.get() - counted).isEqualTo(3.0);
 
         assertThat(publisher.publish(view(), null)).as("no observation yet").isZero();
+
+        // a pod the view still shows but the API no longer has (a failed pod the same pass deleted): skipped,
+        // where its 404 failed the apply stage and held every day-2 step for the pass
+        KubeView stale = view();
+        core.deleteNamespacedPod(Names.brokerPod("pub", 1), NS).execute();
+        assertThat(publisher.publish(stale, observation(Map.of(0, 120.0, 1, 99.0, 3, 5.0)))).isZero();
     }
 
     /**
