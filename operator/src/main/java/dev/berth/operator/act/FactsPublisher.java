@@ -43,6 +43,12 @@ public final class FactsPublisher {
                 continue;
             }
             Map<String, String> want = annotations(f);
+            String published = KubeView.annotation(pod, Names.ANN_LEADER_BYTES_IN);
+            if (!observation.ratesKnown() && published != null) {
+                // the first observation after an operator start reads every rate as 0: the extender would
+                // score every node as idle until the next one
+                want.put(Names.ANN_LEADER_BYTES_IN, published);
+            }
             boolean same = want.entrySet().stream()
                     .allMatch(e -> e.getValue().equals(KubeView.annotation(pod, e.getKey())));
             if (!same) {

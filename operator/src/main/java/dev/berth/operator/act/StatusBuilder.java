@@ -97,6 +97,10 @@ public final class StatusBuilder {
         Map<Integer, V1Pod> brokerPods = in.kube().podsByNodeId(Names.ROLE_BROKER);
         Map<Integer, String> prevRacks = new TreeMap<>();
         prev.brokers().forEach(b -> prevRacks.put(b.id(), b.rack()));
+        // a first observation's rates are all 0 (no earlier size): the rows keep what they said
+        boolean ratesKnown = in.kafka().observation() == null || in.kafka().observation().ratesKnown();
+        Map<Integer, Long> prevBytesIn = new TreeMap<>();
+        prev.brokers().forEach(b -> prevBytesIn.put(b.id(), b.bytesInPerSec()));
         SortedSet<Integer> rowIds = new TreeSet<>(in.desiredBrokers());
         brokerPods.keySet().stream().filter(id -> !in.leavingBrokers().contains(id)).forEach(rowIds::add);
         List<BrokerStatus> brokers = new ArrayList<>();
@@ -111,8 +115,9 @@ public final class StatusBuilder {
                 readyBrokers++;
             }
             DiskSpace disk = disks.get(id);
+            long bytesIn = ratesKnown || !prevBytesIn.containsKey(id) ? f.leaderBytesIn() : prevBytesIn.get(id);
             brokers.add(new BrokerStatus(id, Names.brokerPod(c.name(), id), node(pod), rack,
-                    phase(pod, creating.contains(id)), f.leaders(), f.replicas(), f.bytes(), f.leaderBytesIn(),
+                    phase(pod, creating.contains(id)), f.leaders(), f.replicas(), f.bytes(), bytesIn,
                     disk == null ? null : disk.usableBytes(), disk == null ? null : disk.totalBytes()));
         }
 

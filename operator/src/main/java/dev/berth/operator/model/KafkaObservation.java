@@ -12,11 +12,20 @@ import java.util.TreeMap;
  * @param bytesByBroker bytes on each broker's log dirs, by broker id
  * @param quorum the metadata quorum as its leader reports it ({@link QuorumState#UNKNOWN} when it
  *               could not be read)
+ * @param ratesKnown false on the first observation of a cluster (after an operator start or a
+ *               fail-over): a rate needs two sizes, so every partition's bytes-in reads 0 then, which is
+ *               no news to publish ({@code FactsPublisher}, status rows keep what they said)
  */
-public record KafkaObservation(ClusterSnapshot snapshot, Map<Integer, Long> bytesByBroker, QuorumState quorum) {
+public record KafkaObservation(ClusterSnapshot snapshot, Map<Integer, Long> bytesByBroker, QuorumState quorum,
+        boolean ratesKnown) {
     public KafkaObservation {
         bytesByBroker = java.util.Collections.unmodifiableMap(new TreeMap<>(bytesByBroker));
         quorum = quorum == null ? QuorumState.UNKNOWN : quorum;
+    }
+
+    /** An observation whose rates are known. */
+    public KafkaObservation(ClusterSnapshot snapshot, Map<Integer, Long> bytesByBroker, QuorumState quorum) {
+        this(snapshot, bytesByBroker, quorum, true);
     }
 
     /** An observation without the quorum (planners and their tests do not need it). */

@@ -31,6 +31,11 @@ public final class BytesInEstimator {
         this.clock = clock;
     }
 
+    /** Whether a sample was fed before: only then can {@link #update} give a rate. */
+    public boolean primed() {
+        return !last.isEmpty();
+    }
+
     /** Feeds the current size of every partition (by name) and returns its estimated bytes/s. */
     public Map<String, Double> update(Map<String, Long> sizes) {
         Instant now = clock.instant();

@@ -157,6 +157,7 @@ public final class KafkaObserver implements AutoCloseable {
                             p.leader() == null ? -1 : p.leader().id(), ids(p.isr()), size, 0));
                 }
             }
+            boolean ratesKnown = estimator.primed();
             Map<String, Double> rates = estimator.update(sizeByName);
             List<PartitionState> partitions = rows.stream()
                     .map(p -> new PartitionState(p.topic(), p.partition(), p.replicas(), p.leader(), p.isr(),
@@ -164,7 +165,7 @@ public final class KafkaObserver implements AutoCloseable {
                     .sorted(Comparator.comparing(PartitionState::topic).thenComparingInt(PartitionState::partition))
                     .toList();
             return new KafkaObservation(new ClusterSnapshot(clock.instant(), brokers, topics, partitions, disks), bytesByBroker,
-                    quorum());
+                    quorum(), ratesKnown);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaUnreachableException("interrupted", e);

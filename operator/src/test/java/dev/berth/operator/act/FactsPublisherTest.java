@@ -92,11 +92,20 @@ class FactsPublisherTest {
 
         assertThat(publisher.publish(view(), null)).as("no observation yet").isZero();
 
+
         // a pod the view still shows but the API no longer has (a failed pod the same pass deleted): skipped,
         // where its 404 failed the apply stage and held every day-2 step for the pass
         KubeView stale = view();
         core.deleteNamespacedPod(Names.brokerPod("pub", 1), NS).execute();
         assertThat(publisher.publish(stale, observation(Map.of(0, 120.0, 1, 99.0, 3, 5.0)))).isZero();
+
+        // an operator's first observation (after a start or a fail-over) reads every rate as 0: the published
+        // bytes-in stay as they were, and the leader counts are written
+        KafkaObservation restarted = observation(Map.of(3, 0.0));
+        KafkaObservation firstAfterStart = new KafkaObservation(restarted.snapshot(), restarted.bytesByBroker(),
+                restarted.quorum(), false);
+        assertThat(publisher.publish(view(), firstAfterStart)).as("broker 0 leads nothing now").isEqualTo(1);
+        assertThat(facts()).containsEntry("pub-broker-0", "leaders=0 bytesIn=120");
     }
 
     /**

@@ -218,6 +218,26 @@ class StatusBuilderTest {
         assertThat(mended.condition(ConditionType.Degraded).lastTransitionTime()).isEqualTo("2026-01-01T10:00:05Z");
     }
 
+    /**
+     * The first observation after an operator start reads every rate as 0 (no earlier size): the rows keep
+     * the bytes-in they said, instead of a dip to 0 on every restart or fail-over. Later observations count.
+     */
+    @Test
+    void aFirstObservationsZeroRatesLeaveTheRowsBytesInAsTheyWere() {
+        KafkaCluster c = cluster();
+        c.setStatus(new KafkaClusterStatus(4L, "Running", "2/2", List.of(), List.of(
+                new BrokerStatus(0, "demo-broker-0", "n1", "rack-x", "Running", 1, 1, 100, 5000),
+                new BrokerStatus(1, "demo-broker-1", "n2", "rack-y", "Running", 0, 1, 90, 0)), List.of(), null, null));
+        KubeView pods = view(ready(DesiredPods.broker(c, 0, "rack-x"), "n1"), ready(DesiredPods.broker(c, 1, null), "n2"),
+                ready(DesiredPods.controller(c, 0, null), "n3"));
+        KafkaView known = kafka(0, 1); // broker 0 leads t-0 at 12 B/s
+        KafkaObservation o = known.observation();
+        KafkaView first = new KafkaView(new KafkaObservation(o.snapshot(), o.bytesByBroker(), o.quorum(), false), null,
+                Instant.EPOCH);
+        assertThat(build(c, pods, first, List.of(), null).brokers().get(0).bytesInPerSec()).isEqualTo(5000);
+        assertThat(build(c, pods, known, List.of(), null).brokers().get(0).bytesInPerSec()).isEqualTo(12);
+    }
+
     /** Replicas lowered under 10,000 topics' RF: one problem each, the message names five and counts the rest. */
     @Test
     void anInvalidSpecQuotesFiveProblemsAndCountsTheRest() {

@@ -49,9 +49,11 @@ class BytesInEstimatorTest {
             new Step(0, 9_000, 200, "no time passed: keep previous estimate"),
             new Step(5, 9_000, 0, "idle partition"),
         };
+        assertThat(est.primed()).as("no sample yet: the first rates are no news").isFalse();
         for (Step s : steps) {
             clock.advance(Duration.ofSeconds(s.advanceSeconds()));
             assertThat(est.update(Map.of("t-0", s.size())).get("t-0")).as(s.why()).isEqualTo(s.expectedRate());
+            assertThat(est.primed()).isTrue();
         }
     }
 

@@ -71,10 +71,12 @@ class KafkaObserverTest {
         KafkaAwait.createTopic(KAFKA.admin(), "solo", Map.of(0, List.of(2)));
         StepClock clock = new StepClock();
         try (KafkaObserver observer = KafkaObserver.connect(KAFKA.bootstrapServers(), clock)) {
-            observer.observe(); // first sight: rate unknown (0)
+            assertThat(observer.observe().ratesKnown()).as("first sight: rate unknown (0), and said so").isFalse();
             KafkaRecords.produce(KAFKA.bootstrapServers(), "solo", 0, 0, 200, 1_000);
             clock.advance(10);
-            assertThat(solo(observer.observe()).bytesInPerSec()).as("200 KB in 10 s").isBetween(15_000.0, 30_000.0);
+            KafkaObservation second = observer.observe();
+            assertThat(second.ratesKnown()).isTrue();
+            assertThat(solo(second).bytesInPerSec()).as("200 KB in 10 s").isBetween(15_000.0, 30_000.0);
 
             KAFKA.cluster().stopBroker(2);
             KafkaAwait.polling("broker 2 fenced").until(() -> !KafkaAwait.registeredBrokers(KAFKA.admin()).contains(2));
