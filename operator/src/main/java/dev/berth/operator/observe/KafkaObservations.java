@@ -150,7 +150,8 @@ public final class KafkaObservations implements AutoCloseable {
             KafkaObservation o = t.observer.observe();
             t.view = new KafkaView(o, null, clock.instant());
             OperatorMetrics.KAFKA_OBSERVATIONS.labels("ok").inc();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) {
+            // recorded, not thrown: a thrown error left the view as it was, still "reachable", every interval
             LOG.debug("kafka of {} unreachable: {}", key, e.getMessage());
             OperatorMetrics.KAFKA_OBSERVATIONS.labels("unreachable").inc();
             KafkaObservation last = t.view.observation();
@@ -168,7 +169,7 @@ public final class KafkaObservations implements AutoCloseable {
         KafkaObserver o;
         try {
             o = connect.apply(t.bootstrap);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | LinkageError e) { // a LinkageError: a client library that does not load
             Throwable cause = e.getCause() == null ? e : e.getCause();
             String why = "no Admin client for " + t.bootstrap + " yet: " + (cause.getMessage() == null
                     ? cause.getClass().getSimpleName() : cause.getMessage());

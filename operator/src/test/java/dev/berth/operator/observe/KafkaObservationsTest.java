@@ -15,6 +15,20 @@ import org.junit.jupiter.api.Test;
  * tries again; once it resolves, observations run and the Admin client is there for the steps.
  */
 class KafkaObservationsTest {
+    /** A client library that does not load (a LinkageError) is recorded as the reason, not thrown away. */
+    @Test
+    void anErrorOpeningTheClientIsRecordedAsTheReason() throws Exception {
+        try (KafkaObservations observations = new KafkaObservations(Clock.systemUTC(), Duration.ofMillis(200),
+                b -> {
+                    throw new NoClassDefFoundError("org/apache/kafka/clients/admin/Admin");
+                }, key -> { })) {
+            observations.track("kafka/broken", "broken-bootstrap.kafka.svc:9092");
+            await().atMost(Duration.ofSeconds(10)).until(() -> observations.latest("kafka/broken").unreachable() != null);
+            assertThat(observations.latest("kafka/broken").unreachable()).isEqualTo("no Admin client for"
+                    + " broken-bootstrap.kafka.svc:9092 yet: org/apache/kafka/clients/admin/Admin");
+        }
+    }
+
     @Test
     void aBootstrapThatDoesNotResolveYetIsUnreachableUntilItDoes() throws Exception {
         try (KafkaTestCluster kafka = KafkaTestCluster.builder().broker(0, "a").start()) {
