@@ -102,6 +102,9 @@ public final class Operator implements AutoCloseable {
         builder = watchOwned(builder, V1PersistentVolumeClaim.class);
         builder = watchOwned(builder, V1Service.class);
         builder = watchOwned(builder, V1ConfigMap.class);
+        // a budget deleted or edited by hand is set back at once, not at the next periodic pass (up to
+        // --observe-interval), while a kubectl drain could evict brokers without it
+        builder = watchOwned(builder, io.kubernetes.client.openapi.models.V1PodDisruptionBudget.class);
         informers.cordonedNodes.addEventHandler(new NodeWake(informers, queue));
         Controller controller = builder.build();
         ControllerManager manager = new ControllerManager(informers.factory(), controller);
