@@ -32,8 +32,9 @@ final class WhatIfCommand {
             Usage: java -jar berth-extender.jar what-if --cluster-file FILE --pod POD.yaml [flags]
 
             Places one pod against a cluster file (Nodes and Pods as `kubectl get nodes,pods -A -o yaml` prints
-            them, every namespace's brokers included: a List or several --- documents) and prints, per node, the verdict with its reason and the score parts,
-            then names the node berth prefers (highest total; ties go to the first node in the file).
+            them, every namespace's brokers included: a List or several --- documents) and prints, per node,
+            the verdict with its reason and the score parts, then names the node berth prefers (highest total;
+            ties go to the first node in the file).
             Exit code 0 when a node fits, 1 when none does, 2 on bad flags or files.
 
             Flags (default, and why):

@@ -38,7 +38,8 @@ final class PodFields {
 
     private static final Pattern STANDARD_RESOURCE = Pattern.compile("cpu|memory|ephemeral-storage|hugepages-.+");
     /** A DNS-1123 subdomain: lowercase labels joined by dots, at most 253 characters. */
-    private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final Pattern SUBDOMAIN =
+            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     /** The name part of a qualified name: at most 63 characters. */
     private static final Pattern NAME_PART = Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?");
     private static final Pattern VERSION = Pattern.compile("([0-9]+)\\.([0-9]+)(\\..*)?");

@@ -39,7 +39,8 @@ final class PausedMoves {
     /**
      * The step's result when {@link #refusedMoves} says Kafka refused them all: the operation goes on in
      * {@code phase} (asked again every 10 s), condition {@code type} {@value #MOVES_REFUSED} and one
-     * Warning say why, and the throttles come off while nothing runs (the next pass that moves sets them). {@code what} names the operation: "Scale-up onto brokers [3]".
+     * Warning say why, and the throttles come off while nothing runs (the next pass that moves sets them).
+     * {@code what} names the operation: "Scale-up onto brokers [3]".
      */
     static StepResult pausedByRefusal(StepContext ctx, OperationStatus next, String phase, ConditionType type, String what,
             String refused) {

@@ -18,9 +18,9 @@ import java.util.UUID;
  *
  * <p>Role files hold what is the same for every pod of the role: roles, listeners, the fixed
  * controller quorum ({@code controller.quorum.voters}, ids 1000+), the data dir, and {@code spec.config}
- * sorted by key (controllers: only its {@link #CONTROLLER_KEYS}). The start script appends what differs per pod ({@code node.id},
- * {@code advertised.listeners}, {@code broker.rack} from the downward API), formats the data dir once
- * and execs Kafka. Example for cluster {@code demo} in namespace {@code kafka} with one controller:
+ * sorted by key (controllers: only its {@link #CONTROLLER_KEYS}). The start script appends what differs
+ * per pod ({@code node.id}, {@code advertised.listeners}, {@code broker.rack} from the downward API),
+ * formats the data dir once and execs Kafka. Example for cluster {@code demo} in namespace {@code kafka} with one controller:
  *
  * <pre>
  * process.roles=broker

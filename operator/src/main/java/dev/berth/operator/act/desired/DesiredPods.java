@@ -103,7 +103,8 @@ public final class DesiredPods {
         var spec = claim == null ? null : claim.getSpec();
         var requested = spec == null || spec.getResources() == null || spec.getResources().getRequests() == null ? null
                 : spec.getResources().getRequests().get("storage");
-        if (requested != null && meta.getAnnotations() != null && meta.getAnnotations().containsKey(Names.ANN_LOCAL_STORAGE)) {
+        if (requested != null && meta.getAnnotations() != null
+                && meta.getAnnotations().containsKey(Names.ANN_LOCAL_STORAGE)) {
             meta.putAnnotationsItem(Names.ANN_LOCAL_STORAGE, requested.toSuffixedString());
         }
         return pod;
