@@ -185,6 +185,28 @@ class OwnedObjectsTest {
                 .containsEntry(Names.ANN_LOCAL_STORAGE, "600Gi");
     }
 
+    /**
+     * A recreated pod whose {@code PodRecreated} Event the API refuses (RBAC without events, a quota) is still
+     * created and reported, and the pods after it are created too: before, the refused Event failed the pass
+     * after the pod was created, and the rest of the planned pods waited for the next one.
+     */
+    @Test
+    void aRefusedEventNeitherFailsThePassNorHidesThePodsCreated() throws Exception {
+        String ns = "owned-quiet";
+        KafkaCluster c = cluster("quiet", ns, "2a8b9c0d-3e4f-4a5b-8c6d-7e8f9a0b1c2d", 2);
+        KubeWriter writer = new KubeWriter(bed.apiClient(), Clock.systemUTC());
+        KubeView empty = new KubeView(Map.of(), Map.of(), Map.of(), Map.of(), Set.of());
+        List<PodAction> done;
+        try (AutoCloseable noEvents = bed.forbid("create", "events", ns)) {
+            done = new OwnedObjects(writer).createPods(c, empty, List.of(
+                    new PodAction(Names.ROLE_BROKER, 0, PodAction.Kind.Recreate, "a"),
+                    new PodAction(Names.ROLE_BROKER, 1, PodAction.Kind.Recreate, "b")));
+        }
+        assertThat(done).extracting(PodAction::index).containsExactly(0, 1);
+        assertThat(core.listNamespacedPod(ns).execute().getItems()).hasSize(2);
+        assertThat(core.listNamespacedEvent(ns).execute().getItems()).isEmpty();
+    }
+
     private static KafkaCluster local(KafkaCluster c, String size) {
         return new KafkaCluster(c.getMetadata(), c.getSpec().withBrokers(c.getSpec().brokers().withStorage(
                 new dev.berth.operator.api.StorageSpec(size, "local-nvme", true))));
