@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /** {@code serve}: run the extender HTTP service until the process is stopped. */
 final class ServeCommand {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
-    static final Set<String> FLAGS = Set.of("address", "port", "prefix", "max-body-bytes", "tls-keystore",
+    static final Set<String> FLAGS = Set.of("address", "port", "prefix", "max-body-bytes", "body-read-timeout",
+            "tls-keystore",
             "tls-password-file", "tls-client-ca", "tls-client-ca-password-file", "rack-label", "weight-rack",
             "weight-leaders", "weight-disk", "score-leaders-by", "decision-log", "decisions-kept", "cluster-file",
             "kubeconfig");
@@ -44,6 +45,9 @@ final class ServeCommand {
               --prefix PATH             /scheduler: matches urlPrefix in scheduler-config/
               --max-body-bytes N        67108864 (64 MiB): 5,000 full Nodes of ~4 KB are ~20 MB; bigger is refused (400);
                                         at most 1073741824 (1 GiB)
+              --body-read-timeout S     30: seconds a request may send no byte before its connection is closed
+                                        (a stalled body holds a worker thread); kube-scheduler sends at once
+                                        and gives up after httpTimeout (20 s in scheduler-config/); 1 to 3600
               --tls-keystore FILE       none (plain HTTP): a PKCS12 key store with the server key and certificate
                                         chain turns on HTTPS (keytool or `openssl pkcs12 -export` write one)
               --tls-password-file FILE  none: file holding the key store password (no secrets on the command line)
@@ -174,6 +178,7 @@ final class ServeCommand {
         ExtenderServer.Builder builder = ExtenderServer.builder().state(backend.state()).binder(backend.binder())
                 .address(options.listen().address()).port(options.listen().port())
                 .prefix(options.listen().prefix()).maxBodyBytes(options.listen().maxBodyBytes())
+                .bodyReadTimeout(java.time.Duration.ofSeconds(options.listen().bodyReadTimeoutSeconds()))
                 .rackLabel(options.scoring().rackLabel()).weights(options.scoring().weights())
                 .leaderMetric(options.scoring().leaderMetric())
                 .decisionSink(sink).decisionSinkReopener(() -> sink(options))
@@ -188,7 +193,8 @@ final class ServeCommand {
         ServeOptions d = ServeOptions.defaults();
         ServeOptions.Listen listen = new ServeOptions.Listen(f.get("address", d.listen().address()),
                 f.integer("port", d.listen().port(), 0, 65535), f.get("prefix", d.listen().prefix()),
-                f.longValue("max-body-bytes", d.listen().maxBodyBytes(), 1024, ExtenderServer.MAX_BODY_BYTES));
+                f.longValue("max-body-bytes", d.listen().maxBodyBytes(), 1024, ExtenderServer.MAX_BODY_BYTES),
+                f.integer("body-read-timeout", d.listen().bodyReadTimeoutSeconds(), 1, 3600));
         ServeOptions.Tls tls = ServeOptions.Tls.NONE;
         if (f.get("tls-keystore") != null) {
             if (f.get("tls-client-ca-password-file") != null && f.get("tls-client-ca") == null) {

@@ -1,5 +1,6 @@
 package dev.berth.extender.cli;
 
+import dev.berth.extender.http.ExtenderServer;
 import dev.berth.extender.placement.Keys;
 import dev.berth.extender.placement.LeaderMetric;
 import dev.berth.extender.placement.Weights;
@@ -11,9 +12,10 @@ import java.nio.file.Path;
  */
 public record ServeOptions(Listen listen, Tls tls, Scoring scoring, Sources sources, Logging logging) {
 
-    /** Where and how the HTTP service listens. */
-    public record Listen(String address, int port, String prefix, long maxBodyBytes) {
-        public static final Listen DEFAULT = new Listen("0.0.0.0", 8888, "/scheduler", 64L << 20);
+    /** Where and how the HTTP service listens; {@code bodyReadTimeoutSeconds}: how long a request may send nothing. */
+    public record Listen(String address, int port, String prefix, long maxBodyBytes, int bodyReadTimeoutSeconds) {
+        public static final Listen DEFAULT = new Listen("0.0.0.0", 8888, "/scheduler", 64L << 20,
+                (int) ExtenderServer.DEFAULT_BODY_READ_TIMEOUT.toSeconds());
     }
 
     /**

@@ -82,6 +82,12 @@ public final class ExtenderServer implements AutoCloseable {
      */
     public static final long MAX_BODY_BYTES = 1L << 30;
 
+    /**
+     * 30 s without a byte: kube-scheduler sends a body at once and waits {@code httpTimeout} (20 s in
+     * {@code scheduler-config/}) for the answer, so a body stalled longer has no reader left.
+     */
+    public static final java.time.Duration DEFAULT_BODY_READ_TIMEOUT = java.time.Duration.ofSeconds(30);
+
     /** Settings of one server; every one has a default except the state and the binder. */
     public static final class Builder {
         private ClusterState state;
@@ -98,6 +104,7 @@ public final class ExtenderServer implements AutoCloseable {
         private OutputStream decisionSink;
         private DecisionLog.Reopener decisionSinkReopener;
         private int decisionsKept = 200;
+        private java.time.Duration bodyReadTimeout = DEFAULT_BODY_READ_TIMEOUT;
         private Clock clock = Clock.systemUTC();
 
         public Builder state(ClusterState state) {
@@ -179,6 +186,18 @@ public final class ExtenderServer implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long a request may go without a byte arriving, between 1 ms and 1 hour; past it the
+         * connection is closed and its worker freed.
+         */
+        public Builder bodyReadTimeout(java.time.Duration timeout) {
+            if (timeout.compareTo(java.time.Duration.ofMillis(1)) < 0 || timeout.compareTo(java.time.Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("bodyReadTimeout must be between 1ms and 1h, got " + timeout);
+            }
+            this.bodyReadTimeout = timeout;
+            return this;
+        }
+
         public Builder clock(Clock clock) {
             this.clock = clock;
             return this;
@@ -194,13 +213,19 @@ public final class ExtenderServer implements AutoCloseable {
             w.metrics = new Metrics();
             w.clock = clock;
             w.clientCertRequired = ssl != null && clientAuth;
+            w.bodyReadTimeout = bodyReadTimeout;
             Router router = new Router(new Verbs(w), w, prefix, maxBodyBytes);
             // Undertow refuses bodies over 2 MiB by default (413, before our code runs); full-mode
             // requests are ~20 MB at 5,000 nodes. Its limit sits above ours, so the Router's own
             // check answers first, with a 400 and a reason, and can read a refused body of up to
             // twice the limit to its end (Router#drain).
             Undertow.Builder b = Undertow.builder().setHandler(new BlockingHandler(router))
-                    .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 2 * maxBodyBytes + 65536 + 1);
+                    .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 2 * maxBodyBytes + 65536 + 1)
+                    // a request whose bytes stop coming holds a worker thread (there are 8 per core) until
+                    // they come: without a limit, a few stalled clients would leave kube-scheduler none.
+                    // XNIO measures the time without a byte, also on an idle keep-alive connection, which
+                    // it closes; Go's client, as kube-scheduler's, then opens another.
+                    .setSocketOption(Options.READ_TIMEOUT, (int) bodyReadTimeout.toMillis());
             if (ssl != null) {
                 b.addHttpsListener(port, address, ssl);
                 if (clientAuth) {

@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import org.xnio.channels.ReadTimeoutException;
 
 /**
  * Routes requests and owns the error boundary: whatever happens inside, the client gets an answer
@@ -240,14 +241,14 @@ final class Router implements HttpHandler {
                     if (read == body.length) {
                         body = java.util.Arrays.copyOf(body, (int) Math.min(declared, 2L * body.length));
                     }
-                    int n = in.read(body, read, body.length - read);
+                    int n = read(ex, in, body, read, body.length - read);
                     if (n <= 0) {
                         break;
                     }
                     read += n;
                 }
             } catch (IOException e) { // Undertow: "Remote peer closed connection before all data could be read"
-                throw BodyUnreadable.shortOf(read, declared);
+                throw cutOff(e) ? stalled(read + " of " + declared) : BodyUnreadable.shortOf(read, declared);
             }
             if (read < declared) {
                 throw BodyUnreadable.shortOf(read, declared);
@@ -258,7 +259,7 @@ final class Router implements HttpHandler {
         byte[] buf = new byte[65536];
         long total = 0;
         try {
-            for (int n; (n = in.read(buf)) > 0; ) {
+            for (int n; (n = read(ex, in, buf, 0, buf.length)) > 0; ) {
                 total += n;
                 if (total > maxBodyBytes) {
                     throw new BodyTooLarge(total, total);
@@ -266,6 +267,9 @@ final class Router implements HttpHandler {
                 out.write(buf, 0, n);
             }
         } catch (IOException e) {
+            if (cutOff(e)) {
+                throw stalled(String.valueOf(total));
+            }
             // Undertow's words, e.g. "UT000042: Could not decode trailers in HTTP request"
             throw new BodyUnreadable("malformed request body: "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
@@ -291,7 +295,7 @@ final class Router implements HttpHandler {
         long total = read;
         try {
             InputStream in = ex.getInputStream();
-            for (int n; (n = in.read(sink)) > 0; ) {
+            for (int n; (n = read(ex, in, sink, 0, sink.length)) > 0; ) {
                 total += n;
                 if (total > 2 * maxBodyBytes) {
                     return false;
@@ -316,6 +320,43 @@ final class Router implements HttpHandler {
     }
 
     /** A body that cannot be read as the client framed it; the message is the 400's reason. */
+    /**
+     * One blocking read of the body. XNIO's read timeout closes a stalled connection from its I/O thread,
+     * and a worker reading at that moment may get, from Undertow 2.4's stream, a NullPointerException
+     * (its buffer released under it) instead of the {@link ReadTimeoutException}: seen when every worker
+     * was stalled at once. On a closed connection that is the same event; on an open one it is a bug.
+     */
+    private static int read(HttpServerExchange ex, InputStream in, byte[] into, int off, int len) throws IOException {
+        try {
+            return in.read(into, off, len);
+        } catch (RuntimeException e) {
+            if (ex.getConnection().isOpen()) {
+                throw e;
+            }
+            throw new CutOff(e);
+        }
+    }
+
+    /** Whether a failed body read was the read timeout closing its connection. */
+    private static boolean cutOff(IOException e) {
+        return e instanceof ReadTimeoutException || e instanceof CutOff;
+    }
+
+    /** A body read that failed because its connection was closed under it (by the read timeout). */
+    private static final class CutOff extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        CutOff(RuntimeException cause) {
+            super(cause);
+        }
+    }
+
+    /** A body whose bytes stopped coming for the read timeout: XNIO has closed the connection already. */
+    private BodyUnreadable stalled(String read) {
+        return new BodyUnreadable("no request body bytes for " + wiring.bodyReadTimeout.toMillis() + " ms after " + read
+                + " bytes; connection closed (--body-read-timeout)");
+    }
+
     private static final class BodyUnreadable extends Exception {
         private static final long serialVersionUID = 1L;
 

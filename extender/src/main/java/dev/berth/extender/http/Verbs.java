@@ -71,6 +71,8 @@ final class Verbs {
         RecentPods pods = new RecentPods(10_000);
         /** Verb and {@code /decisions} requests must come with a client certificate the TLS context trusts. */
         boolean clientCertRequired;
+        /** How long a request may go without a byte arriving before its connection is closed. */
+        java.time.Duration bodyReadTimeout = ExtenderServer.DEFAULT_BODY_READ_TIMEOUT;
     }
 
     /**

@@ -20,6 +20,7 @@ class ServeHelpTest {
             Map.entry("port", o -> o.listen().port()),
             Map.entry("prefix", o -> o.listen().prefix()),
             Map.entry("max-body-bytes", o -> o.listen().maxBodyBytes()),
+            Map.entry("body-read-timeout", o -> o.listen().bodyReadTimeoutSeconds()),
             Map.entry("tls-keystore", o -> o.tls().enabled() ? o.tls().keystore() : "none"),
             Map.entry("tls-password-file", o -> o.tls().enabled() ? "set" : "none"),
             Map.entry("tls-client-ca", o -> o.tls().clientCa() == null ? "none" : o.tls().clientCa()),

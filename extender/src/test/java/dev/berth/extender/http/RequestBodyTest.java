@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -187,6 +189,56 @@ class RequestBodyTest {
         assertThat(stderr).contains("WARN").contains("/scheduler/filter answered 400: " + reason)
                 .doesNotContain("internal error").doesNotContain("ERROR");
         assertThat(send(namesArgs(BROKER, List.of("b2")), false).statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * A request whose body stops coming would hold its worker thread for as long as the client keeps the
+     * connection open. Past the read timeout (half a second here) the connection is closed (XNIO may
+     * still let the 400 out first), the stall is logged with its reason and counted like other bad
+     * bodies, and the server goes on answering. Every worker is stalled at once (more connections than
+     * workers), so a server without the timeout would leave these sockets waiting, and answer nothing.
+     */
+    @Test
+    void aStalledBodyIsCutOffAfterTheReadTimeoutAndFreesItsWorker() throws Exception {
+        HttpFixture.Switchable state = HttpFixture.state();
+        String reason = "no request body bytes for 500 ms after 7 of 100 bytes; connection closed (--body-read-timeout)";
+        // Undertow's default: 8 workers per I/O thread, an I/O thread per core (at least 2)
+        int workers = 8 * Math.max(2, Runtime.getRuntime().availableProcessors());
+        String stderr = PrintStreamMute.capture(() -> {
+            try (ExtenderServer slow = ExtenderServer.builder().state(state).binder(state.inner)
+                    .bodyReadTimeout(Duration.ofMillis(500)).start()) {
+                List<Socket> stalled = new java.util.ArrayList<>();
+                try {
+                    for (int i = 0; i < workers + 2; i++) {
+                        Socket s = new Socket("127.0.0.1", slow.port());
+                        stalled.add(s);
+                        s.setSoTimeout(10_000);
+                        s.getOutputStream().write(("POST /scheduler/filter HTTP/1.1\r\nHost: x\r\n"
+                                + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"Pod\":")
+                                .getBytes(StandardCharsets.US_ASCII));
+                    }
+                    for (Socket s : stalled) {
+                        String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                        if (!answer.isEmpty()) {
+                            assertThat(answer).startsWith("HTTP/1.1 400").contains("{\"Error\":\"" + reason + "\"}");
+                        }
+                    }
+                } finally {
+                    for (Socket s : stalled) {
+                        s.close();
+                    }
+                }
+                assertThat(HttpFixture.post(slow.port(), "/scheduler/filter", namesArgs(BROKER, List.of("b2"))).statusCode())
+                        .isEqualTo(200);
+                Pattern counted = Pattern.compile("berth_extender_decisions_total\\{verb=\"filter\",outcome=\"bad-request\","
+                        + "reason=\"bad-request\",} (\\d+)\\.0");
+                await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+                    Matcher m = counted.matcher(HttpFixture.get(slow.port(), "/metrics").body());
+                    assertThat(m.find() ? Integer.parseInt(m.group(1)) : 0).as("stalls counted").isPositive();
+                });
+            }
+        });
+        assertThat(stderr).contains("/scheduler/filter answered 400: " + reason).doesNotContain("ERROR");
     }
 
     /** A filter of every node, with spaces before its last brace up to exactly {@code length} bytes. */
