@@ -81,7 +81,8 @@ final class ScaleDownRemoval {
                 continue;
             }
             Registration reg = registration(ctx, id);
-            if (pod != null && reg == Registration.FENCED && stuck(pod, ctx.clock().instant())) {
+            // FENCED or GONE: a broker that never registered, or was unregistered already, is as stopped
+            if (pod != null && reg != Registration.ALIVE && stuck(pod, ctx.clock().instant())) {
                 DrainVerifier.DrainReport r = verifier.verify(id);
                 if (!r.empty()) {
                     return drainAgain(op, r);
