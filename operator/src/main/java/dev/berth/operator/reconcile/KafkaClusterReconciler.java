@@ -281,7 +281,7 @@ public final class KafkaClusterReconciler implements Reconciler {
         KubeView view = informers.view(cluster);
         view = PodDrift.withNodePlaces(cluster, view, nodes);
         OperationStatus operation = cluster.getStatus().operation();
-        Set<Integer> known = known(cluster, view);
+        Set<Integer> known = KnownBrokers.of(cluster, view);
         Set<Integer> leaving = leaving(cluster, operation, known);
         leaving.addAll(leaving(cluster, cluster.getStatus().suspended(), known)); // a drain set aside still leaves
         SortedSet<Integer> desired = BrokerIds.desired(cluster.getSpec().brokers().replicas(), known, leaving);
@@ -333,18 +333,6 @@ public final class KafkaClusterReconciler implements Reconciler {
     /** An invalid spec stops every step, and with them an operation in flight: {@link StoppedOperations#paused}. */
     private List<Condition> paused(String key, OperationStatus op) {
         return StoppedOperations.paused(key, op, kafka.admin(key), kafka.latest(key).observation());
-    }
-
-    /** Broker ids with a status row or a live pod. */
-    private static Set<Integer> known(KafkaCluster c, KubeView view) {
-        Set<Integer> ids = new HashSet<>();
-        c.getStatus().brokers().forEach(b -> ids.add(b.id()));
-        view.podsByNodeId(Names.ROLE_BROKER).forEach((id, pod) -> {
-            if (!KubeView.isTerminating(pod)) {
-                ids.add(id);
-            }
-        });
-        return ids;
     }
 
     /**
