@@ -14,8 +14,8 @@ import java.util.stream.Collectors;
  * every replica the partition has now) and the replicas that receive (follower side: the added
  * ones). Only replication of the moving partitions is throttled; producers and ISR followers of
  * other partitions are not slowed. Kafka's internal topics ({@code __consumer_offsets},
- * {@code __transaction_state}, ...) are small and their configs are Kafka's own: they move
- * unthrottled and their configs are never touched.
+ * {@code __transaction_state}, {@code __share_group_state}) are small and their configs are Kafka's
+ * own: they move unthrottled and their configs are never touched.
  *
  * <p><b>Example.</b> t-0 [1,2] -&gt; [3,2], t-1 [2,3] -&gt; [2,4]: brokers {1,2,3,4};
  * topic t leader replicas {@code 0:1,0:2,1:2,1:3}, follower replicas {@code 0:3,1:4}.
@@ -47,10 +47,16 @@ public record ThrottlePlan(
         return new ThrottlePlan(brokers, join(leader), join(follower));
     }
 
-    /** Kafka's internal topics start with two underscores. */
+    /**
+     * Kafka's own internal topics, by name. Not every topic whose name starts with two underscores:
+     * Kafka lets users create {@code __audit} or {@code __connect-offsets}, and such a topic can be large,
+     * so it moves throttled like any other.
+     */
     public static boolean internal(String topic) {
-        return topic.startsWith("__");
+        return INTERNAL.contains(topic);
     }
+
+    private static final Set<String> INTERNAL = Set.of("__consumer_offsets", "__transaction_state", "__share_group_state");
 
     private static Map<String, String> join(Map<String, List<String>> lists) {
         Map<String, String> out = new TreeMap<>();
