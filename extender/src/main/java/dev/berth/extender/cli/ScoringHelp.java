@@ -19,7 +19,8 @@ final class ScoringHelp {
               Permanent reasons go to FailedAndUnresolvableNodes, the one-broker-per-node and free-disk
               reasons to FailedNodes; a node the cache has not seen -> FailedNodes "node not in berth cache yet".
               Soft scores, each 0..10:
-                rack    = clamp(10 - 5 * (c(rack) - min_r c(r)), 0, 10)  c = brokers of the cluster per rack; 10 if pinned
+                rack    = clamp(10 - 5 * (c(rack) - min_r c(r)), 0, 10)  c = brokers of the cluster per rack; 10 if pinned;
+                          min over the racks of the scored nodes that pass the hard rules
                 leaders = Lmax == 0 ? 10 : floor(10 * (Lmax - L) / Lmax)
                           L = sum of berth.dev/leaders (or leader-bytes-in) of brokers on the node, Lmax over scored nodes
                 disk    = floor(10 * max(0, C - U - R) / C)          10 for network storage (no local-storage)

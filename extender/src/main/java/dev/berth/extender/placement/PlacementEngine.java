@@ -54,6 +54,32 @@ public final class PlacementEngine {
     }
 
     /**
+     * The rack score of each of the table's racks ({@code counts == null}: the pod is pinned, 10 everywhere).
+     * The minimum is taken over the {@code offered} racks only, those of the nodes that pass: a rack the broker
+     * cannot go to (no node with a disk, only full nodes, another pool's zone) would keep it at 0 for ever,
+     * and every rack two brokers above that would score 0 alike.
+     */
+    private static int[] rackScores(RackCounts counts, NodeTable table, boolean[] offered) {
+        int[] score = new int[table.rackCount()];
+        if (counts == null) {
+            java.util.Arrays.fill(score, 10);
+            return score;
+        }
+        int[] count = new int[score.length];
+        int min = Integer.MAX_VALUE;
+        for (int r = 0; r < score.length; r++) {
+            count[r] = counts.count(table.rackName(r));
+            if (offered[r]) {
+                min = Math.min(min, count[r]);
+            }
+        }
+        for (int r = 0; r < score.length; r++) {
+            score[r] = RackBalanceScorer.score(false, count[r], min);
+        }
+        return score;
+    }
+
+    /**
      * One score per requested node ({@code ids} as in {@link #filter(BrokerPod, NodeTable, int[])}).
      * Nodes that fail a hard rule (the scheduler does not send them, but a stale request might)
      * score 0. {@code counts} is only asked for when the pod has no rack yet.
@@ -65,20 +91,18 @@ public final class PlacementEngine {
         }
         PodOnTable on = new PodOnTable(pod, table);
         boolean pinned = pod.pinnedRack() != null && !pod.pinnedRack().isEmpty();
-        RackCounts rackCounts = pinned ? null : counts.get();
-        int[] rackScore = new int[table.rackCount()];
-        for (int r = 0; r < rackScore.length; r++) {
-            rackScore[r] = pinned ? 10 : RackBalanceScorer.score(false, rackCounts.count(table.rackName(r)), rackCounts.min());
-        }
         boolean[] ok = new boolean[ids.length];
+        boolean[] offered = new boolean[table.rackCount()]; // racks of the nodes that pass
         long maxLoad = 0;
         for (int i = 0; i < ids.length; i++) {
             ok[i] = ids[i] >= 0 && on.verdict(ids[i]) == null;
             if (ok[i]) {
                 out.load[i] = on.load(ids[i], metric);
                 maxLoad = Math.max(maxLoad, out.load[i]);
+                offered[table.rack(ids[i])] = true;
             }
         }
+        int[] rackScore = rackScores(pinned ? null : counts.get(), table, offered);
         for (int i = 0; i < ids.length; i++) {
             if (!ok[i]) {
                 out.load[i] = 0;

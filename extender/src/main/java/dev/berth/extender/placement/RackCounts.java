@@ -11,15 +11,9 @@ import java.util.Map;
  */
 public final class RackCounts {
     private final Map<String, Integer> perRack;
-    private final int min;
 
     private RackCounts(Map<String, Integer> perRack) {
         this.perRack = perRack;
-        int m = Integer.MAX_VALUE;
-        for (int c : perRack.values()) {
-            m = Math.min(m, c);
-        }
-        this.min = perRack.isEmpty() ? 0 : m;
     }
 
     /** Counts already made: rack → brokers of the cluster (every rack with a node, 0 included). */
@@ -51,9 +45,13 @@ public final class RackCounts {
         return perRack.getOrDefault(rack, 0);
     }
 
-    /** The smallest count over all racks. */
-    public int min() {
-        return min;
+    /** The smallest count over {@code racks} (the racks on offer; 0 for none). */
+    public int minOver(Iterable<String> racks) {
+        int m = Integer.MAX_VALUE;
+        for (String rack : racks) {
+            m = Math.min(m, count(rack));
+        }
+        return m == Integer.MAX_VALUE ? 0 : m;
     }
 
     public Map<String, Integer> asMap() {

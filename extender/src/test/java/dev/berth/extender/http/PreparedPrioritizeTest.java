@@ -114,9 +114,10 @@ class PreparedPrioritizeTest {
         // another broker of the same cluster lands on b1 (bound by another scheduler, seen by the cache)
         state.inner.bind(new PodBinder.BindTarget("kafka", "orders-broker-2", "uid-2", "b1", "rack-b", "test",
                 new BrokerPod("kafka", "orders-broker-2", "uid-2", "orders", 2, null, null, 10L << 30)));
-        // b1 now breaks the one-broker rule (0), and rack b holds an orders broker, so b2 loses rack balance
+        // b1 now breaks the one-broker rule (0), and rack b holds an orders broker as rack a does: of the racks on
+        // offer (rack c's nodes have no disk for it) none is emptier, so a2 gains rack balance (5 -> 10)
         assertThat(prioritize(BROKER, List.of("a2", "b1", "b2")))
-                .isEqualTo("[{\"Host\":\"a2\",\"Score\":6},{\"Host\":\"b1\",\"Score\":0},{\"Host\":\"b2\",\"Score\":6}]");
+                .isEqualTo("[{\"Host\":\"a2\",\"Score\":8},{\"Host\":\"b1\",\"Score\":0},{\"Host\":\"b2\",\"Score\":8}]");
         assertThat(counts()).isEqualTo("hit=0 miss=1");
     }
 

@@ -40,9 +40,11 @@ class NodeTableEquivalenceTest {
             Scores scores = engine.prioritize(pod, table, ids, () -> counts);
 
             long maxLoad = 0;
+            java.util.Set<String> offered = new java.util.HashSet<>();
             for (int id : ids) {
                 if (id >= 0 && HardRules.check(pod, nodes.get(id)) == null) {
                     maxLoad = Math.max(maxLoad, LeadershipScorer.load(pod, nodes.get(id), metric));
+                    offered.add(nodes.get(id).rack());
                 }
             }
             for (int i = 0; i < ids.length; i++) {
@@ -60,7 +62,7 @@ class NodeTableEquivalenceTest {
                     continue;
                 }
                 passed++;
-                int rack = RackBalanceScorer.score(pod, node, counts);
+                int rack = RackBalanceScorer.score(pod, node, counts, counts.minOver(offered));
                 long load = LeadershipScorer.load(pod, node, metric);
                 int leaders = LeadershipScorer.score(load, maxLoad);
                 int disk = DiskHeadroomScorer.score(pod, node);

@@ -26,6 +26,32 @@ class PlacementEngineTest {
                 new NodeScore("n2", 10, 10, 10, 8, 0));
     }
 
+    /**
+     * Rack balance compares the racks the broker can go to. Rack d has no broker of {@code orders}, but its one node
+     * offers no local disk: with m taken over every rack (0, d's), racks a (3 brokers) and b (2) both scored 0 and
+     * the spread stopped. Over the racks on offer m = 2: b scores 10 and a 5.
+     */
+    @Test
+    void rackBalanceComparesOnlyTheRacksTheBrokerCanGoTo() {
+        BrokerPod pod = broker("orders", null, null, 100L);
+        List<NodeFacts> fillers = List.of(
+                node("a-1", "a", 1024L, placed("kafka/o1", "orders", 100, 0, 0)),
+                node("a-2", "a", 1024L, placed("kafka/o2", "orders", 100, 0, 0)),
+                node("a-3", "a", 1024L, placed("kafka/o3", "orders", 100, 0, 0)),
+                node("b-1", "b", 1024L, placed("kafka/o4", "orders", 100, 0, 0)),
+                node("b-2", "b", 1024L, placed("kafka/o5", "orders", 100, 0, 0)));
+        NodeFacts a = node("a-9", "a", 1024L);
+        NodeFacts b = node("b-9", "b", 1024L);
+        NodeFacts d = node("d-gpu", "d", null); // another pool's zone: no berth.dev/disk-capacity
+        List<NodeFacts> all = new java.util.ArrayList<>(fillers);
+        all.addAll(List.of(a, b, d));
+        List<Candidate> candidates = List.of(Candidate.known(a), Candidate.known(b), Candidate.known(d));
+        assertThat(engine.filter(pod, candidates)).containsExactly(null, null, Reason.NO_LOCAL_DISK);
+        NodeScore[] scores = engine.prioritize(pod, candidates, () -> RackCounts.of(pod, all));
+        assertThat(scores).extracting(NodeScore::rack).containsExactly(5, 10, 0);
+        assertThat(scores[1].total()).isGreaterThan(scores[0].total());
+    }
+
     @Test
     void podsWithoutClusterLabelPassEveryNodeWithScoreZero() {
         List<Candidate> candidates = List.of(Candidate.known(node("n1", null, null)), Candidate.failed("ghost", Reason.UNKNOWN_NODE));

@@ -47,7 +47,8 @@ class ScorersTest {
     void rackBalanceFavoursTheEmptiestRack(String pinned, String nodeRack, boolean emptyRack, int expected) {
         BrokerPod pod = broker("orders", pinned, null, null);
         RackCounts counts = RackCounts.of(pod, cluster(emptyRack));
-        int score = RackBalanceScorer.score(pod, node("n", nodeRack, 500L), counts);
+        // every rack of the cluster is on offer here; PlacementEngineTest has a rack that is not
+        int score = RackBalanceScorer.score(pod, node("n", nodeRack, 500L), counts, counts.minOver(counts.asMap().keySet()));
         assertThat(score).isEqualTo(expected);
     }
 
@@ -56,7 +57,9 @@ class ScorersTest {
         BrokerPod pod = new BrokerPod("kafka", "o1", "u", "orders", 1, null, null, null);
         RackCounts counts = RackCounts.of(pod, cluster(true));
         assertThat(counts.asMap()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of("a", 1, "b", 1, "c", 1, "d", 0));
-        assertThat(counts.min()).isZero();
+        assertThat(counts.minOver(List.of("a", "b", "c", "d"))).isZero();
+        assertThat(counts.minOver(List.of("a", "b"))).as("the racks on offer only").isEqualTo(1);
+        assertThat(counts.minOver(List.of())).isZero();
         // a KafkaCluster of the same name in another namespace is another cluster: its brokers are not counted
         BrokerPod elsewhere = new BrokerPod("team-b", "o1", "u", "orders", 1, null, null, null);
         assertThat(RackCounts.of(elsewhere, cluster(true)).asMap()).containsExactlyInAnyOrderEntriesOf(
