@@ -58,6 +58,10 @@ final class RackStamps {
             if (e.getCode() == 404) {
                 throw new BindException(KubePodBinder.POD_NOT_FOUND, e);
             }
+            if (e.getCode() == 0) {
+                // no reply at all (a call timeout before the headers, a reset): the stamp may have landed
+                takeBackIfStill(t);
+            }
             throw KubePodBinder.apiFailure("stamp rack", "patch pods", e);
         } catch (JsonParseException e) {
             // cut off mid-body: the stamp may have landed, and no resourceVersion says whose it is
@@ -78,13 +82,13 @@ final class RackStamps {
     }
 
     /**
-     * Takes back a stamp whose reply was cut off, if the annotation still holds the rack this bind
+     * Takes back a stamp whose reply was cut off or never came, if the annotation still holds the rack this bind
      * stamped (a JSON patch whose {@code test} is the value, not the resourceVersion, which the cut-off
      * reply never gave). The pod had no rack before (only then is one stamped), and no Binding was
      * posted, so that value is this bind's. Any failure leaves the stamp, as before.
      */
     private void takeBackIfStill(BindTarget t) {
-        removeRackIf(t, RACK_PATH, t.nodeRack(), "whose reply was cut off: not taken back");
+        removeRackIf(t, RACK_PATH, t.nodeRack(), "whose reply was lost: not taken back");
     }
 
     /** Removes the rack annotation with a JSON patch that first tests {@code path} for {@code value}; failures are logged. */

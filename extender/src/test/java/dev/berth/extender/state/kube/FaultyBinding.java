@@ -29,7 +29,11 @@ import okhttp3.ResponseBody;
  *       one, refused with 409 (an earlier attempt, to the node chosen then, whose reply never came).
  *   <li>{@link #cutStampReplyOnce()}: not a Binding but the first pod PATCH (the rack stamp): it
  *       lands, and its reply is cut off mid-body (a call timeout while the body was read).
+ *   <li>{@link #loseStampReplyOnce()}: the first pod PATCH lands, then the connection breaks before any of
+ *       its reply (a call timeout before the headers, or a reset).
  * </ul>
+ * {@link #fired()} says whether the fault happened, so that a test whose outcome is the same either way
+ * shows that it took the path it is about.
  */
 final class FaultyBinding implements Interceptor {
     private static final int LOSE_REPLY = 0;
@@ -37,6 +41,7 @@ final class FaultyBinding implements Interceptor {
     private static final int CUT_STAMP_REPLY = -2;
     private static final int DROP_REQUEST = -3;
     private static final int RACE_ELSEWHERE = -4;
+    private static final int LOSE_STAMP_REPLY = -5;
     private final int refuseWith;
     private final String elsewhere;
     private final AtomicBoolean armed = new AtomicBoolean(true);
@@ -74,6 +79,15 @@ final class FaultyBinding implements Interceptor {
         return new FaultyBinding(CUT_STAMP_REPLY);
     }
 
+    static FaultyBinding loseStampReplyOnce() {
+        return new FaultyBinding(LOSE_STAMP_REPLY);
+    }
+
+    /** Whether the fault was injected (the call it waits for came). */
+    boolean fired() {
+        return !armed.get();
+    }
+
     /** A client of the bed at {@code baseUrl} with this fault in front of it. */
     CoreV1Api api(String baseUrl) {
         ApiClient client = new ClientBuilder().setBasePath(baseUrl).setReadTimeout(Duration.ofSeconds(15)).build();
@@ -86,7 +100,7 @@ final class FaultyBinding implements Interceptor {
         Request request = chain.request();
         boolean binding = "POST".equals(request.method()) && request.url().encodedPath().endsWith("/binding");
         boolean patch = "PATCH".equals(request.method());
-        boolean target = refuseWith == CUT_STAMP_REPLY ? patch : binding;
+        boolean target = refuseWith == CUT_STAMP_REPLY || refuseWith == LOSE_STAMP_REPLY ? patch : binding;
         if (!target || !armed.compareAndSet(true, false)) {
             return chain.proceed(request);
         }
@@ -96,6 +110,10 @@ final class FaultyBinding implements Interceptor {
             return landed.newBuilder() // the first half of the reply only
                     .body(ResponseBody.create(body.substring(0, body.length() / 2), MediaType.get("application/json")))
                     .build();
+        }
+        if (refuseWith == LOSE_STAMP_REPLY) {
+            chain.proceed(request).close();
+            throw new IOException("connection reset (injected after the rack stamp landed)");
         }
         if (refuseWith == LOSE_REPLY) {
             chain.proceed(request).close();

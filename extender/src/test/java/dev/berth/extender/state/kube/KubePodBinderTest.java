@@ -366,6 +366,7 @@ class KubePodBinderTest {
         KubePodBinder racing = new KubePodBinder(fault.api(bed.url()), ledger, state::node, Clock.systemUTC(), "berth-extender-test");
 
         racing.bind(target("bind-twin", uid, "node-b", "rack-b")); // the 409 re-reads: bound here, so success
+        assertThat(fault.fired()).as("the twin landed first: this bind took the 409 path").isTrue();
         V1Pod after = read("bind-twin");
         assertThat(after.getSpec().getNodeName()).isEqualTo("node-b");
         assertThat(after.getMetadata().getAnnotations()).containsEntry("berth.dev/rack", "rack-b");
@@ -454,6 +455,25 @@ class KubePodBinderTest {
         assertThat(after.getSpec().getNodeName()).isNull();
         assertThat(after.getMetadata().getAnnotations()).doesNotContainKey("berth.dev/rack");
         assertThat(ledger.reservedOn("node-a")).extracting(PlacedBroker::podKey).doesNotContain("kafka/bind-cut-stamp");
+    }
+
+    /**
+     * The stamp's PATCH lands and the connection breaks before any reply (client-java reports it as code 0):
+     * the stamp was kept, pinning a broker that never ran to that rack. It is taken back too.
+     */
+    @Test
+    void aStampWhoseReplyNeverCameIsTakenBack() throws Exception {
+        String uid = createBroker("bind-lost-stamp", "c12", null);
+        FaultyBinding fault = FaultyBinding.loseStampReplyOnce();
+        KubePodBinder flaky = new KubePodBinder(fault.api(bed.url()), ledger, state::node, Clock.systemUTC(), "berth-extender-test");
+
+        assertThatThrownBy(() -> flaky.bind(target("bind-lost-stamp", uid, "node-a", "rack-a")))
+                .isInstanceOf(BindException.class)
+                .hasMessage(KubePodBinder.API_UNREACHABLE);
+        assertThat(fault.fired()).isTrue();
+        V1Pod after = read("bind-lost-stamp");
+        assertThat(after.getSpec().getNodeName()).isNull();
+        assertThat(after.getMetadata().getAnnotations()).doesNotContainKey("berth.dev/rack");
     }
 
     @Test
