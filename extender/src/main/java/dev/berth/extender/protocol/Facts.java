@@ -63,7 +63,7 @@ public final class Facts {
      * A broker pod already bound to (or reserved on) a node; {@code null} when the pod is no broker
      * ({@link Keys#brokerCluster}: no {@code berth.dev/cluster}, or a controller). Unreadable values
      * count as 0: they only steer scores, and one broker's bad annotation must not block everyone's
-     * placement.
+     * placement. Values too large for a long count as the most ({@link Quantities#placedAmount}).
      */
     public static PlacedBroker placedBroker(String namespace, String name, Map<String, String> labels,
             Map<String, String> annotations, boolean reserved) {
@@ -79,9 +79,9 @@ public final class Facts {
             brokerId = null;
         }
         return new PlacedBroker(namespace + "/" + name, cluster, brokerId,
-                Quantities.loadOrZero(annotations.get(Keys.LOCAL_STORAGE)),
-                Quantities.loadOrZero(annotations.get(Keys.LEADERS)),
-                Quantities.loadOrZero(annotations.get(Keys.LEADER_BYTES_IN)), reserved);
+                Quantities.placedAmount(annotations.get(Keys.LOCAL_STORAGE)),
+                Quantities.placedAmount(annotations.get(Keys.LEADERS)),
+                Quantities.placedAmount(annotations.get(Keys.LEADER_BYTES_IN)), reserved);
     }
 
     /** The same broker as {@link PlacedBroker}, from the facts of a pod being bound. */

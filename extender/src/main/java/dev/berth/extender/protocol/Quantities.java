@@ -40,7 +40,7 @@ public final class Quantities {
         // Compared first, since a comparison looks at the exponents alone: rounding 1e300000000 (or
         // 1e-300000000) to whole bytes would compute ten to that power, minutes of a thread.
         if (number.compareTo(LARGEST) > 0) {
-            throw new IllegalArgumentException("quantity too large: " + text);
+            throw new TooLarge(text);
         }
         if (number.signum() > 0 && number.compareTo(BigDecimal.ONE) < 0) {
             return 1; // a fraction of a byte still needs a byte
@@ -48,7 +48,7 @@ public final class Quantities {
         try {
             return number.setScale(0, RoundingMode.CEILING).longValueExact();
         } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("quantity too large: " + text);
+            throw new TooLarge(text);
         }
     }
 
@@ -108,13 +108,28 @@ public final class Quantities {
      */
     private static final java.util.Map<String, Long> CAPACITIES = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** A broker's {@code berth.dev/leaders} or {@code leader-bytes-in}: 0 when absent or not a quantity (it only steers a score). */
-    public static long loadOrZero(String annotation) {
+    /** A quantity past {@code Long.MAX_VALUE} bytes. */
+    public static final class TooLarge extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        TooLarge(String text) {
+            super("quantity too large: " + text);
+        }
+    }
+
+    /**
+     * A placed broker's {@code berth.dev/local-storage}, {@code leaders} or {@code leader-bytes-in}: 0 when absent or
+     * not a quantity, {@code Long.MAX_VALUE} when too large. Too large is not nothing: an {@code 8Ei} broker counted
+     * as 0 bytes let the next broker onto a full node, and a {@code 1e30} leader load made the busiest node look idle.
+     */
+    public static long placedAmount(String annotation) {
         if (annotation == null) {
             return 0;
         }
         try {
             return bytes(annotation);
+        } catch (TooLarge e) {
+            return Long.MAX_VALUE;
         } catch (IllegalArgumentException e) {
             return 0;
         }

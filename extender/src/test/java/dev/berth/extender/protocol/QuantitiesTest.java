@@ -47,7 +47,10 @@ class QuantitiesTest {
             assertThat(Quantities.bytes("9223372036854775807")).isEqualTo(Long.MAX_VALUE);
             assertThatThrownBy(() -> Quantities.bytes("9223372036854775808")).hasMessageContaining("too large");
             assertThat(Quantities.nodeCapacity("1e300000000")).isEqualTo(NodeFacts.INVALID_CAPACITY);
-            assertThat(Quantities.loadOrZero("1e300000000")).isZero();
+            assertThat(Quantities.placedAmount("1e300000000")).as("too large is the most, not nothing").isEqualTo(Long.MAX_VALUE);
+            assertThat(Quantities.placedAmount("8Ei")).isEqualTo(Long.MAX_VALUE);
+            assertThat(Quantities.placedAmount("lots")).isZero();
+            assertThat(Quantities.placedAmount(null)).isZero();
         });
     }
 

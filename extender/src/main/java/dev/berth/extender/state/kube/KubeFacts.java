@@ -96,6 +96,9 @@ public final class KubeFacts {
         }
         try {
             return Quantities.bytes(raw);
+        } catch (Quantities.TooLarge e) { // too large is not nothing (Quantities#placedAmount)
+            problems.add(key + ": " + e.getMessage());
+            return Long.MAX_VALUE;
         } catch (IllegalArgumentException e) {
             problems.add(key + ": " + e.getMessage());
             return 0;

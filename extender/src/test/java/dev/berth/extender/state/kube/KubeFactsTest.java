@@ -131,4 +131,25 @@ class KubeFactsTest {
                 "berth.dev/leaders: negative quantity: -4",
                 "berth.dev/broker-id: not an integer: \"three\"");
     }
+
+    /**
+     * Too large is not nothing: a placed broker annotated {@code 8Ei} of local disk (past a long) fills its node,
+     * and a node it is on refuses the next broker for disk. Counted as 0, it let that broker onto a full node.
+     */
+    @Test
+    void annotationsTooLargeForALongCountAsTheMostNotAsNothing() {
+        V1Pod pod = pod("n1", "Running", Map.of("berth.dev/cluster", "orders"),
+                Map.of("berth.dev/local-storage", "8Ei", "berth.dev/leaders", "1e30"));
+        KubeFacts.PodPlacement p = KubeFacts.pod(pod);
+        assertThat(p.broker().localStorageBytes()).isEqualTo(Long.MAX_VALUE);
+        assertThat(p.broker().leaders()).isEqualTo(Long.MAX_VALUE);
+        assertThat(p.problems()).containsExactly("berth.dev/local-storage: quantity too large: 8Ei",
+                "berth.dev/leaders: quantity too large: 1e30");
+        dev.berth.extender.placement.NodeFacts full = new dev.berth.extender.placement.NodeFacts("n1", "a", 4L << 40,
+                java.util.List.of(p.broker()));
+        dev.berth.extender.placement.BrokerPod next = new dev.berth.extender.placement.BrokerPod("kafka", "events-0", "u",
+                "events", 0, null, null, 100L << 30);
+        assertThat(dev.berth.extender.placement.HardRules.check(next, full))
+                .isEqualTo(dev.berth.extender.placement.Reason.DISK_FULL);
+    }
 }
