@@ -34,7 +34,9 @@ import org.apache.kafka.common.TopicPartition;
  *       last observation until its controlled shutdown, or its session timeout, fences it, and for those
  *       seconds the ISRs alone would let b stop beside it.
  * </ol>
- * A wait posts the Event {@code RestartWaiting} when it starts or changes reason.
+ * A broker that is down already ({@link #alreadyDown}: pod not Ready, and in no ISR or not running in
+ * Kafka) skips the second and the fourth: its restart takes nothing more down, and only it can bring the
+ * broker back. A wait posts the Event {@code RestartWaiting} when it starts or changes reason.
  *
  * <p>Example: brokers 0..2, {@code orders-0} on [0,1,2] with ISR [0,1] and min.insync 2: b=0 waits
  * with {@code IsrAtMinInsync} ("orders-0 (ISR 2, min.insync 2: ISR at min.insync.replicas, broker in
@@ -54,7 +56,9 @@ final class RestartGate {
             return RestartStep.blocked(ctx, op, RestartStep.WAITING_SAFE, "NodeCordoned", "Warning", why, " It goes on once " + cordon.node()
                     + " is uncordoned.");
         }
-        List<RestartSafety.Blocker> blockers = RestartSafety.blockers(s, b);
+        Map<Integer, V1Pod> pods = ctx.kube().podsByNodeId(Names.ROLE_BROKER);
+        boolean down = alreadyDown(s, b, pods.get(b));
+        List<RestartSafety.Blocker> blockers = down ? List.of() : RestartSafety.blockers(s, b);
         if (!blockers.isEmpty()) {
             String why = "Waiting to restart broker " + b + ": stopping it now would take partitions below"
                     + " min.insync.replicas: " + RestartSafety.describe(blockers, 5) + ".";
@@ -73,9 +77,8 @@ final class RestartGate {
         }
         Set<Integer> behind = new TreeSet<>();
         Set<Integer> podsDown = new TreeSet<>();
-        Map<Integer, V1Pod> pods = ctx.kube().podsByNodeId(Names.ROLE_BROKER);
         for (int other : ctx.desiredBrokers()) {
-            if (other == b) {
+            if (other == b || down) { // b down already: its restart takes no second broker down
                 continue;
             }
             if (s.brokers().stream().noneMatch(x -> x.id() == other) || !LeadershipShift.lagging(s, other).isEmpty()) {
@@ -100,6 +103,23 @@ final class RestartGate {
                     + " they are; to replace a lost broker, name it in spec.brokers.remove (the restart makes way).");
         }
         return null;
+    }
+
+    /**
+     * Whether b is down already: its pod is there but not Ready, and Kafka lists b as no running broker, or has
+     * it in no ISR of its partitions (a broker that crash-loops may register for a moment). Stopping b then
+     * takes nothing from any ISR, and only its restart, on the pod the spec now asks for, can bring it back:
+     * two brokers crash-looping on memory set too low each blocked the other's restart (one below
+     * min.insync, the other "behind"), and the fix never reached either.
+     */
+    static boolean alreadyDown(ClusterSnapshot s, int b, V1Pod pod) {
+        if (pod == null || KubeView.isTerminating(pod) || KubeView.isReady(pod)) {
+            return false;
+        }
+        if (s.brokers().stream().noneMatch(x -> x.id() == b)) {
+            return true;
+        }
+        return s.partitions().stream().noneMatch(p -> p.isr().contains(b));
     }
 
     /** A broker pod that is missing, being deleted or not Ready: its broker is down, or about to be. */

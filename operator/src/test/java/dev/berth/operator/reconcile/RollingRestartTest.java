@@ -435,6 +435,59 @@ class RollingRestartTest {
                         && "3Gi".equals(memoryLimit(pod(first))) && rig.registered(down));
     }
 
+    /**
+     * Two brokers down at once, their pods crash-looping (memory set too low, say): the fix must reach both.
+     * Each one's restart used to wait for the other (below min.insync with the other's ISR gone, and
+     * "brokers behind"), and neither pod was ever replaced. A broker already down now goes: one at a time,
+     * the second once the first is back.
+     */
+    @Test
+    @Order(13)
+    void twoBrokersDownAtOnceAreEachReplacedInTurn() throws Exception {
+        List<Integer> ids = rig.cluster().getStatus().brokers().stream().map(dev.berth.operator.api.BrokerStatus::id)
+                .sorted().toList();
+        List<Integer> down = ids.subList(ids.size() - 2, ids.size());
+        Map<Integer, String> uids = new java.util.TreeMap<>();
+        for (int id : down) {
+            uids.put(id, pod(id).getMetadata().getUid());
+            rig.glue().lose(id);
+            rig.glue().unready("broker", id, true);
+        }
+        try {
+            await("both pods read not Ready").atMost(WAIT).until(() -> !dev.berth.operator.observe.KubeView.isReady(pod(down.get(0)))
+                    && !dev.berth.operator.observe.KubeView.isReady(pod(down.get(1))));
+            rig.patch("{\"spec\":{\"brokers\":{\"resources\":{\"limits\":{\"memory\":\"5Gi\"}}}}}");
+            java.util.List<Integer> order = new java.util.ArrayList<>();
+            for (int turn = 0; turn < 2; turn++) {
+                await("a down broker's pod replaced (turn " + turn + ")").atMost(WAIT).until(() -> down.stream()
+                        .anyMatch(id -> !order.contains(id) && replaced(id, uids.get(id))));
+                int first = down.stream().filter(id -> !order.contains(id) && replaced(id, uids.get(id))).findFirst().orElseThrow();
+                order.add(first);
+                rig.glue().unready("broker", first, false); // the fixed spec lets it start
+                rig.glue().recover(first);
+            }
+            assertThat(order).as("each replaced once, one after the other").containsExactlyInAnyOrderElementsOf(down);
+        } finally {
+            for (int id : down) {
+                rig.glue().unready("broker", id, false);
+                rig.glue().recover(id);
+            }
+        }
+        await("every broker rolled, the roll over").atMost(WAIT.multipliedBy(2)).until(() ->
+                rig.cluster().getStatus().operation() == null && !isTrue(ConditionType.PodsOutOfDate)
+                        && "5Gi".equals(memoryLimit(pod(ids.get(0)))) && rig.registered(down.get(0)) && rig.registered(down.get(1)));
+    }
+
+    /** Whether broker {@code id} has a live pod other than the one of {@code uid}. */
+    private static boolean replaced(int id, String uid) {
+        try {
+            String now = uidOrNull(id);
+            return now != null && !now.equals(uid);
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     /** Broker {@code id}'s pod's UID, or null while it has none. */
     private static String uidOrNull(int id) throws Exception {
         return OperatorFixture.pods(rig.bed, DayTwoRig.NS, rig.name).stream()
