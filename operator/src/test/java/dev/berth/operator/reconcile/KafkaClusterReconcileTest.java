@@ -511,8 +511,11 @@ class KafkaClusterReconcileTest {
             a.start();
             b.start();
             eventually().until(() -> a.isLeader() || b.isLeader());
-            // Several renewals later there is still exactly one.
-            await().pollDelay(Duration.ofSeconds(3)).atMost(WAIT).until(() -> a.isLeader() ^ b.isLeader());
+            Operator first = a.isLeader() ? a : b;
+            // Exactly one, and the same one, at every poll over two lease durations (4 s): it renews, and the
+            // other never takes over.
+            await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(20))
+                    .until(() -> first.isLeader() && !(first == a ? b : a).isLeader());
             Operator leader = a.isLeader() ? a : b;
             Operator standby = leader == a ? b : a;
             leader.close();
