@@ -146,9 +146,10 @@ public final class KafkaObservations implements AutoCloseable {
             onChange.accept(key);
             return;
         }
+        java.time.Instant started = clock.instant(); // what it reads is at least this recent
         try {
             KafkaObservation o = t.observer.observe();
-            t.view = new KafkaView(o, null, clock.instant());
+            t.view = new KafkaView(o, null, started);
             OperatorMetrics.KAFKA_OBSERVATIONS.labels("ok").inc();
         } catch (RuntimeException | LinkageError e) {
             // recorded, not thrown: a thrown error left the view as it was, still "reachable", every interval
@@ -156,7 +157,7 @@ public final class KafkaObservations implements AutoCloseable {
             OperatorMetrics.KAFKA_OBSERVATIONS.labels("unreachable").inc();
             KafkaObservation last = t.view.observation();
             t.view = new KafkaView(last, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(),
-                    clock.instant());
+                    started);
         }
         onChange.accept(key);
     }

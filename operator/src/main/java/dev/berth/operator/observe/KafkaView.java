@@ -9,7 +9,7 @@ import java.time.Instant;
  *
  * @param observation the last successful observation, or {@code null}
  * @param unreachable why the last attempt failed, or {@code null} when it succeeded
- * @param at when the last attempt finished, or {@code null}
+ * @param at when the last attempt started (what it saw is at least that recent), or {@code null}
  */
 public record KafkaView(KafkaObservation observation, String unreachable, Instant at) {
     public static final KafkaView NOT_YET = new KafkaView(null, null, null);

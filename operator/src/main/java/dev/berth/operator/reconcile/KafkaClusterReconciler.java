@@ -71,6 +71,8 @@ public final class KafkaClusterReconciler implements Reconciler {
     private final PassFailures passFailures = new PassFailures();
     /** Each cluster's operation as its last pass left it: what a deletion mid-operation cleans up. */
     private final Map<String, OperationStatus> lastOperation = new ConcurrentHashMap<>();
+    /** When each cluster's last operation ended ({@link #runOperationSteps}): no step starts on an older observation. */
+    private final Map<String, java.time.Instant> operationEnded = new ConcurrentHashMap<>();
     private final ApplyStage apply;
     private final List<OperationStep> steps;
     private final Duration interval;
@@ -161,6 +163,7 @@ public final class KafkaClusterReconciler implements Reconciler {
 
     private void forget(String key, Request request) {
         abandonOnDeletion(key);
+        operationEnded.remove(key);
         kafka.forget(key);
         passFailures.succeeded(key);
         ClusterGauges.forget(request.getNamespace(), request.getName());
@@ -295,13 +298,24 @@ public final class KafkaClusterReconciler implements Reconciler {
     /**
      * The day-2 hook: each step sees the operation as the previous one left it. An operation suspended
      * to make way for a move off a cordoned node is resumed first when nothing holds it any more.
+     *
+     * <p>No step starts an operation on a Kafka observation taken before the last one ended: the end of a
+     * roll restores leadership, and a hot-partition step planning from the observation of a moment before
+     * saw the restarted broker leading nothing and the others hot, and moved leadership for a skew that was
+     * already gone. When an operation ends, the steps after it wait for the next pass, and a fresh
+     * observation is asked for.
      */
     private Steps runOperationSteps(String key, Observed seen, StepEvents events) throws Exception {
         StepContext ctx = MakeWay.resumed(new StepContext(seen.cluster(), seen.kube(), seen.kafka(), kafka.admin(key),
                 seen.desired(), seen.operation(), writer, clock, events, seen.suspended()));
         List<Condition> conditions = new ArrayList<>();
         Duration requeue = interval;
+        java.time.Instant ended = operationEnded.get(key);
+        boolean observedSinceEnd = ended == null || seen.kafka().at() != null && seen.kafka().at().isAfter(ended);
         for (OperationStep step : steps) {
+            if (ctx.operation() == null && !observedSinceEnd) {
+                break; // the next pass, on an observation after the end, starts what is due
+            }
             int queued = events.size();
             StepResult r;
             try {
@@ -317,6 +331,11 @@ public final class KafkaClusterReconciler implements Reconciler {
                         ctx.suspended(), failure);
             }
             if (r.applies()) {
+                if (ctx.operation() != null && r.operation() == null) {
+                    operationEnded.put(key, clock.instant());
+                    observedSinceEnd = false;
+                    kafka.refresh(key);
+                }
                 ctx = ctx.withOperation(r.operation());
                 if (r.suspend() != null) {
                     ctx = ctx.withSuspended(r.suspend());
