@@ -75,7 +75,9 @@ class ScaleUpAndDownTest {
     static ScheduledExecutorService background;
     static KafkaProducer<String, String> producer;
     static final Set<String> acked = new ConcurrentSkipListSet<>();
-    static final AtomicInteger sendFailures = new AtomicInteger();
+    static final List<String> sendFailures = new CopyOnWriteArrayList<>();
+    /** describeTopics answers the monitor got: it must have looked, not only failed to. */
+    static final AtomicInteger monitored = new AtomicInteger();
     static final List<String> underMinIsr = new CopyOnWriteArrayList<>();
     static Map<Integer, List<Integer>> before;
     /** Every distinct "Reconciling reason" and "operation type/phase" the status showed, in order. */
@@ -112,7 +114,7 @@ class ScaleUpAndDownTest {
                 if (e == null) {
                     acked.add(md.partition() + "/" + v);
                 } else {
-                    sendFailures.incrementAndGet();
+                    sendFailures.add(v + ": " + e);
                 }
             });
         }, 0, 5, TimeUnit.MILLISECONDS);
@@ -305,6 +307,8 @@ class ScaleUpAndDownTest {
         }
         assertThat(acked).hasSizeGreaterThan(500);
         assertThat(read).containsAll(acked);
+        assertThat(sendFailures).as("acks=all writes refused or timed out while brokers moved").isEmpty();
+        assertThat(monitored.get()).as("ISR polls answered (every 100 ms over the whole class)").isGreaterThan(100);
         assertThat(underMinIsr).isEmpty();
         assertThat(glue.log).noneMatch(l -> l.startsWith("glue error"));
     }
@@ -365,6 +369,7 @@ class ScaleUpAndDownTest {
     private static void monitor() {
         try {
             TopicDescription d = KafkaAwait.describeTopic(kafka.admin(), "orders");
+            monitored.incrementAndGet();
             for (TopicPartitionInfo p : d.partitions()) {
                 if (p.isr().size() < 2) {
                     underMinIsr.add(p.partition() + ":" + KafkaAwait.ids(p.isr()));
