@@ -18,7 +18,8 @@ public interface ClusterState {
     /**
      * While not {@link #synced()}: why, when something says so (a list the API refuses, e.g.
      * {@code nodes list refused: HTTP 403 (RBAC: list, watch nodes)}), else {@code null}. The filter's 503
-     * and {@code /readyz} carry it, so that kube-scheduler's FailedScheduling event names what to fix.
+     * and {@code /readyz} carry it. (kube-scheduler drops the body of a non-200 reply, so its FailedScheduling
+     * event says only the code: the log and {@code /readyz} are where a person reads it.)
      */
     default String notSyncedReason() {
         return null;

@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Why the informers have not synced, when their list calls say so: what {@code /readyz} and the filter's
- * 503 carry, so that a person sees it where kube-scheduler reports (the pod's FailedScheduling event)
- * instead of only in the extender's log.
+ * 503 carry, beside the WARN line of each failure. (kube-scheduler and the kubelet show only a non-200's
+ * status code, not its body: {@code /readyz} is where a person reads the reason, with the log.)
  *
  * <p><b>Goal:</b> an extender whose role lacks {@code list} on nodes or pods never becomes ready, and
  * before this every filter said only "berth cache not synced yet".

@@ -45,7 +45,7 @@ class InformerReadinessTest {
 
     /**
      * A role without list on nodes and pods: not ready, and the reason says which rules are missing, so
-     * that the filter's 503 names them in the pod's FailedScheduling event. Each granted rule's informer
+     * that the filter's 503 and {@code /readyz} name them. Each granted rule's informer
      * syncs on its retry and leaves the reason; with both, the state is ready and the reason gone.
      */
     @Test
