@@ -2,6 +2,7 @@ package dev.berth.operator.act;
 
 import dev.berth.operator.act.desired.DesiredPods;
 import dev.berth.operator.act.desired.Names;
+import dev.berth.operator.act.desired.RecordedResources;
 import dev.berth.operator.api.KafkaCluster;
 import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.observe.NodeLabels;
@@ -29,9 +30,11 @@ import java.util.TreeSet;
  * ({@link CordonMoves}), and a broker pod on a node the extender would refuse it now, with network
  * storage ({@link PlacementDrift}): it is moved off the node.
  *
- * <p><b>Rule</b>, per pod that exists and is not being deleted: its container's image, and the
- * requests and limits the spec sets ({@link #covers}), are compared with what {@link DesiredPods}
- * would build now, and its {@link Names#ANN_CONFIG_HASH}
+ * <p><b>Rule</b>, per pod that exists and is not being deleted: the image and the resources it was
+ * created for ({@link Names#ANN_IMAGE}, {@link Names#ANN_RESOURCES}: exactly, a resource taken out of the
+ * spec differs too) are compared with what {@link DesiredPods} would build now; a pod without those records
+ * (from an older berth) by its container (the requests and limits the spec sets, {@link #covers}). Its
+ * {@link Names#ANN_CONFIG_HASH}
  * (the hash of its role's rendered configuration when it was created) with the current one. A pod
  * without that annotation (created by an older berth) is not judged on configuration.
  *
@@ -131,6 +134,14 @@ public final class PodDrift {
                 racks.add(f.brokerRack());
             }
         });
+        // and those of brokers on cordoned nodes: each moves only when another node of its rack takes it
+        Map<Integer, V1Pod> pods = racked.podsByNodeId(Names.ROLE_BROKER);
+        cordoned(c, racked).keySet().forEach(id -> {
+            String rack = pods.get(id) == null ? null : KubeView.annotation(pods.get(id), Names.ANN_RACK);
+            if (rack != null && !rack.isEmpty()) {
+                racks.add(rack);
+            }
+        });
         return racks.isEmpty() ? racked : racked.withRackNodes(nodes.schedulable(rackLabel, racks));
     }
 
@@ -200,6 +211,7 @@ public final class PodDrift {
         }
         boolean local = c.getSpec().brokers().storage().isLocal();
         Map<Integer, String> nodes = new java.util.TreeMap<>();
+        Map<Integer, String> racks = new java.util.TreeMap<>();
         view.podsByNodeId(Names.ROLE_BROKER).forEach((id, pod) -> {
             if (!KubeView.isTerminating(pod)) {
                 String node = KubeView.nodeName(pod);
@@ -209,9 +221,13 @@ public final class PodDrift {
                             : pvc.getMetadata().getAnnotations().get(Names.ANN_SELECTED_NODE);
                 }
                 nodes.put(id, node);
+                String rack = KubeView.annotation(pod, Names.ANN_RACK);
+                if (rack != null && !rack.isEmpty()) {
+                    racks.put(id, rack);
+                }
             }
         });
-        return CordonMoves.judge(nodes, view.cordonedNodes(), local);
+        return CordonMoves.judge(nodes, view.cordonedNodes(), local, racks, view.rackNodes());
     }
 
     /**
@@ -272,7 +288,10 @@ public final class PodDrift {
         if (!Objects.equals(image, want.getImage())) {
             diffs.add("image " + image + ", spec " + want.getImage());
         }
-        if (!covers(now.getResources(), want.getResources())) {
+        // the resources the pod was created for, when it says: admission may have rewritten the container's
+        Boolean asRecorded = RecordedResources.same(KubeView.annotation(pod, Names.ANN_RESOURCES),
+                KubeView.annotation(desired, Names.ANN_RESOURCES));
+        if (asRecorded != null ? !asRecorded : !covers(now.getResources(), want.getResources())) {
             diffs.add("resources");
         }
         String hash = KubeView.annotation(pod, Names.ANN_CONFIG_HASH);

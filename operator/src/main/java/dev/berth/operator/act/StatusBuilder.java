@@ -257,7 +257,15 @@ public final class StatusBuilder {
         String movingControllers = controllers(controllers, CordonMoves.Verdict.MOVE);
         String staying = String.join(", ", java.util.stream.Stream.of(
                 CordonMoves.describe(brokers, CordonMoves.Verdict.STAY_LOCAL_STORAGE),
+                CordonMoves.describe(brokers, CordonMoves.Verdict.STAY_NO_OTHER_NODE),
                 controllers(controllers, CordonMoves.Verdict.STAY_LOCAL_STORAGE)).filter(t -> !t.isEmpty()).toList());
+        boolean noRoom = brokers.values().stream().anyMatch(f -> f.verdict() == CordonMoves.Verdict.STAY_NO_OTHER_NODE);
+        if (movingBrokers.isEmpty() && movingControllers.isEmpty() && noRoom) {
+            return Condition.of(ConditionType.OnCordonedNodes, true, "NoOtherNode", "Brokers stay on cordoned nodes: "
+                    + staying + ". A broker moves only to another schedulable node of its rack, and none would take"
+                    + " it: moved, it would be down until the uncordon. Uncordon the node, or add one to that rack (a"
+                    + " drain evicts the broker all the same, within its disruption budget).");
+        }
         if (movingBrokers.isEmpty() && movingControllers.isEmpty()) {
             return Condition.of(ConditionType.OnCordonedNodes, true, "LocalStorageStays", (brokers.isEmpty()
                     ? "Controllers" : controllers.isEmpty() ? "Brokers" : "Brokers and controllers") + " stay on"
@@ -271,7 +279,8 @@ public final class StatusBuilder {
                 : "Moving controllers, then brokers, off cordoned nodes: controllers " + quorumAware + movingControllers
                         + "; brokers " + leaderAware + movingBrokers;
         return Condition.of(ConditionType.OnCordonedNodes, true, movingBrokers.isEmpty() ? "MovingControllers"
-                : "MovingBrokers", moving + (staying.isEmpty() ? "" : "; staying (local storage): " + staying) + "."
+                : "MovingBrokers", moving + (staying.isEmpty() ? "" : (noRoom ? "; staying: " : "; staying (local storage): ")
+                        + staying) + "."
                 + behind(op));
     }
 

@@ -24,7 +24,8 @@ import java.util.TreeMap;
  * @param budgets owned PodDisruptionBudgets by name, or {@code null} when they cannot be listed
  * @param nodeRacks the rack label of each node a broker pod is bound to ({@code ""}: none), or
  *     {@code null} when not read (a view built for a test); a node not readable is absent
- * @param rackNodes the schedulable nodes of each rack a drifted broker is pinned to ({@link NodeLabels#schedulable});
+ * @param rackNodes the schedulable nodes of each rack a drifted broker, or one on a cordoned node, is pinned to
+ *     ({@link NodeLabels#schedulable});
  *     a rack not listed (none drifted there, or not listable) is absent
  */
 public record KubeView(

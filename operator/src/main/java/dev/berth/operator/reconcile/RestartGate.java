@@ -23,8 +23,9 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>The checks, in order, each with the {@code RestartBlocked} reason it gives:
  * <ol>
- *   <li>{@code NodeCordoned}: b is on local storage and its node is cordoned; its new pod could not
- *       start anywhere else, so b would be down until the uncordon;
+ *   <li>{@code NodeCordoned}: b's node is cordoned and b stays there (local storage, or no other node of
+ *       its rack would take it, {@link CordonMoves}); its new pod could not start anywhere else, so b
+ *       would be down until the uncordon;
  *   <li>{@code IsrAtMinInsync} / {@code IsrBelowMinInsync}: stopping b would take a partition below
  *       {@code min.insync.replicas} ({@link RestartSafety});
  *   <li>{@code ReassignmentsRunning}: a reassignment is under way, whose target a reorder would replace;
@@ -48,11 +49,15 @@ final class RestartGate {
     /** The wait for b, or {@code null} when b may stop now. */
     static StepResult waiting(StepContext ctx, OperationStatus op, ClusterSnapshot s, int b) throws Exception {
         CordonMoves.Finding cordon = PodDrift.cordoned(ctx.cluster(), ctx.kube()).get(b);
-        if (cordon != null && cordon.verdict() == CordonMoves.Verdict.STAY_LOCAL_STORAGE) {
-            // its volume is bound to a node that takes no new pod: a new pod could not start until the
-            // node is back, and the broker would be down all that time (found by a probe)
-            String why = "Waiting to restart broker " + b + ": its node " + cordon.node() + " is cordoned, and its"
-                    + " data is on that node's local disk, so a new pod could not start there until it is back.";
+        if (cordon != null && cordon.stays()) {
+            // its volume is bound to a node that takes no new pod, or no other node of its rack would take
+            // it: a new pod could not start until the node is back, and the broker would be down all that
+            // time (found by a probe)
+            String why = "Waiting to restart broker " + b + ": its node " + cordon.node() + " is cordoned, and "
+                    + (cordon.verdict() == CordonMoves.Verdict.STAY_LOCAL_STORAGE
+                            ? "its data is on that node's local disk, so a new pod could not start there"
+                            : "no other schedulable node of its rack would take it, so a new pod could not start")
+                    + " until it is back.";
             return RestartStep.blocked(ctx, op, RestartStep.WAITING_SAFE, "NodeCordoned", "Warning", why, " It goes on once " + cordon.node()
                     + " is uncordoned.");
         }

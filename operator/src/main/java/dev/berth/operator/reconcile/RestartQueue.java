@@ -170,13 +170,14 @@ final class RestartQueue {
     }
 
     /**
-     * Brokers on local storage whose node is cordoned: a new pod of theirs could start only there, so
-     * their restarts wait for the uncordon (condition {@code RestartBlocked=NodeCordoned}).
+     * Brokers that stay on a cordoned node (local storage, or no other node of their rack): a new pod of
+     * theirs could start only there, so their restarts wait for the uncordon (condition
+     * {@code RestartBlocked=NodeCordoned}).
      */
     static Set<Integer> heldByNode(StepContext ctx) {
         Set<Integer> out = new TreeSet<>();
         PodDrift.cordoned(ctx.cluster(), ctx.kube()).forEach((id, f) -> {
-            if (f.verdict() == CordonMoves.Verdict.STAY_LOCAL_STORAGE) {
+            if (f.stays()) {
                 out.add(id);
             }
         });

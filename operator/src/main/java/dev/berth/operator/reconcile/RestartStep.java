@@ -10,6 +10,7 @@ import dev.berth.operator.model.ClusterSnapshot;
 import dev.berth.operator.observe.KafkaObserver;
 import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.BatchOrigins;
+import dev.berth.operator.plan.CordonMoves;
 import dev.berth.operator.plan.LeadershipShift;
 import dev.berth.operator.plan.RestartSafety;
 import io.kubernetes.client.openapi.models.V1Pod;
@@ -285,8 +286,10 @@ public final class RestartStep implements OperationStep {
         if (other == null || held.contains(other)) {
             return null;
         }
-        String why = "Broker " + b + " waits for its cordoned node " + PodDrift.cordoned(ctx.cluster(), ctx.kube())
-                .get(b).node() + " (its data is on local disk there); broker " + other + " goes first.";
+        CordonMoves.Finding cordon = PodDrift.cordoned(ctx.cluster(), ctx.kube()).get(b);
+        String why = "Broker " + b + " waits for its cordoned node " + cordon.node()
+                + (cordon.verdict() == CordonMoves.Verdict.STAY_LOCAL_STORAGE ? " (its data is on local disk there)"
+                        : " (no other node of its rack would take it)") + "; broker " + other + " goes first.";
         ctx.event("Normal", Event.RESTART_WAITING.reason, why);
         return StepResult.of(RestartQueue.turn(ctx, op, other, done, why), SOON, notBlocked());
     }

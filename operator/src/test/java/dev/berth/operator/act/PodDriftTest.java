@@ -29,9 +29,49 @@ class PodDriftTest {
 
     /** The pods as the operator created them from {@code BASE}, each changed by {@code edit}. */
     static List<String> drift(KafkaClusterSpec now, UnaryOperator<V1Pod> edit) {
-        KafkaCluster then = cluster(BASE);
+        return drift(BASE, now, edit);
+    }
+
+    /** The pods as the operator created them from {@code created}, each changed by {@code edit}, judged against {@code now}. */
+    static List<String> drift(KafkaClusterSpec created, KafkaClusterSpec now, UnaryOperator<V1Pod> edit) {
+        KafkaCluster then = cluster(created);
         return PodDrift.of(cluster(now), StatusBuilderTest.view(edit.apply(DesiredPods.broker(then, 0, null)),
                 edit.apply(DesiredPods.controller(then, 0, null))));
+    }
+
+    /** A pod from a berth that did not record its resources: judged by its container. */
+    static V1Pod olderBerth(V1Pod p) {
+        p.getMetadata().getAnnotations().remove("berth.dev/resources");
+        return p;
+    }
+
+    /**
+     * Resources are judged against what the pod was created for ({@code berth.dev/resources}), not what admission
+     * left in the container. On GKE Autopilot or under OpenShift's ClusterResourceOverride, a pod asked for cpu 2
+     * runs with other amounts: judged by its container, it and every replacement read out of date, for ever.
+     */
+    @Test
+    void resourcesAreJudgedByWhatThePodWasCreatedFor() {
+        KafkaClusterSpec cpu = BASE.withBrokers(new BrokersSpec(1, null, new ResourcesSpec(Map.of("cpu", "2"), Map.of()), null));
+        KafkaClusterSpec cpuMilli = BASE.withBrokers(new BrokersSpec(1, null, new ResourcesSpec(Map.of("cpu", "2000m"), Map.of()), null));
+        UnaryOperator<V1Pod> admitted = p -> {
+            if (p.getMetadata().getName().contains("broker")) {
+                p.getSpec().getContainers().get(0).resources(new io.kubernetes.client.openapi.models.V1ResourceRequirements()
+                        .requests(Map.of("cpu", io.kubernetes.client.custom.Quantity.fromString("2250m")))
+                        .limits(Map.of("cpu", io.kubernetes.client.custom.Quantity.fromString("2250m"))));
+            }
+            return p;
+        };
+        assertThat(drift(cpu, cpu, admitted)).as("rewritten at admission: runs the spec").isEmpty();
+        assertThat(drift(cpu, cpu, p -> olderBerth(admitted.apply(p)))).as("no record: the container, as before")
+                .containsExactly("demo-broker-0: resources");
+        assertThat(drift(cpu, cpuMilli, admitted)).as("the same amount written another way").isEmpty();
+        assertThat(drift(cpu, BASE, p -> p)).as("a request taken out of the spec").containsExactly("demo-broker-0: resources");
+        assertThat(drift(BASE, cpu, p -> p)).as("a request put in").containsExactly("demo-broker-0: resources");
+        assertThat(drift(cpu, cpu, p -> {
+            p.getMetadata().getAnnotations().put("berth.dev/resources", "{\"requests\":{\"cpu\":\"lots\"},\"limits\":{}}");
+            return p;
+        })).as("a record edited into no quantity: the container").isEmpty();
     }
 
     record Row(String why, KafkaClusterSpec now, UnaryOperator<V1Pod> edit, List<String> expected) {}
@@ -79,7 +119,7 @@ class PodDriftTest {
                 return p;
             }, List.of()),
             new Row("defaults a LimitRange added, and requests copied from limits", cpu, p -> {
-                p.getSpec().getContainers().get(0).resources(new io.kubernetes.client.openapi.models.V1ResourceRequirements()
+                olderBerth(p).getSpec().getContainers().get(0).resources(new io.kubernetes.client.openapi.models.V1ResourceRequirements()
                         .requests(Map.of("cpu", io.kubernetes.client.custom.Quantity.fromString("2000m"),
                                 "memory", io.kubernetes.client.custom.Quantity.fromString("1Gi")))
                         .limits(Map.of("cpu", io.kubernetes.client.custom.Quantity.fromString("4"))));
@@ -96,7 +136,7 @@ class PodDriftTest {
             }, List.of("demo-broker-0: resources; restart requested (berth.dev/restart)",
                     "demo-controller-0: restart requested (berth.dev/restart)")),
             new Row("the limits the spec sets, as the pod has them", memoryLimit, p -> {
-                p.getSpec().getContainers().get(0).resources(new io.kubernetes.client.openapi.models.V1ResourceRequirements()
+                olderBerth(p).getSpec().getContainers().get(0).resources(new io.kubernetes.client.openapi.models.V1ResourceRequirements()
                         .limits(Map.of("memory", io.kubernetes.client.custom.Quantity.fromString("2Gi"))));
                 return p;
             }, List.of()),
@@ -134,6 +174,19 @@ class PodDriftTest {
             new Case("cordoned and drifted: the cordon is said, and moved off", BASE, Set.of("n1"), Map.of("n1", "x"),
                     spare, Map.of(0, "on cordoned node n1"), "n1 the cordoned node n1", "True MovingBrokers"),
         };
+        // cordoned in its own rack: it moves only when another node of rack b takes it
+        for (var c : List.of(Map.entry(Map.of("b", Set.of("s1")), Map.of(0, "on cordoned node n1")),
+                Map.entry(Map.of("b", Set.of("n1")), Map.<Integer, String>of()),
+                Map.entry(Map.of("b", Set.<String>of()), Map.<Integer, String>of()),
+                Map.entry(Map.<String, Set<String>>of(), Map.of(0, "on cordoned node n1")))) { // rack b not listed: as before
+            V1Pod pod = DesiredPods.broker(cluster(BASE), 0, "b");
+            pod.getSpec().setNodeName("n1");
+            KubeView view = new KubeView(Map.of(pod.getMetadata().getName(), pod), Map.of(), Map.of(), Map.of(), Set.of(),
+                    Set.of("n1"), null, Map.of("n1", "b"), c.getKey());
+            assertThat(PodDrift.brokers(cluster(BASE), view)).as("schedulable nodes of rack b: %s", c.getKey())
+                    .isEqualTo(c.getValue());
+            assertThat(PodDrift.moveOff(cluster(BASE), view, 0) != null).isEqualTo(!c.getValue().isEmpty());
+        }
         for (Case c : cases) {
             V1Pod pod = DesiredPods.broker(cluster(c.spec()), 0, "b");
             pod.getSpec().setNodeName("n1");
@@ -281,6 +334,18 @@ class PodDriftTest {
                     + " storage). Their data is on those nodes' local disks; an evicted one waits until its node is"
                     + " back. To move a broker for good, replace it (spec.brokers.remove)."),
         };
+        KafkaCluster racked = cluster(two);
+        V1Pod r0 = DesiredPods.broker(racked, 0, "a");
+        r0.getSpec().setNodeName("n1");
+        V1Pod r1 = DesiredPods.broker(racked, 1, "b");
+        r1.getSpec().setNodeName("n2");
+        var noRoom = StatusBuilder.onCordonedNodes(racked, new KubeView(Map.of("b0", r0, "b1", r1), Map.of(), Map.of(),
+                Map.of(), Set.of(), Set.of("n2"), null, Map.of("n1", "a", "n2", "b"), Map.of("b", Set.of("n2"))), null);
+        assertThat(noRoom.status() + " " + noRoom.reason() + ": " + noRoom.message()).isEqualTo("True NoOtherNode: Brokers"
+                + " stay on cordoned nodes: broker 1 on cordoned node n2, stays (no other schedulable node of its rack)."
+                + " A broker moves only to another schedulable node of its rack, and none would take it: moved, it"
+                + " would be down until the uncordon. Uncordon the node, or add one to that rack (a drain evicts the"
+                + " broker all the same, within its disruption budget).");
         for (Case c : cases) {
             KafkaCluster kc = cluster(c.spec());
             V1Pod b0 = DesiredPods.broker(kc, 0, null);

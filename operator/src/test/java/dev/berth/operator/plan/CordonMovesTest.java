@@ -34,6 +34,32 @@ class CordonMovesTest {
         }
     }
 
+    record RackRow(String why, Map<String, Set<String>> rackNodes, Verdict expected) {}
+
+    /**
+     * The class comment's rack example: broker 1 on cordoned n2, pinned to rack b; broker 0 on n1. It moves only
+     * when a schedulable node of rack b, other than n2 and without a broker of the cluster, would take it.
+     */
+    @Test
+    void aBrokerMovesOnlyWhenAnotherNodeOfItsRackWouldTakeIt() {
+        Map<Integer, String> nodes = Map.of(0, "n1", 1, "n2");
+        for (RackRow row : List.of(
+                new RackRow("a free node of rack b", Map.of("b", Set.of("n2", "n3")), Verdict.MOVE),
+                new RackRow("its own node only", Map.of("b", Set.of("n2")), Verdict.STAY_NO_OTHER_NODE),
+                new RackRow("the other node holds broker 0", Map.of("b", Set.of("n1", "n2")), Verdict.STAY_NO_OTHER_NODE),
+                new RackRow("the other node is cordoned too", Map.of("b", Set.of("n2", "n4")), Verdict.STAY_NO_OTHER_NODE),
+                new RackRow("rack b not listed: not known, it moves as before", Map.of("a", Set.of("n7")), Verdict.MOVE))) {
+            assertThat(CordonMoves.judge(nodes, Set.of("n2", "n4"), false, Map.of(1, "b"), row.rackNodes()).get(1).verdict())
+                    .as(row.why()).isEqualTo(row.expected());
+        }
+        assertThat(CordonMoves.judge(nodes, Set.of("n2"), true, Map.of(1, "b"), Map.of("b", Set.of("n2"))).get(1).verdict())
+                .as("local storage stays for its own reason").isEqualTo(Verdict.STAY_LOCAL_STORAGE);
+        assertThat(CordonMoves.judge(nodes, Set.of("n2"), false, Map.of(), Map.of("b", Set.of("n2"))).get(1).verdict())
+                .as("a broker with no rack yet").isEqualTo(Verdict.MOVE);
+        assertThat(new Finding(1, "n2", Verdict.STAY_NO_OTHER_NODE).describe())
+                .isEqualTo("on cordoned node n2, stays (no other schedulable node of its rack)");
+    }
+
     @Test
     void findingsAreDescribedForConditionsAndTheRestartReason() {
         assertThat(new Finding(1, "n2", Verdict.MOVE).describe()).isEqualTo("on cordoned node n2");

@@ -43,8 +43,9 @@ class CordonMoveTest {
         rig = DayTwoRig.brokers("cordon", RACKS, 3).orders(6, 200)
                 .placeOn(id -> SPARES.contains("s" + id) ? List.of("n" + id, "s" + id) : List.of("n" + id))
                 .operate(3, 50_000_000L).settled();
-        for (String n : List.of("n0", "n1", "n2", "s0", "s1", "s2")) {
-            rig.core.createNode(new V1Node().metadata(new V1ObjectMeta().name(n))).execute();
+        for (String n : List.of("n0", "n1", "n2", "s0", "s1", "s2")) { // each in its brokers' rack: n1 and s1 in b
+            rig.core.createNode(new V1Node().metadata(new V1ObjectMeta().name(n)
+                    .labels(Map.of("topology.kubernetes.io/zone", RACKS.get(n.charAt(1) - '0'))))).execute();
         }
         await("every broker pod on its node").atMost(WAIT).until(() -> node(0) != null && node(1) != null
                 && node(2) != null);
@@ -143,6 +144,35 @@ class CordonMoveTest {
         await("broker 0 moved to s0 once safe").atMost(WAIT).until(() -> "s0".equals(node(0))
                 && rig.cluster().getStatus().operation() == null);
         assertThat(rig.glue().stops.get(0)).as("once, leader-aware").containsExactly("led 0, under-replicated 0");
+    }
+
+    /**
+     * Broker 2's rack c has n2 and s2. With s2 cordoned too, no other node of rack c would take broker 2: moved,
+     * its new pod would wait unbound (pinned to rack c) and the broker be down for as long as the cordon lasts.
+     * It stays, and the condition says why; nothing restarts.
+     */
+    @Test
+    @Order(4)
+    void aBrokerNoOtherNodeOfItsRackWouldTakeStaysOnItsCordonedNode() throws Exception {
+        assertThat(node(2)).isEqualTo("n2");
+        String uid = pod(2).getMetadata().getUid();
+        rig.cordon("s2", true);
+        rig.cordon("n2", true);
+        try {
+            await("OnCordonedNodes says broker 2 stays").atMost(WAIT).until(() ->
+                    "NoOtherNode".equals(reason(ConditionType.OnCordonedNodes)));
+            assertThat(rig.cluster().getStatus().condition(ConditionType.OnCordonedNodes).message())
+                    .startsWith("Brokers stay on cordoned nodes: broker 2 on cordoned node n2, stays (no other schedulable"
+                            + " node of its rack).");
+            await("broker 2 not restarted").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() ->
+                    uid.equals(pod(2).getMetadata().getUid()) && rig.cluster().getStatus().operation() == null);
+            assertThat(rig.isTrue(ConditionType.PodsOutOfDate)).isFalse();
+        } finally {
+            rig.cordon("n2", false);
+            rig.cordon("s2", false);
+        }
+        await("nothing on a cordoned node").atMost(WAIT).until(() -> "NoneCordoned".equals(reason(ConditionType.OnCordonedNodes)));
+        assertThat(pod(2).getMetadata().getUid()).isEqualTo(uid);
     }
 
     private static V1Pod pod(int id) throws Exception {

@@ -170,6 +170,7 @@ public final class DesiredPods {
         Map<String, String> annotations = new TreeMap<>();
         annotations.put(Names.ANN_CONFIG_HASH, DesiredConfigMap.configHash(c, role));
         annotations.put(Names.ANN_IMAGE, c.getSpec().image());
+        annotations.put(Names.ANN_RESOURCES, RecordedResources.write(res));
         if (role.equals(Names.ROLE_BROKER)) {
             annotations.put(Names.ANN_CONFIG, RecordedConfig.write(c.getSpec().config()));
         }

@@ -40,6 +40,14 @@ public final class Names {
      * looked out of date after each restart, for ever.
      */
     public static final String ANN_IMAGE = PREFIX + "image";
+    /**
+     * On each Kafka pod: the spec's container resources when the pod was created, as JSON
+     * ({@code {"limits":{"memory":"4Gi"},"requests":{"cpu":"1"}}}). Drift is judged against it, not the
+     * container's: platforms rewrite resources at admission (GKE Autopilot rounds requests to its ratios,
+     * OpenShift's ClusterResourceOverride sets requests from limits), and every pod then looked out of
+     * date, its replacement too, for ever.
+     */
+    public static final String ANN_RESOURCES = PREFIX + "resources";
     /** On each Kafka pod: a hash of its role's rendered configuration when the pod was created. */
     public static final String ANN_CONFIG_HASH = PREFIX + "config-hash";
     /**
