@@ -113,11 +113,15 @@ public final class ReassignmentExecutor {
                 ready.put(tp, ReassignmentSteps.next(current, m.newReplicas(), racks));
                 continue;
             }
-            boolean fullIsr = new HashSet<>(ids(info.isr())).containsAll(m.newReplicas());
+            // the move is done once the replicas it added are in sync and its first replica leads: a follower it
+            // did not touch may lag (or be down) for reasons of its own, and waiting for it held the operation,
+            // and every restart behind it, until the phase's deadline called a finished move off
+            Set<Integer> isr = new HashSet<>(ids(info.isr()));
+            boolean addedInSync = isr.containsAll(m.adding());
             Node leader = info.leader();
-            if (fullIsr && leader != null && leader.id() == m.newReplicas().get(0)) {
+            if (addedInSync && leader != null && leader.id() == m.newReplicas().get(0)) {
                 done++;
-            } else if (fullIsr) {
+            } else if (addedInSync && isr.contains(m.newReplicas().get(0))) {
                 elect.add(tp);
             }
         }

@@ -145,6 +145,33 @@ class ReassignmentExecutorTest {
      * submitted; the others are, and each is recorded with its list from before (what a call-off puts
      * back).
      */
+    /**
+     * [0,1,2] to [3,1,2] while broker 2, a follower the move does not touch, is down: once 3 is in sync and leads,
+     * the move is done. It waited for 2 to be back in the ISR, holding the operation (and every restart behind it)
+     * until the phase's deadline called off a move that had finished.
+     */
+    @Test
+    void aMoveIsDoneOnceItsAddedReplicasAreInSyncWhateverAnUntouchedFollowerDoes() throws Exception {
+        KafkaAwait.createTopic(KAFKA.admin(), "lagging", Map.of(0, List.of(0, 1, 2)));
+        produce("lagging", 1, 200);
+        KafkaAwait.awaitFullIsr(KAFKA.admin(), "lagging");
+        KAFKA.cluster().stopBroker(2);
+        try {
+            await("broker 2 out of the ISR").atMost(Duration.ofSeconds(30)).until(() ->
+                    !KafkaAwait.ids(KafkaAwait.describeTopic(KAFKA.admin(), "lagging").partitions().get(0).isr()).contains(2));
+            ReassignmentExecutor executor = new ReassignmentExecutor(KAFKA.admin(), new ExecutionPolicy(0, 1));
+            ReassignmentProgress p = executor.runToCompletion(List.of(
+                    new Move("lagging", 0, List.of(0, 1, 2), List.of(3, 1, 2), MoveReason.DRAIN, 1000)),
+                    Duration.ofSeconds(30), Duration.ofMillis(200));
+            assertThat(p.complete()).as("done with broker 2 still down: " + p).isTrue();
+            TopicPartitionInfo info = KafkaAwait.describeTopic(KAFKA.admin(), "lagging").partitions().get(0);
+            assertThat(KafkaAwait.ids(info.replicas())).containsExactly(3, 1, 2);
+            assertThat(info.leader().id()).isEqualTo(3);
+        } finally {
+            KAFKA.cluster().restartBroker(2);
+        }
+    }
+
     @Test
     void aMoveThatWouldChangeAReplicaCountIsNotSubmittedAndTheOthersAreRecorded() {
         KafkaAwait.createTopic(KAFKA.admin(), "stale", Map.of(0, List.of(0, 1, 2), 1, List.of(1, 2, 0)));
