@@ -22,13 +22,16 @@ final class PausedMoves {
      * those refused are asked again next pass with the rest). Nothing moves then, and each pass would
      * only ask again in silence: the operator's principal lacks Alter on the cluster, say. Example:
      * "Kafka refuses the data moves (4 partitions): orders-0: reassign ClusterAuthorizationException; ...".
-     * A plan that meets a list still lagging ("planned 2 replicas, Kafka lists 3") is no refusal.
+     * A plan that meets a list still lagging ("planned 2 replicas, Kafka lists 3") is no refusal, nor is a
+     * submission that timed out: Kafka may yet carry it out (the next pass reads what runs), and a hot phase
+     * stopped on it left a move it did not track, with its throttles cleared.
      */
     static String refusedMoves(ReassignmentProgress p) {
         if (p == null || p.inFlight() > 0) {
             return null;
         }
-        java.util.List<String> refused = p.errors().stream().filter(e -> e.contains(": reassign ")).toList();
+        java.util.List<String> refused = p.errors().stream()
+                .filter(e -> e.contains(": reassign ") && !e.endsWith(" timed out")).toList();
         if (refused.isEmpty()) {
             return null;
         }
