@@ -336,9 +336,17 @@ final class DayTwoRig implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Closes everything, then fails the class if the glue's loop ever threw: a glue whose sync kept failing
+     * records no stop, and a test that asserts nothing stopped would pass on it.
+     */
     @Override
     public void close() {
         System.out.println("glue: " + (glue == null ? "-" : glue.log));
         OperatorFixture.closeAll(operator, glue, bed, kafka);
+        List<String> errors = glue == null ? List.of() : glue.log.stream().filter(l -> l.startsWith("glue error")).toList();
+        if (!errors.isEmpty()) {
+            throw new AssertionError("the broker pod glue failed: " + errors);
+        }
     }
 }

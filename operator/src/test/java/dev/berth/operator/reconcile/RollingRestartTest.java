@@ -78,9 +78,15 @@ class RollingRestartTest {
         await("preferred leaders lead again").atMost(WAIT).until(() -> rig.notLedByPreferred("orders").isEmpty());
         assertThat(producing.failures).as("acks=all writes during the roll").isEmpty();
         assertThat(producing.sent.get()).isGreaterThan(0);
+        java.util.Set<String> read = new java.util.HashSet<>();
         for (int p = 0; p < 6; p++) {
-            assertThat(KafkaRecords.consumeAll(rig.bootstrap(), new TopicPartition("orders", p))).hasSizeGreaterThanOrEqualTo(200);
+            var records = KafkaRecords.consumeAll(rig.bootstrap(), new TopicPartition("orders", p));
+            assertThat(records).hasSizeGreaterThanOrEqualTo(200);
+            for (var r : records) {
+                read.add(p + "/" + r.value());
+            }
         }
+        assertThat(read).as("every write acknowledged during the roll is there").containsAll(producing.acked);
     }
 
     @Test
@@ -558,6 +564,8 @@ class RollingRestartTest {
     static final class Producing implements AutoCloseable {
         final List<String> failures = new CopyOnWriteArrayList<>();
         final AtomicInteger sent = new AtomicInteger();
+        /** Each acknowledged record, as partition/value. */
+        final java.util.Set<String> acked = java.util.concurrent.ConcurrentHashMap.newKeySet();
         private final AtomicBoolean stop = new AtomicBoolean();
         private final Thread thread;
 
@@ -566,7 +574,8 @@ class RollingRestartTest {
                 try (KafkaProducer<String, String> p = KafkaRecords.producer(bootstrap)) {
                     for (int i = 0; !stop.get(); i++) {
                         try {
-                            p.send(new ProducerRecord<>("orders", i % 6, "k", "during-roll-" + i)).get(30, TimeUnit.SECONDS);
+                            var md = p.send(new ProducerRecord<>("orders", i % 6, "k", "during-roll-" + i)).get(30, TimeUnit.SECONDS);
+                            acked.add(md.partition() + "/during-roll-" + i);
                             sent.incrementAndGet();
                         } catch (Exception e) {
                             failures.add(e.toString());
