@@ -45,9 +45,10 @@ final class ServeCommand {
               --prefix PATH             /scheduler: matches urlPrefix in scheduler-config/
               --max-body-bytes N        67108864 (64 MiB): 5,000 full Nodes of ~4 KB are ~20 MB; bigger is refused (400);
                                         at most 1073741824 (1 GiB)
-              --body-read-timeout S     30: seconds a request may send no byte before its connection is closed
-                                        (a stalled body holds a worker thread); kube-scheduler sends at once
-                                        and gives up after httpTimeout (20 s in scheduler-config/); 1 to 3600
+              --body-read-timeout S     120: seconds a connection may bring no byte before it is closed (a
+                                        stalled body holds a worker thread); counted from a request's last
+                                        byte through its answer, and over idle keep-alive connections, which
+                                        kube-scheduler's client keeps 90 s: keep it above that; 10 to 3600
               --tls-keystore FILE       none (plain HTTP): a PKCS12 key store with the server key and certificate
                                         chain turns on HTTPS (keytool or `openssl pkcs12 -export` write one)
               --tls-password-file FILE  none: file holding the key store password (no secrets on the command line)
@@ -194,7 +195,7 @@ final class ServeCommand {
         ServeOptions.Listen listen = new ServeOptions.Listen(f.get("address", d.listen().address()),
                 f.integer("port", d.listen().port(), 0, 65535), f.get("prefix", d.listen().prefix()),
                 f.longValue("max-body-bytes", d.listen().maxBodyBytes(), 1024, ExtenderServer.MAX_BODY_BYTES),
-                f.integer("body-read-timeout", d.listen().bodyReadTimeoutSeconds(), 1, 3600));
+                f.integer("body-read-timeout", d.listen().bodyReadTimeoutSeconds(), 10, 3600));
         ServeOptions.Tls tls = ServeOptions.Tls.NONE;
         if (f.get("tls-keystore") != null) {
             if (f.get("tls-client-ca-password-file") != null && f.get("tls-client-ca") == null) {

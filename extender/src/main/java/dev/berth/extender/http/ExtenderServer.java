@@ -83,10 +83,13 @@ public final class ExtenderServer implements AutoCloseable {
     public static final long MAX_BODY_BYTES = 1L << 30;
 
     /**
-     * 30 s without a byte: kube-scheduler sends a body at once and waits {@code httpTimeout} (20 s in
-     * {@code scheduler-config/}) for the answer, so a body stalled longer has no reader left.
+     * 120 s without a byte. XNIO's timer runs from the last byte that came in: over a stalled body, over the
+     * time the answer takes (a bind makes a few API calls of up to 3 s each), and over an idle keep-alive
+     * connection, which it then closes. kube-scheduler's Go client drops its idle connections after 90 s; a
+     * server that closed them sooner would race the client's next POST on one, which Go does not retry. So
+     * the default is above 90 s, and far above the longest answer.
      */
-    public static final java.time.Duration DEFAULT_BODY_READ_TIMEOUT = java.time.Duration.ofSeconds(30);
+    public static final java.time.Duration DEFAULT_BODY_READ_TIMEOUT = java.time.Duration.ofSeconds(120);
 
     /** Settings of one server; every one has a default except the state and the binder. */
     public static final class Builder {
@@ -224,7 +227,7 @@ public final class ExtenderServer implements AutoCloseable {
                     // a request whose bytes stop coming holds a worker thread (there are 8 per core) until
                     // they come: without a limit, a few stalled clients would leave kube-scheduler none.
                     // XNIO measures the time without a byte, also on an idle keep-alive connection, which
-                    // it closes; Go's client, as kube-scheduler's, then opens another.
+                    // it closes (DEFAULT_BODY_READ_TIMEOUT says why the default is above Go's 90 s).
                     .setSocketOption(Options.READ_TIMEOUT, (int) bodyReadTimeout.toMillis());
             if (ssl != null) {
                 b.addHttpsListener(port, address, ssl);

@@ -463,7 +463,7 @@ class KubePodBinderTest {
      */
     @Test
     void aStampWhoseReplyNeverCameIsTakenBack() throws Exception {
-        String uid = createBroker("bind-lost-stamp", "c12", null);
+        String uid = createBroker("bind-lost-stamp", "c31", null);
         FaultyBinding fault = FaultyBinding.loseStampReplyOnce();
         KubePodBinder flaky = new KubePodBinder(fault.api(bed.url()), ledger, state::node, Clock.systemUTC(), "berth-extender-test");
 
