@@ -221,8 +221,11 @@ public final class PodDrift {
                             : pvc.getMetadata().getAnnotations().get(Names.ANN_SELECTED_NODE);
                 }
                 nodes.put(id, node);
+                // its rack is judged only where its node's label agrees: a node without the label (or not read)
+                // says nothing of which nodes are in the broker's rack, and the broker moves as before
                 String rack = KubeView.annotation(pod, Names.ANN_RACK);
-                if (rack != null && !rack.isEmpty()) {
+                if (rack != null && !rack.isEmpty() && node != null && view.nodeRacks() != null
+                        && rack.equals(view.nodeRacks().get(node))) { // (an unbound pod has no node to ask: a TreeMap refuses null)
                     racks.put(id, rack);
                 }
             }

@@ -212,12 +212,20 @@ public final class ReassignmentExecutor {
         }
     }
 
-    private static Optional<String> error(TopicPartition tp, Future<?> f, String what) {
+    /**
+     * What went wrong with one partition's call, or empty. A time-out, the Admin client's own (its calls give
+     * up after {@code default.api.timeout.ms}) or this wait's, reads "timed out": the call may still be
+     * carried out, so it is no refusal ({@code PausedMoves.refusedMoves}).
+     */
+    public static Optional<String> error(TopicPartition tp, Future<?> f, String what) {
         try {
             f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             return Optional.empty();
         } catch (ExecutionException e) {
             Throwable t = e.getCause() == null ? e : e.getCause();
+            if (t instanceof org.apache.kafka.common.errors.TimeoutException) {
+                return Optional.of(tp + ": " + what + " timed out");
+            }
             return Optional.of(tp + ": " + what + " " + t.getClass().getSimpleName());
         } catch (TimeoutException e) {
             return Optional.of(tp + ": " + what + " timed out");

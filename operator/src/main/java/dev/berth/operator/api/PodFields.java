@@ -24,11 +24,10 @@ import java.util.regex.Pattern;
  *       its limit when both are set ({@link Reason#InvalidQuantity});
  *   <li>the image has no blank around it; the scheduler name is a lowercase DNS subdomain; the rack label,
  *       the controllers' spread key, is a qualified label key ({@link Reason#InvalidPodField});
- *   <li>Kafka 4.0 or later ({@link Reason#UnsupportedKafkaVersion}): berth tells a stopped broker from an
- *       unregistered one by asking for fenced brokers (DescribeCluster v2, KIP-1073, new in 4.0). A 3.9
- *       broker lists only running ones, so a scale-down would delete the volume of a broker Kafka still
- *       has registered, and a down broker would count as a rack of its own. (Before 3.9, Kafka also
- *       refuses the listener berth's controllers advertise.)
+ *   <li>Kafka 3.9 or later: berth's controllers advertise their listener ({@code advertised.listeners}),
+ *       which Kafka before 3.9 refuses on a controller, so every controller would crash-loop
+ *       ({@link Reason#UnsupportedKafkaVersion}). A scale-down needs 4.0 (it asks Kafka for fenced brokers,
+ *       DescribeCluster v2): the scale-down step refuses it on 3.9, and everything else runs.
  * </ul>
  *
  * <p><b>Example:</b> requests {@code memory: 8Gi}, limits {@code memory: 4Gi} gives {@code InvalidQuantity}
@@ -67,10 +66,11 @@ final class PodFields {
                     + " '.', such as " + PlacementSpec.DEFAULT_RACK_LABEL));
         }
         var v = VERSION.matcher(spec.kafkaVersion());
-        if (v.matches() && Integer.parseInt(v.group(1)) < 4) {
+        if (v.matches() && (Integer.parseInt(v.group(1)) < 3
+                || Integer.parseInt(v.group(1)) == 3 && Integer.parseInt(v.group(2)) < 9)) {
             out.add(new Problem(Reason.UnsupportedKafkaVersion, "spec.kafkaVersion is " + spec.kafkaVersion()
-                    + " but berth runs Kafka 4.0 or later (it reads stopped brokers with DescribeCluster v2, new in"
-                    + " 4.0); use 4.0.0 or later"));
+                    + " but berth runs Kafka 3.9 or later (its controllers advertise their listener, which Kafka before"
+                    + " 3.9 refuses); use 3.9.0 or later"));
         }
     }
 

@@ -36,8 +36,8 @@ final class RunCommand {
             the flag out for its default).
 
             Flags (default, and why):
-              --kubeconfig PATH        kubeconfig file (default: in-cluster service account, else
-                                       $KUBECONFIG or ~/.kube/config, as kubectl does)
+              --kubeconfig PATH        kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else
+                                       the in-cluster service account: client-java's standard order)
               --namespace NS           watch only this namespace (default: all namespaces, as one
                                        operator per cluster is the usual install)
               --bootstrap HOST:PORT    Kafka bootstrap address used for every cluster instead of its
@@ -192,7 +192,11 @@ final class RunCommand {
         ClientBuilder b;
         if (kubeconfig != null) {
             try (Reader r = new FileReader(kubeconfig)) {
-                b = ClientBuilder.kubeconfig(KubeConfig.loadKubeConfig(r));
+                KubeConfig config = KubeConfig.loadKubeConfig(r);
+                // relative certificate-authority, client-certificate and client-key paths resolve beside the
+                // file, as kubectl resolves them, not against the working directory
+                config.setFile(new java.io.File(kubeconfig).getAbsoluteFile());
+                b = ClientBuilder.kubeconfig(config);
             }
         } else {
             b = ClientBuilder.standard();

@@ -37,6 +37,12 @@ public enum RefusalReason {
     NO_BROKER_RACK("restart that broker (annotate its pod berth.dev/restart) so that it starts with the rack its"
             + " pod's berth.dev/rack names: a broker that started before the extender stamped its pod runs without"
             + " one"),
+    /**
+     * The cluster runs Kafka before 4.0: a scale-down tells a stopped broker from an unregistered one by
+     * asking for fenced brokers (DescribeCluster v2, KIP-1073), which 3.9 does not answer, so it could
+     * neither unregister the leaving broker nor judge its rack.
+     */
+    KAFKA_TOO_OLD("upgrade the cluster to Kafka 4.0 or later (spec.kafkaVersion, then the roll), then scale down"),
     /** The intent itself is malformed (nothing to add, remove all brokers, ...). */
     INVALID_INTENT("keep at least one broker");
 

@@ -331,7 +331,7 @@ public final class KafkaClusterReconciler implements Reconciler {
                         ctx.suspended(), failure);
             }
             if (r.applies()) {
-                if (ctx.operation() != null && r.operation() == null) {
+                if (ctx.operation() != null && r.operation() == null && r.suspend() == null) { // set aside is no end
                     operationEnded.put(key, clock.instant());
                     observedSinceEnd = false;
                     kafka.refresh(key);

@@ -47,7 +47,8 @@ public final class Operator implements AutoCloseable {
      * How long {@link #close()} waits for a reconcile pass under way before handing the Lease over.
      * A pass takes well under a second normally; Admin calls time out after 5 s each.
      */
-    private static final Duration PASS_GRACE = Duration.ofSeconds(15);
+    static final Duration PASS_GRACE = Duration.ofSeconds(15);
+    private Duration passGrace = PASS_GRACE;
 
     private final KubeInformers informers;
     private final KafkaObservations kafka;
@@ -202,10 +203,13 @@ public final class Operator implements AutoCloseable {
         // The elector still renews meanwhile, so the Lease cannot expire under the pass.
         boolean idle;
         try {
-            idle = reconciler.awaitIdle(PASS_GRACE);
+            idle = reconciler.awaitIdle(passGrace);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             idle = false;
+        }
+        if (!idle) {
+            lock.keepHeld(); // the elector's close would give the Lease up to a standby beside the pass
         }
         elector.close();
         if (thread != null) {
@@ -218,6 +222,11 @@ public final class Operator implements AutoCloseable {
         }
         kafka.close();
         informers.stop();
+    }
+
+    /** How long {@link #close()} waits for a pass under way ({@link #PASS_GRACE}); tests shorten it. */
+    void passGrace(Duration grace) {
+        this.passGrace = grace;
     }
 
     /**

@@ -136,6 +136,11 @@ public final class ScaleDownStep implements OperationStep {
         }
         Set<Integer> chosen = new TreeSet<>(named);
         try {
+            if (beforeKafka4(ctx.cluster().getSpec().kafkaVersion())) {
+                throw new PlanRefusedException(List.of(new Problem(RefusalReason.KAFKA_TOO_OLD, "spec.kafkaVersion is "
+                        + ctx.cluster().getSpec().kafkaVersion() + ", and a scale-down needs Kafka 4.0 or later to read"
+                        + " stopped brokers (DescribeCluster with fenced brokers)")));
+            }
             chosen.addAll(down);
             if (excess > 0) {
                 notCandidates.addAll(chosen);
@@ -156,7 +161,7 @@ public final class ScaleDownStep implements OperationStep {
         } catch (PlanRefusedException e) {
             Set<Integer> coming = new TreeSet<>(ctx.desiredBrokers());
             coming.removeAll(registered);
-            if (!coming.isEmpty()) {
+            if (!coming.isEmpty() && e.reason() != RefusalReason.KAFKA_TOO_OLD) {
                 // a replacement (remove one, keep the count): the new broker is on its way, so this is
                 // a wait, not a refusal; no Warning for a spec that is right
                 return new StepResult(true, null, List.of(Condition.of(ConditionType.ScaleDownBlocked, true,
@@ -181,6 +186,15 @@ public final class ScaleDownStep implements OperationStep {
                 "Draining brokers " + chosen + ".", Map.of());
         ctx.event("Normal", ScaleEvent.SCALE_DOWN_STARTED.reason(), op.message());
         return new StepResult(true, op, List.of(notBlocked()), Duration.ofSeconds(1));
+    }
+
+    /** Whether {@code version} (major.minor.patch, as the CRD requires) is before 4.0. */
+    static boolean beforeKafka4(String version) {
+        try {
+            return Integer.parseInt(version.substring(0, version.indexOf('.'))) < 4;
+        } catch (RuntimeException e) {
+            return false; // the CRD's pattern keeps this from happening; the validator reports it
+        }
     }
 
     /**

@@ -11,13 +11,23 @@ import io.kubernetes.client.openapi.ApiException;
  * standby that said it was ready, and nothing reconciled. {@link #problem} gives {@code /readyz} the reason.
  * A read that finds the Lease (held by another replica, or by this one), or a create or update that goes
  * through, clears it; a create that loses to another replica's is cleared by the next read.
+ *
+ * <p>It also keeps the Lease held when told to ({@link #keepHeld}): client-java's {@code LeaderElector.close()}
+ * gives the Lease up (a record without a holder) whenever this replica leads, also while a reconcile pass is
+ * still acting, and the next leader then took over beside it.
  */
 final class WatchedLease implements Lock {
     private final Lock lease;
     private volatile String problem;
+    private volatile boolean keepHeld;
 
     WatchedLease(Lock lease) {
         this.lease = lease;
+    }
+
+    /** From now on, a record that gives the Lease up is refused: it expires after its duration instead. */
+    void keepHeld() {
+        keepHeld = true;
     }
 
     /** Why the last read or create of the Lease failed, or {@code null} when the last read found it. */
@@ -53,6 +63,9 @@ final class WatchedLease implements Lock {
 
     @Override
     public boolean update(LeaderElectionRecord record) {
+        if (keepHeld && (record.getHolderIdentity() == null || record.getHolderIdentity().isEmpty())) {
+            return false; // the elector's give-up on close: the Lease runs out instead (the library logs a WARN)
+        }
         boolean updated = lease.update(record);
         if (updated) {
             problem = null;

@@ -116,13 +116,10 @@ class SpecValidatorTest {
                             + " '.', such as topology.kubernetes.io/zone"))),
             new Row(new KafkaClusterSpec("4.4.0", null, null, null, null, new PlacementSpec("my.scheduler-2", "rack"), null),
                     null, null, List.of()), // a subdomain, and a label key without a prefix
-            new Row(new KafkaClusterSpec("3.9.1", null, null, null, null, null, null), null, null, List.of(new Problem(
-                    Reason.UnsupportedKafkaVersion, "spec.kafkaVersion is 3.9.1 but berth runs Kafka 4.0 or later (it reads"
-                            + " stopped brokers with DescribeCluster v2, new in 4.0); use 4.0.0 or later"))),
-            new Row(new KafkaClusterSpec("2.8.0", null, null, null, null, null, null), null, null, List.of(new Problem(
-                    Reason.UnsupportedKafkaVersion, "spec.kafkaVersion is 2.8.0 but berth runs Kafka 4.0 or later (it reads"
-                            + " stopped brokers with DescribeCluster v2, new in 4.0); use 4.0.0 or later"))),
-            new Row(new KafkaClusterSpec("4.0.0", null, null, null, null, null, null), null, null, List.of()),
+            new Row(new KafkaClusterSpec("3.8.1", null, null, null, null, null, null), null, null, List.of(new Problem(
+                    Reason.UnsupportedKafkaVersion, "spec.kafkaVersion is 3.8.1 but berth runs Kafka 3.9 or later (its"
+                            + " controllers advertise their listener, which Kafka before 3.9 refuses); use 3.9.0 or later"))),
+            new Row(new KafkaClusterSpec("3.9.0", null, null, null, null, null, null), null, null, List.of()),
             new Row(config(Map.of("auto.create.topics.enable", "True")), null, null, List.of()), // Kafka ignores the case
             new Row(BASE.withControllers(new ControllersSpec(3, null, new ResourcesSpec(Map.of("memory", "2Gi", "cpu",
                     "lots"), Map.of("memory", "1Gi")))), null, null, List.of(new Problem(Reason.InvalidQuantity,

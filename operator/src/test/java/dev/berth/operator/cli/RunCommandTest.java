@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -163,6 +164,44 @@ class RunCommandTest {
             assertThat(o.err()).isEqualTo("run: --health-port " + taken.getLocalPort() + ": port in use by another"
                     + " process (choose another port, 0 for a free one, or -1 to disable the health server)"
                     + System.lineSeparator());
+        }
+    }
+
+    /**
+     * A kubeconfig naming its CA file by a relative path, as kubeadm's and many hand-written ones do, read from
+     * another working directory: the path resolves beside the kubeconfig, as kubectl resolves it. Before, it
+     * resolved against the working directory and run exited 2, "not a usable kubeconfig". The health port is
+     * taken so that run stops right after building its clients (exit 1, the port's line).
+     */
+    @Test
+    void aKubeconfigsRelativeCertificatePathResolvesBesideIt(@TempDir Path dir) throws Exception {
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        for (List<String> args : List.of(
+                List.of("-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=ca",
+                        "-validity", "2", "-storetype", "PKCS12", "-keystore", "ca.p12", "-storepass", "changeit"),
+                List.of("-exportcert", "-rfc", "-alias", "ca", "-keystore", "ca.p12", "-storepass", "changeit",
+                        "-file", "ca.crt"))) {
+            List<String> cmd = new java.util.ArrayList<>(List.of(keytool.toString(), "-J-XX:TieredStopAtLevel=1"));
+            cmd.addAll(args);
+            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(out).isZero();
+        }
+        Path config = Files.writeString(dir.resolve("admin.conf"), """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: c, cluster: {server: "https://127.0.0.1:1", certificate-authority: ca.crt}}]
+                users: [{name: u, user: {token: t}}]
+                contexts: [{name: x, context: {cluster: c, user: u}}]
+                current-context: x
+                """);
+        assertThat(Path.of("").toAbsolutePath()).as("run from another directory").isNotEqualTo(dir);
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Outcome o = run("--health-port", String.valueOf(taken.getLocalPort()), "--identity", "test",
+                    "--kubeconfig", config.toString());
+            assertThat(o.err()).doesNotContain("not a usable kubeconfig");
+            assertThat(o.code()).as(o.err()).isEqualTo(1);
         }
     }
 

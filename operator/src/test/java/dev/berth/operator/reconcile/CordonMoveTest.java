@@ -7,8 +7,6 @@ import static org.awaitility.Awaitility.await;
 import dev.berth.operator.api.Condition;
 import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.OperationStatus;
-import io.kubernetes.client.openapi.models.V1Node;
-import io.kubernetes.client.openapi.models.V1ObjectMeta;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Duration;
 import java.util.List;
@@ -40,13 +38,13 @@ class CordonMoveTest {
     @BeforeAll
     static void start() throws Exception {
         SPARES.addAll(List.of("s0", "s1", "s2"));
+        Map<String, Map<String, String>> nodes = new java.util.HashMap<>();
+        for (String n : List.of("n0", "n1", "n2", "s0", "s1", "s2")) { // each in its brokers' rack: n1 and s1 in b
+            nodes.put(n, Map.of("topology.kubernetes.io/zone", RACKS.get(n.charAt(1) - '0')));
+        }
         rig = DayTwoRig.brokers("cordon", RACKS, 3).orders(6, 200)
                 .placeOn(id -> SPARES.contains("s" + id) ? List.of("n" + id, "s" + id) : List.of("n" + id))
-                .operate(3, 50_000_000L).settled();
-        for (String n : List.of("n0", "n1", "n2", "s0", "s1", "s2")) { // each in its brokers' rack: n1 and s1 in b
-            rig.core.createNode(new V1Node().metadata(new V1ObjectMeta().name(n)
-                    .labels(Map.of("topology.kubernetes.io/zone", RACKS.get(n.charAt(1) - '0'))))).execute();
-        }
+                .nodes(nodes).operate(3, 50_000_000L).settled();
         await("every broker pod on its node").atMost(WAIT).until(() -> node(0) != null && node(1) != null
                 && node(2) != null);
         await("nothing cordoned").atMost(WAIT).until(() -> reason(ConditionType.OnCordonedNodes).equals("NoneCordoned"));

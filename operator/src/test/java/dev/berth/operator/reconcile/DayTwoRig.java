@@ -117,6 +117,7 @@ final class DayTwoRig implements AutoCloseable {
     }
 
     private BrokerPodGlue.Placement placement;
+    private Map<String, Map<String, String>> nodes = Map.of();
     /** The manifest whose role the operator runs as (null: the bed's unrestricted clients); see {@link #runAs}. */
     private java.nio.file.Path roleManifest;
     /** The operator's service account once it runs as one. */
@@ -139,6 +140,16 @@ final class DayTwoRig implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Before {@link #operate}: Node objects created on the bed before the operator starts, name to labels. Made
+     * later, a node the operator looked up in vain (a pod bound to it first) stays unknown to it for
+     * {@code NodeLabels.MAX_AGE}, as a node a real cluster could not read would.
+     */
+    DayTwoRig nodes(Map<String, Map<String, String>> labelsByNode) {
+        nodes = Map.copyOf(labelsByNode);
+        return this;
+    }
+
     /** Starts the bed, the glue and the operator, creates the KafkaCluster, and waits for its broker pods. */
     DayTwoRig operate(int brokers, long throttleBytesPerSec) throws ApiException {
         return operate(brokers, throttleBytesPerSec, null);
@@ -150,6 +161,10 @@ final class DayTwoRig implements AutoCloseable {
         bed = KubeApiTestBed.start();
         bed.load(OperatorFixture.CRD);
         core = new CoreV1Api(bed.apiClient());
+        for (Map.Entry<String, Map<String, String>> n : nodes.entrySet()) {
+            core.createNode(new io.kubernetes.client.openapi.models.V1Node().metadata(
+                    new io.kubernetes.client.openapi.models.V1ObjectMeta().name(n.getKey()).labels(n.getValue()))).execute();
+        }
         glue = new BrokerPodGlue(bed, kafka, NS, name, racks, placement);
         if (roleManifest == null) {
             operator = new Operator(bed.informerClient(), bed.apiClient(),

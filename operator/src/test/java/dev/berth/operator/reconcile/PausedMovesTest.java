@@ -11,6 +11,25 @@ import org.junit.jupiter.api.Test;
 class PausedMovesTest {
     record Row(String why, int inFlight, List<String> errors, String expected) {}
 
+    /** The executor's words for a submission the Admin client gave up on, and for one Kafka refused. */
+    static String submitted(Throwable failure) {
+        org.apache.kafka.common.internals.KafkaFutureImpl<Void> f = new org.apache.kafka.common.internals.KafkaFutureImpl<>();
+        f.completeExceptionally(failure);
+        return dev.berth.operator.act.ReassignmentExecutor.error(new org.apache.kafka.common.TopicPartition("orders", 0), f,
+                "reassign").orElseThrow();
+    }
+
+    @Test
+    void theAdminClientsOwnTimeOutReadsAsATimeOut() {
+        assertThat(submitted(new org.apache.kafka.common.errors.TimeoutException("Timed out waiting for a node assignment")))
+                .isEqualTo("orders-0: reassign timed out");
+        assertThat(submitted(new org.apache.kafka.common.errors.ClusterAuthorizationException("no")))
+                .isEqualTo("orders-0: reassign ClusterAuthorizationException");
+        ReassignmentProgress p = new ReassignmentProgress(0, 0, 0, 1, 0, false, List.of(submitted(
+                new org.apache.kafka.common.errors.TimeoutException("slow controller"))), Map.of());
+        assertThat(PausedMoves.refusedMoves(p)).as("the call may still be carried out").isNull();
+    }
+
     @Test
     void onlyAnswersThatSayNoAreRefusals() {
         for (Row row : List.of(

@@ -135,6 +135,28 @@ class ScaleDownStartTest {
         }
     }
 
+    /**
+     * On Kafka 3.9 a scale-down is refused before anything starts, saying to upgrade: it reads stopped
+     * brokers with DescribeCluster's fenced brokers, which 3.9 does not answer, so it could neither
+     * unregister the leaving broker nor plan with its rack. The same spec on 4.x starts (the brokers here
+     * run 4.4; only the spec's version is read).
+     */
+    @Test
+    void aScaleDownOnKafkaBeforeFourIsRefusedSayingToUpgrade() throws Exception {
+        try (KafkaTestCluster kafka = KafkaTestCluster.builder().broker(0, "a").broker(1, "b").broker(2, "c").start()) {
+            KafkaAwait.createTopic(kafka.admin(), "wide", Map.of(0, List.of(0, 1), 1, List.of(1, 2), 2, List.of(2, 0)));
+            StepEvents events = new StepEvents();
+            StepResult refused = pass(kafka, List.of(0, 1, 2), null, events, "3.9.0");
+            assertThat(refused.operation()).as("nothing started").isNull();
+            assertThat(blocked(refused).reason()).isEqualTo("KafkaTooOld");
+            assertThat(blocked(refused).message()).isEqualTo("Scale-down refused, nothing changed: spec.kafkaVersion is"
+                    + " 3.9.0, and a scale-down needs Kafka 4.0 or later to read stopped brokers (DescribeCluster with"
+                    + " fenced brokers). To fix: " + dev.berth.operator.plan.RefusalReason.KAFKA_TOO_OLD.remedy() + ".");
+            assertThat(events.reasons()).containsExactly(ScaleEvent.SCALE_DOWN_REFUSED.reason());
+            assertThat(pass(kafka, List.of(0, 1, 2), null, new StepEvents(), "4.0.0").operation()).as("on 4.0").isNotNull();
+        }
+    }
+
     /** A pass of the step, {@code op} in flight (null: the first): the spec keeps two brokers and names 2 to remove; {@code pods}: brokers with a Ready pod. */
     private static StepResult firstPass(KafkaTestCluster kafka, List<Integer> pods, StepEvents events) throws Exception {
         return pass(kafka, pods, null, events);
@@ -142,10 +164,17 @@ class ScaleDownStartTest {
 
     private static StepResult pass(KafkaTestCluster kafka, List<Integer> pods, OperationStatus op, StepEvents events)
             throws Exception {
+        return pass(kafka, pods, op, events, KafkaClusterSpec.defaults().kafkaVersion());
+    }
+
+    private static StepResult pass(KafkaTestCluster kafka, List<Integer> pods, OperationStatus op, StepEvents events,
+            String kafkaVersion) throws Exception {
+        KafkaClusterSpec spec = KafkaClusterSpec.defaults().withControllers(new ControllersSpec(1, null))
+                .withBrokers(new BrokersSpec(2, null, null, List.of(2)));
+        spec = new KafkaClusterSpec(kafkaVersion, null, spec.config(), spec.controllers(), spec.brokers(), spec.placement(),
+                spec.rebalance());
         KafkaCluster cluster = new KafkaCluster(new V1ObjectMeta().name("demo").namespace("kafka")
-                .uid("2d8e9f0a-3b4c-4d5e-9f6a-7b8c9d0e1f2b").generation(1L),
-                KafkaClusterSpec.defaults().withControllers(new ControllersSpec(1, null))
-                        .withBrokers(new BrokersSpec(2, null, null, List.of(2))));
+                .uid("2d8e9f0a-3b4c-4d5e-9f6a-7b8c9d0e1f2b").generation(1L), spec);
         Map<String, V1Pod> byName = new HashMap<>();
         for (int id : pods) {
             V1Pod pod = DesiredPods.broker(cluster, id, null);

@@ -190,4 +190,38 @@ class StaleStatusWriteTest {
             leader.close();
         }
     }
+    /**
+     * A pass still acting when the grace runs out: close() returns, and the Lease stays held by this replica
+     * until it expires, so that no standby leads beside the pass. client-java's elector gives the Lease up on
+     * close whenever its replica leads; that give-up is refused then.
+     */
+    @Test
+    void aClosingLeaderWhosePassOutlastsTheGraceKeepsTheLease() throws Exception {
+        CountDownLatch inPass = new CountDownLatch(1);
+        CountDownLatch letGo = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        OperationStep stuck = ctx -> {
+            if (first.getAndSet(false)) {
+                inPass.countDown();
+                letGo.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+            return StepResult.NOTHING;
+        };
+        Operator leader = new Operator(bed.informerClient(), bed.apiClient(), new OperatorConfig("stuck", "127.0.0.1:1",
+                Duration.ofMillis(500), "stuck", "stuck", "op-stuck", Duration.ofSeconds(60), Duration.ofSeconds(45),
+                Duration.ofMillis(200)), List.of(stuck), Clock.systemUTC());
+        leader.passGrace(Duration.ofSeconds(1));
+        try {
+            leader.start();
+            OperatorFixture.create(bed, "stuck", "c", OperatorFixture.spec(1, 1, null));
+            assertThat(inPass.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            leader.close(); // the grace runs out with the pass still in it
+            var lease = new io.kubernetes.client.openapi.apis.CoordinationV1Api(bed.apiClient())
+                    .readNamespacedLease("stuck", "stuck").execute();
+            assertThat(lease.getSpec().getHolderIdentity()).as("held until it expires, not handed over").isEqualTo("op-stuck");
+        } finally {
+            letGo.countDown();
+            leader.close();
+        }
+    }
 }

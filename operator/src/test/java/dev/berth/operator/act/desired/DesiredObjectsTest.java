@@ -56,6 +56,7 @@ class DesiredObjectsTest {
         assertThat(pod.getMetadata().getAnnotations()).containsOnly(Map.entry("berth.dev/local-storage", "200Gi"),
                 Map.entry("berth.dev/config-hash", DesiredConfigMap.configHash(LOCAL, "broker")),
                 Map.entry("berth.dev/image", "apache/kafka:4.4.0"),
+                Map.entry("berth.dev/resources", "{\"limits\":{\"memory\":\"8Gi\"},\"requests\":{\"cpu\":\"2\",\"memory\":\"8Gi\"}}"),
                 Map.entry("berth.dev/config", "{\"auto.create.topics.enable\":\"false\",\"num.partitions\":\"6\"}"));
         assertThat(pod.getMetadata().getOwnerReferences()).containsExactly(new V1OwnerReference().apiVersion("berth.dev/v1alpha1")
                 .kind("KafkaCluster").name("demo").uid(UID).controller(true).blockOwnerDeletion(true));
@@ -120,7 +121,8 @@ class DesiredObjectsTest {
                 .containsExactlyInAnyOrderEntriesOf(Map.of("berth.dev/rack", "zone-b", "berth.dev/local-storage", "200Gi",
                         "berth.dev/config-hash", DesiredConfigMap.configHash(LOCAL, "broker"),
                         "berth.dev/config", RecordedConfig.write(LOCAL.getSpec().config()),
-                        "berth.dev/image", "apache/kafka:4.4.0"));
+                        "berth.dev/image", "apache/kafka:4.4.0",
+                        "berth.dev/resources", RecordedResources.write(LOCAL.getSpec().brokers().resources())));
     }
 
     @Test
@@ -177,7 +179,8 @@ class DesiredObjectsTest {
         V1Pod pod = DesiredPods.broker(c, 0, null);
         assertThat(pod.getMetadata().getAnnotations()).containsOnly(Map.entry("berth.dev/config-hash",
                 DesiredConfigMap.configHash(c, "broker")), Map.entry("berth.dev/config", "{}"),
-                Map.entry("berth.dev/image", "registry.local/kafka:4.4.0")); // no local-storage
+                Map.entry("berth.dev/image", "registry.local/kafka:4.4.0"),
+                Map.entry("berth.dev/resources", "{\"limits\":{},\"requests\":{}}")); // no local-storage
         assertThat(pod.getSpec().getSchedulerName()).isEqualTo("my-scheduler");
         assertThat(pod.getSpec().getContainers().get(0).getImage()).isEqualTo("registry.local/kafka:4.4.0");
         assertThat(pod.getSpec().getContainers().get(0).getResources()).isNull(); // no requests: LimitRange decides
@@ -258,7 +261,8 @@ class DesiredObjectsTest {
         assertThat(pod.getMetadata().getName()).isEqualTo("demo-controller-0");
         assertThat(pod.getMetadata().getLabels()).containsEntry("berth.dev/role", "controller")
                 .containsEntry("berth.dev/broker-id", "1000");
-        assertThat(pod.getMetadata().getAnnotations()).containsOnlyKeys("berth.dev/config-hash", "berth.dev/image"); // local-storage is a broker contract
+        assertThat(pod.getMetadata().getAnnotations()).containsOnlyKeys("berth.dev/config-hash", "berth.dev/image",
+                "berth.dev/resources"); // local-storage is a broker contract
         assertThat(pod.getSpec().getContainers().get(0).getResources()).as("none by default: LimitRange decides").isNull();
         KafkaCluster sized = cluster(LOCAL.getSpec().withControllers(new ControllersSpec(1, null,
                 new ResourcesSpec(Map.of("cpu", "500m", "memory", "1Gi"), Map.of("memory", "1Gi")))));
