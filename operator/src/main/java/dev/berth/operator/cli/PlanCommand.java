@@ -105,6 +105,12 @@ public final class PlanCommand {
             if (!moving.isEmpty()) {
                 throw new PlanRefusedException(moving);
             }
+            // as the operator refuses it (ScaleDownStep): a partition with no leader and a replica on a leaving
+            // broker cannot be copied off, and the drain would never end
+            Problem leaderless = o.remove == null ? null : dev.berth.operator.plan.Leaderless.problem(snapshot, o.remove);
+            if (leaderless != null) {
+                throw new PlanRefusedException(List.of(leaderless));
+            }
             if (o.hotLeaders) {
                 HotLeadersOutput.HotJson hot = HotLeadersOutput.plan(snapshot, o.tolerancePercent, o.minBytesIn,
                         o.minFreeDiskPercent);

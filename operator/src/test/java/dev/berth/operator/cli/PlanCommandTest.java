@@ -249,6 +249,21 @@ class PlanCommandTest {
         }
     }
 
+    /**
+     * Broker 9 is down and holds the only in-sync copy of t-0, which has no leader: the operator refuses to
+     * drain it (NO_LEADER), and the dry run says the same instead of printing a plan that would never finish.
+     */
+    @Test
+    void aScaleDownOfTheOnlyCopyOfALeaderlessPartitionIsRefusedAsTheOperatorRefusesIt() throws IOException {
+        ClusterSnapshot down = Clusters.snapshot(List.of(Clusters.broker(1, "a"), Clusters.broker(2, "b"),
+                Clusters.broker(3, "c")), List.of(new dev.berth.operator.model.PartitionState("t", 0, List.of(9, 1), -1,
+                        List.of(9), Clusters.GB, 0)));
+        Result r = run("--snapshot", file(down), "--remove-brokers", "9");
+        assertThat(r.code()).as(r.err()).isEqualTo(3);
+        assertThat(r.err()).isEqualTo("plan refused: NO_LEADER: partition t-0 (replicas [9, 1]) has no leader, so no"
+                + " replica of it can be copied off brokers [9]" + System.lineSeparator());
+    }
+
     @Test
     void aRefusedScaleDownSaysWhyAndExitsThree() throws IOException {
         Result r = run("--snapshot", file(Clusters.threeBrokersRf3()), "--remove-brokers", "3");
