@@ -84,6 +84,12 @@ final class RunCommand {
             err.println("run: --kubeconfig " + o.kubeconfig() + ": " + kubeconfigProblem);
             return 2;
         }
+        String none = o.kubeconfig() != null ? null
+                : noApiConfigured(System::getenv, java.nio.file.Files::isRegularFile, Path.of(System.getProperty("user.home")));
+        if (none != null) {
+            err.println("run: " + none);
+            return 2;
+        }
         ApiClient calls;
         ApiClient watches;
         try { // client-java only reads files here: no connection yet, no thread
@@ -186,6 +192,27 @@ final class RunCommand {
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("cannot tell this host's name (" + e.getMessage() + "); set --identity");
         }
+    }
+
+    /** The in-cluster service account's token, which client-java reads when nothing else is configured. */
+    static final Path SERVICE_ACCOUNT_TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
+
+    /**
+     * Why client-java's standard lookup would find no API at all ($KUBECONFIG, ~/.kube/config, then the
+     * in-cluster service account), or null when one of them is there. With none, client-java quietly talks to
+     * {@code http://localhost:8080}, and the operator started, never became ready, and only {@code /readyz}
+     * said why.
+     */
+    static String noApiConfigured(java.util.function.Function<String, String> env,
+            java.util.function.Predicate<Path> isFile, Path home) {
+        String kubeconfig = env.apply("KUBECONFIG");
+        String host = env.apply("KUBERNETES_SERVICE_HOST");
+        if (kubeconfig != null && !kubeconfig.isBlank() || isFile.test(home.resolve(".kube").resolve("config"))
+                || host != null && !host.isBlank() && isFile.test(SERVICE_ACCOUNT_TOKEN)) {
+            return null;
+        }
+        return "no Kubernetes API configured: no --kubeconfig, no $KUBECONFIG, no " + home.resolve(".kube/config")
+                + ", and not in a pod with a service account token";
     }
 
     private static ApiClient client(String kubeconfig, Duration readTimeout) throws IOException {

@@ -205,6 +205,29 @@ class RunCommandTest {
         }
     }
 
+    /** Without any configuration client-java would talk to localhost:8080 in silence: run says so and exits 2. */
+    @Test
+    void noApiConfiguredAtAllIsAUsageError() {
+        Path home = Path.of("/home/op");
+        Path token = RunCommand.SERVICE_ACCOUNT_TOKEN;
+        record Row(String why, Map<String, String> env, java.util.Set<Path> files, boolean refused) {}
+        for (Row row : List.of(
+                new Row("nothing", Map.of(), java.util.Set.of(), true),
+                new Row("$KUBECONFIG", Map.of("KUBECONFIG", "/etc/k/admin.conf"), java.util.Set.of(), false),
+                new Row("~/.kube/config", Map.of(), java.util.Set.of(home.resolve(".kube/config")), false),
+                new Row("in a pod", Map.of("KUBERNETES_SERVICE_HOST", "10.0.0.1"), java.util.Set.of(token), false),
+                new Row("the service host without a token", Map.of("KUBERNETES_SERVICE_HOST", "10.0.0.1"),
+                        java.util.Set.of(), true))) {
+            String problem = RunCommand.noApiConfigured(row.env()::get, row.files()::contains, home);
+            if (row.refused()) {
+                assertThat(problem).as(row.why()).isEqualTo("no Kubernetes API configured: no --kubeconfig, no"
+                        + " $KUBECONFIG, no /home/op/.kube/config, and not in a pod with a service account token");
+            } else {
+                assertThat(problem).as(row.why()).isNull();
+            }
+        }
+    }
+
     @Test
     void otherBindFailuresAreNotCalledAPortInUse() {
         assertThat(RunCommand.bindProblem(new BindException("Permission denied"))).isEqualTo("cannot listen: Permission denied");
