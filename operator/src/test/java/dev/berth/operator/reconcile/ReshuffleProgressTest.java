@@ -47,7 +47,9 @@ class ReshuffleProgressTest {
 
     /**
      * A scale-up of 150 brokers in 3 racks (RF 3, 1,500 partitions of about 1 GB) by one, its passes played
-     * out on the model: it starts, and ends with the new broker holding at least 90 % of its rack's average.
+     * out on the model: it starts, and ends with the new broker holding at least 90 % of its rack's average,
+     * and not more than 110 % of what its rack's other brokers hold on average (a planner that overfilled it
+     * would move data twice).
      * With 2 % of all bytes as the bar (before), the first plan, the new broker's whole share (about 1.5 % of
      * all bytes), already counted as balanced: the scale-up never started and the new broker stayed empty.
      */
@@ -80,6 +82,10 @@ class ReshuffleProgressTest {
         double average = rack.stream().mapToLong(b -> held.getOrDefault(b.id(), 0L)).sum() / (double) rack.size();
         assertThat((double) held.getOrDefault(n + 1, 0L)).as("the new broker's bytes against its rack's average")
                 .isGreaterThanOrEqualTo(0.9 * average);
+        double others = rack.stream().filter(b -> b.id() != n + 1).mapToLong(b -> held.getOrDefault(b.id(), 0L)).sum()
+                / (double) (rack.size() - 1);
+        assertThat((double) held.getOrDefault(n + 1, 0L)).as("not filled past the other brokers of its rack")
+                .isLessThanOrEqualTo(1.1 * others);
     }
 
     @Test
