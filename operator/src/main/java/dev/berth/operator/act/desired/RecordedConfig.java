@@ -33,20 +33,24 @@ public final class RecordedConfig {
             return null;
         }
         try {
-            JsonElement root = JsonParser.parseString(annotation);
-            if (!root.isJsonObject()) {
-                return null;
-            }
-            Map<String, String> out = new TreeMap<>();
-            for (Map.Entry<String, JsonElement> e : ((JsonObject) root).entrySet()) {
-                if (!e.getValue().isJsonPrimitive() || !e.getValue().getAsJsonPrimitive().isString()) {
-                    return null;
-                }
-                out.put(e.getKey(), e.getValue().getAsString());
-            }
-            return out;
+            return strings(JsonParser.parseString(annotation));
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /** A JSON object of strings as a sorted map, or null when {@code json} is anything else (also null). */
+    static Map<String, String> strings(JsonElement json) {
+        if (json == null || !json.isJsonObject()) {
+            return null;
+        }
+        Map<String, String> out = new TreeMap<>();
+        for (Map.Entry<String, JsonElement> e : ((JsonObject) json).entrySet()) {
+            if (!e.getValue().isJsonPrimitive() || !e.getValue().getAsJsonPrimitive().isString()) {
+                return null;
+            }
+            out.put(e.getKey(), e.getValue().getAsString());
+        }
+        return out;
     }
 }

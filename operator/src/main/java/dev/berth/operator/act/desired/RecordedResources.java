@@ -55,8 +55,8 @@ public final class RecordedResources {
             if (!root.isJsonObject()) {
                 return null;
             }
-            Map<String, String> requests = side((JsonObject) root, "requests");
-            Map<String, String> limits = side((JsonObject) root, "limits");
+            Map<String, String> requests = RecordedConfig.strings(((JsonObject) root).get("requests"));
+            Map<String, String> limits = RecordedConfig.strings(((JsonObject) root).get("limits"));
             if (requests == null || limits == null) {
                 return null;
             }
@@ -70,21 +70,6 @@ public final class RecordedResources {
         } catch (RuntimeException e) { // not JSON, or an amount that is no quantity
             return null;
         }
-    }
-
-    private static Map<String, String> side(JsonObject root, String key) {
-        JsonElement e = root.get(key);
-        if (e == null || !e.isJsonObject()) {
-            return null;
-        }
-        Map<String, String> out = new TreeMap<>();
-        for (Map.Entry<String, JsonElement> entry : e.getAsJsonObject().entrySet()) {
-            if (!entry.getValue().isJsonPrimitive() || !entry.getValue().getAsJsonPrimitive().isString()) {
-                return null;
-            }
-            out.put(entry.getKey(), entry.getValue().getAsString());
-        }
-        return out;
     }
 
     private static boolean equal(Map<String, String> then, Map<String, String> now) {
