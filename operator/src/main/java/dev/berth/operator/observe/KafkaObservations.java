@@ -46,6 +46,8 @@ public final class KafkaObservations implements AutoCloseable {
         volatile KafkaView view = KafkaView.NOT_YET;
         volatile java.util.concurrent.ScheduledFuture<?> task;
         final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+        /** A refresh asked for while an observation ran: another starts when it ends. */
+        final java.util.concurrent.atomic.AtomicBoolean again = new java.util.concurrent.atomic.AtomicBoolean();
 
         Tracked(String bootstrap) {
             this.bootstrap = bootstrap;
@@ -83,10 +85,15 @@ public final class KafkaObservations implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** Observes {@code key} again soon, e.g. after pods were created. */
+    /**
+     * Observes {@code key} again soon, e.g. after pods were created or an operation ended. An observation
+     * already under way started before the ask, so another follows it: the reconciler waits for an
+     * observation newer than an operation's end before it starts the next operation.
+     */
     public void refresh(String key) {
         Tracked t = tracked.get(key);
         if (t != null) {
+            t.again.set(true);
             start(key, t);
         }
     }
@@ -121,9 +128,13 @@ public final class KafkaObservations implements AutoCloseable {
             try {
                 workers.execute(() -> {
                     try {
+                        t.again.set(false); // this one starts after every ask so far
                         observe(key, t);
                     } finally {
                         t.running.set(false);
+                        if (t.again.get() && !t.forgotten) {
+                            start(key, t);
+                        }
                     }
                 });
             } catch (java.util.concurrent.RejectedExecutionException e) {

@@ -51,4 +51,33 @@ class KafkaObservationsTest {
             }
         }
     }
+    /**
+     * A refresh asked for while an observation runs is not lost: another starts when it ends. The reconciler
+     * waits for an observation newer than an operation's end, so a refresh merged into the one under way
+     * (which started before the end) delayed the next operation by a whole observe interval.
+     */
+    @Test
+    void aRefreshDuringAnObservationStartsAnotherAfterIt() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger connects = new java.util.concurrent.atomic.AtomicInteger();
+        try (KafkaObservations observations = new KafkaObservations(Clock.systemUTC(), Duration.ofHours(1), b -> {
+            if (connects.incrementAndGet() == 1) {
+                try {
+                    release.await(10, java.util.concurrent.TimeUnit.SECONDS); // the first observation is under way
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            throw new IllegalStateException("no such host");
+        }, key -> { })) {
+            observations.track("kafka/busy", "busy-bootstrap.kafka.svc:9092");
+            await().atMost(Duration.ofSeconds(10)).until(() -> connects.get() == 1);
+            observations.refresh("kafka/busy");
+            release.countDown();
+            await("the asked-for observation after the one under way").atMost(Duration.ofSeconds(10))
+                    .until(() -> connects.get() == 2);
+            await("and no more: the interval is an hour").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+                    .until(() -> connects.get() == 2);
+        }
+    }
 }
