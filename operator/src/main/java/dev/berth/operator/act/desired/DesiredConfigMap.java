@@ -247,11 +247,13 @@ public final class DesiredConfigMap {
      * a KafkaCluster deleted with {@code --cascade=orphan} and created again (a new uid) adopted pods and
      * volumes formatted with the old id, and gave every new or restarted pod the new one: Kafka refuses a
      * volume of another cluster id, so no broker restarted and no scale-up finished. Pods read it from this
-     * ConfigMap ({@code DesiredPods}).
+     * ConfigMap ({@code DesiredPods}). A recorded id that starts with '-' is not kept: the storage tool
+     * reads it as an option and refuses to format, so no volume holds it, and every pod of that cluster
+     * crash-looped at its format step; the id derived again does not start with '-'.
      */
     static String clusterId(KafkaCluster c, V1ConfigMap existing, Collection<V1Pod> pods) {
         String recorded = existing == null || existing.getData() == null ? null : existing.getData().get(CLUSTER_ID_KEY);
-        if (recorded != null && !recorded.isBlank()) {
+        if (usable(recorded)) {
             return recorded;
         }
         for (V1Pod p : pods) {
@@ -261,7 +263,7 @@ public final class DesiredConfigMap {
             for (var container : p.getSpec().getContainers()) {
                 for (var e : container.getEnv() == null ? List.<io.kubernetes.client.openapi.models.V1EnvVar>of()
                         : container.getEnv()) {
-                    if ("CLUSTER_ID".equals(e.getName()) && e.getValue() != null && !e.getValue().isBlank()) {
+                    if ("CLUSTER_ID".equals(e.getName()) && usable(e.getValue())) {
                         return e.getValue();
                     }
                 }
@@ -273,12 +275,24 @@ public final class DesiredConfigMap {
     /**
      * The Kafka cluster id, derived from the KafkaCluster's uid (a UUID) in Kafka's own encoding
      * (URL-safe base64 of the 16 bytes, no padding): stable across operator restarts, unique per
-     * resource, and needs no extra state.
+     * resource, and needs no extra state. Never with a leading '-', which {@code kafka-storage.sh format -t}
+     * takes for an option (Kafka's own random ids avoid it for the same reason): for the uids whose first
+     * byte is 0xF8 to 0xFB (about one in 64), that byte's top bit is cleared, so the id starts with 'e'
+     * to 'h' instead. Example: uid {@code f8000000-0000-4000-8000-000000000000} gives
+     * {@code eAAAAAAAQACAAAAAAAAAAA}.
      */
     public static String kafkaClusterId(KafkaCluster c) {
         UUID u = UUID.fromString(c.getMetadata().getUid());
-        ByteBuffer buf = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(buf.array());
+        byte[] bytes = ByteBuffer.allocate(16).putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits()).array();
+        if ((bytes[0] & 0xFC) == 0xF8) { // the first six bits 111110 encode as '-'
+            bytes[0] &= 0x7F;
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** A recorded id berth keeps: not blank, and not one the storage tool could never format with. */
+    private static boolean usable(String id) {
+        return id != null && !id.isBlank() && !id.startsWith("-");
     }
 
     /**

@@ -458,6 +458,15 @@ class DesiredObjectsTest {
                 .containsEntry("cluster.id", "OlderBerthsId12345678A");
         assertThat(DesiredConfigMap.build(again, null, List.of()).getData()).as("a new cluster: from its uid")
                 .containsEntry("cluster.id", DesiredConfigMap.kafkaClusterId(again));
+        // an id with a leading '-' (berth before it avoided them) never formatted a volume: replaced, not kept
+        V1ConfigMap dashed = DesiredConfigMap.build(LOCAL);
+        dashed.getData().put("cluster.id", "-AAAAAAAQACAAAAAAAAAAA");
+        assertThat(DesiredConfigMap.build(again, dashed, List.of()).getData()).as("a dashed id is replaced")
+                .containsEntry("cluster.id", DesiredConfigMap.kafkaClusterId(again));
+        older.getSpec().getContainers().get(0).getEnv().removeIf(e -> e.getName().equals("CLUSTER_ID"));
+        older.getSpec().getContainers().get(0).addEnvItem(new V1EnvVar().name("CLUSTER_ID").value("-AAAAAAAQACAAAAAAAAAAA"));
+        assertThat(DesiredConfigMap.build(again, withoutKey, List.of(older)).getData()).as("so is a pod's dashed id")
+                .containsEntry("cluster.id", DesiredConfigMap.kafkaClusterId(again));
     }
 
     @Test
@@ -466,6 +475,22 @@ class DesiredObjectsTest {
         assertThat(DesiredConfigMap.kafkaClusterId(LOCAL)).isEqualTo("bxwrfj1KS1yNng8aKzxNXg").hasSize(22);
         assertThat(org.apache.kafka.common.Uuid.fromString(DesiredConfigMap.kafkaClusterId(LOCAL)).toString())
                 .isEqualTo("bxwrfj1KS1yNng8aKzxNXg");
+    }
+
+    @Test
+    void kafkaClusterIdNeverStartsWithADashWhichTheStorageToolTakesForAnOption() {
+        record Case(String uid, String id) {}
+        Case[] cases = {
+            new Case("f8000000-0000-4000-8000-000000000000", "eAAAAAAAQACAAAAAAAAAAA"), // 111110|00: '-' without the fix
+            new Case("fbffffff-ffff-4fff-bfff-ffffffffffff", "e_______T_-__________w"), // 111110|11: the last one
+            new Case("f7ffffff-ffff-4fff-bfff-ffffffffffff", "9_______T_-__________w"), // 111101: '9', untouched
+            new Case("fc000000-0000-4000-8000-000000000000", "_AAAAAAAQACAAAAAAAAAAA"), // 111111: '_', untouched
+        };
+        for (Case k : cases) {
+            KafkaCluster c = new KafkaCluster(new io.kubernetes.client.openapi.models.V1ObjectMeta().name("demo")
+                    .namespace("kafka").uid(k.uid()).generation(1L), LOCAL.getSpec());
+            assertThat(DesiredConfigMap.kafkaClusterId(c)).as(k.uid()).isEqualTo(k.id());
+        }
     }
 
     @Test

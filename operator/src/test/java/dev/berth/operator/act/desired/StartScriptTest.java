@@ -2,6 +2,7 @@ package dev.berth.operator.act.desired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.operator.api.KafkaCluster;
 import io.kubernetes.client.openapi.models.V1ConfigMap;
 import io.kubernetes.client.openapi.models.V1Container;
 import java.io.IOException;
@@ -83,6 +84,26 @@ class StartScriptTest {
         Run r = run(env);
         assertThat(r.exit).as(r.output).isZero();
         assertThat(Files.readString(path("server.properties"))).contains("node.id=1\n").doesNotContain("broker.rack");
+    }
+
+    @Test
+    void aClusterIdStartingWithADashIsRefusedByTheStorageToolSoBerthNeverDerivesOne() throws Exception {
+        // about 1 uid in 64 starts with 0xf8..0xfb, whose plain base64 id starts with '-'
+        Map<String, String> env = podEnv(DesiredPods.broker(DesiredObjectsTest.LOCAL, 2, null).getSpec().getContainers().get(0));
+        env.put("CLUSTER_ID", "-AAAAAAAQACAAAAAAAAAAA");
+        Run refused = run(env);
+        assertThat(refused.exit).isNotZero();
+        assertThat(refused.output).contains("--cluster-id/-t: expected one argument");
+        assertThat(refused.startedWith).isNull();
+
+        KafkaCluster dashed = DesiredObjectsTest.cluster(DesiredObjectsTest.LOCAL.getSpec());
+        dashed.getMetadata().setUid("f8000000-0000-4000-8000-000000000000");
+        String id = DesiredConfigMap.kafkaClusterId(dashed);
+        assertThat(id).isEqualTo("eAAAAAAAQACAAAAAAAAAAA");
+        env.put("CLUSTER_ID", id);
+        Run r = run(env);
+        assertThat(r.exit).as(r.output).isZero();
+        assertThat(Files.readString(path("data").resolve("kafka/meta.properties"))).contains("cluster.id=" + id + "\n");
     }
 
     @Test
