@@ -7,7 +7,9 @@ import java.util.Set;
 /**
  * {@code --name value} and {@code --name=value} flags, checked against the names a command knows.
  * {@code --help} (or {@code -h}) is a flag without value; anywhere, it wins over every other flag and
- * mistake, as in the operator's {@code run}: a person asking for help is shown it.
+ * mistake, as in the operator's {@code run}: a person asking for help is shown it. A flag given twice
+ * is a mistake, not "the last one wins": {@code --weight-rack 3 ... --weight-rack 0} would silently
+ * turn rack spread off.
  */
 final class Flags {
     private final Map<String, String> values = new LinkedHashMap<>();
@@ -48,7 +50,9 @@ final class Flags {
                 }
                 value = args[++i];
             }
-            f.values.put(name, value);
+            if (f.values.put(name, value) != null) { // assembled args (kustomize, Helm) can repeat one; last-wins hid it
+                throw new IllegalArgumentException("--" + name + " given twice");
+            }
         }
         return f;
     }

@@ -68,7 +68,7 @@ final class ServeCommand {
               --cluster-file FILE       none: Nodes and Pods as `kubectl get nodes,pods -A -o yaml` prints
                                         them; serve from this file with binds recorded in memory (no
                                         cluster needed)
-              --kubeconfig FILE         none: without --cluster-file, the Kubernetes backend uses this file;
+              --kubeconfig FILE         none: the Kubernetes backend uses this file (not with --cluster-file);
                                         else the in-cluster service account when running in a pod, else
                                         $KUBECONFIG or ~/.kube/config
             """ + "\n" + ScoringHelp.TEXT;
@@ -217,6 +217,10 @@ final class ServeCommand {
                         f.integer("weight-leaders", Weights.DEFAULT.leaders(), 0),
                         f.integer("weight-disk", Weights.DEFAULT.disk(), 0)),
                 LeaderMetric.fromFlag(f.get("score-leaders-by", LeaderMetric.LEADERS.flag())));
+        if (f.get("cluster-file") != null && f.get("kubeconfig") != null) {
+            // serving from the file while the operator believes the cluster is watched would place blind
+            throw new IllegalArgumentException("--cluster-file and --kubeconfig exclude each other: pick one source");
+        }
         ServeOptions.Sources sources = new ServeOptions.Sources(
                 f.get("cluster-file") == null ? null : Path.of(f.get("cluster-file")),
                 f.get("kubeconfig") == null ? null : Path.of(f.get("kubeconfig")));

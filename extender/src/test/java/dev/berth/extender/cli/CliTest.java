@@ -126,6 +126,12 @@ class CliTest {
         Run noValue = main("serve", "--port");
         assertThat(noValue.code()).isEqualTo(2);
         assertThat(noValue.err()).contains("--port needs a value");
+        Run twice = main("serve", "--weight-rack", "3", "--weight-rack=0"); // assembled args: last-wins would hide it
+        assertThat(twice.code()).isEqualTo(2);
+        assertThat(twice.err()).contains("--weight-rack given twice");
+        Run both = main("serve", "--cluster-file", "c.yaml", "--kubeconfig", "k"); // the file would win in silence
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.err()).contains("--cluster-file and --kubeconfig exclude each other");
         Run lastMisspelt = main("serve", "--cluster-file", "c.yaml", "--colour"); // named as unknown, not as valueless
         assertThat(lastMisspelt.code()).isEqualTo(2);
         assertThat(lastMisspelt.err()).contains("unknown flag: --colour").doesNotContain("needs a value");
