@@ -155,6 +155,7 @@ public final class DecisionLog implements AutoCloseable {
         Duration wait = FIRST_RETRY;
         Instant retryAt = null;
         long droppedBefore = 0;
+        boolean brokenLineLogged = false;
         try {
             while (true) {
                 Decision d = queue.take();
@@ -196,7 +197,7 @@ public final class DecisionLog implements AutoCloseable {
                     if (!failed) {
                         droppedBefore = dropped.get();
                         HttpLog.LOG.error("decision log write failed; each line is counted in"
-                                + " berth_extender_decision_log_dropped_lines" + (reopener == null
+                                + " berth_extender_decision_log_dropped_lines_total" + (reopener == null
                                 ? " and none is written again" : " until the sink takes lines again (tried again after"
                                 + " 1 s, then twice as long each time, up to " + MAX_RETRY.toSeconds() + " s)"), e);
                     }
@@ -207,6 +208,15 @@ public final class DecisionLog implements AutoCloseable {
                     }
                     failed = true;
                     dropped.incrementAndGet(); // last: a reader of the count sees the sink closed already
+                } catch (RuntimeException e) {
+                    // a bug in one line's formatting, or a sink that throws unchecked: that line is lost and
+                    // counted; left uncaught, it would end this thread and silently drop every later line
+                    if (!brokenLineLogged) {
+                        brokenLineLogged = true;
+                        HttpLog.LOG.error("decision line not written (counted in"
+                                + " berth_extender_decision_log_dropped_lines_total; later ones are tried as usual)", e);
+                    }
+                    dropped.incrementAndGet();
                 }
             }
             if (!failed) {

@@ -17,7 +17,7 @@ import java.io.StringWriter;
  *   <li>{@code berth_extender_node_refusals_total{reason}}: every node refused by filter;
  *   <li>{@code berth_extender_prioritize_prepared_total{result}}: names-mode prioritize requests
  *       answered from the scores prepared after their filter ({@code hit}) or computed ({@code miss});
- *   <li>{@code berth_extender_decision_log_dropped_lines}: lines the log sink could not keep up with,
+ *   <li>{@code berth_extender_decision_log_dropped_lines_total}: lines the log sink could not keep up with,
  *       or that were not written because it failed;
  *   <li>{@code berth_extender_cache_synced}: 1 once the cluster state is complete (what {@code /readyz}
  *       answers), else 0;
@@ -31,7 +31,8 @@ final class Metrics {
     final Histogram latency = Histogram.build()
             .name("berth_extender_request_seconds").help("Extender request latency by verb.")
             .labelNames("verb")
-            .buckets(0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5)
+            // up to 10 s: a bind makes API calls of up to 3 s each, and that slow tail is what one looks for
+            .buckets(0.0001, 0.00025, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
             .register(registry);
     final Counter decisions = Counter.build()
             .name("berth_extender_decisions_total").help("Decisions by verb, outcome and reason.")
@@ -45,9 +46,23 @@ final class Metrics {
             .help("Names-mode prioritize requests answered from the scores prepared after their filter (hit) or computed (miss).")
             .labelNames("result").register(registry);
 
-    final io.prometheus.client.Gauge droppedLines = io.prometheus.client.Gauge.build()
-            .name("berth_extender_decision_log_dropped_lines").help("Decision lines dropped because the log sink fell behind or failed.")
-            .register(registry);
+    /** Set from the decision log when scraped; exposed as a counter, since it only grows while the process lives. */
+    private volatile long droppedLines;
+
+    {
+        new io.prometheus.client.Collector() {
+            @Override
+            public java.util.List<MetricFamilySamples> collect() {
+                return java.util.List.of(new io.prometheus.client.CounterMetricFamily(
+                        "berth_extender_decision_log_dropped_lines",
+                        "Decision lines dropped because the log sink fell behind or failed.", droppedLines));
+            }
+        }.register(registry);
+    }
+
+    void droppedLines(long total) {
+        droppedLines = total;
+    }
 
     final io.prometheus.client.Gauge cacheSynced = io.prometheus.client.Gauge.build()
             .name("berth_extender_cache_synced").help("1 once the cluster state has listed and applied every node and broker pod, else 0.")

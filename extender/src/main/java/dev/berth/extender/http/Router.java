@@ -133,7 +133,7 @@ final class Router implements HttpHandler {
             case "/readyz":
                 return wiring.state.synced() ? Reply.text(200, "ready\n") : Reply.text(503, Verbs.notSynced(wiring.state) + "\n");
             case "/metrics":
-                wiring.metrics.droppedLines.set(wiring.log.dropped());
+                wiring.metrics.droppedLines(wiring.log.dropped());
                 cacheGauges();
                 return new Reply(200, "text/plain; version=0.0.4; charset=utf-8", wiring.metrics.scrape());
             case "/decisions":

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The decision log's promise to the request path: recording never waits for the sink. A sink that
- * stalls costs log lines, each one counted (the {@code berth_extender_decision_log_dropped_lines}
- * gauge), never a slower filter; what was queued is written once the sink moves again, in order.
+ * stalls costs log lines, each one counted (the {@code berth_extender_decision_log_dropped_lines_total}
+ * counter), never a slower filter; what was queued is written once the sink moves again, in order.
  */
 class DecisionLogTest {
     private static final Instant T0 = Instant.parse("2026-11-26T09:00:00Z");
@@ -114,6 +114,36 @@ class DecisionLogTest {
         CompletableFuture.runAsync(log::close).get(20, TimeUnit.SECONDS);
         assertThat(writes.get()).as("the failed sink is tried once").isEqualTo(1);
         assertThat(log.recent(null, 1)).extracting(Decision::pod).containsExactly("ns/p-999");
+    }
+
+    @Test
+    void aLineThatThrowsUncheckedIsCountedAndTheLinesAfterItAreStillWritten() throws Exception {
+        ByteArrayOutputStream written = new ByteArrayOutputStream();
+        java.util.concurrent.atomic.AtomicBoolean thrown = new java.util.concurrent.atomic.AtomicBoolean();
+        OutputStream once = new OutputStream() {
+            @Override
+            public void write(int b) {
+                written.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                if (thrown.compareAndSet(false, true)) {
+                    throw new IllegalStateException("a bug somewhere below the writer");
+                }
+                written.write(b, off, len);
+            }
+        };
+        DecisionLog log = new DecisionLog(once, 10);
+        for (int i = 0; i < 3; i++) {
+            log.record(decision(i));
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> written.toString(StandardCharsets.UTF_8).contains("\"pod\":\"ns/p-2\""));
+        assertThat(log.dropped()).isEqualTo(1);
+        CompletableFuture.runAsync(log::close).get(20, TimeUnit.SECONDS);
+        assertThat(written.toString(StandardCharsets.UTF_8)).doesNotContain("\"pod\":\"ns/p-0\"")
+                .contains("\"pod\":\"ns/p-1\"");
     }
 
     /** A disk that can fill up: the streams it opens write to one file, and fail while it is full. */

@@ -441,6 +441,7 @@ class ExtenderHttpTest {
             assertThat(metrics).contains("berth_extender_request_seconds_bucket{verb=\"" + verb + "\",le=\"0.001\",}")
                     .contains("berth_extender_request_seconds_sum{verb=\"" + verb + "\",}");
         }
+        assertThat(metrics).contains("berth_extender_request_seconds_bucket{verb=\"bind\",le=\"10.0\",}"); // binds' slow tail
         assertThat(metrics).contains("berth_extender_request_seconds_bucket{verb=\"filter\",le=\"+Inf\",} 4.0")
                 .contains("berth_extender_request_seconds_count{verb=\"filter\",} 4.0")
                 .contains("berth_extender_request_seconds_count{verb=\"prioritize\",} 1.0")
@@ -456,7 +457,7 @@ class ExtenderHttpTest {
                 .contains("berth_extender_node_refusals_total{reason=\"NO_RACK_LABEL\",} 2.0")
                 .contains("berth_extender_node_refusals_total{reason=\"RACK_MISMATCH\",} 4.0")
                 .contains("berth_extender_node_refusals_total{reason=\"SAME_CLUSTER_BROKER\",} 1.0")
-                .contains("berth_extender_decision_log_dropped_lines 0.0");
+                .contains("berth_extender_decision_log_dropped_lines_total 0.0");
     }
 
     @org.junit.jupiter.params.ParameterizedTest

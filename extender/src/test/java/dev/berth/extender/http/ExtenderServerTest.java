@@ -72,7 +72,8 @@ class ExtenderServerTest {
         HttpFixture.Switchable state = HttpFixture.state();
         ExtenderServer server = ExtenderServer.builder().state(state).binder(state.inner).decisionSink(gate).start();
         try {
-            assertThat(HttpFixture.get(server.port(), "/metrics").body()).contains("berth_extender_decision_log_dropped_lines 0.0");
+            assertThat(HttpFixture.get(server.port(), "/metrics").body()).contains("berth_extender_decision_log_dropped_lines_total 0.0")
+                    .contains("# TYPE berth_extender_decision_log_dropped_lines_total counter"); // rate() survives restarts
             DecisionLog log = server.decisions();
             log.record(decision(0));
             assertThat(gate.stuck.await(10, TimeUnit.SECONDS)).as("the writer holds line 0 in the sink").isTrue();
@@ -80,7 +81,7 @@ class ExtenderServerTest {
                 log.record(decision(i));
             }
             // 256 wait in the queue behind line 0; the other 44 are dropped
-            assertThat(HttpFixture.get(server.port(), "/metrics").body()).contains("berth_extender_decision_log_dropped_lines 44.0");
+            assertThat(HttpFixture.get(server.port(), "/metrics").body()).contains("berth_extender_decision_log_dropped_lines_total 44.0");
         } finally {
             gate.release.countDown(); // before close, which would wait for the stalled writer
             server.close();
