@@ -136,8 +136,8 @@ final class RunCommand {
             }
             stop.countDown();
         }));
-        operator.onStoppedLeading(() -> {
-            LOG.error("lost the lease {}; exiting so a restart starts clean", o.leaseName());
+        operator.onStoppedLeading(why -> {
+            LOG.error("{}; exiting so a restart starts clean", why);
             System.exit(1);
         });
         operator.start();

@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,13 @@ public final class Operator implements AutoCloseable {
      * A pass takes well under a second normally; Admin calls time out after 5 s each.
      */
     static final Duration PASS_GRACE = Duration.ofSeconds(15);
+    /**
+     * How long the leader waits for its caches to sync before it gives up and exits (so a restart tries
+     * again, and the pod's restarts show the trouble). client-java's controller gives up after 30 s by
+     * default and then just returns, which left a leader that renewed its Lease and reconciled nothing;
+     * 2 minutes is controller-runtime's default, long enough for a large first list on a busy API server.
+     */
+    static final Duration CACHE_SYNC_TIMEOUT = Duration.ofMinutes(2);
     private Duration passGrace = PASS_GRACE;
 
     private final KubeInformers informers;
@@ -61,7 +69,7 @@ public final class Operator implements AutoCloseable {
     private final Clock clock;
     private final AtomicBoolean leader = new AtomicBoolean();
     private final AtomicBoolean closing = new AtomicBoolean();
-    private volatile Runnable onStoppedLeading = () -> {};
+    private volatile Consumer<String> onStoppedLeading = why -> {};
     private Thread thread;
 
     /**
@@ -83,6 +91,12 @@ public final class Operator implements AutoCloseable {
      */
     public Operator(ApiClient watchClient, ApiClient callClient, OperatorConfig config, List<OperationStep> steps,
             Clock clock) {
+        this(watchClient, callClient, config, steps, clock, CACHE_SYNC_TIMEOUT);
+    }
+
+    /** As above, with the time the leader waits for its caches before it gives up ({@link #CACHE_SYNC_TIMEOUT}). */
+    Operator(ApiClient watchClient, ApiClient callClient, OperatorConfig config, List<OperationStep> steps,
+            Clock clock, Duration cacheSyncTimeout) {
         informers = new KubeInformers(watchClient, config.namespace(), config.observeInterval().toMillis() * 6);
         RateLimitingQueue<Request> queue = new DefaultRateLimitingQueue<>();
         kafka = new KafkaObservations(clock, config.observeInterval(), b -> KafkaObserver.connect(b, clock),
@@ -97,6 +111,7 @@ public final class Operator implements AutoCloseable {
                 .withWorkQueue(queue)
                 .withWorkerCount(2)
                 .withReadyFunc(informers::hasSynced)
+                .withReadyTimeout(cacheSyncTimeout)
                 .withReconciler(reconciler)
                 .watch(q -> ControllerBuilder.controllerWatchBuilder(KafkaCluster.class, q).build());
         builder = watchOwned(builder, V1Pod.class);
@@ -120,7 +135,14 @@ public final class Operator implements AutoCloseable {
             public void run() {
                 leader.set(true);
                 LOG.info("{} leads {}", config.identity(), config.leaseName());
-                manager.run();
+                manager.run(); // returns on shutdown, or at once when the caches did not sync in time
+                if (leader.get() && !closing.get()) {
+                    // still leading, and no controller runs: the Lease would be renewed while nothing reconciles
+                    String why = informers.notSyncedReason();
+                    leader.set(false);
+                    onStoppedLeading.accept("the leader's caches did not sync within " + cacheSyncTimeout.toSeconds()
+                            + " s (" + (why == null ? "the controller stopped" : why) + ")");
+                }
             }
 
             @Override
@@ -129,7 +151,7 @@ public final class Operator implements AutoCloseable {
                 manager.shutdown();
                 if (wasLeader && !closing.get()) {
                     LOG.warn("{} lost the lease {}", config.identity(), config.leaseName());
-                    onStoppedLeading.run();
+                    onStoppedLeading.accept("lost the lease " + config.leaseName());
                 }
             }
         });
@@ -158,10 +180,11 @@ public final class Operator implements AutoCloseable {
     }
 
     /**
-     * What to do when this replica loses the Lease while running. {@code run} exits the process (as
-     * client-go operators do): a fresh start rebuilds every cache instead of trusting one that stopped.
+     * What to do, given why, when this replica stops leading while running: it lost the Lease, or, leading,
+     * its caches did not sync within {@link #CACHE_SYNC_TIMEOUT}. {@code run} exits the process (as client-go
+     * operators do): a fresh start rebuilds every cache instead of trusting one that stopped.
      */
-    public void onStoppedLeading(Runnable action) {
+    public void onStoppedLeading(Consumer<String> action) {
         this.onStoppedLeading = action;
     }
 

@@ -595,11 +595,33 @@ class KafkaClusterReconcileTest {
         }
     }
 
+    /**
+     * A leader whose caches cannot sync (here: it may not list pods, as with a Role missing {@code list pods})
+     * stops leading once the wait runs out, and says why, so that {@code run} exits and a restart tries again.
+     * client-java's controller used to give up after 30 s and return, leaving a leader that renewed its Lease
+     * while nothing reconciled, and that answered ready once the caches synced later.
+     */
+    @Test
+    void aLeaderWhoseCachesDoNotSyncInTimeStopsLeadingAndSaysWhy() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<String> stopped = new java.util.concurrent.atomic.AtomicReference<>();
+        try (AutoCloseable noPods = bed.forbid("list", "pods", "unsynced");
+                Operator op = new Operator(bed.informerClient(), bed.apiClient(),
+                        OperatorFixture.electionConfig("unsynced", "unsynced", "op-u"), List.of(), java.time.Clock.systemUTC(),
+                        Duration.ofSeconds(3))) {
+            op.onStoppedLeading(stopped::set);
+            op.start();
+            eventually().until(() -> stopped.get() != null);
+            assertThat(stopped.get()).startsWith("the leader's caches did not sync within 3 s (caches not synced: ")
+                    .contains("pods list refused: HTTP 403");
+            assertThat(op.isLeader()).isFalse();
+        }
+    }
+
     @Test
     void leaderThatLosesItsLeaseStopsAndSaysSo() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
         try (Operator op = OperatorFixture.operator(bed, OperatorFixture.electionConfig("stolen", "stolen", "op-s"))) {
-            op.onStoppedLeading(() -> stopped.set(true));
+            op.onStoppedLeading(why -> stopped.set(why.equals("lost the lease stolen")));
             op.start();
             eventually().until(op::isLeader);
             // Someone else holds the Lease now (as after a network partition): renewals fail.
