@@ -278,6 +278,17 @@ public final class PodDrift {
     }
 
     /** What differs, joined by "; ", or null when the pod runs the spec (or is going away). */
+    /**
+     * What of {@code pod}'s own spec (image, resources, configuration) differs from what the spec wants for
+     * it, or {@code null}: {@link #brokers} and {@link #controllers} without restart requests and moves.
+     */
+    public static String specChange(KafkaCluster c, String role, int nodeId, V1Pod pod) {
+        V1Pod desired = Names.ROLE_CONTROLLER.equals(role)
+                ? DesiredPods.controller(c, nodeId - Names.CONTROLLER_ID_BASE, null)
+                : DesiredPods.broker(c, nodeId, null);
+        return diff(pod, desired);
+    }
+
     private static String diff(V1Pod pod, V1Pod desired) {
         if (KubeView.isTerminating(pod) || pod.getSpec() == null || pod.getSpec().getContainers().isEmpty()) {
             return null;

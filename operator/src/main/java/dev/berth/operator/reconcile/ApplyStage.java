@@ -4,6 +4,7 @@ import dev.berth.operator.act.FactsPublisher;
 import dev.berth.operator.act.FailedPods;
 import dev.berth.operator.act.KubeWriter;
 import dev.berth.operator.act.OwnedObjects;
+import dev.berth.operator.act.StuckPods;
 import dev.berth.operator.act.desired.Names;
 import dev.berth.operator.api.KafkaCluster;
 import dev.berth.operator.api.NodeStatus;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The apply stage of a pass, before the day-2 steps: plan which pods to create or recreate, delete the pods
- * the kubelet gave up on ({@link FailedPods}), then make the owned objects exist (Services, budgets,
+ * the kubelet gave up on ({@link FailedPods}) and those that cannot start but for a spec change they have
+ * not got ({@link StuckPods}), then make the owned objects exist (Services, budgets,
  * ConfigMap, pods and their PVCs) and publish the Kafka facts on broker pods. A write that fails is
  * returned as an {@link ApplyFailure} for the status, not thrown, except a conflict or an interrupt, which
  * drop the pass as before.
@@ -55,6 +57,8 @@ final class ApplyStage {
         String writing = "failed pods (deleting them)";
         try {
             FailedPods.delete(writer, kube);
+            writing = "pods that cannot start (deleting them)";
+            StuckPods.delete(cluster, writer, kube);
             writing = "the Services, PodDisruptionBudgets or ConfigMap";
             ApiException budgets = owned.ensureShared(cluster, kube);
             writing = "pods";
