@@ -184,6 +184,10 @@ public final class DesiredPods {
                 new V1EnvVar().name("CLUSTER_ID").valueFrom(new V1EnvVarSource().configMapKeyRef(
                         new io.kubernetes.client.openapi.models.V1ConfigMapKeySelector().name(Names.configMap(c.name()))
                                 .key(DesiredConfigMap.CLUSTER_ID_KEY)))));
+        String heap = HeapSize.opts(res);
+        if (heap != null) {
+            env.add(new V1EnvVar().name("KAFKA_HEAP_OPTS").value(heap));
+        }
         V1Container kafka = new V1Container()
                 .name("kafka")
                 .image(c.getSpec().image())

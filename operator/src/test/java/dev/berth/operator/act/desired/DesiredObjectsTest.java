@@ -69,7 +69,8 @@ class DesiredObjectsTest {
         assertThat(env(kafka)).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "ROLE", "broker",
                 "NODE_ID", "2",
-                "ADVERTISED_LISTENERS", "PLAINTEXT://demo-broker-2.demo-nodes.kafka.svc:9092"));
+                "ADVERTISED_LISTENERS", "PLAINTEXT://demo-broker-2.demo-nodes.kafka.svc:9092",
+                "KAFKA_HEAP_OPTS", "-Xmx4096m -Xms4096m")); // half the 8Gi limit, not Kafka's fixed 1 GiB
         assertThat(kafka.getEnv()).filteredOn(e -> e.getName().equals("CLUSTER_ID")).singleElement()
                 .satisfies(e -> {
                     assertThat(e.getValueFrom().getConfigMapKeyRef().getName()).isEqualTo("demo-config");
@@ -88,6 +89,22 @@ class DesiredObjectsTest {
         // the image runs as appuser (uid/gid 1000): its volume must be writable by that group
         assertThat(pod.getSpec().getSecurityContext().getFsGroup()).isEqualTo(1000L);
         assertThat(pod.getSpec().getSecurityContext().getFsGroupChangePolicy()).isEqualTo("OnRootMismatch");
+    }
+
+    @Test
+    void theHeapIsHalfTheContainersMemoryAtMostSixGibAndUnsetWithoutMemory() {
+        record Row(Map<String, String> requests, Map<String, String> limits, String opts) {}
+        List<Row> rows = List.of(
+                new Row(Map.of(), Map.of("memory", "1Gi"), "-Xmx512m -Xms512m"), // the sample's controllers
+                new Row(Map.of("memory", "8Gi"), Map.of(), "-Xmx4096m -Xms4096m"), // no limit: the request
+                new Row(Map.of("memory", "2Gi"), Map.of("memory", "3Gi"), "-Xmx1536m -Xms1536m"), // the limit wins
+                new Row(Map.of(), Map.of("memory", "64Gi"), "-Xmx6144m -Xms6144m"), // page cache gets the rest
+                new Row(Map.of(), Map.of("memory", "3000M"), "-Xmx1430m -Xms1430m"), // 3e9 bytes = 2861 MiB, halved down
+                new Row(Map.of("cpu", "2"), Map.of(), null), // no memory: Kafka's own default
+                new Row(Map.of(), Map.of("memory", "1Mi"), null)); // nothing sensible to set
+        for (Row r : rows) {
+            assertThat(HeapSize.opts(new ResourcesSpec(r.requests(), r.limits()))).as(r.toString()).isEqualTo(r.opts());
+        }
     }
 
     @Test
