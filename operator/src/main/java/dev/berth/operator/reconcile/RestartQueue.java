@@ -3,6 +3,7 @@ package dev.berth.operator.reconcile;
 import dev.berth.operator.act.PodDrift;
 import dev.berth.operator.act.desired.Names;
 import dev.berth.operator.api.BrokerStatus;
+import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.CordonMoves;
@@ -57,11 +58,32 @@ final class RestartQueue {
                 return true;
             }
         }
+        if (removalRefused(ctx)) {
+            return false; // nothing is coming: holding restarts and cordon moves for it held them for good
+        }
         Set<Integer> known = new HashSet<>(pods.keySet());
         ctx.cluster().getStatus().brokers().stream().map(BrokerStatus::id).forEach(known::add);
         known.removeAll(scalingDown(ctx)); // named, and already being removed: that scale is under way
         return ctx.cluster().getSpec().brokers().remove().stream().anyMatch(known::contains);
     }
+
+    /**
+     * The scale-down step refused {@code brokers.remove} on the last pass ({@code ScaleDownBlocked=True} with a
+     * refusal's reason, not {@code WaitingForNewBrokers}, and no scale-down in flight or suspended). Until the
+     * spec or the cluster changes, no scale comes: restarts, cordon moves and leader rebalancing go on. Once the
+     * refusal clears, the scale-down starts after the operation then in flight, as any other.
+     */
+    static boolean removalRefused(StepContext ctx) {
+        if (ctx.operation() != null && OperationStatus.SCALE_DOWN.equals(ctx.operation().type())
+                || ctx.suspended() != null && OperationStatus.SCALE_DOWN.equals(ctx.suspended().type())) {
+            return false;
+        }
+        return ctx.cluster().getStatus().conditions().stream().anyMatch(c -> c.isTrue()
+                && ConditionType.ScaleDownBlocked.name().equals(c.type()) && !WAITING_FOR_NEW_BROKERS.equals(c.reason()));
+    }
+
+    /** The reason of a replacement's wait for its new broker ({@code ScaleDownStep}): a wait, not a refusal. */
+    static final String WAITING_FOR_NEW_BROKERS = "WaitingForNewBrokers";
 
     /** The brokers a scale-down in flight or suspended ({@link MakeWay}) removes. */
     private static Set<Integer> scalingDown(StepContext ctx) {

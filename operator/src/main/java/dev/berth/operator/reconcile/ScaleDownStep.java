@@ -165,7 +165,7 @@ public final class ScaleDownStep implements OperationStep {
                 // a replacement (remove one, keep the count): the new broker is on its way, so this is
                 // a wait, not a refusal; no Warning for a spec that is right
                 return new StepResult(true, null, List.of(Condition.of(ConditionType.ScaleDownBlocked, true,
-                        "WaitingForNewBrokers", "Removing brokers " + chosen + " waits for brokers " + coming
+                        RestartQueue.WAITING_FOR_NEW_BROKERS, "Removing brokers " + chosen + " waits for brokers " + coming
                         + " that the spec wants to register (being created, or down): without them, " + e.getMessage()
                         + ". A broker that is down for good is named in spec.brokers.remove too.")),
                         Duration.ofSeconds(5));

@@ -70,6 +70,25 @@ class RestartQueueTest {
             StepContext ctx = ctx(c, r.pods(), Set.of(), r.desired(), Set.of(), r.inFlight(), r.suspended());
             assertThat(RestartQueue.scaleWanted(ctx)).as(r.why()).isEqualTo(r.wanted());
         }
+        // named, its pod there, and refused on the last pass: nothing is coming, restarts and moves go on
+        record RefusedRow(String why, String reason, boolean status, OperationStatus inFlight, boolean wanted) {}
+        RefusedRow[] refused = {
+            new RefusedRow("refused: no leader left", "NoLeader", true, null, false),
+            new RefusedRow("refused: Kafka too old", "KafkaTooOld", true, null, false),
+            new RefusedRow("a replacement waiting for its new broker is no refusal", "WaitingForNewBrokers", true, null,
+                    true),
+            new RefusedRow("not blocked", "NotBlocked", false, null, true),
+            new RefusedRow("a drain in flight, paused: its condition is no refusal of broker 2", "NoLeader", true,
+                    DRAIN_1, true),
+        };
+        for (RefusedRow r : refused) {
+            KafkaCluster c = cluster(NETWORK.withBrokers(new BrokersSpec(2, null, null, List.of(1, 2))));
+            c.setStatus(new KafkaClusterStatus(1L, null, null, List.of(dev.berth.operator.api.Condition.of(
+                    dev.berth.operator.api.ConditionType.ScaleDownBlocked, r.status(), r.reason(), "m")), List.of(), null,
+                    null, null));
+            StepContext ctx = ctx(c, Set.of(0, 1, 2, 3), Set.of(), Set.of(0, 3), Set.of(), r.inFlight(), null);
+            assertThat(RestartQueue.scaleWanted(ctx)).as(r.why()).isEqualTo(r.wanted());
+        }
     }
 
     @Test
