@@ -13,6 +13,7 @@ import dev.berth.extender.protocol.BadRequestException;
 import dev.berth.extender.protocol.Facts;
 import dev.berth.extender.state.file.ClusterFile;
 import dev.berth.extender.state.file.FileClusterState;
+import dev.berth.extender.state.file.NodeOffer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -34,7 +35,8 @@ final class WhatIfCommand {
             Places one pod against a cluster file (Nodes and Pods as `kubectl get nodes,pods -A -o yaml` prints
             them, every namespace's brokers included: a List or several --- documents) and prints, per node,
             the verdict with its reason and the score parts, then names the node berth prefers (highest total;
-            ties go to the first node in the file).
+            ties go to the first node in the file). Nodes kube-scheduler would not offer (cordoned, or with a
+            NoSchedule/NoExecute taint the pod does not tolerate) are listed as skip, as serve never sees them.
             Exit code 0 when a node fits, 1 when none does, 2 on bad flags or files.
 
             Flags (default, and why):
@@ -71,7 +73,7 @@ final class WhatIfCommand {
             }
             ClusterFile.Obj p = podFile.pods().get(0);
             BrokerPod pod = Facts.brokerPod(p.namespace(), p.name(), p.uid(), p.labels(), p.annotations());
-            return report(pod, cluster, new FileClusterState(cluster, rackLabel), engine, out);
+            return report(pod, p.tolerations(), cluster, new FileClusterState(cluster, rackLabel), engine, out);
         } catch (IllegalArgumentException | BadRequestException e) {
             err.println("what-if: " + e.getMessage());
             err.println("run `what-if --help` for the flags");
@@ -82,15 +84,24 @@ final class WhatIfCommand {
         }
     }
 
-    private static int report(BrokerPod pod, ClusterFile cluster, FileClusterState state, PlacementEngine engine, PrintStream out) {
+    private static int report(BrokerPod pod, List<NodeOffer.Toleration> tolerations, ClusterFile cluster,
+            FileClusterState state, PlacementEngine engine, PrintStream out) {
         List<Candidate> candidates = new ArrayList<>();
+        List<String> notOffered = new ArrayList<>();
         for (ClusterFile.Obj n : cluster.nodes()) {
-            candidates.add(Candidate.known(state.node(n.name()).orElseThrow()));
+            String why = NodeOffer.notOffered(n.unschedulable(), n.taints(), tolerations);
+            if (why == null) { // kube-scheduler's own filters come first: serve is never asked about the others
+                candidates.add(Candidate.known(state.node(n.name()).orElseThrow()));
+            } else {
+                notOffered.add(String.format("%-16s %-10s %-7s %5s %4s %7s %4s  not offered by kube-scheduler: %s",
+                        n.name(), rackOf(state, n.name()), "skip", "-", "-", "-", "-", why));
+            }
         }
         Reason[] reasons = engine.filter(pod, candidates);
         NodeScore[] scores = engine.prioritize(pod, candidates, () -> RackCounts.of(pod, state.nodes()));
         out.println(describe(pod));
         out.printf("%-16s %-10s %-7s %5s %4s %7s %4s  %s%n", "NODE", "RACK", "VERDICT", "TOTAL", "RACK", "LEADERS", "DISK", "REASON / LOAD");
+        notOffered.forEach(out::println);
         int best = -1;
         for (int i = 0; i < candidates.size(); i++) {
             NodeFacts n = candidates.get(i).facts();
@@ -117,6 +128,11 @@ final class WhatIfCommand {
         }
         out.println("chosen: " + candidates.get(best).name() + " (score " + scores[best].total() + "/10)");
         return 0;
+    }
+
+    private static String rackOf(FileClusterState state, String node) {
+        String rack = state.node(node).map(NodeFacts::rack).orElse(null);
+        return rack == null ? "-" : rack;
     }
 
     private static String describe(BrokerPod pod) {

@@ -57,6 +57,35 @@ class CliTest {
     }
 
     @Test
+    void whatIfLeavesOutTheNodesKubeSchedulerWouldNotOfferAsServeNeverSeesThem(@TempDir Path dir) throws Exception {
+        // rack-c is being drained: node-c1 cordoned, node-c2 tainted; kube-scheduler filters both before berth
+        String cluster = Files.readString(EXAMPLES.resolve("cluster.yaml"))
+                .replace("    annotations: {berth.dev/disk-capacity: \"1099511627776\"}\n",
+                        "    annotations: {berth.dev/disk-capacity: \"1099511627776\"}\n  spec: {unschedulable: true}\n")
+                .replace("    name: node-c2\n    labels: {kubernetes.io/hostname: node-c2, topology.kubernetes.io/zone: rack-c}\n"
+                        + "    annotations: {berth.dev/disk-capacity: 2Ti}\n",
+                        "    name: node-c2\n    labels: {kubernetes.io/hostname: node-c2, topology.kubernetes.io/zone: rack-c}\n"
+                        + "    annotations: {berth.dev/disk-capacity: 2Ti}\n  spec:\n    taints: [{key: dedicated, value: batch,"
+                        + " effect: NoSchedule}, {key: x, effect: PreferNoSchedule}]\n");
+        assertThat(cluster).contains("unschedulable: true").contains("taints:");
+        Path file = dir.resolve("c.yaml");
+        Files.writeString(file, cluster);
+        Run r = main("what-if", "--cluster-file", file.toString(), "--pod", EXAMPLES.resolve("broker-pod.yaml").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("node-c1 +rack-c +skip .*not offered by kube-scheduler: cordoned")
+                .containsPattern("node-c2 +rack-c +skip .*not offered by kube-scheduler: taint dedicated=batch:NoSchedule")
+                .containsPattern("node-a2 +rack-a +pass +6 +10 ") // rack-c offers nothing: rack-a is the emptiest left
+                .endsWith("chosen: node-a2 (score 6/10)\n");
+
+        Path tolerant = dir.resolve("pod.yaml");
+        Files.writeString(tolerant, Files.readString(EXAMPLES.resolve("broker-pod.yaml")).replace("spec:",
+                "spec:\n  tolerations: [{key: dedicated, operator: Exists, effect: NoSchedule}]"));
+        Run tolerated = main("what-if", "--cluster-file", file.toString(), "--pod", tolerant.toString());
+        assertThat(tolerated.out()).containsPattern("node-c1 +rack-c +skip .*cordoned")
+                .containsPattern("node-c2 +rack-c +pass +10").endsWith("chosen: node-c2 (score 10/10)\n");
+    }
+
+    @Test
     void whatIfWithNoFittingNodeExitsOne(@TempDir Path dir) throws Exception {
         Path pod = dir.resolve("p.yaml");
         Files.writeString(pod, """

@@ -14,7 +14,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * Nodes and Pods read from YAML as {@code kubectl get nodes,pods -A -o yaml} prints them: a
  * {@code List} (its {@code items}), or several {@code ---} documents, or both. The API's own
  * {@code NodeList} and {@code PodList}, whose items carry no {@code kind}, are read too. Objects of
- * other kinds are ignored. Only names, labels, annotations and (for pods) {@code spec.nodeName} and
+ * other kinds are ignored. Only names, labels, annotations, (for nodes) {@code spec.unschedulable} and
+ * {@code spec.taints}, and (for pods) {@code spec.nodeName}, {@code spec.tolerations} and
  * {@code status.phase} are read: a Succeeded or Failed pod occupies no node. A node, or a pod
  * (namespace and name), listed twice is an error: which copy is meant?
  * Uses the SnakeYAML that client-java already ships, with its safe constructor (plain maps and
@@ -22,9 +23,19 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  */
 public record ClusterFile(List<Obj> nodes, List<Obj> pods) {
 
-    /** One Kubernetes object, reduced to what berth reads. {@code nodeName} is null for nodes and unbound pods. */
+    /**
+     * One Kubernetes object, reduced to what berth reads. {@code nodeName} is null for nodes and unbound pods;
+     * {@code unschedulable} and {@code taints} are a node's, {@code tolerations} a pod's (what decides
+     * whether kube-scheduler offers the node at all: {@link NodeOffer}).
+     */
     public record Obj(String namespace, String name, String uid, Map<String, String> labels,
-            Map<String, String> annotations, String nodeName) {}
+            Map<String, String> annotations, String nodeName, boolean unschedulable, List<NodeOffer.Taint> taints,
+            List<NodeOffer.Toleration> tolerations) {
+        public Obj(String namespace, String name, String uid, Map<String, String> labels,
+                Map<String, String> annotations, String nodeName) {
+            this(namespace, name, uid, labels, annotations, nodeName, false, List.of(), List.of());
+        }
+    }
 
     /**
      * Reads and parses {@code file}. An unreadable file is an {@link IOException} whose message
@@ -131,8 +142,22 @@ public record ClusterFile(List<Obj> nodes, List<Obj> pods) {
             throw new IllegalArgumentException(where + ": metadata.name is missing");
         }
         String nodeName = null;
-        if (pod && map.get("spec") instanceof Map<?, ?> spec) {
-            nodeName = text(spec.get("nodeName"));
+        boolean unschedulable = false;
+        List<NodeOffer.Taint> taints = new ArrayList<>();
+        List<NodeOffer.Toleration> tolerations = new ArrayList<>();
+        if (map.get("spec") instanceof Map<?, ?> spec) {
+            if (pod) {
+                nodeName = text(spec.get("nodeName"));
+                for (Map<?, ?> t : maps(spec.get("tolerations"))) {
+                    tolerations.add(new NodeOffer.Toleration(text(t.get("key")), text(t.get("operator")),
+                            text(t.get("value")), text(t.get("effect"))));
+                }
+            } else {
+                unschedulable = Boolean.TRUE.equals(spec.get("unschedulable")) || "true".equals(text(spec.get("unschedulable")));
+                for (Map<?, ?> t : maps(spec.get("taints"))) {
+                    taints.add(new NodeOffer.Taint(text(t.get("key")), text(t.get("value")), text(t.get("effect"))));
+                }
+            }
         }
         if (pod && map.get("status") instanceof Map<?, ?> status
                 && ("Succeeded".equals(status.get("phase")) || "Failed".equals(status.get("phase")))) {
@@ -140,7 +165,21 @@ public record ClusterFile(List<Obj> nodes, List<Obj> pods) {
         }
         String ns = text(meta.get("namespace"));
         return new Obj(pod && ns == null ? "default" : ns, name, text(meta.get("uid")),
-                strings(meta.get("labels")), strings(meta.get("annotations")), nodeName);
+                strings(meta.get("labels")), strings(meta.get("annotations")), nodeName, unschedulable,
+                List.copyOf(taints), List.copyOf(tolerations));
+    }
+
+    /** The maps of a YAML list ({@code spec.taints}, {@code spec.tolerations}); anything else in it is skipped. */
+    private static List<Map<?, ?>> maps(Object o) {
+        List<Map<?, ?>> out = new ArrayList<>();
+        if (o instanceof List<?> list) {
+            for (Object e : list) {
+                if (e instanceof Map<?, ?> m) {
+                    out.add(m);
+                }
+            }
+        }
+        return out;
     }
 
     /** YAML may type {@code 3} or {@code true} as numbers or booleans; labels are strings in Kubernetes. */
