@@ -34,8 +34,9 @@ class SchedulerConfigTest {
     static final Set<String> EXTENDER_FIELDS = Set.of("urlPrefix", "filterVerb", "preemptVerb", "prioritizeVerb",
             "weight", "bindVerb", "enableHTTPS", "tlsConfig", "httpTimeout", "nodeCacheCapable", "managedResources",
             "ignorable");
+    /** (healthzBindAddress and metricsBindAddress went with v1beta3: v1's strict decoding refuses them.) */
     static final Set<String> TOP_FIELDS = Set.of("apiVersion", "kind", "parallelism", "leaderElection",
-            "clientConnection", "healthzBindAddress", "metricsBindAddress", "enableProfiling",
+            "clientConnection", "enableProfiling",
             "enableContentionProfiling", "percentageOfNodesToScore", "podInitialBackoffSeconds",
             "podMaxBackoffSeconds", "profiles", "extenders", "delayCacheUntilActive");
 
