@@ -147,7 +147,9 @@ public final class ReassignmentExecutor {
             admin.alterPartitionReassignments(submit).values().forEach((tp, f) -> {
                 Optional<String> failed = error(tp, f, "reassign");
                 failed.ifPresent(errors::add);
-                if (failed.isEmpty()) {
+                // a call that timed out may yet be carried out: it is recorded like an accepted one, so that a
+                // call-off finds it among berth's batch and puts it back, instead of leaving it running
+                if (failed.isEmpty() || failed.get().endsWith(" timed out")) {
                     submittedFrom.put(tp.topic() + "-" + tp.partition(), ids(now.get(tp).replicas()));
                 }
             });

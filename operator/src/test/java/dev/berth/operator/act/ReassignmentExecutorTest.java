@@ -172,6 +172,48 @@ class ReassignmentExecutorTest {
         }
     }
 
+    /**
+     * A submission whose answer timed out may still be carried out by Kafka (here it is: the call went through
+     * before the answer was given up). It is recorded with its list from before, as an accepted one is, so a
+     * call-off finds it in berth's batch and puts it back; before, it was left out, and a call-off left it
+     * running (a move onto a lost broker then held the operation for good).
+     */
+    @Test
+    void aSubmissionThatTimedOutIsRecordedAsSubmittedForACallOff() throws Exception {
+        KafkaAwait.createTopic(KAFKA.admin(), "timedout", Map.of(0, List.of(0, 1)));
+        KafkaAwait.awaitFullIsr(KAFKA.admin(), "timedout");
+        List<Move> moves = List.of(new Move("timedout", 0, List.of(0, 1), List.of(2, 1), MoveReason.SCALE_UP, 100));
+        try (Admin late = new LateAnswers(KAFKA.cluster().bootstrapServers())) {
+            ReassignmentProgress p = new ReassignmentExecutor(late, new ExecutionPolicy(0, 5)).advance(moves);
+
+            assertThat(p.errors()).containsExactly("timedout-0: reassign timed out");
+            assertThat(p.submittedFrom()).isEqualTo(Map.of("timedout-0", List.of(0, 1)));
+            assertThat(p.inFlight()).isEqualTo(1);
+        }
+        await("Kafka carried it out all the same").atMost(Duration.ofSeconds(30)).until(() ->
+                KafkaAwait.ids(KafkaAwait.describeTopic(KAFKA.admin(), "timedout").partitions().get(0).replicas())
+                        .equals(List.of(2, 1)));
+    }
+
+    /**
+     * The test brokers' Admin whose reassignment answers time out: each call is carried out first, then
+     * asked again with no time left, so its futures fail with Kafka's TimeoutException.
+     */
+    static final class LateAnswers extends org.apache.kafka.clients.admin.ForwardingAdmin {
+        LateAnswers(String bootstrap) {
+            super(Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
+        }
+
+        @Override
+        public org.apache.kafka.clients.admin.AlterPartitionReassignmentsResult alterPartitionReassignments(
+                Map<TopicPartition, java.util.Optional<org.apache.kafka.clients.admin.NewPartitionReassignment>> moves,
+                org.apache.kafka.clients.admin.AlterPartitionReassignmentsOptions options) {
+            get(super.alterPartitionReassignments(moves, options).all());
+            return super.alterPartitionReassignments(moves,
+                    new org.apache.kafka.clients.admin.AlterPartitionReassignmentsOptions().timeoutMs(0));
+        }
+    }
+
     @Test
     void aMoveThatWouldChangeAReplicaCountIsNotSubmittedAndTheOthersAreRecorded() {
         KafkaAwait.createTopic(KAFKA.admin(), "stale", Map.of(0, List.of(0, 1, 2), 1, List.of(1, 2, 0)));
