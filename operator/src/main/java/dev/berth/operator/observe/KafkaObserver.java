@@ -100,11 +100,19 @@ public final class KafkaObserver implements AutoCloseable {
 
     /**
      * {@link #snapshot()} plus brokers {@code offline} that it does not list, in the racks Kafka registered
-     * them with ({@link RegisteredRacks}): the brokers a drain still plans with while they are down.
+     * them with ({@link RegisteredRacks}), else in those of {@code knownRacks} (the racks status remembers):
+     * the brokers a drain still plans with while they are down. Kafka before 4.0 cannot list fenced brokers,
+     * and a down broker with no rack counted as a rack of its own, so a move could put a second replica of a
+     * partition in the rack it really is in.
      */
-    public ClusterSnapshot snapshotWith(Set<Integer> offline) {
+    public ClusterSnapshot snapshotWith(Set<Integer> offline, java.util.Map<Integer, String> knownRacks) {
         ClusterSnapshot s = snapshot();
-        return offline.isEmpty() ? s : s.withBrokers(offline, RegisteredRacks.fenced(admin));
+        if (offline.isEmpty()) {
+            return s;
+        }
+        java.util.Map<Integer, String> racks = new java.util.TreeMap<>(knownRacks);
+        racks.putAll(RegisteredRacks.fenced(admin)); // Kafka's registration wins where it has one
+        return s.withBrokers(offline, racks);
     }
 
     /** Reads the cluster, including the bytes on each broker's log dirs. */

@@ -99,7 +99,13 @@ final class Reshuffle {
             running.forEach((tp, r) -> adding.put(MoveCancel.name(tp), r.addingReplicas().size()));
             return new Pass(false, true, null, null, adding);
         }
-        ClusterSnapshot s = new KafkaObserver(admin, clock).snapshotWith(offline);
+        Map<Integer, String> remembered = new TreeMap<>();
+        cluster.getStatus().brokers().forEach(b -> {
+            if (b.rack() != null && !b.rack().isBlank()) {
+                remembered.put(b.id(), b.rack());
+            }
+        });
+        ClusterSnapshot s = new KafkaObserver(admin, clock).snapshotWith(offline, remembered);
         Map<String, java.util.List<Integer>> lists = new HashMap<>();
         s.partitions().forEach(p -> lists.put(p.name(), p.replicas()));
         if (!BatchOrigins.behind(lastBatch, lists).isEmpty()) {

@@ -66,6 +66,21 @@ class KafkaObserverTest {
      * unknown size was fed to the rate estimator as 0, so the first size after the restart read as the
      * whole log written in one interval (273 KB/s for a partition that got nothing, in the probe).
      */
+    /**
+     * A broker planned with although Kafka does not list it (down, dropped) keeps the rack Kafka registered it
+     * with, else the one status remembers: Kafka before 4.0 lists no fenced broker, and such a broker in a rack
+     * of its own let a scale-up put a second replica of a partition into the rack it really is in.
+     */
+    @Test
+    void anOfflineBrokerKafkaDoesNotListTakesTheRackStatusRemembers() {
+        KafkaObserver observer = new KafkaObserver(KAFKA.admin(), java.time.Clock.systemUTC());
+        dev.berth.operator.model.ClusterSnapshot s = observer.snapshotWith(java.util.Set.of(7), Map.of(7, "a", 0, "z"));
+        assertThat(s.brokers()).extracting(b -> b.id() + ":" + b.rack())
+                .containsExactly("0:a", "1:b", "2:c", "3:a", "7:a"); // a listed broker keeps Kafka's rack
+        assertThat(observer.snapshotWith(java.util.Set.of(7), Map.of()).brokers())
+                .filteredOn(b -> b.id() == 7).singleElement().satisfies(b -> assertThat(b.rack()).isNull());
+    }
+
     @Test
     void aRestartedBrokersLogIsNotCountedAsBytesIn() {
         KafkaAwait.createTopic(KAFKA.admin(), "solo", Map.of(0, List.of(2)));
