@@ -26,18 +26,20 @@ import java.util.stream.IntStream;
  *   <li>from the donor with the largest excess (for a leader: the largest leader excess), take the
  *       eligible replica of that kind whose size is closest to the wanted size but at most
  *       {@code min(need(r), excess(donor))}; if none, the next donor, then the other kind;
- *   <li>if nothing fits, one last replica under twice the cap (both ends get closer to their
- *       share), which ends that receiver;
+ *   <li>if nothing fits, one replica under twice the cap (both ends get closer to their share); a
+ *       receiver it takes past its share is full;
  *   <li>move it (same position in the replica list: a leader replica makes r preferred leader);
  *       repeat until every receiver is full or nothing fits. An empty (0-byte) replica is eligible
  *       only while it evens replica counts: it never lowers a receiver's need, so it would
  *       otherwise be taken again and again.
  * </ol>
  *
- * <p><b>Worked example.</b> Brokers 1,2,3 (no racks) hold 30, 30, 30 GB, 6 replicas each; 4 is new.
- * Mean 22.5 GB, 4.5 replicas. need(4) = 22.5, wanted size 22.5/4.5 = 5 GB. Each step takes a replica
- * near 5 GB from the donor with the most bytes (1, then 2, then 3, ...), capped by the donor's
- * excess of 7.5 GB, until broker 4 holds about 22.5 GB: 22.5 GB moved, exactly the minimum.
+ * <p><b>Worked example</b> ({@code PlanPhasesTest}). Brokers 1,2,3 (no racks) each lead six RF-1
+ * partitions of 10, 1, 8, 2, 5 and 4 GB (30 GB); 4 is new. Mean 22.5 GB and 4.5 partitions: need(4) =
+ * 22.5 GB, wanted size 22.5 / 4.5 = 5 GB. The 5 GB replicas come first, from 1, 2 and 3 in turn (each
+ * donor's excess is 7.5 GB); then need is 7.5 GB and every donor's excess 2.5 GB, so the 2 GB ones
+ * follow. 1.5 GB of need is left, and no replica fits under a donor's 0.5 GB excess, nor under twice
+ * it: broker 4 ends with 21 GB, 21 GB moved, under the 22.5 GB minimum rather than past any share.
  */
 final class FillPhase {
     private final WorkingModel m;

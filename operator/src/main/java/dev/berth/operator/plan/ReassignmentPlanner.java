@@ -23,7 +23,8 @@ import java.util.Set;
  * <p><b>Minimal movement</b>, per intent:
  * <ul>
  *   <li>{@code AddBrokers}: replicas move only onto the new brokers, and each new broker receives
- *       at most its shortfall to the mean bytes ({@link FillPhase}), then empty replicas even the
+ *       its shortfall to the mean bytes, give or take one replica ({@link FillPhase} may end with one
+ *       under twice a donor's excess), then empty replicas even the
  *       replica counts ({@link CountPhase}); a partition whose two replicas
  *       share a rack is repaired onto a new broker when one fits. Leaders stay, except that a
  *       moved leader replica makes the new broker preferred leader, and among moving partitions a

@@ -81,7 +81,7 @@ class ReassignmentPlannerTest {
         ClusterSnapshot z = Clusters.snapshot(List.of(broker(0, null), broker(1, null)), parts);
         ReassignmentPlan up = plan(z, new PlanIntent.AddBrokers(List.of(broker(2, null))));
         long emptyToNew = up.moves().stream().filter(m -> m.name().startsWith("z-") && m.newReplicas().contains(2)).count();
-        assertThat(emptyToNew).as("12 replicas over 3 brokers: a share of 4").isLessThanOrEqualTo(4);
+        assertThat(emptyToNew).as("12 replicas over 3 brokers: a share of 4, all of it").isEqualTo(4);
     }
 
     /**
@@ -106,6 +106,8 @@ class ReassignmentPlannerTest {
             assertThat(m.newReplicas()).contains(3).hasSize(3).doesNotHaveDuplicates();
         });
         assertThat(up.stats().bytesMoved()).isZero();
+        long leads = apply(s, up).values().stream().filter(r -> r.get(0) == 3).count();
+        assertThat(leads).as("12 leaders over 4 brokers: the new one leads its share, no more").isEqualTo(3);
 
         // rack-aware: broker 3 in rack a shares rack a's replicas with broker 0 only
         ClusterSnapshot racked = Clusters.snapshot(List.of(broker(0, "a"), broker(1, "b"), broker(2, "c")), parts);
