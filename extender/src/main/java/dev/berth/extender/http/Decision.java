@@ -18,7 +18,8 @@ import java.util.List;
  * @param reasons aligned with {@code names}: why each node failed, {@code null} when it passed
  * @param scores aligned with {@code names} (prioritize), or {@code null}
  * @param facts the decoded pod (not logged), or null
- * @param outcome short stable word: fit, no-fit, scored, bound, bind-failed, bad-request, not-synced
+ * @param outcome short stable word: fit, no-fit, scored, bound or bind-failed (a refused request, bad-request
+ *     or not-synced, is only counted in the metrics and logged: it makes no decision)
  */
 public record Decision(
         Instant time,
