@@ -58,24 +58,37 @@ final class RestartQueue {
                 return true;
             }
         }
-        if (removalRefused(ctx)) {
-            return false; // nothing is coming: holding restarts and cordon moves for it held them for good
-        }
         Set<Integer> known = new HashSet<>(pods.keySet());
         ctx.cluster().getStatus().brokers().stream().map(BrokerStatus::id).forEach(known::add);
         known.removeAll(scalingDown(ctx)); // named, and already being removed: that scale is under way
-        return ctx.cluster().getSpec().brokers().remove().stream().anyMatch(known::contains);
+        Set<Integer> named = new TreeSet<>(ctx.cluster().getSpec().brokers().remove());
+        named.retainAll(known);
+        // a refused removal of running brokers brings nothing: holding restarts and cordon moves for it held them for good
+        return !named.isEmpty() && !removalRefused(ctx, named);
     }
 
     /**
      * The scale-down step refused {@code brokers.remove} on the last pass ({@code ScaleDownBlocked=True} with a
-     * refusal's reason, not {@code WaitingForNewBrokers}, and no scale-down in flight or suspended). Until the
-     * spec or the cluster changes, no scale comes: restarts, cordon moves and leader rebalancing go on. Once the
-     * refusal clears, the scale-down starts after the operation then in flight, as any other.
+     * refusal's reason, not {@code WaitingForNewBrokers}, and no scale-down in flight or suspended), and Kafka
+     * runs every broker still {@code named} there. Until the spec or the cluster changes, no scale comes:
+     * restarts, cordon moves and leader rebalancing go on, and a running named broker holds none of them back;
+     * once the refusal clears, the scale-down starts after the operation then in flight. A named broker that
+     * is down is another matter: every restart would wait on the partitions it left at min.insync.replicas,
+     * while the scale-down step, waiting for that restart, could no longer see its refusal clear; so then the
+     * scale still goes first, as before. Example: remove [3] refused for NoLeader; broker 3 runs: an image edit
+     * rolls; broker 3 is down: the roll waits until the scale-down can start.
      */
-    static boolean removalRefused(StepContext ctx) {
+    static boolean removalRefused(StepContext ctx, Set<Integer> named) {
         if (ctx.operation() != null && OperationStatus.SCALE_DOWN.equals(ctx.operation().type())
                 || ctx.suspended() != null && OperationStatus.SCALE_DOWN.equals(ctx.suspended().type())) {
+            return false;
+        }
+        if (ctx.kafka() == null || ctx.kafka().observation() == null) {
+            return false;
+        }
+        Set<Integer> running = ctx.kafka().observation().snapshot().brokers().stream()
+                .map(dev.berth.operator.model.BrokerState::id).collect(Collectors.toSet());
+        if (!running.containsAll(named)) {
             return false;
         }
         return ctx.cluster().getStatus().conditions().stream().anyMatch(c -> c.isTrue()
