@@ -278,7 +278,7 @@ public final class DesiredConfigMap {
      * resource, and needs no extra state. Never with a leading '-', which {@code kafka-storage.sh format -t}
      * takes for an option (Kafka's own random ids avoid it for the same reason): for the uids whose first
      * byte is 0xF8 to 0xFB (about one in 64), that byte's top bit is cleared, so the id starts with 'e'
-     * to 'h' instead. Example: uid {@code f8000000-0000-4000-8000-000000000000} gives
+     * instead. Example: uid {@code f8000000-0000-4000-8000-000000000000} gives
      * {@code eAAAAAAAQACAAAAAAAAAAA}.
      */
     public static String kafkaClusterId(KafkaCluster c) {

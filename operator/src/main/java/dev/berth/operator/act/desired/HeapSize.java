@@ -14,17 +14,22 @@ import java.math.BigDecimal;
  * the memory as page cache for its logs; the JVM's own container sizing only helps with a limit set. An
  * explicit setting must win, so none is given without a memory figure in the spec.
  *
- * <p><b>Algorithm:</b> the memory limit, else the memory request; half of it, in whole MiB, at most
- * {@link #MAX_MIB} (the heap Kafka's operations guide runs its large brokers with); the same for
- * {@code -Xms}, so the heap is committed at start rather than grown into an OOM kill later. No memory in
- * the spec: {@code null}, and Kafka's own 1 GiB default applies.
+ * <p><b>Algorithm:</b> half the memory limit, in whole MiB, at most {@link #MAX_MIB} (the heap Kafka's
+ * operations guide runs its large brokers with). With no limit, half the memory request, but not below
+ * Kafka's own 1 GiB: nothing caps the container then, and a request is only what the node reserves (a
+ * {@code memory: 1Gi} request kept the 1 GiB heap it had before berth set one). The same for {@code -Xms},
+ * so the heap is committed at start rather than grown into an OOM kill later. No memory in the spec:
+ * {@code null}, and Kafka's own 1 GiB default applies.
  *
  * <p><b>Example:</b> limits {@code memory: 1Gi} → {@code -Xmx512m -Xms512m}; requests {@code memory: 8Gi}
- * with no limit → {@code -Xmx4096m -Xms4096m}; limits {@code memory: 64Gi} → {@code -Xmx6144m -Xms6144m}.
+ * with no limit → {@code -Xmx4096m -Xms4096m}; requests {@code memory: 1Gi} with no limit →
+ * {@code -Xmx1024m -Xms1024m}; limits {@code memory: 64Gi} → {@code -Xmx6144m -Xms6144m}.
  */
 public final class HeapSize {
     /** The largest heap set: Kafka's documented production brokers run with 6 GiB. */
     static final long MAX_MIB = 6 * 1024;
+    /** Kafka's own default heap, the least set from a request alone. */
+    static final long KAFKA_DEFAULT_MIB = 1024;
     private static final BigDecimal MIB = BigDecimal.valueOf(1024L * 1024);
 
     private HeapSize() {}
@@ -32,6 +37,7 @@ public final class HeapSize {
     /** {@code KAFKA_HEAP_OPTS} for a container with {@code res}, or {@code null} when the spec sets no memory. */
     public static String opts(ResourcesSpec res) {
         String memory = res.limits().get("memory");
+        boolean limited = memory != null;
         if (memory == null) {
             memory = res.requests().get("memory");
         }
@@ -45,6 +51,9 @@ public final class HeapSize {
             return null; // the spec validator refuses it with a condition; nothing to size here
         }
         long mib = Math.min(MAX_MIB, bytes.divide(MIB, 0, java.math.RoundingMode.DOWN).longValue() / 2);
+        if (!limited) {
+            mib = Math.max(mib, KAFKA_DEFAULT_MIB);
+        }
         if (mib <= 0) {
             return null;
         }

@@ -92,7 +92,7 @@ class DesiredObjectsTest {
     }
 
     @Test
-    void theHeapIsHalfTheContainersMemoryAtMostSixGibAndUnsetWithoutMemory() {
+    void theHeapIsHalfTheContainersMemoryAtMostSixGibAtLeastKafkasOwnWithoutALimit() {
         record Row(Map<String, String> requests, Map<String, String> limits, String opts) {}
         List<Row> rows = List.of(
                 new Row(Map.of(), Map.of("memory", "1Gi"), "-Xmx512m -Xms512m"), // the sample's controllers
@@ -100,6 +100,7 @@ class DesiredObjectsTest {
                 new Row(Map.of("memory", "2Gi"), Map.of("memory", "3Gi"), "-Xmx1536m -Xms1536m"), // the limit wins
                 new Row(Map.of(), Map.of("memory", "64Gi"), "-Xmx6144m -Xms6144m"), // page cache gets the rest
                 new Row(Map.of(), Map.of("memory", "3000M"), "-Xmx1430m -Xms1430m"), // 3e9 bytes = 2861 MiB, halved down
+                new Row(Map.of("memory", "1Gi"), Map.of(), "-Xmx1024m -Xms1024m"), // no limit: never below Kafka's 1 GiB
                 new Row(Map.of("cpu", "2"), Map.of(), null), // no memory: Kafka's own default
                 new Row(Map.of(), Map.of("memory", "1Mi"), null)); // nothing sensible to set
         for (Row r : rows) {
