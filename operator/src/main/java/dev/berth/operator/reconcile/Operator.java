@@ -137,11 +137,13 @@ public final class Operator implements AutoCloseable {
                 LOG.info("{} leads {}", config.identity(), config.leaseName());
                 manager.run(); // returns on shutdown, or at once when the caches did not sync in time
                 if (leader.get() && !closing.get()) {
-                    // still leading, and no controller runs: the Lease would be renewed while nothing reconciles
+                    // still leading, and no controller runs: the Lease would be renewed while nothing reconciles.
+                    // Told while still the leader: run exits from here, and close, in its shutdown hook, then
+                    // hands the Lease over (it releases only a Lease it led with)
                     String why = informers.notSyncedReason();
-                    leader.set(false);
                     onStoppedLeading.accept("the leader's caches did not sync within " + cacheSyncTimeout.toSeconds()
                             + " s (" + (why == null ? "the controller stopped" : why) + ")");
+                    leader.set(false);
                 }
             }
 

@@ -613,7 +613,7 @@ class KafkaClusterReconcileTest {
             eventually().until(() -> stopped.get() != null);
             assertThat(stopped.get()).startsWith("the leader's caches did not sync within 3 s (caches not synced: ")
                     .contains("pods list refused: HTTP 403");
-            assertThat(op.isLeader()).isFalse();
+            eventually().until(() -> !op.isLeader());
         }
     }
 
