@@ -142,6 +142,11 @@ public final class ControllerRollStep implements OperationStep {
         return ctx.cluster().namespace() + "/" + ctx.cluster().name();
     }
 
+    @Override
+    public void forget(String key) {
+        baseline.forget(key);
+    }
+
     /**
      * A roll's first pass only records the operation: a start is never kept over a refused status write.
      * It starts once every controller has a pod that is not being deleted, and every pod that is not

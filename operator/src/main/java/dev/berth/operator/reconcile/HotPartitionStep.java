@@ -361,6 +361,12 @@ public final class HotPartitionStep implements OperationStep {
         return ctx.cluster().getMetadata().getNamespace() + "/" + ctx.cluster().getMetadata().getName();
     }
 
+    @Override
+    public void forget(String key) {
+        lastEnded.remove(key);
+        lastWarned.remove(key);
+    }
+
     /** "orders-0 0→1, orders-3 0→2" (the first ten). */
     private static String describe(List<Move> moves, Map<String, Integer> leaders) {
         String list = moves.stream().limit(10).map(m -> m.name() + " " + leaders.get(m.name()) + "→"

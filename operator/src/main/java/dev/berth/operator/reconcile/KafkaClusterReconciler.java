@@ -166,6 +166,7 @@ public final class KafkaClusterReconciler implements Reconciler {
         operationEnded.remove(key);
         kafka.forget(key);
         passFailures.succeeded(key);
+        steps.forEach(s -> s.forget(key));
         ClusterGauges.forget(request.getNamespace(), request.getName());
     }
 

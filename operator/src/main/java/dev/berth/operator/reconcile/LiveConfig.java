@@ -91,6 +91,14 @@ final class LiveConfig {
     /** Per cluster: since when each pass's reads or writes have failed ({@link #settleOrRoll}). */
     private final Map<String, Instant> failing = new ConcurrentHashMap<>();
 
+    /** Drops cluster {@code key}'s remembered writes, refusals, stamps and failures: it was deleted. */
+    void forget(String key) {
+        writes.remove(key);
+        refusals.remove(key);
+        stamped.remove(key);
+        failing.remove(key);
+    }
+
     /** @param keys per broker, the keys a restart is left to apply, as {@link Outcome#keys} */
     private record Writes(String what, int times, Instant since, Map<Integer, String> keys) {}
 

@@ -19,6 +19,12 @@ public interface OperationStep {
     StepResult step(StepContext ctx) throws Exception;
 
     /**
+     * Drops what this step keeps in memory for cluster {@code key} ({@code namespace/name}): the cluster was
+     * deleted. A cluster created again under the name starts clean (no cool-down or baseline of the old one).
+     */
+    default void forget(String key) {}
+
+    /**
      * The gate every Kafka-moving step of operation {@code type} passes first: while another operation is
      * in flight, or suspended while pods move off cordoned nodes ({@link MakeWay#holdsBack}), it does
      * nothing; while Kafka cannot be reached it starts nothing and keeps its own operation as it is, coming

@@ -77,6 +77,11 @@ public final class RestartStep implements OperationStep {
     public static final String TYPE = "Restart";
     /** Edits Kafka takes at run time, applied before (and instead of) restarts; it remembers per cluster. */
     private final LiveConfig liveConfig = new LiveConfig();
+
+    @Override
+    public void forget(String key) {
+        liveConfig.forget(key);
+    }
     static final String MOVING = "MovingLeadership";
     static final String WAITING_SAFE = "WaitingSafe";
     static final String RESTARTING = "Restarting";
