@@ -13,7 +13,11 @@ import java.util.Map;
 /**
  * Publishes each broker's Kafka facts on its pod, where the extender reads them:
  * {@code berth.dev/leaders} (partitions it leads) and {@code berth.dev/leader-bytes-in} (bytes/s into
- * them, an integer). A pod is patched only when a value changed.
+ * them, an integer). A pod is patched only when a value changed; the bytes-in only when it moved by
+ * {@link #nearEnough more than a tenth, and more than 1 KiB/s}. A busy broker's rate changes at every
+ * observation (15 s), and writing each change meant a pod write per busy broker per observation: every
+ * pod watcher (the extender, kubelets) got it, and each woke another pass, for a score that compares
+ * brokers by their share of the busiest one's load.
  */
 public final class FactsPublisher {
     private final KubeWriter kube;
@@ -48,6 +52,8 @@ public final class FactsPublisher {
                 // the first observation after an operator start reads every rate as 0: the extender would
                 // score every node as idle until the next one
                 want.put(Names.ANN_LEADER_BYTES_IN, published);
+            } else if (published != null && nearEnough(published, f.leaderBytesIn())) {
+                want.put(Names.ANN_LEADER_BYTES_IN, published);
             }
             boolean same = want.entrySet().stream()
                     .allMatch(e -> e.getValue().equals(KubeView.annotation(pod, e.getKey())));
@@ -65,6 +71,23 @@ public final class FactsPublisher {
             }
         }
         return patched;
+    }
+
+    /**
+     * Whether a published bytes-in value is close enough to the rate now that it stays: within a tenth of
+     * the larger of the two, or within 1 KiB/s. Example: 120,000 stays for 110,000 (10,000 apart, under
+     * 12,000) and is rewritten for 100,000; 300 stays for 900 (under 1 KiB/s apart). A value that is not a
+     * number (written by hand) is rewritten.
+     */
+    static boolean nearEnough(String published, long now) {
+        long was;
+        try {
+            was = Long.parseLong(published);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        long apart = Math.abs(now - was);
+        return apart < 1024 || apart * 10 <= Math.max(now, was);
     }
 
 }

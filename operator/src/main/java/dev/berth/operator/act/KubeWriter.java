@@ -93,16 +93,19 @@ public final class KubeWriter {
     }
 
     /**
-     * Sets a budget's {@code spec.maxUnavailable} and clears {@code minAvailable} (a JSON merge patch;
-     * both are mutable in policy/v1, and an apiserver refuses a budget with both set).
+     * Sets a budget's {@code spec.maxUnavailable} and {@code spec.minAvailable} to {@code desired}'s, the one
+     * it does not set cleared (a JSON merge patch; both are mutable in policy/v1, and an apiserver refuses
+     * a budget with both set).
      */
-    public void setMaxUnavailable(io.kubernetes.client.openapi.models.V1PodDisruptionBudget pdb, int maxUnavailable)
-            throws ApiException {
+    public void setBudget(io.kubernetes.client.openapi.models.V1PodDisruptionBudget pdb,
+            io.kubernetes.client.openapi.models.V1PodDisruptionBudget desired) throws ApiException {
         io.kubernetes.client.openapi.apis.PolicyV1Api policy = new io.kubernetes.client.openapi.apis.PolicyV1Api(client);
+        Integer max = dev.berth.operator.act.desired.DesiredDisruptionBudgets.maxUnavailable(desired);
+        Integer min = dev.berth.operator.act.desired.DesiredDisruptionBudgets.minAvailable(desired);
         PatchUtils.patch(io.kubernetes.client.openapi.models.V1PodDisruptionBudget.class,
                 () -> policy.patchNamespacedPodDisruptionBudget(pdb.getMetadata().getName(),
-                        pdb.getMetadata().getNamespace(), new V1Patch("{\"spec\":{\"maxUnavailable\":" + maxUnavailable
-                                + ",\"minAvailable\":null}}")).buildCall(null),
+                        pdb.getMetadata().getNamespace(), new V1Patch("{\"spec\":{\"maxUnavailable\":" + max
+                                + ",\"minAvailable\":" + min + "}}")).buildCall(null),
                 V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
     }
 

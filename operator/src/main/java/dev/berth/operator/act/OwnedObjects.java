@@ -36,8 +36,9 @@ public final class OwnedObjects {
 
     /**
      * Services, the ConfigMap, and the PodDisruptionBudgets (when the operator can list them: a
-     * budget it cannot see is not created on every pass); a budget whose {@code maxUnavailable}
-     * differs from the spec's is set back (a person's edit included: berth's moves rely on it).
+     * budget it cannot see is not created on every pass); a budget that differs from the one for the
+     * spec and the pods there now ({@link DesiredDisruptionBudgets}) is set again (a person's edit
+     * included: berth's moves rely on it; and a local budget's {@code minAvailable} follows the pod count).
      *
      * @return a refused budget create, or {@code null}: not thrown, so that the pass still heals pods
      *     (a budget is protection around the cluster, not part of it), but for the caller to say, and to
@@ -51,9 +52,9 @@ public final class OwnedObjects {
             }
         }
         if (view.budgets() != null) {
-            for (V1PodDisruptionBudget pdb : DesiredDisruptionBudgets.all(c)) {
+            for (V1PodDisruptionBudget pdb : DesiredDisruptionBudgets.all(c, view.podsByNodeId(Names.ROLE_BROKER).size(),
+                    view.podsByNodeId(Names.ROLE_CONTROLLER).size())) {
                 V1PodDisruptionBudget existing = view.budgets().get(pdb.getMetadata().getName());
-                int want = pdb.getSpec().getMaxUnavailable().getIntValue();
                 if (existing == null) {
                     try {
                         kube.create(pdb);
@@ -63,9 +64,8 @@ public final class OwnedObjects {
                         }
                         budgetRefused = e;
                     }
-                } else if (DesiredDisruptionBudgets.maxUnavailable(existing) != want
-                        || existing.getSpec().getMinAvailable() != null) {
-                    setBack(c, existing, want); // a hand edit, or a budget from an older berth
+                } else if (!DesiredDisruptionBudgets.same(existing, pdb)) {
+                    setBack(c, existing, pdb); // a hand edit, a pod count that changed, or an older berth's budget
                 }
             }
         }
@@ -80,15 +80,16 @@ public final class OwnedObjects {
     }
 
     /**
-     * A budget set back to the spec's {@code maxUnavailable}. A refusal is logged, not thrown: a budget
-     * is protection around the cluster, and must not stop the pass that heals it.
+     * A budget set back to {@code want}'s. A refusal is logged, not thrown: a budget is protection around
+     * the cluster, and must not stop the pass that heals it.
      */
-    private void setBack(KafkaCluster c, V1PodDisruptionBudget existing, int want) {
+    private void setBack(KafkaCluster c, V1PodDisruptionBudget existing, V1PodDisruptionBudget want) {
         try {
-            kube.setMaxUnavailable(existing, want);
+            kube.setBudget(existing, want);
         } catch (ApiException e) {
-            LOG.warn("{}/{}: budget {} not set back to maxUnavailable {}: {} {}", c.namespace(), c.name(),
-                    existing.getMetadata().getName(), want, e.getCode(), e.getResponseBody());
+            LOG.warn("{}/{}: budget {} not set back to maxUnavailable {}, minAvailable {}: {} {}", c.namespace(), c.name(),
+                    existing.getMetadata().getName(), DesiredDisruptionBudgets.maxUnavailable(want),
+                    DesiredDisruptionBudgets.minAvailable(want), e.getCode(), e.getResponseBody());
         }
     }
 
@@ -183,8 +184,13 @@ public final class OwnedObjects {
             }
             if (kube.create(pvc)) { // false: the cache lagged, it exists
                 created.add(name);
-                kube.event(c, "Warning", "PvcRecreated", "PVC " + name + " was gone while its pod existed; created"
-                        + " an empty one so that the pod can start (Kafka re-replicates a broker's data).");
+                try {
+                    kube.event(c, "Warning", "PvcRecreated", "PVC " + name + " was gone while its pod existed; created"
+                            + " an empty one so that the pod can start (Kafka re-replicates a broker's data).");
+                } catch (ApiException e) {
+                    // the claim is created: a refused Event must not fail the pass and leave the other claims
+                    LOG.warn("Event PvcRecreated for {} not posted: HTTP {}", name, e.getCode());
+                }
             }
         }
         return created;

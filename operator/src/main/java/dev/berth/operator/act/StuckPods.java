@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * cluster stayed down until someone deleted them by hand.
  *
  * <p><b>Constraints:</b> only a pod that serves nothing, so that deleting it takes nothing down: not Ready,
- * no container running, and either its container cannot be started ({@link #CANNOT_START}), or it is a crash
+ * its {@code kafka} container not running (a mesh's sidecar may run), and either its container cannot be started ({@link #CANNOT_START}), or it is a crash
  * loop of at least {@link #CRASHES} restarts (one crash is the kubelet's to restart, in turn with a roll),
  * or the scheduler found no node for it. It must differ from the spec in its own image, resources or
  * configuration ({@link PodDrift#specChange}); restart requests and moves stay the rolls' to order. Not a
@@ -44,6 +44,8 @@ public final class StuckPods {
     /** Waiting reasons of a container the kubelet cannot start as specified (the spec must change). */
     static final Set<String> CANNOT_START = Set.of("ErrImagePull", "ImagePullBackOff", "InvalidImageName",
             "CreateContainerConfigError", "CreateContainerError", "RunContainerError");
+    /** The container berth runs Kafka in ({@code DesiredPods}); other containers are a mesh's sidecars. */
+    static final String KAFKA_CONTAINER = "kafka";
     /** Restarts that make a {@code CrashLoopBackOff} a crash loop rather than one crash the kubelet restarts. */
     static final int CRASHES = 3;
 
@@ -66,6 +68,9 @@ public final class StuckPods {
         }
         String reason = null;
         for (V1ContainerStatus c : containers) {
+            if (!KAFKA_CONTAINER.equals(c.getName())) {
+                continue; // a sidecar a mesh injected runs whatever Kafka does
+            }
             if (c.getState() == null || c.getState().getRunning() != null) {
                 return null;
             }

@@ -54,6 +54,21 @@ class FactsPublisherTest {
     }
 
     @Test
+    void aPublishedRateStaysWhileWithinATenthOrOneKibPerSecond() {
+        record Row(String published, long now, boolean stays) {}
+        for (Row r : java.util.List.of(
+                new Row("120000", 110000, true), // 10,000 apart, a tenth of 120,000 is 12,000
+                new Row("120000", 100000, false),
+                new Row("100000", 111200, false), // 11,200 apart, over a tenth of 111,200
+                new Row("300", 900, true), // under 1 KiB/s apart
+                new Row("0", 1023, true),
+                new Row("0", 1024, false),
+                new Row("many", 5, false))) { // a hand-written value is rewritten
+            assertThat(FactsPublisher.nearEnough(r.published(), r.now())).as(r.toString()).isEqualTo(r.stays());
+        }
+    }
+
+    @Test
     void onlyPodsWhoseFactsChangedArePatchedAndCounted() throws Exception {
         KafkaCluster c = new KafkaCluster(new V1ObjectMeta().name("pub").namespace(NS)
                 .uid("6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b").generation(1L),
@@ -84,10 +99,14 @@ class FactsPublisherTest {
         assertThat(publisher.publish(view(), first)).as("nothing changed").isZero();
         assertThat(versions()).as("no pod written").isEqualTo(versions);
 
-        KafkaObservation second = observation(Map.of(0, 120.0, 1, 31.0, 3, 5.0));
+        KafkaObservation jitter = observation(Map.of(0, 120.0, 1, 31.0, 3, 5.0));
+        assertThat(publisher.publish(view(), jitter)).as("a rate's jitter is not a write per observation").isZero();
+        assertThat(versions()).isEqualTo(versions);
+
+        KafkaObservation second = observation(Map.of(0, 120.0, 1, 4000.0, 3, 5.0));
         assertThat(publisher.publish(view(), second)).as("broker 1's bytes-in changed").isEqualTo(1);
         assertThat(versions().get("pub-broker-0")).isEqualTo(versions.get("pub-broker-0"));
-        assertThat(facts().get("pub-broker-1")).isEqualTo("leaders=1 bytesIn=31");
+        assertThat(facts().get("pub-broker-1")).isEqualTo("leaders=1 bytesIn=4000");
         assertThat(OperatorMetrics.FACTS_PUBLISHED.get() - counted).isEqualTo(3.0);
 
         assertThat(publisher.publish(view(), null)).as("no observation yet").isZero();

@@ -205,6 +205,20 @@ class OwnedObjectsTest {
         assertThat(done).extracting(PodAction::index).containsExactly(0, 1);
         assertThat(core.listNamespacedPod(ns).execute().getItems()).hasSize(2);
         assertThat(core.listNamespacedEvent(ns).execute().getItems()).isEmpty();
+
+        // the same for claims gone while their pods exist: both created, the Events refused, no failure
+        for (V1PersistentVolumeClaim gone : core.listNamespacedPersistentVolumeClaim(ns).execute().getItems()) {
+            core.deleteNamespacedPersistentVolumeClaim(gone.getMetadata().getName(), ns).execute();
+        }
+        KubeView pods = new KubeView(core.listNamespacedPod(ns).execute().getItems().stream().collect(
+                java.util.stream.Collectors.toMap(p -> p.getMetadata().getName(), p -> p)), Map.of(), Map.of(), Map.of(),
+                Set.of());
+        List<String> claims;
+        try (AutoCloseable noEvents = bed.forbid("create", "events", ns)) {
+            claims = new OwnedObjects(writer).ensurePvcs(c, pods, List.of(0, 1));
+        }
+        assertThat(claims).hasSize(2);
+        assertThat(core.listNamespacedPersistentVolumeClaim(ns).execute().getItems()).hasSize(2);
     }
 
     private static KafkaCluster local(KafkaCluster c, String size) {

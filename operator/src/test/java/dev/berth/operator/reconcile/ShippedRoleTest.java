@@ -62,13 +62,15 @@ class ShippedRoleTest {
 
         // a budget edited by hand is set back
         PolicyV1Api policy = new PolicyV1Api(rig.bed.apiClient());
-        int shipped = policy.readNamespacedPodDisruptionBudget("shipped-brokers", NS).execute().getSpec().getMaxUnavailable()
-                .getIntValue();
+        var shipped = policy.readNamespacedPodDisruptionBudget("shipped-brokers", NS).execute().getSpec();
         PatchUtils.patch(V1PodDisruptionBudget.class, () -> policy.patchNamespacedPodDisruptionBudget("shipped-brokers", NS,
-                new V1Patch("{\"spec\":{\"maxUnavailable\":3}}")).buildCall(null), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH,
-                rig.bed.apiClient());
-        until("the budget set back", () -> policy.readNamespacedPodDisruptionBudget("shipped-brokers", NS)
-                .execute().getSpec().getMaxUnavailable().getIntValue() == shipped);
+                new V1Patch("{\"spec\":{\"maxUnavailable\":3,\"minAvailable\":null}}")).buildCall(null),
+                V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, rig.bed.apiClient());
+        until("the budget set back", () -> {
+            var now = policy.readNamespacedPodDisruptionBudget("shipped-brokers", NS).execute().getSpec();
+            return java.util.Objects.equals(now.getMaxUnavailable(), shipped.getMaxUnavailable())
+                    && java.util.Objects.equals(now.getMinAvailable(), shipped.getMinAvailable());
+        });
 
         // a broker pod lost: recreated with its PVC (read first); a PVC lost under its pod (read first): created again
         String lostUid = pod("shipped-broker-0").getMetadata().getUid();

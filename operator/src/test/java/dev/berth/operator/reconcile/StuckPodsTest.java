@@ -82,6 +82,9 @@ class StuckPodsTest {
                 new Row("no node fits", new V1PodStatus().phase("Pending").addConditionsItem(unschedulable), "Unschedulable"),
                 new Row("not scheduled yet", new V1PodStatus().phase("Pending"), null),
                 new Row("failed", status(waiting("ImagePullBackOff", 0)).phase("Failed"), null), // FailedPods' case
+                new Row("a mesh's sidecar runs beside it", status(waiting("ImagePullBackOff", 0)).addContainerStatusesItem(
+                        new V1ContainerStatus().name("istio-proxy").restartCount(0)
+                                .state(new V1ContainerState().running(new V1ContainerStateRunning()))), "ImagePullBackOff"),
                 new Row("no status", null, null));
         for (Row r : rows) {
             assertThat(StuckPods.stuck(new V1Pod().status(r.status()))).as(r.name()).isEqualTo(r.stuck());

@@ -150,21 +150,26 @@ class DesiredObjectsTest {
         KafkaCluster localThree = cluster(KafkaClusterSpec.defaults().withControllers(new ControllersSpec(3, localDisk)));
         KafkaCluster localFive = cluster(KafkaClusterSpec.defaults().withControllers(new ControllersSpec(5, localDisk)));
         KafkaCluster localOne = cluster(KafkaClusterSpec.defaults().withControllers(new ControllersSpec(1, localDisk)));
-        record Case(KafkaCluster c, String name, int maxUnavailable, String role) {}
+        // none allowed: maxUnavailable 0; some: an integer minAvailable, the only form Kubernetes resolves over
+        // pods whose owner (the KafkaCluster) has no scale subresource (a maxUnavailable budget fails to sync
+        // and allows no eviction at all)
+        record Case(KafkaCluster c, String name, int pods, Integer maxUnavailable, Integer minAvailable, String role) {}
         Case[] cases = {
-            new Case(network, "demo-brokers", 0, "broker"), // berth moves them itself, leader-aware
-            new Case(LOCAL, "demo-brokers", 1, "broker"), // their data stays on the node: one at a time
-            new Case(network, "demo-controllers", 0, "controller"), // berth moves them itself, quorum-aware
-            new Case(LOCAL, "demo-controllers", 0, "controller"), // (LOCAL's controllers are on network storage)
-            new Case(localThree, "demo-controllers", 1, "controller"), // 3 voters keep a majority of 2
-            new Case(localFive, "demo-controllers", 2, "controller"),
-            new Case(localOne, "demo-controllers", 0, "controller"), // a single controller is the whole quorum
+            new Case(network, "demo-brokers", 3, 0, null, "broker"), // berth moves them itself, leader-aware
+            new Case(LOCAL, "demo-brokers", 3, null, 2, "broker"), // their data stays on the node: one at a time
+            new Case(LOCAL, "demo-brokers", 4, null, 3, "broker"), // a fourth pod (one draining away): still one
+            new Case(LOCAL, "demo-brokers", 1, null, 2, "broker"), // pods still being created: the spec's 3 count
+            new Case(network, "demo-controllers", 3, 0, null, "controller"), // berth moves them itself, quorum-aware
+            new Case(LOCAL, "demo-controllers", 1, 0, null, "controller"), // (LOCAL's controllers are on network storage)
+            new Case(localThree, "demo-controllers", 3, null, 2, "controller"), // 3 voters keep a majority of 2
+            new Case(localFive, "demo-controllers", 5, null, 3, "controller"),
+            new Case(localOne, "demo-controllers", 1, 0, null, "controller"), // a single controller is the whole quorum
         };
         for (Case k : cases) {
-            V1PodDisruptionBudget pdb = DesiredDisruptionBudgets.all(k.c()).stream()
+            V1PodDisruptionBudget pdb = DesiredDisruptionBudgets.all(k.c(), k.pods(), k.pods()).stream()
                     .filter(b -> b.getMetadata().getName().equals(k.name())).findFirst().orElseThrow();
-            assertThat(pdb.getSpec().getMaxUnavailable().getIntValue()).as(k.toString()).isEqualTo(k.maxUnavailable());
-            assertThat(pdb.getSpec().getMinAvailable()).isNull();
+            assertThat(DesiredDisruptionBudgets.maxUnavailable(pdb)).as(k.toString()).isEqualTo(k.maxUnavailable());
+            assertThat(DesiredDisruptionBudgets.minAvailable(pdb)).as(k.toString()).isEqualTo(k.minAvailable());
             assertThat(pdb.getSpec().getSelector().getMatchLabels())
                     .isEqualTo(Map.of("berth.dev/cluster", "demo", "berth.dev/role", k.role()));
             assertThat(pdb.getMetadata().getNamespace()).isEqualTo("kafka");
@@ -172,11 +177,18 @@ class DesiredObjectsTest {
             assertThat(pdb.getMetadata().getOwnerReferences()).singleElement()
                     .satisfies(o -> assertThat(o.getUid()).isEqualTo(UID));
             assertThat(pdb.getApiVersion() + " " + pdb.getKind()).isEqualTo("policy/v1 PodDisruptionBudget");
-            assertThat(DesiredDisruptionBudgets.maxUnavailable(pdb)).isEqualTo(k.maxUnavailable());
+            assertThat(DesiredDisruptionBudgets.same(pdb, pdb)).isTrue();
         }
-        V1PodDisruptionBudget percent = DesiredDisruptionBudgets.brokers(network);
-        percent.getSpec().setMaxUnavailable(new io.kubernetes.client.custom.IntOrString("50%"));
-        assertThat(DesiredDisruptionBudgets.maxUnavailable(percent)).as("a percentage is never the spec's").isEqualTo(-1);
+        V1PodDisruptionBudget desired = DesiredDisruptionBudgets.brokers(LOCAL, 3);
+        V1PodDisruptionBudget percent = DesiredDisruptionBudgets.brokers(LOCAL, 3);
+        percent.getSpec().setMinAvailable(new io.kubernetes.client.custom.IntOrString("66%"));
+        assertThat(DesiredDisruptionBudgets.minAvailable(percent)).as("a percentage is no number").isNull();
+        assertThat(DesiredDisruptionBudgets.same(percent, desired)).as("a percentage is never the spec's").isFalse();
+        assertThat(DesiredDisruptionBudgets.same(DesiredDisruptionBudgets.brokers(LOCAL, 4), desired))
+                .as("a pod more: set again").isFalse();
+        V1PodDisruptionBudget old = DesiredDisruptionBudgets.brokers(LOCAL, 3);
+        old.getSpec().minAvailable(null).maxUnavailable(new io.kubernetes.client.custom.IntOrString(1));
+        assertThat(DesiredDisruptionBudgets.same(old, desired)).as("an older berth's maxUnavailable: 1").isFalse();
     }
 
     @Test
