@@ -38,8 +38,9 @@ import java.util.regex.Pattern;
  *           resources from the CRDs stored in the mock;</li>
  *       <li>a 404 without a body gets a NotFound {@code Status} body, as a real server sends;</li>
  *       <li>a successful PATCH answers 200 (the mock says 202; a real server says 200);</li>
- *       <li>a JSON patch whose leading {@code test} op fails answers 422, as a real server does
- *           (the mock never answers it; see {@link JsonPatchTestOps}).</li>
+ *       <li>a JSON patch whose leading {@code test} op fails answers 422 with the body a real server
+ *           sends: reason {@code Invalid}, its generic message, no causes, so nothing names the path
+ *           that failed (the mock never answers it; see {@link JsonPatchTestOps}).</li>
  *     </ul></li>
  * </ol>
  * Writes (every method but GET and HEAD, bindings included) go to the mock one at a time. A JSON
@@ -173,7 +174,10 @@ final class ApiBridge implements AutoCloseable {
         if (method.equals("PATCH") && contentType != null && contentType.contains("json-patch") && target.isPresent()) {
             Optional<String> failed = failedLeadingTest(target.get(), body);
             if (failed.isPresent()) {
-                reply(ex, 422, "application/json", ApiStatus.failure(422, "Invalid", failed.get(), null, null));
+                // the body a real apiserver sends (NewGenericServerResponse, not an unexpected response): its
+                // generic text, no causes; which test failed is not said, so a client cannot look for it
+                reply(ex, 422, "application/json", ApiStatus.failure(422, "Invalid",
+                        "the server rejected our request due to an error in our request", null, null));
                 return;
             }
         }

@@ -212,11 +212,29 @@ public final class KubeWriter {
 
     /**
      * Whether {@code e} is the refusal of a {@link #patchStatus} over an object that changed since it
-     * was read: 422 from the failed {@code test} (a real apiserver), or 409.
+     * was read: 409, or the 422 of a JSON patch that could not be applied. A real apiserver answers a failed
+     * {@code test} with reason {@code Invalid}, a generic message ("the server rejected our request due to
+     * an error in our request") and no causes: nothing names the path, and the only op of that patch that can
+     * fail to apply is the resourceVersion test. A status the CRD's schema refuses is a 422 too, but it lists
+     * its field errors as causes: not stale, a defect to report.
      */
     public static boolean isStale(ApiException e) {
+        if (e.getCode() == 409) {
+            return true;
+        }
+        if (e.getCode() != 422) {
+            return false;
+        }
         String body = e.getResponseBody() == null ? "" : e.getResponseBody();
-        return e.getCode() == 409 || (e.getCode() == 422 && body.contains("resourceVersion"));
+        try {
+            JsonObject status = com.google.gson.JsonParser.parseString(body).getAsJsonObject();
+            JsonObject details = status.has("details") && status.get("details").isJsonObject()
+                    ? status.getAsJsonObject("details") : null;
+            return details == null || !details.has("causes") || !details.get("causes").isJsonArray()
+                    || details.getAsJsonArray("causes").isEmpty();
+        } catch (RuntimeException notJson) {
+            return body.contains("resourceVersion"); // not a Status: only its own words can say
+        }
     }
 
     /** Records an Event on the KafkaCluster ({@code type} Normal or Warning, {@code reason} CamelCase). */
