@@ -185,11 +185,18 @@ public final class KafkaClusterReconciler implements Reconciler {
         return new Result(true, retry);
     }
 
+    /** The quorum the cluster was created with: from its ConfigMap, else from its controllers' pods and volumes. */
+    private static Integer voters(KafkaCluster cluster, dev.berth.operator.observe.KubeView kube) {
+        Integer recorded = DesiredConfigMap.voterCount(kube.configMaps().get(Names.configMap(cluster.name())));
+        return recorded != null ? recorded : DesiredConfigMap.controllersCreated(cluster.name(),
+                kube.podsByNodeId(Names.ROLE_CONTROLLER).keySet(), kube.pvcs().keySet());
+    }
+
     private Result reconcile(String key, KafkaCluster cluster) throws Exception {
         Observed seen = observe(key, cluster);
         List<Problem> problems = new java.util.ArrayList<>(SpecValidator.validate(cluster.getSpec(),
                 TopicReplication.of(seen.kafka().observation()), classesIfNeeded(cluster, seen),
-                new SpecValidator.Created(DesiredConfigMap.voterCount(seen.kube().configMaps().get(Names.configMap(cluster.name()))),
+                new SpecValidator.Created(voters(cluster, seen.kube()),
                         DesiredPvcs.brokerVolumeKinds(seen.kube().pvcs().values(), seen.kube().pods()))));
         Problem badName = SpecValidator.name(cluster.name());
         if (badName != null) {

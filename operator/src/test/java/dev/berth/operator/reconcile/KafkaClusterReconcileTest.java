@@ -299,6 +299,17 @@ class KafkaClusterReconcileTest {
                 .containsExactlyInAnyOrder("quorum-controller-0", "quorum-broker-0"); // no controller 1 or 2
         assertThat(core.readNamespacedConfigMap("quorum-config", NS).execute().getData().get("controller.properties"))
                 .isEqualTo(voters);
+        // the ConfigMap deleted meanwhile: the quorum is read from the controllers' pods and volumes, and the edit
+        // stays refused (before, the rule was off without the ConfigMap: one came back with three voters, and two
+        // new controllers with empty logs beside the old quorum)
+        core.deleteNamespacedConfigMap("quorum-config", NS).execute();
+        await().during(Duration.ofMillis(2000)).atMost(Duration.ofSeconds(10)).until(() ->
+                !get(bed, NS, "quorum").getStatus().condition(ConditionType.SpecValid).isTrue()
+                        && pods(bed, NS, "quorum").size() == 2);
+        patchCluster("quorum", "{\"spec\":{\"controllers\":{\"replicas\":1}}}");
+        eventually().until(() -> get(bed, NS, "quorum").getStatus().condition(ConditionType.SpecValid).isTrue());
+        eventually().untilAsserted(() -> assertThat(core.readNamespacedConfigMap("quorum-config", NS).execute().getData()
+                .get("controller.properties")).isEqualTo(voters));
     }
 
     @Test

@@ -230,6 +230,33 @@ public final class DesiredConfigMap {
         return null;
     }
 
+    /**
+     * The quorum a cluster was created with when its ConfigMap, which records it ({@link #voterCount}), is
+     * gone: one past the highest controller ordinal that has a pod or a volume, or {@code null} when none
+     * has. Without it, a deleted ConfigMap switched the fixed-quorum rule off, and a refused
+     * {@code controllers.replicas} edit was rendered at once: new voters with empty logs beside the old
+     * quorum, two voter sets at a time. Example: volumes data-demo-controller-0..2 give 3.
+     */
+    public static Integer controllersCreated(String cluster, Collection<Integer> controllerNodeIds,
+            Collection<String> pvcNames) {
+        int highest = -1;
+        for (int id : controllerNodeIds) {
+            highest = Math.max(highest, id - Names.CONTROLLER_ID_BASE);
+        }
+        String prefix = Names.pvc(Names.controllerPod(cluster, 0));
+        prefix = prefix.substring(0, prefix.length() - 1); // data-<c>-controller-
+        for (String name : pvcNames) {
+            if (name.startsWith(prefix)) {
+                try {
+                    highest = Math.max(highest, Integer.parseInt(name.substring(prefix.length())));
+                } catch (NumberFormatException notOurs) {
+                    // data-<c>-controller-x...: not a controller volume berth names
+                }
+            }
+        }
+        return highest < 0 ? null : highest + 1;
+    }
+
     /** The fixed quorum: {@code 1000@<c>-controller-0.<headless>:9093,1001@...}. */
     public static String voters(KafkaCluster c) {
         List<String> v = new ArrayList<>();

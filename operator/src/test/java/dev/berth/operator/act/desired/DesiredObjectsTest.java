@@ -508,6 +508,16 @@ class DesiredObjectsTest {
     }
 
     @Test
+    void theQuorumACreatedClusterHasIsReadFromItsControllersPodsAndVolumesWhenTheConfigMapIsGone() {
+        assertThat(DesiredConfigMap.controllersCreated("demo", List.of(), List.of())).as("nothing created").isNull();
+        assertThat(DesiredConfigMap.controllersCreated("demo", List.of(1000), List.of("data-demo-controller-0",
+                "data-demo-controller-1", "data-demo-controller-2", "data-demo-broker-7"))).isEqualTo(3);
+        assertThat(DesiredConfigMap.controllersCreated("demo", List.of(1000, 1004), List.of())).as("a pod's id").isEqualTo(5);
+        assertThat(DesiredConfigMap.controllersCreated("demo", List.of(), List.of("data-demo-controller-x",
+                "data-demo-controllers-2", "data-demox-controller-9"))).as("not berth's names").isNull();
+    }
+
+    @Test
     void kafkaClusterIdNeverStartsWithADashWhichTheStorageToolTakesForAnOption() {
         record Case(String uid, String id) {}
         Case[] cases = {
