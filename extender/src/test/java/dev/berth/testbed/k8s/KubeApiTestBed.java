@@ -84,6 +84,15 @@ import java.util.logging.Logger;
  *       object deleted between a list and the watch that follows it is never reported.</li>
  *   <li>No controllers: no garbage collection (ownerReferences are not followed), no scheduler,
  *       no kubelet: a pod never runs, its status changes only when a test writes it.</li>
+ *   <li>A DELETE's body is not read: its UID and resourceVersion preconditions (a real server's 409
+ *       for an object replaced since it was read), {@code gracePeriodSeconds} and
+ *       {@code propagationPolicy} are ignored, and an object without finalizers goes at once. So no
+ *       pod is ever Terminating for its grace period unless a test holds it with a finalizer, and a
+ *       delete aimed at an older pod of a name deletes the newer one: no test here can show berth's
+ *       UID preconditions at work.</li>
+ *   <li>For built-in kinds, a write to the main resource changes {@code status} too, and a status
+ *       PUT never answers 409 for a stale resourceVersion; only custom resources get the status
+ *       subresource's separation.</li>
  * </ul>
  *
  * <p>Verified API groups: core v1 (pods, nodes, events, binding), {@code coordination.k8s.io/v1}
