@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * cluster stayed down until someone deleted them by hand.
  *
  * <p><b>Constraints:</b> only a pod that serves nothing, so that deleting it takes nothing down: not Ready,
- * its {@code kafka} container not running (a mesh's sidecar may run), and either its container cannot be started ({@link #CANNOT_START}), or it is a crash
- * loop of at least {@link #CRASHES} restarts (one crash is the kubelet's to restart, in turn with a roll),
- * or the scheduler found no node for it. It must differ from the spec in its own image, resources or
+ * its {@code kafka} container not running (a mesh's sidecar may run), and either that container cannot be
+ * started ({@link #CANNOT_START}), or it is a crash loop of at least {@link #CRASHES} restarts (one crash is
+ * the kubelet's to restart, in turn with a roll), or the scheduler found no node for it. It must differ from the spec in its own image, resources or
  * configuration ({@link PodDrift#specChange}); restart requests and moves stay the rolls' to order. Not a
  * pod being deleted. The delete carries the UID; the PVC stays.
  *
