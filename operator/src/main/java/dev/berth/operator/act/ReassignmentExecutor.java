@@ -149,7 +149,7 @@ public final class ReassignmentExecutor {
                 failed.ifPresent(errors::add);
                 // a call that timed out may yet be carried out: it is recorded like an accepted one, so that a
                 // call-off finds it among berth's batch and puts it back, instead of leaving it running
-                if (failed.isEmpty() || failed.get().endsWith(" timed out")) {
+                if (failed.isEmpty() || failed.get().endsWith(TIMED_OUT)) {
                     submittedFrom.put(tp.topic() + "-" + tp.partition(), ids(now.get(tp).replicas()));
                 }
             });
@@ -214,6 +214,9 @@ public final class ReassignmentExecutor {
         }
     }
 
+    /** How an {@link #error} that timed out ends: the call may still be carried out by Kafka. */
+    public static final String TIMED_OUT = " timed out";
+
     /**
      * What went wrong with one partition's call, or empty. A time-out, the Admin client's own (its calls give
      * up after {@code default.api.timeout.ms}) or this wait's, reads "timed out": the call may still be
@@ -226,11 +229,11 @@ public final class ReassignmentExecutor {
         } catch (ExecutionException e) {
             Throwable t = e.getCause() == null ? e : e.getCause();
             if (t instanceof org.apache.kafka.common.errors.TimeoutException) {
-                return Optional.of(tp + ": " + what + " timed out");
+                return Optional.of(tp + ": " + what + TIMED_OUT);
             }
             return Optional.of(tp + ": " + what + " " + t.getClass().getSimpleName());
         } catch (TimeoutException e) {
-            return Optional.of(tp + ": " + what + " timed out");
+            return Optional.of(tp + ": " + what + TIMED_OUT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.of(tp + ": interrupted");

@@ -1,5 +1,6 @@
 package dev.berth.operator.reconcile;
 
+import dev.berth.operator.act.ReassignmentExecutor;
 import dev.berth.operator.act.ReassignmentProgress;
 import dev.berth.operator.api.ConditionType;
 import dev.berth.operator.api.OperationStatus;
@@ -31,7 +32,7 @@ final class PausedMoves {
             return null;
         }
         java.util.List<String> refused = p.errors().stream()
-                .filter(e -> e.contains(": reassign ") && !e.endsWith(" timed out")).toList();
+                .filter(e -> e.contains(": reassign ") && !e.endsWith(ReassignmentExecutor.TIMED_OUT)).toList();
         if (refused.isEmpty()) {
             return null;
         }
