@@ -3,6 +3,7 @@ package dev.berth.extender.http;
 import dev.berth.extender.placement.Keys;
 import dev.berth.extender.placement.LeaderMetric;
 import dev.berth.extender.placement.PlacementEngine;
+import dev.berth.extender.placement.RackSkewRule;
 import dev.berth.extender.placement.Weights;
 import dev.berth.extender.state.ClusterState;
 import dev.berth.extender.state.PodBinder;
@@ -97,6 +98,7 @@ public final class ExtenderServer implements AutoCloseable {
         private PodBinder binder;
         private Weights weights = Weights.DEFAULT;
         private LeaderMetric metric = LeaderMetric.LEADERS;
+        private int maxRackSkew = RackSkewRule.DEFAULT_MAX_SKEW;
         private String rackLabel = Keys.DEFAULT_RACK_LABEL;
         private String prefix = "/scheduler";
         private String address = "127.0.0.1";
@@ -122,6 +124,12 @@ public final class ExtenderServer implements AutoCloseable {
 
         public Builder weights(Weights weights) {
             this.weights = weights;
+            return this;
+        }
+
+        /** The {@link RackSkewRule}'s maxSkew; 0 turns it off. */
+        public Builder maxRackSkew(int maxSkew) {
+            this.maxRackSkew = maxSkew;
             return this;
         }
 
@@ -210,7 +218,7 @@ public final class ExtenderServer implements AutoCloseable {
             Verbs.Wiring w = new Verbs.Wiring();
             w.state = Objects.requireNonNull(state, "state");
             w.binder = Objects.requireNonNull(binder, "binder");
-            w.engine = new PlacementEngine(weights, metric);
+            w.engine = new PlacementEngine(weights, metric, maxRackSkew);
             w.rackLabel = rackLabel;
             w.log = new DecisionLog(decisionSink, decisionSinkReopener, decisionsKept, clock);
             w.metrics = new Metrics();

@@ -115,8 +115,8 @@ final class Verbs {
         BrokerPod pod = request.pod();
         NameList names = request.names();
         Reason[] reasons = names != null
-                ? engine.filter(pod, names.table(), names.ids())
-                : engine.filter(pod, request.candidates());
+                ? engine.filter(pod, names.table(), names.ids(), () -> names.table().rackCounts(pod))
+                : engine.filter(pod, request.candidates(), () -> state.table().rackCounts(pod));
         int[] tally = new int[Reason.values().length];
         int refused = 0;
         for (Reason r : reasons) {

@@ -26,7 +26,9 @@ import java.util.List;
  *       reserved, of every cluster): {@link Reason#DISK_FULL}.
  * </ol>
  * The pod's own entry on a node (a retried filter after its bind was reserved) never counts
- * against it. Pods without {@code berth.dev/cluster} pass every node.
+ * against it. Pods without {@code berth.dev/cluster} pass every node. One more rule, rack skew
+ * ({@link RackSkewRule}), looks at all the nodes of a request at once, so the engine applies it
+ * after these.
  *
  * <p><b>Example.</b> Broker {@code kafka-a/2} pinned to rack {@code r1}, asking R = 100Gi. Node
  * {@code n1} in {@code r1}, C = 500Gi, holding a broker of cluster {@code kafka-b} with 450Gi:

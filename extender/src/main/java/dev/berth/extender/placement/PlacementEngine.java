@@ -5,28 +5,45 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The pure placement engine behind {@code filter} and {@code prioritize}: {@link HardRules} decide
- * who may host the broker, three soft scorers ({@link RackBalanceScorer}, {@link LeadershipScorer},
- * {@link DiskHeadroomScorer}) rank them, and {@link Weights} combine the parts into one integer
- * 0..10 (kube-scheduler multiplies it by the extender's weight × 10, unclamped, so it must stay in
- * range).
+ * The pure placement engine behind {@code filter} and {@code prioritize}: {@link HardRules} and
+ * {@link RackSkewRule} decide who may host the broker, three soft scorers ({@link RackBalanceScorer},
+ * {@link LeadershipScorer}, {@link DiskHeadroomScorer}) rank them, and {@link Weights} combine the
+ * parts into one integer 0..10 (kube-scheduler multiplies it by the extender's weight × 10,
+ * unclamped, so it must stay in range).
  *
  * <p>Every candidate is accounted for exactly once: the arrays returned are aligned with the input
  * list. Pods without {@code berth.dev/cluster} pass every node with score 0 (berth has no opinion
  * about them), even nodes the cache has not seen.
  *
- * <p>Example (weights 3/2/1): unpinned broker asking 100Gi; racks a:1, b:0 brokers of its cluster;
- * node n1 (rack a, 1Ti, 200 leaders, 300Gi used) and n2 (rack b, 500Gi, 0 leaders, empty).
+ * <p>Example (weights 3/2/1, maxSkew 2): unpinned broker asking 100Gi; racks a:1, b:0 brokers of its
+ * cluster; node n1 (rack a, 1Ti, 200 leaders, 300Gi used) and n2 (rack b, 500Gi, 0 leaders, empty).
+ * Both pass (a: 1 + 1 − 0 = 2, not above 2).
  * n1: rack 5, leaders 0 (Lmax = 200), disk 6, total round((15 + 0 + 6) / 6) = round(3.5) = 4.
  * n2: rack 10, leaders 10, disk 8, total round((30 + 20 + 8) / 6) = round(9.67) = 10. n2 wins.
+ * With the default maxSkew 1, n1 is refused ({@link Reason#RACK_SKEW}) and n2 is the only choice.
  */
 public final class PlacementEngine {
     private final Weights weights;
     private final LeaderMetric metric;
+    private final int maxRackSkew;
 
+    /** An engine with the default {@link RackSkewRule#DEFAULT_MAX_SKEW}. */
     public PlacementEngine(Weights weights, LeaderMetric metric) {
+        this(weights, metric, RackSkewRule.DEFAULT_MAX_SKEW);
+    }
+
+    /** {@code maxRackSkew}: as in {@link RackSkewRule}; 0 turns that rule off. */
+    public PlacementEngine(Weights weights, LeaderMetric metric, int maxRackSkew) {
+        if (maxRackSkew < 0) {
+            throw new IllegalArgumentException("max rack skew must be >= 0, got " + maxRackSkew);
+        }
         this.weights = weights;
         this.metric = metric;
+        this.maxRackSkew = maxRackSkew;
+    }
+
+    public int maxRackSkew() {
+        return maxRackSkew;
     }
 
     public Weights weights() {
@@ -40,8 +57,9 @@ public final class PlacementEngine {
     /**
      * One entry per requested node: {@code null} when the node passes, else why not. {@code ids}
      * are rows of {@code table}, -1 for a node it does not know ({@link Reason#UNKNOWN_NODE}).
+     * {@code counts} is only asked for when the {@link RackSkewRule} applies (an unpinned broker).
      */
-    public Reason[] filter(BrokerPod pod, NodeTable table, int[] ids) {
+    public Reason[] filter(BrokerPod pod, NodeTable table, int[] ids, Supplier<RackCounts> counts) {
         Reason[] out = new Reason[ids.length];
         if (!pod.isBroker()) {
             return out;
@@ -50,7 +68,32 @@ public final class PlacementEngine {
         for (int i = 0; i < ids.length; i++) {
             out[i] = ids[i] < 0 ? Reason.UNKNOWN_NODE : on.verdict(ids[i]);
         }
+        applyRackSkew(pod, table, ids, out, counts);
         return out;
+    }
+
+    /** {@link RackSkewRule} over verdicts already holding the other rules' reasons. */
+    private void applyRackSkew(BrokerPod pod, NodeTable table, int[] ids, Reason[] verdicts, Supplier<RackCounts> counts) {
+        if (!RackSkewRule.appliesTo(pod, maxRackSkew)) {
+            return;
+        }
+        int[] perRack = countsPerRack(counts.get(), table);
+        int[] perNode = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            if (verdicts[i] == null) {
+                perNode[i] = perRack[table.rack(ids[i])]; // a passing node has a rack
+            }
+        }
+        RackSkewRule.apply(verdicts, perNode, maxRackSkew);
+    }
+
+    /** c(r) for each of the table's racks, by rack index. */
+    private static int[] countsPerRack(RackCounts counts, NodeTable table) {
+        int[] count = new int[table.rackCount()];
+        for (int r = 0; r < count.length; r++) {
+            count[r] = counts.count(table.rackName(r));
+        }
+        return count;
     }
 
     /**
@@ -65,10 +108,9 @@ public final class PlacementEngine {
             java.util.Arrays.fill(score, 10);
             return score;
         }
-        int[] count = new int[score.length];
+        int[] count = countsPerRack(counts, table);
         int min = Integer.MAX_VALUE;
         for (int r = 0; r < score.length; r++) {
-            count[r] = counts.count(table.rackName(r));
             if (offered[r]) {
                 min = Math.min(min, count[r]);
             }
@@ -80,8 +122,8 @@ public final class PlacementEngine {
     }
 
     /**
-     * One score per requested node ({@code ids} as in {@link #filter(BrokerPod, NodeTable, int[])}).
-     * Nodes that fail a hard rule (the scheduler does not send them, but a stale request might)
+     * One score per requested node ({@code ids} as in {@link #filter(BrokerPod, NodeTable, int[], Supplier)}).
+     * Nodes that fail a hard rule or the rack skew rule (the scheduler does not send them, but a stale request might)
      * score 0. {@code counts} is only asked for when the pod has no rack yet.
      */
     public Scores prioritize(BrokerPod pod, NodeTable table, int[] ids, Supplier<RackCounts> counts) {
@@ -91,18 +133,24 @@ public final class PlacementEngine {
         }
         PodOnTable on = new PodOnTable(pod, table);
         boolean pinned = pod.pinnedRack() != null && !pod.pinnedRack().isEmpty();
+        RackCounts rackCounts = pinned ? null : counts.get();
+        Reason[] verdicts = new Reason[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            verdicts[i] = ids[i] < 0 ? Reason.UNKNOWN_NODE : on.verdict(ids[i]);
+        }
+        applyRackSkew(pod, table, ids, verdicts, () -> rackCounts);
         boolean[] ok = new boolean[ids.length];
         boolean[] offered = new boolean[table.rackCount()]; // racks of the nodes that pass
         long maxLoad = 0;
         for (int i = 0; i < ids.length; i++) {
-            ok[i] = ids[i] >= 0 && on.verdict(ids[i]) == null;
+            ok[i] = verdicts[i] == null;
             if (ok[i]) {
                 out.load[i] = on.load(ids[i], metric);
                 maxLoad = Math.max(maxLoad, out.load[i]);
                 offered[table.rack(ids[i])] = true;
             }
         }
-        int[] rackScore = rackScores(pinned ? null : counts.get(), table, offered);
+        int[] rackScore = rackScores(rackCounts, table, offered);
         for (int i = 0; i < ids.length; i++) {
             if (!ok[i]) {
                 out.load[i] = 0;
@@ -120,10 +168,10 @@ public final class PlacementEngine {
         return out;
     }
 
-    /** {@link #filter(BrokerPod, NodeTable, int[])} over candidates, each with its own facts. */
-    public Reason[] filter(BrokerPod pod, List<Candidate> candidates) {
+    /** {@link #filter(BrokerPod, NodeTable, int[], Supplier)} over candidates, each with its own facts. */
+    public Reason[] filter(BrokerPod pod, List<Candidate> candidates, Supplier<RackCounts> counts) {
         Rows rows = Rows.of(candidates);
-        Reason[] out = filter(pod, rows.table, rows.ids);
+        Reason[] out = filter(pod, rows.table, rows.ids, counts);
         for (int i = 0; i < out.length; i++) {
             if (candidates.get(i).preset() != null && pod.isBroker()) {
                 out[i] = candidates.get(i).preset();

@@ -17,6 +17,10 @@ package dev.berth.extender.placement;
  * {@code berth.dev/disk-capacity}, or of full nodes, would keep m at 0, and once every usable rack
  * held two brokers they would all score 0 and the spread would stop. (A rack below m is clamped to 10.)
  *
+ * <p>With {@link RackSkewRule} at its default maxSkew 1, every node that passes is in a rack at m and scores
+ * 10: the rule has already made the choice this score would make, and made it binding. The score steers
+ * when the rule is loosened (maxSkew 2 or more) or off (0).
+ *
  * <p><b>Example.</b> Cluster {@code kafka} has racks a:2, b:1, c:1 brokers; m = 1. A node in rack a
  * scores 10 − 5 × 1 = 5; nodes in racks b and c score 10. With a:3, b:2 and an empty rack d whose only
  * node has no disk for the broker, m = 2 (not 0): a scores 5 and b 10.

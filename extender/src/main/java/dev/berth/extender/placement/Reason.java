@@ -27,7 +27,12 @@ public enum Reason {
     /** The node's whole disk capacity is below the broker's request, even with nothing on it. */
     DISK_TOO_SMALL("node disk smaller than broker storage", true),
     /** Capacity minus what other brokers hold or reserve is below the request. */
-    DISK_FULL("not enough free local disk", false);
+    DISK_FULL("not enough free local disk", false),
+    /**
+     * The broker has no rack yet and another rack on offer holds fewer brokers of its cluster
+     * ({@link RackSkewRule}). Permanent: evicting pods from the node would not change the count.
+     */
+    RACK_SKEW("another rack has fewer brokers of this cluster", true);
 
     private final String text;
     private final boolean permanent;

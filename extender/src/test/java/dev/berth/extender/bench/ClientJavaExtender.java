@@ -85,7 +85,7 @@ final class ClientJavaExtender implements HttpHandler {
         }
         String reply;
         if (ex.getRequestPath().endsWith("/filter")) {
-            Reason[] reasons = engine.filter(pod, candidates);
+            Reason[] reasons = engine.filter(pod, candidates, () -> state.table().rackCounts(pod));
             FilterResult r = new FilterResult();
             r.Nodes = new V1NodeList().items(new ArrayList<>());
             for (int i = 0; i < reasons.length; i++) {

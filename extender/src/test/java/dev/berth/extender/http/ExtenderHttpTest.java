@@ -65,9 +65,12 @@ class ExtenderHttpTest {
     void namesModeFilterPassesFitsAndSplitsRefusalsByPermanence() throws Exception {
         HttpResponse<String> r = post(port, "/scheduler/filter", namesArgs(BROKER, ALL));
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).isEqualTo("{\"Nodes\":null,\"NodeNames\":[\"a2\",\"b1\",\"b2\"],"
+        // racks orders a:1 (a1) b:0 c:0; the racks on offer are a and b (c's nodes have no disk for it), m = 0:
+        // a2 is refused for rack skew, permanently (evicting pods from a2 would not change rack a's count)
+        assertThat(r.body()).isEqualTo("{\"Nodes\":null,\"NodeNames\":[\"b1\",\"b2\"],"
                 + "\"FailedNodes\":{\"a1\":\"node already hosts a broker of this cluster\",\"ghost\":\"node not in berth cache yet\"},"
-                + "\"FailedAndUnresolvableNodes\":{\"c1\":\"node disk smaller than broker storage\","
+                + "\"FailedAndUnresolvableNodes\":{\"a2\":\"another rack has fewer brokers of this cluster\","
+                + "\"c1\":\"node disk smaller than broker storage\","
                 + "\"c2\":\"node disk capacity annotation is invalid\",\"x1\":\"node has no rack label\"},\"Error\":\"\"}");
     }
 
@@ -77,10 +80,14 @@ class ExtenderHttpTest {
         String b1 = node("b1", Map.of("topology.kubernetes.io/zone", "rack-b"), Map.of("berth.dev/disk-capacity", "500G"), 2);
         String c1 = node("c1", Map.of("topology.kubernetes.io/zone", "rack-c"), Map.of("berth.dev/disk-capacity", "1e3"), 0);
         String ghost = node("ghost", Map.of("topology.kubernetes.io/zone", "rack-c"), Map.of("berth.dev/disk-capacity", "1.5Ti"), 0);
-        HttpResponse<String> r = post(port, "/scheduler/filter", fullArgs(BROKER, List.of(a2, b1, c1, ghost)));
+        String b2 = node("b2", Map.of("topology.kubernetes.io/zone", "rack-b"), Map.of("berth.dev/disk-capacity", "100Gi"), 12);
+        HttpResponse<String> r = post(port, "/scheduler/filter", fullArgs(BROKER, List.of(a2, b1, c1, ghost, b2)));
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).startsWith("{\"Nodes\":{\"metadata\":{},\"items\":[" + a2 + "," + b1 + "]},\"NodeNames\":null,");
+        assertThat(r.body()).startsWith("{\"Nodes\":{\"metadata\":{},\"items\":[" + b1 + "," + b2 + "]},\"NodeNames\":null,");
         JsonObject reply = json(r);
+        // the rack counts come from the cache (a1's orders broker is in no request): rack a is one broker up
+        assertThat(reply.getAsJsonObject("FailedAndUnresolvableNodes").get("a2").getAsString())
+                .isEqualTo("another rack has fewer brokers of this cluster");
         assertThat(reply.getAsJsonObject("FailedAndUnresolvableNodes").get("c1").getAsString()).isEqualTo("node disk smaller than broker storage");
         assertThat(reply.getAsJsonObject("FailedNodes").get("ghost").getAsString()).isEqualTo("node not in berth cache yet");
     }
@@ -152,8 +159,10 @@ class ExtenderHttpTest {
         HttpResponse<String> r = post(port, "/scheduler/prioritize", namesArgs(BROKER, List.of("a2", "b1", "b2", "ghost")));
         assertThat(r.statusCode()).isEqualTo(200);
         // racks orders a:1 b:0 c:0; leader loads a2 0, b1 100, b2 0; disk free after 100Gi: a2 0, b1 6.78/10, b2 0
-        // a2: (3*5 + 2*10 + 1*0)/6 = 5.83 -> 6; b1: (30 + 0 + 6)/6 = 6; b2: (30 + 20 + 0)/6 = 8.33 -> 8; ghost unknown: 0
-        assertThat(r.body()).isEqualTo("[{\"Host\":\"a2\",\"Score\":6},{\"Host\":\"b1\",\"Score\":6},{\"Host\":\"b2\",\"Score\":8},{\"Host\":\"ghost\",\"Score\":0}]");
+        // a2 breaks the rack skew rule (a holds one broker more than b): 0. As a score alone it would have had
+        // (3*5 + 2*10 + 1*0)/6 = 5.83 -> 6, tying b1 in the emptier rack.
+        // b1: (30 + 0 + 6)/6 = 6; b2: (30 + 20 + 0)/6 = 8.33 -> 8; ghost unknown: 0
+        assertThat(r.body()).isEqualTo("[{\"Host\":\"a2\",\"Score\":0},{\"Host\":\"b1\",\"Score\":6},{\"Host\":\"b2\",\"Score\":8},{\"Host\":\"ghost\",\"Score\":0}]");
     }
 
     @Test
@@ -347,11 +356,12 @@ class ExtenderHttpTest {
         assertThat(filter.get("cluster").getAsString()).isEqualTo("orders");
         assertThat(filter.get("brokerId").getAsInt()).isEqualTo(1);
         assertThat(filter.get("candidates").getAsInt()).isEqualTo(8);
-        assertThat(filter.get("passed").getAsInt()).isEqualTo(3);
+        assertThat(filter.get("passed").getAsInt()).isEqualTo(2);
         // grouped by reason, in the order of the Reason enum
         assertThat(filter.getAsJsonObject("failed").toString()).isEqualTo("{\"node not in berth cache yet\":[\"ghost\"],"
                 + "\"node has no rack label\":[\"x1\"],\"node already hosts a broker of this cluster\":[\"a1\"],"
-                + "\"node disk capacity annotation is invalid\":[\"c2\"],\"node disk smaller than broker storage\":[\"c1\"]}");
+                + "\"node disk capacity annotation is invalid\":[\"c2\"],\"node disk smaller than broker storage\":[\"c1\"],"
+                + "\"another rack has fewer brokers of this cluster\":[\"a2\"]}");
         assertThat(filter.get("latencyUs").getAsLong()).isPositive();
         assertThat(lines.get(1).get("scoreParts").toString()).isEqualTo("[\"total\",\"rack\",\"leaders\",\"disk\",\"load\"]");
         assertThat(lines.get(1).getAsJsonObject("scores").get("b2").toString()).isEqualTo("[8,10,10,0,0]");

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Prioritize answered from what was prepared after its filter ({@link PreparedPrioritize}), over
  * real HTTP: used exactly when nothing the scores depend on changed, and the answer is then the
- * one computing would give. The fixture's broker passes a2, b1, b2, scored 6, 6, 8 (the formula
- * is worked through in {@code ExtenderHttpTest.prioritizeScoresAreTheDocumentedFormula}).
+ * one computing would give. The server runs with maxRackSkew 2, so that the fixture's broker passes a2, b1, b2,
+ * scored 6, 6, 8 (the formula is worked through in {@code ExtenderHttpTest.prioritizeScoresAreTheDocumentedFormula};
+ * with the default maxSkew 1, a2 fails the rack skew rule and only two nodes would be left to tell apart).
  */
 class PreparedPrioritizeTest {
     private static final String SCORED = "[{\"Host\":\"a2\",\"Score\":6},{\"Host\":\"b1\",\"Score\":6},{\"Host\":\"b2\",\"Score\":8}]";
@@ -38,7 +39,7 @@ class PreparedPrioritizeTest {
     void start() {
         state = HttpFixture.state();
         log = new ByteArrayOutputStream();
-        server = ExtenderServer.builder().state(state).binder(state.inner).decisionSink(log).start();
+        server = ExtenderServer.builder().state(state).binder(state.inner).decisionSink(log).maxRackSkew(2).start();
         port = server.port();
     }
 

@@ -52,7 +52,8 @@ class HardRulesTest {
         assertThat(HardRules.check(pod, node)).isEqualTo(expected);
         // the node table (names mode) decides the same
         NodeTable table = NodeTable.of(java.util.List.of(node));
-        assertThat(new PlacementEngine(new Weights(1, 1, 1), LeaderMetric.LEADERS).filter(pod, table, new int[] {0})[0])
+        assertThat(new PlacementEngine(new Weights(1, 1, 1), LeaderMetric.LEADERS).filter(pod, table, new int[] {0},
+                () -> table.rackCounts(pod))[0])
                 .isEqualTo(expected);
     }
 

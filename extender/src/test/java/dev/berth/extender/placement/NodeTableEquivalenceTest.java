@@ -23,9 +23,9 @@ class NodeTableEquivalenceTest {
     @EnumSource(LeaderMetric.class)
     void tableVerdictsAndScoresEqualTheRecordBasedRules(LeaderMetric metric) {
         Random random = new Random(20261125L + metric.ordinal());
-        PlacementEngine engine = new PlacementEngine(WEIGHTS, metric);
         int checkedNodes = 0;
         int passed = 0;
+        int skewed = 0;
         NodeTable last = null;
         for (int round = 0; round < 1000; round++) {
             List<NodeFacts> nodes = cluster(random);
@@ -33,16 +33,34 @@ class NodeTableEquivalenceTest {
             last = table;
             BrokerPod pod = pod(random, nodes);
             int[] ids = request(random, nodes.size());
+            int maxSkew = random.nextInt(4);
+            PlacementEngine engine = new PlacementEngine(WEIGHTS, metric, maxSkew);
 
-            Reason[] verdicts = engine.filter(pod, table, ids);
             RackCounts counts = RackCounts.of(pod, nodes);
+            Reason[] verdicts = engine.filter(pod, table, ids, () -> counts);
             assertThat(table.rackCounts(pod).asMap()).isEqualTo(counts.asMap());
             Scores scores = engine.prioritize(pod, table, ids, () -> counts);
 
+            // the rack skew rule, from the records: m over the racks of the nodes passing the other rules
+            boolean unpinned = pod.pinnedRack() == null || pod.pinnedRack().isEmpty();
+            java.util.Set<String> passingOthers = new java.util.HashSet<>();
+            for (int id : ids) {
+                if (id >= 0 && HardRules.check(pod, nodes.get(id)) == null) {
+                    passingOthers.add(nodes.get(id).rack());
+                }
+            }
+            int m = counts.minOver(passingOthers);
+            java.util.function.Function<NodeFacts, Reason> expectedVerdict = node -> {
+                Reason hard = HardRules.check(pod, node);
+                if (hard == null && unpinned && pod.isBroker() && maxSkew > 0 && counts.count(node.rack()) + 1 - m > maxSkew) {
+                    return Reason.RACK_SKEW;
+                }
+                return hard;
+            };
             long maxLoad = 0;
             java.util.Set<String> offered = new java.util.HashSet<>();
             for (int id : ids) {
-                if (id >= 0 && HardRules.check(pod, nodes.get(id)) == null) {
+                if (id >= 0 && expectedVerdict.apply(nodes.get(id)) == null) {
                     maxLoad = Math.max(maxLoad, LeadershipScorer.load(pod, nodes.get(id), metric));
                     offered.add(nodes.get(id).rack());
                 }
@@ -55,8 +73,9 @@ class NodeTableEquivalenceTest {
                     continue;
                 }
                 NodeFacts node = nodes.get(ids[i]);
-                Reason expected = HardRules.check(pod, node);
-                assertThat(verdicts[i]).as("round %d node %s pod %s", round, node, pod).isEqualTo(expected);
+                Reason expected = expectedVerdict.apply(node);
+                assertThat(verdicts[i]).as("round %d node %s pod %s skew %d", round, node, pod, maxSkew).isEqualTo(expected);
+                skewed += expected == Reason.RACK_SKEW ? 1 : 0;
                 if (expected != null || !pod.isBroker()) {
                     assertThat(scores.total(i)).isZero();
                     continue;
@@ -72,6 +91,7 @@ class NodeTableEquivalenceTest {
         }
         assertThat(checkedNodes).isGreaterThan(3000);
         assertThat(passed).as("enough nodes pass for the scores to be compared").isGreaterThan(300);
+        assertThat(skewed).as("enough nodes meet the rack skew rule for it to be compared").isGreaterThan(50);
     }
 
     /**

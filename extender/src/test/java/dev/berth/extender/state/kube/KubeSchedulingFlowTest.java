@@ -139,6 +139,59 @@ class KubeSchedulingFlowTest {
     }
 
     /**
+     * Two brokers of a new cluster, back to back while the informer lags: the first goes to rack a, whose nodes
+     * have the disk headroom and no leader load; the second must go to rack b, although rack b's one node is
+     * busier (a broker of another cluster leading 500 partitions) and smaller, and the other node of rack a would outscore it
+     * (rack 5, leaders 10, disk 9: 7.33 against b's 10, 0, 5: 5.83). It is the first broker's reservation that
+     * makes rack a the fuller one, and the rack skew rule that keeps the second out of it.
+     */
+    @Test
+    void theSecondBrokerOfANewClusterGoesToTheEmptierRackEvenWhenItsNodeScoresWorse() throws Exception {
+        List<String> nodes = List.of("spread-a1", "spread-a2", "spread-b1");
+        for (String[] n : List.of(new String[] {"spread-a1", "zone-a", "2Ti"}, new String[] {"spread-a2", "zone-a", "2Ti"},
+                new String[] {"spread-b1", "zone-b", "200Gi"})) {
+            bed.loadYaml("""
+                    apiVersion: v1
+                    kind: Node
+                    metadata:
+                      name: %s
+                      labels: {topology.kubernetes.io/zone: %s}
+                      annotations: {berth.dev/disk-capacity: %s}
+                    """.formatted(n[0], n[1], n[2]));
+        }
+        bed.loadYaml("""
+                apiVersion: v1
+                kind: Pod
+                metadata:
+                  name: busy-broker-0
+                  namespace: kafka
+                  labels: {berth.dev/cluster: busy, berth.dev/broker-id: "0", berth.dev/role: broker}
+                  annotations: {berth.dev/leaders: "500"}
+                spec:
+                  nodeName: spread-b1
+                  containers: [{name: kafka, image: apache/kafka:4.1.0}]
+                """);
+        await().atMost(WAIT).until(() -> nodes.stream().allMatch(n -> backend.state().node(n).isPresent())
+                && !backend.state().node("spread-b1").orElseThrow().brokers().isEmpty()
+                && backend.informerState().ledger().size() == 0);
+        env.gate.close();
+
+        JsonObject first = broker("spread", 0);
+        SchedulerClient.Attempt a = scheduler.schedule(first, nodes);
+        assertThat(a.chosen()).startsWith("spread-a");
+        JsonObject second = broker("spread", 1);
+        SchedulerClient.Attempt b = scheduler.schedule(second, nodes);
+        String otherA = a.chosen().equals("spread-a1") ? "spread-a2" : "spread-a1";
+        assertThat(b.filtered().unresolvable()).containsEntry(otherA, Reason.RACK_SKEW.text());
+        assertThat(b.filtered().failed()).containsEntry(a.chosen(), Reason.SAME_CLUSTER_BROKER.text());
+        assertThat(b.chosen()).isEqualTo("spread-b1");
+
+        env.gate.open();
+        assertThat(read(first).getMetadata().getAnnotations()).containsEntry(Keys.RACK, "zone-a");
+        assertThat(read(second).getMetadata().getAnnotations()).containsEntry(Keys.RACK, "zone-b");
+    }
+
+    /**
      * The operator deletes a broker pod and recreates it under the same name; the new incarnation is
      * bound while the informer still lags behind the old one's DELETED. That late event must not end
      * the new incarnation's reservation, or a second broker of the cluster passes the new one's node.
