@@ -16,11 +16,15 @@ final class ScoringHelp {
                                                                                      "node disk smaller than broker storage"
                 one per node  another broker of the same cluster bound or reserved -> "node already hosts a broker of this cluster"
                 free disk     C - U < R, U = local disk of other brokers on node  -> "not enough free local disk"
+                rack skew     pod not pinned and c(rack) + 1 - m > maxSkew (default 1), c = brokers of the cluster
+                              per rack, m = min c over the racks of the nodes passing the rules above
+                                                                                  -> "another rack has fewer brokers of this cluster"
               Permanent reasons go to FailedAndUnresolvableNodes, the one-broker-per-node and free-disk
               reasons to FailedNodes; a node the cache has not seen -> FailedNodes "node not in berth cache yet".
               Soft scores, each 0..10:
                 rack    = clamp(10 - 5 * (c(rack) - min_r c(r)), 0, 10)  c = brokers of the cluster per rack; 10 if pinned;
-                          min over the racks of the scored nodes that pass the hard rules
+                          min over the racks of the scored nodes that pass the hard rules (with maxSkew 1,
+                          every passing node is in such a rack and scores 10; the score matters for maxSkew >= 2 or 0)
                 leaders = Lmax == 0 ? 10 : floor(10 * (Lmax - L) / Lmax)
                           L = sum of berth.dev/leaders (or leader-bytes-in) of brokers on the node, Lmax over scored nodes
                 disk    = floor(10 * max(0, C - U - R) / C)          10 for network storage (no local-storage)

@@ -3,6 +3,7 @@ package dev.berth.extender.cli;
 import dev.berth.extender.http.ExtenderServer;
 import dev.berth.extender.http.Tls;
 import dev.berth.extender.placement.LeaderMetric;
+import dev.berth.extender.placement.RackSkewRule;
 import dev.berth.extender.placement.Weights;
 import dev.berth.extender.state.StateBackend;
 import dev.berth.extender.state.StateBackendFactory;
@@ -30,7 +31,7 @@ final class ServeCommand {
     static final Set<String> FLAGS = Set.of("address", "port", "prefix", "max-body-bytes", "body-read-timeout",
             "tls-keystore",
             "tls-password-file", "tls-client-ca", "tls-client-ca-password-file", "rack-label", "weight-rack",
-            "weight-leaders", "weight-disk", "score-leaders-by", "decision-log", "decisions-kept", "cluster-file",
+            "weight-leaders", "weight-disk", "score-leaders-by", "max-rack-skew", "decision-log", "decisions-kept", "cluster-file",
             "kubeconfig");
 
     static final String HELP = """
@@ -62,6 +63,10 @@ final class ServeCommand {
               --weight-disk N           1: a tie-breaker; the hard rule already guarantees the request fits
               --score-leaders-by M      leaders: berth.dev/leaders is always published; bytes-in
                                         (berth.dev/leader-bytes-in) is an estimate
+              --max-rack-skew N         1: a broker without a rack goes only to the racks on offer holding the
+                                        fewest brokers of its cluster (a spread constraint's maxSkew 1), since
+                                        its first rack is its rack for good; N lets racks differ by up to N
+                                        after the placement; 0 turns the rule off (the rack score alone steers)
               --decision-log FILE       stdout: one JSON line per decision, where container logs are collected
               --decisions-kept N        200: recent decisions kept in memory for /decisions; at most
                                         10000 (a decision over 5,000 nodes holds 50 to 150 KB)
@@ -181,7 +186,7 @@ final class ServeCommand {
                 .prefix(options.listen().prefix()).maxBodyBytes(options.listen().maxBodyBytes())
                 .bodyReadTimeout(java.time.Duration.ofSeconds(options.listen().bodyReadTimeoutSeconds()))
                 .rackLabel(options.scoring().rackLabel()).weights(options.scoring().weights())
-                .leaderMetric(options.scoring().leaderMetric())
+                .leaderMetric(options.scoring().leaderMetric()).maxRackSkew(options.scoring().maxRackSkew())
                 .decisionSink(sink).decisionSinkReopener(() -> sink(options))
                 .decisionsKept(options.logging().decisionsKept());
         if (tls != null) {
@@ -216,7 +221,7 @@ final class ServeCommand {
                 new Weights(f.integer("weight-rack", Weights.DEFAULT.rack(), 0),
                         f.integer("weight-leaders", Weights.DEFAULT.leaders(), 0),
                         f.integer("weight-disk", Weights.DEFAULT.disk(), 0)),
-                LeaderMetric.fromFlag(f.get("score-leaders-by", LeaderMetric.LEADERS.flag())));
+                LeaderMetric.fromFlag(f.get("score-leaders-by", LeaderMetric.LEADERS.flag())), maxRackSkew(f));
         if (f.get("cluster-file") != null && f.get("kubeconfig") != null) {
             // serving from the file while the operator believes the cluster is watched would place blind
             throw new IllegalArgumentException("--cluster-file and --kubeconfig exclude each other: pick one source");
@@ -235,6 +240,14 @@ final class ServeCommand {
      * nodes, so 10,000 is up to about 1.5 GB; unbounded, a typo took the heap.
      */
     static final int MAX_DECISIONS_KEPT = 10_000;
+
+    /** {@code --max-rack-skew}: 0 (off) to {@link #MAX_RACK_SKEW_LIMIT}. */
+    static int maxRackSkew(Flags f) {
+        return f.integer("max-rack-skew", RackSkewRule.DEFAULT_MAX_SKEW, 0, MAX_RACK_SKEW_LIMIT);
+    }
+
+    /** Above any cluster's broker count per rack: a larger maxSkew could never refuse a node. */
+    static final int MAX_RACK_SKEW_LIMIT = 1000;
 
     /** {@code --rack-label}, checked: a key no node can carry would leave every broker pending. */
     static String rackLabel(Flags f, String byDefault) {

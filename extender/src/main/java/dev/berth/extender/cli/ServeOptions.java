@@ -3,6 +3,7 @@ package dev.berth.extender.cli;
 import dev.berth.extender.http.ExtenderServer;
 import dev.berth.extender.placement.Keys;
 import dev.berth.extender.placement.LeaderMetric;
+import dev.berth.extender.placement.RackSkewRule;
 import dev.berth.extender.placement.Weights;
 import java.nio.file.Path;
 
@@ -30,9 +31,10 @@ public record ServeOptions(Listen listen, Tls tls, Scoring scoring, Sources sour
         }
     }
 
-    /** Placement scoring and the node label that names the rack. */
-    public record Scoring(String rackLabel, Weights weights, LeaderMetric leaderMetric) {
-        public static final Scoring DEFAULT = new Scoring(Keys.DEFAULT_RACK_LABEL, Weights.DEFAULT, LeaderMetric.LEADERS);
+    /** Placement scoring, the rack skew rule's maxSkew (0 = off) and the node label that names the rack. */
+    public record Scoring(String rackLabel, Weights weights, LeaderMetric leaderMetric, int maxRackSkew) {
+        public static final Scoring DEFAULT = new Scoring(Keys.DEFAULT_RACK_LABEL, Weights.DEFAULT, LeaderMetric.LEADERS,
+                RackSkewRule.DEFAULT_MAX_SKEW);
     }
 
     /** Where cluster facts come from: a cluster file, or else Kubernetes (kubeconfig or in-cluster). */

@@ -27,7 +27,7 @@ import java.util.Set;
  */
 final class WhatIfCommand {
     static final Set<String> FLAGS = Set.of("cluster-file", "pod", "rack-label", "weight-rack", "weight-leaders",
-            "weight-disk", "score-leaders-by");
+            "weight-disk", "score-leaders-by", "max-rack-skew");
 
     static final String HELP = """
             Usage: java -jar berth-extender.jar what-if --cluster-file FILE --pod POD.yaml [flags]
@@ -45,6 +45,7 @@ final class WhatIfCommand {
               --rack-label KEY      topology.kubernetes.io/zone: the well-known label cloud nodes carry
               --weight-rack N       3, --weight-leaders N 2, --weight-disk N 1: as serve (see serve --help)
               --score-leaders-by M  leaders: as serve
+              --max-rack-skew N     1: as serve (0 turns the rack skew rule off)
             """ + "\n" + ScoringHelp.TEXT;
 
     private WhatIfCommand() {}
@@ -65,7 +66,7 @@ final class WhatIfCommand {
                     new Weights(f.integer("weight-rack", Weights.DEFAULT.rack(), 0),
                             f.integer("weight-leaders", Weights.DEFAULT.leaders(), 0),
                             f.integer("weight-disk", Weights.DEFAULT.disk(), 0)),
-                    LeaderMetric.fromFlag(f.get("score-leaders-by", LeaderMetric.LEADERS.flag())));
+                    LeaderMetric.fromFlag(f.get("score-leaders-by", LeaderMetric.LEADERS.flag())), ServeCommand.maxRackSkew(f));
             ClusterFile cluster = ClusterFile.read(Path.of(f.get("cluster-file"))).requireNodes(f.get("cluster-file"));
             ClusterFile podFile = ClusterFile.read(Path.of(f.get("pod")));
             if (podFile.pods().isEmpty()) {
@@ -97,8 +98,9 @@ final class WhatIfCommand {
                         n.name(), rackOf(state, n.name()), "skip", "-", "-", "-", "-", why));
             }
         }
-        Reason[] reasons = engine.filter(pod, candidates);
-        NodeScore[] scores = engine.prioritize(pod, candidates, () -> RackCounts.of(pod, state.nodes()));
+        RackCounts counts = RackCounts.of(pod, state.nodes());
+        Reason[] reasons = engine.filter(pod, candidates, () -> counts);
+        NodeScore[] scores = engine.prioritize(pod, candidates, () -> counts);
         out.println(describe(pod));
         out.printf("%-16s %-10s %-7s %5s %4s %7s %4s  %s%n", "NODE", "RACK", "VERDICT", "TOTAL", "RACK", "LEADERS", "DISK", "REASON / LOAD");
         notOffered.forEach(out::println);

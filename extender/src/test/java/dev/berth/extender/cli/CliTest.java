@@ -33,7 +33,8 @@ class CliTest {
                 .containsPattern("node-a1 +rack-a +reject .*node already hosts a broker of this cluster \\(transient\\)")
                 .containsPattern("node-b2 +rack-b +reject .*not enough free local disk \\(transient\\)")
                 .containsPattern("node-x1 +- +reject .*node has no rack label \\(permanent\\)")
-                .containsPattern("node-a2 +rack-a +pass +6 +5 +8 +3 +leader load 40")
+                // rack-a already holds an orders broker and rack-c, on offer, none: refused for good, not outscored
+                .containsPattern("node-a2 +rack-a +reject .*another rack has fewer brokers of this cluster \\(permanent\\)")
                 .containsPattern("node-c1 +rack-c +pass +5 +10 +0 +2 +leader load 200")
                 .containsPattern("node-c2 +rack-c +pass +10 +10 +10 +7 +leader load 0");
         assertThat(lines.get(lines.size() - 1)).isEqualTo("chosen: node-c2 (score 10/10)");
@@ -51,9 +52,14 @@ class CliTest {
                 "--weight-rack", "0", "--weight-disk", "0");
         assertThat(r.out()).endsWith("chosen: node-c1 (score 10/10)\n"); // leadership only: the node that leads nothing
         Run byRack = main("what-if", "--cluster-file", file.toString(), "--pod", EXAMPLES.resolve("broker-pod.yaml").toString(),
-                "--weight-leaders", "0", "--weight-disk", "0");
-        // rack balance only: c1 and c2 tie at 10 (rack-c has no orders broker), the first in the file wins; rack-a scores 5
+                "--weight-leaders", "0", "--weight-disk", "0", "--max-rack-skew", "0");
+        // rack balance only, the rack skew rule off: c1 and c2 tie at 10 (rack-c has no orders broker), the first in
+        // the file wins; rack-a scores 5
         assertThat(byRack.out()).endsWith("chosen: node-c1 (score 10/10)\n").contains("node-a2          rack-a     pass        5");
+        Run skew2 = main("what-if", "--cluster-file", file.toString(), "--pod", EXAMPLES.resolve("broker-pod.yaml").toString(),
+                "--max-rack-skew", "2");
+        assertThat(skew2.out()).containsPattern("node-a2 +rack-a +pass ");
+        assertThat(r.out()).containsPattern("node-a2 +rack-a +reject .*another rack has fewer brokers of this cluster");
     }
 
     @Test
@@ -138,6 +144,9 @@ class CliTest {
         Run weight = main("serve", "--weight-rack", "-1");
         assertThat(weight.code()).isEqualTo(2);
         assertThat(weight.err()).contains("--weight-rack must be >= 0");
+        Run skew = main("what-if", "--cluster-file", "c.yaml", "--pod", "p.yaml", "--max-rack-skew", "-1");
+        assertThat(skew.code()).isEqualTo(2);
+        assertThat(skew.err()).contains("--max-rack-skew must be >= 0");
         Run port = main("serve", "--port", "70000");
         assertThat(port.code()).isEqualTo(2);
         assertThat(port.err()).contains("--port must be <= 65535");
@@ -312,7 +321,8 @@ class CliTest {
     @Test
     void serveFlagsBecomeOptions() {
         ServeOptions o = ServeCommand.options(flags("--port", "9000", "--prefix", "/x", "--weight-disk", "5", "--score-leaders-by", "bytes-in",
-                "--rack-label", "rack", "--cluster-file", "c.yaml", "--decisions-kept", "7"));
+                "--rack-label", "rack", "--cluster-file", "c.yaml", "--decisions-kept", "7", "--max-rack-skew", "0"));
+        assertThat(o.scoring().maxRackSkew()).isZero();
         assertThat(o.listen().port()).isEqualTo(9000);
         assertThat(o.listen().prefix()).isEqualTo("/x");
         assertThat(o.scoring().weights()).isEqualTo(new dev.berth.extender.placement.Weights(3, 2, 5));

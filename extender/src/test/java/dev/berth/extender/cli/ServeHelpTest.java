@@ -30,6 +30,7 @@ class ServeHelpTest {
             Map.entry("weight-leaders", o -> o.scoring().weights().leaders()),
             Map.entry("weight-disk", o -> o.scoring().weights().disk()),
             Map.entry("score-leaders-by", o -> o.scoring().leaderMetric().flag()),
+            Map.entry("max-rack-skew", o -> o.scoring().maxRackSkew()),
             Map.entry("decision-log", o -> o.logging().decisionLog() == null ? "stdout" : o.logging().decisionLog()),
             Map.entry("decisions-kept", o -> o.logging().decisionsKept()),
             Map.entry("cluster-file", o -> o.sources().clusterFile() == null ? "none" : o.sources().clusterFile()),
