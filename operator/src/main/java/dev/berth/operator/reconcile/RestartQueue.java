@@ -44,14 +44,16 @@ final class RestartQueue {
      * The spec asks for brokers to be added or removed: a desired broker without a pod, more desired
      * brokers than {@code brokers.replicas} (it was lowered; desired ids never drop a broker that
      * exists), or a broker in {@code brokers.remove} that still has a pod or a status row and that no
-     * scale-down (in flight or suspended) is removing yet. Example:
+     * scale-down (in flight or suspended) is removing yet. A scale-down the step refused
+     * ({@link #removalRefused}) is not wanted, whether it was asked by name or by a lower count. Example:
      * brokers 0..2 with pods, replicas 3, remove [2]: desired is [0,1,3], broker 3 has no pod yet (and
      * pod 2 exists): yes.
      */
     static boolean scaleWanted(StepContext ctx) {
         Map<Integer, V1Pod> pods = ctx.kube().podsByNodeId(Names.ROLE_BROKER);
         if (ctx.desiredBrokers().size() != ctx.cluster().getSpec().brokers().replicas()) {
-            return true;
+            // replicas lowered: the brokers that would leave are among the desired ones, so all of those must run
+            return !removalRefused(ctx, new TreeSet<>(ctx.desiredBrokers()));
         }
         for (int id : ctx.desiredBrokers()) {
             if (!pods.containsKey(id)) {

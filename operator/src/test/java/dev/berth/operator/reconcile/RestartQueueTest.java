@@ -96,6 +96,19 @@ class RestartQueueTest {
                     r.running() == null ? null : running(r.running()));
             assertThat(RestartQueue.scaleWanted(ctx)).as(r.why()).isEqualTo(r.wanted());
         }
+        // the same with replicas lowered from 4 to 3 and nothing named: a refused count-based scale-down (Kafka 3.9
+        // cannot unregister, say) held every restart, the roll to a newer Kafka that would lift the refusal included
+        for (RefusedRow r : refused) {
+            KafkaCluster c = cluster(NETWORK.withBrokers(new BrokersSpec(3, null, null, List.of())));
+            c.setStatus(new KafkaClusterStatus(1L, null, null, List.of(dev.berth.operator.api.Condition.of(
+                    dev.berth.operator.api.ConditionType.ScaleDownBlocked, r.status(), r.reason(), "m")), List.of(), null,
+                    null, null));
+            Set<Integer> runningNow = r.running() == null ? null
+                    : r.running().equals(Set.of(0, 1, 3)) ? Set.of(0, 1, 2) : r.running(); // "down": broker 3, one that would leave
+            StepContext ctx = ctx(c, Set.of(0, 1, 2, 3), Set.of(), Set.of(0, 1, 2, 3), Set.of(), r.inFlight(), null,
+                    runningNow == null ? null : running(runningNow));
+            assertThat(RestartQueue.scaleWanted(ctx)).as("replicas lowered, " + r.why()).isEqualTo(r.wanted());
+        }
     }
 
     /** Kafka's view with brokers {@code ids} running (registered, not fenced). */
