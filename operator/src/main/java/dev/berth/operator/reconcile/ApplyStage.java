@@ -12,13 +12,20 @@ import dev.berth.operator.api.OperationStatus;
 import dev.berth.operator.model.KafkaObservation;
 import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.PodAction;
+import dev.berth.operator.plan.PlacementQueue;
 import dev.berth.operator.plan.PodPlanner;
 import io.kubernetes.client.openapi.ApiException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * The apply stage of a pass, before the day-2 steps: plan which pods to create or recreate, delete the pods
  * the kubelet gave up on ({@link FailedPods}) and those that cannot start but for a spec change they have
  * not got ({@link StuckPods}), then make the owned objects exist (Services, budgets,
- * ConfigMap, pods and their PVCs) and publish the Kafka facts on broker pods. A write that fails is
+ * ConfigMap, pods and their PVCs) and publish the Kafka facts on broker pods. New brokers are created one
+ * at a time ({@link PlacementQueue}), so that each is placed knowing where the previous ones went. A write that fails is
  * returned as an {@link ApplyFailure} for the status, not thrown, except a conflict or an interrupt, which
  * drop the pass as before.
  */
@@ -36,16 +44,20 @@ final class ApplyStage {
     private final KubeWriter writer;
     private final OwnedObjects owned;
     private final FactsPublisher publisher;
+    private final Clock clock;
+    private final Duration placementHold;
 
-    ApplyStage(KubeWriter writer) {
+    ApplyStage(KubeWriter writer, Clock clock, Duration placementHold) {
         this.writer = writer;
         this.owned = new OwnedObjects(writer);
         this.publisher = new FactsPublisher(writer);
+        this.clock = clock;
+        this.placementHold = placementHold;
     }
 
     /**
-     * What the stage did: the pods it planned, those it created, and the write that failed (or
-     * {@code null}). After a failure, {@code created} lists the pods of a {@link OwnedObjects#createPods}
+     * What the stage did: the pods it planned (those waiting their turn in the {@link PlacementQueue}
+     * included), those it created, and the write that failed (or {@code null}). After a failure, {@code created} lists the pods of a {@link OwnedObjects#createPods}
      * that finished; a pod created by one that failed part way is seen by the next pass.
      */
     record Applied(List<PodAction> planned, List<PodAction> created, ApplyFailure failed) {}
@@ -62,7 +74,7 @@ final class ApplyStage {
             writing = "the Services, PodDisruptionBudgets or ConfigMap";
             ApiException budgets = owned.ensureShared(cluster, kube);
             writing = "pods";
-            created = owned.createPods(cluster, kube, planned);
+            created = owned.createPods(cluster, kube, PlacementQueue.admit(planned, beingPlaced(kube)));
             writing = "PersistentVolumeClaims";
             owned.ensurePvcs(cluster, kube, desired);
             writing = "the Kafka facts on broker pods";
@@ -85,6 +97,21 @@ final class ApplyStage {
             }
             return new Applied(planned, created, failure);
         }
+    }
+
+    /** Broker ids whose pods are being placed ({@link PlacementQueue#beingPlaced}). */
+    private Set<Integer> beingPlaced(KubeView view) {
+        Instant now = clock.instant();
+        Set<Integer> out = new TreeSet<>();
+        view.podsByNodeId(Names.ROLE_BROKER).forEach((id, pod) -> {
+            OffsetDateTime created = pod.getMetadata().getCreationTimestamp();
+            if (PlacementQueue.beingPlaced(KubeView.isTerminating(pod), pod.getSpec() == null ? null : pod.getSpec().getNodeName(),
+                    "Unschedulable".equals(StuckPods.stuck(pod)),
+                    created == null ? null : created.toInstant(), now, placementHold)) {
+                out.add(id);
+            }
+        });
+        return out;
     }
 
     private static List<PodAction> planPods(KafkaCluster c, KubeView view, SortedSet<Integer> desired,

@@ -80,7 +80,8 @@ public final class KafkaClusterReconciler implements Reconciler {
 
     /** Wiring of a reconciler; {@code bootstrap} picks the Kafka address of a cluster. */
     public record Parts(KubeInformers informers, KafkaObservations kafka, Function<KafkaCluster, String> bootstrap,
-            KubeWriter writer, NodeLabels nodes, List<OperationStep> steps, Duration interval, Clock clock) {}
+            KubeWriter writer, NodeLabels nodes, List<OperationStep> steps, Duration interval, Clock clock,
+            Duration placementHold) {}
 
     public KafkaClusterReconciler(Parts p) {
         this.informers = p.informers();
@@ -88,7 +89,7 @@ public final class KafkaClusterReconciler implements Reconciler {
         this.bootstrap = p.bootstrap();
         this.writer = p.writer();
         this.nodes = p.nodes();
-        this.apply = new ApplyStage(writer);
+        this.apply = new ApplyStage(writer, p.clock(), p.placementHold());
         this.statusWrites = new StatusWrites(writer, p.clock());
         this.steps = List.copyOf(p.steps());
         this.interval = p.interval();

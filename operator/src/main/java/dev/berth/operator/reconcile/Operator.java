@@ -105,7 +105,7 @@ public final class Operator implements AutoCloseable {
                 kafka, c -> config.bootstrapOverride() != null ? config.bootstrapOverride()
                         : Names.bootstrapAddress(c.name(), c.namespace()),
                 new KubeWriter(callClient, clock), new NodeLabels(new CoreV1Api(callClient), clock), steps,
-                config.observeInterval(), clock));
+                config.observeInterval(), clock, config.placementHold()));
         DefaultControllerBuilder builder = ControllerBuilder.defaultBuilder(informers.factory())
                 .withName("kafkacluster")
                 .withWorkQueue(queue)

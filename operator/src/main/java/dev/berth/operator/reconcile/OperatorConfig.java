@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param leaseDuration how long a leader's Lease is valid without renewal
  * @param renewDeadline how long the leader keeps trying to renew before giving up leadership
  * @param retryPeriod how often candidates try to acquire or renew
+ * @param placementHold how long a new broker pod that is not placed yet holds back the next new one
+ *     ({@link dev.berth.operator.plan.PlacementQueue}); zero creates new brokers together
  */
 public record OperatorConfig(
         String namespace,
@@ -25,4 +27,13 @@ public record OperatorConfig(
         String identity,
         Duration leaseDuration,
         Duration renewDeadline,
-        Duration retryPeriod) {}
+        Duration retryPeriod,
+        Duration placementHold) {
+
+    /** Settings with the default {@link dev.berth.operator.plan.PlacementQueue#DEFAULT_HOLD}. */
+    public OperatorConfig(String namespace, String bootstrapOverride, Duration observeInterval, String leaseName,
+            String leaseNamespace, String identity, Duration leaseDuration, Duration renewDeadline, Duration retryPeriod) {
+        this(namespace, bootstrapOverride, observeInterval, leaseName, leaseNamespace, identity, leaseDuration,
+                renewDeadline, retryPeriod, dev.berth.operator.plan.PlacementQueue.DEFAULT_HOLD);
+    }
+}

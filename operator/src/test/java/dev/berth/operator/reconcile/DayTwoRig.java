@@ -176,7 +176,8 @@ final class DayTwoRig implements AutoCloseable {
             OperatorConfig base = OperatorFixture.config(NS, kafka.bootstrapServers(), "berth-operator", "op-" + name);
             operator = new Operator(serviceAccount.informerClient(), serviceAccount.apiClient(),
                     new OperatorConfig(null, base.bootstrapOverride(), base.observeInterval(), "berth-operator",
-                            "berth-system", base.identity(), base.leaseDuration(), base.renewDeadline(), base.retryPeriod()),
+                            "berth-system", base.identity(), base.leaseDuration(), base.renewDeadline(), base.retryPeriod(),
+                            base.placementHold()),
                     Operator.dayTwoSteps(), clock);
         }
         operator.start();

@@ -32,10 +32,21 @@ final class OperatorFixture {
      * give up the Lease, and client-java's LeaderElector never campaigns again, so every later test of the
      * class waited on an operator that no longer reconciled. The cost: a successor started after
      * {@link Operator#close()} waits up to the 10 s lease duration.
+     *
+     * <p>New brokers are created together (no placement hold): the bed has no scheduler, and a test that
+     * does not play the extender's bind would wait two minutes per broker. {@link #placingConfig} has the
+     * default hold, for the tests of the {@link dev.berth.operator.plan.PlacementQueue}.
      */
     static OperatorConfig config(String namespace, String bootstrap, String lease, String identity) {
         return new OperatorConfig(namespace, bootstrap, Duration.ofMillis(500), lease, namespace, identity,
-                Duration.ofSeconds(10), Duration.ofSeconds(8), Duration.ofMillis(250));
+                Duration.ofSeconds(10), Duration.ofSeconds(8), Duration.ofMillis(250), Duration.ZERO);
+    }
+
+    /** {@link #config} with the default placement hold: new brokers are created one at a time. */
+    static OperatorConfig placingConfig(String namespace, String bootstrap, String lease, String identity) {
+        OperatorConfig c = config(namespace, bootstrap, lease, identity);
+        return new OperatorConfig(c.namespace(), c.bootstrapOverride(), c.observeInterval(), c.leaseName(), c.leaseNamespace(),
+                c.identity(), c.leaseDuration(), c.renewDeadline(), c.retryPeriod());
     }
 
     /**
@@ -44,7 +55,7 @@ final class OperatorFixture {
      */
     static OperatorConfig electionConfig(String namespace, String lease, String identity) {
         return new OperatorConfig(namespace, null, Duration.ofMillis(500), lease, namespace, identity,
-                Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(200));
+                Duration.ofSeconds(4), Duration.ofSeconds(3), Duration.ofMillis(200), Duration.ZERO);
     }
 
     static Operator operator(KubeApiTestBed bed, OperatorConfig config) {
@@ -88,6 +99,13 @@ final class OperatorFixture {
      */
     static void markNotReady(KubeApiTestBed bed, V1Pod pod) throws ApiException {
         String body = "[{\"op\":\"add\",\"path\":\"/status/conditions\",\"value\":[{\"type\":\"Ready\",\"status\":\"False\"}]}]";
+        patchStatus(bed, pod, body, V1Patch.PATCH_FORMAT_JSON_PATCH);
+    }
+
+    /** What kube-scheduler does when no node fits the pod: {@code PodScheduled=False}, reason {@code Unschedulable}. */
+    static void markUnschedulable(KubeApiTestBed bed, V1Pod pod) throws ApiException {
+        String body = "[{\"op\":\"add\",\"path\":\"/status/conditions\",\"value\":[{\"type\":\"PodScheduled\","
+                + "\"status\":\"False\",\"reason\":\"Unschedulable\",\"message\":\"0/3 nodes are available\"}]}]";
         patchStatus(bed, pod, body, V1Patch.PATCH_FORMAT_JSON_PATCH);
     }
 
