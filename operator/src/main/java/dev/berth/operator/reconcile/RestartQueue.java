@@ -41,7 +41,9 @@ final class RestartQueue {
     private RestartQueue() {}
 
     /**
-     * The spec asks for brokers to be added or removed: a desired broker without a pod, more desired
+     * The spec asks for brokers to be added or removed: a desired broker without a pod that was never placed
+     * (no status row with a rack or a node; one that was is being healed: the apply stage recreates its pod, and
+     * a restart pausing "for a scale" then gave back leadership for nothing), more desired
      * brokers than {@code brokers.replicas} (it was lowered; desired ids never drop a broker that
      * exists), or a broker in {@code brokers.remove} that still has a pod or a status row and that no
      * scale-down (in flight or suspended) is removing yet. A scale-down the step refused
@@ -51,20 +53,28 @@ final class RestartQueue {
      */
     static boolean scaleWanted(StepContext ctx) {
         Map<Integer, V1Pod> pods = ctx.kube().podsByNodeId(Names.ROLE_BROKER);
-        if (ctx.desiredBrokers().size() != ctx.cluster().getSpec().brokers().replicas()) {
-            // replicas lowered: the brokers that would leave are among the desired ones, so all of those must run
-            return !removalRefused(ctx, new TreeSet<>(ctx.desiredBrokers()));
-        }
-        for (int id : ctx.desiredBrokers()) {
-            if (!pods.containsKey(id)) {
-                return true;
-            }
-        }
+        Set<Integer> rows = new HashSet<>();
+        ctx.cluster().getStatus().brokers().stream().map(BrokerStatus::id).forEach(rows::add);
         Set<Integer> known = new HashSet<>(pods.keySet());
-        ctx.cluster().getStatus().brokers().stream().map(BrokerStatus::id).forEach(known::add);
+        known.addAll(rows);
         known.removeAll(scalingDown(ctx)); // named, and already being removed: that scale is under way
         Set<Integer> named = new TreeSet<>(ctx.cluster().getSpec().brokers().remove());
         named.retainAll(known);
+        if (ctx.desiredBrokers().size() != ctx.cluster().getSpec().brokers().replicas()) {
+            // replicas lowered: the brokers that would leave are among the desired ones and the named ones
+            Set<Integer> leaving = new TreeSet<>(ctx.desiredBrokers());
+            leaving.addAll(named);
+            return !removalRefused(ctx, leaving);
+        }
+        // a row with a rack or a node: the broker was placed before (every desired broker has a row, placed or not)
+        Set<Integer> placed = new HashSet<>();
+        ctx.cluster().getStatus().brokers().stream().filter(b -> b.rack() != null || b.node() != null)
+                .map(BrokerStatus::id).forEach(placed::add);
+        for (int id : ctx.desiredBrokers()) {
+            if (!pods.containsKey(id) && !placed.contains(id)) {
+                return true;
+            }
+        }
         // a refused removal of running brokers brings nothing: holding restarts and cordon moves for it held them for good
         return !named.isEmpty() && !removalRefused(ctx, named);
     }

@@ -50,6 +50,8 @@ class RestartQueueTest {
                     Set.of(0, 1, 2), null, null, true),
             new ScaleRow("a desired broker without a pod", 3, List.of(), Set.of(0, 1), none, Set.of(0, 1, 2), null,
                     null, true),
+            new ScaleRow("a known broker without a pod: healed (recreated by the apply stage), no scale", 3, List.of(),
+                    Set.of(0, 1), Set.of(0, 1, 2), Set.of(0, 1, 2), null, null, false),
             new ScaleRow("named, and its pod still there", 2, List.of(1), Set.of(0, 1, 2), none, Set.of(0, 2), null,
                     null, true),
             new ScaleRow("named, its pod gone but its status row left", 2, List.of(1), Set.of(0, 2), Set.of(0, 1, 2),
@@ -66,10 +68,19 @@ class RestartQueueTest {
         for (ScaleRow r : rows) {
             KafkaCluster c = cluster(NETWORK.withBrokers(new BrokersSpec(r.replicas(), null, null, r.remove())));
             c.setStatus(new KafkaClusterStatus(1L, null, null, null, r.statusRows().stream()
-                    .map(id -> new BrokerStatus(id, null, null, null, "Running", 0, 0, 0L, 0L)).toList(), null, null, null));
+                    .map(id -> new BrokerStatus(id, null, null, "a", "Running", 0, 0, 0L, 0L)).toList(), null, null, null));
             StepContext ctx = ctx(c, r.pods(), Set.of(), r.desired(), Set.of(), r.inFlight(), r.suspended());
             assertThat(RestartQueue.scaleWanted(ctx)).as(r.why()).isEqualTo(r.wanted());
         }
+        // a row without rack or node: a new broker waiting its turn in the placement queue (every desired broker has a
+        // row), not one being healed: the scale-up goes first
+        KafkaCluster waiting = cluster(NETWORK.withBrokers(new BrokersSpec(3, null, null, List.of())));
+        waiting.setStatus(new KafkaClusterStatus(1L, null, null, null, List.of(
+                new BrokerStatus(0, null, "n0", "a", "Running", 0, 0, 0L, 0L),
+                new BrokerStatus(1, null, "n1", "a", "Running", 0, 0, 0L, 0L),
+                new BrokerStatus(2, null, null, null, "Missing", 0, 0, 0L, 0L)), null, null, null));
+        assertThat(RestartQueue.scaleWanted(ctx(waiting, Set.of(0, 1), Set.of(), Set.of(0, 1, 2), Set.of(), null, null)))
+                .as("a new broker waiting its turn").isTrue();
         // named, its pod there, and refused on the last pass: nothing is coming. While Kafka runs the named
         // brokers, restarts and moves go on; a named broker that is down holds them at min.insync, so the scale
         // still goes first (its step could not see the refusal clear behind a restart that waits for ever)
@@ -109,6 +120,16 @@ class RestartQueueTest {
                     runningNow == null ? null : running(runningNow));
             assertThat(RestartQueue.scaleWanted(ctx)).as("replicas lowered, " + r.why()).isEqualTo(r.wanted());
         }
+        // replicas lowered AND a broker named: a named broker that is down still makes the scale go first (a roll
+        // started now would wait at min.insync on the partitions it left, and hold the scale-down behind it)
+        KafkaCluster both = cluster(NETWORK.withBrokers(new BrokersSpec(3, null, null, List.of(4))));
+        both.setStatus(new KafkaClusterStatus(1L, null, null, List.of(dev.berth.operator.api.Condition.of(
+                dev.berth.operator.api.ConditionType.ScaleDownBlocked, true, "NoLeader", "m")), List.of(), null, null, null));
+        Set<Integer> fivePods = Set.of(0, 1, 2, 3, 4);
+        assertThat(RestartQueue.scaleWanted(ctx(both, fivePods, Set.of(), Set.of(0, 1, 2, 3), Set.of(), null, null,
+                running(Set.of(0, 1, 2, 3))))).as("lowered and named, the named broker down").isTrue();
+        assertThat(RestartQueue.scaleWanted(ctx(both, fivePods, Set.of(), Set.of(0, 1, 2, 3), Set.of(), null, null,
+                running(Set.of(0, 1, 2, 3, 4))))).as("lowered and named, all running: refused, nothing comes").isFalse();
     }
 
     /** Kafka's view with brokers {@code ids} running (registered, not fenced). */
