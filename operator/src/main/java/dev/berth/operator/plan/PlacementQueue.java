@@ -32,8 +32,9 @@ import java.util.Set;
  * </ul>
  *
  * <p><b>Algorithm.</b> With {@code placing} the broker ids whose pods are being placed: when it is
- * not empty, every broker action without a rack waits; else the first such action goes and the
- * others wait. Every other action goes.
+ * not empty, every broker action without a rack waits; else the first such action whose old PVC is not
+ * still being deleted goes and the others wait. Every other action goes. (A zero hold turns the queue
+ * off: the apply stage then creates every planned pod at once.)
  *
  * <p><b>Example.</b> Planned [controller 0, Create broker 0, Create broker 1, Create broker 2,
  * Recreate broker 5 rack b], placing {} gives [controller 0, Create 0, Recreate 5 rack b]. The next
@@ -52,12 +53,23 @@ public final class PlacementQueue {
 
     /** The actions to carry out this pass, in their planned order. */
     public static List<PodAction> admit(List<PodAction> planned, Set<Integer> placing) {
+        return admit(planned, placing, Set.of());
+    }
+
+    /**
+     * As {@link #admit(List, Set)}, leaving out the new brokers in {@code volumeGoing}: their old PVC is still
+     * being deleted, so their pod cannot be created yet, and as the lowest they would hold every new broker
+     * after them for as long as a finalizer keeps that PVC.
+     */
+    public static List<PodAction> admit(List<PodAction> planned, Set<Integer> placing, Set<Integer> volumeGoing) {
         List<PodAction> out = new ArrayList<>(planned.size());
         boolean newBrokerGoes = !placing.isEmpty(); // true once no further new broker may go
         for (PodAction a : planned) {
             boolean newBroker = "broker".equals(a.role()) && a.rack() == null;
             if (!newBroker) {
                 out.add(a);
+            } else if (volumeGoing.contains(a.index())) {
+                continue;
             } else if (!newBrokerGoes) {
                 out.add(a);
                 newBrokerGoes = true;

@@ -74,7 +74,7 @@ final class ApplyStage {
             writing = "the Services, PodDisruptionBudgets or ConfigMap";
             ApiException budgets = owned.ensureShared(cluster, kube);
             writing = "pods";
-            created = owned.createPods(cluster, kube, PlacementQueue.admit(planned, beingPlaced(kube)));
+            created = owned.createPods(cluster, kube, admitted(cluster, kube, planned));
             writing = "PersistentVolumeClaims";
             owned.ensurePvcs(cluster, kube, desired);
             writing = "the Kafka facts on broker pods";
@@ -99,6 +99,26 @@ final class ApplyStage {
         }
     }
 
+    /**
+     * The planned pods to create now ({@link PlacementQueue}; all of them with a zero hold). A new broker whose
+     * old PVC is still being deleted is left out: {@link OwnedObjects#createPods} would skip it anyway, and as
+     * the queue's lowest it would hold every new broker after it for as long as a finalizer keeps that PVC.
+     */
+    private List<PodAction> admitted(KafkaCluster c, KubeView kube, List<PodAction> planned) {
+        if (placementHold.isZero()) {
+            return planned;
+        }
+        Set<Integer> volumeGoing = new TreeSet<>();
+        planned.stream().filter(a -> a.role().equals(Names.ROLE_BROKER)
+                && pvcGoing(kube, Names.pvc(Names.brokerPod(c.name(), a.index())))).forEach(a -> volumeGoing.add(a.index()));
+        return PlacementQueue.admit(planned, beingPlaced(kube), volumeGoing);
+    }
+
+    private static boolean pvcGoing(KubeView kube, String name) {
+        var pvc = kube.pvcs().get(name);
+        return pvc != null && pvc.getMetadata().getDeletionTimestamp() != null;
+    }
+
     /** Broker ids whose pods are being placed ({@link PlacementQueue#beingPlaced}). */
     private Set<Integer> beingPlaced(KubeView view) {
         Instant now = clock.instant();
@@ -116,8 +136,11 @@ final class ApplyStage {
 
     private static List<PodAction> planPods(KafkaCluster c, KubeView view, SortedSet<Integer> desired,
             OperationStatus op) {
+        // a row with neither rack nor node is one whose broker never had a pod placed (one waiting its turn in the
+        // PlacementQueue has a row too): its pod is a creation, not a recreation
         Map<Integer, String> brokerRacks = new HashMap<>();
-        c.getStatus().brokers().forEach(b -> brokerRacks.put(b.id(), b.rack()));
+        c.getStatus().brokers().stream().filter(b -> b.rack() != null || b.node() != null)
+                .forEach(b -> brokerRacks.put(b.id(), b.rack()));
         List<PodAction> out = new ArrayList<>(PodPlanner.plan(Names.ROLE_CONTROLLER,
                 controllerOrdinals(c), view.podsByNodeId(Names.ROLE_CONTROLLER).keySet().stream()
                         .map(id -> id - Names.CONTROLLER_ID_BASE).collect(Collectors.toSet()),

@@ -43,6 +43,15 @@ class PlacementQueueTest {
     }
 
     @Test
+    void aNewBrokerWhoseOldVolumeIsStillGoingIsPassedOver() {
+        assertThat(PlacementQueue.admit(List.of(B0, B1, B2), Set.of(), Set.of(0))).containsExactly(B1);
+        assertThat(PlacementQueue.admit(List.of(B0, B1, B2), Set.of(), Set.of(0, 1))).containsExactly(B2);
+        // a pinned one goes anyway (createPods skips it until the volume is gone), and takes no turn
+        assertThat(PlacementQueue.admit(List.of(R5, B1), Set.of(), Set.of(5))).containsExactly(R5, B1);
+        assertThat(PlacementQueue.admit(List.of(B0, B1), Set.of(), Set.of())).containsExactly(B0);
+    }
+
+    @Test
     void aPodIsBeingPlacedUntilItHasANodeOrTheSchedulerGaveUpOrTheHoldIsOver() {
         Instant created = Instant.parse("2026-11-28T12:00:00Z");
         Instant now = created.plusSeconds(30);

@@ -68,6 +68,10 @@ class NewBrokersOneAtATimeTest {
         // kube-scheduler finds no node for broker 1: no placement is in flight, broker 2 goes
         OperatorFixture.markUnschedulable(bed, pod("q", "q-broker-1"));
         await().atMost(WAIT).until(() -> podNames("q").contains("q-broker-2"));
+        // brokers that waited their turn were created, not recreated (their status rows came first)
+        assertThat(new io.kubernetes.client.openapi.apis.CoreV1Api(bed.apiClient()).listNamespacedEvent(NS).execute()
+                .getItems().stream().filter(e -> "q".equals(e.getInvolvedObject().getName()))
+                .map(io.kubernetes.client.openapi.models.CoreV1Event::getReason)).doesNotContain("PodRecreated");
     }
 
     @Test
