@@ -33,6 +33,14 @@ public enum RefusalReason {
     NO_LEADER("bring back a broker that holds their in-sync copies (a broker named in spec.brokers.remove gets no"
             + " pod: take it out of the list until it is back in sync, then name it again), or delete the topic if"
             + " its data may go"),
+    /**
+     * A partition being moved keeps or gets a replica on a broker that is down ({@link DownReplicas}): the move
+     * ends only once that broker is back in sync.
+     */
+    MOVE_TARGET_DOWN("bring the brokers named back (their pods, their nodes): the moves then end, and the operation goes"
+            + " on by itself; if one is lost for good, call the operation off first (take the leaving brokers out of"
+            + " spec.brokers.remove or raise spec.brokers.replicas back; for a scale-up, lower it back), then name it"
+            + " in spec.brokers.remove"),
     /** A new broker runs without {@code broker.rack} while the other brokers have one. */
     NO_BROKER_RACK("restart that broker (annotate its pod berth.dev/restart) so that it starts with the rack its"
             + " pod's berth.dev/rack names: a broker that started before the extender stamped its pod runs without"

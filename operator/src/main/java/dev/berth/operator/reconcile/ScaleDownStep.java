@@ -13,6 +13,7 @@ import dev.berth.operator.observe.KubeView;
 import dev.berth.operator.plan.BrokerIds;
 import dev.berth.operator.plan.CapacityCheck;
 import dev.berth.operator.plan.DiskRoom;
+import dev.berth.operator.plan.DownReplicas;
 import dev.berth.operator.plan.Leaderless;
 import dev.berth.operator.plan.PlanIntent;
 import dev.berth.operator.plan.PlanRefusedException;
@@ -264,8 +265,11 @@ public final class ScaleDownStep implements OperationStep {
             OperationStatus next = Reshuffle.inFlight(op, pass.running(), Reshuffle.sizes(ctx.kafka().observation()));
             // a pass that goes on is not blocked (a SpecInvalid pause set while the spec was wrong ends here),
             // unless a move cannot end: a partition without a leader copies nothing
+            ClusterSnapshot seen = ctx.kafka().observation().snapshot();
+            Problem problem = Leaderless.problem(seen, leaving);
             return StepResult.of(next == op ? op : Reshuffle.phase(next, DRAINING, draining(next)), AGAIN,
-                    stuck(ctx, Leaderless.problem(ctx.kafka().observation().snapshot(), leaving), leaving));
+                    stuck(ctx, problem != null ? problem : DownReplicas.problem(seen, pass.running().keySet(), leaving),
+                            leaving));
         }
         if (pass.done()) {
             return new StepResult(true, Reshuffle.progress(op, VERIFYING, pass.plan(),

@@ -10,8 +10,10 @@ import dev.berth.operator.model.ClusterSnapshot;
 import dev.berth.operator.model.PartitionState;
 import dev.berth.operator.observe.KafkaObserver;
 import dev.berth.operator.observe.KubeView;
+import dev.berth.operator.plan.DownReplicas;
 import dev.berth.operator.plan.PlanIntent;
 import dev.berth.operator.plan.PlanRefusedException;
+import dev.berth.operator.plan.Problem;
 import dev.berth.operator.plan.ReassignmentPlanner;
 import io.kubernetes.client.openapi.models.V1Pod;
 import java.time.Duration;
@@ -120,7 +122,10 @@ public final class ScaleUpStep implements OperationStep {
         }
         if (pass.waiting()) {
             OperationStatus next = Reshuffle.inFlight(op, pass.running(), Reshuffle.sizes(ctx.kafka().observation()));
-            return StepResult.of(next == op ? op : Reshuffle.phase(next, PHASE, moving(next)), AGAIN, notBlocked());
+            // a move with a replica on a broker that went down cannot end until it is back: say so
+            Problem down = DownReplicas.problem(ctx.kafka().observation().snapshot(), pass.running().keySet(), Set.of());
+            return StepResult.of(next == op ? op : Reshuffle.phase(next, PHASE, moving(next)), AGAIN, down == null
+                    ? notBlocked() : waitsForDown(ctx, op, down));
         }
         OperationStatus next = Reshuffle.submitted(op, PHASE, pass, null);
         String refused = PausedMoves.refusedMoves(pass.progress());
@@ -130,6 +135,15 @@ public final class ScaleUpStep implements OperationStep {
         }
         return new StepResult(true, Reshuffle.phase(next, PHASE, moving(next)), List.of(notBlocked()),
                 AGAIN);
+    }
+
+    /** {@code ScaleUpBlocked=True} for moves that wait on a down broker, with a Warning once per pause. */
+    private static Condition waitsForDown(StepContext ctx, OperationStatus op, Problem down) {
+        String why = down.message() + ". To fix: " + down.reason().remedy() + ".";
+        PausedMoves.warnPaused(ctx, ConditionType.ScaleUpBlocked, ScaleDownStep.camel(down.reason().name()),
+                "Scale-up onto brokers " + op.brokers() + " cannot finish: " + why);
+        return Condition.of(ConditionType.ScaleUpBlocked, true, ScaleDownStep.camel(down.reason().name()),
+                "Scale-up cannot finish: " + why);
     }
 
     /**

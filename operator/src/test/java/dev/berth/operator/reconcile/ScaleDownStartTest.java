@@ -136,6 +136,35 @@ class ScaleDownStartTest {
     }
 
     /**
+     * A drain whose move of {@code t-0} onto broker 1 runs when broker 1 goes down: Kafka never ends that move
+     * (broker 1 never joins the ISR), and the drain waited for ever with {@code ScaleDownBlocked=False}. It now
+     * says it cannot finish, naming the broker it waits for, and goes on by itself once it is back.
+     */
+    @Test
+    void aRunningDrainWhoseReceiverWentDownSaysItWaitsForIt() throws Exception {
+        try (KafkaTestCluster kafka = KafkaTestCluster.builder().broker(0, "a").broker(1, "b").broker(2, "c").start()) {
+            KafkaAwait.createTopic(kafka.admin(), "t", Map.of(0, List.of(2, 0)));
+            kafka.stopBroker(1);
+            KafkaAwait.polling("broker 1 fenced").until(() ->
+                    Boolean.TRUE.equals(KafkaAwait.registrationsIncludingFenced(kafka.admin()).get(1)));
+            KafkaAwait.get(kafka.admin().alterPartitionReassignments(Map.of(new org.apache.kafka.common.TopicPartition(
+                    "t", 0), java.util.Optional.of(new org.apache.kafka.clients.admin.NewPartitionReassignment(
+                    List.of(0, 1))))).all());
+            OperationStatus draining = new OperationStatus(OperationStatus.SCALE_DOWN, ScaleDownStep.DRAINING, List.of(2),
+                    0L, null, 0, null, "2026-11-28T09:00:00Z", "Draining brokers [2].", Map.of());
+            StepEvents later = new StepEvents();
+            StepResult waiting = pass(kafka, List.of(0, 1), draining, later);
+            assertThat(waiting.operation()).isNotNull();
+            assertThat(blocked(waiting).isTrue()).isTrue();
+            assertThat(blocked(waiting).reason()).isEqualTo("MoveTargetDown");
+            assertThat(blocked(waiting).message()).startsWith("Drain cannot finish: partition t-0 (replicas [")
+                    .contains("is being moved with a replica on brokers [1], which is down. To fix: "
+                            + dev.berth.operator.plan.RefusalReason.MOVE_TARGET_DOWN.remedy());
+            assertThat(later.reasons()).containsExactly(ScaleEvent.DATA_MOVE_PAUSED.reason());
+        }
+    }
+
+    /**
      * On Kafka 3.9 a scale-down is refused before anything starts, saying to upgrade: it reads stopped
      * brokers with DescribeCluster's fenced brokers, which 3.9 does not answer, so it could neither
      * unregister the leaving broker nor plan with its rack. The same spec on 4.x starts (the brokers here

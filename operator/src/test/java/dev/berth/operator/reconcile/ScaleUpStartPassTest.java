@@ -38,4 +38,34 @@ class ScaleUpStartPassTest {
                     assertThat(p.replicas()).extracting(n -> n.id()).containsExactly(0));
         }
     }
+    /**
+     * A move onto new broker 1 runs when broker 1 goes down: Kafka never ends it, and the scale-up waited for ever
+     * with {@code ScaleUpBlocked=False}, every restart waiting behind it. It now says it cannot finish, naming the
+     * broker, with a Warning.
+     */
+    @Test
+    void aMoveOntoANewBrokerThatWentDownSaysItCannotFinish() throws Exception {
+        try (KafkaTestCluster kafka = KafkaTestCluster.builder().broker(0, "a").broker(1, "b").start()) {
+            TwoBrokerPass two = TwoBrokerPass.oneNew(kafka);
+            OperationStatus started = two.pass(kafka.admin(), null, new StepEvents()).operation();
+            kafka.stopBroker(1);
+            KafkaAwait.polling("broker 1 fenced").until(() ->
+                    Boolean.TRUE.equals(KafkaAwait.registrationsIncludingFenced(kafka.admin()).get(1)));
+            KafkaAwait.get(kafka.admin().alterPartitionReassignments(java.util.Map.of(new org.apache.kafka.common
+                    .TopicPartition("orders", 0), java.util.Optional.of(new org.apache.kafka.clients.admin
+                    .NewPartitionReassignment(List.of(1))))).all());
+
+            StepEvents events = new StepEvents();
+            StepResult waiting = two.pass(kafka.admin(), started, events);
+            assertThat(waiting.operation()).isNotNull();
+            dev.berth.operator.api.Condition blocked = waiting.conditions().stream()
+                    .filter(c -> c.type().equals(dev.berth.operator.api.ConditionType.ScaleUpBlocked.name()))
+                    .findFirst().orElseThrow();
+            assertThat(blocked.isTrue()).isTrue();
+            assertThat(blocked.reason()).isEqualTo("MoveTargetDown");
+            assertThat(blocked.message()).startsWith("Scale-up cannot finish: partition orders-0 (replicas [")
+                    .contains("brokers [1], which is down");
+            assertThat(events.reasons()).containsExactly(ScaleEvent.DATA_MOVE_PAUSED.reason());
+        }
+    }
 }
