@@ -124,6 +124,50 @@ class RemovalRecheckTest {
         }
     }
 
+    /**
+     * The two checks before a live leaving broker's pod goes. Broker 3 runs and holds {@code late-0}: Verifying sends
+     * the scale-down back to Draining, and so does Removing, which keeps the pod (before, no test failed without
+     * either check). Once the topic is gone, Removing deletes the pod.
+     */
+    @Test
+    void aLiveLeavingBrokerThatHoldsDataKeepsItsPodAndVerifyingSendsItBackToDraining() throws Exception {
+        try (KafkaTestCluster kafka = KafkaTestCluster.builder().broker(0, "a").broker(1, "b").broker(2, "c")
+                .broker(3, "a").start();
+                KubeApiTestBed bed = KubeApiTestBed.start()) {
+            CoreV1Api core = new CoreV1Api(bed.apiClient());
+            V1PersistentVolumeClaim pvc = core.createNamespacedPersistentVolumeClaim(NS,
+                    new V1PersistentVolumeClaim().metadata(new V1ObjectMeta().name(PVC).namespace(NS))).execute();
+            io.kubernetes.client.openapi.models.V1Pod pod = core.createNamespacedPod(NS, new io.kubernetes.client.openapi
+                    .models.V1Pod().metadata(new V1ObjectMeta().name("demo-broker-3").namespace(NS).labels(Map.of(
+                            "berth.dev/cluster", "demo", "berth.dev/role", "broker", "berth.dev/broker-id", "3")))
+                    .spec(new io.kubernetes.client.openapi.models.V1PodSpec().containers(List.of(
+                            new io.kubernetes.client.openapi.models.V1Container().name("kafka").image("apache/kafka:4.4.0")))))
+                    .execute();
+            KafkaAwait.get(kafka.admin().createTopics(List.of(new NewTopic("late", Map.of(0, List.of(3, 0))))).all());
+            StepContext base = context(kafka, bed, pvc);
+            StepContext live = new StepContext(base.cluster(), new KubeView(Map.of(pod.getMetadata().getName(), pod),
+                    Map.of(PVC, pvc), Map.of(), Map.of(), null), null, base.admin(), base.desiredBrokers(), removing(),
+                    base.writer(), base.clock(), new StepEvents());
+
+            OperationStatus verifying = new OperationStatus(OperationStatus.SCALE_DOWN, ScaleDownStep.VERIFYING, List.of(3),
+                    0L, null, 0, null, "2026-11-28T12:00:00Z", null, Map.of());
+            StepResult verified = ScaleDownRemoval.verify(live, verifying);
+            assertThat(verified.operation().phase()).isEqualTo(ScaleDownStep.DRAINING);
+            assertThat(verified.operation().message()).startsWith("Broker 3 still holds data (").contains("late-0");
+
+            StepResult kept = ScaleDownRemoval.remove(live, removing());
+            assertThat(kept.operation().phase()).isEqualTo(ScaleDownStep.DRAINING);
+            assertThat(core.listNamespacedPod(NS).execute().getItems()).as("the pod of a broker Kafka still names").hasSize(1);
+
+            KafkaAwait.get(kafka.admin().deleteTopics(List.of("late")).all());
+            KafkaAwait.polling("broker 3 empty").until(() -> new dev.berth.operator.act.DrainVerifier(kafka.admin())
+                    .verify(3).empty());
+            StepResult gone = ScaleDownRemoval.remove(live, removing());
+            assertThat(gone.operation().phase()).isEqualTo(ScaleDownStep.REMOVING);
+            assertThat(core.listNamespacedPod(NS).execute().getItems()).as("empty: its pod goes").isEmpty();
+        }
+    }
+
     /** {@code base} with broker 3's pod in the cache, deleted: its deletion timestamp {@code at}. */
     private static StepContext terminating(StepContext base, V1PersistentVolumeClaim pvc,
             io.kubernetes.client.openapi.models.V1Pod pod, java.time.Instant at, StepEvents events) {
