@@ -90,12 +90,7 @@ class RemovalRecheckTest {
             V1PersistentVolumeClaim pvc = core.createNamespacedPersistentVolumeClaim(NS,
                     new V1PersistentVolumeClaim().metadata(new V1ObjectMeta().name(PVC).namespace(NS))).execute();
             StepContext base = context(kafka, bed, pvc);
-            io.kubernetes.client.openapi.models.V1Pod pod = core.createNamespacedPod(NS, new io.kubernetes.client.openapi
-                    .models.V1Pod().metadata(new V1ObjectMeta().name("demo-broker-3").namespace(NS).labels(Map.of(
-                            "berth.dev/cluster", "demo", "berth.dev/role", "broker", "berth.dev/broker-id", "3")))
-                    .spec(new io.kubernetes.client.openapi.models.V1PodSpec().containers(List.of(
-                            new io.kubernetes.client.openapi.models.V1Container().name("kafka").image("apache/kafka:4.4.0")))))
-                    .execute();
+            io.kubernetes.client.openapi.models.V1Pod pod = brokerPod3(core);
             kafka.stopBroker(3);
             KafkaAwait.polling("broker 3 fenced").until(() ->
                     Boolean.TRUE.equals(KafkaAwait.registrationsIncludingFenced(kafka.admin()).get(3)));
@@ -137,12 +132,7 @@ class RemovalRecheckTest {
             CoreV1Api core = new CoreV1Api(bed.apiClient());
             V1PersistentVolumeClaim pvc = core.createNamespacedPersistentVolumeClaim(NS,
                     new V1PersistentVolumeClaim().metadata(new V1ObjectMeta().name(PVC).namespace(NS))).execute();
-            io.kubernetes.client.openapi.models.V1Pod pod = core.createNamespacedPod(NS, new io.kubernetes.client.openapi
-                    .models.V1Pod().metadata(new V1ObjectMeta().name("demo-broker-3").namespace(NS).labels(Map.of(
-                            "berth.dev/cluster", "demo", "berth.dev/role", "broker", "berth.dev/broker-id", "3")))
-                    .spec(new io.kubernetes.client.openapi.models.V1PodSpec().containers(List.of(
-                            new io.kubernetes.client.openapi.models.V1Container().name("kafka").image("apache/kafka:4.4.0")))))
-                    .execute();
+            io.kubernetes.client.openapi.models.V1Pod pod = brokerPod3(core);
             KafkaAwait.get(kafka.admin().createTopics(List.of(new NewTopic("late", Map.of(0, List.of(3, 0))))).all());
             StepContext base = context(kafka, bed, pvc);
             StepContext live = new StepContext(base.cluster(), new KubeView(Map.of(pod.getMetadata().getName(), pod),
@@ -179,6 +169,16 @@ class RemovalRecheckTest {
         return new StepContext(base.cluster(), new KubeView(Map.of(cached.getMetadata().getName(), cached),
                 Map.of(PVC, pvc), Map.of(), Map.of(), null), null, base.admin(), base.desiredBrokers(), removing(),
                 base.writer(), base.clock(), events);
+    }
+
+    /** Broker 3's pod, created in the bed. */
+    private static io.kubernetes.client.openapi.models.V1Pod brokerPod3(CoreV1Api core) throws Exception {
+        return core.createNamespacedPod(NS, new io.kubernetes.client.openapi.models.V1Pod().metadata(new V1ObjectMeta()
+                .name("demo-broker-3").namespace(NS).labels(Map.of("berth.dev/cluster", "demo", "berth.dev/role", "broker",
+                        "berth.dev/broker-id", "3")))
+                .spec(new io.kubernetes.client.openapi.models.V1PodSpec().containers(List.of(
+                        new io.kubernetes.client.openapi.models.V1Container().name("kafka").image("apache/kafka:4.4.0")))))
+                .execute();
     }
 
     static OperationStatus removing() {

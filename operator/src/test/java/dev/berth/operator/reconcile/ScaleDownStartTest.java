@@ -120,13 +120,8 @@ class ScaleDownStartTest {
                     + dev.berth.operator.plan.RefusalReason.NO_LEADER.remedy() + ".");
 
             // a drain that was running when broker 2 went down: its move of solo-0 never ends
-            KafkaAwait.get(kafka.admin().alterPartitionReassignments(Map.of(new org.apache.kafka.common.TopicPartition(
-                    "solo", 0), java.util.Optional.of(new org.apache.kafka.clients.admin.NewPartitionReassignment(
-                    List.of(0))))).all());
-            OperationStatus draining = new OperationStatus(OperationStatus.SCALE_DOWN, ScaleDownStep.DRAINING, List.of(2),
-                    0L, null, 0, null, "2026-11-28T09:00:00Z", "Draining brokers [2].", Map.of());
             StepEvents later = new StepEvents();
-            StepResult waiting = pass(kafka, List.of(0, 1), draining, later);
+            StepResult waiting = drainPassWhileMoving(kafka, "solo", List.of(0), later);
             assertThat(waiting.operation()).isNotNull();
             assertThat(blocked(waiting).isTrue()).isTrue();
             assertThat(blocked(waiting).message()).startsWith("Drain cannot finish: partition solo-0 (replicas [0, 2])"
@@ -147,13 +142,8 @@ class ScaleDownStartTest {
             kafka.stopBroker(1);
             KafkaAwait.polling("broker 1 fenced").until(() ->
                     Boolean.TRUE.equals(KafkaAwait.registrationsIncludingFenced(kafka.admin()).get(1)));
-            KafkaAwait.get(kafka.admin().alterPartitionReassignments(Map.of(new org.apache.kafka.common.TopicPartition(
-                    "t", 0), java.util.Optional.of(new org.apache.kafka.clients.admin.NewPartitionReassignment(
-                    List.of(0, 1))))).all());
-            OperationStatus draining = new OperationStatus(OperationStatus.SCALE_DOWN, ScaleDownStep.DRAINING, List.of(2),
-                    0L, null, 0, null, "2026-11-28T09:00:00Z", "Draining brokers [2].", Map.of());
             StepEvents later = new StepEvents();
-            StepResult waiting = pass(kafka, List.of(0, 1), draining, later);
+            StepResult waiting = drainPassWhileMoving(kafka, "t", List.of(0, 1), later);
             assertThat(waiting.operation()).isNotNull();
             assertThat(blocked(waiting).isTrue()).isTrue();
             assertThat(blocked(waiting).reason()).isEqualTo("MoveTargetDown");
@@ -184,6 +174,20 @@ class ScaleDownStartTest {
             assertThat(events.reasons()).containsExactly(ScaleEvent.SCALE_DOWN_REFUSED.reason());
             assertThat(pass(kafka, List.of(0, 1, 2), null, new StepEvents(), "4.0.0").operation()).as("on 4.0").isNotNull();
         }
+    }
+
+    /**
+     * A pass of the drain of broker 2, in flight, while Kafka moves {@code topic}-0 to {@code target} (a move the
+     * drain submitted before a broker went down).
+     */
+    private static StepResult drainPassWhileMoving(KafkaTestCluster kafka, String topic, List<Integer> target,
+            StepEvents events) throws Exception {
+        KafkaAwait.get(kafka.admin().alterPartitionReassignments(Map.of(new org.apache.kafka.common.TopicPartition(
+                topic, 0), java.util.Optional.of(new org.apache.kafka.clients.admin.NewPartitionReassignment(target))))
+                .all());
+        OperationStatus draining = new OperationStatus(OperationStatus.SCALE_DOWN, ScaleDownStep.DRAINING, List.of(2),
+                0L, null, 0, null, "2026-11-28T09:00:00Z", "Draining brokers [2].", Map.of());
+        return pass(kafka, List.of(0, 1), draining, events);
     }
 
     /** A pass of the step, {@code op} in flight (null: the first): the spec keeps two brokers and names 2 to remove; {@code pods}: brokers with a Ready pod. */
