@@ -20,6 +20,15 @@ public record BrokerStatus(
         int id, String pod, String node, String rack, String phase, int leaders, int replicas, long bytes,
         long bytesInPerSec, Long diskUsableBytes, Long diskTotalBytes) {
 
+    /**
+     * The broker had a pod placed once: its row has a rack or a node. Every desired broker has a row, one
+     * waiting its turn to be created too ({@link dev.berth.operator.plan.PlacementQueue}); losing the pod of a
+     * placed broker is healing, not a scale.
+     */
+    public boolean wasPlaced() {
+        return rack != null || node != null;
+    }
+
     /** A row without disk figures. */
     public BrokerStatus(int id, String pod, String node, String rack, String phase, int leaders, int replicas,
             long bytes, long bytesInPerSec) {

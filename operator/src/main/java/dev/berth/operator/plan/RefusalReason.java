@@ -30,9 +30,9 @@ public enum RefusalReason {
      * A partition to drain has no leader: its in-sync copies are on brokers that are down ({@link Leaderless}).
      * A leaving broker gets no pod, so it does not come back by itself.
      */
-    NO_LEADER("bring back a broker that holds their in-sync copies (a broker named in spec.brokers.remove gets no"
-            + " pod: take it out of the list until it is back in sync, then name it again), or delete the topic if"
-            + " its data may go"),
+    NO_LEADER("bring back a broker that holds their in-sync copies (a leaving broker gets no pod: take it out of"
+            + " spec.brokers.remove, or raise spec.brokers.replicas back if it leaves by a lower count, until it is back"
+            + " in sync, then remove it again), or delete the topic if its data may go"),
     /**
      * A partition being moved keeps or gets a replica on a broker that is down ({@link DownReplicas}): the move
      * ends only once that broker is back in sync.

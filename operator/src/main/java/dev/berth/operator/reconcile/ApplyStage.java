@@ -6,6 +6,7 @@ import dev.berth.operator.act.KubeWriter;
 import dev.berth.operator.act.OwnedObjects;
 import dev.berth.operator.act.StuckPods;
 import dev.berth.operator.act.desired.Names;
+import dev.berth.operator.api.BrokerStatus;
 import dev.berth.operator.api.KafkaCluster;
 import dev.berth.operator.api.NodeStatus;
 import dev.berth.operator.api.OperationStatus;
@@ -35,9 +36,9 @@ import org.slf4j.LoggerFactory;
  * the kubelet gave up on ({@link FailedPods}) and those that cannot start but for a spec change they have
  * not got ({@link StuckPods}), then make the owned objects exist (Services, budgets,
  * ConfigMap, pods and their PVCs) and publish the Kafka facts on broker pods. New brokers are created one
- * at a time ({@link PlacementQueue}), so that each is placed knowing where the previous ones went. A write that fails is
- * returned as an {@link ApplyFailure} for the status, not thrown, except a conflict or an interrupt, which
- * drop the pass as before.
+ * at a time ({@link PlacementQueue}), so that each is placed knowing where the previous ones went. A write
+ * that fails is returned as an {@link ApplyFailure} for the status, not thrown, except a conflict or an
+ * interrupt, which drop the pass as before.
  */
 final class ApplyStage {
     private static final Logger LOG = LoggerFactory.getLogger(ApplyStage.class);
@@ -57,8 +58,9 @@ final class ApplyStage {
 
     /**
      * What the stage did: the pods it planned (those waiting their turn in the {@link PlacementQueue}
-     * included), those it created, and the write that failed (or {@code null}). After a failure, {@code created} lists the pods of a {@link OwnedObjects#createPods}
-     * that finished; a pod created by one that failed part way is seen by the next pass.
+     * included), those it created, and the write that failed (or {@code null}). After a failure,
+     * {@code created} lists the pods of a {@link OwnedObjects#createPods} that finished; a pod created by
+     * one that failed part way is seen by the next pass.
      */
     record Applied(List<PodAction> planned, List<PodAction> created, ApplyFailure failed) {}
 
@@ -136,11 +138,9 @@ final class ApplyStage {
 
     private static List<PodAction> planPods(KafkaCluster c, KubeView view, SortedSet<Integer> desired,
             OperationStatus op) {
-        // a row with neither rack nor node is one whose broker never had a pod placed (one waiting its turn in the
-        // PlacementQueue has a row too): its pod is a creation, not a recreation
+        // a broker never placed (one waiting its turn in the PlacementQueue has a row too) is created, not recreated
         Map<Integer, String> brokerRacks = new HashMap<>();
-        c.getStatus().brokers().stream().filter(b -> b.rack() != null || b.node() != null)
-                .forEach(b -> brokerRacks.put(b.id(), b.rack()));
+        c.getStatus().brokers().stream().filter(BrokerStatus::wasPlaced).forEach(b -> brokerRacks.put(b.id(), b.rack()));
         List<PodAction> out = new ArrayList<>(PodPlanner.plan(Names.ROLE_CONTROLLER,
                 controllerOrdinals(c), view.podsByNodeId(Names.ROLE_CONTROLLER).keySet().stream()
                         .map(id -> id - Names.CONTROLLER_ID_BASE).collect(Collectors.toSet()),

@@ -66,10 +66,8 @@ final class RestartQueue {
             leaving.addAll(named);
             return !removalRefused(ctx, leaving);
         }
-        // a row with a rack or a node: the broker was placed before (every desired broker has a row, placed or not)
-        Set<Integer> placed = new HashSet<>();
-        ctx.cluster().getStatus().brokers().stream().filter(b -> b.rack() != null || b.node() != null)
-                .map(BrokerStatus::id).forEach(placed::add);
+        Set<Integer> placed = new HashSet<>(); // every desired broker has a row, placed or not
+        ctx.cluster().getStatus().brokers().stream().filter(BrokerStatus::wasPlaced).map(BrokerStatus::id).forEach(placed::add);
         for (int id : ctx.desiredBrokers()) {
             if (!pods.containsKey(id) && !placed.contains(id)) {
                 return true;
