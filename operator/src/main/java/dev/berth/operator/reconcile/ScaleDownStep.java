@@ -136,11 +136,19 @@ public final class ScaleDownStep implements OperationStep {
             return start(ctx, new KafkaObserver(ctx.admin(), ctx.clock()).snapshot(), false);
         }
         Set<Integer> chosen = new TreeSet<>(named);
+        Set<Integer> coming = new TreeSet<>(ctx.desiredBrokers());
+        coming.removeAll(registered);
         try {
             if (beforeKafka4(ctx.cluster().getSpec().kafkaVersion())) {
                 throw new PlanRefusedException(List.of(new Problem(RefusalReason.KAFKA_TOO_OLD, "spec.kafkaVersion is "
                         + ctx.cluster().getSpec().kafkaVersion() + ", and a scale-down needs Kafka 4.0 or later to read"
                         + " stopped brokers (DescribeCluster with fenced brokers)")));
+            }
+            if (!named.isEmpty() && !coming.isEmpty()) {
+                // a replacement: draining before the successor registers puts the data on the old brokers, and the
+                // scale-up then moves it again onto the new one
+                return waitingForNewBrokers(chosen, coming, "the data would go onto the other brokers now and"
+                        + " move again once they register");
             }
             chosen.addAll(down);
             if (excess > 0) {
@@ -160,16 +168,9 @@ public final class ScaleDownStep implements OperationStep {
                 throw new PlanRefusedException(problems);
             }
         } catch (PlanRefusedException e) {
-            Set<Integer> coming = new TreeSet<>(ctx.desiredBrokers());
-            coming.removeAll(registered);
             if (!coming.isEmpty() && e.reason() != RefusalReason.KAFKA_TOO_OLD) {
-                // a replacement (remove one, keep the count): the new broker is on its way, so this is
-                // a wait, not a refusal; no Warning for a spec that is right
-                return new StepResult(true, null, List.of(Condition.of(ConditionType.ScaleDownBlocked, true,
-                        RestartQueue.WAITING_FOR_NEW_BROKERS, "Removing brokers " + chosen + " waits for brokers " + coming
-                        + " that the spec wants to register (being created, or down): without them, " + e.getMessage()
-                        + ". A broker that is down for good is named in spec.brokers.remove too.")),
-                        Duration.ofSeconds(5));
+                // the new broker is on its way, so this is a wait, not a refusal; no Warning for a spec that is right
+                return waitingForNewBrokers(chosen, coming, e.getMessage());
             }
             String reason = camel(e.reason().name());
             String message = "Scale-down refused, nothing changed: " + e.getMessage() + ". To fix: "
@@ -332,6 +333,18 @@ public final class ScaleDownStep implements OperationStep {
                 + leaving + " cannot finish: " + why);
         return Condition.of(ConditionType.ScaleDownBlocked, true, camel(problem.reason().name()), "Drain cannot finish: "
                 + why);
+    }
+
+    /**
+     * {@code ScaleDownBlocked=True WaitingForNewBrokers}: removing {@code chosen} waits for the desired brokers
+     * {@code coming} to register, since without them {@code without}.
+     */
+    private static StepResult waitingForNewBrokers(Set<Integer> chosen, Set<Integer> coming, String without) {
+        return new StepResult(true, null, List.of(Condition.of(ConditionType.ScaleDownBlocked, true,
+                RestartQueue.WAITING_FOR_NEW_BROKERS, "Removing brokers " + chosen + " waits for brokers " + coming
+                + " that the spec wants to register (being created, or down): without them, " + without
+                + ". A broker that is down for good is named in spec.brokers.remove too.")),
+                Duration.ofSeconds(5));
     }
 
     /** Brokers Kafka lists as live in the last observation. */
