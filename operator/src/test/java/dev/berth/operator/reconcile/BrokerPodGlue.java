@@ -425,7 +425,6 @@ final class BrokerPodGlue implements AutoCloseable {
 
     @Override
     public void close() {
-        watchdog.shutdownNow();
         // no interrupt, and no further polls: a broker start or stop under way finishes before the
         // cluster goes. One that started after the cluster had stopped its brokers ran on while its
         // directory was deleted, and Kafka halted (seen in CI, after LiveConfigTest)
@@ -436,6 +435,10 @@ final class BrokerPodGlue implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            // only now: a stop under way when close came arms the watchdog, and a watchdog shut down first refused it,
+            // which failed the test class as a glue error (seen in a clean-clone run, after LiveConfigTest)
+            watchdog.shutdownNow();
         }
     }
 }

@@ -134,6 +134,10 @@ class RemovalRecheckTest {
                     new V1PersistentVolumeClaim().metadata(new V1ObjectMeta().name(PVC).namespace(NS))).execute();
             io.kubernetes.client.openapi.models.V1Pod pod = brokerPod3(core);
             KafkaAwait.get(kafka.admin().createTopics(List.of(new NewTopic("late", Map.of(0, List.of(3, 0))))).all());
+            // the create returns before every broker's metadata shows the topic: a clean-clone run verified broker 3
+            // empty in that moment
+            KafkaAwait.polling("late-0 seen on broker 3").until(() -> !new dev.berth.operator.act.DrainVerifier(
+                    kafka.admin()).verify(3).empty());
             StepContext base = context(kafka, bed, pvc);
             StepContext live = new StepContext(base.cluster(), new KubeView(Map.of(pod.getMetadata().getName(), pod),
                     Map.of(PVC, pvc), Map.of(), Map.of(), null), null, base.admin(), base.desiredBrokers(), removing(),
