@@ -40,12 +40,9 @@ class RemovalRecheckTest {
 
     @Test
     void dataOnALeavingBrokerAfterItsPodWentKeepsItsRegistrationAndItsVolume() throws Exception {
-        try (KafkaTestCluster kafka = KafkaTestCluster.builder().broker(0, "a").broker(1, "b").broker(2, "c")
-                .broker(3, "a").start();
-                KubeApiTestBed bed = KubeApiTestBed.start()) {
+        try (KafkaTestCluster kafka = fourBrokers(); KubeApiTestBed bed = KubeApiTestBed.start()) {
             CoreV1Api core = new CoreV1Api(bed.apiClient());
-            V1PersistentVolumeClaim pvc = core.createNamespacedPersistentVolumeClaim(NS,
-                    new V1PersistentVolumeClaim().metadata(new V1ObjectMeta().name(PVC).namespace(NS))).execute();
+            V1PersistentVolumeClaim pvc = pvc3(core);
             KafkaAwait.get(kafka.admin().createTopics(List.of(new NewTopic("late", Map.of(0, List.of(3, 0))))).all());
             kafka.stopBroker(3);
             KafkaAwait.polling("broker 3 fenced").until(() ->
@@ -83,12 +80,9 @@ class RemovalRecheckTest {
     @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
     void aPodStuckTerminatingOnALostNodeIsDeletedOnceKafkaShowsItsBrokerStoppedAndEmpty(boolean unregistered)
             throws Exception {
-        try (KafkaTestCluster kafka = KafkaTestCluster.builder().broker(0, "a").broker(1, "b").broker(2, "c")
-                .broker(3, "a").start();
-                KubeApiTestBed bed = KubeApiTestBed.start()) {
+        try (KafkaTestCluster kafka = fourBrokers(); KubeApiTestBed bed = KubeApiTestBed.start()) {
             CoreV1Api core = new CoreV1Api(bed.apiClient());
-            V1PersistentVolumeClaim pvc = core.createNamespacedPersistentVolumeClaim(NS,
-                    new V1PersistentVolumeClaim().metadata(new V1ObjectMeta().name(PVC).namespace(NS))).execute();
+            V1PersistentVolumeClaim pvc = pvc3(core);
             StepContext base = context(kafka, bed, pvc);
             io.kubernetes.client.openapi.models.V1Pod pod = brokerPod3(core);
             kafka.stopBroker(3);
@@ -126,12 +120,9 @@ class RemovalRecheckTest {
      */
     @Test
     void aLiveLeavingBrokerThatHoldsDataKeepsItsPodAndVerifyingSendsItBackToDraining() throws Exception {
-        try (KafkaTestCluster kafka = KafkaTestCluster.builder().broker(0, "a").broker(1, "b").broker(2, "c")
-                .broker(3, "a").start();
-                KubeApiTestBed bed = KubeApiTestBed.start()) {
+        try (KafkaTestCluster kafka = fourBrokers(); KubeApiTestBed bed = KubeApiTestBed.start()) {
             CoreV1Api core = new CoreV1Api(bed.apiClient());
-            V1PersistentVolumeClaim pvc = core.createNamespacedPersistentVolumeClaim(NS,
-                    new V1PersistentVolumeClaim().metadata(new V1ObjectMeta().name(PVC).namespace(NS))).execute();
+            V1PersistentVolumeClaim pvc = pvc3(core);
             io.kubernetes.client.openapi.models.V1Pod pod = brokerPod3(core);
             KafkaAwait.get(kafka.admin().createTopics(List.of(new NewTopic("late", Map.of(0, List.of(3, 0))))).all());
             // the create returns before every broker's metadata shows the topic: a clean-clone run verified broker 3
@@ -173,6 +164,17 @@ class RemovalRecheckTest {
         return new StepContext(base.cluster(), new KubeView(Map.of(cached.getMetadata().getName(), cached),
                 Map.of(PVC, pvc), Map.of(), Map.of(), null), null, base.admin(), base.desiredBrokers(), removing(),
                 base.writer(), base.clock(), events);
+    }
+
+    /** Brokers 0 to 3 in racks a, b, c, a. */
+    private static KafkaTestCluster fourBrokers() {
+        return KafkaTestCluster.builder().broker(0, "a").broker(1, "b").broker(2, "c").broker(3, "a").start();
+    }
+
+    /** Broker 3's PVC, created in the bed. */
+    private static V1PersistentVolumeClaim pvc3(CoreV1Api core) throws Exception {
+        return core.createNamespacedPersistentVolumeClaim(NS,
+                new V1PersistentVolumeClaim().metadata(new V1ObjectMeta().name(PVC).namespace(NS))).execute();
     }
 
     /** Broker 3's pod, created in the bed. */

@@ -46,14 +46,7 @@ class KubeSchedulingFlowTest {
         bed = env.bed;
         core = env.core;
         for (int i = 0; i < NODES.size(); i++) {
-            bed.loadYaml("""
-                    apiVersion: v1
-                    kind: Node
-                    metadata:
-                      name: %s
-                      labels: {topology.kubernetes.io/zone: zone-%s}
-                      annotations: {berth.dev/disk-capacity: 1Ti}
-                    """.formatted(NODES.get(i), (char) ('a' + i)));
+            node(NODES.get(i), "zone-" + (char) ('a' + i), "1Ti");
         }
         backend = env.own(KubeBackendFactory.start(env.informerClient(), bed.apiClient(), Keys.DEFAULT_RACK_LABEL,
                 Clock.systemUTC(), "flow-test"));
@@ -66,6 +59,17 @@ class KubeSchedulingFlowTest {
     @AfterEach
     void openGate() {
         env.gate.open();
+    }
+
+    private static void node(String name, String zone, String disk) {
+        bed.loadYaml("""
+                apiVersion: v1
+                kind: Node
+                metadata:
+                  name: %s
+                  labels: {topology.kubernetes.io/zone: %s}
+                  annotations: {berth.dev/disk-capacity: %s}
+                """.formatted(name, zone, disk));
     }
 
     private static JsonObject broker(String cluster, int id) {
@@ -148,17 +152,9 @@ class KubeSchedulingFlowTest {
     @Test
     void theSecondBrokerOfANewClusterGoesToTheEmptierRackEvenWhenItsNodeScoresWorse() throws Exception {
         List<String> nodes = List.of("spread-a1", "spread-a2", "spread-b1");
-        for (String[] n : List.of(new String[] {"spread-a1", "zone-a", "2Ti"}, new String[] {"spread-a2", "zone-a", "2Ti"},
-                new String[] {"spread-b1", "zone-b", "200Gi"})) {
-            bed.loadYaml("""
-                    apiVersion: v1
-                    kind: Node
-                    metadata:
-                      name: %s
-                      labels: {topology.kubernetes.io/zone: %s}
-                      annotations: {berth.dev/disk-capacity: %s}
-                    """.formatted(n[0], n[1], n[2]));
-        }
+        node("spread-a1", "zone-a", "2Ti");
+        node("spread-a2", "zone-a", "2Ti");
+        node("spread-b1", "zone-b", "200Gi");
         bed.loadYaml("""
                 apiVersion: v1
                 kind: Pod
