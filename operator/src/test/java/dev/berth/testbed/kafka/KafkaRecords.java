@@ -30,7 +30,9 @@ public final class KafkaRecords {
         return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20000,
+                // 60 s: a clean-clone run on the shared 2-core machine once sent no request for 20 s (MoveCancelTest's
+                // set-up, "the request has not been sent"); a passing run takes milliseconds either way
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60000,
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10000,
                 ProducerConfig.LINGER_MS_CONFIG, 0),
                 new StringSerializer(), new StringSerializer());
